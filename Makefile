@@ -1,0 +1,26 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the nightly flow over the project's own example FIT files (examples/), then where the reports are.
+run: $(STAMP)
+	$(VENV)/bin/sweatline nightly --config examples/sweatline.yaml
+
+## test: the whole test suite.
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

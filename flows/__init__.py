@@ -1,0 +1,1 @@
+"""Prefect flows, deployments and the ``sweatline`` command. Thin: the work is in ``pipeline``."""

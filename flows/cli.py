@@ -1,0 +1,125 @@
+"""The ``sweatline`` command line: parse, load the config, dispatch, map errors to exit codes.
+
+Exit status (SPEC): 0 success; 2 bad input or bad config, with exactly one line on stderr
+naming the file (or option) and the problem; 1 an internal error. User errors never print a
+traceback. Each command's work lives in ``flows/commands/<command>.py`` as ``run(args, config)``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import NoReturn
+
+from pipeline.config import load_config
+from pipeline.errors import SweatlineInputError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit 2 (SPEC)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def _number(kind: type = float):
+    def convert(text: str) -> float:
+        try:
+            return kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    convert.__name__ = kind.__name__
+    return convert
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="sweatline",
+        description="Sweat, fluid and potassium estimates and advice from running and cycling FIT files.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help="configuration file (default: $SWEATLINE_CONFIG, else config/sweatline.yaml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    ride = sub.add_parser("ride", parents=[common], help="the after-ride flow on one FIT file",
+                          description="Estimate sweat loss for one activity and write its report "
+                                      "(no path: the newest file in the inbox).")
+    ride.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help=".fit, .fit.gz or .zip file")
+    ride.add_argument("--temp", type=_number(), metavar="C", help="air temperature override, °C")
+    ride.add_argument("--humidity", type=_number(), metavar="PCT", help="relative humidity override, %%")
+    ride.add_argument("--json", action="store_true", help="print the JSON report instead of the headline")
+
+    nightly = sub.add_parser("nightly", parents=[common], help="one run of the nightly flow, now",
+                             description="Process every new FIT file in the inbox and write reports and the digest.")
+    nightly.add_argument("--inbox", metavar="DIR", help="read this folder instead of the configured inbox")
+    nightly.add_argument("--rebuild", action="store_true",
+                         help="re-estimate and rewrite reports of activities already processed")
+
+    plan = sub.add_parser("plan", parents=[common], help="what-if estimate and drinking plan for a planned session",
+                          description="Estimate sweat loss and a drinking plan for a session that has not happened yet.")
+    plan.add_argument("--sport", required=True, help="running, cycling, walking, ... (FIT sport name)")
+    plan.add_argument("--duration", required=True, help="45m, 2h, 2h30m or 1:45:00")
+    how_hard = plan.add_mutually_exclusive_group(required=True)
+    how_hard.add_argument("--speed", type=_number(), metavar="KMH", help="average speed, km/h")
+    how_hard.add_argument("--power", type=_number(), metavar="W", help="average power, W")
+    how_hard.add_argument("--hr", type=_number(), metavar="BPM", help="average heart rate, bpm")
+    plan.add_argument("--temp", type=_number(), metavar="C", help="air temperature, °C (default: config climate)")
+    plan.add_argument("--humidity", type=_number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
+    plan.add_argument("--mass-kg", type=_number(), metavar="KG", help="body mass for this answer only")
+    plan.add_argument("--height-cm", type=_number(), metavar="CM", help="height for this answer only")
+    plan.add_argument("--sex", choices=["male", "female"], help="sex for this answer only")
+    plan.add_argument("--age", type=_number(), metavar="YEARS", help="age for this answer only")
+    plan.add_argument("--json", action="store_true", help="print the JSON report")
+
+    sub.add_parser("serve", parents=[common], help="serve the Prefect deployments (nightly on its cron, after-ride on demand)",
+                   description="Long-running: serves the 'nightly' deployment on the configured cron and "
+                               "'after-ride' for manual runs, against a local Prefect server.")
+
+    weigh = sub.add_parser("weigh-in", parents=[common], help="record body mass before/after an activity",
+                           description="Record a weigh-in to calibrate your own sweat rate.")
+    weigh.add_argument("activity", metavar="ACTIVITY", help="activity id (or prefix), its FIT path, or 'latest'")
+    weigh.add_argument("--pre", type=_number(), required=True, metavar="KG", help="body mass before, kg")
+    weigh.add_argument("--post", type=_number(), required=True, metavar="KG", help="body mass after, kg")
+    weigh.add_argument("--drank", type=_number(), default=0.0, metavar="L", help="fluid drunk during, litres")
+    weigh.add_argument("--urine", type=_number(), default=0.0, metavar="L", help="urine passed during, litres")
+    weigh.add_argument("--note", metavar="TEXT", help="a note kept with the weigh-in")
+    weigh.add_argument("--replace", action="store_true", help="replace an earlier weigh-in for this activity")
+
+    history = sub.add_parser("history", parents=[common], help="the processed activities with their estimates",
+                             description="List processed activities with their estimates.")
+    history.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sweatline`` console script."""
+    args = build_parser().parse_args(argv)
+    module_name = "flows.commands." + args.command.replace("-", "_")
+    try:
+        config = load_config(args.config)
+        command = importlib.import_module(module_name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # library chatter never reaches the one-line contract
+            return int(command.run(args, config) or 0)
+    except SweatlineInputError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sweatline: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal error: say so, with the traceback for a bug report
+        import traceback
+
+        traceback.print_exc()
+        print(f"sweatline: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

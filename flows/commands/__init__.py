@@ -1,0 +1,1 @@
+"""One module per ``sweatline`` command: ``run(args, config) -> int``."""

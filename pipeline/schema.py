@@ -1,0 +1,118 @@
+"""The JSON report, schema_version 1 (SPEC "JSON report"), as pydantic models.
+
+These blocks are what crosses rooms: ``fit`` fills :class:`ActivityBlock`, ``physiology``
+fills :class:`EnvironmentBlock`, :class:`IntensityBlock` and :class:`SweatBlock`, ``advice``
+fills :class:`PlanBlock` and the :class:`AdviceItem` list, ``report`` renders a :class:`Report`.
+Required keys are SPEC's; the extra ones are marked. Units are in the names.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+EnvironmentSource = Literal["device", "config", "override"]
+IntensitySource = Literal["power", "speed", "heart_rate", "device_calories", "duration"]
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ActivityBlock(_Block):
+    id: str = Field(description="sha256 hex of the file as stored")
+    source: str = Field(description="file name")
+    sport: str = Field(description='FIT sport name ("running", "cycling", ...); "multisport" for several legs')
+    sub_sport: str | None = None
+    start_time: datetime | None = Field(None, description="UTC")
+    elapsed_s: float | None = None
+    timer_s: float | None = None
+    distance_m: float | None = None
+    avg_heart_rate: float | None = None
+    avg_power: float | None = None
+    device: str | None = Field(None, description="maker and model, e.g. 'garmin edge_530'")
+    salvaged: bool = Field(False, description="true when a damaged file was read as far as it goes")
+    # extra keys
+    calories_kcal: float | None = None
+    manufacturer: str | None = None
+    product: str | None = None
+    summary_source: Literal["session", "records"] = Field(
+        "session", description="'records' when the file has no session message and totals were derived")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class EnvironmentBlock(_Block):
+    temperature_c: float
+    humidity_pct: float
+    source: EnvironmentSource
+    # extra keys
+    air_speed_m_per_s: float | None = None
+    indoor: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class IntensityBlock(_Block):
+    source: IntensitySource
+    mean_metabolic_w: float
+    # extra keys
+    sources_share: dict[str, float] = Field(default_factory=dict, description="fraction of moving time per signal")
+
+
+class SweatBlock(_Block):
+    total_l: float
+    low_l: float
+    high_l: float
+    rate_l_per_h: float
+    sodium_mg: float
+    potassium_mg: float
+    body_mass_loss_pct: float | None
+    calibrated: bool = False
+    device_estimate_l: float | None = None
+    # extra keys
+    model: str | None = None
+    flags: list[str] = Field(default_factory=list, description="where the model left its fitted domain, etc.")
+    calibration_factor: float | None = None
+    calibration_n: int | None = None
+
+
+class PlanBlock(_Block):
+    before_ml: float
+    during_ml_per_h: float
+    carry_bottles: int
+    after_ml: float
+
+
+class AdviceItem(_Block):
+    topic: str
+    text: str
+
+
+class LegBlock(_Block):
+    index: int
+    sport: str
+    sub_sport: str | None = None
+    start_time: datetime | None = None
+    timer_s: float | None = None
+    distance_m: float | None = None
+    environment: EnvironmentBlock | None = None
+    intensity: IntensityBlock | None = None
+    sweat: SweatBlock | None = None
+
+
+class Report(_Block):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    activity: ActivityBlock | None = None
+    environment: EnvironmentBlock | None = None
+    intensity: IntensityBlock | None = None
+    sweat: SweatBlock | None = None
+    plan: PlanBlock | None = None
+    advice: list[AdviceItem] = Field(default_factory=list)
+    legs: list[LegBlock] | None = None
+    disclaimer: str | None = None
+
+    def to_json(self) -> str:
+        """The report as SPEC JSON (None-valued optional blocks left out)."""
+        return self.model_dump_json(indent=2, exclude_none=False, exclude={k for k in ("activity", "legs", "plan") if getattr(self, k) is None})
