@@ -5,10 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.analysis import analyse_activity
+from pipeline.analysis import WeatherOverride, analyse_activity
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.fit import read_activity
+from pipeline.report.text import headline_text
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -17,11 +18,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     activity = read_activity(Path(args.fit_path))
     for warning in activity.summary.warnings:
         print(f"{args.fit_path}: warning: {warning}", file=sys.stderr)
-    report = analyse_activity(activity, config)
-    if args.json:
-        print(report.to_json())
-    else:
-        a = report.activity
-        assert a is not None
-        print(f"{a.source}: {a.sport} {a.timer_s or 0:.0f} s, {(a.distance_m or 0) / 1000:.2f} km")
+    override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
+    report = analyse_activity(activity, config, override).report
+    print(report.to_json() if args.json else headline_text(report))
     return 0
