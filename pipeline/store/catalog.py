@@ -1,0 +1,425 @@
+"""The catalog: which inbox files were seen, the activities and estimates they gave, the files
+refused and why, and every run — one SQLite database under ``data_dir`` keyed by SHA-256.
+
+Tables (all writes in transactions, rows whole or absent):
+
+``files``       one row per distinct file content (``sha256``) ever processed: ``processed`` or
+                ``rejected``. A file whose hash is here is not processed again by the nightly run.
+``activities``  one row per activity (id = SHA-256 of the file, or of the zip member it came
+                from): headline estimates, the weather override used, where the report and the
+                Parquet records are (relative to ``data_dir``).
+``rejections``  one row per refused file (or zip member): the one-line reason and its ``kind``.
+``runs``        one row per nightly/after-ride run, Prefect-orchestrated or local (fast path).
+
+Typed rows (pydantic) come in and out; no dict of loose keys leaves this module.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.errors import UsageError
+from pipeline.schema import Report
+from pipeline.store.db import connect, transaction
+
+CATALOG_MIGRATIONS: list[str] = [
+    # 1: the catalog as first shipped
+    """
+    CREATE TABLE files (
+        sha256        TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        path          TEXT NOT NULL,
+        size_bytes    INTEGER NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('processed', 'rejected')),
+        activities    INTEGER NOT NULL DEFAULT 0,
+        first_seen_at TEXT NOT NULL,
+        processed_at  TEXT NOT NULL,
+        run_id        TEXT
+    );
+    CREATE TABLE activities (
+        id                     TEXT PRIMARY KEY,
+        file_sha256            TEXT NOT NULL REFERENCES files(sha256),
+        source                 TEXT NOT NULL,
+        sport                  TEXT NOT NULL,
+        sub_sport              TEXT,
+        start_time             TEXT,
+        elapsed_s              REAL,
+        timer_s                REAL,
+        distance_m             REAL,
+        avg_heart_rate         REAL,
+        avg_power              REAL,
+        device                 TEXT,
+        salvaged               INTEGER NOT NULL DEFAULT 0,
+        temperature_c          REAL,
+        humidity_pct           REAL,
+        environment_source     TEXT,
+        intensity_source       TEXT,
+        mean_metabolic_w       REAL,
+        sweat_total_l          REAL,
+        sweat_low_l            REAL,
+        sweat_high_l           REAL,
+        sweat_rate_l_per_h     REAL,
+        sodium_mg              REAL,
+        potassium_mg           REAL,
+        body_mass_loss_pct     REAL,
+        calibrated             INTEGER NOT NULL DEFAULT 0,
+        device_estimate_l      REAL,
+        override_temperature_c REAL,
+        override_humidity_pct  REAL,
+        report_dir             TEXT NOT NULL,
+        records_path           TEXT,
+        processed_at           TEXT NOT NULL,
+        run_id                 TEXT
+    );
+    CREATE INDEX activities_start_time ON activities(start_time);
+    CREATE TABLE rejections (
+        file_sha256 TEXT NOT NULL,
+        member      TEXT NOT NULL DEFAULT '',
+        name        TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        rejected_at TEXT NOT NULL,
+        run_id      TEXT,
+        PRIMARY KEY (file_sha256, member)
+    );
+    CREATE TABLE runs (
+        id                  TEXT PRIMARY KEY,
+        flow                TEXT NOT NULL,
+        orchestrator        TEXT NOT NULL,
+        prefect_flow_run_id TEXT,
+        parameters          TEXT NOT NULL DEFAULT '{}',
+        started_at          TEXT NOT NULL,
+        finished_at         TEXT,
+        state               TEXT NOT NULL,
+        processed           INTEGER NOT NULL DEFAULT 0,
+        skipped             INTEGER NOT NULL DEFAULT 0,
+        rejected            INTEGER NOT NULL DEFAULT 0,
+        failed              INTEGER NOT NULL DEFAULT 0,
+        summary             TEXT
+    );
+    """,
+]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FileRow(_Row):
+    """A distinct inbox file content the catalog has seen."""
+
+    sha256: str
+    name: str
+    path: str
+    size_bytes: int
+    status: Literal["processed", "rejected"]
+    activities: int = 0
+    first_seen_at: datetime
+    processed_at: datetime
+    run_id: str | None = None
+
+
+class ActivityRow(_Row):
+    """One processed activity and its headline estimates (units in the names)."""
+
+    id: str
+    file_sha256: str
+    source: str
+    sport: str
+    sub_sport: str | None = None
+    start_time: datetime | None = None
+    elapsed_s: float | None = None
+    timer_s: float | None = None
+    distance_m: float | None = None
+    avg_heart_rate: float | None = None
+    avg_power: float | None = None
+    device: str | None = None
+    salvaged: bool = False
+    temperature_c: float | None = None
+    humidity_pct: float | None = None
+    environment_source: str | None = None
+    intensity_source: str | None = None
+    mean_metabolic_w: float | None = None
+    sweat_total_l: float | None = None
+    sweat_low_l: float | None = None
+    sweat_high_l: float | None = None
+    sweat_rate_l_per_h: float | None = None
+    sodium_mg: float | None = None
+    potassium_mg: float | None = None
+    body_mass_loss_pct: float | None = None
+    calibrated: bool = False
+    device_estimate_l: float | None = None
+    override_temperature_c: float | None = None
+    override_humidity_pct: float | None = None
+    report_dir: str  # relative to data_dir
+    records_path: str | None = None  # relative to data_dir
+    processed_at: datetime
+    run_id: str | None = None
+
+    @classmethod
+    def from_report(cls, report: Report, *, file_sha256: str, report_dir: str, records_path: str | None,
+                    override_temperature_c: float | None, override_humidity_pct: float | None,
+                    run_id: str | None, processed_at: datetime | None = None) -> "ActivityRow":
+        """The catalog row for an analysed activity (``report.activity`` must be set)."""
+        a = report.activity
+        if a is None:
+            raise ValueError("a catalog activity row needs the report's activity block")
+        env, intensity, sweat = report.environment, report.intensity, report.sweat
+        return cls(
+            id=a.id, file_sha256=file_sha256, source=a.source, sport=a.sport, sub_sport=a.sub_sport,
+            start_time=a.start_time, elapsed_s=a.elapsed_s, timer_s=a.timer_s, distance_m=a.distance_m,
+            avg_heart_rate=a.avg_heart_rate, avg_power=a.avg_power, device=a.device, salvaged=a.salvaged,
+            temperature_c=env.temperature_c if env is not None else None,
+            humidity_pct=env.humidity_pct if env is not None else None,
+            environment_source=env.source if env is not None else None,
+            intensity_source=intensity.source if intensity is not None else None,
+            mean_metabolic_w=intensity.mean_metabolic_w if intensity is not None else None,
+            sweat_total_l=sweat.total_l if sweat is not None else None,
+            sweat_low_l=sweat.low_l if sweat is not None else None,
+            sweat_high_l=sweat.high_l if sweat is not None else None,
+            sweat_rate_l_per_h=sweat.rate_l_per_h if sweat is not None else None,
+            sodium_mg=sweat.sodium_mg if sweat is not None else None,
+            potassium_mg=sweat.potassium_mg if sweat is not None else None,
+            body_mass_loss_pct=sweat.body_mass_loss_pct if sweat is not None else None,
+            calibrated=sweat.calibrated if sweat is not None else False,
+            device_estimate_l=sweat.device_estimate_l if sweat is not None else None,
+            override_temperature_c=override_temperature_c, override_humidity_pct=override_humidity_pct,
+            report_dir=report_dir, records_path=records_path,
+            processed_at=processed_at or utc_now(), run_id=run_id,
+        )
+
+
+class RejectionRow(_Row):
+    """A refused file (or zip member) with its one-line reason and machine-readable kind."""
+
+    file_sha256: str
+    member: str = ""  # the zip member name, "" for the file itself
+    name: str
+    path: str
+    kind: str
+    reason: str
+    rejected_at: datetime
+    run_id: str | None = None
+
+
+_RowT = TypeVar("_RowT", bound="_Row")
+
+RunState = Literal["running", "completed", "failed"]
+
+
+class RunRow(_Row):
+    """One run of a flow: ``orchestrator`` is ``prefect`` (a Prefect flow run) or ``local`` (fast path)."""
+
+    id: str
+    flow: str
+    orchestrator: Literal["prefect", "local"]
+    prefect_flow_run_id: str | None = None
+    parameters: dict[str, Any] = {}
+    started_at: datetime
+    finished_at: datetime | None = None
+    state: RunState = "running"
+    processed: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    failed: int = 0
+    summary: str | None = None
+
+
+def _to_sql(row: BaseModel) -> dict[str, Any]:
+    """A row's values as SQLite stores them: datetimes ISO 8601 UTC, bools 0/1, dicts JSON."""
+    values: dict[str, Any] = {}
+    for key in type(row).model_fields:
+        value = getattr(row, key)
+        if isinstance(value, datetime):
+            value = _iso(value)
+        elif isinstance(value, bool):
+            value = int(value)
+        elif isinstance(value, dict):
+            value = json.dumps(value, sort_keys=True, default=str)
+        values[key] = value
+    return values
+
+
+def _from_sql(model: type[_RowT], row: sqlite3.Row) -> _RowT:
+    values = dict(row)
+    if model is RunRow and isinstance(values.get("parameters"), str):
+        values["parameters"] = json.loads(values["parameters"])
+    return model.model_validate(values)
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: BaseModel, conflict: str) -> None:
+    values = _to_sql(row)
+    columns = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks}) {conflict}", values)
+
+
+def _upsert(conn: sqlite3.Connection, table: str, row: BaseModel, key: tuple[str, ...]) -> None:
+    values = _to_sql(row)
+    updates = ", ".join(f"{k} = excluded.{k}" for k in values if k not in key)
+    _insert(conn, table, row, f"ON CONFLICT({', '.join(key)}) DO UPDATE SET {updates}")
+
+
+class Catalog:
+    """The catalog of one data directory. Use as a context manager, or call :meth:`close`.
+
+    ``conn`` is public so other store modules (``pipeline/store/weighins.py``) can add their own
+    tables through :func:`pipeline.store.db.migrate` on the same database.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.conn = connect(self.data_dir)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Catalog":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- what has been seen --------------------------------------------------------------
+    def file(self, sha256: str) -> FileRow | None:
+        row = self.conn.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        return _from_sql(FileRow, row) if row is not None else None
+
+    def known_hashes(self) -> set[str]:
+        """Every file content already processed or rejected (the nightly run skips these)."""
+        return {r[0] for r in self.conn.execute("SELECT sha256 FROM files")}
+
+    # --- writing outcomes (one transaction per file) ------------------------------------
+    def record_processed(self, file: FileRow, activities: list[ActivityRow],
+                         rejections: list[RejectionRow] | None = None) -> None:
+        """A file that gave activities (a zip may also have refused members): all rows or none."""
+        with transaction(self.conn):
+            self._put_file(file)
+            self.conn.execute("DELETE FROM rejections WHERE file_sha256 = ?", (file.sha256,))
+            for activity in activities:
+                _upsert(self.conn, "activities", activity, ("id",))
+            for rejection in rejections or []:
+                _upsert(self.conn, "rejections", rejection, ("file_sha256", "member"))
+
+    def record_rejected(self, file: FileRow, rejections: list[RejectionRow]) -> None:
+        """A file refused as a whole (every member of a zip refused): the file row and its reasons."""
+        with transaction(self.conn):
+            self._put_file(file)
+            self.conn.execute("DELETE FROM rejections WHERE file_sha256 = ?", (file.sha256,))
+            for rejection in rejections:
+                _upsert(self.conn, "rejections", rejection, ("file_sha256", "member"))
+
+    def _put_file(self, file: FileRow) -> None:
+        existing = self.file(file.sha256)
+        if existing is not None:
+            file = file.model_copy(update={"first_seen_at": existing.first_seen_at})
+        _upsert(self.conn, "files", file, ("sha256",))
+
+    def forget_file(self, sha256: str) -> None:
+        """Drop a file and what it gave from the catalog (``--rebuild``); files on disk are kept."""
+        with transaction(self.conn):
+            self.conn.execute("DELETE FROM activities WHERE file_sha256 = ?", (sha256,))
+            self.conn.execute("DELETE FROM rejections WHERE file_sha256 = ?", (sha256,))
+            self.conn.execute("DELETE FROM files WHERE sha256 = ?", (sha256,))
+
+    # --- activities ----------------------------------------------------------------------
+    def activity(self, activity_id: str) -> ActivityRow | None:
+        row = self.conn.execute("SELECT * FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        return _from_sql(ActivityRow, row) if row is not None else None
+
+    def activities(self, file_sha256: str | None = None) -> list[ActivityRow]:
+        """Activities, oldest first (by start time, then processing time)."""
+        sql = "SELECT * FROM activities"
+        args: tuple[Any, ...] = ()
+        if file_sha256 is not None:
+            sql += " WHERE file_sha256 = ?"
+            args = (file_sha256,)
+        sql += " ORDER BY COALESCE(start_time, processed_at), processed_at"
+        return [_from_sql(ActivityRow, r) for r in self.conn.execute(sql, args)]
+
+    def resolve_activity(self, ref: str) -> ActivityRow:
+        """An activity from what a user types: its id, a unique id prefix, ``latest``, or a FIT path.
+
+        Raises :class:`~pipeline.errors.UsageError` (one line) when nothing or several match.
+        """
+        from pipeline.store.files import sha256_file
+
+        ref = ref.strip()
+        if ref == "latest":
+            rows = self.activities()
+            if not rows:
+                raise UsageError("latest", "no processed activity in the catalog yet (run `sweatline nightly` or `sweatline ride`)")
+            return rows[-1]
+        path = Path(ref)
+        if path.is_file():
+            rows = self.activities(sha256_file(path))
+            if len(rows) == 1:
+                return rows[0]
+            if not rows:
+                raise UsageError(ref, "this file is not in the catalog yet (run `sweatline ride` on it first)")
+            raise UsageError(ref, f"this file holds {len(rows)} activities: give one activity id")
+        if not ref or any(c not in "0123456789abcdef" for c in ref.lower()):
+            raise UsageError(ref, "not an activity id, a FIT file path, or 'latest'")
+        matches = [_from_sql(ActivityRow, r) for r in
+                   self.conn.execute("SELECT * FROM activities WHERE id LIKE ? ORDER BY id", (ref.lower() + "%",))]
+        if not matches:
+            raise UsageError(ref, "no activity with this id in the catalog (see `sweatline history`)")
+        if len(matches) > 1:
+            raise UsageError(ref, f"{len(matches)} activities start with this id: give more characters")
+        return matches[0]
+
+    # --- rejections ----------------------------------------------------------------------
+    def rejections(self, run_id: str | None = None) -> list[RejectionRow]:
+        sql = "SELECT * FROM rejections"
+        args: tuple[Any, ...] = ()
+        if run_id is not None:
+            sql += " WHERE run_id = ?"
+            args = (run_id,)
+        return [_from_sql(RejectionRow, r) for r in self.conn.execute(sql + " ORDER BY rejected_at, name", args)]
+
+    # --- runs ------------------------------------------------------------------------------
+    def start_run(self, run: RunRow) -> RunRow:
+        with transaction(self.conn):
+            _insert(self.conn, "runs", run, "")
+        return run
+
+    def finish_run(self, run_id: str, *, state: RunState, processed: int, skipped: int, rejected: int,
+                   failed: int, summary: str, prefect_flow_run_id: str | None = None) -> RunRow:
+        with transaction(self.conn):
+            self.conn.execute(
+                "UPDATE runs SET finished_at = ?, state = ?, processed = ?, skipped = ?, rejected = ?, failed = ?,"
+                " summary = ?, prefect_flow_run_id = COALESCE(?, prefect_flow_run_id) WHERE id = ?",
+                (_iso(utc_now()), state, processed, skipped, rejected, failed, summary, prefect_flow_run_id, run_id))
+        run = self.run(run_id)
+        assert run is not None, run_id
+        return run
+
+    def run(self, run_id: str) -> RunRow | None:
+        row = self.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return _from_sql(RunRow, row) if row is not None else None
+
+    def runs(self, flow: str | None = None) -> list[RunRow]:
+        sql = "SELECT * FROM runs"
+        args: tuple[Any, ...] = ()
+        if flow is not None:
+            sql += " WHERE flow = ?"
+            args = (flow,)
+        return [_from_sql(RunRow, r) for r in self.conn.execute(sql + " ORDER BY started_at", args)]

@@ -1,0 +1,53 @@
+"""Where things live under ``data_dir`` (SPEC "Data directory").
+
+::
+
+    data_dir/
+      catalog.sqlite                    the catalog (pipeline.store.catalog)
+      records/<activity id>.parquet     parsed records (pipeline.store.records)
+      reports/<date>-<sport>-<id10>/    report.json, report.md, report.html of one activity
+      reports/index.md                  (written by the nightly flow) the latest digest
+      digests/<run time>.md|.html       one digest per nightly run
+      prefect/                          the local Prefect server's database when `sweatline serve` starts one
+
+The inbox is elsewhere and only ever read.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+REPORTS_DIR = "reports"
+DIGESTS_DIR = "digests"
+PREFECT_DIR = "prefect"
+
+_UNSAFE = re.compile(r"[^a-z0-9_]+")
+
+
+def report_slug(activity_id: str, sport: str | None, start_time: datetime | None) -> str:
+    """A readable, unique and file-system-safe folder name: ``2024-06-01-cycling-3fa2b1c9d0``.
+
+    ``sport`` comes from the file (untrusted): only ``[a-z0-9_]`` survive, so no path tricks.
+    """
+    sport_part = _UNSAFE.sub("_", (sport or "activity").lower()).strip("_")[:24] or "activity"
+    parts = [start_time.strftime("%Y-%m-%d")] if start_time is not None else []
+    parts += [sport_part, activity_id[:10]]
+    return "-".join(parts)
+
+
+def report_relpath(activity_id: str, sport: str | None, start_time: datetime | None) -> str:
+    """The report folder of an activity, relative to ``data_dir``."""
+    return f"{REPORTS_DIR}/{report_slug(activity_id, sport, start_time)}"
+
+
+def reports_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / REPORTS_DIR
+
+
+def digests_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / DIGESTS_DIR
+
+
+def prefect_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / PREFECT_DIR
