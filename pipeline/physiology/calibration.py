@@ -1,0 +1,235 @@
+"""Personal calibration: how much THIS athlete sweats, learned from weigh-ins before and after.
+
+Two pieces, both pure:
+
+1. **Measured sweat loss** from a weigh-in, the field gold standard (Baker 2017, Table 3; Sawka et
+   al. 2007, ACSM position stand): ``sweat_l = pre_kg − post_kg + drank_l − urine_l`` with
+   1 kg ≈ 1 L. Implausible input is refused with a one-line :class:`~pipeline.errors.UsageError`
+   that names the value (:func:`measured_sweat_loss_l`).
+
+2. **The personal factor** ``f = measured / model`` for the athlete, learned with a conjugate
+   normal update on ``θ = ln f`` (:func:`calibrate`):
+
+   * *Prior* ``θ ~ N(0, σ_p²)``: without weigh-ins the athlete is assumed average (f = 1) with the
+     published spread between athletes, coefficient of variation ≈ 30–40 % (Baker et al. 2016;
+     Barnes et al. 2019; Baker 2017; SCIENCE.md §3). We take CV = 0.35 (the physiology room's
+     :data:`pipeline.physiology.sweat.INTER_INDIVIDUAL_CV`), ``σ_p = sqrt(ln(1 + CV²)) ≈ 0.34``.
+   * *Each weigh-in* gives ``y_i = ln(measured_i / model_i) ~ N(θ, σ_i²)`` with
+     ``σ_i² = σ_day² + (σ_abs / measured_i)²``:
+     - ``σ_day`` — the same athlete's sweat rate changes from one session to the next in similar
+       conditions: mean day-to-day differences of 0.14–0.16 L·h⁻¹ over 24 weeks of weekly
+       sessions (Smith, Bello & Price 2021, Nutrients 13:1807), i.e. ≈ 15 % of a typical
+       ~1 L·h⁻¹ → CV_day = 0.15;
+     - ``σ_abs`` — the method's absolute error: two readings of a home scale (0.1 kg resolution,
+       Baker 2017 recommends duplicate weighings), unrecorded sips, spit or poured water, sweat
+       trapped in clothing, respiratory and metabolic mass loss (Baker 2017 Table 3;
+       Cheuvront & Kenefick 2017, CORP review, J Appl Physiol 123:632–636). We take 0.15 kg; it
+       is why short, cool sessions (small losses, where body-mass estimates erred by 14–41 %,
+       Cheuvront et al. 2002, Med Sci Sports Exerc 34:1367) count for less than long warm ones.
+   * *Posterior* (standard normal–normal conjugacy, e.g. Gelman et al., Bayesian Data Analysis,
+     3rd ed., §2.5): precision ``1/τ² = 1/σ_p² + Σ 1/σ_i²``, mean ``μ = τ² Σ y_i/σ_i²``.
+     With few weigh-ins the factor shrinks toward 1; with several that agree it converges.
+   * *Scatter*: when two or more weigh-ins disagree more than the assumed noise explains (sample
+     variance of ``y_i`` above the mean ``σ_i²``), every ``σ_i²`` and ``σ_day²`` are scaled up by
+     that ratio, so the range widens instead of pretending to precision.
+   * *Prediction* for a new session: ``ln f_new ~ N(μ, τ² + σ_day²)``. The calibrated estimate is
+     ``model × e^μ``; its relative spread ``cv = sqrt(τ² + σ_day²)`` goes to the physiology
+     room's :class:`~pipeline.physiology.sweat.Calibration` (range ±1 cv, as uncalibrated ±1 CV).
+
+   Per sport where there is data: weigh-ins of the session's sport (FIT sport name) are used when
+   there is at least one; otherwise all the athlete's weigh-ins are pooled (sweating is a trait
+   of the person first; the sport changes the conditions, which the model already handles).
+
+**Weigh-ins with unknown drinking** (two smart-scale readings around an activity, paired
+automatically from weight-scale FIT files): ``pre − post − urine`` is then only a *lower bound*
+of sweat loss, since whatever was drunk is unknown and ≥ 0. Our decision: such a point moves the
+estimate only upward — it enters the update (as an ordinary observation at the bound) only when
+the bound is above what the calibration predicts without it, i.e. when it shows the athlete
+sweated at least more than we thought. It never pulls the estimate down. A manual
+``sweatline weigh-in --drank`` for the same activity replaces it with a full measurement.
+
+References
+----------
+.. [1] Baker LB (2017). Sweating rate and sweat sodium concentration in athletes: a review of
+       methodology and intra/interindividual variability. Sports Med 47(Suppl 1):111–128,
+       Table 3. doi:10.1007/s40279-017-0691-5
+.. [2] Sawka MN, Burke LM, Eichner ER, et al. (2007). ACSM position stand: Exercise and fluid
+       replacement. Med Sci Sports Exerc 39(2):377–390.
+.. [3] Baker LB, Barnes KA, Anderson ML, et al. (2016). Normative data for regional sweat sodium
+       concentration and whole-body sweating rate in athletes. J Sports Sci 34(4):358–368.
+.. [4] Barnes KA, Anderson ML, Stofan JR, et al. (2019). Normative data for sweating rate, sweat
+       sodium concentration, and sweat sodium loss in athletes. J Sports Sci 37(20):2356–2366.
+.. [5] Smith JW, Bello ML, Price FG (2021). A case-series observation of sweat rate variability in
+       endurance-trained athletes. Nutrients 13(6):1807. doi:10.3390/nu13061807
+.. [6] Cheuvront SN, Kenefick RW (2017). CORP: Improving the status quo for measuring whole body
+       sweat losses. J Appl Physiol 123(3):632–636. doi:10.1152/japplphysiol.00433.2017
+.. [7] Cheuvront SN, Haymes EM, Sawka MN (2002). Comparison of sweat loss estimates for women
+       during prolonged high-intensity running. Med Sci Sports Exerc 34(8):1344–1350.
+.. [8] Gelman A, Carlin JB, Stern HS, et al. (2013). Bayesian Data Analysis, 3rd ed., §2.5
+       (normal model with known variance).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.errors import UsageError
+from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration
+
+PRIOR_CV = INTER_INDIVIDUAL_CV
+"""Between-athlete CV of sweat rate at the same conditions, ≈ 30–40 % (Baker 2017; SCIENCE §3)."""
+DAY_TO_DAY_CV = 0.15
+"""Within-athlete session-to-session CV, ≈ 0.15 L·h⁻¹ of ~1 L·h⁻¹ (Smith, Bello & Price 2021)."""
+METHOD_ERROR_KG = 0.15
+"""Absolute error of a field weigh-in (home scale, clothing, unrecorded fluid; Baker 2017 Table 3)."""
+MAX_LOSS_FRACTION = 0.10
+"""A loss above 10 % of body mass is refused as implausible: ACSM (Sawka et al. 2007) treats > 2 %
+as impairing and losses of 6–10 % as dangerous; beyond 10 % it is a typo, not a training session."""
+BODY_MASS_RANGE_KG = (25.0, 250.0)
+"""Plausible body mass of an athlete (the config's ``athlete.body_mass_kg`` bounds)."""
+MAX_FLUID_L = 15.0
+"""More than this drunk or passed in one session is refused as a unit mistake (mL for L)."""
+
+
+def _log_sd(cv: float) -> float:
+    """SD of ln X for a log-normal X with coefficient of variation ``cv``: sqrt(ln(1 + cv²))."""
+    return math.sqrt(math.log1p(cv * cv))
+
+
+PRIOR_LOG_SD = _log_sd(PRIOR_CV)
+DAY_TO_DAY_LOG_SD = _log_sd(DAY_TO_DAY_CV)
+
+
+def measured_sweat_loss_l(pre_kg: float, post_kg: float, drank_l: float | None = 0.0,
+                          urine_l: float | None = 0.0) -> float:
+    """Sweat lost between two weighings [L]: ``pre − post + drank − urine`` (1 kg ≈ 1 L).
+
+    Baker (2017) Table 3; Sawka et al. (2007). ``drank_l=None`` means "not recorded" (treated as 0:
+    the result is then a lower bound). Refuses, with a :class:`UsageError` naming the value:
+    a body mass outside 25–250 kg, negative or absurd volumes, a body mass after that is more
+    than before plus what was drunk (a net gain), a loss ≤ 0 once urine is counted, and a loss
+    over 10 % of body mass.
+    """
+    for option, value in (("--pre", pre_kg), ("--post", post_kg)):
+        if not (math.isfinite(value) and BODY_MASS_RANGE_KG[0] <= value <= BODY_MASS_RANGE_KG[1]):
+            raise UsageError(option, f"body mass must be between {BODY_MASS_RANGE_KG[0]:g} and "
+                                     f"{BODY_MASS_RANGE_KG[1]:g} kg, got {value:g}")
+    for option, value in (("--drank", drank_l), ("--urine", urine_l)):
+        if value is None:
+            continue
+        if not math.isfinite(value) or value < 0:
+            raise UsageError(option, f"must be 0 or more litres, got {value:g}")
+        if value > MAX_FLUID_L:
+            raise UsageError(option, f"{value:g} L in one session is not plausible (litres, not millilitres)")
+    drank = drank_l if drank_l is not None else 0.0
+    urine = urine_l if urine_l is not None else 0.0
+    if post_kg > pre_kg + drank:
+        raise UsageError("--post", f"{post_kg:g} kg after is more than {pre_kg:g} kg before plus {drank:g} L "
+                                   "drunk: check the weights (and record what you drank with --drank)")
+    loss = pre_kg - post_kg + drank - urine
+    if loss <= 0:
+        raise UsageError("--urine", f"{urine:g} L of urine leaves no sweat loss ({pre_kg:g} − {post_kg:g} + "
+                                    f"{drank:g} − {urine:g} = {loss:.2f} L): check the numbers")
+    if loss > MAX_LOSS_FRACTION * pre_kg:
+        raise UsageError("--post", f"a loss of {loss:.2f} L is over 10 % of {pre_kg:g} kg body mass: "
+                                   "not plausible for one session, check the weights")
+    return loss
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    """One weigh-in next to the model's estimate for the same activity (both whole-session litres)."""
+
+    sport: str
+    measured_l: float
+    model_l: float
+    lower_bound: bool = False  # drinking not recorded: measured_l is only a lower bound
+
+    def log_ratio(self) -> float:
+        return math.log(self.measured_l / self.model_l)
+
+    def noise_var(self) -> float:
+        """Variance of ln(measured/model) for this point: day-to-day plus the method's absolute error."""
+        return DAY_TO_DAY_LOG_SD**2 + (METHOD_ERROR_KG / self.measured_l) ** 2
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """The update's result on θ = ln(factor), and what it rests on."""
+
+    log_mean: float
+    log_sd: float
+    n: int              # weigh-ins used in the update
+    predictive_log_sd: float  # spread of a NEW session's ratio: sqrt(τ² + σ_day²)
+    sport: str | None   # the sport whose weigh-ins were used; None when pooled
+    scatter_inflation: float  # ≥ 1: how much the observed scatter widened the assumed noise
+
+    @property
+    def factor(self) -> float:
+        return math.exp(self.log_mean)
+
+    def to_calibration(self) -> Calibration:
+        """The physiology room's hook: factor, relative spread (±1 cv range) and n."""
+        return Calibration(factor=self.factor, cv=math.sqrt(math.expm1(self.predictive_log_sd**2)), n=self.n)
+
+
+def _update(points: Sequence[CalibrationPoint], scale: float) -> tuple[float, float]:
+    """Normal–normal conjugate update of θ = ln f (Gelman et al. 2013, §2.5): (mean, variance)."""
+    precision = 1.0 / PRIOR_LOG_SD**2
+    weighted = 0.0
+    for point in points:
+        var = point.noise_var() * scale
+        precision += 1.0 / var
+        weighted += point.log_ratio() / var
+    return weighted / precision, 1.0 / precision
+
+
+def _scatter_scale(points: Sequence[CalibrationPoint]) -> float:
+    """≥ 1: sample variance of ln(measured/model) over the mean assumed noise variance (n ≥ 2)."""
+    if len(points) < 2:
+        return 1.0
+    ys = [p.log_ratio() for p in points]
+    mean_y = sum(ys) / len(ys)
+    sample_var = sum((y - mean_y) ** 2 for y in ys) / (len(ys) - 1)
+    assumed = sum(p.noise_var() for p in points) / len(points)
+    return max(1.0, sample_var / assumed)
+
+
+def posterior(points: Sequence[CalibrationPoint], sport: str | None = None) -> Posterior:
+    """The conjugate normal update on ln(factor) from ``points`` (see the module docstring).
+
+    ``sport``: use that sport's points when it has any; otherwise pool all points. Points with
+    ``lower_bound`` enter only when they lie above the current prediction (they can only raise it).
+    """
+    usable = [p for p in points if p.measured_l > 0 and p.model_l > 0]
+    chosen_sport: str | None = None
+    if sport is not None and any(p.sport == sport for p in usable):
+        usable = [p for p in usable if p.sport == sport]
+        chosen_sport = sport
+    used = [p for p in usable if not p.lower_bound]
+    bounds = sorted((p for p in usable if p.lower_bound), key=lambda p: p.log_ratio())
+    scale = _scatter_scale(used)
+    mu, tau2 = _update(used, scale)
+    for bound in bounds:  # one-sided: only a bound above the current prediction carries news
+        if bound.log_ratio() > mu:
+            used.append(bound)
+            scale = _scatter_scale(used)
+            mu, tau2 = _update(used, scale)
+    day_var = DAY_TO_DAY_LOG_SD**2 * scale
+    return Posterior(log_mean=mu, log_sd=math.sqrt(tau2), n=len(used),
+                     predictive_log_sd=math.sqrt(tau2 + day_var), sport=chosen_sport,
+                     scatter_inflation=scale)
+
+
+def calibrate(points: Sequence[CalibrationPoint], sport: str | None = None) -> Calibration | None:
+    """The :class:`Calibration` for a session of ``sport``, or None when there is no weigh-in at all."""
+    post = posterior(points, sport)
+    if post.n == 0:
+        return None
+    return post.to_calibration()
+
+
+def uncalibrated_cv() -> float:
+    """The relative spread of the model alone for a new athlete (prior and day-to-day together)."""
+    return math.sqrt(math.expm1(PRIOR_LOG_SD**2 + DAY_TO_DAY_LOG_SD**2))

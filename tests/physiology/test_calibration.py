@@ -1,0 +1,127 @@
+"""Personal calibration from weigh-ins: the measured-loss formula, its refusals, and the Bayesian
+factor (a synthetic athlete who sweats 1.4 × what the model says)."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import UsageError
+from pipeline.physiology.calibration import (
+    DAY_TO_DAY_CV, PRIOR_CV, CalibrationPoint, calibrate, measured_sweat_loss_l, posterior,
+)
+from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, sweat_range_l, sweat_totals
+
+
+# --- measured sweat loss: pre − post + drank − urine, 1 kg ≈ 1 L (Baker 2017 Table 3; Sawka et al. 2007)
+
+def test_measured_loss_formula() -> None:
+    # 70.0 − 68.8 + 0.75 − 0.20 = 1.75 L (Baker 2017, Table 3 WBSR numerator)
+    assert measured_sweat_loss_l(70.0, 68.8, 0.75, 0.20) == pytest.approx(1.75)
+    # nothing drunk, nothing passed: the mass lost is the sweat lost
+    assert measured_sweat_loss_l(82.4, 81.1) == pytest.approx(1.3)
+    # drinking not recorded (None) counts as 0: a lower bound
+    assert measured_sweat_loss_l(70.0, 69.2, None, None) == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(("args", "option", "words"), [
+    ((70.0, 71.0, 0.5, 0.0), "--post", "more than"),         # post > pre + drank: a net gain
+    ((70.0, 69.0, -0.5, 0.0), "--drank", "0 or more"),         # negative volume
+    ((70.0, 69.0, 0.0, -0.1), "--urine", "0 or more"),
+    ((70.0, 62.0, 0.0, 0.0), "--post", "10 %"),                # 8 L from 70 kg: over 10 % of body mass
+    ((70.0, 69.8, 0.0, 0.5), "--urine", "no sweat loss"),      # urine exceeds what was lost
+    ((0.0, 69.0, 0.0, 0.0), "--pre", "between 25 and 250"),
+    ((70.0, 69.0, 750.0, 0.0), "--drank", "litres"),           # millilitres typed as litres
+])
+def test_implausible_weigh_ins_are_refused_with_one_line(args, option: str, words: str) -> None:
+    with pytest.raises(UsageError) as info:
+        measured_sweat_loss_l(*args)
+    message = str(info.value)
+    assert message.startswith(option + ": ") and words in message and "\n" not in message
+
+
+# --- the calibration factor ------------------------------------------------------------------
+
+TRUE_FACTOR = 1.4
+# Model estimates [L] of four sessions of one athlete (whatever the model says; what matters is the
+# ratio), and realistic day-to-day deviations of the measured truth: Smith, Bello & Price (2021)
+# report mean session-to-session differences of 0.14–0.16 L·h⁻¹, ≈ ±15 % of ~1 L·h⁻¹; we use
+# deviations inside that band.
+MODEL_L = [1.10, 1.65, 0.95]
+DAY_DEVIATION = [1.06, 0.95, 1.03]
+FOURTH_MODEL_L = 1.30
+
+
+def _athlete_points(sport: str = "running") -> list[CalibrationPoint]:
+    return [CalibrationPoint(sport, TRUE_FACTOR * m * d, m) for m, d in zip(MODEL_L, DAY_DEVIATION)]
+
+
+def test_three_weigh_ins_bring_the_estimate_within_10_percent_and_narrow_the_range() -> None:
+    calibration = calibrate(_athlete_points(), "running")
+    assert calibration is not None and calibration.n == 3
+    truth = TRUE_FACTOR * FOURTH_MODEL_L
+    before = sweat_totals(FOURTH_MODEL_L, FOURTH_MODEL_L, 3600.0, 70.0)
+    after = sweat_totals(FOURTH_MODEL_L, FOURTH_MODEL_L, 3600.0, 70.0, calibration)
+    assert abs(before.total_l - truth) / truth > 0.25  # the model alone is far off for this athlete
+    assert abs(after.total_l - truth) / truth < 0.10
+    assert after.calibrated and after.calibration_n == 3
+    assert after.calibration_factor == pytest.approx(calibration.factor)
+    assert (after.high_l - after.low_l) / after.total_l < (before.high_l - before.low_l) / before.total_l
+    assert after.low_l < truth < after.high_l
+
+
+def test_one_noisy_weigh_in_moves_the_estimate_only_part_of_the_way() -> None:
+    # a single weigh-in saying 1.6 × the model (a warm day, or a misread scale)
+    single = posterior([CalibrationPoint("running", 1.6 * 1.0, 1.0)], "running")
+    assert 1.0 < single.factor < 1.6
+    assert single.factor < 1.0 + 0.9 * 0.6  # well short of believing it fully
+    three = posterior(_athlete_points(), "running")
+    assert single.predictive_log_sd > three.predictive_log_sd  # one weigh-in: still a wide range
+
+
+def test_small_losses_count_for_less_than_large_ones() -> None:
+    # The same ratio (1.4) from a 0.3 L session and from a 2.1 L session: the scale's absolute error
+    # (Cheuvront et al. 2002: 14–41 % errors in the cool, small losses) makes the first less certain.
+    small = posterior([CalibrationPoint("running", 0.42, 0.30)])
+    large = posterior([CalibrationPoint("running", 2.10, 1.50)])
+    assert 1.0 < small.factor < large.factor < 1.4
+    assert small.log_sd > large.log_sd
+
+
+def test_scattered_weigh_ins_widen_the_range() -> None:
+    agreeing = posterior([CalibrationPoint("cycling", r, 1.0) for r in (1.35, 1.42, 1.40)])
+    scattered = posterior([CalibrationPoint("cycling", r, 1.0) for r in (0.80, 2.30, 1.30)])
+    assert scattered.scatter_inflation > 1.0 and agreeing.scatter_inflation == 1.0
+    assert scattered.predictive_log_sd > agreeing.predictive_log_sd
+    # with scatter this large the range is as wide as having no calibration at all (±35 %, Baker 2017)
+    assert scattered.to_calibration().cv > INTER_INDIVIDUAL_CV
+
+
+def test_no_weigh_ins_means_no_calibration_and_prior_constants_are_the_published_ones() -> None:
+    assert calibrate([], "running") is None
+    assert PRIOR_CV == pytest.approx(0.35)        # SCIENCE §3: CV ≈ 30–40 % between athletes
+    assert DAY_TO_DAY_CV == pytest.approx(0.15)   # Smith, Bello & Price 2021: ≈ 0.15 L·h⁻¹
+    low, high = sweat_range_l(1.0)
+    assert (low, high) == pytest.approx((0.65, 1.35))
+
+
+def test_per_sport_when_there_is_data_pooled_otherwise() -> None:
+    points = _athlete_points("running") + [CalibrationPoint("cycling", 0.9, 1.0), CalibrationPoint("cycling", 0.85, 1.0)]
+    running = posterior(points, "running")
+    cycling = posterior(points, "cycling")
+    swimming = posterior(points, "swimming")
+    assert running.sport == "running" and running.n == 3 and running.factor > 1.25
+    assert cycling.sport == "cycling" and cycling.n == 2 and cycling.factor < 1.0
+    assert swimming.sport is None and swimming.n == 5  # no swimming weigh-ins: all pooled
+
+
+def test_lower_bounds_only_raise_the_estimate() -> None:
+    base = _athlete_points()
+    # drinking unknown: a bound BELOW the prediction carries no news ...
+    low_bound = posterior(base + [CalibrationPoint("running", 0.8, 1.0, lower_bound=True)], "running")
+    assert low_bound.n == 3
+    assert low_bound.factor == pytest.approx(posterior(base, "running").factor)
+    # ... a bound ABOVE it shows the athlete sweated at least that much
+    high_bound = posterior(base + [CalibrationPoint("running", 1.9, 1.0, lower_bound=True)], "running")
+    assert high_bound.n == 4 and high_bound.factor > posterior(base, "running").factor
+    # on its own, a bound above 1 still moves a new athlete up
+    alone = posterior([CalibrationPoint("running", 1.5, 1.0, lower_bound=True)])
+    assert alone.n == 1 and alone.factor > 1.0
