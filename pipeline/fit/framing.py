@@ -1,0 +1,154 @@
+"""The FIT container, checked before any message is decoded: headers, sizes, chaining, CRCs.
+
+A FIT file is one or more *segments* ("chained FIT files"), each::
+
+    header (12 or 14 bytes: size, protocol, profile, data size, ".FIT", [header CRC])
+    data records (exactly ``data size`` bytes)
+    file CRC (2 bytes, CRC-16 over header + data)
+
+Walking this framing ourselves, instead of letting the decoder find out half-way through, gives
+precise one-line reasons (empty, not FIT, bad header, truncated, CRC mismatch, corrupt chained
+header) and tells the reader where the readable part ends, which is what salvage needs. It also
+lets the decoder run with ``check_crc=False`` on CRC-stripped segments: the CRC below (byte-wise
+table, the FIT SDK's CRC-16) is about 5x cheaper than fitparse's nibble-wise one.
+
+Reference: Garmin FIT SDK, "FIT File Types / The FIT protocol" — file header (section 3.3.1),
+CRC (section 3.3.3; "the CRC is computed over the entire file from byte 0, header included").
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from typing import Literal
+
+HEADER_MIN_BYTES = 12
+SIGNATURE = b".FIT"
+
+
+def _crc_table() -> tuple[int, ...]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return tuple(table)
+
+
+_CRC_TABLE = _crc_table()
+
+
+def fit_crc(data: bytes | memoryview, crc: int = 0) -> int:
+    """CRC-16 of the FIT protocol (polynomial 0x8005 reflected, i.e. CRC-16/ARC), byte-wise table."""
+    table = _CRC_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+DamageKind = Literal["truncated", "crc", "header"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One chained FIT file inside the byte string: ``data[start:start + header_size + data_size]``."""
+
+    index: int  # 1-based, as a user would count "chained file 2"
+    start: int
+    header_size: int
+    data_size: int
+    available_data: int  # data bytes actually present (< data_size when truncated)
+
+    @property
+    def body(self) -> slice:
+        """Header plus the data bytes present, without the trailing file CRC."""
+        return slice(self.start, self.start + self.header_size + self.available_data)
+
+
+@dataclass(frozen=True)
+class Damage:
+    """Where and how the framing breaks. Everything before ``offset`` is intact framing."""
+
+    kind: DamageKind
+    offset: int
+    reason: str
+
+
+@dataclass
+class Framing:
+    segments: list[Segment] = field(default_factory=list)
+    damage: Damage | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class NotFit(Exception):
+    """The first header is unusable: the bytes are not a FIT file at all (message = the reason)."""
+
+    def __init__(self, reason: str, kind: str) -> None:
+        self.kind = kind
+        super().__init__(reason)
+
+
+def scan(data: bytes) -> Framing:
+    """Walk every chained segment of ``data``; raise :class:`NotFit` if the first header is unusable.
+
+    Damage after at least one header (truncation, CRC mismatch, a corrupt chained header) is
+    reported in ``Framing.damage``, never raised: the caller decides whether what precedes it
+    is worth reading.
+    """
+    size = len(data)
+    if size == 0:
+        raise NotFit("empty file (0 bytes)", "empty")
+    framing = Framing()
+    offset = 0
+    index = 1
+    while offset < size:
+        remaining = size - offset
+        if remaining < HEADER_MIN_BYTES or data[offset + 8:offset + 12] != SIGNATURE:
+            if index == 1:
+                if remaining < HEADER_MIN_BYTES:
+                    raise NotFit(f"not a FIT file (only {size} bytes, shorter than a FIT header)", "not_fit")
+                raise NotFit("not a FIT file (no '.FIT' signature in the header)", "not_fit")
+            if not any(data[offset:]):
+                framing.notes.append(f"{remaining} zero bytes of padding after the last FIT data ignored")
+                break
+            framing.damage = Damage("header", offset, f"chained FIT file {index} at byte {offset}: not a FIT header")
+            break
+        header_size = data[offset]
+        data_size = struct.unpack_from("<I", data, offset + 4)[0]
+        where = "" if index == 1 else f"chained FIT file {index} at byte {offset}: "
+        if header_size < HEADER_MIN_BYTES or header_size == 13:
+            reason = f"{where}bad FIT header (header size {header_size}, must be 12 or at least 14)"
+            if index == 1:
+                raise NotFit(reason, "header")
+            framing.damage = Damage("header", offset, reason)
+            break
+        if header_size >= 14 and remaining >= 14:
+            stored = struct.unpack_from("<H", data, offset + 12)[0]
+            if stored != 0 and stored != fit_crc(memoryview(data)[offset:offset + 12]):
+                reason = f"{where}FIT header CRC mismatch"
+                if index == 1:
+                    raise NotFit(reason, "header")
+                framing.damage = Damage("header", offset, reason)
+                break
+        data_start = offset + header_size
+        end = data_start + data_size
+        if end + 2 > size:
+            present = max(0, min(size, end) - data_start)
+            framing.segments.append(Segment(index, offset, header_size, data_size, present))
+            framing.damage = Damage(
+                "truncated", min(size, end),
+                f"{where}truncated: header declares {data_size} data bytes, {present} present")
+            break
+        stored_crc = struct.unpack_from("<H", data, end)[0]
+        computed = fit_crc(memoryview(data)[offset:end])
+        framing.segments.append(Segment(index, offset, header_size, data_size, data_size))
+        if stored_crc != computed:
+            framing.damage = Damage(
+                "crc", end,
+                f"{where}file CRC mismatch (stored 0x{stored_crc:04X}, computed 0x{computed:04X}): "
+                "the file was altered or damaged")
+            break
+        offset = end + 2
+        index += 1
+    return framing
