@@ -1,0 +1,271 @@
+"""The advice list: hydration, potassium, calcium, warm-up and the rest, worded for one session.
+
+Every text is built from this session's own numbers (duration, sport, temperature, sweat,
+plan), not pasted boilerplate. The amounts come from :mod:`pipeline.advice.plan` (ACSM 2007,
+NATA 2017) and :mod:`pipeline.advice.foods` (USDA / NIH ODS); the caveats follow SCIENCE.md §6:
+
+- Schwellnus MP (2009). Cause of exercise associated muscle cramps (EAMC) - altered
+  neuromuscular control, dehydration or electrolyte depletion? Br J Sports Med 43:401-408.
+- Schwellnus MP, Drew N, Collins M (2011). Increased running speed and previous cramps rather
+  than dehydration or serum sodium changes predict exercise-associated muscle cramping: a
+  prospective cohort study in 210 Ironman triathletes. Br J Sports Med 45:650-656.
+- Hew-Butler T et al. (2015). Exercise-associated hyponatremia consensus. Clin J Sport Med 25(4):303-320.
+
+Texts are plain strings (no markup): the renderers escape them like any other text.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DAY, food, portions_to_cover
+from pipeline.advice.plan import TYPICAL_DURING_ML_PER_H, PlanDetails
+from pipeline.schema import AdviceItem, SweatBlock
+
+DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you have kidney or heart "
+              "disease, take medicines that affect potassium or fluid balance, or have been told to limit "
+              "fluids or potassium, follow your doctor's advice instead.")
+
+#: Topics always present (SPEC), then those added where they apply.
+REQUIRED_TOPICS = ("hydration", "potassium", "calcium", "warm-up")
+
+_SPORT_NOUN = {
+    "running": "run", "cycling": "ride", "e_biking": "ride", "mountain_biking": "ride", "swimming": "swim",
+    "walking": "walk", "hiking": "hike", "rowing": "row", "multisport": "multisport session",
+    "triathlon": "triathlon", "cross_country_skiing": "ski", "training": "workout", "fitness_equipment": "workout",
+}
+
+
+class AdviceContext(BaseModel):
+    """What the texts need to know about the session (done, or planned)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    planned: bool = False
+    sport: str
+    duration_h: float
+    temperature_c: float | None = None
+    humidity_pct: float | None = None
+    indoor: bool = False
+    sex: str | None = None
+    sweat: SweatBlock
+    plan: PlanDetails
+    bottle_ml: float
+    long_session_min: float
+    leg_sports: tuple[str, ...] = ()
+
+
+def sport_noun(sport: str | None) -> str:
+    """'run', 'ride', ... for a FIT sport name; 'session' for anything else."""
+    return _SPORT_NOUN.get(sport or "", "session")
+
+
+def format_duration(duration_h: float) -> str:
+    """'47 min', '2 h', '2 h 50 min'."""
+    minutes = int(round(duration_h * 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
+
+
+def ml(value_ml: float) -> str:
+    """A volume in mL with a thousands separator: '1,250 mL'."""
+    return f"{value_ml:,.0f} mL"
+
+
+def mg(value_mg: float) -> str:
+    """A mass in mg with a thousands separator: '1,309 mg'."""
+    return f"{value_mg:,.0f} mg"
+
+
+def ml_range(low_ml: float, high_ml: float) -> str:
+    """'350–490 mL' (rounded to 10 mL)."""
+    return f"{round(low_ml, -1):,.0f}–{round(high_ml, -1):,.0f} mL"
+
+
+def mg_range(low_mg: float, high_mg: float) -> str:
+    """'460–940 mg' (rounded to 10 mg: the estimate is not more precise than that)."""
+    return f"{round(low_mg, -1):,.0f}–{round(high_mg, -1):,.0f} mg"
+
+
+def _session_phrase(ctx: AdviceContext) -> str:
+    """'this 2 h 50 min ride at 24 °C' / 'the planned 4 h ride at 30 °C'."""
+    what = f"{format_duration(ctx.duration_h)} {sport_noun(ctx.sport)}"
+    where = ""
+    if ctx.temperature_c is not None:
+        where = f" at {ctx.temperature_c:.0f} °C"
+        if ctx.indoor:
+            where += " indoors"
+    return ("the planned " if ctx.planned else "this ") + what + where
+
+
+def hydration_text(ctx: AdviceContext) -> str:
+    p, d = ctx.plan.block, ctx.plan
+    lost = "you can expect to lose" if ctx.planned else "you lost"
+    parts = [
+        f"For {_session_phrase(ctx)}, {lost} about {ctx.sweat.total_l:.1f} L of sweat "
+        f"({ctx.sweat.low_l:.1f}–{ctx.sweat.high_l:.1f} L).",
+        f"Before: drink about {ml(p.before_ml)} of water at least 4 hours before "
+        f"(5–7 mL per kg of body mass, {ml_range(*d.before_range_ml)}); "
+        f"add {ml_range(*d.top_up_range_ml)} about 2 hours before only if your urine is dark "
+        "or you have not passed any.",
+    ]
+    if d.long_session:
+        bottles = "bottle" if p.carry_bottles == 1 else "bottles"
+        parts.append(
+            f"During: about {ml(p.during_ml_per_h)} per hour, in small sips every 15–20 minutes — "
+            f"{p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
+            "Keep water on hand; if you cannot carry that much, plan where to refill.")
+        if p.during_ml_per_h + 1e-9 < d.cap_ml_per_h:
+            parts.append(f"That stays below the {ml(d.cap_ml_per_h)} per hour you are estimated to sweat, "
+                         "as it should: never drink more than you lose.")
+        else:
+            parts.append(f"That is the low end of your estimated sweat rate ({ml(d.cap_ml_per_h)} per hour) and "
+                         "deliberately no more: never drink more than you lose.")
+    else:
+        parts.append(
+            f"During: a session this short (under {ctx.long_session_min:.0f} min) needs no bottle; if you are "
+            f"thirsty, sip up to {ml(p.during_ml_per_h)} per hour, not more.")
+    if d.needs_more_than_typical:
+        parts.append(
+            f"Even drinking to plan you would finish about {d.deficit_if_plan_followed_pct:.1f} % of body mass down, "
+            "more than the 2 % to aim for: on a session like this, cool down where you can and eat something salty.")
+    if ctx.duration_h >= 2.0:
+        parts.append(
+            f"Your sweat carries sodium too (an estimated {mg(ctx.sweat.sodium_mg)} here): on a session this long a "
+            "sports drink with some sodium (20–30 mmol per litre) or salty food helps you keep what you drink.")
+    parts.append(
+        f"After: about {ml(p.after_ml)} over the next few hours, with food; if you weigh yourself before and "
+        "after, 1.25–1.5 L for each kg you are down (ACSM 2007), no more. "
+        "And a glass of water with every meal and snack.")
+    return " ".join(parts)
+
+
+def hyponatremia_text(ctx: AdviceContext) -> str | None:
+    d = ctx.plan
+    if not d.hyponatremia_risk:
+        return None
+    reasons = []
+    if d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0]:
+        reasons.append(
+            f"your estimated sweat rate (low end {ml(d.cap_ml_per_h)} per hour) is below the 400–800 mL per hour "
+            "often quoted, so drinking 'by the book' would mean drinking more than you lose")
+    if ctx.duration_h >= 4.0:
+        reasons.append(f"{format_duration(ctx.duration_h)} is long enough for over-drinking to add up")
+    return ("Drink to the plan, not beyond it: " + "; and ".join(reasons) + ". Drinking beyond what you sweat dilutes the "
+            "sodium in your blood — exercise-associated hyponatremia (Hew-Butler et al. 2015), which can be "
+            "dangerous. Stick to the plan or to thirst, take some sodium on long sessions, and if you weigh more "
+            "after than before, you drank too much.")
+
+
+def potassium_text(ctx: AdviceContext) -> str:
+    k_mg = ctx.sweat.potassium_mg
+    share = (ctx.sweat.low_l / ctx.sweat.total_l, ctx.sweat.high_l / ctx.sweat.total_l) if ctx.sweat.total_l > 0 else (1.0, 1.0)
+    banana, potato = food("banana"), food("potato")
+    prunes, peaches, greens = food("prunes"), food("dried_peaches"), food("beet_greens")
+    verb = "you can expect to lose" if ctx.planned else "you lost"
+    ai = POTASSIUM_AI_MG_PER_DAY.get(ctx.sex) if ctx.sex is not None else None
+    if ai is not None:
+        context = (f"That is about {100 * k_mg / ai:.0f} % of the {mg(ai)} a day adequate intake "
+                   f"for {'men' if ctx.sex == 'male' else 'women'} (NASEM 2019).")
+    else:
+        context = (f"For scale, the adequate intake is {mg(POTASSIUM_AI_MG_PER_DAY['male'])} a day for men and "
+                   f"{mg(POTASSIUM_AI_MG_PER_DAY['female'])} for women (NASEM 2019).")
+    n_banana = portions_to_cover(k_mg, banana)
+    n_potato = portions_to_cover(k_mg, potato)
+    text = (f"In sweat {verb} an estimated {mg(round(k_mg, -1))} of potassium "
+            f"({mg_range(k_mg * share[0], k_mg * share[1])}). {context} ")
+    if k_mg < 0.5 * banana.potassium_mg:
+        text += (f"Ordinary meals cover that; one banana (about {mg(banana.potassium_mg)}) more than does. ")
+    else:
+        bananas = "banana" if n_banana == 1 else "bananas"
+        potatoes = "potato" if n_potato == 1 else "potatoes"
+        each = " each" if n_potato > 1 else ""
+        text += (f"{n_banana} {bananas} (about {mg(banana.potassium_mg)} each) or {n_potato} baked {potatoes} "
+                 f"with skin (about {mg(potato.potassium_mg)}{each}) cover it; so do ½ cup of prunes "
+                 f"({mg(prunes.potassium_mg)}), ½ cup of dried peaches ({mg(peaches.potassium_mg)}) or a cup of "
+                 f"cooked beet greens ({mg(greens.potassium_mg)}). ")
+    text += "Food is the way to replace it: potassium pills are not needed for this, and too much can harm."
+    return text
+
+
+def calcium_text(ctx: AdviceContext) -> str:
+    milk, yogurt, cheese, broccoli, kale = (food(k) for k in ("milk", "yogurt", "cheese", "broccoli", "kale"))
+    when = "after the session" if ctx.planned else "after this " + sport_noun(ctx.sport)
+    return (f"Sweat carries little calcium; what counts is the day's total, about {mg(CALCIUM_RDA_MG_PER_DAY)} "
+            f"for adults 19–50. A recovery snack {when} of plain yogurt ({mg(yogurt.calcium_mg)} calcium and "
+            f"{mg(yogurt.potassium_mg)} potassium per 8 oz) or a glass of milk ({mg(milk.calcium_mg)}) does double "
+            f"duty; cheese (1.5 oz cheddar, {mg(cheese.calcium_mg)}), broccoli ({mg(broccoli.calcium_mg)} per ½ cup) "
+            f"and dark leafy greens such as kale ({mg(kale.calcium_mg)} per cooked cup) add to it. Vitamin D "
+            "(sunlight, oily fish, fortified milk) helps you absorb calcium, and magnesium (nuts, seeds, whole "
+            "grains) is needed alongside it. The article says tomatoes and vinegar block calcium absorption; "
+            "that is not well supported — the known blockers are oxalate (spinach, rhubarb) and phytate (some "
+            "grains and beans), so eat tomatoes if you like them, and don't count spinach as a calcium source.")
+
+
+def warmup_text(ctx: AdviceContext) -> str:
+    noun = sport_noun(ctx.sport)
+    text = (f"Before your next long {noun}: start with 10–15 minutes easy to warm the muscles; a warm bath "
+            "or shower beforehand helps, and gentle stretching of calves, hamstrings and thighs once warm. ")
+    if ctx.temperature_c is not None and ctx.temperature_c < 10:
+        text += f"At {ctx.temperature_c:.0f} °C, keep an extra layer on for the first minutes. "
+    text += ("Warming up is sound; stretching relieves a cramp in progress (stretch the cramping muscle "
+             "gently until it lets go), but the evidence that stretching beforehand prevents cramps is limited.")
+    return text
+
+
+def meals_text(ctx: AdviceContext) -> str | None:
+    if not ctx.plan.long_session:
+        return None
+    potato, yogurt = food("potato"), food("yogurt")
+    return (f"In the meal after {_session_phrase(ctx)}: a glass of water with it, and with every snack for the "
+            f"rest of the day. A baked potato ({mg(potato.potassium_mg)} potassium) with yogurt "
+            f"({mg(yogurt.calcium_mg)} calcium) covers both minerals; a little salt helps you hold on to the fluid "
+            "(ACSM 2007).")
+
+
+def alcohol_text(ctx: AdviceContext) -> str | None:
+    if not ctx.plan.long_session:
+        return None
+    return (f"After {_session_phrase(ctx)}, go easy on alcohol: it makes you pass more urine, so you rehydrate "
+            "worse, and it slows recovery. (The article says alcohol 'drains potassium'; the better-supported "
+            "point is dehydration and poorer recovery.) If you do drink, have water alongside, after you have "
+            "rehydrated.")
+
+
+def cramps_text(ctx: AdviceContext) -> str:
+    return ("The dehydration-and-electrolytes explanation of cramps has weak support; muscle fatigue "
+            "(altered neuromuscular control) is the better-supported cause (Schwellnus 2009). In 210 Ironman "
+            "triathletes, those who cramped did not differ in hydration or blood sodium from those who did not; "
+            "they had raced faster and had cramped before (Schwellnus et al. 2011). Drinking and eating well is "
+            "good advice anyway, but it cannot promise no cramps: pacing and training for the distance matter too.")
+
+
+def estimate_text(ctx: AdviceContext) -> str:
+    s = ctx.sweat
+    text = (f"These amounts rest on an estimate of {s.total_l:.1f} L (plausibly {s.low_l:.1f}–{s.high_l:.1f} L), "
+            "and the plan uses its low end so that it errs toward drinking less than you lose, never more. ")
+    if s.calibrated:
+        text += "It is calibrated to your own weigh-ins. "
+    else:
+        text += ("Weighing yourself before and after a few sessions (sweatline weigh-in) narrows it to your "
+                 "own sweat rate. ")
+    if s.device_estimate_l is not None:
+        text += f"Your device's own figure for this session was {s.device_estimate_l:.1f} L."
+    return text.strip()
+
+
+def build_advice(ctx: AdviceContext) -> list[AdviceItem]:
+    """The advice list for one session: the four required topics, then those that apply."""
+    items: list[tuple[str, str | None]] = [
+        ("hydration", hydration_text(ctx)),
+        ("hyponatremia", hyponatremia_text(ctx)),
+        ("potassium", potassium_text(ctx)),
+        ("calcium", calcium_text(ctx)),
+        ("meals", meals_text(ctx)),
+        ("alcohol", alcohol_text(ctx)),
+        ("warm-up", warmup_text(ctx)),
+        ("cramps", cramps_text(ctx)),
+        ("estimate", estimate_text(ctx)),
+    ]
+    return [AdviceItem(topic=topic, text=text) for topic, text in items if text is not None]

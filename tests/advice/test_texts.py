@@ -1,0 +1,103 @@
+"""The advice texts: worded for this session, amounts consistent with the plan, every topic present."""
+from __future__ import annotations
+
+import re
+
+from pipeline.advice import DISCLAIMER, advise
+from pipeline.config import AdviceConfig
+from pipeline.schema import ActivityBlock, EnvironmentBlock, Report, SweatBlock
+
+
+def report(sport="cycling", hours=3.0, rate=0.9, temperature=24.0, low=0.7, activity=True) -> Report:
+    total = rate * hours
+    act = ActivityBlock(id="0" * 64, source="ride.fit", sport=sport, timer_s=hours * 3600, elapsed_s=hours * 3600) \
+        if activity else None
+    return Report(
+        activity=act,
+        environment=EnvironmentBlock(temperature_c=temperature, humidity_pct=55, source="device"),
+        sweat=SweatBlock(total_l=total, low_l=total * low, high_l=total * 1.4, rate_l_per_h=rate,
+                         sodium_mg=total * 900, potassium_mg=total * 210, body_mass_loss_pct=total / 70 * 100),
+    )
+
+
+def advised(r: Report, hours: float, sex="male", planned=False, sport=None) -> Report:
+    return advise(r, duration_s=hours * 3600, body_mass_kg=70, sex=sex, advice_config=AdviceConfig(),
+                  planned=planned, sport=sport)
+
+
+def texts(r: Report) -> dict[str, str]:
+    return {a.topic: a.text for a in r.advice}
+
+
+def test_every_topic_and_the_disclaimer():
+    r = advised(report(hours=3.0), 3.0)
+    topics = texts(r)
+    assert {"hydration", "potassium", "calcium", "warm-up", "meals", "alcohol", "cramps"} <= set(topics)
+    assert r.disclaimer == DISCLAIMER and "not medical advice" in r.disclaimer
+    everything = " ".join(topics.values()).lower()
+    for word in ("banana", "potato", "water", "stretch", "prunes", "dried peaches", "beet greens", "milk", "cheese",
+                 "yogurt", "broccoli", "leafy greens", "vitamin d", "magnesium", "tomato", "vinegar", "warm bath",
+                 "glass of water with every meal and snack", "keep water on hand"):
+        assert word in everything, word
+
+
+def test_hydration_amounts_are_the_plans():
+    r = advised(report(hours=3.0, rate=1.0), 3.0)
+    text = texts(r)["hydration"]
+    assert f"{r.plan.before_ml:,.0f} mL" in text
+    assert f"about {r.plan.during_ml_per_h:,.0f} mL per hour" in text
+    assert f"{r.plan.carry_bottles} bottles of 750 mL" in text
+    assert f"After: about {r.plan.after_ml:,.0f} mL" in text
+    assert "3 h ride at 24 °C" in text  # this session, not boilerplate
+
+
+def test_short_session_gets_no_carrying_advice_and_no_alcohol_note():
+    r = advised(report(sport="running", hours=0.5, rate=0.8), 0.5)
+    topics = texts(r)
+    assert r.plan.carry_bottles == 0
+    assert "bottle of" not in topics["hydration"] and "needs no bottle" in topics["hydration"]
+    assert "30 min run" in topics["hydration"]
+    assert "alcohol" not in topics and "meals" not in topics
+
+
+def test_potassium_names_the_loss_and_the_portions_that_cover_it():
+    r = advised(report(hours=4.0, rate=1.0), 4.0)       # 4 L x 210 mg/L = 840 mg
+    text = texts(r)["potassium"]
+    assert "840 mg" in text
+    assert "2 bananas" in text and "1 baked potato" in text   # 840 / 422 -> 2; 840 / 926 -> 1
+    assert "3,400 mg a day" in text and "for men" in text
+    female = texts(advised(report(hours=4.0, rate=1.0), 4.0, sex="female"))["potassium"]
+    assert "2,600 mg a day" in female and "for women" in female
+    unknown = texts(advised(report(hours=4.0, rate=1.0), 4.0, sex=None))["potassium"]
+    assert "3,400 mg" in unknown and "2,600 mg" in unknown
+
+
+def test_low_sweat_rate_names_hyponatremia():
+    r = advised(report(hours=2.0, rate=0.35), 2.0)
+    topics = texts(r)
+    assert "hyponatremia" in topics
+    assert "Hew-Butler" in topics["hyponatremia"]
+    quoted = [float(x.replace(",", "")) for x in re.findall(r"low end ([\d,]+) mL per hour", topics["hyponatremia"])]
+    assert quoted and quoted[0] <= 350
+    assert r.plan.during_ml_per_h <= 0.35 * 0.7 * 1000
+
+
+def test_caveats_are_honest():
+    topics = texts(advised(report(), 3.0))
+    assert "Schwellnus" in topics["cramps"] and "fatigue" in topics["cramps"]
+    assert "not well supported" in topics["calcium"] and "oxalate" in topics["calcium"]
+    assert "limited" in topics["warm-up"]
+    assert "drains potassium" in topics["alcohol"] and "urine" in topics["alcohol"]
+
+
+def test_cold_session_mentions_the_cold_and_planned_session_uses_the_future():
+    cold = texts(advised(report(temperature=4.0), 3.0))
+    assert "At 4 °C" in cold["warm-up"]
+    planned = texts(advised(report(activity=False, hours=4.0), 4.0, planned=True, sport="cycling"))
+    assert "the planned 4 h ride" in planned["hydration"] and "you can expect to lose" in planned["hydration"]
+
+
+def test_no_sweat_estimate_means_no_plan_but_a_disclaimer():
+    r = Report()
+    advise(r, duration_s=3600, body_mass_kg=70, sex=None, advice_config=AdviceConfig())
+    assert r.plan is None and r.advice == [] and r.disclaimer == DISCLAIMER
