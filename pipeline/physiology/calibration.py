@@ -73,6 +73,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from pipeline.errors import UsageError
 from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration
@@ -233,3 +234,88 @@ def calibrate(points: Sequence[CalibrationPoint], sport: str | None = None) -> C
 def uncalibrated_cv() -> float:
     """The relative spread of the model alone for a new athlete (prior and day-to-day together)."""
     return math.sqrt(math.expm1(PRIOR_LOG_SD**2 + DAY_TO_DAY_LOG_SD**2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Weigh-ins from a smart scale: pairing weight_scale readings with activities
+# ---------------------------------------------------------------------------------------------
+
+PAIRING_WINDOW_S = 2 * 3600.0
+"""A scale reading counts as "before" when it is at most 2 h before the start, "after" when at
+most 2 h after the end. Longer gaps mix in meals, drinks and toilet visits that nobody recorded."""
+
+
+@dataclass(frozen=True)
+class ScaleReading:
+    """One body-mass reading of a smart scale (FIT ``weight_scale``), UTC."""
+
+    timestamp: datetime
+    weight_kg: float
+
+
+@dataclass(frozen=True)
+class ActivityWindow:
+    """When an activity ran (UTC): what a scale reading is paired against."""
+
+    activity_id: str
+    sport: str
+    start_time: datetime
+    end_time: datetime
+
+
+@dataclass(frozen=True)
+class ScalePairing:
+    """A scale reading before and one after an activity: a weigh-in whose drinking is unknown.
+
+    ``measured_l`` = pre − post is a LOWER BOUND of the sweat lost (whatever was drunk is unknown
+    and ≥ 0); :func:`posterior` uses it one-sidedly.
+    """
+
+    activity_id: str
+    sport: str
+    pre: ScaleReading
+    post: ScaleReading
+    measured_l: float
+
+
+@dataclass(frozen=True)
+class UnpairedActivity:
+    """An activity with readings around it that do not make a plausible weigh-in, and why."""
+
+    activity_id: str
+    reason: str
+
+
+def pair_scale_readings(readings: Sequence[ScaleReading], activities: Sequence[ActivityWindow],
+                        window_s: float = PAIRING_WINDOW_S) -> tuple[list[ScalePairing], list[UnpairedActivity]]:
+    """Pair, for each activity, the last reading within ``window_s`` before its start with the
+    first reading within ``window_s`` after its end (pure).
+
+    An activity with only one side, or none, is left out silently (no weigh-in was made). One with
+    both sides whose numbers are implausible as a weigh-in (a gain, a loss over 10 % of body mass;
+    see :func:`measured_sweat_loss_l`) comes back in the second list with the reason.
+    """
+    ordered = sorted(readings, key=lambda r: r.timestamp)
+    window = timedelta(seconds=window_s)
+    pairs: list[ScalePairing] = []
+    refused: list[UnpairedActivity] = []
+    for activity in sorted(activities, key=lambda a: a.start_time):
+        before = [r for r in ordered if activity.start_time - window <= r.timestamp <= activity.start_time]
+        after = [r for r in ordered if activity.end_time <= r.timestamp <= activity.end_time + window]
+        if not before or not after:
+            continue
+        pre, post = before[-1], after[0]
+        if post.weight_kg >= pre.weight_kg:
+            refused.append(UnpairedActivity(activity.activity_id,
+                                            f"scale readings {pre.weight_kg:g} kg before and {post.weight_kg:g} kg after: "
+                                            "no loss between them (drinks not recorded), nothing to learn"))
+            continue
+        try:
+            loss = measured_sweat_loss_l(pre.weight_kg, post.weight_kg, None, 0.0)
+        except UsageError as exc:
+            refused.append(UnpairedActivity(activity.activity_id,
+                                            f"scale readings {pre.weight_kg:g} kg before and {post.weight_kg:g} kg "
+                                            f"after: {exc.reason}"))
+            continue
+        pairs.append(ScalePairing(activity.activity_id, activity.sport, pre, post, loss))
+    return pairs, refused

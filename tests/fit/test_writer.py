@@ -218,3 +218,25 @@ def test_example_files_are_what_the_generator_makes() -> None:
         (EXAMPLES / "2026-01-14-indoor-trainer.fit").read_bytes()
     assert module.hill_run(np.random.default_rng(module.SEED + 1)) == \
         (EXAMPLES / "2026-10-10-hill-run-cool.fit").read_bytes()
+
+
+def test_round_trip_through_our_reader(tmp_path: Path) -> None:
+    from pipeline.fit.reader import read_activity
+
+    path = write(tmp_path / "ride.fit", _ride())
+    activity = read_activity(path)
+    leg = activity.legs[0]
+    assert (leg.sport, leg.sub_sport) == ("cycling", "road")
+    assert leg.timer_s == pytest.approx(600.0 - 99.0)
+    assert leg.elapsed_s == pytest.approx(600.0)
+    assert (activity.profile.sex, activity.profile.body_mass_kg, activity.profile.height_cm) == ("female", 61.3, 168.0)
+    records = activity.records
+    assert len(records) == len([i for i in range(0, 601, 2) if not 200 < i < 300])
+    first = records.iloc[0]
+    assert first["timestamp"] == T0
+    assert first["latitude_deg"] == pytest.approx(-33.8688, abs=1e-6)
+    assert first["longitude_deg"] == pytest.approx(151.2093, abs=1e-6)
+    assert first["temperature_c"] == -5.0 and first["power_w"] == 0.0
+    assert first["altitude_m"] == pytest.approx(-12.4, abs=0.2)
+    assert records["speed_m_per_s"].iloc[-1] == pytest.approx(7.5)
+    assert records["distance_m"].iloc[-1] == pytest.approx(4500.0)

@@ -1,0 +1,284 @@
+"""Weigh-ins in the catalog: body mass before and after an activity, and smart-scale readings.
+
+Two tables beside the catalog's own, added through the catalog's migration hook
+(:func:`pipeline.store.db.migrate`, component ``"weighins"``):
+
+``weighins``        one row per activity that was weighed around (``activity_id`` = the catalog's
+                    activity id). ``source`` is ``manual`` (``sweatline weigh-in``) or ``scale``
+                    (paired automatically from weight-scale FIT files; ``drank_l`` is then NULL =
+                    not recorded, and ``measured_l`` is only a lower bound). A manual weigh-in
+                    replaces a scale one; a manual one is replaced only on request (``--replace``).
+``scale_readings``  every smart-scale reading seen in the inbox (UTC time, kg), kept so that a
+                    scale file and the activity it brackets may arrive in any order.
+
+There is deliberately no foreign key to ``activities``: ``sweatline nightly --rebuild`` deletes and
+re-creates activity rows (same ids), and a weigh-in must outlive that.
+
+The model estimate a weigh-in is compared with is the *uncalibrated* one, read from the activity's
+``report.json`` (``sweat.total_l / sweat.calibration_factor``), so the personal factor never
+feeds on itself.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import math
+import struct
+import warnings
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.errors import RejectedFile, UsageError
+from pipeline.physiology.calibration import (
+    ActivityWindow, CalibrationPoint, ScaleReading, UnpairedActivity, pair_scale_readings,
+)
+from pipeline.store.catalog import ActivityRow, Catalog, utc_now
+from pipeline.store.db import migrate, transaction
+
+WEIGHIN_MIGRATIONS: list[str] = [
+    # 1: weigh-ins and scale readings as first shipped
+    """
+    CREATE TABLE weighins (
+        activity_id  TEXT PRIMARY KEY,
+        sport        TEXT NOT NULL,
+        source       TEXT NOT NULL CHECK (source IN ('manual', 'scale')),
+        pre_kg       REAL NOT NULL,
+        post_kg      REAL NOT NULL,
+        drank_l      REAL,
+        urine_l      REAL NOT NULL DEFAULT 0,
+        measured_l   REAL NOT NULL,
+        model_l      REAL,
+        elapsed_s    REAL,
+        pre_at       TEXT,
+        post_at      TEXT,
+        note         TEXT,
+        recorded_at  TEXT NOT NULL
+    );
+    CREATE TABLE scale_readings (
+        timestamp     TEXT PRIMARY KEY,
+        weight_kg     REAL NOT NULL,
+        source_sha256 TEXT,
+        source_name   TEXT
+    );
+    """,
+]
+
+
+class WeighInRow(BaseModel):
+    """One weigh-in around one activity (litres and kilograms; 1 kg ≈ 1 L)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    activity_id: str
+    sport: str
+    source: Literal["manual", "scale"]
+    pre_kg: float
+    post_kg: float
+    drank_l: float | None  # None: not recorded (scale pairing) -> measured_l is a lower bound
+    urine_l: float = 0.0
+    measured_l: float
+    model_l: float | None = None  # the model's uncalibrated estimate when the weigh-in was stored
+    elapsed_s: float | None = None
+    pre_at: datetime | None = None
+    post_at: datetime | None = None
+    note: str | None = None
+    recorded_at: datetime
+
+    @property
+    def lower_bound(self) -> bool:
+        return self.drank_l is None
+
+    @property
+    def measured_rate_l_per_h(self) -> float | None:
+        if self.elapsed_s is None or self.elapsed_s <= 0:
+            return None
+        return self.measured_l / (self.elapsed_s / 3600.0)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def model_estimate_l(data_dir: Path, activity: ActivityRow) -> float | None:
+    """The model's UNCALIBRATED whole-session sweat estimate for ``activity`` [L], or None.
+
+    From the activity's ``report.json``: ``total_l / calibration_factor`` when the report was
+    calibrated, ``total_l`` otherwise; the catalog row's total when the report cannot be read and
+    the row is uncalibrated.
+    """
+    report_path = Path(data_dir) / activity.report_dir / "report.json"
+    try:
+        sweat = json.loads(report_path.read_text(encoding="utf-8")).get("sweat") or {}
+    except (OSError, ValueError):
+        sweat = {}
+    total = sweat.get("total_l")
+    if isinstance(total, (int, float)) and total > 0:
+        factor = sweat.get("calibration_factor")
+        if sweat.get("calibrated") and isinstance(factor, (int, float)) and factor > 0:
+            return float(total) / float(factor)
+        return float(total)
+    if activity.sweat_total_l is not None and activity.sweat_total_l > 0 and not activity.calibrated:
+        return activity.sweat_total_l
+    return None
+
+
+class WeighIns:
+    """The weigh-ins of one catalog (shares the catalog's SQLite connection)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.conn = catalog.conn
+        migrate(self.conn, "weighins", WEIGHIN_MIGRATIONS)
+
+    # --- weigh-ins -------------------------------------------------------------------------
+    def get(self, activity_id: str) -> WeighInRow | None:
+        row = self.conn.execute("SELECT * FROM weighins WHERE activity_id = ?", (activity_id,)).fetchone()
+        return WeighInRow.model_validate(dict(row)) if row is not None else None
+
+    def all(self) -> list[WeighInRow]:
+        rows = self.conn.execute("SELECT * FROM weighins ORDER BY COALESCE(pre_at, recorded_at), recorded_at")
+        return [WeighInRow.model_validate(dict(r)) for r in rows]
+
+    def put(self, row: WeighInRow, *, replace: bool = False) -> WeighInRow | None:
+        """Store ``row``; returns the weigh-in it replaced (None if there was none).
+
+        A second manual weigh-in for the same activity is refused with a :class:`UsageError`
+        unless ``replace``; a manual weigh-in always replaces a scale pairing; a scale pairing
+        never replaces a manual weigh-in (it is silently kept out).
+        """
+        with transaction(self.conn):
+            existing_row = self.conn.execute("SELECT * FROM weighins WHERE activity_id = ?",
+                                             (row.activity_id,)).fetchone()
+            existing = WeighInRow.model_validate(dict(existing_row)) if existing_row is not None else None
+            if existing is not None:
+                if row.source == "scale" and existing.source == "manual":
+                    return None
+                if row.source == "manual" and existing.source == "manual" and not replace:
+                    raise UsageError(row.activity_id[:12], (
+                        f"already has a weigh-in ({existing.pre_kg:g} → {existing.post_kg:g} kg, recorded "
+                        f"{existing.recorded_at:%Y-%m-%d %H:%M}): add --replace to replace it"))
+            values = {key: getattr(row, key) for key in WeighInRow.model_fields}
+            for key in ("pre_at", "post_at", "recorded_at"):
+                values[key] = _iso(values[key])
+            columns = ", ".join(values)
+            marks = ", ".join(f":{k}" for k in values)
+            updates = ", ".join(f"{k} = excluded.{k}" for k in values if k != "activity_id")
+            self.conn.execute(f"INSERT INTO weighins ({columns}) VALUES ({marks}) "
+                              f"ON CONFLICT(activity_id) DO UPDATE SET {updates}", values)
+        return existing
+
+    def calibration_points(self) -> list[CalibrationPoint]:
+        """Every weigh-in whose activity is in the catalog with a model estimate, as calibration input.
+
+        The model side is the activity's current uncalibrated estimate (:func:`model_estimate_l`),
+        falling back to the one stored with the weigh-in.
+        """
+        points: list[CalibrationPoint] = []
+        for weighin in self.all():
+            activity = self.catalog.activity(weighin.activity_id)
+            model = model_estimate_l(self.catalog.data_dir, activity) if activity is not None else None
+            if model is None:
+                model = weighin.model_l
+            if model is None or model <= 0 or weighin.measured_l <= 0:
+                continue
+            points.append(CalibrationPoint(sport=weighin.sport, measured_l=weighin.measured_l, model_l=model,
+                                           lower_bound=weighin.lower_bound))
+        return points
+
+    # --- smart-scale readings ----------------------------------------------------------------
+    def add_scale_readings(self, readings: list[ScaleReading], source_sha256: str | None = None,
+                           source_name: str | None = None) -> int:
+        """Keep scale readings (a reading at the same second is the same reading); returns how many are new."""
+        added = 0
+        with transaction(self.conn):
+            for reading in readings:
+                cursor = self.conn.execute(
+                    "INSERT INTO scale_readings (timestamp, weight_kg, source_sha256, source_name) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(timestamp) DO NOTHING",
+                    (_iso(reading.timestamp), reading.weight_kg, source_sha256, source_name))
+                added += cursor.rowcount
+        return added
+
+    def scale_readings(self) -> list[ScaleReading]:
+        return [ScaleReading(timestamp=_utc(datetime.fromisoformat(r["timestamp"])), weight_kg=r["weight_kg"])
+                for r in self.conn.execute("SELECT timestamp, weight_kg FROM scale_readings ORDER BY timestamp")]
+
+    def pair_scale_readings(self) -> tuple[list[WeighInRow], list[UnpairedActivity]]:
+        """Pair stored scale readings with catalog activities and store the new scale weigh-ins.
+
+        Idempotent: re-running stores nothing new; manual weigh-ins are never overwritten.
+        Returns the weigh-ins stored (new or changed) and the activities whose readings were implausible.
+        """
+        windows: list[ActivityWindow] = []
+        rows: dict[str, ActivityRow] = {}
+        for activity in self.catalog.activities():
+            if activity.start_time is None or activity.elapsed_s is None:
+                continue
+            start = _utc(activity.start_time)
+            windows.append(ActivityWindow(activity.id, activity.sport, start,
+                                          start + timedelta(seconds=activity.elapsed_s)))
+            rows[activity.id] = activity
+        pairs, refused = pair_scale_readings(self.scale_readings(), windows)
+        stored: list[WeighInRow] = []
+        for pair in pairs:
+            existing = self.get(pair.activity_id)
+            if existing is not None and (existing.source == "manual" or (
+                    existing.pre_at == pair.pre.timestamp and existing.post_at == pair.post.timestamp)):
+                continue
+            activity = rows[pair.activity_id]
+            row = WeighInRow(
+                activity_id=pair.activity_id, sport=pair.sport, source="scale", pre_kg=pair.pre.weight_kg,
+                post_kg=pair.post.weight_kg, drank_l=None, urine_l=0.0, measured_l=pair.measured_l,
+                model_l=model_estimate_l(self.catalog.data_dir, activity),
+                elapsed_s=(pair.post.timestamp - pair.pre.timestamp).total_seconds(),
+                pre_at=pair.pre.timestamp, post_at=pair.post.timestamp,
+                note="smart scale; drinks not recorded (lower bound)", recorded_at=utc_now())
+            self.put(row)
+            stored.append(row)
+        return stored, refused
+
+
+def read_scale_file(path: Path) -> list[ScaleReading]:
+    """The ``weight_scale`` readings of a FIT file (``.fit`` or ``.fit.gz``), UTC, kg.
+
+    Raises :class:`RejectedFile` (kind ``not_weight``) when the file decodes but holds no body-mass
+    reading, and (kind ``decode``) when fitparse cannot read it. Library warnings are silenced.
+    """
+    import fitparse
+    from fitparse.utils import FitParseError
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            data = gzip.decompress(data)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise RejectedFile(str(path), f"cannot read the file: {exc}", kind="decode") from exc
+    readings: list[ScaleReading] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for message in fitparse.FitFile(io.BytesIO(data)).get_messages("weight_scale"):
+                stamp = message.get_value("timestamp")
+                weight = message.get_value("weight")
+                if isinstance(stamp, datetime) and isinstance(weight, (int, float)) and math.isfinite(weight) \
+                        and 0 < weight < 655:
+                    readings.append(ScaleReading(timestamp=_utc(stamp), weight_kg=float(weight)))
+    except (FitParseError, KeyError, TypeError, ValueError, UnicodeDecodeError, struct.error) as exc:
+        raise RejectedFile(str(path), f"not a readable FIT file ({exc})", kind="decode") from exc
+    if not readings:
+        raise RejectedFile(str(path), "holds no weight-scale reading", kind="not_weight")
+    return readings
+

@@ -1,0 +1,187 @@
+"""Weigh-ins in the real SQLite catalog: migration, replace rules, surviving a rebuild, the
+uncalibrated model estimate, and weight-scale FIT files (made with our writer) paired with activities."""
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import fitparse
+import pytest
+
+from conftest import PROJECT, SAMPLES
+from pipeline.errors import RejectedFile, UsageError
+from pipeline.fit.writer import WeightSample, encode_weight_scale, write
+from pipeline.physiology.calibration import (
+    ActivityWindow, ScaleReading, pair_scale_readings,
+)
+from pipeline.store.catalog import ActivityRow, Catalog, FileRow, utc_now
+from pipeline.store.db import schema_version
+from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l, read_scale_file
+
+START = datetime(2026, 7, 18, 12, 10, tzinfo=UTC)
+
+
+def _activity(catalog: Catalog, activity_id: str = "ab" * 32, *, sport: str = "cycling",
+              start: datetime = START, elapsed_s: float = 9000.0, sweat: dict | None = None) -> ActivityRow:
+    """A processed activity in the catalog with its report.json (what the nightly run leaves)."""
+    report_dir = f"reports/{activity_id[:10]}"
+    (catalog.data_dir / report_dir).mkdir(parents=True, exist_ok=True)
+    (catalog.data_dir / report_dir / "report.json").write_text(json.dumps({"schema_version": 1, "sweat": sweat}))
+    row = ActivityRow(id=activity_id, file_sha256=activity_id, source=f"{activity_id[:6]}.fit", sport=sport,
+                      start_time=start, elapsed_s=elapsed_s, timer_s=elapsed_s,
+                      sweat_total_l=(sweat or {}).get("total_l"), calibrated=bool((sweat or {}).get("calibrated")),
+                      report_dir=report_dir, processed_at=utc_now())
+    file = FileRow(sha256=activity_id, name=row.source, path=row.source, size_bytes=1, status="processed",
+                   activities=1, first_seen_at=utc_now(), processed_at=utc_now())
+    catalog.record_processed(file, [row])
+    return row
+
+
+def _manual(activity_id: str, pre: float = 70.4, post: float = 68.9, drank: float | None = 0.75) -> WeighInRow:
+    return WeighInRow(activity_id=activity_id, sport="cycling", source="manual", pre_kg=pre, post_kg=post,
+                      drank_l=drank, measured_l=pre - post + (drank or 0.0), model_l=1.5, elapsed_s=9000.0,
+                      recorded_at=utc_now())
+
+
+def test_migration_adds_the_tables_once(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        WeighIns(catalog)
+        WeighIns(catalog)  # idempotent
+        assert schema_version(catalog.conn, "weighins") == 1
+        tables = {r[0] for r in catalog.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"weighins", "scale_readings", "activities"} <= tables
+
+
+def test_second_weigh_in_needs_replace(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        activity = _activity(catalog)
+        store = WeighIns(catalog)
+        assert store.put(_manual(activity.id)) is None
+        with pytest.raises(UsageError, match="--replace"):
+            store.put(_manual(activity.id, post=69.1))
+        assert store.get(activity.id).post_kg == 68.9  # the first one is untouched
+        replaced = store.put(_manual(activity.id, post=69.1), replace=True)
+        assert replaced is not None and replaced.post_kg == 68.9
+        assert store.get(activity.id).post_kg == 69.1
+        assert len(store.all()) == 1
+
+
+def test_scale_pairing_never_overrides_a_manual_weigh_in(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        activity = _activity(catalog)
+        store = WeighIns(catalog)
+        scale = _manual(activity.id, drank=None).model_copy(update={"source": "scale"})
+        store.put(scale)
+        assert store.get(activity.id).lower_bound
+        store.put(_manual(activity.id))  # a manual weigh-in replaces a scale pairing without --replace
+        assert store.get(activity.id).source == "manual"
+        store.put(scale)
+        assert store.get(activity.id).source == "manual"
+
+
+def test_weigh_ins_survive_a_rebuild_of_their_activity(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        activity = _activity(catalog)
+        store = WeighIns(catalog)
+        store.put(_manual(activity.id))
+        catalog.forget_file(activity.file_sha256)  # what `nightly --rebuild` does first
+        assert catalog.activity(activity.id) is None
+        assert store.get(activity.id) is not None
+    with Catalog(tmp_path) as catalog:  # and after reopening the database
+        assert WeighIns(catalog).get(activity.id).measured_l == pytest.approx(2.25)
+
+
+def test_model_estimate_is_the_uncalibrated_one(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        plain = _activity(catalog, "cd" * 32, sweat={"total_l": 1.2, "calibrated": False})
+        calibrated = _activity(catalog, "ef" * 32, sweat={"total_l": 1.5, "calibrated": True, "calibration_factor": 1.25})
+        none = _activity(catalog, "01" * 32, sweat=None)
+        assert model_estimate_l(catalog.data_dir, plain) == pytest.approx(1.2)
+        assert model_estimate_l(catalog.data_dir, calibrated) == pytest.approx(1.2)
+        assert model_estimate_l(catalog.data_dir, none) is None
+        store = WeighIns(catalog)
+        store.put(_manual(calibrated.id))
+        (point,) = store.calibration_points()
+        assert (point.measured_l, point.model_l, point.lower_bound) == pytest.approx((2.25, 1.2, False))
+
+
+# --- weight-scale FIT files -------------------------------------------------------------------
+
+def test_read_scale_file_from_our_writer(tmp_path: Path) -> None:
+    path = write(tmp_path / "scale.fit", encode_weight_scale([
+        WeightSample(START - timedelta(minutes=30), 70.45), WeightSample(START + timedelta(hours=3), 68.80)]))
+    assert read_scale_file(path) == [ScaleReading(START - timedelta(minutes=30), 70.45),
+                                     ScaleReading(START + timedelta(hours=3), 68.80)]
+    gz = tmp_path / "scale.fit.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    assert len(read_scale_file(gz)) == 2
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    (PROJECT / "examples" / "fit" / "2026-07-18-road-ride-hot.fit", "not_weight"),  # an activity, not a scale
+    (SAMPLES / "garmin-vivofit-monitoring.fit", "not_weight"),
+    (SAMPLES / "garmin-edge510-settings.fit", "not_weight"),
+    (SAMPLES / "unknown-unknown-none-zero-length.fit", "decode"),
+    (SAMPLES / "dynastream-sdkexample-running-bad-file-crc.fit", "decode"),
+])
+def test_read_scale_file_refuses_what_is_not_a_scale_file(path: Path, kind: str) -> None:
+    with pytest.raises(RejectedFile) as info:
+        read_scale_file(path)
+    assert info.value.kind == kind and "\n" not in str(info.value)
+
+
+def _session_window(path: Path) -> tuple[datetime, datetime]:
+    session = next(fitparse.FitFile(str(path)).get_messages("session"))
+    start = session.get_value("start_time").replace(tzinfo=UTC)
+    return start, start + timedelta(seconds=session.get_value("total_elapsed_time"))
+
+
+def test_scale_file_around_a_sample_activity_pairs(tmp_path: Path) -> None:
+    sample = SAMPLES / "garmin-fr965-running-1h15-power.fit"
+    start, end = _session_window(sample)
+    scale = write(tmp_path / "scale.fit", encode_weight_scale([
+        WeightSample(start - timedelta(hours=5), 71.0),        # morning weigh-in: too early to count
+        WeightSample(start - timedelta(minutes=25), 70.6),     # just before the run
+        WeightSample(end + timedelta(minutes=15), 69.3),       # just after
+        WeightSample(end + timedelta(hours=6), 70.2),          # evening: too late
+    ]))
+    readings = read_scale_file(scale)
+    window = ActivityWindow("fr965", "running", start, end)
+    pairs, refused = pair_scale_readings(readings, [window])
+    assert refused == []
+    (pair,) = pairs
+    assert (pair.pre.weight_kg, pair.post.weight_kg) == (70.6, 69.3)
+    assert pair.measured_l == pytest.approx(1.3)  # 70.6 − 69.3 kg, drinks unknown: a lower bound
+
+
+def test_pairing_needs_both_sides_and_plausible_numbers() -> None:
+    end = START + timedelta(hours=2)
+    window = ActivityWindow("a", "running", START, end)
+    only_before = [ScaleReading(START - timedelta(minutes=10), 70.0)]
+    assert pair_scale_readings(only_before, [window]) == ([], [])
+    gained = [ScaleReading(START - timedelta(minutes=10), 70.0), ScaleReading(end + timedelta(minutes=10), 70.3)]
+    pairs, refused = pair_scale_readings(gained, [window])
+    assert pairs == [] and "nothing to learn" in refused[0].reason
+    absurd = [ScaleReading(START - timedelta(minutes=10), 70.0), ScaleReading(end + timedelta(minutes=10), 60.0)]
+    pairs, refused = pair_scale_readings(absurd, [window])
+    assert pairs == [] and "10 %" in refused[0].reason
+
+
+def test_catalog_pairs_stored_readings_with_activities_idempotently(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        activity = _activity(catalog, sweat={"total_l": 1.1, "calibrated": False})
+        store = WeighIns(catalog)
+        end = START + timedelta(seconds=activity.elapsed_s)
+        readings = [ScaleReading(START - timedelta(minutes=20), 70.5), ScaleReading(end + timedelta(minutes=30), 69.2)]
+        assert store.add_scale_readings(readings, source_name="scale.fit") == 2
+        assert store.add_scale_readings(readings, source_name="scale.fit") == 0
+        stored, refused = store.pair_scale_readings()
+        assert refused == [] and len(stored) == 1
+        row = store.get(activity.id)
+        assert row.source == "scale" and row.drank_l is None and row.measured_l == pytest.approx(1.3)
+        assert row.model_l == pytest.approx(1.1)
+        assert store.pair_scale_readings() == ([], [])  # nothing new the second time
+        (point,) = store.calibration_points()
+        assert point.lower_bound
