@@ -1,11 +1,40 @@
-"""`sweatline nightly`: not available yet (issue #5)."""
+"""`sweatline nightly [--inbox DIR] [--rebuild]`: one run of the nightly flow, now.
+
+Runs against the Prefect server that is up (``PREFECT_API_URL``, or the one ``sweatline serve``
+started for this data directory) so the run shows in its UI; otherwise Prefect starts its
+temporary local server (SQLite under ``PREFECT_HOME``) for the duration of the run.
+Progress goes to the terminal through Prefect's logs (stderr); the summary line and where the
+reports are go to stdout.
+"""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+from pathlib import Path
 
+from flows.prefect_server import find_api
 from pipeline.config import Config
-from pipeline.errors import NotYetAvailable
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    raise NotYetAvailable("sweatline nightly", "not available yet: it arrives with issue #5")
+    from flows.nightly_inbox import inbox_for  # one-line error for a missing inbox, before Prefect starts
+
+    inbox = inbox_for(config, args.inbox)
+    api = find_api(Path(config.data_dir))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if api is not None:
+        os.environ["PREFECT_API_URL"] = api.url
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.nightly import nightly
+
+    settings = temporary_settings(updates={PREFECT_API_URL: api.url}) if api is not None else contextlib.nullcontext()
+    with settings:
+        summary = nightly(config_path=str(config.source) if config.source is not None else None,
+                          inbox=str(inbox), rebuild=bool(getattr(args, "rebuild", False)))
+    print(summary.line())
+    print(f"reports: {(Path(config.data_dir) / 'reports').resolve()}")
+    if summary.digest_path is not None:
+        print(f"digest: {summary.digest_path.resolve()}")
+    return 0

@@ -1,24 +1,85 @@
-"""`sweatline ride [FIT_PATH] [--temp C] [--humidity PCT] [--json]`."""
+"""`sweatline ride [FIT_PATH] [--temp C] [--humidity PCT] [--json]`: the after-ride flow on one file.
+
+Two ways to run, same result on disk (report folder, catalog row, a row in the catalog's
+``runs`` table):
+
+* **via Prefect** — when a Prefect server answers (``PREFECT_API_URL``, or the server
+  ``sweatline serve`` runs for this data directory): the ``after-ride`` flow runs in this
+  process as a real flow run on that server (visible in its UI, with logs and an artifact);
+* **fast path** — when none is up: the flow's work (:func:`flows.ride_core.ride`) runs
+  directly, without importing Prefect or starting its temporary server (7–20 s here), and the
+  run is recorded in the catalog with ``orchestrator = local``.
+
+``SWEATLINE_RIDE_VIA=local|prefect`` forces one (``prefect`` with no server up pays for
+Prefect's temporary server). Either way stdout carries only the headline (or, with ``--json``,
+exactly the SPEC JSON report) and a bad file gives one stderr line and exit 2: Prefect's
+console logging is switched off on this path.
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from pipeline.analysis import WeatherOverride, analyse_activity
+from flows.prefect_server import find_api
+from flows.ride_core import RideResult, resolve_fit_file, ride, validate_override
 from pipeline.config import Config
 from pipeline.errors import UsageError
-from pipeline.fit import read_activity
-from pipeline.report.text import headline_text
+
+VIA_ENV = "SWEATLINE_RIDE_VIA"
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    if args.fit_path is None:
-        raise UsageError("sweatline ride", "give a FIT file (the newest inbox file arrives with issue #5)")
-    activity = read_activity(Path(args.fit_path))
-    for warning in activity.summary.warnings:
-        print(f"{args.fit_path}: warning: {warning}", file=sys.stderr)
-    override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
-    report = analyse_activity(activity, config, override).report
-    print(report.to_json() if args.json else headline_text(report))
+    override = validate_override(args.temp, args.humidity)
+    path = resolve_fit_file(args.fit_path, config)
+    via = os.environ.get(VIA_ENV, "auto").strip().lower() or "auto"
+    if via not in ("auto", "local", "prefect"):
+        raise UsageError(VIA_ENV, f"must be auto, local or prefect, got {via!r}")
+    api = find_api(Path(config.data_dir)) if via != "local" else None
+    shown = args.fit_path if args.fit_path is not None else str(path)
+    if via == "prefect" or (via == "auto" and api is not None):
+        results = _via_prefect(shown, path, config, args, api.url if api is not None else None)
+    else:
+        results = ride(shown, config, override, orchestrator="local")
+    _print(results, args.json)
     return 0
+
+
+def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespace, api_url: str | None) -> list[RideResult]:
+    from flows.prefect_logging import quiet_console, quiet_console_env
+
+    quiet_console_env()
+    if api_url is not None:
+        os.environ["PREFECT_API_URL"] = api_url
+    quiet_console()
+    import contextlib
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.after_ride import after_ride
+
+    settings = temporary_settings(updates={PREFECT_API_URL: api_url}) if api_url else contextlib.nullcontext()
+    with settings:
+        results = after_ride(fit_file=str(path), temperature_c=args.temp, humidity_pct=args.humidity,
+                             config_path=str(config.source) if config.source is not None else None)
+    return [r.model_copy(update={"fit_file": shown}) for r in results]
+
+
+def _print(results: list[RideResult], as_json: bool) -> None:
+    for result in results:
+        for warning in result.warnings:
+            print(f"{result.fit_file}: warning: {warning}", file=sys.stderr)
+    if as_json:
+        newest = results[-1]
+        sys.stdout.write(newest.report_json.read_text(encoding="utf-8"))
+        return
+    from pipeline.report.text import headline_text
+    from pipeline.schema import Report
+
+    for result in results:
+        report = Report.model_validate_json(result.report_json.read_text(encoding="utf-8"))
+        print(headline_text(report))
+        print(f"report: {result.report_dir / 'report.html'}")
+        if result.reused:
+            print("(already processed with this weather: stored report)")

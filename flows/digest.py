@@ -1,0 +1,117 @@
+"""What one nightly run did: counts, the summary line, the digest file and the artifacts' content."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from flows.processing import FileOutcome
+from pipeline.store.catalog import ActivityRow, Catalog
+from pipeline.store.files import atomic_write_text
+
+INDEX_NAME = "index.md"
+
+
+class Rejection(BaseModel):
+    name: str
+    kind: str
+    reason: str
+
+
+class NightlySummary(BaseModel):
+    """The outcome of one nightly run (also the flow's return value)."""
+
+    run_id: str
+    inbox: Path
+    data_dir: Path
+    started_at: datetime
+    finished_at: datetime | None = None
+    skipped: int = 0
+    processed_files: list[str] = []
+    activities: list[ActivityRow] = []
+    rejected: list[Rejection] = []
+    failed: list[tuple[str, str]] = []
+    digest_path: Path | None = None
+
+    def add(self, outcome: FileOutcome, data_dir: Path) -> None:
+        if outcome.status == "processed":
+            self.processed_files.append(outcome.file.name)
+            self.activities += [a.row for a in outcome.activities]
+        for r in outcome.rejections:
+            name = f"{r.name}:{r.member}" if r.member else r.name
+            self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
+
+    def line(self) -> str:
+        """``processed N, skipped M, rejected K (file: reason; …)[, failed F (…)]``."""
+        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        if self.rejected:
+            text += " (" + "; ".join(f"{r.name}: {r.reason}" for r in self.rejected) + ")"
+        if self.failed:
+            text += f", failed {len(self.failed)} (" + "; ".join(f"{n}: {m}" for n, m in self.failed) + ")"
+        return text
+
+    def report_uri(self, row: ActivityRow) -> str:
+        return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        """One row per activity of the night, for the Prefect table artifact."""
+        rows = []
+        for a in self.activities:
+            rows.append({
+                "start": a.start_time.strftime("%Y-%m-%d %H:%M") if a.start_time is not None else "",
+                "source": a.source,
+                "sport": a.sport,
+                "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
+                "distance_km": round(a.distance_m / 1000, 1) if a.distance_m is not None else None,
+                "sweat_l": round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None,
+                "sweat_range_l": (f"{a.sweat_low_l:.1f}-{a.sweat_high_l:.1f}"
+                                  if a.sweat_low_l is not None and a.sweat_high_l is not None else ""),
+                "rate_l_per_h": round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None,
+                "report": self.report_uri(a),
+            })
+        return rows
+
+    def markdown(self) -> str:
+        """The Markdown summary (artifact), with links to each report."""
+        lines = [f"# Sweatline nightly run {self.started_at:%Y-%m-%d %H:%M} UTC", "", f"**{self._counts()}**", ""]
+        if self.activities:
+            lines += ["| start | activity | sport | duration | sweat | report |", "|---|---|---|---|---|---|"]
+            for row in self.table_rows():
+                sweat = f"{row['sweat_l']:.2f} L ({row['sweat_range_l']} L)" if row["sweat_l"] is not None else "–"
+                duration = f"{row['duration_min']} min" if row["duration_min"] is not None else "–"
+                lines.append(f"| {row['start']} | {_md(row['source'])} | {_md(row['sport'])} | {duration} | {sweat} "
+                             f"| [report.html]({row['report']}) |")
+            lines.append("")
+        if self.rejected:
+            lines += ["## Rejected", ""] + [f"- `{_md(r.name)}` ({r.kind}): {_md(r.reason)}" for r in self.rejected] + [""]
+        if self.failed:
+            lines += ["## Failed (internal errors; retried next run)", ""] + [f"- `{_md(n)}`: {_md(m)}" for n, m in self.failed] + [""]
+        lines += [f"Reports: `{(self.data_dir / 'reports').resolve()}`", ""]
+        return "\n".join(lines)
+
+    def _counts(self) -> str:
+        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        return text + (f", failed {len(self.failed)}" if self.failed else "")
+
+
+def _md(text: str) -> str:
+    """Untrusted text (file names, reasons) made inert in Markdown tables and lists."""
+    out = str(text)
+    for ch in "\\`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def write_digest(summary: NightlySummary, catalog: Catalog, digests: Path, reports: Path) -> Path:
+    """Write this run's digest under ``digests/`` and refresh ``reports/index.md``; return the digest path."""
+    text = _render_digest(summary, catalog)
+    stamp = summary.started_at.strftime("%Y%m%dT%H%M%SZ")
+    path = atomic_write_text(Path(digests) / f"{stamp}-nightly.md", text)
+    atomic_write_text(Path(reports) / INDEX_NAME, text)
+    return path
+
+
+def _render_digest(summary: NightlySummary, catalog: Catalog) -> str:
+    return summary.markdown()

@@ -1,0 +1,129 @@
+"""The after-ride work on one file, without Prefect: shared by the ``after-ride`` flow and the
+fast path of ``sweatline ride``.
+
+A file already in the catalog with the same weather override is not processed again: its
+stored report is the answer (the rider asked the same question twice). A different override —
+or none where one was used before — changes the answer, so the file is processed again and its
+report replaced (atomically). A file refused before is tried again: it costs little and the
+reader may have learnt to read it since.
+
+Every call is recorded in the catalog's ``runs`` table: ``orchestrator="prefect"`` with the
+flow run id when the Prefect flow ran it, ``"local"`` for the fast path.
+"""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from flows.processing import newest_inbox_file, override_matches, process_file, record_outcome
+from pipeline.analysis import WeatherOverride
+from pipeline.config import ClimateConfig, Config
+from pipeline.errors import RejectedFile, UsageError
+from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
+from pipeline.store.files import sha256_file
+
+FLOW_NAME = "after-ride"
+
+
+class RideResult(BaseModel):
+    """What ``after-ride`` gives back: the headline numbers and where the report is."""
+
+    fit_file: str
+    activity: ActivityRow
+    report_dir: Path
+    report_json: Path
+    reused: bool  # True: the stored report already answered this question
+    run_id: str
+    orchestrator: str
+    warnings: list[str] = []
+
+    def headline_lines(self) -> list[str]:
+        """The figures a rider reads first, one per line."""
+        a = self.activity
+        lines = [f"{a.source}: {a.sport}, {(a.timer_s or 0) / 60:.0f} min, {(a.distance_m or 0) / 1000:.1f} km"]
+        if a.sweat_total_l is not None:
+            lines.append(f"sweat: {a.sweat_total_l:.1f} L ({a.sweat_low_l:.1f}-{a.sweat_high_l:.1f} L), "
+                         f"{a.sweat_rate_l_per_h:.2f} L/h")
+        if a.temperature_c is not None:
+            lines.append(f"weather: {a.temperature_c:.0f} °C, {a.humidity_pct:.0f} % ({a.environment_source})")
+        lines.append(f"report: {self.report_dir / 'report.html'}")
+        return lines
+
+
+def validate_override(temperature_c: float | None, humidity_pct: float | None) -> WeatherOverride:
+    """The override, refused (one line) outside the ranges the config accepts for ``climate``."""
+    for name, option, value in (("temperature_c", "--temp", temperature_c), ("humidity_pct", "--humidity", humidity_pct)):
+        if value is None:
+            continue
+        field = ClimateConfig.model_fields[name]
+        bounds = {k: getattr(m, k) for m in field.metadata for k in ("ge", "le") if getattr(m, k, None) is not None}
+        unit = "°C" if name == "temperature_c" else "%"
+        if value != value or not bounds["ge"] <= value <= bounds["le"]:
+            raise UsageError(option, f"must be between {bounds['ge']:g} and {bounds['le']:g} {unit}, got {value:g}")
+    return WeatherOverride(temperature_c=temperature_c, humidity_pct=humidity_pct)
+
+
+def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
+    """The file to process: as given, else the newest file in the inbox."""
+    if fit_file is None or str(fit_file) == "":
+        newest = newest_inbox_file(config.inbox) if Path(config.inbox).is_dir() else None
+        if newest is None:
+            raise UsageError(str(config.inbox), "no FIT file in the inbox: give a file (sweatline ride FILE)")
+        return newest
+    path = Path(fit_file).expanduser()
+    if not path.exists():
+        raise UsageError(str(fit_file), "no such file")
+    if not path.is_file():
+        raise UsageError(str(fit_file), "not a file")
+    return path
+
+
+def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride, *, orchestrator: str,
+         prefect_flow_run_id: str | None = None) -> list[RideResult]:
+    """Process one file for the after-ride flow; one result per activity in it (a zip may hold several).
+
+    Raises :class:`RejectedFile` (one line, recorded in the catalog) for a file that is not a
+    usable activity, :class:`UsageError` for a missing file.
+    """
+    path = resolve_fit_file(fit_file, config)
+    shown = str(fit_file) if fit_file is not None else str(path)
+    run_id = uuid.uuid4().hex
+    with Catalog(config.data_dir) as catalog:
+        catalog.start_run(RunRow(
+            id=run_id, flow=FLOW_NAME, orchestrator="prefect" if orchestrator == "prefect" else "local",
+            prefect_flow_run_id=prefect_flow_run_id, started_at=utc_now(),
+            parameters={"fit_file": str(path), "temperature_c": override.temperature_c,
+                        "humidity_pct": override.humidity_pct}))
+        try:
+            sha = sha256_file(path)
+            stored = catalog.activities(sha)
+            data_dir = Path(config.data_dir)
+            if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
+                              for r in stored):
+                catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
+                                   summary=f"{path.name}: already processed with the same weather, report reused")
+                return [_result(shown, row, data_dir, run_id, orchestrator, reused=True) for row in stored]
+            outcome = process_file(path, config, override, run_id=run_id, sha256=sha)
+            record_outcome(catalog, outcome)
+        except BaseException as exc:
+            catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=0, failed=1,
+                               summary=f"{path.name}: {type(exc).__name__}: {exc}"[:500])
+            raise
+        if outcome.status == "rejected":
+            first = outcome.rejections[0]
+            catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=1, failed=0,
+                               summary=f"rejected {path.name}: {outcome.reason}")
+            raise RejectedFile(shown if not first.member else f"{shown}:{first.member}", first.reason, kind=first.kind)
+        catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=len(outcome.rejections),
+                           failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
+        return [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
+                for a in outcome.activities]
+
+
+def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestrator: str, *, reused: bool,
+            warnings: list[str] | None = None) -> RideResult:
+    report_dir = data_dir / row.report_dir
+    return RideResult(fit_file=shown, activity=row, report_dir=report_dir, report_json=report_dir / "report.json",
+                      reused=reused, run_id=run_id, orchestrator=orchestrator, warnings=warnings or [])

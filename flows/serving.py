@@ -1,0 +1,48 @@
+"""The two deployments and serving them (Prefect's ``serve``: a long-running process that creates
+the deployments on the server and runs their flow runs in subprocesses).
+
+* ``nightly/nightly`` — on ``nightly.cron`` in ``nightly.timezone`` (a Prefect ``Cron`` schedule;
+  the server's scheduler creates the runs, so a real server must be up: Prefect's temporary
+  server does not schedule, PrefectHQ/examples#18);
+* ``after-ride/after-ride`` — no schedule; triggered by hand::
+
+      prefect deployment run 'after-ride/after-ride' --param fit_file=/path/ride.fit
+
+Both get ``config_path`` as a default parameter, so their runs read the same configuration as
+the ``sweatline serve`` that created them. Entry points are module paths (``flows.nightly:nightly``),
+so the runs find the code wherever the working directory is.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import serve
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.schedules import Cron
+
+from flows.after_ride import after_ride
+from flows.nightly import nightly
+from pipeline.config import Config
+
+TAGS = ["sweatline"]
+
+
+def build_deployments(config: Config) -> list[RunnerDeployment]:
+    """``nightly`` (scheduled) and ``after-ride`` (manual) for this configuration."""
+    parameters: dict[str, Any] = {"config_path": str(config.source) if config.source is not None else None}
+    return [
+        nightly.to_deployment(
+            name="nightly", tags=TAGS, parameters=parameters,
+            schedule=Cron(config.nightly.cron, timezone=config.nightly.timezone), paused=False,
+            description=f"Every new FIT file in the inbox, at '{config.nightly.cron}' ({config.nightly.timezone}).",
+            entrypoint_type=EntrypointType.MODULE_PATH),
+        after_ride.to_deployment(
+            name="after-ride", tags=TAGS, parameters=parameters,
+            description="One FIT file now (default: the newest in the inbox), with an optional weather override.",
+            entrypoint_type=EntrypointType.MODULE_PATH),
+    ]
+
+
+def serve_deployments(config: Config, limit: int | None = None) -> None:
+    """Create/update both deployments and run their flow runs until interrupted (Ctrl-C / SIGTERM)."""
+    serve(*build_deployments(config), limit=limit)
