@@ -34,10 +34,11 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import RejectedFile, UsageError
 from pipeline.physiology.calibration import (
-    ActivityWindow, CalibrationPoint, ScaleReading, UnpairedActivity, pair_scale_readings,
+    ActivityWindow, CalibrationPoint, ScaleReading, UnpairedActivity, calibrate, pair_scale_readings,
 )
+from pipeline.physiology.sweat import Calibration
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
-from pipeline.store.db import migrate, transaction
+from pipeline.store.db import catalog_path, migrate, transaction
 
 WEIGHIN_MIGRATIONS: list[str] = [
     # 1: weigh-ins and scale readings as first shipped
@@ -282,3 +283,16 @@ def read_scale_file(path: Path) -> list[ScaleReading]:
         raise RejectedFile(str(path), "holds no weight-scale reading", kind="not_weight")
     return readings
 
+
+
+def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
+    """The athlete's calibration for a session of ``sport`` from the weigh-ins in ``data_dir``'s
+    catalog (that sport's when it has any, all sports pooled otherwise), or None without weigh-ins.
+
+    Creates nothing: a data directory without a catalog simply has no weigh-ins.
+    """
+    if not catalog_path(data_dir).is_file():
+        return None
+    with Catalog(data_dir) as catalog:
+        points = WeighIns(catalog).calibration_points()
+    return calibrate(points, sport) if points else None

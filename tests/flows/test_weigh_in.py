@@ -1,0 +1,113 @@
+"""`sweatline weigh-in`: against a real catalog filled by `sweatline ride` on the project's own
+example activities (real ingest, real model, real SQLite)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+from flows.cli import main
+from pipeline.store.catalog import Catalog
+from pipeline.store.weighins import WeighIns
+
+EXAMPLES = PROJECT / "examples" / "fit"
+RUN = EXAMPLES / "2026-10-10-hill-run-cool.fit"
+RIDE = EXAMPLES / "2026-07-18-road-ride-hot.fit"
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory after `sweatline ride` on the example ride, then the example run (done once)."""
+    root = tmp_path_factory.mktemp("processed")
+    (root / "inbox").mkdir()
+    path = root / "sweatline.yaml"
+    path.write_text("inbox: inbox\ndata_dir: data\n"
+                    "athlete: {name: me, body_mass_kg: 70, height_cm: 175, sex: male, age: 35}\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SWEATLINE_RIDE_VIA", "local")
+        for fit in (RIDE, RUN):  # RUN is the latest processed
+            assert main(["ride", str(fit), "--config", str(path)]) == 0
+    return root
+
+
+@pytest.fixture
+def config(processed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A private copy of the processed data directory and its config for one test."""
+    shutil.copytree(processed, tmp_path / "home")
+    capsys.readouterr()
+    return tmp_path / "home" / "sweatline.yaml"
+
+
+def _weighins(config: Path) -> WeighIns:
+    return WeighIns(Catalog(config.parent / "data"))
+
+
+def _one_line_error(capsys: pytest.CaptureFixture[str], *words: str) -> None:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    for word in words:
+        assert word in err, err
+
+
+def test_weigh_in_latest_prints_measured_next_to_model(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["weigh-in", "latest", "--pre", "70.6", "--post", "69.3", "--drank", "0.4", "--note", "hot  day",
+                 "--config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 0
+    # 70.6 − 69.3 + 0.4 − 0 = 1.70 L (Baker 2017 Table 3), over the run's 4618 s elapsed: 1.33 L/h
+    assert "measured sweat loss  1.70 L (1.33 L/h)" in out
+    assert "model estimate" in out and "measured ÷ model" in out
+    assert "your running factor now" in out and "from 1 weigh-in" in out
+    store = _weighins(config)
+    (row,) = store.all()
+    assert (row.sport, row.source, row.pre_kg, row.post_kg, row.drank_l, row.note) == \
+        ("running", "manual", 70.6, 69.3, 0.4, "hot day")
+    assert row.measured_l == pytest.approx(1.70)
+    assert row.model_l is not None and row.model_l > 0
+    report = json.loads((config.parent / "data" / store.catalog.activity(row.activity_id).report_dir
+                         / "report.json").read_text())
+    assert f"{row.model_l:.2f} L" in out and row.model_l == pytest.approx(report["sweat"]["total_l"])
+
+
+def test_second_weigh_in_needs_replace(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["weigh-in", "latest", "--pre", "70.6", "--post", "69.3", "--config", str(config)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(["weigh-in", "latest", "--pre", "70.6", "--post", "69.5", "--config", str(config)]) == 2
+    _one_line_error(capsys, "already has a weigh-in", "--replace")
+    assert _weighins(config).all()[0].post_kg == 69.3
+    assert main(["weigh-in", "latest", "--pre", "70.6", "--post", "69.5", "--replace", "--config", str(config)]) == 0
+    assert "Weigh-in replaced" in capsys.readouterr().out
+    (row,) = _weighins(config).all()
+    assert row.post_kg == 69.5
+
+
+def test_activity_by_id_prefix_and_by_fit_path(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ride_id = next(a.id for a in Catalog(config.parent / "data").activities() if a.sport == "cycling")
+    assert main(["weigh-in", ride_id[:8], "--pre", "71.0", "--post", "69.2", "--drank", "1.5", "--config", str(config)]) == 0
+    assert main(["weigh-in", str(RUN), "--pre", "70.0", "--post", "69.1", "--config", str(config)]) == 0
+    rows = {r.sport: r for r in _weighins(config).all()}
+    assert rows["cycling"].activity_id == ride_id and rows["cycling"].measured_l == pytest.approx(3.3)
+    assert rows["running"].measured_l == pytest.approx(0.9)
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    (["latest", "--pre", "70", "--post", "72"], ["--post", "more than"]),
+    (["latest", "--pre", "70", "--post", "69", "--drank", "-0.5"], ["--drank", "0 or more"]),
+    (["latest", "--pre", "70", "--post", "69", "--urine", "-1"], ["--urine", "0 or more"]),
+    (["latest", "--pre", "70", "--post", "62"], ["10 %"]),
+    (["latest", "--pre", "0", "--post", "69"], ["--pre"]),
+    (["feedfeed", "--pre", "70", "--post", "69"], ["feedfeed", "no activity"]),
+    (["not-an-id", "--pre", "70", "--post", "69"], ["not-an-id"]),
+    ([str(PROJECT / "examples" / "fit" / "2026-01-14-indoor-trainer.fit"), "--pre", "70", "--post", "69"],
+     ["not in the catalog"]),
+])
+def test_implausible_input_exits_2_with_one_line_and_stores_nothing(
+        config: Path, capsys: pytest.CaptureFixture[str], extra: list[str], words: list[str]) -> None:
+    assert main(["weigh-in", *extra, "--config", str(config)]) == 2
+    _one_line_error(capsys, *words)
+    assert _weighins(config).all() == []
