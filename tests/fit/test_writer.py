@@ -16,7 +16,9 @@ from pipeline.fit.writer import (
     FitEncoder, LapSplit, ProfileSpec, RecordSample, TimerPause, WeightSample, encode_activity,
     encode_weight_scale, fit_crc16, write,
 )
-from conftest import PROJECT, SAMPLES
+
+PROJECT = Path(__file__).resolve().parents[2]
+SAMPLES = PROJECT.parent / "shared" / "fit-samples"  # as tests/conftest.py
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 

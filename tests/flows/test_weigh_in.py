@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT
 from flows.cli import main
 from pipeline.store.catalog import Catalog
 from pipeline.store.weighins import WeighIns
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 EXAMPLES = PROJECT / "examples" / "fit"
 RUN = EXAMPLES / "2026-10-10-hill-run-cool.fit"

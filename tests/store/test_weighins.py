@@ -10,7 +10,6 @@ from pathlib import Path
 import fitparse
 import pytest
 
-from conftest import PROJECT, SAMPLES
 from pipeline.errors import RejectedFile, UsageError
 from pipeline.fit.writer import WeightSample, encode_weight_scale, write
 from pipeline.physiology.calibration import (
@@ -19,6 +18,9 @@ from pipeline.physiology.calibration import (
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, utc_now
 from pipeline.store.db import schema_version
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l, read_scale_file
+
+PROJECT = Path(__file__).resolve().parents[2]
+SAMPLES = PROJECT.parent / "shared" / "fit-samples"  # as tests/conftest.py
 
 START = datetime(2026, 7, 18, 12, 10, tzinfo=UTC)
 
