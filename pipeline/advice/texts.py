@@ -176,7 +176,9 @@ def potassium_text(ctx: AdviceContext) -> str:
     text = (f"In sweat {verb} an estimated {mg(round(k_mg, -1))} of potassium "
             f"({mg_range(k_mg * share[0], k_mg * share[1])}). {context} ")
     if k_mg < 0.5 * banana.potassium_mg:
-        text += (f"Ordinary meals cover that; one banana (about {mg(banana.potassium_mg)}) more than does. ")
+        text += (f"Ordinary meals cover that: one banana (about {mg(banana.potassium_mg)}) more than does, as does "
+                 f"a baked potato with skin (about {mg(potato.potassium_mg)}), ½ cup of prunes "
+                 f"({mg(prunes.potassium_mg)}) or dried peaches ({mg(peaches.potassium_mg)}), or cooked beet greens. ")
     else:
         bananas = "banana" if n_banana == 1 else "bananas"
         potatoes = "potato" if n_potato == 1 else "potatoes"

@@ -1,16 +1,72 @@
-"""Human-readable terminal text for `sweatline ride` and `sweatline plan` (issue #4 fills it out)."""
+"""Human-readable terminal text for ``sweatline ride`` and ``sweatline plan``.
+
+Uses the same :func:`~pipeline.report.view.report_view` rows as the HTML and Markdown reports,
+so the terminal shows the same numbers. Text from a FIT file (file name, device) has its control
+characters removed: a hostile name cannot move the cursor or recolour the terminal.
+"""
 from __future__ import annotations
 
+import re
+import textwrap
+from os import PathLike
+
+from pipeline.report.view import ReportView, report_view
 from pipeline.schema import Report
 
+WIDTH = 78
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-def headline_text(report: Report) -> str:
-    """A few lines a rider reads in the terminal: what was done, sweat lost, what to drink."""
-    lines = []
-    if report.activity is not None:
-        a = report.activity
-        lines.append(f"{a.source}: {a.sport}, {(a.timer_s or 0) / 60:.0f} min, {(a.distance_m or 0) / 1000:.1f} km")
-    if report.sweat is not None:
-        s = report.sweat
-        lines.append(f"sweat: {s.total_l:.1f} L ({s.low_l:.1f}-{s.high_l:.1f} L), {s.rate_l_per_h:.2f} L/h")
+
+def terminal_safe(value: object) -> str:
+    """``value`` as text with control characters (ANSI escapes, bidi overrides) replaced by '?'."""
+    return _CONTROL.sub("?", str(value))
+
+
+def _headline_lines(view: ReportView) -> list[str]:
+    width = max((len(row.label) for row in view.headline), default=0)
+    return [f"  {row.label:<{width}}  {row.value}" + (f"  ({row.note})" if row.note else "") for row in view.headline]
+
+
+def headline_text(report: Report, report_path: str | PathLike[str] | None = None) -> str:
+    """What a rider reads after ``sweatline ride``: what was done, sweat lost, what to drink, where the report is."""
+    view = report_view(report)
+    lines: list[str] = []
+    a = report.activity
+    if a is not None:
+        what = f"{terminal_safe(a.source)}: {terminal_safe(a.sport)}"
+        if view.subtitle:
+            what += f", {view.subtitle}"
+        lines.append(what)
+    lines += _headline_lines(view)
+    for flag in view.flags:
+        lines.append(f"  note: {terminal_safe(flag)}")
+    if report_path is not None:
+        lines.append(f"report: {terminal_safe(report_path)}")
+    return "\n".join(lines)
+
+
+def plan_text(report: Report, duration_s: float | None = None, sport: str | None = None,
+              report_path: str | PathLike[str] | None = None) -> str:
+    """The plan and the advice for ``sweatline plan`` (a session not yet done), wrapped for a terminal.
+
+    ``duration_s`` and ``sport`` describe the planned session (a planned report has no ``activity``).
+    """
+    view = report_view(report, planned_duration_s=duration_s, planned_sport=sport)
+    lines = [terminal_safe(view.title), ""]
+    lines += _headline_lines(view)
+    if view.plan:
+        lines += ["", "Drinking plan:"]
+        width = max(len(row.label) for row in view.plan)
+        lines += [f"  {row.label:<{width}}  {row.value}  ({row.note})" for row in view.plan]
+    for item in view.advice:
+        lines += ["", item.title + ":"]
+        lines += textwrap.wrap(item.text, WIDTH, initial_indent="  ", subsequent_indent="  ")
+    if view.flags:
+        lines += ["", "Notes on this estimate:"]
+        for flag in view.flags:
+            lines += textwrap.wrap(terminal_safe(flag), WIDTH, initial_indent="  - ", subsequent_indent="    ")
+    if view.disclaimer:
+        lines += [""] + textwrap.wrap(view.disclaimer, WIDTH)
+    if report_path is not None:
+        lines += ["", f"report: {terminal_safe(report_path)}"]
     return "\n".join(lines)

@@ -1,0 +1,262 @@
+"""Charts for the reports, drawn with matplotlib and returned as inline SVG strings (no disk).
+
+- :func:`session_chart_svg`: the session over time — heart rate, power or speed, temperature —
+  with the cumulative sweat loss beneath.
+- :func:`sweat_rate_chart_svg`: our sweat rate with its range, the device's own estimate, the
+  typical range (Sawka et al. 2007, ACSM: 0.5-2.0 L/h) and the planned drinking rate.
+- :func:`trend_chart_svg` (digest): fluid and potassium lost per day.
+
+Text goes out as SVG ``<text>`` (``svg.fonttype = none``), which matplotlib's SVG writer
+escapes (``&``, ``<``, ``>``); the XML prolog, DOCTYPE and metadata are stripped so the SVG can
+sit inside an HTML page, and element ids are salted per chart so several charts on one page
+never share an id. Rendering holds a lock: matplotlib's rc settings are process-global.
+"""
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Sequence
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure  # no pyplot: no global figure manager, no GUI backend
+from matplotlib.ticker import FuncFormatter
+
+from pipeline.schema import PlanBlock, SweatBlock
+
+_LOCK = threading.Lock()
+#: Columns of ``Analysis.series`` the session chart can draw (RECORD_COLUMNS names, plus the model's).
+CUMULATIVE_SWEAT_COLUMNS = ("sweat_cum_l", "cumulative_sweat_l", "sweat_l_cum", "sweat_total_l")
+MAX_POINTS = 600
+TYPICAL_RATE_L_PER_H = (0.5, 2.0)  # Sawka et al. 2007 (ACSM position stand)
+
+INK = "#1f2933"
+MUTED = "#7b8794"
+BLUE = "#2680c2"
+RED = "#d64545"
+ORANGE = "#e8833a"
+GREEN = "#3f9142"
+TEAL = "#0b7285"
+
+_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_ROOT_SIZE = re.compile(r'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
+
+
+def _to_svg(fig: Figure, salt: str, title: str) -> str:
+    """The figure as an inline-ready SVG string with an accessible title."""
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    svg = _PROLOG.sub("", svg, count=1)
+    svg = _METADATA.sub("", svg, count=1)
+    svg = _ROOT_SIZE.sub(r'\1 role="img" preserveAspectRatio="xMidYMid meet"', svg, count=1)
+    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + f"<title>{safe_title}</title>", svg, count=1)
+    return svg.strip()
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(MUTED)
+    ax.tick_params(colors=INK, labelsize=9)
+    ax.grid(True, axis="y", color="#e4e7eb", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _has(frame: pd.DataFrame, column: str) -> bool:
+    return column in frame.columns and frame[column].notna().any()
+
+
+def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
+    if "elapsed_s" in frame.columns and frame["elapsed_s"].notna().any():
+        return frame["elapsed_s"].astype(float) / 3600.0
+    if "timestamp" in frame.columns:
+        ts = pd.to_datetime(frame["timestamp"], utc=True)
+    else:
+        ts = pd.to_datetime(pd.Series(frame.index, index=frame.index), utc=True)
+    return (ts - ts.iloc[0]).dt.total_seconds() / 3600.0
+
+
+def _thin(frame: pd.DataFrame, hours: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """At most MAX_POINTS points: mean of numeric columns over equal slices (keeps the shape)."""
+    numeric = frame.select_dtypes(include=["number", "bool"]).astype(float)
+    numeric = numeric.assign(_h=hours.to_numpy(dtype=float))
+    numeric = numeric[np.isfinite(numeric["_h"])]
+    if len(numeric) > MAX_POINTS:
+        bins = np.arange(len(numeric)) * MAX_POINTS // len(numeric)
+        numeric = numeric.groupby(bins).mean()
+    return numeric, numeric["_h"].to_numpy()
+
+
+def _hours_formatter(value: float, _pos: int) -> str:
+    minutes = int(round(value * 60))
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def sweat_column(series: pd.DataFrame) -> str | None:
+    """Which column of the series holds cumulative sweat loss in litres, if any."""
+    for name in CUMULATIVE_SWEAT_COLUMNS:
+        if _has(series, name):
+            return name
+    return None
+
+
+def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = None) -> str | None:
+    """The session over time: effort (HR; power or speed), temperature and cumulative sweat.
+
+    ``series`` has the canonical record columns (:data:`pipeline.fit.models.RECORD_COLUMNS`) plus
+    the model's cumulative sweat (a column of :data:`CUMULATIVE_SWEAT_COLUMNS`, litres). Panels
+    whose data are missing are left out; None when there is nothing to draw.
+    """
+    if series is None or len(series) < 2:
+        return None
+    hours = _elapsed_hours(series)
+    data, x = _thin(series, hours)
+    if len(x) < 2:
+        return None
+    effort = [c for c in ("heart_rate_bpm", "power_w", "speed_m_per_s") if _has(data, c)]
+    sweat_col = sweat_column(data)
+    panels: list[str] = []
+    if effort:
+        panels.append("effort")
+    if _has(data, "temperature_c"):
+        panels.append("temperature")
+    if sweat_col is not None:
+        panels.append("sweat")
+    if not panels:
+        return None
+    heights = {"effort": 2.2, "temperature": 1.2, "sweat": 1.8}
+    with _LOCK:
+        fig = Figure(figsize=(9, sum(heights[p] for p in panels) + 0.4))
+        axes = fig.subplots(len(panels), 1, sharex=True, gridspec_kw={"height_ratios": [heights[p] for p in panels]})
+        axes = np.atleast_1d(axes)
+        for ax, panel in zip(axes, panels):
+            _style(ax)
+            if panel == "effort":
+                handles = []
+                if "heart_rate_bpm" in effort:
+                    (h,) = ax.plot(x, data["heart_rate_bpm"], color=RED, linewidth=1.2, label="heart rate (bpm)")
+                    handles.append(h)
+                    ax.set_ylabel("bpm", color=INK, fontsize=9)
+                second = "power_w" if "power_w" in effort else ("speed_m_per_s" if "speed_m_per_s" in effort else None)
+                if second is not None:
+                    target = ax.twinx() if handles else ax
+                    if target is not ax:
+                        target.spines[["top"]].set_visible(False)
+                        target.tick_params(colors=INK, labelsize=9)
+                    if second == "power_w":
+                        (h,) = target.plot(x, data["power_w"], color=BLUE, linewidth=0.9, alpha=0.8, label="power (W)")
+                        target.set_ylabel("W", color=INK, fontsize=9)
+                    else:
+                        (h,) = target.plot(x, data["speed_m_per_s"] * 3.6, color=BLUE, linewidth=0.9, alpha=0.8,
+                                           label="speed (km/h)")
+                        target.set_ylabel("km/h", color=INK, fontsize=9)
+                    handles.append(h)
+                ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False,
+                          ncols=len(handles), borderaxespad=0.2)
+                ax.set_title("Effort", loc="left", fontsize=10, color=INK)
+            elif panel == "temperature":
+                ax.plot(x, data["temperature_c"], color=ORANGE, linewidth=1.2)
+                ax.set_ylabel("°C", color=INK, fontsize=9)
+                ax.set_title("Temperature at the device", loc="left", fontsize=10, color=INK)
+            else:
+                y = data[sweat_col]
+                ax.plot(x, y, color=TEAL, linewidth=1.6, label="our estimate")
+                if sweat is not None and sweat.total_l > 0:
+                    lo, hi = sweat.low_l / sweat.total_l, sweat.high_l / sweat.total_l
+                    ax.fill_between(x, y * lo, y * hi, color=TEAL, alpha=0.15, linewidth=0, label="plausible range")
+                ax.set_ylabel("litres", color=INK, fontsize=9)
+                ax.set_title("Cumulative sweat loss", loc="left", fontsize=10, color=INK)
+                ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2,
+                          borderaxespad=0.2)
+                ax.set_ylim(bottom=0)
+        axes[-1].xaxis.set_major_formatter(FuncFormatter(_hours_formatter))
+        axes[-1].set_xlabel("elapsed time (h:mm)", color=INK, fontsize=9)
+        fig.tight_layout()
+        return _to_svg(fig, "session", "The session over time: effort, temperature and cumulative sweat loss")
+
+
+def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: PlanBlock | None = None) -> str:
+    """Sweat rates side by side: ours (with range), the device's, the typical range, the plan's drinking."""
+    labels: list[str] = []
+    values: list[float] = []
+    errors: list[tuple[float, float]] = []
+    colors: list[str] = []
+    if sweat.total_l > 0:
+        lo_rate = sweat.rate_l_per_h * sweat.low_l / sweat.total_l
+        hi_rate = sweat.rate_l_per_h * sweat.high_l / sweat.total_l
+    else:
+        lo_rate = hi_rate = sweat.rate_l_per_h
+    labels.append("Sweatline estimate")
+    values.append(sweat.rate_l_per_h)
+    errors.append((sweat.rate_l_per_h - lo_rate, hi_rate - sweat.rate_l_per_h))
+    colors.append(TEAL)
+    if sweat.device_estimate_l is not None and duration_h is not None and duration_h > 0:
+        labels.append("Device's estimate")
+        values.append(sweat.device_estimate_l / duration_h)
+        errors.append((0.0, 0.0))
+        colors.append(MUTED)
+    if plan is not None:
+        labels.append("Planned drinking")
+        values.append(plan.during_ml_per_h / 1000.0)
+        errors.append((0.0, 0.0))
+        colors.append(BLUE)
+    with _LOCK:
+        fig = Figure(figsize=(9, 0.55 * len(labels) + 1.3))
+        ax = fig.subplots()
+        _style(ax)
+        ax.grid(True, axis="x", color="#e4e7eb", linewidth=0.8)
+        ax.grid(False, axis="y")
+        y = np.arange(len(labels))[::-1]
+        ax.axvspan(*TYPICAL_RATE_L_PER_H, color="#f0b429", alpha=0.12, linewidth=0)
+        ax.text(TYPICAL_RATE_L_PER_H[1], y[0] + 0.55, "typical in exercise 0.5–2.0 L/h (ACSM 2007)",
+                ha="right", va="bottom", fontsize=8, color=MUTED)
+        ax.barh(y, values, color=colors, height=0.5)
+        for yi, v, (minus, plus) in zip(y, values, errors):
+            if minus > 0 or plus > 0:
+                ax.errorbar([v], [yi], xerr=[[minus], [plus]], fmt="none", ecolor=INK, capsize=4, linewidth=1)
+        for yi, v in zip(y, values):
+            ax.text(v, yi - 0.38, f" {v:.2f} L/h", va="center", fontsize=8, color=INK)
+        ax.set_yticks(y, labels, fontsize=9)
+        ax.set_xlabel("litres per hour", color=INK, fontsize=9)
+        ax.set_xlim(0, max(max(values) * 1.15, hi_rate * 1.1, TYPICAL_RATE_L_PER_H[1] * 1.05))
+        ax.set_ylim(-0.7, len(labels) - 0.1)
+        fig.tight_layout()
+        return _to_svg(fig, "rate", "Sweat rate: our estimate and range, the device's estimate, the planned drinking")
+
+
+def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg: Sequence[float],
+                    potassium_ai_mg: float | None = None) -> str | None:
+    """Digest trend: fluid lost per day (bars) and potassium lost per day (line, right axis)."""
+    if not days:
+        return None
+    with _LOCK:
+        fig = Figure(figsize=(9, 3.2))
+        ax = fig.subplots()
+        _style(ax)
+        x = np.arange(len(days))
+        ax.bar(x, fluid_l, color=TEAL, width=0.6, label="sweat lost (L)")
+        ax.set_ylabel("litres", color=INK, fontsize=9)
+        ax.set_xticks(x, list(days), fontsize=8, rotation=0 if len(days) <= 8 else 45)
+        ax2 = ax.twinx()
+        ax2.spines[["top"]].set_visible(False)
+        ax2.tick_params(colors=INK, labelsize=9)
+        ax2.plot(x, potassium_mg, color=ORANGE, marker="o", linewidth=1.4, label="potassium lost (mg)")
+        ax2.set_ylabel("mg potassium", color=INK, fontsize=9)
+        top = max(max(potassium_mg, default=0.0) * 1.2, 100.0)
+        if potassium_ai_mg is not None:
+            top = max(top, potassium_ai_mg * 0.35)
+        ax2.set_ylim(0, top)
+        ax.set_ylim(0, max(max(fluid_l, default=0.0) * 1.2, 0.5))
+        handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+        ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False, ncols=2)
+        fig.tight_layout()
+        return _to_svg(fig, "trend", "Fluid and potassium lost per day")
+
+
+__all__ = ["session_chart_svg", "sweat_rate_chart_svg", "trend_chart_svg", "sweat_column"]

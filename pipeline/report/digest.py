@@ -1,0 +1,276 @@
+"""The digest across activities (daily and weekly) and the ``sweatline history`` table.
+
+Input is a list of :class:`DigestRow` — the catalog's activity rows (field names match
+``pipeline.store.catalog.ActivityRow``, so ``DigestRow.model_validate(row, from_attributes=True)``
+works). :func:`build_digest` groups them by local day and ISO week; the renderers return strings:
+:func:`render_digest_html` (self-contained page, inline SVG trend chart),
+:func:`render_digest_markdown`, and :func:`history_table` (plain-text table for a terminal).
+
+Potassium per day is set against the adequate intake (NASEM 2019: 3,400 mg/day men,
+2,600 mg/day women), fluid per day against nothing but itself: there is no "adequate" sweat.
+"""
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
+from pipeline.report.charts import trend_chart_svg
+from pipeline.report.render import TEMPLATES, markdown_escape
+from pipeline.report.text import terminal_safe
+from pipeline.report.view import distance_text, duration_s_text
+
+DIGEST_HTML_NAME = "digest.html"
+DIGEST_MD_NAME = "digest.md"
+
+
+class DigestRow(BaseModel):
+    """One processed activity as the digest and the history table need it."""
+
+    model_config = ConfigDict(extra="ignore", from_attributes=True, frozen=True)
+
+    id: str
+    source: str
+    sport: str
+    sub_sport: str | None = None
+    start_time: datetime | None = None
+    timer_s: float | None = None
+    distance_m: float | None = None
+    device: str | None = None
+    temperature_c: float | None = None
+    sweat_total_l: float | None = None
+    sweat_low_l: float | None = None
+    sweat_high_l: float | None = None
+    sweat_rate_l_per_h: float | None = None
+    sodium_mg: float | None = None
+    potassium_mg: float | None = None
+    calibrated: bool = False
+    device_estimate_l: float | None = None
+    report_dir: str | None = None
+
+
+def as_digest_rows(rows: Iterable[object]) -> list[DigestRow]:
+    """Catalog rows (``ActivityRow`` or anything with the same attributes) as :class:`DigestRow`."""
+    return [r if isinstance(r, DigestRow) else DigestRow.model_validate(r, from_attributes=True) for r in rows]
+
+
+class DayTotal(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    activities: int
+    timer_s: float
+    fluid_l: float
+    potassium_mg: float
+    potassium_share_of_ai: float | None
+
+
+class WeekTotal(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    week: int
+    first_day: date
+    activities: int
+    timer_s: float
+    fluid_l: float
+    potassium_mg: float
+
+
+class Digest(BaseModel):
+    """What the digest says: the last ``days`` days day by day, recent weeks, the longest session."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    timezone: str
+    first_day: date
+    last_day: date
+    days: list[DayTotal]
+    weeks: list[WeekTotal]
+    activities: list[DigestRow]
+    longest: DigestRow | None
+    potassium_ai_mg: float | None
+    sex: str | None
+    total_fluid_l: float
+    total_potassium_mg: float
+
+
+def _local_day(start: datetime | None, zone: zoneinfo.ZoneInfo) -> date | None:
+    if start is None:
+        return None
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    return start.astimezone(zone).date()
+
+
+def build_digest(rows: Iterable[object], *, end: date | None = None, days: int = 7, weeks: int = 8,
+                 timezone: str = "UTC", sex: str | None = None) -> Digest:
+    """Group ``rows`` by local day (``timezone``) over the ``days`` days ending ``end``.
+
+    ``end`` defaults to the day of the newest activity (or today, with no activities); the weekly
+    table covers the ``weeks`` ISO weeks ending with ``end``'s week. Activities without a start
+    time cannot be placed on a day and are left out of the daily totals (not of the history).
+    """
+    if days < 1 or weeks < 1:
+        raise ValueError("days and weeks must be at least 1")
+    rows = as_digest_rows(rows)
+    zone = zoneinfo.ZoneInfo(timezone)
+    dated = [(r, _local_day(r.start_time, zone)) for r in rows]
+    placed = [(r, d) for r, d in dated if d is not None]
+    if end is None:
+        end = max((d for _, d in placed), default=datetime.now(zone).date())
+    first = end - timedelta(days=days - 1)
+    ai = POTASSIUM_AI_MG_PER_DAY.get(sex) if sex is not None else None
+    ai_for_share = ai if ai is not None else POTASSIUM_AI_MG_PER_DAY["female"]  # the lower AI when sex unknown
+
+    by_day: dict[date, list[DigestRow]] = defaultdict(list)
+    for r, d in placed:
+        if first <= d <= end:
+            by_day[d].append(r)
+    day_totals = []
+    for i in range(days):
+        d = first + timedelta(days=i)
+        items = by_day.get(d, [])
+        k = sum(r.potassium_mg for r in items if r.potassium_mg is not None)
+        day_totals.append(DayTotal(
+            day=d, activities=len(items), timer_s=sum(r.timer_s for r in items if r.timer_s is not None),
+            fluid_l=sum(r.sweat_total_l for r in items if r.sweat_total_l is not None), potassium_mg=k,
+            potassium_share_of_ai=k / ai_for_share if items else None,
+        ))
+
+    end_monday = end - timedelta(days=end.weekday())
+    first_monday = end_monday - timedelta(weeks=weeks - 1)
+    by_week: dict[date, list[DigestRow]] = defaultdict(list)
+    for r, d in placed:
+        monday = d - timedelta(days=d.weekday())
+        if first_monday <= monday <= end_monday:
+            by_week[monday].append(r)
+    week_totals = []
+    for i in range(weeks):
+        monday = first_monday + timedelta(weeks=i)
+        items = by_week.get(monday, [])
+        iso = monday.isocalendar()
+        week_totals.append(WeekTotal(
+            year=iso.year, week=iso.week, first_day=monday, activities=len(items),
+            timer_s=sum(r.timer_s for r in items if r.timer_s is not None),
+            fluid_l=sum(r.sweat_total_l for r in items if r.sweat_total_l is not None),
+            potassium_mg=sum(r.potassium_mg for r in items if r.potassium_mg is not None),
+        ))
+
+    while len(week_totals) > 1 and week_totals[0].activities == 0:  # no empty weeks before the first activity
+        week_totals.pop(0)
+    in_window = sorted((r for r, d in placed if first <= d <= end),
+                       key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC))
+    longest = max((r for r in in_window if r.timer_s is not None), key=lambda r: r.timer_s or 0.0, default=None)
+    return Digest(
+        title=f"Sweatline digest: {first:%d %b} – {end:%d %b %Y}",
+        timezone=timezone, first_day=first, last_day=end, days=day_totals, weeks=week_totals,
+        activities=in_window, longest=longest, potassium_ai_mg=ai, sex=sex,
+        total_fluid_l=sum(t.fluid_l for t in day_totals), total_potassium_mg=sum(t.potassium_mg for t in day_totals),
+    )
+
+
+def _fmt_l(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} L"
+
+
+def _fmt_mg(value: float | None) -> str:
+    return "—" if value is None else f"{round(value, -1):,.0f} mg"
+
+
+def _fmt_pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f} %"
+
+
+def _when(start: datetime | None, timezone: str) -> str:
+    if start is None:
+        return "—"
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    return start.astimezone(zoneinfo.ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=autoescape,
+                             undefined=jinja2.StrictUndefined, trim_blocks=not autoescape,
+                             keep_trailing_newline=True, finalize=None if autoescape else markdown_escape)
+    env.filters.update(litres=_fmt_l, mg=_fmt_mg, pct=_fmt_pct, duration=duration_s_text, distance=distance_text)
+    return env
+
+
+_HTML = _environment(True)
+_MD = _environment(False)
+
+
+def _context(digest: Digest) -> dict:
+    ai = digest.potassium_ai_mg
+    ai_text = (f"{ai:,.0f} mg a day" if ai is not None else
+               f"{POTASSIUM_AI_MG_PER_DAY['male']:,.0f} mg a day for men, {POTASSIUM_AI_MG_PER_DAY['female']:,.0f} mg "
+               "for women (shares below use the lower figure)")
+    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone)}
+
+
+def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:
+    """The digest as one self-contained HTML page (inline CSS and SVG, no script, no fetch)."""
+    svg = trend_chart_svg([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
+                          [t.potassium_mg for t in digest.days], digest.potassium_ai_mg)
+    stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return _HTML.get_template("digest.html.j2").render(**_context(digest), trend_svg=Markup(svg) if svg else None,
+                                                      generated=stamp)
+
+
+def render_digest_markdown(digest: Digest) -> str:
+    """The digest in Markdown: the same tables, no chart."""
+    return _MD.get_template("digest.md.j2").render(**_context(digest))
+
+
+def write_digest(digest: Digest, out_dir: Path, generated: datetime | None = None) -> tuple[Path, Path]:
+    """Render both, then write ``digest.md`` and ``digest.html`` atomically into ``out_dir``."""
+    from pipeline.store.files import atomic_write_text
+
+    html = render_digest_html(digest, generated=generated)
+    markdown = render_digest_markdown(digest)
+    out_dir = Path(out_dir)
+    md_path = atomic_write_text(out_dir / DIGEST_MD_NAME, markdown)
+    html_path = atomic_write_text(out_dir / DIGEST_HTML_NAME, html)
+    return html_path, md_path
+
+
+HISTORY_COLUMNS = ("start (UTC)", "activity", "sport", "time", "distance", "sweat", "range", "rate", "potassium")
+
+
+def history_table(rows: Iterable[object], timezone: str = "UTC") -> str:
+    """``sweatline history``: one line per activity, newest last, in aligned plain-text columns."""
+    rows = as_digest_rows(rows)
+    if not rows:
+        return "no processed activities yet"
+    ordered = sorted(rows, key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC))
+    header = list(HISTORY_COLUMNS)
+    header[0] = f"start ({timezone})"
+    body = []
+    for r in ordered:
+        source = terminal_safe(r.source)
+        if len(source) > 40:
+            source = source[:39] + "…"
+        body.append([
+            _when(r.start_time, timezone), source, terminal_safe(r.sport), duration_s_text(r.timer_s),
+            distance_text(r.distance_m), _fmt_l(r.sweat_total_l),
+            f"{r.sweat_low_l:.1f}–{r.sweat_high_l:.1f} L" if r.sweat_low_l is not None and r.sweat_high_l is not None else "—",
+            f"{r.sweat_rate_l_per_h:.2f} L/h" if r.sweat_rate_l_per_h is not None else "—",
+            _fmt_mg(r.potassium_mg),
+        ])
+    widths = [max(len(header[i]), *(len(row[i]) for row in body)) for i in range(len(header))]
+    numeric = {3, 4, 5, 6, 7, 8}
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(row) for row in body)])

@@ -1,0 +1,93 @@
+"""Render an :class:`~pipeline.analysis.Analysis` as HTML and Markdown strings (no disk).
+
+Both go through Jinja2 templates beside this module (``report.html.j2``, ``report.md.j2``)
+fed the same :class:`~pipeline.report.view.ReportView`, so the two show the same numbers.
+
+Escaping: the HTML environment autoescapes every expression (only the matplotlib SVG, whose
+text matplotlib itself escapes, is marked safe), and the page carries a Content-Security-Policy
+that forbids scripts and any network fetch. The Markdown environment escapes every expression
+with :func:`markdown_escape` through Jinja's ``finalize`` hook, so a file name such as
+``<script>alert(1)</script>`` or ``*bold*|pipe`` shows as text and cannot break a table.
+"""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg
+from pipeline.report.view import ReportView, report_duration_s, report_view
+
+TEMPLATES = Path(__file__).resolve().parent
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def markdown_escape(value: Any) -> str:
+    """Text safe inside a Markdown paragraph or table cell: HTML and Markdown syntax neutralised.
+
+    ``&``, ``<`` and ``>`` become entities (CommonMark renders them as the characters, never as
+    tags); backslash, backtick, ``* _ [ ] | # ~`` are backslash-escaped; line breaks become spaces
+    (a newline in a file name must not end a table row).
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"[\r\n\t\x0b\x0c]+", " ", text)
+
+
+def _html_env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+
+
+def _md_env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
+                              undefined=jinja2.StrictUndefined, finalize=markdown_escape,
+                              trim_blocks=True, lstrip_blocks=False, keep_trailing_newline=True)
+
+
+_HTML = _html_env()
+_MD = _md_env()
+
+
+def _planned(analysis: Any) -> tuple[float | None, str | None]:
+    """A planned session's duration and sport (``Analysis.planned``), or (None, None)."""
+    planned = getattr(analysis, "planned", None)
+    if planned is None:
+        return None, None
+    return planned.duration_s, planned.sport
+
+
+def view_of(analysis: Any) -> ReportView:
+    duration, sport = _planned(analysis)
+    return report_view(analysis.report, planned_duration_s=duration, planned_sport=sport)
+
+
+def render_html(analysis: Any, generated: datetime | None = None) -> str:
+    """The self-contained report page (inline CSS, inline SVG charts, no script, no fetch)."""
+    report = analysis.report
+    view = view_of(analysis)
+    rate_svg = session_svg = None
+    if report.sweat is not None:
+        duration_s = report_duration_s(report) or _planned(analysis)[0]
+        rate_svg = sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan)
+        session_svg = session_chart_svg(getattr(analysis, "series", None), report.sweat)
+    stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return _HTML.get_template("report.html.j2").render(
+        view=view,
+        rate_svg=Markup(rate_svg) if rate_svg else None,
+        session_svg=Markup(session_svg) if session_svg else None,
+        generated=stamp,
+    )
+
+
+def render_markdown(analysis: Any) -> str:
+    """The Markdown twin of the page: the same numbers, the same advice, no charts."""
+    return _MD.get_template("report.md.j2").render(view=view_of(analysis))

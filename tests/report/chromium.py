@@ -1,0 +1,182 @@
+"""Headless Chromium over the DevTools protocol (``--remote-debugging-pipe``), standard library only.
+
+Opens a local page in Debian's ``chromium``, records every network request, console message and
+uncaught exception while it loads, and takes a full-page PNG screenshot. The pipe transport is
+the one Puppeteer and Playwright use: Chromium reads NUL-terminated JSON commands on fd 3 and
+writes replies/events on fd 4, so no port, no websocket library and no downloaded browser.
+"""
+from __future__ import annotations
+
+import base64
+import fcntl
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+         "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio")
+
+
+def find_chromium() -> str | None:
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path is not None:
+            return path
+    return None
+
+
+@dataclass
+class PageLoad:
+    url: str
+    requests: list[str] = field(default_factory=list)       # every URL the page asked for (incl. itself)
+    console: list[dict] = field(default_factory=list)       # Runtime.consoleAPICalled + Log.entryAdded
+    exceptions: list[dict] = field(default_factory=list)    # Runtime.exceptionThrown
+    title: str = ""
+    body_text: str = ""
+    screenshot_png: bytes = b""
+    layout_width: float = 0.0
+    layout_height: float = 0.0
+
+
+class _Pipe:
+    def __init__(self, write_fd: int, read_fd: int) -> None:
+        self.write_fd, self.read_fd = write_fd, read_fd
+        self.buffer = b""
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session is not None:
+            message["sessionId"] = session
+        os.write(self.write_fd, json.dumps(message).encode() + b"\0")
+        return self.next_id
+
+    def _read_messages(self, timeout_s: float) -> list[dict]:
+        ready, _, _ = select.select([self.read_fd], [], [], timeout_s)
+        if not ready:
+            return []
+        chunk = os.read(self.read_fd, 1 << 20)
+        if not chunk:
+            raise RuntimeError("chromium closed the DevTools pipe")
+        self.buffer += chunk
+        *complete, self.buffer = self.buffer.split(b"\0")
+        return [json.loads(raw) for raw in complete if raw]
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None, timeout_s: float = 30) -> dict:
+        wanted = self.send(method, params, session)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for message in self._read_messages(0.2):
+                if message.get("id") == wanted:
+                    if "error" in message:
+                        raise RuntimeError(f"{method}: {message['error']}")
+                    return message.get("result", {})
+                self.events.append(message)
+        raise TimeoutError(f"chromium did not answer {method} within {timeout_s} s")
+
+    def wait_event(self, method: str, timeout_s: float) -> dict | None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for event in self.events:
+                if event.get("method") == method:
+                    return event
+            self.events.extend(self._read_messages(0.2))
+        return None
+
+    def drain(self, quiet_s: float = 0.5) -> None:
+        """Collect events until none arrive for ``quiet_s``."""
+        while True:
+            messages = self._read_messages(quiet_s)
+            if not messages:
+                return
+            self.events.extend(messages)
+
+
+def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float = 60,
+              full_page: bool = False) -> PageLoad:
+    """Open ``path`` (a local file) in headless Chromium; return what happened and a screenshot
+    (of the first ``width`` x ``height`` CSS pixels, or of the whole page with ``full_page``)."""
+    binary = find_chromium()
+    if binary is None:
+        raise RuntimeError("chromium is not installed: `apt-get update && apt-get install -y chromium` "
+                           "(Debian's package; .ci/run installs it in CI)")
+    url = Path(path).resolve().as_uri()
+    profile = tempfile.mkdtemp(prefix="sweatline-chromium-")
+    to_child_r, to_child_w = os.pipe()
+    from_child_r, from_child_w = os.pipe()
+    log = open(Path(profile) / "chromium-stderr.log", "wb")  # a file, not a pipe: chromium is chatty
+
+    def _fds() -> None:  # in the child: the DevTools pipe on fds 3 (in) and 4 (out)
+        high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)  # out of the way first: the pipe
+        high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)  # ends may themselves be fds 3 or 4
+        os.dup2(high_r, 3)
+        os.dup2(high_w, 4)
+
+    proc = subprocess.Popen(
+        [binary, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
+         "--remote-debugging-pipe", "about:blank"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+        preexec_fn=_fds, close_fds=False,
+    )
+    os.close(to_child_r)
+    os.close(from_child_w)
+    pipe = _Pipe(to_child_w, from_child_r)
+    result = PageLoad(url=url)
+    try:
+        target = pipe.call("Target.createTarget", {"url": "about:blank"}, timeout_s=timeout_s)["targetId"]
+        session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            pipe.call(f"{domain}.enable", session=session)
+        pipe.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        pipe.events.clear()
+        pipe.call("Page.navigate", {"url": url}, session=session)
+        if pipe.wait_event("Page.loadEventFired", timeout_s) is None:
+            raise TimeoutError(f"{url} did not finish loading within {timeout_s} s")
+        pipe.drain(0.7)
+        for event in pipe.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Network.requestWillBeSent":
+                result.requests.append(params["request"]["url"])
+            elif method == "Runtime.consoleAPICalled":
+                result.console.append({"level": params.get("type"), "args": params.get("args")})
+            elif method == "Log.entryAdded":
+                result.console.append(params.get("entry", {}))
+            elif method == "Runtime.exceptionThrown":
+                result.exceptions.append(params.get("exceptionDetails", {}))
+        evaluated = pipe.call("Runtime.evaluate", {"expression": "JSON.stringify([document.title, document.body.innerText])",
+                                                   "returnByValue": True}, session=session)
+        result.title, result.body_text = json.loads(evaluated["result"]["value"])
+        metrics = pipe.call("Page.getLayoutMetrics", session=session)
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        result.layout_width, result.layout_height = size["width"], size["height"]
+        params: dict = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:
+            params["clip"] = {"x": 0, "y": 0, "width": width, "height": result.layout_height, "scale": 1}
+        shot = pipe.call("Page.captureScreenshot", params, session=session)
+        result.screenshot_png = base64.b64decode(shot["data"])
+        try:
+            pipe.send("Browser.close")
+        except OSError:
+            pass
+    finally:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        os.close(to_child_w)
+        os.close(from_child_r)
+        log.close()
+        shutil.rmtree(profile, ignore_errors=True)
+    return result
