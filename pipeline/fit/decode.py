@@ -300,8 +300,10 @@ class Clock:
 # records
 
 
-def build_records(msgs: Messages, clock: Clock, legs: list[Leg], warn: list[str]) -> pd.DataFrame:
-    """The records DataFrame (:data:`RECORD_COLUMNS`, SI units), built column-wise once."""
+def build_records(msgs: Messages, clock: Clock, legs: list[Leg],
+                  warn: list[str]) -> tuple[pd.DataFrame, float | None]:
+    """The records DataFrame (:data:`RECORD_COLUMNS`, SI units), built column-wise once, and the
+    clock second (FIT seconds, or relative seconds) that ``elapsed_s`` counts from."""
     frame = pd.DataFrame.from_records(msgs.records) if msgs.records else pd.DataFrame()
     n = len(frame)
 
@@ -364,7 +366,7 @@ def build_records(msgs: Messages, clock: Clock, legs: list[Leg], warn: list[str]
         "longitude_deg": column("position_long")[order] * SEMICIRCLE_TO_DEG,
         "calories_kcal": column("calories")[order],
     })
-    return records[list(RECORD_COLUMNS)]
+    return records[list(RECORD_COLUMNS)], (float(clock_s[0]) if len(clock_s) else None)
 
 
 def _prefer(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -389,6 +391,41 @@ def _session_window(msgs: Messages, clock: Clock) -> tuple[float, float] | None:
     return min(s for s, _ in spans) - margin, max(e for _, e in spans) + margin
 
 
+def timer_events(msgs: Messages, clock: Clock) -> list[tuple[float, bool]]:
+    """Timer start (True) / stop (False) events on the records' clock, in time order."""
+    events = []
+    for stamp, running in msgs.timer_events:
+        seconds = clock.seconds(stamp)
+        if seconds is None and clock.relative_offset_s is None and _num(stamp) is not None:
+            seconds = _num(stamp)  # an unanchored relative clock: records use the same one
+        if seconds is not None:
+            events.append((seconds, running))
+    events.sort(key=lambda item: item[0])
+    return events
+
+
+def timer_seconds(clock_s: np.ndarray, events: list[tuple[float, bool]]) -> float | None:
+    """Time the device timer ran between the first and the last record: the union of the
+    start->stop intervals of the timer events (a record-less pause counts as paused), or the
+    records' span when the file has no timer events."""
+    if len(clock_s) == 0:
+        return None
+    first, last = float(clock_s[0]), float(clock_s[-1])
+    if not events:
+        return last - first
+    total = 0.0
+    running_since: float | None = first if not events[0][1] or events[0][0] > first else None
+    for moment, running in events:
+        if running and running_since is None:
+            running_since = moment
+        elif not running and running_since is not None:
+            total += max(0.0, min(moment, last) - max(running_since, first))
+            running_since = None
+    if running_since is not None:
+        total += max(0.0, last - max(running_since, first))
+    return total
+
+
 def _timer_active(clock_s: np.ndarray, msgs: Messages, clock: Clock) -> np.ndarray:
     """False for records written while the timer was stopped (a pause, auto-pause).
 
@@ -397,16 +434,9 @@ def _timer_active(clock_s: np.ndarray, msgs: Messages, clock: Clock) -> np.ndarr
     Before the first timer event the timer counts as running. Without timer events: all True.
     """
     n = len(clock_s)
-    events = []
-    for stamp, running in msgs.timer_events:
-        seconds = clock.seconds(stamp)
-        if seconds is None and clock.relative_offset_s is None and _num(stamp) is not None:
-            seconds = _num(stamp)  # an unanchored relative clock: records use the same one
-        if seconds is not None:
-            events.append((seconds, running))
+    events = timer_events(msgs, clock)
     if not events or n == 0:
         return np.ones(n, dtype=bool)
-    events.sort(key=lambda item: item[0])
     times = np.array([t for t, _ in events])
     states = np.array([r for _, r in events])
     # index of the last event that applies to each record
@@ -542,7 +572,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                    salvaged: bool, warn: list[str]) -> Activity:
     """Summary, legs, profile and records from one pass of messages."""
     legs, sweat_total = build_legs(msgs, clock)
-    records = build_records(msgs, clock, legs, warn)
+    records, origin = build_records(msgs, clock, legs, warn)
     maker, product, device = device_names(msgs)
     common = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
                   salvaged=salvaged)
@@ -568,7 +598,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                             f"timer time ({leg.timer_s:.0f} s); the file's values are kept")
         summary = _fill_averages_from_records(summary, records)
     else:
-        summary = _summary_from_records(msgs, clock, records, common, warn)
+        summary = _summary_from_records(msgs, clock, records, origin, common, warn)
         legs = [Leg(index=0, sport=summary.sport, sub_sport=summary.sub_sport, start_time=summary.start_time,
                     elapsed_s=summary.elapsed_s, timer_s=summary.timer_s, distance_m=summary.distance_m,
                     avg_heart_rate=summary.avg_heart_rate, avg_power=summary.avg_power,
@@ -597,8 +627,15 @@ def _fill_averages_from_records(summary: ActivityBlock, records: pd.DataFrame) -
     return summary.model_copy(update=update) if update else summary
 
 
-def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, common: dict[str, Any],
-                          warn: list[str]) -> ActivityBlock:
+def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None) -> list[tuple[float, bool]]:
+    """Timer events on the records' ``elapsed_s`` scale."""
+    if origin is None:
+        return []
+    return [(t - origin, running) for t, running in timer_events(msgs, clock)]
+
+
+def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, origin: float | None,
+                          common: dict[str, Any], warn: list[str]) -> ActivityBlock:
     """No session message: sport from ``sport``/``lap`` messages, times and distance from laps or
     records (timer time = time between records while the timer ran)."""
     sport_src = msgs.sports[0] if msgs.sports else (msgs.laps[0] if msgs.laps else {})
@@ -610,9 +647,7 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, c
     lap_distance = _sum([_num(lap.get("total_distance")) for lap in msgs.laps])
     if len(records) > 1:
         elapsed = float(records["elapsed_s"].iloc[-1])
-        step = records["elapsed_s"].diff().to_numpy()[1:]
-        running = records["timer_active"].to_numpy()
-        timer = float(np.nansum(np.where(running[1:] & running[:-1], step, 0.0)))
+        timer = timer_seconds(records["elapsed_s"].to_numpy(), _timer_events_elapsed(msgs, clock, origin))
         distance_values = records["distance_m"].dropna()  # cumulative from the activity's start
         distance = float(distance_values.max()) if len(distance_values) else None
     else:

@@ -1,0 +1,33 @@
+"""Helpers shared by the ingest tests (imported by name: tests/fit is on sys.path under pytest)."""
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+from pipeline.fit import Activity, read_activity
+
+PROJECT = Path(__file__).resolve().parents[2]
+SAMPLES = PROJECT.parent / "shared" / "fit-samples"
+SWEATLINE = PROJECT / ".venv" / "bin" / "sweatline"
+
+
+def manifest() -> list[dict[str, str]]:
+    """MANIFEST.csv rows: values from the Garmin SDK, cross-checked with fitdecode (README there)."""
+    with open(SAMPLES / "MANIFEST.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def manifest_row(name: str) -> dict[str, str]:
+    return next(row for row in manifest() if row["file"] == name)
+
+
+@functools.lru_cache(maxsize=None)
+def sample_activity(name: str) -> Activity:
+    """``read_activity`` of a shared sample, decoded once per test session (do not mutate it)."""
+    return read_activity(SAMPLES / name)
+
+
+def sample_bytes(name: str) -> bytes:
+    """A sample's bytes, read at test time (never copied into the project)."""
+    return (SAMPLES / name).read_bytes()
