@@ -190,12 +190,12 @@ def _fmt_pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f} %"
 
 
-def _when(start: datetime | None, timezone: str) -> str:
+def _when(start: datetime | None, timezone: str, fmt: str = "%a %d %b %H:%M") -> str:
     if start is None:
         return "—"
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
-    return start.astimezone(zoneinfo.ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
+    return start.astimezone(zoneinfo.ZoneInfo(timezone)).strftime(fmt)
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
@@ -261,7 +261,7 @@ def history_table(rows: Iterable[object], timezone: str = "UTC") -> str:
         if len(source) > 40:
             source = source[:39] + "…"
         body.append([
-            _when(r.start_time, timezone), source, terminal_safe(r.sport), duration_s_text(r.timer_s),
+            _when(r.start_time, timezone, "%Y-%m-%d %H:%M"), source, terminal_safe(r.sport), duration_s_text(r.timer_s),
             distance_text(r.distance_m), _fmt_l(r.sweat_total_l),
             f"{r.sweat_low_l:.1f}–{r.sweat_high_l:.1f} L" if r.sweat_low_l is not None and r.sweat_high_l is not None else "—",
             f"{r.sweat_rate_l_per_h:.2f} L/h" if r.sweat_rate_l_per_h is not None else "—",

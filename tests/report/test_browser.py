@@ -1,0 +1,83 @@
+"""report.html in a real browser: Debian's headless Chromium over the DevTools pipe.
+
+The page must render offline with no console message, no script error and no network request
+other than the file itself; a hostile file name shows as text. A screenshot is saved next to the
+page (``tmp_path``) for a human to look at. Without Chromium the test FAILS: install it with
+``apt-get update && apt-get install -y chromium`` (``.ci/run`` does this in CI).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.report.digest import DigestRow, build_digest, render_digest_html
+from pipeline.report.writer import write_reports
+
+from .chromium import find_chromium, load_page
+from .helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    binary = find_chromium()
+    if binary is None:
+        pytest.fail("chromium is not installed: the report tests need Debian's headless Chromium "
+                    "(`apt-get update && apt-get install -y chromium`; .ci/run installs it)", pytrace=False)
+    return binary
+
+
+def assert_clean_load(page, url_must_be: str) -> None:
+    assert page.requests == [url_must_be], f"network requests besides the page itself: {page.requests}"
+    assert page.console == [], f"console messages: {page.console}"
+    assert page.exceptions == [], f"script errors: {page.exceptions}"
+
+
+def test_report_renders_offline_with_no_errors(chromium, tmp_path):
+    paths = write_reports(analysis_of(EXAMPLE_RIDE), tmp_path / "ride")
+    page = load_page(paths.html_path)
+    assert_clean_load(page, paths.html_path.resolve().as_uri())
+    assert page.title.startswith("Ride on ") and page.title.endswith("· Sweatline")
+    text = page.body_text
+    for words in ("Sweat lost", "Your drinking plan", "banana", "potato", "water", "stretch", "not medical advice"):
+        assert words.lower() in text.lower(), words
+    assert page.layout_width <= 1100 + 1, "the page scrolls sideways"
+    assert page.layout_height > 1500  # headline, plan, charts, advice, details: a real page, not a stub
+    shot = tmp_path / "report.png"
+    shot.write_bytes(page.screenshot_png)
+    assert page.screenshot_png.startswith(PNG_MAGIC) and len(page.screenshot_png) > 20_000
+
+
+def test_hostile_names_render_as_text(chromium, tmp_path):
+    paths = write_reports(hostile_copy(analysis_of(MULTISPORT)), tmp_path / "hostile")
+    page = load_page(paths.html_path)
+    assert_clean_load(page, paths.html_path.resolve().as_uri())  # no alert(), nothing fetched
+    assert HOSTILE in page.body_text  # shown literally, as the characters of the name
+    (tmp_path / "hostile.png").write_bytes(page.screenshot_png)
+
+
+def test_digest_renders_offline(chromium, tmp_path):
+    rows = [DigestRow(id=str(i), source=f"{HOSTILE}-{i}.fit", sport="running", timer_s=3600.0 * (1 + i % 2),
+                      start_time=f"2026-07-{10 + i:02d}T07:00:00Z", sweat_total_l=0.9 + 0.3 * i,
+                      sweat_low_l=0.6, sweat_high_l=1.6, sweat_rate_l_per_h=0.9, potassium_mg=180.0 + 40 * i)
+            for i in range(5)]
+    path = tmp_path / "digest.html"
+    path.write_text(render_digest_html(build_digest(rows, end=date(2026, 7, 16), timezone="UTC")))
+    page = load_page(path)
+    assert_clean_load(page, path.resolve().as_uri())
+    assert "Day by day" in page.body_text and HOSTILE in page.body_text
+    (tmp_path / "digest.png").write_bytes(page.screenshot_png)
+
+
+def test_the_harness_does_see_scripts_errors_and_requests(chromium, tmp_path):
+    """The checks above can fail: a page that logs, throws and fetches is caught on all three counts."""
+    path = tmp_path / "bad.html"
+    path.write_text('<!DOCTYPE html><html><head><title>bad</title></head><body><p>x</p>'
+                    '<img src="http://127.0.0.1:9/pixel.png">'
+                    '<script>console.error("boom"); throw new Error("bang");</script></body></html>')
+    page = load_page(path)
+    assert any(url.startswith("http://127.0.0.1:9/") for url in page.requests)
+    assert any(entry.get("level") == "error" for entry in page.console)
+    assert page.exceptions
