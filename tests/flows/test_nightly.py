@@ -56,3 +56,77 @@ def test_nightly_reports_good_files_rejects_bad_ones_and_skips_everything_the_se
 
     # the inbox is byte-for-byte (and mtime-for-mtime) what it was
     assert snapshot(inbox) == before
+
+
+def _artifacts(flow_run_id: str) -> dict[str, object]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+    return {a.key: a for a in found}
+
+
+def _task_runs(flow_run_id: str) -> list[object]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        return client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+
+
+def test_nightly_publishes_a_summary_and_a_table_of_activities_with_report_links(
+        prefect_api: str, tmp_path: Path) -> None:
+    from conftest import SAMPLES, write_config
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "tomtom-runner3-cycling-17min.fit", inbox)
+    shutil.copy(SAMPLES / "unknown-unknown-none-zero-length.fit", inbox)
+    summary = nightly(config_path=str(write_config(tmp_path, inbox, data)))
+    with Catalog(data) as catalog:
+        run = catalog.runs("nightly")[-1]
+        (activity,) = catalog.activities()
+    artifacts = _artifacts(run.prefect_flow_run_id)
+    markdown = artifacts["nightly-summary"].data
+    assert "processed 1, skipped 0, rejected 1" in markdown
+    assert "empty file (0 bytes)" in markdown
+    report_uri = (data / activity.report_dir / "report.html").resolve().as_uri()
+    assert report_uri in markdown
+    table = artifacts["nightly-activities"].data
+    rows = json.loads(table) if isinstance(table, str) else table
+    assert [row["report"] for row in rows] == [report_uri]
+    assert rows[0]["sport"] == "cycling"
+    # bad data is not retried: every task ran exactly once
+    runs = [t for t in _task_runs(run.prefect_flow_run_id) if t.name.startswith("process ")]
+    assert len(runs) == 2 and all(t.run_count == 1 for t in runs)
+    assert summary.line().startswith("processed 1, skipped 0, rejected 1 (unknown-unknown-none-zero-length.fit: empty file")
+
+
+def test_io_errors_are_retried_and_a_night_where_every_file_failed_fails_the_run(
+        prefect_api: str, tmp_path: Path) -> None:
+    """A real I/O failure: ``records`` under data_dir is a file, so no activity can be stored."""
+    import pytest
+    from conftest import SAMPLES, write_config
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    data.mkdir()
+    (data / "records").write_text("in the way")
+    shutil.copy(SAMPLES / "tomtom-runner3-cycling-17min.fit", inbox)
+    config = write_config(tmp_path, inbox, data)
+    with pytest.raises(RuntimeError, match="every new file failed"):
+        nightly(config_path=str(config))
+    with Catalog(data) as catalog:
+        run = catalog.runs("nightly")[-1]
+        assert run.state == "failed" and run.failed == 1
+        assert catalog.known_hashes() == set()  # not recorded: tried again next night
+    (task_run,) = [t for t in _task_runs(run.prefect_flow_run_id) if t.name.startswith("process ")]
+    assert task_run.run_count == 3  # first try + 2 retries, all OSError
+    assert not list((data / "reports").glob("*/report.json"))
+
+    # one bad file and one failing file: the run completes (bad data is an outcome, not a failure)
+    shutil.copy(SAMPLES / "garmin-edge510-settings.fit", inbox)
+    summary = nightly(config_path=str(config))
+    assert summary.line().startswith("processed 0, skipped 0, rejected 1 (garmin-edge510-settings.fit")
+    assert "failed 1 (tomtom-runner3-cycling-17min.fit:" in summary.line()
