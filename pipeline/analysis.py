@@ -11,9 +11,15 @@ from dataclasses import dataclass
 import pandas as pd
 from pydantic import BaseModel
 
+from pipeline.advice import advise, session_duration_s
 from pipeline.config import Config
-from pipeline.fit.models import Activity
-from pipeline.schema import Report
+from pipeline.fit.models import Activity, Leg
+from pipeline.physiology.athlete import Athlete, resolve_athlete
+from pipeline.physiology.environment import WeatherInputs
+from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
+from pipeline.physiology.planned import PlannedSession, planned_records
+from pipeline.physiology.sweat import Calibration
+from pipeline.schema import LegBlock, Report
 
 
 class WeatherOverride(BaseModel):
@@ -28,8 +34,116 @@ class Analysis:
     report: Report
     activity: Activity | None = None
     series: pd.DataFrame | None = None  # timestamp-indexed samples for charts (None for a plan)
+    athlete: Athlete | None = None
+    planned: PlannedSession | None = None  # the session `sweatline plan` was asked about (None for a FIT file)
 
 
-def analyse_activity(activity: Activity, config: Config, override: WeatherOverride | None = None) -> Analysis:
-    """The analysis of one activity. (Sweat model: issue #3; plan and advice: issue #4.)"""
-    return Analysis(report=Report(activity=activity.summary), activity=activity)
+SERIES_COLUMNS = ("elapsed_s", "leg", "timer_active", "heart_rate_bpm", "power_w", "speed_m_per_s", "distance_m",
+                  "altitude_m", "cadence_rpm", "device_temperature_c", "temperature_c", "metabolic_w",
+                  "external_work_w", "intensity_source", "air_speed_m_per_s", "sweat_rate_l_per_h",
+                  "cumulative_sweat_l")
+"""``temperature_c`` is the air temperature the model used; the sensor's raw reading is
+``device_temperature_c``."""
+
+
+def _weather(override: WeatherOverride | None) -> WeatherInputs:
+    if override is None:
+        return WeatherInputs()
+    return WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct)
+
+
+def _leg_records(activity: Activity, leg: Leg, position: int) -> pd.DataFrame:
+    """The records of one leg; a leg the file gives no records for is synthesised from its summary."""
+    records = activity.records
+    if len(activity.legs) == 1:
+        frame = records
+    else:
+        frame = records[records["leg"] == leg.index] if "leg" in records else records.iloc[0:0]
+        if frame.empty and "leg" in records:
+            frame = records[records["leg"] == position]
+    if frame.empty and leg.timer_s:
+        speed_kmh = leg.distance_m / leg.timer_s * 3.6 if leg.distance_m else None
+        plan = PlannedSession(leg.sport, float(leg.timer_s), speed_kmh=speed_kmh or None,
+                              power_w=leg.avg_power if leg.sport == "cycling" else None,
+                              heart_rate_bpm=leg.avg_heart_rate)
+        frame = planned_records(plan, 70.0)
+    return frame
+
+
+def analyse_activity(activity: Activity, config: Config, override: WeatherOverride | None = None,
+                     calibration: Calibration | None = None) -> Analysis:
+    """The analysis of one activity: environment, intensity and sweat (per leg for multisport).
+
+    ``calibration`` is the athlete's personal factor from weigh-ins (``pipeline.physiology.calibration``);
+    without it the estimate is the model's, with the population range.
+    """
+    athlete = resolve_athlete(config.athlete, activity.profile)
+    weather = _weather(override)
+    device = " ".join(x for x in (activity.summary.device, activity.summary.manufacturer, activity.summary.product)
+                      if x) or None
+    estimates: list[LegEstimate] = []
+    for position, leg in enumerate(activity.legs):
+        device_l = leg.device_sweat_loss_ml / 1000.0 if leg.device_sweat_loss_ml is not None else None
+        estimates.append(estimate_leg(
+            _leg_records(activity, leg, position), leg.sport, leg.sub_sport, device, athlete, config.climate,
+            weather, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l, calibration))
+    device_total_l = activity.device_sweat_loss_ml / 1000.0 if activity.device_sweat_loss_ml is not None else None
+    if not estimates:
+        return Analysis(report=Report(activity=activity.summary), activity=activity, athlete=athlete)
+    if len(estimates) == 1:
+        only = estimates[0]
+        environment, intensity, sweat = only.environment, only.intensity, only.sweat
+        if device_total_l is not None and sweat.device_estimate_l is None:
+            sweat = sweat.model_copy(update={"device_estimate_l": round(device_total_l, 3)})
+        legs = None
+    else:
+        environment, intensity, sweat = combine_legs(estimates, athlete, calibration, device_total_l)
+        legs = [LegBlock(index=leg.index, sport=leg.sport, sub_sport=leg.sub_sport, start_time=leg.start_time,
+                         timer_s=leg.timer_s, distance_m=leg.distance_m, environment=est.environment,
+                         intensity=est.intensity, sweat=est.sweat)
+                for leg, est in zip(activity.legs, estimates)]
+    report = Report(activity=activity.summary, environment=environment, intensity=intensity, sweat=sweat, legs=legs)
+    report = _with_plan_and_advice(report, config, athlete)
+    return Analysis(report=report, activity=activity, series=_series(estimates), athlete=athlete)
+
+
+def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride | None = None,
+                 athlete_override: dict[str, float | str | None] | None = None,
+                 calibration: Calibration | None = None) -> Analysis:
+    """The same model for a session that has not happened (``sweatline plan``): no ``activity`` block."""
+    athlete = resolve_athlete(config.athlete, None, athlete_override)
+    records = planned_records(plan, athlete.body_mass_kg)
+    estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, _weather(override),
+                            config.model.gross_efficiency, calibration=calibration)
+    report = Report(environment=estimate.environment, intensity=estimate.intensity, sweat=estimate.sweat)
+    report = _with_plan_and_advice(report, config, athlete, plan)
+    return Analysis(report=report, athlete=athlete, planned=plan)
+
+
+def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,
+                          planned: PlannedSession | None = None) -> Report:
+    """The advice room (issue #4): ``report.plan``, ``report.advice`` and ``report.disclaimer`` from the
+    sweat estimate, the athlete's body mass and sex, the session's duration and the config's ``advice``."""
+    duration_s = planned.duration_s if planned is not None else session_duration_s(report)
+    return advise(report, duration_s=duration_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
+                  advice_config=config.advice, planned=planned is not None,
+                  sport=planned.sport if planned is not None else None)
+
+
+def _series(estimates: list[LegEstimate]) -> pd.DataFrame | None:
+    """Per-record series of all legs, timestamp-indexed, cumulative sweat running across legs."""
+    frames = []
+    carried = 0.0
+    for est in estimates:
+        if est.series.empty:
+            continue
+        frame = est.series.rename(columns={"temperature_c": "device_temperature_c",
+                                           "air_temperature_c": "temperature_c"})
+        frame["cumulative_sweat_l"] = frame["cumulative_sweat_l"] + carried
+        carried = float(frame["cumulative_sweat_l"].iloc[-1])
+        frames.append(frame)
+    if not frames:
+        return None
+    series = pd.concat(frames, ignore_index=True)
+    columns = [c for c in SERIES_COLUMNS if c in series.columns]
+    return series.set_index(pd.DatetimeIndex(series["timestamp"], name="timestamp"))[columns]

@@ -76,6 +76,7 @@ class SweatBlock(_Block):
     flags: list[str] = Field(default_factory=list, description="where the model left its fitted domain, etc.")
     calibration_factor: float | None = None
     calibration_n: int | None = None
+    assumptions: list[str] = Field(default_factory=list, description="athlete values that are population defaults, not the athlete's")
 
 
 class PlanBlock(_Block):

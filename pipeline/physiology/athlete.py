@@ -1,0 +1,110 @@
+"""Who the athlete is: mass, height, sex, age, heart-rate settings and FTP, with where each came from.
+
+Lookup order per field: a one-off override (``sweatline plan --mass-kg ...``), then the config's
+``athlete`` section, then the FIT file's user profile, then a documented population default.
+The defaults are named in the report (``sweat.assumptions``) so nobody mistakes them for theirs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipeline.config import AthleteConfig
+from pipeline.fit.models import UserProfile
+
+Sex = Literal["male", "female"]
+FieldSource = Literal["override", "config", "fit", "default"]
+
+POPULATION_DEFAULTS: dict[str, float] = {
+    "body_mass_kg": 70.0,   # the middle body mass of the ACSM 2007 runner table (Sawka et al. 2007, Table 2)
+    "height_cm": 175.0,     # an adult of that mass with a typical BMI of ~23 kg·m⁻²
+    "age": 35.0,            # a typical amateur endurance athlete
+    "hr_rest_bpm": 60.0,    # a typical adult resting heart rate
+}
+"""Used only when neither override, config nor FIT profile says. Sex has no default: the sex-specific
+equations (Keytel et al. 2005) are averaged. HR max defaults to Tanaka et al. (2001): 208 − 0.7·age."""
+
+
+def tanaka_hr_max_bpm(age: float) -> float:
+    """Age-predicted maximal heart rate, Tanaka, Monahan & Seals (2001), J Am Coll Cardiol 37:153–156:
+    ``HRmax = 208 − 0.7 · age`` [bpm]."""
+    return 208.0 - 0.7 * age
+
+
+@dataclass(frozen=True)
+class Athlete:
+    body_mass_kg: float
+    height_cm: float
+    sex: Sex | None
+    age: float
+    hr_rest_bpm: float
+    hr_max_bpm: float
+    ftp_w: float | None
+    sources: dict[str, FieldSource] = field(default_factory=dict)
+
+    def assumptions(self) -> list[str]:
+        """Plain-language notes for every value that is a population default, not the athlete's."""
+        notes = []
+        for name, source in self.sources.items():
+            if source == "default":
+                value = getattr(self, name)
+                if name == "sex":
+                    notes.append("sex unknown: heart-rate energy equations averaged over men and women")
+                elif name == "hr_max_bpm":
+                    notes.append(f"hr_max_bpm: {value:.0f} bpm predicted from age (Tanaka 2001), not measured")
+                else:
+                    notes.append(f"{name}: population default {value:g} (set athlete.{name} in the config)")
+        return notes
+
+
+def resolve_athlete(config: AthleteConfig, profile: UserProfile | None = None,
+                    override: dict[str, float | str | None] | None = None) -> Athlete:
+    """Fill every field: override, else config, else FIT user profile, else population default."""
+    profile = profile or UserProfile()
+    override = override or {}
+    values: dict[str, object] = {}
+    sources: dict[str, FieldSource] = {}
+    for name in ("body_mass_kg", "height_cm", "sex", "age", "hr_rest_bpm", "hr_max_bpm", "ftp_w"):
+        for source, holder in (("override", override), ("config", config), ("fit", profile)):
+            value = holder.get(name) if isinstance(holder, dict) else getattr(holder, name, None)
+            if value is not None and _plausible(name, value):
+                values[name], sources[name] = value, source  # type: ignore[assignment]
+                break
+        else:
+            if name in POPULATION_DEFAULTS:
+                values[name], sources[name] = POPULATION_DEFAULTS[name], "default"
+            else:
+                values[name] = None
+                if name != "ftp_w" and name != "hr_max_bpm":
+                    sources[name] = "default"
+    if values.get("hr_max_bpm") is None:
+        values["hr_max_bpm"] = tanaka_hr_max_bpm(float(values["age"]))  # type: ignore[arg-type]
+        sources["hr_max_bpm"] = "default"
+    return Athlete(
+        body_mass_kg=float(values["body_mass_kg"]),  # type: ignore[arg-type]
+        height_cm=float(values["height_cm"]),  # type: ignore[arg-type]
+        sex=values["sex"] if values["sex"] in ("male", "female") else None,  # type: ignore[arg-type]
+        age=float(values["age"]),  # type: ignore[arg-type]
+        hr_rest_bpm=float(values["hr_rest_bpm"]),  # type: ignore[arg-type]
+        hr_max_bpm=float(values["hr_max_bpm"]),  # type: ignore[arg-type]
+        ftp_w=float(values["ftp_w"]) if values.get("ftp_w") is not None else None,  # type: ignore[arg-type]
+        sources=sources,
+    )
+
+
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "body_mass_kg": (25, 250), "height_cm": (100, 250), "age": (10, 100),
+    "hr_rest_bpm": (25, 120), "hr_max_bpm": (100, 230), "ftp_w": (30, 600),
+}
+
+
+def _plausible(name: str, value: object) -> bool:
+    """FIT profiles sometimes hold placeholders (0 kg, 255 years): those do not count as data."""
+    if name == "sex":
+        return value in ("male", "female")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    lo, hi = _BOUNDS[name]
+    return lo <= number <= hi

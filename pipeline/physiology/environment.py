@@ -1,0 +1,144 @@
+"""Air temperature, humidity and air speed around the athlete, and where each came from.
+
+Temperature: an override (``--temp``) beats everything; else the device's sensor where it is
+usable; else the config's ``climate``. Humidity: override, else config (FIT files rarely carry it).
+
+Device sensors (SCIENCE §2): a bike-mounted computer (Edge, ELEMNT, Karoo, ROX, Dash, ...) reads
+close to air temperature (high in sun, low when wet) and is used as air temperature. A wrist-worn
+watch reads warm from skin heat and sunlight, so its reading cannot be taken as air temperature;
+it is still informative as an *upper bound*: air is at most as warm as the skin-warmed sensor.
+We therefore use ``min(config climate, wrist reading)`` per sample and say so in
+``environment.notes``; the source is ``device`` when the wrist reading was the lower one for most
+of the session (a cold day the config does not know about), else ``config``. A device we cannot
+place is treated as a watch for foot sports and as a bike computer on a bike.
+
+Indoors (trainer, treadmill, virtual rides) the relative air speed is a fan's, not the athlete's
+speed: we take 1.5 m·s⁻¹, the middle of what a pedestal fan a metre or two away gives (1–2 m·s⁻¹);
+outdoors it is the athlete's ground speed (wind unknown, taken as calm), at least 0.4 m·s⁻¹.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from pipeline.config import ClimateConfig
+
+INDOOR_SUB_SPORTS = frozenset({
+    "indoor_cycling", "treadmill", "virtual_activity", "indoor_running", "spin", "indoor_rowing",
+    "indoor_walking", "indoor_skiing", "indoor_climbing", "indoor_wheelchair_walk", "indoor_wheelchair_run",
+    "indoor_hand_cycling", "elliptical", "stair_climbing", "strength_training", "cardio_training",
+})
+INDOOR_FAN_AIR_SPEED_M_PER_S = 1.5
+STILL_AIR_SPEED_M_PER_S = 0.4
+TYPICAL_SPEED_M_PER_S: dict[str, float] = {"running": 2.8, "cycling": 7.0, "walking": 1.4, "hiking": 1.2}
+"""Relative air speed assumed outdoors when the file has no speed at all."""
+DEVICE_TEMPERATURE_BOUNDS_C = (-40.0, 60.0)
+MIN_TEMPERATURE_COVERAGE = 0.5
+
+BIKE_COMPUTER_MARKERS = ("edge", "elemnt", "bolt", "roam", "karoo", "hammerhead", "rox", "dash", "navi2coach",
+                         "o_synce", "bryton", "lezyne", "stages", "cateye", "igpsport", "xoss")
+WATCH_MARKERS = ("fenix", "forerunner", "vivoactive", "venu", "instinct", "enduro", "epix", "descent", "coros",
+                 "apex", "pace", "suunto", "polar", "vantage", "apple", "watch", "ambit", "spartan", "amazfit",
+                 "tomtom", "runner")
+
+DeviceMount = Literal["bike", "wrist"]
+
+
+def is_indoor(sub_sport: str | None) -> bool:
+    """Trainer, treadmill, virtual and other indoor sub-sports (FIT ``sub_sport`` names)."""
+    return sub_sport is not None and (sub_sport in INDOOR_SUB_SPORTS or "indoor" in sub_sport or "virtual" in sub_sport)
+
+
+def device_mount(device: str | None, sport: str) -> DeviceMount:
+    """Where the temperature sensor sits: on the bike or on the wrist (see module docstring).
+
+    Known bike-computer names (Edge, ELEMNT, Karoo, ROX, Dash, ...) mean ``bike``; known watch
+    names (fēnix, Forerunner/``fr955``, COROS, Suunto, Polar, ...) mean ``wrist``; an unknown
+    device is a watch for foot sports and a bike computer on a bike.
+    """
+    name = (device or "").lower()
+    if any(marker in name for marker in BIKE_COMPUTER_MARKERS):
+        return "bike"
+    if any(marker in name for marker in WATCH_MARKERS) or re.search(r"(^|[^a-z])fr_?\d", name):
+        return "wrist"
+    return "bike" if sport == "cycling" else "wrist"
+
+
+@dataclass(frozen=True)
+class WeatherInputs:
+    """Explicit temperature/humidity (``--temp``/``--humidity`` or flow parameters); None = not given."""
+
+    temperature_c: float | None = None
+    humidity_pct: float | None = None
+
+
+@dataclass
+class ResolvedEnvironment:
+    """Per-record air temperature and scalar humidity, with provenance."""
+
+    temperature_c: NDArray[np.float64]
+    humidity_pct: float
+    source: Literal["device", "config", "override"]
+    indoor: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None, device: str | None,
+                        climate: ClimateConfig, override: WeatherInputs | None = None) -> ResolvedEnvironment:
+    """Air temperature per record and humidity for one leg (see module docstring for the rules)."""
+    override = override or WeatherInputs()
+    n = len(records)
+    notes: list[str] = []
+    indoor = is_indoor(sub_sport)
+    if override.humidity_pct is not None:
+        humidity = float(override.humidity_pct)
+        notes.append(f"humidity {humidity:g} % given on the command line")
+    else:
+        humidity = float(climate.humidity_pct)
+        notes.append(f"humidity {humidity:g} % from the config climate (FIT files rarely record it)")
+    if override.temperature_c is not None:
+        notes.append(f"temperature {override.temperature_c:g} °C given on the command line")
+        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor, notes)
+
+    config_t = float(climate.temperature_c)
+    raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float) if n else pd.Series(dtype=float)
+    lo, hi = DEVICE_TEMPERATURE_BOUNDS_C
+    raw = raw.where((raw >= lo) & (raw <= hi))
+    coverage = float(raw.notna().mean()) if n else 0.0
+    if n == 0 or coverage < MIN_TEMPERATURE_COVERAGE:
+        if n and coverage > 0:
+            notes.append(f"device temperature on only {coverage:.0%} of records: not used")
+        notes.append(f"temperature {config_t:g} °C from the config climate")
+        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes)
+
+    # a sensor warms up or cools down over minutes: a 60-sample running median, gaps filled
+    device_t = raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy()
+    mount = device_mount(device, sport)
+    if mount == "bike":
+        notes.append(f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C; "
+                     "reads high in direct sun)")
+        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes)
+    used = np.minimum(device_t, config_t)
+    device_share = float(np.mean(device_t < config_t))
+    notes.append(f"wrist-worn sensor (median {np.median(device_t):.1f} °C) reads warm from skin heat: "
+                 f"used only as an upper bound on the config climate ({config_t:g} °C)")
+    source: Literal["device", "config"] = "device" if device_share > 0.5 else "config"
+    return ResolvedEnvironment(used, humidity, source, indoor, notes)
+
+
+def air_speed_m_per_s(speed_m_per_s: NDArray[np.float64], moving: NDArray[np.bool_], sport: str,
+                      indoor: bool) -> NDArray[np.float64]:
+    """Relative air speed per sample: a fan's indoors, the athlete's ground speed outdoors (calm
+    air assumed), the sport's typical speed where speed is unknown, still air when paused."""
+    if indoor:
+        v = np.full(len(moving), INDOOR_FAN_AIR_SPEED_M_PER_S)
+    else:
+        typical = TYPICAL_SPEED_M_PER_S.get(sport, 2.0)
+        v = np.where(np.isnan(speed_m_per_s), typical, speed_m_per_s)
+        v = np.maximum(v, STILL_AIR_SPEED_M_PER_S)
+    return np.where(moving, v, STILL_AIR_SPEED_M_PER_S)

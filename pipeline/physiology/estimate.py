@@ -1,0 +1,311 @@
+"""One leg's (or one planned session's) sweat estimate: time grid, pauses and gaps, minute blocks.
+
+The records are put on a 1-second grid: each second takes the last record at or before it. A
+record holds for at most :data:`HOLD_S` seconds (devices with "smart recording" write every few
+seconds); beyond that the second belongs to a *gap*. A gap with the timer running on both sides
+and distance covered at a walking pace or faster is moving time of unknown intensity and gets the
+leg's median moving metabolic rate; any other gap, and every second with the timer stopped, is a
+pause: standing rest (1.3 MET, Compendium 07040) in still air. Nothing is integrated blindly
+across a long gap at whatever the last sample said.
+
+The heat balance and the sweat prediction are then evaluated on 1-minute blocks (means of the
+seconds in each block), so a 6-hour ride with a hot afternoon is a sum of its minutes, not one
+average. The per-second sweat rate of its block gives the series the charts draw.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import ClimateConfig
+from pipeline.physiology import heat_balance as hb
+from pipeline.physiology import sweat as sw
+from pipeline.physiology.athlete import Athlete
+from pipeline.physiology.environment import (
+    STILL_AIR_SPEED_M_PER_S,
+    WeatherInputs,
+    air_speed_m_per_s,
+    resolve_environment,
+)
+from pipeline.physiology.intensity import (
+    FOOT_SPORTS,
+    STANDING_REST_MET,
+    met_to_metabolic_w,
+    sample_intensity,
+)
+from pipeline.schema import EnvironmentBlock, IntensityBlock, SweatBlock
+
+HOLD_S = 60
+"""A record stands for at most this many seconds after it; later seconds are a gap."""
+BLOCK_S = 60
+MOVING_GAP_MIN_SPEED_M_PER_S = 0.5
+INTENSITY_SOURCES = ("power", "speed", "heart_rate", "device_calories", "duration")
+MODEL_NAME = "Gonzalez 2009/2012 PW, bounded by ISO 7933 required sweat; USARIEM heat balance"
+
+
+@dataclass
+class LegEstimate:
+    """A leg's blocks for the report, its per-record series, and sums for combining legs."""
+
+    environment: EnvironmentBlock
+    intensity: IntensityBlock
+    sweat: SweatBlock
+    series: pd.DataFrame
+    total_l: float = 0.0
+    moving_l: float = 0.0
+    moving_s: float = 0.0
+    elapsed_s: float = 0.0
+    metabolic_j_moving: float = 0.0
+    source_seconds: dict[str, float] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+
+def estimate_leg(
+    records: pd.DataFrame,
+    sport: str,
+    sub_sport: str | None,
+    device: str | None,
+    athlete: Athlete,
+    climate: ClimateConfig,
+    weather: WeatherInputs | None = None,
+    gross_efficiency: float = 0.21,
+    device_kcal: float | None = None,
+    device_timer_s: float | None = None,
+    device_estimate_l: float | None = None,
+    calibration: sw.Calibration | None = None,
+) -> LegEstimate:
+    """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame)."""
+    recs = records[pd.to_numeric(records["elapsed_s"], errors="coerce").notna()].sort_values("elapsed_s", kind="stable")
+    recs = recs.reset_index(drop=True)
+    env = resolve_environment(recs, sport, sub_sport, device, climate, weather)
+    if recs.empty:
+        return _empty_leg(env, athlete, device_estimate_l)
+    intensity = sample_intensity(recs, sport, athlete, gross_efficiency, device_kcal, device_timer_s, env.indoor)
+
+    t = recs["elapsed_s"].to_numpy(dtype=float)
+    timer = recs["timer_active"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    dist = pd.to_numeric(recs["distance_m"], errors="coerce").astype(float).to_numpy()
+    n = len(t)
+    grid = np.arange(np.floor(t[0]), np.floor(t[-1]) + 1.0)
+    idx = np.clip(np.searchsorted(t, grid, side="right") - 1, 0, n - 1)
+    age = grid - t[idx]
+    nxt = np.minimum(idx + 1, n - 1)
+    gap = age > HOLD_S
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap_speed = (dist[nxt] - dist[idx]) / (t[nxt] - t[idx])
+    moving_gap = gap & timer[idx] & timer[nxt] & (np.nan_to_num(gap_speed) > MOVING_GAP_MIN_SPEED_M_PER_S)
+    recorded = ~gap & timer[idx]
+    moving = recorded | moving_gap
+
+    rest_w = float(met_to_metabolic_w(STANDING_REST_MET, athlete.body_mass_kg))
+    m_rec = intensity.metabolic_w[idx]
+    w_rec = intensity.external_work_w[idx]
+    median_m = float(np.median(m_rec[recorded])) if recorded.any() else rest_w
+    median_w = float(np.median(w_rec[recorded])) if recorded.any() else 0.0
+    metabolic = np.where(recorded, m_rec, np.where(moving_gap, median_m, rest_w))
+    external = np.where(recorded, w_rec, np.where(moving_gap, median_w, 0.0))
+    source = np.where(recorded, intensity.source[idx], np.where(moving_gap, "gap", "pause"))
+    temperature = env.temperature_c[idx]
+    speed = np.where(recorded, intensity.speed_m_per_s[idx], np.nan)
+    air = air_speed_m_per_s(speed, moving, sport, env.indoor)
+    walk = np.where(moving & (sport in FOOT_SPORTS), np.nan_to_num(speed, nan=1.0), 0.0)
+
+    # 1-minute blocks
+    block = ((grid - grid[0]) // BLOCK_S).astype(int)
+    nb = int(block[-1]) + 1
+    secs = np.bincount(block, minlength=nb).astype(float)
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        return np.bincount(block, weights=values, minlength=nb) / secs
+
+    area_m2 = float(hb.body_surface_area_m2(athlete.body_mass_kg, athlete.height_cm))
+    rate_g, parts = minute_sweat_g_per_m2_h(mean(metabolic) / area_m2, mean(external) / area_m2, mean(temperature),
+                                            env.humidity_pct, mean(air), mean(walk))
+    litres_per_s = rate_g[block] * area_m2 / 1000.0 / 3600.0
+    cumulative = np.cumsum(litres_per_s)
+    total_l = float(cumulative[-1])
+    moving_l = float(litres_per_s[moving].sum())
+    moving_s = float(moving.sum())
+
+    flags = _domain_flags(parts, mean(moving.astype(float)) > 0.5, secs, temperature, air, moving)
+    gap_min = float(gap.sum()) / 60.0
+    if gap_min >= 1.0:
+        flags.append(f"{gap_min:.0f} min without records: moving gaps at the leg's median effort "
+                     f"({float(moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
+    if (grid[-1] - grid[0]) / 3600.0 > sw.FITTED_DURATION_H:
+        flags.append("longer than the 8 h the sweat equations were fitted on")
+
+    totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration)
+    counts = Counter(source[moving].tolist())
+    shares = {k: round(v / moving_s, 3) for k, v in counts.items()} if moving_s else {}
+    dominant = max((s for s in INTENSITY_SOURCES if counts.get(s)), key=lambda s: counts[s], default=None)
+    if dominant is None:
+        dominant = str(intensity.source[0]) if n else "duration"
+    mean_metabolic = float(metabolic[moving].mean()) if moving.any() else rest_w
+
+    environment = EnvironmentBlock(
+        temperature_c=round(float(temperature[moving].mean() if moving.any() else temperature.mean()), 1),
+        humidity_pct=round(env.humidity_pct, 1), source=env.source,
+        air_speed_m_per_s=round(float(air[moving].mean() if moving.any() else air.mean()), 2),
+        indoor=env.indoor, notes=env.notes,
+    )
+    intensity_block = IntensityBlock(source=dominant, mean_metabolic_w=round(mean_metabolic, 1), sources_share=shares)
+    sweat_block = sweat_block_from(totals, flags, athlete, device_estimate_l)
+
+    # per-record series for the charts
+    rec_second = np.clip(np.floor(t).astype(int) - int(grid[0]), 0, len(grid) - 1)
+    series = recs.copy()
+    series["metabolic_w"] = intensity.metabolic_w
+    series["external_work_w"] = intensity.external_work_w
+    series["intensity_source"] = intensity.source
+    series["air_temperature_c"] = env.temperature_c
+    series["air_speed_m_per_s"] = air[rec_second]
+    series["sweat_rate_l_per_h"] = rate_g[block[rec_second]] * area_m2 / 1000.0
+    series["cumulative_sweat_l"] = cumulative[rec_second]
+    return LegEstimate(environment, intensity_block, sweat_block, series, total_l=total_l, moving_l=moving_l,
+                       moving_s=moving_s, elapsed_s=float(len(grid)),
+                       metabolic_j_moving=float(metabolic[moving].sum()),
+                       source_seconds={k: float(v) for k, v in counts.items()}, flags=flags)
+
+
+@dataclass
+class MinuteParts:
+    """Intermediate per-minute quantities of the heat balance (for flags, tests and charts)."""
+
+    metabolic_w_per_m2: np.ndarray
+    air_temperature_c: np.ndarray
+    air_speed_m_per_s: np.ndarray
+    required_evaporation_w_per_m2: np.ndarray
+    max_evaporation_w_per_m2: np.ndarray
+    regression_g_per_m2_h: np.ndarray
+    required_sweat_g_per_m2_h: np.ndarray
+    from_heat_balance: np.ndarray
+    at_ceiling: np.ndarray
+
+
+def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: np.ndarray, air_temperature_c: np.ndarray,
+                            humidity_pct: float | np.ndarray, air_speed: np.ndarray,
+                            walk_speed: np.ndarray) -> tuple[np.ndarray, MinuteParts]:
+    """Sweat rate per time step [g·m⁻²·h⁻¹] from the per-area heat balance (see :mod:`.sweat`).
+
+    The regression sees E_req and E_max at air speed held within 0.4–2.5 m·s⁻¹ (its fitted domain);
+    the heat-balance lower bound sees them at the real air speed.
+    """
+    t_a = np.asarray(air_temperature_c, dtype=float)
+    p_a = hb.vapour_pressure_kpa(t_a, humidity_pct)
+    clo = hb.sports_clothing_clo(t_a)
+
+    def balance(v: np.ndarray, max_permeability_ratio: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        i_t, i_m = hb.dynamic_clothing(clo, v, walk_speed)
+        if max_permeability_ratio is not None:
+            i_m = np.minimum(i_m, max_permeability_ratio * i_t)
+        t_sk = hb.skin_temperature_c(t_a, p_a, v, metabolic_w_per_m2, clo)
+        dry = hb.dry_heat_gain_w_per_m2(t_a, t_sk, i_t)
+        e_req = hb.required_evaporation_w_per_m2(metabolic_w_per_m2, external_w_per_m2, dry)
+        return e_req, hb.max_evaporation_w_per_m2(t_sk, p_a, i_t, i_m)
+
+    e_req, e_max = balance(np.asarray(air_speed, dtype=float))
+    # the heat-balance bound follows ISO 7933 fully: breathing carries part of the heat away
+    e_req = e_req - hb.respiratory_heat_loss_w_per_m2(metabolic_w_per_m2, t_a, p_a)
+    lo, hi = sw.FITTED_AIR_SPEED_M_PER_S
+    # the regression sees the USARIEM E_req it was fitted with (no respiratory term), with air speed
+    # and clothing permeability held inside the fitted domain
+    e_req_c, e_max_c = balance(np.clip(air_speed, lo, hi), sw.FITTED_MAX_PERMEABILITY_RATIO_PER_CLO)
+    regression = sw.predicted_sweat_g_per_m2_h(e_req_c, e_max_c, t_a)
+    required = sw.iso7933_required_sweat_g_per_m2_h(e_req, e_max)
+    bounded = sw.bounded_sweat_g_per_m2_h(regression, required, e_req)
+    parts = MinuteParts(np.asarray(metabolic_w_per_m2, dtype=float), t_a, np.asarray(air_speed, dtype=float),
+                        e_req, e_max, regression, required, bounded.from_heat_balance, bounded.at_ceiling)
+    return bounded.rate_g_per_m2_h, parts
+
+
+def _domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray, temperature: np.ndarray,
+                  air: np.ndarray, moving: np.ndarray) -> list[str]:
+    """Plain-language notes on where the session left the equations' fitted domain."""
+    flags: list[str] = []
+    if not moving.any():
+        return flags
+    weights = secs * moving_block
+    total = weights.sum() or 1.0
+
+    def share(mask: np.ndarray) -> float:
+        return float((weights * mask).sum() / total)
+
+    fast = float(np.mean(air[moving] > sw.FITTED_AIR_SPEED_M_PER_S[1]))
+    if fast > 0.05:
+        flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
+                     f"(up to {np.percentile(air[moving], 95):.1f} m/s): the regression was evaluated at 2.5 m/s")
+    cold = float(np.mean(temperature[moving] < sw.FITTED_TEMPERATURE_C[0]))
+    if cold > 0.05:
+        flags.append(f"air below the fitted 15 °C for {cold:.0%} of moving time: cool-weather form "
+                     "(Gonzalez 2012) with clothing assumed to match the weather")
+    hot = float(np.mean(temperature[moving] > sw.FITTED_TEMPERATURE_C[1]))
+    if hot > 0.05:
+        flags.append(f"air above the fitted 46 °C for {hot:.0%} of moving time")
+    intense = share(parts.metabolic_w_per_m2 > sw.FITTED_METABOLIC_W_PER_M2)
+    if intense > 0.05:
+        flags.append(f"metabolic rate above the fitted 450 W/m² for {intense:.0%} of moving time")
+    bound = share(parts.from_heat_balance)
+    if bound > 0.05:
+        flags.append(f"heat-balance lower bound (ISO 7933 required sweat) set the rate for {bound:.0%} of moving "
+                     "time, where the regression predicted less than the heat that must be evaporated")
+    ceiling = share(parts.at_ceiling)
+    if ceiling > 0:
+        flags.append(f"rate held at the {sw.SWEAT_CEILING_G_PER_M2_H:.0f} g/m²/h ceiling for {ceiling:.0%} of moving time")
+    return flags
+
+
+def sweat_block_from(totals: sw.SweatTotals, flags: list[str], athlete: Athlete,
+                     device_estimate_l: float | None) -> SweatBlock:
+    """The SPEC ``sweat`` block (rounded for people; ``device_estimate_l`` shown, never used)."""
+    return SweatBlock(
+        total_l=round(totals.total_l, 3), low_l=round(totals.low_l, 3), high_l=round(totals.high_l, 3),
+        rate_l_per_h=round(totals.rate_l_per_h, 3), sodium_mg=round(totals.sodium_mg),
+        potassium_mg=round(totals.potassium_mg),
+        body_mass_loss_pct=round(totals.body_mass_loss_pct, 2) if totals.body_mass_loss_pct is not None else None,
+        calibrated=totals.calibrated,
+        device_estimate_l=round(device_estimate_l, 3) if device_estimate_l is not None else None,
+        model=MODEL_NAME, flags=flags, calibration_factor=totals.calibration_factor,
+        calibration_n=totals.calibration_n, assumptions=athlete.assumptions(),
+    )
+
+
+def _empty_leg(env, athlete: Athlete, device_estimate_l: float | None) -> LegEstimate:
+    totals = sw.sweat_totals(0.0, 0.0, 0.0, athlete.body_mass_kg)
+    environment = EnvironmentBlock(temperature_c=float(np.mean(env.temperature_c)) if len(env.temperature_c) else 0.0,
+                                   humidity_pct=env.humidity_pct, source=env.source, indoor=env.indoor, notes=env.notes)
+    return LegEstimate(environment, IntensityBlock(source="duration", mean_metabolic_w=0.0),
+                       sweat_block_from(totals, ["no records: nothing to estimate"], athlete, device_estimate_l),
+                       pd.DataFrame())
+
+
+def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Calibration | None,
+                 device_estimate_l: float | None) -> tuple[EnvironmentBlock, IntensityBlock, SweatBlock]:
+    """Whole-activity blocks of a multisport file: sums of sweat, time-weighted means of the rest."""
+    moving_s = sum(leg.moving_s for leg in legs)
+    weights = [leg.moving_s or leg.elapsed_s for leg in legs]
+    wsum = sum(weights) or 1.0
+    longest = legs[int(np.argmax(weights))]
+    env_sources = {leg.environment.source for leg in legs}
+    environment = EnvironmentBlock(
+        temperature_c=round(sum(w * leg.environment.temperature_c for w, leg in zip(weights, legs)) / wsum, 1),
+        humidity_pct=longest.environment.humidity_pct,
+        source="override" if "override" in env_sources else longest.environment.source,
+        air_speed_m_per_s=round(sum(w * (leg.environment.air_speed_m_per_s or 0.0) for w, leg in zip(weights, legs)) / wsum, 2),
+        indoor=all(leg.environment.indoor for leg in legs),
+        notes=list(dict.fromkeys(n for leg in legs for n in leg.environment.notes)),
+    )
+    seconds: Counter[str] = Counter()
+    for leg in legs:
+        seconds.update(leg.source_seconds)
+    dominant = max((s for s in INTENSITY_SOURCES if seconds.get(s)), key=lambda s: seconds[s], default="duration")
+    mean_m = sum(leg.metabolic_j_moving for leg in legs) / moving_s if moving_s else 0.0
+    intensity = IntensityBlock(source=dominant, mean_metabolic_w=round(mean_m, 1),
+                               sources_share={k: round(v / moving_s, 3) for k, v in seconds.items()} if moving_s else {})
+    totals = sw.sweat_totals(sum(leg.total_l for leg in legs), sum(leg.moving_l for leg in legs), moving_s,
+                             athlete.body_mass_kg, calibration)
+    flags = list(dict.fromkeys(f for leg in legs for f in leg.flags))
+    return environment, intensity, sweat_block_from(totals, flags, athlete, device_estimate_l)

@@ -1,0 +1,310 @@
+"""Metabolic rate M [W] per record, from the best signal the file has, and the external work [W].
+
+Order of preference per record: mechanical power (cycling), speed and grade (running, walking,
+hiking), heart rate (any sport), the device's calorie count, and finally duration alone with the
+sport's Compendium MET value. Sensor values are cleaned first: outside physiological bounds they
+are missing, and a 5-sample running median removes one- or two-sample spikes (a 2,000 W or 250 bpm
+blip is not averaged in). Pauses and gaps are handled on the time grid (:mod:`.estimate`).
+
+External work is not heat: on a bike it is the power at the pedals (``W = P``, or ``GE·M`` when
+the power is not measured); on foot it is the work of lifting the body, ``m·g·v_vert`` on climbs.
+
+References
+----------
+.. [1] American College of Sports Medicine (2013/2018). ACSM's Guidelines for Exercise Testing and
+       Prescription, metabolic equations: running ``VO2 = 3.5 + 0.2·v + 0.9·v·grade``, walking
+       ``VO2 = 3.5 + 0.1·v + 1.8·v·grade`` [mL·kg⁻¹·min⁻¹], v in m·min⁻¹, grade a fraction.
+.. [2] Keytel LR, Goedecke JH, Noakes TD, et al. (2005). Prediction of energy expenditure from heart
+       rate monitoring during submaximal exercise. J Sports Sci 23(3):289–297.
+.. [3] Ettema G, Lorås HW (2009). Efficiency in cycling: a review. Eur J Appl Physiol 106:1–14
+       (gross efficiency of trained cyclists ~0.18–0.25; we default to 0.21, configurable).
+.. [4] Ainsworth BE, Haskell WL, Herrmann SD, et al. (2011). 2011 Compendium of Physical Activities.
+       Med Sci Sports Exerc 43(8):1575–1581.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from pipeline.physiology.athlete import Athlete
+
+OXYGEN_ENERGY_J_PER_ML = 20.1
+"""Energy per mL of O2 at a mixed-fuel RER (~0.85): 20.1 kJ·L⁻¹ (≈ 4.8 kcal·L⁻¹)."""
+ONE_MET_ML_PER_KG_MIN = 3.5
+GRAVITY_M_PER_S2 = 9.81
+STANDING_REST_MET = 1.3
+"""Compendium 2011 code 07040, standing quietly: what a paused athlete spends."""
+KEYTEL_MIN_HR_BPM = 90.0
+"""Keytel et al. (2005) fitted exercise heart rates from about 90 bpm up; below we interpolate to rest."""
+
+POWER_SPORTS = frozenset({"cycling"})
+FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
+WALKING_SPORTS = frozenset({"walking", "hiking"})
+
+COMPENDIUM_METS: dict[str, float] = {
+    "running": 8.0,        # 12150 running, general
+    "cycling": 7.5,        # 01015 bicycling, general
+    "walking": 3.5,        # 17190 walking 2.8–3.2 mph, level, moderate pace
+    "hiking": 6.0,         # 17080 hiking, cross country
+    "swimming": 5.8,       # 18310 swimming laps, freestyle, light or moderate effort
+    "rowing": 7.0,         # 15551-family: rowing, moderate effort
+    "training": 3.5,       # 02054 resistance training, multiple exercises, moderate
+    "transition": 3.5,     # walking with the bike between legs
+    "cross_country_skiing": 9.0,  # 19080 skiing, cross country, moderate speed and effort
+}
+DEFAULT_MET = 6.0
+"""Unlisted sports: a moderate-to-vigorous activity (Compendium: ≥ 6 METs is vigorous)."""
+
+SPEED_LIMITS_M_PER_S: dict[str, float] = {"running": 8.0, "walking": 4.0, "hiking": 4.0}
+POWER_MAX_W = 2500.0
+POWER_MAX_W_PER_KG = 30.0
+HR_BOUNDS_BPM = (30.0, 230.0)
+SPIKE_WINDOW = 5
+
+
+def acsm_running_vo2_ml_per_kg_min(speed_m_per_min: ArrayLike, grade: ArrayLike) -> NDArray[np.float64]:
+    """ACSM running equation: ``VO2 = 3.5 + 0.2·v + 0.9·v·grade`` [mL·kg⁻¹·min⁻¹], v [m·min⁻¹].
+    Negative grades count as level: the equation is for level and uphill running."""
+    v = np.asarray(speed_m_per_min, dtype=float)
+    return ONE_MET_ML_PER_KG_MIN + 0.2 * v + 0.9 * v * np.maximum(np.asarray(grade, dtype=float), 0.0)
+
+
+def acsm_walking_vo2_ml_per_kg_min(speed_m_per_min: ArrayLike, grade: ArrayLike) -> NDArray[np.float64]:
+    """ACSM walking equation: ``VO2 = 3.5 + 0.1·v + 1.8·v·grade`` [mL·kg⁻¹·min⁻¹], v [m·min⁻¹]."""
+    v = np.asarray(speed_m_per_min, dtype=float)
+    return ONE_MET_ML_PER_KG_MIN + 0.1 * v + 1.8 * v * np.maximum(np.asarray(grade, dtype=float), 0.0)
+
+
+def vo2_to_metabolic_w(vo2_ml_per_kg_min: ArrayLike, body_mass_kg: float) -> NDArray[np.float64]:
+    """Oxygen uptake to metabolic rate: ``M = VO2 · m · 20.1 J·mL⁻¹ / 60 s`` [W]."""
+    return np.asarray(vo2_ml_per_kg_min, dtype=float) * body_mass_kg * OXYGEN_ENERGY_J_PER_ML / 60.0
+
+
+def met_to_metabolic_w(met: ArrayLike, body_mass_kg: float) -> NDArray[np.float64]:
+    """METs to watts: 1 MET = 3.5 mL O2·kg⁻¹·min⁻¹ (Ainsworth et al. 2011) at 20.1 J·mL⁻¹ (≈ 1.17 W·kg⁻¹)."""
+    return vo2_to_metabolic_w(np.asarray(met, dtype=float) * ONE_MET_ML_PER_KG_MIN, body_mass_kg)
+
+
+def running_metabolic_w(speed_m_per_s: ArrayLike, grade: ArrayLike, body_mass_kg: float,
+                        walking: bool = False) -> NDArray[np.float64]:
+    """Metabolic rate on foot from speed and grade with the ACSM equations [W].
+
+    Running uses the running equation from 8 km·h⁻¹ (2.22 m·s⁻¹) up and walking uses the walking
+    equation up to 6 km·h⁻¹ (1.67 m·s⁻¹) — the ranges ACSM gives for them — with a linear blend in
+    between. For ``walking`` sports the walking equation is used up to 2.0 m·s⁻¹ (race walking),
+    then the same blend to running by 2.22 m·s⁻¹.
+    """
+    v_per_min = np.asarray(speed_m_per_s, dtype=float) * 60.0
+    run = acsm_running_vo2_ml_per_kg_min(v_per_min, grade)
+    walk = acsm_walking_vo2_ml_per_kg_min(v_per_min, grade)
+    lo = 2.0 if walking else 1.667
+    share_run = np.clip((np.asarray(speed_m_per_s, dtype=float) - lo) / (2.222 - lo), 0.0, 1.0)
+    return vo2_to_metabolic_w((1.0 - share_run) * walk + share_run * run, body_mass_kg)
+
+
+def keytel_energy_kj_per_min(heart_rate_bpm: ArrayLike, body_mass_kg: float, age: float,
+                             sex: str | None) -> NDArray[np.float64]:
+    """Energy expenditure from heart rate, Keytel et al. (2005), equations without VO2max [kJ·min⁻¹]:
+    male ``−55.0969 + 0.6309·HR + 0.1988·W + 0.2017·A``; female ``−20.4022 + 0.4472·HR − 0.1263·W
+    + 0.074·A``. Unknown sex: the mean of the two."""
+    hr = np.asarray(heart_rate_bpm, dtype=float)
+    male = -55.0969 + 0.6309 * hr + 0.1988 * body_mass_kg + 0.2017 * age
+    female = -20.4022 + 0.4472 * hr - 0.1263 * body_mass_kg + 0.074 * age
+    if sex == "male":
+        return male
+    if sex == "female":
+        return female
+    return (male + female) / 2.0
+
+
+def keytel_vo2max_energy_kj_per_min(heart_rate_bpm: ArrayLike, vo2max_ml_per_kg_min: float, body_mass_kg: float,
+                                    age: float, sex: str) -> NDArray[np.float64]:
+    """Keytel et al. (2005) with VO2max known [kJ·min⁻¹]: male ``−95.7735 + 0.634·HR + 0.404·VO2max
+    + 0.394·W + 0.271·A``; female ``−59.3954 + 0.45·HR + 0.380·VO2max + 0.103·W + 0.274·A``."""
+    hr = np.asarray(heart_rate_bpm, dtype=float)
+    if sex == "male":
+        return -95.7735 + 0.634 * hr + 0.404 * vo2max_ml_per_kg_min + 0.394 * body_mass_kg + 0.271 * age
+    return -59.3954 + 0.45 * hr + 0.380 * vo2max_ml_per_kg_min + 0.103 * body_mass_kg + 0.274 * age
+
+
+def heart_rate_metabolic_w(heart_rate_bpm: ArrayLike, athlete: Athlete) -> NDArray[np.float64]:
+    """Metabolic rate from heart rate [W]: Keytel et al. (2005) from 90 bpm; below, a straight line
+    from standing rest (1.3 MET) at the athlete's resting heart rate to Keytel's value at 90 bpm
+    (our bridge: the equation was not fitted on near-resting heart rates)."""
+    hr = np.asarray(heart_rate_bpm, dtype=float)
+    keytel_w = keytel_energy_kj_per_min(hr, athlete.body_mass_kg, athlete.age, athlete.sex) * 1000.0 / 60.0
+    rest_w = float(met_to_metabolic_w(STANDING_REST_MET, athlete.body_mass_kg))
+    at_90_w = float(keytel_energy_kj_per_min(KEYTEL_MIN_HR_BPM, athlete.body_mass_kg, athlete.age, athlete.sex)) * 1000.0 / 60.0
+    hr_rest = min(athlete.hr_rest_bpm, KEYTEL_MIN_HR_BPM - 1.0)
+    share = np.clip((hr - hr_rest) / (KEYTEL_MIN_HR_BPM - hr_rest), 0.0, 1.0)
+    bridge = rest_w + share * (at_90_w - rest_w)
+    return np.maximum(np.where(hr >= KEYTEL_MIN_HR_BPM, keytel_w, bridge), rest_w)
+
+
+def power_metabolic_w(power_w: ArrayLike, gross_efficiency: float, body_mass_kg: float) -> NDArray[np.float64]:
+    """Metabolic rate from mechanical power, ``M = P / GE`` [W] (Ettema & Lorås 2009), not below
+    standing rest (coasting at 0 W still costs ~1.3 MET)."""
+    rest_w = float(met_to_metabolic_w(STANDING_REST_MET, body_mass_kg))
+    return np.maximum(np.asarray(power_w, dtype=float) / gross_efficiency, rest_w)
+
+
+AIR_DENSITY_KG_PER_M3 = 1.2
+ROAD_CDA_M2 = 0.32
+ROLLING_RESISTANCE = 0.005
+BIKE_MASS_KG = 9.0
+DRIVETRAIN_EFFICIENCY = 0.976
+
+
+def cycling_power_from_speed_w(speed_m_per_s: ArrayLike, grade: ArrayLike, rider_mass_kg: float) -> NDArray[np.float64]:
+    """Road cycling power from speed and grade, the model of Martin et al. (1998), J Appl Biomech
+    14:276–291: ``P = v·(½·ρ·CdA·v² + Crr·m·g·cos θ + m·g·sin θ) / η`` [W], calm air, no drafting.
+    ρ = 1.2 kg·m⁻³, CdA = 0.32 m² (hoods), Crr = 0.005, bike 9 kg, η = 0.976 (typical values, not
+    the rider's). Used only when a ride has neither power nor heart rate nor device calories."""
+    v = np.asarray(speed_m_per_s, dtype=float)
+    theta = np.arctan(np.asarray(grade, dtype=float))
+    m = rider_mass_kg + BIKE_MASS_KG
+    force = (0.5 * AIR_DENSITY_KG_PER_M3 * ROAD_CDA_M2 * v**2 + ROLLING_RESISTANCE * m * GRAVITY_M_PER_S2 * np.cos(theta)
+             + m * GRAVITY_M_PER_S2 * np.sin(theta))
+    return np.maximum(v * force / DRIVETRAIN_EFFICIENCY, 0.0)
+
+
+CYCLING_SPEED_METS_MPH: tuple[tuple[float, float], ...] = (
+    (8.0, 4.0),    # 01010 bicycling, < 10 mph, leisure
+    (11.0, 6.8),   # 01020 bicycling, 10–11.9 mph, leisure, slow, light effort
+    (13.0, 8.0),   # 01030 bicycling, 12–13.9 mph, leisure, moderate effort
+    (15.0, 10.0),  # 01040 bicycling, 14–15.9 mph, racing or leisure, fast, vigorous effort
+    (17.5, 12.0),  # 01050 bicycling, 16–19 mph, racing, not drafting, very fast
+)
+"""Compendium 2011 road-cycling METs by speed band, placed at each band's middle (mph)."""
+
+
+def cycling_met_from_speed(speed_m_per_s: ArrayLike, grade: ArrayLike | None = None) -> NDArray[np.float64]:
+    """Road cycling METs from speed, Ainsworth et al. (2011) codes 01010–01050, interpolated linearly
+    between band middles (our interpolation) and held at the ends (4.0 and 12.0 METs; the >20 mph
+    racing value is left out: speed alone cannot tell racing from a descent). Below 0.5 m·s⁻¹:
+    standing rest; descending steeper than 3 %: the leisure value, 4.0 METs (coasting)."""
+    mph = np.asarray(speed_m_per_s, dtype=float) * 2.23694
+    xs = [p[0] for p in CYCLING_SPEED_METS_MPH]
+    ys = [p[1] for p in CYCLING_SPEED_METS_MPH]
+    met = np.interp(mph, xs, ys)
+    if grade is not None:
+        met = np.where(np.asarray(grade, dtype=float) < -0.03, ys[0], met)
+    return np.where(np.asarray(speed_m_per_s, dtype=float) < 0.5, STANDING_REST_MET, met)
+
+
+def compendium_met(sport: str) -> float:
+    """The sport's MET value (Ainsworth et al. 2011), :data:`DEFAULT_MET` when unlisted."""
+    return COMPENDIUM_METS.get(sport, DEFAULT_MET)
+
+
+def clean_signal(values: pd.Series, lo: float, hi: float, window: int = SPIKE_WINDOW) -> pd.Series:
+    """Out-of-bounds values become missing, then a centred running median over ``window`` samples
+    removes isolated spikes. Zeros are data (0 W coasting) and are kept."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    v = v.where((v >= lo) & (v <= hi))
+    return v.rolling(window, center=True, min_periods=1).median()
+
+
+def grade_from_altitude(distance_m: pd.Series, altitude_m: pd.Series, window_m: float = 50.0) -> NDArray[np.float64]:
+    """Road grade as a fraction from altitude and cumulative distance: rise over the last ``window_m``
+    of distance (at least 20 m travelled), after a 5-sample median on altitude; clipped to ±0.3.
+    Zero where either is missing (treadmill, no barometer)."""
+    dist = pd.to_numeric(distance_m, errors="coerce").astype(float).ffill().to_numpy()
+    alt = clean_signal(altitude_m, -500.0, 9000.0).ffill().to_numpy()
+    n = len(dist)
+    grade = np.zeros(n)
+    if n == 0 or np.all(np.isnan(dist)) or np.all(np.isnan(alt)):
+        return grade
+    dist = np.nan_to_num(dist, nan=0.0)
+    dist = np.maximum.accumulate(dist)
+    j = np.searchsorted(dist, dist - window_m, side="right") - 1
+    j = np.clip(j, 0, n - 1)
+    run = dist - dist[j]
+    rise = alt - alt[j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(run >= 20.0, rise / run, 0.0)
+    return np.clip(np.nan_to_num(g, nan=0.0), -0.3, 0.3)
+
+
+@dataclass(frozen=True)
+class SampleIntensity:
+    """Per-record result: metabolic rate and external work [W], the signal used, cleaned signals."""
+
+    metabolic_w: NDArray[np.float64]
+    external_work_w: NDArray[np.float64]
+    source: NDArray[np.object_]
+    speed_m_per_s: NDArray[np.float64]
+
+
+def sample_intensity(records: pd.DataFrame, sport: str, athlete: Athlete, gross_efficiency: float,
+                     device_kcal: float | None = None, device_timer_s: float | None = None,
+                     indoor: bool = False) -> SampleIntensity:
+    """Metabolic rate and external work per record of one leg, from the best signal present.
+
+    ``device_kcal`` / ``device_timer_s``: the session's calorie count and timer time, used as an
+    average rate where no record-level signal is usable (``device_calories``).
+    """
+    n = len(records)
+    mass = athlete.body_mass_kg
+    # duration alone: the sport's Compendium MET
+    metabolic = np.full(n, float(met_to_metabolic_w(compendium_met(sport), mass)))
+    source = np.full(n, "duration", dtype=object)
+    speed_limit = SPEED_LIMITS_M_PER_S.get(sport, 30.0)
+    speed = clean_signal(records["speed_m_per_s"], 0.0, speed_limit).to_numpy()
+    if np.isnan(speed).all():
+        speed = _speed_from_distance(records, speed_limit)
+    grade = grade_from_altitude(records["distance_m"], records["altitude_m"])
+    if sport in POWER_SPORTS and not indoor:
+        has_speed = ~np.isnan(speed)
+        if has_speed.any():  # lowest-priority real signal on a bike: road speed, Compendium speed bands
+            metabolic[has_speed] = met_to_metabolic_w(
+                cycling_met_from_speed(speed[has_speed], grade[has_speed]), mass)
+            source[has_speed] = "speed"
+    if device_kcal is not None and device_timer_s and device_kcal > 0 and device_timer_s > 0:
+        rate_w = device_kcal * 4184.0 / device_timer_s
+        rest_w = float(met_to_metabolic_w(STANDING_REST_MET, mass))
+        if rate_w >= rest_w:  # a calorie count below resting is not an exercise figure
+            metabolic[:] = rate_w
+            source[:] = "device_calories"
+
+    hr = clean_signal(records["heart_rate_bpm"], *HR_BOUNDS_BPM).to_numpy()
+    has_hr = ~np.isnan(hr)
+    if has_hr.any():
+        metabolic[has_hr] = heart_rate_metabolic_w(hr[has_hr], athlete)
+        source[has_hr] = "heart_rate"
+
+    if sport in FOOT_SPORTS:
+        has_speed = ~np.isnan(speed)
+        if has_speed.any():
+            metabolic[has_speed] = running_metabolic_w(speed[has_speed], grade[has_speed], mass,
+                                                       walking=sport in WALKING_SPORTS)
+            source[has_speed] = "speed"
+
+    power = clean_signal(records["power_w"], 0.0, min(POWER_MAX_W, POWER_MAX_W_PER_KG * mass)).to_numpy()
+    external = np.zeros(n)
+    if sport in POWER_SPORTS:
+        has_power = ~np.isnan(power)
+        if has_power.any():
+            metabolic[has_power] = power_metabolic_w(power[has_power], gross_efficiency, mass)
+            source[has_power] = "power"
+        external = np.where(source == "power", np.nan_to_num(power), gross_efficiency * metabolic)
+    elif sport in FOOT_SPORTS:
+        vertical = np.nan_to_num(speed) * np.maximum(grade, 0.0)
+        external = mass * GRAVITY_M_PER_S2 * vertical
+    external = np.minimum(external, 0.5 * metabolic)  # no more than half the energy leaves as work
+    return SampleIntensity(metabolic, external, source, speed)
+
+
+def _speed_from_distance(records: pd.DataFrame, limit: float) -> NDArray[np.float64]:
+    """Speed from cumulative distance where the file has no speed field (older devices)."""
+    dist = pd.to_numeric(records["distance_m"], errors="coerce").astype(float)
+    t = pd.to_numeric(records["elapsed_s"], errors="coerce").astype(float)
+    if dist.notna().sum() < 2:
+        return np.full(len(records), np.nan)
+    dd = dist.diff()
+    dt = t.diff()
+    v = (dd / dt).where(dt > 0)
+    return clean_signal(v, 0.0, limit).to_numpy()

@@ -1,0 +1,144 @@
+"""A session that has not happened yet (``sweatline plan``): parse and check what the user typed,
+and synthesise the records the same model reads.
+
+Durations: ``45m``, ``2h``, ``2h30m``, ``2h30``, ``1.5h``, ``90s``, ``1:45:00`` (h:mm:ss), ``1:45``
+(h:mm) and a bare number, which is **minutes** (``90`` = 1 h 30 min: sessions are planned in
+minutes, and nobody plans a 90-hour run). Nonsense is a one-line :class:`UsageError`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.errors import UsageError
+from pipeline.fit.models import RECORD_COLUMNS
+from pipeline.physiology.intensity import COMPENDIUM_METS, cycling_power_from_speed_w
+
+MAX_DURATION_S = 48 * 3600.0
+PLAN_SPORTS = tuple(sorted(s for s in COMPENDIUM_METS if s != "transition"))
+MAX_SPEED_KMH: dict[str, float] = {"running": 30.0, "walking": 12.0, "hiking": 12.0, "swimming": 8.0, "rowing": 30.0}
+DEFAULT_MAX_SPEED_KMH = 100.0
+RECORD_INTERVAL_S = 5.0
+PLAN_EPOCH = pd.Timestamp("2000-01-01T00:00:00Z")
+
+_UNIT_RE = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)(?:min|m))?(?:(?P<s>\d+(?:\.\d+)?)s)?$")
+_H_M_RE = re.compile(r"^(?P<h>\d+)h(?P<m>\d{1,2})$")
+
+
+def parse_duration_s(text: str) -> float:
+    """Seconds from ``45m``, ``2h``, ``2h30m``, ``2h30``, ``90s``, ``1:45:00``, ``1:45`` or ``90`` (minutes).
+
+    Raises :class:`UsageError` (source ``--duration``) for anything else, for zero and for more
+    than 48 h.
+    """
+    raw = str(text).strip().lower().replace(" ", "")
+    seconds: float | None = None
+    if re.fullmatch(r"\d+(\.\d+)?", raw):
+        seconds = float(raw) * 60.0
+    elif re.fullmatch(r"\d+:\d{1,2}(:\d{1,2})?", raw):
+        parts = [int(p) for p in raw.split(":")]
+        if any(p >= 60 for p in parts[1:]):
+            raise UsageError("--duration", f"{text!r}: minutes and seconds must be below 60")
+        h, m, s = (parts + [0])[:3]
+        seconds = h * 3600.0 + m * 60.0 + s
+    elif (hm := _H_M_RE.match(raw)) is not None:
+        seconds = int(hm.group("h")) * 3600.0 + int(hm.group("m")) * 60.0
+    elif raw and (match := _UNIT_RE.match(raw)) is not None and any(match.group(k) for k in ("h", "m", "s")):
+        seconds = (float(match.group("h") or 0) * 3600.0 + float(match.group("m") or 0) * 60.0
+                   + float(match.group("s") or 0))
+    if seconds is None:
+        raise UsageError("--duration", f"{text!r} is not a duration: use 45m, 2h, 2h30m, 1:45:00 or minutes (90)")
+    if seconds <= 0:
+        raise UsageError("--duration", f"{text!r}: a session must last longer than zero")
+    if seconds > MAX_DURATION_S:
+        raise UsageError("--duration", f"{text!r}: more than 48 hours is not one session")
+    return seconds
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """What ``sweatline plan`` was asked, checked."""
+
+    sport: str
+    duration_s: float
+    speed_kmh: float | None = None
+    power_w: float | None = None
+    heart_rate_bpm: float | None = None
+
+
+def _check(name: str, value: float | None, lo: float, hi: float, unit: str, lo_open: bool = False) -> None:
+    if value is None:
+        return
+    if not np.isfinite(value) or value > hi or value < lo or (lo_open and value <= lo):
+        low = f"above {lo:g}" if lo_open else f"at least {lo:g}"
+        raise UsageError(name, f"must be {low} and at most {hi:g} {unit}, got {value:g}")
+
+
+def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_w: float | None = None,
+               heart_rate_bpm: float | None = None, temperature_c: float | None = None,
+               humidity_pct: float | None = None, body_mass_kg: float | None = None,
+               height_cm: float | None = None, age: float | None = None) -> PlannedSession:
+    """Validate every ``sweatline plan`` value; the first impossible one is a one-line UsageError."""
+    sport_name = str(sport).strip().lower().replace("-", "_")
+    if sport_name not in PLAN_SPORTS:
+        raise UsageError("--sport", f"{sport!r} is not a sport the model knows: use one of {', '.join(PLAN_SPORTS)}")
+    duration_s = parse_duration_s(duration)
+    if sum(v is not None for v in (speed_kmh, power_w, heart_rate_bpm)) != 1:
+        raise UsageError("sweatline plan", "give exactly one of --speed, --power or --hr")
+    _check("--speed", speed_kmh, 0.0, MAX_SPEED_KMH.get(sport_name, DEFAULT_MAX_SPEED_KMH), "km/h", lo_open=True)
+    _check("--power", power_w, 0.0, 2000.0, "W", lo_open=True)
+    if power_w is not None and sport_name != "cycling":
+        raise UsageError("--power", f"is used for cycling only; for {sport_name} give --speed or --hr")
+    _check("--hr", heart_rate_bpm, 40.0, 230.0, "bpm")
+    _check("--temp", temperature_c, -40.0, 55.0, "°C")
+    _check("--humidity", humidity_pct, 0.0, 100.0, "%")
+    _check("--mass-kg", body_mass_kg, 25.0, 250.0, "kg")
+    _check("--height-cm", height_cm, 100.0, 250.0, "cm")
+    _check("--age", age, 10.0, 100.0, "years")
+    return PlannedSession(sport_name, duration_s, speed_kmh, power_w, heart_rate_bpm)
+
+
+def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:
+    """The calm-air, flat-road speed at which Martin et al. (1998) give ``power_w`` (bisection)."""
+    lo, hi = 0.0, 30.0
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        if float(cycling_power_from_speed_w(mid, 0.0, rider_mass_kg)) < power_w:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
+
+
+def planned_records(plan: PlannedSession, body_mass_kg: float) -> pd.DataFrame:
+    """A steady synthetic session in the canonical RECORD_COLUMNS shape, one record every 5 s.
+
+    ``--speed`` sets speed and distance (flat); ``--power`` sets power, and speed from the flat-road
+    Martin et al. (1998) model so the air speed matches; ``--hr`` sets heart rate only (air speed
+    then defaults to the sport's typical speed).
+    """
+    elapsed = np.arange(0.0, plan.duration_s + 1e-9, RECORD_INTERVAL_S)
+    if elapsed[-1] < plan.duration_s:
+        elapsed = np.append(elapsed, plan.duration_s)
+    n = len(elapsed)
+    frame = pd.DataFrame({c: np.full(n, np.nan) for c in RECORD_COLUMNS})
+    frame["timestamp"] = PLAN_EPOCH + pd.to_timedelta(elapsed, unit="s")
+    frame["elapsed_s"] = elapsed
+    frame["timer_active"] = True
+    frame["leg"] = 0
+    speed = None
+    if plan.power_w is not None:
+        frame["power_w"] = float(plan.power_w)
+        speed = flat_speed_for_power_m_per_s(plan.power_w, body_mass_kg)
+    if plan.speed_kmh is not None:
+        speed = plan.speed_kmh / 3.6
+    if plan.heart_rate_bpm is not None:
+        frame["heart_rate_bpm"] = float(plan.heart_rate_bpm)
+    if speed is not None:
+        frame["speed_m_per_s"] = speed
+        frame["distance_m"] = speed * elapsed
+        frame["altitude_m"] = 0.0
+    return frame[list(RECORD_COLUMNS)]
