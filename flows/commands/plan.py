@@ -1,11 +1,25 @@
-"""`sweatline plan`: not available yet (issue #3)."""
+"""`sweatline plan --sport S --duration D (--speed KMH | --power W | --hr BPM) [--temp C] [--humidity PCT]
+[--mass-kg KG] [--height-cm CM] [--sex male|female] [--age YEARS] [--json]`: the sweat model for a
+session that has not happened yet. Prints the same environment/intensity/sweat blocks as a ride
+(no ``activity``) as JSON, or a few lines of text. Every value is checked in
+:func:`pipeline.physiology.planned.check_plan`; an impossible one is one stderr line and exit 2.
+"""
 from __future__ import annotations
 
 import argparse
 
+from pipeline.analysis import WeatherOverride, analyse_plan
 from pipeline.config import Config
-from pipeline.errors import NotYetAvailable
+from pipeline.physiology.planned import check_plan
+from pipeline.report.text import plan_text
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    raise NotYetAvailable("sweatline plan", "not available yet: it arrives with issue #3")
+    plan = check_plan(args.sport, args.duration, speed_kmh=args.speed, power_w=args.power,
+                      heart_rate_bpm=args.hr, temperature_c=args.temp, humidity_pct=args.humidity,
+                      body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age)
+    athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
+    override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
+    report = analyse_plan(plan, config, override, athlete_override).report
+    print(report.to_json() if args.json else plan_text(report, duration_s=plan.duration_s, sport=plan.sport))
+    return 0
