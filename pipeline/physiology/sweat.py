@@ -72,8 +72,9 @@ POTASSIUM_MG_PER_MMOL = 39.10
 INTER_INDIVIDUAL_CV = 0.35
 """Coefficient of variation of sweat rate between athletes under the same conditions (Baker 2017:
 ~30–40 %). The uncalibrated range is ±1 CV around the estimate."""
-MIN_CALIBRATED_CV = 0.13
-"""Even a calibrated estimate keeps at least this spread (day-to-day variation; high ≥ 1.3 × low)."""
+MIN_CALIBRATED_CV = 0.14
+"""Even a calibrated estimate keeps at least this spread (day-to-day variation): (1 + 0.14)/(1 − 0.14) = 1.33,
+so high ≥ 1.3 × low holds for every estimate."""
 
 
 def gonzalez_2009_g_per_m2_h(required_evaporation: ArrayLike, max_evaporation: ArrayLike) -> NDArray[np.float64]:
@@ -192,7 +193,7 @@ class SweatTotals:
 
 def sweat_range_l(total_l: float, calibration: Calibration | None = None) -> tuple[float, float]:
     """A plausible range around the estimate: ±1 inter-individual CV (Baker 2017: 30–40 %, we take
-    35 %) without calibration, ±the calibration's own CV (at least 13 %) with one."""
+    35 %) without calibration, ±the calibration's own CV (at least 14 %) with one."""
     cv = INTER_INDIVIDUAL_CV if calibration is None else max(calibration.cv, MIN_CALIBRATED_CV)
     return total_l * (1.0 - cv), total_l * (1.0 + cv)
 
