@@ -15,6 +15,8 @@ Texts are plain strings (no markup): the renderers escape them like any other te
 """
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DAY, food, portions_to_cover
@@ -117,10 +119,10 @@ def hydration_text(ctx: AdviceContext) -> str:
             f"{p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
             "Keep water on hand; if you cannot carry that much, plan where to refill.")
         if p.during_ml_per_h + 1e-9 < d.cap_ml_per_h:
-            parts.append(f"That stays below the {ml(d.cap_ml_per_h)} per hour you are estimated to sweat, "
+            parts.append(f"That stays below the {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour you are estimated to sweat, "
                          "as it should: never drink more than you lose.")
         else:
-            parts.append(f"That is the low end of your estimated sweat rate ({ml(d.cap_ml_per_h)} per hour) and "
+            parts.append(f"That is the low end of your estimated sweat rate ({ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) and "
                          "deliberately no more: never drink more than you lose.")
     else:
         parts.append(
@@ -132,7 +134,7 @@ def hydration_text(ctx: AdviceContext) -> str:
             "more than the 2 % to aim for: on a session like this, cool down where you can and eat something salty.")
     if ctx.duration_h >= 2.0:
         parts.append(
-            f"Your sweat carries sodium too (an estimated {mg(ctx.sweat.sodium_mg)} here): on a session this long a "
+            f"Your sweat carries sodium too (an estimated {mg(round(ctx.sweat.sodium_mg, -1))} here): on a session this long a "
             "sports drink with some sodium (20–30 mmol per litre) or salty food helps you keep what you drink.")
     parts.append(
         f"After: about {ml(p.after_ml)} over the next few hours, with food; if you weigh yourself before and "
@@ -148,7 +150,7 @@ def hyponatremia_text(ctx: AdviceContext) -> str | None:
     reasons = []
     if d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0]:
         reasons.append(
-            f"your estimated sweat rate (low end {ml(d.cap_ml_per_h)} per hour) is below the 400–800 mL per hour "
+            f"your estimated sweat rate (low end {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) is below the 400–800 mL per hour "
             "often quoted, so drinking 'by the book' would mean drinking more than you lose")
     if ctx.duration_h >= 4.0:
         reasons.append(f"{format_duration(ctx.duration_h)} is long enough for over-drinking to add up")
