@@ -114,4 +114,7 @@ def write_digest(summary: NightlySummary, catalog: Catalog, digests: Path, repor
 
 
 def _render_digest(summary: NightlySummary, catalog: Catalog) -> str:
-    return summary.markdown()
+    from flows.commands.weigh_in import weighins_markdown  # issue #6: measured vs model
+
+    weighed = weighins_markdown(catalog)
+    return summary.markdown() + ("\n" + weighed if weighed else "")

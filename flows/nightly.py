@@ -42,6 +42,7 @@ from pipeline.config import Config, load_config
 from pipeline.store.catalog import Catalog, RunRow, utc_now
 from pipeline.store.files import remove_stale_temporaries, sha256_file
 from pipeline.store.layout import digests_dir, reports_dir
+from pipeline.store.weighins import pair_stored_scale_readings
 
 FLOW_NAME = "nightly"
 PROGRESS_EVERY_S = 5.0
@@ -122,6 +123,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
                                     done, len(futures), 100 * done // max(len(futures), 1),
                                     len(summary.activities), len(summary.rejected), len(summary.failed))
                         last_progress = now
+            pair_stored_scale_readings(catalog)  # issue #6: scale readings around this run's activities
             summary.finished_at = utc_now()
             digest = write_digest(summary, catalog, digests_dir(data_dir), reports_dir(data_dir))
             summary.digest_path = digest

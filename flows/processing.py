@@ -36,6 +36,7 @@ from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, 
 from pipeline.store.files import atomic_directory, atomic_write_text, sha256_file
 from pipeline.store.layout import report_relpath
 from pipeline.store.records import write_records
+from pipeline.store.weighins import absorb_scale_file, calibration_for
 
 INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
 
@@ -168,12 +169,18 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     activities: list[ProcessedActivity] = []
     rejections: list[RejectionRow] = []
     decoded, refusals = read_file_activities(path)
+    scale_readings = None  # issue #6: a smart scale's weight file is kept for weigh-ins, not refused
+    if not decoded and len(refusals) == 1 and refusals[0].kind == "not_activity":
+        scale_readings = absorb_scale_file(config.data_dir, path, sha)
+        if scale_readings is not None:
+            refusals = []
     for refusal in refusals:
         rejections.append(RejectionRow(file_sha256=sha, member=_member(refusal, path), name=path.name, path=str(path),
                                        kind=refusal.kind, reason=refusal.reason, rejected_at=utc_now(),
                                        run_id=run_id))
     for activity in decoded:
-        analysis = analyse_activity(activity, config, override)
+        analysis = analyse_activity(activity, config, override,
+                                    calibration_for(config.data_dir, activity.summary.sport))
         block = analysis.report.activity
         assert block is not None, "analyse_activity returns a report with its activity block"
         report_rel = report_relpath(block.id, block.sport, block.start_time)
@@ -184,7 +191,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
             run_id=run_id)
         activities.append(ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel,
                                             warnings=list(block.warnings)))
-    status: Literal["processed", "rejected"] = "processed" if activities else "rejected"
+    status: Literal["processed", "rejected"] = "processed" if activities or scale_readings is not None else "rejected"
     now = utc_now()
     file_row = FileRow(sha256=sha, name=path.name, path=str(path), size_bytes=size, status=status,
                        activities=len(activities), first_seen_at=started, processed_at=now, run_id=run_id)

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from pipeline.config import Config
+from flows.commands.weigh_in import weighins_text
 from pipeline.store.catalog import ActivityRow, Catalog
+from pipeline.store.weighins import comparisons
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -14,8 +16,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
     with Catalog(data_dir) as catalog:
         rows = catalog.activities()
         rejected = catalog.rejections()
+        weighed = {c.activity_id: c.model_dump(mode="json") for c in comparisons(catalog)}  # issue #6
+        weighed_text = weighins_text(catalog)
     if args.json:
-        payload = [dict(row.model_dump(mode="json"), report_html=str((data_dir / row.report_dir / "report.html").resolve()))
+        payload = [dict(row.model_dump(mode="json"), report_html=str((data_dir / row.report_dir / "report.html").resolve()),
+                        weigh_in=weighed.get(row.id))
                    for row in rows]
         print(json.dumps(payload, indent=2))
         return 0
@@ -23,6 +28,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"no activities processed yet in {data_dir} (run `sweatline nightly` or `sweatline ride FILE`)")
     else:
         print(_table(rows))
+    if weighed_text:
+        print("\n" + weighed_text)
     if rejected:
         print(f"\n{len(rejected)} file(s) rejected; the latest: "
               + "; ".join(f"{r.name}: {r.reason}" for r in rejected[-3:]))

@@ -296,3 +296,62 @@ def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
     with Catalog(data_dir) as catalog:
         points = WeighIns(catalog).calibration_points()
     return calibrate(points, sport) if points else None
+
+
+def absorb_scale_file(data_dir: Path, path: Path, sha256: str | None = None) -> int | None:
+    """Keep the readings of a weight-scale FIT file in ``data_dir``'s catalog and pair what can be paired.
+
+    For the nightly flow (issue #6): a file the activity reader refused as "not an activity" may
+    be a smart scale's export. Returns the number of readings it holds (0 if all were known
+    already), or None when it is not a weight-scale file (the refusal then stands).
+    """
+    try:
+        readings = read_scale_file(path)
+    except RejectedFile:
+        return None
+    with Catalog(data_dir) as catalog:
+        store = WeighIns(catalog)
+        store.add_scale_readings(readings, source_sha256=sha256, source_name=Path(path).name)
+        store.pair_scale_readings()
+    return len(readings)
+
+
+def pair_stored_scale_readings(catalog: Catalog) -> int:
+    """Pair the stored scale readings with the catalog's activities (end of a nightly run): new weigh-ins."""
+    stored, _ = WeighIns(catalog).pair_scale_readings()
+    return len(stored)
+
+
+class WeighInComparison(BaseModel):
+    """A weighed activity: what the scale said next to what the model said (for history and digest)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    activity_id: str
+    activity_source: str | None  # the activity's file name (untrusted text: escape when rendering)
+    sport: str
+    start_time: datetime | None
+    source: Literal["manual", "scale"]
+    measured_l: float
+    lower_bound: bool
+    measured_rate_l_per_h: float | None
+    model_l: float | None
+    ratio: float | None  # measured / model (a lower bound too when ``lower_bound``)
+
+
+def comparisons(catalog: Catalog) -> list[WeighInComparison]:
+    """Every weigh-in with its activity's current uncalibrated model estimate, oldest activity first."""
+    out: list[WeighInComparison] = []
+    for weighin in WeighIns(catalog).all():
+        activity = catalog.activity(weighin.activity_id)
+        model = model_estimate_l(catalog.data_dir, activity) if activity is not None else None
+        if model is None:
+            model = weighin.model_l
+        out.append(WeighInComparison(
+            activity_id=weighin.activity_id, activity_source=activity.source if activity is not None else None,
+            sport=weighin.sport, start_time=activity.start_time if activity is not None else weighin.pre_at,
+            source=weighin.source, measured_l=weighin.measured_l, lower_bound=weighin.lower_bound,
+            measured_rate_l_per_h=weighin.measured_rate_l_per_h, model_l=model,
+            ratio=weighin.measured_l / model if model else None))
+    far_past = datetime(1989, 12, 31, tzinfo=UTC)
+    return sorted(out, key=lambda c: _utc(c.start_time) if c.start_time is not None else far_past)

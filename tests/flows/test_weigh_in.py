@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import fitparse
 import pytest
 
 from flows.cli import main
+from pipeline.fit.writer import WeightSample, encode_weight_scale, write
 from pipeline.store.catalog import Catalog
 from pipeline.store.weighins import WeighIns
 
@@ -112,3 +115,58 @@ def test_implausible_input_exits_2_with_one_line_and_stores_nothing(
     assert main(["weigh-in", *extra, "--config", str(config)]) == 2
     _one_line_error(capsys, *words)
     assert _weighins(config).all() == []
+
+
+# --- the nightly flow: weight-scale files paired, calibration used by the next reports --------
+
+def _session_window(path: Path) -> tuple[datetime, datetime]:
+    """Start and end of a FIT file's session, read with fitparse (independently of our reader)."""
+    session = next(fitparse.FitFile(str(path)).get_messages("session"))
+    start = session.get_value("start_time").replace(tzinfo=UTC)
+    return start, start + timedelta(seconds=session.get_value("total_elapsed_time"))
+
+
+def test_nightly_pairs_a_scale_file_and_later_reports_use_the_calibration(
+        prefect_api: str, tmp_path: Path) -> None:
+    from flows.nightly import nightly
+
+    sample = PROJECT.parent / "shared" / "fit-samples" / "garmin-fr965-running-1h15-power.fit"
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    shutil.copy(sample, inbox / sample.name)
+    start, end = _session_window(sample)
+    write(inbox / "scale.fit", encode_weight_scale([
+        WeightSample(start - timedelta(hours=6), 71.1),       # the night before: not part of the run
+        WeightSample(start - timedelta(minutes=20), 70.6),
+        WeightSample(end + timedelta(minutes=15), 69.3),
+    ]))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {inbox}\ndata_dir: {data}\n"
+                      "athlete: {name: me, body_mass_kg: 70, height_cm: 175, sex: male, age: 35}\n")
+
+    first = nightly(config_path=str(config))
+    assert sorted(first.processed_files) == sorted([sample.name, "scale.fit"]) and not first.rejected
+    with Catalog(data) as catalog:
+        (activity,) = catalog.activities()
+        (weighin,) = WeighIns(catalog).all()
+    assert weighin.activity_id == activity.id and weighin.source == "scale" and weighin.drank_l is None
+    assert weighin.measured_l == pytest.approx(1.3)  # 70.6 − 69.3 kg, drinks unknown: a lower bound
+    sample_report = data / activity.report_dir / "report.json"
+    written = sample_report.read_bytes()
+    assert json.loads(written)["sweat"]["calibrated"] is False  # estimated before the pairing existed
+    digest = first.digest_path.read_text()
+    assert "Weigh-ins: measured vs model" in digest and "1.30 L" in digest
+
+    # the next running activity is estimated with the personal factor; the old report is untouched
+    shutil.copy(RUN, inbox / RUN.name)
+    nightly(config_path=str(config))
+    with Catalog(data) as catalog:
+        new = next(a for a in catalog.activities() if a.source == RUN.name)
+    sweat = json.loads((data / new.report_dir / "report.json").read_text())["sweat"]
+    assert sweat["calibrated"] is True and sweat["calibration_n"] == 1 and sweat["calibration_factor"] > 1.0
+    assert sample_report.read_bytes() == written
+
+    # on request, reports already written are re-estimated with it
+    nightly(config_path=str(config), rebuild=True)
+    rebuilt = json.loads(sample_report.read_text())["sweat"]
+    assert rebuilt["calibrated"] is True and rebuilt["calibration_n"] == 1
