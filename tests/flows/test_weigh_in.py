@@ -170,3 +170,50 @@ def test_nightly_pairs_a_scale_file_and_later_reports_use_the_calibration(
     nightly(config_path=str(config), rebuild=True)
     rebuilt = json.loads(sample_report.read_text())["sweat"]
     assert rebuilt["calibrated"] is True and rebuilt["calibration_n"] == 1
+
+
+# --- a synthetic athlete who sweats 1.4 × what the model says, on real running files ----------
+
+SAMPLES = PROJECT.parent / "shared" / "fit-samples"
+WEIGHED_RUNS = ["garmin-fenix2-running-47min.fit", "garmin-fr110-running-44min-header-crc-zero.fit",
+                "coros-apexpro-running-49min-power.fit"]
+FOURTH_RUN = "suunto-9baro-running-37min-trail-power-devfields.fit"
+# Day-to-day scatter of the measured truth, inside the ≈ ±15 % session-to-session variation of
+# sweat rate reported by Smith, Bello & Price (2021, Nutrients 13:1807).
+DAY_DEVIATION = [1.06, 0.95, 1.03]
+
+
+def _sweat(data: Path, catalog_source: str) -> tuple[str, dict]:
+    with Catalog(data) as catalog:
+        row = next(a for a in catalog.activities() if a.source == catalog_source)
+    return row.id, json.loads((data / row.report_dir / "report.json").read_text())["sweat"]
+
+
+def test_three_weigh_ins_calibrate_the_fourth_run_to_within_10_percent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SWEATLINE_RIDE_VIA", "local")
+    (tmp_path / "inbox").mkdir()
+    config = tmp_path / "sweatline.yaml"
+    config.write_text("inbox: inbox\ndata_dir: data\n"
+                      "athlete: {name: me, body_mass_kg: 70, height_cm: 175, sex: male, age: 35}\n")
+    data = tmp_path / "data"
+    first_range = None
+    for name, deviation in zip(WEIGHED_RUNS, DAY_DEVIATION):
+        assert main(["ride", str(SAMPLES / name), "--config", str(config)]) == 0
+        activity_id, sweat = _sweat(data, name)
+        model_l = sweat["total_l"] / (sweat["calibration_factor"] or 1.0)
+        if first_range is None:
+            assert sweat["calibrated"] is False
+            first_range = (sweat["high_l"] - sweat["low_l"]) / sweat["total_l"]
+        truth_l = 1.4 * model_l * deviation
+        # nothing drunk or passed: the mass lost is the sweat lost (Baker 2017, Table 3)
+        assert main(["weigh-in", activity_id, "--pre", "70.0", "--post", f"{70.0 - truth_l:.3f}",
+                     "--config", str(config)]) == 0
+    assert main(["ride", str(SAMPLES / FOURTH_RUN), "--config", str(config)]) == 0
+    capsys.readouterr()
+    _, sweat = _sweat(data, FOURTH_RUN)
+    assert sweat["calibrated"] is True and sweat["calibration_n"] == 3
+    model_l = sweat["total_l"] / sweat["calibration_factor"]
+    truth_l = 1.4 * model_l
+    assert abs(sweat["total_l"] - truth_l) / truth_l < 0.10
+    assert (sweat["high_l"] - sweat["low_l"]) / sweat["total_l"] < first_range
