@@ -12,6 +12,7 @@ from pipeline.analysis import WeatherOverride, analyse_plan
 from pipeline.config import Config
 from pipeline.physiology.planned import check_plan
 from pipeline.report.text import plan_text
+from pipeline.store.weighins import calibration_for
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -20,6 +21,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
                       body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age)
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
-    report = analyse_plan(plan, config, override, athlete_override).report
+    calibration = calibration_for(config.data_dir, plan.sport)  # issue #6: the athlete's weigh-ins
+    report = analyse_plan(plan, config, override, athlete_override, calibration).report
     print(report.to_json() if args.json else plan_text(report, duration_s=plan.duration_s, sport=plan.sport))
     return 0

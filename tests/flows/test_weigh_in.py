@@ -217,3 +217,16 @@ def test_three_weigh_ins_calibrate_the_fourth_run_to_within_10_percent(
     truth_l = 1.4 * model_l
     assert abs(sweat["total_l"] - truth_l) / truth_l < 0.10
     assert (sweat["high_l"] - sweat["low_l"]) / sweat["total_l"] < first_range
+
+
+def test_plan_uses_the_personal_factor(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = ["plan", "--sport", "running", "--duration", "1h30m", "--speed", "11", "--json", "--config", str(config)]
+    assert main(plan) == 0
+    before = json.loads(capsys.readouterr().out)["sweat"]
+    assert before["calibrated"] is False
+    assert main(["weigh-in", "latest", "--pre", "70.6", "--post", "69.1", "--drank", "0.3", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert main(plan) == 0
+    after = json.loads(capsys.readouterr().out)["sweat"]
+    assert after["calibrated"] is True and after["calibration_n"] == 1
+    assert after["total_l"] == pytest.approx(before["total_l"] * after["calibration_factor"], rel=0.01)
