@@ -13,6 +13,9 @@ Three sessions of one athlete (70 kg, 175 cm, 35 y, HR rest 55 / max 185, as the
   temperature a watch really reads (skin-warmed, well above the air), one 2-minute stop.
 * ``2026-01-14-indoor-trainer.fit`` - a 45-minute interval session on a smart trainer: power,
   HR, cadence, virtual speed and distance; no GPS, no altitude, no temperature sensor.
+* ``2026-10-10-smart-scale.fit`` - a smart scale's weight file (FIT ``weight_scale`` messages):
+  the evening before, just before and just after the hill run, and the next morning. The nightly
+  flow pairs the two around the run into a weigh-in (drinks unknown, so a lower bound).
 
 The physiology is simple but sensible: cycling speed solves the power balance
 P = v (0.5 rho CdA v^2 + m g (Crr + grade)) with a lag for inertia; running speed falls on
@@ -34,7 +37,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pipeline.fit.writer import (  # noqa: E402
-    DeviceSpec, LapSplit, ProfileSpec, RecordSample, TimerPause, encode_activity, write,
+    DeviceSpec, LapSplit, ProfileSpec, RecordSample, TimerPause, WeightSample, encode_activity,
+    encode_weight_scale, write,
 )
 
 OUT = Path(__file__).resolve().parent / "fit"
@@ -223,12 +227,27 @@ def indoor_trainer(rng: np.random.Generator) -> bytes:
     )
 
 
+def smart_scale() -> bytes:
+    """Body mass around the hill run (start 06:40 UTC, end 07:56:58 UTC): about 1.1 kg lighter after
+    75 minutes with nothing drunk, and back up by the next morning."""
+    readings = [
+        WeightSample(datetime(2026, 10, 9, 18, 5, tzinfo=timezone.utc), 70.95, percent_fat=17.8),
+        WeightSample(datetime(2026, 10, 10, 6, 18, tzinfo=timezone.utc), 70.45, percent_fat=17.9),
+        WeightSample(datetime(2026, 10, 10, 8, 21, tzinfo=timezone.utc), 69.35, percent_fat=17.6),
+        WeightSample(datetime(2026, 10, 11, 6, 30, tzinfo=timezone.utc), 70.60, percent_fat=17.8),
+    ]
+    return encode_weight_scale(readings, device=DeviceSpec(product=5, serial_number=3900000004,
+                                                           product_name="Sweatline example smart scale"),
+                               profile=PROFILE)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     made = {
         "2026-07-18-road-ride-hot.fit": road_ride(np.random.default_rng(SEED)),
         "2026-10-10-hill-run-cool.fit": hill_run(np.random.default_rng(SEED + 1)),
         "2026-01-14-indoor-trainer.fit": indoor_trainer(np.random.default_rng(SEED + 2)),
+        "2026-10-10-smart-scale.fit": smart_scale(),
     }
     for name, data in made.items():
         path = write(OUT / name, data)

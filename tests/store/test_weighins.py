@@ -187,3 +187,16 @@ def test_catalog_pairs_stored_readings_with_activities_idempotently(tmp_path: Pa
         assert store.pair_scale_readings() == ([], [])  # nothing new the second time
         (point,) = store.calibration_points()
         assert point.lower_bound
+
+
+def test_the_example_smart_scale_file_pairs_with_the_example_hill_run() -> None:
+    from pipeline.fit.reader import read_activity
+
+    run = read_activity(PROJECT / "examples" / "fit" / "2026-10-10-hill-run-cool.fit")
+    leg = run.legs[0]
+    window = ActivityWindow(run.summary.id, leg.sport, leg.start_time, leg.end_time)
+    readings = read_scale_file(PROJECT / "examples" / "fit" / "2026-10-10-smart-scale.fit")
+    assert len(readings) == 4
+    (pair,), refused = pair_scale_readings(readings, [window])
+    assert refused == [] and (pair.pre.weight_kg, pair.post.weight_kg) == (70.45, 69.35)
+    assert pair.measured_l == pytest.approx(1.10)
