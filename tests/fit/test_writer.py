@@ -220,6 +220,7 @@ def test_example_files_are_what_the_generator_makes() -> None:
         (EXAMPLES / "2026-01-14-indoor-trainer.fit").read_bytes()
     assert module.hill_run(np.random.default_rng(module.SEED + 1)) == \
         (EXAMPLES / "2026-10-10-hill-run-cool.fit").read_bytes()
+    assert module.smart_scale() == (EXAMPLES / "2026-10-10-smart-scale.fit").read_bytes()
 
 
 def test_round_trip_through_our_reader(tmp_path: Path) -> None:
