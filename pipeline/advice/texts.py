@@ -20,7 +20,7 @@ import math
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DAY, food, portions_to_cover
-from pipeline.advice.plan import TYPICAL_DURING_ML_PER_H, PlanDetails
+from pipeline.advice.plan import ROUND_ML, TYPICAL_DURING_ML_PER_H, PlanDetails
 from pipeline.schema import AdviceItem, SweatBlock
 
 DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you have kidney or heart "
@@ -101,8 +101,25 @@ def _session_phrase(ctx: AdviceContext) -> str:
     return ("the planned " if ctx.planned else "this ") + what + where
 
 
+#: Below this the estimate is "next to no sweat" and the text says so instead of quoting tiny amounts.
+NEGLIGIBLE_SWEAT_L = 0.05
+#: An after-figure below this is folded into "a glass of water with your next meal".
+SMALL_AFTER_ML = 150.0
+
+
+def _negligible_hydration_text(ctx: AdviceContext) -> str:
+    p = ctx.plan.block
+    found = "expects" if ctx.planned else "found"
+    return (f"For {_session_phrase(ctx)}, the model {found} next to no sweat loss ({ctx.sweat.total_l:.2f} L), so "
+            "there is nothing to replace beyond your normal drinking: no bottle needed, drink to thirst, and "
+            f"not more than that. Before a longer session, about {ml(p.before_ml)} of water at least 4 hours "
+            "before is the usual advice (5–7 mL per kg of body mass). And a glass of water with every meal and snack.")
+
+
 def hydration_text(ctx: AdviceContext) -> str:
     p, d = ctx.plan.block, ctx.plan
+    if ctx.sweat.total_l < NEGLIGIBLE_SWEAT_L or p.during_ml_per_h <= 0:
+        return _negligible_hydration_text(ctx)
     lost = "you can expect to lose" if ctx.planned else "you lost"
     parts = [
         f"For {_session_phrase(ctx)}, {lost} about {ctx.sweat.total_l:.1f} L of sweat "
@@ -118,9 +135,10 @@ def hydration_text(ctx: AdviceContext) -> str:
             f"During: about {ml(p.during_ml_per_h)} per hour, in small sips every 15–20 minutes — "
             f"{p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
             "Keep water on hand; if you cannot carry that much, plan where to refill.")
-        if p.during_ml_per_h + 1e-9 < d.cap_ml_per_h:
-            parts.append(f"That stays below the {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour you are estimated to sweat, "
-                         "as it should: never drink more than you lose.")
+        if p.during_ml_per_h < math.floor(d.cap_ml_per_h / 10) * 10:
+            parts.append(f"That stays below even the low end of your estimated sweat rate "
+                         f"({ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour), as it should: "
+                         "never drink more than you lose.")
         else:
             parts.append(f"That is the low end of your estimated sweat rate ({ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) and "
                          "deliberately no more: never drink more than you lose.")
@@ -136,10 +154,16 @@ def hydration_text(ctx: AdviceContext) -> str:
         parts.append(
             f"Your sweat carries sodium too (an estimated {mg(round(ctx.sweat.sodium_mg, -1))} here): on a session this long a "
             "sports drink with some sodium (20–30 mmol per litre) or salty food helps you keep what you drink.")
-    parts.append(
-        f"After: about {ml(p.after_ml)} over the next few hours, with food; if you weigh yourself before and "
-        "after, 1.25–1.5 L for each kg you are down (ACSM 2007), no more. "
-        "And a glass of water with every meal and snack.")
+    if p.after_ml >= SMALL_AFTER_ML:
+        parts.append(
+            f"After: about {ml(p.after_ml)} over the next few hours, with food; if you weigh yourself before and "
+            "after, 1.25–1.5 L for each kg you are down (ACSM 2007), no more. "
+            "And a glass of water with every meal and snack.")
+    else:
+        parts.append(
+            f"After: no special amount — 1.25–1.5 L per kg lost (ACSM 2007) comes to only about {ml(p.after_ml)} "
+            "here once the plan is followed, so a glass of water with your next meal covers it, as it does with "
+            "every meal and snack.")
     return " ".join(parts)
 
 
@@ -148,7 +172,10 @@ def hyponatremia_text(ctx: AdviceContext) -> str | None:
     if not d.hyponatremia_risk:
         return None
     reasons = []
-    if d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0]:
+    if d.cap_ml_per_h < ROUND_ML:
+        reasons.append("the model found next to no sweat loss, so any drinking beyond thirst would be more than "
+                       "you lose")
+    elif d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0]:
         reasons.append(
             f"your estimated sweat rate (low end {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) is below the 400–800 mL per hour "
             "often quoted, so drinking 'by the book' would mean drinking more than you lose")
@@ -168,15 +195,19 @@ def potassium_text(ctx: AdviceContext) -> str:
     verb = "you can expect to lose" if ctx.planned else "you lost"
     ai = POTASSIUM_AI_MG_PER_DAY.get(ctx.sex) if ctx.sex is not None else None
     if ai is not None:
-        context = (f"That is about {100 * k_mg / ai:.0f} % of the {mg(ai)} a day adequate intake "
-                   f"for {'men' if ctx.sex == 'male' else 'women'} (NASEM 2019).")
+        who = "men" if ctx.sex == "male" else "women"
+        context = (f"That is about {100 * k_mg / ai:.0f} % of the {mg(ai)} a day adequate intake for {who} "
+                   "(NASEM 2019)." if k_mg >= 5 else f"The adequate intake for {who} is {mg(ai)} a day (NASEM 2019).")
     else:
         context = (f"For scale, the adequate intake is {mg(POTASSIUM_AI_MG_PER_DAY['male'])} a day for men and "
                    f"{mg(POTASSIUM_AI_MG_PER_DAY['female'])} for women (NASEM 2019).")
     n_banana = portions_to_cover(k_mg, banana)
     n_potato = portions_to_cover(k_mg, potato)
-    text = (f"In sweat {verb} an estimated {mg(round(k_mg, -1))} of potassium "
-            f"({mg_range(k_mg * share[0], k_mg * share[1])}). {context} ")
+    if k_mg < 5:
+        text = f"No measurable potassium loss in sweat is estimated for this session. {context} "
+    else:
+        text = (f"In sweat {verb} an estimated {mg(round(k_mg, -1))} of potassium "
+                f"({mg_range(k_mg * share[0], k_mg * share[1])}). {context} ")
     if k_mg < 0.5 * banana.potassium_mg:
         text += (f"Ordinary meals cover that: one banana (about {mg(banana.potassium_mg)}) more than does, as does "
                  f"a baked potato with skin (about {mg(potato.potassium_mg)}), ½ cup of prunes "

@@ -49,7 +49,7 @@ def _to_svg(fig: Figure, salt: str, title: str) -> str:
     """The figure as an inline-ready SVG string with an accessible title."""
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     svg = _PROLOG.sub("", svg, count=1)
     svg = _METADATA.sub("", svg, count=1)
@@ -161,9 +161,15 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
                           ncols=len(handles), borderaxespad=0.2)
                 ax.set_title("Effort", loc="left", fontsize=10, color=INK)
             elif panel == "temperature":
-                ax.plot(x, data["temperature_c"], color=ORANGE, linewidth=1.2)
+                # temperature_c: the air temperature the model used; device_temperature_c: the raw sensor
+                ax.plot(x, data["temperature_c"], color=ORANGE, linewidth=1.4, label="air, as the model used it")
+                if _has(data, "device_temperature_c"):
+                    ax.plot(x, data["device_temperature_c"], color=ORANGE, linewidth=0.9, linestyle=":",
+                            label="device sensor")
+                    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2,
+                              borderaxespad=0.2)
                 ax.set_ylabel("°C", color=INK, fontsize=9)
-                ax.set_title("Temperature at the device", loc="left", fontsize=10, color=INK)
+                ax.set_title("Temperature", loc="left", fontsize=10, color=INK)
             else:
                 y = data[sweat_col]
                 ax.plot(x, y, color=TEAL, linewidth=1.6, label="our estimate")

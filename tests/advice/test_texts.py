@@ -101,3 +101,24 @@ def test_no_sweat_estimate_means_no_plan_but_a_disclaimer():
     r = Report()
     advise(r, duration_s=3600, body_mass_kg=70, sex=None, advice_config=AdviceConfig())
     assert r.plan is None and r.advice == [] and r.disclaimer == DISCLAIMER
+
+
+def test_no_sweat_at_all_says_so_instead_of_quoting_zeros():
+    r = Report(activity=ActivityBlock(id="0" * 64, source="swim.fit", sport="swimming", timer_s=4400),
+               environment=EnvironmentBlock(temperature_c=20, humidity_pct=50, source="config"),
+               sweat=SweatBlock(total_l=0, low_l=0, high_l=0, rate_l_per_h=0, sodium_mg=0, potassium_mg=0,
+                                body_mass_loss_pct=0))
+    advised(r, 4400 / 3600)
+    topics = texts(r)
+    assert r.plan.during_ml_per_h == 0 and r.plan.carry_bottles == 0 and r.plan.after_ml == 0
+    assert "next to no sweat" in topics["hydration"] and "drink to thirst" in topics["hydration"]
+    assert "No measurable potassium loss" in topics["potassium"] and "0 %" not in topics["potassium"]
+    assert "next to no sweat" in topics["hyponatremia"]
+    assert {"calcium", "warm-up"} <= set(topics)
+
+
+def test_tiny_after_amount_is_folded_into_a_glass_with_the_next_meal():
+    # 1.2 h at 0.5 L/h, low end 0.7: 0.42 L lost at the low end, 0.35 L/h x 1.2 h drunk -> 1.5 x 0.0 L left
+    r = advised(report(hours=1.2, rate=0.5, low=0.7), 1.2)
+    assert r.plan.after_ml < 150
+    assert "no special amount" in texts(r)["hydration"]
