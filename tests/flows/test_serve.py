@@ -1,0 +1,125 @@
+"""`sweatline serve` end to end: a real local Prefect server on 127.0.0.1, both deployments served,
+after-ride triggered through the Prefect CLI, and the nightly schedule really firing.
+
+The schedule under test is every minute (``* * * * *``) in Europe/London, so a scheduled run
+comes within ~70 s rather than at 3 a.m. Bounded: every wait has a deadline, and the server
+and serve process are stopped (process group) whatever happens.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from conftest import PROJECT, SAMPLES, write_config
+
+from flows.prefect_server import is_reachable, state_file
+from pipeline.store.catalog import Catalog
+
+T = TypeVar("T")
+RIDE = "tomtom-runner3-cycling-17min.fit"
+
+
+def _wait(what: str, probe: Callable[[], T | None], timeout_s: float, proc: subprocess.Popen[bytes], log: Path) -> T:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        if proc.poll() is not None:
+            raise AssertionError(f"sweatline serve exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()[-3000:]}")
+        time.sleep(1.0)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}:\n{log.read_text()[-3000:]}")
+
+
+def _get_json(url: str) -> dict | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+
+
+def test_serve_starts_a_server_serves_both_deployments_runs_after_ride_and_fires_the_schedule(tmp_path: Path) -> None:
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / RIDE, inbox / RIDE)
+    config = write_config(tmp_path, inbox, data, cron="* * * * *", timezone="Europe/London")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    log = tmp_path / "serve.log"
+    sweatline = str(Path(sys.executable).with_name("sweatline"))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sweatline, "serve", "--config", str(config)], stdout=out, stderr=subprocess.STDOUT,
+                                env=env, cwd=PROJECT, start_new_session=True, stdin=subprocess.DEVNULL)
+    api = None
+    try:
+        state = _wait("the server state file", lambda: _get_json(state_file(data).as_uri()) if state_file(data).exists() else None,
+                      150, proc, log)
+        api = state["api_url"]
+        assert api.startswith("http://127.0.0.1:")  # loopback only
+        assert (data / "prefect" / "prefect.db").is_file()  # the server's database lives under data_dir
+        nightly = _wait("the nightly deployment", lambda: _get_json(f"{api}/deployments/name/nightly/nightly"), 90, proc, log)
+        _wait("the after-ride deployment", lambda: _get_json(f"{api}/deployments/name/after-ride/after-ride"), 30, proc, log)
+        (schedule,) = nightly["schedules"]
+        assert schedule["schedule"]["cron"] == "* * * * *"
+        assert schedule["schedule"]["timezone"] == "Europe/London"
+        assert schedule["active"] is True
+        assert nightly["parameters"]["config_path"] == str(config)
+
+        # trigger after-ride from "another terminal": the Prefect CLI against the served API
+        trigger = subprocess.run(
+            [str(Path(sys.executable).with_name("prefect")), "deployment", "run", "after-ride/after-ride",
+             "--param", f"fit_file={inbox / RIDE}", "--param", "temperature_c=31"],
+            env={**env, "PREFECT_API_URL": api}, capture_output=True, text=True, timeout=120)
+        assert trigger.returncode == 0, trigger.stdout + trigger.stderr
+
+        def activity() -> object:
+            if not (data / "catalog.sqlite").exists():
+                return None
+            with Catalog(data) as catalog:
+                rows = catalog.activities()
+            return rows[0] if rows else None
+
+        row = _wait("the after-ride report", activity, 120, proc, log)
+        report = json.loads((data / row.report_dir / "report.json").read_text())  # type: ignore[attr-defined]
+        assert report["environment"]["source"] == "override" and report["environment"]["temperature_c"] == 31
+
+        def scheduled_nightly() -> object:
+            with Catalog(data) as catalog:
+                runs = [r for r in catalog.runs("nightly") if r.state == "completed"]
+            return runs[0] if runs else None
+
+        run = _wait("a scheduled nightly run", scheduled_nightly, 150, proc, log)
+        assert run.orchestrator == "prefect"  # type: ignore[attr-defined]
+        flow_run = _get_json(f"{api}/flow_runs/{run.prefect_flow_run_id}")  # type: ignore[attr-defined]
+        assert flow_run is not None and flow_run["deployment_id"] == nightly["id"]
+        assert flow_run["state"]["type"] == "COMPLETED"
+        assert flow_run["auto_scheduled"] is True  # created by the scheduler, not by hand
+
+        # stop: serve exits cleanly and takes its server with it
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0, log.read_text()[-3000:]
+        assert not state_file(data).exists()
+        deadline = time.monotonic() + 30
+        while is_reachable(api, timeout_s=1) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not is_reachable(api, timeout_s=1)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        server_state = _get_json(state_file(data).as_uri()) if state_file(data).exists() else None
+        if server_state is not None:
+            try:
+                os.killpg(int(server_state["pid"]), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
