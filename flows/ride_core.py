@@ -116,6 +116,11 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
             catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=1, failed=0,
                                summary=f"rejected {path.name}: {outcome.reason}")
             raise RejectedFile(shown if not first.member else f"{shown}:{first.member}", first.reason, kind=first.kind)
+        if not outcome.activities:  # e.g. a smart scale's weight file: kept for weigh-ins, but no activity to report
+            catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=0, failed=0,
+                               summary=f"processed {path.name}: no activity in it")
+            raise RejectedFile(shown, "holds no activity (a weight-scale file's readings are kept for weigh-ins)",
+                               kind="not_activity")
         catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=len(outcome.rejections),
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
         return [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)

@@ -23,6 +23,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
     api = find_api(Path(config.data_dir))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's temporary server gets 20 s to start by default; a busy laptop can need more
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if api is not None:
         os.environ["PREFECT_API_URL"] = api.url
     from prefect.settings import PREFECT_API_URL, temporary_settings

@@ -50,6 +50,7 @@ def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespac
     from flows.prefect_logging import quiet_console, quiet_console_env
 
     quiet_console_env()
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if api_url is not None:
         os.environ["PREFECT_API_URL"] = api_url
     quiet_console()
