@@ -405,14 +405,16 @@ def timer_events(msgs: Messages, clock: Clock) -> list[tuple[float, bool]]:
 
 
 def timer_seconds(clock_s: np.ndarray, events: list[tuple[float, bool]]) -> float | None:
-    """Time the device timer ran between the first and the last record: the union of the
-    start->stop intervals of the timer events (a record-less pause counts as paused), or the
-    records' span when the file has no timer events."""
+    """Time the device timer ran, from the first timer start (or first record) to the last
+    record: the union of the start->stop intervals of the timer events (a pause without records
+    counts as paused), or the records' span when the file has no timer events."""
     if len(clock_s) == 0:
         return None
     first, last = float(clock_s[0]), float(clock_s[-1])
     if not events:
         return last - first
+    if events[0][1]:
+        first = min(first, events[0][0])
     total = 0.0
     running_since: float | None = first if not events[0][1] or events[0][0] > first else None
     for moment, running in events:
@@ -636,33 +638,33 @@ def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None) ->
 
 def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, origin: float | None,
                           common: dict[str, Any], warn: list[str]) -> ActivityBlock:
-    """No session message: sport from ``sport``/``lap`` messages, times and distance from laps or
-    records (timer time = time between records while the timer ran)."""
+    """No session message (a device that writes none, or a file cut before its end): sport from
+    the ``sport`` (else first ``lap``) message; start, times and distance from the records and
+    the timer events. Laps are not summed: a cut file's last lap is missing."""
     sport_src = msgs.sports[0] if msgs.sports else (msgs.laps[0] if msgs.laps else {})
     sport = _name(sport_src.get("sport")) or "generic"
     sub_sport = _name(sport_src.get("sub_sport"))
-    start = records["timestamp"].iloc[0].to_pydatetime() if len(records) and pd.notna(records["timestamp"].iloc[0]) else None
-    lap_timer = _sum([_num(lap.get("total_timer_time")) for lap in msgs.laps])
-    lap_elapsed = _sum([_num(lap.get("total_elapsed_time")) for lap in msgs.laps])
-    lap_distance = _sum([_num(lap.get("total_distance")) for lap in msgs.laps])
-    if len(records) > 1:
-        elapsed = float(records["elapsed_s"].iloc[-1])
-        timer = timer_seconds(records["elapsed_s"].to_numpy(), _timer_events_elapsed(msgs, clock, origin))
+    start = elapsed = timer = distance = calories = None
+    if len(records):
+        events = _timer_events_elapsed(msgs, clock, origin)
+        begin_s = min(0.0, events[0][0]) if events and events[0][1] else 0.0  # the timer may start before the first record
+        first_stamp = records["timestamp"].iloc[0]
+        start = (first_stamp + pd.Timedelta(seconds=begin_s)).to_pydatetime() if pd.notna(first_stamp) else None
+        elapsed = float(records["elapsed_s"].iloc[-1]) - begin_s
+        timer = timer_seconds(records["elapsed_s"].to_numpy(), events)
         distance_values = records["distance_m"].dropna()  # cumulative from the activity's start
         distance = float(distance_values.max()) if len(distance_values) else None
-    else:
-        elapsed = timer = distance = None
-    source_note = "laps" if msgs.laps else "records"
-    warn.append(f"the file has no session message: sport, times and distance derived from {source_note}"
-                + ("" if msgs.sports or msgs.laps else " (no sport in the file: 'generic')"))
+        calorie_values = records["calories_kcal"].dropna()
+        calories = float(calorie_values.max()) if len(calorie_values) else None
+    if distance is None:
+        distance = _sum([_num(lap.get("total_distance")) for lap in msgs.laps])
+    warn.append("the file has no session message: times and distance derived from the records and timer events"
+                + ("" if msgs.sports or msgs.laps else "; no sport in the file, so 'generic'"))
     return ActivityBlock(
-        sport=sport, sub_sport=sub_sport, start_time=start,
-        elapsed_s=lap_elapsed if lap_elapsed is not None else elapsed,
-        timer_s=lap_timer if lap_timer is not None else timer,
-        distance_m=lap_distance if lap_distance is not None else distance,
+        sport=sport, sub_sport=sub_sport, start_time=start, elapsed_s=elapsed, timer_s=timer, distance_m=distance,
         avg_heart_rate=_active_mean(records, "heart_rate_bpm") if len(records) else None,
         avg_power=_active_mean(records, "power_w") if len(records) else None,
-        calories_kcal=_sum([_num(lap.get("total_calories")) for lap in msgs.laps]),
+        calories_kcal=calories,
         summary_source="records",
         **common,
     )

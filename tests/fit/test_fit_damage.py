@@ -1,0 +1,116 @@
+"""Damaged FIT files built at test time from real samples: what is refused, what is salvaged.
+
+The policy under test (pipeline/fit/reader.py): not-FIT, bad first header and CRC mismatches are
+refused; truncation, a corrupt chained header and undecodable data are salvaged when what decodes
+is an activity of at least 10 minutes, refused otherwise. Every refusal is one line.
+"""
+from __future__ import annotations
+
+import struct
+
+import pytest
+from fit_helpers import sample_activity, sample_bytes
+
+from pipeline.errors import RejectedFile
+from pipeline.fit import decode_activity
+from pipeline.fit.framing import fit_crc
+
+LONG = "garmin-edge530-cycling-2h50-road-power.fit"  # 2 h 50, session at the end of the file
+SHORT = "dynastream-sdkexample-running-chained-with-settings.fit"  # valid, 14 s activity + settings
+
+
+def _refusal(data: bytes, name: str = "bad.fit") -> RejectedFile:
+    with pytest.raises(RejectedFile) as err:
+        decode_activity(data, name)
+    line = str(err.value)
+    assert line.startswith(f"{name}: ") and "\n" not in line
+    return err.value
+
+
+def test_crc_matches_the_fit_sdk_on_a_real_file() -> None:
+    data = sample_bytes(LONG)
+    header_size = data[0]
+    data_size = struct.unpack_from("<I", data, 4)[0]
+    end = header_size + data_size
+    assert fit_crc(data[:end]) == struct.unpack_from("<H", data, end)[0]
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"", "empty file"),
+    (b"hello", "shorter than a FIT header"),
+    (b"This is a text file, certainly not FIT.\n", "not a FIT file"),
+])
+def test_not_fit(data: bytes, words: str) -> None:
+    assert words in str(_refusal(data))
+
+
+def test_header_size_zero() -> None:
+    data = bytearray(sample_bytes(LONG))
+    data[0] = 0
+    err = _refusal(bytes(data))
+    assert err.kind == "header" and "header size 0" in str(err)
+
+
+def test_header_crc_mismatch() -> None:
+    data = bytearray(sample_bytes(LONG))
+    assert data[0] == 14 and struct.unpack_from("<H", data, 12)[0] != 0
+    data[12] ^= 0xFF
+    assert "header CRC mismatch" in str(_refusal(bytes(data)))
+
+
+def test_one_flipped_byte_is_a_crc_refusal() -> None:
+    data = bytearray(sample_bytes(LONG))
+    data[len(data) // 2] ^= 0x01
+    err = _refusal(bytes(data))
+    assert err.kind == "crc" and "file CRC mismatch" in str(err)
+
+
+def test_a_long_truncated_activity_is_salvaged_from_its_records() -> None:
+    data = sample_bytes(LONG)
+    whole = sample_activity(LONG)
+    cut = data[: int(len(data) * 0.6)]  # a sync that broke off: the session at the end is lost
+    activity = decode_activity(cut, "cut.fit")
+    s = activity.summary
+    assert s.salvaged is True
+    assert s.summary_source == "records"
+    assert any("truncated" in w for w in s.warnings) and any("no session" in w for w in s.warnings)
+    assert s.sport == whole.summary.sport  # from the sport message at the start of the file
+    assert s.start_time == whole.summary.start_time
+    n = len(activity.records)
+    assert 0.4 * len(whole.records) < n < 0.7 * len(whole.records)
+    # what was read is the same as in the whole file
+    assert activity.records["heart_rate_bpm"].iloc[: n - 1].equals(whole.records["heart_rate_bpm"].iloc[: n - 1])
+    assert 0 < s.timer_s < whole.summary.timer_s
+
+
+def test_a_short_truncated_activity_is_refused() -> None:
+    data = sample_bytes(SHORT)
+    err = _refusal(data[: len(data) // 3 * 2 // 2])
+    assert err.kind == "truncated" and "too little to salvage" in str(err)
+
+
+def test_garbage_after_a_long_activity_is_salvaged() -> None:
+    data = sample_bytes(LONG) + b"GARBAGE GARBAGE GARBAGE GARBAGE"
+    activity = decode_activity(data, "trailing.fit")
+    assert activity.summary.salvaged is True
+    assert activity.summary.timer_s == sample_activity(LONG).summary.timer_s  # nothing of the activity lost
+    assert any("chained FIT file 2" in w for w in activity.summary.warnings)
+
+
+def test_zero_padding_after_the_data_is_harmless() -> None:
+    activity = decode_activity(sample_bytes(LONG) + b"\0" * 64, "padded.fit")
+    assert activity.summary.salvaged is False
+    assert any("padding" in w for w in activity.summary.warnings)
+
+
+def test_chained_activity_plus_settings_is_accepted() -> None:
+    activity = decode_activity(sample_bytes(SHORT), "chained.fit")
+    assert activity.summary.sport == "running" and len(activity.records) == 14
+    # the settings file chained behind (another device's user profile) does not feed the activity
+    assert activity.profile.body_mass_kg is None
+
+
+def test_settings_then_activity_chained_is_accepted() -> None:
+    settings = sample_bytes("garmin-edge510-settings.fit")
+    activity = decode_activity(settings + sample_bytes("garmin-fenix2-running-47min.fit"), "chained.fit")
+    assert activity.summary.timer_s == sample_activity("garmin-fenix2-running-47min.fit").summary.timer_s
