@@ -103,6 +103,8 @@ def _session_phrase(ctx: AdviceContext) -> str:
 
 #: Below this the estimate is "next to no sweat" and the text says so instead of quoting tiny amounts.
 NEGLIGIBLE_SWEAT_L = 0.05
+#: From this air temperature the hydration text speaks of the heat (°C).
+HOT_C = 27.0
 #: An after-figure below this is folded into "a glass of water with your next meal".
 SMALL_AFTER_ML = 150.0
 
@@ -146,6 +148,12 @@ def hydration_text(ctx: AdviceContext) -> str:
         parts.append(
             f"During: a session this short (under {ctx.long_session_min:.0f} min) needs no bottle; if you are "
             f"thirsty, sip up to {ml(p.during_ml_per_h)} per hour, not more.")
+    if ctx.indoor:
+        parts.append("Indoors, with little air moving over you, sweat drips instead of cooling you: a fan in front "
+                     "of you lowers how much you lose.")
+    elif ctx.temperature_c is not None and ctx.temperature_c >= HOT_C:
+        parts.append(f"At {ctx.temperature_c:.0f} °C the estimate already includes the heat; cool drinks and "
+                     "shade at stops help you stay on the plan.")
     if d.needs_more_than_typical:
         parts.append(
             f"Even drinking to plan you would finish about {d.deficit_if_plan_followed_pct:.1f} % of body mass down, "

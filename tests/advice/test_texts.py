@@ -122,3 +122,12 @@ def test_tiny_after_amount_is_folded_into_a_glass_with_the_next_meal():
     r = advised(report(hours=1.2, rate=0.5, low=0.7), 1.2)
     assert r.plan.after_ml < 150
     assert "no special amount" in texts(r)["hydration"]
+
+
+def test_indoor_and_hot_sessions_are_named():
+    indoor = report(hours=1.5, rate=1.0)
+    indoor.environment = EnvironmentBlock(temperature_c=21, humidity_pct=50, source="config", indoor=True)
+    assert "a fan" in texts(advised(indoor, 1.5))["hydration"]
+    assert "21 °C indoors" in texts(advised(indoor, 1.5))["hydration"]
+    hot = texts(advised(report(hours=2.0, rate=1.2, temperature=33), 2.0))["hydration"]
+    assert "At 33 °C the estimate already includes the heat" in hot
