@@ -123,7 +123,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
                                     done, len(futures), 100 * done // max(len(futures), 1),
                                     len(summary.activities), len(summary.rejected), len(summary.failed))
                         last_progress = now
-            pair_stored_scale_readings(catalog)  # issue #6: scale readings around this run's activities
+            pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)  # issue #6: weigh-ins from scale files
             summary.finished_at = utc_now()
             digest = write_digest(summary, catalog, digests_dir(data_dir), reports_dir(data_dir))
             summary.digest_path = digest

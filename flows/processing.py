@@ -171,7 +171,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     decoded, refusals = read_file_activities(path)
     scale_readings = None  # issue #6: a smart scale's weight file is kept for weigh-ins, not refused
     if not decoded and len(refusals) == 1 and refusals[0].kind == "not_activity":
-        scale_readings = absorb_scale_file(config.data_dir, path, sha)
+        scale_readings = absorb_scale_file(config.data_dir, path, sha, config.athlete.body_mass_kg)
         if scale_readings is not None:
             refusals = []
     for refusal in refusals:

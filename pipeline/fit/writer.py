@@ -469,6 +469,7 @@ class WeightSample:
     percent_fat: float | None = None
     percent_hydration: float | None = None
     bmi: float | None = None
+    user_index: int | None = None  # FIT user_profile_index: which user of a family scale
 
 
 def encode_weight_scale(weighings: Iterable[WeightSample], *, device: DeviceSpec = DeviceSpec(
@@ -492,6 +493,7 @@ def encode_weight_scale(weighings: Iterable[WeightSample], *, device: DeviceSpec
         enc.add("weight_scale", {
             "timestamp": item.timestamp, "weight": item.weight_kg, "percent_fat": item.percent_fat,
             "percent_hydration": item.percent_hydration, "bmi": item.bmi,
+            **({"user_profile_index": item.user_index} if item.user_index is not None else {}),
         })
     return enc.to_bytes()
 

@@ -247,10 +247,15 @@ most 2 h after the end. Longer gaps mix in meals, drinks and toilet visits that 
 
 @dataclass(frozen=True)
 class ScaleReading:
-    """One body-mass reading of a smart scale (FIT ``weight_scale``), UTC."""
+    """One body-mass reading of a smart scale (FIT ``weight_scale``), UTC.
+
+    ``user_index`` is the scale's user slot (FIT ``user_profile_index``) when it records one: a
+    family scale holds several people's readings, and only one person's two readings make a pair.
+    """
 
     timestamp: datetime
     weight_kg: float
+    user_index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -286,14 +291,23 @@ class UnpairedActivity:
     reason: str
 
 
+REFERENCE_MASS_TOLERANCE = 0.15
+"""With several scale users around an activity, a user whose reading is more than 15 % away from
+the athlete's known body mass is not the athlete."""
+
+
 def pair_scale_readings(readings: Sequence[ScaleReading], activities: Sequence[ActivityWindow],
-                        window_s: float = PAIRING_WINDOW_S) -> tuple[list[ScalePairing], list[UnpairedActivity]]:
+                        window_s: float = PAIRING_WINDOW_S, reference_mass_kg: float | None = None,
+                        ) -> tuple[list[ScalePairing], list[UnpairedActivity]]:
     """Pair, for each activity, the last reading within ``window_s`` before its start with the
-    first reading within ``window_s`` after its end (pure).
+    first reading within ``window_s`` after its end, of the same scale user (pure).
 
     An activity with only one side, or none, is left out silently (no weigh-in was made). One with
     both sides whose numbers are implausible as a weigh-in (a gain, a loss over 10 % of body mass;
-    see :func:`measured_sweat_loss_l`) comes back in the second list with the reason.
+    see :func:`measured_sweat_loss_l`) comes back in the second list with the reason. When several
+    scale users (FIT ``user_profile_index``) weighed themselves around the activity, the one whose
+    "before" reading is closest to ``reference_mass_kg`` (the athlete's configured body mass; within
+    15 %) is taken; without a reference the activity is left unpaired as ambiguous.
     """
     ordered = sorted(readings, key=lambda r: r.timestamp)
     window = timedelta(seconds=window_s)
@@ -302,9 +316,24 @@ def pair_scale_readings(readings: Sequence[ScaleReading], activities: Sequence[A
     for activity in sorted(activities, key=lambda a: a.start_time):
         before = [r for r in ordered if activity.start_time - window <= r.timestamp <= activity.start_time]
         after = [r for r in ordered if activity.end_time <= r.timestamp <= activity.end_time + window]
-        if not before or not after:
+        candidates: list[tuple[ScaleReading, ScaleReading]] = []
+        for user in dict.fromkeys(r.user_index for r in before):
+            mine_before = [r for r in before if r.user_index == user]
+            mine_after = [r for r in after if r.user_index == user]
+            if mine_after:
+                candidates.append((mine_before[-1], mine_after[0]))
+        if not candidates:
             continue
-        pre, post = before[-1], after[0]
+        if len(candidates) > 1:
+            if reference_mass_kg is None:
+                refused.append(UnpairedActivity(activity.activity_id, "readings of several scale users around it "
+                                                "and no athlete body mass to tell them apart"))
+                continue
+            best = min(candidates, key=lambda c: abs(c[0].weight_kg - reference_mass_kg))
+            if abs(best[0].weight_kg - reference_mass_kg) > REFERENCE_MASS_TOLERANCE * reference_mass_kg:
+                continue
+            candidates = [best]
+        pre, post = candidates[0]
         if post.weight_kg >= pre.weight_kg:
             refused.append(UnpairedActivity(activity.activity_id,
                                             f"scale readings {pre.weight_kg:g} kg before and {post.weight_kg:g} kg after: "

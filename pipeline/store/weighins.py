@@ -8,7 +8,7 @@ Two tables beside the catalog's own, added through the catalog's migration hook
                     (paired automatically from weight-scale FIT files; ``drank_l`` is then NULL =
                     not recorded, and ``measured_l`` is only a lower bound). A manual weigh-in
                     replaces a scale one; a manual one is replaced only on request (``--replace``).
-``scale_readings``  every smart-scale reading seen in the inbox (UTC time, kg), kept so that a
+``scale_readings``  every smart-scale reading seen in the inbox (UTC time, user slot, kg), kept so that a
                     scale file and the activity it brackets may arrive in any order.
 
 There is deliberately no foreign key to ``activities``: ``sweatline nightly --rebuild`` deletes and
@@ -66,7 +66,25 @@ WEIGHIN_MIGRATIONS: list[str] = [
         source_name   TEXT
     );
     """,
+    # 2: the scale's user slot (a family scale holds several people's readings), part of the key
+    """
+    CREATE TABLE scale_readings_v2 (
+        timestamp     TEXT NOT NULL,
+        user_index    INTEGER NOT NULL DEFAULT -1,
+        weight_kg     REAL NOT NULL,
+        source_sha256 TEXT,
+        source_name   TEXT,
+        PRIMARY KEY (timestamp, user_index)
+    );
+    INSERT INTO scale_readings_v2 (timestamp, weight_kg, source_sha256, source_name)
+        SELECT timestamp, weight_kg, source_sha256, source_name FROM scale_readings;
+    DROP TABLE scale_readings;
+    ALTER TABLE scale_readings_v2 RENAME TO scale_readings;
+    """,
 ]
+
+
+_NO_USER = -1  # scale_readings.user_index when the scale records no user slot
 
 
 class WeighInRow(BaseModel):
@@ -201,22 +219,26 @@ class WeighIns:
     # --- smart-scale readings ----------------------------------------------------------------
     def add_scale_readings(self, readings: list[ScaleReading], source_sha256: str | None = None,
                            source_name: str | None = None) -> int:
-        """Keep scale readings (a reading at the same second is the same reading); returns how many are new."""
+        """Keep scale readings (the same second and user slot is the same reading); returns how many are new."""
         added = 0
         with transaction(self.conn):
             for reading in readings:
                 cursor = self.conn.execute(
-                    "INSERT INTO scale_readings (timestamp, weight_kg, source_sha256, source_name) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(timestamp) DO NOTHING",
-                    (_iso(reading.timestamp), reading.weight_kg, source_sha256, source_name))
+                    "INSERT INTO scale_readings (timestamp, user_index, weight_kg, source_sha256, source_name) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(timestamp, user_index) DO NOTHING",
+                    (_iso(reading.timestamp), _NO_USER if reading.user_index is None else reading.user_index,
+                     reading.weight_kg, source_sha256, source_name))
                 added += cursor.rowcount
         return added
 
     def scale_readings(self) -> list[ScaleReading]:
-        return [ScaleReading(timestamp=_utc(datetime.fromisoformat(r["timestamp"])), weight_kg=r["weight_kg"])
-                for r in self.conn.execute("SELECT timestamp, weight_kg FROM scale_readings ORDER BY timestamp")]
+        return [ScaleReading(timestamp=_utc(datetime.fromisoformat(r["timestamp"])), weight_kg=r["weight_kg"],
+                             user_index=None if r["user_index"] == _NO_USER else r["user_index"])
+                for r in self.conn.execute("SELECT timestamp, user_index, weight_kg FROM scale_readings "
+                                           "ORDER BY timestamp, user_index")]
 
-    def pair_scale_readings(self) -> tuple[list[WeighInRow], list[UnpairedActivity]]:
+    def pair_scale_readings(self, reference_mass_kg: float | None = None,
+                            ) -> tuple[list[WeighInRow], list[UnpairedActivity]]:
         """Pair stored scale readings with catalog activities and store the new scale weigh-ins.
 
         Idempotent: re-running stores nothing new; manual weigh-ins are never overwritten.
@@ -231,7 +253,7 @@ class WeighIns:
             windows.append(ActivityWindow(activity.id, activity.sport, start,
                                           start + timedelta(seconds=activity.elapsed_s)))
             rows[activity.id] = activity
-        pairs, refused = pair_scale_readings(self.scale_readings(), windows)
+        pairs, refused = pair_scale_readings(self.scale_readings(), windows, reference_mass_kg=reference_mass_kg)
         stored: list[WeighInRow] = []
         for pair in pairs:
             existing = self.get(pair.activity_id)
@@ -274,9 +296,11 @@ def read_scale_file(path: Path) -> list[ScaleReading]:
             for message in fitparse.FitFile(io.BytesIO(data)).get_messages("weight_scale"):
                 stamp = message.get_value("timestamp")
                 weight = message.get_value("weight")
+                user = message.get_value("user_profile_index")
                 if isinstance(stamp, datetime) and isinstance(weight, (int, float)) and math.isfinite(weight) \
                         and 0 < weight < 655:
-                    readings.append(ScaleReading(timestamp=_utc(stamp), weight_kg=float(weight)))
+                    readings.append(ScaleReading(timestamp=_utc(stamp), weight_kg=float(weight),
+                                                 user_index=user if isinstance(user, int) else None))
     except (FitParseError, KeyError, TypeError, ValueError, UnicodeDecodeError, struct.error) as exc:
         raise RejectedFile(str(path), f"not a readable FIT file ({exc})", kind="decode") from exc
     if not readings:
@@ -298,11 +322,12 @@ def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
     return calibrate(points, sport) if points else None
 
 
-def absorb_scale_file(data_dir: Path, path: Path, sha256: str | None = None) -> int | None:
+def absorb_scale_file(data_dir: Path, path: Path, sha256: str | None = None,
+                      reference_mass_kg: float | None = None) -> int | None:
     """Keep the readings of a weight-scale FIT file in ``data_dir``'s catalog and pair what can be paired.
 
     For the nightly flow (issue #6): a file the activity reader refused as "not an activity" may
-    be a smart scale's export. Returns the number of readings it holds (0 if all were known
+    be a smart scale's export. ``reference_mass_kg``: see :func:`pair_stored_scale_readings`. Returns the number of readings it holds (0 if all were known
     already), or None when it is not a weight-scale file (the refusal then stands).
     """
     try:
@@ -312,13 +337,16 @@ def absorb_scale_file(data_dir: Path, path: Path, sha256: str | None = None) -> 
     with Catalog(data_dir) as catalog:
         store = WeighIns(catalog)
         store.add_scale_readings(readings, source_sha256=sha256, source_name=Path(path).name)
-        store.pair_scale_readings()
+        store.pair_scale_readings(reference_mass_kg)
     return len(readings)
 
 
-def pair_stored_scale_readings(catalog: Catalog) -> int:
-    """Pair the stored scale readings with the catalog's activities (end of a nightly run): new weigh-ins."""
-    stored, _ = WeighIns(catalog).pair_scale_readings()
+def pair_stored_scale_readings(catalog: Catalog, reference_mass_kg: float | None = None) -> int:
+    """Pair the stored scale readings with the catalog's activities (end of a nightly run): new weigh-ins.
+
+    ``reference_mass_kg`` (the configured athlete's body mass) tells the athlete's readings apart
+    on a family scale."""
+    stored, _ = WeighIns(catalog).pair_scale_readings(reference_mass_kg)
     return len(stored)
 
 

@@ -17,7 +17,10 @@ from pipeline.physiology.calibration import (
 )
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, utc_now
 from pipeline.store.db import schema_version
-from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l, read_scale_file
+from pipeline.store.db import migrate
+from pipeline.store.weighins import (
+    WEIGHIN_MIGRATIONS, WeighInRow, WeighIns, model_estimate_l, read_scale_file,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLES = PROJECT.parent / "shared" / "fit-samples"  # as tests/conftest.py
@@ -51,7 +54,7 @@ def test_migration_adds_the_tables_once(tmp_path: Path) -> None:
     with Catalog(tmp_path) as catalog:
         WeighIns(catalog)
         WeighIns(catalog)  # idempotent
-        assert schema_version(catalog.conn, "weighins") == 1
+        assert schema_version(catalog.conn, "weighins") == len(WEIGHIN_MIGRATIONS)
         tables = {r[0] for r in catalog.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"weighins", "scale_readings", "activities"} <= tables
 
@@ -200,3 +203,39 @@ def test_the_example_smart_scale_file_pairs_with_the_example_hill_run() -> None:
     (pair,), refused = pair_scale_readings(readings, [window])
     assert refused == [] and (pair.pre.weight_kg, pair.post.weight_kg) == (70.45, 69.35)
     assert pair.measured_l == pytest.approx(1.10)
+
+
+def test_upgrading_a_version_1_database_keeps_its_scale_readings(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        migrate(catalog.conn, "weighins", WEIGHIN_MIGRATIONS[:1])
+        catalog.conn.execute("INSERT INTO scale_readings (timestamp, weight_kg) VALUES (?, ?)",
+                             ((START - timedelta(minutes=20)).isoformat(), 70.5))
+    with Catalog(tmp_path) as catalog:
+        store = WeighIns(catalog)
+        assert store.scale_readings() == [ScaleReading(START - timedelta(minutes=20), 70.5, None)]
+
+
+def test_a_family_scale_pairs_the_athlete_s_own_readings(tmp_path: Path) -> None:
+    end = START + timedelta(hours=2)
+    path = write(tmp_path / "family.fit", encode_weight_scale([
+        WeightSample(START - timedelta(minutes=30), 70.4, user_index=0),   # the athlete, before
+        WeightSample(START - timedelta(minutes=10), 58.2, user_index=1),   # someone else, later before
+        WeightSample(end + timedelta(minutes=5), 57.9, user_index=1),      # someone else, first after
+        WeightSample(end + timedelta(minutes=20), 69.2, user_index=0),     # the athlete, after
+    ]))
+    readings = read_scale_file(path)
+    assert {r.user_index for r in readings} == {0, 1}
+    window = ActivityWindow("a", "running", START, end)
+    # the athlete's configured body mass (70 kg) tells whose readings are whose
+    (pair,), _ = pair_scale_readings(readings, [window], reference_mass_kg=70.0)
+    assert (pair.pre.weight_kg, pair.post.weight_kg) == (70.4, 69.2)
+    assert pair.measured_l == pytest.approx(1.2)
+    # without it the pairing is ambiguous and nothing is paired
+    pairs, refused = pair_scale_readings(readings, [window])
+    assert pairs == [] and "several scale users" in refused[0].reason
+    # and an athlete who is neither of them (more than 15 % off) gets no weigh-in
+    assert pair_scale_readings(readings, [window], reference_mass_kg=90.0) == ([], [])
+    with Catalog(tmp_path / "data") as catalog:
+        store = WeighIns(catalog)
+        assert store.add_scale_readings(readings) == 4
+        assert {r.user_index for r in store.scale_readings()} == {0, 1}
