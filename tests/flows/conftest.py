@@ -1,33 +1,12 @@
-"""Fixtures for the flow tests: one real Prefect server for the session, inboxes of real samples.
-
-``prefect_test_harness`` starts a real Prefect API (a subprocess with its own SQLite database)
-once per session — the slow part, shared by every test here. PREFECT_HOME is already isolated by
-tests/conftest.py. Inbox files are copied from ../shared/fit-samples at test time, never committed.
-"""
+"""Fixtures for the flow tests: one real Prefect server for the session, inboxes of real samples."""
 from __future__ import annotations
 
-import hashlib
-import shutil
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"
-
-# short real files, so the tests stay quick (decoding is the slow part)
-GOOD = {
-    "tomtom-runner3-cycling-17min.fit": "cycling",
-    "garmin-fr945-multisport-1min-bike-run.fit": "multisport",
-}
-GOOD_IN_SUBFOLDER = {"2024/06/garmin-edge1030plus-cycling-46min-virtual-odd-session.fit.gz": "cycling"}
-BAD = {  # file -> rejection kind (pipeline.errors.RejectedFile)
-    "unknown-unknown-none-zero-length.fit": "empty",
-    "dynastream-sdkexample-running-bad-file-crc.fit": "crc",
-    "garmin-edge510-settings.fit": "not_activity",
-}
+from flow_support import build_inbox, write_config
 
 
 @pytest.fixture(scope="session")
@@ -38,38 +17,6 @@ def prefect_api() -> Iterator[str]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield PREFECT_API_URL.value()
-
-
-def write_config(folder: Path, inbox: Path, data_dir: Path, cron: str = "0 3 * * *", timezone: str = "UTC") -> Path:
-    path = folder / "sweatline.yaml"
-    path.write_text(
-        f"inbox: {inbox}\ndata_dir: {data_dir}\n"
-        f'nightly: {{cron: "{cron}", timezone: "{timezone}"}}\n'
-        "climate: {temperature_c: 20, humidity_pct: 50}\n"
-        "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
-    return path
-
-
-def build_inbox(inbox: Path) -> None:
-    """Good, broken and non-activity samples, a sub-folder, a zip (one good + one broken member),
-    a text file pretending to be FIT, and files that are not inbox material at all."""
-    for name in [*GOOD, *BAD]:
-        shutil.copy(SAMPLES / name, inbox / name)
-    for rel in GOOD_IN_SUBFOLDER:
-        (inbox / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SAMPLES / Path(rel).name, inbox / rel)
-    with zipfile.ZipFile(inbox / "export.zip", "w") as archive:
-        archive.write(SAMPLES / "stages-dashl50-cycling-34min-road.fit", "activities/stages-dashl50-cycling-34min-road.fit")
-        archive.write(SAMPLES / "dynastream-sdkexample-running-unexpected-eof.fit", "activities/eof.fit")
-    (inbox / "notes.fit").write_text("this is a shopping list, not a FIT file\n")
-    (inbox / "readme.txt").write_text("ignored: not .fit/.fit.gz/.zip\n")
-    (inbox / ".hidden.fit").write_bytes((SAMPLES / "tomtom-runner3-cycling-17min.fit").read_bytes())
-
-
-def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
-    """Every file under ``folder``: SHA-256 and mtime (ns)."""
-    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SAMPLES, write_config
+from flow_support import PROJECT, SAMPLES, write_config
 
 from flows.after_ride import after_ride
 from pipeline.store.catalog import Catalog

@@ -5,7 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import BAD, GOOD, GOOD_IN_SUBFOLDER, snapshot  # tests/flows/conftest.py
+from flow_support import BAD, GOOD, GOOD_IN_SUBFOLDER, snapshot
 
 from flows.nightly import nightly
 from pipeline.store.catalog import Catalog
@@ -77,7 +77,7 @@ def _task_runs(flow_run_id: str) -> list[object]:
 
 def test_nightly_publishes_a_summary_and_a_table_of_activities_with_report_links(
         prefect_api: str, tmp_path: Path) -> None:
-    from conftest import SAMPLES, write_config
+    from flow_support import SAMPLES, write_config
 
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
@@ -107,7 +107,7 @@ def test_io_errors_are_retried_and_a_night_where_every_file_failed_fails_the_run
         prefect_api: str, tmp_path: Path) -> None:
     """A real I/O failure: ``records`` under data_dir is a file, so no activity can be stored."""
     import pytest
-    from conftest import SAMPLES, write_config
+    from flow_support import SAMPLES, write_config
 
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from conftest import PROJECT, SAMPLES, write_config
+from flow_support import PROJECT, SAMPLES, write_config
 
 from flows.prefect_server import is_reachable, state_file
 from pipeline.store.catalog import Catalog
