@@ -1,0 +1,42 @@
+"""The deployments as Prefect builds them (no server needed) and prefect.yaml kept in step with them."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import yaml
+from flow_support import PROJECT, write_config
+
+from pipeline.config import load_config
+
+
+def test_serve_builds_a_cron_nightly_in_the_configured_zone_and_an_unscheduled_after_ride(tmp_path: Path) -> None:
+    from flows.serving import build_deployments
+
+    config = load_config(write_config(tmp_path, tmp_path, tmp_path / "data", cron="30 4 * * 1-5", timezone="America/Denver"))
+    nightly, after_ride = build_deployments(config)
+    assert (nightly.flow_name, nightly.name) == ("nightly", "nightly")
+    (schedule,) = nightly.schedules
+    assert schedule.schedule.cron == "30 4 * * 1-5" and schedule.schedule.timezone == "America/Denver"
+    assert (after_ride.flow_name, after_ride.name) == ("after-ride", "after-ride")
+    assert not after_ride.schedules
+    for deployment in (nightly, after_ride):
+        assert deployment.parameters["config_path"] == str(config.source)
+        module, name = deployment.entrypoint.rsplit(".", 1)
+        assert getattr(importlib.import_module(module), name).name == deployment.flow_name
+
+
+def test_prefect_yaml_points_at_the_real_flows_and_mirrors_the_shipped_schedule() -> None:
+    spec = yaml.safe_load((PROJECT / "prefect.yaml").read_text())
+    deployments = {d["name"]: d for d in spec["deployments"]}
+    assert set(deployments) == {"nightly", "after-ride"}
+    for name, deployment in deployments.items():
+        path, function = deployment["entrypoint"].split(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        assert getattr(module, function).name == name
+        assert deployment["work_pool"]["name"] == "sweatline"
+        assert (PROJECT / deployment["parameters"]["config_path"]).is_file()
+    shipped = load_config(PROJECT / "config" / "sweatline.yaml")
+    (schedule,) = deployments["nightly"]["schedules"]
+    assert (schedule["cron"], schedule["timezone"]) == (shipped.nightly.cron, shipped.nightly.timezone)
+    assert "schedules" not in deployments["after-ride"]
