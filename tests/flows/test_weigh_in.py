@@ -230,3 +230,19 @@ def test_plan_uses_the_personal_factor(config: Path, capsys: pytest.CaptureFixtu
     after = json.loads(capsys.readouterr().out)["sweat"]
     assert after["calibrated"] is True and after["calibration_n"] == 1
     assert after["total_l"] == pytest.approx(before["total_l"] * after["calibration_factor"], rel=0.01)
+
+
+def test_history_shows_measured_next_to_model(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["weigh-in", "latest", "--pre", "70.6", "--post", "69.3", "--drank", "0.4", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert main(["history", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "Weigh-ins (measured vs model)" in out
+    line = next(line for line in out.splitlines() if RUN.name in line and "1.70 L" in line)
+    assert "running" in line and "personal factor: running" in out
+    assert main(["history", "--json", "--config", str(config)]) == 0
+    rows = {row["source"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows[RIDE.name]["weigh_in"] is None
+    weigh_in = rows[RUN.name]["weigh_in"]
+    assert weigh_in["measured_l"] == pytest.approx(1.70) and weigh_in["lower_bound"] is False
+    assert weigh_in["ratio"] == pytest.approx(1.70 / weigh_in["model_l"])
