@@ -184,6 +184,7 @@ class MinuteParts:
     required_sweat_g_per_m2_h: np.ndarray
     from_heat_balance: np.ndarray
     at_ceiling: np.ndarray
+    capped_at_20c: np.ndarray
 
 
 def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: np.ndarray, air_temperature_c: np.ndarray,
@@ -191,34 +192,57 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
                             walk_speed: np.ndarray) -> tuple[np.ndarray, MinuteParts]:
     """Sweat rate per time step [g·m⁻²·h⁻¹] from the per-area heat balance (see :mod:`.sweat`).
 
-    The regression sees E_req and E_max at air speed held within 0.4–2.5 m·s⁻¹ (its fitted domain);
-    the heat-balance lower bound sees them at the real air speed.
+    The regression sees E_req and E_max at air speed and clothing permeability held inside its
+    fitted domain; the heat-balance lower bound sees them at the real air speed. Below 20 °C the
+    result is capped at what the same minute (same effort, clothing, air speed and relative
+    humidity) gives at 20 °C with the 2009 form: Gonzalez et al. (2012) raise the cool-weather
+    intercept because the 2009 form under-predicted cool conditions, but at the same effort and
+    clothing colder air never makes the athlete sweatier, and the cap joins the two forms without
+    a step at 20 °C. (Dressing for the cold, :func:`~.heat_balance.sports_clothing_clo`, can still
+    make a cold session sweat as much as a mild one, as athletes in winter kit do.)
     """
+    metabolic = np.asarray(metabolic_w_per_m2, dtype=float)
+    external = np.asarray(external_w_per_m2, dtype=float)
+    air = np.asarray(air_speed, dtype=float)
+    walk = np.asarray(walk_speed, dtype=float)
     t_a = np.asarray(air_temperature_c, dtype=float)
-    p_a = hb.vapour_pressure_kpa(t_a, humidity_pct)
     clo = hb.sports_clothing_clo(t_a)
+    rate, parts = _evaluate(metabolic, external, t_a, humidity_pct, air, walk, clo)
+    cool = t_a < sw.COOL_FORM_BELOW_C
+    if cool.any():
+        reference, _ = _evaluate(metabolic, external, np.where(cool, sw.COOL_FORM_BELOW_C, t_a), humidity_pct, air,
+                                 walk, clo)
+        capped = cool & (rate > reference)
+        rate = np.where(capped, reference, rate)
+        parts.capped_at_20c = capped
+    return rate, parts
+
+
+def _evaluate(metabolic: np.ndarray, external: np.ndarray, t_a: np.ndarray, humidity_pct: float | np.ndarray,
+              air: np.ndarray, walk: np.ndarray, clo: np.ndarray) -> tuple[np.ndarray, MinuteParts]:
+    p_a = hb.vapour_pressure_kpa(t_a, humidity_pct)
 
     def balance(v: np.ndarray, max_permeability_ratio: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        i_t, i_m = hb.dynamic_clothing(clo, v, walk_speed)
+        i_t, i_m = hb.dynamic_clothing(clo, v, walk)
         if max_permeability_ratio is not None:
             i_m = np.minimum(i_m, max_permeability_ratio * i_t)
-        t_sk = hb.skin_temperature_c(t_a, p_a, v, metabolic_w_per_m2, clo)
+        t_sk = hb.skin_temperature_c(t_a, p_a, v, metabolic, clo)
         dry = hb.dry_heat_gain_w_per_m2(t_a, t_sk, i_t)
-        e_req = hb.required_evaporation_w_per_m2(metabolic_w_per_m2, external_w_per_m2, dry)
+        e_req = hb.required_evaporation_w_per_m2(metabolic, external, dry)
         return e_req, hb.max_evaporation_w_per_m2(t_sk, p_a, i_t, i_m)
 
-    e_req, e_max = balance(np.asarray(air_speed, dtype=float))
+    e_req, e_max = balance(air)
     # the heat-balance bound follows ISO 7933 fully: breathing carries part of the heat away
-    e_req = e_req - hb.respiratory_heat_loss_w_per_m2(metabolic_w_per_m2, t_a, p_a)
+    e_req = e_req - hb.respiratory_heat_loss_w_per_m2(metabolic, t_a, p_a)
     lo, hi = sw.FITTED_AIR_SPEED_M_PER_S
     # the regression sees the USARIEM E_req it was fitted with (no respiratory term), with air speed
     # and clothing permeability held inside the fitted domain
-    e_req_c, e_max_c = balance(np.clip(air_speed, lo, hi), sw.FITTED_MAX_PERMEABILITY_RATIO_PER_CLO)
+    e_req_c, e_max_c = balance(np.clip(air, lo, hi), sw.FITTED_MAX_PERMEABILITY_RATIO_PER_CLO)
     regression = sw.predicted_sweat_g_per_m2_h(e_req_c, e_max_c, t_a)
     required = sw.iso7933_required_sweat_g_per_m2_h(e_req, e_max)
     bounded = sw.bounded_sweat_g_per_m2_h(regression, required, e_req)
-    parts = MinuteParts(np.asarray(metabolic_w_per_m2, dtype=float), t_a, np.asarray(air_speed, dtype=float),
-                        e_req, e_max, regression, required, bounded.from_heat_balance, bounded.at_ceiling)
+    parts = MinuteParts(metabolic, t_a, air, e_req, e_max, regression, required, bounded.from_heat_balance,
+                        bounded.at_ceiling, np.zeros(len(np.atleast_1d(t_a)), dtype=bool))
     return bounded.rate_g_per_m2_h, parts
 
 
@@ -253,7 +277,7 @@ def _domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray
         flags.append(f"heat-balance lower bound (ISO 7933 required sweat) set the rate for {bound:.0%} of moving "
                      "time, where the regression predicted less than the heat that must be evaporated")
     ceiling = share(parts.at_ceiling)
-    if ceiling > 0:
+    if ceiling >= 0.01:
         flags.append(f"rate held at the {sw.SWEAT_CEILING_G_PER_M2_H:.0f} g/m²/h ceiling for {ceiling:.0%} of moving time")
     return flags
 

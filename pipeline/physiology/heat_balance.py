@@ -83,14 +83,14 @@ def sports_clothing_clo(temperature_c: ArrayLike) -> NDArray[np.float64]:
 
     Our assumption, built from ISO 9920 garment values: summer running or cycling kit (shorts or bib
     shorts, singlet or short-sleeved jersey, socks, shoes) is about 0.3 clo; athletes add layers as it
-    gets colder (arm and knee warmers, gilet ≈ 0.7 clo at 15 °C; thermal tights, base layer, thermal
-    jersey, winter jacket, gloves, overshoes, cap ≈ 1.5 clo at 5 °C), up to 2.0 clo in frost.
-    Linear: 0.3 clo at ≥ 20 °C, +0.08 clo per °C below, capped at 2.0 clo (−1 °C and colder).
-    Without this the model would have a rider in shorts at 2 °C lose all heat by convection and
-    predict no sweat, which is not what athletes dressed for the cold report.
+    gets colder (arm and knee warmers, gilet ≈ 0.55 clo at 15 °C; long tights, base layer, long-sleeved
+    thermal jersey or light jacket, gloves ≈ 1.05 clo at 5 °C; a full winter ensemble ≈ 1.5 clo at
+    −4 °C), up to 2.0 clo in hard frost. Linear: 0.3 clo at ≥ 20 °C, +0.05 clo per °C below, at most
+    2.0 clo. Without this the model would have a rider in shorts at 2 °C lose all heat by convection
+    and predict no sweat, which is not what athletes dressed for the cold report.
     """
     t = np.asarray(temperature_c, dtype=float)
-    return np.clip(0.3 + (20.0 - t) * 0.08, 0.3, 2.0)
+    return np.clip(0.3 + (20.0 - t) * 0.05, 0.3, 2.0)
 
 
 def respiratory_heat_loss_w_per_m2(metabolic_w_per_m2: ArrayLike, air_temperature_c: ArrayLike,

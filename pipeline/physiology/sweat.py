@@ -18,8 +18,10 @@ the prediction to zero or below while the athlete is plainly still sweating. Our
    2426 J·g⁻¹ at about 30 °C. The report flags the share of the session decided by this bound.
 3. The rate is bounded above at :data:`SWEAT_CEILING_G_PER_M2_H` (about 2.2 L·h⁻¹ for a 1.85 m²
    athlete), above which measured whole-body rates are exceptional (Sawka et al. 2007; Baker 2017).
-4. Below 20 °C the 2012 cool intercept (350) replaces 147; between 18 and 22 °C the two are
-   blended linearly so a ride that crosses 20 °C does not jump by 200 g·m⁻²·h⁻¹ (our choice).
+4. Below 20 °C the 2012 cool form (intercept 350) replaces the 2009 one (147), as published, but
+   the result is capped at what the same minute, in the same clothing, would give at 20 °C
+   (:mod:`.estimate`): colder air does not make the same effort in the same clothes sweatier, and
+   the cap removes the 200 g·m⁻²·h⁻¹ step at 20 °C.
 
 References
 ----------
@@ -46,17 +48,18 @@ LATENT_HEAT_J_PER_G = 2426.0
 """Latent heat of evaporation of sweat at about 30 °C [J·g⁻¹]."""
 FITTED_AIR_SPEED_M_PER_S = (0.4, 2.5)
 """Wind speeds of the Gonzalez et al. (2009) data set [m·s⁻¹]."""
-FITTED_MAX_PERMEABILITY_RATIO_PER_CLO = 0.6
-"""Highest evaporative permeability ratio i_m/I_T [clo⁻¹] the regression is evaluated at. The
-USARIEM data were collected in ordinary and military clothing (the 2012 field trials: i_m/clo =
-0.33); light running or cycling kit in wind reaches 2–3, where ``−0.87·E_max`` alone would cancel
-any sweating. 0.6 is our estimate of the most permeable (T-shirt and shorts) end of those data;
-see the closing note of issue #3 for how it was chosen."""
+FITTED_MAX_PERMEABILITY_RATIO_PER_CLO = 0.33
+"""Highest evaporative permeability ratio i_m/I_T [clo⁻¹] the regression is evaluated at: the
+clothing of the volunteers the cool form was validated on (Gonzalez et al. 2012: military
+fatigues, i_m/clo = 0.33). Light running or cycling kit in wind reaches 2–3, far outside the
+data, where ``−0.87·E_max`` alone would cancel any sweating; the regression is therefore asked
+about the athlete's heat load as if dressed like its volunteers, and the heat-balance bound
+speaks for the real kit."""
 FITTED_TEMPERATURE_C = (15.0, 46.0)
 FITTED_METABOLIC_W_PER_M2 = 450.0
 FITTED_DURATION_H = 8.0
-COOL_BLEND_C = (18.0, 22.0)
-"""Temperatures over which the 2012 cool intercept (≤ 18 °C) gives way to the 2009 one (≥ 22 °C)."""
+COOL_FORM_BELOW_C = 20.0
+"""Gonzalez et al. (2012): the cool-condition form applies below 20 °C."""
 SWEAT_CEILING_G_PER_M2_H = 1200.0
 """Upper bound of the prediction [g·m⁻²·h⁻¹]: ~2.2 L·h⁻¹ at 1.85 m², ~2.6 L·h⁻¹ at 2.2 m²."""
 
@@ -120,20 +123,13 @@ def iso7933_required_sweat_g_per_m2_h(required_evaporation: ArrayLike, max_evapo
     return np.where(e_req > 0, np.minimum(sweat, SWEAT_CEILING_G_PER_M2_H), 0.0)
 
 
-def cool_weight(air_temperature_c: ArrayLike) -> NDArray[np.float64]:
-    """Weight of the 2012 cool intercept: 1 at ≤ 18 °C, 0 at ≥ 22 °C, linear between (our blend)."""
-    lo, hi = COOL_BLEND_C
-    return np.clip((hi - np.asarray(air_temperature_c, dtype=float)) / (hi - lo), 0.0, 1.0)
-
-
 def predicted_sweat_g_per_m2_h(required_evaporation_clamped: ArrayLike, max_evaporation_clamped: ArrayLike,
                                air_temperature_c: ArrayLike) -> NDArray[np.float64]:
-    """Gonzalez 2009 (warm) and 2012 (cool) prediction, blended over 18–22 °C, from E_req and E_max
-    computed at the domain-clamped air speed [g·m⁻²·h⁻¹]."""
-    k = cool_weight(air_temperature_c)
-    warm = gonzalez_2009_g_per_m2_h(required_evaporation_clamped, max_evaporation_clamped)
-    cool = gonzalez_2012_cool_g_per_m2_h(required_evaporation_clamped, max_evaporation_clamped)
-    return (1.0 - k) * warm + k * cool
+    """Gonzalez 2009 form at ≥ 20 °C, Gonzalez 2012 cool form below, from E_req and E_max computed
+    inside the fitted domain [g·m⁻²·h⁻¹]."""
+    cool = np.asarray(air_temperature_c, dtype=float) < COOL_FORM_BELOW_C
+    return np.where(cool, gonzalez_2012_cool_g_per_m2_h(required_evaporation_clamped, max_evaporation_clamped),
+                    gonzalez_2009_g_per_m2_h(required_evaporation_clamped, max_evaporation_clamped))
 
 
 @dataclass(frozen=True)

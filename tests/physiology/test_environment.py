@@ -1,0 +1,87 @@
+"""Air temperature, humidity and air speed: override > device > config, wrist vs bike mount, indoors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.physiology.environment import (
+    INDOOR_FAN_AIR_SPEED_M_PER_S,
+    WeatherInputs,
+    air_speed_m_per_s,
+    device_mount,
+    is_indoor,
+    resolve_environment,
+)
+from physio_records import make_records
+
+
+def test_override_beats_device_and_config(climate):
+    records = make_records(600, temperature_c=12.0)
+    env = resolve_environment(records, "cycling", None, "garmin edge_530", climate,
+                              WeatherInputs(temperature_c=31.0, humidity_pct=70.0))
+    assert env.source == "override"
+    assert env.temperature_c == pytest.approx(np.full(600, 31.0))
+    assert env.humidity_pct == 70.0
+
+
+def test_bike_mounted_sensor_is_air_temperature(climate):
+    env = resolve_environment(make_records(600, temperature_c=27.0), "cycling", None, "garmin edge_530", climate)
+    assert env.source == "device"
+    assert env.temperature_c == pytest.approx(np.full(600, 27.0))
+    assert env.humidity_pct == climate.humidity_pct  # FIT files carry no humidity: the config's
+
+
+def test_wrist_sensor_only_bounds_the_config_from_above(climate):
+    warm = resolve_environment(make_records(600, temperature_c=30.0), "running", None, "garmin fenix6", climate)
+    assert warm.source == "config"  # a 30 °C wrist reading says little: skin heat
+    assert warm.temperature_c == pytest.approx(np.full(600, 20.0))
+    cold = resolve_environment(make_records(600, temperature_c=6.0), "running", None, "garmin fenix6", climate)
+    assert cold.source == "device"  # air cannot be warmer than a skin-warmed sensor
+    assert cold.temperature_c == pytest.approx(np.full(600, 6.0))
+    assert any("wrist" in note for note in cold.notes)
+
+
+def test_sparse_or_absurd_device_temperature_falls_back_to_config(climate):
+    temps = np.full(600, np.nan)
+    temps[:100] = 25.0  # 17 % coverage
+    env = resolve_environment(make_records(600, temperature_c=temps), "cycling", None, "garmin edge_530", climate)
+    assert env.source == "config" and env.temperature_c == pytest.approx(np.full(600, 20.0))
+    env = resolve_environment(make_records(600, temperature_c=127.0), "cycling", None, "garmin edge_530", climate)
+    assert env.source == "config"
+
+
+def test_single_sensor_spike_does_not_move_air_temperature(climate):
+    temps = np.full(1200, 18.0)
+    temps[600] = 55.0
+    env = resolve_environment(make_records(1200, temperature_c=temps), "cycling", None, "wahoo_fitness elemnt", climate)
+    assert env.temperature_c.max() == pytest.approx(18.0)
+
+
+@pytest.mark.parametrize("device, sport, mount", [
+    ("garmin edge_530", "cycling", "bike"),
+    ("wahoo_fitness ELEMNT BOLT", "cycling", "bike"),
+    ("hammerhead karoo2", "cycling", "bike"),
+    ("sigma ROX 11.1", "cycling", "bike"),
+    ("garmin fenix6", "cycling", "wrist"),
+    ("garmin fr955", "running", "wrist"),
+    ("coros PACE 2", "cycling", "wrist"),
+    ("suunto vertical2", "cycling", "wrist"),
+    (None, "cycling", "bike"),
+    (None, "running", "wrist"),
+])
+def test_device_mount(device, sport, mount):
+    assert device_mount(device, sport) == mount
+
+
+def test_indoor_sub_sports():
+    assert is_indoor("indoor_cycling") and is_indoor("treadmill") and is_indoor("virtual_activity")
+    assert not is_indoor(None) and not is_indoor("road") and not is_indoor("trail")
+
+
+def test_air_speed_outdoors_indoors_and_paused():
+    speed = np.array([8.0, np.nan, 0.0, 8.0])
+    moving = np.array([True, True, True, False])
+    out = air_speed_m_per_s(speed, moving, "cycling", indoor=False)
+    assert out.tolist() == pytest.approx([8.0, 7.0, 0.4, 0.4])  # own speed; typical; still air; paused
+    indoor = air_speed_m_per_s(speed, moving, "cycling", indoor=True)
+    assert indoor.tolist() == pytest.approx([INDOOR_FAN_AIR_SPEED_M_PER_S] * 3 + [0.4])
