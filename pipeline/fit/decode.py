@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import struct
+import threading
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -122,10 +123,15 @@ def _fields(message: Any) -> dict[str, Any]:
     return out
 
 
+# ``warnings.catch_warnings`` swaps process-global state: concurrent decodes (a flow's thread pool)
+# take turns. Decoding is pure-Python CPU work that the GIL serialises anyway, so this costs nothing.
+_WARNINGS_LOCK = threading.Lock()
+
+
 def decode_messages(data: bytes, framing: Framing) -> Messages:
     """One pass over every segment's messages; fitparse's warnings are captured, never printed."""
     out = Messages()
-    with warnings.catch_warnings(record=True) as caught:
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for segment in framing.segments:
             _decode_segment(data, segment, out)

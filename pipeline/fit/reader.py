@@ -139,6 +139,9 @@ def decode_activity(data: bytes, source: str, file_id: str | None = None) -> Act
         warn.extend(framing.notes)
     activity = build_activity(msgs, Clock(msgs.correlations), source=source, activity_id=activity_id,
                               salvaged=damaged, warn=warn)
+    if not msgs.sessions and len(activity.records) == 0:
+        raise RejectedFile(source, "no session and no timestamped records: nothing to analyse",
+                           _kind(framing, msgs) if damaged else "not_activity")
     if damaged:
         readable_s = _readable_seconds(activity)
         if readable_s < SALVAGE_MIN_S:

@@ -222,3 +222,26 @@ def test_a_weight_scale_file_is_not_an_activity() -> None:
         decode_activity(data, "scale.fit")
     assert err.value.kind == "not_activity"
     assert str(err.value) == "scale.fit: a FIT weight file, not an activity"
+
+
+def test_a_summary_only_activity_is_kept_with_empty_records() -> None:
+    # e.g. a manual entry or an app export with the session but no samples
+    t0 = datetime(2024, 6, 1, 7, 0, tzinfo=timezone.utc)
+    enc = FitEncoder()
+    enc.add("file_id", {"type": "activity", "manufacturer": "garmin", "product": 1, "time_created": t0})
+    enc.add("session", {"timestamp": t0 + timedelta(hours=1), "start_time": t0, "total_elapsed_time": 3600.0,
+                        "total_timer_time": 3500.0, "total_distance": 10000.0, "sport": "running",
+                        "avg_heart_rate": 150})
+    activity = decode_activity(enc.to_bytes(), "summary-only.fit")
+    assert (activity.summary.timer_s, activity.summary.distance_m, activity.summary.avg_heart_rate) == (3500, 10000, 150)
+    assert len(activity.records) == 0 and tuple(activity.records.columns) == RECORD_COLUMNS
+
+
+def test_records_without_any_timestamp_and_no_session_are_refused() -> None:
+    enc = FitEncoder()
+    enc.add("file_id", {"type": "activity", "manufacturer": "garmin", "product": 1})
+    for i in range(5):
+        enc.add("record", {"heart_rate": 100 + i})
+    with pytest.raises(RejectedFile) as err:
+        decode_activity(enc.to_bytes(), "untimed.fit")
+    assert "nothing to analyse" in str(err.value)
