@@ -17,6 +17,7 @@ install: $(STAMP)
 ## run: the nightly flow over the project's own example FIT files (examples/), then where the reports are.
 run: $(STAMP)
 	$(VENV)/bin/sweatline nightly --config examples/sweatline.yaml
+	@echo "open data/example/reports/index.md (the night's digest) or data/example/reports/*/report.html"
 
 ## test: the whole test suite.
 test: $(STAMP)
