@@ -148,7 +148,7 @@ def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
     record_key = _RECORD_KEY
     is_activity: bool | None = None  # decided by this segment's file_id (a continuation has none)
     if segment.index > 1 and out.file_types:
-        is_activity = out.file_types[-1] == "activity"
+        is_activity = out.file_types[-1] in ("activity", None)
     pending: Any = None  # one message behind, so the last (possibly partial) one can be dropped
     decoder = None
 
@@ -410,6 +410,15 @@ def timer_events(msgs: Messages, clock: Clock) -> list[tuple[float, bool]]:
     return events
 
 
+def _near(events: list[tuple[float, bool]], clock_s: np.ndarray) -> list[tuple[float, bool]]:
+    """Events within a day of the records (a file mixing an unset and a set clock must not pause
+    every record because of a stop event stamped on the other clock)."""
+    if len(clock_s) == 0:
+        return events
+    low, high = float(np.nanmin(clock_s)) - 86400.0, float(np.nanmax(clock_s)) + 86400.0
+    return [(t, running) for t, running in events if low <= t <= high]
+
+
 def timer_seconds(clock_s: np.ndarray, events: list[tuple[float, bool]]) -> float | None:
     """Time the device timer ran, from the first timer start (or first record) to the last
     record: the union of the start->stop intervals of the timer events (a pause without records
@@ -442,7 +451,7 @@ def _timer_active(clock_s: np.ndarray, msgs: Messages, clock: Clock) -> np.ndarr
     Before the first timer event the timer counts as running. Without timer events: all True.
     """
     n = len(clock_s)
-    events = timer_events(msgs, clock)
+    events = _near(timer_events(msgs, clock), clock_s)
     if not events or n == 0:
         return np.ones(n, dtype=bool)
     times = np.array([t for t, _ in events])
@@ -652,7 +661,7 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
     sub_sport = _name(sport_src.get("sub_sport"))
     start = elapsed = timer = distance = calories = None
     if len(records):
-        events = _timer_events_elapsed(msgs, clock, origin)
+        events = _near(_timer_events_elapsed(msgs, clock, origin), records["elapsed_s"].to_numpy())
         begin_s = min(0.0, events[0][0]) if events and events[0][1] else 0.0  # the timer may start before the first record
         first_stamp = records["timestamp"].iloc[0]
         start = (first_stamp + pd.Timedelta(seconds=begin_s)).to_pydatetime() if pd.notna(first_stamp) else None
