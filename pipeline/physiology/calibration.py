@@ -25,7 +25,7 @@ Two pieces, both pure:
        trapped in clothing, respiratory and metabolic mass loss (Baker 2017 Table 3;
        Cheuvront & Kenefick 2017, CORP review, J Appl Physiol 123:632–636). We take 0.15 kg; it
        is why short, cool sessions (small losses, where body-mass estimates erred by 14–41 %,
-       Cheuvront et al. 2002, Med Sci Sports Exerc 34:1367) count for less than long warm ones.
+       Cheuvront et al. 2002, Med Sci Sports Exerc 34:1344–1350) count for less than long warm ones.
    * *Posterior* (standard normal–normal conjugacy, e.g. Gelman et al., Bayesian Data Analysis,
      3rd ed., §2.5): precision ``1/τ² = 1/σ_p² + Σ 1/σ_i²``, mean ``μ = τ² Σ y_i/σ_i²``.
      With few weigh-ins the factor shrinks toward 1; with several that agree it converges.
