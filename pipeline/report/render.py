@@ -14,13 +14,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
 from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg
 from pipeline.report.view import ReportView, report_duration_s, report_view
+
+if TYPE_CHECKING:
+    from pipeline.analysis import Analysis
 
 TEMPLATES = Path(__file__).resolve().parent
 
@@ -57,7 +60,7 @@ _HTML = _html_env()
 _MD = _md_env()
 
 
-def _planned(analysis: Any) -> tuple[float | None, str | None]:
+def _planned(analysis: "Analysis") -> tuple[float | None, str | None]:
     """A planned session's duration and sport (``Analysis.planned``), or (None, None)."""
     planned = getattr(analysis, "planned", None)
     if planned is None:
@@ -65,12 +68,12 @@ def _planned(analysis: Any) -> tuple[float | None, str | None]:
     return planned.duration_s, planned.sport
 
 
-def view_of(analysis: Any) -> ReportView:
+def view_of(analysis: "Analysis") -> ReportView:
     duration, sport = _planned(analysis)
     return report_view(analysis.report, planned_duration_s=duration, planned_sport=sport)
 
 
-def render_html(analysis: Any, generated: datetime | None = None) -> str:
+def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     """The self-contained report page (inline CSS, inline SVG charts, no script, no fetch)."""
     report = analysis.report
     view = view_of(analysis)
@@ -78,7 +81,7 @@ def render_html(analysis: Any, generated: datetime | None = None) -> str:
     if report.sweat is not None:
         duration_s = report_duration_s(report) or _planned(analysis)[0]
         rate_svg = sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan)
-        session_svg = session_chart_svg(getattr(analysis, "series", None), report.sweat)
+        session_svg = session_chart_svg(analysis.series, report.sweat)
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("report.html.j2").render(
         view=view,
@@ -88,6 +91,6 @@ def render_html(analysis: Any, generated: datetime | None = None) -> str:
     )
 
 
-def render_markdown(analysis: Any) -> str:
+def render_markdown(analysis: "Analysis") -> str:
     """The Markdown twin of the page: the same numbers, the same advice, no charts."""
     return _MD.get_template("report.md.j2").render(view=view_of(analysis))

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.report.render import render_html, render_markdown
 from pipeline.store.files import atomic_write_text
+
+if TYPE_CHECKING:
+    from pipeline.analysis import Analysis
 
 JSON_NAME = "report.json"
 MARKDOWN_NAME = "report.md"
@@ -34,7 +37,7 @@ class ReportPaths(BaseModel):
         return [self.json_path, self.markdown_path, self.html_path]
 
 
-def render_all(analysis: Any, generated: datetime | None = None) -> dict[str, str]:
+def render_all(analysis: "Analysis", generated: datetime | None = None) -> dict[str, str]:
     """The three report files as strings, by file name (rendered before anything is written)."""
     return {
         JSON_NAME: analysis.report.to_json() + "\n",
@@ -43,7 +46,7 @@ def render_all(analysis: Any, generated: datetime | None = None) -> dict[str, st
     }
 
 
-def write_reports(analysis: Any, out_dir: Path, generated: datetime | None = None) -> ReportPaths:
+def write_reports(analysis: "Analysis", out_dir: Path, generated: datetime | None = None) -> ReportPaths:
     """Render all three files, then write each atomically into ``out_dir`` (created if needed).
 
     Everything is rendered first, so a rendering error writes nothing; the JSON goes last, so a

@@ -13,6 +13,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -126,7 +127,7 @@ def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float
         [binary, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
          "--remote-debugging-pipe", "about:blank"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-        preexec_fn=_fds, close_fds=False,
+        preexec_fn=_fds, close_fds=False, start_new_session=True,  # its own group: killed as a whole if stuck
     )
     os.close(to_child_r)
     os.close(from_child_w)
@@ -173,7 +174,7 @@ def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the browser and its zygote/renderer children
             proc.wait()
         os.close(to_child_w)
         os.close(from_child_r)
