@@ -29,6 +29,18 @@ def _analysis(path: str) -> Analysis:
     return analyse_activity(read_activity(Path(path)), CONFIG)
 
 
+@functools.lru_cache(maxsize=None)
+def _rendered(path: str) -> tuple[tuple[str, str], ...]:
+    from pipeline.report.writer import render_all
+
+    return tuple(render_all(_analysis(path)).items())
+
+
+def rendered(path: Path) -> dict[str, str]:
+    """report.json / report.md / report.html of a real FIT file as strings (rendered once per session)."""
+    return dict(_rendered(str(path)))
+
+
 def analysis_of(path: Path) -> Analysis:
     """The analysis of a real FIT file (cached per test session; callers must not mutate it)."""
     return _analysis(str(path))

@@ -8,11 +8,12 @@ import re
 import pytest
 
 from pipeline.report.charts import trend_chart_svg
-from pipeline.report.render import markdown_escape, render_html, render_markdown
+from pipeline.report.render import markdown_escape
 from pipeline.report.writer import write_reports
 from pipeline.schema import Report
 
-from .helpers import CYCLING, EXAMPLE_RIDE, HOSTILE, MULTISPORT, RUNNING, TRIATHLON, analysis_of, hostile_copy
+from .helpers import (CYCLING, EXAMPLE_RIDE, HOSTILE, MULTISPORT, RUNNING, TRIATHLON, analysis_of, hostile_copy,
+                      rendered)
 
 REAL = [CYCLING, RUNNING, TRIATHLON, MULTISPORT, EXAMPLE_RIDE]
 TOPICS = ("hydration", "potassium", "calcium", "warm-up")
@@ -23,14 +24,13 @@ def numbers_in(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
-def test_report_amounts_match_the_json(path, tmp_path):
-    analysis = analysis_of(path)
-    paths = write_reports(analysis, tmp_path / "r")
-    data = json.loads(paths.json_path.read_text())
+def test_report_amounts_match_the_json(path):
+    files = rendered(path)
+    data = json.loads(files["report.json"])
     Report.model_validate(data)  # the SPEC schema round-trips
     assert data["schema_version"] == 1
-    md = paths.markdown_path.read_text()
-    html = paths.html_path.read_text()
+    md = files["report.md"]
+    html = files["report.html"]
     s, p = data["sweat"], data["plan"]
     expected = [f"{s['total_l']:.1f} L", f"{s['low_l']:.1f}–{s['high_l']:.1f} L", f"{s['rate_l_per_h']:.2f} L/h",
                 f"{p['before_ml']:,.0f} mL", f"{p['during_ml_per_h']:,.0f} mL", f"{p['after_ml']:,.0f} mL",
@@ -49,14 +49,13 @@ def test_report_amounts_match_the_json(path, tmp_path):
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
-def test_every_topic_is_in_all_three_files(path, tmp_path):
-    analysis = analysis_of(path)
-    paths = write_reports(analysis, tmp_path / "r")
-    data = json.loads(paths.json_path.read_text())
+def test_every_topic_is_in_all_three_files(path):
+    files = rendered(path)
+    data = json.loads(files["report.json"])
     topics = [a["topic"] for a in data["advice"]]
     assert set(TOPICS) <= set(topics)
-    html = paths.html_path.read_text()
-    md = paths.markdown_path.read_text()
+    html = files["report.html"]
+    md = files["report.md"]
     for topic in topics:
         assert f'id="advice-{topic}"' in html
     for item in data["advice"]:
@@ -74,8 +73,7 @@ def test_multisport_has_a_leg_table(path):
     analysis = analysis_of(path)
     legs = analysis.report.legs
     assert legs is not None and len(legs) > 1
-    html = render_html(analysis)
-    md = render_markdown(analysis)
+    html, md = rendered(path)["report.html"], rendered(path)["report.md"]
     table = html.split("<h2>Legs</h2>", 1)[1].split("</table>", 1)[0]
     assert table.count("<tr>") == len(legs) + 1  # header + one per leg
     md_rows = [line for line in md.splitlines() if re.match(r"^\| \d+ \| ", line)]
@@ -86,8 +84,8 @@ def test_multisport_has_a_leg_table(path):
             assert f"{leg.sweat.total_l:.1f} L" in row
 
 
-def test_the_page_is_self_contained(tmp_path):
-    html = render_html(analysis_of(CYCLING))
+def test_the_page_is_self_contained():
+    html = rendered(CYCLING)["report.html"]
     low = html.lower()
     assert "<script" not in low
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", low)
