@@ -525,12 +525,16 @@ def build_legs(msgs: Messages, clock: Clock) -> tuple[list[Leg], float | None]:
         else:
             per_leg.append(value)
     total = present[-1] if cumulative else _sum(present)
+    # a session without a sport field: the file's sport message says what it is, else "generic"
+    fallback = msgs.sports[0] if msgs.sports else {}
     legs = []
     for index, (session, sweat) in enumerate(zip(msgs.sessions, per_leg)):
+        own = session.get("sport") is not None
+        source = session if own else fallback
         legs.append(Leg(
             index=index,
-            sport=_name(session.get("sport")) or "generic",
-            sub_sport=_name(session.get("sub_sport")),
+            sport=_name(source.get("sport")) or "generic",
+            sub_sport=_name(source.get("sub_sport")) if own or len(msgs.sessions) == 1 else None,
             start_time=clock.datetime(session.get("start_time")),
             end_time=clock.datetime(session.get("timestamp")),
             elapsed_s=_num(session.get("total_elapsed_time")),

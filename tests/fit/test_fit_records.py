@@ -245,3 +245,15 @@ def test_records_without_any_timestamp_and_no_session_are_refused() -> None:
     with pytest.raises(RejectedFile) as err:
         decode_activity(enc.to_bytes(), "untimed.fit")
     assert "nothing to analyse" in str(err.value)
+
+
+def test_a_session_without_sport_takes_the_sport_message() -> None:
+    t0 = datetime(2024, 6, 1, 7, 0, tzinfo=timezone.utc)
+    enc = FitEncoder()
+    enc.add("file_id", {"type": "activity", "manufacturer": "garmin", "product": 1, "time_created": t0})
+    enc.add("sport", {"sport": "cycling", "sub_sport": "road"})
+    for i in range(60):
+        enc.add("record", {"timestamp": t0 + timedelta(seconds=i), "power": 200})
+    enc.add("session", {"timestamp": t0 + timedelta(seconds=59), "start_time": t0, "total_timer_time": 59.0})
+    summary = decode_activity(enc.to_bytes(), "nosport.fit").summary
+    assert (summary.sport, summary.sub_sport, summary.avg_power) == ("cycling", "road", 200)
