@@ -22,7 +22,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure  # no pyplot: no global figure manager, no GUI backend
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from pipeline.schema import PlanBlock, SweatBlock
 
@@ -93,6 +93,13 @@ def _thin(frame: pd.DataFrame, hours: pd.Series) -> tuple[pd.DataFrame, np.ndarr
     return numeric, numeric["_h"].to_numpy()
 
 
+def _line(ax, x: np.ndarray, y: pd.Series, **style):
+    """Plot ``y`` against ``x`` joining across missing samples (sparse sensors still draw a line)."""
+    values = y.to_numpy(dtype=float)
+    keep = np.isfinite(values)
+    return ax.plot(x[keep], values[keep], **style)
+
+
 def _hours_formatter(value: float, _pos: int) -> str:
     minutes = int(round(value * 60))
     return f"{minutes // 60}:{minutes % 60:02d}"
@@ -140,7 +147,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
             if panel == "effort":
                 handles = []
                 if "heart_rate_bpm" in effort:
-                    (h,) = ax.plot(x, data["heart_rate_bpm"], color=RED, linewidth=1.2, label="heart rate (bpm)")
+                    (h,) = _line(ax, x, data["heart_rate_bpm"], color=RED, linewidth=1.2, label="heart rate (bpm)")
                     handles.append(h)
                     ax.set_ylabel("bpm", color=INK, fontsize=9)
                 second = "power_w" if "power_w" in effort else ("speed_m_per_s" if "speed_m_per_s" in effort else None)
@@ -150,10 +157,10 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
                         target.spines[["top"]].set_visible(False)
                         target.tick_params(colors=INK, labelsize=9)
                     if second == "power_w":
-                        (h,) = target.plot(x, data["power_w"], color=BLUE, linewidth=0.9, alpha=0.8, label="power (W)")
+                        (h,) = _line(target, x, data["power_w"], color=BLUE, linewidth=0.9, alpha=0.8, label="power (W)")
                         target.set_ylabel("W", color=INK, fontsize=9)
                     else:
-                        (h,) = target.plot(x, data["speed_m_per_s"] * 3.6, color=BLUE, linewidth=0.9, alpha=0.8,
+                        (h,) = _line(target, x, data["speed_m_per_s"] * 3.6, color=BLUE, linewidth=0.9, alpha=0.8,
                                            label="speed (km/h)")
                         target.set_ylabel("km/h", color=INK, fontsize=9)
                     handles.append(h)
@@ -162,25 +169,30 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
                 ax.set_title("Effort", loc="left", fontsize=10, color=INK)
             elif panel == "temperature":
                 # temperature_c: the air temperature the model used; device_temperature_c: the raw sensor
-                ax.plot(x, data["temperature_c"], color=ORANGE, linewidth=1.4, label="air, as the model used it")
+                _line(ax, x, data["temperature_c"], color=ORANGE, linewidth=1.4, label="air, as the model used it")
                 if _has(data, "device_temperature_c"):
-                    ax.plot(x, data["device_temperature_c"], color=ORANGE, linewidth=0.9, linestyle=":",
+                    _line(ax, x, data["device_temperature_c"], color=ORANGE, linewidth=0.9, linestyle=":",
                             label="device sensor")
                     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2,
                               borderaxespad=0.2)
                 ax.set_ylabel("°C", color=INK, fontsize=9)
                 ax.set_title("Temperature", loc="left", fontsize=10, color=INK)
             else:
-                y = data[sweat_col]
-                ax.plot(x, y, color=TEAL, linewidth=1.6, label="our estimate")
+                y = data[sweat_col].to_numpy(dtype=float)
+                keep = np.isfinite(y)
+                ax.plot(x[keep], y[keep], color=TEAL, linewidth=1.6, label="our estimate")
                 if sweat is not None and sweat.total_l > 0:
                     lo, hi = sweat.low_l / sweat.total_l, sweat.high_l / sweat.total_l
-                    ax.fill_between(x, y * lo, y * hi, color=TEAL, alpha=0.15, linewidth=0, label="plausible range")
+                    ax.fill_between(x[keep], y[keep] * lo, y[keep] * hi, color=TEAL, alpha=0.15, linewidth=0,
+                                    label="plausible range")
                 ax.set_ylabel("litres", color=INK, fontsize=9)
                 ax.set_title("Cumulative sweat loss", loc="left", fontsize=10, color=INK)
                 ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2,
                           borderaxespad=0.2)
                 ax.set_ylim(bottom=0)
+        span_min = float(np.nanmax(x) - np.nanmin(x)) * 60.0
+        step_min = next((m for m in (1, 2, 5, 10, 15, 30, 60, 120, 240) if span_min / m <= 10), 480)
+        axes[-1].xaxis.set_major_locator(MultipleLocator(step_min / 60.0))
         axes[-1].xaxis.set_major_formatter(FuncFormatter(_hours_formatter))
         axes[-1].set_xlabel("elapsed time (h:mm)", color=INK, fontsize=9)
         fig.tight_layout()
