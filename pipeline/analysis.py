@@ -52,7 +52,7 @@ def _weather(override: WeatherOverride | None) -> WeatherInputs:
     return WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct)
 
 
-def _leg_records(activity: Activity, leg: Leg, position: int) -> pd.DataFrame:
+def _leg_records(activity: Activity, leg: Leg, position: int, body_mass_kg: float) -> pd.DataFrame:
     """The records of one leg; a leg the file gives no records for is synthesised from its summary."""
     records = activity.records
     if len(activity.legs) == 1:
@@ -66,7 +66,7 @@ def _leg_records(activity: Activity, leg: Leg, position: int) -> pd.DataFrame:
         plan = PlannedSession(leg.sport, float(leg.timer_s), speed_kmh=speed_kmh or None,
                               power_w=leg.avg_power if leg.sport == "cycling" else None,
                               heart_rate_bpm=leg.avg_heart_rate)
-        frame = planned_records(plan, 70.0)
+        frame = planned_records(plan, body_mass_kg)
     return frame
 
 
@@ -85,7 +85,7 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
     for position, leg in enumerate(activity.legs):
         device_l = leg.device_sweat_loss_ml / 1000.0 if leg.device_sweat_loss_ml is not None else None
         estimates.append(estimate_leg(
-            _leg_records(activity, leg, position), leg.sport, leg.sub_sport, device, athlete, config.climate,
+            _leg_records(activity, leg, position, athlete.body_mass_kg), leg.sport, leg.sub_sport, device, athlete, config.climate,
             weather, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l, calibration))
     device_total_l = activity.device_sweat_loss_ml / 1000.0 if activity.device_sweat_loss_ml is not None else None
     if not estimates:

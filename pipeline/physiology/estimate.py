@@ -25,7 +25,7 @@ from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
 from pipeline.physiology.environment import (
-    STILL_AIR_SPEED_M_PER_S,
+    ResolvedEnvironment,
     WeatherInputs,
     air_speed_m_per_s,
     resolve_environment,
@@ -38,6 +38,7 @@ from pipeline.physiology.intensity import (
 )
 from pipeline.schema import EnvironmentBlock, IntensityBlock, SweatBlock
 
+WATER_SPORTS = frozenset({"swimming", "diving", "open_water", "water_skiing", "kayaking", "surfing"})
 HOLD_S = 60
 """A record stands for at most this many seconds after it; later seconds are a gap."""
 BLOCK_S = 60
@@ -135,6 +136,9 @@ def estimate_leg(
     if gap_min >= 1.0:
         flags.append(f"{gap_min:.0f} min without records: moving gaps at the leg's median effort "
                      f"({float(moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
+    if sport in WATER_SPORTS:
+        flags.append("in water the body loses heat to the water, not the air: this air-based heat balance "
+                     "over-states sweat for swimming")
     if (grid[-1] - grid[0]) / 3600.0 > sw.FITTED_DURATION_H:
         flags.append("longer than the 8 h the sweat equations were fitted on")
 
@@ -297,7 +301,7 @@ def sweat_block_from(totals: sw.SweatTotals, flags: list[str], athlete: Athlete,
     )
 
 
-def _empty_leg(env, athlete: Athlete, device_estimate_l: float | None) -> LegEstimate:
+def _empty_leg(env: ResolvedEnvironment, athlete: Athlete, device_estimate_l: float | None) -> LegEstimate:
     totals = sw.sweat_totals(0.0, 0.0, 0.0, athlete.body_mass_kg)
     environment = EnvironmentBlock(temperature_c=float(np.mean(env.temperature_c)) if len(env.temperature_c) else 0.0,
                                    humidity_pct=env.humidity_pct, source=env.source, indoor=env.indoor, notes=env.notes)
