@@ -126,3 +126,18 @@ def test_write_reports_leaves_no_temporary_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
     write_reports(analysis_of(RUNNING), out)  # rewriting replaces, never appends
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
+
+
+def test_a_planned_session_renders_without_an_activity():
+    from pipeline.analysis import analyse_plan
+    from pipeline.physiology.planned import PlannedSession
+    from pipeline.report.render import render_html, render_markdown
+
+    from .helpers import CONFIG
+
+    analysis = analyse_plan(PlannedSession("running", 2.5 * 3600, speed_kmh=11.0), CONFIG)
+    html, md = render_html(analysis), render_markdown(analysis)
+    assert "<h1>Planned run: 2 h 30 min at" in html and md.startswith("# Planned run: 2 h 30 min at")
+    assert html.count("<svg") == 1  # the sweat-rate chart; no time series for a session not yet done
+    plan = analysis.report.plan
+    assert f"{plan.during_ml_per_h:,.0f} mL per hour" in md and "Sweat expected" in md
