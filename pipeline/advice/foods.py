@@ -3,19 +3,22 @@
 A validated, frozen table (SCIENCE.md §5). Values per portion are USDA nutrient data as
 published in the NIH Office of Dietary Supplements (ODS) fact sheets and the Dietary
 Guidelines for Americans food-source tables, which draw on USDA FoodData Central
-(SR Legacy). Checked against those tables in Nov 2026 with the project's search tool:
+(SR Legacy). Checked against copies of those tables found with the project's search tool
+(Nov 2026); where a value could not be found again it is marked "as in SCIENCE.md §5":
 
 - banana, 1 medium: 422 mg K (ODS potassium fact sheet; DGA 2015-2020 Appendix 10).
 - potato, baked, flesh and skin, 1 medium (173 g): 926 mg K (earlier ODS fact sheet; SR Legacy
   535 mg/100 g x 173 g). DGA 2015 lists 941 mg for its "medium"; the current ODS sheet,
   using FNDDS portions, lists 610 mg. Potatoes vary: the report calls it "about 900 mg".
 - prunes, 1/2 cup (87 g): 637 mg K (earlier ODS sheet; current sheet 699 mg).
-- dried peaches, 1/2 cup (80 g): 798 mg K (SR Legacy, ~996 mg/100 g).
+- dried peaches, 1/2 cup (80 g): 798 mg K (as in SCIENCE.md §5; SR Legacy ~996 mg/100 g, not re-found).
 - beet greens, cooked, 1 cup (144 g): 1,309 mg K (DGA 2015: 654 mg per 1/2 cup).
-- milk, 1 cup: 366 mg K (ODS), ~300 mg Ca (ODS calcium fact sheet: 299-305 mg).
+- milk, 1 cup: 366 mg K (ODS), ~300 mg Ca (ODS calcium fact sheet: 299-305 mg; older tables list
+  281 mg K per 8 oz for whole milk).
 - yogurt, plain low-fat, 8 oz: 531 mg K (DGA 2015), 415 mg Ca (ODS).
 - cheddar, 1.5 oz: 307 mg Ca (ODS).
-- broccoli, cooked, 1/2 cup: 229 mg K, ~31 mg Ca; kale, cooked, 1 cup: 177 mg Ca (ODS).
+- broccoli, cooked, 1/2 cup: 229 mg K, ~31 mg Ca (ODS lists 35 mg in older editions); kale, cooked,
+  1 cup: 177 mg Ca (ODS); their potassium values as in SCIENCE.md §5.
 
 Daily reference intakes: potassium adequate intake (AI) 3,400 mg/day men, 2,600 mg/day
 women, adults 19+ (NASEM 2019, *Dietary Reference Intakes for Sodium and Potassium*; ODS).
