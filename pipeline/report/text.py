@@ -38,8 +38,9 @@ def headline_text(report: Report, report_path: str | PathLike[str] | None = None
             what += f", {view.subtitle}"
         lines.append(what)
     lines += _headline_lines(view)
-    for flag in view.flags:
-        lines.append(f"  note: {terminal_safe(flag)}")
+    if view.flags:  # the headline stays short: the notes themselves are in the report
+        count = len(view.flags)
+        lines.append(f"  ({count} note{'s' if count != 1 else ''} on how this was estimated: see the report)")
     if report_path is not None:
         lines.append(f"report: {terminal_safe(report_path)}")
     return "\n".join(lines)
