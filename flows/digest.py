@@ -104,13 +104,34 @@ def _md(text: str) -> str:
     return " ".join(out.split())
 
 
-def write_digest(summary: NightlySummary, catalog: Catalog, digests: Path, reports: Path) -> Path:
-    """Write this run's digest under ``digests/`` and refresh ``reports/index.md``; return the digest path."""
-    text = _render_digest(summary, catalog)
+def write_digest(summary: NightlySummary, catalog: Catalog, digests: Path, reports: Path, *,
+                 timezone: str = "UTC", sex: str | None = None) -> Path:
+    """Write this run's summary under ``digests/`` (kept) and as ``reports/index.md`` (latest), and
+    refresh the day-by-day / week-by-week digest ``reports/digest.html`` + ``digest.md`` (the report
+    room's renderer, over every activity in the catalog). Returns the run summary's path."""
+    from pipeline.report.digest import (
+        DIGEST_HTML_NAME, DIGEST_MD_NAME, build_digest, render_digest_html, render_digest_markdown,
+    )
+
+    digest = build_digest(catalog.activities(), timezone=timezone, sex=sex)
+    _write_if_changed(Path(reports) / DIGEST_MD_NAME, render_digest_markdown(digest))
+    _write_if_changed(Path(reports) / DIGEST_HTML_NAME, render_digest_html(digest))
+    text = _render_digest(summary, catalog) + "\nThe last days and weeks: [digest.html](digest.html) ([digest.md](digest.md)).\n"
     stamp = summary.started_at.strftime("%Y%m%dT%H%M%SZ")
     path = atomic_write_text(Path(digests) / f"{stamp}-nightly.md", text)
     atomic_write_text(Path(reports) / INDEX_NAME, text)
     return path
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Atomic write, skipped when the file already holds exactly this text (a night with nothing
+    new rewrites nothing)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write_text(path, text)
 
 
 def _render_digest(summary: NightlySummary, catalog: Catalog) -> str:

@@ -125,7 +125,8 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
                         last_progress = now
             pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)  # issue #6: weigh-ins from scale files
             summary.finished_at = utc_now()
-            digest = write_digest(summary, catalog, digests_dir(data_dir), reports_dir(data_dir))
+            digest = write_digest(summary, catalog, digests_dir(data_dir), reports_dir(data_dir),
+                                  timezone=config.nightly.timezone, sex=config.athlete.sex)
             summary.digest_path = digest
             _publish_artifacts(summary)
         except BaseException as exc:

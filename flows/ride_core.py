@@ -104,7 +104,8 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                               for r in stored):
                 catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
                                    summary=f"{path.name}: already processed with the same weather, report reused")
-                return [_result(shown, row, data_dir, run_id, orchestrator, reused=True) for row in stored]
+                return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
+                                warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
             outcome = process_file(path, config, override, run_id=run_id, sha256=sha)
             record_outcome(catalog, outcome)
         except BaseException as exc:
@@ -132,3 +133,15 @@ def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestra
     report_dir = data_dir / row.report_dir
     return RideResult(fit_file=shown, activity=row, report_dir=report_dir, report_json=report_dir / "report.json",
                       reused=reused, run_id=run_id, orchestrator=orchestrator, warnings=warnings or [])
+
+
+def _stored_warnings(report_json: Path) -> list[str]:
+    """The ingest warnings (e.g. "salvaged: …") kept in a stored report, to repeat them on reuse."""
+    import json
+
+    try:
+        activity = json.loads(report_json.read_text(encoding="utf-8")).get("activity") or {}
+    except (OSError, ValueError):
+        return []
+    warnings = activity.get("warnings") if isinstance(activity, dict) else None
+    return [str(w) for w in warnings] if isinstance(warnings, list) else []

@@ -12,7 +12,7 @@ from pipeline.store.catalog import Catalog
 
 
 def test_nightly_reports_good_files_rejects_bad_ones_and_skips_everything_the_second_time(
-        prefect_api: str, workspace: tuple[Path, Path, Path]) -> None:
+        prefect_api: str, workspace: tuple[Path, Path, Path], capsys) -> None:
     config, inbox, data = workspace
     before = snapshot(inbox)
 
@@ -45,6 +45,16 @@ def test_nightly_reports_good_files_rejects_bad_ones_and_skips_everything_the_se
     assert runs[-1].state == "completed" and runs[-1].processed == 4 and runs[-1].prefect_flow_run_id
     assert summary.digest_path is not None and summary.digest_path.is_file()
     assert (data / "reports" / "index.md").read_text() == summary.digest_path.read_text()
+    assert (data / "reports" / "digest.html").is_file() and (data / "reports" / "digest.md").is_file()
+
+    # `sweatline history --json` lists what the catalog holds, with the reports' paths
+    from flows.cli import main
+
+    capsys.readouterr()
+    assert main(["history", "--json", "--config", str(config)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert sorted(r["id"] for r in listed) == sorted(a.id for a in activities)
+    assert all(Path(r["report_html"]).is_file() for r in listed)
 
     # second run: nothing new, nothing rewritten
     written = snapshot(data / "reports")
