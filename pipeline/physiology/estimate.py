@@ -62,6 +62,7 @@ class LegEstimate:
     metabolic_j_moving: float = 0.0
     source_seconds: dict[str, float] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    sport: str = ""
 
 
 def estimate_leg(
@@ -172,7 +173,7 @@ def estimate_leg(
     return LegEstimate(environment, intensity_block, sweat_block, series, total_l=total_l, moving_l=moving_l,
                        moving_s=moving_s, elapsed_s=float(len(grid)),
                        metabolic_j_moving=float(metabolic[moving].sum()),
-                       source_seconds={k: float(v) for k, v in counts.items()}, flags=flags)
+                       source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
 
 
 @dataclass
@@ -335,5 +336,5 @@ def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Cali
                                sources_share={k: round(v / moving_s, 3) for k, v in seconds.items()} if moving_s else {})
     totals = sw.sweat_totals(sum(leg.total_l for leg in legs), sum(leg.moving_l for leg in legs), moving_s,
                              athlete.body_mass_kg, calibration)
-    flags = list(dict.fromkeys(f for leg in legs for f in leg.flags))
+    flags = list(dict.fromkeys(f"{leg.sport}: {f}" for leg in legs for f in leg.flags))
     return environment, intensity, sweat_block_from(totals, flags, athlete, device_estimate_l)
