@@ -40,6 +40,8 @@ from pipeline.schema import EnvironmentBlock, IntensityBlock, SweatBlock
 
 WATER_SPORTS = frozenset({"swimming", "diving", "open_water", "water_skiing", "kayaking", "surfing"})
 HOLD_S = 60
+MAX_SPAN_S = 48 * 3600.0
+"""Longest leg the model integrates; later records (clock jumps in damaged files) are ignored."""
 """A record stands for at most this many seconds after it; later seconds are a gap."""
 BLOCK_S = 60
 MOVING_GAP_MIN_SPEED_M_PER_S = 0.5
@@ -82,6 +84,12 @@ def estimate_leg(
     """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame)."""
     recs = records[pd.to_numeric(records["elapsed_s"], errors="coerce").notna()].sort_values("elapsed_s", kind="stable")
     recs = recs.reset_index(drop=True)
+    dropped_s = 0.0
+    if not recs.empty:
+        span = recs["elapsed_s"].astype(float) - float(recs["elapsed_s"].iloc[0])
+        if float(span.iloc[-1]) > MAX_SPAN_S:  # a clock jump must not make a 10⁸-second grid
+            dropped_s = float(span.iloc[-1]) - MAX_SPAN_S
+            recs = recs[span <= MAX_SPAN_S].reset_index(drop=True)
     env = resolve_environment(recs, sport, sub_sport, device, climate, weather)
     if recs.empty:
         return _empty_leg(env, athlete, device_estimate_l)
@@ -137,6 +145,8 @@ def estimate_leg(
     if gap_min >= 1.0:
         flags.append(f"{gap_min:.0f} min without records: moving gaps at the leg's median effort "
                      f"({float(moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
+    if dropped_s > 0:
+        flags.append(f"records more than {MAX_SPAN_S / 3600:.0f} h after the start ignored (a clock jump?)")
     if sport in WATER_SPORTS:
         flags.append("in water the body loses heat to the water, not the air: this air-based heat balance "
                      "over-states sweat for swimming")

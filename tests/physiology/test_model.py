@@ -159,3 +159,11 @@ def test_no_step_at_20_c_and_same_clothes_never_sweat_more_in_colder_air(rider, 
     cold, cold_parts = minute_sweat_g_per_m2_h(m, w, np.array([12.0]), 50.0, np.array([8.0]), np.array([0.0]))
     warm, _ = minute_sweat_g_per_m2_h(m, w, np.array([20.0]), 50.0, np.array([8.0]), np.array([0.0]))
     assert cold[0] <= warm[0] * 1.35  # heavier clothing at 12 °C may add some, the cool intercept alone not
+
+
+def test_a_clock_jump_does_not_explode_the_time_grid(rider, climate):
+    records = make_records(1800, power_w=200.0, speed_m_per_s=8.0)
+    records.loc[1799, "elapsed_s"] = 3.0e8  # a damaged timestamp ten years later
+    est = ride(rider, climate, records, temp=22.0)
+    assert est.elapsed_s <= 1800
+    assert any("clock jump" in f for f in est.sweat.flags)
