@@ -22,6 +22,11 @@ the prediction to zero or below while the athlete is plainly still sweating. Our
    the result is capped at what the same minute, in the same clothing, would give at 20 °C
    (:mod:`.estimate`): colder air does not make the same effort in the same clothes sweatier, and
    the cap removes the 200 g·m⁻²·h⁻¹ step at 20 °C.
+5. Where ``E_req ≤ 0`` (dry and respiratory heat loss exceed heat production: resting or coasting
+   in cool air) the rate is 0: the intercepts are not a resting sweat rate.
+
+The regression receives the USARIEM ``E_req`` it was fitted with; the bound receives ISO 7933's,
+which also subtracts the heat carried away by breathing (:mod:`.heat_balance`).
 
 References
 ----------
