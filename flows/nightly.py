@@ -49,11 +49,18 @@ PROGRESS_EVERY_S = 5.0
 MAX_THREADS = 8
 
 
-@task(name="hash-file", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_on_io_error,
+@task(name="hash-files", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_on_io_error,
       cache_policy=NO_CACHE)
-def hash_files(files: list[InboxFile]) -> list[str]:
-    """SHA-256 of each inbox file (the catalog key). Retried on I/O errors."""
-    return [sha256_file(f.path) for f in files]
+def hash_files(files: list[InboxFile]) -> list[str | None]:
+    """SHA-256 of each inbox file (the catalog key); None for a file that vanished since the scan
+    (a sync tidying up). Other I/O errors are retried."""
+    hashes: list[str | None] = []
+    for f in files:
+        try:
+            hashes.append(sha256_file(f.path))
+        except FileNotFoundError:
+            hashes.append(None)
+    return hashes
 
 
 @task(name="process-file", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_on_io_error,
@@ -95,6 +102,8 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
             todo: list[tuple[InboxFile, str]] = []
             queued: set[str] = set()
             for f, sha in zip(files, hashes):
+                if sha is None:
+                    continue
                 if sha in known or sha in queued:  # in the catalog, or the same content twice in the inbox
                     summary.skipped += 1
                     continue
