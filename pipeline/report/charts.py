@@ -59,6 +59,15 @@ def _to_svg(fig: Figure, salt: str, title: str) -> str:
     return svg.strip()
 
 
+def _margins(fig: Figure, left: float, right: float, top: float, bottom: float, gap: float = 0.0, rows: int = 1) -> None:
+    """Fixed margins in inches (instead of ``tight_layout``, which costs a whole extra draw)."""
+    width, height = fig.get_size_inches()
+    avail = height - top - bottom
+    axes_h = (avail - (rows - 1) * gap) / rows
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height,
+                        hspace=gap / axes_h if rows > 1 else 0.2)
+
+
 def _style(ax) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     for side in ("left", "bottom"):
@@ -195,7 +204,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
         axes[-1].xaxis.set_major_locator(MultipleLocator(step_min / 60.0))
         axes[-1].xaxis.set_major_formatter(FuncFormatter(_hours_formatter))
         axes[-1].set_xlabel("elapsed time (h:mm)", color=INK, fontsize=9)
-        fig.tight_layout()
+        _margins(fig, left=0.85, right=0.75, top=0.35, bottom=0.6, gap=0.55, rows=len(panels))
         return _to_svg(fig, "session", "The session over time: effort, temperature and cumulative sweat loss")
 
 
@@ -244,7 +253,7 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
         ax.set_xlabel("litres per hour", color=INK, fontsize=9)
         ax.set_xlim(0, max(max(values) * 1.15, hi_rate * 1.1, TYPICAL_RATE_L_PER_H[1] * 1.05))
         ax.set_ylim(-0.7, len(labels) - 0.1)
-        fig.tight_layout()
+        _margins(fig, left=1.45, right=0.3, top=0.15, bottom=0.6)
         return _to_svg(fig, "rate", "Sweat rate: our estimate and range, the device's estimate, the planned drinking")
 
 
@@ -273,7 +282,7 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
         ax.set_ylim(0, max(max(fluid_l, default=0.0) * 1.2, 0.5))
         handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False, ncols=2)
-        fig.tight_layout()
+        _margins(fig, left=0.8, right=0.9, top=0.15, bottom=0.75 if len(days) > 8 else 0.45)
         return _to_svg(fig, "trend", "Fluid and potassium lost per day")
 
 
