@@ -1,15 +1,15 @@
 """The ``nightly`` flow: every new file in the inbox, one task each, then the digest.
 
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process
-files already in the catalog again), ``workers`` (worker processes; default chosen from the
-number of new files and CPUs, see :mod:`flows.parallel`).
+files already in the catalog again), ``workers`` (worker processes for the CPU-bound work;
+default none — threads measured faster here, see :mod:`flows.parallel`).
 
 What a run does:
 
 1. scan the inbox (``.fit``, ``.fit.gz``, ``.zip``, sub-folders too; read-only) and hash each
    file; files whose SHA-256 the catalog holds are skipped;
-2. one ``process-file`` task per new file (``.submit`` on a thread pool, CPU work in worker
-   processes); an ``OSError`` is retried, bad data never is — it is recorded as a rejection
+2. one ``process-file`` task per new file (``.submit`` on a thread pool; optionally the CPU work
+   in worker processes); an ``OSError`` is retried, bad data never is — it is recorded as a rejection
    with its one-line reason; a bug in one file fails that task only;
 3. each outcome is committed to the catalog as it arrives, with a progress line in the logs
    (terminal and Prefect UI);

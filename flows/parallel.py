@@ -1,14 +1,18 @@
-"""Where the CPU-bound part of the nightly run executes: worker processes, not threads.
+"""Where the CPU-bound part of the nightly run executes: the task's thread (default) or worker processes.
 
-Decoding FIT (fitparse is pure Python), the sweat model and the chart rendering hold the GIL,
-so Prefect's ``ThreadPoolTaskRunner`` alone gives no speed-up on them (benchmarks/bench_nightly.py
-measures it). The nightly flow therefore keeps one Prefect task per file on a thread pool — so
-each file is a task run with its own state, retries and logs in the UI — and each task hands the
-file to a shared ``ProcessPoolExecutor`` and waits for it (waiting releases the GIL).
+Decoding FIT (fitparse is pure Python; the reader also serialises decodes across threads, as
+``warnings.catch_warnings`` is process-global), the sweat model and the chart rendering hold the
+GIL, so Prefect's ``ThreadPoolTaskRunner`` gives each file its own task run (state, retries, logs
+in the UI) but little parallel speed. The alternative kept here: each task hands its file to a
+shared ``ProcessPoolExecutor`` (``spawn``: no fork of a process running Prefect's threads and
+event loop) and waits for it, which releases the GIL.
 
-Worker processes start with ``spawn`` (no fork of a process that runs Prefect's threads and
-event loop) and pay the import of pandas/fitparse/matplotlib once each, ~1–2 s; so the pool is
-only used when there are enough new files to win that back (:func:`worker_count`).
+Measured with ``benchmarks/bench_nightly.py`` on the 2-CPU machine this was built on (busy with
+other work, load average 4–10), processes were *slower* than threads every time: 0.88x
+(12 files), 0.92x (36 files), 0.61x (20 files) — each spawned worker re-imports pandas, fitparse
+and matplotlib (seconds under load) and the machine had no idle core to give. So the default is
+threads (``workers=None`` -> 0); the nightly flow's ``workers`` parameter turns the pool on for a
+machine with idle cores and a large backfill, where it is worth measuring again.
 """
 from __future__ import annotations
 
@@ -21,8 +25,6 @@ from flows.processing import FileOutcome, process_file
 from pipeline.analysis import WeatherOverride
 from pipeline.config import Config
 
-MIN_FILES_PER_WORKER = 3  # below this, a worker's start-up costs more than it saves
-
 _pool: Executor | None = None
 
 
@@ -34,11 +36,13 @@ def cpu_count() -> int:
 
 
 def worker_count(new_files: int, requested: int | None = None) -> int:
-    """How many worker processes for ``new_files`` files: 0 means "in the task's own thread"."""
-    if requested is not None:
-        return max(0, min(requested, new_files))
-    workers = min(cpu_count(), new_files // MIN_FILES_PER_WORKER)
-    return workers if workers >= 2 else 0
+    """How many worker processes for ``new_files`` files: 0 means "in each task's own thread".
+
+    ``requested`` None (the default) gives 0: see the measurements in the module docstring.
+    """
+    if requested is None:
+        return 0
+    return max(0, min(requested, new_files, cpu_count() * 2))
 
 
 def _init_worker() -> None:
