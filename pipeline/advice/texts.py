@@ -241,7 +241,7 @@ def calcium_text(ctx: AdviceContext) -> str:
             f"duty; cheese (1.5 oz cheddar, {mg(cheese.calcium_mg)}), broccoli ({mg(broccoli.calcium_mg)} per ½ cup) "
             f"and dark leafy greens such as kale ({mg(kale.calcium_mg)} per cooked cup) add to it. Vitamin D "
             "(sunlight, oily fish, fortified milk) helps you absorb calcium, and magnesium (nuts, seeds, whole "
-            "grains) is needed alongside it. The article says tomatoes and vinegar block calcium absorption; "
+            "grains) helps too: the body needs it to put vitamin D to work. The article says tomatoes and vinegar block calcium absorption; "
             "that is not well supported — the known blockers are oxalate (spinach, rhubarb) and phytate (some "
             "grains and beans), so eat tomatoes if you like them, and don't count spinach as a calcium source.")
 
