@@ -140,3 +140,24 @@ def test_io_errors_are_retried_and_a_night_where_every_file_failed_fails_the_run
     summary = nightly(config_path=str(config))
     assert summary.line().startswith("processed 0, skipped 0, rejected 1 (garmin-edge510-settings.fit")
     assert "failed 1 (tomtom-runner3-cycling-17min.fit:" in summary.line()
+
+
+def test_worker_processes_give_the_same_reports_as_threads(prefect_api: str, tmp_path: Path) -> None:
+    """The opt-in process pool (``workers``) runs the same code in a spawned worker."""
+    from flow_support import SAMPLES, write_config
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "tomtom-runner3-cycling-17min.fit", inbox)
+    shutil.copy(SAMPLES / "garmin-edge510-settings.fit", inbox)
+    rows = {}
+    for workers in (0, 1):
+        data, folder = tmp_path / f"data-{workers}", tmp_path / f"config-{workers}"
+        folder.mkdir()
+        summary = nightly(config_path=str(write_config(folder, inbox, data)), workers=workers)
+        assert summary.line().startswith("processed 1, skipped 0, rejected 1 (garmin-edge510-settings.fit")
+        with Catalog(data) as catalog:
+            (row,) = catalog.activities()
+        rows[workers] = row
+        assert json.loads((data / row.report_dir / "report.json").read_text())["activity"]["id"] == row.id
+    assert rows[0].sweat_total_l == rows[1].sweat_total_l and rows[0].report_dir == rows[1].report_dir
