@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from flows.prefect_server import find_api
+from flows.prefect_server import configured_api_url, find_api
 from flows.ride_core import RideResult, resolve_fit_file, ride, validate_override
 from pipeline.config import Config
 from pipeline.errors import UsageError
@@ -43,6 +43,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     else:
         results = ride(shown, config, override, orchestrator="local")
     _print(results, args.json)
+    if not args.json and via == "auto" and api is None:
+        configured = configured_api_url()
+        if configured is not None:
+            print(f"(no Prefect server answered at {configured.url}: ran locally, recorded in the catalog)")
     return 0
 
 
