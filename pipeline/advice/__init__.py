@@ -6,7 +6,7 @@ and ``report.disclaimer`` from ``report.sweat`` and the session's duration. Pure
 from __future__ import annotations
 
 from pipeline.advice.plan import PlanDetails, make_plan
-from pipeline.advice.texts import DISCLAIMER, AdviceContext, build_advice
+from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice
 from pipeline.config import AdviceConfig
 from pipeline.schema import Report
 
@@ -30,18 +30,22 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
 
     ``duration_s`` is the session's moving time (a planned session's duration); ``sport`` names a
     planned session's sport (a done one's comes from ``report.activity``). Without a sweat
-    estimate or a positive duration there is nothing to plan: the report keeps ``plan`` None and
-    only the disclaimer is set.
+    estimate (or a duration, from the file or from the estimate's total over its rate) there is
+    nothing to plan: ``plan`` stays None and the advice is the general rules without amounts.
     """
     report.disclaimer = DISCLAIMER
+    if sport is None:
+        sport = report.activity.sport if report.activity is not None else "session"
+    env = report.environment
+    if duration_s is None and report.sweat is not None and report.sweat.rate_l_per_h > 0:
+        duration_s = report.sweat.total_l / report.sweat.rate_l_per_h * 3600.0  # no clock in the file: from the estimate
     if report.sweat is None or duration_s is None or not duration_s > 0 or not body_mass_kg > 0:
+        report.advice = generic_advice(SessionFacts(planned=planned, sport=sport,
+                                                    temperature_c=env.temperature_c if env is not None else None))
         return report
     duration_h = duration_s / 3600.0
     details: PlanDetails = make_plan(report.sweat, duration_h, body_mass_kg,
                                      advice_config.long_session_min, advice_config.bottle_ml)
-    env = report.environment
-    if sport is None:
-        sport = report.activity.sport if report.activity is not None else "session"
     leg_sports = tuple(leg.sport for leg in report.legs or [] if leg.sport != "transition")
     ctx = AdviceContext(
         planned=planned,

@@ -37,15 +37,20 @@ _SPORT_NOUN = {
 }
 
 
-class AdviceContext(BaseModel):
-    """What the texts need to know about the session (done, or planned)."""
+class SessionFacts(BaseModel):
+    """What every text may mention: done or planned, the sport, the temperature."""
 
     model_config = ConfigDict(frozen=True)
 
     planned: bool = False
     sport: str
-    duration_h: float
     temperature_c: float | None = None
+
+
+class AdviceContext(SessionFacts):
+    """What the texts need to know about the session (done, or planned) with its estimate and plan."""
+
+    duration_h: float
     humidity_pct: float | None = None
     indoor: bool = False
     sex: str | None = None
@@ -232,7 +237,7 @@ def potassium_text(ctx: AdviceContext) -> str:
     return text
 
 
-def calcium_text(ctx: AdviceContext) -> str:
+def calcium_text(ctx: SessionFacts) -> str:
     milk, yogurt, cheese, broccoli, kale = (food(k) for k in ("milk", "yogurt", "cheese", "broccoli", "kale"))
     when = "after the session" if ctx.planned else "after this " + sport_noun(ctx.sport)
     return (f"Sweat carries little calcium; what counts is the day's total, about {mg(CALCIUM_RDA_MG_PER_DAY)} "
@@ -246,7 +251,7 @@ def calcium_text(ctx: AdviceContext) -> str:
             "grains and beans), so eat tomatoes if you like them, and don't count spinach as a calcium source.")
 
 
-def warmup_text(ctx: AdviceContext) -> str:
+def warmup_text(ctx: SessionFacts) -> str:
     noun = sport_noun(ctx.sport)
     text = (f"Before your next long {noun}: start with 10–15 minutes easy to warm the muscles; a warm bath "
             "or shower beforehand helps, and gentle stretching of calves, hamstrings and thighs once warm. ")
@@ -276,7 +281,7 @@ def alcohol_text(ctx: AdviceContext) -> str | None:
             "rehydrated.")
 
 
-def cramps_text(ctx: AdviceContext) -> str:
+def cramps_text(ctx: SessionFacts) -> str:
     return ("The dehydration-and-electrolytes explanation of cramps has weak support; muscle fatigue "
             "(altered neuromuscular control) is the better-supported cause (Schwellnus 2009). In 210 Ironman "
             "triathletes, those who cramped did not differ in hydration or blood sodium from those who did not; "
@@ -312,3 +317,26 @@ def build_advice(ctx: AdviceContext) -> list[AdviceItem]:
         ("estimate", estimate_text(ctx)),
     ]
     return [AdviceItem(topic=topic, text=text) for topic, text in items if text is not None]
+
+
+def generic_advice(facts: SessionFacts) -> list[AdviceItem]:
+    """Advice without amounts, for a session the model could not estimate (no sweat figure).
+
+    The same sources and caveats, the general ranges instead of this session's numbers.
+    """
+    banana, potato = food("banana"), food("potato")
+    prunes, peaches, greens = food("prunes"), food("dried_peaches"), food("beet_greens")
+    hydration = ("No sweat estimate could be made for this session, so here are the general rules "
+                 "(ACSM 2007; NATA 2017): about 5–7 mL of water per kg of body mass at least 4 hours before; "
+                 "on long sessions 400–800 mL per hour, keeping water on hand, but never more than you sweat; "
+                 "after, 1.25–1.5 L for each kg of body mass lost, no more. And a glass of water with every meal "
+                 "and snack.")
+    potassium = (f"Sweat carries some potassium (roughly 150–300 mg per litre). Food replaces it: a banana has "
+                 f"about {mg(banana.potassium_mg)}, a baked potato with skin about {mg(potato.potassium_mg)}, ½ cup "
+                 f"of prunes {mg(prunes.potassium_mg)}, ½ cup of dried peaches {mg(peaches.potassium_mg)} and a cup "
+                 f"of cooked beet greens {mg(greens.potassium_mg)}. The adequate intake is "
+                 f"{mg(POTASSIUM_AI_MG_PER_DAY['male'])} a day for men and {mg(POTASSIUM_AI_MG_PER_DAY['female'])} "
+                 "for women (NASEM 2019).")
+    return [AdviceItem(topic="hydration", text=hydration), AdviceItem(topic="potassium", text=potassium),
+            AdviceItem(topic="calcium", text=calcium_text(facts)), AdviceItem(topic="warm-up", text=warmup_text(facts)),
+            AdviceItem(topic="cramps", text=cramps_text(facts))]

@@ -97,10 +97,24 @@ def test_cold_session_mentions_the_cold_and_planned_session_uses_the_future():
     assert "the planned 4 h ride" in planned["hydration"] and "you can expect to lose" in planned["hydration"]
 
 
-def test_no_sweat_estimate_means_no_plan_but_a_disclaimer():
-    r = Report()
-    advise(r, duration_s=3600, body_mass_kg=70, sex=None, advice_config=AdviceConfig())
-    assert r.plan is None and r.advice == [] and r.disclaimer == DISCLAIMER
+def test_no_sweat_estimate_means_no_plan_but_the_general_advice():
+    r = Report(activity=ActivityBlock(id="0" * 64, source="x.fit", sport="rowing", timer_s=1800))
+    advise(r, duration_s=1800, body_mass_kg=70, sex=None, advice_config=AdviceConfig())
+    assert r.plan is None and r.disclaimer == DISCLAIMER
+    topics = texts(r)
+    assert {"hydration", "potassium", "calcium", "warm-up"} <= set(topics)
+    everything = " ".join(topics.values()).lower()
+    for word in ("banana", "potato", "water", "stretch", "never more than you sweat"):
+        assert word in everything
+    assert "next long row" in topics["warm-up"]
+
+
+def test_a_file_without_a_clock_takes_its_duration_from_the_estimate():
+    r = report(hours=2.0, rate=0.9)
+    r.activity.timer_s = r.activity.elapsed_s = None
+    advise(r, duration_s=None, body_mass_kg=70, sex="male", advice_config=AdviceConfig())
+    assert r.plan is not None and r.plan.carry_bottles >= 1
+    assert "2 h ride" in texts(r)["hydration"]
 
 
 def test_no_sweat_at_all_says_so_instead_of_quoting_zeros():
