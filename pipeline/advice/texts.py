@@ -34,6 +34,9 @@ _SPORT_NOUN = {
     "running": "run", "cycling": "ride", "e_biking": "ride", "mountain_biking": "ride", "swimming": "swim",
     "walking": "walk", "hiking": "hike", "rowing": "row", "multisport": "multisport session",
     "triathlon": "triathlon", "cross_country_skiing": "ski", "training": "workout", "fitness_equipment": "workout",
+    "paddling": "paddle", "kayaking": "paddle", "stand_up_paddleboarding": "paddle", "inline_skating": "skate",
+    "mountaineering": "climb", "snowshoeing": "snowshoe hike", "tennis": "match", "soccer": "match",
+    "basketball": "game",
 }
 
 
