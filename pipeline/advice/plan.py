@@ -158,7 +158,8 @@ class PlanDetails(BaseModel):
     before_range_ml: tuple[float, float]
     top_up_range_ml: tuple[float, float]
     needs_more_than_typical: bool = Field(description="staying under 2 % would need more than 0.8 L/h")
-    hyponatremia_risk: bool = Field(description="generic advice (0.4 L/h and up) would exceed the sweat rate, or the session is very long")
+    hyponatremia_risk: bool = Field(description="a long session where generic advice (0.4 L/h and up) would exceed "
+                                    "the sweat rate, or a session of 4 h or more")
 
 
 def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
@@ -167,8 +168,8 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
 
     A short session (< ``long_session_min``) assumes nothing is drunk during it, so the
     after-figure covers the whole (low-end) loss; a long one assumes the ``during`` plan is
-    followed. Hyponatremia (Hew-Butler et al. 2015) is flagged when the generic 0.4 L/h low end
-    would already exceed the sweat rate, or when the session lasts 4 h or more.
+    followed. Hyponatremia (Hew-Butler et al. 2015) is flagged for a long session when the generic
+    0.4 L/h low end would already exceed the sweat rate, and for any session of 4 h or more.
     """
     long_session = is_long_session(duration_h, long_session_min)
     during = during_ml_per_h(sweat, duration_h, body_mass_kg)
@@ -197,5 +198,5 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
         before_range_ml=(BEFORE_ML_PER_KG[0] * body_mass_kg, BEFORE_ML_PER_KG[1] * body_mass_kg),
         top_up_range_ml=(TOP_UP_ML_PER_KG[0] * body_mass_kg, TOP_UP_ML_PER_KG[1] * body_mass_kg),
         needs_more_than_typical=needed > TYPICAL_DURING_ML_PER_H[1],
-        hyponatremia_risk=cap < TYPICAL_DURING_ML_PER_H[0] or duration_h >= HYPONATREMIA_LONG_H,
+        hyponatremia_risk=(long_session and cap < TYPICAL_DURING_ML_PER_H[0]) or duration_h >= HYPONATREMIA_LONG_H,
     )

@@ -105,3 +105,5 @@ def test_hyponatremia_flagged_for_low_sweat_rates_and_very_long_sessions():
     assert make_plan(sweat(0.3, 2.0), 2.0, 70, 60, 750).hyponatremia_risk
     assert make_plan(sweat(1.0, 4.5, low_share=0.8), 4.5, 70, 60, 750).hyponatremia_risk
     assert not make_plan(sweat(1.0, 2.0, low_share=0.8), 2.0, 70, 60, 750).hyponatremia_risk
+    # a 30-minute session gets no drinking-during advice, so nothing to over-drink against
+    assert not make_plan(sweat(0.3, 0.5), 0.5, 70, 60, 750).hyponatremia_risk
