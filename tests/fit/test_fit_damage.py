@@ -115,3 +115,23 @@ def test_settings_then_activity_chained_is_accepted() -> None:
     settings = sample_bytes("garmin-edge510-settings.fit")
     activity = decode_activity(settings + sample_bytes("garmin-fenix2-running-47min.fit"), "chained.fit")
     assert activity.summary.timer_s == sample_activity("garmin-fenix2-running-47min.fit").summary.timer_s
+
+
+def test_a_bad_plain_file_is_a_rejection_in_read_activities(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.fit import read_activities
+
+    path = tmp_path / "broken.fit"
+    path.write_bytes(b"\0" * 40)
+    result = read_activities(path)  # the nightly flow's entry point never raises for bad input
+    assert result.activities == [] and [r.kind for r in result.rejections] == ["not_fit"]
+
+
+def test_fitparse_warnings_do_not_leak() -> None:
+    # COROS PACE 2: a uint32 field defined with size 1; fitparse warns and reads it as bytes.
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        activity = decode_activity(sample_bytes("coros-pace2-cycling-3h32-misaligned-fields.fit"), "coros.fit")
+    assert caught == []
+    assert activity.summary.timer_s == 11287 and activity.summary.warnings == []
