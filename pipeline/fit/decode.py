@@ -80,6 +80,7 @@ class DecodeStop:
     segment: int
     offset: int | None
     reason: str
+    expected: bool = False  # the framing already knew: the bytes of a truncated segment ran out
 
 
 @dataclass
@@ -210,7 +211,7 @@ def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
         if not truncated:
             out.stop = DecodeStop(segment.index, _offset(decoder, segment), f"unexpected end of data ({exc})")
         else:
-            out.stop = DecodeStop(segment.index, _offset(decoder, segment), "end of the bytes present")
+            out.stop = DecodeStop(segment.index, _offset(decoder, segment), "end of the bytes present", expected=True)
         return
     except DECODE_ERRORS as exc:
         # Undecodable bytes: the message decoded just before them may already be garbage

@@ -122,7 +122,7 @@ def decode_activity(data: bytes, source: str, file_id: str | None = None) -> Act
     damage_reasons = []
     if framing.damage is not None:
         damage_reasons.append(framing.damage.reason)
-    if msgs.stop is not None and msgs.stop.reason != "end of the bytes present":
+    if msgs.stop is not None and not msgs.stop.expected:
         at = f" at byte {msgs.stop.offset}" if msgs.stop.offset is not None else ""
         damage_reasons.append(f"decoding stopped{at}: {msgs.stop.reason}")
     damaged = bool(damage_reasons)
