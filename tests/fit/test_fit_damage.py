@@ -135,3 +135,30 @@ def test_fitparse_warnings_do_not_leak() -> None:
         activity = decode_activity(sample_bytes("coros-pace2-cycling-3h32-misaligned-fields.fit"), "coros.fit")
     assert caught == []
     assert activity.summary.timer_s == 11287 and activity.summary.warnings == []
+
+
+def test_corrupted_content_with_a_valid_crc_never_crashes() -> None:
+    """Random byte changes with the CRC recomputed (so the decoder really sees them) and random
+    cuts: every outcome is an Activity or a one-line RejectedFile, never another exception — a
+    nightly run must not die on a strange file. Seeded, so a failure is reproducible."""
+    import random
+
+    rng = random.Random(20261125)
+    original = sample_bytes("garmin-fr945-multisport-1min-bike-run.fit")
+    header_size, data_size = original[0], struct.unpack_from("<I", original, 4)[0]
+    end = header_size + data_size
+    outcomes = {"activity": 0, "rejected": 0}
+    for _ in range(60):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(header_size, end)] = rng.randrange(256)
+        struct.pack_into("<H", data, end, fit_crc(bytes(data[:end])))
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(len(data))]
+        try:
+            decode_activity(bytes(data), "fuzz.fit")
+            outcomes["activity"] += 1
+        except RejectedFile as err:
+            assert "\n" not in str(err)
+            outcomes["rejected"] += 1
+    assert outcomes["activity"] > 0 and outcomes["rejected"] > 0
