@@ -114,8 +114,11 @@ def write_digest(summary: NightlySummary, catalog: Catalog, digests: Path, repor
     )
 
     digest = build_digest(catalog.activities(), timezone=timezone, sex=sex)
-    _write_if_changed(Path(reports) / DIGEST_MD_NAME, render_digest_markdown(digest))
-    _write_if_changed(Path(reports) / DIGEST_HTML_NAME, render_digest_html(digest))
+    # the HTML carries a "generated on" time, the Markdown the same tables without it: when the
+    # Markdown is unchanged, nothing in the digest changed and neither file is rewritten
+    html_path = Path(reports) / DIGEST_HTML_NAME
+    if _write_if_changed(Path(reports) / DIGEST_MD_NAME, render_digest_markdown(digest)) or not html_path.exists():
+        atomic_write_text(html_path, render_digest_html(digest))
     text = _render_digest(summary, catalog) + "\nThe last days and weeks: [digest.html](digest.html) ([digest.md](digest.md)).\n"
     stamp = summary.started_at.strftime("%Y%m%dT%H%M%SZ")
     path = atomic_write_text(Path(digests) / f"{stamp}-nightly.md", text)
@@ -123,15 +126,16 @@ def write_digest(summary: NightlySummary, catalog: Catalog, digests: Path, repor
     return path
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def _write_if_changed(path: Path, text: str) -> bool:
     """Atomic write, skipped when the file already holds exactly this text (a night with nothing
-    new rewrites nothing)."""
+    new rewrites nothing). Returns whether it wrote."""
     try:
         if path.read_text(encoding="utf-8") == text:
-            return
+            return False
     except (OSError, UnicodeDecodeError):
         pass
     atomic_write_text(path, text)
+    return True
 
 
 def _render_digest(summary: NightlySummary, catalog: Catalog) -> str:
