@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -104,16 +105,26 @@ def atomic_directory(final: Path) -> Iterator[Path]:
         raise
 
 
-def remove_stale_temporaries(folder: Path) -> int:
+def remove_stale_temporaries(folder: Path, older_than_s: float = 3600.0) -> int:
     """Clear what an interrupted write left in ``folder``; restore a report folder set aside.
 
+    Only entries untouched for ``older_than_s`` seconds are considered stale, so a write in
+    progress in another process (an after-ride run during the nightly one) is left alone.
     Returns how many entries were removed or restored.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return 0
     count = 0
+    cutoff = time.time() - older_than_s
     for entry in folder.iterdir():
+        if not entry.name.startswith((OLD_PREFIX, TEMP_PREFIX)):
+            continue
+        try:
+            if entry.stat().st_mtime > cutoff:
+                continue
+        except FileNotFoundError:
+            continue
         if entry.name.startswith(OLD_PREFIX):
             original = folder / entry.name[len(OLD_PREFIX):].rsplit("-", 1)[0]
             if not original.exists():
