@@ -162,6 +162,11 @@ def hydration_text(ctx: AdviceContext) -> str:
     elif ctx.temperature_c is not None and ctx.temperature_c >= HOT_C:
         parts.append(f"At {ctx.temperature_c:.0f} °C the estimate already includes the heat; cool drinks and "
                      "shade at stops help you stay on the plan.")
+    if d.long_session and not d.needs_more_than_typical and d.deficit_if_plan_followed_pct > 2.0:
+        parts.append(
+            f"Because the plan keeps to the low end of the estimate, you may still finish about "
+            f"{d.deficit_if_plan_followed_pct:.1f} % of body mass down if you sweat at the middle of it: weighing "
+            "yourself before and after tells you which, and thirst and meals make up the rest.")
     if d.needs_more_than_typical:
         parts.append(
             f"Even drinking to plan you would finish about {d.deficit_if_plan_followed_pct:.1f} % of body mass down, "

@@ -145,3 +145,11 @@ def test_indoor_and_hot_sessions_are_named():
     assert "21 °C indoors" in texts(advised(indoor, 1.5))["hydration"]
     hot = texts(advised(report(hours=2.0, rate=1.2, temperature=33), 2.0))["hydration"]
     assert "At 33 °C the estimate already includes the heat" in hot
+
+
+def test_the_low_end_cap_says_what_it_may_leave_behind():
+    # 6 h at 0.8 L/h = 4.8 L (low end 2.9 L): the plan caps drinking at 450 mL/h (the low-end rate 0.48 L/h),
+    # 2.7 L drunk, leaving 2.1 L = 3.0 % of 70 kg at the central estimate (ACSM 2007 aims for < 2 %)
+    r = advised(report(hours=6.0, rate=0.8, low=0.6), 6.0)
+    assert r.plan.during_ml_per_h == 450
+    assert "about 3.0 % of body mass down" in texts(r)["hydration"]
