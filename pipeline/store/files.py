@@ -22,6 +22,13 @@ TEMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
 HASH_CHUNK_BYTES = 1 << 20
 
+# tempfile creates private entries (0600 files, 0700 folders); a report is an ordinary file, so
+# it gets the permissions the user's umask gives any new file. Read once, at import (single-threaded).
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+DIR_MODE = 0o777 & ~_UMASK
+
 
 def sha256_file(path: Path) -> str:
     """SHA-256 hex digest of the file's bytes as stored (the catalog key and the activity id)."""
@@ -60,6 +67,7 @@ def atomic_write_with(path: Path, write: Callable[[Path], object]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + "-", dir=path.parent)
+    os.fchmod(fd, FILE_MODE)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -86,6 +94,7 @@ def atomic_directory(final: Path) -> Iterator[Path]:
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + final.name + "-", dir=final.parent))
+    os.chmod(tmp, DIR_MODE)
     try:
         yield tmp
         for child in tmp.rglob("*"):

@@ -114,3 +114,21 @@ def test_report_folder_names_are_readable_and_safe(sport: str, expected: str) ->
 
     assert report_slug("0123456789abcdef", sport, datetime(2024, 6, 1, 23, 59, tzinfo=UTC)) == expected
     assert os.sep not in report_slug("0123456789abcdef", sport, None)
+
+
+def test_reports_get_ordinary_permissions_not_tempfile_private_ones(tmp_path: Path) -> None:
+    """tempfile makes 0600 files and 0700 folders; a written report must be readable like any new file."""
+    old = os.umask(0o022)
+    try:
+        import importlib
+
+        import pipeline.store.files as files
+        files = importlib.reload(files)  # the module reads the umask once, at import
+        written = files.atomic_write_text(tmp_path / "report.md", "# hello\n")
+        with files.atomic_directory(tmp_path / "reports" / "ride") as folder:
+            (folder / "report.json").write_text("{}")
+    finally:
+        os.umask(old)
+        importlib.reload(files)
+    assert written.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "reports" / "ride").stat().st_mode & 0o777 == 0o755
