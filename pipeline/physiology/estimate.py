@@ -153,6 +153,14 @@ def estimate_leg(
     if (grid[-1] - grid[0]) / 3600.0 > sw.FITTED_DURATION_H:
         flags.append("longer than the 8 h the sweat equations were fitted on")
 
+    missing_s = _unrecorded_timer_s(device_timer_s, moving_s)
+    if missing_s > 0:
+        # Records stop short of the device's own timer time (a truncated, salvaged file; a sensor
+        # or memory drop-out): the unrecorded moving time sweats at the recorded moving rate.
+        flags.append(f"records cover {moving_s / 60:.0f} of the session's {device_timer_s / 60:.0f} min of timer "
+                     f"time: the other {missing_s / 60:.0f} min are estimated at the recorded rate")
+        extra_l = moving_l / moving_s * missing_s
+        total_l, moving_l, moving_s = total_l + extra_l, moving_l + extra_l, moving_s + missing_s
     totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration)
     counts = Counter(source[moving].tolist())
     shares = {k: round(v / moving_s, 3) for k, v in counts.items()} if moving_s else {}
@@ -184,6 +192,23 @@ def estimate_leg(
                        moving_s=moving_s, elapsed_s=float(len(grid)),
                        metabolic_j_moving=float(metabolic[moving].sum()),
                        source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
+
+
+#: Records must miss more than this share of the device's timer time (and a minute) before the
+#: total is extended to it: small differences are rounding and smart-recording, not missing data.
+UNRECORDED_SHARE = 0.10
+
+
+def _unrecorded_timer_s(device_timer_s: float | None, moving_s: float) -> float:
+    """Timer time the device counted (session ``total_timer_time``) that no record covers [s].
+
+    0 unless the records miss more than :data:`UNRECORDED_SHARE` of it and at least 60 s, and
+    there is some recorded moving time to take the rate from.
+    """
+    if device_timer_s is None or not device_timer_s > 0 or moving_s <= 0:
+        return 0.0
+    missing_s = device_timer_s - moving_s
+    return missing_s if missing_s > max(UNRECORDED_SHARE * device_timer_s, 60.0) else 0.0
 
 
 @dataclass

@@ -167,3 +167,18 @@ def test_a_clock_jump_does_not_explode_the_time_grid(rider, climate):
     est = ride(rider, climate, records, temp=22.0)
     assert est.elapsed_s <= 1800
     assert any("clock jump" in f for f in est.sweat.flags)
+
+
+def test_records_that_stop_short_of_the_device_timer_are_extended_at_the_recorded_rate(rider, climate):
+    """A salvaged truncated file: the session says 60 min of timer time, records cover 15."""
+    records = make_records(900, power_w=200.0, speed_m_per_s=8.0)
+    short = ride(rider, climate, records, temp=25.0)
+    whole = estimate_leg(records, "cycling", None, "garmin edge_530", rider, climate,
+                         WeatherInputs(temperature_c=25.0, humidity_pct=None), 0.21, device_timer_s=3600.0)
+    assert whole.sweat.rate_l_per_h == pytest.approx(short.sweat.rate_l_per_h, rel=0.01)
+    assert whole.sweat.total_l == pytest.approx(short.sweat.rate_l_per_h * 1.0, rel=0.02)  # 1 h at that rate
+    assert any("records cover 15 of the session's 60 min" in f for f in whole.sweat.flags)
+    # a device timer within 10 % of the recorded time is rounding, not missing data
+    near = estimate_leg(records, "cycling", None, "garmin edge_530", rider, climate,
+                        WeatherInputs(temperature_c=25.0, humidity_pct=None), 0.21, device_timer_s=960.0)
+    assert near.sweat.total_l == pytest.approx(short.sweat.total_l)

@@ -120,3 +120,16 @@ def test_garmin_field_178_is_shown_beside_ours_and_never_used(analyses, capsys):
     lines.append(f"median ours/Garmin = {statistics.median(ratios):.2f} over {len(ratios)} files")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
+
+
+def test_a_salvaged_truncated_run_is_estimated_for_its_whole_session():
+    """The Strava run is cut off after 5 of its 59 min; the session message (before the damage)
+    still holds the timer time, so the total covers the 59 min at the recorded rate."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        activity = read_activity(SAMPLES / "strava-androidapp-running-59min-truncated.fit")
+    sweat = analyse_activity(activity, CONFIG).report.sweat
+    assert activity.summary.salvaged
+    hours = activity.summary.timer_s / 3600.0  # 3558 s (MANIFEST.csv total_timer_time)
+    assert sweat.total_l == pytest.approx(sweat.rate_l_per_h * hours, rel=0.03)
+    assert any("records cover" in flag for flag in sweat.flags)
