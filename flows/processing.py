@@ -33,7 +33,7 @@ from pipeline.config import Config
 from pipeline.errors import RejectedFile
 from pipeline.fit.models import Activity
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, utc_now
-from pipeline.store.files import atomic_directory, atomic_write_text, sha256_file
+from pipeline.store.files import atomic_directory, sha256_file
 from pipeline.store.layout import report_relpath
 from pipeline.store.records import write_records
 from pipeline.store.weighins import absorb_scale_file, calibration_for
@@ -140,19 +140,11 @@ def write_activity_outputs(analysis: Analysis, data_dir: Path, report_dir_rel: s
     records_rel = None
     if activity is not None and activity.records is not None and len(activity.records.columns):
         records_rel = write_records(data_dir, analysis.report.activity.id, activity.records)  # type: ignore[union-attr]
+    from pipeline.report.writer import write_reports  # matplotlib: imported only when a report is drawn
+
     with atomic_directory(Path(data_dir) / report_dir_rel) as tmp:
-        _write_reports(analysis, tmp)
+        write_reports(analysis, tmp)
     return records_rel
-
-
-def _write_reports(analysis: Analysis, out_dir: Path) -> None:
-    """report.json / report.md / report.html through the report room (pipeline.report)."""
-    try:
-        from pipeline.report.writer import write_reports
-    except ImportError:  # the report room has not landed: the JSON report is all we can honestly write
-        atomic_write_text(out_dir / "report.json", analysis.report.to_json() + "\n")
-        return
-    write_reports(analysis, out_dir)
 
 
 def process_file(path: Path, config: Config, override: WeatherOverride | None = None,
