@@ -25,7 +25,7 @@ from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
 from pipeline.report.charts import trend_chart_svg
 from pipeline.report.render import TEMPLATES, markdown_escape
 from pipeline.report.text import terminal_safe
-from pipeline.report.view import distance_text, duration_s_text
+from pipeline.report.view import distance_text, duration_s_text, litres, milligrams
 
 DIGEST_HTML_NAME = "digest.html"
 DIGEST_MD_NAME = "digest.md"
@@ -178,14 +178,6 @@ def build_digest(rows: Iterable[object], *, end: date | None = None, days: int =
     )
 
 
-def _fmt_l(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} L"
-
-
-def _fmt_mg(value: float | None) -> str:
-    return "—" if value is None else f"{round(value, -1):,.0f} mg"
-
-
 def _fmt_pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f} %"
 
@@ -202,7 +194,7 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=autoescape,
                              undefined=jinja2.StrictUndefined, trim_blocks=not autoescape,
                              keep_trailing_newline=True, finalize=None if autoescape else markdown_escape)
-    env.filters.update(litres=_fmt_l, mg=_fmt_mg, pct=_fmt_pct, duration=duration_s_text, distance=distance_text)
+    env.filters.update(litres=litres, mg=milligrams, pct=_fmt_pct, duration=duration_s_text, distance=distance_text)
     return env
 
 
@@ -262,10 +254,10 @@ def history_table(rows: Iterable[object], timezone: str = "UTC") -> str:
             source = source[:39] + "…"
         body.append([
             _when(r.start_time, timezone, "%Y-%m-%d %H:%M"), source, terminal_safe(r.sport), duration_s_text(r.timer_s),
-            distance_text(r.distance_m), _fmt_l(r.sweat_total_l),
+            distance_text(r.distance_m), litres(r.sweat_total_l),
             f"{r.sweat_low_l:.1f}–{r.sweat_high_l:.1f} L" if r.sweat_low_l is not None and r.sweat_high_l is not None else "—",
             f"{r.sweat_rate_l_per_h:.2f} L/h" if r.sweat_rate_l_per_h is not None else "—",
-            _fmt_mg(r.potassium_mg),
+            milligrams(r.potassium_mg),
         ])
     widths = [max(len(header[i]), *(len(row[i]) for row in body)) for i in range(len(header))]
     numeric = {3, 4, 5, 6, 7, 8}
