@@ -102,9 +102,14 @@ def test_serve_starts_a_server_serves_both_deployments_runs_after_ride_and_fires
 
         run = _wait("a scheduled nightly run", scheduled_nightly, 150, proc, log)
         assert run.orchestrator == "prefect"  # type: ignore[attr-defined]
-        flow_run = _get_json(f"{api}/flow_runs/{run.prefect_flow_run_id}")  # type: ignore[attr-defined]
-        assert flow_run is not None and flow_run["deployment_id"] == nightly["id"]
-        assert flow_run["state"]["type"] == "COMPLETED"
+        # the catalog row is written inside the flow; Prefect records the run's final state just after
+        def finished_flow_run() -> object:
+            flow_run = _get_json(f"{api}/flow_runs/{run.prefect_flow_run_id}")  # type: ignore[attr-defined]
+            return flow_run if flow_run is not None and flow_run["state"]["type"] != "RUNNING" else None
+
+        flow_run = _wait("the nightly flow run's final state", finished_flow_run, 60, proc, log)
+        assert flow_run["deployment_id"] == nightly["id"]  # type: ignore[index]
+        assert flow_run["state"]["type"] == "COMPLETED"  # type: ignore[index]
         assert flow_run["auto_scheduled"] is True  # created by the scheduler, not by hand
 
         # stop: serve exits cleanly and takes its server with it
