@@ -111,7 +111,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso_utc(value: datetime | None) -> str | None:
+    """A datetime as ISO 8601 UTC text for SQLite (naive values are taken as UTC); None stays None."""
     if value is None:
         return None
     if value.tzinfo is None:
@@ -249,7 +250,7 @@ def _to_sql(row: BaseModel) -> dict[str, Any]:
     for key in type(row).model_fields:
         value = getattr(row, key)
         if isinstance(value, datetime):
-            value = _iso(value)
+            value = iso_utc(value)
         elif isinstance(value, bool):
             value = int(value)
         elif isinstance(value, dict):
@@ -407,7 +408,7 @@ class Catalog:
             self.conn.execute(
                 "UPDATE runs SET finished_at = ?, state = ?, processed = ?, skipped = ?, rejected = ?, failed = ?,"
                 " summary = ?, prefect_flow_run_id = COALESCE(?, prefect_flow_run_id) WHERE id = ?",
-                (_iso(utc_now()), state, processed, skipped, rejected, failed, summary, prefect_flow_run_id, run_id))
+                (iso_utc(utc_now()), state, processed, skipped, rejected, failed, summary, prefect_flow_run_id, run_id))
         run = self.run(run_id)
         assert run is not None, run_id
         return run

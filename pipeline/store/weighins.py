@@ -37,7 +37,7 @@ from pipeline.physiology.calibration import (
     ActivityWindow, CalibrationPoint, ScaleReading, UnpairedActivity, calibrate, pair_scale_readings,
 )
 from pipeline.physiology.sweat import Calibration
-from pipeline.store.catalog import ActivityRow, Catalog, utc_now
+from pipeline.store.catalog import ActivityRow, Catalog, iso_utc, utc_now
 from pipeline.store.db import catalog_path, migrate, transaction
 
 WEIGHIN_MIGRATIONS: list[str] = [
@@ -118,14 +118,6 @@ class WeighInRow(BaseModel):
         return self.measured_l / (self.elapsed_s / 3600.0)
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
-
-
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -190,7 +182,7 @@ class WeighIns:
                         f"{existing.recorded_at:%Y-%m-%d %H:%M}): add --replace to replace it"))
             values = {key: getattr(row, key) for key in WeighInRow.model_fields}
             for key in ("pre_at", "post_at", "recorded_at"):
-                values[key] = _iso(values[key])
+                values[key] = iso_utc(values[key])
             columns = ", ".join(values)
             marks = ", ".join(f":{k}" for k in values)
             updates = ", ".join(f"{k} = excluded.{k}" for k in values if k != "activity_id")
@@ -226,7 +218,7 @@ class WeighIns:
                 cursor = self.conn.execute(
                     "INSERT INTO scale_readings (timestamp, user_index, weight_kg, source_sha256, source_name) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT(timestamp, user_index) DO NOTHING",
-                    (_iso(reading.timestamp), _NO_USER if reading.user_index is None else reading.user_index,
+                    (iso_utc(reading.timestamp), _NO_USER if reading.user_index is None else reading.user_index,
                      reading.weight_kg, source_sha256, source_name))
                 added += cursor.rowcount
         return added
