@@ -179,6 +179,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
         records_rel = write_activity_outputs(analysis, config.data_dir, report_rel)
         row = ActivityRow.from_report(
             analysis.report, file_sha256=sha, report_dir=report_rel, records_path=records_rel,
+            model_total_l=analysis.model_total_l,
             override_temperature_c=override.temperature_c, override_humidity_pct=override.humidity_pct,
             run_id=run_id)
         activities.append(ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel,

@@ -6,7 +6,7 @@ The one place where the rooms meet: ``fit`` -> ``physiology`` -> ``advice``. Pur
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from pydantic import BaseModel
@@ -19,6 +19,7 @@ from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
 from pipeline.physiology.planned import PlannedSession, planned_records
 from pipeline.physiology.sweat import Calibration
+from pipeline.report.blocks import environment_block, intensity_block, sweat_block
 from pipeline.schema import LegBlock, Report
 
 
@@ -36,6 +37,7 @@ class Analysis:
     series: pd.DataFrame | None = None  # timestamp-indexed samples for charts (None for a plan)
     athlete: Athlete | None = None
     planned: PlannedSession | None = None  # the session `sweatline plan` was asked about (None for a FIT file)
+    model_total_l: float | None = None  # the model's uncalibrated litres, unrounded (weigh-ins compare with it)
 
 
 SERIES_COLUMNS = ("elapsed_s", "leg", "timer_active", "heart_rate_bpm", "power_w", "speed_m_per_s", "distance_m",
@@ -90,21 +92,24 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
     device_total_l = activity.device_sweat_loss_ml / 1000.0 if activity.device_sweat_loss_ml is not None else None
     if not estimates:
         return Analysis(report=Report(activity=activity.summary), activity=activity, athlete=athlete)
+    assumptions = athlete.assumptions()
     if len(estimates) == 1:
         only = estimates[0]
         environment, intensity, sweat = only.environment, only.intensity, only.sweat
         if device_total_l is not None and sweat.device_estimate_l is None:
-            sweat = sweat.model_copy(update={"device_estimate_l": round(device_total_l, 3)})
+            sweat = replace(sweat, device_estimate_l=device_total_l)
         legs = None
     else:
         environment, intensity, sweat = combine_legs(estimates, athlete, calibration, device_total_l)
         legs = [LegBlock(index=leg.index, sport=leg.sport, sub_sport=leg.sub_sport, start_time=leg.start_time,
-                         timer_s=leg.timer_s, distance_m=leg.distance_m, environment=est.environment,
-                         intensity=est.intensity, sweat=est.sweat)
+                         timer_s=leg.timer_s, distance_m=leg.distance_m, environment=environment_block(est.environment),
+                         intensity=intensity_block(est.intensity), sweat=sweat_block(est.sweat, assumptions))
                 for leg, est in zip(activity.legs, estimates)]
-    report = Report(activity=activity.summary, environment=environment, intensity=intensity, sweat=sweat, legs=legs)
+    report = Report(activity=activity.summary, environment=environment_block(environment),
+                    intensity=intensity_block(intensity), sweat=sweat_block(sweat, assumptions), legs=legs)
     report = _with_plan_and_advice(report, config, athlete)
-    return Analysis(report=report, activity=activity, series=_series(estimates), athlete=athlete)
+    return Analysis(report=report, activity=activity, series=_series(estimates), athlete=athlete,
+                    model_total_l=sweat.model_total_l)
 
 
 def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride | None = None,
@@ -115,9 +120,10 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     records = planned_records(plan, athlete.body_mass_kg)
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, _weather(override),
                             config.model.gross_efficiency, calibration=calibration)
-    report = Report(environment=estimate.environment, intensity=estimate.intensity, sweat=estimate.sweat)
+    report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
+                    sweat=sweat_block(estimate.sweat, athlete.assumptions()))
     report = _with_plan_and_advice(report, config, athlete, plan)
-    return Analysis(report=report, athlete=athlete, planned=plan)
+    return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=estimate.sweat.model_total_l)
 
 
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,

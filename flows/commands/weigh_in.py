@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         activity = catalog.resolve_activity(args.activity)
         measured = measured_sweat_loss_l(args.pre, args.post, args.drank, args.urine)
         store = WeighIns(catalog)
-        model = model_estimate_l(catalog.data_dir, activity)
+        model = model_estimate_l(activity)
         elapsed = activity.elapsed_s if activity.elapsed_s is not None else activity.timer_s
         note = " ".join(args.note.split()) if args.note else None
         replaced = store.put(WeighInRow(

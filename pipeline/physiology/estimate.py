@@ -36,7 +36,6 @@ from pipeline.physiology.intensity import (
     met_to_metabolic_w,
     sample_intensity,
 )
-from pipeline.schema import EnvironmentBlock, IntensityBlock, SweatBlock
 
 WATER_SPORTS = frozenset({"swimming", "diving", "open_water", "water_skiing", "kayaking", "surfing"})
 HOLD_S = 60
@@ -49,13 +48,40 @@ INTENSITY_SOURCES = ("power", "speed", "heart_rate", "device_calories", "duratio
 MODEL_NAME = "Gonzalez 2009/2012 PW, bounded by ISO 7933 required sweat; USARIEM heat balance"
 
 
+@dataclass(frozen=True)
+class EnvironmentSummary:
+    """The air a leg was modelled in (unrounded; moving-time means where the leg moved).
+
+    ``temperature_c`` [°C], ``humidity_pct`` [%], ``air_speed_m_per_s`` [m·s⁻¹] relative to the
+    athlete; ``source`` is ``device`` | ``config`` | ``override``; ``notes`` in plain words.
+    """
+
+    temperature_c: float
+    humidity_pct: float
+    source: str
+    air_speed_m_per_s: float | None
+    indoor: bool
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntensitySummary:
+    """How hard the leg was (unrounded): the dominant signal, the moving-time mean metabolic rate
+    [W] and each signal's share of moving time (fractions summing to 1)."""
+
+    source: str
+    mean_metabolic_w: float
+    sources_share: dict[str, float] = field(default_factory=dict)
+
+
 @dataclass
 class LegEstimate:
-    """A leg's blocks for the report, its per-record series, and sums for combining legs."""
+    """One leg's estimate in SI units, unrounded (rounding is the report's job), its per-record
+    series, and the sums that :func:`combine_legs` adds up."""
 
-    environment: EnvironmentBlock
-    intensity: IntensityBlock
-    sweat: SweatBlock
+    environment: EnvironmentSummary
+    intensity: IntensitySummary
+    sweat: sw.SweatTotals
     series: pd.DataFrame
     total_l: float = 0.0
     moving_l: float = 0.0
@@ -161,22 +187,22 @@ def estimate_leg(
                      f"time: the other {missing_s / 60:.0f} min are estimated at the recorded rate")
         extra_l = moving_l / moving_s * missing_s
         total_l, moving_l, moving_s = total_l + extra_l, moving_l + extra_l, moving_s + missing_s
-    totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration)
+    totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration, flags=flags,
+                             device_estimate_l=device_estimate_l)
     counts = Counter(source[moving].tolist())
-    shares = {k: round(v / moving_s, 3) for k, v in counts.items()} if moving_s else {}
+    shares = {k: v / moving_s for k, v in counts.items()} if moving_s else {}
     dominant = max((s for s in INTENSITY_SOURCES if counts.get(s)), key=lambda s: counts[s], default=None)
     if dominant is None:
         dominant = str(intensity.source[0]) if n else "duration"
     mean_metabolic = float(metabolic[moving].mean()) if moving.any() else rest_w
 
-    environment = EnvironmentBlock(
-        temperature_c=round(float(temperature[moving].mean() if moving.any() else temperature.mean()), 1),
-        humidity_pct=round(env.humidity_pct, 1), source=env.source,
-        air_speed_m_per_s=round(float(air[moving].mean() if moving.any() else air.mean()), 2),
-        indoor=env.indoor, notes=env.notes,
+    environment = EnvironmentSummary(
+        temperature_c=float(temperature[moving].mean() if moving.any() else temperature.mean()),
+        humidity_pct=float(env.humidity_pct), source=env.source,
+        air_speed_m_per_s=float(air[moving].mean() if moving.any() else air.mean()),
+        indoor=env.indoor, notes=tuple(env.notes),
     )
-    intensity_block = IntensityBlock(source=dominant, mean_metabolic_w=round(mean_metabolic, 1), sources_share=shares)
-    sweat_block = sweat_block_from(totals, flags, athlete, device_estimate_l)
+    intensity_summary = IntensitySummary(source=dominant, mean_metabolic_w=mean_metabolic, sources_share=shares)
 
     # per-record series for the charts
     rec_second = np.clip(np.floor(t).astype(int) - int(grid[0]), 0, len(grid) - 1)
@@ -188,7 +214,7 @@ def estimate_leg(
     series["air_speed_m_per_s"] = air[rec_second]
     series["sweat_rate_l_per_h"] = rate_g[block[rec_second]] * area_m2 / 1000.0
     series["cumulative_sweat_l"] = cumulative[rec_second]
-    return LegEstimate(environment, intensity_block, sweat_block, series, total_l=total_l, moving_l=moving_l,
+    return LegEstimate(environment, intensity_summary, totals, series, total_l=total_l, moving_l=moving_l,
                        moving_s=moving_s, elapsed_s=float(len(grid)),
                        metabolic_j_moving=float(metabolic[moving].sum()),
                        source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
@@ -322,54 +348,39 @@ def _domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray
     return flags
 
 
-def sweat_block_from(totals: sw.SweatTotals, flags: list[str], athlete: Athlete,
-                     device_estimate_l: float | None) -> SweatBlock:
-    """The SPEC ``sweat`` block (rounded for people; ``device_estimate_l`` shown, never used)."""
-    return SweatBlock(
-        total_l=round(totals.total_l, 3), low_l=round(totals.low_l, 3), high_l=round(totals.high_l, 3),
-        rate_l_per_h=round(totals.rate_l_per_h, 3), sodium_mg=round(totals.sodium_mg),
-        potassium_mg=round(totals.potassium_mg),
-        body_mass_loss_pct=round(totals.body_mass_loss_pct, 2) if totals.body_mass_loss_pct is not None else None,
-        calibrated=totals.calibrated,
-        device_estimate_l=round(device_estimate_l, 3) if device_estimate_l is not None else None,
-        model=MODEL_NAME, flags=flags, calibration_factor=totals.calibration_factor,
-        calibration_n=totals.calibration_n, assumptions=athlete.assumptions(),
-    )
-
-
 def _empty_leg(env: ResolvedEnvironment, athlete: Athlete, device_estimate_l: float | None) -> LegEstimate:
-    totals = sw.sweat_totals(0.0, 0.0, 0.0, athlete.body_mass_kg)
-    environment = EnvironmentBlock(temperature_c=float(np.mean(env.temperature_c)) if len(env.temperature_c) else 0.0,
-                                   humidity_pct=env.humidity_pct, source=env.source, indoor=env.indoor, notes=env.notes)
-    return LegEstimate(environment, IntensityBlock(source="duration", mean_metabolic_w=0.0),
-                       sweat_block_from(totals, ["no records: nothing to estimate"], athlete, device_estimate_l),
-                       pd.DataFrame())
+    totals = sw.sweat_totals(0.0, 0.0, 0.0, athlete.body_mass_kg, flags=["no records: nothing to estimate"],
+                             device_estimate_l=device_estimate_l)
+    environment = EnvironmentSummary(temperature_c=float(np.mean(env.temperature_c)) if len(env.temperature_c) else 0.0,
+                                     humidity_pct=env.humidity_pct, source=env.source, air_speed_m_per_s=None,
+                                     indoor=env.indoor, notes=tuple(env.notes))
+    return LegEstimate(environment, IntensitySummary(source="duration", mean_metabolic_w=0.0), totals, pd.DataFrame())
 
 
 def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Calibration | None,
-                 device_estimate_l: float | None) -> tuple[EnvironmentBlock, IntensityBlock, SweatBlock]:
-    """Whole-activity blocks of a multisport file: sums of sweat, time-weighted means of the rest."""
+                 device_estimate_l: float | None) -> tuple[EnvironmentSummary, IntensitySummary, sw.SweatTotals]:
+    """Whole-activity figures of a multisport file: sums of sweat, time-weighted means of the rest."""
     moving_s = sum(leg.moving_s for leg in legs)
     weights = [leg.moving_s or leg.elapsed_s for leg in legs]
     wsum = sum(weights) or 1.0
     longest = legs[int(np.argmax(weights))]
     env_sources = {leg.environment.source for leg in legs}
-    environment = EnvironmentBlock(
-        temperature_c=round(sum(w * leg.environment.temperature_c for w, leg in zip(weights, legs)) / wsum, 1),
+    environment = EnvironmentSummary(
+        temperature_c=sum(w * leg.environment.temperature_c for w, leg in zip(weights, legs)) / wsum,
         humidity_pct=longest.environment.humidity_pct,
         source="override" if "override" in env_sources else longest.environment.source,
-        air_speed_m_per_s=round(sum(w * (leg.environment.air_speed_m_per_s or 0.0) for w, leg in zip(weights, legs)) / wsum, 2),
+        air_speed_m_per_s=sum(w * (leg.environment.air_speed_m_per_s or 0.0) for w, leg in zip(weights, legs)) / wsum,
         indoor=all(leg.environment.indoor for leg in legs),
-        notes=list(dict.fromkeys(n for leg in legs for n in leg.environment.notes)),
+        notes=tuple(dict.fromkeys(n for leg in legs for n in leg.environment.notes)),
     )
     seconds: Counter[str] = Counter()
     for leg in legs:
         seconds.update(leg.source_seconds)
     dominant = max((s for s in INTENSITY_SOURCES if seconds.get(s)), key=lambda s: seconds[s], default="duration")
     mean_m = sum(leg.metabolic_j_moving for leg in legs) / moving_s if moving_s else 0.0
-    intensity = IntensityBlock(source=dominant, mean_metabolic_w=round(mean_m, 1),
-                               sources_share={k: round(v / moving_s, 3) for k, v in seconds.items()} if moving_s else {})
-    totals = sw.sweat_totals(sum(leg.total_l for leg in legs), sum(leg.moving_l for leg in legs), moving_s,
-                             athlete.body_mass_kg, calibration)
+    intensity = IntensitySummary(source=dominant, mean_metabolic_w=mean_m,
+                                 sources_share={k: v / moving_s for k, v in seconds.items()} if moving_s else {})
     flags = list(dict.fromkeys(f"{leg.sport}: {f}" for leg in legs for f in leg.flags))
-    return environment, intensity, sweat_block_from(totals, flags, athlete, device_estimate_l)
+    totals = sw.sweat_totals(sum(leg.total_l for leg in legs), sum(leg.moving_l for leg in legs), moving_s,
+                             athlete.body_mass_kg, calibration, flags=flags, device_estimate_l=device_estimate_l)
+    return environment, intensity, totals

@@ -180,6 +180,15 @@ class Calibration:
 
 @dataclass(frozen=True)
 class SweatTotals:
+    """Whole-session sweat figures, SI and unrounded (the report rounds them).
+
+    ``total_l``, ``low_l``, ``high_l`` [L] (calibrated when a calibration was given);
+    ``model_total_l`` [L] the model's own, uncalibrated total (what weigh-ins are compared with);
+    ``rate_l_per_h`` [L·h⁻¹] over moving time; ``sodium_mg``, ``potassium_mg`` [mg];
+    ``body_mass_loss_pct`` [%] if nothing was drunk; ``flags`` in plain words; ``device_estimate_l``
+    [L] the device's own figure (shown, never used).
+    """
+
     total_l: float
     low_l: float
     high_l: float
@@ -190,6 +199,9 @@ class SweatTotals:
     calibrated: bool
     calibration_factor: float | None
     calibration_n: int | None
+    model_total_l: float = 0.0
+    flags: tuple[str, ...] = ()
+    device_estimate_l: float | None = None
 
 
 def sweat_range_l(total_l: float, calibration: Calibration | None = None) -> tuple[float, float]:
@@ -207,7 +219,8 @@ def electrolytes_mg(total_l: float) -> tuple[float, float]:
 
 
 def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, body_mass_kg: float | None,
-                 calibration: Calibration | None = None) -> SweatTotals:
+                 calibration: Calibration | None = None, *, flags: list[str] | tuple[str, ...] = (),
+                 device_estimate_l: float | None = None) -> SweatTotals:
     """Whole-session figures from the integrated model.
 
     ``rate_l_per_h`` is sweat while moving (timer running) per hour of moving time, so a long café
@@ -223,4 +236,5 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
     loss = 100.0 * total / body_mass_kg if body_mass_kg else None
     return SweatTotals(total, low, high, rate, sodium, potassium, loss, calibration is not None,
                        factor if calibration is not None else None,
-                       calibration.n if calibration is not None else None)
+                       calibration.n if calibration is not None else None, model_total_l=model_total_l,
+                       flags=tuple(flags), device_estimate_l=device_estimate_l)

@@ -26,86 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.errors import UsageError
 from pipeline.schema import Report
 from pipeline.store.db import connect, transaction
-
-CATALOG_MIGRATIONS: list[str] = [
-    # 1: the catalog as first shipped
-    """
-    CREATE TABLE files (
-        sha256        TEXT PRIMARY KEY,
-        name          TEXT NOT NULL,
-        path          TEXT NOT NULL,
-        size_bytes    INTEGER NOT NULL,
-        status        TEXT NOT NULL CHECK (status IN ('processed', 'rejected')),
-        activities    INTEGER NOT NULL DEFAULT 0,
-        first_seen_at TEXT NOT NULL,
-        processed_at  TEXT NOT NULL,
-        run_id        TEXT
-    );
-    CREATE TABLE activities (
-        id                     TEXT PRIMARY KEY,
-        file_sha256            TEXT NOT NULL REFERENCES files(sha256),
-        source                 TEXT NOT NULL,
-        sport                  TEXT NOT NULL,
-        sub_sport              TEXT,
-        start_time             TEXT,
-        elapsed_s              REAL,
-        timer_s                REAL,
-        distance_m             REAL,
-        avg_heart_rate         REAL,
-        avg_power              REAL,
-        device                 TEXT,
-        salvaged               INTEGER NOT NULL DEFAULT 0,
-        temperature_c          REAL,
-        humidity_pct           REAL,
-        environment_source     TEXT,
-        intensity_source       TEXT,
-        mean_metabolic_w       REAL,
-        sweat_total_l          REAL,
-        sweat_low_l            REAL,
-        sweat_high_l           REAL,
-        sweat_rate_l_per_h     REAL,
-        sodium_mg              REAL,
-        potassium_mg           REAL,
-        body_mass_loss_pct     REAL,
-        calibrated             INTEGER NOT NULL DEFAULT 0,
-        device_estimate_l      REAL,
-        override_temperature_c REAL,
-        override_humidity_pct  REAL,
-        report_dir             TEXT NOT NULL,
-        records_path           TEXT,
-        processed_at           TEXT NOT NULL,
-        run_id                 TEXT
-    );
-    CREATE INDEX activities_start_time ON activities(start_time);
-    CREATE TABLE rejections (
-        file_sha256 TEXT NOT NULL,
-        member      TEXT NOT NULL DEFAULT '',
-        name        TEXT NOT NULL,
-        path        TEXT NOT NULL,
-        kind        TEXT NOT NULL,
-        reason      TEXT NOT NULL,
-        rejected_at TEXT NOT NULL,
-        run_id      TEXT,
-        PRIMARY KEY (file_sha256, member)
-    );
-    CREATE TABLE runs (
-        id                  TEXT PRIMARY KEY,
-        flow                TEXT NOT NULL,
-        orchestrator        TEXT NOT NULL,
-        prefect_flow_run_id TEXT,
-        parameters          TEXT NOT NULL DEFAULT '{}',
-        started_at          TEXT NOT NULL,
-        finished_at         TEXT,
-        state               TEXT NOT NULL,
-        processed           INTEGER NOT NULL DEFAULT 0,
-        skipped             INTEGER NOT NULL DEFAULT 0,
-        rejected            INTEGER NOT NULL DEFAULT 0,
-        failed              INTEGER NOT NULL DEFAULT 0,
-        summary             TEXT
-    );
-    """,
-]
-
+from pipeline.store.migrations import CATALOG_MIGRATIONS
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -168,6 +89,8 @@ class ActivityRow(_Row):
     body_mass_loss_pct: float | None = None
     calibrated: bool = False
     device_estimate_l: float | None = None
+    model_total_l: float | None = None  # the model's own, uncalibrated litres (weigh-ins compare with it)
+    calibration_factor: float | None = None  # the personal factor applied to sweat_total_l, if calibrated
     override_temperature_c: float | None = None
     override_humidity_pct: float | None = None
     report_dir: str  # relative to data_dir
@@ -178,12 +101,20 @@ class ActivityRow(_Row):
     @classmethod
     def from_report(cls, report: Report, *, file_sha256: str, report_dir: str, records_path: str | None,
                     override_temperature_c: float | None, override_humidity_pct: float | None,
-                    run_id: str | None, processed_at: datetime | None = None) -> "ActivityRow":
-        """The catalog row for an analysed activity (``report.activity`` must be set)."""
+                    run_id: str | None, processed_at: datetime | None = None,
+                    model_total_l: float | None = None) -> "ActivityRow":
+        """The catalog row for an analysed activity (``report.activity`` must be set).
+
+        ``model_total_l`` is the model's unrounded, uncalibrated total [L]; when not given it is
+        taken from the report (``total_l``, divided by the calibration factor if calibrated).
+        """
         a = report.activity
         if a is None:
             raise ValueError("a catalog activity row needs the report's activity block")
         env, intensity, sweat = report.environment, report.intensity, report.sweat
+        if model_total_l is None and sweat is not None:
+            factor = sweat.calibration_factor if sweat.calibrated else None
+            model_total_l = sweat.total_l / factor if factor else sweat.total_l
         return cls(
             id=a.id, file_sha256=file_sha256, source=a.source, sport=a.sport, sub_sport=a.sub_sport,
             start_time=a.start_time, elapsed_s=a.elapsed_s, timer_s=a.timer_s, distance_m=a.distance_m,
@@ -202,6 +133,8 @@ class ActivityRow(_Row):
             body_mass_loss_pct=sweat.body_mass_loss_pct if sweat is not None else None,
             calibrated=sweat.calibrated if sweat is not None else False,
             device_estimate_l=sweat.device_estimate_l if sweat is not None else None,
+            model_total_l=model_total_l,
+            calibration_factor=sweat.calibration_factor if sweat is not None and sweat.calibrated else None,
             override_temperature_c=override_temperature_c, override_humidity_pct=override_humidity_pct,
             report_dir=report_dir, records_path=records_path,
             processed_at=processed_at or utc_now(), run_id=run_id,

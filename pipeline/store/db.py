@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.store.migrations import CATALOG_MIGRATIONS
+
 CATALOG_FILE_NAME = "catalog.sqlite"
 BUSY_TIMEOUT_S = 30.0
 
@@ -47,8 +49,6 @@ def connect(data_dir: Path) -> sqlite3.Connection:
     ``sweatline history`` read while a nightly run writes; ``busy_timeout`` makes a second writer
     (an after-ride run during the nightly one) wait instead of failing.
     """
-    from pipeline.store.catalog import CATALOG_MIGRATIONS  # the catalog's own tables
-
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(catalog_path(data_dir), timeout=BUSY_TIMEOUT_S, isolation_level=None,

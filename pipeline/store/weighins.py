@@ -14,9 +14,8 @@ Two tables beside the catalog's own, added through the catalog's migration hook
 There is deliberately no foreign key to ``activities``: ``sweatline nightly --rebuild`` deletes and
 re-creates activity rows (same ids), and a weigh-in must outlive that.
 
-The model estimate a weigh-in is compared with is the *uncalibrated* one, read from the activity's
-``report.json`` (``sweat.total_l / sweat.calibration_factor``), so the personal factor never
-feeds on itself.
+The model estimate a weigh-in is compared with is the *uncalibrated* one, kept in the catalog's
+activity row (``model_total_l``), so the personal factor never feeds on itself.
 """
 from __future__ import annotations
 
@@ -122,26 +121,18 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def model_estimate_l(data_dir: Path, activity: ActivityRow) -> float | None:
+def model_estimate_l(activity: ActivityRow) -> float | None:
     """The model's UNCALIBRATED whole-session sweat estimate for ``activity`` [L], or None.
 
-    From the activity's ``report.json``: ``total_l / calibration_factor`` when the report was
-    calibrated, ``total_l`` otherwise; the catalog row's total when the report cannot be read and
-    the row is uncalibrated.
+    The catalog keeps it (``model_total_l``) so that the personal factor never feeds on itself;
+    rows from before it was kept fall back to the total, uncalibrated or divided by its factor.
     """
-    report_path = Path(data_dir) / activity.report_dir / "report.json"
-    try:
-        sweat = json.loads(report_path.read_text(encoding="utf-8")).get("sweat") or {}
-    except (OSError, ValueError):
-        sweat = {}
-    total = sweat.get("total_l")
-    if isinstance(total, (int, float)) and total > 0:
-        factor = sweat.get("calibration_factor")
-        if sweat.get("calibrated") and isinstance(factor, (int, float)) and factor > 0:
-            return float(total) / float(factor)
-        return float(total)
-    if activity.sweat_total_l is not None and activity.sweat_total_l > 0 and not activity.calibrated:
-        return activity.sweat_total_l
+    for value in (activity.model_total_l,
+                  activity.sweat_total_l / activity.calibration_factor
+                  if activity.calibrated and activity.sweat_total_l and activity.calibration_factor else None,
+                  activity.sweat_total_l if not activity.calibrated else None):
+        if value is not None and value > 0:
+            return float(value)
     return None
 
 
@@ -199,7 +190,7 @@ class WeighIns:
         points: list[CalibrationPoint] = []
         for weighin in self.all():
             activity = self.catalog.activity(weighin.activity_id)
-            model = model_estimate_l(self.catalog.data_dir, activity) if activity is not None else None
+            model = model_estimate_l(activity) if activity is not None else None
             if model is None:
                 model = weighin.model_l
             if model is None or model <= 0 or weighin.measured_l <= 0:
@@ -256,7 +247,7 @@ class WeighIns:
             row = WeighInRow(
                 activity_id=pair.activity_id, sport=pair.sport, source="scale", pre_kg=pair.pre.weight_kg,
                 post_kg=pair.post.weight_kg, drank_l=None, urine_l=0.0, measured_l=pair.measured_l,
-                model_l=model_estimate_l(self.catalog.data_dir, activity),
+                model_l=model_estimate_l(activity),
                 elapsed_s=(pair.post.timestamp - pair.pre.timestamp).total_seconds(),
                 pre_at=pair.pre.timestamp, post_at=pair.post.timestamp,
                 note="smart scale; drinks not recorded (lower bound)", recorded_at=utc_now())
@@ -364,7 +355,7 @@ def comparisons(catalog: Catalog) -> list[WeighInComparison]:
     out: list[WeighInComparison] = []
     for weighin in WeighIns(catalog).all():
         activity = catalog.activity(weighin.activity_id)
-        model = model_estimate_l(catalog.data_dir, activity) if activity is not None else None
+        model = model_estimate_l(activity) if activity is not None else None
         if model is None:
             model = weighin.model_l
         out.append(WeighInComparison(

@@ -10,6 +10,7 @@ import pytest
 from pipeline.errors import UsageError
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, RunRow, utc_now
 from pipeline.store.db import catalog_path, connect, migrate, schema_version, transaction
+from pipeline.store.migrations import CATALOG_MIGRATIONS
 
 
 def _file(sha: str, status: str = "processed", name: str = "a.fit") -> FileRow:
@@ -28,13 +29,13 @@ def test_new_catalog_has_its_tables_and_schema_version(tmp_path: Path) -> None:
     conn = connect(tmp_path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"files", "activities", "rejections", "runs", "schema_version"} <= tables
-    assert schema_version(conn, "catalog") == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert schema_version(conn, "catalog") == len(CATALOG_MIGRATIONS)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(CATALOG_MIGRATIONS)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     # opening again applies nothing twice
     again = connect(tmp_path)
-    assert schema_version(again, "catalog") == 1
+    assert schema_version(again, "catalog") == len(CATALOG_MIGRATIONS)
     again.close()
 
 
@@ -46,7 +47,7 @@ def test_a_component_migrates_once_and_in_order(tmp_path: Path) -> None:
     assert migrate(conn, "extra", steps) == 2  # idempotent
     columns = [r[1] for r in conn.execute("PRAGMA table_info(extra)")]
     assert columns == ["id", "note"]
-    assert schema_version(conn, "catalog") == 1  # components are independent
+    assert schema_version(conn, "catalog") == len(CATALOG_MIGRATIONS)  # components are independent
 
 
 def test_a_failing_migration_leaves_the_previous_schema(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ def _activity(catalog: Catalog, activity_id: str = "ab" * 32, *, sport: str = "c
     row = ActivityRow(id=activity_id, file_sha256=activity_id, source=f"{activity_id[:6]}.fit", sport=sport,
                       start_time=start, elapsed_s=elapsed_s, timer_s=elapsed_s,
                       sweat_total_l=(sweat or {}).get("total_l"), calibrated=bool((sweat or {}).get("calibrated")),
+                      calibration_factor=(sweat or {}).get("calibration_factor"),
                       report_dir=report_dir, processed_at=utc_now())
     file = FileRow(sha256=activity_id, name=row.source, path=row.source, size_bytes=1, status="processed",
                    activities=1, first_seen_at=utc_now(), processed_at=utc_now())
@@ -103,9 +104,9 @@ def test_model_estimate_is_the_uncalibrated_one(tmp_path: Path) -> None:
         plain = _activity(catalog, "cd" * 32, sweat={"total_l": 1.2, "calibrated": False})
         calibrated = _activity(catalog, "ef" * 32, sweat={"total_l": 1.5, "calibrated": True, "calibration_factor": 1.25})
         none = _activity(catalog, "01" * 32, sweat=None)
-        assert model_estimate_l(catalog.data_dir, plain) == pytest.approx(1.2)
-        assert model_estimate_l(catalog.data_dir, calibrated) == pytest.approx(1.2)
-        assert model_estimate_l(catalog.data_dir, none) is None
+        assert model_estimate_l(plain) == pytest.approx(1.2)
+        assert model_estimate_l(calibrated) == pytest.approx(1.2)
+        assert model_estimate_l(none) is None
         store = WeighIns(catalog)
         store.put(_manual(calibrated.id))
         (point,) = store.calibration_points()

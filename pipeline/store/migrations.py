@@ -1,0 +1,93 @@
+"""The catalog's table definitions, as ordered migrations (:func:`pipeline.store.db.migrate`).
+
+Kept apart from :mod:`pipeline.store.catalog` (the typed rows and queries) so that
+:func:`pipeline.store.db.connect` can bring the schema up to date without importing the catalog:
+``db`` -> ``migrations`` and ``catalog`` -> ``db``, no cycle. Migrations are appended, never edited.
+"""
+from __future__ import annotations
+
+CATALOG_MIGRATIONS: list[str] = [
+    # 1: the catalog as first shipped
+    """
+    CREATE TABLE files (
+        sha256        TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        path          TEXT NOT NULL,
+        size_bytes    INTEGER NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('processed', 'rejected')),
+        activities    INTEGER NOT NULL DEFAULT 0,
+        first_seen_at TEXT NOT NULL,
+        processed_at  TEXT NOT NULL,
+        run_id        TEXT
+    );
+    CREATE TABLE activities (
+        id                     TEXT PRIMARY KEY,
+        file_sha256            TEXT NOT NULL REFERENCES files(sha256),
+        source                 TEXT NOT NULL,
+        sport                  TEXT NOT NULL,
+        sub_sport              TEXT,
+        start_time             TEXT,
+        elapsed_s              REAL,
+        timer_s                REAL,
+        distance_m             REAL,
+        avg_heart_rate         REAL,
+        avg_power              REAL,
+        device                 TEXT,
+        salvaged               INTEGER NOT NULL DEFAULT 0,
+        temperature_c          REAL,
+        humidity_pct           REAL,
+        environment_source     TEXT,
+        intensity_source       TEXT,
+        mean_metabolic_w       REAL,
+        sweat_total_l          REAL,
+        sweat_low_l            REAL,
+        sweat_high_l           REAL,
+        sweat_rate_l_per_h     REAL,
+        sodium_mg              REAL,
+        potassium_mg           REAL,
+        body_mass_loss_pct     REAL,
+        calibrated             INTEGER NOT NULL DEFAULT 0,
+        device_estimate_l      REAL,
+        override_temperature_c REAL,
+        override_humidity_pct  REAL,
+        report_dir             TEXT NOT NULL,
+        records_path           TEXT,
+        processed_at           TEXT NOT NULL,
+        run_id                 TEXT
+    );
+    CREATE INDEX activities_start_time ON activities(start_time);
+    CREATE TABLE rejections (
+        file_sha256 TEXT NOT NULL,
+        member      TEXT NOT NULL DEFAULT '',
+        name        TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        rejected_at TEXT NOT NULL,
+        run_id      TEXT,
+        PRIMARY KEY (file_sha256, member)
+    );
+    CREATE TABLE runs (
+        id                  TEXT PRIMARY KEY,
+        flow                TEXT NOT NULL,
+        orchestrator        TEXT NOT NULL,
+        prefect_flow_run_id TEXT,
+        parameters          TEXT NOT NULL DEFAULT '{}',
+        started_at          TEXT NOT NULL,
+        finished_at         TEXT,
+        state               TEXT NOT NULL,
+        processed           INTEGER NOT NULL DEFAULT 0,
+        skipped             INTEGER NOT NULL DEFAULT 0,
+        rejected            INTEGER NOT NULL DEFAULT 0,
+        failed              INTEGER NOT NULL DEFAULT 0,
+        summary             TEXT
+    );
+    """,
+    # 2: what later steps need without re-reading report.json: the model's uncalibrated litres
+    #    and the personal factor applied (weigh-ins compare against the former)
+    """
+    ALTER TABLE activities ADD COLUMN model_total_l REAL;
+    ALTER TABLE activities ADD COLUMN calibration_factor REAL;
+    UPDATE activities SET model_total_l = sweat_total_l WHERE calibrated = 0;
+    """,
+]
