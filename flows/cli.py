@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from pipeline.config import load_config
-from pipeline.errors import SweatlineInputError
+from pipeline.errors import InvalidValue, SweatlineInputError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # library chatter never reaches the one-line contract
             return int(command.run(args, config) or 0)
+    except InvalidValue as exc:  # a model's field, shown as the command's flag
+        flags = getattr(sys.modules.get(module_name), "FLAGS", {})
+        print(f"{flags.get(exc.field, exc.field)}: {exc.reason}", file=sys.stderr)
+        return 2
     except SweatlineInputError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import ConfigError
+from pipeline.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT
 
 DEFAULT_CONFIG_PATH = Path("config/sweatline.yaml")
 CONFIG_ENV_VAR = "SWEATLINE_CONFIG"
@@ -51,8 +52,8 @@ class NightlyConfig(_Section):
 class ClimateConfig(_Section):
     """Weather assumed when a file has no usable temperature (and no override is given)."""
 
-    temperature_c: float = Field(20.0, ge=-40, le=55)
-    humidity_pct: float = Field(50.0, ge=0, le=100)
+    temperature_c: float = Field(20.0, **AIR_TEMPERATURE_C)
+    humidity_pct: float = Field(50.0, **RELATIVE_HUMIDITY_PCT)
 
 
 class AdviceConfig(_Section):
@@ -66,10 +67,10 @@ class AthleteConfig(_Section):
     """The athlete. A field left out (None) is filled from the FIT file's user profile."""
 
     name: str = "me"
-    body_mass_kg: float | None = Field(None, ge=25, le=250)
-    height_cm: float | None = Field(None, ge=100, le=250)
+    body_mass_kg: float | None = Field(None, **BODY_MASS_KG)
+    height_cm: float | None = Field(None, **HEIGHT_CM)
     sex: Literal["male", "female"] | None = None
-    age: float | None = Field(None, ge=10, le=100)
+    age: float | None = Field(None, **AGE_YEARS)
     hr_rest_bpm: float | None = Field(None, ge=25, le=120)
     hr_max_bpm: float | None = Field(None, ge=100, le=230)
     ftp_w: float | None = Field(None, ge=30, le=600)

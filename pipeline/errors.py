@@ -39,5 +39,13 @@ class RejectedFile(SweatlineInputError):
         super().__init__(source, reason)
 
 
-class NotYetAvailable(SweatlineInputError):
-    """A command whose capability has not landed yet (exit 2, one line, no fake output)."""
+class InvalidValue(UsageError):
+    """A value outside what a model accepts, named by its *field* (``pre_kg``, ``duration_s``).
+
+    Raised by :func:`pipeline.inputs.checked`; the command line shows the field as its own flag
+    (``--pre``), a flow as its parameter name.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        super().__init__(field, reason)

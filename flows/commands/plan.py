@@ -14,6 +14,11 @@ from pipeline.physiology.planned import check_plan
 from pipeline.report.text import plan_text
 from pipeline.store.weighins import calibration_for
 
+FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed", "power_w": "--power",
+         "heart_rate_bpm": "--hr", "temperature_c": "--temp", "humidity_pct": "--humidity",
+         "body_mass_kg": "--mass-kg", "height_cm": "--height-cm", "age": "--age", "intensity": "sweatline plan"}
+"""The command line's name for each field of :class:`~pipeline.physiology.planned.PlanRequest`."""
+
 
 def run(args: argparse.Namespace, config: Config) -> int:
     plan = check_plan(args.sport, args.duration, speed_kmh=args.speed, power_w=args.power,

@@ -3,7 +3,7 @@ and synthesise the records the same model reads.
 
 Durations: ``45m``, ``2h``, ``2h30m``, ``2h30``, ``1.5h``, ``90s``, ``1:45:00`` (h:mm:ss), ``1:45``
 (h:mm) and a bare number, which is **minutes** (``90`` = 1 h 30 min: sessions are planned in
-minutes, and nobody plans a 90-hour run). Nonsense is a one-line :class:`UsageError`.
+minutes, and nobody plans a 90-hour run). Nonsense is a one-line :class:`~pipeline.errors.InvalidValue` naming the field.
 """
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import UsageError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from pipeline.errors import InvalidValue
+from pipeline.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT, checked
 from pipeline.fit.models import RECORD_COLUMNS
 from pipeline.physiology.intensity import COMPENDIUM_METS, cycling_power_from_speed_w
 
@@ -31,7 +35,7 @@ _H_M_RE = re.compile(r"^(?P<h>\d+)h(?P<m>\d{1,2})$")
 def parse_duration_s(text: str) -> float:
     """Seconds from ``45m``, ``2h``, ``2h30m``, ``2h30``, ``90s``, ``1:45:00``, ``1:45`` or ``90`` (minutes).
 
-    Raises :class:`UsageError` (source ``--duration``) for anything else, for zero and for more
+    Raises :class:`~pipeline.errors.InvalidValue` (field ``duration_s``) for anything else, for zero and for more
     than 48 h.
     """
     raw = str(text).strip().lower().replace(" ", "")
@@ -41,7 +45,7 @@ def parse_duration_s(text: str) -> float:
     elif re.fullmatch(r"\d+:\d{1,2}(:\d{1,2})?", raw):
         parts = [int(p) for p in raw.split(":")]
         if any(p >= 60 for p in parts[1:]):
-            raise UsageError("--duration", f"{text!r}: minutes and seconds must be below 60")
+            raise InvalidValue("duration_s", f"{text!r}: minutes and seconds must be below 60")
         h, m, s = (parts + [0])[:3]
         seconds = h * 3600.0 + m * 60.0 + s
     elif (hm := _H_M_RE.match(raw)) is not None:
@@ -50,11 +54,11 @@ def parse_duration_s(text: str) -> float:
         seconds = (float(match.group("h") or 0) * 3600.0 + float(match.group("m") or 0) * 60.0
                    + float(match.group("s") or 0))
     if seconds is None:
-        raise UsageError("--duration", f"{text!r} is not a duration: use 45m, 2h, 2h30m, 1:45:00 or minutes (90)")
+        raise InvalidValue("duration_s", f"{text!r} is not a duration: use 45m, 2h, 2h30m, 1:45:00 or minutes (90)")
     if seconds <= 0:
-        raise UsageError("--duration", f"{text!r}: a session must last longer than zero")
+        raise InvalidValue("duration_s", f"{text!r}: a session must last longer than zero")
     if seconds > MAX_DURATION_S:
-        raise UsageError("--duration", f"{text!r}: more than 48 hours is not one session")
+        raise InvalidValue("duration_s", f"{text!r}: more than 48 hours is not one session")
     return seconds
 
 
@@ -69,36 +73,67 @@ class PlannedSession:
     heart_rate_bpm: float | None = None
 
 
-def _check(name: str, value: float | None, lo: float, hi: float, unit: str, lo_open: bool = False) -> None:
-    if value is None:
-        return
-    if not np.isfinite(value) or value > hi or value < lo or (lo_open and value <= lo):
-        low = f"above {lo:g}" if lo_open else f"at least {lo:g}"
-        raise UsageError(name, f"must be {low} and at most {hi:g} {unit}, got {value:g}")
+class PlanRequest(BaseModel):
+    """What ``sweatline plan`` was asked, before it is believed: the boundary model.
+
+    Bounds: duration (0, 48 h]; speed (0, the sport's fastest human pace]; power (0, 2000] W (cycling
+    only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
+    (:mod:`pipeline.inputs`). Exactly one of speed, power or heart rate sets the intensity.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    sport: str
+    duration_s: float = Field(gt=0, le=MAX_DURATION_S, json_schema_extra={"unit": "s"})
+    speed_kmh: float | None = Field(None, gt=0, le=DEFAULT_MAX_SPEED_KMH, json_schema_extra={"unit": "km/h"})
+    power_w: float | None = Field(None, gt=0, le=2000, json_schema_extra={"unit": "W"})
+    heart_rate_bpm: float | None = Field(None, ge=40, le=230, json_schema_extra={"unit": "bpm"})
+    temperature_c: float | None = Field(None, **AIR_TEMPERATURE_C)
+    humidity_pct: float | None = Field(None, **RELATIVE_HUMIDITY_PCT)
+    body_mass_kg: float | None = Field(None, **BODY_MASS_KG)
+    height_cm: float | None = Field(None, **HEIGHT_CM)
+    age: float | None = Field(None, **AGE_YEARS)
+
+    @field_validator("sport", mode="before")
+    @classmethod
+    def _known_sport(cls, value: object) -> str:
+        name = str(value).strip().lower().replace("-", "_")
+        if name not in PLAN_SPORTS:
+            raise ValueError(f"{value!r} is not a sport the model knows: use one of {', '.join(PLAN_SPORTS)}")
+        return name
+
+    @field_validator("duration_s", mode="before")
+    @classmethod
+    def _parse_duration(cls, value: object) -> object:
+        return parse_duration_s(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_intensity(self) -> "PlanRequest":
+        if sum(v is not None for v in (self.speed_kmh, self.power_w, self.heart_rate_bpm)) != 1:
+            raise PydanticCustomError("intensity", "give exactly one of speed, power or heart rate",
+                                      {"field": "intensity"})
+        fastest = MAX_SPEED_KMH.get(self.sport, DEFAULT_MAX_SPEED_KMH)
+        if self.speed_kmh is not None and self.speed_kmh > fastest:
+            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h, got {self.speed_kmh:g}",
+                                      {"field": "speed_kmh"})
+        if self.power_w is not None and self.sport != "cycling":
+            raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",
+                                      {"field": "power_w", "sport": self.sport})
+        return self
+
+    def session(self) -> PlannedSession:
+        return PlannedSession(self.sport, self.duration_s, self.speed_kmh, self.power_w, self.heart_rate_bpm)
 
 
 def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_w: float | None = None,
                heart_rate_bpm: float | None = None, temperature_c: float | None = None,
                humidity_pct: float | None = None, body_mass_kg: float | None = None,
                height_cm: float | None = None, age: float | None = None) -> PlannedSession:
-    """Validate every ``sweatline plan`` value; the first impossible one is a one-line UsageError."""
-    sport_name = str(sport).strip().lower().replace("-", "_")
-    if sport_name not in PLAN_SPORTS:
-        raise UsageError("--sport", f"{sport!r} is not a sport the model knows: use one of {', '.join(PLAN_SPORTS)}")
-    duration_s = parse_duration_s(duration)
-    if sum(v is not None for v in (speed_kmh, power_w, heart_rate_bpm)) != 1:
-        raise UsageError("sweatline plan", "give exactly one of --speed, --power or --hr")
-    _check("--speed", speed_kmh, 0.0, MAX_SPEED_KMH.get(sport_name, DEFAULT_MAX_SPEED_KMH), "km/h", lo_open=True)
-    _check("--power", power_w, 0.0, 2000.0, "W", lo_open=True)
-    if power_w is not None and sport_name != "cycling":
-        raise UsageError("--power", f"is used for cycling only; for {sport_name} give --speed or --hr")
-    _check("--hr", heart_rate_bpm, 40.0, 230.0, "bpm")
-    _check("--temp", temperature_c, -40.0, 55.0, "°C")
-    _check("--humidity", humidity_pct, 0.0, 100.0, "%")
-    _check("--mass-kg", body_mass_kg, 25.0, 250.0, "kg")
-    _check("--height-cm", height_cm, 100.0, 250.0, "cm")
-    _check("--age", age, 10.0, 100.0, "years")
-    return PlannedSession(sport_name, duration_s, speed_kmh, power_w, heart_rate_bpm)
+    """Validate every ``sweatline plan`` value (:class:`PlanRequest`); the first impossible one is a
+    one-line :class:`~pipeline.errors.InvalidValue` naming its field."""
+    return checked(PlanRequest, sport=sport, duration_s=duration, speed_kmh=speed_kmh, power_w=power_w,
+                   heart_rate_bpm=heart_rate_bpm, temperature_c=temperature_c, humidity_pct=humidity_pct,
+                   body_mass_kg=body_mass_kg, height_cm=height_cm, age=age).session()
 
 
 def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:

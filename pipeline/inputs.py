@@ -1,0 +1,90 @@
+"""What a person types, bounded once: the ranges shared by the config, the command line and the
+flows' parameters, and the one-line message for a value outside them.
+
+Each quantity is an ``Annotated`` float with its pydantic ``Field`` bounds and its unit; the config
+models (:mod:`pipeline.config`), a planned session (:class:`pipeline.physiology.planned.PlanRequest`),
+a weigh-in (:class:`pipeline.physiology.calibration.WeighIn`) and a weather override
+(:class:`pipeline.analysis.WeatherOverride`) all use these, so a range is written in one place.
+
+:func:`checked` validates a model and turns the first problem into an
+:class:`~pipeline.errors.InvalidValue` naming the *field*; the command line maps fields to its own
+flags (``pre_kg`` -> ``--pre``). Nothing here knows a flag.
+"""
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from pipeline.errors import InvalidValue
+
+AIR_TEMPERATURE_C: dict[str, Any] = {"ge": -40, "le": 55, "json_schema_extra": {"unit": "°C"}}
+"""Air temperature [°C]: the coldest and hottest air anyone trains in, with margin."""
+RELATIVE_HUMIDITY_PCT: dict[str, Any] = {"ge": 0, "le": 100, "json_schema_extra": {"unit": "%"}}
+"""Relative humidity [%]."""
+BODY_MASS_KG: dict[str, Any] = {"ge": 25, "le": 250, "json_schema_extra": {"unit": "kg"}}
+"""Body mass of an athlete [kg]."""
+HEIGHT_CM: dict[str, Any] = {"ge": 100, "le": 250, "json_schema_extra": {"unit": "cm"}}
+"""Standing height [cm]."""
+AGE_YEARS: dict[str, Any] = {"ge": 10, "le": 100, "json_schema_extra": {"unit": "years"}}
+"""Age [years]."""
+
+AirTemperatureC = Annotated[float, Field(**AIR_TEMPERATURE_C)]
+RelativeHumidityPct = Annotated[float, Field(**RELATIVE_HUMIDITY_PCT)]
+BodyMassKg = Annotated[float, Field(**BODY_MASS_KG)]
+HeightCm = Annotated[float, Field(**HEIGHT_CM)]
+AgeYears = Annotated[float, Field(**AGE_YEARS)]
+"""The same bounds as annotated types, for required fields; an optional field uses
+``Field(None, **BODY_MASS_KG)`` (pydantic applies the bounds inside the ``None`` union)."""
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _unit(model: type[BaseModel], field: str) -> str:
+    info = model.model_fields.get(field)
+    extra = getattr(info, "json_schema_extra", None) if info is not None else None
+    if isinstance(extra, dict) and "unit" in extra:
+        return " " + str(extra["unit"])
+    for meta in getattr(info, "metadata", []) if info is not None else []:
+        found = getattr(meta, "json_schema_extra", None)
+        if isinstance(found, dict) and "unit" in found:
+            return " " + str(found["unit"])
+    return ""
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else repr(value)
+
+
+def describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
+    """``(field, one-line reason)`` for one pydantic error of ``model``.
+
+    Bounds read ``must be at least LO and at most HI UNIT, got V`` (``above LO`` for an open bound);
+    a cross-field check names its field in the error context (``ctx["field"]``).
+    """
+    ctx = error.get("ctx") or {}
+    field = str(error["loc"][0]) if error.get("loc") else str(ctx.get("field", model.__name__))
+    got = error.get("input")
+    kind = error["type"]
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than", "finite_number"}:
+        info = model.model_fields[field]
+        bounds: dict[str, Any] = {}
+        for meta in info.metadata:
+            for name in ("ge", "gt", "le", "lt"):
+                if getattr(meta, name, None) is not None:
+                    bounds[name] = getattr(meta, name)
+        low = f"above {bounds['gt']:g}" if "gt" in bounds else f"at least {bounds.get('ge', -math.inf):g}"
+        high = bounds.get("le", bounds.get("lt", math.inf))
+        return field, f"must be {low} and at most {high:g}{_unit(model, field)}, got {_number(got)}"
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    return field, message
+
+
+def checked(model: type[_M], **values: Any) -> _M:
+    """``model(**values)``, or :class:`InvalidValue` for the first impossible value (one line)."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        field, reason = describe(model, exc.errors()[0])
+        raise InvalidValue(field, reason) from None
