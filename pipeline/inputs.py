@@ -60,7 +60,7 @@ def _number(value: Any) -> str:
 def describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     """``(field, one-line reason)`` for one pydantic error of ``model``.
 
-    Bounds read ``must be at least LO and at most HI UNIT, got V`` (``above LO`` for an open bound);
+    Bounds read ``must be between LO and HI UNIT, got V`` (``above LO and at most HI`` for an open bound);
     a cross-field check names its field in the error context (``ctx["field"]``).
     """
     ctx = error.get("ctx") or {}
@@ -74,9 +74,10 @@ def describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
             for name in ("ge", "gt", "le", "lt"):
                 if getattr(meta, name, None) is not None:
                     bounds[name] = getattr(meta, name)
-        low = f"above {bounds['gt']:g}" if "gt" in bounds else f"at least {bounds.get('ge', -math.inf):g}"
         high = bounds.get("le", bounds.get("lt", math.inf))
-        return field, f"must be {low} and at most {high:g}{_unit(model, field)}, got {_number(got)}"
+        if "gt" in bounds:
+            return field, f"must be above {bounds['gt']:g} and at most {high:g}{_unit(model, field)}, got {_number(got)}"
+        return field, f"must be between {bounds.get('ge', -math.inf):g} and {high:g}{_unit(model, field)}, got {_number(got)}"
     message = str(error.get("msg", "")).removeprefix("Value error, ")
     return field, message
 

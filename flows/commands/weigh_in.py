@@ -18,6 +18,9 @@ from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInComparison, WeighInRow, WeighIns, comparisons, model_estimate_l
 
 
+FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine"}
+"""The command line's name for each field of :class:`~pipeline.physiology.calibration.WeighIn`."""
+
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "duration unknown"

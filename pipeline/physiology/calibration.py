@@ -4,7 +4,7 @@ Two pieces, both pure:
 
 1. **Measured sweat loss** from a weigh-in, the field gold standard (Baker 2017, Table 3; Sawka et
    al. 2007, ACSM position stand): ``sweat_l = pre_kg − post_kg + drank_l − urine_l`` with
-   1 kg ≈ 1 L. Implausible input is refused with a one-line :class:`~pipeline.errors.UsageError`
+   1 kg ≈ 1 L. Implausible input is refused with a one-line :class:`~pipeline.errors.InvalidValue`
    that names the value (:func:`measured_sweat_loss_l`).
 
 2. **The personal factor** ``f = measured / model`` for the athlete, learned with a conjugate
@@ -75,7 +75,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pipeline.errors import UsageError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from pipeline.errors import InvalidValue
+from pipeline.inputs import BODY_MASS_KG, checked
 from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration
 
 PRIOR_CV = INTER_INDIVIDUAL_CV
@@ -87,8 +91,6 @@ METHOD_ERROR_KG = 0.15
 MAX_LOSS_FRACTION = 0.10
 """A loss above 10 % of body mass is refused as implausible: ACSM (Sawka et al. 2007) treats > 2 %
 as impairing and losses of 6–10 % as dangerous; beyond 10 % it is a typo, not a training session."""
-BODY_MASS_RANGE_KG = (25.0, 250.0)
-"""Plausible body mass of an athlete (the config's ``athlete.body_mass_kg`` bounds)."""
 MAX_FLUID_L = 15.0
 """More than this drunk or passed in one session is refused as a unit mistake (mL for L)."""
 
@@ -102,40 +104,63 @@ PRIOR_LOG_SD = _log_sd(PRIOR_CV)
 DAY_TO_DAY_LOG_SD = _log_sd(DAY_TO_DAY_CV)
 
 
+class WeighIn(BaseModel):
+    """Body mass before and after a session, and the fluid in and out between: the boundary model.
+
+    ``pre_kg``/``post_kg`` [kg] within the config's body-mass range; ``drank_l``/``urine_l`` [L],
+    0–:data:`MAX_FLUID_L` (None = not recorded, counted as 0: the loss is then a lower bound).
+    Refused: a body mass after that is more than before plus what was drunk (a net gain), a loss
+    ≤ 0 once urine is counted, and a loss over :data:`MAX_LOSS_FRACTION` of body mass.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    pre_kg: float = Field(**BODY_MASS_KG)
+    drank_l: float | None = 0.0
+    urine_l: float | None = 0.0
+    post_kg: float = Field(**BODY_MASS_KG)
+
+    @field_validator("drank_l", "urine_l")
+    @classmethod
+    def _volume(cls, value: float | None) -> float | None:
+        if value is None:
+            return None
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"must be 0 or more litres, got {value:g}")
+        if value > MAX_FLUID_L:
+            raise ValueError(f"{value:g} L in one session is not plausible (litres, not millilitres)")
+        return value
+
+    @model_validator(mode="after")
+    def _plausible_loss(self) -> "WeighIn":
+        drank, urine = self.drank_l or 0.0, self.urine_l or 0.0
+        pre, post = self.pre_kg, self.post_kg
+        if post > pre + drank:
+            raise PydanticCustomError("net_gain", f"{post:g} kg after is more than {pre:g} kg before plus {drank:g} L "
+                                      "drunk: check the weights (and record what you drank)", {"field": "post_kg"})
+        loss = self.measured_l
+        if loss <= 0:
+            raise PydanticCustomError("no_loss", f"{urine:g} L of urine leaves no sweat loss ({pre:g} − {post:g} + "
+                                      f"{drank:g} − {urine:g} = {loss:.2f} L): check the numbers", {"field": "urine_l"})
+        if loss > MAX_LOSS_FRACTION * pre:
+            raise PydanticCustomError("too_much", f"a loss of {loss:.2f} L is over 10 % of {pre:g} kg body mass: "
+                                      "not plausible for one session, check the weights", {"field": "post_kg"})
+        return self
+
+    @property
+    def measured_l(self) -> float:
+        """Sweat lost [L]: ``pre − post + drank − urine`` (1 kg ≈ 1 L; Baker 2017 Table 3; Sawka et al. 2007)."""
+        return self.pre_kg - self.post_kg + (self.drank_l or 0.0) - (self.urine_l or 0.0)
+
+
 def measured_sweat_loss_l(pre_kg: float, post_kg: float, drank_l: float | None = 0.0,
                           urine_l: float | None = 0.0) -> float:
-    """Sweat lost between two weighings [L]: ``pre − post + drank − urine`` (1 kg ≈ 1 L).
+    """Sweat lost between two weighings [L] (:attr:`WeighIn.measured_l`).
 
-    Baker (2017) Table 3; Sawka et al. (2007). ``drank_l=None`` means "not recorded" (treated as 0:
-    the result is then a lower bound). Refuses, with a :class:`UsageError` naming the value:
-    a body mass outside 25–250 kg, negative or absurd volumes, a body mass after that is more
-    than before plus what was drunk (a net gain), a loss ≤ 0 once urine is counted, and a loss
-    over 10 % of body mass.
+    Raises :class:`~pipeline.errors.InvalidValue` naming the field (``pre_kg``, ``post_kg``,
+    ``drank_l``, ``urine_l``) for an implausible weigh-in (see :class:`WeighIn`).
     """
-    for option, value in (("--pre", pre_kg), ("--post", post_kg)):
-        if not (math.isfinite(value) and BODY_MASS_RANGE_KG[0] <= value <= BODY_MASS_RANGE_KG[1]):
-            raise UsageError(option, f"body mass must be between {BODY_MASS_RANGE_KG[0]:g} and "
-                                     f"{BODY_MASS_RANGE_KG[1]:g} kg, got {value:g}")
-    for option, value in (("--drank", drank_l), ("--urine", urine_l)):
-        if value is None:
-            continue
-        if not math.isfinite(value) or value < 0:
-            raise UsageError(option, f"must be 0 or more litres, got {value:g}")
-        if value > MAX_FLUID_L:
-            raise UsageError(option, f"{value:g} L in one session is not plausible (litres, not millilitres)")
-    drank = drank_l if drank_l is not None else 0.0
-    urine = urine_l if urine_l is not None else 0.0
-    if post_kg > pre_kg + drank:
-        raise UsageError("--post", f"{post_kg:g} kg after is more than {pre_kg:g} kg before plus {drank:g} L "
-                                   "drunk: check the weights (and record what you drank with --drank)")
-    loss = pre_kg - post_kg + drank - urine
-    if loss <= 0:
-        raise UsageError("--urine", f"{urine:g} L of urine leaves no sweat loss ({pre_kg:g} − {post_kg:g} + "
-                                    f"{drank:g} − {urine:g} = {loss:.2f} L): check the numbers")
-    if loss > MAX_LOSS_FRACTION * pre_kg:
-        raise UsageError("--post", f"a loss of {loss:.2f} L is over 10 % of {pre_kg:g} kg body mass: "
-                                   "not plausible for one session, check the weights")
-    return loss
+    return checked(WeighIn, pre_kg=pre_kg, post_kg=post_kg, drank_l=drank_l, urine_l=urine_l).measured_l
 
 
 @dataclass(frozen=True)
@@ -341,7 +366,7 @@ def pair_scale_readings(readings: Sequence[ScaleReading], activities: Sequence[A
             continue
         try:
             loss = measured_sweat_loss_l(pre.weight_kg, post.weight_kg, None, 0.0)
-        except UsageError as exc:
+        except InvalidValue as exc:
             refused.append(UnpairedActivity(activity.activity_id,
                                             f"scale readings {pre.weight_kg:g} kg before and {post.weight_kg:g} kg "
                                             f"after: {exc.reason}"))

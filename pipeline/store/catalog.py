@@ -133,7 +133,7 @@ class ActivityRow(_Row):
             body_mass_loss_pct=sweat.body_mass_loss_pct if sweat is not None else None,
             calibrated=sweat.calibrated if sweat is not None else False,
             device_estimate_l=sweat.device_estimate_l if sweat is not None else None,
-            model_total_l=model_total_l,
+            model_total_l=round(model_total_l, 3) if model_total_l is not None else None,  # to the mL, as reports
             calibration_factor=sweat.calibration_factor if sweat is not None and sweat.calibrated else None,
             override_temperature_c=override_temperature_c, override_humidity_pct=override_humidity_pct,
             report_dir=report_dir, records_path=records_path,

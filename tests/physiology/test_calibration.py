@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.errors import UsageError
+from flows.commands.weigh_in import FLAGS as WEIGH_IN_FLAGS
+from pipeline.errors import InvalidValue
 from pipeline.physiology.calibration import (
     DAY_TO_DAY_CV, PRIOR_CV, CalibrationPoint, calibrate, measured_sweat_loss_l, posterior,
 )
@@ -32,9 +33,9 @@ def test_measured_loss_formula() -> None:
     ((70.0, 69.0, 750.0, 0.0), "--drank", "litres"),           # millilitres typed as litres
 ])
 def test_implausible_weigh_ins_are_refused_with_one_line(args, option: str, words: str) -> None:
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(InvalidValue) as info:
         measured_sweat_loss_l(*args)
-    message = str(info.value)
+    message = f"{WEIGH_IN_FLAGS[info.value.field]}: {info.value.reason}"  # as the command line shows it
     assert message.startswith(option + ": ") and words in message and "\n" not in message
 
 
