@@ -37,9 +37,11 @@ from pathlib import Path
 
 from pipeline.errors import RejectedFile
 from pipeline.fit.archive import DEFAULT_LIMITS, ArchiveLimits, unpack
-from pipeline.fit.decode import Clock, Messages, build_activity, decode_messages
+from pipeline.fit.clock import Clock
 from pipeline.fit.framing import Framing, NotFit, scan
+from pipeline.fit.messages import Messages, decode_messages
 from pipeline.fit.models import Activity
+from pipeline.fit.summary import build_activity
 
 SALVAGE_MIN_S = 600.0
 
