@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.errors import RejectedFile, UsageError
 from pipeline.fit import read_scale_readings
-from pipeline.fit.writer import WeightSample, encode_weight_scale, write
+from tools.fitwriter import WeightSample, encode_weight_scale, write
 from pipeline.physiology.calibration import (
     ActivityWindow, ScaleReading, pair_scale_readings,
 )
