@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.fit.writer import (  # noqa: E402
+from tools.fitwriter import (  # noqa: E402
     DeviceSpec, LapSplit, ProfileSpec, RecordSample, TimerPause, WeightSample, encode_activity,
     encode_weight_scale, write,
 )

@@ -31,12 +31,12 @@ from pydantic import BaseModel
 from pipeline.analysis import Analysis, WeatherOverride, analyse_activity
 from pipeline.config import Config
 from pipeline.errors import RejectedFile
-from pipeline.fit.models import Activity
+from pipeline.fit.models import Activity, ScaleReading
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, utc_now
 from pipeline.store.files import atomic_directory, sha256_file
 from pipeline.store.layout import report_relpath
 from pipeline.store.records import write_records
-from pipeline.store.weighins import absorb_scale_file, calibration_for
+from pipeline.store.weighins import absorb_scale_readings, calibration_for
 
 INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
 
@@ -109,18 +109,19 @@ class FileOutcome(BaseModel):
         return "; ".join(r.reason for r in self.rejections) or None
 
 
-def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile]]:
-    """Decode an inbox file: the activities it holds and the refusals (of the file, or of zip members).
+def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile], list[ScaleReading]]:
+    """Decode an inbox file: the activities it holds, the refusals (of the file, or of zip members)
+    and a smart scale's weight-scale readings (issue #6).
 
-    A ``.fit`` / ``.fit.gz`` gives one activity or one refusal; a ``.zip`` may give several of
-    each. A file that gives nothing at all is refused as a whole.
+    A ``.fit`` / ``.fit.gz`` gives one activity, one weight-scale file or one refusal; a ``.zip``
+    may give several activities and refusals. A file that gives nothing at all is refused as a whole.
     """
-    from pipeline.fit import read_activities
+    from pipeline.fit import read_fit
 
-    result = read_activities(path)
-    if not result.activities and not result.rejections:
-        return [], [RejectedFile(path.name, "no FIT file inside (.fit or .fit.gz members)", "archive")]
-    return list(result.activities), list(result.rejections)
+    result = read_fit(path)
+    if not result.activities and not result.rejections and not result.scale_files:
+        return [], [RejectedFile(path.name, "no FIT file inside (.fit or .fit.gz members)", "archive")], []
+    return list(result.activities), list(result.rejections), result.scale_readings
 
 
 def _member(refusal: RejectedFile, path: Path) -> str:
@@ -160,12 +161,10 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     override = override or WeatherOverride()
     activities: list[ProcessedActivity] = []
     rejections: list[RejectionRow] = []
-    decoded, refusals = read_file_activities(path)
+    decoded, refusals, readings = read_file_activities(path)
     scale_readings = None  # issue #6: a smart scale's weight file is kept for weigh-ins, not refused
-    if not decoded and len(refusals) == 1 and refusals[0].kind == "not_activity":
-        scale_readings = absorb_scale_file(config.data_dir, path, sha, config.athlete.body_mass_kg)
-        if scale_readings is not None:
-            refusals = []
+    if readings:
+        scale_readings = absorb_scale_readings(config.data_dir, readings, sha, path.name, config.athlete.body_mass_kg)
     for refusal in refusals:
         rejections.append(RejectionRow(file_sha256=sha, member=_member(refusal, path), name=path.name, path=str(path),
                                        kind=refusal.kind, reason=refusal.reason, rejected_at=utc_now(),

@@ -21,9 +21,13 @@ canonical columns (SI units; a column is present even when the file has no such 
 =====================  =========================================================
 
 Nothing downstream sees FIT field names.
+
+A smart scale's FIT file (``weight_scale`` messages) is not an activity; ingest hands over its
+readings as :class:`ScaleReading` values instead.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
@@ -84,3 +88,16 @@ class Activity(BaseModel):
     @property
     def is_multisport(self) -> bool:
         return len([leg for leg in self.legs if leg.sport != "transition"]) > 1 or len(self.legs) > 1
+
+
+@dataclass(frozen=True)
+class ScaleReading:
+    """One body-mass reading of a smart scale (FIT ``weight_scale``), UTC.
+
+    ``user_index`` is the scale's user slot (FIT ``user_profile_index``) when it records one: a
+    family scale holds several people's readings, and only one person's two readings make a pair.
+    """
+
+    timestamp: datetime
+    weight_kg: float
+    user_index: int | None = None

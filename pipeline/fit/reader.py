@@ -1,5 +1,9 @@
-"""Reading FIT activities: the public entry points of ingest.
+"""Reading FIT files: the public entry points of ingest, the one way into a FIT file.
 
+* :func:`read_fit` (path -> :class:`FitContents`, never raises for bad input): what a path holds,
+  classified — activities, a smart scale's weight-scale readings, refusals, non-FIT members
+  skipped. The path is unpacked once with the archive limits (:mod:`pipeline.fit.archive`) and
+  every FIT byte string is decoded in one message pass (:mod:`pipeline.fit.messages`).
 * :func:`read_activity` (path -> :class:`Activity`, raises :class:`RejectedFile`): for
   ``sweatline ride`` and anything that wants exactly one activity.
 * :func:`read_activities` (path -> :class:`IngestResult`, never raises for bad input): for the
@@ -9,6 +13,16 @@
   and members that are not FIT files (``.gpx``, ``.csv``) are listed in ``result.skipped``.
   A bad plain file is one rejection.
 * :func:`decode_activity` (bytes -> :class:`Activity`): the same decoding for a buffer.
+* :func:`read_scale_readings` (path -> readings, raises :class:`RejectedFile`): for anything
+  that wants exactly a smart scale's readings.
+
+Weight-scale files (issue #6): a plain ``.fit`` / ``.fit.gz`` that is refused as "not an
+activity" (kind ``not_activity``) but decodes whole — no framing damage, no decoding stop — and
+holds at least one usable ``weight_scale`` reading (:mod:`pipeline.fit.scale`) is a
+:class:`ScaleFile` in :attr:`FitContents.scale_files` instead of a refusal. Zip members are
+activity exports: a weight-scale member stays a ``not_activity`` refusal. The activity readers
+(:func:`read_activities`, :func:`read_activity`, :func:`decode_activity`) refuse a weight-scale
+file as not an activity, as any other non-activity FIT file.
 
 Activity ids: SHA-256 (hex) of the file as stored — of the ``.fit``/``.fit.gz`` file; for a
 zip member, of the member's bytes as extracted (see :class:`pipeline.fit.archive.FitBlob`).
@@ -37,9 +51,12 @@ from pathlib import Path
 
 from pipeline.errors import RejectedFile
 from pipeline.fit.archive import DEFAULT_LIMITS, ArchiveLimits, unpack
-from pipeline.fit.decode import Clock, Messages, build_activity, decode_messages
+from pipeline.fit.clock import Clock
 from pipeline.fit.framing import Framing, NotFit, scan
-from pipeline.fit.models import Activity
+from pipeline.fit.messages import Messages, decode_messages
+from pipeline.fit.models import Activity, ScaleReading
+from pipeline.fit.scale import scale_readings
+from pipeline.fit.summary import build_activity
 
 SALVAGE_MIN_S = 600.0
 
@@ -53,23 +70,79 @@ class IngestResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def read_activities(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> IngestResult:
-    """Every activity in ``path`` (``.fit``, ``.fit.gz``, ``.zip``); bad input ends up in
-    ``rejections``, never raised."""
-    result = IngestResult()
+@dataclass(frozen=True)
+class ScaleFile:
+    """A smart scale's FIT file: not an activity, but weight-scale readings to keep."""
+
+    source: str
+    sha256: str  # of the file as stored, as an activity id would be
+    readings: list[ScaleReading]
+    refusal: RejectedFile  # what the activity readers say of it ("a FIT weight file, not an activity")
+
+
+@dataclass
+class FitContents:
+    """Everything one path holds, classified: activities, weight-scale files, refusals, skipped members."""
+
+    activities: list[Activity] = field(default_factory=list)
+    scale_files: list[ScaleFile] = field(default_factory=list)
+    rejections: list[RejectedFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def scale_readings(self) -> list[ScaleReading]:
+        return [reading for scale in self.scale_files for reading in scale.readings]
+
+
+def read_fit(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> FitContents:
+    """What ``path`` (``.fit``, ``.fit.gz``, ``.zip``) holds; bad input ends up in ``rejections``,
+    never raised. Weight-scale readings are taken from a plain file only (see the module docstring)."""
+    path = Path(path)
+    contents = FitContents()
     try:
-        unpacked = unpack(Path(path), limits)
+        unpacked = unpack(path, limits)
     except RejectedFile as exc:
-        result.rejections.append(exc)
-        return result
-    result.rejections.extend(unpacked.rejections)
-    result.skipped.extend(unpacked.skipped)
+        contents.rejections.append(exc)
+        return contents
+    contents.rejections.extend(unpacked.rejections)
+    contents.skipped.extend(unpacked.skipped)
+    scales = path.suffix.lower() != ".zip"
     for blob in unpacked.blobs:
         try:
-            result.activities.append(decode_activity(blob.data, blob.source, blob.activity_id))
+            decoded = _decode(blob.data, blob.source, blob.activity_id, scales=scales)
         except RejectedFile as exc:
-            result.rejections.append(exc)
-    return result
+            contents.rejections.append(exc)
+            continue
+        if isinstance(decoded, ScaleFile):
+            contents.scale_files.append(decoded)
+        else:
+            contents.activities.append(decoded)
+    return contents
+
+
+def read_activities(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> IngestResult:
+    """Every activity in ``path`` (``.fit``, ``.fit.gz``, ``.zip``); bad input ends up in
+    ``rejections``, never raised (a weight-scale file too: it is not an activity)."""
+    contents = read_fit(path, limits)
+    return IngestResult(activities=contents.activities,
+                        rejections=contents.rejections + [scale.refusal for scale in contents.scale_files],
+                        skipped=contents.skipped)
+
+
+def read_scale_readings(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> list[ScaleReading]:
+    """The weight-scale readings of a smart scale's ``.fit`` / ``.fit.gz`` file (UTC, kg).
+
+    Raises :class:`RejectedFile` of kind ``not_weight`` when the file is readable FIT but holds no
+    weight-scale reading, and of kind ``decode`` (with the reason) when it cannot be read.
+    """
+    path = Path(path)
+    contents = read_fit(path, limits)
+    if contents.scale_files:
+        return contents.scale_readings
+    unreadable = [exc for exc in contents.rejections if exc.kind != "not_activity"]
+    if unreadable:
+        raise RejectedFile(unreadable[0].source, f"not a readable FIT file ({unreadable[0].reason})", "decode")
+    raise RejectedFile(path.name, "holds no weight-scale reading", "not_weight")
 
 
 def read_activity(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> Activity:
@@ -104,6 +177,14 @@ def decode_activity(data: bytes, source: str, file_id: str | None = None) -> Act
     ``source`` names the file in messages and in ``summary.source``; ``file_id`` is the activity
     id to use (default: SHA-256 of ``data``). Raises :class:`RejectedFile` for bad input.
     """
+    decoded = _decode(data, source, file_id, scales=False)
+    assert isinstance(decoded, Activity)
+    return decoded
+
+
+def _decode(data: bytes, source: str, file_id: str | None, *, scales: bool) -> Activity | ScaleFile:
+    """One message pass over FIT bytes: an :class:`Activity`, or (``scales``) the :class:`ScaleFile`
+    of a file refused as not an activity that decodes whole with weight-scale readings."""
     activity_id = file_id if file_id is not None else hashlib.sha256(data).hexdigest()
     try:
         framing = scan(data)
@@ -113,7 +194,18 @@ def decode_activity(data: bytes, source: str, file_id: str | None = None) -> Act
         raise RejectedFile(source, framing.damage.reason, "crc")
 
     msgs = decode_messages(data, framing)
+    try:
+        return _activity(source, activity_id, framing, msgs)
+    except RejectedFile as refusal:
+        whole = framing.damage is None and msgs.stop is None
+        readings = scale_readings(msgs) if scales and refusal.kind == "not_activity" and whole else []
+        if not readings:
+            raise
+        return ScaleFile(source, activity_id, readings, refusal)
 
+
+def _activity(source: str, activity_id: str, framing: Framing, msgs: Messages) -> Activity:
+    """The activity of decoded messages, with the salvage policy; :class:`RejectedFile` otherwise."""
     if msgs.file_id is None and any(t is not None for t in msgs.file_types):
         kind = next(t for t in msgs.file_types if t is not None)
         label = kind if isinstance(kind, str) else f"type {kind}"

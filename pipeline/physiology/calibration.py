@@ -79,6 +79,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from pipeline.errors import InvalidValue
+from pipeline.fit.models import ScaleReading  # re-exported: defined with what ingest returns
 from pipeline.inputs import BODY_MASS_KG, checked
 from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration
 
@@ -268,19 +269,6 @@ def uncalibrated_cv() -> float:
 PAIRING_WINDOW_S = 2 * 3600.0
 """A scale reading counts as "before" when it is at most 2 h before the start, "after" when at
 most 2 h after the end. Longer gaps mix in meals, drinks and toilet visits that nobody recorded."""
-
-
-@dataclass(frozen=True)
-class ScaleReading:
-    """One body-mass reading of a smart scale (FIT ``weight_scale``), UTC.
-
-    ``user_index`` is the scale's user slot (FIT ``user_profile_index``) when it records one: a
-    family scale holds several people's readings, and only one person's two readings make a pair.
-    """
-
-    timestamp: datetime
-    weight_kg: float
-    user_index: int | None = None
 
 
 @dataclass(frozen=True)

@@ -19,19 +19,14 @@ activity row (``model_total_l``), so the personal factor never feeds on itself.
 """
 from __future__ import annotations
 
-import gzip
-import io
 import json
-import math
-import struct
-import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.errors import RejectedFile, UsageError
+from pipeline.errors import UsageError
 from pipeline.physiology.calibration import (
     ActivityWindow, CalibrationPoint, ScaleReading, UnpairedActivity, calibrate, pair_scale_readings,
 )
@@ -256,42 +251,6 @@ class WeighIns:
         return stored, refused
 
 
-def read_scale_file(path: Path) -> list[ScaleReading]:
-    """The ``weight_scale`` readings of a FIT file (``.fit`` or ``.fit.gz``), UTC, kg.
-
-    Raises :class:`RejectedFile` (kind ``not_weight``) when the file decodes but holds no body-mass
-    reading, and (kind ``decode``) when fitparse cannot read it. Library warnings are silenced.
-    """
-    import fitparse
-    from fitparse.utils import FitParseError
-
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise RejectedFile(str(path), f"cannot read the file: {exc}", kind="decode") from exc
-    readings: list[ScaleReading] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for message in fitparse.FitFile(io.BytesIO(data)).get_messages("weight_scale"):
-                stamp = message.get_value("timestamp")
-                weight = message.get_value("weight")
-                user = message.get_value("user_profile_index")
-                if isinstance(stamp, datetime) and isinstance(weight, (int, float)) and math.isfinite(weight) \
-                        and 0 < weight < 655:
-                    readings.append(ScaleReading(timestamp=_utc(stamp), weight_kg=float(weight),
-                                                 user_index=user if isinstance(user, int) else None))
-    except (FitParseError, KeyError, TypeError, ValueError, UnicodeDecodeError, struct.error) as exc:
-        raise RejectedFile(str(path), f"not a readable FIT file ({exc})", kind="decode") from exc
-    if not readings:
-        raise RejectedFile(str(path), "holds no weight-scale reading", kind="not_weight")
-    return readings
-
-
-
 def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
     """The athlete's calibration for a session of ``sport`` from the weigh-ins in ``data_dir``'s
     catalog (that sport's when it has any, all sports pooled otherwise), or None without weigh-ins.
@@ -305,21 +264,18 @@ def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
     return calibrate(points, sport) if points else None
 
 
-def absorb_scale_file(data_dir: Path, path: Path, sha256: str | None = None,
-                      reference_mass_kg: float | None = None) -> int | None:
-    """Keep the readings of a weight-scale FIT file in ``data_dir``'s catalog and pair what can be paired.
+def absorb_scale_readings(data_dir: Path, readings: list[ScaleReading], sha256: str | None = None,
+                          name: str | None = None, reference_mass_kg: float | None = None) -> int:
+    """Keep a weight-scale file's readings in ``data_dir``'s catalog and pair what can be paired.
 
-    For the nightly flow (issue #6): a file the activity reader refused as "not an activity" may
-    be a smart scale's export. ``reference_mass_kg``: see :func:`pair_stored_scale_readings`. Returns the number of readings it holds (0 if all were known
-    already), or None when it is not a weight-scale file (the refusal then stands).
+    For the nightly flow (issue #6): ``readings`` are what :func:`pipeline.fit.read_fit` found in
+    a smart scale's file (``sha256`` and ``name`` say which file). ``reference_mass_kg``: see
+    :func:`pair_stored_scale_readings`. Returns the number of readings given (known ones included).
+    Reads no file: this module never decodes FIT.
     """
-    try:
-        readings = read_scale_file(path)
-    except RejectedFile:
-        return None
     with Catalog(data_dir) as catalog:
         store = WeighIns(catalog)
-        store.add_scale_readings(readings, source_sha256=sha256, source_name=Path(path).name)
+        store.add_scale_readings(readings, source_sha256=sha256, source_name=name)
         store.pair_scale_readings(reference_mass_kg)
     return len(readings)
 

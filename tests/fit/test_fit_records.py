@@ -16,9 +16,10 @@ from fit_helpers import SAMPLES, sample_activity, sample_bytes
 
 from pipeline.errors import RejectedFile
 from pipeline.fit import RECORD_COLUMNS, decode_activity
-from pipeline.fit.decode import Clock, decode_messages, timer_events, timer_seconds
+from pipeline.fit.clock import Clock, timer_events, timer_seconds
+from pipeline.fit.messages import decode_messages
 from pipeline.fit.framing import scan
-from pipeline.fit.writer import FitEncoder, WeightSample, encode_weight_scale
+from tools.fitwriter import FitEncoder, WeightSample, encode_weight_scale
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)  # FIT profile, type date_time
 

@@ -12,9 +12,10 @@ import fitparse
 import fitparse.utils
 import pytest
 
-from pipeline.fit.writer import (
+from pipeline.fit.framing import fit_crc
+from tools.fitwriter import (
     FitEncoder, LapSplit, ProfileSpec, RecordSample, TimerPause, WeightSample, encode_activity,
-    encode_weight_scale, fit_crc16, write,
+    encode_weight_scale, write,
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def _utc(value: datetime) -> datetime:
 def test_crc16_check_value_of_the_arc_polynomial() -> None:
     # The FIT SDK CRC is CRC-16/ARC (poly 0x8005 reflected, init 0); its published check value
     # for b"123456789" is 0xBB3D (Greg Cook, "Catalogue of parametrised CRC algorithms", CRC RevEng).
-    assert fit_crc16(b"123456789") == 0xBB3D
+    assert fit_crc(b"123456789") == 0xBB3D
 
 
 @pytest.mark.parametrize("name", ["garmin-edge500-cycling-3h31-road.fit", "garmin-fr965-running-1h15-power.fit",
@@ -44,9 +45,9 @@ def test_crc16_matches_real_device_files(name: str) -> None:
     header_size = data[0]
     data_size = struct.unpack_from("<I", data, 4)[0]
     end = header_size + data_size
-    assert fit_crc16(data[:end]) == struct.unpack_from("<H", data, end)[0]
+    assert fit_crc(data[:end]) == struct.unpack_from("<H", data, end)[0]
     if header_size == 14 and struct.unpack_from("<H", data, 12)[0] != 0:
-        assert fit_crc16(data[:12]) == struct.unpack_from("<H", data, 12)[0]
+        assert fit_crc(data[:12]) == struct.unpack_from("<H", data, 12)[0]
 
 
 def _ride(**overrides) -> bytes:
@@ -74,8 +75,8 @@ def test_header_layout_and_crcs() -> None:
     size, protocol, _profile, data_size, signature, header_crc = struct.unpack_from("<BBHI4sH", data, 0)
     assert (size, protocol, signature) == (14, 0x20, b".FIT")
     assert data_size == len(data) - 14 - 2
-    assert header_crc == fit_crc16(data[:12])
-    assert struct.unpack_from("<H", data, len(data) - 2)[0] == fit_crc16(data[:-2])
+    assert header_crc == fit_crc(data[:12])
+    assert struct.unpack_from("<H", data, len(data) - 2)[0] == fit_crc(data[:-2])
 
 
 def test_corrupting_one_byte_is_caught_by_the_file_crc() -> None:

@@ -11,7 +11,7 @@ import fitparse
 import pytest
 
 from flows.cli import main
-from pipeline.fit.writer import WeightSample, encode_weight_scale, write
+from tools.fitwriter import WeightSample, encode_weight_scale, write
 from pipeline.store.catalog import Catalog
 from pipeline.store.weighins import WeighIns
 

@@ -11,7 +11,8 @@ import fitparse
 import pytest
 
 from pipeline.errors import RejectedFile, UsageError
-from pipeline.fit.writer import WeightSample, encode_weight_scale, write
+from pipeline.fit import read_scale_readings
+from tools.fitwriter import WeightSample, encode_weight_scale, write
 from pipeline.physiology.calibration import (
     ActivityWindow, ScaleReading, pair_scale_readings,
 )
@@ -19,7 +20,7 @@ from pipeline.store.catalog import ActivityRow, Catalog, FileRow, utc_now
 from pipeline.store.db import schema_version
 from pipeline.store.db import migrate
 from pipeline.store.weighins import (
-    WEIGHIN_MIGRATIONS, WeighInRow, WeighIns, model_estimate_l, read_scale_file,
+    WEIGHIN_MIGRATIONS, WeighInRow, WeighIns, model_estimate_l,
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -115,14 +116,14 @@ def test_model_estimate_is_the_uncalibrated_one(tmp_path: Path) -> None:
 
 # --- weight-scale FIT files -------------------------------------------------------------------
 
-def test_read_scale_file_from_our_writer(tmp_path: Path) -> None:
+def test_read_scale_readings_from_our_writer(tmp_path: Path) -> None:
     path = write(tmp_path / "scale.fit", encode_weight_scale([
         WeightSample(START - timedelta(minutes=30), 70.45), WeightSample(START + timedelta(hours=3), 68.80)]))
-    assert read_scale_file(path) == [ScaleReading(START - timedelta(minutes=30), 70.45),
+    assert read_scale_readings(path) == [ScaleReading(START - timedelta(minutes=30), 70.45),
                                      ScaleReading(START + timedelta(hours=3), 68.80)]
     gz = tmp_path / "scale.fit.gz"
     gz.write_bytes(gzip.compress(path.read_bytes()))
-    assert len(read_scale_file(gz)) == 2
+    assert len(read_scale_readings(gz)) == 2
 
 
 @pytest.mark.parametrize(("path", "kind"), [
@@ -132,9 +133,9 @@ def test_read_scale_file_from_our_writer(tmp_path: Path) -> None:
     (SAMPLES / "unknown-unknown-none-zero-length.fit", "decode"),
     (SAMPLES / "dynastream-sdkexample-running-bad-file-crc.fit", "decode"),
 ])
-def test_read_scale_file_refuses_what_is_not_a_scale_file(path: Path, kind: str) -> None:
+def test_read_scale_readings_refuses_what_is_not_a_scale_file(path: Path, kind: str) -> None:
     with pytest.raises(RejectedFile) as info:
-        read_scale_file(path)
+        read_scale_readings(path)
     assert info.value.kind == kind and "\n" not in str(info.value)
 
 
@@ -153,7 +154,7 @@ def test_scale_file_around_a_sample_activity_pairs(tmp_path: Path) -> None:
         WeightSample(end + timedelta(minutes=15), 69.3),       # just after
         WeightSample(end + timedelta(hours=6), 70.2),          # evening: too late
     ]))
-    readings = read_scale_file(scale)
+    readings = read_scale_readings(scale)
     window = ActivityWindow("fr965", "running", start, end)
     pairs, refused = pair_scale_readings(readings, [window])
     assert refused == []
@@ -199,7 +200,7 @@ def test_the_example_smart_scale_file_pairs_with_the_example_hill_run() -> None:
     run = read_activity(PROJECT / "examples" / "fit" / "2026-10-10-hill-run-cool.fit")
     leg = run.legs[0]
     window = ActivityWindow(run.summary.id, leg.sport, leg.start_time, leg.end_time)
-    readings = read_scale_file(PROJECT / "examples" / "fit" / "2026-10-10-smart-scale.fit")
+    readings = read_scale_readings(PROJECT / "examples" / "fit" / "2026-10-10-smart-scale.fit")
     assert len(readings) == 4
     (pair,), refused = pair_scale_readings(readings, [window])
     assert refused == [] and (pair.pre.weight_kg, pair.post.weight_kg) == (70.45, 69.35)
@@ -224,7 +225,7 @@ def test_a_family_scale_pairs_the_athlete_s_own_readings(tmp_path: Path) -> None
         WeightSample(end + timedelta(minutes=5), 57.9, user_index=1),      # someone else, first after
         WeightSample(end + timedelta(minutes=20), 69.2, user_index=0),     # the athlete, after
     ]))
-    readings = read_scale_file(path)
+    readings = read_scale_readings(path)
     assert {r.user_index for r in readings} == {0, 1}
     window = ActivityWindow("a", "running", START, end)
     # the athlete's configured body mass (70 kg) tells whose readings are whose

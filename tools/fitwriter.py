@@ -1,6 +1,7 @@
 """A small FIT encoder: activity files and weight-scale files, as watches and smart scales write them.
 
-Sweatline uses it for its own example activities (``examples/``) and in tests (weight-scale files
+Not part of the installed package: it lives in the repository's ``tools/`` folder. Sweatline
+uses it for its own example activities (``examples/make_examples.py``) and in tests (weight-scale files
 around an activity, files with features a test needs). It is the mirror image of the reader: it
 writes FIT protocol 2.0 as the FIT SDK documents it ("Flexible and Interoperable Data Transfer
 (FIT) Protocol", Garmin/ANT, FIT SDK 21.x, sections 3.3 File Header, 3.4 Data Records, 3.3.2 CRC):
@@ -10,7 +11,8 @@ writes FIT protocol 2.0 as the FIT SDK documents it ("Flexible and Interoperable
 * normal-header records: a *definition message* (reserved, architecture 0 = little endian,
   global message number, field definitions: number, size, base type) before the first *data
   message* of each layout, for local message types 0-15;
-* the 2-byte file CRC over header and records, with the SDK's nibble-table CRC-16.
+* the 2-byte file CRC over header and records: the FIT SDK's CRC-16, computed by the reader's own
+  :func:`pipeline.fit.framing.fit_crc` (one CRC implementation in the project).
 
 Field numbers, base types, scales, offsets and enum values are NOT written out here: they are
 looked up in fitparse's FIT profile (``fitparse.profile.MESSAGE_TYPES`` / ``FIELD_TYPES``, FIT SDK
@@ -40,9 +42,11 @@ from typing import Any
 from fitparse.profile import MESSAGE_TYPES
 from fitparse.records import BaseType
 
+from pipeline.fit.framing import fit_crc
+
 __all__ = [
     "FIT_EPOCH", "FitEncoder", "RecordSample", "TimerPause", "DeviceSpec", "ProfileSpec", "LapSplit",
-    "WeightSample", "encode_activity", "encode_weight_scale", "fit_crc16", "write",
+    "WeightSample", "encode_activity", "encode_weight_scale", "write",
 ]
 
 #: FIT ``date_time`` counts seconds since 1989-12-31T00:00:00Z (FIT SDK, "date_time" type).
@@ -51,24 +55,6 @@ FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
 SEMICIRCLES_PER_DEGREE = 2**31 / 180.0
 PROTOCOL_VERSION = 0x20  # 2.0
 PROFILE_VERSION = 2100   # 21.00 as major * 100 + minor (informative only for decoders)
-
-_CRC_TABLE = (
-    0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
-    0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400,
-)
-
-
-def fit_crc16(data: bytes, crc: int = 0) -> int:
-    """CRC-16 of ``data`` as the FIT SDK computes it (``FitCRC_Get16``: two nibble-table steps per byte)."""
-    for byte in data:
-        tmp = _CRC_TABLE[crc & 0xF]
-        crc = (crc >> 4) & 0x0FFF
-        crc = crc ^ tmp ^ _CRC_TABLE[byte & 0xF]
-        tmp = _CRC_TABLE[crc & 0xF]
-        crc = (crc >> 4) & 0x0FFF
-        crc = crc ^ tmp ^ _CRC_TABLE[(byte >> 4) & 0xF]
-    return crc
-
 
 # Invalid ("no value") raw values per base type (FIT SDK, "Base Types" table).
 _INVALID: dict[str, Any] = {
@@ -220,9 +206,9 @@ class FitEncoder:
     def to_bytes(self) -> bytes:
         """The whole file: 14-byte header (with header CRC), the records, the file CRC."""
         header = struct.pack("<BBHI4s", 14, PROTOCOL_VERSION, PROFILE_VERSION, len(self._body), b".FIT")
-        header += struct.pack("<H", fit_crc16(header))
+        header += struct.pack("<H", fit_crc(header))
         data = header + bytes(self._body)
-        return data + struct.pack("<H", fit_crc16(data))
+        return data + struct.pack("<H", fit_crc(data))
 
 
 # ---------------------------------------------------------------------------------------------

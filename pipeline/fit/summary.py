@@ -1,0 +1,223 @@
+"""An :class:`~pipeline.fit.models.Activity` from one pass of messages: legs, device, profile, summary.
+
+Session messages are authoritative: one :class:`~pipeline.fit.models.Leg` per ``session``, the
+activity's totals summed over legs and its averages time-weighted by timer time. A file without
+a session message is summarised from its records and timer events instead
+(``summary_source = "records"``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from pipeline.fit.clock import Clock, near_records, timer_events, timer_seconds
+from pipeline.fit.messages import Messages, fit_name, fit_number, fit_text
+from pipeline.fit.models import Activity, Leg, UserProfile
+from pipeline.fit.records import build_records
+from pipeline.schema import ActivityBlock
+
+
+def _weighted(values: list[tuple[float | None, float | None]]) -> float | None:
+    """Time-weighted mean of per-leg averages (weight = timer time), over legs that have a value."""
+    pairs = [(v, w) for v, w in values if v is not None]
+    if not pairs:
+        return None
+    if len(pairs) == 1:
+        return pairs[0][0]
+    weights = [w if w is not None and w > 0 else 0.0 for _, w in pairs]
+    if sum(weights) <= 0:
+        return sum(v for v, _ in pairs) / len(pairs)
+    return sum(v * w for (v, _), w in zip(pairs, weights)) / sum(weights)
+
+
+def _sum(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def build_legs(msgs: Messages, clock: Clock) -> tuple[list[Leg], float | None]:
+    """One :class:`Leg` per session (file order), with field 178 de-accumulated.
+
+    Garmin writes session field 178 (estimated sweat loss, mL) as a running total across the
+    sessions of a multisport activity (each leg's value includes the previous legs'). When the
+    values never decrease they are treated as cumulative: a leg's own loss is the difference to
+    the previous leg's, and the activity's is the last value. A device whose values do decrease
+    is writing per-leg figures; those are kept as they are and summed.
+    """
+    raw = [fit_number(s.get("_sweat_loss_raw")) for s in msgs.sessions]
+    present = [v for v in raw if v is not None]
+    cumulative = len(present) > 1 and all(b >= a for a, b in zip(present, present[1:]))
+    per_leg: list[float | None] = []
+    previous = 0.0
+    for value in raw:
+        if value is None:
+            per_leg.append(None)
+        elif cumulative:
+            per_leg.append(value - previous)
+            previous = value
+        else:
+            per_leg.append(value)
+    total = present[-1] if cumulative else _sum(present)
+    # a session without a sport field: the file's sport message says what it is, else "generic"
+    fallback = msgs.sports[0] if msgs.sports else {}
+    legs = []
+    for index, (session, sweat) in enumerate(zip(msgs.sessions, per_leg)):
+        own = session.get("sport") is not None
+        source = session if own else fallback
+        legs.append(Leg(
+            index=index,
+            sport=fit_name(source.get("sport")) or "generic",
+            sub_sport=fit_name(source.get("sub_sport")) if own or len(msgs.sessions) == 1 else None,
+            start_time=clock.datetime(session.get("start_time")),
+            end_time=clock.datetime(session.get("timestamp")),
+            elapsed_s=fit_number(session.get("total_elapsed_time")),
+            timer_s=fit_number(session.get("total_timer_time")),
+            distance_m=fit_number(session.get("total_distance")),
+            avg_heart_rate=fit_number(session.get("avg_heart_rate")),
+            avg_power=fit_number(session.get("avg_power")),
+            calories_kcal=fit_number(session.get("total_calories")),
+            device_sweat_loss_ml=sweat,
+        ))
+    return legs, total
+
+
+def device_names(msgs: Messages) -> tuple[str | None, str | None, str | None]:
+    """(manufacturer, product, device) from ``file_id`` and the creator's ``device_info``."""
+    fid = msgs.file_id or {}
+    maker = fit_name(fid.get("manufacturer"))
+    product = fit_name(fid.get("product"))
+    product_name = fit_text(fid.get("product_name"))
+    if product_name is None:
+        for info in msgs.device_info:
+            index = info.get("device_index")
+            if index in ("creator", 0, None) and fit_text(info.get("product_name")) is not None:
+                product_name = fit_text(info.get("product_name"))
+                break
+    model = product_name or product
+    device = " ".join(part for part in (maker, model) if part) or None
+    return maker, product, device
+
+
+def build_profile(msgs: Messages) -> UserProfile:
+    """The wearer as the file describes them (FIT ``user_profile``, ``zones_target``, ``hr_zone``)."""
+    up = msgs.user_profile[0] if msgs.user_profile else {}
+    zt = msgs.zones_target[0] if msgs.zones_target else {}
+    height_m = fit_number(up.get("height"))
+    sex = up.get("gender")
+    zones = sorted(v for v in (fit_number(z.get("high_bpm")) for z in msgs.hr_zones) if v is not None and v > 0)
+
+    def positive(value: Any) -> float | None:
+        number = fit_number(value)
+        return number if number is not None and number > 0 else None
+
+    return UserProfile(
+        body_mass_kg=positive(up.get("weight")),
+        height_cm=positive(height_m * 100.0) if height_m is not None else None,
+        age=positive(up.get("age")),
+        sex=sex if sex in ("male", "female") else None,
+        hr_rest_bpm=positive(up.get("resting_heart_rate")),
+        hr_max_bpm=positive(zt.get("max_heart_rate")) or positive(up.get("default_max_heart_rate")),
+        ftp_w=positive(zt.get("functional_threshold_power")),
+        hr_zone_high_bpm=zones,
+    )
+
+
+def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: str,
+                   salvaged: bool, warn: list[str]) -> Activity:
+    """Summary, legs, profile and records from one pass of messages."""
+    legs, sweat_total = build_legs(msgs, clock)
+    records, origin = build_records(msgs, clock, legs, warn)
+    maker, product, device = device_names(msgs)
+    common = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
+                  salvaged=salvaged)
+    if legs:
+        multisport = len(legs) > 1
+        timer = [leg.timer_s for leg in legs]
+        summary = ActivityBlock(
+            sport="multisport" if multisport else legs[0].sport,
+            sub_sport=None if multisport else legs[0].sub_sport,
+            start_time=min((leg.start_time for leg in legs if leg.start_time is not None), default=None),
+            elapsed_s=_sum([leg.elapsed_s for leg in legs]),
+            timer_s=_sum(timer),
+            distance_m=_sum([leg.distance_m for leg in legs]),
+            avg_heart_rate=_weighted([(leg.avg_heart_rate, leg.timer_s) for leg in legs]),
+            avg_power=_weighted([(leg.avg_power, leg.timer_s) for leg in legs]),
+            calories_kcal=_sum([leg.calories_kcal for leg in legs]),
+            summary_source="session",
+            **common,
+        )
+        for leg in legs:
+            if leg.elapsed_s is not None and leg.timer_s is not None and leg.elapsed_s + 1 < leg.timer_s:
+                warn.append(f"session {leg.index + 1}: elapsed time ({leg.elapsed_s:.0f} s) is shorter than "
+                            f"timer time ({leg.timer_s:.0f} s); the file's values are kept")
+        summary = _fill_averages_from_records(summary, records)
+    else:
+        summary = _summary_from_records(msgs, clock, records, origin, common, warn)
+        legs = [Leg(index=0, sport=summary.sport, sub_sport=summary.sub_sport, start_time=summary.start_time,
+                    elapsed_s=summary.elapsed_s, timer_s=summary.timer_s, distance_m=summary.distance_m,
+                    avg_heart_rate=summary.avg_heart_rate, avg_power=summary.avg_power,
+                    calories_kcal=summary.calories_kcal)]
+    if clock.saw_unanchored_relative:
+        warn.append("the device clock was not set: times are seconds since power-on and the file has no "
+                    "timestamp_correlation to anchor them, so the start date is unknown")
+    summary = summary.model_copy(update={"warnings": list(dict.fromkeys(warn))})
+    return Activity(summary=summary, legs=legs, profile=build_profile(msgs),
+                    device_sweat_loss_ml=sweat_total, records=records)
+
+
+def _active_mean(records: pd.DataFrame, column: str) -> float | None:
+    values = records.loc[records["timer_active"], column] if len(records) else records[column]
+    values = values.dropna()
+    return float(values.mean()) if len(values) else None
+
+
+def _fill_averages_from_records(summary: ActivityBlock, records: pd.DataFrame) -> ActivityBlock:
+    """Session averages are authoritative; where the session has none, use the records."""
+    update = {}
+    if summary.avg_heart_rate is None:
+        update["avg_heart_rate"] = _active_mean(records, "heart_rate_bpm")
+    if summary.avg_power is None:
+        update["avg_power"] = _active_mean(records, "power_w")
+    return summary.model_copy(update=update) if update else summary
+
+
+def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None) -> list[tuple[float, bool]]:
+    """Timer events on the records' ``elapsed_s`` scale."""
+    if origin is None:
+        return []
+    return [(t - origin, running) for t, running in timer_events(msgs, clock)]
+
+
+def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, origin: float | None,
+                          common: dict[str, Any], warn: list[str]) -> ActivityBlock:
+    """No session message (a device that writes none, or a file cut before its end): sport from
+    the ``sport`` (else first ``lap``) message; start, times and distance from the records and
+    the timer events. Laps are not summed: a cut file's last lap is missing."""
+    sport_src = msgs.sports[0] if msgs.sports else (msgs.laps[0] if msgs.laps else {})
+    sport = fit_name(sport_src.get("sport")) or "generic"
+    sub_sport = fit_name(sport_src.get("sub_sport"))
+    start = elapsed = timer = distance = calories = None
+    if len(records):
+        events = near_records(_timer_events_elapsed(msgs, clock, origin), records["elapsed_s"].to_numpy())
+        begin_s = min(0.0, events[0][0]) if events and events[0][1] else 0.0  # the timer may start before the first record
+        first_stamp = records["timestamp"].iloc[0]
+        start = (first_stamp + pd.Timedelta(seconds=begin_s)).to_pydatetime() if pd.notna(first_stamp) else None
+        elapsed = float(records["elapsed_s"].iloc[-1]) - begin_s
+        timer = timer_seconds(records["elapsed_s"].to_numpy(), events)
+        distance_values = records["distance_m"].dropna()  # cumulative from the activity's start
+        distance = float(distance_values.max()) if len(distance_values) else None
+        calorie_values = records["calories_kcal"].dropna()
+        calories = float(calorie_values.max()) if len(calorie_values) else None
+    if distance is None:
+        distance = _sum([fit_number(lap.get("total_distance")) for lap in msgs.laps])
+    warn.append("the file has no session message: times and distance derived from the records and timer events"
+                + ("" if msgs.sports or msgs.laps else "; no sport in the file, so 'generic'"))
+    return ActivityBlock(
+        sport=sport, sub_sport=sub_sport, start_time=start, elapsed_s=elapsed, timer_s=timer, distance_m=distance,
+        avg_heart_rate=_active_mean(records, "heart_rate_bpm") if len(records) else None,
+        avg_power=_active_mean(records, "power_w") if len(records) else None,
+        calories_kcal=calories,
+        summary_source="records",
+        **common,
+    )
