@@ -19,7 +19,6 @@ activity row (``model_total_l``), so the personal factor never feeds on itself.
 """
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
