@@ -12,7 +12,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from pipeline.advice import advise, session_duration_s
-from pipeline.config import Config
+from pipeline.config import Config, HumidityPct, TemperatureC
 from pipeline.fit.models import Activity, Leg
 from pipeline.physiology.athlete import Athlete, resolve_athlete
 from pipeline.physiology.environment import WeatherInputs
@@ -23,10 +23,14 @@ from pipeline.schema import LegBlock, Report
 
 
 class WeatherOverride(BaseModel):
-    """``--temp`` / ``--humidity`` (or the after-ride flow's parameters): beat the device and config."""
+    """``--temp`` / ``--humidity`` (or the after-ride flow's parameters): beat the device and config.
 
-    temperature_c: float | None = None
-    humidity_pct: float | None = None
+    Bounded like the config's ``climate`` (the same annotated types): an impossible value is a
+    ``ValidationError`` naming the field, which the command line turns into one line naming its flag.
+    """
+
+    temperature_c: TemperatureC | None = None
+    humidity_pct: HumidityPct | None = None
 
 
 @dataclass

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import zoneinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
+from annotated_types import Interval
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import ConfigError
@@ -48,11 +49,19 @@ class NightlyConfig(_Section):
         return value
 
 
+TEMPERATURE_C_RANGE = Interval(ge=-40, le=55)
+HUMIDITY_PCT_RANGE = Interval(ge=0, le=100)
+TemperatureC = Annotated[float, TEMPERATURE_C_RANGE]
+"""An air temperature the model accepts, °C: the config's ``climate`` and a weather override alike."""
+HumidityPct = Annotated[float, HUMIDITY_PCT_RANGE]
+"""A relative humidity the model accepts, %."""
+
+
 class ClimateConfig(_Section):
     """Weather assumed when a file has no usable temperature (and no override is given)."""
 
-    temperature_c: float = Field(20.0, ge=-40, le=55)
-    humidity_pct: float = Field(50.0, ge=0, le=100)
+    temperature_c: TemperatureC = 20.0
+    humidity_pct: HumidityPct = 50.0
 
 
 class AdviceConfig(_Section):

@@ -38,6 +38,3 @@ class RejectedFile(SweatlineInputError):
         self.kind = kind
         super().__init__(source, reason)
 
-
-class NotYetAvailable(SweatlineInputError):
-    """A command whose capability has not landed yet (exit 2, one line, no fake output)."""
