@@ -108,13 +108,13 @@ def served_api_url(data_dir: Path) -> str | None:
     return url if isinstance(url, str) else None
 
 
-def find_api(data_dir: Path, *, check: bool = True) -> ApiTarget | None:
+def find_api(data_dir: Path) -> ApiTarget | None:
     """The Prefect API to use (see the module docstring), or None for "no server up"."""
     configured = configured_api_url()
     if configured is not None:
-        return configured if (not check or is_reachable(configured.url)) else None
+        return configured if is_reachable(configured.url) else None
     served = served_api_url(data_dir)
-    if served is not None and (not check or is_reachable(served)):
+    if served is not None and is_reachable(served):
         return ApiTarget(served, "sweatline serve")
     return None
 
