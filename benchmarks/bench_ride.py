@@ -33,7 +33,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from flows.prefect_server import LocalServer  # noqa: E402
+from flows.commands.prefect_server import LocalServer  # noqa: E402
 
 SWEATLINE = str(Path(sys.executable).with_name("sweatline"))
 DEFAULT_FILE = PROJECT / "examples" / "fit" / "2026-07-18-road-ride-hot.fit"

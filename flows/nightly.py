@@ -2,161 +2,132 @@
 
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process
 files already in the catalog again), ``workers`` (worker processes for the CPU-bound work;
-default none — threads measured faster here, see :mod:`flows.parallel`).
+default none). The steps are the plain functions of :mod:`pipeline.nightly`; the tasks
+(:mod:`flows.tasks`) are ``hash-files``, one ``process-file`` per new file, ``write-digest``.
+An ``OSError`` is retried, bad data never is (it is a rejection with its one-line reason), a bug
+in one file fails that task only. Each outcome is committed to the catalog as it arrives, with a
+progress line in the logs (terminal and Prefect UI); the run ends with two artifacts (a Markdown
+summary, a table of the night's activities with report links) and the summary line.
 
-What a run does:
+Where the files are processed — Prefect's task runners, chosen by ``workers``:
 
-1. scan the inbox (``.fit``, ``.fit.gz``, ``.zip``, sub-folders too; read-only) and hash each
-   file; files whose SHA-256 the catalog holds are skipped;
-2. one ``process-file`` task per new file (``.submit`` on a thread pool; optionally the CPU work
-   in worker processes); an ``OSError`` is retried, bad data never is — it is recorded as a rejection
-   with its one-line reason; a bug in one file fails that task only;
-3. each outcome is committed to the catalog as it arrives, with a progress line in the logs
-   (terminal and Prefect UI);
-4. the digest (``<data_dir>/digests/``, latest copied to ``<data_dir>/reports/index.md``) and
-   two artifacts: a Markdown summary and a table of the night's activities with report links;
-5. the summary line ``processed N, skipped M, rejected K`` (+ reasons).
+* ``None`` or ``0`` (default): ``ThreadPoolTaskRunner`` (``MAX_THREADS`` threads), each file its
+  own task run in this process;
+* ``N > 0``: ``ProcessPoolTaskRunner`` with ``min(N, new files, 2 x CPUs)`` spawned worker
+  processes (task arguments and results are pydantic models: picklable).
 
-The run fails only when there were new files and every one of them failed for an internal
-error — a night of broken files is a successful run that rejected them.
+Decoding FIT (fitparse is pure Python), the sweat model and the charts hold the GIL, so threads
+give each file its task run (state, retries, logs in the UI) but little parallel speed; processes
+release the GIL but each re-imports pandas, fitparse and matplotlib. Measured with
+``benchmarks/bench_nightly.py`` on a busy 2-CPU machine, processes were *slower* every time
+(0.88x at 12 files, 0.92x at 36, 0.61x at 20), hence threads by default; ``workers`` is for a
+machine with idle cores and a large backfill, where it is worth measuring again.
 """
 from __future__ import annotations
 
+import os
 import time
-import uuid
-from pathlib import Path
+from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.digest import NightlySummary, write_digest
-from flows.nightly_inbox import inbox_for
-from flows.parallel import FilePool, run_process_file, worker_count
-from flows.processing import FileOutcome, InboxFile, record_outcome, scan_inbox
-from flows.retry import retry_on_io_error
-from pipeline.config import Config, load_config
-from pipeline.store.catalog import Catalog, RunRow, utc_now
-from pipeline.store.files import remove_stale_temporaries, sha256_file
-from pipeline.store.layout import digests_dir, reports_dir
-from pipeline.store.weighins import pair_stored_scale_readings
+from flows.tasks import hash_files, process_file_task, write_digest_task
+from pipeline.config import load_config
+from pipeline.nightly import (NIGHTLY, NightlySummary, all_failed, fail_nightly, finish_nightly, inbox_for,
+                              record_outcome, select_new, start_nightly)
+from pipeline.service import InboxFile, scan_inbox
+from pipeline.store.catalog import Catalog, utc_now
+from pipeline.store.layout import reports_dir
 
-FLOW_NAME = "nightly"
 PROGRESS_EVERY_S = 5.0
 MAX_THREADS = 8
 
 
-@task(name="hash-files", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_on_io_error,
-      cache_policy=NO_CACHE)
-def hash_files(files: list[InboxFile]) -> list[str | None]:
-    """SHA-256 of each inbox file (the catalog key); None for a file that vanished since the scan
-    (a sync tidying up). Other I/O errors are retried."""
-    hashes: list[str | None] = []
-    for f in files:
-        try:
-            hashes.append(sha256_file(f.path))
-        except FileNotFoundError:
-            hashes.append(None)
-    return hashes
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
-@task(name="process-file", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_on_io_error,
-      cache_policy=NO_CACHE, task_run_name="process {path.name}")
-def process_file_task(path: Path, sha256: str, config: Config, run_id: str) -> FileOutcome:
-    """Decode, estimate and report one file; a bad file comes back as a rejection, not a failure."""
-    outcome = run_process_file(path, config, None, run_id, sha256)
-    logger = get_run_logger()
-    if outcome.status == "processed":
-        for a in outcome.activities:
-            sweat = f", sweat {a.row.sweat_total_l:.2f} L" if a.row.sweat_total_l is not None else ""
-            logger.info("%s: %s%s -> %s", path.name, a.row.sport, sweat, a.row.report_dir)
-    else:
-        logger.warning("%s: rejected: %s", path.name, outcome.reason)
-    return outcome
+def _init_worker() -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-@flow(name=FLOW_NAME, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=MAX_THREADS))
+def worker_processes(workers: int | None, new_files: int) -> int:
+    """How many worker processes for ``new_files`` files: 0 means threads in this process."""
+    return max(0, min(workers or 0, new_files, _cpu_count() * 2))
+
+
+def task_runner_for(processes: int) -> TaskRunner[Any]:
+    """The task runner of ``process-file``: a process pool for ``processes > 0``, else threads."""
+    if processes:
+        return ProcessPoolTaskRunner(max_workers=processes, initializer=_init_worker)
+    return ThreadPoolTaskRunner(max_workers=MAX_THREADS)
+
+
+@flow(name=NIGHTLY, log_prints=False)
 def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: bool = False,
             workers: int | None = None) -> NightlySummary:
     """Process every new FIT file in the inbox, write reports and the digest, publish artifacts."""
     logger = get_run_logger()
     config = load_config(config_path)
     folder = inbox_for(config, inbox)
-    data_dir = Path(config.data_dir)
-    started = utc_now()
-    run_id = uuid.uuid4().hex
-    with Catalog(data_dir) as catalog:
-        remove_stale_temporaries(reports_dir(data_dir))
-        remove_stale_temporaries(data_dir / "records")
-        catalog.start_run(RunRow(id=run_id, flow=FLOW_NAME, orchestrator="prefect",
-                                 prefect_flow_run_id=flow_run.get_id(), started_at=started,
-                                 parameters={"inbox": str(folder), "rebuild": rebuild, "workers": workers}))
-        summary = NightlySummary(run_id=run_id, inbox=folder, data_dir=data_dir, started_at=started)
+    with Catalog(config.data_dir) as catalog:
+        summary = start_nightly(catalog, config, folder, rebuild=rebuild, workers=workers,
+                                prefect_flow_run_id=flow_run.get_id())
         try:
             files = scan_inbox(folder)
-            hashes = hash_files(files) if files else []
-            known = set() if rebuild else catalog.known_hashes()
-            todo: list[tuple[InboxFile, str]] = []
-            queued: set[str] = set()
-            for f, sha in zip(files, hashes):
-                if sha is None:
-                    continue
-                if sha in known or sha in queued:  # in the catalog, or the same content twice in the inbox
-                    summary.skipped += 1
-                    continue
-                queued.add(sha)
-                todo.append((f, sha))
-            n_workers = worker_count(len(todo), workers)
-            logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s",
-                        folder, len(files), len(todo), summary.skipped,
-                        f"{n_workers} worker processes" if n_workers else "processing in-process")
-            with FilePool(n_workers):
-                futures = {process_file_task.submit(f.path, sha, config, run_id): f for f, sha in todo}
-                last_progress = time.monotonic()
-                for done, future in enumerate(as_completed(list(futures)), start=1):
-                    f = futures[future]
-                    try:
-                        outcome: FileOutcome = future.result()
-                    except Exception as exc:  # an internal error (or I/O that outlived its retries)
-                        summary.failed.append((f.path.name, f"{type(exc).__name__}: {exc}"))
-                        logger.error("%s: internal error: %s: %s", f.path.name, type(exc).__name__, exc)
-                    else:
-                        record_outcome(catalog, outcome)
-                        summary.add(outcome, data_dir)
-                    now = time.monotonic()
-                    if now - last_progress >= PROGRESS_EVERY_S or done == len(futures):
-                        logger.info("progress: %d/%d files (%d%%), %d activities, %d rejected, %d failed",
-                                    done, len(futures), 100 * done // max(len(futures), 1),
-                                    len(summary.activities), len(summary.rejected), len(summary.failed))
-                        last_progress = now
-            pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)  # issue #6: weigh-ins from scale files
+            todo = select_new(files, hash_files(files) if files else [],
+                              set() if rebuild else catalog.known_hashes(), summary)
+            processes = worker_processes(workers, len(todo))
+            logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s", folder, len(files), len(todo),
+                        summary.skipped, f"{processes} worker processes" if processes else "processing in-process")
+            with task_runner_for(processes) as runner:
+                futures = {runner.submit(process_file_task, {"path": f.path, "sha256": sha, "config": config,
+                                                             "run_id": summary.run_id}): f for f, sha in todo}
+                _collect(futures, catalog, summary)
             summary.finished_at = utc_now()
-            digest = write_digest(summary, catalog, digests_dir(data_dir), reports_dir(data_dir),
-                                  timezone=config.nightly.timezone, sex=config.athlete.sex)
-            summary.digest_path = digest
+            summary.digest_path = write_digest_task(summary, config)
             _publish_artifacts(summary)
         except BaseException as exc:
-            catalog.finish_run(run_id, state="failed", processed=len(summary.processed_files),
-                               skipped=summary.skipped, rejected=len(summary.rejected), failed=len(summary.failed) or 1,
-                               summary=f"{type(exc).__name__}: {exc}"[:500])
+            fail_nightly(catalog, summary, exc)
             raise
-        line = summary.line()
-        all_failed = bool(summary.failed) and not summary.processed_files and not summary.rejected
-        catalog.finish_run(run_id, state="failed" if all_failed else "completed",
-                           processed=len(summary.processed_files), skipped=summary.skipped,
-                           rejected=len(summary.rejected), failed=len(summary.failed), summary=line)
+        line = finish_nightly(catalog, summary)
     logger.info(line)
-    logger.info("reports: %s; digest: %s", reports_dir(data_dir), summary.digest_path)
-    if all_failed:
+    logger.info("reports: %s; digest: %s", reports_dir(config.data_dir), summary.digest_path)
+    if all_failed(summary):
         raise RuntimeError(f"every new file failed with an internal error: {line}")
     return summary
 
 
+def _collect(futures: dict[PrefectFuture[Any], InboxFile], catalog: Catalog, summary: NightlySummary) -> None:
+    """Commit each file's outcome as it arrives (an internal error counts as failed), logging progress."""
+    logger = get_run_logger()
+    last_progress = time.monotonic()
+    for done, future in enumerate(as_completed(list(futures)), start=1):
+        name = futures[future].path.name
+        try:
+            outcome = future.result()
+        except Exception as exc:  # an internal error (or I/O that outlived its retries)
+            summary.failed.append((name, f"{type(exc).__name__}: {exc}"))
+            logger.error("%s: internal error: %s: %s", name, type(exc).__name__, exc)
+        else:
+            record_outcome(catalog, outcome)
+            summary.add(outcome)
+        now = time.monotonic()
+        if now - last_progress >= PROGRESS_EVERY_S or done == len(futures):
+            logger.info("progress: %d/%d files (%d%%), %d activities, %d rejected, %d failed",
+                        done, len(futures), 100 * done // max(len(futures), 1),
+                        len(summary.activities), len(summary.rejected), len(summary.failed))
+            last_progress = now
+
+
 def _publish_artifacts(summary: NightlySummary) -> None:
-    create_markdown_artifact(key="nightly-summary", markdown=summary.markdown(),
-                             description=summary.line())
+    create_markdown_artifact(key="nightly-summary", markdown=summary.markdown(), description=summary.line())
     create_table_artifact(key="nightly-activities", table=summary.table_rows(),
                           description=f"Activities processed by the nightly run of {summary.started_at:%Y-%m-%d}")

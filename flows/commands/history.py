@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from pipeline.config import Config
-from flows.commands.weigh_in import weighins_text
+from pipeline.report.weighins import weighins_text
 from pipeline.store.catalog import ActivityRow, Catalog
-from pipeline.store.weighins import comparisons
+from pipeline.store.weighins import WeighIns, comparisons
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -16,8 +16,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     with Catalog(data_dir) as catalog:
         rows = catalog.activities()
         rejected = catalog.rejections()
-        weighed = {c.activity_id: c.model_dump(mode="json") for c in comparisons(catalog)}  # issue #6
-        weighed_text = weighins_text(catalog)
+        weighins = comparisons(catalog)  # issue #6
+        weighed = {c.activity_id: c.model_dump(mode="json") for c in weighins}
+        weighed_text = weighins_text(weighins, WeighIns(catalog).calibration_points())
     if args.json:
         payload = [dict(row.model_dump(mode="json"), report_html=str((data_dir / row.report_dir / "report.html").resolve()),
                         weigh_in=weighed.get(row.id))

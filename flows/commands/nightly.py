@@ -13,13 +13,12 @@ import contextlib
 import os
 from pathlib import Path
 
-from flows.prefect_server import find_api
+from flows.commands.prefect_server import find_api
 from pipeline.config import Config
+from pipeline.nightly import inbox_for
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from flows.nightly_inbox import inbox_for  # one-line error for a missing inbox, before Prefect starts
-
     inbox = inbox_for(config, args.inbox)
     api = find_api(Path(config.data_dir))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

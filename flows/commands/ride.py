@@ -6,32 +6,49 @@ Two ways to run, same result on disk (report folder, catalog row, a row in the c
 * **via Prefect** — when a Prefect server answers (``PREFECT_API_URL``, or the server
   ``sweatline serve`` runs for this data directory): the ``after-ride`` flow runs in this
   process as a real flow run on that server (visible in its UI, with logs and an artifact);
-* **fast path** — when none is up: the flow's work (:func:`flows.ride_core.ride`) runs
+* **fast path** — when none is up: the flow's work (:func:`pipeline.service.ride`, the function the flow's task calls) runs
   directly, without importing Prefect or starting its temporary server (7–20 s here), and the
   run is recorded in the catalog with ``orchestrator = local``.
 
 ``SWEATLINE_RIDE_VIA=local|prefect`` forces one (``prefect`` with no server up pays for
 Prefect's temporary server). Either way stdout carries only the headline (or, with ``--json``,
 exactly the SPEC JSON report) and a bad file gives one stderr line and exit 2: Prefect's
-console logging is switched off on this path.
+console logging is switched off on this path (:func:`quiet_console`): Prefect's logging config
+sends flow/task run logs to the API handler and, through the root and ``prefect`` loggers, to a
+console handler on stderr — right for ``sweatline nightly``, wrong for this command's contract
+(the runs' logs still reach the Prefect API and its UI).
+
+``--temp`` / ``--humidity`` are checked by :class:`pipeline.analysis.WeatherOverride` (the bounds
+of the config's ``climate``); an impossible value becomes one line naming the flag.
 """
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
-from flows.prefect_server import configured_api_url, find_api
-from flows.ride_core import RideResult, resolve_fit_file, ride, validate_override
+from flows.commands.prefect_server import configured_api_url, find_api
+from pipeline.analysis import WeatherOverride
 from pipeline.config import Config
 from pipeline.errors import UsageError
+from pipeline.inputs import checked
+from pipeline.service import RideResult, resolve_fit_file, ride
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
+FLAGS = {"temperature_c": "--temp", "humidity_pct": "--humidity"}
+"""The command line's name for each field of :class:`~pipeline.analysis.WeatherOverride`."""
+
+
+def weather_override(temperature_c: float | None, humidity_pct: float | None) -> WeatherOverride:
+    """The override, refused (:class:`~pipeline.errors.InvalidValue`, shown with its flag) outside
+    the range the config accepts for ``climate``."""
+    return checked(WeatherOverride, temperature_c=temperature_c, humidity_pct=humidity_pct)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    override = validate_override(args.temp, args.humidity)
+    override = weather_override(args.temp, args.humidity)
     path = resolve_fit_file(args.fit_path, config)
     via = os.environ.get(VIA_ENV, "auto").strip().lower() or "auto"
     if via not in ("auto", "local", "prefect"):
@@ -51,13 +68,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespace, api_url: str | None) -> list[RideResult]:
-    from flows.prefect_logging import quiet_console, quiet_console_env
-
-    quiet_console_env()
+    _quiet_console_env()
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if api_url is not None:
         os.environ["PREFECT_API_URL"] = api_url
-    quiet_console()
+    _quiet_console()
     import contextlib
 
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -88,3 +103,22 @@ def _print(results: list[RideResult], as_json: bool) -> None:
         print(f"report: {result.report_dir / 'report.html'}")
         if result.reused:
             print("(already processed with this weather: stored report)")
+
+
+def _quiet_console_env() -> None:
+    """Before Prefect is imported: its console handler starts at CRITICAL (Prefect reads
+    ``PREFECT_LOGGING_[PATH]_[TO]_[KEY]`` overrides of its logging.yml)."""
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def _quiet_console() -> None:
+    """After Prefect is imported too: raise every stream handler it attached to stderr to CRITICAL+1."""
+    import prefect  # noqa: F401  (configures logging on import)
+
+    names = ["", "prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.extra", "uvicorn", "fastapi",
+             "prefect._internal", "prefect.server", "prefect.client", "docket"]
+    for name in names:
+        for handler in logging.getLogger(name).handlers:
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+                handler.setLevel(logging.CRITICAL + 1)

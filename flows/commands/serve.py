@@ -2,8 +2,10 @@
 
 Schedules need a real Prefect server (the temporary one does not schedule). With
 ``PREFECT_API_URL`` set (environment or Prefect profile: a self-hosted server or Prefect
-Cloud) that server is used; otherwise a local ``prefect server start --host 127.0.0.1`` is
-started with its database under ``<data_dir>/prefect/``, and stopped when ``serve`` exits.
+Cloud) that server is used; otherwise Prefect's own ``prefect server start --background --host
+127.0.0.1`` is started with ``PREFECT_HOME`` (its database and PID file) under
+``<data_dir>/prefect/``, and stopped with ``prefect server stop`` when ``serve`` exits (Ctrl-C or
+SIGTERM); see :mod:`flows.commands.prefect_server`.
 While it runs, ``<data_dir>/prefect/server.json`` lets ``sweatline ride`` and ``sweatline
 nightly`` in other terminals find it.
 """
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from flows.prefect_server import LocalServer, configured_api_url, is_reachable, served_api_url
+from flows.commands.prefect_server import LocalServer, configured_api_url, is_reachable, served_api_url
 from pipeline.config import Config
 from pipeline.errors import UsageError
 
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print("starting a local Prefect server (127.0.0.1) ...", flush=True)
         server = LocalServer(data_dir).start()
         api_url = server.api_url
-        print(f"Prefect server: {server.ui_url} (database {server.home / 'prefect.db'}, log {server.home / 'server.log'})",
+        print(f"Prefect server: {server.ui_url} (database {server.home / 'prefect.db'}, log {server.log})",
               flush=True)
     previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:

@@ -15,7 +15,7 @@ from pipeline.config import Config
 from pipeline.physiology.calibration import measured_sweat_loss_l, posterior
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
-from pipeline.store.weighins import WeighInComparison, WeighInRow, WeighIns, comparisons, model_estimate_l
+from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
 
 
 FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine"}
@@ -73,64 +73,3 @@ def run(args: argparse.Namespace, config: Config) -> int:
                      "(`sweatline nightly --rebuild` re-estimates them).")
     print("\n".join(lines))
     return 0
-
-
-# --- measured vs model, for `sweatline history` and the nightly digest -------------------------
-
-def _factors(catalog: Catalog) -> list[str]:
-    """The personal factor of each sport with weigh-ins (and all pooled when several sports)."""
-    points = WeighIns(catalog).calibration_points()
-    sports = sorted({p.sport for p in points})
-    scopes: list[str | None] = list(sports) + ([None] if len(sports) > 1 else [])
-    out = []
-    for sport in scopes:
-        post = posterior(points, sport)
-        if post.n:
-            out.append(f"{sport or 'all sports'} {post.factor:.2f} ± {100 * post.to_calibration().cv:.0f} % "
-                       f"({post.n} weigh-in{'s' if post.n != 1 else ''})")
-    return out
-
-
-def _cells(c: WeighInComparison) -> tuple[str, str, str, str, str, str]:
-    bound = "≥ " if c.lower_bound else ""
-    when = f"{c.start_time:%Y-%m-%d %H:%M}" if c.start_time is not None else "?"
-    measured = f"{bound}{c.measured_l:.2f} L" + (" (scale, drinks unknown)" if c.source == "scale" else "")
-    model = f"{c.model_l:.2f} L" if c.model_l is not None else "–"
-    ratio = f"{bound}{c.ratio:.2f}" if c.ratio is not None else "–"
-    return when, c.sport, " ".join((c.activity_source or c.activity_id[:10]).split()), measured, model, ratio
-
-
-def weighins_text(catalog: Catalog) -> str | None:
-    """A plain-text table of every weighed activity, measured next to model, and the personal factors."""
-    rows = comparisons(catalog)
-    if not rows:
-        return None
-    lines = [("date", "sport", "activity", "measured", "model", "measured ÷ model")] + [_cells(c) for c in rows]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    table = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
-    factors = _factors(catalog)
-    return "Weigh-ins (measured vs model)\n" + table + ("\npersonal factor: " + "; ".join(factors) if factors else "")
-
-
-def weighins_markdown(catalog: Catalog) -> str:
-    """The same as a Markdown section for the digest ("" without weigh-ins)."""
-    rows = comparisons(catalog)
-    if not rows:
-        return ""
-    lines = ["## Weigh-ins: measured vs model", "", "| date | sport | activity | measured | model | measured ÷ model |",
-             "|---|---|---|---|---|---|"]
-    for c in rows:
-        lines.append("| " + " | ".join(_md(cell) for cell in _cells(c)) + " |")
-    factors = _factors(catalog)
-    if factors:
-        lines += ["", "Personal factor: " + "; ".join(_md(f) for f in factors)
-                  + ". New reports use it; `sweatline nightly --rebuild` re-estimates old ones."]
-    return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """Untrusted text (file names) made inert in a Markdown table."""
-    out = str(text)
-    for ch in "\\`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())

@@ -5,6 +5,7 @@ Input is a list of :class:`DigestRow` — the catalog's activity rows (field nam
 works). :func:`build_digest` groups them by local day and ISO week; the renderers return strings:
 :func:`render_digest_html` (self-contained page, inline SVG trend chart),
 :func:`render_digest_markdown`, and :func:`history_table` (plain-text table for a terminal).
+:func:`write_digest` writes the nightly's digest files (:func:`write_digest_pages` the two pages).
 
 Potassium per day is set against the adequate intake (NASEM 2019: 3,400 mg/day men,
 2,600 mg/day women), fluid per day against nothing but itself: there is no "adequate" sweat.
@@ -23,12 +24,14 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
 from pipeline.report.charts import trend_chart_svg
-from pipeline.report.render import TEMPLATES, markdown_escape
-from pipeline.report.text import terminal_safe
+from pipeline.report.render import TEMPLATES
+from pipeline.report.text import markdown_escape, terminal_safe
 from pipeline.report.view import distance_text, duration_s_text, litres, milligrams
+from pipeline.store.files import atomic_write_text
 
 DIGEST_HTML_NAME = "digest.html"
 DIGEST_MD_NAME = "digest.md"
+INDEX_NAME = "index.md"  # the latest nightly summary, in reports/
 
 
 class DigestRow(BaseModel):
@@ -224,16 +227,42 @@ def render_digest_markdown(digest: Digest) -> str:
     return _MD.get_template("digest.md.j2").render(**_context(digest))
 
 
-def write_digest(digest: Digest, out_dir: Path, generated: datetime | None = None) -> tuple[Path, Path]:
-    """Render both, then write ``digest.md`` and ``digest.html`` atomically into ``out_dir``."""
-    from pipeline.store.files import atomic_write_text
+def write_digest_pages(digest: Digest, out_dir: Path, generated: datetime | None = None) -> tuple[Path, Path]:
+    """Write ``digest.md`` and ``digest.html`` into ``out_dir``, each atomically; returns (html, md).
 
-    html = render_digest_html(digest, generated=generated)
-    markdown = render_digest_markdown(digest)
+    The HTML carries a "generated on" time, the Markdown the same tables without it: when the
+    Markdown is unchanged, nothing in the digest changed and neither file is rewritten (the HTML
+    is still written when it is missing).
+    """
     out_dir = Path(out_dir)
-    md_path = atomic_write_text(out_dir / DIGEST_MD_NAME, markdown)
-    html_path = atomic_write_text(out_dir / DIGEST_HTML_NAME, html)
+    html_path, md_path = out_dir / DIGEST_HTML_NAME, out_dir / DIGEST_MD_NAME
+    if _write_if_changed(md_path, render_digest_markdown(digest)) or not html_path.exists():
+        atomic_write_text(html_path, render_digest_html(digest, generated=generated))
     return html_path, md_path
+
+
+def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[object], digests: Path,
+                 reports: Path, *, timezone: str = "UTC", sex: str | None = None) -> Path:
+    """The nightly digest: this run's summary (``run_markdown``) under ``digests/`` (kept) and as
+    ``reports/index.md`` (latest), and the day-by-day / week-by-week pages ``reports/digest.html`` +
+    ``digest.md`` over ``activities`` (every activity in the catalog). Returns the run summary's path."""
+    write_digest_pages(build_digest(activities, timezone=timezone, sex=sex), reports)
+    text = run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({DIGEST_HTML_NAME}) ([{DIGEST_MD_NAME}]({DIGEST_MD_NAME})).\n"
+    path = atomic_write_text(Path(digests) / f"{started_at:%Y%m%dT%H%M%SZ}-nightly.md", text)
+    atomic_write_text(Path(reports) / INDEX_NAME, text)
+    return path
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Atomic write, skipped when the file already holds exactly this text (a night with nothing
+    new rewrites nothing). Returns whether it wrote."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write_text(path, text)
+    return True
 
 
 HISTORY_COLUMNS = ("start (UTC)", "activity", "sport", "time", "distance", "sweat", "range", "rate", "potassium")

@@ -11,39 +11,21 @@ with :func:`markdown_escape` through Jinja's ``finalize`` hook, so a file name s
 """
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
 from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg
+from pipeline.report.text import markdown_escape
 from pipeline.report.view import ReportView, report_duration_s, report_view
 
 if TYPE_CHECKING:
     from pipeline.analysis import Analysis
 
 TEMPLATES = Path(__file__).resolve().parent
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-
-
-def markdown_escape(value: Any) -> str:
-    """Text safe inside a Markdown paragraph or table cell: HTML and Markdown syntax neutralised.
-
-    ``&``, ``<`` and ``>`` become entities (CommonMark renders them as the characters, never as
-    tags); backslash, backtick, ``* _ [ ] | # ~`` are backslash-escaped; line breaks become spaces
-    (a newline in a file name must not end a table row).
-    """
-    if value is None:
-        return ""
-    text = str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"[\r\n\t\x0b\x0c]+", " ", text)
-
 
 def _html_env() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,

@@ -1,14 +1,18 @@
-"""Human-readable terminal text for ``sweatline ride`` and ``sweatline plan``.
+"""Untrusted text made safe, and human-readable terminal text for ``sweatline ride`` and ``sweatline plan``.
 
-Uses the same :func:`~pipeline.report.view.report_view` rows as the HTML and Markdown reports,
-so the terminal shows the same numbers. Text from a FIT file (file name, device) has its control
-characters removed: a hostile name cannot move the cursor or recolour the terminal.
+The two escapers of the project live here: :func:`terminal_safe` (a terminal) and
+:func:`markdown_escape` (every Markdown the project writes: reports, digest, nightly summary,
+weigh-in tables). Uses the same :func:`~pipeline.report.view.report_view` rows as the HTML and
+Markdown reports, so the terminal shows the same numbers. Text from a FIT file (file name,
+device) has its control characters removed: a hostile name cannot move the cursor or recolour
+the terminal.
 """
 from __future__ import annotations
 
 import re
 import textwrap
 from os import PathLike
+from typing import Any
 
 from pipeline.report.view import ReportView, report_view
 from pipeline.schema import Report
@@ -20,6 +24,26 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def terminal_safe(value: object) -> str:
     """``value`` as text with control characters (ANSI escapes, bidi overrides) replaced by '?'."""
     return _CONTROL.sub("?", str(value))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+_MD_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")  # every line break str.split() knows
+
+
+def markdown_escape(value: Any) -> str:
+    """Untrusted text (file names, reasons, devices) safe inside a Markdown paragraph, list item or
+    table cell: HTML and Markdown syntax neutralised.
+
+    ``&``, ``<`` and ``>`` become entities (CommonMark renders them as the characters, never as
+    tags); backslash, backtick, ``* _ [ ] | # ~`` are backslash-escaped; line breaks of any kind
+    (and tabs) become a space (a newline in a file name must not end a table row); None is "".
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_BREAKS.sub(" ", text)
 
 
 def _headline_lines(view: ReportView) -> list[str]:

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from flow_support import PROJECT, SAMPLES, write_config
 
-from flows.prefect_server import is_reachable, state_file
+from flows.commands.prefect_server import is_reachable, state_file
 from pipeline.store.catalog import Catalog
 
 T = TypeVar("T")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from pipeline.report.digest import (DigestRow, build_digest, history_table, render_digest_html,
-                                    render_digest_markdown, write_digest)
+                                    render_digest_markdown, write_digest_pages)
 from pipeline.store.catalog import ActivityRow
 
 from .helpers import HOSTILE
@@ -68,7 +68,7 @@ def test_renderings_agree_and_escape_file_names(tmp_path):
     assert "<svg" in html
     for text in (f"{digest.total_fluid_l:.1f} L", "2,600 mg a day", "Sat 18 Jul", "4 h 30 min"):
         assert text in html and text in md, text
-    html_path, md_path = write_digest(digest, tmp_path)
+    html_path, md_path = write_digest_pages(digest, tmp_path)
     assert html_path.read_text() and md_path.read_text() == md
 
 

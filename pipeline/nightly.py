@@ -1,0 +1,214 @@
+"""The nightly run's bookkeeping around :func:`pipeline.service.process_file`, as plain functions.
+
+No Prefect here: ``flows/nightly.py`` strings these together, one Prefect task per step worth
+retrying or watching. A run:
+
+1. :func:`inbox_for` — the inbox folder (refused with one line when it is not a folder);
+2. :func:`start_nightly` — stale temporaries left by a killed run removed, the run recorded in
+   the catalog's ``runs`` table, an empty :class:`NightlySummary`;
+3. :func:`~pipeline.service.scan_inbox` + :func:`hash_files` + :func:`select_new` — every inbox
+   file, its SHA-256, and those the catalog does not hold yet (dedup by content: the same bytes
+   twice in the inbox are processed once);
+4. per new file :func:`~pipeline.service.process_file`, then :func:`record_outcome` and
+   :meth:`NightlySummary.add` as each outcome arrives;
+5. :func:`write_nightly_digest` — weight-scale readings paired with activities, the digest;
+6. :func:`finish_nightly` (or :func:`fail_nightly`) — the run's row completed with its counts and
+   the summary line ``processed N, skipped M, rejected K`` (+ reasons).
+
+The run fails only when there were new files and every one of them failed for an internal error
+— a night of broken files is a successful run that rejected them.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.config import Config
+from pipeline.errors import ConfigError
+from pipeline.report.digest import write_digest
+from pipeline.report.text import markdown_escape
+from pipeline.report.weighins import weighins_markdown
+from pipeline.service import FileOutcome, InboxFile, record_outcome
+from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
+from pipeline.store.files import remove_stale_temporaries, sha256_file
+from pipeline.store.layout import digests_dir, reports_dir
+from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
+
+NIGHTLY = "nightly"  # the runs-table name of a nightly run (the flow's name too)
+
+__all__ = ["NIGHTLY", "NightlySummary", "Rejection", "fail_nightly", "finish_nightly", "hash_files", "inbox_for",
+           "all_failed", "record_outcome", "select_new", "start_nightly", "write_nightly_digest"]
+
+
+def inbox_for(config: Config, inbox: str | None) -> Path:
+    """``--inbox DIR`` or the configured inbox, refused with one line when it is not a folder."""
+    folder = Path(inbox).expanduser().resolve() if inbox else Path(config.inbox)
+    if not folder.is_dir():
+        raise ConfigError(str(folder), "inbox folder not found" if not folder.exists() else "inbox is not a folder")
+    return folder
+
+
+class Rejection(BaseModel):
+    name: str
+    kind: str
+    reason: str
+
+
+class NightlySummary(BaseModel):
+    """The outcome of one nightly run (also the flow's return value)."""
+
+    run_id: str
+    inbox: Path
+    data_dir: Path
+    started_at: datetime
+    finished_at: datetime | None = None
+    skipped: int = 0
+    processed_files: list[str] = []
+    activities: list[ActivityRow] = []
+    rejected: list[Rejection] = []
+    failed: list[tuple[str, str]] = []
+    digest_path: Path | None = None
+
+    def add(self, outcome: FileOutcome) -> None:
+        """Count one file's outcome (already committed to the catalog by :func:`record_outcome`)."""
+        if outcome.status == "processed":
+            self.processed_files.append(outcome.file.name)
+            self.activities += [a.row for a in outcome.activities]
+        for r in outcome.rejections:
+            name = f"{r.name}:{r.member}" if r.member else r.name
+            self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
+
+    def line(self) -> str:
+        """``processed N, skipped M, rejected K (file: reason; …)[, failed F (…)]``."""
+        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        if self.rejected:
+            text += " (" + "; ".join(f"{r.name}: {r.reason}" for r in self.rejected) + ")"
+        if self.failed:
+            text += f", failed {len(self.failed)} (" + "; ".join(f"{n}: {m}" for n, m in self.failed) + ")"
+        return text
+
+    def report_uri(self, row: ActivityRow) -> str:
+        return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        """One row per activity of the night, for the Prefect table artifact."""
+        rows = []
+        for a in self.activities:
+            rows.append({
+                "start": a.start_time.strftime("%Y-%m-%d %H:%M") if a.start_time is not None else "",
+                "source": a.source,
+                "sport": a.sport,
+                "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
+                "distance_km": round(a.distance_m / 1000, 1) if a.distance_m is not None else None,
+                "sweat_l": round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None,
+                "sweat_range_l": (f"{a.sweat_low_l:.1f}-{a.sweat_high_l:.1f}"
+                                  if a.sweat_low_l is not None and a.sweat_high_l is not None else ""),
+                "rate_l_per_h": round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None,
+                "report": self.report_uri(a),
+            })
+        return rows
+
+    def markdown(self) -> str:
+        """The Markdown summary (artifact), with links to each report."""
+        lines = [f"# Sweatline nightly run {self.started_at:%Y-%m-%d %H:%M} UTC", "", f"**{self._counts()}**", ""]
+        if self.activities:
+            lines += ["| start | activity | sport | duration | sweat | report |", "|---|---|---|---|---|---|"]
+            for row in self.table_rows():
+                sweat = f"{row['sweat_l']:.2f} L ({row['sweat_range_l']} L)" if row["sweat_l"] is not None else "–"
+                duration = f"{row['duration_min']} min" if row["duration_min"] is not None else "–"
+                lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} | {duration} | {sweat} "
+                             f"| [report.html]({row['report']}) |")
+            lines.append("")
+        if self.rejected:
+            lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
+        if self.failed:
+            lines += ["## Failed (internal errors; retried next run)", ""] + [f"- `{markdown_escape(n)}`: {markdown_escape(m)}" for n, m in self.failed] + [""]
+        lines += [f"Reports: `{(self.data_dir / 'reports').resolve()}`", ""]
+        return "\n".join(lines)
+
+    def _counts(self) -> str:
+        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        return text + (f", failed {len(self.failed)}" if self.failed else "")
+
+
+def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: bool, workers: int | None,
+                  orchestrator: str = "prefect", prefect_flow_run_id: str | None = None) -> NightlySummary:
+    """Tidy what a killed run left, record the run as started; returns its (empty) summary."""
+    data_dir = Path(config.data_dir)
+    started = utc_now()
+    run_id = uuid.uuid4().hex
+    remove_stale_temporaries(reports_dir(data_dir))
+    remove_stale_temporaries(data_dir / "records")
+    catalog.start_run(RunRow(id=run_id, flow=NIGHTLY, orchestrator=orchestrator,
+                             prefect_flow_run_id=prefect_flow_run_id, started_at=started,
+                             parameters={"inbox": str(inbox), "rebuild": rebuild, "workers": workers}))
+    return NightlySummary(run_id=run_id, inbox=inbox, data_dir=data_dir, started_at=started)
+
+
+def hash_files(files: list[InboxFile]) -> list[str | None]:
+    """SHA-256 of each inbox file (the catalog key); None for a file that vanished since the scan
+    (a sync tidying up). Other I/O errors propagate."""
+    hashes: list[str | None] = []
+    for f in files:
+        try:
+            hashes.append(sha256_file(f.path))
+        except FileNotFoundError:
+            hashes.append(None)
+    return hashes
+
+
+def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str],
+               summary: NightlySummary) -> list[tuple[InboxFile, str]]:
+    """The files to process, each with its SHA-256: not in ``known`` (the catalog's hashes; empty
+    for a rebuild) and not the same content as an earlier file of this inbox. Counts the others as
+    skipped in ``summary``; a file that vanished (hash None) is neither."""
+    todo: list[tuple[InboxFile, str]] = []
+    queued: set[str] = set()
+    for f, sha in zip(files, hashes):
+        if sha is None:
+            continue
+        if sha in known or sha in queued:  # in the catalog, or the same content twice in the inbox
+            summary.skipped += 1
+            continue
+        queued.add(sha)
+        todo.append((f, sha))
+    return todo
+
+
+def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
+    """Pair the stored weight-scale readings with activities (issue #6), then write the digest
+    (:func:`pipeline.report.digest.write_digest`: this run's summary and the weigh-ins table, the
+    day-by-day pages over every activity in the catalog). Returns the run summary's path."""
+    data_dir = Path(config.data_dir)
+    with Catalog(data_dir) as catalog:
+        pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)
+        weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points())
+        activities = catalog.activities()
+    return write_digest(summary.markdown() + ("\n" + weighed if weighed else ""), summary.started_at, activities,
+                        digests_dir(data_dir), reports_dir(data_dir),
+                        timezone=config.nightly.timezone, sex=config.athlete.sex)
+
+
+def all_failed(summary: NightlySummary) -> bool:
+    """New files, and every one failed for an internal error: the only kind of night that fails."""
+    return bool(summary.failed) and not summary.processed_files and not summary.rejected
+
+
+def finish_nightly(catalog: Catalog, summary: NightlySummary) -> str:
+    """Record the run as completed (or failed: :func:`all_failed`) with its counts; returns the summary line."""
+    line = summary.line()
+    catalog.finish_run(summary.run_id, state="failed" if all_failed(summary) else "completed",
+                       processed=len(summary.processed_files), skipped=summary.skipped,
+                       rejected=len(summary.rejected), failed=len(summary.failed), summary=line)
+    return line
+
+
+def fail_nightly(catalog: Catalog, summary: NightlySummary, exc: BaseException) -> None:
+    """Record the run as failed by ``exc`` (the run itself broke, not one file)."""
+    catalog.finish_run(summary.run_id, state="failed", processed=len(summary.processed_files),
+                       skipped=summary.skipped, rejected=len(summary.rejected), failed=len(summary.failed) or 1,
+                       summary=f"{type(exc).__name__}: {exc}"[:500])

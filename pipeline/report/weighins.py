@@ -1,0 +1,62 @@
+"""Weigh-ins, measured next to the model: the plain-text table of ``sweatline history`` and the
+Markdown section of the nightly digest (issue #6).
+
+Both take what the store holds — the comparisons (:func:`pipeline.store.weighins.comparisons`) and
+the calibration points (:meth:`pipeline.store.weighins.WeighIns.calibration_points`) — and return
+text; the personal factor per sport comes from :func:`pipeline.physiology.calibration.posterior`.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.physiology.calibration import CalibrationPoint, posterior
+from pipeline.report.text import markdown_escape
+from pipeline.store.weighins import WeighInComparison
+
+
+def _factors(points: Sequence[CalibrationPoint]) -> list[str]:
+    """The personal factor of each sport with weigh-ins (and all pooled when several sports)."""
+    sports = sorted({p.sport for p in points})
+    scopes: list[str | None] = list(sports) + ([None] if len(sports) > 1 else [])
+    out = []
+    for sport in scopes:
+        post = posterior(points, sport)
+        if post.n:
+            out.append(f"{sport or 'all sports'} {post.factor:.2f} ± {100 * post.to_calibration().cv:.0f} % "
+                       f"({post.n} weigh-in{'s' if post.n != 1 else ''})")
+    return out
+
+
+def _cells(c: WeighInComparison) -> tuple[str, str, str, str, str, str]:
+    bound = "≥ " if c.lower_bound else ""
+    when = f"{c.start_time:%Y-%m-%d %H:%M}" if c.start_time is not None else "?"
+    measured = f"{bound}{c.measured_l:.2f} L" + (" (scale, drinks unknown)" if c.source == "scale" else "")
+    model = f"{c.model_l:.2f} L" if c.model_l is not None else "–"
+    ratio = f"{bound}{c.ratio:.2f}" if c.ratio is not None else "–"
+    return when, c.sport, " ".join((c.activity_source or c.activity_id[:10]).split()), measured, model, ratio
+
+
+def weighins_text(rows: Sequence[WeighInComparison], points: Sequence[CalibrationPoint]) -> str | None:
+    """A plain-text table of every weighed activity, measured next to model, and the personal factors."""
+    if not rows:
+        return None
+    lines = [("date", "sport", "activity", "measured", "model", "measured ÷ model")] + [_cells(c) for c in rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    table = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
+    factors = _factors(points)
+    return "Weigh-ins (measured vs model)\n" + table + ("\npersonal factor: " + "; ".join(factors) if factors else "")
+
+
+def weighins_markdown(rows: Sequence[WeighInComparison], points: Sequence[CalibrationPoint]) -> str:
+    """The same as a Markdown section for the digest ("" without weigh-ins)."""
+    if not rows:
+        return ""
+    lines = ["## Weigh-ins: measured vs model", "", "| date | sport | activity | measured | model | measured ÷ model |",
+             "|---|---|---|---|---|---|"]
+    for c in rows:
+        lines.append("| " + " | ".join(markdown_escape(cell) for cell in _cells(c)) + " |")
+    factors = _factors(points)
+    if factors:
+        lines += ["", "Personal factor: " + "; ".join(markdown_escape(f) for f in factors)
+                  + ". New reports use it; `sweatline nightly --rebuild` re-estimates old ones."]
+    return "\n".join(lines) + "\n"

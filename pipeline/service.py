@@ -1,0 +1,333 @@
+"""The use case: one inbox file in, reports and catalog rows out, as plain functions.
+
+No Prefect here (and nothing from ``flows``): the ``after-ride`` and ``nightly`` flows wrap these
+functions in Prefect tasks, the fast path of ``sweatline ride`` calls :func:`ride` directly, and a
+worker process of the nightly imports this module cheaply.
+
+One file, start to finish (:func:`process_file`):
+
+1. hash it (SHA-256 of the bytes as stored: the catalog key);
+2. decode it (``pipeline.fit``): a :class:`~pipeline.errors.RejectedFile` becomes a
+   :class:`~pipeline.store.RejectionRow` with its one-line reason — bad data is an outcome,
+   not a failure, so it is never retried;
+3. analyse each activity (``pipeline.analysis``) with the config and the weather override;
+4. write its records (Parquet) and its report folder, each atomically;
+5. return a :class:`FileOutcome` (pydantic: picklable, so it crosses process boundaries) that
+   :func:`record_outcome` commits to the catalog in one transaction — after the files, so a
+   catalog row never points at a missing report.
+
+An ``OSError`` while reading the inbox or writing ``data_dir`` propagates: the Prefect tasks
+retry those (and only those).
+
+The after-ride question (:func:`ride`): a file already in the catalog with the same weather
+override is not processed again: its stored report is the answer (the rider asked the same
+question twice). A different override — or none where one was used before — changes the answer,
+so the file is processed again and its report replaced (atomically). A file refused before is
+tried again: it costs little and the reader may have learnt to read it since. Every call is
+recorded in the catalog's ``runs`` table: ``orchestrator="prefect"`` with the flow run id when the
+Prefect flow ran it, ``"local"`` for the fast path. The nightly's bookkeeping around
+:func:`process_file` is in :mod:`pipeline.nightly`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from pipeline.analysis import Analysis, WeatherOverride, analyse_activity
+from pipeline.config import Config
+from pipeline.errors import RejectedFile, UsageError
+from pipeline.fit.models import Activity, ScaleReading
+from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, RunRow, utc_now
+from pipeline.store.files import atomic_directory, sha256_file
+from pipeline.store.layout import report_relpath
+from pipeline.store.records import write_records
+from pipeline.store.weighins import absorb_scale_readings, calibration_for
+
+INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    """A candidate file found in the inbox."""
+
+    path: Path
+    size_bytes: int
+    mtime_ns: int
+
+
+def is_inbox_file(path: Path) -> bool:
+    """``.fit``, ``.fit.gz`` or ``.zip`` (any case), not hidden."""
+    name = path.name.lower()
+    return not name.startswith(".") and name.endswith(INBOX_SUFFIXES)
+
+
+def scan_inbox(inbox: Path) -> list[InboxFile]:
+    """Every ``.fit`` / ``.fit.gz`` / ``.zip`` under ``inbox`` (sub-folders too), sorted by path.
+
+    Read-only: nothing in the inbox is opened for writing, moved or deleted. Hidden files and
+    folders (``.Trash``, ``.sync``) are skipped; symbolic links to folders are not followed.
+    """
+    inbox = Path(inbox)
+    found: list[InboxFile] = []
+    for folder, dirnames, filenames in os.walk(inbox, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            path = Path(folder) / name
+            if not is_inbox_file(path):
+                continue
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # vanished or a dangling link: nothing to read
+            if os.path.isfile(path):
+                found.append(InboxFile(path=path, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns))
+    return sorted(found, key=lambda f: str(f.path))
+
+
+def newest_inbox_file(inbox: Path) -> Path | None:
+    """The most recently modified inbox file (what a watch synced last), or None."""
+    files = scan_inbox(inbox)
+    if not files:
+        return None
+    return max(files, key=lambda f: (f.mtime_ns, str(f.path))).path
+
+
+class ProcessedActivity(BaseModel):
+    """One activity written to ``data_dir``: its catalog row and its report folder (absolute)."""
+
+    row: ActivityRow
+    report_dir: Path
+    warnings: list[str] = []
+
+
+class FileOutcome(BaseModel):
+    """What processing one inbox file gave; committed to the catalog by :func:`record_outcome`."""
+
+    file: FileRow
+    status: Literal["processed", "rejected"]
+    activities: list[ProcessedActivity] = []
+    rejections: list[RejectionRow] = []
+    seconds: float = 0.0
+
+    @property
+    def reason(self) -> str | None:
+        return "; ".join(r.reason for r in self.rejections) or None
+
+
+def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile], list[ScaleReading]]:
+    """Decode an inbox file: the activities it holds, the refusals (of the file, or of zip members)
+    and a smart scale's weight-scale readings (issue #6).
+
+    A ``.fit`` / ``.fit.gz`` gives one activity, one weight-scale file or one refusal; a ``.zip``
+    may give several activities and refusals. A file that gives nothing at all is refused as a whole.
+    """
+    from pipeline.fit import read_fit
+
+    result = read_fit(path)
+    if not result.activities and not result.rejections and not result.scale_files:
+        return [], [RejectedFile(path.name, "no FIT file inside (.fit or .fit.gz members)", "archive")], []
+    return list(result.activities), list(result.rejections), result.scale_readings
+
+
+def _member(refusal: RejectedFile, path: Path) -> str:
+    """The zip member a refusal is about ("" when it is about the file itself)."""
+    for prefix in (f"{path.name}:", f"{path}:"):
+        if refusal.source.startswith(prefix):
+            return refusal.source[len(prefix):]
+    return ""
+
+
+def write_activity_outputs(analysis: Analysis, data_dir: Path, report_dir_rel: str) -> str | None:
+    """Write the records (Parquet) and the report folder of one analysed activity, each atomically.
+
+    Returns the records path relative to ``data_dir`` (None when there are no records).
+    """
+    activity = analysis.activity
+    records_rel = None
+    if activity is not None and activity.records is not None and len(activity.records.columns):
+        records_rel = write_records(data_dir, analysis.report.activity.id, activity.records)  # type: ignore[union-attr]
+    from pipeline.report.writer import write_reports  # matplotlib: imported only when a report is drawn
+
+    with atomic_directory(Path(data_dir) / report_dir_rel) as tmp:
+        write_reports(analysis, tmp)
+    return records_rel
+
+
+def process_activity(activity: Activity, config: Config, override: WeatherOverride | None = None, *,
+                     sha256: str, run_id: str | None = None) -> ProcessedActivity:
+    """Analyse one already-read activity (of the file whose SHA-256 is ``sha256``) and write its
+    records and report folder; returns its catalog row (not yet committed) and report folder."""
+    override = override or WeatherOverride()
+    analysis = analyse_activity(activity, config, override, calibration_for(config.data_dir, activity.summary.sport))
+    block = analysis.report.activity
+    assert block is not None, "analyse_activity returns a report with its activity block"
+    report_rel = report_relpath(block.id, block.sport, block.start_time)
+    records_rel = write_activity_outputs(analysis, config.data_dir, report_rel)
+    row = ActivityRow.from_report(
+        analysis.report, file_sha256=sha256, report_dir=report_rel, records_path=records_rel,
+        model_total_l=analysis.model_total_l,
+        override_temperature_c=override.temperature_c, override_humidity_pct=override.humidity_pct,
+        run_id=run_id)
+    return ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel, warnings=list(block.warnings))
+
+
+def process_file(path: Path, config: Config, override: WeatherOverride | None = None,
+                 run_id: str | None = None, sha256: str | None = None) -> FileOutcome:
+    """Decode, analyse and write one inbox file; bad data comes back as a rejected outcome.
+
+    Raises ``OSError`` for I/O trouble (worth a retry) and anything else for an internal error.
+    """
+    started = utc_now()
+    path = Path(path)
+    sha = sha256 or sha256_file(path)
+    size = path.stat().st_size
+    override = override or WeatherOverride()
+    activities: list[ProcessedActivity] = []
+    rejections: list[RejectionRow] = []
+    decoded, refusals, readings = read_file_activities(path)
+    scale_readings = None  # issue #6: a smart scale's weight file is kept for weigh-ins, not refused
+    if readings:
+        scale_readings = absorb_scale_readings(config.data_dir, readings, sha, path.name, config.athlete.body_mass_kg)
+    for refusal in refusals:
+        rejections.append(RejectionRow(file_sha256=sha, member=_member(refusal, path), name=path.name, path=str(path),
+                                       kind=refusal.kind, reason=refusal.reason, rejected_at=utc_now(),
+                                       run_id=run_id))
+    for activity in decoded:
+        activities.append(process_activity(activity, config, override, sha256=sha, run_id=run_id))
+    status: Literal["processed", "rejected"] = "processed" if activities or scale_readings is not None else "rejected"
+    now = utc_now()
+    file_row = FileRow(sha256=sha, name=path.name, path=str(path), size_bytes=size, status=status,
+                       activities=len(activities), first_seen_at=started, processed_at=now, run_id=run_id)
+    return FileOutcome(file=file_row, status=status, activities=activities, rejections=rejections,
+                       seconds=(now - started).total_seconds())
+
+
+def record_outcome(catalog: Catalog, outcome: FileOutcome) -> None:
+    """Commit one file's outcome to the catalog (one transaction)."""
+    if outcome.status == "processed":
+        catalog.record_processed(outcome.file, [a.row for a in outcome.activities], outcome.rejections)
+    else:
+        catalog.record_rejected(outcome.file, outcome.rejections)
+
+
+def override_matches(row: ActivityRow, override: WeatherOverride) -> bool:
+    """Whether a stored activity was estimated with this same weather override."""
+    return (row.override_temperature_c == override.temperature_c
+            and row.override_humidity_pct == override.humidity_pct)
+
+
+
+# --- the after-ride question: one file now, with an optional weather override -----------------
+
+AFTER_RIDE = "after-ride"  # the runs-table name of a one-file run (the flow's name too)
+
+
+class RideResult(BaseModel):
+    """What ``after-ride`` gives back: the headline numbers and where the report is."""
+
+    fit_file: str
+    activity: ActivityRow
+    report_dir: Path
+    report_json: Path
+    reused: bool  # True: the stored report already answered this question
+    run_id: str
+    orchestrator: str
+    warnings: list[str] = []
+
+    def headline_lines(self) -> list[str]:
+        """The figures a rider reads first, one per line."""
+        a = self.activity
+        lines = [f"{a.source}: {a.sport}, {(a.timer_s or 0) / 60:.0f} min, {(a.distance_m or 0) / 1000:.1f} km"]
+        if a.sweat_total_l is not None:
+            lines.append(f"sweat: {a.sweat_total_l:.1f} L ({a.sweat_low_l:.1f}-{a.sweat_high_l:.1f} L), "
+                         f"{a.sweat_rate_l_per_h:.2f} L/h")
+        if a.temperature_c is not None:
+            lines.append(f"weather: {a.temperature_c:.0f} °C, {a.humidity_pct:.0f} % ({a.environment_source})")
+        lines.append(f"report: {self.report_dir / 'report.html'}")
+        return lines
+
+
+def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
+    """The file to process: as given, else the newest file in the inbox."""
+    if fit_file is None or str(fit_file) == "":
+        newest = newest_inbox_file(config.inbox) if Path(config.inbox).is_dir() else None
+        if newest is None:
+            raise UsageError(str(config.inbox), "no FIT file in the inbox: give a file (sweatline ride FILE)")
+        return newest
+    path = Path(fit_file).expanduser()
+    if not path.exists():
+        raise UsageError(str(fit_file), "no such file")
+    if not path.is_file():
+        raise UsageError(str(fit_file), "not a file")
+    return path
+
+
+def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride, *, orchestrator: str,
+         prefect_flow_run_id: str | None = None) -> list[RideResult]:
+    """Process one file for the after-ride flow; one result per activity in it (a zip may hold several).
+
+    Raises :class:`RejectedFile` (one line, recorded in the catalog) for a file that is not a
+    usable activity, :class:`UsageError` for a missing file.
+    """
+    path = resolve_fit_file(fit_file, config)
+    shown = str(fit_file) if fit_file is not None else str(path)
+    run_id = uuid.uuid4().hex
+    with Catalog(config.data_dir) as catalog:
+        catalog.start_run(RunRow(
+            id=run_id, flow=AFTER_RIDE, orchestrator="prefect" if orchestrator == "prefect" else "local",
+            prefect_flow_run_id=prefect_flow_run_id, started_at=utc_now(),
+            parameters={"fit_file": str(path), "temperature_c": override.temperature_c,
+                        "humidity_pct": override.humidity_pct}))
+        try:
+            sha = sha256_file(path)
+            stored = catalog.activities(sha)
+            data_dir = Path(config.data_dir)
+            if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
+                              for r in stored):
+                catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
+                                   summary=f"{path.name}: already processed with the same weather, report reused")
+                return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
+                                warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
+            outcome = process_file(path, config, override, run_id=run_id, sha256=sha)
+            record_outcome(catalog, outcome)
+        except BaseException as exc:
+            catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=0, failed=1,
+                               summary=f"{path.name}: {type(exc).__name__}: {exc}"[:500])
+            raise
+        if outcome.status == "rejected":
+            first = outcome.rejections[0]
+            catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=1, failed=0,
+                               summary=f"rejected {path.name}: {outcome.reason}")
+            raise RejectedFile(shown if not first.member else f"{shown}:{first.member}", first.reason, kind=first.kind)
+        if not outcome.activities:  # e.g. a smart scale's weight file: kept for weigh-ins, but no activity to report
+            catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=0, failed=0,
+                               summary=f"processed {path.name}: no activity in it")
+            raise RejectedFile(shown, "holds no activity (a weight-scale file's readings are kept for weigh-ins)",
+                               kind="not_activity")
+        catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=len(outcome.rejections),
+                           failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
+        return [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
+                for a in outcome.activities]
+
+
+def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestrator: str, *, reused: bool,
+            warnings: list[str] | None = None) -> RideResult:
+    report_dir = data_dir / row.report_dir
+    return RideResult(fit_file=shown, activity=row, report_dir=report_dir, report_json=report_dir / "report.json",
+                      reused=reused, run_id=run_id, orchestrator=orchestrator, warnings=warnings or [])
+
+
+def _stored_warnings(report_json: Path) -> list[str]:
+    """The ingest warnings (e.g. "salvaged: …") kept in a stored report, to repeat them on reuse."""
+    try:
+        activity = json.loads(report_json.read_text(encoding="utf-8")).get("activity") or {}
+    except (OSError, ValueError):
+        return []
+    warnings = activity.get("warnings") if isinstance(activity, dict) else None
+    return [str(w) for w in warnings] if isinstance(warnings, list) else []
