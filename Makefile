@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install clean
+.PHONY: run test test-quick install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,13 @@ run: $(STAMP)
 	$(VENV)/bin/sweatline nightly --config examples/sweatline.yaml
 	@echo "open data/example/reports/index.md (the night's digest) or data/example/reports/*/report.html"
 
-## test: the whole test suite.
+## test: the whole test suite (real Prefect server and headless Chromium included).
 test: $(STAMP)
 	$(PY) -m pytest
+
+## test-quick: everything but the tests marked slow (real server, browser), for an edit-test loop.
+test-quick: $(STAMP)
+	$(PY) -m pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"
+from shared_paths import PROJECT, SAMPLES  # noqa: F401
 
 # Prefect state never touches the developer's ~/.prefect (PrefectHQ/examples internal/tests/conftest.py).
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="sweatline-test-prefect-")
@@ -37,3 +36,15 @@ def write_config(tmp_path: Path):
         path.write_text(text)
         return path
     return _write
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow(reason): starts a real Prefect server or a browser; `make test` runs "
+                                       "it, `pytest -m 'not slow'` leaves it out for a quick edit-test loop")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the session's real Prefect server (``prefect_api``) is slow, and says why."""
+    for item in items:
+        if "prefect_api" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow(reason="runs flows against a real Prefect server"))

@@ -30,7 +30,7 @@ def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def ride(cli_config: Path):
     """Run the installed ``sweatline ride FILE --json`` as a user would."""
-    assert SWEATLINE.exists(), f"the project's venv is expected at {SWEATLINE}"
+    assert SWEATLINE.exists(), f"the sweatline command is expected beside {SWEATLINE.parent / 'python'}"
 
     def _ride(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(SWEATLINE), "ride", str(path), "--json", "--config", str(cli_config), *extra],

@@ -8,8 +8,7 @@ from pathlib import Path
 from pipeline.fit import Activity, read_activity
 
 PROJECT = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"
-SWEATLINE = PROJECT / ".venv" / "bin" / "sweatline"
+from shared_paths import SAMPLES, SWEATLINE  # noqa: E402,F401
 
 
 def manifest() -> list[dict[str, str]]:

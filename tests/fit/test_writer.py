@@ -19,7 +19,7 @@ from tools.fitwriter import (
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"  # as tests/conftest.py
+from shared_paths import SAMPLES  # noqa: E402
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 

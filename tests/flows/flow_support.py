@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"
+from shared_paths import SAMPLES  # noqa: E402
 
 # short real files, so the tests stay quick (decoding is the slow part)
 GOOD = {

@@ -19,10 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from flow_support import PROJECT, SAMPLES, write_config
 
 from flows.commands.prefect_server import is_reachable, state_file
 from pipeline.store.catalog import Catalog
+
+pytestmark = pytest.mark.slow(reason="starts `sweatline serve` with a real Prefect server and waits for scheduled runs")
 
 T = TypeVar("T")
 RIDE = "tomtom-runner3-cycling-17min.fit"  # in the inbox: the scheduled nightly processes it

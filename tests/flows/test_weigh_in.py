@@ -130,7 +130,7 @@ def test_nightly_pairs_a_scale_file_and_later_reports_use_the_calibration(
         prefect_api: str, tmp_path: Path) -> None:
     from flows.nightly import nightly
 
-    sample = PROJECT.parent / "shared" / "fit-samples" / "garmin-fr965-running-1h15-power.fit"
+    sample = SAMPLES / "garmin-fr965-running-1h15-power.fit"
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
     shutil.copy(sample, inbox / sample.name)
@@ -174,7 +174,7 @@ def test_nightly_pairs_a_scale_file_and_later_reports_use_the_calibration(
 
 # --- a synthetic athlete who sweats 1.4 × what the model says, on real running files ----------
 
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"
+from shared_paths import SAMPLES  # noqa: E402
 WEIGHED_RUNS = ["garmin-fenix2-running-47min.fit", "garmin-fr110-running-44min-header-crc-zero.fit",
                 "coros-apexpro-running-49min-power.fit"]
 FOURTH_RUN = "suunto-9baro-running-37min-trail-power-devfields.fit"

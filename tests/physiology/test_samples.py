@@ -13,7 +13,7 @@ from pipeline.analysis import analyse_activity
 from pipeline.config import parse_config
 from pipeline.fit import read_activity
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "fit-samples"
+from shared_paths import SAMPLES
 
 
 def manifest_rows() -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from pipeline.config import parse_config
 from pipeline.fit import read_activity
 
 PROJECT = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"  # as tests/conftest.py
+from shared_paths import SAMPLES  # noqa: E402
 
 CONFIG = parse_config({"athlete": {"name": "test", "body_mass_kg": 70, "height_cm": 178, "sex": "male", "age": 35,
                                    "hr_rest_bpm": 55, "hr_max_bpm": 185, "ftp_w": 250},

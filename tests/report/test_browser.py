@@ -17,6 +17,8 @@ from pipeline.report.writer import write_reports
 from .chromium import find_chromium, load_page
 from .helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
 
+pytestmark = pytest.mark.slow(reason="opens reports in headless Chromium (Debian's chromium)")
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

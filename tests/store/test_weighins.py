@@ -24,7 +24,7 @@ from pipeline.store.weighins import (
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"  # as tests/conftest.py
+from shared_paths import SAMPLES  # noqa: E402
 
 START = datetime(2026, 7, 18, 12, 10, tzinfo=UTC)
 

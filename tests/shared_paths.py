@@ -1,0 +1,19 @@
+"""Where the tests find what is not in the repository: the shared FIT files beside the project and
+the installed ``sweatline`` command. The one place these are spelled out.
+
+``tests/`` is on ``sys.path`` (its ``conftest.py`` is rootdir-level), so any test imports
+``from shared_paths import SAMPLES``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT.parent / "shared"
+SAMPLES = SHARED / "fit-samples"
+"""The 52 real FIT files and MANIFEST.csv (independent-decoder reference values)."""
+CASES = SHARED / "fit-cases"
+"""Synthetic files reproducing publicly reported faults; README.md gives the right answers."""
+SWEATLINE = Path(sys.executable).with_name("sweatline")
+"""The ``sweatline`` console script installed beside the interpreter running the tests."""
