@@ -433,7 +433,9 @@ def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.n
 
     def spread(values_hi: np.ndarray, values_lo: np.ndarray) -> float:
         hi, lo = float((values_hi * secs).sum()), float((values_lo * secs).sum())
-        return abs(float(np.log(max(hi, 1e-9) / max(lo, 1e-9)))) / 2.0
+        if hi <= 0 or lo <= 0:  # a leg at the edge of sweating at all: take a factor of two
+            return float(np.log(2.0))
+        return min(abs(float(np.log(hi / lo))) / 2.0, float(np.log(2.0)))
 
     weights: dict[str, float] = {}
     for name, seconds in counts.items():
