@@ -94,7 +94,8 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
         device_l = leg.device_sweat_loss_ml / 1000.0 if leg.device_sweat_loss_ml is not None else None
         estimates.append(estimate_leg(
             _leg_records(activity, leg, position, athlete.body_mass_kg), leg.sport, leg.sub_sport, device, athlete, config.climate,
-            weather, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l, calibration))
+            weather, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l, calibration,
+            gross_efficiency_known=_gross_efficiency_known(config)))
     device_total_l = activity.device_sweat_loss_ml / 1000.0 if activity.device_sweat_loss_ml is not None else None
     if not estimates:
         return Analysis(report=Report(activity=activity.summary), activity=activity, athlete=athlete)
@@ -118,6 +119,11 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
                     model_total_l=sweat.model_total_l)
 
 
+def _gross_efficiency_known(config: Config) -> bool:
+    """The config sets the rider's gross efficiency (not the 0.21 default): only the range's width uses it."""
+    return "gross_efficiency" in config.model.model_fields_set
+
+
 def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride | None = None,
                  athlete_override: dict[str, float | str | None] | None = None,
                  calibration: Calibration | None = None) -> Analysis:
@@ -125,7 +131,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     athlete = resolve_athlete(config.athlete, None, athlete_override)
     records = planned_records(plan, athlete.body_mass_kg)
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, _weather(override),
-                            config.model.gross_efficiency, calibration=calibration)
+                            config.model.gross_efficiency, calibration=calibration,
+                            gross_efficiency_known=_gross_efficiency_known(config))
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
                     sweat=sweat_block(estimate.sweat, athlete.assumptions()))
     report = _with_plan_and_advice(report, config, athlete, plan)

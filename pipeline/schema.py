@@ -77,6 +77,8 @@ class SweatBlock(_Block):
     calibration_factor: float | None = None
     calibration_n: int | None = None
     assumptions: list[str] = Field(default_factory=list, description="athlete values that are population defaults, not the athlete's")
+    sodium_low_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean − 1 SD (Lara et al. 2016)")
+    sodium_high_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean + 1 SD (Lara et al. 2016)")
 
 
 class PlanBlock(_Block):

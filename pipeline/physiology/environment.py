@@ -4,13 +4,20 @@ Temperature: an override (``--temp``) beats everything; else the device's sensor
 usable; else the config's ``climate``. Humidity: override, else config (FIT files rarely carry it).
 
 Device sensors (SCIENCE §2): a bike-mounted computer (Edge, ELEMNT, Karoo, ROX, Dash, ...) reads
-close to air temperature (high in sun, low when wet) and is used as air temperature. A wrist-worn
-watch reads warm from skin heat and sunlight, so its reading cannot be taken as air temperature;
-it is still informative as an *upper bound*: air is at most as warm as the skin-warmed sensor.
-We therefore use ``min(config climate, wrist reading)`` per sample and say so in
-``environment.notes``; the source is ``device`` when the wrist reading was the lower one for most
-of the session (a cold day the config does not know about), else ``config``. A device we cannot
-place is treated as a watch for foot sports and as a bike computer on a bike.
+close to air temperature (high in sun, low when wet) and is used as air temperature; outdoors the
+notes say it may read high in sun. A wrist-worn watch reads between skin and air: its sensor sits
+in a case pressed on the skin. We model it as a sensor coupled to both,
+``T_w = T_a + k·(T_sk − T_a)``, so ``T_a = T_w − k/(1 − k)·(T_sk − T_w)``, with wrist skin under a
+watch at :data:`WRIST_SKIN_C` and coupling :data:`WRIST_SKIN_COUPLING`. The manufacturers say
+the reading is raised by body heat (Garmin: take the watch off for 20–30 min for an air reading)
+but publish no relation; k is our assumption, chosen so a watch reading 27–30 °C on a run means
+about 24–29 °C air, and the correction is held at :data:`WRIST_MAX_CORRECTION_C` (a watch worn
+over a sleeve, or cooled by wind and water, is less coupled to skin than the formula says).
+Readings at or above skin temperature (sun, hot air) are used as they are. The result is the air
+temperature of the session (source ``device``), with a wider uncertainty than a bike sensor's
+(:data:`TEMPERATURE_UNCERTAINTY_C`). In water the reading is the water's, and is used only as
+such. A device we cannot place is treated as a watch for foot sports and as a bike computer on a
+bike.
 
 Indoors (trainer, treadmill, virtual rides) the relative air speed is a fan's, not the athlete's
 speed: we take 1.5 m·s⁻¹, the middle of what a pedestal fan a metre or two away gives (1–2 m·s⁻¹);
@@ -38,6 +45,21 @@ STILL_AIR_SPEED_M_PER_S = 0.4
 TYPICAL_SPEED_M_PER_S: dict[str, float] = {"running": 2.8, "cycling": 7.0, "walking": 1.4, "hiking": 1.2}
 """Relative air speed assumed outdoors when the file has no speed at all."""
 DEVICE_TEMPERATURE_BOUNDS_C = (-40.0, 60.0)
+WRIST_SKIN_C = 33.0
+"""Wrist skin temperature under a watch during exercise [°C]: mean skin temperature in exercise is
+about 32–35 °C (ISO 7933:2004 skin model at 15–30 °C air; :func:`.heat_balance.skin_temperature_c`)."""
+WRIST_SKIN_COUPLING = 0.3
+"""Share k of the skin-to-air difference a wrist sensor reads above air (our assumption, see module
+docstring: no published relation was found)."""
+WRIST_MAX_CORRECTION_C = 5.0
+TEMPERATURE_UNCERTAINTY_C: dict[str, float] = {
+    "override": 1.0,   # a thermometer or weather-station reading near the athlete (our assumption)
+    "bike": 2.0,       # SCIENCE §2: a bike sensor reads high in sun and low when wet
+    "wrist": 4.0,      # our skin-heat correction (k assumed) on top of the sensor's own error
+    "config": 6.0,     # a climate default: a day can be that much off the usual (our assumption)
+}
+"""One standard deviation of the air temperature by where it came from [°C]; the sweat range
+(:mod:`.sweat`) carries the sweat this moves."""
 MIN_TEMPERATURE_COVERAGE = 0.5
 
 BIKE_COMPUTER_MARKERS = ("edge", "elemnt", "bolt", "roam", "karoo", "hammerhead", "rox", "dash", "navi2coach",
@@ -86,6 +108,8 @@ class ResolvedEnvironment:
     source: Literal["device", "config", "override"]
     indoor: bool
     notes: list[str] = field(default_factory=list)
+    uncertainty_c: float = TEMPERATURE_UNCERTAINTY_C["config"]
+    """One standard deviation of the temperature from this source [°C]."""
 
 
 def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None, device: str | None,
@@ -103,7 +127,8 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         notes.append(f"humidity {humidity:g} % from the config climate (FIT files rarely record it)")
     if override.temperature_c is not None:
         notes.append(f"temperature {override.temperature_c:g} °C given on the command line")
-        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor, notes)
+        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor, notes,
+                                   TEMPERATURE_UNCERTAINTY_C["override"])
 
     config_t = float(climate.temperature_c)
     raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float) if n else pd.Series(dtype=float)
@@ -114,21 +139,38 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         if n and coverage > 0:
             notes.append(f"device temperature on only {coverage:.0%} of records: not used")
         notes.append(f"temperature {config_t:g} °C from the config climate")
-        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes)
+        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes,
+                                   TEMPERATURE_UNCERTAINTY_C["config"])
 
     # a sensor warms up or cools down over minutes: a 60-sample running median, gaps filled
     device_t = raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy()
     mount = device_mount(device, sport)
+    if sport in IN_WATER_SPORTS:
+        notes.append(f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
+                     "modelled from swimmers' measured losses, not from the air")
+        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["bike"])
     if mount == "bike":
-        notes.append(f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C; "
-                     "reads high in direct sun)")
-        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes)
-    used = np.minimum(device_t, config_t)
-    device_share = float(np.mean(device_t < config_t))
-    notes.append(f"wrist-worn sensor (median {np.median(device_t):.1f} °C) reads warm from skin heat: "
-                 f"used only as an upper bound on the config climate ({config_t:g} °C)")
-    source: Literal["device", "config"] = "device" if device_share > 0.5 else "config"
-    return ResolvedEnvironment(used, humidity, source, indoor, notes)
+        sun = "" if indoor else "; outdoors it reads high in direct sun"
+        notes.append(f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C{sun})")
+        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["bike"])
+    air = wrist_to_air_c(device_t)
+    notes.append(f"temperature from the wrist-worn sensor (median {np.median(device_t):.1f} °C), corrected for the "
+                 f"skin heat it also reads to about {np.median(air):.1f} °C air (our estimate, ±"
+                 f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)")
+    return ResolvedEnvironment(air, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["wrist"])
+
+
+IN_WATER_SPORTS = frozenset({"swimming", "diving", "snorkeling"})
+"""Sports done immersed in water (FIT sport names)."""
+
+
+def wrist_to_air_c(reading_c: NDArray[np.float64] | float) -> NDArray[np.float64]:
+    """Air temperature from a wrist-worn sensor's reading [°C] (module docstring):
+    ``T_a = T_w − min(k/(1 − k)·(T_sk − T_w), 5 °C)`` below skin temperature, ``T_w`` at or above."""
+    t_w = np.asarray(reading_c, dtype=float)
+    k = WRIST_SKIN_COUPLING
+    correction = np.clip(k / (1.0 - k) * (WRIST_SKIN_C - t_w), 0.0, WRIST_MAX_CORRECTION_C)
+    return t_w - correction
 
 
 def air_speed_m_per_s(speed_m_per_s: NDArray[np.float64], moving: NDArray[np.bool_], sport: str,

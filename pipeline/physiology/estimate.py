@@ -15,7 +15,7 @@ average. The per-second sweat rate of its block gives the series the charts draw
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
 from pipeline.physiology.environment import (
+    IN_WATER_SPORTS,
     ResolvedEnvironment,
     WeatherInputs,
     air_speed_m_per_s,
@@ -32,12 +33,19 @@ from pipeline.physiology.environment import (
 )
 from pipeline.physiology.intensity import (
     FOOT_SPORTS,
+    POWER_SPORTS,
     STANDING_REST_MET,
+    compendium_met,
     met_to_metabolic_w,
     sample_intensity,
 )
 
-WATER_SPORTS = frozenset({"swimming", "diving", "open_water", "water_skiing", "kayaking", "surfing"})
+WATER_SPORTS = frozenset({"water_skiing", "kayaking", "surfing", "rowing", "paddling", "stand_up_paddleboarding"})
+"""On-water sports, modelled in air but often wet: flagged."""
+TRANSITION_SPORTS = frozenset({"transition"})
+"""Triathlon transitions: a few minutes of jogging or walking with the bike. Their heart rate is the
+previous leg's (a swimmer's 150 bpm lingers while changing), so the Compendium value
+(3.5 METs, walking with the bike) is used rather than heart rate."""
 HOLD_S = 60
 MAX_SPAN_S = 48 * 3600.0
 """Longest leg the model integrates; later records (clock jumps in damaged files) are ignored."""
@@ -106,8 +114,13 @@ def estimate_leg(
     device_timer_s: float | None = None,
     device_estimate_l: float | None = None,
     calibration: sw.Calibration | None = None,
+    gross_efficiency_known: bool = False,
 ) -> LegEstimate:
-    """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame)."""
+    """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame).
+
+    ``gross_efficiency_known``: the rider's GE was set (config), not the 0.21 default; only the
+    width of the range depends on it.
+    """
     recs = records[pd.to_numeric(records["elapsed_s"], errors="coerce").notna()].sort_values("elapsed_s", kind="stable")
     recs = recs.reset_index(drop=True)
     dropped_s = 0.0
@@ -120,6 +133,10 @@ def estimate_leg(
     if recs.empty:
         return _empty_leg(env, athlete, device_estimate_l)
     intensity = sample_intensity(recs, sport, athlete, gross_efficiency, device_kcal, device_timer_s, env.indoor)
+    if sport in TRANSITION_SPORTS:
+        transition_w = float(met_to_metabolic_w(compendium_met(sport), athlete.body_mass_kg))
+        intensity = replace(intensity, metabolic_w=np.full(len(recs), transition_w),
+                            external_work_w=np.zeros(len(recs)), source=np.full(len(recs), "duration", dtype=object))
 
     t = recs["elapsed_s"].to_numpy(dtype=float)
     timer = recs["timer_active"].astype("boolean").fillna(True).to_numpy(dtype=bool)
@@ -158,24 +175,53 @@ def estimate_leg(
         return np.bincount(block, weights=values, minlength=nb) / secs
 
     area_m2 = float(hb.body_surface_area_m2(athlete.body_mass_kg, athlete.height_cm))
-    rate_g, parts = minute_sweat_g_per_m2_h(mean(metabolic) / area_m2, mean(external) / area_m2, mean(temperature),
-                                            env.humidity_pct, mean(air), mean(walk))
+    met_w = float(met_to_metabolic_w(1.0, athlete.body_mass_kg))
+    in_water = sport in IN_WATER_SPORTS
+    moving_share = mean(moving.astype(float))
+    m_block, w_block, t_block = mean(metabolic), mean(external), mean(temperature)
+    floor_g = sw.EXERCISE_FLOOR_ML_PER_KG_H * athlete.body_mass_kg / area_m2
+
+    def session_rate(metabolic_scale: float = 1.0, temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
+        """Per-minute rate [g·m⁻²·h⁻¹] at the leg's effort scaled and its air shifted (for the range)."""
+        m = m_block * metabolic_scale
+        if in_water:
+            v = mean(np.nan_to_num(np.where(moving, speed, 0.0)))
+            known = mean((moving & ~np.isnan(speed) & (np.nan_to_num(speed) > 0)).astype(float)) > 0.5
+            v = np.where(known, v, np.nan)
+            litres_h = sw.in_water_sweat_l_per_h(v * metabolic_scale, m / met_w, athlete.sex)
+            rate = np.where(moving_share > 0.5, litres_h * 1000.0 / area_m2, 0.0)
+            parts = minute_sweat_g_per_m2_h(m / area_m2, w_block / area_m2, t_block + temperature_shift,
+                                            env.humidity_pct, mean(air), mean(walk))[1]
+            return rate, parts
+        rate, parts = minute_sweat_g_per_m2_h(m / area_m2, w_block / area_m2, t_block + temperature_shift,
+                                              env.humidity_pct, mean(air), mean(walk))
+        exercising = (moving_share > 0.5) & (m / met_w >= sw.FLOOR_MIN_MET)
+        parts.at_floor = exercising & (rate < floor_g)
+        rate = np.where(parts.at_floor, floor_g, rate)
+        return rate, parts
+
+    rate_g, parts = session_rate()
     litres_per_s = rate_g[block] * area_m2 / 1000.0 / 3600.0
     cumulative = np.cumsum(litres_per_s)
     total_l = float(cumulative[-1])
     moving_l = float(litres_per_s[moving].sum())
     moving_s = float(moving.sum())
 
-    flags = _domain_flags(parts, mean(moving.astype(float)) > 0.5, secs, temperature, air, moving)
+    flags = [] if in_water else _domain_flags(parts, moving_share > 0.5, secs, temperature, air, moving)
     gap_min = float(gap.sum()) / 60.0
     if gap_min >= 1.0:
         flags.append(f"{gap_min:.0f} min without records: moving gaps at the leg's median effort "
                      f"({float(moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
     if dropped_s > 0:
         flags.append(f"records more than {MAX_SPAN_S / 3600:.0f} h after the start ignored (a clock jump?)")
-    if sport in WATER_SPORTS:
-        flags.append("in water the body loses heat to the water, not the air: this air-based heat balance "
-                     "over-states sweat for swimming")
+    if in_water:
+        flags.append(f"{sport.replace('_', ' ')}: in water the body loses its heat to the water, so sweat is taken from "
+                     "swimmers' measured losses (Cox et al. 2002), not from the air's heat balance")
+    elif sport in WATER_SPORTS:
+        flags.append("on the water and often wet: the air-based heat balance may over-state sweat")
+    if sport in TRANSITION_SPORTS:
+        flags.append("transition: modelled as a few minutes of walking or jogging (3.5 METs), not the previous "
+                     "leg's heart rate")
     if (grid[-1] - grid[0]) / 3600.0 > sw.FITTED_DURATION_H:
         flags.append("longer than the 8 h the sweat equations were fitted on")
 
@@ -187,9 +233,11 @@ def estimate_leg(
                      f"time: the other {missing_s / 60:.0f} min are estimated at the recorded rate")
         extra_l = moving_l / moving_s * missing_s
         total_l, moving_l, moving_s = total_l + extra_l, moving_l + extra_l, moving_s + missing_s
-    totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration, flags=flags,
-                             device_estimate_l=device_estimate_l)
     counts = Counter(source[moving].tolist())
+    log_sd = _leg_log_sd(session_rate, rate_g, secs, moving, counts, sport, env, in_water, gross_efficiency_known,
+                         calibration)
+    totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration, flags=flags,
+                             device_estimate_l=device_estimate_l, log_sd=log_sd, sex=athlete.sex)
     shares = {k: v / moving_s for k, v in counts.items()} if moving_s else {}
     dominant = max((s for s in INTENSITY_SOURCES if counts.get(s)), key=lambda s: counts[s], default=None)
     if dominant is None:
@@ -251,6 +299,8 @@ class MinuteParts:
     from_heat_balance: np.ndarray
     at_ceiling: np.ndarray
     capped_at_20c: np.ndarray
+    capped_at_heat_balance: np.ndarray | None = None
+    at_floor: np.ndarray | None = None
 
 
 def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: np.ndarray, air_temperature_c: np.ndarray,
@@ -265,7 +315,10 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
     intercept because the 2009 form under-predicted cool conditions, but at the same effort and
     clothing colder air never makes the athlete sweatier, and the cap joins the two forms without
     a step at 20 °C. (Dressing for the cold, :func:`~.heat_balance.sports_clothing_clo`, can still
-    make a cold session sweat as much as a mild one, as athletes in winter kit do.)
+    make a cold session sweat as much as a mild one, as athletes in winter kit do.) Below 20 °C the
+    rate is further held at the ISO 7933 required sweat plus the equation's published error
+    (SEE 100 g·m⁻²·h⁻¹, Gonzalez et al. 2009): in cool air the 350 intercept of the cool form
+    would otherwise dominate what the heat balance actually asks for.
     """
     metabolic = np.asarray(metabolic_w_per_m2, dtype=float)
     external = np.asarray(external_w_per_m2, dtype=float)
@@ -275,12 +328,18 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
     clo = hb.sports_clothing_clo(t_a)
     rate, parts = _evaluate(metabolic, external, t_a, humidity_pct, air, walk, clo)
     cool = t_a < sw.COOL_FORM_BELOW_C
+    parts.capped_at_heat_balance = np.zeros(np.shape(rate), dtype=bool)
     if cool.any():
         reference, _ = _evaluate(metabolic, external, np.where(cool, sw.COOL_FORM_BELOW_C, t_a), humidity_pct, air,
                                  walk, clo)
         capped = cool & (rate > reference)
         rate = np.where(capped, reference, rate)
         parts.capped_at_20c = capped
+        # the heat balance's own requirement plus the equation's published error (Gonzalez 2009 SEE)
+        limit = parts.required_sweat_g_per_m2_h + sw.GONZALEZ_SEE_G_PER_M2_H
+        over = cool & (rate > limit)
+        rate = np.where(over, limit, rate)
+        parts.capped_at_heat_balance = over
     return rate, parts
 
 
@@ -342,15 +401,69 @@ def _domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray
     if bound > 0.05:
         flags.append(f"heat-balance lower bound (ISO 7933 required sweat) set the rate for {bound:.0%} of moving "
                      "time, where the regression predicted less than the heat that must be evaporated")
+    capped = share(parts.capped_at_heat_balance) if parts.capped_at_heat_balance is not None else 0.0
+    if capped > 0.05:
+        flags.append(f"cool air for {capped:.0%} of moving time: sweat held at what your body must shed as heat "
+                     "(plus the equation's error), since the sweat equations were fitted in warmer air")
+    floor = share(parts.at_floor) if parts.at_floor is not None else 0.0
+    if floor > 0.05:
+        flags.append(f"for {floor:.0%} of moving time the air carried your heat away without sweat in the model; "
+                     "the lowest rate measured in athletes (3.3 mL per kg per hour, Baker 2016) was used instead")
     ceiling = share(parts.at_ceiling)
     if ceiling >= 0.01:
         flags.append(f"rate held at the {sw.SWEAT_CEILING_G_PER_M2_H:.0f} g/m²/h ceiling for {ceiling:.0%} of moving time")
     return flags
 
 
+def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.ndarray, counts: Counter,
+                sport: str, env: ResolvedEnvironment, in_water: bool, gross_efficiency_known: bool,
+                calibration: sw.Calibration | None) -> float:
+    """The leg's log-scale SD of sweat (:func:`.sweat.range_log_sd`).
+
+    Intensity: each source's SD of the metabolic rate (:data:`.sweat.INTENSITY_LOG_SD`), weighted by
+    its share of moving time (root-mean-square), is pushed through the model by recomputing the
+    sweat at ``M·e^±σ``. Temperature: the source's SD in °C
+    (:data:`.environment.TEMPERATURE_UNCERTAINTY_C`) likewise, at ``T ± σ_T``. Equation: the
+    published SEE at the leg's mean rate. Between athletes: Baker (2017) 35 %; in water the
+    swimmers' wide spread (:data:`.sweat.IN_WATER_LOG_SD`) stands for equation and athlete both.
+    """
+    total = float((rate_g * secs).sum())
+    if total <= 0:
+        return sw.INTER_INDIVIDUAL_CV
+
+    def spread(values_hi: np.ndarray, values_lo: np.ndarray) -> float:
+        hi, lo = float((values_hi * secs).sum()), float((values_lo * secs).sum())
+        if hi <= 0 or lo <= 0:  # a leg at the edge of sweating at all: take a factor of two
+            return float(np.log(2.0))
+        return min(abs(float(np.log(hi / lo))) / 2.0, float(np.log(2.0)))
+
+    weights: dict[str, float] = {}
+    for name, seconds in counts.items():
+        key = name
+        if name == "power" and not gross_efficiency_known:
+            key = "power_default_ge"
+        elif name == "speed" and sport in POWER_SPORTS:
+            key = "speed_cycling"
+        if key in sw.INTENSITY_LOG_SD:
+            weights[key] = weights.get(key, 0.0) + seconds
+    wsum = sum(weights.values())
+    sigma_m = (float(np.sqrt(sum(w * sw.INTENSITY_LOG_SD[k] ** 2 for k, w in weights.items()) / wsum))
+               if wsum else sw.INTENSITY_LOG_SD["duration"])
+    intensity_sd = spread(session_rate(np.exp(sigma_m))[0], session_rate(np.exp(-sigma_m))[0])
+    if in_water:
+        temperature_sd, equation_sd, athlete_sd = 0.0, 0.0, sw.IN_WATER_LOG_SD
+    else:
+        d_t = env.uncertainty_c
+        temperature_sd = spread(session_rate(1.0, d_t)[0], session_rate(1.0, -d_t)[0])
+        moving_secs = float(secs.sum())
+        equation_sd = sw.equation_log_sd(total / moving_secs if moving_secs else 0.0)
+        athlete_sd = sw.INTER_INDIVIDUAL_CV
+    return sw.range_log_sd(intensity_sd, temperature_sd, equation_sd, calibration, athlete_sd)
+
+
 def _empty_leg(env: ResolvedEnvironment, athlete: Athlete, device_estimate_l: float | None) -> LegEstimate:
     totals = sw.sweat_totals(0.0, 0.0, 0.0, athlete.body_mass_kg, flags=["no records: nothing to estimate"],
-                             device_estimate_l=device_estimate_l)
+                             device_estimate_l=device_estimate_l, sex=athlete.sex)
     environment = EnvironmentSummary(temperature_c=float(np.mean(env.temperature_c)) if len(env.temperature_c) else 0.0,
                                      humidity_pct=env.humidity_pct, source=env.source, air_speed_m_per_s=None,
                                      indoor=env.indoor, notes=tuple(env.notes))
@@ -381,6 +494,10 @@ def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Cali
     intensity = IntensitySummary(source=dominant, mean_metabolic_w=mean_m,
                                  sources_share={k: v / moving_s for k, v in seconds.items()} if moving_s else {})
     flags = list(dict.fromkeys(f"{leg.sport}: {f}" for leg in legs for f in leg.flags))
-    totals = sw.sweat_totals(sum(leg.total_l for leg in legs), sum(leg.moving_l for leg in legs), moving_s,
-                             athlete.body_mass_kg, calibration, flags=flags, device_estimate_l=device_estimate_l)
+    # the legs' SDs, weighted by their litres: their errors share athlete and devices (correlated)
+    litres = sum(leg.total_l for leg in legs)
+    log_sd = (sum(leg.total_l * leg.sweat.range_log_sd for leg in legs) / litres) if litres > 0 else None
+    totals = sw.sweat_totals(litres, sum(leg.moving_l for leg in legs), moving_s,
+                             athlete.body_mass_kg, calibration, flags=flags, device_estimate_l=device_estimate_l,
+                             log_sd=log_sd, sex=athlete.sex)
     return environment, intensity, totals

@@ -19,11 +19,21 @@ the prediction to zero or below while the athlete is plainly still sweating. Our
 3. The rate is bounded above at :data:`SWEAT_CEILING_G_PER_M2_H` (about 2.2 L·h⁻¹ for a 1.85 m²
    athlete), above which measured whole-body rates are exceptional (Sawka et al. 2007; Baker 2017).
 4. Below 20 °C the 2012 cool form (intercept 350) replaces the 2009 one (147), as published, but
-   the result is capped at what the same minute, in the same clothing, would give at 20 °C
-   (:mod:`.estimate`): colder air does not make the same effort in the same clothes sweatier, and
-   the cap removes the 200 g·m⁻²·h⁻¹ step at 20 °C.
-5. Where ``E_req ≤ 0`` (dry and respiratory heat loss exceed heat production: resting or coasting
-   in cool air) the rate is 0: the intercepts are not a resting sweat rate.
+   the result is capped twice: at what the same minute, in the same clothing, would give at 20 °C
+   (:mod:`.estimate`), and at the heat balance's own requirement (ISO 7933 required sweat) plus
+   the equation's published error, :data:`GONZALEZ_SEE_G_PER_M2_H` (Gonzalez et al. 2009
+   abstract: standard error of estimate < 100 g·m⁻²·h⁻¹; 2012: SEE ±69.2 g·m⁻²·h⁻¹ on the night
+   marches). The 350 intercept alone is 0.56 L·h⁻¹ for a 1.6 m² athlete, far more than a runner in
+   the cold has to evaporate; sweat must not rise as air cools at the same effort.
+5. Where ``E_req ≤ 0`` the heat balance asks for no sweat, yet athletes measured in the field
+   always sweat some: the lowest whole-body rate among 506 athletes exercising at 15–50 °C was
+   3.3 mL·kg⁻¹·h⁻¹ (Baker et al. 2016, range 3.3–69.7 mL·kg⁻¹·h⁻¹, mean 15.3 ± 6.8). Every moving
+   minute at :data:`FLOOR_MIN_MET` METs or more is held at least at
+   :data:`EXERCISE_FLOOR_ML_PER_KG_H` (so a 25-minute jog or a 2-hour walk is never 0.0 L);
+   pauses and coasting below that keep 0.
+6. In water (swimming, snorkeling, diving) heat leaves by conduction to the water and the air
+   heat balance does not apply; sweat is taken from swimmers' measured losses
+   (:func:`in_water_sweat_l_per_h`).
 
 The regression receives the USARIEM ``E_req`` it was fitted with; the bound receives ISO 7933's,
 which also subtracts the heat carried away by breathing (:mod:`.heat_balance`).
@@ -41,6 +51,25 @@ References
        methodology and intra/interindividual variability. Sports Med 47(Suppl 1):111–128.
 .. [6] Sawka MN, Burke LM, Eichner ER, et al. (2007). ACSM position stand: Exercise and fluid
        replacement. Med Sci Sports Exerc 39(2):377–390.
+.. [7] Baker LB, Barnes KA, Anderson ML, Passe DH, Stofan JR (2016). Normative data for regional
+       sweat sodium concentration and whole-body sweating rate in athletes. J Sports Sci
+       34(4):358–368 (abstract: 1.21 ± 0.68 (0.26–5.73) L·h⁻¹; 15.3 ± 6.8 (3.3–69.7) mL·kg⁻¹·h⁻¹).
+.. [8] Cox GR, Broad EM, Riley MD, Burke LM (2002). Body mass changes and voluntary fluid intakes
+       of elite level water polo players and swimmers. J Sci Med Sport 5(3):183–193 (abstract: male
+       swimmers 138 mL·km⁻¹, female 107 mL·km⁻¹ in training; water polo training 287 mL·h⁻¹,
+       matches 786 mL·h⁻¹).
+.. [9] Lara B, Gallo-Salazar C, Puente C, et al. (2016). Interindividual variability in sweat
+       electrolyte concentration in marathoners. J Int Soc Sports Nutr 13:31 (abstract: sweat Na⁺
+       42.9 ± 18.7 mmol·L⁻¹, women 33.9 ± 12.1, men 44.0 ± 19.1; K⁺ 6.0 ± 0.9).
+.. [10] Ainsworth BE, et al. (2011). 2011 Compendium of Physical Activities. Med Sci Sports Exerc
+       43(8):1575–1581 (water polo 10.0 METs, code 18350).
+.. [11] Ettema G, Lorås HW (2009). Efficiency in cycling: a review. Eur J Appl Physiol 106:1–14
+       (gross efficiency of cyclists ~0.18–0.25).
+.. [12] Keytel LR, et al. (2005). Prediction of energy expenditure from heart rate monitoring during
+       submaximal exercise. J Sports Sci 23(3):289–297.
+.. [13] Shcherbina A, Mattsson CM, Waggott D, et al. (2017). Accuracy in wrist-worn, sensor-based
+       measurements of heart rate and energy expenditure in a diverse cohort. J Pers Med 7(2):3
+       (no device's energy expenditure error below ~20 %; most far above).
 """
 from __future__ import annotations
 
@@ -68,9 +97,46 @@ COOL_FORM_BELOW_C = 20.0
 SWEAT_CEILING_G_PER_M2_H = 1200.0
 """Upper bound of the prediction [g·m⁻²·h⁻¹]: ~2.2 L·h⁻¹ at 1.85 m², ~2.6 L·h⁻¹ at 2.2 m²."""
 
-SODIUM_MMOL_PER_L = 40.0
-"""Typical whole-body sweat sodium of athletes, Baker (2017): ~10–90 mmol·L⁻¹, mean around 40."""
+GONZALEZ_SEE_G_PER_M2_H = 100.0
+"""Published error of the prediction equations [g·m⁻²·h⁻¹]: Gonzalez et al. (2009) abstract,
+"standard error estimate < 100 g·m⁻²·h⁻¹" on cross-validation."""
+EXERCISE_FLOOR_ML_PER_KG_H = 3.3
+"""Lowest whole-body sweat rate measured among 506 athletes in training or competition at 15–50 °C
+[mL·kg⁻¹·h⁻¹] (Baker et al. 2016, abstract: 15.3 ± 6.8, range 3.3–69.7): 0.23 L·h⁻¹ at 70 kg."""
+FLOOR_MIN_MET = 2.0
+"""Moving minutes at or above this metabolic rate [MET] are exercise for the floor: the Compendium's
+slowest walking (< 2 mph, code 17151) is 2.0 METs; coasting and standing (1.3) are below."""
+
+SODIUM_MMOL_PER_L = 42.9
+"""Whole-body sweat sodium when sex is unknown: Lara et al. (2016), 157 marathoners, 42.9 ± 18.7
+mmol·L⁻¹ (Baker 2016: 35.9 ± 10.4 predicted whole-body; Baker 2017: ~10–90)."""
 SODIUM_RANGE_MMOL_PER_L = (10.0, 90.0)
+SODIUM_BY_SEX_MMOL_PER_L: dict[str | None, tuple[float, float]] = {
+    "female": (33.9, 12.1),   # Lara et al. 2016, 16 women
+    "male": (44.0, 19.1),     # Lara et al. 2016, 141 men
+    None: (42.9, 18.7),       # Lara et al. 2016, all 157
+}
+"""Sweat sodium mean and SD by sex [mmol·L⁻¹]; the report's sodium range is mean ± 1 SD."""
+
+SWIM_SWEAT_ML_PER_KM: dict[str | None, float] = {"male": 138.0, "female": 107.0, None: 122.5}
+"""Swimmers' sweat per kilometre in training, Cox et al. (2002); unknown sex: the mean of the two."""
+IN_WATER_SWEAT_ML_PER_MET_H = 287.0 / 10.0
+"""Sweat in water per MET-hour where no swimming distance tells the effort [mL·MET⁻¹·h⁻¹]: water
+polo training, 287 mL·h⁻¹ (Cox et al. 2002) at the Compendium's 10.0 METs (Ainsworth 2011)."""
+MAX_SWIM_SPEED_M_PER_S = 2.5
+"""Faster than any swimmer (the 50 m freestyle record is ~2.4 m·s⁻¹): a GPS glitch, held here."""
+
+INTENSITY_LOG_SD: dict[str, float] = {
+    "power": 0.05,            # power meter ±1–2 % (makers' stated accuracy) with the rider's own GE
+    "power_default_ge": 0.12, # GE 0.18–0.25 (Ettema & Lorås 2009) read as ±2 SD around 0.21: M ±8 %, sweat −20/+26 %
+    "speed": 0.10,            # ACSM running/walking equations: running economy differs ~10 % between runners
+    "speed_cycling": 0.30,    # Compendium speed bands: wind, drafting and bike unknown
+    "heart_rate": 0.25,       # Keytel 2005 without VO2max; one ride gave 558 W by HR vs 352 W by power
+    "device_calories": 0.30,  # wrist-device energy expenditure errors ≥ 20 % (Shcherbina et al. 2017)
+    "duration": 0.40,         # one Compendium MET for the whole sport (running spans 6–23 METs)
+}
+"""One log-scale standard deviation of the metabolic rate by intensity source. The sweat range
+propagates it through the model (the metabolic rate is moved by ±1 SD and the sweat recomputed)."""
 POTASSIUM_MMOL_PER_L = 6.0
 """Sweat potassium, Baker (2017): about 4–8 mmol·L⁻¹; the middle of that range."""
 POTASSIUM_RANGE_MMOL_PER_L = (4.0, 8.0)
@@ -79,7 +145,10 @@ POTASSIUM_MG_PER_MMOL = 39.10
 
 INTER_INDIVIDUAL_CV = 0.35
 """Coefficient of variation of sweat rate between athletes under the same conditions (Baker 2017:
-~30–40 %). The uncalibrated range is ±1 CV around the estimate."""
+~30–40 %). One of the terms of the uncalibrated range (:func:`range_log_sd`)."""
+IN_WATER_LOG_SD = 0.5
+"""Swimmers' sweat losses vary widely (Cox et al. 2002: "wide individual variation"; body-mass
+change in water is also harder to measure): ±1 SD spans ×0.6 to ×1.65."""
 MIN_CALIBRATED_CV = 0.14
 """Even a calibrated estimate keeps at least this spread (day-to-day variation): (1 + 0.14)/(1 − 0.14) = 1.33,
 so high ≥ 1.3 × low holds for every estimate."""
@@ -186,7 +255,8 @@ class SweatTotals:
     ``model_total_l`` [L] the model's own, uncalibrated total (what weigh-ins are compared with);
     ``rate_l_per_h`` [L·h⁻¹] over moving time; ``sodium_mg``, ``potassium_mg`` [mg];
     ``body_mass_loss_pct`` [%] if nothing was drunk; ``flags`` in plain words; ``device_estimate_l``
-    [L] the device's own figure (shown, never used).
+    [L] the device's own figure (shown, never used); ``sodium_low_mg``/``sodium_high_mg`` [mg] the
+    total at the sex's sweat sodium mean ∓ 1 SD (Lara et al. 2016).
     """
 
     total_l: float
@@ -202,39 +272,108 @@ class SweatTotals:
     model_total_l: float = 0.0
     flags: tuple[str, ...] = ()
     device_estimate_l: float | None = None
+    sodium_low_mg: float = 0.0
+    sodium_high_mg: float = 0.0
+    range_log_sd: float = INTER_INDIVIDUAL_CV
+    """The log-scale SD the range was built from (``low = total·e^−σ``, ``high = total·e^σ``)."""
 
 
-def sweat_range_l(total_l: float, calibration: Calibration | None = None) -> tuple[float, float]:
-    """A plausible range around the estimate: ±1 inter-individual CV (Baker 2017: 30–40 %, we take
-    35 %) without calibration, ±the calibration's own CV (at least 14 %) with one."""
-    cv = INTER_INDIVIDUAL_CV if calibration is None else max(calibration.cv, MIN_CALIBRATED_CV)
-    return total_l * (1.0 - cv), total_l * (1.0 + cv)
+def range_log_sd(intensity_sd: float = 0.0, temperature_sd: float = 0.0, equation_sd: float = 0.0,
+                 calibration: Calibration | None = None, inter_individual_sd: float = INTER_INDIVIDUAL_CV) -> float:
+    """One log-scale standard deviation of a session's sweat from independent sources, combined in
+    quadrature: the intensity signal's and the temperature's (each as propagated through the
+    model), the equation's own error, and the spread between athletes.
+
+    A calibration (the athlete's weigh-ins) replaces the athlete-specific terms, the equation's
+    error, the spread between athletes and the systematic part of the intensity signal, with its own
+    residual CV (at least :data:`MIN_CALIBRATED_CV`); the day's temperature stays uncertain.
+    """
+    if calibration is not None:
+        return float(np.hypot(max(calibration.cv, MIN_CALIBRATED_CV), temperature_sd))
+    return float(np.sqrt(intensity_sd**2 + temperature_sd**2 + equation_sd**2 + inter_individual_sd**2))
 
 
-def electrolytes_mg(total_l: float) -> tuple[float, float]:
-    """Sodium and potassium lost with ``total_l`` of sweat at typical concentrations (Baker 2017):
-    40 mmol·L⁻¹ × 22.99 mg·mmol⁻¹ and 6 mmol·L⁻¹ × 39.10 mg·mmol⁻¹ [mg]."""
-    return (total_l * SODIUM_MMOL_PER_L * SODIUM_MG_PER_MMOL,
-            total_l * POTASSIUM_MMOL_PER_L * POTASSIUM_MG_PER_MMOL)
+def equation_log_sd(rate_g_per_m2_h: float) -> float:
+    """The prediction equations' published error (SEE 100 g·m⁻²·h⁻¹, Gonzalez et al. 2009) as a
+    log-scale SD at the session's mean rate: ``ln(1 + SEE / rate)``, at most ln 2 (where the rate
+    is as small as the error itself, the error is taken as a factor of two)."""
+    if rate_g_per_m2_h <= 0:
+        return float(np.log(2.0))
+    return float(min(np.log1p(GONZALEZ_SEE_G_PER_M2_H / rate_g_per_m2_h), np.log(2.0)))
+
+
+def sweat_range_l(total_l: float, calibration: Calibration | None = None,
+                  log_sd: float | None = None) -> tuple[float, float]:
+    """A plausible range around the estimate, ``total·e^∓σ`` (never negative, high ≥ 1.3 × low).
+
+    ``log_sd`` from :func:`range_log_sd`; when not given (the weigh-in command's prior), ±1 CV: the
+    inter-individual CV alone (Baker 2017: 30–40 %, we take 35 %) without calibration, the
+    calibration's own CV (at least 14 %) with one.
+    """
+    if log_sd is None:  # the population prior alone, as the weigh-in command shows it: ±1 CV
+        cv = INTER_INDIVIDUAL_CV if calibration is None else max(calibration.cv, MIN_CALIBRATED_CV)
+        return total_l * (1.0 - cv), total_l * (1.0 + cv)
+    log_sd = max(log_sd, MIN_CALIBRATED_CV)
+    return total_l * float(np.exp(-log_sd)), total_l * float(np.exp(log_sd))
+
+
+def sodium_mmol_per_l(sex: str | None = None) -> tuple[float, float]:
+    """Sweat sodium mean and SD for the athlete's sex [mmol·L⁻¹] (Lara et al. 2016)."""
+    return SODIUM_BY_SEX_MMOL_PER_L.get(sex, SODIUM_BY_SEX_MMOL_PER_L[None])
+
+
+def electrolytes_mg(total_l: float, sex: str | None = None) -> tuple[float, float]:
+    """Sodium and potassium lost with ``total_l`` of sweat at typical concentrations [mg]: sodium at
+    the sex's mean (Lara et al. 2016: women 33.9, men 44.0, all 42.9 mmol·L⁻¹) × 22.99 mg·mmol⁻¹,
+    potassium 6 mmol·L⁻¹ (Lara 2016: 6.0 ± 0.9; Baker 2017: 4–8) × 39.10 mg·mmol⁻¹."""
+    sodium, _ = sodium_mmol_per_l(sex)
+    return (total_l * sodium * SODIUM_MG_PER_MMOL, total_l * POTASSIUM_MMOL_PER_L * POTASSIUM_MG_PER_MMOL)
+
+
+def sodium_range_mg(total_l: float, sex: str | None = None) -> tuple[float, float]:
+    """Sodium in ``total_l`` of sweat at the sex's mean ∓ 1 SD concentration (Lara et al. 2016) [mg],
+    the low end not below 10 mmol·L⁻¹ (Baker 2017's lowest typical value)."""
+    mean, sd = sodium_mmol_per_l(sex)
+    low = max(mean - sd, SODIUM_RANGE_MMOL_PER_L[0])
+    return total_l * low * SODIUM_MG_PER_MMOL, total_l * (mean + sd) * SODIUM_MG_PER_MMOL
+
+
+def in_water_sweat_l_per_h(speed_m_per_s: ArrayLike, metabolic_met: ArrayLike, sex: str | None = None) -> NDArray[np.float64]:
+    """Sweat rate in water [L·h⁻¹]: swimmers' measured loss per kilometre (Cox et al. 2002: men
+    138, women 107 mL·km⁻¹) × speed where the speed is known (≤ 2.5 m·s⁻¹); elsewhere (diving,
+    snorkeling, pool files without distance) 28.7 mL per MET-hour, water polo training's 287 mL·h⁻¹
+    at 10 METs (Cox 2002; Compendium 2011). A 3.8 km Ironman swim in 1 h 10 gives ~0.45 L·h⁻¹;
+    9 km in 3 h of hot outdoor training lost ~0.6 L·h⁻¹ (J Strength Cond Res 2003, 17(2):362)."""
+    v = np.clip(np.asarray(speed_m_per_s, dtype=float), 0.0, MAX_SWIM_SPEED_M_PER_S)
+    per_km = SWIM_SWEAT_ML_PER_KM.get(sex, SWIM_SWEAT_ML_PER_KM[None])
+    by_distance = per_km * v * 3.6 / 1000.0
+    by_effort = IN_WATER_SWEAT_ML_PER_MET_H * np.asarray(metabolic_met, dtype=float) / 1000.0
+    return np.where(np.isnan(v) | (v <= 0), by_effort, by_distance)
 
 
 def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, body_mass_kg: float | None,
                  calibration: Calibration | None = None, *, flags: list[str] | tuple[str, ...] = (),
-                 device_estimate_l: float | None = None) -> SweatTotals:
+                 device_estimate_l: float | None = None, log_sd: float | None = None,
+                 sex: str | None = None) -> SweatTotals:
     """Whole-session figures from the integrated model.
 
     ``rate_l_per_h`` is sweat while moving (timer running) per hour of moving time, so a long café
     stop does not dilute it; ``total_l`` includes what was sweated during pauses.
     ``body_mass_loss_pct`` assumes nothing was drunk: 1 L of sweat ≈ 1 kg (Sawka et al. 2007).
+    ``log_sd`` the range's log-scale SD (:func:`range_log_sd`); ``sex`` picks the sweat sodium.
     """
     factor = calibration.factor if calibration is not None else 1.0
     total = model_total_l * factor
     moving = model_moving_l * factor
-    low, high = sweat_range_l(total, calibration)
-    sodium, potassium = electrolytes_mg(total)
+    low, high = sweat_range_l(total, calibration, log_sd)
+    if log_sd is None:
+        log_sd = INTER_INDIVIDUAL_CV if calibration is None else max(calibration.cv, MIN_CALIBRATED_CV)
+    sodium, potassium = electrolytes_mg(total, sex)
+    sodium_low, sodium_high = sodium_range_mg(total, sex)
     rate = moving / (moving_s / 3600.0) if moving_s > 0 else 0.0
     loss = 100.0 * total / body_mass_kg if body_mass_kg else None
     return SweatTotals(total, low, high, rate, sodium, potassium, loss, calibration is not None,
                        factor if calibration is not None else None,
                        calibration.n if calibration is not None else None, model_total_l=model_total_l,
-                       flags=tuple(flags), device_estimate_l=device_estimate_l)
+                       flags=tuple(flags), device_estimate_l=device_estimate_l, sodium_low_mg=sodium_low,
+                       sodium_high_mg=sodium_high, range_log_sd=max(log_sd, MIN_CALIBRATED_CV))

@@ -42,4 +42,5 @@ def sweat_block(totals: SweatTotals, assumptions: list[str]) -> SweatBlock:
         calibrated=totals.calibrated, device_estimate_l=round(device, 3) if device is not None else None,
         model=MODEL_NAME, flags=list(totals.flags), calibration_factor=totals.calibration_factor,
         calibration_n=totals.calibration_n, assumptions=assumptions,
+        sodium_low_mg=round(totals.sodium_low_mg), sodium_high_mg=round(totals.sodium_high_mg),
     )

@@ -8,6 +8,7 @@ from pipeline.physiology.environment import (
     INDOOR_FAN_AIR_SPEED_M_PER_S,
     WeatherInputs,
     air_speed_m_per_s,
+    WRIST_MAX_CORRECTION_C,
     device_mount,
     is_indoor,
     resolve_environment,
@@ -31,14 +32,18 @@ def test_bike_mounted_sensor_is_air_temperature(climate):
     assert env.humidity_pct == climate.humidity_pct  # FIT files carry no humidity: the config's
 
 
-def test_wrist_sensor_only_bounds_the_config_from_above(climate):
+def test_wrist_sensor_is_corrected_for_skin_heat_not_discarded(climate):
+    """Issue 11: a wrist reading is air temperature raised by skin heat. It is used (source device),
+    lowered by at most the stated correction, and a hot reading can say "hot"."""
     warm = resolve_environment(make_records(600, temperature_c=30.0), "running", None, "garmin fenix6", climate)
-    assert warm.source == "config"  # a 30 °C wrist reading says little: skin heat
-    assert warm.temperature_c == pytest.approx(np.full(600, 20.0))
+    assert warm.source == "device"
+    assert np.all(warm.temperature_c < 30.0) and np.all(warm.temperature_c >= 30.0 - WRIST_MAX_CORRECTION_C)
+    assert np.all(warm.temperature_c > climate.temperature_c)  # warmer than the config's 20 °C: it can say hot
+    assert any("wrist" in note and "skin" in note for note in warm.notes)
+    hot = resolve_environment(make_records(600, temperature_c=36.0), "running", None, "garmin fenix6", climate)
+    assert hot.temperature_c == pytest.approx(np.full(600, 36.0))  # above skin temperature: no skin heat to remove
     cold = resolve_environment(make_records(600, temperature_c=6.0), "running", None, "garmin fenix6", climate)
-    assert cold.source == "device"  # air cannot be warmer than a skin-warmed sensor
-    assert cold.temperature_c == pytest.approx(np.full(600, 6.0))
-    assert any("wrist" in note for note in cold.notes)
+    assert cold.source == "device" and np.all(cold.temperature_c <= 6.0)
 
 
 def test_sparse_or_absurd_device_temperature_falls_back_to_config(climate):

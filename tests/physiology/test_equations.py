@@ -184,11 +184,14 @@ def test_tanaka_hr_max():
     assert tanaka_hr_max_bpm(40) == pytest.approx(180.0)
 
 
-def test_electrolytes_from_baker_2017_concentrations():
-    # Baker 2017: sodium ~40 mmol/L · 22.99 mg/mmol = 919.6 mg/L; potassium 6 mmol/L · 39.10 = 234.6 mg/L
+def test_electrolytes_from_published_concentrations():
+    # Lara et al. 2016 (157 marathoners): sodium 42.9 mmol/L · 22.99 mg/mmol = 986.3 mg/L (sex unknown),
+    # women 33.9 → 779.4 mg/L, men 44.0 → 1011.6 mg/L; potassium 6.0 mmol/L · 39.10 = 234.6 mg/L
     sodium, potassium = sw.electrolytes_mg(2.0)
-    assert sodium == pytest.approx(2 * 919.6)
+    assert sodium == pytest.approx(2 * 986.3, rel=1e-3)
     assert potassium == pytest.approx(2 * 234.6)
+    assert sw.electrolytes_mg(1.0, "female")[0] == pytest.approx(779.4, rel=1e-3)
+    assert sw.electrolytes_mg(1.0, "male")[0] == pytest.approx(1011.6, rel=1e-3)
     # both inside SCIENCE §3 plausibility (potassium 100–400 mg/L, sodium 200–2100 mg/L)
     assert 100 <= potassium / 2 <= 400 and 200 <= sodium / 2 <= 2100
 
