@@ -178,12 +178,12 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
         plan_rows = [
             Row(label="Before", value=millilitres(p.before_ml), note="at least 4 h before; 5–7 mL per kg"),
             Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)} per hour",
-                note=("drink to thirst within it; " if p.during_max_ml_per_h > p.during_ml_per_h else "")
-                + "never more than you sweat"),
+                note="to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
+                else "never more than you sweat"),
             Row(label="Bottles to carry", value=str(p.carry_bottles),
                 note="short session: none" if p.carry_bottles == 0 else "refill if you can't carry them all"),
             Row(label="After", value=millilitres(p.after_ml),
-                note="1.25 L per litre still missing; add what you skipped during; by weigh-in 1.25–1.5 L per kg lost"),
+                note="1.25–1.5 L per kg lost, no more"),
         ]
 
     details: list[Row] = []
