@@ -246,6 +246,7 @@ class PlanDetails(BaseModel):
     loss_l: float = Field(description="the central sweat loss the after-figure is based on")
     drunk_during_l: float = Field(description="what the after-figure assumes was drunk: the lower figure, unrounded")
     after_range_ml: tuple[float, float] = Field(description="1.25-1.5 L per litre still missing, both capped")
+    after_if_upper_ml: float = Field(description="the after-figure when the upper figure was drunk during (1.25 L/L)")
     deficit_if_plan_followed_pct: float = Field(description="body-mass loss left drinking the lower figure, % (central estimate)")
     deficit_at_upper_pct: float = Field(description="body-mass loss left drinking the upper figure, % (central estimate)")
     before_range_ml: tuple[float, float]
@@ -291,6 +292,8 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
         loss_l=total_l,
         drunk_during_l=drunk_l,
         after_range_ml=(after_low, after_high),
+        after_if_upper_ml=min(after_ml(total_l, min(upper_raw * duration_h / 1000.0, total_l), AFTER_L_PER_KG_LOST[0],
+                                       cap_l), after_low),
         deficit_if_plan_followed_pct=max(total_l - during * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
         deficit_at_upper_pct=max(total_l - during_max * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
         before_range_ml=(BEFORE_ML_PER_KG[0] * body_mass_kg, BEFORE_ML_PER_KG[1] * body_mass_kg),

@@ -214,9 +214,11 @@ def hydration_text(ctx: AdviceContext) -> str:
     if p.after_ml >= SMALL_AFTER_ML:
         parts.append(
             f"After: about {ml(p.after_ml)} over the next few hours, with food — 1.25 L for each litre still "
-            f"missing once you have drunk the lower figure (1.25–1.5 L per kg lost is the usual guidance, "
-            f"NATA 2017 and ACSM 2007); {skipped}. If you weigh yourself before and after, 1.25–1.5 L for each kg "
-            "you are down, no more. And a glass of water with every meal and snack.")
+            f"missing once you have drunk the lower figure"
+            + (f" (about {ml(d.after_if_upper_ml)} if you drank the upper one)" if upper > p.during_ml_per_h else "")
+            + f" (1.25–1.5 L per kg lost is the usual guidance, NATA 2017 and ACSM 2007); {skipped}. If you weigh "
+            "yourself before and after, 1.25–1.5 L for each kg you are down, no more. And a glass of water with every "
+            "meal and snack.")
     else:
         parts.append(
             f"After: no special amount — 1.25–1.5 L per kg lost (NATA 2017, ACSM 2007) comes to only about "
