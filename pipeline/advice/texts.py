@@ -276,7 +276,7 @@ def heat_text(facts: SessionFacts) -> str | None:
     if h.at_ceiling:
         why += " The sweat estimate for " + when + " also sat at the most a body can sweat."
     return (why + " Sweat then barely evaporates, so it no longer cools you: body heat builds up, and drinking "
-            "more cannot fix that. Slow down and shorten the session, or move it to the cool of the early morning "
+            "more cannot fix that. In heat like this, slow down and shorten the session, or move it to the cool of the early morning "
             "or indoors with a fan; take breaks in the shade, pour water over your head and neck, wear light "
             "clothing. Stop at once and cool down if you feel dizzy, confused, sick, get a headache or chills, or "
             "stop sweating — these are signs of heat illness, and confusion in the heat needs emergency help "

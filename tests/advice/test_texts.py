@@ -170,7 +170,7 @@ def test_heat_that_cannot_be_shed_gets_its_own_topic():
     # is beyond the NWS chart's top (137 °F): "extreme danger"
     hot = texts(advised(facts_report(35, 90, flags=("rate held at the 1000 g/m²/h ceiling for 80% of moving time",)), 1.0))
     assert "heat" in hot
-    for words in ("Slow down", "shorten", "dizzy", "shade", "extreme danger"):
+    for words in ("slow down", "shorten", "dizzy", "shade", "extreme danger", "drinking more cannot fix that"):
         assert words in hot["heat"], words
     assert "cool drinks and shade" not in hot["hydration"]
     mild = texts(advised(facts_report(20, 50), 1.0))
