@@ -82,10 +82,13 @@ class SweatBlock(_Block):
 
 
 class PlanBlock(_Block):
-    before_ml: float
-    during_ml_per_h: float
+    before_ml: float = Field(description="water at least 4 h before, mL (ACSM 2007: 5 mL/kg)")
+    during_ml_per_h: float = Field(description="the lower figure to drink per hour during, mL/h (SPEC)")
+    during_max_ml_per_h: float = Field(description="the upper figure, mL/h: drink to thirst between the two; "
+                                       "never above the central estimate of the sweat rate (SPEC)")
     carry_bottles: int
-    after_ml: float
+    after_ml: float = Field(description="over the hours after, mL: 1.25 L per litre still missing after "
+                            "drinking the lower figure, so that upper figure + after <= the high end of the loss")
 
 
 class AdviceItem(_Block):

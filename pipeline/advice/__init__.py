@@ -40,8 +40,10 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     if duration_s is None and report.sweat is not None and report.sweat.rate_l_per_h > 0:
         duration_s = report.sweat.total_l / report.sweat.rate_l_per_h * 3600.0  # no clock in the file: from the estimate
     if report.sweat is None or duration_s is None or not duration_s > 0 or not body_mass_kg > 0:
-        report.advice = generic_advice(SessionFacts(planned=planned, sport=sport,
-                                                    temperature_c=env.temperature_c if env is not None else None))
+        report.advice = generic_advice(SessionFacts(
+            planned=planned, sport=sport, temperature_c=env.temperature_c if env is not None else None,
+            humidity_pct=env.humidity_pct if env is not None else None,
+            sweat_flags=tuple(report.sweat.flags) if report.sweat is not None else ()))
         return report
     duration_h = duration_s / 3600.0
     details: PlanDetails = make_plan(report.sweat, duration_h, body_mass_kg,
@@ -56,6 +58,7 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
         indoor=env.indoor if env is not None else False,
         sex=sex,
         sweat=report.sweat,
+        sweat_flags=tuple(report.sweat.flags),
         plan=details,
         bottle_ml=advice_config.bottle_ml,
         long_session_min=advice_config.long_session_min,

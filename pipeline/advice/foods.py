@@ -17,8 +17,16 @@ Guidelines for Americans food-source tables, which draw on USDA FoodData Central
   281 mg K per 8 oz for whole milk).
 - yogurt, plain low-fat, 8 oz: 531 mg K (DGA 2015), 415 mg Ca (ODS).
 - cheddar, 1.5 oz: 307 mg Ca (ODS).
-- broccoli, cooked, 1/2 cup: 229 mg K, ~31 mg Ca (ODS lists 35 mg in older editions); kale, cooked,
-  1 cup: 177 mg Ca (ODS); their potassium values as in SCIENCE.md §5.
+- broccoli, cooked, 1/2 cup: 229 mg K, ~31 mg Ca (ODS lists 35 mg in older editions); potassium as in
+  SCIENCE.md §5.
+- kale, cooked, 1 cup: 177 mg Ca. The source is the Dietary Guidelines for Americans 2020-2025
+  table "Calcium: Nutrient-dense Food and Beverage Sources" (dietaryguidelines.gov/food-sources-calcium:
+  "Kale, cooked | 1 cup | 43 kcal | 177 mg"), not the ODS fact sheet, which lists other kale
+  entries: "Kale, fresh, cooked, 1 cup: 94 mg" and "Kale, raw, chopped, 1 cup" (90 mg in the 2012
+  edition; the current sheet's 24 mg is USDA SR28's 150 mg/100 g for a loosely packed 16 g cup).
+  The DGA table gives no grams; 118 g is the cup that 177 mg implies at SR Legacy's 150 mg/100 g
+  for boiled kale (not re-found with the search tool). The 130 g cup of older SR editions went
+  with 72 mg/100 g (the ODS 94 mg). Kale potassium as in SCIENCE.md §5.
 
 Daily reference intakes: potassium adequate intake (AI) 3,400 mg/day men, 2,600 mg/day
 women, adults 19+ (NASEM 2019, *Dietary Reference Intakes for Sodium and Potassium*; ODS).
@@ -69,6 +77,8 @@ class Food(BaseModel):
 _ODS_K = "NIH ODS potassium fact sheet / USDA FoodData Central (SR Legacy)"
 _ODS_CA = "NIH ODS calcium fact sheet / USDA FoodData Central (SR Legacy)"
 _DGA = "Dietary Guidelines for Americans 2015-2020, Appendix 10 (USDA SR)"
+_DGA_CA = ("Dietary Guidelines for Americans 2020-2025, Calcium: Nutrient-dense Food and Beverage Sources "
+           "(dietaryguidelines.gov/food-sources-calcium)")
 
 _FOODS: tuple[Food, ...] = (
     Food(key="banana", name="banana", portion="1 medium (118 g)", portion_g=118, potassium_mg=422, calcium_mg=6,
@@ -89,8 +99,8 @@ _FOODS: tuple[Food, ...] = (
          calcium_mg=307, groups=("calcium",), source=_ODS_CA),
     Food(key="broccoli", name="cooked broccoli", portion="½ cup (78 g)", portion_g=78, potassium_mg=229,
          calcium_mg=31, groups=("calcium",), source=_ODS_CA),
-    Food(key="kale", name="cooked kale", portion="1 cup (130 g)", portion_g=130, potassium_mg=170, calcium_mg=177,
-         groups=("calcium",), source=_ODS_CA),
+    Food(key="kale", name="cooked kale", portion="1 cup, cooked (about 118 g)", portion_g=118, potassium_mg=170,
+         calcium_mg=177, groups=("calcium",), source=_DGA_CA),
 )
 
 #: The table, by key (read-only).

@@ -1,6 +1,6 @@
 """The drinking plan: how much before, during and after a session (pure functions).
 
-Sources (SCIENCE.md §4):
+Sources (SCIENCE.md §4, §8):
 
 .. [ACSM2007] Sawka MN, Burke LM, Eichner ER, Maughan RJ, Montain SJ, Stachenfeld NS (2007).
    American College of Sports Medicine position stand: Exercise and fluid replacement.
@@ -8,15 +8,44 @@ Sources (SCIENCE.md §4):
 .. [NATA2017] McDermott BP, Anderson SA, Armstrong LE, et al. (2017). National Athletic
    Trainers' Association position statement: Fluid replacement for the physically active.
    J Athl Train 52(9):877-895. doi:10.4085/1062-6050-52.9.02
+.. [Shirreffs1996] Shirreffs SM, Taylor AJ, Leiper JB, Maughan RJ (1996). Post-exercise
+   rehydration in man: effects of volume consumed and drink sodium content. Med Sci Sports
+   Exerc 28(10):1260-1271 (drinking 150 % of the mass lost, with sodium, restores fluid
+   balance; 100 % does not, because urine keeps flowing).
 .. [HewButler2015] Hew-Butler T, Rosner MH, Fowkes-Godek S, et al. (2015). Statement of the
    Third International Exercise-Associated Hyponatremia Consensus Development Conference,
    Carlsbad, California, 2015. Clin J Sport Med 25(4):303-320.
-   doi:10.1097/JSM.0000000000000221
+   doi:10.1097/JSM.0000000000000221. Its risk-factor list (reproduced as Table 1 of the
+   CJASN review of EAH): exercise > 4 h or slow pace; female sex (may be explained by lower
+   body weight); low body weight; excessive drinking; pre-exercise overhydration; abundant
+   drinks at the event; NSAIDs; extreme hot or cold environment.
+.. [Almond2005] Almond CSD, Shin AY, Fortescue EB, et al. (2005). Hyponatremia among runners
+   in the Boston Marathon. N Engl J Med 352(15):1550-1556. doi:10.1056/NEJMoa043901.
+   Univariate: weight gain, > 3 L drunk, drinking every mile, racing time > 4:00 h, female
+   sex, low body-mass index; multivariate: weight gain, racing time > 4:00 h, BMI extremes.
 
-The one rule above all the others: **never advise drinking more than is lost**. During a
-session the plan never exceeds the estimated sweat rate (its low end when the estimate is not
-calibrated by weigh-ins), and after it never more than 1.5 L per kg of the (low-end) deficit.
-Volumes are rounded *down* to 50 mL so rounding can never push a figure over its cap.
+The one rule above all the others: **never advise drinking more than is lost**. Precisely,
+for every consistent sweat block (``0 ≤ low_l ≤ total_l ≤ high_l``) and session:
+
+1. ``during_ml_per_h ≤ during_max_ml_per_h`` and the upper figure, drunk for the whole
+   session, never exceeds the *central* estimate of the loss: ``during_max_ml_per_h × h ≤
+   total_l`` (so it is also below the high end). The lower figure never exceeds the low end
+   of the rate (uncalibrated) or the rate (calibrated).
+2. Drinking the upper figure during and then ``after_ml`` never adds up to more than the high
+   end of the estimate: ``during_max_ml_per_h × h + after_ml ≤ high_l``. Drinking less during
+   and adding what was skipped to the after-figure keeps the same bound.
+3. ``before_ml`` (ACSM's 5 mL/kg at least 4 h before) is outside that sum: ACSM 2007 times it
+   so that "any excess fluid" leaves as urine before the start.
+
+Within that, the plan aims at the 2 % body-mass guideline ([ACSM2007]; [NATA2017]): the upper
+figure is what holds the central loss at 2 % of body mass (within ACSM's typical 0.4-0.8 L/h),
+the lower one the same capped at the low end of the estimated rate; the reader drinks to
+thirst between the two. "After" is 1.25 L per litre still missing when the lower figure was
+drunk ([NATA2017]: 1.25-1.5 L per kg lost; [ACSM2007]: 1.5; [Shirreffs1996]), capped by rule
+2. Every figure rises with the sweat lost and with the duration (no step at the long-session
+threshold: a short session has the same formula, it just needs no bottle). Volumes are
+rounded *down* to 50 mL, and the after-figure is computed from the unrounded rates, so rounding
+can neither break a cap nor make the after-figure fall when the loss rises.
 """
 from __future__ import annotations
 
@@ -34,11 +63,23 @@ TOP_UP_ML_PER_KG = (3.0, 5.0)
 TYPICAL_DURING_ML_PER_H = (400.0, 800.0)
 #: Body-mass loss to stay under during exercise, fraction ([ACSM2007]; [NATA2017]: < 2 %).
 MAX_BODY_MASS_LOSS_FRACTION = 0.02
-#: Fluid after exercise per kg of body mass lost, L/kg ([ACSM2007]: 1.5 L/kg; [NATA2017]: 1.25-1.5).
+#: Fluid after exercise per kg of body mass lost, L/kg ([NATA2017]: 1.25-1.5; [ACSM2007]: 1.5).
 AFTER_L_PER_KG_LOST = (1.25, 1.5)
-#: Sessions this long or longer carry an exercise-associated hyponatremia risk factor
-#: ([HewButler2015]: exercise duration > 4 h among the risk factors).
+#: Hyponatremia risk factors ([HewButler2015]; [Almond2005]): exercise longer than this, h.
 HYPONATREMIA_LONG_H = 4.0
+#: ... a body mass below this, kg ("low body weight"; Almond 2005: low BMI). Our threshold.
+HYPONATREMIA_SMALL_MASS_KG = 60.0
+#: ... a sweat rate below this, L/h: slow pace / little sweat, so the generic 0.4-0.8 L/h is
+#: near or above what is lost ([HewButler2015]: slow pace; [ACSM2007]: 0.4-0.8 L/h typical).
+HYPONATREMIA_LOW_SWEAT_L_PER_H = 0.5
+#: ... air colder than this, °C: cool conditions, low sweat rates ([HewButler2015]: cold
+#: environments; SCIENCE.md §8). Our threshold.
+HYPONATREMIA_COOL_C = 10.0
+#: ... the plan's upper figure at or above this share of the low-end sweat rate ("drinking at
+#: every opportunity", Almond 2005; drinking near what is lost leaves no margin).
+HYPONATREMIA_NEAR_RATE_SHARE = 1.0
+#: Topic "hyponatremia" from this many risk factors (on a session long enough to drink during).
+HYPONATREMIA_MIN_FACTORS = 2
 #: Volumes are rounded down to this step, mL.
 ROUND_ML = 50.0
 
@@ -51,6 +92,13 @@ def _floor_to(value_ml: float, step_ml: float = ROUND_ML) -> float:
     if value_ml >= step_ml:
         return math.floor(value_ml / step_ml + 1e-9) * step_ml
     return max(math.floor(value_ml / 10.0 + 1e-9) * 10.0, 0.0)
+
+
+def _check(duration_h: float, body_mass_kg: float) -> None:
+    if duration_h is None or not duration_h > 0:
+        raise ValueError(f"duration_h must be > 0, got {duration_h!r}")
+    if body_mass_kg is None or not body_mass_kg > 0:
+        raise ValueError(f"body_mass_kg must be > 0, got {body_mass_kg!r}")
 
 
 def before_ml(body_mass_kg: float) -> float:
@@ -69,10 +117,10 @@ def before_ml(body_mass_kg: float) -> float:
 
 
 def drinking_cap_ml_per_h(sweat: SweatBlock) -> float:
-    """The most the plan will ever advise drinking per hour [mL/h]: the sweat rate.
+    """The most the *lower* figure may be [mL/h]: the low end of the sweat rate.
 
     Uncalibrated estimates use the low end of their range (``low_l / total_l`` times the rate),
-    so that a wrong estimate errs toward drinking less than is lost, never more
+    so that the figure the plan asks for at least errs toward drinking less than is lost
     (Hew-Butler et al. 2015: over-drinking beyond sweat loss is the primary cause of
     exercise-associated hyponatremia). A calibrated estimate (from weigh-ins) uses its rate.
     """
@@ -83,27 +131,65 @@ def drinking_cap_ml_per_h(sweat: SweatBlock) -> float:
     return rate_ml_per_h * low_share
 
 
-def during_ml_per_h(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -> float:
-    """Fluid to drink per hour during the session [mL/h], never above the sweat rate.
+def upper_cap_ml_per_h(sweat: SweatBlock, duration_h: float) -> float:
+    """The most the *upper* figure may be [mL/h]: the central estimate of the loss per hour.
 
-    ACSM 2007 / NATA 2017: drink to keep body-mass loss under about 2 %, typically
-    0.4-0.8 L/h, adjusted to the individual. So the target is the rate needed to hold the
-    deficit at 2 % of body mass over ``duration_h``, raised to the typical 400 mL/h floor and
-    limited to the typical 800 mL/h top; then **capped at** :func:`drinking_cap_ml_per_h`
-    (the sweat rate, its low end when uncalibrated) and rounded down to 50 mL.
-
-    Parameters: ``duration_h`` [h] > 0, ``body_mass_kg`` [kg] > 0.
+    The smaller of the estimate's rate and its total over ``duration_h``, so that drinking the
+    upper figure for the whole session never adds up to more than ``total_l`` (rule 1 of the
+    module docstring) even when the file's clock and the estimate disagree.
     """
     if not duration_h > 0:
         raise ValueError(f"duration_h must be > 0, got {duration_h!r}")
-    if not body_mass_kg > 0:
-        raise ValueError(f"body_mass_kg must be > 0, got {body_mass_kg!r}")
+    return max(min(sweat.rate_l_per_h, sweat.total_l / duration_h), 0.0) * 1000.0
+
+
+def target_ml_per_h(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -> float:
+    """The rate that holds the central loss at 2 % of body mass, within ACSM's 0.4-0.8 L/h [mL/h].
+
+    ACSM 2007 / NATA 2017: drink to keep body-mass loss under about 2 %, typically 0.4-0.8 L/h,
+    adjusted to the individual: ``(total_l - 0.02 x body mass) / duration_h``, raised to
+    400 mL/h and limited to 800 mL/h. Not a cap: the sweat-rate caps come after.
+    """
+    _check(duration_h, body_mass_kg)
     loss_ml = max(sweat.total_l, 0.0) * 1000.0
     allowed_deficit_ml = MAX_BODY_MASS_LOSS_FRACTION * body_mass_kg * 1000.0
-    needed_ml_per_h = max(loss_ml - allowed_deficit_ml, 0.0) / duration_h
+    needed = max(loss_ml - allowed_deficit_ml, 0.0) / duration_h
     low, high = TYPICAL_DURING_ML_PER_H
-    target = min(max(needed_ml_per_h, low), high)
-    return _floor_to(min(target, drinking_cap_ml_per_h(sweat)))
+    return min(max(needed, low), high)
+
+
+def _lower_raw(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -> float:
+    return min(target_ml_per_h(sweat, duration_h, body_mass_kg), drinking_cap_ml_per_h(sweat),
+               upper_cap_ml_per_h(sweat, duration_h))
+
+
+def _upper_raw(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -> float:
+    upper = min(target_ml_per_h(sweat, duration_h, body_mass_kg), upper_cap_ml_per_h(sweat, duration_h))
+    return max(upper, _lower_raw(sweat, duration_h, body_mass_kg))
+
+
+def during_ml_per_h(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -> float:
+    """The lower figure to drink per hour during the session [mL/h] (``plan.during_ml_per_h``).
+
+    :func:`target_ml_per_h` (the 2 % line within 0.4-0.8 L/h, ACSM 2007 / NATA 2017), capped at
+    :func:`drinking_cap_ml_per_h` (the low end of the sweat rate when uncalibrated) and at
+    :func:`upper_cap_ml_per_h`; rounded down to 50 mL.
+
+    Parameters: ``duration_h`` [h] > 0, ``body_mass_kg`` [kg] > 0.
+    """
+    _check(duration_h, body_mass_kg)
+    return _floor_to(_lower_raw(sweat, duration_h, body_mass_kg))
+
+
+def during_max_ml_per_h(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -> float:
+    """The upper figure [mL/h] (``plan.during_max_ml_per_h``): drink to thirst up to it.
+
+    :func:`target_ml_per_h` capped at :func:`upper_cap_ml_per_h` (the central estimate of the
+    loss per hour), never below the lower figure; rounded down to 50 mL. On a long session it
+    is what keeps the expected loss near the 2 % line when the low-end cap would not.
+    """
+    _check(duration_h, body_mass_kg)
+    return max(_floor_to(_upper_raw(sweat, duration_h, body_mass_kg)), during_ml_per_h(sweat, duration_h, body_mass_kg))
 
 
 def is_long_session(duration_h: float, long_session_min: float) -> bool:
@@ -115,8 +201,9 @@ def carry_bottles(during_ml_per_h_: float, duration_h: float, bottle_ml: float, 
     """Bottles of ``bottle_ml`` to carry (or refill) for the whole session; 0 for a short one.
 
     Sessions shorter than ``advice.long_session_min`` get no carrying advice (0). Otherwise the
-    planned intake (``during_ml_per_h_`` x ``duration_h``) divided by the bottle size, rounded
-    up: carrying is not drinking, and the last bottle need not be finished.
+    planned intake (``during_ml_per_h_`` x ``duration_h``; the plan passes its upper figure)
+    divided by the bottle size, rounded up: carrying is not drinking, and the last bottle need
+    not be finished.
     """
     if not bottle_ml > 0:
         raise ValueError(f"bottle_ml must be > 0, got {bottle_ml!r}")
@@ -128,18 +215,21 @@ def carry_bottles(during_ml_per_h_: float, duration_h: float, bottle_ml: float, 
     return max(1, math.ceil(total_ml / bottle_ml - 1e-9))
 
 
-def after_ml(loss_l: float, drunk_during_l: float = 0.0) -> float:
+def after_ml(loss_l: float, drunk_during_l: float = 0.0, l_per_kg: float = AFTER_L_PER_KG_LOST[1],
+             cap_l: float | None = None) -> float:
     """Fluid to drink over the hours after the session [mL].
 
     ACSM 2007: "consuming 1.5 L of fluid for each kilogram of body weight lost" (NATA 2017:
-    1.25-1.5 L/kg), with food or sodium, spread over the hours after. 1 kg of body mass lost
-    is taken as 1 L of fluid (ACSM 2007). The deficit is ``loss_l - drunk_during_l`` (never
-    below 0); the result never exceeds 1.5 L per kg of it, rounded down to 50 mL.
-
-    Parameters: ``loss_l`` [L] sweat lost (use the low end when uncertain), ``drunk_during_l`` [L].
+    1.25-1.5 L/kg; Shirreffs et al. 1996), with food or sodium, spread over the hours after.
+    1 kg of body mass lost is taken as 1 L of fluid (ACSM 2007). The deficit is ``loss_l -
+    drunk_during_l`` (never below 0); the result is ``l_per_kg`` times it, at most ``cap_l``
+    (L, when given), rounded down to 50 mL.
     """
     deficit_l = max(loss_l - max(drunk_during_l, 0.0), 0.0)
-    return _floor_to(AFTER_L_PER_KG_LOST[1] * deficit_l * 1000.0)
+    value_l = l_per_kg * deficit_l
+    if cap_l is not None:
+        value_l = min(value_l, max(cap_l, 0.0))
+    return _floor_to(value_l * 1000.0)
 
 
 class PlanDetails(BaseModel):
@@ -151,52 +241,105 @@ class PlanDetails(BaseModel):
     duration_h: float
     body_mass_kg: float
     long_session: bool
-    cap_ml_per_h: float = Field(description="the sweat rate the plan may not exceed (low end if uncalibrated)")
-    loss_l: float = Field(description="the sweat loss the after-figure is based on (low end if uncalibrated)")
-    drunk_during_l: float = Field(description="what the plan assumes is drunk during (0 for a short session)")
-    deficit_if_plan_followed_pct: float = Field(description="body-mass loss left if the plan is followed, % (central estimate)")
+    cap_ml_per_h: float = Field(description="the low end of the sweat rate, the lower figure's cap")
+    upper_cap_ml_per_h: float = Field(description="the central sweat rate, the upper figure's cap")
+    loss_l: float = Field(description="the central sweat loss the after-figure is based on")
+    drunk_during_l: float = Field(description="what the after-figure assumes was drunk: the lower figure, unrounded")
+    after_range_ml: tuple[float, float] = Field(description="1.25-1.5 L per litre still missing, both capped")
+    after_if_upper_ml: float = Field(description="the after-figure when the upper figure was drunk during (1.25 L/L)")
+    deficit_if_plan_followed_pct: float = Field(description="body-mass loss left drinking the lower figure, % (central estimate)")
+    deficit_at_upper_pct: float = Field(description="body-mass loss left drinking the upper figure, % (central estimate)")
     before_range_ml: tuple[float, float]
     top_up_range_ml: tuple[float, float]
     needs_more_than_typical: bool = Field(description="staying under 2 % would need more than 0.8 L/h")
-    hyponatremia_risk: bool = Field(description="a long session where generic advice (0.4 L/h and up) would exceed "
-                                    "the sweat rate, or a session of 4 h or more")
 
 
 def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
               long_session_min: float, bottle_ml: float) -> PlanDetails:
     """The :class:`~pipeline.schema.PlanBlock` for one session, with its reasons.
 
-    A short session (< ``long_session_min``) assumes nothing is drunk during it, so the
-    after-figure covers the whole (low-end) loss; a long one assumes the ``during`` plan is
-    followed. Hyponatremia (Hew-Butler et al. 2015) is flagged for a long session when the generic
-    0.4 L/h low end would already exceed the sweat rate, and for any session of 4 h or more.
+    The same formulas for every duration (see the module docstring for the invariants): the
+    during range, bottles for the upper figure on a long session (none on a short one), and
+    the after-figure from the deficit left when the lower figure is drunk.
     """
+    _check(duration_h, body_mass_kg)
     long_session = is_long_session(duration_h, long_session_min)
+    lower_raw = _lower_raw(sweat, duration_h, body_mass_kg)
+    upper_raw = _upper_raw(sweat, duration_h, body_mass_kg)
     during = during_ml_per_h(sweat, duration_h, body_mass_kg)
-    cap = drinking_cap_ml_per_h(sweat)
-    loss_low_l = sweat.total_l if sweat.calibrated else min(sweat.low_l, sweat.total_l)
-    drunk_l = during * duration_h / 1000.0 if long_session else 0.0
-    drunk_l = min(drunk_l, loss_low_l)
-    after = after_ml(loss_low_l, drunk_l)
-    needed = (max(sweat.total_l, 0.0) * 1000.0 - MAX_BODY_MASS_LOSS_FRACTION * body_mass_kg * 1000.0) / duration_h
-    deficit_pct = max(sweat.total_l - drunk_l, 0.0) / body_mass_kg * 100.0
+    during_max = during_max_ml_per_h(sweat, duration_h, body_mass_kg)
+    total_l = max(sweat.total_l, 0.0)
+    high_l = max(sweat.high_l, total_l)
+    drunk_l = min(lower_raw * duration_h / 1000.0, total_l)
+    cap_l = high_l - upper_raw * duration_h / 1000.0  # rule 2: upper figure + after <= high end
+    after_low = after_ml(total_l, drunk_l, AFTER_L_PER_KG_LOST[0], cap_l)
+    after_high = after_ml(total_l, drunk_l, AFTER_L_PER_KG_LOST[1], cap_l)
+    needed = (total_l * 1000.0 - MAX_BODY_MASS_LOSS_FRACTION * body_mass_kg * 1000.0) / duration_h
     block = PlanBlock(
         before_ml=before_ml(body_mass_kg),
         during_ml_per_h=during,
-        carry_bottles=carry_bottles(during, duration_h, bottle_ml, long_session_min),
-        after_ml=after,
+        during_max_ml_per_h=during_max,
+        carry_bottles=carry_bottles(during_max, duration_h, bottle_ml, long_session_min),
+        after_ml=after_low,
     )
     return PlanDetails(
         block=block,
         duration_h=duration_h,
         body_mass_kg=body_mass_kg,
         long_session=long_session,
-        cap_ml_per_h=cap,
-        loss_l=loss_low_l,
+        cap_ml_per_h=drinking_cap_ml_per_h(sweat),
+        upper_cap_ml_per_h=upper_cap_ml_per_h(sweat, duration_h),
+        loss_l=total_l,
         drunk_during_l=drunk_l,
-        deficit_if_plan_followed_pct=deficit_pct,
+        after_range_ml=(after_low, after_high),
+        after_if_upper_ml=min(after_ml(total_l, min(upper_raw * duration_h / 1000.0, total_l), AFTER_L_PER_KG_LOST[0],
+                                       cap_l), after_low),
+        deficit_if_plan_followed_pct=max(total_l - during * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
+        deficit_at_upper_pct=max(total_l - during_max * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
         before_range_ml=(BEFORE_ML_PER_KG[0] * body_mass_kg, BEFORE_ML_PER_KG[1] * body_mass_kg),
         top_up_range_ml=(TOP_UP_ML_PER_KG[0] * body_mass_kg, TOP_UP_ML_PER_KG[1] * body_mass_kg),
         needs_more_than_typical=needed > TYPICAL_DURING_ML_PER_H[1],
-        hyponatremia_risk=(long_session and cap < TYPICAL_DURING_ML_PER_H[0]) or duration_h >= HYPONATREMIA_LONG_H,
     )
+
+
+#: Hyponatremia risk-factor codes, in the order the text names them.
+HYPONATREMIA_FACTORS = ("small", "long", "low_sweat", "cool", "drinking_near_rate")
+
+
+def hyponatremia_factors(details: PlanDetails, sweat: SweatBlock, sex: str | None,
+                         temperature_c: float | None) -> list[str]:
+    """The exercise-associated hyponatremia risk factors this session meets (codes, in order).
+
+    - ``small``: body mass < 60 kg, or female ([HewButler2015]: low body weight; female sex,
+      which "may be explained by lower body weight"; [Almond2005]: low BMI, female sex).
+    - ``long``: longer than 4 h ([HewButler2015]: exercise duration > 4 h; [Almond2005]:
+      racing time > 4:00 h, odds ratio 7.4 against < 3:30 h).
+    - ``low_sweat``: estimated sweat rate < 0.5 L/h: slow pace or little heat to shed, so the
+      generic 0.4-0.8 L/h is near or above the loss ([HewButler2015]: slow pace).
+    - ``cool``: air below 10 °C ([HewButler2015]: extreme cold environment; low sweat rates).
+    - ``drinking_near_rate``: the upper figure reaches the low end of the sweat rate, so
+      drinking it throughout could exceed the loss ([Almond2005]: > 3 L drunk, drinking every
+      mile, weight gain; [HewButler2015]: excessive drinking).
+    """
+    factors: list[str] = []
+    if details.body_mass_kg < HYPONATREMIA_SMALL_MASS_KG or sex == "female":
+        factors.append("small")
+    if details.duration_h > HYPONATREMIA_LONG_H:
+        factors.append("long")
+    if max(sweat.rate_l_per_h, 0.0) < HYPONATREMIA_LOW_SWEAT_L_PER_H:
+        factors.append("low_sweat")
+    if temperature_c is not None and temperature_c < HYPONATREMIA_COOL_C:
+        factors.append("cool")
+    upper = details.block.during_max_ml_per_h
+    if upper > 0 and upper >= HYPONATREMIA_NEAR_RATE_SHARE * details.cap_ml_per_h:
+        factors.append("drinking_near_rate")
+    return factors
+
+
+def hyponatremia_risk(details: PlanDetails, factors: list[str]) -> bool:
+    """Warn on a session long enough to drink during when at least two risk factors meet, or when
+    the model expects next to no sweat at all (any drinking beyond thirst would exceed the loss:
+    Hew-Butler et al. 2015, over-drinking beyond sweat loss is the primary cause of EAH)."""
+    if not details.long_session:
+        return False
+    return len(factors) >= HYPONATREMIA_MIN_FACTORS or details.cap_ml_per_h < ROUND_ML

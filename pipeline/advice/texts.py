@@ -10,6 +10,14 @@ NATA 2017) and :mod:`pipeline.advice.foods` (USDA / NIH ODS); the caveats follow
   than dehydration or serum sodium changes predict exercise-associated muscle cramping: a
   prospective cohort study in 210 Ironman triathletes. Br J Sports Med 45:650-656.
 - Hew-Butler T et al. (2015). Exercise-associated hyponatremia consensus. Clin J Sport Med 25(4):303-320.
+- Almond CSD et al. (2005). Hyponatremia among runners in the Boston Marathon. N Engl J Med 352:1550-1556.
+- Armstrong LE et al. (2007). ACSM position stand: Exertional heat illness during training and
+  competition. Med Sci Sports Exerc 39(3):556-572; NWS heat index (Rothfusz 1990), see
+  :mod:`pipeline.advice.heat`.
+
+Where a tip is the article's rather than a guideline's, the text says so in words the reader
+can check ("a common tip", "ACSM guidance"), never "the article says": the reader does not
+have the article.
 
 Texts are plain strings (no markup): the renderers escape them like any other text.
 """
@@ -20,7 +28,9 @@ import math
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DAY, food, portions_to_cover
-from pipeline.advice.plan import ROUND_ML, TYPICAL_DURING_ML_PER_H, PlanDetails
+from pipeline.advice.heat import OFF_CHART_C, HeatAssessment, heat_assessment, is_warm
+from pipeline.advice.plan import (ROUND_ML, TYPICAL_DURING_ML_PER_H, PlanDetails, hyponatremia_factors,
+                                  hyponatremia_risk)
 from pipeline.schema import AdviceItem, SweatBlock
 
 DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you have kidney or heart "
@@ -48,13 +58,19 @@ class SessionFacts(BaseModel):
     planned: bool = False
     sport: str
     temperature_c: float | None = None
+    humidity_pct: float | None = None
+    sweat_flags: tuple[str, ...] = ()
+
+    @property
+    def heat(self) -> HeatAssessment | None:
+        """The heat warning for this session, or None (:func:`pipeline.advice.heat.heat_assessment`)."""
+        return heat_assessment(self.temperature_c, self.humidity_pct, self.sweat_flags)
 
 
 class AdviceContext(SessionFacts):
     """What the texts need to know about the session (done, or planned) with its estimate and plan."""
 
     duration_h: float
-    humidity_pct: float | None = None
     indoor: bool = False
     sex: str | None = None
     sweat: SweatBlock
@@ -126,11 +142,19 @@ def _negligible_hydration_text(ctx: AdviceContext) -> str:
             "before is the usual advice (5–7 mL per kg of body mass). And a glass of water with every meal and snack.")
 
 
+def _per_hour(low_ml: float, high_ml: float) -> str:
+    """'400–650 mL per hour', or 'about 400 mL per hour' when both figures are the same."""
+    if high_ml <= low_ml:
+        return f"about {ml(low_ml)} per hour"
+    return f"{low_ml:,.0f}–{ml(high_ml)} per hour"
+
+
 def hydration_text(ctx: AdviceContext) -> str:
     p, d = ctx.plan.block, ctx.plan
     if ctx.sweat.total_l < NEGLIGIBLE_SWEAT_L or p.during_ml_per_h <= 0:
         return _negligible_hydration_text(ctx)
     lost = "you can expect to lose" if ctx.planned else "you lost"
+    upper = max(p.during_max_ml_per_h, p.during_ml_per_h)
     parts = [
         f"For {_session_phrase(ctx)}, {lost} about {ctx.sweat.total_l:.1f} L of sweat "
         f"({ctx.sweat.low_l:.1f}–{ctx.sweat.high_l:.1f} L).",
@@ -142,70 +166,121 @@ def hydration_text(ctx: AdviceContext) -> str:
     if d.long_session:
         bottles = "bottle" if p.carry_bottles == 1 else "bottles"
         parts.append(
-            f"During: about {ml(p.during_ml_per_h)} per hour, in small sips every 15–20 minutes — "
-            f"{p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
+            f"During: {_per_hour(p.during_ml_per_h, upper)}, in small sips every 15–20 minutes"
+            + (" — drink to thirst within that range" if upper > p.during_ml_per_h else "")
+            + f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
             "Keep water on hand; if you cannot carry that much, plan where to refill.")
-        if p.during_ml_per_h < math.floor(d.cap_ml_per_h / 10) * 10:
-            parts.append(f"That stays below even the low end of your estimated sweat rate "
-                         f"({ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour), as it should: "
-                         "never drink more than you lose.")
+        low_rate = math.floor(d.cap_ml_per_h / 10) * 10
+        if upper > p.during_ml_per_h:
+            parts.append(
+                f"The lower figure stays within the low end of your estimated sweat rate ({ml(low_rate)} per hour); "
+                f"the upper one within its middle ({ml(math.floor(d.upper_cap_ml_per_h / 10) * 10)} per hour), so "
+                "neither is more than you are expected to lose. Never drink more than you lose.")
+        elif p.during_ml_per_h < low_rate:
+            parts.append(f"That stays below even the low end of your estimated sweat rate ({ml(low_rate)} per hour), "
+                         "as it should: never drink more than you lose.")
         else:
-            parts.append(f"That is the low end of your estimated sweat rate ({ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) and "
+            parts.append(f"That is the low end of your estimated sweat rate ({ml(low_rate)} per hour) and "
                          "deliberately no more: never drink more than you lose.")
     else:
         parts.append(
             f"During: a session this short (under {ctx.long_session_min:.0f} min) needs no bottle; if you are "
-            f"thirsty, sip up to {ml(p.during_ml_per_h)} per hour, not more.")
+            f"thirsty, sip up to {ml(upper)} per hour, not more.")
     if ctx.indoor:
         parts.append("Indoors, with little air moving over you, sweat drips instead of cooling you: a fan in front "
                      "of you lowers how much you lose.")
+    elif ctx.heat is not None:
+        parts.append("In this heat drinking alone cannot keep you cool: see the heat advice below.")
     elif ctx.temperature_c is not None and ctx.temperature_c >= HOT_C:
         parts.append(f"At {ctx.temperature_c:.0f} °C the estimate already includes the heat; cool drinks and "
                      "shade at stops help you stay on the plan.")
-    if d.long_session and not d.needs_more_than_typical and d.deficit_if_plan_followed_pct > 2.0:
+    if d.long_session and d.needs_more_than_typical and round(d.deficit_at_upper_pct, 1) > 2.0:
         parts.append(
-            f"Because the plan keeps to the low end of the estimate, you may still finish about "
-            f"{d.deficit_if_plan_followed_pct:.1f} % of body mass down if you sweat at the middle of it: weighing "
-            "yourself before and after tells you which, and thirst and meals make up the rest.")
-    if d.needs_more_than_typical:
+            f"Even drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass "
+            "down, more than the 2 % to aim for (ACSM 2007): on a session like this, slow down, cool down where "
+            "you can and eat something salty.")
+    elif d.long_session and round(d.deficit_if_plan_followed_pct, 1) > 2.0:
+        at_lower = (f", at {ml(p.during_ml_per_h)} per hour about {d.deficit_if_plan_followed_pct:.1f} %"
+                    if upper > p.during_ml_per_h else "")
         parts.append(
-            f"Even drinking to plan you would finish about {d.deficit_if_plan_followed_pct:.1f} % of body mass down, "
-            "more than the 2 % to aim for: on a session like this, cool down where you can and eat something salty.")
+            f"Drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass down "
+            f"if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under 2 %): weighing yourself "
+            "before and after tells you where in the range you are, and thirst and meals make up the rest.")
     if ctx.duration_h >= 2.0:
         parts.append(
             f"Your sweat carries sodium too (an estimated {mg(round(ctx.sweat.sodium_mg, -1))} here): on a session this long a "
             "sports drink with some sodium (20–30 mmol per litre) or salty food helps you keep what you drink.")
+    skipped = "if you drank less than the lower figure during, add what you skipped"
     if p.after_ml >= SMALL_AFTER_ML:
         parts.append(
-            f"After: about {ml(p.after_ml)} over the next few hours, with food; if you weigh yourself before and "
-            "after, 1.25–1.5 L for each kg you are down (ACSM 2007), no more. "
-            "And a glass of water with every meal and snack.")
+            f"After: about {ml(p.after_ml)} over the next few hours, with food — 1.25 L for each litre still "
+            f"missing once you have drunk the lower figure"
+            + (f" (about {ml(d.after_if_upper_ml)} if you drank the upper one)" if upper > p.during_ml_per_h else "")
+            + f" (1.25–1.5 L per kg lost is the usual guidance, NATA 2017 and ACSM 2007); {skipped}. If you weigh "
+            "yourself before and after, 1.25–1.5 L for each kg you are down, no more. And a glass of water with every "
+            "meal and snack.")
     else:
         parts.append(
-            f"After: no special amount — 1.25–1.5 L per kg lost (ACSM 2007) comes to only about {ml(p.after_ml)} "
-            "here once the plan is followed, so a glass of water with your next meal covers it, as it does with "
-            "every meal and snack.")
+            f"After: no special amount — 1.25–1.5 L per kg lost (NATA 2017, ACSM 2007) comes to only about "
+            f"{ml(p.after_ml)} here once the lower figure is drunk, so a glass of water with your next meal covers "
+            f"it, as it does with every meal and snack; {skipped}.")
     return " ".join(parts)
 
 
+_FACTOR_WORDS = {
+    "small": "a smaller body (under 60 kg, or a woman's build) is diluted sooner by the same extra water",
+    "long": "sessions over 4 hours leave time for extra drinking to add up",
+    "low_sweat": "your estimated sweat rate is below 0.5 L per hour (low end {low_rate} per hour: a slower pace or "
+                 "little heat), close to or below the 0.4–0.8 L per hour often quoted",
+    "cool": "in the cold you sweat less than you may think",
+    "drinking_near_rate": "the upper drinking figure reaches the low end of your estimated sweat rate",
+}
+
+
 def hyponatremia_text(ctx: AdviceContext) -> str | None:
+    """The over-drinking warning when the known risk factors meet (Hew-Butler et al. 2015; Almond et al. 2005)."""
     d = ctx.plan
-    if not d.hyponatremia_risk:
+    factors = hyponatremia_factors(d, ctx.sweat, ctx.sex, ctx.temperature_c)
+    if not hyponatremia_risk(d, factors):
         return None
-    reasons = []
+    low_rate = ml(math.floor(d.cap_ml_per_h / 10) * 10)
+    reasons = [_FACTOR_WORDS[f].format(low_rate=low_rate) for f in factors]
     if d.cap_ml_per_h < ROUND_ML:
-        reasons.append("the model found next to no sweat loss, so any drinking beyond thirst would be more than "
-                       "you lose")
-    elif d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0]:
-        reasons.append(
-            f"your estimated sweat rate (low end {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) is below the 400–800 mL per hour "
-            "often quoted, so drinking 'by the book' would mean drinking more than you lose")
-    if ctx.duration_h >= 4.0:
-        reasons.append(f"{format_duration(ctx.duration_h)} is long enough for over-drinking to add up")
-    return ("Drink to the plan, not beyond it: " + "; and ".join(reasons) + ". Drinking beyond what you sweat dilutes the "
-            "sodium in your blood — exercise-associated hyponatremia (Hew-Butler et al. 2015), which can be "
-            "dangerous. Stick to the plan or to thirst, take some sodium on long sessions, and if you weigh more "
-            "after than before, you drank too much.")
+        reasons.insert(0, "the model found next to no sweat loss, so any drinking beyond thirst would be more "
+                          "than you lose")
+    elif d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0] and "low_sweat" not in factors:
+        reasons.insert(0, f"your estimated sweat rate (low end {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) is "
+                          "below the 400–800 mL per hour often quoted")
+    return ("Don't drink more than you lose. Several known risk factors for over-drinking meet here "
+            "(Hew-Butler et al. 2015; Almond et al. 2005): " + "; ".join(reasons) + ". Drinking beyond what you sweat "
+            "dilutes the sodium in your blood — exercise-associated hyponatremia, which can be dangerous. "
+            "Drink to thirst and not at every station or stop just because it is there; stay within the plan; "
+            "take salty snacks or a drink with sodium on long events; and weigh yourself before and after: "
+            "if you weigh more after than before, you drank too much. A headache, nausea, swelling hands or "
+            "confusion after a long event with plenty of drinking needs medical help, not more water.")
+
+
+def heat_text(facts: SessionFacts) -> str | None:
+    """Heat the body cannot shed: what to do (ACSM 2007 exertional heat illness; NWS heat index)."""
+    h = facts.heat
+    if h is None:
+        return None
+    when = "the planned session" if facts.planned else "this session"
+    category = f", in the NWS \u201c{h.category}\u201d range" if h.category else ""
+    if h.heat_index_c > OFF_CHART_C:
+        value = f"off the top of the NWS chart (above {OFF_CHART_C:.0f} °C)"
+    else:
+        value = f"about {h.heat_index_c:.0f} °C"
+    why = (f"At {h.temperature_c:.0f} °C and {h.humidity_pct:.0f} % humidity the heat index (the NWS \u2018feels "
+           f"like\u2019 temperature) is {value}{category}.")
+    if h.at_ceiling:
+        why += " The sweat estimate for " + when + " also sat at the most a body can sweat."
+    return (why + " Sweat then barely evaporates, so it no longer cools you: body heat builds up, and drinking "
+            "more cannot fix that. In heat like this, slow down and shorten the session, or move it to the cool of the early morning "
+            "or indoors with a fan; take breaks in the shade, pour water over your head and neck, wear light "
+            "clothing. Stop at once and cool down if you feel dizzy, confused, sick, get a headache or chills, or "
+            "stop sweating — these are signs of heat illness, and confusion in the heat needs emergency help "
+            "(ACSM 2007 guidance on exertional heat illness).")
 
 
 def potassium_text(ctx: AdviceContext) -> str:
@@ -252,17 +327,26 @@ def calcium_text(ctx: SessionFacts) -> str:
             f"for adults 19–50. A recovery snack {when} of plain yogurt ({mg(yogurt.calcium_mg)} calcium and "
             f"{mg(yogurt.potassium_mg)} potassium per 8 oz) or a glass of milk ({mg(milk.calcium_mg)}) does double "
             f"duty; cheese (1.5 oz cheddar, {mg(cheese.calcium_mg)}), broccoli ({mg(broccoli.calcium_mg)} per ½ cup) "
-            f"and dark leafy greens such as kale ({mg(kale.calcium_mg)} per cooked cup) add to it. Vitamin D "
+            f"and dark leafy greens such as kale ({mg(kale.calcium_mg)} per cup, cooked) add to it. Vitamin D "
             "(sunlight, oily fish, fortified milk) helps you absorb calcium, and magnesium (nuts, seeds, whole "
-            "grains) helps too: the body needs it to put vitamin D to work. The article says tomatoes and vinegar block calcium absorption; "
-            "that is not well supported — the known blockers are oxalate (spinach, rhubarb) and phytate (some "
+            "grains) helps too: the body needs it to put vitamin D to work. A common tip says tomatoes and vinegar block calcium "
+            "absorption; that is not well supported — the known blockers are oxalate (spinach, rhubarb) and phytate (some "
             "grains and beans), so eat tomatoes if you like them, and don't count spinach as a calcium source.")
 
 
 def warmup_text(ctx: SessionFacts) -> str:
+    """Warm-up: a warm bath or shower is a common tip for cool days only; in heat, warm up gently."""
     noun = sport_noun(ctx.sport)
-    text = (f"Before your next long {noun}: start with 10–15 minutes easy to warm the muscles; a warm bath "
-            "or shower beforehand helps, and gentle stretching of calves, hamstrings and thighs once warm. ")
+    if is_warm(ctx.temperature_c) or ctx.heat is not None:
+        where = f"At {ctx.temperature_c:.0f} °C" if ctx.temperature_c is not None else "In this heat"
+        text = (f"Before your next long {noun}: start with 10–15 minutes easy, and gentle stretching of calves, "
+                f"hamstrings and thighs once warm. {where} your muscles warm up quickly: skip the warm bath or shower "
+                "that is a common tip for cool days, keep the warm-up short and in the shade, and start cool "
+                "rather than warm. ")
+    else:
+        text = (f"Before your next long {noun}: start with 10–15 minutes easy to warm the muscles; a warm bath "
+                "or shower beforehand (a common tip) helps on a cool day, and gentle stretching of calves, "
+                "hamstrings and thighs once warm. ")
     if ctx.temperature_c is not None and ctx.temperature_c < 10:
         text += f"At {ctx.temperature_c:.0f} °C, keep an extra layer on for the first minutes. "
     text += ("Warming up is sound; stretching relieves a cramp in progress (stretch the cramping muscle "
@@ -284,8 +368,8 @@ def alcohol_text(ctx: AdviceContext) -> str | None:
     if not ctx.plan.long_session:
         return None
     return (f"After {_session_phrase(ctx)}, go easy on alcohol: it makes you pass more urine, so you rehydrate "
-            "worse, and it slows recovery. (The article says alcohol 'drains potassium'; the better-supported "
-            "point is dehydration and poorer recovery.) If you do drink, have water alongside, after you have "
+            "worse, and it slows recovery. (It is often said that alcohol 'drains potassium'; "
+            "the better-supported point is dehydration and poorer recovery.) If you do drink, have water alongside, after you have "
             "rehydrated.")
 
 
@@ -299,8 +383,10 @@ def cramps_text(ctx: SessionFacts) -> str:
 
 def estimate_text(ctx: AdviceContext) -> str:
     s = ctx.sweat
-    text = (f"These amounts rest on an estimate of {s.total_l:.1f} L (plausibly {s.low_l:.1f}–{s.high_l:.1f} L), "
-            "and the plan uses its low end so that it errs toward drinking less than you lose, never more. ")
+    text = (f"These amounts rest on an estimate of {s.total_l:.1f} L (plausibly {s.low_l:.1f}–{s.high_l:.1f} L). "
+            "The lower drinking figure uses its low end and the upper one its middle, so that neither asks you to "
+            "drink more than you are expected to lose, and what you drink during and after stays within its high "
+            "end. ")
     if s.calibrated:
         text += "It is calibrated to your own weigh-ins. "
     else:
@@ -315,6 +401,7 @@ def build_advice(ctx: AdviceContext) -> list[AdviceItem]:
     """The advice list for one session: the four required topics, then those that apply."""
     items: list[tuple[str, str | None]] = [
         ("hydration", hydration_text(ctx)),
+        ("heat", heat_text(ctx)),
         ("hyponatremia", hyponatremia_text(ctx)),
         ("potassium", potassium_text(ctx)),
         ("calcium", calcium_text(ctx)),
@@ -345,6 +432,9 @@ def generic_advice(facts: SessionFacts) -> list[AdviceItem]:
                  f"of cooked beet greens {mg(greens.potassium_mg)}. The adequate intake is "
                  f"{mg(POTASSIUM_AI_MG_PER_DAY['male'])} a day for men and {mg(POTASSIUM_AI_MG_PER_DAY['female'])} "
                  "for women (NASEM 2019).")
-    return [AdviceItem(topic="hydration", text=hydration), AdviceItem(topic="potassium", text=potassium),
-            AdviceItem(topic="calcium", text=calcium_text(facts)), AdviceItem(topic="warm-up", text=warmup_text(facts)),
-            AdviceItem(topic="cramps", text=cramps_text(facts))]
+    items = [AdviceItem(topic="hydration", text=hydration)]
+    heat = heat_text(facts)
+    if heat is not None:
+        items.append(AdviceItem(topic="heat", text=heat))
+    return items + [AdviceItem(topic="potassium", text=potassium), AdviceItem(topic="calcium", text=calcium_text(facts)),
+                    AdviceItem(topic="warm-up", text=warmup_text(facts)), AdviceItem(topic="cramps", text=cramps_text(facts))]

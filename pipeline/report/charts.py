@@ -231,7 +231,7 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
     if plan is not None:
         labels.append("Planned drinking")
         values.append(plan.during_ml_per_h / 1000.0)
-        errors.append((0.0, 0.0))
+        errors.append((0.0, max(plan.during_max_ml_per_h - plan.during_ml_per_h, 0.0) / 1000.0))
         colors.append(BLUE)
     with _LOCK:
         fig = Figure(figsize=(9, 0.55 * len(labels) + 1.3))

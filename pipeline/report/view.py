@@ -16,6 +16,7 @@ from pipeline.schema import Report, SweatBlock
 
 TOPIC_TITLES = {
     "hydration": "Water: before, during, after",
+    "heat": "Heat you cannot shed",
     "hyponatremia": "Don't over-drink",
     "potassium": "Potassium",
     "calcium": "Calcium",
@@ -84,6 +85,13 @@ def litres(value_l: float | None, digits: int = 1) -> str:
 
 def millilitres(value_ml: float | None) -> str:
     return "—" if value_ml is None else f"{value_ml:,.0f} mL"
+
+
+def during_range(low_ml: float, high_ml: float | None) -> str:
+    """'450–550 mL' (drink to thirst between the plan's two figures), or '400 mL' when they agree."""
+    if high_ml is None or high_ml <= low_ml:
+        return millilitres(low_ml)
+    return f"{low_ml:,.0f}–{high_ml:,.0f} mL"
 
 
 def milligrams(value_mg: float | None) -> str:
@@ -156,7 +164,8 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     if p is not None:
         bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
                    if p.carry_bottles else "no bottle needed")
-        headline.append(Row(label="Drink during", value=f"{millilitres(p.during_ml_per_h)}/h", note=bottles))
+        headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)}/h",
+                            note=bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
         headline.append(Row(label="Drink after", value=millilitres(p.after_ml), note="over the next hours, with food"))
     if s is not None:
         headline.append(Row(label="Potassium lost" if not planned else "Potassium", value=milligrams(s.potassium_mg),
@@ -168,11 +177,13 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     if p is not None:
         plan_rows = [
             Row(label="Before", value=millilitres(p.before_ml), note="at least 4 h before; 5–7 mL per kg"),
-            Row(label="During", value=f"{millilitres(p.during_ml_per_h)} per hour",
-                note="never more than you sweat"),
+            Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)} per hour",
+                note="to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
+                else "never more than you sweat"),
             Row(label="Bottles to carry", value=str(p.carry_bottles),
                 note="short session: none" if p.carry_bottles == 0 else "refill if you can't carry them all"),
-            Row(label="After", value=millilitres(p.after_ml), note="1.25–1.5 L per kg lost, no more"),
+            Row(label="After", value=millilitres(p.after_ml),
+                note="1.25–1.5 L per kg lost, no more"),
         ]
 
     details: list[Row] = []

@@ -62,3 +62,13 @@ def test_portions_to_cover():
     assert portions_to_cover(423, banana) == 2
     assert portions_to_cover(0, banana) == 0
     assert portions_to_cover(1000, food("milk"), "calcium") == 4
+
+
+def test_kale_names_its_real_source_and_portion():
+    # issue 11: 177 mg is the Dietary Guidelines 2020-2025 "Food Sources of Calcium" entry "Kale, cooked,
+    # 1 cup" (dietaryguidelines.gov), not the NIH ODS sheet (which lists kale, fresh, cooked, 1 cup: 94 mg
+    # and kale, raw, chopped, 1 cup)
+    kale = food("kale")
+    assert kale.calcium_mg == 177
+    assert "Dietary Guidelines for Americans 2020-2025" in kale.source and "ODS" not in kale.source
+    assert kale.portion.startswith("1 cup, cooked")

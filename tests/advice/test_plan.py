@@ -6,13 +6,14 @@ import itertools
 
 import pytest
 
-from pipeline.advice.plan import (after_ml, before_ml, carry_bottles, drinking_cap_ml_per_h, during_ml_per_h,
-                                  make_plan)
+from pipeline.advice.plan import (after_ml, before_ml, carry_bottles, drinking_cap_ml_per_h, during_max_ml_per_h,
+                                  during_ml_per_h, hyponatremia_factors, hyponatremia_risk, make_plan)
 from pipeline.schema import SweatBlock
 
 
 def sweat(rate_l_per_h: float, duration_h: float, low_share: float = 0.7, high_share: float = 1.35,
           calibrated: bool = False) -> SweatBlock:
+    """A consistent estimate: low_l <= total_l <= high_l for low_share <= 1 <= high_share."""
     total = rate_l_per_h * duration_h
     return SweatBlock(total_l=total, low_l=total * low_share, high_l=total * high_share, rate_l_per_h=rate_l_per_h,
                       sodium_mg=total * 920, potassium_mg=total * 200, body_mass_loss_pct=None, calibrated=calibrated)
@@ -92,18 +93,100 @@ def test_after_is_1_5_l_per_kg_lost():
     assert after_ml(0.5, drunk_during_l=0.9) == 0  # drank more than lost: nothing to replace
 
 
-def test_short_session_plan_assumes_nothing_drunk_and_replaces_the_low_end():
-    s = sweat(0.9, 0.75, low_share=0.7)     # 675 mL lost, low end 472 mL
-    details = make_plan(s, 0.75, 70.0, long_session_min=60, bottle_ml=750)
-    assert details.block.carry_bottles == 0
-    assert details.drunk_during_l == 0
-    assert details.block.after_ml == 700     # 1.5 x 0.4725 L = 709 mL, rounded down to 50 mL
+def test_no_step_at_the_long_session_threshold():
+    # issue 11: "after" jumped from 850 mL at 59 min to 250 mL at 60 min. One formula for every duration:
+    # 0.72 L/h, 70 kg (ACSM 2007 / NATA 2017: 1.25-1.5 L per kg still missing)
+    at_59 = make_plan(sweat(0.72, 59 / 60), 59 / 60, 70.0, long_session_min=60, bottle_ml=750)
+    at_60 = make_plan(sweat(0.72, 1.0), 1.0, 70.0, long_session_min=60, bottle_ml=750)
+    assert at_59.block.carry_bottles == 0 and at_60.block.carry_bottles == 1   # only the bottle advice changes
+    assert at_59.block.after_ml <= at_60.block.after_ml <= at_59.block.after_ml + 50
+    assert at_59.block.during_ml_per_h == at_60.block.during_ml_per_h
 
 
-def test_hyponatremia_flagged_for_low_sweat_rates_and_very_long_sessions():
-    # Hew-Butler et al. 2015: drinking beyond sweat loss causes EAH; > 4 h is a risk factor
-    assert make_plan(sweat(0.3, 2.0), 2.0, 70, 60, 750).hyponatremia_risk
-    assert make_plan(sweat(1.0, 4.5, low_share=0.8), 4.5, 70, 60, 750).hyponatremia_risk
-    assert not make_plan(sweat(1.0, 2.0, low_share=0.8), 2.0, 70, 60, 750).hyponatremia_risk
+MASSES = (45.0, 55.0, 70.0, 90.0, 120.0)
+SHARES = ((0.3, 1.05), (0.55, 1.2), (0.7, 1.35), (0.85, 1.6), (1.0, 1.0))   # (low/total, high/total)
+
+
+def test_after_rises_with_the_sweat_lost_and_the_duration():
+    # issue 11: "after" was inverted (150 mL after a 5 h ride with 3.8 L of sweat, 700 mL after 53 min).
+    # The deficit left after drinking grows with the loss, and 1.25 L per litre of it (NATA 2017) with it.
+    minutes = list(range(10, 12 * 60 + 1, 7)) + [59, 60, 61]
+    for mass, (low, high), calibrated in itertools.product(MASSES, SHARES, (False, True)):
+        for rate in (0.1, 0.3, 0.5, 0.8, 1.2, 2.0):
+            afters = [make_plan(sweat(rate, m / 60, low, high, calibrated), m / 60, mass, 60, 750).block.after_ml
+                      for m in sorted(minutes)]
+            assert afters == sorted(afters), (mass, low, high, calibrated, rate)
+        for hours in (0.5, 59 / 60, 1.0, 2.0, 5.0, 9.5):
+            afters = [make_plan(sweat(r / 100, hours, low, high, calibrated), hours, mass, 60, 750).block.after_ml
+                      for r in range(5, 301, 5)]
+            assert afters == sorted(afters), (mass, low, high, calibrated, hours)
+    # the issue's cases: a 5 h ride with 3.8 L of sweat now gets more "after" than a 53-minute ride
+    five_h = make_plan(sweat(3.8 / 5, 5.0, 0.65), 5.0, 70.0, 60, 750).block.after_ml
+    short = make_plan(sweat(0.72, 53 / 60, 0.65), 53 / 60, 70.0, 60, 750).block.after_ml
+    assert five_h > short
+
+
+def test_never_more_than_is_sweated_over_a_grid():
+    """The plan's invariant (pipeline/advice/plan.py docstring), over durations x rates x masses x ranges:
+
+    lower <= upper; the upper figure for the whole session <= the central loss (so <= the high end);
+    the lower figure <= the low end of the rate (uncalibrated); upper figure x duration + after <= high end.
+    """
+    checked = 0
+    for hours, rate, mass, (low, high), calibrated in itertools.product(
+            (0.25, 0.75, 59 / 60, 1.0, 1.5, 2.5, 4.0, 6.0, 9.5, 12.0), (0.0, 0.05, 0.2, 0.45, 0.8, 1.1, 1.6, 2.5),
+            MASSES, SHARES, (False, True)):
+        s = sweat(rate, hours, low, high, calibrated)
+        p = make_plan(s, hours, mass, long_session_min=60, bottle_ml=750).block
+        assert 0 <= p.during_ml_per_h <= p.during_max_ml_per_h
+        assert p.during_max_ml_per_h * hours <= s.total_l * 1000 + 1e-6
+        assert p.during_ml_per_h <= drinking_cap_ml_per_h(s) + 1e-6
+        if not calibrated:
+            assert p.during_ml_per_h <= rate * low * 1000 + 1e-6
+        assert p.during_max_ml_per_h * hours + p.after_ml <= s.high_l * 1000 + 1e-6, (hours, rate, mass, low, high)
+        assert p.after_ml >= 0 and p.before_ml > 0
+        checked += 1
+    assert checked == 10 * 8 * len(MASSES) * len(SHARES) * 2
+
+
+def test_a_long_session_ends_near_the_2_percent_line():
+    # issue 11: a 9.5 h Ironman ended 4.6 % down. ACSM 2007 / NATA 2017: keep the loss under about 2 % of
+    # body mass. 9.5 h at 0.8 L/h, 70 kg: 7.6 L lost, 2 % = 1.4 L may remain, so (7.6 - 1.4) / 9.5 = 653 mL/h;
+    # the upper figure rounds that down to 650 mL/h (50 mL steps): at the central estimate 1.425 L = 2.04 % left.
+    s = sweat(0.8, 9.5, low_share=0.65, high_share=1.35)
+    p = make_plan(s, 9.5, 70.0, 60, 750)
+    assert p.block.during_max_ml_per_h == 650
+    assert p.block.during_ml_per_h <= 0.8 * 0.65 * 1000     # the lower figure stays under the low-end rate
+    assert p.deficit_at_upper_pct <= 2.0 + 100 * 0.05 * 9.5 / 70  # 2 % plus at most the 50 mL/h rounding
+    assert p.block.during_max_ml_per_h * 9.5 <= s.total_l * 1000  # never advised more than sweated
+    assert p.block.carry_bottles == 9                        # 650 x 9.5 = 6.2 L in 750 mL bottles
+    # after: 1.25 L per litre still missing (NATA 2017). Drinking the upper figure leaves the 2 % line, 1.4 L:
+    # 1.25 x 1.4 = 1,750 mL; drinking the lower one leaves more, so the after-figure is larger
+    assert p.after_if_upper_ml == 1750 and p.block.after_ml > p.after_if_upper_ml
+    # a 10 h run at 0.5 L/h (issue: 5.3 % down): the upper figure is the typical 400 mL/h, 1.0 L = 1.4 % left
+    run = make_plan(sweat(0.5, 10.0, 0.65), 10.0, 70.0, 60, 750)
+    assert run.block.during_max_ml_per_h == 400 and run.deficit_at_upper_pct == pytest.approx(100 / 70, abs=0.01)
+
+
+def test_during_max_is_present_and_capped_at_the_central_rate():
+    s = sweat(0.5, 2.0, low_share=0.6)
+    assert during_ml_per_h(s, 2.0, 70.0) == 300               # low end of the rate
+    assert during_max_ml_per_h(s, 2.0, 70.0) == 400           # ACSM's typical 400 mL/h, below the 500 mL/h rate
+    assert during_max_ml_per_h(sweat(0.3, 2.0), 2.0, 70.0) == 300   # never above the central rate
+
+
+def test_hyponatremia_needs_the_risk_factors_to_meet():
+    # Hew-Butler et al. 2015 (risk factors: > 4 h or slow pace, female sex / low body weight, cold);
+    # Almond et al. 2005 (racing time > 4:00 h, low BMI, female sex, drinking every mile)
+    woman = make_plan(sweat(0.3, 3.5, 0.7), 3.5, 55.0, 60, 750)
+    factors = hyponatremia_factors(woman, sweat(0.3, 3.5, 0.7), "female", 0.0)
+    assert {"small", "low_sweat", "cool"} <= set(factors) and hyponatremia_risk(woman, factors)
+    man = make_plan(sweat(1.0, 1.0, 0.7), 1.0, 75.0, 60, 750)
+    factors = hyponatremia_factors(man, sweat(1.0, 1.0, 0.7), "male", 25.0)
+    assert factors == [] and not hyponatremia_risk(man, factors)
     # a 30-minute session gets no drinking-during advice, so nothing to over-drink against
-    assert not make_plan(sweat(0.3, 0.5), 0.5, 70, 60, 750).hyponatremia_risk
+    short = make_plan(sweat(0.3, 0.5), 0.5, 50.0, 60, 750)
+    assert not hyponatremia_risk(short, hyponatremia_factors(short, sweat(0.3, 0.5), "female", 0.0))
+    # one factor alone (a 4.5 h ride at 1 L/h by a 70 kg man at 20 °C) is not enough
+    ride = make_plan(sweat(1.0, 4.5, 0.8), 4.5, 70.0, 60, 750)
+    assert hyponatremia_factors(ride, sweat(1.0, 4.5, 0.8), "male", 20.0) == ["long"]

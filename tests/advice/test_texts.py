@@ -132,8 +132,8 @@ def test_no_sweat_at_all_says_so_instead_of_quoting_zeros():
 
 
 def test_tiny_after_amount_is_folded_into_a_glass_with_the_next_meal():
-    # 1.2 h at 0.5 L/h, low end 0.7: 0.42 L lost at the low end, 0.35 L/h x 1.2 h drunk -> 1.5 x 0.0 L left
-    r = advised(report(hours=1.2, rate=0.5, low=0.7), 1.2)
+    # 1.2 h at 0.45 L/h, low end 0.9: 0.54 L lost, 400 mL/h x 1.2 h drunk -> 1.25 x 0.06 L = 75 mL left (NATA 2017)
+    r = advised(report(hours=1.2, rate=0.45, low=0.9), 1.2)
     assert r.plan.after_ml < 150
     assert "no special amount" in texts(r)["hydration"]
 
@@ -148,8 +148,69 @@ def test_indoor_and_hot_sessions_are_named():
 
 
 def test_the_low_end_cap_says_what_it_may_leave_behind():
-    # 6 h at 0.8 L/h = 4.8 L (low end 2.9 L): the plan caps drinking at 450 mL/h (the low-end rate 0.48 L/h),
-    # 2.7 L drunk, leaving 2.1 L = 3.0 % of 70 kg at the central estimate (ACSM 2007 aims for < 2 %)
+    # 6 h at 0.8 L/h = 4.8 L (low end 2.9 L): the lower figure is capped at 450 mL/h (the low-end rate 0.48 L/h),
+    # 2.7 L drunk, leaving 2.1 L = 3.0 % of 70 kg at the central estimate (ACSM 2007 aims for < 2 %); the upper
+    # figure (4.8 - 1.4) / 6 = 567 -> 550 mL/h leaves 1.5 L = 2.1 %
     r = advised(report(hours=6.0, rate=0.8, low=0.6), 6.0)
-    assert r.plan.during_ml_per_h == 450
-    assert "about 3.0 % of body mass down" in texts(r)["hydration"]
+    assert r.plan.during_ml_per_h == 450 and r.plan.during_max_ml_per_h == 550
+    text = texts(r)["hydration"]
+    assert "about 2.1 % of body mass down" in text and "450 mL per hour about 3.0 %" in text
+    assert "450–550 mL per hour" in text and "drink to thirst" in text
+
+
+def facts_report(temperature, humidity, hours=1.0, rate=1.0, low=0.7, sport="running", flags=()) -> Report:
+    r = report(sport=sport, hours=hours, rate=rate, temperature=temperature, low=low)
+    r.environment = EnvironmentBlock(temperature_c=temperature, humidity_pct=humidity, source="override")
+    r.sweat.flags = list(flags)
+    return r
+
+
+def test_heat_that_cannot_be_shed_gets_its_own_topic():
+    # issue 11: 35 °C and 90 % got "cool drinks and shade". NWS heat index (Rothfusz 1990) at 95 °F / 90 %
+    # is beyond the NWS chart's top (137 °F): "extreme danger"
+    hot = texts(advised(facts_report(35, 90, flags=("rate held at the 1000 g/m²/h ceiling for 80% of moving time",)), 1.0))
+    assert "heat" in hot
+    for words in ("slow down", "shorten", "dizzy", "shade", "extreme danger", "drinking more cannot fix that"):
+        assert words in hot["heat"], words
+    assert "cool drinks and shade" not in hot["hydration"]
+    mild = texts(advised(facts_report(20, 50), 1.0))
+    assert "heat" not in mild
+
+
+def test_heat_topic_from_the_ceiling_flag_in_extreme_caution():
+    # 32 °C / 50 % = 89.6 °F / 50 %: heat index about 94 °F (NWS chart: 90 °F / 50 % = 95), "extreme caution" only,
+    # so the topic needs the model's ceiling flag as well
+    flag = "rate held at the 1000 g/m²/h ceiling for 40% of moving time"
+    assert "heat" in texts(advised(facts_report(32, 50, flags=(flag,)), 1.0))
+    assert "heat" not in texts(advised(facts_report(32, 50), 1.0))
+
+
+def test_no_warm_bath_in_the_heat():
+    # issue 11: a warm bath before exercise was advised at 35 °C
+    hot = texts(advised(facts_report(35, 40), 1.0))["warm-up"]
+    assert "skip the warm bath" in hot and "helps on a cool day" not in hot
+    cool = texts(advised(facts_report(12, 60), 1.0))["warm-up"]
+    assert "warm bath or shower beforehand (a common tip) helps on a cool day" in cool
+
+
+def test_no_text_refers_to_an_article_the_reader_does_not_have():
+    for r in (advised(report(hours=3.0), 3.0), advised(facts_report(35, 90, hours=3.0), 3.0)):
+        for item in r.advice:
+            assert "article" not in item.text.lower(), item.topic
+    generic = Report(activity=ActivityBlock(id="0" * 64, source="x.fit", sport="rowing", timer_s=1800))
+    advise(generic, duration_s=1800, body_mass_kg=70, sex=None, advice_config=AdviceConfig())
+    assert all("article" not in item.text.lower() for item in generic.advice)
+
+
+def test_hyponatremia_topic_for_the_known_risk_factors():
+    # Hew-Butler et al. 2015; Almond et al. 2005: a 55 kg woman running 3.5 h at 0 °C with a low sweat rate
+    r = facts_report(0, 70, hours=3.5, rate=0.3)
+    advise(r, duration_s=3.5 * 3600, body_mass_kg=55, sex="female", advice_config=AdviceConfig())
+    text = texts(r)["hyponatremia"]
+    for words in ("Drink to thirst", "more than you lose", "weigh yourself before and after", "salty snacks",
+                  "under 60 kg", "in the cold", "below 0.5 L per hour", "Hew-Butler", "Almond"):
+        assert words in text, words
+    # ... and not for a 75 kg man running 1 h at 25 °C
+    r = facts_report(25, 50, hours=1.0, rate=1.0)
+    advise(r, duration_s=3600, body_mass_kg=75, sex="male", advice_config=AdviceConfig())
+    assert "hyponatremia" not in texts(r)

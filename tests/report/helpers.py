@@ -56,3 +56,8 @@ def hostile_copy(analysis: Analysis) -> Analysis:
     for leg in report.legs or []:
         leg.sub_sport = HOSTILE
     return Analysis(report=report, activity=analysis.activity, series=analysis.series, athlete=analysis.athlete)
+
+
+def during_range(low_ml: float, high_ml: float) -> str:
+    """How a report shows the plan's during figures: '450–550 mL', or '400 mL' when they agree (SPEC plan keys)."""
+    return f"{low_ml:,.0f} mL" if high_ml <= low_ml else f"{low_ml:,.0f}–{high_ml:,.0f} mL"

@@ -12,7 +12,7 @@ from pipeline.report.render import markdown_escape
 from pipeline.report.writer import write_reports
 from pipeline.schema import Report
 
-from .helpers import (CYCLING, EXAMPLE_RIDE, HOSTILE, MULTISPORT, RUNNING, TRIATHLON, analysis_of, hostile_copy,
+from .helpers import (CYCLING, during_range, EXAMPLE_RIDE, HOSTILE, MULTISPORT, RUNNING, TRIATHLON, analysis_of, hostile_copy,
                       rendered)
 
 REAL = [CYCLING, RUNNING, TRIATHLON, MULTISPORT, EXAMPLE_RIDE]
@@ -33,19 +33,22 @@ def test_report_amounts_match_the_json(path):
     html = files["report.html"]
     s, p = data["sweat"], data["plan"]
     expected = [f"{s['total_l']:.1f} L", f"{s['low_l']:.1f}–{s['high_l']:.1f} L", f"{s['rate_l_per_h']:.2f} L/h",
-                f"{p['before_ml']:,.0f} mL", f"{p['during_ml_per_h']:,.0f} mL", f"{p['after_ml']:,.0f} mL",
+                f"{p['before_ml']:,.0f} mL", during_range(p['during_ml_per_h'], p['during_max_ml_per_h']),
+                f"{p['after_ml']:,.0f} mL",
                 f"{round(s['potassium_mg'], -1):,.0f} mg"]
     for text in expected:
         assert text in md, (text, "markdown")
         assert text in html, (text, "html")
     # the plan's amounts are the ones the advice text quotes
     hydration = next(a["text"] for a in data["advice"] if a["topic"] == "hydration")
-    assert (f"about {p['during_ml_per_h']:,.0f} mL per hour" in hydration         # long session: the plan
-            or f"up to {p['during_ml_per_h']:,.0f} mL per hour" in hydration)     # short one: a ceiling
+    per_hour = during_range(p['during_ml_per_h'], p['during_max_ml_per_h']) + " per hour"
+    assert (f"about {per_hour}" in hydration or (p["during_max_ml_per_h"] > p["during_ml_per_h"] and per_hour in hydration)
+            or f"up to {p['during_max_ml_per_h']:,.0f} mL per hour" in hydration)     # short one: a ceiling
     assert f"After: about {p['after_ml']:,.0f} mL" in hydration
     # never drink more than is lost
     assert 0 < p["during_ml_per_h"] <= 1000 * s["rate_l_per_h"]
     assert p["during_ml_per_h"] <= 1000 * s["rate_l_per_h"] * s["low_l"] / s["total_l"] + 1e-6
+    assert p["during_ml_per_h"] <= p["during_max_ml_per_h"] <= 1000 * s["rate_l_per_h"] + 1e-6
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
@@ -140,4 +143,4 @@ def test_a_planned_session_renders_without_an_activity():
     assert "<h1>Planned run: 2 h 30 min at" in html and md.startswith("# Planned run: 2 h 30 min at")
     assert html.count("<svg") == 1  # the sweat-rate chart; no time series for a session not yet done
     plan = analysis.report.plan
-    assert f"{plan.during_ml_per_h:,.0f} mL per hour" in md and "Sweat expected" in md
+    assert f"{during_range(plan.during_ml_per_h, plan.during_max_ml_per_h)} per hour" in md and "Sweat expected" in md

@@ -5,7 +5,7 @@ from pipeline.analysis import analyse_plan
 from pipeline.physiology.planned import PlannedSession
 from pipeline.report.text import headline_text, plan_text, terminal_safe
 
-from .helpers import CONFIG, CYCLING, analysis_of
+from .helpers import CONFIG, CYCLING, analysis_of, during_range
 
 
 def test_headline_has_the_numbers_and_the_report_path():
@@ -13,7 +13,7 @@ def test_headline_has_the_numbers_and_the_report_path():
     text = headline_text(report, report_path="/data/reports/x/report.html")
     s, p = report.sweat, report.plan
     assert text.splitlines()[0].startswith(CYCLING.name + ": cycling, 2 h")
-    for needle in (f"{s.total_l:.1f} L", f"{s.rate_l_per_h:.2f} L/h", f"{p.during_ml_per_h:,.0f} mL/h",
+    for needle in (f"{s.total_l:.1f} L", f"{s.rate_l_per_h:.2f} L/h", f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)}/h",
                    f"{p.after_ml:,.0f} mL", "report: /data/reports/x/report.html"):
         assert needle in text
     assert "report:" not in headline_text(report)
@@ -35,7 +35,7 @@ def test_plan_text_tells_tomorrows_4_hour_ride():
     text = plan_text(report, duration_s=session.duration_s, sport=session.sport)
     assert text.splitlines()[0].startswith("Planned ride: 4 h at")
     p = report.plan
-    for needle in ("Drinking plan:", f"{p.before_ml:,.0f} mL", f"{p.during_ml_per_h:,.0f} mL per hour",
+    for needle in ("Drinking plan:", f"{p.before_ml:,.0f} mL", f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)} per hour",
                    f"{p.carry_bottles}", f"{p.after_ml:,.0f} mL", "Potassium:", "Calcium:", "Warm-up and stretching:",
                    "banana", "not medical advice"):
         assert needle in text, needle
