@@ -20,7 +20,18 @@ from pipeline.analysis import analyse_activity  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.fit import read_activity  # noqa: E402
 from pipeline.report.writer import write_reports  # noqa: E402
-from tests.report.chromium import load_page  # noqa: E402
+
+def _load_page():  # the browser helper of the report tests, by path: a "tests" package from
+    import importlib.util  # site-packages (some wheels ship one) must not shadow ours
+
+    spec = importlib.util.spec_from_file_location("sweatline_test_chromium", ROOT / "tests" / "report" / "chromium.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.load_page
+
+
+load_page = _load_page()
 
 EXAMPLE = ROOT / "examples" / "fit" / "2026-07-18-road-ride-hot.fit"
 OUT = ROOT / "docs" / "sample-report"
