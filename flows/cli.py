@@ -81,13 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     weigh = sub.add_parser("weigh-in", parents=[common], help="record body mass before/after an activity",
                            description="Record a weigh-in to calibrate your own sweat rate.")
-    weigh.add_argument("activity", metavar="ACTIVITY", help="activity id (or prefix), its FIT path, or 'latest'")
-    weigh.add_argument("--pre", type=_number(), required=True, metavar="KG", help="body mass before, kg")
-    weigh.add_argument("--post", type=_number(), required=True, metavar="KG", help="body mass after, kg")
+    weigh.add_argument("activity", nargs="?", metavar="ACTIVITY",
+                       help="activity id (or prefix), its FIT path, or 'latest' (the newest by start time)")
+    weigh.add_argument("--pre", type=_number(), metavar="KG", help="body mass before, kg (required to record)")
+    weigh.add_argument("--post", type=_number(), metavar="KG", help="body mass after, kg (required to record)")
     weigh.add_argument("--drank", type=_number(), default=0.0, metavar="L", help="fluid drunk during, litres")
     weigh.add_argument("--urine", type=_number(), default=0.0, metavar="L", help="urine passed during, litres")
     weigh.add_argument("--note", metavar="TEXT", help="a note kept with the weigh-in")
     weigh.add_argument("--replace", action="store_true", help="replace an earlier weigh-in for this activity")
+    manage = weigh.add_mutually_exclusive_group()
+    manage.add_argument("--list", action="store_true", help="list the weigh-ins with their ids")
+    manage.add_argument("--delete", metavar="ID", help="delete a weigh-in (its id from --list)")
 
     history = sub.add_parser("history", parents=[common], help="the processed activities with their estimates",
                              description="List processed activities with their estimates.")

@@ -38,7 +38,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from flows.tasks import hash_files, process_file_task, write_digest_task
 from pipeline.config import load_config
 from pipeline.nightly import (NIGHTLY, NightlySummary, all_failed, fail_nightly, finish_nightly, inbox_for,
-                              record_outcome, select_new, start_nightly)
+                              record_outcome, select_new, select_stale, start_nightly)
 from pipeline.service import InboxFile, scan_inbox
 from pipeline.store.catalog import Catalog, utc_now
 from pipeline.store.layout import reports_dir
@@ -87,10 +87,20 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
             processes = worker_processes(workers, len(todo))
             logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s", folder, len(files), len(todo),
                         summary.skipped, f"{processes} worker processes" if processes else "processing in-process")
-            with task_runner_for(processes) as runner:
-                futures = {runner.submit(process_file_task, {"path": f.path, "sha256": sha, "config": config,
-                                                             "run_id": summary.run_id}): f for f, sha in todo}
-                _collect(futures, catalog, summary)
+            hashes = hash_files(files) if files else []
+            jobs = [(f, sha, None) for f, sha in todo]
+            for _ in range(2):  # issue 13: then activities whose inputs changed (re-estimating one may move another's factor)
+                if not rebuild:
+                    queued = {sha for _, sha, _ in jobs}
+                    jobs += [job for job in select_stale(files, hashes, catalog, config, summary) if job[1] not in queued]
+                if not jobs:
+                    break
+                with task_runner_for(processes) as runner:
+                    futures = {runner.submit(process_file_task, {"path": f.path, "sha256": sha, "config": config,
+                                                                 "run_id": summary.run_id, "override": override}): f
+                               for f, sha, override in jobs}
+                    _collect(futures, catalog, summary)
+                jobs = []
             summary.finished_at = utc_now()
             summary.digest_path = write_digest_task(summary, config)
             _publish_artifacts(summary)

@@ -43,9 +43,11 @@ def hash_files(files: list[InboxFile]) -> list[str | None]:
 
 
 @task(name="process-file", task_run_name="process {path.name}", **_RETRIED)
-def process_file_task(path: Path, sha256: str, config: Config, run_id: str) -> FileOutcome:
-    """Decode, estimate and report one file; a bad file comes back as a rejection, not a failure."""
-    outcome = process_file(path, config, None, run_id, sha256)
+def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
+                      override: WeatherOverride | None = None) -> FileOutcome:
+    """Decode, estimate and report one file; a bad file comes back as a rejection, not a failure.
+    ``override``: the weather override a re-estimated file was made with (issue 13)."""
+    outcome = process_file(path, config, override, run_id, sha256)
     logger = get_run_logger()
     if outcome.status == "processed":
         for a in outcome.activities:

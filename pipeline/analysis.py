@@ -6,6 +6,7 @@ The one place where the rooms meet: ``fit`` -> ``physiology`` -> ``advice``. Pur
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -78,12 +79,35 @@ def _leg_records(activity: Activity, leg: Leg, position: int, body_mass_kg: floa
     return frame
 
 
+def _leg_calibration(calibration: Calibration | Mapping[str, Calibration | None] | None,
+                     sport: str) -> Calibration | None:
+    if isinstance(calibration, Mapping):
+        return calibration.get(sport)
+    return calibration
+
+
+def _combined_calibration(estimates: list[LegEstimate]) -> Calibration | None:
+    """One calibration for a multisport file whose legs each had their sport's factor (issue 13):
+    the factor that turns the legs' summed model litres into their summed calibrated litres, the
+    litre-weighted spread, and the weigh-ins behind the distinct calibrations."""
+    model = sum(est.total_l for est in estimates)
+    calibrated = sum(est.sweat.total_l for est in estimates)
+    if not any(est.sweat.calibrated for est in estimates) or model <= 0:
+        return None
+    weights = [est.total_l / model for est in estimates]
+    cv = sum(w * (est.sweat.calibration_cv or 0.0) for w, est in zip(weights, estimates))
+    distinct = {(est.sweat.calibration_factor, est.sweat.calibration_n) for est in estimates if est.sweat.calibrated}
+    return Calibration(factor=calibrated / model, cv=cv, n=sum(n or 0 for _, n in distinct))
+
+
 def analyse_activity(activity: Activity, config: Config, override: WeatherOverride | None = None,
-                     calibration: Calibration | None = None) -> Analysis:
+                     calibration: Calibration | Mapping[str, Calibration | None] | None = None) -> Analysis:
     """The analysis of one activity: environment, intensity and sweat (per leg for multisport).
 
-    ``calibration`` is the athlete's personal factor from weigh-ins (``pipeline.physiology.calibration``);
-    without it the estimate is the model's, with the population range.
+    ``calibration`` is the athlete's personal factor from weigh-ins (``pipeline.physiology.calibration``):
+    one for every leg, or one per leg sport (a mapping sport -> calibration, issue 13: a triathlon's
+    swim, bike and run each with their own); without it the estimate is the model's, with the
+    population range.
     """
     athlete = resolve_athlete(config.athlete, activity.profile)
     weather = _weather(override)
@@ -94,7 +118,8 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
         device_l = leg.device_sweat_loss_ml / 1000.0 if leg.device_sweat_loss_ml is not None else None
         estimates.append(estimate_leg(
             _leg_records(activity, leg, position, athlete.body_mass_kg), leg.sport, leg.sub_sport, device, athlete, config.climate,
-            weather, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l, calibration,
+            weather, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l,
+            _leg_calibration(calibration, leg.sport),
             gross_efficiency_known=_gross_efficiency_known(config)))
     device_total_l = activity.device_sweat_loss_ml / 1000.0 if activity.device_sweat_loss_ml is not None else None
     if not estimates:
@@ -107,7 +132,8 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
             sweat = replace(sweat, device_estimate_l=device_total_l)
         legs = None
     else:
-        environment, intensity, sweat = combine_legs(estimates, athlete, calibration, device_total_l)
+        combined = _combined_calibration(estimates) if isinstance(calibration, Mapping) else calibration
+        environment, intensity, sweat = combine_legs(estimates, athlete, combined, device_total_l)
         legs = [LegBlock(index=leg.index, sport=leg.sport, sub_sport=leg.sub_sport, start_time=leg.start_time,
                          timer_s=leg.timer_s, distance_m=leg.distance_m, environment=environment_block(est.environment),
                          intensity=intensity_block(est.intensity), sweat=sweat_block(est.sweat, assumptions))

@@ -11,6 +11,10 @@ retrying or watching. A run:
    twice in the inbox are processed once);
 4. per new file :func:`~pipeline.service.process_file`, then :func:`record_outcome` and
    :meth:`NightlySummary.add` as each outcome arrives;
+4b. :func:`select_stale` (issue 13) — files already in the catalog whose stored estimates were made
+   from inputs that changed since (a weigh-in, the config, the model version), started in the last
+   30 days: processed again with the override they had; run twice at most, since re-estimating a
+   weighed activity can move the factor the others use. The summary line says how many;
 5. :func:`write_nightly_digest` — weight-scale readings paired with activities, the digest;
 6. :func:`finish_nightly` (or :func:`fail_nightly`) — the run's row completed with its counts and
    the summary line ``processed N, skipped M, rejected K`` (+ reasons).
@@ -21,7 +25,7 @@ The run fails only when there were new files and every one of them failed for an
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,8 @@ from pipeline.errors import ConfigError
 from pipeline.report.digest import write_digest
 from pipeline.report.text import markdown_escape
 from pipeline.report.weighins import weighins_markdown
-from pipeline.service import FileOutcome, InboxFile, record_outcome
+from pipeline.analysis import WeatherOverride
+from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import remove_stale_temporaries, sha256_file
 from pipeline.store.layout import digests_dir, reports_dir
@@ -41,7 +46,7 @@ from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_rea
 NIGHTLY = "nightly"  # the runs-table name of a nightly run (the flow's name too)
 
 __all__ = ["NIGHTLY", "NightlySummary", "Rejection", "fail_nightly", "finish_nightly", "hash_files", "inbox_for",
-           "all_failed", "record_outcome", "select_new", "start_nightly", "write_nightly_digest"]
+           "all_failed", "record_outcome", "select_new", "select_stale", "start_nightly", "write_nightly_digest"]
 
 
 def inbox_for(config: Config, inbox: str | None) -> Path:
@@ -72,12 +77,21 @@ class NightlySummary(BaseModel):
     rejected: list[Rejection] = []
     failed: list[tuple[str, str]] = []
     digest_path: Path | None = None
+    reestimated: list[str] = []  # issue 13: files already processed whose inputs changed, estimated again
+    stale_shas: list[str] = []
+    processed_shas: list[str] = []
 
     def add(self, outcome: FileOutcome) -> None:
         """Count one file's outcome (already committed to the catalog by :func:`record_outcome`)."""
         if outcome.status == "processed":
-            self.processed_files.append(outcome.file.name)
-            self.activities += [a.row for a in outcome.activities]
+            sha = outcome.file.sha256
+            if sha not in self.stale_shas:
+                self.processed_files.append(outcome.file.name)
+                self.processed_shas.append(sha)
+            elif sha not in self.processed_shas and outcome.file.name not in self.reestimated:
+                self.reestimated.append(outcome.file.name)
+            ids = {a.row.id for a in outcome.activities}
+            self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
         for r in outcome.rejections:
             name = f"{r.name}:{r.member}" if r.member else r.name
             self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
@@ -85,6 +99,8 @@ class NightlySummary(BaseModel):
     def line(self) -> str:
         """``processed N, skipped M, rejected K (file: reason; …)[, failed F (…)]``."""
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        if self.reestimated:
+            text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
         if self.rejected:
             text += " (" + "; ".join(f"{r.name}: {r.reason}" for r in self.rejected) + ")"
         if self.failed:
@@ -132,6 +148,8 @@ class NightlySummary(BaseModel):
 
     def _counts(self) -> str:
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        if self.reestimated:
+            text += f", re-estimated {len(self.reestimated)}"
         return text + (f", failed {len(self.failed)}" if self.failed else "")
 
 
@@ -177,6 +195,44 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
         queued.add(sha)
         todo.append((f, sha))
     return todo
+
+
+STALE_WINDOW_DAYS = 30
+"""The nightly re-estimates activities whose inputs changed (issue 13) that started within this
+many days; ``--rebuild`` re-estimates everything."""
+
+
+def select_stale(files: list[InboxFile], hashes: list[str | None], catalog: Catalog, config: Config,
+                 summary: NightlySummary, *, window_days: float = STALE_WINDOW_DAYS,
+                 ) -> list[tuple[InboxFile, str, WeatherOverride | None]]:
+    """Inbox files already in the catalog whose stored estimate is no longer current (issue 13): a
+    weigh-in moved the factor of a leg sport, the config or the model version changed
+    (:func:`~pipeline.service.answer_is_current`, no decoding), for activities that started in the
+    last ``window_days`` (undated ones: processed in that window). Each comes with the weather
+    override it was made with, so re-estimating keeps the rider's ``--temp``/``--humidity``.
+    Moves them from ``summary.skipped`` to ``summary.stale_shas``."""
+    pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)  # new scale weigh-ins count tonight
+    since = utc_now() - timedelta(days=window_days)
+    points = WeighIns(catalog).calibration_points()
+    by_sha = {sha: f for f, sha in zip(files, hashes) if sha is not None}
+    stale: dict[str, tuple[InboxFile, str, WeatherOverride | None]] = {}
+    for row in catalog.activities():
+        when = row.start_time or row.processed_at
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+        if when < since or row.file_sha256 not in by_sha or row.file_sha256 in stale:
+            continue
+        if answer_is_current(row, config, points):
+            continue
+        override = None
+        if row.override_temperature_c is not None or row.override_humidity_pct is not None:
+            override = WeatherOverride(temperature_c=row.override_temperature_c, humidity_pct=row.override_humidity_pct)
+        stale[row.file_sha256] = (by_sha[row.file_sha256], row.file_sha256, override)
+    for sha in stale:
+        if sha not in summary.stale_shas:
+            summary.stale_shas.append(sha)
+            if sha not in summary.processed_shas:  # it was counted as skipped (already in the catalog)
+                summary.skipped = max(summary.skipped - 1, 0)
+    return list(stale.values())
 
 
 def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:

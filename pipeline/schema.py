@@ -108,6 +108,34 @@ class LegBlock(_Block):
     sweat: SweatBlock | None = None
 
 
+class CalibrationInput(_Block):
+    """A personal factor as it was applied (issue 13): factor, its relative spread and the weigh-ins behind it."""
+
+    factor: float
+    cv: float
+    n: int
+
+
+class InputsBlock(_Block):
+    """Extra block (issue 13): what the estimate was made from, so a stored answer can tell it is stale.
+
+    ``fingerprint`` is the SHA-256 (hex, first 32) of the canonical JSON of the inputs known
+    before the file is decoded: ``model_version``, the config's athlete/climate/model/advice
+    sections (``config``), the weather ``override`` and the personal ``calibration`` for each leg
+    sport. Everything else in the report follows from those and the file's bytes (its SHA-256).
+    ``athlete`` and ``weather`` are the values actually used (after the FIT profile and the device
+    filled gaps), for reading only.
+    """
+
+    model_version: str
+    fingerprint: str
+    config: dict[str, dict[str, float | str | bool | None]]
+    override: dict[str, float | None]
+    calibration: dict[str, CalibrationInput | None]
+    athlete: dict[str, float | str | bool | None] = Field(default_factory=dict)
+    weather: dict[str, float | str | bool | None] = Field(default_factory=dict)
+
+
 class Report(_Block):
     schema_version: Literal[1] = SCHEMA_VERSION
     activity: ActivityBlock | None = None
@@ -118,7 +146,8 @@ class Report(_Block):
     advice: list[AdviceItem] = Field(default_factory=list)
     legs: list[LegBlock] | None = None
     disclaimer: str | None = None
+    inputs: InputsBlock | None = None  # extra block (issue 13)
 
     def to_json(self) -> str:
         """The report as SPEC JSON (None-valued optional blocks left out)."""
-        return self.model_dump_json(indent=2, exclude_none=False, exclude={k for k in ("activity", "legs", "plan") if getattr(self, k) is None})
+        return self.model_dump_json(indent=2, exclude_none=False, exclude={k for k in ("activity", "legs", "plan", "inputs") if getattr(self, k) is None})

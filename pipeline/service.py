@@ -19,9 +19,11 @@ One file, start to finish (:func:`process_file`):
 An ``OSError`` while reading the inbox or writing ``data_dir`` propagates: the Prefect tasks
 retry those (and only those).
 
-The after-ride question (:func:`ride`): a file already in the catalog with the same weather
-override is not processed again: its stored report is the answer (the rider asked the same
-question twice). A different override — or none where one was used before — changes the answer,
+The after-ride question (:func:`ride`): a file already in the catalog is not processed again
+when its stored report was made from the same inputs — same weather override, and the same
+model version, config and personal calibration (:func:`answer_is_current`, issue 13): then the
+stored report is the answer (the rider asked the same question twice). Anything else — another
+override, a weigh-in that moved the factor, a new body mass in the config — changes the answer,
 so the file is processed again and its report replaced (atomically). A file refused before is
 tried again: it costs little and the reader may have learnt to read it since. Every call is
 recorded in the catalog's ``runs`` table: ``orchestrator="prefect"`` with the flow run id when the
@@ -47,7 +49,9 @@ from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, 
 from pipeline.store.files import atomic_directory, sha256_file
 from pipeline.store.layout import report_relpath
 from pipeline.store.records import write_records
-from pipeline.store.weighins import absorb_scale_readings, calibration_for
+from pipeline.physiology.calibration import CalibrationPoint
+from pipeline.provenance import calibrations, estimate_inputs, sports_from_text
+from pipeline.store.weighins import WeighIns, absorb_scale_readings, calibrations_for
 
 INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
 
@@ -164,7 +168,7 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
     """Analyse one already-read activity (of the file whose SHA-256 is ``sha256``) and write its
     records and report folder; returns its catalog row (not yet committed) and report folder."""
     override = override or WeatherOverride()
-    analysis = analyse_activity(activity, config, override, calibration_for(config.data_dir, activity.summary.sport))
+    analysis = _analyse_with_inputs(activity, config, override)
     block = analysis.report.activity
     assert block is not None, "analyse_activity returns a report with its activity block"
     report_rel = report_relpath(block.id, block.sport, block.start_time)
@@ -175,6 +179,53 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
         override_temperature_c=override.temperature_c, override_humidity_pct=override.humidity_pct,
         run_id=run_id)
     return ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel, warnings=list(block.warnings))
+
+
+def leg_sports(activity: Activity) -> list[str]:
+    """The sports whose calibrations an activity's estimate uses: each leg's (issue 13)."""
+    return list(dict.fromkeys(leg.sport for leg in activity.legs)) or [activity.summary.sport]
+
+
+def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOverride) -> Analysis:
+    """:func:`analyse_activity` with each leg sport's calibration, its report carrying the inputs
+    it was made from (:mod:`pipeline.provenance`, issue 13).
+
+    A weighed activity compares its weigh-in with its own model litres: when this estimate's
+    litres differ from those stored (a config change: body mass 70 -> 95 kg), the calibration is
+    recomputed with the new litres and the activity estimated once more (the model part does not
+    depend on the calibration, so this settles at once)."""
+    sports = leg_sports(activity)
+    calibration = calibrations_for(config.data_dir, sports)
+    analysis = analyse_activity(activity, config, override, calibration)
+    if analysis.model_total_l and analysis.report.activity is not None:
+        again = calibrations_for(config.data_dir, sports, {analysis.report.activity.id: round(analysis.model_total_l, 3)})
+        if estimate_inputs(config, None, None, again) != estimate_inputs(config, None, None, calibration):
+            calibration = again
+            analysis = analyse_activity(activity, config, override, calibration)
+    inputs = estimate_inputs(config, override.temperature_c, override.humidity_pct, calibration)
+    athlete = analysis.athlete
+    env = analysis.report.environment
+    inputs = inputs.model_copy(update={
+        "athlete": ({k: getattr(athlete, k) for k in ("body_mass_kg", "height_cm", "sex", "age", "hr_rest_bpm",
+                                                      "hr_max_bpm", "ftp_w")} if athlete is not None else {}),
+        "weather": ({"source": env.source, "temperature_c": env.temperature_c, "humidity_pct": env.humidity_pct}
+                    if env is not None else {})})
+    analysis.report = analysis.report.model_copy(update={"inputs": inputs})
+    return analysis
+
+
+def answer_is_current(row: ActivityRow, config: Config, points: list[CalibrationPoint],
+                      override: WeatherOverride | None = None) -> bool:
+    """Whether a stored estimate was made from the inputs the same question would use now (issue 13):
+    the model version, the config, the override (``override``; default: the one it was made with)
+    and the calibration of its leg sports from the weigh-ins ``points``. Cheap: no decoding.
+    Rows from before fingerprints were kept are never current."""
+    if row.inputs_fingerprint is None:
+        return False
+    t, h = ((override.temperature_c, override.humidity_pct) if override is not None
+            else (row.override_temperature_c, row.override_humidity_pct))
+    now = estimate_inputs(config, t, h, calibrations(points, sports_from_text(row.calibration_sports, row.sport)))
+    return now.fingerprint == row.inputs_fingerprint
 
 
 def process_file(path: Path, config: Config, override: WeatherOverride | None = None,
@@ -288,8 +339,9 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
             sha = sha256_file(path)
             stored = catalog.activities(sha)
             data_dir = Path(config.data_dir)
+            points = WeighIns(catalog).calibration_points() if stored else []
             if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
-                              for r in stored):
+                              and answer_is_current(r, config, points, override) for r in stored):
                 catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
                                    summary=f"{path.name}: already processed with the same weather, report reused")
                 return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,

@@ -1,24 +1,32 @@
-"""`sweatline weigh-in ACTIVITY --pre KG --post KG [--drank L] [--urine L] [--note TEXT] [--replace]`.
+"""`sweatline weigh-in ACTIVITY --pre KG --post KG [--drank L] [--urine L] [--note TEXT] [--replace]`,
+`sweatline weigh-in --list` and `sweatline weigh-in --delete ID`.
 
 Records body mass before and after an activity in the catalog, prints the measured sweat loss
 and rate next to the model's, and the athlete's personal factor for that sport as it now stands.
 Implausible numbers, an unknown activity or a second weigh-in without ``--replace`` are user
 errors: one stderr line, exit 2 (raised as :class:`~pipeline.errors.UsageError`).
-Reports already written are not changed; the next ones use the calibration, and
-``sweatline nightly --rebuild`` re-estimates the old ones.
+A weigh-in on a session shorter than 30 min, or whose measured rate is outside what people sweat,
+is refused (:class:`~pipeline.physiology.calibration.WeighIn`). Reports already written are
+re-estimated when next asked for (``sweatline ride FILE``) and by the next nightly (activities of
+the last 30 days; ``--rebuild`` all), since their inputs changed (issue 13).
+
+``--list`` shows every weigh-in with its id (the activity's id, first 10 characters);
+``--delete ID`` removes one and shows the factor of its sport before and after.
 """
 from __future__ import annotations
 
 import argparse
 
 from pipeline.config import Config
-from pipeline.physiology.calibration import measured_sweat_loss_l, posterior
+from pipeline.errors import UsageError
+from pipeline.physiology.calibration import Posterior, measured_sweat_loss_l, posterior
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
 
 
-FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine"}
+FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine",
+         "duration_s": "ACTIVITY"}
 """The command line's name for each field of :class:`~pipeline.physiology.calibration.WeighIn`."""
 
 def _duration(seconds: float | None) -> str:
@@ -40,13 +48,79 @@ def _describe(activity: ActivityRow) -> str:
     return f"{activity.source} ({activity.sport}, {when}, {_duration(activity.elapsed_s)})"
 
 
+def _factor(post: Posterior) -> str:
+    if not post.n:
+        return "1.00 (no weigh-ins: the model alone)"
+    spread = post.to_calibration().cv
+    return f"{post.factor:.2f} ± {100 * spread:.0f} % (from {post.n} weigh-in{'s' if post.n != 1 else ''})"
+
+
+def _list(config: Config) -> int:
+    with Catalog(config.data_dir) as catalog:
+        store = WeighIns(catalog)
+        rows = store.all()
+        points = store.calibration_points()
+        listed = []
+        for row in rows:
+            activity = catalog.activity(row.activity_id)
+            model = model_estimate_l(activity) if activity is not None else row.model_l
+            listed.append((activity.start_time if activity is not None and activity.start_time else None,
+                           row, activity, model))
+    if not listed:
+        print("No weigh-ins yet: `sweatline weigh-in latest --pre KG --post KG --drank L` records one.")
+        return 0
+    listed.sort(key=lambda x: (x[0] is None, x[0].isoformat() if x[0] else ""))
+    lines = [f"{'ID':<10}  {'date':<10}  {'sport':<10}  {'source':<6}  {'pre → post kg':<15}  {'drank':>6}  "
+             f"{'urine':>5}  {'measured':>8}  {'L/h':>5}  {'model':>6}  {'÷model':>6}"]
+    for start, row, activity, model in listed:
+        rate = row.measured_rate_l_per_h
+        if rate is None and activity is not None and activity.elapsed_s:
+            rate = row.measured_l / (activity.elapsed_s / 3600.0)
+        drank = "?" if row.drank_l is None else f"{row.drank_l:.2f}"
+        lines.append(f"{row.activity_id[:10]:<10}  {start:%Y-%m-%d}  " if start else f"{row.activity_id[:10]:<10}  {'undated':<10}  ")
+        lines[-1] += (f"{row.sport[:10]:<10}  {row.source:<6}  {f'{row.pre_kg:g} → {row.post_kg:g}':<15}  {drank:>6}  "
+                      f"{row.urine_l:>5.2f}  {row.measured_l:>6.2f} L  {f'{rate:.2f}' if rate else '–':>5}  "
+                      f"{f'{model:.2f} L' if model else '–':>6}  {f'{row.measured_l / model:.2f}' if model else '–':>6}")
+    sports = sorted({row.sport for _, row, _, _ in listed})
+    lines.append("factors now: " + "; ".join(f"{sport} {_factor(posterior(points, sport))}" for sport in sports))
+    print("\n".join(lines))
+    return 0
+
+
+def _delete(ref: str, config: Config) -> int:
+    with Catalog(config.data_dir) as catalog:
+        store = WeighIns(catalog)
+        row = store.find(ref)
+        before = posterior(store.calibration_points(), row.sport)
+        store.delete(row.activity_id)
+        after = posterior(store.calibration_points(), row.sport)
+        activity = catalog.activity(row.activity_id)
+    what = _describe(activity) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"
+    print("\n".join([
+        f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {row.pre_kg:g} → {row.post_kg:g} kg, "
+        f"{row.measured_l:.2f} L",
+        f"  your {row.sport} factor was {_factor(before)}",
+        f"  now {_factor(after)}",
+        "  Stored reports that used it are re-estimated when next asked for and by the next nightly."]))
+    return 0
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
+    if args.list or args.delete is not None:
+        given = [flag for flag, value in (("ACTIVITY", args.activity), ("--pre", args.pre), ("--post", args.post),
+                                          ("--note", args.note)) if value is not None]
+        if given:
+            raise UsageError("--list" if args.list else "--delete", f"takes no {given[0]}")
+        return _list(config) if args.list else _delete(args.delete, config)
+    if args.activity is None or args.pre is None or args.post is None:
+        missing = next(n for n, v in (("ACTIVITY", args.activity), ("--pre", args.pre), ("--post", args.post)) if v is None)
+        raise UsageError("weigh-in", f"{missing} is required to record a weigh-in (or --list, --delete ID)")
     with Catalog(config.data_dir) as catalog:
         activity = catalog.resolve_activity(args.activity)
-        measured = measured_sweat_loss_l(args.pre, args.post, args.drank, args.urine)
+        elapsed = activity.elapsed_s if activity.elapsed_s is not None else activity.timer_s
+        measured = measured_sweat_loss_l(args.pre, args.post, args.drank, args.urine, elapsed)
         store = WeighIns(catalog)
         model = model_estimate_l(activity)
-        elapsed = activity.elapsed_s if activity.elapsed_s is not None else activity.timer_s
         note = " ".join(args.note.split()) if args.note else None
         replaced = store.put(WeighInRow(
             activity_id=activity.id, sport=activity.sport, source="manual", pre_kg=args.pre, post_kg=args.post,
@@ -69,7 +143,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         scope = f"your {calibration.sport} factor" if calibration.sport else "your factor (all sports)"
         lines.append(f"  {scope} now {calibration.factor:.2f} ± {100 * spread:.0f} % "
                      f"(from {calibration.n} weigh-in{'s' if calibration.n != 1 else ''})")
-        lines.append("  New reports and `sweatline plan` use it; reports already written are unchanged "
-                     "(`sweatline nightly --rebuild` re-estimates them).")
+        lines.append("  New reports and `sweatline plan` use it; stored reports are re-estimated when next asked "
+                     "for and by the next nightly.")
     print("\n".join(lines))
     return 0

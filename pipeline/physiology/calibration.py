@@ -29,13 +29,20 @@ Two pieces, both pure:
    * *Posterior* (standard normal–normal conjugacy, e.g. Gelman et al., Bayesian Data Analysis,
      3rd ed., §2.5): precision ``1/τ² = 1/σ_p² + Σ 1/σ_i²``, mean ``μ = τ² Σ y_i/σ_i²``.
      With few weigh-ins the factor shrinks toward 1; with several that agree it converges.
-   * *Scatter*: when two or more weigh-ins disagree more than the assumed noise explains (sample
-     variance of ``y_i`` above the mean ``σ_i²``), every ``σ_i²`` and ``σ_day²`` are scaled up by
-     that ratio, so the range widens instead of pretending to precision.
-   * *Prediction* for a new session: ``ln f_new ~ N(μ, τ² + σ_day²)``. The calibrated estimate is
-     ``model × e^μ``; its relative spread ``cv = sqrt(τ² + σ_day²)`` goes to the physiology
-     room's :class:`~pipeline.physiology.sweat.Calibration` (range ±1 cv, as uncalibrated ±1 CV).
-
+   * *Outliers* (issue 13): the normal likelihood above lets one odd weigh-in (a forgotten bottle,
+     a mistyped weight) drag the factor anywhere, and two that disagree (measured ÷ model 1.88 and
+     0.54) used to inflate the noise until the range went below zero. Each weigh-in's likelihood is
+     therefore a Student-t with ν = 4 degrees of freedom on ``y_i`` (same scale ``σ_i``): Lange,
+     Little & Taylor (1989), JASA 84:881–896, who recommend ν = 4 as a default that keeps nearly
+     full efficiency for normal data while a point many σ away gets weight ``(ν + 1)/(ν + r²)``
+     → 0. The posterior of θ (normal prior × t likelihoods) has no closed form; it is computed
+     exactly enough on a grid of 1 201 points over ``θ ∈ [−3, 3]`` (factor 0.05–20), and its mean
+     and SD are what :class:`Posterior` reports. Everything stays on the log scale, so a factor
+     and every range built from it are positive by construction.
+   * *Only ever better*: the predictive spread for a new session, ``sqrt(τ² + σ_day²)``, is never
+     reported wider than the model's own without weigh-ins (:func:`uncalibrated_log_sd`): weigh-ins
+     that disagree leave the athlete where the population prior put them, they do not make the
+     answer worse than having none.
    Per sport where there is data: weigh-ins of the session's sport (FIT sport name) are used when
    there is at least one; otherwise all the athlete's weigh-ins are pooled (sweating is a trait
    of the person first; the sport changes the conditions, which the model already handles).
@@ -67,6 +74,32 @@ References
        during prolonged high-intensity running. Med Sci Sports Exerc 34(8):1344–1350.
 .. [8] Gelman A, Carlin JB, Stern HS, et al. (2013). Bayesian Data Analysis, 3rd ed., §2.5
        (normal model with known variance).
+.. [9] Lange KL, Little RJA, Taylor JMG (1989). Robust statistical modeling using the t
+       distribution. J Am Stat Assoc 84(408):881–896 (ν = 4 as a robust default).
+.. [10] Baker LB, Barnes KA, Anderson ML, Passe DH, Stofan JR (2016). Normative data for regional
+       sweat sodium concentration and whole-body sweating rate in athletes. J Sports Sci
+       34(4):358–368, abstract: whole-body sweating rate 1.21 ± 0.68 (range 0.26–5.73) L·h⁻¹ in
+       506 athletes at 15–50 °C.
+.. [11] Barnes KA, Anderson ML, Stofan JR, et al. (2019). Normative data for sweating rate, sweat
+       sodium concentration, and sweat sodium loss in athletes. J Sports Sci 37(20):2356–2366
+       (endurance athletes 1.28 ± 0.57 L·h⁻¹; SCIENCE.md §8).
+
+**Plausibility of one weigh-in** (issue 13; :class:`WeighIn`): a weigh-in is refused with one
+line when
+
+* the session is shorter than :data:`MIN_SESSION_S` (30 min): two weighings carry about
+  0.1–0.15 kg of error (0.1 kg scale resolution read twice, clothing, sips; Baker 2017 Table 3;
+  Cheuvront & Kenefick 2017 on scale error against the size of ΔBM). At the endurance athletes'
+  typical 1.28 L·h⁻¹ (Barnes 2019) half an hour loses ~0.6 L, four times that error; a
+  2-minute or 13-second file loses less than the scale can see, and dividing the error by a
+  few seconds once gave "276.92 L/h". Smith, Bello & Price (2021) weighed sessions of ≥ 30 min.
+* the measured rate (sweat ÷ session time) is above :data:`MAX_RATE_L_PER_H` or below
+  :data:`MIN_RATE_L_PER_H`: the highest whole-body rate among 506 athletes was 5.73 L·h⁻¹ and the
+  lowest 0.26 L·h⁻¹ (Baker et al. 2016); we allow 6.0 and, for cold and easy sessions outside
+  their 15–50 °C, 0.1 L·h⁻¹.
+* the *body mass* lost, ``pre − post``, is above :data:`MAX_LOSS_FRACTION` of body mass. Drinks
+  are not mass lost: an Ironman with ``--pre 72 --post 68.5 --drank 6`` lost 3.5 kg (4.9 %) and
+  sweated 9.5 L; urine passed is already inside ``pre − post``.
 """
 from __future__ import annotations
 
@@ -90,10 +123,23 @@ DAY_TO_DAY_CV = 0.15
 METHOD_ERROR_KG = 0.15
 """Absolute error of a field weigh-in (home scale, clothing, unrecorded fluid; Baker 2017 Table 3)."""
 MAX_LOSS_FRACTION = 0.10
-"""A loss above 10 % of body mass is refused as implausible: ACSM (Sawka et al. 2007) treats > 2 %
-as impairing and losses of 6–10 % as dangerous; beyond 10 % it is a typo, not a training session."""
+"""A body-mass loss (pre − post) above 10 % of body mass is refused as implausible: ACSM (Sawka et
+al. 2007) treats > 2 % as impairing and 6–10 % as dangerous; beyond 10 % it is a typo."""
 MAX_FLUID_L = 15.0
 """More than this drunk or passed in one session is refused as a unit mistake (mL for L)."""
+MIN_SESSION_S = 30 * 60.0
+"""Shortest session worth weighing [s]: ~0.6 L lost at 1.28 L·h⁻¹ (Barnes 2019), 4× the ~0.15 kg
+error of two weighings (Baker 2017 Table 3; Cheuvront & Kenefick 2017). See the module docstring."""
+MAX_RATE_L_PER_H = 6.0
+"""Highest measured sweat rate accepted [L·h⁻¹]: above Baker et al. (2016)'s highest of 506
+athletes, 5.73 L·h⁻¹ (abstract); the famous 3.7 L·h⁻¹ (Salazar, 1984) and 4.3 L·h⁻¹ reports sit below."""
+MIN_RATE_L_PER_H = 0.1
+"""Lowest measured sweat rate accepted [L·h⁻¹]: Baker et al. (2016)'s lowest, 0.26 L·h⁻¹ at
+15–50 °C, with room for cold, easy sessions below their range."""
+STUDENT_T_DF = 4.0
+"""Degrees of freedom of each weigh-in's Student-t likelihood (Lange, Little & Taylor 1989: ν = 4)."""
+_GRID = [(-3.0 + 6.0 * i / 1200) for i in range(1201)]
+"""θ = ln(factor) from −3 to 3 (factor 0.05–20) in steps of 0.005: the posterior's support."""
 
 
 def _log_sd(cv: float) -> float:
@@ -105,13 +151,21 @@ PRIOR_LOG_SD = _log_sd(PRIOR_CV)
 DAY_TO_DAY_LOG_SD = _log_sd(DAY_TO_DAY_CV)
 
 
+def _hours(seconds: float) -> str:
+    minutes = seconds / 60.0
+    return f"{seconds:.0f} s" if seconds < 120 else f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+
+
 class WeighIn(BaseModel):
     """Body mass before and after a session, and the fluid in and out between: the boundary model.
 
     ``pre_kg``/``post_kg`` [kg] within the config's body-mass range; ``drank_l``/``urine_l`` [L],
-    0–:data:`MAX_FLUID_L` (None = not recorded, counted as 0: the loss is then a lower bound).
+    0–:data:`MAX_FLUID_L` (None = not recorded, counted as 0: the loss is then a lower bound);
+    ``duration_s`` [s] the session the weigh-in spans (None: unknown, not checked).
     Refused: a body mass after that is more than before plus what was drunk (a net gain), a loss
-    ≤ 0 once urine is counted, and a loss over :data:`MAX_LOSS_FRACTION` of body mass.
+    ≤ 0 once urine is counted, a body-mass loss (pre − post) over :data:`MAX_LOSS_FRACTION` of body
+    mass, a session shorter than :data:`MIN_SESSION_S` (field ``duration_s``) and a measured rate
+    outside :data:`MIN_RATE_L_PER_H`–:data:`MAX_RATE_L_PER_H` (field ``post_kg``).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -120,6 +174,7 @@ class WeighIn(BaseModel):
     drank_l: float | None = 0.0
     urine_l: float | None = 0.0
     post_kg: float = Field(**BODY_MASS_KG)
+    duration_s: float | None = None
 
     @field_validator("drank_l", "urine_l")
     @classmethod
@@ -143,9 +198,24 @@ class WeighIn(BaseModel):
         if loss <= 0:
             raise PydanticCustomError("no_loss", f"{urine:g} L of urine leaves no sweat loss ({pre:g} − {post:g} + "
                                       f"{drank:g} − {urine:g} = {loss:.2f} L): check the numbers", {"field": "urine_l"})
-        if loss > MAX_LOSS_FRACTION * pre:
-            raise PydanticCustomError("too_much", f"a loss of {loss:.2f} L is over 10 % of {pre:g} kg body mass: "
-                                      "not plausible for one session, check the weights", {"field": "post_kg"})
+        mass_lost = pre - post  # drinks are not mass lost; urine passed is already inside pre − post
+        if mass_lost > MAX_LOSS_FRACTION * pre:
+            raise PydanticCustomError("too_much", f"{pre:g} − {post:g} = {mass_lost:.2f} kg of body mass lost is over "
+                                      f"10 % of {pre:g} kg: not plausible for one session, check the weights",
+                                      {"field": "post_kg"})
+        duration = self.duration_s
+        if duration is not None:
+            if duration < MIN_SESSION_S:
+                raise PydanticCustomError(
+                    "too_short", f"a {_hours(duration)} session is too short to weigh: two weighings err by "
+                    f"~{METHOD_ERROR_KG:g} kg, more than it sweats; weigh sessions of {MIN_SESSION_S / 60:.0f} min "
+                    "or more", {"field": "duration_s"})
+            rate = loss / (duration / 3600.0)
+            if not MIN_RATE_L_PER_H <= rate <= MAX_RATE_L_PER_H:
+                raise PydanticCustomError(
+                    "implausible_rate", f"{loss:.2f} L in {_hours(duration)} is {rate:.2f} L/h, outside what people "
+                    f"sweat ({MIN_RATE_L_PER_H:g}–{MAX_RATE_L_PER_H:g} L/h; Baker et al. 2016: 0.26–5.73 L/h): "
+                    "check the weights, --drank and the activity", {"field": "post_kg"})
         return self
 
     @property
@@ -155,13 +225,14 @@ class WeighIn(BaseModel):
 
 
 def measured_sweat_loss_l(pre_kg: float, post_kg: float, drank_l: float | None = 0.0,
-                          urine_l: float | None = 0.0) -> float:
+                          urine_l: float | None = 0.0, duration_s: float | None = None) -> float:
     """Sweat lost between two weighings [L] (:attr:`WeighIn.measured_l`).
 
     Raises :class:`~pipeline.errors.InvalidValue` naming the field (``pre_kg``, ``post_kg``,
-    ``drank_l``, ``urine_l``) for an implausible weigh-in (see :class:`WeighIn`).
+    ``drank_l``, ``urine_l``, ``duration_s``) for an implausible weigh-in (see :class:`WeighIn`).
     """
-    return checked(WeighIn, pre_kg=pre_kg, post_kg=post_kg, drank_l=drank_l, urine_l=urine_l).measured_l
+    return checked(WeighIn, pre_kg=pre_kg, post_kg=post_kg, drank_l=drank_l, urine_l=urine_l,
+                   duration_s=duration_s).measured_l
 
 
 @dataclass(frozen=True)
@@ -188,43 +259,41 @@ class Posterior:
     log_mean: float
     log_sd: float
     n: int              # weigh-ins used in the update
-    predictive_log_sd: float  # spread of a NEW session's ratio: sqrt(τ² + σ_day²)
+    predictive_log_sd: float  # spread of a NEW session's ratio: sqrt(τ² + σ_day²), at most the uncalibrated one
     sport: str | None   # the sport whose weigh-ins were used; None when pooled
-    scatter_inflation: float  # ≥ 1: how much the observed scatter widened the assumed noise
+    weights: tuple[float, ...] = ()  # each used point's Student-t weight (ν+1)/(ν+r²/σ²) at the mean: < 1 down-weighted
 
     @property
     def factor(self) -> float:
         return math.exp(self.log_mean)
 
     def to_calibration(self) -> Calibration:
-        """The physiology room's hook: factor, relative spread (±1 cv range) and n."""
+        """The physiology room's hook: factor, relative spread (log-normal CV) and n."""
         return Calibration(factor=self.factor, cv=math.sqrt(math.expm1(self.predictive_log_sd**2)), n=self.n)
 
 
-def _update(points: Sequence[CalibrationPoint], scale: float) -> tuple[float, float]:
-    """Normal–normal conjugate update of θ = ln f (Gelman et al. 2013, §2.5): (mean, variance)."""
-    precision = 1.0 / PRIOR_LOG_SD**2
-    weighted = 0.0
-    for point in points:
-        var = point.noise_var() * scale
-        precision += 1.0 / var
-        weighted += point.log_ratio() / var
-    return weighted / precision, 1.0 / precision
-
-
-def _scatter_scale(points: Sequence[CalibrationPoint]) -> float:
-    """≥ 1: sample variance of ln(measured/model) over the mean assumed noise variance (n ≥ 2)."""
-    if len(points) < 2:
-        return 1.0
-    ys = [p.log_ratio() for p in points]
-    mean_y = sum(ys) / len(ys)
-    sample_var = sum((y - mean_y) ** 2 for y in ys) / (len(ys) - 1)
-    assumed = sum(p.noise_var() for p in points) / len(points)
-    return max(1.0, sample_var / assumed)
+def _student_t_posterior(points: Sequence[CalibrationPoint]) -> tuple[float, float, tuple[float, ...]]:
+    """Mean and variance of θ = ln f under the N(0, σ_p²) prior and one Student-t(ν = 4) likelihood
+    per point (Lange, Little & Taylor 1989), on :data:`_GRID`; and each point's t weight at the mean."""
+    nu = STUDENT_T_DF
+    data = [(p.log_ratio(), p.noise_var()) for p in points]
+    log_post = []
+    for theta in _GRID:
+        value = -0.5 * theta * theta / PRIOR_LOG_SD**2
+        for y, var in data:
+            value -= 0.5 * (nu + 1.0) * math.log1p((y - theta) ** 2 / (nu * var))
+        log_post.append(value)
+    top = max(log_post)
+    dens = [math.exp(v - top) for v in log_post]
+    total = sum(dens)
+    mean = sum(t * d for t, d in zip(_GRID, dens)) / total
+    var = sum((t - mean) ** 2 * d for t, d in zip(_GRID, dens)) / total
+    weights = tuple((nu + 1.0) / (nu + (y - mean) ** 2 / v) for y, v in data)
+    return mean, var, weights
 
 
 def posterior(points: Sequence[CalibrationPoint], sport: str | None = None) -> Posterior:
-    """The conjugate normal update on ln(factor) from ``points`` (see the module docstring).
+    """The robust update on ln(factor) from ``points`` (see the module docstring).
 
     ``sport``: use that sport's points when it has any; otherwise pool all points. Points with
     ``lower_bound`` enter only when they lie above the current prediction (they can only raise it).
@@ -236,17 +305,14 @@ def posterior(points: Sequence[CalibrationPoint], sport: str | None = None) -> P
         chosen_sport = sport
     used = [p for p in usable if not p.lower_bound]
     bounds = sorted((p for p in usable if p.lower_bound), key=lambda p: p.log_ratio())
-    scale = _scatter_scale(used)
-    mu, tau2 = _update(used, scale)
+    mu, tau2, weights = _student_t_posterior(used) if used else (0.0, PRIOR_LOG_SD**2, ())
     for bound in bounds:  # one-sided: only a bound above the current prediction carries news
         if bound.log_ratio() > mu:
             used.append(bound)
-            scale = _scatter_scale(used)
-            mu, tau2 = _update(used, scale)
-    day_var = DAY_TO_DAY_LOG_SD**2 * scale
-    return Posterior(log_mean=mu, log_sd=math.sqrt(tau2), n=len(used),
-                     predictive_log_sd=math.sqrt(tau2 + day_var), sport=chosen_sport,
-                     scatter_inflation=scale)
+            mu, tau2, weights = _student_t_posterior(used)
+    predictive = min(math.sqrt(tau2 + DAY_TO_DAY_LOG_SD**2), uncalibrated_log_sd())
+    return Posterior(log_mean=mu, log_sd=math.sqrt(tau2), n=len(used), predictive_log_sd=predictive,
+                     sport=chosen_sport, weights=weights)
 
 
 def calibrate(points: Sequence[CalibrationPoint], sport: str | None = None) -> Calibration | None:
@@ -257,9 +323,14 @@ def calibrate(points: Sequence[CalibrationPoint], sport: str | None = None) -> C
     return post.to_calibration()
 
 
+def uncalibrated_log_sd() -> float:
+    """Log-scale spread of the model alone for a new athlete (prior and day-to-day together)."""
+    return math.sqrt(PRIOR_LOG_SD**2 + DAY_TO_DAY_LOG_SD**2)
+
+
 def uncalibrated_cv() -> float:
     """The relative spread of the model alone for a new athlete (prior and day-to-day together)."""
-    return math.sqrt(math.expm1(PRIOR_LOG_SD**2 + DAY_TO_DAY_LOG_SD**2))
+    return math.sqrt(math.expm1(uncalibrated_log_sd() ** 2))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -246,6 +246,13 @@ class Calibration:
     cv: float = MIN_CALIBRATED_CV
     n: int = 1
 
+    @property
+    def log_sd(self) -> float:
+        """The log-scale SD of a log-normal ratio with this CV, ``sqrt(ln(1 + cv²))``, at least
+        :data:`MIN_CALIBRATED_CV`: every range built from a calibration is ``total·e^∓σ`` (issue 13:
+        a CV of 103 % taken as ``total·(1 ∓ cv)`` once gave "-1.3–8.2 L")."""
+        return max(float(np.sqrt(np.log1p(self.cv * self.cv))), MIN_CALIBRATED_CV)
+
 
 @dataclass(frozen=True)
 class SweatTotals:
@@ -276,6 +283,8 @@ class SweatTotals:
     sodium_high_mg: float = 0.0
     range_log_sd: float = INTER_INDIVIDUAL_CV
     """The log-scale SD the range was built from (``low = total·e^−σ``, ``high = total·e^σ``)."""
+    calibration_cv: float | None = None
+    """The calibration's relative spread, when calibrated (a multisport file combines its legs')."""
 
 
 def range_log_sd(intensity_sd: float = 0.0, temperature_sd: float = 0.0, equation_sd: float = 0.0,
@@ -289,7 +298,7 @@ def range_log_sd(intensity_sd: float = 0.0, temperature_sd: float = 0.0, equatio
     residual CV (at least :data:`MIN_CALIBRATED_CV`); the day's temperature stays uncertain.
     """
     if calibration is not None:
-        return float(np.hypot(max(calibration.cv, MIN_CALIBRATED_CV), temperature_sd))
+        return float(np.hypot(calibration.log_sd, temperature_sd))
     return float(np.sqrt(intensity_sd**2 + temperature_sd**2 + equation_sd**2 + inter_individual_sd**2))
 
 
@@ -306,13 +315,13 @@ def sweat_range_l(total_l: float, calibration: Calibration | None = None,
                   log_sd: float | None = None) -> tuple[float, float]:
     """A plausible range around the estimate, ``total·e^∓σ`` (never negative, high ≥ 1.3 × low).
 
-    ``log_sd`` from :func:`range_log_sd`; when not given (the weigh-in command's prior), ±1 CV: the
-    inter-individual CV alone (Baker 2017: 30–40 %, we take 35 %) without calibration, the
-    calibration's own CV (at least 14 %) with one.
+    ``log_sd`` from :func:`range_log_sd`; when not given (the weigh-in command's prior), ±1 SD of
+    a log-normal ratio: the inter-individual CV (Baker 2017: 30–40 %, we take 35 %) as
+    ``σ = sqrt(ln(1 + 0.35²)) = 0.340`` without calibration, the calibration's own
+    (:attr:`Calibration.log_sd`, at least 0.14) with one. Always on the log scale (issue 13).
     """
-    if log_sd is None:  # the population prior alone, as the weigh-in command shows it: ±1 CV
-        cv = INTER_INDIVIDUAL_CV if calibration is None else max(calibration.cv, MIN_CALIBRATED_CV)
-        return total_l * (1.0 - cv), total_l * (1.0 + cv)
+    if log_sd is None:  # the population prior alone, as the weigh-in command shows it
+        log_sd = float(np.sqrt(np.log1p(INTER_INDIVIDUAL_CV**2))) if calibration is None else calibration.log_sd
     log_sd = max(log_sd, MIN_CALIBRATED_CV)
     return total_l * float(np.exp(-log_sd)), total_l * float(np.exp(log_sd))
 
@@ -367,7 +376,7 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
     moving = model_moving_l * factor
     low, high = sweat_range_l(total, calibration, log_sd)
     if log_sd is None:
-        log_sd = INTER_INDIVIDUAL_CV if calibration is None else max(calibration.cv, MIN_CALIBRATED_CV)
+        log_sd = float(np.sqrt(np.log1p(INTER_INDIVIDUAL_CV**2))) if calibration is None else calibration.log_sd
     sodium, potassium = electrolytes_mg(total, sex)
     sodium_low, sodium_high = sodium_range_mg(total, sex)
     rate = moving / (moving_s / 3600.0) if moving_s > 0 else 0.0
@@ -376,4 +385,5 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
                        factor if calibration is not None else None,
                        calibration.n if calibration is not None else None, model_total_l=model_total_l,
                        flags=tuple(flags), device_estimate_l=device_estimate_l, sodium_low_mg=sodium_low,
-                       sodium_high_mg=sodium_high, range_log_sd=max(log_sd, MIN_CALIBRATED_CV))
+                       sodium_high_mg=sodium_high, range_log_sd=max(log_sd, MIN_CALIBRATED_CV),
+                       calibration_cv=calibration.cv if calibration is not None else None)

@@ -93,6 +93,8 @@ class ActivityRow(_Row):
     calibration_factor: float | None = None  # the personal factor applied to sweat_total_l, if calibrated
     override_temperature_c: float | None = None
     override_humidity_pct: float | None = None
+    inputs_fingerprint: str | None = None  # issue 13: pipeline.provenance fingerprint of what the estimate used
+    calibration_sports: str | None = None  # issue 13: the leg sports, comma-separated (their calibrations were used)
     report_dir: str  # relative to data_dir
     records_path: str | None = None  # relative to data_dir
     processed_at: datetime
@@ -136,6 +138,8 @@ class ActivityRow(_Row):
             model_total_l=round(model_total_l, 3) if model_total_l is not None else None,  # to the mL, as reports
             calibration_factor=sweat.calibration_factor if sweat is not None and sweat.calibrated else None,
             override_temperature_c=override_temperature_c, override_humidity_pct=override_humidity_pct,
+            inputs_fingerprint=report.inputs.fingerprint if report.inputs is not None else None,
+            calibration_sports=",".join(report.inputs.calibration) if report.inputs is not None else None,
             report_dir=report_dir, records_path=records_path,
             processed_at=processed_at or utc_now(), run_id=run_id,
         )
@@ -297,11 +301,14 @@ class Catalog:
         from pipeline.store.files import sha256_file
 
         ref = ref.strip()
-        if ref == "latest":
+        if ref == "latest":  # the newest activity by start time; undated ones only when none is dated
             rows = self.activities()
             if not rows:
                 raise UsageError("latest", "no processed activity in the catalog yet (run `sweatline nightly` or `sweatline ride`)")
-            return rows[-1]
+            dated = [r for r in rows if r.start_time is not None]
+            if dated:
+                return max(dated, key=lambda r: (iso_utc(r.start_time), iso_utc(r.processed_at)))
+            return max(rows, key=lambda r: iso_utc(r.processed_at) or "")
         path = Path(ref)
         if path.is_file():
             rows = self.activities(sha256_file(path))

@@ -90,4 +90,11 @@ CATALOG_MIGRATIONS: list[str] = [
     ALTER TABLE activities ADD COLUMN calibration_factor REAL;
     UPDATE activities SET model_total_l = sweat_total_l WHERE calibrated = 0;
     """,
+    # 3 (issue 13): what the estimate was made from — the fingerprint of its inputs known before
+    #    decoding (pipeline.provenance) and the leg sports whose calibrations it used. Rows from
+    #    before have NULL: unknown inputs, so they are re-estimated when next asked.
+    """
+    ALTER TABLE activities ADD COLUMN inputs_fingerprint TEXT;
+    ALTER TABLE activities ADD COLUMN calibration_sports TEXT;
+    """,
 ]

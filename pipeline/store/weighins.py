@@ -19,6 +19,7 @@ activity row (``model_total_l``), so the personal factor never feeds on itself.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -175,16 +176,41 @@ class WeighIns:
                               f"ON CONFLICT(activity_id) DO UPDATE SET {updates}", values)
         return existing
 
-    def calibration_points(self) -> list[CalibrationPoint]:
+    def find(self, ref: str) -> WeighInRow:
+        """The weigh-in whose activity id starts with ``ref`` (as ``sweatline weigh-in --list`` shows it).
+
+        Raises :class:`UsageError` (one line) when none or several match."""
+        ref = ref.strip().lower()
+        if not ref or any(c not in "0123456789abcdef" for c in ref):
+            raise UsageError(ref or "''", "not a weigh-in id (see `sweatline weigh-in --list`)")
+        rows = [WeighInRow.model_validate(dict(r)) for r in
+                self.conn.execute("SELECT * FROM weighins WHERE activity_id LIKE ? ORDER BY activity_id", (ref + "%",))]
+        if not rows:
+            raise UsageError(ref, "no weigh-in with this id (see `sweatline weigh-in --list`)")
+        if len(rows) > 1:
+            raise UsageError(ref, f"{len(rows)} weigh-ins start with this id: give more characters")
+        return rows[0]
+
+    def delete(self, activity_id: str) -> bool:
+        """Remove the weigh-in of ``activity_id``; True when there was one. A deleted smart-scale
+        pairing comes back at the next pairing unless its readings are gone (they are kept)."""
+        with transaction(self.conn):
+            cursor = self.conn.execute("DELETE FROM weighins WHERE activity_id = ?", (activity_id,))
+        return cursor.rowcount > 0
+
+    def calibration_points(self, model_l: Mapping[str, float] | None = None) -> list[CalibrationPoint]:
         """Every weigh-in whose activity is in the catalog with a model estimate, as calibration input.
 
         The model side is the activity's current uncalibrated estimate (:func:`model_estimate_l`),
-        falling back to the one stored with the weigh-in.
+        falling back to the one stored with the weigh-in; ``model_l`` (activity id -> litres)
+        replaces it for activities being re-estimated right now.
         """
         points: list[CalibrationPoint] = []
         for weighin in self.all():
             activity = self.catalog.activity(weighin.activity_id)
             model = model_estimate_l(activity) if activity is not None else None
+            if model_l is not None and model_l.get(weighin.activity_id):
+                model = model_l[weighin.activity_id]
             if model is None:
                 model = weighin.model_l
             if model is None or model <= 0 or weighin.measured_l <= 0:
@@ -261,6 +287,19 @@ def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
     with Catalog(data_dir) as catalog:
         points = WeighIns(catalog).calibration_points()
     return calibrate(points, sport) if points else None
+
+
+def calibrations_for(data_dir: Path, sports: Iterable[str], model_l: Mapping[str, float] | None = None,
+                     ) -> dict[str, Calibration | None]:
+    """:func:`calibration_for` for each sport (a multisport file's legs), reading the weigh-ins once.
+
+    ``model_l``: see :meth:`WeighIns.calibration_points`."""
+    sports = list(dict.fromkeys(sports))
+    if not catalog_path(data_dir).is_file():
+        return {sport: None for sport in sports}
+    with Catalog(data_dir) as catalog:
+        points = WeighIns(catalog).calibration_points(model_l)
+    return {sport: (calibrate(points, sport) if points else None) for sport in sports}
 
 
 def absorb_scale_readings(data_dir: Path, readings: list[ScaleReading], sha256: str | None = None,

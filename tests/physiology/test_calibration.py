@@ -2,14 +2,16 @@
 factor (a synthetic athlete who sweats 1.4 × what the model says)."""
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from flows.commands.weigh_in import FLAGS as WEIGH_IN_FLAGS
 from pipeline.errors import InvalidValue
 from pipeline.physiology.calibration import (
-    DAY_TO_DAY_CV, PRIOR_CV, CalibrationPoint, calibrate, measured_sweat_loss_l, posterior,
+    DAY_TO_DAY_CV, PRIOR_CV, CalibrationPoint, calibrate, measured_sweat_loss_l, posterior, uncalibrated_log_sd,
 )
-from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, sweat_range_l, sweat_totals
+from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration, sweat_range_l, sweat_totals
 
 
 # --- measured sweat loss: pre − post + drank − urine, 1 kg ≈ 1 L (Baker 2017 Table 3; Sawka et al. 2007)
@@ -90,18 +92,69 @@ def test_small_losses_count_for_less_than_large_ones() -> None:
 def test_scattered_weigh_ins_widen_the_range() -> None:
     agreeing = posterior([CalibrationPoint("cycling", r, 1.0) for r in (1.35, 1.42, 1.40)])
     scattered = posterior([CalibrationPoint("cycling", r, 1.0) for r in (0.80, 2.30, 1.30)])
-    assert scattered.scatter_inflation > 1.0 and agreeing.scatter_inflation == 1.0
     assert scattered.predictive_log_sd > agreeing.predictive_log_sd
-    # with scatter this large the range is as wide as having no calibration at all (±35 %, Baker 2017)
-    assert scattered.to_calibration().cv > INTER_INDIVIDUAL_CV
+    # ... but never wider than the model alone (issue 13: weigh-ins can only make the estimate better)
+    assert scattered.predictive_log_sd <= uncalibrated_log_sd()
+    # the point farthest from the others (2.30) is down-weighted by its Student-t weight (ν+1)/(ν+r²/σ²) < 1
+    assert min(scattered.weights) == scattered.weights[1] < 1.0 <= min(agreeing.weights)
+
+
+# --- issue 13: robust by construction ----------------------------------------------------------
+
+def test_two_disagreeing_weigh_ins_never_give_a_negative_or_absurd_range() -> None:
+    # measured ÷ model 1.88 and 0.54 on realistic sessions (model 1.5 L each): on main this gave
+    # "factor 1.01 ± 103 %" and ranges below zero
+    points = [CalibrationPoint("running", 1.88 * 1.5, 1.5), CalibrationPoint("running", 0.54 * 1.5, 1.5)]
+    calibration = calibrate(points, "running")
+    assert calibration is not None and calibration.n == 2
+    assert 0.54 < calibration.factor < 1.88                   # between the two, pulled by neither
+    # never wider than no calibration: prior CV 0.35 (Baker 2017) and day-to-day 0.15 (Smith 2021)
+    # together on the log scale, sqrt(ln(1 + 0.35²) + ln(1 + 0.15²)) = 0.3712 -> CV 38.4 %
+    assert calibration.cv <= math.sqrt(math.expm1(math.log1p(0.35**2) + math.log1p(0.15**2))) + 1e-9
+    for total in (0.05, 1.0, 3.4, 8.0):
+        low, high = sweat_range_l(total, calibration)
+        assert 0 < low < total < high and high / low <= math.exp(2 * 0.3713)
+        totals = sweat_totals(total, total, 3600.0, 70.0, calibration)
+        assert 0 < totals.low_l < totals.total_l < totals.high_l
+    # the widest CV a calibration could ever claim still keeps the range above zero (log scale)
+    low, high = sweat_range_l(2.0, Calibration(factor=1.0, cv=1.03, n=2))
+    assert low > 0 and low == pytest.approx(2.0 * math.exp(-math.sqrt(math.log1p(1.03**2))))
+
+
+def test_one_outlying_weigh_in_is_down_weighted() -> None:
+    agreeing = [CalibrationPoint("running", r * 1.5, 1.5) for r in (1.40, 1.45, 1.35)]
+    outlier = CalibrationPoint("running", 5.0 * 1.5, 1.5)   # a forgotten bottle, a mistyped weight
+    base, robust = posterior(agreeing), posterior(agreeing + [outlier])
+    # a normal likelihood would move ln f by about a quarter of ln(5/1.4) = 1.27, i.e. ×1.37;
+    # the Student-t (ν = 4, Lange et al. 1989) moves it by less than 5 %
+    assert robust.factor == pytest.approx(base.factor, rel=0.05)
+    assert robust.weights[-1] < 0.2
+
+
+def test_ironman_weigh_in_counts_only_mass_lost() -> None:
+    # 72 − 68.5 = 3.5 kg lost = 4.9 % of 72 kg (under 10 %), sweat 3.5 + 6 = 9.5 L over 11 h = 0.86 L/h
+    assert measured_sweat_loss_l(72.0, 68.5, 6.0, 0.0, 11 * 3600.0) == pytest.approx(9.5)
+
+
+@pytest.mark.parametrize(("args", "option", "words"), [
+    ((70.0, 69.0, 0.0, 0.0, 13.0), "ACTIVITY", "too short"),              # a 13-second file
+    ((70.0, 69.9, 0.0, 0.0, 120.0), "ACTIVITY", "too short"),             # a 2-minute file
+    ((75.0, 68.0, 3.0, 0.0, 77 * 60.0), "--post", "L/h"),                 # 10 L in 77 min = 7.8 L/h > 5.73 (Baker 2016)
+    ((70.0, 69.95, 0.0, 0.0, 3 * 3600.0), "--post", "L/h"),               # 0.05 L in 3 h = 0.017 L/h
+])
+def test_weigh_ins_outside_human_sweating_are_refused_with_one_line(args, option: str, words: str) -> None:
+    with pytest.raises(InvalidValue) as info:
+        measured_sweat_loss_l(*args)
+    message = f"{WEIGH_IN_FLAGS[info.value.field]}: {info.value.reason}"
+    assert message.startswith(option + ": ") and words in message and "\n" not in message
 
 
 def test_no_weigh_ins_means_no_calibration_and_prior_constants_are_the_published_ones() -> None:
     assert calibrate([], "running") is None
     assert PRIOR_CV == pytest.approx(0.35)        # SCIENCE §3: CV ≈ 30–40 % between athletes
     assert DAY_TO_DAY_CV == pytest.approx(0.15)   # Smith, Bello & Price 2021: ≈ 0.15 L·h⁻¹
-    low, high = sweat_range_l(1.0)
-    assert (low, high) == pytest.approx((0.65, 1.35))
+    low, high = sweat_range_l(1.0)  # ±1 SD of a log-normal with CV 0.35: e^∓sqrt(ln(1 + 0.35²)) (issue 13)
+    assert (low, high) == pytest.approx((math.exp(-0.33994), math.exp(0.33994)), rel=1e-4)
 
 
 def test_per_sport_when_there_is_data_pooled_otherwise() -> None:
