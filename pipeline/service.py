@@ -343,7 +343,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
             if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
                               and answer_is_current(r, config, points, override) for r in stored):
                 catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
-                                   summary=f"{path.name}: already processed with the same weather, report reused")
+                                   summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
                 return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
                                 warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
             outcome = process_file(path, config, override, run_id=run_id, sha256=sha)

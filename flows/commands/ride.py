@@ -102,7 +102,7 @@ def _print(results: list[RideResult], as_json: bool) -> None:
         print(headline_text(report))
         print(f"report: {result.report_dir / 'report.html'}")
         if result.reused:
-            print("(already processed with this weather: stored report)")
+            print("(already processed with these inputs — weather, weigh-ins, config: stored report)")
 
 
 def _quiet_console_env() -> None:

@@ -246,3 +246,176 @@ def test_history_shows_measured_next_to_model(config: Path, capsys: pytest.Captu
     weigh_in = rows[RUN.name]["weigh_in"]
     assert weigh_in["measured_l"] == pytest.approx(1.70) and weigh_in["lower_bound"] is False
     assert weigh_in["ratio"] == pytest.approx(1.70 / weigh_in["model_l"])
+
+
+# --- issue 13: weigh-ins that can only make the estimate better, answers that are never stale ---
+
+from tools.fitwriter import RecordSample, encode_activity  # noqa: E402
+
+MULTISPORT = SAMPLES / "garmin-fenix2-multisport-6h50-7sessions.fit"
+TWO_MINUTES = SAMPLES / "wahoo-elemntbolt-cycling-2min-devdata-no-app-id.fit"
+
+
+def _activity_file(path: Path, sport: str, start: datetime, seconds: int, step_s: int = 5) -> Path:
+    """A steady session written with tools/fitwriter.py: running at 3 m/s, or cycling at 180 W, 8 m/s."""
+    samples = []
+    for i in range(0, seconds + 1, step_s):
+        speed = 3.0 if sport == "running" else 8.0
+        samples.append(RecordSample(timestamp=start + timedelta(seconds=i), distance_m=speed * i, speed_m_per_s=speed,
+                                    heart_rate_bpm=150.0, power_w=180.0 if sport == "cycling" else None,
+                                    temperature_c=24.0))
+    write(path, encode_activity(samples, sport=sport))
+    return path
+
+
+def _model_l(config: Path, source: str) -> tuple[str, float]:
+    from pipeline.store.weighins import model_estimate_l
+
+    with Catalog(config.parent / "data") as catalog:
+        row = next(a for a in catalog.activities() if a.source == source)
+        return row.id, model_estimate_l(row)
+
+
+def _report(config: Path, source: str) -> dict:
+    with Catalog(config.parent / "data") as catalog:
+        row = next(a for a in catalog.activities() if a.source == source)
+    return json.loads((config.parent / "data" / row.report_dir / "report.json").read_text())
+
+
+def test_weigh_ins_on_too_short_or_inhuman_sessions_are_refused_with_one_line(
+        config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWEATLINE_RIDE_VIA", "local")
+    short = _activity_file(tmp_path / "thirteen-seconds.fit", "cycling", datetime(2026, 11, 1, 9, tzinfo=UTC), 13, 1)
+    for fit in (short, TWO_MINUTES):
+        assert main(["ride", str(fit), "--config", str(config)]) == 0
+    capsys.readouterr()
+    # main: 1 L in 13 s was stored as 276.92 L/h (factor 88); now the session is too short to weigh
+    assert main(["weigh-in", str(short), "--pre", "70", "--post", "69", "--config", str(config)]) == 2
+    _one_line_error(capsys, "ACTIVITY:", "too short to weigh", "30 min")
+    assert main(["weigh-in", str(TWO_MINUTES), "--pre", "70", "--post", "69.9", "--config", str(config)]) == 2
+    _one_line_error(capsys, "ACTIVITY:", "2 min session is too short")
+    # the example run lasts 4618 s: 75 − 68 + 3 = 10 L in 1.28 h = 7.8 L/h, above the 5.73 L/h
+    # highest of 506 athletes (Baker et al. 2016)
+    assert main(["weigh-in", str(RUN), "--pre", "75", "--post", "68", "--drank", "3", "--config", str(config)]) == 2
+    _one_line_error(capsys, "--post:", "7.80 L/h", "outside what people sweat")
+    assert _weighins(config).all() == []
+
+
+def test_ironman_weigh_in_is_accepted_and_multisport_legs_use_their_own_sports_factor(
+        config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWEATLINE_RIDE_VIA", "local")
+    run_id, run_model = _model_l(config, RUN.name)
+    ride_id, ride_model = _model_l(config, RIDE.name)
+    # the runner sweats 1.5 × the model, the rider 0.7 × (nothing drunk: mass lost = sweat lost)
+    assert main(["weigh-in", run_id, "--pre", "70", "--post", f"{70 - 1.5 * run_model:.2f}", "--config", str(config)]) == 0
+    assert main(["weigh-in", ride_id, "--pre", "70", "--post", f"{70 - 0.7 * ride_model:.2f}", "--config", str(config)]) == 0
+    assert main(["ride", str(MULTISPORT), "--config", str(config)]) == 0
+    report = _report(config, MULTISPORT.name)
+    legs = {leg["sport"]: leg["sweat"] for leg in report["legs"]}
+    assert legs["running"]["calibrated"] and legs["running"]["calibration_factor"] > 1.0
+    assert legs["cycling"]["calibrated"] and legs["cycling"]["calibration_factor"] < 1.0
+    assert report["sweat"]["total_l"] == pytest.approx(sum(leg["sweat"]["total_l"] for leg in report["legs"]), abs=0.01)
+    assert set(report["inputs"]["calibration"]) == {leg["sport"] for leg in report["legs"]}
+    capsys.readouterr()
+    # Ironman numbers: 72 − 68.5 = 3.5 kg lost (4.9 % of 72 kg; drinks are not mass lost), sweat
+    # 3.5 + 6 = 9.5 L over the file's 6 h 50 (1.39 L/h). On main: "over 10 % of body mass"
+    assert main(["weigh-in", str(MULTISPORT), "--pre", "72", "--post", "68.5", "--drank", "6", "--config", str(config)]) == 0
+    assert "measured sweat loss  9.50 L" in capsys.readouterr().out
+
+
+def test_list_and_delete_move_the_factor_back(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ride_id, _ = _model_l(config, RIDE.name)
+    run_id, _ = _model_l(config, RUN.name)
+    assert main(["weigh-in", ride_id, "--pre", "71.0", "--post", "69.2", "--drank", "1.5", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert main(["weigh-in", "--list", "--config", str(config)]) == 0
+    pooled = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("factors now"))
+    assert main(["weigh-in", run_id, "--pre", "70.6", "--post", "69.3", "--drank", "0.4", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert main(["weigh-in", "--list", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert run_id[:10] in out and ride_id[:10] in out
+    # 71.0 − 69.2 + 1.5 = 3.30 L; 70.6 − 69.3 + 0.4 = 1.70 L (Baker 2017 Table 3)
+    assert "3.30 L" in out and "1.70 L" in out
+    assert main(["weigh-in", "--delete", run_id[:10], "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "Weigh-in deleted" in out and "from 1 weigh-in" in out.splitlines()[1]
+    # without its own weigh-in, running falls back to the pooled factor it had before
+    before = pooled.split("running ")[1] if "running " in pooled else pooled.split("cycling ")[1]
+    assert out.splitlines()[2].strip() == "now " + before.split(";")[0].strip()
+    assert [r.activity_id for r in _weighins(config).all()] == [ride_id]
+    assert main(["weigh-in", "--delete", run_id[:10], "--config", str(config)]) == 2
+    _one_line_error(capsys, "no weigh-in with this id")
+    assert main(["weigh-in", "--list", "latest", "--config", str(config)]) == 2
+    _one_line_error(capsys, "--list", "ACTIVITY")
+    assert main(["weigh-in", "latest", "--config", str(config)]) == 2
+    _one_line_error(capsys, "--pre is required")
+
+
+def test_ride_after_a_weigh_in_and_after_a_config_change_is_re_estimated(
+        config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWEATLINE_RIDE_VIA", "local")
+    ride = ["ride", str(RUN), "--config", str(config)]
+    assert main(ride) == 0 and "stored report" in capsys.readouterr().out  # nothing changed yet
+    assert main(["weigh-in", str(RUN), "--pre", "70.6", "--post", "69.3", "--drank", "0.4", "--config", str(config)]) == 0
+    capsys.readouterr()
+    # main: the stored, uncalibrated report came back
+    assert main(ride) == 0 and "stored report" not in capsys.readouterr().out
+    report = _report(config, RUN.name)
+    assert report["sweat"]["calibrated"] is True and report["sweat"]["calibration_n"] == 1
+    assert report["inputs"]["calibration"]["running"]["n"] == 1
+    assert main(ride) == 0 and "stored report" in capsys.readouterr().out  # same inputs: reused
+    # the body mass in the config goes 70 -> 95 kg
+    config.write_text(config.read_text().replace("body_mass_kg: 70", "body_mass_kg: 95"))
+    assert main(ride) == 0 and "stored report" not in capsys.readouterr().out
+    report = _report(config, RUN.name)
+    assert report["inputs"]["athlete"]["body_mass_kg"] == 95 and report["sweat"]["calibrated"] is True
+    # body mass loss if nothing drunk: total / 95 kg (1 L ≈ 1 kg)
+    assert report["sweat"]["body_mass_loss_pct"] == pytest.approx(100 * report["sweat"]["total_l"] / 95, abs=0.05)
+    assert main(ride) == 0 and "stored report" in capsys.readouterr().out
+
+
+def test_nightly_after_weigh_ins_re_estimates_what_changed_and_nothing_else(prefect_api: str, tmp_path: Path,
+                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.nightly import nightly
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    now = datetime.now(UTC).replace(microsecond=0)
+    _activity_file(inbox / "run-recent.fit", "running", now - timedelta(days=3), 50 * 60)
+    _activity_file(inbox / "ride-recent.fit", "cycling", now - timedelta(days=5), 60 * 60)
+    _activity_file(inbox / "run-old.fit", "running", now - timedelta(days=60), 45 * 60)
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {inbox}\ndata_dir: {data}\n"
+                      "athlete: {name: me, body_mass_kg: 70, height_cm: 175, sex: male, age: 35}\n")
+    assert nightly(config_path=str(config)).line() == "processed 3, skipped 0, rejected 0"
+
+    def reports() -> dict[str, bytes]:
+        with Catalog(data) as catalog:
+            return {a.source: (data / a.report_dir / "report.json").read_bytes() for a in catalog.activities()}
+
+    # a cycling weigh-in: cycling gets its own factor, running (no weigh-in of its own) the pooled
+    # one, so both recent files are re-estimated; the 60-day-old run is outside the 30-day window
+    first = reports()
+    assert main(["weigh-in", str(inbox / "ride-recent.fit"), "--pre", "70", "--post", "69", "--drank", "0.5",
+                 "--config", str(config)]) == 0
+    line = nightly(config_path=str(config)).line()
+    assert line.startswith("processed 0, skipped 1, rejected 0, re-estimated 2"), line
+    second = reports()
+    assert second["run-old.fit"] == first["run-old.fit"]
+    assert second["run-recent.fit"] != first["run-recent.fit"] and second["ride-recent.fit"] != first["ride-recent.fit"]
+    assert json.loads(second["run-recent.fit"])["sweat"]["calibrated"] is True
+
+    # a running weigh-in moves only the running factor: only the recent run is re-estimated
+    assert main(["weigh-in", str(inbox / "run-recent.fit"), "--pre", "70", "--post", "69.2", "--drank", "0.3",
+                 "--config", str(config)]) == 0
+    line = nightly(config_path=str(config)).line()
+    assert line.startswith("processed 0, skipped 2, rejected 0, re-estimated 1"), line
+    third = reports()
+    assert third["ride-recent.fit"] == second["ride-recent.fit"] and third["run-old.fit"] == first["run-old.fit"]
+    assert third["run-recent.fit"] != second["run-recent.fit"]
+
+    # nothing changed: nothing re-estimated, nothing rewritten
+    assert nightly(config_path=str(config)).line() == "processed 0, skipped 3, rejected 0"
+    assert reports() == third
+    capsys.readouterr()
