@@ -148,3 +148,26 @@ def test_runs_are_recorded_with_their_counts(tmp_path: Path) -> None:
 def test_the_catalog_file_lives_in_the_data_dir(tmp_path: Path) -> None:
     Catalog(tmp_path / "nested" / "data").close()
     assert catalog_path(tmp_path / "nested" / "data").is_file()
+
+
+def test_latest_is_the_newest_activity_by_start_time_undated_ones_last(tmp_path: Path) -> None:
+    # issue 13: on main an undated activity processed last was "latest" (sorted by processing time)
+    t0 = datetime(2026, 10, 10, 8, tzinfo=UTC)
+    with Catalog(tmp_path) as catalog:
+        catalog.record_processed(_file("f1"), [_activity("a" * 64, "f1", t0 + timedelta(days=2))])
+        catalog.record_processed(_file("f2"), [_activity("b" * 64, "f2", t0)])
+        catalog.record_processed(_file("f3"), [_activity("c" * 64, "f3", None)])  # processed last, no start time
+        assert catalog.resolve_activity("latest").id == "a" * 64
+    with Catalog(tmp_path / "undated") as catalog:
+        catalog.record_processed(_file("f4"), [_activity("d" * 64, "f4", None)])
+        assert catalog.resolve_activity("latest").id == "d" * 64  # only undated ones: the one there is
+
+
+def test_activity_rows_keep_the_fingerprint_of_their_inputs(tmp_path: Path) -> None:
+    row = _activity("e" * 64, "f5", None).model_copy(update={"inputs_fingerprint": "0123abcd" * 4,
+                                                             "calibration_sports": "swimming,cycling,running"})
+    with Catalog(tmp_path) as catalog:
+        catalog.record_processed(_file("f5"), [row])
+        stored = catalog.activity("e" * 64)
+    assert stored is not None and stored.inputs_fingerprint == "0123abcd" * 4
+    assert stored.calibration_sports == "swimming,cycling,running"
