@@ -28,7 +28,7 @@ def after_ride(fit_file: str | None = None, temperature_c: float | None = None, 
     results = process_ride(fit_file, config_path, temperature_c, humidity_pct, flow_run.get_id())
     lines: list[str] = []
     for result in results:
-        what = "already processed with this weather; report reused" if result.reused else "processed"
+        what = "already processed with these inputs; report reused" if result.reused else "processed"
         logger.info("%s: %s", result.fit_file, what)
         for line in result.headline_lines():
             logger.info(line)
