@@ -164,7 +164,13 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
     """Analyse one already-read activity (of the file whose SHA-256 is ``sha256``) and write its
     records and report folder; returns its catalog row (not yet committed) and report folder."""
     override = override or WeatherOverride()
-    analysis = analyse_activity(activity, config, override, calibration_for(config.data_dir, activity.summary.sport))
+    weather = None
+    if override.temperature_c is None or override.humidity_pct is None:  # issue #12: the override wins outright
+        from pipeline.weather import weather_for_activity
+
+        weather = weather_for_activity(activity, config.weather, config.data_dir)
+    analysis = analyse_activity(activity, config, override, calibration_for(config.data_dir, activity.summary.sport),
+                                weather)
     block = analysis.report.activity
     assert block is not None, "analyse_activity returns a report with its activity block"
     report_rel = report_relpath(block.id, block.sport, block.start_time)
