@@ -159,6 +159,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     weather_t = _weather_series(records, WEATHER_TEMPERATURE) if outdoors_in_air else None
     weather_h = _weather_series(records, WEATHER_HUMIDITY) if outdoors_in_air else None
     extras: dict[str, object] = {}
+    extra_notes: list[str] = []  # after the temperature's and humidity's own notes
     if weather_t is not None or weather_h is not None:
         wind = _weather_series(records, WEATHER_WIND)
         solar = _weather_series(records, WEATHER_SOLAR)
@@ -166,11 +167,11 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
                   "wind_speed_m_per_s": float(wind.mean()) if wind is not None else None,
                   "solar_radiation_w_per_m2": float(solar.mean()) if solar is not None else None}
         if wind is not None:
-            notes.append(f"wind {wind.mean():.1f} m/s at 10 m ({override.service}) not added to the air speed: its "
-                         "direction relative to the route is not known, so calm air is assumed")
+            extra_notes.append(f"wind {wind.mean():.1f} m/s at 10 m from {override.service}: not added to the air "
+                               "speed, its direction relative to the route is not known (calm air assumed)")
         if solar is not None:
-            notes.append(f"solar radiation {solar.mean():.0f} W/m² on average ({override.service}): shown, not used "
-                         "by the model (its heat balance has no radiant-load term)")
+            extra_notes.append(f"solar radiation {solar.mean():.0f} W/m² on average from {override.service}: shown, "
+                               "not used by the model (its heat balance has no radiant-load term)")
     humidity_series = None
     if override.humidity_pct is not None:
         humidity = float(override.humidity_pct)
@@ -185,7 +186,8 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         notes.append(f"humidity {humidity:g} % from the config climate (FIT files rarely record it)")
     if override.temperature_c is not None:
         notes.append(f"temperature {override.temperature_c:g} °C given on the command line")
-        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor, notes,
+        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor,
+                                   notes + extra_notes,
                                    TEMPERATURE_UNCERTAINTY_C["override"], humidity_series, **extras)  # type: ignore[arg-type]
     if weather_t is not None:
         air_t = weather_t.to_numpy(dtype=float)
@@ -195,7 +197,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         notes.append(f"temperature from {override.service} (median {np.median(air_t):.1f} °C, "
                      f"{np.min(air_t):.1f}–{np.max(air_t):.1f} °C), hour by hour at the route's rounded positions"
                      + device_words)
-        return ResolvedEnvironment(air_t, humidity, "weather", indoor, notes, TEMPERATURE_UNCERTAINTY_C["weather"],
+        return ResolvedEnvironment(air_t, humidity, "weather", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["weather"],
                                    humidity_series, **extras)  # type: ignore[arg-type]
 
     config_t = float(climate.temperature_c)
@@ -207,7 +209,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         if n and coverage > 0:
             notes.append(f"device temperature on only {coverage:.0%} of records: not used")
         notes.append(f"temperature {config_t:g} °C from the config climate")
-        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes,
+        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes + extra_notes,
                                    TEMPERATURE_UNCERTAINTY_C["config"], humidity_series, **extras)  # type: ignore[arg-type]
 
     # a sensor warms up or cools down over minutes: a 60-sample running median, gaps filled
@@ -216,17 +218,17 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     if sport in IN_WATER_SPORTS:
         notes.append(f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
                      "modelled from swimmers' measured losses, not from the air")
-        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["bike"],
+        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"],
                                    humidity_series, **extras)  # type: ignore[arg-type]
     if mount == "bike":
         sun = "" if indoor else "; outdoors it reads high in direct sun"
         notes.append(f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C{sun})")
-        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["bike"])
+        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"])
     air = wrist_to_air_c(device_t)
     notes.append(f"temperature from the wrist-worn sensor (median {np.median(device_t):.1f} °C), corrected for the "
                  f"skin heat it also reads to about {np.median(air):.1f} °C air (our estimate, ±"
                  f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)")
-    return ResolvedEnvironment(air, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["wrist"],
+    return ResolvedEnvironment(air, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["wrist"],
                                humidity_series, **extras)  # type: ignore[arg-type]
 
 

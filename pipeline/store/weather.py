@@ -50,19 +50,23 @@ class WeatherCache:
         migrate(conn, "weather", WEATHER_MIGRATIONS)
         return conn
 
-    def lookup(self, place: Place, first: datetime, last: datetime) -> list[HourlyWeather]:
-        """The cached hours of ``place`` from ``first`` to ``last`` (UTC, inclusive), in order."""
+    def lookup(self, spans: dict[Place, tuple[datetime, datetime]]) -> dict[Place, list[HourlyWeather]]:
+        """The cached hours of each place from its first to its last hour (UTC, inclusive), in order."""
+        found: dict[Place, list[HourlyWeather]] = {}
         conn = self._connect()
         try:
-            rows = conn.execute(
-                "SELECT hour_utc, temperature_c, humidity_pct, wind_speed_m_per_s, solar_radiation_w_per_m2, dataset "
-                "FROM weather_hours WHERE provider = ? AND lat_e1 = ? AND lon_e1 = ? AND hour_utc BETWEEN ? AND ? "
-                "ORDER BY hour_utc", (self.provider, place.lat_e1, place.lon_e1, _hour_key(first), _hour_key(last)),
-            ).fetchall()
+            for place, (first, last) in spans.items():
+                rows = conn.execute(
+                    "SELECT hour_utc, temperature_c, humidity_pct, wind_speed_m_per_s, solar_radiation_w_per_m2, "
+                    "dataset FROM weather_hours WHERE provider = ? AND lat_e1 = ? AND lon_e1 = ? "
+                    "AND hour_utc BETWEEN ? AND ? ORDER BY hour_utc",
+                    (self.provider, place.lat_e1, place.lon_e1, _hour_key(first), _hour_key(last)),
+                ).fetchall()
+                found[place] = [HourlyWeather(place, datetime.strptime(r[0], "%Y-%m-%dT%H:00Z").replace(tzinfo=UTC),
+                                              r[1], r[2], r[3], r[4], r[5]) for r in rows]
         finally:
             conn.close()
-        return [HourlyWeather(place, datetime.strptime(r[0], "%Y-%m-%dT%H:00Z").replace(tzinfo=UTC),
-                              r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return found
 
     def store(self, hours: Iterable[HourlyWeather]) -> int:
         """Keep these hours (replacing older answers for the same place and hour); hours without

@@ -49,8 +49,8 @@ FORECAST_MAX_PAST_DAYS = 92
 MAX_PLACES_PER_REQUEST = 50
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 RETRY_PAUSE_S = 0.2
-DATASET_WORDS = {"archive": "Open-Meteo historical archive (ERA5 reanalysis)",
-                 "forecast": "Open-Meteo forecast models (recent past days)"}
+DATASET_WORDS = {"archive": "Open-Meteo's historical archive (ERA5 reanalysis)",
+                 "forecast": "Open-Meteo's forecast models (their recent past days)"}
 _BOUNDS = {"temperature_c": (-90.0, 70.0), "humidity_pct": (0.0, 100.0), "wind_speed_m_per_s": (0.0, 120.0),
            "solar_radiation_w_per_m2": (0.0, 1500.0)}
 USER_AGENT = "sweatline (https://github.com/; weather along the route)"

@@ -32,7 +32,7 @@ from pipeline.config import WeatherConfig
 from pipeline.fit.models import Activity
 from pipeline.physiology.environment import IN_WATER_SPORTS, is_indoor
 from pipeline.weather import openmeteo
-from pipeline.weather.models import WEATHER_COLUMNS, HourlyWeather, Place, WeatherSamples
+from pipeline.weather.models import PLACE_DEGREES, WEATHER_COLUMNS, HourlyWeather, Place, WeatherSamples
 
 OUTAGE_MEMORY_S = 3600.0
 """How long a failed provider is not asked again in this process (longer than a night's run,
@@ -100,12 +100,13 @@ def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
     if found is None:
         return WeatherSamples(notes=[f"no GPS positions in the file: {name} was not asked for the weather"])
     seconds, lat, lon = found
-    places = [Place.of(a, b) for a, b in zip(lat, lon)]
+    lat_e1 = np.rint(lat / PLACE_DEGREES).astype(np.int64)
+    lon_e1 = np.rint((((lon + 180.0) % 360.0) - 180.0) / PLACE_DEGREES).astype(np.int64)
     hour_of = np.floor(seconds / 3600.0).astype(np.int64)
-    needed: dict[Place, tuple[int, int]] = {}
-    for place, h in zip(places, hour_of):
-        lo, hi = needed.get(place, (int(h), int(h)))
-        needed[place] = (min(lo, int(h)), max(hi, int(h) + 1))
+    spans = pd.DataFrame({"lat": lat_e1, "lon": lon_e1, "hour": hour_of}).groupby(["lat", "lon"])["hour"].agg(["min", "max"])
+    needed: dict[Place, tuple[int, int]] = {Place(int(a), int(b)): (int(lo), int(hi) + 1)
+                                            for (a, b), lo, hi in zip(spans.index, spans["min"], spans["max"])}
+    place_code = lat_e1 * 10_000 + lon_e1  # one integer per place, for the interpolation's masks
 
     from pipeline.store.weather import WeatherCache  # the store touches disk; imported where used
 
@@ -113,14 +114,14 @@ def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
     series: dict[Place, list[HourlyWeather]] = {}
     cached_hours = 0
     missing: list[Place] = []
+    held = cache.lookup({p: (_hour(lo), _hour(hi)) for p, (lo, hi) in needed.items()}) if cache is not None else {}
     for place, (lo, hi) in sorted(needed.items()):
-        if cache is not None:
-            rows = cache.lookup(place, _hour(lo), _hour(hi))
-            if len(rows) == hi - lo + 1:
-                series[place] = rows
-                cached_hours += len(rows)
-                continue
-        missing.append(place)
+        rows = held.get(place, [])
+        if len(rows) == hi - lo + 1:
+            series[place] = rows
+            cached_hours += len(rows)
+        else:
+            missing.append(place)
 
     notes: list[str] = []
     requests = 0
@@ -154,7 +155,7 @@ def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
                     series.update(by_place)
     if not series:
         return WeatherSamples(notes=notes, requests=requests, cached_hours=cached_hours)
-    frame = _interpolate(activity.records.index, seconds, places, series)
+    frame = _interpolate(activity.records.index, seconds, place_code, series)
     datasets = Counter(h.dataset for rows in series.values() for h in rows)
     provider = openmeteo.DATASET_WORDS.get(datasets.most_common(1)[0][0], name) if datasets else name
     return WeatherSamples(frame=frame, provider=provider, notes=notes, requests=requests, cached_hours=cached_hours)
@@ -164,7 +165,7 @@ def _hour(epoch_hour: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(hours=int(epoch_hour))
 
 
-def _interpolate(index: pd.Index, seconds: np.ndarray, places: list[Place],
+def _interpolate(index: pd.Index, seconds: np.ndarray, place_code: np.ndarray,
                  series: dict[Place, list[HourlyWeather]]) -> pd.DataFrame:
     """Each record's values, linear in time between its place's hours; NaN where its place has none."""
     out = {column: np.full(len(seconds), np.nan) for column in WEATHER_COLUMNS}
@@ -172,12 +173,8 @@ def _interpolate(index: pd.Index, seconds: np.ndarray, places: list[Place],
               "weather_humidity_pct": ("humidity_pct", 0.0),
               "weather_wind_speed_m_per_s": ("wind_speed_m_per_s", 0.0),
               "weather_solar_radiation_w_per_m2": ("solar_radiation_w_per_m2", -1800.0)}  # mean of the hour before
-    ids = {place: i for i, place in enumerate(dict.fromkeys(places))}
-    place_of = np.array([ids[p] for p in places])
     for place, rows in series.items():
-        if place not in ids:
-            continue
-        mask = place_of == ids[place]
+        mask = place_code == place.lat_e1 * 10_000 + place.lon_e1
         if not mask.any():
             continue
         rows = sorted(rows, key=lambda h: h.hour)

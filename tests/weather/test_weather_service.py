@@ -90,7 +90,7 @@ def test_samples_get_the_served_values_at_their_own_times(server, activities, tm
     assert env.source == "weather"
     assert env.humidity_pct == pytest.approx(HUMIDITY)
     assert env.wind_speed_m_per_s == pytest.approx(WIND) and env.solar_radiation_w_per_m2 == pytest.approx(SUN)
-    assert "Open-Meteo historical archive" in env.weather_provider
+    assert "historical archive" in env.weather_provider
     assert any("temperature from Open-Meteo" in n for n in env.notes)
     assert any("not added to the air speed" in n for n in env.notes)
     series = analysis.series
