@@ -20,6 +20,7 @@ raises for the weather: the estimate goes on with the device's sensor or the con
 """
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
@@ -92,7 +93,20 @@ def _positions(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
                          now: datetime | None = None) -> WeatherSamples:
-    """The weather at each record of ``activity`` (see the module docstring); never raises for the weather."""
+    """The weather at each record of ``activity`` (see the module docstring); never raises for the weather:
+    a failing cache (a locked or unwritable catalog) or an unexpected answer leaves a note instead."""
+    try:
+        return _weather_for_activity(activity, config, data_dir, now=now)
+    except (sqlite3.Error, OSError) as exc:
+        return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
+                                     "source"])
+    except Exception as exc:  # noqa: BLE001 - the weather is an extra: it never fails a file
+        return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
+                                     "weather from the next source"])
+
+
+def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
+                          now: datetime | None = None) -> WeatherSamples:
     if config.provider == "none" or not asks_for(activity):
         return WeatherSamples()
     name = PROVIDER_WORDS.get(config.provider, config.provider)

@@ -129,15 +129,17 @@ def _fallback_checks(analysis, reason: str) -> None:
 @pytest.mark.parametrize("mode", ["down", "slow", "garbage", "bad_json", "overloaded"])
 def test_a_failing_server_costs_the_timeout_once_per_run_and_falls_back_with_a_note(
         mode, server, activities, tmp_path) -> None:
-    timeout_s = 0.6
-    server.mode, server.delay_s = mode, 3.0
+    timeout_s = 1.0
+    server.mode, server.delay_s = mode, 5.0
     url = _closed_port_url() if mode == "down" else server.url
     config = config_for(tmp_path, url, timeout_s=timeout_s)
     started = time.monotonic()
     first = weather_for_activity(activities[ROAD], config.weather, config.data_dir)
     spent = time.monotonic() - started
-    assert spent < timeout_s + 0.5, f"{mode}: {spent:.2f} s for a {timeout_s} s timeout"
+    assert spent < timeout_s + 0.8, f"{mode}: {spent:.2f} s for a {timeout_s} s timeout"  # twice would be >= 2 s
     assert not first.usable and first.requests == 1
+    if mode == "slow":
+        assert len(server.requests) == 1  # the time is spent: no retry after a timeout
     reason = {"down": "unreachable", "slow": "no answer within", "garbage": "not JSON",
               "bad_json": "answered", "overloaded": "HTTP 503"}[mode]
     _fallback_checks(analyse_activity(activities[ROAD], config, weather=first), reason)
@@ -145,7 +147,7 @@ def test_a_failing_server_costs_the_timeout_once_per_run_and_falls_back_with_a_n
     asked = len(server.requests)
     started = time.monotonic()
     later = weather_for_activity(activities[GPS_ONLY], config.weather, config.data_dir)  # the next file of the night
-    assert time.monotonic() - started < 0.3
+    assert time.monotonic() - started < timeout_s  # no second wait
     assert later.requests == 0 and len(server.requests) == asked
     assert any("not asked again" in n for n in later.notes)
     env = analyse_activity(activities[GPS_ONLY], config, weather=later).report.environment
@@ -228,3 +230,12 @@ def test_weather_config_keys() -> None:
         parse_config({"weather": {"timeout_s": 0}})
     with pytest.raises(ConfigError, match="weather.base_url"):
         parse_config({"weather": {"base_url": "ftp://x"}})
+
+
+def test_an_unusable_cache_leaves_a_note_and_the_estimate_goes_on(server, activities, tmp_path) -> None:
+    config = config_for(tmp_path, server.url)
+    config.data_dir.mkdir(parents=True)
+    (config.data_dir / "catalog.sqlite").write_bytes(b"not a database at all" * 100)
+    samples = weather_for_activity(activities[ROAD], config.weather, config.data_dir)
+    assert not samples.usable and any("weather cache unusable" in n for n in samples.notes)
+    assert analyse_activity(activities[ROAD], config, weather=samples).report.environment.source == "device"
