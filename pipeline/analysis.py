@@ -23,6 +23,7 @@ from pipeline.physiology.planned import PlannedSession, planned_records
 from pipeline.physiology.sweat import Calibration
 from pipeline.report.blocks import environment_block, intensity_block, sweat_block
 from pipeline.schema import LegBlock, Report
+from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
 
 
 class WeatherOverride(BaseModel):
@@ -55,10 +56,21 @@ SERIES_COLUMNS = ("elapsed_s", "leg", "timer_active", "heart_rate_bpm", "power_w
 ``device_temperature_c``."""
 
 
-def _weather(override: WeatherOverride | None) -> WeatherInputs:
+def _weather(override: WeatherOverride | None, samples: WeatherSamples | None = None) -> WeatherInputs:
+    service = samples.provider if samples is not None and samples.usable else None
+    notes = tuple(samples.notes) if samples is not None else ()
     if override is None:
-        return WeatherInputs()
-    return WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct)
+        return WeatherInputs(service=service, service_notes=notes)
+    return WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct,
+                         service=service, service_notes=notes)
+
+
+def _with_weather(activity: Activity, samples: WeatherSamples | None) -> Activity:
+    """The activity with the weather service's per-record values beside its records (issue #12)."""
+    if samples is None or not samples.usable or samples.frame is None:
+        return activity
+    records = activity.records.drop(columns=[c for c in WEATHER_COLUMNS if c in activity.records.columns])
+    return activity.model_copy(update={"records": records.join(samples.frame[list(WEATHER_COLUMNS)])})
 
 
 def _leg_records(activity: Activity, leg: Leg, position: int, body_mass_kg: float) -> pd.DataFrame:
@@ -101,16 +113,20 @@ def _combined_calibration(estimates: list[LegEstimate]) -> Calibration | None:
 
 
 def analyse_activity(activity: Activity, config: Config, override: WeatherOverride | None = None,
-                     calibration: Calibration | Mapping[str, Calibration | None] | None = None) -> Analysis:
+                     calibration: Calibration | Mapping[str, Calibration | None] | None = None,
+                     weather: WeatherSamples | None = None) -> Analysis:
     """The analysis of one activity: environment, intensity and sweat (per leg for multisport).
 
     ``calibration`` is the athlete's personal factor from weigh-ins (``pipeline.physiology.calibration``):
     one for every leg, or one per leg sport (a mapping sport -> calibration, issue 13: a triathlon's
     swim, bike and run each with their own); without it the estimate is the model's, with the
-    population range.
+    population range. ``weather``: what the weather service
+    (:func:`pipeline.weather.weather_for_activity`) gave for this activity's records.
     """
     athlete = resolve_athlete(config.athlete, activity.profile)
-    weather = _weather(override)
+    original = activity
+    activity = _with_weather(activity, weather)
+    weather_inputs = _weather(override, weather)
     device = " ".join(x for x in (activity.summary.device, activity.summary.manufacturer, activity.summary.product)
                       if x) or None
     estimates: list[LegEstimate] = []
@@ -118,12 +134,12 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
         device_l = leg.device_sweat_loss_ml / 1000.0 if leg.device_sweat_loss_ml is not None else None
         estimates.append(estimate_leg(
             _leg_records(activity, leg, position, athlete.body_mass_kg), leg.sport, leg.sub_sport, device, athlete, config.climate,
-            weather, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l,
+            weather_inputs, config.model.gross_efficiency, leg.calories_kcal, leg.timer_s, device_l,
             _leg_calibration(calibration, leg.sport),
             gross_efficiency_known=_gross_efficiency_known(config)))
     device_total_l = activity.device_sweat_loss_ml / 1000.0 if activity.device_sweat_loss_ml is not None else None
     if not estimates:
-        return Analysis(report=Report(activity=activity.summary), activity=activity, athlete=athlete)
+        return Analysis(report=Report(activity=activity.summary), activity=original, athlete=athlete)
     assumptions = athlete.assumptions()
     if len(estimates) == 1:
         only = estimates[0]
@@ -141,7 +157,7 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
     report = Report(activity=activity.summary, environment=environment_block(environment),
                     intensity=intensity_block(intensity), sweat=sweat_block(sweat, assumptions), legs=legs)
     report = _with_plan_and_advice(report, config, athlete)
-    return Analysis(report=report, activity=activity, series=_series(estimates), athlete=athlete,
+    return Analysis(report=report, activity=original, series=_series(estimates), athlete=athlete,
                     model_total_l=sweat.model_total_l)
 
 

@@ -76,6 +76,31 @@ class AthleteConfig(_Section):
     ftp_w: float | None = Field(None, ge=30, le=600)
 
 
+class WeatherConfig(_Section):
+    """Where the weather along the route comes from (:mod:`pipeline.weather`).
+
+    ``provider``: ``open-meteo`` asks Open-Meteo (no key) for the hourly weather at the activity's
+    positions rounded to :data:`pipeline.weather.PLACE_DEGREES` and its UTC dates; ``none`` asks
+    nobody. Left out of the config it is ``none``: positions leave the machine only when the user
+    turns the provider on (the shipped ``config/sweatline.yaml`` does, as SPEC shows it).
+    ``timeout_s`` bounds one exchange with the server (its retry included); ``cache`` keeps the
+    answers in the catalog so a rebuild asks nothing again; ``base_url`` points at a self-hosted
+    Open-Meteo (or a test server) serving ``/v1/archive`` and ``/v1/forecast``.
+    """
+
+    provider: Literal["open-meteo", "none"] = "none"
+    timeout_s: float = Field(5.0, gt=0, le=120)
+    cache: bool = True
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value is not None else None
+
+
 class ModelConfig(_Section):
     """Physiology model constants that a user may tune (SCIENCE §1)."""
 
@@ -92,6 +117,7 @@ class Config(_Section):
     advice: AdviceConfig = AdviceConfig()
     athlete: AthleteConfig = AthleteConfig()
     model: ModelConfig = ModelConfig()
+    weather: WeatherConfig = WeatherConfig()
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
     def resolved(self, base_dir: Path) -> "Config":

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
-EnvironmentSource = Literal["device", "config", "override"]
+EnvironmentSource = Literal["override", "weather", "device", "config"]
 IntensitySource = Literal["power", "speed", "heart_rate", "device_calories", "duration"]
 
 
@@ -52,6 +52,11 @@ class EnvironmentBlock(_Block):
     air_speed_m_per_s: float | None = None
     indoor: bool = False
     notes: list[str] = Field(default_factory=list)
+    wind_speed_m_per_s: float | None = Field(None, description="weather service's mean wind at 10 m (shown; not "
+                                             "added to the air speed: its direction to the route is unknown)")
+    solar_radiation_w_per_m2: float | None = Field(None, description="weather service's mean shortwave radiation "
+                                                   "(shown; not used by the model)")
+    weather_provider: str | None = Field(None, description="who the weather service's values came from, in words")
 
 
 class IntensityBlock(_Block):

@@ -52,6 +52,7 @@ from pipeline.store.records import write_records
 from pipeline.physiology.calibration import CalibrationPoint
 from pipeline.provenance import calibrations, estimate_inputs, sports_from_text
 from pipeline.store.weighins import WeighIns, absorb_scale_readings, calibrations_for
+from pipeline.weather.models import WeatherSamples
 
 INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
 
@@ -168,7 +169,12 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
     """Analyse one already-read activity (of the file whose SHA-256 is ``sha256``) and write its
     records and report folder; returns its catalog row (not yet committed) and report folder."""
     override = override or WeatherOverride()
-    analysis = _analyse_with_inputs(activity, config, override)
+    weather = None
+    if override.temperature_c is None or override.humidity_pct is None:  # issue #12: the override wins outright
+        from pipeline.weather import weather_for_activity
+
+        weather = weather_for_activity(activity, config.weather, config.data_dir)
+    analysis = _analyse_with_inputs(activity, config, override, weather)
     block = analysis.report.activity
     assert block is not None, "analyse_activity returns a report with its activity block"
     report_rel = report_relpath(block.id, block.sport, block.start_time)
@@ -186,7 +192,8 @@ def leg_sports(activity: Activity) -> list[str]:
     return list(dict.fromkeys(leg.sport for leg in activity.legs)) or [activity.summary.sport]
 
 
-def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOverride) -> Analysis:
+def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOverride,
+                         weather: WeatherSamples | None = None) -> Analysis:
     """:func:`analyse_activity` with each leg sport's calibration, its report carrying the inputs
     it was made from (:mod:`pipeline.provenance`, issue 13).
 
@@ -196,12 +203,12 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
     depend on the calibration, so this settles at once)."""
     sports = leg_sports(activity)
     calibration = calibrations_for(config.data_dir, sports)
-    analysis = analyse_activity(activity, config, override, calibration)
+    analysis = analyse_activity(activity, config, override, calibration, weather)
     if analysis.model_total_l and analysis.report.activity is not None:
         again = calibrations_for(config.data_dir, sports, {analysis.report.activity.id: round(analysis.model_total_l, 3)})
         if estimate_inputs(config, None, None, again) != estimate_inputs(config, None, None, calibration):
             calibration = again
-            analysis = analyse_activity(activity, config, override, calibration)
+            analysis = analyse_activity(activity, config, override, calibration, weather)
     inputs = estimate_inputs(config, override.temperature_c, override.humidity_pct, calibration)
     athlete = analysis.athlete
     env = analysis.report.environment

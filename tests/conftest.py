@@ -48,3 +48,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "prefect_api" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow(reason="runs flows against a real Prefect server"))
+
+
+@pytest.fixture(autouse=True)
+def _weather_stays_local(monkeypatch: pytest.MonkeyPatch):
+    """The suite never reaches the internet: the weather room may only talk to a test server on
+    127.0.0.1, and every test starts with no remembered outage."""
+    from urllib.parse import urlparse
+
+    from pipeline.weather import openmeteo, service
+
+    real_get = openmeteo._get
+
+    def local_only(url, params, timeout_s, deadline):  # noqa: ANN001, ANN202
+        assert urlparse(url).hostname == "127.0.0.1", f"a test tried to reach {url}: set weather.provider: none"
+        return real_get(url, params, timeout_s, deadline)
+
+    monkeypatch.setattr(openmeteo, "_get", local_only)
+    service.forget_outages()
+    yield
+    service.forget_outages()

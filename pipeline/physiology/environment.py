@@ -1,7 +1,12 @@
 """Air temperature, humidity and air speed around the athlete, and where each came from.
 
-Temperature: an override (``--temp``) beats everything; else the device's sensor where it is
-usable; else the config's ``climate``. Humidity: override, else config (FIT files rarely carry it).
+Temperature: an override (``--temp``) beats everything; else the weather service's hourly air
+temperature along the route (issue #12: per-record ``weather_*`` columns that
+:mod:`pipeline.weather` put beside the records; outdoors, not in water); else the device's sensor
+where it is usable; else the config's ``climate``. Humidity: override, else the weather service,
+else config (FIT files rarely carry it). The weather service's wind is shown but not added to the
+air speed (its direction relative to the route is not known: calm air is still assumed), and its
+solar radiation is shown but not used (the heat balance has no radiant-load term).
 
 Device sensors (SCIENCE §2): a bike-mounted computer (Edge, ELEMNT, Karoo, ROX, Dash, ...) reads
 close to air temperature (high in sun, low when wet) and is used as air temperature; outdoors the
@@ -54,6 +59,8 @@ docstring: no published relation was found)."""
 WRIST_MAX_CORRECTION_C = 5.0
 TEMPERATURE_UNCERTAINTY_C: dict[str, float] = {
     "override": 1.0,   # a thermometer or weather-station reading near the athlete (our assumption)
+    "weather": 2.0,    # a weather model's 2-m air for a 0.1° cell and the hour: reanalysis and analyses are
+                       # typically within 1-2 °C of station readings; shade, sun and towns add (our assumption)
     "bike": 2.0,       # SCIENCE §2: a bike sensor reads high in sun and low when wet
     "wrist": 4.0,      # our skin-heat correction (k assumed) on top of the sensor's own error
     "config": 6.0,     # a climate default: a day can be that much off the usual (our assumption)
@@ -93,10 +100,22 @@ def device_mount(device: str | None, sport: str) -> DeviceMount:
 
 @dataclass(frozen=True)
 class WeatherInputs:
-    """Explicit temperature/humidity (``--temp``/``--humidity`` or flow parameters); None = not given."""
+    """Explicit temperature/humidity (``--temp``/``--humidity`` or flow parameters); None = not given.
+
+    ``service``: who answered for the records' ``weather_*`` columns, in words (None: no weather
+    service values); ``service_notes``: what the weather service said, e.g. why it was not used.
+    """
 
     temperature_c: float | None = None
     humidity_pct: float | None = None
+    service: str | None = None
+    service_notes: tuple[str, ...] = ()
+
+
+WEATHER_TEMPERATURE = "weather_temperature_c"
+WEATHER_HUMIDITY = "weather_humidity_pct"
+WEATHER_WIND = "weather_wind_speed_m_per_s"
+WEATHER_SOLAR = "weather_solar_radiation_w_per_m2"
 
 
 @dataclass
@@ -105,11 +124,28 @@ class ResolvedEnvironment:
 
     temperature_c: NDArray[np.float64]
     humidity_pct: float
-    source: Literal["device", "config", "override"]
+    source: Literal["device", "config", "override", "weather"]
     indoor: bool
     notes: list[str] = field(default_factory=list)
     uncertainty_c: float = TEMPERATURE_UNCERTAINTY_C["config"]
     """One standard deviation of the temperature from this source [°C]."""
+    humidity_series: NDArray[np.float64] | None = None
+    """Per-record humidity [%] when the weather service gave it (``humidity_pct`` is then its mean)."""
+    wind_speed_m_per_s: float | None = None
+    solar_radiation_w_per_m2: float | None = None
+    weather_provider: str | None = None
+    """Who the weather service's values came from, in words (None: no weather service values used)."""
+
+
+def _weather_series(records: pd.DataFrame, column: str) -> pd.Series | None:
+    """A weather-service column of the records, gaps filled from the nearest sample; None when absent
+    or covering less than :data:`MIN_TEMPERATURE_COVERAGE` of the records."""
+    if column not in records.columns or records.empty:
+        return None
+    values = pd.to_numeric(records[column], errors="coerce").astype(float)
+    if float(values.notna().mean()) < MIN_TEMPERATURE_COVERAGE:
+        return None
+    return values.ffill().bfill()
 
 
 def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None, device: str | None,
@@ -117,18 +153,52 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     """Air temperature per record and humidity for one leg (see module docstring for the rules)."""
     override = override or WeatherInputs()
     n = len(records)
-    notes: list[str] = []
+    notes: list[str] = list(override.service_notes)
     indoor = is_indoor(sub_sport)
+    outdoors_in_air = not indoor and sport not in IN_WATER_SPORTS and override.service is not None
+    weather_t = _weather_series(records, WEATHER_TEMPERATURE) if outdoors_in_air else None
+    weather_h = _weather_series(records, WEATHER_HUMIDITY) if outdoors_in_air else None
+    extras: dict[str, object] = {}
+    extra_notes: list[str] = []  # after the temperature's and humidity's own notes
+    if weather_t is not None or weather_h is not None:
+        wind = _weather_series(records, WEATHER_WIND)
+        solar = _weather_series(records, WEATHER_SOLAR)
+        extras = {"weather_provider": override.service,
+                  "wind_speed_m_per_s": float(wind.mean()) if wind is not None else None,
+                  "solar_radiation_w_per_m2": float(solar.mean()) if solar is not None else None}
+        if wind is not None:
+            extra_notes.append(f"wind {wind.mean():.1f} m/s at 10 m from {override.service}: not added to the air "
+                               "speed, its direction relative to the route is not known (calm air assumed)")
+        if solar is not None:
+            extra_notes.append(f"solar radiation {solar.mean():.0f} W/m² on average from {override.service}: shown, "
+                               "not used by the model (its heat balance has no radiant-load term)")
+    humidity_series = None
     if override.humidity_pct is not None:
         humidity = float(override.humidity_pct)
         notes.append(f"humidity {humidity:g} % given on the command line")
+    elif weather_h is not None:
+        humidity_series = weather_h.to_numpy(dtype=float)
+        humidity = float(np.mean(humidity_series))
+        notes.append(f"humidity {humidity:.0f} % on average from {override.service}, hour by hour at the route's "
+                     "rounded positions")
     else:
         humidity = float(climate.humidity_pct)
         notes.append(f"humidity {humidity:g} % from the config climate (FIT files rarely record it)")
     if override.temperature_c is not None:
         notes.append(f"temperature {override.temperature_c:g} °C given on the command line")
-        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor, notes,
-                                   TEMPERATURE_UNCERTAINTY_C["override"])
+        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor,
+                                   notes + extra_notes,
+                                   TEMPERATURE_UNCERTAINTY_C["override"], humidity_series, **extras)  # type: ignore[arg-type]
+    if weather_t is not None:
+        air_t = weather_t.to_numpy(dtype=float)
+        device_raw = pd.to_numeric(records["temperature_c"], errors="coerce") if "temperature_c" in records else None
+        device_words = (f"; the device's sensor read a median {float(device_raw.median()):.1f} °C"
+                        if device_raw is not None and device_raw.notna().mean() >= MIN_TEMPERATURE_COVERAGE else "")
+        notes.append(f"temperature from {override.service} (median {np.median(air_t):.1f} °C, "
+                     f"{np.min(air_t):.1f}–{np.max(air_t):.1f} °C), hour by hour at the route's rounded positions"
+                     + device_words)
+        return ResolvedEnvironment(air_t, humidity, "weather", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["weather"],
+                                   humidity_series, **extras)  # type: ignore[arg-type]
 
     config_t = float(climate.temperature_c)
     raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float) if n else pd.Series(dtype=float)
@@ -139,8 +209,8 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         if n and coverage > 0:
             notes.append(f"device temperature on only {coverage:.0%} of records: not used")
         notes.append(f"temperature {config_t:g} °C from the config climate")
-        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes,
-                                   TEMPERATURE_UNCERTAINTY_C["config"])
+        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes + extra_notes,
+                                   TEMPERATURE_UNCERTAINTY_C["config"], humidity_series, **extras)  # type: ignore[arg-type]
 
     # a sensor warms up or cools down over minutes: a 60-sample running median, gaps filled
     device_t = raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy()
@@ -148,16 +218,18 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     if sport in IN_WATER_SPORTS:
         notes.append(f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
                      "modelled from swimmers' measured losses, not from the air")
-        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["bike"])
+        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"],
+                                   humidity_series, **extras)  # type: ignore[arg-type]
     if mount == "bike":
         sun = "" if indoor else "; outdoors it reads high in direct sun"
         notes.append(f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C{sun})")
-        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["bike"])
+        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"])
     air = wrist_to_air_c(device_t)
     notes.append(f"temperature from the wrist-worn sensor (median {np.median(device_t):.1f} °C), corrected for the "
                  f"skin heat it also reads to about {np.median(air):.1f} °C air (our estimate, ±"
                  f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)")
-    return ResolvedEnvironment(air, humidity, "device", indoor, notes, TEMPERATURE_UNCERTAINTY_C["wrist"])
+    return ResolvedEnvironment(air, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["wrist"],
+                               humidity_series, **extras)  # type: ignore[arg-type]
 
 
 IN_WATER_SPORTS = frozenset({"swimming", "diving", "snorkeling"})

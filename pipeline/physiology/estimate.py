@@ -61,7 +61,9 @@ class EnvironmentSummary:
     """The air a leg was modelled in (unrounded; moving-time means where the leg moved).
 
     ``temperature_c`` [°C], ``humidity_pct`` [%], ``air_speed_m_per_s`` [m·s⁻¹] relative to the
-    athlete; ``source`` is ``device`` | ``config`` | ``override``; ``notes`` in plain words.
+    athlete; ``source`` is ``override`` | ``weather`` | ``device`` | ``config``; ``notes`` in plain
+    words. From the weather service (issue #12), when it answered: its mean wind [m·s⁻¹] and solar
+    radiation [W·m⁻²] (shown, not modelled) and who answered (``weather_provider``).
     """
 
     temperature_c: float
@@ -70,6 +72,9 @@ class EnvironmentSummary:
     air_speed_m_per_s: float | None
     indoor: bool
     notes: tuple[str, ...] = ()
+    wind_speed_m_per_s: float | None = None
+    solar_radiation_w_per_m2: float | None = None
+    weather_provider: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,8 @@ def estimate_leg(
     in_water = sport in IN_WATER_SPORTS
     moving_share = mean(moving.astype(float))
     m_block, w_block, t_block = mean(metabolic), mean(external), mean(temperature)
+    # humidity: the weather service's per-record values where it gave them (issue #12), else one figure
+    h_block = env.humidity_pct if env.humidity_series is None else mean(env.humidity_series[idx])
     floor_g = sw.EXERCISE_FLOOR_ML_PER_KG_H * athlete.body_mass_kg / area_m2
 
     def session_rate(metabolic_scale: float = 1.0, temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
@@ -191,10 +198,10 @@ def estimate_leg(
             litres_h = sw.in_water_sweat_l_per_h(v * metabolic_scale, m / met_w, athlete.sex)
             rate = np.where(moving_share > 0.5, litres_h * 1000.0 / area_m2, 0.0)
             parts = minute_sweat_g_per_m2_h(m / area_m2, w_block / area_m2, t_block + temperature_shift,
-                                            env.humidity_pct, mean(air), mean(walk))[1]
+                                            h_block, mean(air), mean(walk))[1]
             return rate, parts
         rate, parts = minute_sweat_g_per_m2_h(m / area_m2, w_block / area_m2, t_block + temperature_shift,
-                                              env.humidity_pct, mean(air), mean(walk))
+                                              h_block, mean(air), mean(walk))
         exercising = (moving_share > 0.5) & (m / met_w >= sw.FLOOR_MIN_MET)
         parts.at_floor = exercising & (rate < floor_g)
         rate = np.where(parts.at_floor, floor_g, rate)
@@ -246,9 +253,12 @@ def estimate_leg(
 
     environment = EnvironmentSummary(
         temperature_c=float(temperature[moving].mean() if moving.any() else temperature.mean()),
-        humidity_pct=float(env.humidity_pct), source=env.source,
+        humidity_pct=float(env.humidity_pct if env.humidity_series is None
+                           else np.mean(env.humidity_series[idx][moving] if moving.any() else env.humidity_series)),
+        source=env.source,
         air_speed_m_per_s=float(air[moving].mean() if moving.any() else air.mean()),
-        indoor=env.indoor, notes=tuple(env.notes),
+        indoor=env.indoor, notes=tuple(env.notes), wind_speed_m_per_s=env.wind_speed_m_per_s,
+        solar_radiation_w_per_m2=env.solar_radiation_w_per_m2, weather_provider=env.weather_provider,
     )
     intensity_summary = IntensitySummary(source=dominant, mean_metabolic_w=mean_metabolic, sources_share=shares)
 
@@ -485,6 +495,9 @@ def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Cali
         air_speed_m_per_s=sum(w * (leg.environment.air_speed_m_per_s or 0.0) for w, leg in zip(weights, legs)) / wsum,
         indoor=all(leg.environment.indoor for leg in legs),
         notes=tuple(dict.fromkeys(n for leg in legs for n in leg.environment.notes)),
+        wind_speed_m_per_s=longest.environment.wind_speed_m_per_s,
+        solar_radiation_w_per_m2=longest.environment.solar_radiation_w_per_m2,
+        weather_provider=longest.environment.weather_provider,
     )
     seconds: Counter[str] = Counter()
     for leg in legs:

@@ -18,7 +18,14 @@ def environment_block(environment: EnvironmentSummary) -> EnvironmentBlock:
     return EnvironmentBlock(temperature_c=round(environment.temperature_c, 1),
                             humidity_pct=round(environment.humidity_pct, 1), source=environment.source,  # type: ignore[arg-type]
                             air_speed_m_per_s=round(air, 2) if air is not None else None,
-                            indoor=environment.indoor, notes=list(environment.notes))
+                            indoor=environment.indoor, notes=list(environment.notes),
+                            wind_speed_m_per_s=_round(environment.wind_speed_m_per_s, 1),
+                            solar_radiation_w_per_m2=_round(environment.solar_radiation_w_per_m2, 0),
+                            weather_provider=environment.weather_provider)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return round(value, digits) if value is not None else None
 
 
 def intensity_block(intensity: IntensitySummary) -> IntensityBlock:

@@ -27,9 +27,19 @@ TOPIC_TITLES = {
     "estimate": "How sure is this?",
 }
 
-ENV_SOURCES = {"device": "from the device's sensor", "config": "assumed (config climate)", "override": "given by you"}
+ENV_SOURCES = {"weather": "from the weather service", "device": "from the device's sensor", "config": "assumed (config climate)", "override": "given by you"}
 INTENSITY_SOURCES = {"power": "power meter", "speed": "speed and grade", "heart_rate": "heart rate",
                      "device_calories": "the device's calories", "duration": "duration only"}
+
+
+def weather_text(env) -> str:  # noqa: ANN001 - an EnvironmentBlock
+    """The weather service's figures in one line: air, humidity, wind, sun."""
+    parts = [f"{env.temperature_c:.1f} °C" if env.source == "weather" else None, f"{env.humidity_pct:.0f} % humidity"]
+    if env.wind_speed_m_per_s is not None:
+        parts.append(f"wind {env.wind_speed_m_per_s:.1f} m/s")
+    if env.solar_radiation_w_per_m2 is not None:
+        parts.append(f"sun {env.solar_radiation_w_per_m2:.0f} W/m²")
+    return ", ".join(p for p in parts if p)
 
 
 class Row(BaseModel):
@@ -202,6 +212,9 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
         details.append(Row(label="Temperature", value=f"{env.temperature_c:.1f} °C",
                            note=ENV_SOURCES.get(env.source, env.source) + (", indoors" if env.indoor else "")))
         details.append(Row(label="Humidity", value=f"{env.humidity_pct:.0f} %"))
+        if env.weather_provider is not None:
+            details.append(Row(label="Weather", value=weather_text(env), note=f"{env.weather_provider}, at the route's "
+                               f"positions rounded to 0.1° and the session's hours"))
     if it is not None:
         details.append(Row(label="Effort from", value=INTENSITY_SOURCES.get(it.source, it.source),
                            note=f"mean metabolic rate {it.mean_metabolic_w:,.0f} W"))

@@ -1,0 +1,202 @@
+"""The weather along an activity's route and hours: positions and UTC times in, per-sample
+air temperature, humidity, wind and solar radiation out (:class:`~.models.WeatherSamples`).
+
+Who is asked: nobody with ``weather.provider: none``, for an indoor activity (trainer, treadmill,
+virtual: :func:`pipeline.physiology.environment.is_indoor`), for a swim or dive (in water the
+model does not use the air), or for a file without positions. Otherwise:
+
+1. each record's position (gaps filled from the nearest fix) is rounded to a place
+   (:data:`~.models.PLACE_DEGREES`); each place needs the UTC hours around its records;
+2. the catalog cache (:class:`pipeline.store.weather.WeatherCache`) answers what it holds;
+3. the rest is asked of Open-Meteo (:mod:`.openmeteo`), one request per 50 places, each bounded
+   by ``weather.timeout_s`` with one retry inside that time, and the answer cached;
+4. each record gets its place's values linearly interpolated between the hours (solar radiation,
+   an hourly mean, is placed at the middle of its hour).
+
+A dead, slow or garbage-answering server is remembered for :data:`OUTAGE_MEMORY_S` in this
+process (the nightly's threads share it; requests are serialised), so a night pays its timeout
+once and every later activity says in its notes that the service was not asked. Nothing here
+raises for the weather: the estimate goes on with the device's sensor or the config's climate.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from pipeline.config import WeatherConfig
+from pipeline.fit.models import Activity
+from pipeline.physiology.environment import IN_WATER_SPORTS, is_indoor
+from pipeline.weather import openmeteo
+from pipeline.weather.models import PLACE_DEGREES, WEATHER_COLUMNS, HourlyWeather, Place, WeatherSamples
+
+OUTAGE_MEMORY_S = 3600.0
+"""How long a failed provider is not asked again in this process (longer than a night's run,
+shorter than the gap between two nights of ``sweatline serve``)."""
+PROVIDER_WORDS = {"open-meteo": "Open-Meteo"}
+
+_LOCK = threading.Lock()
+_DOWN: dict[str, tuple[float, str]] = {}
+
+
+def forget_outages() -> None:
+    """Forget every remembered outage (tests; a new run in a long-lived process after the memory)."""
+    with _LOCK:
+        _DOWN.clear()
+
+
+def _outage_key(config: WeatherConfig) -> str:
+    return f"{config.provider} {config.base_url or ''}"
+
+
+def _remembered_outage(key: str) -> str | None:
+    found = _DOWN.get(key)
+    if found is None:
+        return None
+    when, reason = found
+    if time.monotonic() - when > OUTAGE_MEMORY_S:
+        _DOWN.pop(key, None)
+        return None
+    return reason
+
+
+def asks_for(activity: Activity) -> bool:
+    """Whether the weather service may be asked at all: some leg outdoors and not in water."""
+    if is_indoor(activity.summary.sub_sport) and len(activity.legs) <= 1:
+        return False
+    legs = activity.legs or []
+    return any(not is_indoor(leg.sub_sport) and leg.sport not in IN_WATER_SPORTS for leg in legs)
+
+
+def _positions(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(UTC epoch seconds, latitude, longitude) per record with gaps filled; None without fixes or times."""
+    if records is None or records.empty or not {"latitude_deg", "longitude_deg", "timestamp"} <= set(records.columns):
+        return None
+    lat = pd.to_numeric(records["latitude_deg"], errors="coerce").astype(float)
+    lon = pd.to_numeric(records["longitude_deg"], errors="coerce").astype(float)
+    bad = ~((lat.abs() <= 90) & (lon.abs() <= 180)) | ((lat == 0) & (lon == 0))  # (0, 0): no fix
+    lat, lon = lat.mask(bad), lon.mask(bad)
+    if lat.notna().sum() == 0:
+        return None
+    times = pd.to_datetime(records["timestamp"], utc=True, errors="coerce")
+    if times.notna().sum() == 0:
+        return None
+    seconds = (times - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
+    seconds = seconds.interpolate(limit_direction="both")
+    return seconds.to_numpy(float), lat.ffill().bfill().to_numpy(float), lon.ffill().bfill().to_numpy(float)
+
+
+def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
+                         now: datetime | None = None) -> WeatherSamples:
+    """The weather at each record of ``activity`` (see the module docstring); never raises for the weather:
+    a failing cache (a locked or unwritable catalog) or an unexpected answer leaves a note instead."""
+    try:
+        return _weather_for_activity(activity, config, data_dir, now=now)
+    except (sqlite3.Error, OSError) as exc:
+        return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
+                                     "source"])
+    except Exception as exc:  # noqa: BLE001 - the weather is an extra: it never fails a file
+        return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
+                                     "weather from the next source"])
+
+
+def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
+                          now: datetime | None = None) -> WeatherSamples:
+    if config.provider == "none" or not asks_for(activity):
+        return WeatherSamples()
+    name = PROVIDER_WORDS.get(config.provider, config.provider)
+    found = _positions(activity.records)
+    if found is None:
+        return WeatherSamples(notes=[f"no GPS positions in the file: {name} was not asked for the weather"])
+    seconds, lat, lon = found
+    lat_e1 = np.rint(lat / PLACE_DEGREES).astype(np.int64)
+    lon_e1 = np.rint((((lon + 180.0) % 360.0) - 180.0) / PLACE_DEGREES).astype(np.int64)
+    hour_of = np.floor(seconds / 3600.0).astype(np.int64)
+    spans = pd.DataFrame({"lat": lat_e1, "lon": lon_e1, "hour": hour_of}).groupby(["lat", "lon"])["hour"].agg(["min", "max"])
+    needed: dict[Place, tuple[int, int]] = {Place(int(a), int(b)): (int(lo), int(hi) + 1)
+                                            for (a, b), lo, hi in zip(spans.index, spans["min"], spans["max"])}
+    place_code = lat_e1 * 10_000 + lon_e1  # one integer per place, for the interpolation's masks
+
+    from pipeline.store.weather import WeatherCache  # the store touches disk; imported where used
+
+    cache = WeatherCache(data_dir, config.provider) if config.cache else None
+    series: dict[Place, list[HourlyWeather]] = {}
+    cached_hours = 0
+    missing: list[Place] = []
+    held = cache.lookup({p: (_hour(lo), _hour(hi)) for p, (lo, hi) in needed.items()}) if cache is not None else {}
+    for place, (lo, hi) in sorted(needed.items()):
+        rows = held.get(place, [])
+        if len(rows) == hi - lo + 1:
+            series[place] = rows
+            cached_hours += len(rows)
+        else:
+            missing.append(place)
+
+    notes: list[str] = []
+    requests = 0
+    if missing:
+        key = _outage_key(config)
+        with _LOCK:  # one request at a time: a dead server costs the timeout once, not once per thread
+            reason = _remembered_outage(key)
+            if reason is not None:
+                notes.append(f"{name} did not answer earlier in this run ({reason}): not asked again; "
+                             "weather from the next source")
+            else:
+                today = (now or datetime.now(UTC)).astimezone(UTC).date()
+                for start in range(0, len(missing), openmeteo.MAX_PLACES_PER_REQUEST):
+                    chunk = missing[start:start + openmeteo.MAX_PLACES_PER_REQUEST]
+                    first = min(_hour(needed[p][0]) for p in chunk).date()
+                    last = max(_hour(needed[p][1]) for p in chunk).date()
+                    request = openmeteo.build_request(chunk, first, last, today, config.base_url)
+                    requests += 1
+                    try:
+                        hours = openmeteo.fetch(request, config.timeout_s)
+                    except openmeteo.WeatherUnavailable as exc:
+                        if exc.server_down:
+                            _DOWN[key] = (time.monotonic(), exc.reason)
+                        notes.append(f"{name} weather not used: {exc.reason}; weather from the next source")
+                        break
+                    if cache is not None:
+                        cache.store(hours)
+                    by_place: dict[Place, list[HourlyWeather]] = defaultdict(list)
+                    for h in hours:
+                        by_place[h.place].append(h)
+                    series.update(by_place)
+    if not series:
+        return WeatherSamples(notes=notes, requests=requests, cached_hours=cached_hours)
+    frame = _interpolate(activity.records.index, seconds, place_code, series)
+    datasets = Counter(h.dataset for rows in series.values() for h in rows)
+    provider = openmeteo.DATASET_WORDS.get(datasets.most_common(1)[0][0], name) if datasets else name
+    return WeatherSamples(frame=frame, provider=provider, notes=notes, requests=requests, cached_hours=cached_hours)
+
+
+def _hour(epoch_hour: int) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(hours=int(epoch_hour))
+
+
+def _interpolate(index: pd.Index, seconds: np.ndarray, place_code: np.ndarray,
+                 series: dict[Place, list[HourlyWeather]]) -> pd.DataFrame:
+    """Each record's values, linear in time between its place's hours; NaN where its place has none."""
+    out = {column: np.full(len(seconds), np.nan) for column in WEATHER_COLUMNS}
+    fields = {"weather_temperature_c": ("temperature_c", 0.0),
+              "weather_humidity_pct": ("humidity_pct", 0.0),
+              "weather_wind_speed_m_per_s": ("wind_speed_m_per_s", 0.0),
+              "weather_solar_radiation_w_per_m2": ("solar_radiation_w_per_m2", -1800.0)}  # mean of the hour before
+    for place, rows in series.items():
+        mask = place_code == place.lat_e1 * 10_000 + place.lon_e1
+        if not mask.any():
+            continue
+        rows = sorted(rows, key=lambda h: h.hour)
+        t_hours = np.array([h.hour.timestamp() for h in rows])
+        for column, (attr, shift) in fields.items():
+            values = np.array([np.nan if getattr(h, attr) is None else getattr(h, attr) for h in rows], dtype=float)
+            ok = ~np.isnan(values)
+            if ok.sum() == 0:
+                continue
+            out[column][mask] = np.interp(seconds[mask], t_hours[ok] + shift, values[ok])  # edges held
+    return pd.DataFrame(out, index=index)
