@@ -174,6 +174,15 @@ def decode_messages(data: bytes, framing: Framing) -> Messages:
 
 def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
     body = data[segment.body]
+    if struct.unpack_from("<I", body, 4)[0] != segment.data_size:
+        # a header that never had its data size written (0: an unfinished recording, see
+        # framing._open_ended): fitparse takes the header's word for where the data ends, so it is
+        # given the size the framing found (header CRC 0 = "not computed", FIT SDK 3.3.1)
+        patched = bytearray(body)
+        struct.pack_into("<I", patched, 4, segment.data_size)
+        if segment.header_size >= 14:
+            struct.pack_into("<H", patched, 12, 0)
+        body = bytes(patched)
     truncated = segment.cut
     records = out.records
     record_key = _RECORD_KEY
