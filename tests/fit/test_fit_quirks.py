@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fit_helpers import CASES, SAMPLES
+from fit_helpers import CASES
 
 from pipeline.errors import RejectedFile
 from pipeline.fit import decode_activity, read_activity
@@ -372,7 +372,7 @@ def test_case_ride_with_a_12h_timer_stop(ride: Any) -> None:
 
 
 def test_every_shared_case_is_read_or_refused_in_one_line(ride: Any) -> None:
-    assert SAMPLES.exists()
+    assert CASES.exists()
     for path in sorted(CASES.glob("*.fit")):
         proc = ride(path)
         assert "Traceback" not in proc.stderr, path
@@ -382,3 +382,38 @@ def test_every_shared_case_is_read_or_refused_in_one_line(ride: Any) -> None:
 def test_struct_sanity_of_the_unfinished_writer() -> None:
     data = encode_activity(_samples(1), sport="running", declared_data_size=0, file_crc=False)
     assert struct.unpack_from("<I", data, 4)[0] == 0
+
+
+def test_nightly_over_an_inbox_of_quirks_reads_or_refuses_each_in_one_line(tmp_path: Any) -> None:
+    """`sweatline nightly` over the shared fit-cases and writer-built variants of every kind: each
+    file is processed or rejected with a one-line reason, no traceback."""
+    import subprocess
+
+    from conftest import CONFIG
+    from fit_helpers import SWEATLINE
+
+    inbox, data_dir = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    for path in CASES.glob("*.fit"):
+        (inbox / path.name).write_bytes(path.read_bytes())  # the test's own temporary inbox
+    variants = {
+        "power-zero.fit": encode_activity(_samples(45, power=0.0), sport="cycling", sub_sport="indoor_cycling"),
+        "timer-6h.fit": encode_activity(_samples(47, speed=3.2), sport="running",
+                                        session_fields={"total_timer_time": 21600.0}),
+        "no-times.fit": encode_activity(_samples(50), sport="cycling", session_fields=MISSING),
+        "hdr0.fit": encode_activity(_samples(30, speed=3.0), sport="running", finished=False, declared_data_size=0,
+                                    file_crc=False),
+        "hdr0-short.fit": encode_activity(_samples(5, speed=3.0), sport="running", finished=False,
+                                          declared_data_size=0, file_crc=False),
+        "stopwatch.fit": encode_activity(_samples(30, speed=2.0), sport=52, sport_name="Stopwatch"),
+    }
+    for name, data in variants.items():
+        write(inbox / name, data)
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(CONFIG.format(inbox=inbox, data=data_dir))
+    proc = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
+                          timeout=900, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    total = len(variants) + len(list(CASES.glob("*.fit")))
+    assert f"processed {total - 1}, skipped 0, rejected 1 (hdr0-short.fit: the recording was not finished" in proc.stdout
