@@ -41,6 +41,10 @@ class ActivityBlock(_Block):
     product: str | None = None
     summary_source: Literal["session", "records"] = Field(
         "session", description="'records' when the file has no session message and totals were derived")
+    summary_fields_from_records: list[str] = Field(
+        default_factory=list,
+        description="with summary_source 'session': the keys of this block the session message lacked or "
+                    "held impossibly, filled from the records and timer events instead (e.g. start_time, timer_s)")
     warnings: list[str] = Field(default_factory=list)
 
 

@@ -161,13 +161,20 @@ class FitEncoder:
         self._local: dict[tuple, int] = {}
         self._order: list[tuple] = []
 
-    def add(self, message: str, fields: Mapping[str, Any]) -> None:
+    def add(self, message: str, fields: Mapping[str, Any], raw: Sequence[tuple[int, int, bytes]] = ()) -> None:
+        """One data message. ``raw``: extra fields as ``(field number, base type id, bytes)``,
+        written as given, with the size of the bytes (e.g. a manufacturer field the profile does
+        not know, 1 byte declared ``uint32`` = base type 0x86)."""
         mesg_num = _MESSAGES_BY_NAME[message][0] if message in _MESSAGES_BY_NAME else None
         if mesg_num is None:
             raise ValueError(f"unknown FIT message {message!r}")
         layout: list[tuple[int, int, int]] = []
         fmt = "<"
         values: list[Any] = []
+        for number, base_id, payload in raw:
+            layout.append((number, len(payload), base_id))
+            fmt += f"{len(payload)}s"
+            values.append(bytes(payload))
         for name, value in fields.items():
             spec = _field_spec(message, name)
             raw = _raw(message, name, spec, value)
@@ -203,12 +210,17 @@ class FitEncoder:
             self._body += struct.pack("<BBB", number, size, base_id)
         return local
 
-    def to_bytes(self) -> bytes:
-        """The whole file: 14-byte header (with header CRC), the records, the file CRC."""
-        header = struct.pack("<BBHI4s", 14, PROTOCOL_VERSION, PROFILE_VERSION, len(self._body), b".FIT")
+    def to_bytes(self, *, declared_data_size: int | None = None, file_crc: bool = True) -> bytes:
+        """The whole file: 14-byte header (with header CRC), the records, the file CRC.
+
+        For files as unfinished recordings leave them: ``declared_data_size`` puts another data
+        size in the header (0: an app that never wrote it), ``file_crc=False`` leaves the CRC out.
+        """
+        size = len(self._body) if declared_data_size is None else declared_data_size
+        header = struct.pack("<BBHI4s", 14, PROTOCOL_VERSION, PROFILE_VERSION, size, b".FIT")
         header += struct.pack("<H", fit_crc(header))
         data = header + bytes(self._body)
-        return data + struct.pack("<H", fit_crc(data))
+        return data + struct.pack("<H", fit_crc(data)) if file_crc else data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +347,12 @@ def encode_activity(
     utc_offset_s: int = 0,
     total_calories_kcal: float | None = None,
     legacy_speed_altitude: bool = False,
+    session_fields: Mapping[str, Any] | None = None,
+    sport_name: str | None = None,
+    record_raw_fields: Sequence[tuple[int, int, bytes]] = (),
+    finished: bool = True,
+    declared_data_size: int | None = None,
+    file_crc: bool = True,
 ) -> bytes:
     """A complete FIT activity file from record samples.
 
@@ -344,6 +362,14 @@ def encode_activity(
     from the samples; timer time = elapsed minus pauses), and the ``activity`` message.
     ``legacy_speed_altitude`` also writes the 16-bit ``speed``/``altitude`` fields beside
     ``enhanced_speed``/``enhanced_altitude`` (older devices wrote only those).
+
+    Quirks of real files, for tests: ``session_fields`` overrides session fields after the totals
+    are computed (``None`` = the field's invalid value, i.e. missing); ``sport`` may be a number
+    the profile does not name, and ``sport_name`` adds a ``sport`` message carrying that name;
+    ``record_raw_fields`` adds raw fields to every record (see :meth:`FitEncoder.add`);
+    ``finished=False`` stops after the records (no final timer stop, laps, session or activity
+    message), as a recording that was never closed; ``declared_data_size`` / ``file_crc`` as in
+    :meth:`FitEncoder.to_bytes`.
     """
     if not samples:
         raise ValueError("an activity needs at least one record sample")
@@ -372,6 +398,8 @@ def encode_activity(
             "weight": profile.body_mass_kg, "resting_heart_rate": profile.hr_rest_bpm,
             "default_max_heart_rate": profile.hr_max_bpm,
         })
+    if sport_name is not None:
+        enc.add("sport", {"sport": sport, "sub_sport": sub_sport, "name": sport_name})
     timer = {"event": "timer", "event_group": 0}
     enc.add("event", {"timestamp": start, **timer, "event_type": "start", "data": 0})
 
@@ -397,7 +425,9 @@ def encode_activity(
                 value = int(round(value * SEMICIRCLES_PER_DEGREE))
             for name in names:
                 fields[name] = value
-        enc.add("record", fields)
+        enc.add("record", fields, raw=record_raw_fields)
+    if not finished:
+        return enc.to_bytes(declared_data_size=declared_data_size, file_crc=file_crc)
     enc.add("event", {"timestamp": end, **timer, "event_type": "stop_all", "data": 0})
 
     bounds = [start] + sorted(lap.at for lap in laps if start < lap.at < end) + [end]
@@ -413,17 +443,19 @@ def encode_activity(
     totals = _summary(ordered, start, end, pauses)
     if total_calories_kcal is not None:
         totals["total_calories"] = total_calories_kcal
-    enc.add("session", {
+    session = {
         "timestamp": end, "message_index": 0, "event": "session", "event_type": "stop",
         "sport": sport, "sub_sport": sub_sport, "first_lap_index": 0, "num_laps": len(bounds) - 1,
         "trigger": "activity_end", **_lap_fields(totals, has_speed),
-    })
+    }
+    session.update(session_fields or {})
+    enc.add("session", session)
     enc.add("activity", {
         "timestamp": end, "total_timer_time": totals["total_timer_time"], "num_sessions": 1,
         "type": "manual", "event": "activity", "event_type": "stop",
         "local_timestamp": _fit_seconds(end) + utc_offset_s,
     })
-    return enc.to_bytes()
+    return enc.to_bytes(declared_data_size=declared_data_size, file_crc=file_crc)
 
 
 def _lap_fields(totals: Mapping[str, Any], has_speed: bool) -> dict[str, Any]:

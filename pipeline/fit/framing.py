@@ -46,7 +46,7 @@ def fit_crc(data: bytes | memoryview, crc: int = 0) -> int:
     return crc
 
 
-DamageKind = Literal["truncated", "crc", "header"]
+DamageKind = Literal["truncated", "crc", "header", "unfinished"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,12 @@ class Segment:
     header_size: int
     data_size: int
     available_data: int  # data bytes actually present (< data_size when truncated)
+    open_ended: bool = False  # the header declared 0 data bytes: the data runs to the end of the bytes
+
+    @property
+    def cut(self) -> bool:
+        """The data may end part-way through a message (truncated, or never finalised)."""
+        return self.open_ended or self.available_data < self.data_size
 
     @property
     def body(self) -> slice:
@@ -112,6 +118,10 @@ def scan(data: bytes) -> Framing:
             if not any(data[offset:]):
                 framing.notes.append(f"{remaining} zero bytes of padding after the last FIT data ignored")
                 break
+            if not _looks_like_header(data, offset):
+                framing.notes.append(f"{remaining} extra bytes after the end of the FIT file (after its valid "
+                                     "file CRC) ignored")
+                break
             framing.damage = Damage("header", offset, f"chained FIT file {index} at byte {offset}: not a FIT header")
             break
         header_size = data[offset]
@@ -132,6 +142,9 @@ def scan(data: bytes) -> Framing:
                 framing.damage = Damage("header", offset, reason)
                 break
         data_start = offset + header_size
+        if data_size == 0 and size - data_start > 2:
+            _open_ended(data, framing, index, offset, header_size, where)
+            break
         end = data_start + data_size
         if end + 2 > size:
             present = max(0, min(size, end) - data_start)
@@ -152,3 +165,34 @@ def scan(data: bytes) -> Framing:
         offset = end + 2
         index += 1
     return framing
+
+
+def _looks_like_header(data: bytes, offset: int) -> bool:
+    """Whether bytes after a complete file start another (chained) FIT file, even a damaged one:
+    the ``.FIT`` signature, or a header size of 12/14 with a protocol version 1.x/2.x (a chained
+    header whose signature was corrupted). Anything else is extra bytes some firmware writes
+    after the file CRC (e.g. Forerunner 255), not a file."""
+    if data[offset + 8:offset + 12] == SIGNATURE:
+        return True
+    return len(data) - offset >= HEADER_MIN_BYTES and data[offset] in (12, 14) and data[offset + 1] >> 4 in (1, 2)
+
+
+def _open_ended(data: bytes, framing: Framing, index: int, offset: int, header_size: int, where: str) -> None:
+    """A header declaring 0 data bytes with bytes following: an app that never finalised the
+    file (the data size is written when a recording is closed). The data runs to the end of the
+    bytes. If the last two bytes are a valid CRC of everything before them, the file is complete
+    and only its header was never filled in; otherwise the recording was not finished."""
+    size = len(data)
+    data_start = offset + header_size
+    body = size - data_start - 2
+    if struct.unpack_from("<H", data, size - 2)[0] == fit_crc(memoryview(data)[offset:size - 2]):
+        framing.segments.append(Segment(index, offset, header_size, body, body))
+        framing.notes.append(f"{where}the header declares 0 data bytes, but the file CRC covers all {body} "
+                             "data bytes: read as complete")
+        return
+    present = size - data_start
+    framing.segments.append(Segment(index, offset, header_size, present, present, open_ended=True))
+    framing.damage = Damage(
+        "unfinished", size,
+        f"{where}the recording was not finished (the header declares 0 data bytes and the file has no "
+        f"file CRC: the app never closed the file); {present} data bytes read")

@@ -32,7 +32,7 @@ from typing import Any
 
 from fitparse import FitFileDecoder
 from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
-from fitparse.records import DevField
+from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES, DevField
 from fitparse.utils import FitEOFError, FitParseError
 
 from pipeline.fit.framing import Framing
@@ -113,6 +113,47 @@ def _fields(message: Any) -> dict[str, Any]:
     return out
 
 
+class _Decoder(FitFileDecoder):
+    """fitparse's decoder with one narrow fix: a field the FIT profile does not know, whose size is
+    not a multiple of its base type's size (a manufacturer field of 1 byte declared ``uint32``),
+    is read as raw bytes (base type ``byte``).
+
+    fitparse 2.7 means to do exactly that ("falling back to byte encoding"), but its warning
+    formats ``field.name`` of the unknown field (``None``) and raises ``AttributeError``, so the
+    whole file stopped at its first definition of such a field. Here the field definition's
+    base type is rewritten to ``byte`` as it is read (``_read_struct`` of the ``3B`` triples of a
+    definition message's native fields), before fitparse looks at it; known fields with an odd
+    size keep fitparse's own handling. Developer-field triples are left alone.
+    """
+
+    _definition: list[Any] | None = None  # [message type or None, native field triples still to read]
+    odd_fields = 0
+
+    def _parse_definition_message(self, header: Any) -> Any:
+        self._definition = [None, 0]
+        try:
+            return super()._parse_definition_message(header)
+        finally:
+            self._definition = None
+
+    def _read_struct(self, fmt: str, endian: str = "<", data: Any = None, always_tuple: bool = False) -> Any:
+        value = super()._read_struct(fmt, endian, data, always_tuple)
+        state = self._definition
+        if state is None or data is not None:
+            return value
+        if fmt == "HB":  # global message number, number of native fields
+            state[0], state[1] = MESSAGE_TYPES.get(value[0]), value[1]
+        elif fmt == "3B" and state[1] > 0:  # field number, size, base type
+            state[1] -= 1
+            number, size, base_num = value
+            base = BASE_TYPES.get(base_num, BASE_TYPE_BYTE)
+            known = state[0].fields.get(number) if state[0] is not None else None
+            if known is None and size % base.size:
+                self.odd_fields += 1
+                return number, size, BASE_TYPE_BYTE.identifier
+        return value
+
+
 # ``warnings.catch_warnings`` swaps process-global state: concurrent decodes (a flow's thread pool)
 # take turns. Decoding is pure-Python CPU work that the GIL serialises anyway, so this costs nothing.
 _WARNINGS_LOCK = threading.Lock()
@@ -133,7 +174,16 @@ def decode_messages(data: bytes, framing: Framing) -> Messages:
 
 def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
     body = data[segment.body]
-    truncated = segment.available_data < segment.data_size
+    if struct.unpack_from("<I", body, 4)[0] != segment.data_size:
+        # a header that never had its data size written (0: an unfinished recording, see
+        # framing._open_ended): fitparse takes the header's word for where the data ends, so it is
+        # given the size the framing found (header CRC 0 = "not computed", FIT SDK 3.3.1)
+        patched = bytearray(body)
+        struct.pack_into("<I", patched, 4, segment.data_size)
+        if segment.header_size >= 14:
+            struct.pack_into("<H", patched, 12, 0)
+        body = bytes(patched)
+    truncated = segment.cut
     records = out.records
     record_key = _RECORD_KEY
     is_activity: bool | None = None  # decided by this segment's file_id (a continuation has none)
@@ -191,7 +241,7 @@ def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
         target.append(values)
 
     try:
-        decoder = FitFileDecoder(body, check_crc=False, check_developer_data=False)
+        decoder = _Decoder(body, check_crc=False, check_developer_data=False)
         for message in decoder.get_messages():
             if pending is not None:
                 handle(pending)

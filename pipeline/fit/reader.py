@@ -29,9 +29,19 @@ zip member, of the member's bytes as extracted (see :class:`pipeline.fit.archive
 
 Damaged files (the salvage policy)
 ----------------------------------
-* Not FIT at all (empty, no ``.FIT`` signature, bad first header) and **CRC mismatches** are
-  refused. A CRC mismatch means bytes were changed somewhere, and nothing tells us which values
-  are wrong, so guessing would put invented numbers in front of the user.
+* Not FIT at all (empty, no ``.FIT`` signature, bad first header) and **CRC mismatches** of a
+  complete recording (one with its ``session`` or ``activity`` message) are refused. A CRC
+  mismatch means bytes were changed somewhere, and nothing tells us which values are wrong, so
+  guessing would put invented numbers in front of the user. The refusal says what to do (sync or
+  export the activity again).
+* **Unfinished recordings** (an app or watch that never closed the file) are salvaged like
+  truncated files, with a reason saying the recording was not finished: a header declaring 0
+  data bytes with records following (unless its last two bytes are a valid CRC of the whole: then
+  it is complete, and read normally with a note), and records without any ``session`` or
+  ``activity`` message whose file CRC does not match (the CRC is written when the file is closed).
+* **Extra bytes after a complete file** (its declared data present and its CRC right) that do not
+  start another FIT header are ignored with a note, as zero padding is (Forerunner 255 firmware
+  appends some): the file is not damaged, ``salvaged`` stays false.
 * **Truncated** files, a **corrupt chained header** after good data, and data fitparse cannot
   decode part-way are read *as far as they go* — if what decodes is an activity covering at least
   :data:`SALVAGE_MIN_S` (10 min: the shortest session the sweat model judges; below it there is no
@@ -59,6 +69,17 @@ from pipeline.fit.scale import scale_readings
 from pipeline.fit.summary import build_activity
 
 SALVAGE_MIN_S = 600.0
+RESYNC = "if the watch or app still holds the activity, sync or export it again"
+
+
+def _unfinished(msgs: Messages) -> bool:
+    """An activity recording that was never closed: a file_id of an activity (or none), but no
+    ``session`` and no ``activity`` message — those, and the file CRC, are written when the
+    recording ends. A CRC mismatch in such a file is the missing CRC of an unfinished file, not
+    a sign of altered bytes (a complete file whose CRC fails keeps being refused)."""
+    if msgs.sessions or msgs.activity or not msgs.records:
+        return False
+    return msgs.file_id is not None or not any(t is not None for t in msgs.file_types)
 
 
 @dataclass
@@ -190,10 +211,9 @@ def _decode(data: bytes, source: str, file_id: str | None, *, scales: bool) -> A
         framing = scan(data)
     except NotFit as exc:
         raise RejectedFile(source, str(exc), exc.kind) from None
-    if framing.damage is not None and framing.damage.kind == "crc":
-        raise RejectedFile(source, framing.damage.reason, "crc")
-
     msgs = decode_messages(data, framing)
+    if framing.damage is not None and framing.damage.kind == "crc" and not _unfinished(msgs):
+        raise RejectedFile(source, f"{framing.damage.reason}; {RESYNC}", "crc")
     try:
         return _activity(source, activity_id, framing, msgs)
     except RejectedFile as refusal:
@@ -212,8 +232,15 @@ def _activity(source: str, activity_id: str, framing: Framing, msgs: Messages) -
         raise RejectedFile(source, f"a FIT {label} file, not an activity", "not_activity")
 
     damage_reasons = []
+    unfinished = False
     if framing.damage is not None:
-        damage_reasons.append(framing.damage.reason)
+        if framing.damage.kind == "crc":  # only an unfinished recording gets here (see _decode)
+            unfinished = True
+            damage_reasons.append("the recording was not finished: no session message and no valid file CRC "
+                                  f"({framing.damage.reason.split(':')[0]})")
+        else:
+            unfinished = framing.damage.kind == "unfinished"
+            damage_reasons.append(framing.damage.reason)
     if msgs.stop is not None and not msgs.stop.expected:
         at = f" at byte {msgs.stop.offset}" if msgs.stop.offset is not None else ""
         damage_reasons.append(f"decoding stopped{at}: {msgs.stop.reason}")
@@ -221,7 +248,7 @@ def _activity(source: str, activity_id: str, framing: Framing, msgs: Messages) -
 
     if not msgs.sessions and not msgs.records:
         if damaged:
-            raise RejectedFile(source, f"{'; '.join(damage_reasons)}; no activity data before the damage",
+            raise RejectedFile(source, f"{'; '.join(damage_reasons)}; no activity data before the damage; {RESYNC}",
                                _kind(framing, msgs))
         raise RejectedFile(source, "a FIT activity file with no session and no records: nothing to analyse",
                            "not_activity")
@@ -239,8 +266,9 @@ def _activity(source: str, activity_id: str, framing: Framing, msgs: Messages) -
         if readable_s < SALVAGE_MIN_S:
             raise RejectedFile(
                 source, f"{'; '.join(damage_reasons)} (only {readable_s:.0f} s of activity readable: "
-                f"too little to salvage)", _kind(framing, msgs))
-        note = f"damaged file read as far as it goes: {'; '.join(damage_reasons)}"
+                f"too little to salvage); {RESYNC}", _kind(framing, msgs))
+        what = "unfinished recording" if unfinished else "damaged file"
+        note = f"{what} read as far as it goes: {'; '.join(damage_reasons)}"
         covered = _records_span(activity)
         if activity.summary.summary_source == "session" and activity.summary.timer_s and covered is not None:
             note += (f"; totals from the session message, records cover {covered / 60:.0f} of "
@@ -251,7 +279,9 @@ def _activity(source: str, activity_id: str, framing: Framing, msgs: Messages) -
 
 def _kind(framing: Framing, msgs: Messages) -> str:
     if framing.damage is not None:
-        return framing.damage.kind
+        # "unfinished" (header data size 0) and a CRC mismatch that gets this far (an unfinished
+        # recording, see _decode) are cut-off recordings
+        return "truncated" if framing.damage.kind in ("unfinished", "crc") else framing.damage.kind
     return "decode"
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.fit.checks import blank_absent_sensors, check_leg, record_totals
 from pipeline.fit.clock import Clock, near_records, timer_events, timer_seconds
 from pipeline.fit.messages import Messages, fit_name, fit_number, fit_text
 from pipeline.fit.models import Activity, Leg, UserProfile
@@ -67,7 +68,7 @@ def build_legs(msgs: Messages, clock: Clock) -> tuple[list[Leg], float | None]:
         source = session if own else fallback
         legs.append(Leg(
             index=index,
-            sport=fit_name(source.get("sport")) or "generic",
+            sport=sport_name(source.get("sport"), msgs) or "generic",
             sub_sport=fit_name(source.get("sub_sport")) if own or len(msgs.sessions) == 1 else None,
             start_time=clock.datetime(session.get("start_time")),
             end_time=clock.datetime(session.get("timestamp")),
@@ -80,6 +81,21 @@ def build_legs(msgs: Messages, clock: Clock) -> tuple[list[Leg], float | None]:
             device_sweat_loss_ml=sweat,
         ))
     return legs, total
+
+
+def sport_name(value: Any, msgs: Messages) -> str | None:
+    """The sport as the FIT profile names it; a number the profile does not name (Garmin's
+    Stopwatch writes sport 52) is called by the name the file's own ``sport`` message gives that
+    number (field ``name``, untrusted text: reports escape it), else "sport 52". The model treats
+    a sport it does not know as a generic activity."""
+    name = fit_name(value)
+    if name is None or not name.isdigit():
+        return name
+    for sport in msgs.sports:
+        own = fit_text(sport.get("name"))
+        if own is not None and fit_name(sport.get("sport")) == name:
+            return own
+    return f"sport {name}"
 
 
 def device_names(msgs: Messages) -> tuple[str | None, str | None, str | None]:
@@ -128,6 +144,10 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     """Summary, legs, profile and records from one pass of messages."""
     legs, sweat_total = build_legs(msgs, clock)
     records, origin = build_records(msgs, clock, legs, warn)
+    records, blanked = blank_absent_sensors(records, warn)
+    from_records: list[str] = []
+    if legs:
+        legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin), blanked, warn)
     maker, product, device = device_names(msgs)
     common = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
                   salvaged=salvaged)
@@ -147,11 +167,8 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
             summary_source="session",
             **common,
         )
-        for leg in legs:
-            if leg.elapsed_s is not None and leg.timer_s is not None and leg.elapsed_s + 1 < leg.timer_s:
-                warn.append(f"session {leg.index + 1}: elapsed time ({leg.elapsed_s:.0f} s) is shorter than "
-                            f"timer time ({leg.timer_s:.0f} s); the file's values are kept")
-        summary = _fill_averages_from_records(summary, records)
+        summary = _fill_averages_from_records(summary, records, from_records)
+        summary = summary.model_copy(update={"summary_fields_from_records": list(dict.fromkeys(from_records))})
     else:
         summary = _summary_from_records(msgs, clock, records, origin, common, warn)
         legs = [Leg(index=0, sport=summary.sport, sub_sport=summary.sub_sport, start_time=summary.start_time,
@@ -172,14 +189,36 @@ def _active_mean(records: pd.DataFrame, column: str) -> float | None:
     return float(values.mean()) if len(values) else None
 
 
-def _fill_averages_from_records(summary: ActivityBlock, records: pd.DataFrame) -> ActivityBlock:
+def _fill_averages_from_records(summary: ActivityBlock, records: pd.DataFrame, from_records: list[str]) -> ActivityBlock:
     """Session averages are authoritative; where the session has none, use the records."""
     update = {}
-    if summary.avg_heart_rate is None:
-        update["avg_heart_rate"] = _active_mean(records, "heart_rate_bpm")
-    if summary.avg_power is None:
-        update["avg_power"] = _active_mean(records, "power_w")
+    for key, column in (("avg_heart_rate", "heart_rate_bpm"), ("avg_power", "power_w")):
+        if getattr(summary, key) is None:
+            update[key] = _active_mean(records, column)
+            if update[key] is not None:
+                from_records.append(key)
     return summary.model_copy(update=update) if update else summary
+
+
+def _checked_legs(legs: list[Leg], records: pd.DataFrame, events: list[tuple[float, bool]], blanked: set[str],
+                  warn: list[str]) -> tuple[list[Leg], list[str]]:
+    """Each leg's session totals checked against its records and the human range, its missing
+    fields filled from the records (:func:`pipeline.fit.checks.check_leg`). A multisport leg's
+    records are told apart by the sessions' start times; without them only the ranges are checked."""
+    single = len(legs) == 1
+    identifiable = single or all(leg.start_time is not None for leg in legs)
+    events = near_records(events, records["elapsed_s"].to_numpy()) if len(records) else events
+    checked, filled = [], []
+    for leg in legs:
+        totals = None
+        if identifiable and len(records):
+            own = records if single else records[records["leg"] == leg.index]
+            totals = record_totals(own, events, cumulative_from_zero=single) if len(own) else None
+        where = "the session" if single else f"session {leg.index + 1}"
+        leg, fields = check_leg(leg, totals, blanked, where, warn)
+        checked.append(leg)
+        filled.extend(fields)
+    return checked, filled
 
 
 def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None) -> list[tuple[float, bool]]:
@@ -195,7 +234,7 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
     the ``sport`` (else first ``lap``) message; start, times and distance from the records and
     the timer events. Laps are not summed: a cut file's last lap is missing."""
     sport_src = msgs.sports[0] if msgs.sports else (msgs.laps[0] if msgs.laps else {})
-    sport = fit_name(sport_src.get("sport")) or "generic"
+    sport = sport_name(sport_src.get("sport"), msgs) or "generic"
     sub_sport = fit_name(sport_src.get("sub_sport"))
     start = elapsed = timer = distance = calories = None
     if len(records):

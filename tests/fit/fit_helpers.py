@@ -30,3 +30,6 @@ def sample_activity(name: str) -> Activity:
 def sample_bytes(name: str) -> bytes:
     """A sample's bytes, read at test time (never copied into the project)."""
     return (SAMPLES / name).read_bytes()
+
+
+CASES = PROJECT.parent / "shared" / "fit-cases"  # issue 10: synthetic files of faults seen in the wild (README there)

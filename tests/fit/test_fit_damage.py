@@ -90,11 +90,24 @@ def test_a_short_truncated_activity_is_refused() -> None:
     assert err.kind == "truncated" and "too little to salvage" in str(err)
 
 
-def test_garbage_after_a_long_activity_is_salvaged() -> None:
+def test_extra_bytes_after_a_complete_file_are_ignored_not_salvage() -> None:
+    # issue 10 kind 6: the file's declared data is all there and its CRC is right, so bytes that do
+    # not start another FIT header are extra bytes (Forerunner 255 firmware), not damage
     data = sample_bytes(LONG) + b"GARBAGE GARBAGE GARBAGE GARBAGE"
     activity = decode_activity(data, "trailing.fit")
-    assert activity.summary.salvaged is True
+    assert activity.summary.salvaged is False
     assert activity.summary.timer_s == sample_activity(LONG).summary.timer_s  # nothing of the activity lost
+    assert any("31 extra bytes" in w and "ignored" in w for w in activity.summary.warnings)
+
+
+def test_a_corrupt_chained_header_after_a_long_activity_is_salvaged() -> None:
+    # a second header whose signature is broken (".FIT" -> "GIT@", as the SDK's corrupt-header
+    # example) but which is still a header (size 14, protocol 2.0): damage, not extra bytes
+    header = bytearray(struct.pack("<BBHI4sH", 14, 0x20, 2100, 40, b"GIT@", 0))
+    data = sample_bytes(LONG) + bytes(header) + bytes(range(1, 43))
+    activity = decode_activity(data, "trailing.fit")
+    assert activity.summary.salvaged is True
+    assert activity.summary.timer_s == sample_activity(LONG).summary.timer_s
     assert any("chained FIT file 2" in w for w in activity.summary.warnings)
 
 
