@@ -121,3 +121,16 @@ def test_duration_text_reads_like_a_person_would_say_it():
     assert duration_text(12 * 3600 + 3 * 60) == "12 h 3 min"
     assert duration_text(27 * 86400 + 4 * 3600) == "27 d 4 h"
     assert duration_text(40 * 60) == "40 min"
+
+
+def test_the_fit_cases_overnight_stop_sweats_like_two_control_rides():
+    """fit-cases README: timer 100 min; sweat about twice the control's (within 15 %), not the
+    hours of the stop; the report says the stop was left out."""
+    from pipeline.fit import read_activity
+    from shared_paths import CASES
+
+    control = analyse_activity(read_activity(CASES / "ride-50min-control.fit"), Config()).report
+    stopped = analyse_activity(read_activity(CASES / "ride-2x50min-12h-timer-stopped.fit"), Config()).report
+    assert stopped.activity.timer_s == pytest.approx(100 * 60, abs=1)
+    assert stopped.sweat.total_l == pytest.approx(2 * control.sweat.total_l, rel=0.15)
+    assert any("with the timer stopped left out of the activity" in f for f in stopped.sweat.flags)
