@@ -127,8 +127,7 @@ def _collect(futures: dict[PrefectFuture[Any], InboxFile], catalog: Catalog, sum
             summary.failed.append((name, f"{type(exc).__name__}: {exc}"))
             logger.error("%s: internal error: %s: %s", name, type(exc).__name__, exc)
         else:
-            record_outcome(catalog, outcome)
-            summary.add(outcome)
+            summary.add(record_outcome(catalog, outcome))
         now = time.monotonic()
         if now - last_progress >= PROGRESS_EVERY_S or done == len(futures):
             logger.info("progress: %d/%d files (%d%%), %d activities, %d rejected, %d failed",

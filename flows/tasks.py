@@ -53,7 +53,9 @@ def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
         for a in outcome.activities:
             sweat = f", sweat {a.row.sweat_total_l:.2f} L" if a.row.sweat_total_l is not None else ""
             logger.info("%s: %s%s -> %s", path.name, a.row.sport, sweat, a.row.report_dir)
-    else:
+    for d in outcome.duplicates:
+        logger.info("%s: skipped: %s", f"{path.name}:{d.member}" if d.member else path.name, d.reason)
+    if outcome.status == "rejected":
         logger.warning("%s: rejected: %s", path.name, outcome.reason)
     return outcome
 

@@ -48,12 +48,13 @@ class Analysis:
     model_total_l: float | None = None  # the model's uncalibrated litres, unrounded (weigh-ins compare with it)
 
 
-SERIES_COLUMNS = ("elapsed_s", "leg", "timer_active", "heart_rate_bpm", "power_w", "speed_m_per_s", "distance_m",
+SERIES_COLUMNS = ("elapsed_s", "activity_s", "leg", "timer_active", "heart_rate_bpm", "power_w", "speed_m_per_s", "distance_m",
                   "altitude_m", "cadence_rpm", "device_temperature_c", "temperature_c", "metabolic_w",
                   "external_work_w", "intensity_source", "air_speed_m_per_s", "sweat_rate_l_per_h",
                   "cumulative_sweat_l")
 """``temperature_c`` is the air temperature the model used; the sensor's raw reading is
-``device_temperature_c``."""
+``device_temperature_c``. ``activity_s`` is time into the leg with long stops left out (what the
+charts draw against: a 12-hour overnight stop is not 12 hours of empty chart)."""
 
 
 def _weather(override: WeatherOverride | None, samples: WeatherSamples | None = None) -> WeatherInputs:
@@ -195,6 +196,7 @@ def _series(estimates: list[LegEstimate]) -> pd.DataFrame | None:
     """Per-record series of all legs, timestamp-indexed, cumulative sweat running across legs."""
     frames = []
     carried = 0.0
+    activity_s = 0.0
     for est in estimates:
         if est.series.empty:
             continue
@@ -202,6 +204,9 @@ def _series(estimates: list[LegEstimate]) -> pd.DataFrame | None:
                                            "air_temperature_c": "temperature_c"})
         frame["cumulative_sweat_l"] = frame["cumulative_sweat_l"] + carried
         carried = float(frame["cumulative_sweat_l"].iloc[-1])
+        if "activity_s" in frame:  # legs follow each other in activity time
+            frame["activity_s"] = frame["activity_s"] + activity_s
+            activity_s += est.elapsed_s
         frames.append(frame)
     if not frames:
         return None

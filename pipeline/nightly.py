@@ -72,6 +72,7 @@ class NightlySummary(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     skipped: int = 0
+    duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
     processed_files: list[str] = []
     activities: list[ActivityRow] = []
     rejected: list[Rejection] = []
@@ -82,7 +83,10 @@ class NightlySummary(BaseModel):
     processed_shas: list[str] = []
 
     def add(self, outcome: FileOutcome) -> None:
-        """Count one file's outcome (already committed to the catalog by :func:`record_outcome`)."""
+        """Count one file's outcome (as committed to the catalog by :func:`record_outcome`).
+
+        A copy of an activity already held (issue 10) is skipped with its reason: the whole file
+        when that is all it holds, else the zip member."""
         if outcome.status == "processed":
             sha = outcome.file.sha256
             if sha not in self.stale_shas:
@@ -92,17 +96,25 @@ class NightlySummary(BaseModel):
                 self.reestimated.append(outcome.file.name)
             ids = {a.row.id for a in outcome.activities}
             self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
+        for d in outcome.duplicates:
+            self.skipped += 1
+            self.duplicates.append(Rejection(name=f"{d.name}:{d.member}" if d.member else d.name, kind="duplicate",
+                                             reason=d.reason))
         for r in outcome.rejections:
             name = f"{r.name}:{r.member}" if r.member else r.name
             self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
 
     def line(self) -> str:
-        """``processed N, skipped M, rejected K (file: reason; …)[, failed F (…)]``."""
-        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
-        if self.reestimated:
-            text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
+        """``processed N, skipped M[ (file: duplicate of …; …)], rejected K (file: reason; …)[, re-estimated R (…)]
+        [, failed F (…)]``."""
+        text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
+        if self.duplicates:
+            text += " (" + "; ".join(f"{d.name}: {d.reason}" for d in self.duplicates) + ")"
+        text += f", rejected {len(self.rejected)}"
         if self.rejected:
             text += " (" + "; ".join(f"{r.name}: {r.reason}" for r in self.rejected) + ")"
+        if self.reestimated:
+            text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
         if self.failed:
             text += f", failed {len(self.failed)} (" + "; ".join(f"{n}: {m}" for n, m in self.failed) + ")"
         return text
@@ -139,6 +151,9 @@ class NightlySummary(BaseModel):
                 lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} | {duration} | {sweat} "
                              f"| [report.html]({row['report']}) |")
             lines.append("")
+        if self.duplicates:
+            lines += ["## Skipped: copies of activities already held", ""] + [
+                f"- `{markdown_escape(d.name)}`: {markdown_escape(d.reason)}" for d in self.duplicates] + [""]
         if self.rejected:
             lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
         if self.failed:

@@ -16,6 +16,15 @@ One file, start to finish (:func:`process_file`):
    :func:`record_outcome` commits to the catalog in one transaction — after the files, so a
    catalog row never points at a missing report.
 
+One activity, two files (issue 10): an activity's identity is the activity
+(:mod:`pipeline.fit.identity`: device serial and creation time, else the decoded content), not
+the bytes of its container. An activity the catalog already holds from another file (``ride.fit``
+then ``ride.fit.gz``, an export zip's member then the loose file) is not analysed again: it is a
+:class:`~pipeline.store.catalog.DuplicateRow` ("duplicate of ride.fit"), the file's status is
+``duplicate`` when that is all it holds — no second activity row, no second report. Two copies
+in one nightly run are processed side by side, so :func:`record_outcome` checks again as it
+commits (one at a time): the later copy becomes the duplicate and the outputs it wrote are removed.
+
 An ``OSError`` while reading the inbox or writing ``data_dir`` propagates: the Prefect tasks
 retry those (and only those).
 
@@ -36,6 +45,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -45,7 +55,7 @@ from pipeline.analysis import Analysis, WeatherOverride, analyse_activity
 from pipeline.config import Config
 from pipeline.errors import RejectedFile, UsageError
 from pipeline.fit.models import Activity, ScaleReading
-from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, RunRow, utc_now
+from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, FileRow, RejectionRow, RunRow, utc_now
 from pipeline.store.files import atomic_directory, sha256_file
 from pipeline.store.layout import report_relpath
 from pipeline.store.records import write_records
@@ -115,14 +125,15 @@ class FileOutcome(BaseModel):
     """What processing one inbox file gave; committed to the catalog by :func:`record_outcome`."""
 
     file: FileRow
-    status: Literal["processed", "rejected"]
+    status: Literal["processed", "rejected", "duplicate"]
     activities: list[ProcessedActivity] = []
     rejections: list[RejectionRow] = []
+    duplicates: list[DuplicateRow] = []
     seconds: float = 0.0
 
     @property
     def reason(self) -> str | None:
-        return "; ".join(r.reason for r in self.rejections) or None
+        return "; ".join([r.reason for r in self.rejections] + [d.reason for d in self.duplicates]) or None
 
 
 def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile], list[ScaleReading]]:
@@ -183,7 +194,7 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
         analysis.report, file_sha256=sha256, report_dir=report_rel, records_path=records_rel,
         model_total_l=analysis.model_total_l,
         override_temperature_c=override.temperature_c, override_humidity_pct=override.humidity_pct,
-        run_id=run_id)
+        run_id=run_id, activity_key=activity.activity_key)
     return ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel, warnings=list(block.warnings))
 
 
@@ -256,22 +267,104 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
         rejections.append(RejectionRow(file_sha256=sha, member=_member(refusal, path), name=path.name, path=str(path),
                                        kind=refusal.kind, reason=refusal.reason, rejected_at=utc_now(),
                                        run_id=run_id))
+    duplicates: list[DuplicateRow] = []
+    seen: dict[str, Activity] = {}  # a zip holding one activity twice
+    with Catalog(config.data_dir) as catalog:
+        firsts = {a.activity_key: catalog.activity_by_key(a.activity_key, other_than_file=sha) for a in decoded}
     for activity in decoded:
+        key = activity.activity_key
+        first = firsts.get(key) if key else None
+        if first is not None or (key and key in seen):
+            first_id, first_source = ((first.id, first.source) if first is not None
+                                      else (seen[key].summary.id, seen[key].summary.source))
+            duplicates.append(_duplicate_row(path, sha, activity, first_id, first_source, run_id))
+            continue
+        if key:
+            seen[key] = activity
         activities.append(process_activity(activity, config, override, sha256=sha, run_id=run_id))
-    status: Literal["processed", "rejected"] = "processed" if activities or scale_readings is not None else "rejected"
+    return _outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
+                    kept_scale=scale_readings is not None)
+
+
+def _duplicate_row(path: Path, sha: str, activity: Activity, first_id: str, first_source: str,
+                   run_id: str | None) -> DuplicateRow:
+    source = activity.summary.source
+    member = source[len(path.name) + 1:] if source.startswith(f"{path.name}:") else ""
+    return DuplicateRow(file_sha256=sha, member=member, name=path.name, path=str(path),
+                        activity_key=activity.activity_key or "", duplicate_of=first_id, first_source=first_source,
+                        seen_at=utc_now(), run_id=run_id)
+
+
+def _outcome(path: Path, sha: str, size: int, started: datetime, run_id: str | None, activities: list[ProcessedActivity],
+             rejections: list[RejectionRow], duplicates: list[DuplicateRow], *, kept_scale: bool) -> FileOutcome:
+    """The file's outcome: processed (an activity, or a scale's readings kept), duplicate (nothing
+    new but copies of activities already held), else rejected."""
+    status: Literal["processed", "rejected", "duplicate"]
+    if activities or kept_scale:
+        status = "processed"
+    elif duplicates:
+        status = "duplicate"
+    else:
+        status = "rejected"
     now = utc_now()
+    reason = "; ".join(f"{d.member}: {d.reason}" if d.member else d.reason for d in duplicates) or None
     file_row = FileRow(sha256=sha, name=path.name, path=str(path), size_bytes=size, status=status,
-                       activities=len(activities), first_seen_at=started, processed_at=now, run_id=run_id)
+                       activities=len(activities), first_seen_at=started, processed_at=now, run_id=run_id,
+                       reason=reason)
     return FileOutcome(file=file_row, status=status, activities=activities, rejections=rejections,
-                       seconds=(now - started).total_seconds())
+                       duplicates=duplicates, seconds=(now - started).total_seconds())
 
 
-def record_outcome(catalog: Catalog, outcome: FileOutcome) -> None:
-    """Commit one file's outcome to the catalog (one transaction)."""
-    if outcome.status == "processed":
-        catalog.record_processed(outcome.file, [a.row for a in outcome.activities], outcome.rejections)
+def record_outcome(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
+    """Commit one file's outcome to the catalog (one transaction); returns what was committed.
+
+    An activity another file gave meanwhile (two copies processed side by side in one nightly
+    run) becomes a duplicate here, and the report and records it wrote are removed. Outcomes are
+    committed one at a time, so the first committed copy is the activity and every later one
+    its duplicate.
+    """
+    outcome = _late_duplicates(catalog, outcome)
+    if outcome.status in ("processed", "duplicate"):
+        catalog.record_processed(outcome.file, [a.row for a in outcome.activities], outcome.rejections,
+                                 outcome.duplicates)
     else:
         catalog.record_rejected(outcome.file, outcome.rejections)
+    return outcome
+
+
+def _late_duplicates(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
+    kept: list[ProcessedActivity] = []
+    duplicates = list(outcome.duplicates)
+    for processed in outcome.activities:
+        row = processed.row
+        first = catalog.activity_by_key(row.activity_key, other_than_file=row.file_sha256)
+        if first is None:
+            kept.append(processed)
+            continue
+        member = row.source[len(outcome.file.name) + 1:] if row.source.startswith(f"{outcome.file.name}:") else ""
+        duplicates.append(DuplicateRow(file_sha256=row.file_sha256, member=member, name=outcome.file.name,
+                                       path=outcome.file.path, activity_key=row.activity_key or "",
+                                       duplicate_of=first.id, first_source=first.source, seen_at=utc_now(),
+                                       run_id=row.run_id))
+        if first.report_dir != row.report_dir:  # the same bytes in another container share the folder
+            _remove_outputs(catalog.data_dir, row)
+    if len(kept) == len(outcome.activities):
+        return outcome
+    path = Path(outcome.file.path)
+    return _outcome(path, outcome.file.sha256, outcome.file.size_bytes, outcome.file.first_seen_at,
+                    outcome.file.run_id, kept, outcome.rejections, duplicates,
+                    kept_scale=outcome.status == "processed" and not outcome.activities)
+
+
+def _remove_outputs(data_dir: Path, row: ActivityRow) -> None:
+    """The report folder and records a late duplicate wrote (no catalog row will point at them)."""
+    import shutil
+
+    report = data_dir / row.report_dir
+    if report.is_dir():
+        shutil.rmtree(report, ignore_errors=True)
+    if row.records_path:
+        (data_dir / row.records_path).unlink(missing_ok=True)
 
 
 def override_matches(row: ActivityRow, override: WeatherOverride) -> bool:
@@ -353,8 +446,8 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                                    summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
                 return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
                                 warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
-            outcome = process_file(path, config, override, run_id=run_id, sha256=sha)
-            record_outcome(catalog, outcome)
+            outcome = record_outcome(catalog, process_file(path, config, override, run_id=run_id, sha256=sha))
+            repeated = _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override)
         except BaseException as exc:
             catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=0, failed=1,
                                summary=f"{path.name}: {type(exc).__name__}: {exc}"[:500])
@@ -364,6 +457,10 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
             catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=1, failed=0,
                                summary=f"rejected {path.name}: {outcome.reason}")
             raise RejectedFile(shown if not first.member else f"{shown}:{first.member}", first.reason, kind=first.kind)
+        if outcome.status == "duplicate":
+            catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
+                               summary=f"{path.name}: {outcome.reason}, its report reused")
+            return repeated
         if not outcome.activities:  # e.g. a smart scale's weight file: kept for weigh-ins, but no activity to report
             catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=0, failed=0,
                                summary=f"processed {path.name}: no activity in it")
@@ -372,7 +469,24 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
         catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=len(outcome.rejections),
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
         return [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
-                for a in outcome.activities]
+                for a in outcome.activities] + repeated
+
+
+def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, data_dir: Path, run_id: str, orchestrator: str,
+              override: WeatherOverride) -> list[RideResult]:
+    """The stored answers for the activities of ``outcome`` that were duplicates of ones already held."""
+    results = []
+    for duplicate in outcome.duplicates:
+        first = catalog.activity(duplicate.duplicate_of)
+        if first is None:
+            continue
+        note = (f"{duplicate.member or duplicate.name}: {duplicate.reason} (the same activity), whose report "
+                "is the answer")
+        if not override_matches(first, override):
+            note += f"; the weather given was not applied: run `sweatline ride` on {first.source} for that"
+        stored = _stored_warnings(data_dir / first.report_dir / "report.json")
+        results.append(_result(shown, first, data_dir, run_id, orchestrator, reused=True, warnings=[note] + stored))
+    return results
 
 
 def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestrator: str, *, reused: bool,

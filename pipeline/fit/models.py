@@ -84,6 +84,8 @@ class Activity(BaseModel):
     profile: UserProfile = UserProfile()
     device_sweat_loss_ml: float | None = Field(None, description="Garmin session field 178, whole activity, mL")
     records: pd.DataFrame
+    activity_key: str | None = Field(None, description="the activity's identity whatever file holds it "
+                                     "(pipeline.fit.identity): two copies of one ride share it")
 
     @property
     def is_multisport(self) -> bool:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipeline.fit.checks import blank_absent_sensors, check_leg, record_totals
 from pipeline.fit.clock import Clock, near_records, timer_events, timer_seconds
+from pipeline.fit.identity import activity_key
 from pipeline.fit.messages import Messages, fit_name, fit_number, fit_text
 from pipeline.fit.models import Activity, Leg, UserProfile
 from pipeline.fit.records import build_records
@@ -180,7 +181,8 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                     "timestamp_correlation to anchor them, so the start date is unknown")
     summary = summary.model_copy(update={"warnings": list(dict.fromkeys(warn))})
     return Activity(summary=summary, legs=legs, profile=build_profile(msgs),
-                    device_sweat_loss_ml=sweat_total, records=records)
+                    device_sweat_loss_ml=sweat_total, records=records,
+                    activity_key=activity_key(msgs.file_id, records, legs))
 
 
 def _active_mean(records: pd.DataFrame, column: str) -> float | None:

@@ -8,6 +8,14 @@ leg's median moving metabolic rate; any other gap, and every second with the tim
 pause: standing rest (1.3 MET, Compendium 07040) in still air. Nothing is integrated blindly
 across a long gap at whatever the last sample said.
 
+A stop — a run of pause seconds: the timer stopped ("resume later", a café, a device started by
+mistake and resumed weeks later, a ride saved across midnight), or a stretch without records or
+distance — counts for at most :data:`RECOVERY_S` after it begins: sweating goes on for a while
+after exercise stops and then falls back towards resting levels (see :data:`RECOVERY_S`). The
+rest of a longer stop is outside the activity: it is not on the time grid at all, so a stop of
+weeks costs nothing in memory or time, and the records kept are those of the periods around it,
+wherever they lie in time. :data:`MAX_SPAN_S` bounds the *kept* time, not the clock span.
+
 The heat balance and the sweat prediction are then evaluated on 1-minute blocks (means of the
 seconds in each block), so a 6-hour ride with a hot afternoon is a sum of its minutes, not one
 average. The per-second sweat rate of its block gives the series the charts draw.
@@ -47,9 +55,21 @@ TRANSITION_SPORTS = frozenset({"transition"})
 previous leg's (a swimmer's 150 bpm lingers while changing), so the Compendium value
 (3.5 METs, walking with the bike) is used rather than heart rate."""
 HOLD_S = 60
-MAX_SPAN_S = 48 * 3600.0
-"""Longest leg the model integrates; later records (clock jumps in damaged files) are ignored."""
 """A record stands for at most this many seconds after it; later seconds are a gap."""
+MAX_SPAN_S = 48 * 3600.0
+"""Longest leg the model integrates, in activity time (long stops left out); later records are ignored."""
+RECOVERY_S = 20 * 60
+"""How long after a stop sweat is still counted (as standing rest in the last air) [s].
+
+Sweating does not end when exercise does, but in inactive (seated or standing) recovery it falls
+quickly: Journeay, Reardon, Martin & Kenny (2004, J Appl Physiol 96:2207-2212,
+doi:10.1152/japplphysiol.01201.2003) followed sweat rate over 15 min of recovery after 15 min of
+cycling at 70 % VO2peak and found it fell fastest with motionless recovery (different from active
+recovery from 8 min on); Kenny et al. (2003, J Appl Physiol 95:2355-2360) measured sweating through
+a 20-min seated recovery, and a 36-min standing recovery in 30 °C air still showed sweating
+(J Hum Sport Exerc 15(1), 2020, doi:10.14198/jhse.2020.151.13) while core temperature peaked
+3-7 min after stopping. 20 min covers the measured post-exercise sweating window; beyond it a
+stopped athlete is at rest, which is not this activity's sweat."""
 BLOCK_S = 60
 MOVING_GAP_MIN_SPEED_M_PER_S = 0.5
 INTENSITY_SOURCES = ("power", "speed", "heart_rate", "device_calories", "duration")
@@ -128,12 +148,15 @@ def estimate_leg(
     """
     recs = records[pd.to_numeric(records["elapsed_s"], errors="coerce").notna()].sort_values("elapsed_s", kind="stable")
     recs = recs.reset_index(drop=True)
-    dropped_s = 0.0
+    stops = StopsLeftOut()
     if not recs.empty:
-        span = recs["elapsed_s"].astype(float) - float(recs["elapsed_s"].iloc[0])
-        if float(span.iloc[-1]) > MAX_SPAN_S:  # a clock jump must not make a 10⁸-second grid
-            dropped_s = float(span.iloc[-1]) - MAX_SPAN_S
-            recs = recs[span <= MAX_SPAN_S].reset_index(drop=True)
+        # long stops off the grid (a stop of weeks must not make a 10⁶-second grid), then the
+        # kept time bounded: a clock jump or a timer left running for days
+        stops = kept_time(recs["elapsed_s"].to_numpy(dtype=float),
+                          recs["timer_active"].astype("boolean").fillna(True).to_numpy(dtype=bool),
+                          pd.to_numeric(recs["distance_m"], errors="coerce").astype(float).to_numpy(),
+                          device_timer_s)
+        recs = recs[stops.records_kept].reset_index(drop=True)
     env = resolve_environment(recs, sport, sub_sport, device, climate, weather)
     if recs.empty:
         return _empty_leg(env, athlete, device_estimate_l)
@@ -147,7 +170,7 @@ def estimate_leg(
     timer = recs["timer_active"].astype("boolean").fillna(True).to_numpy(dtype=bool)
     dist = pd.to_numeric(recs["distance_m"], errors="coerce").astype(float).to_numpy()
     n = len(t)
-    grid = np.arange(np.floor(t[0]), np.floor(t[-1]) + 1.0)
+    grid = stops.grid()
     idx = np.clip(np.searchsorted(t, grid, side="right") - 1, 0, n - 1)
     age = grid - t[idx]
     nxt = np.minimum(idx + 1, n - 1)
@@ -172,7 +195,7 @@ def estimate_leg(
     walk = np.where(moving & (sport in FOOT_SPORTS), np.nan_to_num(speed, nan=1.0), 0.0)
 
     # 1-minute blocks
-    block = ((grid - grid[0]) // BLOCK_S).astype(int)
+    block = stops.blocks(BLOCK_S)  # a block never straddles a stop left out
     nb = int(block[-1]) + 1
     secs = np.bincount(block, minlength=nb).astype(float)
 
@@ -215,12 +238,11 @@ def estimate_leg(
     moving_s = float(moving.sum())
 
     flags = [] if in_water else _domain_flags(parts, moving_share > 0.5, secs, temperature, air, moving)
-    gap_min = float(gap.sum()) / 60.0
+    gap_min = float((gap & ~stops.in_recovery(grid)).sum()) / 60.0  # long stops have their own flag
     if gap_min >= 1.0:
         flags.append(f"{gap_min:.0f} min without records: moving gaps at the leg's median effort "
                      f"({float(moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
-    if dropped_s > 0:
-        flags.append(f"records more than {MAX_SPAN_S / 3600:.0f} h after the start ignored (a clock jump?)")
+    flags.extend(stops.flags())
     if in_water:
         flags.append(f"{sport.replace('_', ' ')}: in water the body loses its heat to the water, so sweat is taken from "
                      "swimmers' measured losses (Cox et al. 2002), not from the air's heat balance")
@@ -229,7 +251,7 @@ def estimate_leg(
     if sport in TRANSITION_SPORTS:
         flags.append("transition: modelled as a few minutes of walking or jogging (3.5 METs), not the previous "
                      "leg's heart rate")
-    if (grid[-1] - grid[0]) / 3600.0 > sw.FITTED_DURATION_H:
+    if len(grid) / 3600.0 > sw.FITTED_DURATION_H:
         flags.append("longer than the 8 h the sweat equations were fitted on")
 
     missing_s = _unrecorded_timer_s(device_timer_s, moving_s)
@@ -263,8 +285,9 @@ def estimate_leg(
     intensity_summary = IntensitySummary(source=dominant, mean_metabolic_w=mean_metabolic, sources_share=shares)
 
     # per-record series for the charts
-    rec_second = np.clip(np.floor(t).astype(int) - int(grid[0]), 0, len(grid) - 1)
+    rec_second = np.clip(np.searchsorted(grid, np.floor(t)), 0, len(grid) - 1)
     series = recs.copy()
+    series["activity_s"] = rec_second.astype(float)  # time into the activity, long stops left out
     series["metabolic_w"] = intensity.metabolic_w
     series["external_work_w"] = intensity.external_work_w
     series["intensity_source"] = intensity.source
@@ -276,6 +299,140 @@ def estimate_leg(
                        moving_s=moving_s, elapsed_s=float(len(grid)),
                        metabolic_j_moving=float(metabolic[moving].sum()),
                        source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
+
+
+def duration_text(seconds: float) -> str:
+    """``12 h 3 min``, ``27 d 4 h``, ``40 min``: a stop's length in plain words."""
+    minutes = int(round(seconds / 60.0))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+@dataclass
+class StopsLeftOut:
+    """The seconds of a leg that are on its time grid: every second from the first record to the
+    last, less the part of each long stop after :data:`RECOVERY_S`, bounded to :data:`MAX_SPAN_S`.
+
+    ``segments`` are inclusive ``(first, last)`` whole seconds on the records' ``elapsed_s`` clock;
+    ``stops_s`` each long stop's whole length, ``left_out_s`` the part of it left out;
+    ``timer_stopped`` whether the device's own timer says those stops were timer-stopped time.
+    """
+
+    segments: list[tuple[float, float]] = field(default_factory=list)
+    records_kept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    stops_s: list[float] = field(default_factory=list)
+    left_out_s: float = 0.0
+    timer_stopped: bool = False
+    truncated_s: float = 0.0
+    recovery: list[tuple[float, float]] = field(default_factory=list)
+
+    def in_recovery(self, grid: np.ndarray) -> np.ndarray:
+        """Whether each grid second is in the counted recovery of a long stop."""
+        inside = np.zeros(len(grid), dtype=bool)
+        for a, b in self.recovery:
+            inside |= (grid >= a) & (grid <= b)
+        return inside
+
+    def grid(self) -> np.ndarray:
+        return np.concatenate([np.arange(a, b + 1.0) for a, b in self.segments])
+
+    def blocks(self, block_s: int) -> np.ndarray:
+        """Block index of each grid second: ``block_s`` blocks, restarting at each segment."""
+        parts, offset = [], 0
+        for a, b in self.segments:
+            local = np.arange(int(b - a) + 1) // block_s
+            parts.append(local + offset)
+            offset += int(local[-1]) + 1
+        return np.concatenate(parts)
+
+    def flags(self) -> list[str]:
+        flags = []
+        if self.stops_s:
+            what = "with the timer stopped" if self.timer_stopped else "without records or distance covered"
+            count = len(self.stops_s)
+            stops = (f"a stop of {duration_text(self.stops_s[0])}" if count == 1 else
+                     f"{count} stops ({', '.join(duration_text(x) for x in self.stops_s)})")
+            flags.append(f"{duration_text(self.left_out_s)} {what} left out of the activity ({stops}): sweat is "
+                         f"counted for the first {RECOVERY_S // 60} min after a stop, while post-exercise sweating "
+                         "falls back towards resting levels (Journeay et al. 2004), not for the hours after")
+        if self.truncated_s > 0:
+            flags.append(f"records after {MAX_SPAN_S / 3600:.0f} h of activity ignored ({duration_text(self.truncated_s)}; "
+                         "a clock jump or a timer left running?)")
+        return flags
+
+
+def kept_time(t: np.ndarray, timer: np.ndarray, dist: np.ndarray, device_timer_s: float | None = None) -> StopsLeftOut:
+    """Which seconds of a leg are on its time grid (see :class:`StopsLeftOut`), from sorted record
+    times ``t`` [s], their ``timer`` flags and cumulative ``dist`` [m].
+
+    A second is a pause when its record was written with the timer stopped, or when it lies more
+    than :data:`HOLD_S` after a record in a gap that is not moving (:func:`estimate_leg`'s rules).
+    Consecutive pause seconds make a stop; a stop longer than :data:`RECOVERY_S` keeps its first
+    :data:`RECOVERY_S` (from its last record on) and the rest is left out. Work is per record interval, never per second of a
+    stop. ``device_timer_s`` (the session's timer time) tells timer-stopped stops from others.
+    """
+    n = len(t)
+    first, last = float(np.floor(t[0])), float(np.floor(t[-1]))
+    cuts: list[tuple[float, float]] = []
+    recovery: list[tuple[float, float]] = []
+    stops: list[float] = []
+    if n >= 2:
+        dt = np.diff(t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            speed = np.diff(dist) / dt
+        moving_gap = timer[:-1] & timer[1:] & (np.nan_to_num(speed) > MOVING_GAP_MIN_SPEED_M_PER_S)
+        # whole pause seconds of each interval [t_i, t_i+1): all of it with the timer stopped,
+        # after the record's hold in a gap that is not moving
+        lo = np.where(timer[:-1], np.floor(t[:-1] + HOLD_S) + 1.0, np.ceil(t[:-1]))
+        hi = np.ceil(t[1:]) - 1.0
+        paused = (~timer[:-1] | ~moving_gap) & (hi >= lo)
+        began = t[:-1][paused]  # a stop begins at its last record (whose hold still counts as moving)
+        lo, hi = lo[paused], hi[paused]
+        if len(lo):
+            new_run = np.r_[True, lo[1:] != hi[:-1] + 1.0]
+            run_lo, run_began = lo[new_run], began[new_run]
+            run_hi = np.maximum.reduceat(hi, np.flatnonzero(new_run))
+            # the recovery runs from the stop's beginning (its last record), so a stop is counted
+            # for RECOVERY_S at most, hold included
+            cut_lo = np.maximum(np.ceil(run_began + RECOVERY_S), run_lo)
+            long_run = cut_lo <= run_hi
+            for a, c, b, began_s in zip(run_lo[long_run], cut_lo[long_run], run_hi[long_run], run_began[long_run]):
+                cuts.append((float(c), float(b)))
+                recovery.append((float(a), float(c - 1.0)))
+                stops.append(float(b + 1.0 - began_s))
+    segments, start = [], first
+    for a, b in cuts:
+        segments.append((start, a - 1.0))
+        start = b + 1.0
+    segments.append((start, last))
+    # bound the kept time
+    kept, truncated, bounded = 0.0, 0.0, []
+    for a, b in segments:
+        size = b - a + 1.0
+        if kept + size > MAX_SPAN_S:
+            room = MAX_SPAN_S - kept
+            if room > 0:
+                bounded.append((a, a + room - 1.0))
+            truncated += size - max(room, 0.0)
+            kept = MAX_SPAN_S
+            continue
+        bounded.append((a, b))
+        kept += size
+    second = np.floor(t)
+    inside = np.zeros(n, dtype=bool)
+    for a, b in bounded:
+        inside |= (second >= a) & (second <= b)
+    left_out = float(sum(b - a + 1.0 for a, b in cuts))
+    span = float(t[-1] - t[0])
+    stopped = (device_timer_s is not None and device_timer_s > 0
+               and span - device_timer_s >= 0.9 * sum(stops) - 60.0)
+    return StopsLeftOut(segments=bounded, records_kept=inside, stops_s=stops, left_out_s=left_out,
+                        timer_stopped=bool(stopped and stops), truncated_s=truncated, recovery=recovery)
 
 
 #: Records must miss more than this share of the device's timer time (and a minute) before the

@@ -82,8 +82,9 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
 
 
 def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
-    if "elapsed_s" in frame.columns and frame["elapsed_s"].notna().any():
-        return frame["elapsed_s"].astype(float) / 3600.0
+    for column in ("activity_s", "elapsed_s"):  # activity time (long stops left out) first
+        if column in frame.columns and frame[column].notna().any():
+            return frame[column].astype(float) / 3600.0
     if "timestamp" in frame.columns:
         ts = pd.to_datetime(frame["timestamp"], utc=True)
     else:

@@ -3,12 +3,17 @@ refused and why, and every run — one SQLite database under ``data_dir`` keyed 
 
 Tables (all writes in transactions, rows whole or absent):
 
-``files``       one row per distinct file content (``sha256``) ever processed: ``processed`` or
-                ``rejected``. A file whose hash is here is not processed again by the nightly run.
+``files``       one row per distinct file content (``sha256``) ever processed: ``processed``,
+                ``rejected``, or ``duplicate`` (every activity in it was already in the catalog from
+                another file; ``reason`` says which). A file whose hash is here is not processed
+                again by the nightly run.
 ``activities``  one row per activity (id = SHA-256 of the file, or of the zip member it came
                 from): headline estimates, the weather override used, where the report and the
                 Parquet records are (relative to ``data_dir``).
 ``rejections``  one row per refused file (or zip member): the one-line reason and its ``kind``.
+``duplicates``  one row per copy of an activity already in the catalog (a file or a zip member):
+                its ``activity_key`` and the activity it repeats (issue 10: identity is the
+                activity, :mod:`pipeline.fit.identity`, not its container's bytes).
 ``runs``        one row per nightly/after-ride run, Prefect-orchestrated or local (fast path).
 
 Typed rows (pydantic) come in and out; no dict of loose keys leaves this module.
@@ -52,11 +57,12 @@ class FileRow(_Row):
     name: str
     path: str
     size_bytes: int
-    status: Literal["processed", "rejected"]
+    status: Literal["processed", "rejected", "duplicate"]
     activities: int = 0
     first_seen_at: datetime
     processed_at: datetime
     run_id: str | None = None
+    reason: str | None = None  # a duplicate's "duplicate of <first source>"
 
 
 class ActivityRow(_Row):
@@ -99,12 +105,13 @@ class ActivityRow(_Row):
     records_path: str | None = None  # relative to data_dir
     processed_at: datetime
     run_id: str | None = None
+    activity_key: str | None = None  # the activity's identity whatever file held it (pipeline.fit.identity)
 
     @classmethod
     def from_report(cls, report: Report, *, file_sha256: str, report_dir: str, records_path: str | None,
                     override_temperature_c: float | None, override_humidity_pct: float | None,
                     run_id: str | None, processed_at: datetime | None = None,
-                    model_total_l: float | None = None) -> "ActivityRow":
+                    model_total_l: float | None = None, activity_key: str | None = None) -> "ActivityRow":
         """The catalog row for an analysed activity (``report.activity`` must be set).
 
         ``model_total_l`` is the model's unrounded, uncalibrated total [L]; when not given it is
@@ -141,7 +148,7 @@ class ActivityRow(_Row):
             inputs_fingerprint=report.inputs.fingerprint if report.inputs is not None else None,
             calibration_sports=",".join(report.inputs.calibration) if report.inputs is not None else None,
             report_dir=report_dir, records_path=records_path,
-            processed_at=processed_at or utc_now(), run_id=run_id,
+            processed_at=processed_at or utc_now(), run_id=run_id, activity_key=activity_key,
         )
 
 
@@ -156,6 +163,24 @@ class RejectionRow(_Row):
     reason: str
     rejected_at: datetime
     run_id: str | None = None
+
+
+class DuplicateRow(_Row):
+    """A copy of an activity the catalog already holds: no second activity row, no second report."""
+
+    file_sha256: str
+    member: str = ""  # the zip member name, "" for the file itself
+    name: str
+    path: str
+    activity_key: str
+    duplicate_of: str  # the id of the activity it repeats
+    first_source: str  # that activity's source (file name)
+    seen_at: datetime
+    run_id: str | None = None
+
+    @property
+    def reason(self) -> str:
+        return f"duplicate of {self.first_source}"
 
 
 _RowT = TypeVar("_RowT", bound="_Row")
@@ -247,15 +272,21 @@ class Catalog:
 
     # --- writing outcomes (one transaction per file) ------------------------------------
     def record_processed(self, file: FileRow, activities: list[ActivityRow],
-                         rejections: list[RejectionRow] | None = None) -> None:
-        """A file that gave activities (a zip may also have refused members): all rows or none."""
+                         rejections: list[RejectionRow] | None = None,
+                         duplicates: list[DuplicateRow] | None = None) -> None:
+        """A file that gave activities (a zip may also have refused members, and members that
+        repeat activities already held): all rows or none. Also for a file that is all duplicates
+        (``file.status == "duplicate"``, no activities)."""
         with transaction(self.conn):
             self._put_file(file)
             self.conn.execute("DELETE FROM rejections WHERE file_sha256 = ?", (file.sha256,))
+            self.conn.execute("DELETE FROM duplicates WHERE file_sha256 = ?", (file.sha256,))
             for activity in activities:
                 _upsert(self.conn, "activities", activity, ("id",))
             for rejection in rejections or []:
                 _upsert(self.conn, "rejections", rejection, ("file_sha256", "member"))
+            for duplicate in duplicates or []:
+                _upsert(self.conn, "duplicates", duplicate, ("file_sha256", "member"))
 
     def record_rejected(self, file: FileRow, rejections: list[RejectionRow]) -> None:
         """A file refused as a whole (every member of a zip refused): the file row and its reasons."""
@@ -276,12 +307,32 @@ class Catalog:
         with transaction(self.conn):
             self.conn.execute("DELETE FROM activities WHERE file_sha256 = ?", (sha256,))
             self.conn.execute("DELETE FROM rejections WHERE file_sha256 = ?", (sha256,))
+            self.conn.execute("DELETE FROM duplicates WHERE file_sha256 = ?", (sha256,))
             self.conn.execute("DELETE FROM files WHERE sha256 = ?", (sha256,))
 
     # --- activities ----------------------------------------------------------------------
     def activity(self, activity_id: str) -> ActivityRow | None:
         row = self.conn.execute("SELECT * FROM activities WHERE id = ?", (activity_id,)).fetchone()
         return _from_sql(ActivityRow, row) if row is not None else None
+
+    def activity_by_key(self, activity_key: str | None, *, other_than_file: str | None = None) -> ActivityRow | None:
+        """The first-recorded activity with this identity (:mod:`pipeline.fit.identity`), leaving out
+        those of the file ``other_than_file`` (a file processed again is not its own duplicate)."""
+        if not activity_key:
+            return None
+        row = self.conn.execute(
+            "SELECT * FROM activities WHERE activity_key = ? AND file_sha256 IS NOT ? ORDER BY processed_at, id LIMIT 1",
+            (activity_key, other_than_file)).fetchone()
+        return _from_sql(ActivityRow, row) if row is not None else None
+
+    def duplicates(self, file_sha256: str | None = None) -> list[DuplicateRow]:
+        """The copies recorded as duplicates of activities already held, oldest first."""
+        sql = "SELECT * FROM duplicates"
+        args: tuple[Any, ...] = ()
+        if file_sha256 is not None:
+            sql += " WHERE file_sha256 = ?"
+            args = (file_sha256,)
+        return [_from_sql(DuplicateRow, r) for r in self.conn.execute(sql + " ORDER BY seen_at, name, member", args)]
 
     def activities(self, file_sha256: str | None = None) -> list[ActivityRow]:
         """Activities, oldest first (by start time, then processing time)."""

@@ -6,7 +6,56 @@ Kept apart from :mod:`pipeline.store.catalog` (the typed rows and queries) so th
 """
 from __future__ import annotations
 
-CATALOG_MIGRATIONS: list[str] = [
+import sqlite3
+from collections.abc import Callable
+
+
+def _one_activity_two_files(conn: sqlite3.Connection) -> None:
+    """Migration 4: an activity's identity is the activity, not its container's bytes.
+
+    * ``activities.activity_key`` (:mod:`pipeline.fit.identity`), indexed: a second copy of an
+      activity (``.fit`` and ``.fit.gz``, a zip member and the loose file) finds the first;
+    * ``files.status`` may be ``duplicate`` and ``files.reason`` says of what ("duplicate of ride.fit");
+    * ``duplicates``: each copy recorded as a duplicate (a zip member too), with the activity it repeats.
+
+    Widening the ``files.status`` CHECK changes nothing on disk, so it is done the way SQLite's
+    ALTER TABLE documentation gives for such changes ("writable_schema": edit the stored CREATE
+    TABLE text, bump ``schema_version``); rebuilding the table would trip the ``activities``
+    foreign key, which cannot be switched off inside the migration's transaction.
+    """
+    conn.execute("ALTER TABLE activities ADD COLUMN activity_key TEXT")
+    conn.execute("CREATE INDEX activities_activity_key ON activities(activity_key)")
+    conn.execute("ALTER TABLE files ADD COLUMN reason TEXT")
+    conn.execute("""
+        CREATE TABLE duplicates (
+            file_sha256  TEXT NOT NULL,
+            member       TEXT NOT NULL DEFAULT '',
+            name         TEXT NOT NULL,
+            path         TEXT NOT NULL,
+            activity_key TEXT NOT NULL,
+            duplicate_of TEXT NOT NULL,
+            first_source TEXT NOT NULL,
+            seen_at      TEXT NOT NULL,
+            run_id       TEXT,
+            PRIMARY KEY (file_sha256, member)
+        )""")
+    old = "CHECK (status IN ('processed', 'rejected'))"
+    new = "CHECK (status IN ('processed', 'rejected', 'duplicate'))"
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'files'").fetchone()
+    sql = row[0]
+    if old not in sql:
+        raise RuntimeError("catalog table 'files' is not as migration 1 made it: cannot widen its status")
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'files'",
+                     (sql.replace(old, new),))
+        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+
+
+CATALOG_MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: the catalog as first shipped
     """
     CREATE TABLE files (
@@ -97,4 +146,7 @@ CATALOG_MIGRATIONS: list[str] = [
     ALTER TABLE activities ADD COLUMN inputs_fingerprint TEXT;
     ALTER TABLE activities ADD COLUMN calibration_sports TEXT;
     """,
+    # 4: one activity, two files (issue 10): see _one_activity_two_files
+    _one_activity_two_files,
 ]
+

@@ -1,0 +1,190 @@
+"""Issue 10, one activity, two files: an activity's identity is the activity (device serial and
+creation time, else the decoded content), not the bytes of its container.
+
+The same ride as ``.fit`` and ``.fit.gz``, inside an export zip and loose, counts once: the
+second copy is recorded as a duplicate of the first (file status ``duplicate``, reason
+"duplicate of <first source>"), with no second activity row and no second report.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import sqlite3
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.fit import decode_activity, read_activities
+from pipeline.nightly import NightlySummary
+from pipeline.service import process_file, record_outcome
+from pipeline.store.catalog import Catalog
+from pipeline.store.db import connect
+from pipeline.store.migrations import CATALOG_MIGRATIONS
+from tools.fitwriter import DeviceSpec, RecordSample, encode_activity
+
+T0 = datetime(2026, 5, 2, 6, 15, tzinfo=timezone.utc)
+
+
+def _ride(start: datetime = T0, minutes: int = 12, power_w: float = 180.0, serial: int | None = 3_456_789_012) -> bytes:
+    samples = [RecordSample(timestamp=start + timedelta(seconds=i), distance_m=7.5 * i, speed_m_per_s=7.5,
+                            power_w=power_w, heart_rate_bpm=135.0, temperature_c=24.0)
+               for i in range(minutes * 60 + 1)]
+    return encode_activity(samples, sport="cycling", sub_sport="road",
+                           device=DeviceSpec(manufacturer="garmin", serial_number=serial))
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    (tmp_path / "inbox").mkdir()
+    return Config(inbox=tmp_path / "inbox", data_dir=tmp_path / "data")
+
+
+def _put(config: Config, name: str, data: bytes) -> Path:
+    path = Path(config.inbox) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def _run(config: Config, paths: list[Path]) -> NightlySummary:
+    """What the nightly flow does per file, in order: process, commit, count."""
+    summary = NightlySummary(run_id="r", inbox=Path(config.inbox), data_dir=Path(config.data_dir),
+                             started_at=datetime.now(timezone.utc))
+    with Catalog(config.data_dir) as catalog:
+        for path in paths:
+            summary.add(record_outcome(catalog, process_file(path, config, run_id="r")))
+    return summary
+
+
+# --- the key --------------------------------------------------------------------------------
+
+def test_every_copy_of_one_ride_decodes_to_one_key_and_other_rides_to_others(tmp_path: Path) -> None:
+    ride = _ride()
+    plain = decode_activity(ride, "ride.fit")
+    gz = tmp_path / "ride.fit.gz"
+    gz.write_bytes(gzip.compress(ride))
+    packed = tmp_path / "export.zip"
+    packed.write_bytes(_zip({"activities/ride.fit": ride}))
+    assert plain.activity_key is not None and plain.activity_key.startswith("fit-serial:garmin:3456789012:")
+    assert read_activities(gz).activities[0].activity_key == plain.activity_key
+    assert read_activities(packed).activities[0].activity_key == plain.activity_key
+    # another ride of the same device, and a file stamped with the same file_id but not the same ride
+    assert decode_activity(_ride(T0 + timedelta(days=1)), "b.fit").activity_key != plain.activity_key
+    assert decode_activity(_ride(minutes=20), "c.fit").activity_key != plain.activity_key
+
+
+def test_without_a_serial_number_the_key_is_the_decoded_content() -> None:
+    ride, other = _ride(serial=None), _ride(serial=None, power_w=240.0)  # written as uint32z 0: "no serial"
+    key = decode_activity(ride, "a.fit").activity_key
+    assert key is not None and key.startswith("fit-content:")
+    assert decode_activity(ride, "copy.fit").activity_key == key
+    assert decode_activity(other, "b.fit").activity_key != key
+
+
+# --- the catalog and the use case ---------------------------------------------------------------
+
+def test_a_fit_then_its_gz_then_a_zip_holding_it_is_one_activity(config: Config) -> None:
+    ride = _ride()
+    paths = [_put(config, "ride.fit", ride), _put(config, "ride.fit.gz", gzip.compress(ride)),
+             _put(config, "export.zip", _zip({"activities/ride.fit": ride, "notes.txt": b"hello"}))]
+    summary = _run(config, paths)
+    with Catalog(config.data_dir) as catalog:
+        activities = catalog.activities()
+        files = {Path(f).name: catalog.file(s) for f, s in ((p, _sha(p)) for p in paths)}
+        duplicates = catalog.duplicates()
+    assert len(activities) == 1 and activities[0].source == "ride.fit"
+    assert files["ride.fit"].status == "processed"
+    for name in ("ride.fit.gz", "export.zip"):
+        assert files[name].status == "duplicate" and files[name].reason is not None
+        assert "duplicate of ride.fit" in files[name].reason
+    assert {(d.name, d.member) for d in duplicates} == {("ride.fit.gz", ""), ("export.zip", "activities/ride.fit")}
+    assert all(d.duplicate_of == activities[0].id for d in duplicates)
+    # one report folder, and the summary line counts the copies as skipped, with the reason
+    assert len(list((Path(config.data_dir) / "reports").glob("*/report.json"))) == 1
+    assert summary.processed_files == ["ride.fit"] and len(summary.activities) == 1
+    assert summary.skipped == 2
+    assert "ride.fit.gz: duplicate of ride.fit" in summary.line()
+    assert "export.zip:activities/ride.fit: duplicate of ride.fit" in summary.line()
+    assert summary.line().endswith("rejected 0")
+
+
+def test_copies_processed_side_by_side_are_resolved_when_committed(config: Config) -> None:
+    """The nightly processes files in parallel: both copies are analysed before either is committed."""
+    ride = _ride()
+    loose, packed = _put(config, "ride.fit.gz", gzip.compress(ride)), _put(config, "export.zip", _zip({"r.fit": ride}))
+    first, second = process_file(loose, config, run_id="r"), process_file(packed, config, run_id="r")
+    assert first.status == second.status == "processed"  # neither knew of the other
+    with Catalog(config.data_dir) as catalog:
+        assert record_outcome(catalog, first).status == "processed"
+        late = record_outcome(catalog, second)
+        assert late.status == "duplicate" and not late.activities
+        assert late.duplicates[0].reason == "duplicate of ride.fit.gz"
+        assert len(catalog.activities()) == 1
+    # the late copy's report was removed: no folder without a catalog row
+    assert len(list((Path(config.data_dir) / "reports").glob("*/report.json"))) == 1
+
+
+def test_a_zip_of_several_rides_keeps_the_new_ones_and_skips_the_known_one(config: Config) -> None:
+    known, new = _ride(), _ride(T0 + timedelta(days=2))
+    _run(config, [_put(config, "known.fit", known)])
+    summary = _run(config, [_put(config, "export.zip", _zip({"a.fit": known, "b.fit": new}))])
+    with Catalog(config.data_dir) as catalog:
+        assert len(catalog.activities()) == 2
+        row = catalog.file(_sha(Path(config.inbox) / "export.zip"))
+    assert row.status == "processed" and row.activities == 1 and "a.fit: duplicate of known.fit" in row.reason
+    assert summary.skipped == 1 and len(summary.activities) == 1
+
+
+def test_the_same_file_processed_again_is_not_its_own_duplicate(config: Config) -> None:
+    path = _put(config, "ride.fit", _ride())
+    _run(config, [path])
+    summary = _run(config, [path])  # `--rebuild`, or `sweatline ride` with another weather
+    assert summary.processed_files == ["ride.fit"] and summary.skipped == 0
+
+
+def test_two_different_rides_are_two_activities(config: Config) -> None:
+    summary = _run(config, [_put(config, "a.fit", _ride()), _put(config, "b.fit", _ride(T0 + timedelta(hours=5)))])
+    assert len(summary.activities) == 2 and summary.skipped == 0
+
+
+def test_migration_3_keeps_a_version_2_catalog_and_widens_the_file_status(tmp_path: Path) -> None:
+    """A catalog made before this change: migrated in place, its rows kept, the new columns empty."""
+    conn = sqlite3.connect(tmp_path / "catalog.sqlite", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("CREATE TABLE schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    for step in CATALOG_MIGRATIONS[:2]:
+        conn.executescript(step)
+    conn.execute("INSERT INTO schema_version VALUES ('catalog', 2)")
+    conn.execute("INSERT INTO files VALUES ('s', 'a.fit', '/in/a.fit', 1, 'processed', 1, 't', 't', NULL)")
+    conn.execute("INSERT INTO activities (id, file_sha256, source, sport, report_dir, processed_at) "
+                 "VALUES ('s', 's', 'a.fit', 'cycling', 'reports/x', 't')")
+    conn.close()
+    conn = connect(tmp_path)
+    assert conn.execute("SELECT version FROM schema_version WHERE component = 'catalog'").fetchone()[0] == 3
+    assert conn.execute("SELECT activity_key FROM activities").fetchone()[0] is None
+    conn.execute("INSERT INTO files VALUES ('d', 'a.fit.gz', '/in/a.fit.gz', 1, 'duplicate', 0, 't', 't', NULL, "
+                 "'duplicate of a.fit')")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO files VALUES ('x', 'x', 'x', 1, 'lost', 0, 't', 't', NULL, NULL)")
+    with pytest.raises(sqlite3.IntegrityError):  # the activities -> files foreign key still holds
+        conn.execute("INSERT INTO activities (id, file_sha256, source, sport, report_dir, processed_at) "
+                     "VALUES ('y', 'nowhere', 'y', 'cycling', 'r', 't')")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def _sha(path: Path) -> str:
+    from pipeline.store.files import sha256_file
+
+    return sha256_file(path)
