@@ -21,7 +21,8 @@ from pipeline.inputs import checked
 from pipeline.config import Config, load_config
 from pipeline.errors import SweatlineInputError
 from pipeline.nightly import NightlySummary
-from pipeline.service import FileOutcome, InboxFile, RideResult, process_file, ride
+from pipeline.ride import RideResult, ride
+from pipeline.service import FileOutcome, InboxFile, process_file
 
 
 def retry_on_io_error(task: Any, task_run: Any, state: Any) -> bool:

@@ -6,7 +6,7 @@ Two ways to run, same result on disk (report folder, catalog row, a row in the c
 * **via Prefect** — when a Prefect server answers (``PREFECT_API_URL``, or the server
   ``sweatline serve`` runs for this data directory): the ``after-ride`` flow runs in this
   process as a real flow run on that server (visible in its UI, with logs and an artifact);
-* **fast path** — when none is up: the flow's work (:func:`pipeline.service.ride`, the function the flow's task calls) runs
+* **fast path** — when none is up: the flow's work (:func:`pipeline.ride.ride`, the function the flow's task calls) runs
   directly, without importing Prefect or starting its temporary server (7–20 s here), and the
   run is recorded in the catalog with ``orchestrator = local``.
 
@@ -34,7 +34,7 @@ from pipeline.analysis import WeatherOverride
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.inputs import checked
-from pipeline.service import RideResult, resolve_fit_file, ride
+from pipeline.ride import RideResult, resolve_fit_file, ride
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
 FLAGS = {"temperature_c": "--temp", "humidity_pct": "--humidity"}

@@ -22,6 +22,6 @@ def test_ride_command_does_not_import_prefect() -> None:
     import subprocess
     import sys
 
-    probe = "import sys, flows.commands.ride, pipeline.service, pipeline.nightly; print('prefect' in sys.modules)"
+    probe = "import sys, flows.commands.ride, pipeline.ride, pipeline.service, pipeline.nightly; print('prefect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

@@ -1,0 +1,155 @@
+"""The after-ride use case: one file now, answered from the catalog when nothing changed.
+
+Called by the ``after-ride`` flow's task and by the fast path of ``sweatline ride`` alike. A file
+already in the catalog whose stored estimate was made from the same inputs (the weather override,
+the config, the model, the calibration: :mod:`pipeline.provenance`) is not processed again: its
+stored report is the answer. Anything else processes the file with
+:func:`pipeline.service.process_file` and replaces the report (atomically). A file refused before
+is tried again. Every call is a row in the catalog's ``runs`` table.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from pipeline.analysis import WeatherOverride
+from pipeline.config import Config
+from pipeline.errors import RejectedFile, UsageError
+from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
+from pipeline.store.files import sha256_file
+from pipeline.service import (FileOutcome, answer_is_current, newest_inbox_file, override_matches, process_file,
+                              record_outcome)
+from pipeline.store.weighins import WeighIns
+
+
+AFTER_RIDE = "after-ride"  # the runs-table name of a one-file run (the flow's name too)
+
+
+class RideResult(BaseModel):
+    """What ``after-ride`` gives back: the headline numbers and where the report is."""
+
+    fit_file: str
+    activity: ActivityRow
+    report_dir: Path
+    report_json: Path
+    reused: bool  # True: the stored report already answered this question
+    run_id: str
+    orchestrator: str
+    warnings: list[str] = []
+
+    def headline_lines(self) -> list[str]:
+        """The figures a rider reads first, one per line."""
+        a = self.activity
+        lines = [f"{a.source}: {a.sport}, {(a.timer_s or 0) / 60:.0f} min, {(a.distance_m or 0) / 1000:.1f} km"]
+        if a.sweat_total_l is not None:
+            lines.append(f"sweat: {a.sweat_total_l:.1f} L ({a.sweat_low_l:.1f}-{a.sweat_high_l:.1f} L), "
+                         f"{a.sweat_rate_l_per_h:.2f} L/h")
+        if a.temperature_c is not None:
+            lines.append(f"weather: {a.temperature_c:.0f} °C, {a.humidity_pct:.0f} % ({a.environment_source})")
+        lines.append(f"report: {self.report_dir / 'report.html'}")
+        return lines
+
+
+def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
+    """The file to process: as given, else the newest file in the inbox."""
+    if fit_file is None or str(fit_file) == "":
+        newest = newest_inbox_file(config.inbox) if Path(config.inbox).is_dir() else None
+        if newest is None:
+            raise UsageError(str(config.inbox), "no FIT file in the inbox: give a file (sweatline ride FILE)")
+        return newest
+    path = Path(fit_file).expanduser()
+    if not path.exists():
+        raise UsageError(str(fit_file), "no such file")
+    if not path.is_file():
+        raise UsageError(str(fit_file), "not a file")
+    return path
+
+
+def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride, *, orchestrator: str,
+         prefect_flow_run_id: str | None = None) -> list[RideResult]:
+    """Process one file for the after-ride flow; one result per activity in it (a zip may hold several).
+
+    Raises :class:`RejectedFile` (one line, recorded in the catalog) for a file that is not a
+    usable activity, :class:`UsageError` for a missing file.
+    """
+    path = resolve_fit_file(fit_file, config)
+    shown = str(fit_file) if fit_file is not None else str(path)
+    run_id = uuid.uuid4().hex
+    with Catalog(config.data_dir) as catalog:
+        catalog.start_run(RunRow(
+            id=run_id, flow=AFTER_RIDE, orchestrator="prefect" if orchestrator == "prefect" else "local",
+            prefect_flow_run_id=prefect_flow_run_id, started_at=utc_now(),
+            parameters={"fit_file": str(path), "temperature_c": override.temperature_c,
+                        "humidity_pct": override.humidity_pct}))
+        try:
+            sha = sha256_file(path)
+            stored = catalog.activities(sha)
+            data_dir = Path(config.data_dir)
+            points = WeighIns(catalog).calibration_points() if stored else []
+            if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
+                              and answer_is_current(r, config, points, override) for r in stored):
+                catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
+                                   summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
+                return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
+                                warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
+            outcome = record_outcome(catalog, process_file(path, config, override, run_id=run_id, sha256=sha))
+            repeated = _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override)
+        except BaseException as exc:
+            catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=0, failed=1,
+                               summary=f"{path.name}: {type(exc).__name__}: {exc}"[:500])
+            raise
+        if outcome.status == "rejected":
+            first = outcome.rejections[0]
+            catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=1, failed=0,
+                               summary=f"rejected {path.name}: {outcome.reason}")
+            raise RejectedFile(shown if not first.member else f"{shown}:{first.member}", first.reason, kind=first.kind)
+        if outcome.status == "duplicate":
+            catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
+                               summary=f"{path.name}: {outcome.reason}, its report reused")
+            return repeated
+        if not outcome.activities:  # e.g. a smart scale's weight file: kept for weigh-ins, but no activity to report
+            catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=0, failed=0,
+                               summary=f"processed {path.name}: no activity in it")
+            raise RejectedFile(shown, "holds no activity (a weight-scale file's readings are kept for weigh-ins)",
+                               kind="not_activity")
+        catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=len(outcome.rejections),
+                           failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
+        return [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
+                for a in outcome.activities] + repeated
+
+
+def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, data_dir: Path, run_id: str, orchestrator: str,
+              override: WeatherOverride) -> list[RideResult]:
+    """The stored answers for the activities of ``outcome`` that were duplicates of ones already held."""
+    results = []
+    for duplicate in outcome.duplicates:
+        first = catalog.activity(duplicate.duplicate_of)
+        if first is None:
+            continue
+        note = (f"{duplicate.member or duplicate.name}: {duplicate.reason} (the same activity), whose report "
+                "is the answer")
+        if not override_matches(first, override):
+            note += f"; the weather given was not applied: run `sweatline ride` on {first.source} for that"
+        stored = _stored_warnings(data_dir / first.report_dir / "report.json")
+        results.append(_result(shown, first, data_dir, run_id, orchestrator, reused=True, warnings=[note] + stored))
+    return results
+
+
+def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestrator: str, *, reused: bool,
+            warnings: list[str] | None = None) -> RideResult:
+    report_dir = data_dir / row.report_dir
+    return RideResult(fit_file=shown, activity=row, report_dir=report_dir, report_json=report_dir / "report.json",
+                      reused=reused, run_id=run_id, orchestrator=orchestrator, warnings=warnings or [])
+
+
+def _stored_warnings(report_json: Path) -> list[str]:
+    """The ingest warnings (e.g. "salvaged: …") kept in a stored report, to repeat them on reuse."""
+    try:
+        activity = json.loads(report_json.read_text(encoding="utf-8")).get("activity") or {}
+    except (OSError, ValueError):
+        return []
+    warnings = activity.get("warnings") if isinstance(activity, dict) else None
+    return [str(w) for w in warnings] if isinstance(warnings, list) else []
