@@ -32,6 +32,14 @@ from pipeline.config import ClimateConfig
 from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
+from pipeline.physiology.minute import MinuteParts, domain_flags, minute_sweat_g_per_m2_h
+from pipeline.physiology.timeline import (
+    HOLD_S,
+    MOVING_GAP_MIN_SPEED_M_PER_S,
+    StopsLeftOut,
+    kept_time,
+    unrecorded_timer_s,
+)
 from pipeline.physiology.environment import (
     IN_WATER_SPORTS,
     ResolvedEnvironment,
@@ -54,24 +62,7 @@ TRANSITION_SPORTS = frozenset({"transition"})
 """Triathlon transitions: a few minutes of jogging or walking with the bike. Their heart rate is the
 previous leg's (a swimmer's 150 bpm lingers while changing), so the Compendium value
 (3.5 METs, walking with the bike) is used rather than heart rate."""
-HOLD_S = 60
-"""A record stands for at most this many seconds after it; later seconds are a gap."""
-MAX_SPAN_S = 48 * 3600.0
-"""Longest leg the model integrates, in activity time (long stops left out); later records are ignored."""
-RECOVERY_S = 20 * 60
-"""How long after a stop sweat is still counted (as standing rest in the last air) [s].
-
-Sweating does not end when exercise does, but in inactive (seated or standing) recovery it falls
-quickly: Journeay, Reardon, Martin & Kenny (2004, J Appl Physiol 96:2207-2212,
-doi:10.1152/japplphysiol.01201.2003) followed sweat rate over 15 min of recovery after 15 min of
-cycling at 70 % VO2peak and found it fell fastest with motionless recovery (different from active
-recovery from 8 min on); Kenny et al. (2003, J Appl Physiol 95:2355-2360) measured sweating through
-a 20-min seated recovery, and a 36-min standing recovery in 30 °C air still showed sweating
-(J Hum Sport Exerc 15(1), 2020, doi:10.14198/jhse.2020.151.13) while core temperature peaked
-3-7 min after stopping. 20 min covers the measured post-exercise sweating window; beyond it a
-stopped athlete is at rest, which is not this activity's sweat."""
 BLOCK_S = 60
-MOVING_GAP_MIN_SPEED_M_PER_S = 0.5
 INTENSITY_SOURCES = ("power", "speed", "heart_rate", "device_calories", "duration")
 MODEL_NAME = "Gonzalez 2009/2012 PW, bounded by ISO 7933 required sweat; USARIEM heat balance"
 
@@ -237,7 +228,7 @@ def estimate_leg(
     moving_l = float(litres_per_s[moving].sum())
     moving_s = float(moving.sum())
 
-    flags = [] if in_water else _domain_flags(parts, moving_share > 0.5, secs, temperature, air, moving)
+    flags = [] if in_water else domain_flags(parts, moving_share > 0.5, secs, temperature, air, moving)
     gap_min = float((gap & ~stops.in_recovery(grid)).sum()) / 60.0  # long stops have their own flag
     if gap_min >= 1.0:
         flags.append(f"{gap_min:.0f} min without records: moving gaps at the leg's median effort "
@@ -254,7 +245,7 @@ def estimate_leg(
     if len(grid) / 3600.0 > sw.FITTED_DURATION_H:
         flags.append("longer than the 8 h the sweat equations were fitted on")
 
-    missing_s = _unrecorded_timer_s(device_timer_s, moving_s)
+    missing_s = unrecorded_timer_s(device_timer_s, moving_s)
     if missing_s > 0:
         # Records stop short of the device's own timer time (a truncated, salvaged file; a sensor
         # or memory drop-out): the unrecorded moving time sweats at the recorded moving rate.
@@ -299,287 +290,6 @@ def estimate_leg(
                        moving_s=moving_s, elapsed_s=float(len(grid)),
                        metabolic_j_moving=float(metabolic[moving].sum()),
                        source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
-
-
-def duration_text(seconds: float) -> str:
-    """``12 h 3 min``, ``27 d 4 h``, ``40 min``: a stop's length in plain words."""
-    minutes = int(round(seconds / 60.0))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min"
-
-
-@dataclass
-class StopsLeftOut:
-    """The seconds of a leg that are on its time grid: every second from the first record to the
-    last, less the part of each long stop after :data:`RECOVERY_S`, bounded to :data:`MAX_SPAN_S`.
-
-    ``segments`` are inclusive ``(first, last)`` whole seconds on the records' ``elapsed_s`` clock;
-    ``stops_s`` each long stop's whole length, ``left_out_s`` the part of it left out;
-    ``timer_stopped`` whether the device's own timer says those stops were timer-stopped time.
-    """
-
-    segments: list[tuple[float, float]] = field(default_factory=list)
-    records_kept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    stops_s: list[float] = field(default_factory=list)
-    left_out_s: float = 0.0
-    timer_stopped: bool = False
-    truncated_s: float = 0.0
-    recovery: list[tuple[float, float]] = field(default_factory=list)
-
-    def in_recovery(self, grid: np.ndarray) -> np.ndarray:
-        """Whether each grid second is in the counted recovery of a long stop."""
-        inside = np.zeros(len(grid), dtype=bool)
-        for a, b in self.recovery:
-            inside |= (grid >= a) & (grid <= b)
-        return inside
-
-    def grid(self) -> np.ndarray:
-        return np.concatenate([np.arange(a, b + 1.0) for a, b in self.segments])
-
-    def blocks(self, block_s: int) -> np.ndarray:
-        """Block index of each grid second: ``block_s`` blocks, restarting at each segment."""
-        parts, offset = [], 0
-        for a, b in self.segments:
-            local = np.arange(int(b - a) + 1) // block_s
-            parts.append(local + offset)
-            offset += int(local[-1]) + 1
-        return np.concatenate(parts)
-
-    def flags(self) -> list[str]:
-        flags = []
-        if self.stops_s:
-            what = "with the timer stopped" if self.timer_stopped else "without records or distance covered"
-            count = len(self.stops_s)
-            stops = (f"a stop of {duration_text(self.stops_s[0])}" if count == 1 else
-                     f"{count} stops ({', '.join(duration_text(x) for x in self.stops_s)})")
-            flags.append(f"{duration_text(self.left_out_s)} {what} left out of the activity ({stops}): sweat is "
-                         f"counted for the first {RECOVERY_S // 60} min after a stop, while post-exercise sweating "
-                         "falls back towards resting levels (Journeay et al. 2004), not for the hours after")
-        if self.truncated_s > 0:
-            flags.append(f"records after {MAX_SPAN_S / 3600:.0f} h of activity ignored ({duration_text(self.truncated_s)}; "
-                         "a clock jump or a timer left running?)")
-        return flags
-
-
-def kept_time(t: np.ndarray, timer: np.ndarray, dist: np.ndarray, device_timer_s: float | None = None) -> StopsLeftOut:
-    """Which seconds of a leg are on its time grid (see :class:`StopsLeftOut`), from sorted record
-    times ``t`` [s], their ``timer`` flags and cumulative ``dist`` [m].
-
-    A second is a pause when its record was written with the timer stopped, or when it lies more
-    than :data:`HOLD_S` after a record in a gap that is not moving (:func:`estimate_leg`'s rules).
-    Consecutive pause seconds make a stop; a stop longer than :data:`RECOVERY_S` keeps its first
-    :data:`RECOVERY_S` (from its last record on) and the rest is left out. Work is per record interval, never per second of a
-    stop. ``device_timer_s`` (the session's timer time) tells timer-stopped stops from others.
-    """
-    n = len(t)
-    first, last = float(np.floor(t[0])), float(np.floor(t[-1]))
-    cuts: list[tuple[float, float]] = []
-    recovery: list[tuple[float, float]] = []
-    stops: list[float] = []
-    if n >= 2:
-        dt = np.diff(t)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            speed = np.diff(dist) / dt
-        moving_gap = timer[:-1] & timer[1:] & (np.nan_to_num(speed) > MOVING_GAP_MIN_SPEED_M_PER_S)
-        # whole pause seconds of each interval [t_i, t_i+1): all of it with the timer stopped,
-        # after the record's hold in a gap that is not moving
-        lo = np.where(timer[:-1], np.floor(t[:-1] + HOLD_S) + 1.0, np.ceil(t[:-1]))
-        hi = np.ceil(t[1:]) - 1.0
-        paused = (~timer[:-1] | ~moving_gap) & (hi >= lo)
-        began = t[:-1][paused]  # a stop begins at its last record (whose hold still counts as moving)
-        lo, hi = lo[paused], hi[paused]
-        if len(lo):
-            new_run = np.r_[True, lo[1:] != hi[:-1] + 1.0]
-            run_lo, run_began = lo[new_run], began[new_run]
-            run_hi = np.maximum.reduceat(hi, np.flatnonzero(new_run))
-            # the recovery runs from the stop's beginning (its last record), so a stop is counted
-            # for RECOVERY_S at most, hold included
-            cut_lo = np.maximum(np.ceil(run_began + RECOVERY_S), run_lo)
-            long_run = cut_lo <= run_hi
-            for a, c, b, began_s in zip(run_lo[long_run], cut_lo[long_run], run_hi[long_run], run_began[long_run]):
-                cuts.append((float(c), float(b)))
-                recovery.append((float(a), float(c - 1.0)))
-                stops.append(float(b + 1.0 - began_s))
-    segments, start = [], first
-    for a, b in cuts:
-        segments.append((start, a - 1.0))
-        start = b + 1.0
-    segments.append((start, last))
-    # bound the kept time
-    kept, truncated, bounded = 0.0, 0.0, []
-    for a, b in segments:
-        size = b - a + 1.0
-        if kept + size > MAX_SPAN_S:
-            room = MAX_SPAN_S - kept
-            if room > 0:
-                bounded.append((a, a + room - 1.0))
-            truncated += size - max(room, 0.0)
-            kept = MAX_SPAN_S
-            continue
-        bounded.append((a, b))
-        kept += size
-    second = np.floor(t)
-    inside = np.zeros(n, dtype=bool)
-    for a, b in bounded:
-        inside |= (second >= a) & (second <= b)
-    left_out = float(sum(b - a + 1.0 for a, b in cuts))
-    span = float(t[-1] - t[0])
-    stopped = (device_timer_s is not None and device_timer_s > 0
-               and span - device_timer_s >= 0.9 * sum(stops) - 60.0)
-    return StopsLeftOut(segments=bounded, records_kept=inside, stops_s=stops, left_out_s=left_out,
-                        timer_stopped=bool(stopped and stops), truncated_s=truncated, recovery=recovery)
-
-
-#: Records must miss more than this share of the device's timer time (and a minute) before the
-#: total is extended to it: small differences are rounding and smart-recording, not missing data.
-UNRECORDED_SHARE = 0.10
-
-
-def _unrecorded_timer_s(device_timer_s: float | None, moving_s: float) -> float:
-    """Timer time the device counted (session ``total_timer_time``) that no record covers [s].
-
-    0 unless the records miss more than :data:`UNRECORDED_SHARE` of it and at least 60 s, and
-    there is some recorded moving time to take the rate from.
-    """
-    if device_timer_s is None or not device_timer_s > 0 or moving_s <= 0:
-        return 0.0
-    missing_s = device_timer_s - moving_s
-    return missing_s if missing_s > max(UNRECORDED_SHARE * device_timer_s, 60.0) else 0.0
-
-
-@dataclass
-class MinuteParts:
-    """Intermediate per-minute quantities of the heat balance (for flags, tests and charts)."""
-
-    metabolic_w_per_m2: np.ndarray
-    air_temperature_c: np.ndarray
-    air_speed_m_per_s: np.ndarray
-    required_evaporation_w_per_m2: np.ndarray
-    max_evaporation_w_per_m2: np.ndarray
-    regression_g_per_m2_h: np.ndarray
-    required_sweat_g_per_m2_h: np.ndarray
-    from_heat_balance: np.ndarray
-    at_ceiling: np.ndarray
-    capped_at_20c: np.ndarray
-    capped_at_heat_balance: np.ndarray | None = None
-    at_floor: np.ndarray | None = None
-
-
-def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: np.ndarray, air_temperature_c: np.ndarray,
-                            humidity_pct: float | np.ndarray, air_speed: np.ndarray,
-                            walk_speed: np.ndarray) -> tuple[np.ndarray, MinuteParts]:
-    """Sweat rate per time step [g·m⁻²·h⁻¹] from the per-area heat balance (see :mod:`.sweat`).
-
-    The regression sees E_req and E_max at air speed and clothing permeability held inside its
-    fitted domain; the heat-balance lower bound sees them at the real air speed. Below 20 °C the
-    result is capped at what the same minute (same effort, clothing, air speed and relative
-    humidity) gives at 20 °C with the 2009 form: Gonzalez et al. (2012) raise the cool-weather
-    intercept because the 2009 form under-predicted cool conditions, but at the same effort and
-    clothing colder air never makes the athlete sweatier, and the cap joins the two forms without
-    a step at 20 °C. (Dressing for the cold, :func:`~.heat_balance.sports_clothing_clo`, can still
-    make a cold session sweat as much as a mild one, as athletes in winter kit do.) Below 20 °C the
-    rate is further held at the ISO 7933 required sweat plus the equation's published error
-    (SEE 100 g·m⁻²·h⁻¹, Gonzalez et al. 2009): in cool air the 350 intercept of the cool form
-    would otherwise dominate what the heat balance actually asks for.
-    """
-    metabolic = np.asarray(metabolic_w_per_m2, dtype=float)
-    external = np.asarray(external_w_per_m2, dtype=float)
-    air = np.asarray(air_speed, dtype=float)
-    walk = np.asarray(walk_speed, dtype=float)
-    t_a = np.asarray(air_temperature_c, dtype=float)
-    clo = hb.sports_clothing_clo(t_a)
-    rate, parts = _evaluate(metabolic, external, t_a, humidity_pct, air, walk, clo)
-    cool = t_a < sw.COOL_FORM_BELOW_C
-    parts.capped_at_heat_balance = np.zeros(np.shape(rate), dtype=bool)
-    if cool.any():
-        reference, _ = _evaluate(metabolic, external, np.where(cool, sw.COOL_FORM_BELOW_C, t_a), humidity_pct, air,
-                                 walk, clo)
-        capped = cool & (rate > reference)
-        rate = np.where(capped, reference, rate)
-        parts.capped_at_20c = capped
-        # the heat balance's own requirement plus the equation's published error (Gonzalez 2009 SEE)
-        limit = parts.required_sweat_g_per_m2_h + sw.GONZALEZ_SEE_G_PER_M2_H
-        over = cool & (rate > limit)
-        rate = np.where(over, limit, rate)
-        parts.capped_at_heat_balance = over
-    return rate, parts
-
-
-def _evaluate(metabolic: np.ndarray, external: np.ndarray, t_a: np.ndarray, humidity_pct: float | np.ndarray,
-              air: np.ndarray, walk: np.ndarray, clo: np.ndarray) -> tuple[np.ndarray, MinuteParts]:
-    p_a = hb.vapour_pressure_kpa(t_a, humidity_pct)
-
-    def balance(v: np.ndarray, max_permeability_ratio: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        i_t, i_m = hb.dynamic_clothing(clo, v, walk)
-        if max_permeability_ratio is not None:
-            i_m = np.minimum(i_m, max_permeability_ratio * i_t)
-        t_sk = hb.skin_temperature_c(t_a, p_a, v, metabolic, clo)
-        dry = hb.dry_heat_gain_w_per_m2(t_a, t_sk, i_t)
-        e_req = hb.required_evaporation_w_per_m2(metabolic, external, dry)
-        return e_req, hb.max_evaporation_w_per_m2(t_sk, p_a, i_t, i_m)
-
-    e_req, e_max = balance(air)
-    # the heat-balance bound follows ISO 7933 fully: breathing carries part of the heat away
-    e_req = e_req - hb.respiratory_heat_loss_w_per_m2(metabolic, t_a, p_a)
-    lo, hi = sw.FITTED_AIR_SPEED_M_PER_S
-    # the regression sees the USARIEM E_req it was fitted with (no respiratory term), with air speed
-    # and clothing permeability held inside the fitted domain
-    e_req_c, e_max_c = balance(np.clip(air, lo, hi), sw.FITTED_MAX_PERMEABILITY_RATIO_PER_CLO)
-    regression = sw.predicted_sweat_g_per_m2_h(e_req_c, e_max_c, t_a)
-    required = sw.iso7933_required_sweat_g_per_m2_h(e_req, e_max)
-    bounded = sw.bounded_sweat_g_per_m2_h(regression, required, e_req)
-    parts = MinuteParts(metabolic, t_a, air, e_req, e_max, regression, required, bounded.from_heat_balance,
-                        bounded.at_ceiling, np.zeros(len(np.atleast_1d(t_a)), dtype=bool))
-    return bounded.rate_g_per_m2_h, parts
-
-
-def _domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray, temperature: np.ndarray,
-                  air: np.ndarray, moving: np.ndarray) -> list[str]:
-    """Plain-language notes on where the session left the equations' fitted domain."""
-    flags: list[str] = []
-    if not moving.any():
-        return flags
-    weights = secs * moving_block
-    total = weights.sum() or 1.0
-
-    def share(mask: np.ndarray) -> float:
-        return float((weights * mask).sum() / total)
-
-    fast = float(np.mean(air[moving] > sw.FITTED_AIR_SPEED_M_PER_S[1]))
-    if fast > 0.05:
-        flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
-                     f"(up to {np.percentile(air[moving], 95):.1f} m/s): the regression was evaluated at 2.5 m/s")
-    cold = float(np.mean(temperature[moving] < sw.FITTED_TEMPERATURE_C[0]))
-    if cold > 0.05:
-        flags.append(f"air below the fitted 15 °C for {cold:.0%} of moving time: cool-weather form "
-                     "(Gonzalez 2012) with clothing assumed to match the weather")
-    hot = float(np.mean(temperature[moving] > sw.FITTED_TEMPERATURE_C[1]))
-    if hot > 0.05:
-        flags.append(f"air above the fitted 46 °C for {hot:.0%} of moving time")
-    intense = share(parts.metabolic_w_per_m2 > sw.FITTED_METABOLIC_W_PER_M2)
-    if intense > 0.05:
-        flags.append(f"metabolic rate above the fitted 450 W/m² for {intense:.0%} of moving time")
-    bound = share(parts.from_heat_balance)
-    if bound > 0.05:
-        flags.append(f"heat-balance lower bound (ISO 7933 required sweat) set the rate for {bound:.0%} of moving "
-                     "time, where the regression predicted less than the heat that must be evaporated")
-    capped = share(parts.capped_at_heat_balance) if parts.capped_at_heat_balance is not None else 0.0
-    if capped > 0.05:
-        flags.append(f"cool air for {capped:.0%} of moving time: sweat held at what your body must shed as heat "
-                     "(plus the equation's error), since the sweat equations were fitted in warmer air")
-    floor = share(parts.at_floor) if parts.at_floor is not None else 0.0
-    if floor > 0.05:
-        flags.append(f"for {floor:.0%} of moving time the air carried your heat away without sweat in the model; "
-                     "the lowest rate measured in athletes (3.3 mL per kg per hour, Baker 2016) was used instead")
-    ceiling = share(parts.at_ceiling)
-    if ceiling >= 0.01:
-        flags.append(f"rate held at the {sw.SWEAT_CEILING_G_PER_M2_H:.0f} g/m²/h ceiling for {ceiling:.0%} of moving time")
-    return flags
 
 
 def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.ndarray, counts: Counter,

@@ -8,7 +8,8 @@ import pytest
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
 from pipeline.physiology.environment import WeatherInputs
-from pipeline.physiology.estimate import estimate_leg, minute_sweat_g_per_m2_h
+from pipeline.physiology.estimate import estimate_leg
+from pipeline.physiology.minute import minute_sweat_g_per_m2_h
 
 from physio_records import make_records
 

@@ -6,7 +6,9 @@ import pytest
 
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.environment import WeatherInputs
-from pipeline.physiology.estimate import HOLD_S, RECOVERY_S, estimate_leg, minute_sweat_g_per_m2_h
+from pipeline.physiology.estimate import estimate_leg
+from pipeline.physiology.minute import minute_sweat_g_per_m2_h
+from pipeline.physiology.timeline import HOLD_S, RECOVERY_S
 from physio_records import make_records
 
 

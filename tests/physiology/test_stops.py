@@ -19,7 +19,8 @@ from pipeline.analysis import analyse_activity
 from pipeline.config import Config
 from pipeline.fit import decode_activity
 from pipeline.physiology.environment import WeatherInputs
-from pipeline.physiology.estimate import HOLD_S, RECOVERY_S, duration_text, estimate_leg
+from pipeline.physiology.estimate import estimate_leg
+from pipeline.physiology.timeline import HOLD_S, RECOVERY_S, duration_text
 from physio_records import make_records
 from tools.fitwriter import DeviceSpec, RecordSample, TimerPause, encode_activity
 
