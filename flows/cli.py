@@ -7,7 +7,9 @@ traceback. Each command's work lives in ``flows/commands/<command>.py`` as ``run
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import sqlite3
 import sys
 import warnings
 from collections.abc import Sequence
@@ -15,6 +17,15 @@ from typing import NoReturn
 
 from pipeline.config import load_config
 from pipeline.errors import InvalidValue, SweatlineInputError
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sweatline")
+    except PackageNotFoundError:  # run from a checkout without installing
+        return "unknown (not installed)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sweatline",
         description="Sweat, fluid and potassium estimates and advice from running and cycling FIT files.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="PATH",
                         help="configuration file (default: $SWEATLINE_CONFIG, else config/sweatline.yaml)")
@@ -116,17 +128,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SweatlineInputError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except (OSError, sqlite3.Error) as exc:
+        where = storage_problem(exc)
+        if where is None:
+            return _internal_error(exc)
+        print(where, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("sweatline: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # an internal error: say so, with the traceback for a bug report
-        import traceback
+        return _internal_error(exc)
 
-        traceback.print_exc()
-        print(f"sweatline: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+
+def _internal_error(exc: BaseException) -> int:
+    import traceback
+
+    traceback.print_exception(exc)
+    print(f"sweatline: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return 1
+
+
+_STORAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+_SQLITE_STORAGE = ("readonly", "unable to open database", "disk is full", "disk i/o error")
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """One line for a problem the user can fix where files are kept (read-only or full data
+    directory, unreadable inbox), or None for anything else (an internal error)."""
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
+        return f"{exc.filename or 'sweatline'}: {exc.strerror} (check the data directory and inbox permissions and free space)"
+    if isinstance(exc, sqlite3.Error) and any(word in str(exc).lower() for word in _SQLITE_STORAGE):
+        return f"catalog: {exc} (check that the data directory is writable and has free space)"
+    return None
 
 
 if __name__ == "__main__":

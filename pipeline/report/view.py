@@ -173,7 +173,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
         headline.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h), note=f"{lo:.2f}–{hi:.2f} L/h"))
     if p is not None:
         bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
-                   if p.carry_bottles else "no bottle needed")
+                   if p.carry_bottles else "short session: a bottle is optional")
         headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)}/h",
                             note=bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
         headline.append(Row(label="Drink after", value=millilitres(p.after_ml), note="over the next hours, with food"))

@@ -361,7 +361,6 @@ def test_case_control_ride(ride: Any) -> None:
     assert block["timer_s"] == 3000 and block["salvaged"] is False
 
 
-@pytest.mark.xfail(reason="issue 10 kind 1 (long timer-stopped stretches) is another engineer's branch", strict=False)
 def test_case_ride_with_a_12h_timer_stop(ride: Any) -> None:
     control = json.loads(ride(CASES / "ride-50min-control.fit").stdout)
     proc = ride(CASES / "ride-2x50min-12h-timer-stopped.fit")
