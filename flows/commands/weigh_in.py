@@ -133,7 +133,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
              f"  measured sweat loss  {measured:.2f} L {_rate(measured, elapsed)}"
              f"  = {args.pre:g} − {args.post:g} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
     if model is not None:
-        low, high = sweat_range_l(model)
+        if not activity.calibrated and activity.sweat_low_l is not None and activity.sweat_high_l is not None:
+            low, high = activity.sweat_low_l, activity.sweat_high_l  # the range its report gave
+        else:
+            low, high = sweat_range_l(model)
         lines.append(f"  model estimate       {model:.2f} L {_rate(model, elapsed)}  range {low:.2f}–{high:.2f} L")
         lines.append(f"  measured ÷ model     {measured / model:.2f}")
     else:
