@@ -158,7 +158,7 @@ def test_two_different_rides_are_two_activities(config: Config) -> None:
     assert len(summary.activities) == 2 and summary.skipped == 0
 
 
-def test_migration_3_keeps_a_version_2_catalog_and_widens_the_file_status(tmp_path: Path) -> None:
+def test_migration_4_keeps_a_version_2_catalog_and_widens_the_file_status(tmp_path: Path) -> None:
     """A catalog made before this change: migrated in place, its rows kept, the new columns empty."""
     conn = sqlite3.connect(tmp_path / "catalog.sqlite", isolation_level=None)
     conn.execute("PRAGMA foreign_keys=ON")
@@ -171,7 +171,8 @@ def test_migration_3_keeps_a_version_2_catalog_and_widens_the_file_status(tmp_pa
                  "VALUES ('s', 's', 'a.fit', 'cycling', 'reports/x', 't')")
     conn.close()
     conn = connect(tmp_path)
-    assert conn.execute("SELECT version FROM schema_version WHERE component = 'catalog'").fetchone()[0] == 3
+    assert conn.execute("SELECT version FROM schema_version WHERE component = 'catalog'").fetchone()[0] == \
+        len(CATALOG_MIGRATIONS)
     assert conn.execute("SELECT activity_key FROM activities").fetchone()[0] is None
     conn.execute("INSERT INTO files VALUES ('d', 'a.fit.gz', '/in/a.fit.gz', 1, 'duplicate', 0, 't', 't', NULL, "
                  "'duplicate of a.fit')")

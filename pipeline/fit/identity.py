@@ -8,12 +8,14 @@ activity does not. Its key:
   both the device's ``serial_number`` and an absolute ``time_created`` (FIT SDK, ``file_id``: with
   the manufacturer they identify a file): a device creates one activity file per start, and every
   copy of it — the watch's, a ``.gz`` of it, an export zip's member — carries the same ``file_id``.
-  The session timer time (whole seconds) is part of the key because two *different* files can
-  share a ``file_id``: test generators stamp one, and a device that saved a partial copy before the
-  whole one gives both the same ``time_created``;
-* else ``fit-content:<sha256>``: a hash of the decoded content — the records' canonical columns
-  and the legs (sport, start, times, distance) — which two copies of one file decode to alike
-  whatever container held them.
+  The session timer time (whole seconds) and a digest of the decoded content are part of the key
+  because two *different* files can share a ``file_id``: test generators and converters stamp one,
+  a device that saved a partial copy before the whole one gives both the same ``time_created``,
+  and a tool that "repairs" a file (zeroed sensors blanked, a bad total fixed) keeps it;
+* else ``fit-content:<sha256>``: the hash of the decoded content alone.
+
+The content digest covers the records' canonical columns and the legs (sport, start, times,
+distance), which every copy of one file decodes to alike, whatever container held it.
 """
 from __future__ import annotations
 
@@ -33,12 +35,6 @@ _CONTENT_COLUMNS = ("elapsed_s", "timer_active", "heart_rate_bpm", "power_w", "s
 def activity_key(file_id: dict[str, Any] | None, records: pd.DataFrame, legs: list[Leg]) -> str:
     """The activity's identity (see the module docstring)."""
     fid = file_id or {}
-    serial = fit_number(fid.get("serial_number"))
-    created = fit_number(fid.get("time_created"))
-    if serial is not None and serial > 0 and created is not None and created >= RELATIVE_TIME_LIMIT:
-        maker = fit_name(fid.get("manufacturer")) or ""
-        timer_s = round(sum(leg.timer_s or 0.0 for leg in legs))
-        return f"fit-serial:{maker}:{int(serial)}:{int(created)}:{timer_s}"
     digest = hashlib.sha256()
     for leg in legs:
         digest.update(repr((leg.sport, leg.sub_sport, leg.start_time, leg.elapsed_s, leg.timer_s,
@@ -48,4 +44,10 @@ def activity_key(file_id: dict[str, Any] | None, records: pd.DataFrame, legs: li
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
         stamps = records["timestamp"]
         digest.update(repr((str(stamps.iloc[0]), str(stamps.iloc[-1]), len(records))).encode())
+    serial = fit_number(fid.get("serial_number"))
+    created = fit_number(fid.get("time_created"))
+    if serial is not None and serial > 0 and created is not None and created >= RELATIVE_TIME_LIMIT:
+        maker = fit_name(fid.get("manufacturer")) or ""
+        timer_s = round(sum(leg.timer_s or 0.0 for leg in legs))
+        return f"fit-serial:{maker}:{int(serial)}:{int(created)}:{timer_s}:{digest.hexdigest()[:16]}"
     return f"fit-content:{digest.hexdigest()}"
