@@ -119,6 +119,14 @@ def test_a_fit_then_its_gz_then_a_zip_holding_it_is_one_activity(config: Config)
     assert summary.line().endswith("rejected 0")
 
 
+def test_a_copy_names_the_activity_it_repeats_for_weigh_ins(config: Config) -> None:
+    ride = _ride()
+    _run(config, [_put(config, "ride.fit", ride), _put(config, "ride.fit.gz", gzip.compress(ride))])
+    with Catalog(config.data_dir) as catalog:
+        first = catalog.resolve_activity(str(Path(config.inbox) / "ride.fit"))
+        assert catalog.resolve_activity(str(Path(config.inbox) / "ride.fit.gz")).id == first.id
+
+
 def test_copies_processed_side_by_side_are_resolved_when_committed(config: Config) -> None:
     """The nightly processes files in parallel: both copies are analysed before either is committed."""
     ride = _ride()

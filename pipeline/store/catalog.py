@@ -362,7 +362,10 @@ class Catalog:
             return max(rows, key=lambda r: iso_utc(r.processed_at) or "")
         path = Path(ref)
         if path.is_file():
-            rows = self.activities(sha256_file(path))
+            sha = sha256_file(path)
+            rows = self.activities(sha)
+            if not rows:  # a copy of an activity held from another file: that activity
+                rows = [row for row in (self.activity(d.duplicate_of) for d in self.duplicates(sha)) if row is not None]
             if len(rows) == 1:
                 return rows[0]
             if not rows:

@@ -20,7 +20,7 @@ from pipeline.config import Config
 from pipeline.fit import decode_activity
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import estimate_leg
-from pipeline.physiology.timeline import HOLD_S, RECOVERY_S, duration_text
+from pipeline.physiology.timeline import HOLD_S, MAX_SPAN_S, RECOVERY_S, duration_text
 from physio_records import make_records
 from tools.fitwriter import DeviceSpec, RecordSample, TimerPause, encode_activity
 
@@ -116,6 +116,16 @@ def test_the_kept_time_is_bounded_not_the_clock_span(rider, climate):
     est = estimate_leg(records, "cycling", None, None, rider, climate, WeatherInputs(temperature_c=25.0))
     assert est.elapsed_s <= 3600 + HOLD_S + RECOVERY_S
     assert est.moving_s == pytest.approx(3600 + HOLD_S, abs=2)
+
+
+def test_more_than_48_hours_of_activity_time_is_cut_and_said(rider, climate):
+    """A timer left running for 50 h (smart recording, a record every 10 s, moving all along)."""
+    records = make_records(50 * 360, power_w=120.0, speed_m_per_s=5.0)
+    records["elapsed_s"] = records["elapsed_s"] * 10.0
+    records["distance_m"] = records["elapsed_s"] * 5.0
+    est = estimate_leg(records, "cycling", None, None, rider, climate, WeatherInputs(temperature_c=15.0))
+    assert est.elapsed_s == MAX_SPAN_S
+    assert any("records after 48 h of activity ignored" in f for f in est.sweat.flags)
 
 
 def test_duration_text_reads_like_a_person_would_say_it():
