@@ -33,3 +33,13 @@ def sample_bytes(name: str) -> bytes:
 
 
 CASES = PROJECT.parent / "shared" / "fit-cases"  # issue 10: synthetic files of faults seen in the wild (README there)
+
+CONFIG = """inbox: {inbox}
+data_dir: {data}
+nightly: {{cron: "0 3 * * *", timezone: "UTC"}}
+climate: {{temperature_c: 20, humidity_pct: 50}}
+advice: {{long_session_min: 60, bottle_ml: 750}}
+athlete: {{name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35,
+          hr_rest_bpm: 55, hr_max_bpm: 185, ftp_w: 250}}
+"""
+"""A config for the installed command in the ingest tests (format with inbox= and data=)."""

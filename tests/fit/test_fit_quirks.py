@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fit_helpers import CASES
+from fit_helpers import CASES, CONFIG
 
 from pipeline.errors import RejectedFile
 from pipeline.fit import decode_activity, read_activity
@@ -383,14 +383,6 @@ def test_struct_sanity_of_the_unfinished_writer() -> None:
     assert struct.unpack_from("<I", data, 4)[0] == 0
 
 
-NIGHTLY_CONFIG = """inbox: {inbox}
-data_dir: {data}
-nightly: {{cron: "0 3 * * *", timezone: "UTC"}}
-climate: {{temperature_c: 20, humidity_pct: 50}}
-advice: {{long_session_min: 60, bottle_ml: 750}}
-athlete: {{name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35,
-          hr_rest_bpm: 55, hr_max_bpm: 185, ftp_w: 250}}
-"""
 
 
 def test_nightly_over_an_inbox_of_quirks_reads_or_refuses_each_in_one_line(tmp_path: Any) -> None:
@@ -418,7 +410,7 @@ def test_nightly_over_an_inbox_of_quirks_reads_or_refuses_each_in_one_line(tmp_p
     for name, data in variants.items():
         write(inbox / name, data)
     config = tmp_path / "sweatline.yaml"
-    config.write_text(NIGHTLY_CONFIG.format(inbox=inbox, data=data_dir))
+    config.write_text(CONFIG.format(inbox=inbox, data=data_dir))
     proc = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
                           timeout=900, stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr[-2000:]
