@@ -261,7 +261,7 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
         activities = catalog.activities()
     return write_digest(summary.markdown() + ("\n" + weighed if weighed else ""), summary.started_at, activities,
                         digests_dir(data_dir), reports_dir(data_dir),
-                        timezone=config.nightly.timezone, sex=config.athlete.sex)
+                        timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line())
 
 
 def all_failed(summary: NightlySummary) -> bool:

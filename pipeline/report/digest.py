@@ -12,6 +12,7 @@ Potassium per day is set against the adequate intake (NASEM 2019: 3,400 mg/day m
 """
 from __future__ import annotations
 
+import os
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,7 +32,7 @@ from pipeline.store.files import atomic_write_text
 
 DIGEST_HTML_NAME = "digest.html"
 DIGEST_MD_NAME = "digest.md"
-INDEX_NAME = "index.md"  # the latest nightly summary, in reports/
+INDEX_NAME = "index.md"  # the front door (pipeline.report.index), in reports/
 
 
 class DigestRow(BaseModel):
@@ -242,14 +243,21 @@ def write_digest_pages(digest: Digest, out_dir: Path, generated: datetime | None
 
 
 def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[object], digests: Path,
-                 reports: Path, *, timezone: str = "UTC", sex: str | None = None) -> Path:
-    """The nightly digest: this run's summary (``run_markdown``) under ``digests/`` (kept) and as
-    ``reports/index.md`` (latest), and the day-by-day / week-by-week pages ``reports/digest.html`` +
-    ``digest.md`` over ``activities`` (every activity in the catalog). Returns the run summary's path."""
+                 reports: Path, *, timezone: str = "UTC", sex: str | None = None, night: str | None = None) -> Path:
+    """The nightly digest: this run's summary (``run_markdown``) under ``digests/`` (kept, one per run),
+    the front door ``reports/index.html`` + ``index.md`` (:mod:`pipeline.report.index`: ``night``, the
+    run's summary line, this week's totals, every activity in the catalog newest first), and the
+    day-by-day / week-by-week pages ``reports/digest.html`` + ``digest.md`` over ``activities``.
+    Returns the run summary's path."""
+    from pipeline.report.index import build_index, write_index
+
+    activities = list(activities)
     write_digest_pages(build_digest(activities, timezone=timezone, sex=sex), reports)
     text = run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({DIGEST_HTML_NAME}) ([{DIGEST_MD_NAME}]({DIGEST_MD_NAME})).\n"
     path = atomic_write_text(Path(digests) / f"{started_at:%Y%m%dT%H%M%SZ}-nightly.md", text)
-    atomic_write_text(Path(reports) / INDEX_NAME, text)
+    night_link = os.path.relpath(path, Path(reports)).replace(os.sep, "/")
+    write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at, night_path=night_link),
+                reports)
     return path
 
 
