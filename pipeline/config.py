@@ -182,12 +182,26 @@ def parse_config(data: dict[str, Any] | None, source: str = "config", base_dir: 
     return config.resolved(base_dir or Path.cwd())
 
 
+def user_config_path() -> Path:
+    """``$XDG_CONFIG_HOME/sweatline/sweatline.yaml`` (``~/.config/sweatline/sweatline.yaml`` by default)."""
+    xdg = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".config"  # XDG: relative values are ignored
+    return base / "sweatline" / "sweatline.yaml"
+
+
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Which file to read: ``--config``, else ``$SWEATLINE_CONFIG``, else ``config/sweatline.yaml``."""
+    """Which file to read: ``--config``, else ``$SWEATLINE_CONFIG``, else ``./config/sweatline.yaml``
+    when it exists, else the user's ``$XDG_CONFIG_HOME/sweatline/sweatline.yaml`` when it exists,
+    else ``config/sweatline.yaml`` (whose absence is then the error)."""
     if explicit:
         return Path(explicit)
     env = os.environ.get(CONFIG_ENV_VAR)
-    return Path(env) if env else DEFAULT_CONFIG_PATH
+    if env:
+        return Path(env)
+    if DEFAULT_CONFIG_PATH.is_file():
+        return DEFAULT_CONFIG_PATH
+    user = user_config_path()
+    return user if user.is_file() else DEFAULT_CONFIG_PATH
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
