@@ -107,6 +107,13 @@ class ModelConfig(_Section):
     gross_efficiency: float = Field(0.21, ge=0.10, le=0.35)
 
 
+class ServeConfig(_Section):
+    """``sweatline serve``: the port of the local Prefect server it starts (127.0.0.1), the same
+    across restarts so the trigger commands it prints keep working."""
+
+    port: int = Field(4200, ge=1024, le=65535)
+
+
 class Config(_Section):
     """The whole configuration. ``inbox`` and ``data_dir`` are absolute after loading."""
 
@@ -118,6 +125,7 @@ class Config(_Section):
     athlete: AthleteConfig = AthleteConfig()
     model: ModelConfig = ModelConfig()
     weather: WeatherConfig = WeatherConfig()
+    serve: ServeConfig = ServeConfig()
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
     def resolved(self, base_dir: Path) -> "Config":
