@@ -35,6 +35,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError
 from pipeline.report.digest import write_digest
 from pipeline.report.text import markdown_escape
+from pipeline.report.view import duration_s_text, low_high, sweat_with_range
 from pipeline.report.weighins import weighins_markdown
 from pipeline.analysis import WeatherOverride
 from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
@@ -133,7 +134,7 @@ class NightlySummary(BaseModel):
                 "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
                 "distance_km": round(a.distance_m / 1000, 1) if a.distance_m is not None else None,
                 "sweat_l": round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None,
-                "sweat_range_l": (f"{a.sweat_low_l:.1f}-{a.sweat_high_l:.1f}"
+                "sweat_range_l": (low_high(a.sweat_low_l, a.sweat_high_l).removesuffix(" L").replace("–", "-")
                                   if a.sweat_low_l is not None and a.sweat_high_l is not None else ""),
                 "rate_l_per_h": round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None,
                 "report": self.report_uri(a),
@@ -145,9 +146,9 @@ class NightlySummary(BaseModel):
         lines = [f"# Sweatline nightly run {self.started_at:%Y-%m-%d %H:%M} UTC", "", f"**{self._counts()}**", ""]
         if self.activities:
             lines += ["| start | activity | sport | duration | sweat | report |", "|---|---|---|---|---|---|"]
-            for row in self.table_rows():
-                sweat = f"{row['sweat_l']:.2f} L ({row['sweat_range_l']} L)" if row["sweat_l"] is not None else "–"
-                duration = f"{row['duration_min']} min" if row["duration_min"] is not None else "–"
+            for a, row in zip(self.activities, self.table_rows()):
+                sweat = sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l) if a.sweat_total_l is not None else "–"
+                duration = duration_s_text(a.timer_s) if a.timer_s else "–"
                 lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} | {duration} | {sweat} "
                              f"| [report.html]({row['report']}) |")
             lines.append("")

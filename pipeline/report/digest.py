@@ -27,7 +27,7 @@ from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
 from pipeline.report.charts import trend_chart_svg
 from pipeline.report.render import TEMPLATES
 from pipeline.report.text import markdown_escape, terminal_safe
-from pipeline.report.view import distance_text, duration_s_text, litres, milligrams
+from pipeline.report.view import distance_text, duration_s_text, litres, low_high, milligrams, sweat_litres
 from pipeline.store.files import atomic_write_text
 
 DIGEST_HTML_NAME = "digest.html"
@@ -211,7 +211,7 @@ def _context(digest: Digest) -> dict:
     ai_text = (f"{ai:,.0f} mg a day" if ai is not None else
                f"{POTASSIUM_AI_MG_PER_DAY['male']:,.0f} mg a day for men, {POTASSIUM_AI_MG_PER_DAY['female']:,.0f} mg "
                "for women (shares below use the lower figure)")
-    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone)}
+    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone), "sweat": sweat_litres}
 
 
 def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:
@@ -291,8 +291,8 @@ def history_table(rows: Iterable[object], timezone: str = "UTC") -> str:
             source = source[:39] + "…"
         body.append([
             _when(r.start_time, timezone, "%Y-%m-%d %H:%M"), source, terminal_safe(r.sport), duration_s_text(r.timer_s),
-            distance_text(r.distance_m), litres(r.sweat_total_l),
-            f"{r.sweat_low_l:.1f}–{r.sweat_high_l:.1f} L" if r.sweat_low_l is not None and r.sweat_high_l is not None else "—",
+            distance_text(r.distance_m), sweat_litres(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l),
+            low_high(r.sweat_low_l, r.sweat_high_l),
             f"{r.sweat_rate_l_per_h:.2f} L/h" if r.sweat_rate_l_per_h is not None else "—",
             milligrams(r.potassium_mg),
         ])

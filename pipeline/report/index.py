@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.report.text import markdown_escape
-from pipeline.report.view import duration_s_text, litres
+from pipeline.report.view import duration_s_text, litres, sweat_with_range
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import REPORTS_DIR
 
@@ -108,10 +108,7 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
             and monday <= _aware(r.start_time).astimezone(zone).date() <= monday + timedelta(days=6)]
     out = []
     for r in ordered:
-        sweat = litres(r.sweat_total_l, 2 if r.sweat_total_l is not None and r.sweat_total_l < 1 else 1)
-        if r.sweat_total_l is not None and r.sweat_low_l is not None and r.sweat_high_l is not None:
-            digits = 2 if r.sweat_high_l < 1 else 1
-            sweat += f" ({r.sweat_low_l:.{digits}f}–{r.sweat_high_l:.{digits}f} L)"
+        sweat = sweat_with_range(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l)
         link = None
         if getattr(r, "report_dir", None):
             rel = posixpath.normpath(str(r.report_dir).replace("\\", "/"))

@@ -107,3 +107,25 @@ def test_sport_labels() -> None:
     assert sport_label("cycling", "indoor_cycling") == "indoor ride"
     assert sport_label("stand_up_paddleboarding") == "stand-up paddle"
     assert sport_label("floor_climbing", None) == "floor climbing"
+
+
+def test_what_people_read_has_hours_plurals_and_sensible_precision(tmp_path: Path) -> None:
+    from pipeline.nightly import NightlySummary
+    from pipeline.report.digest import build_digest, history_table, render_digest_markdown
+    from pipeline.report.view import signed_loss_pct, sweat_with_range
+    from pipeline.store.catalog import ActivityRow
+
+    assert sweat_with_range(0.08, 0.06, 0.11) == "0.08 L (0.06–0.11 L)"
+    assert sweat_with_range(1.3, 0.9, 1.8) == "1.3 L (0.9–1.8 L)"
+    assert signed_loss_pct(-0.01) == "0 %" and signed_loss_pct(0.04) == "0 %" and signed_loss_pct(1.64) == "−1.6 %"
+    one = [_row(1, datetime(2026, 7, 1, 6, 0, tzinfo=UTC), 571 / 60, "long.fit")]
+    md = render_digest_markdown(build_digest(one, timezone="UTC"))
+    assert "1 activity;" in md and "1 activities" not in md and "9 h 31 min" in md
+    table = history_table(one)
+    assert "9 h 31 min" in table and "571 min" not in table
+    row = ActivityRow(id="a" * 64, file_sha256="a" * 64, source="long.fit", sport="cycling",
+                      start_time=datetime(2026, 7, 1, 6, 0, tzinfo=UTC), timer_s=571 * 60, sweat_total_l=0.08,
+                      sweat_low_l=0.06, sweat_high_l=0.11, report_dir="reports/x", processed_at=datetime.now(UTC))
+    summary = NightlySummary(run_id="r", inbox=tmp_path, data_dir=tmp_path, started_at=datetime.now(UTC), activities=[row])
+    text = summary.markdown()
+    assert "9 h 31 min" in text and "571 min" not in text and "0.08 L (0.06–0.11 L)" in text
