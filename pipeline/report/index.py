@@ -95,14 +95,14 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
     ``source``, ``timer_s``, ``sweat_*``, ``report_dir`` relative to the data directory).
 
     ``night_path`` is the run summary's path relative to ``reports/``; this week is the ISO week of
-    ``today`` (default now) in ``timezone``."""
+    ``today`` (default: the night's run, else now) in ``timezone``."""
     zone = zoneinfo.ZoneInfo(timezone)
     rows = list(activities)
     oldest = datetime.min.replace(tzinfo=UTC)
     ordered = sorted(rows, key=lambda r: (_aware(r.start_time) if r.start_time is not None else oldest,
                                           _aware(r.processed_at) if getattr(r, "processed_at", None) else oldest),
                      reverse=True)
-    now = (today or datetime.now(UTC)).astimezone(zone)
+    now = _aware(today or night_at or datetime.now(UTC)).astimezone(zone)
     monday = now.date() - timedelta(days=now.weekday())
     week = [r for r in rows if r.start_time is not None
             and monday <= _aware(r.start_time).astimezone(zone).date() <= monday + timedelta(days=6)]
