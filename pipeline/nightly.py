@@ -24,6 +24,7 @@ The run fails only when there were new files and every one of them failed for an
 """
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -141,16 +142,19 @@ class NightlySummary(BaseModel):
             })
         return rows
 
-    def markdown(self) -> str:
-        """The Markdown summary (artifact), with links to each report."""
+    def markdown(self, links_from: Path | None = None) -> str:
+        """The Markdown summary (artifact), with links to each report: absolute ``file://`` URIs, or
+        relative to the folder ``links_from`` (the summary kept under ``digests/``)."""
         lines = [f"# Sweatline nightly run {self.started_at:%Y-%m-%d %H:%M} UTC", "", f"**{self._counts()}**", ""]
         if self.activities:
             lines += ["| start | activity | sport | duration | sweat | report |", "|---|---|---|---|---|---|"]
             for a, row in zip(self.activities, self.table_rows()):
                 sweat = sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l) if a.sweat_total_l is not None else "–"
                 duration = duration_s_text(a.timer_s) if a.timer_s else "–"
+                link = row["report"] if links_from is None else os.path.relpath(
+                    self.data_dir / a.report_dir / "report.html", links_from).replace(os.sep, "/")
                 lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} | {duration} | {sweat} "
-                             f"| [report.html]({row['report']}) |")
+                             f"| [report.html]({link}) |")
             lines.append("")
         if self.duplicates:
             lines += ["## Skipped: copies of activities already held", ""] + [
@@ -260,7 +264,7 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
         pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)
         weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points())
         activities = catalog.activities()
-    return write_digest(summary.markdown() + ("\n" + weighed if weighed else ""), summary.started_at, activities,
+    return write_digest(summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else ""), summary.started_at, activities,
                         digests_dir(data_dir), reports_dir(data_dir),
                         timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line())
 

@@ -211,7 +211,10 @@ def _context(digest: Digest) -> dict:
     ai_text = (f"{ai:,.0f} mg a day" if ai is not None else
                f"{POTASSIUM_AI_MG_PER_DAY['male']:,.0f} mg a day for men, {POTASSIUM_AI_MG_PER_DAY['female']:,.0f} mg "
                "for women (shares below use the lower figure)")
-    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone), "sweat": sweat_litres}
+    from pipeline.report.index import sport_label
+
+    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone), "sweat": sweat_litres,
+            "sport": sport_label}
 
 
 def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:

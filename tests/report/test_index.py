@@ -75,8 +75,15 @@ def test_index_lists_everything_newest_first_after_a_night_with_nothing_new(tmp_
     for link in html_links + md_links:
         assert not link.startswith("/") and "://" not in link, link
         assert (reports / unquote(link)).resolve().is_file(), link
-    # the run summaries are kept, one per night
-    assert len(list((data / "digests").glob("*-nightly.md"))) == 2
+    # the run summaries are kept, one per night; the first one's report links are relative and resolve
+    kept = sorted((data / "digests").glob("*-nightly.md"))
+    assert len(kept) == 2
+    first = kept[0].read_text()
+    links = [link for link in re.findall(r"\]\(([^)]+)\)", first) if link.endswith("report.html")]
+    assert len(links) == 3 and "file:" not in first
+    assert all((kept[0].parent / link).resolve().is_file() for link in links)
+    digest_md = (reports / "digest.md").read_text()
+    assert "| indoor ride |" in digest_md  # the digest names sports as people do too (its last 7 days)
 
 
 def _row(i: int, start: datetime, hours: float, source: str, sport: str = "cycling", sub: str | None = None) -> DigestRow:
