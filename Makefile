@@ -17,7 +17,7 @@ install: $(STAMP)
 ## run: the nightly flow over the project's own example FIT files (examples/), then where the reports are.
 run: $(STAMP)
 	$(VENV)/bin/sweatline nightly --config examples/sweatline.yaml
-	@echo "open data/example/reports/index.md (the night's digest) or data/example/reports/*/report.html"
+	@echo "open data/example/reports/index.html (every activity, newest first) or data/example/reports/*/report.html"
 
 ## test: the whole test suite (real Prefect server and headless Chromium included).
 test: $(STAMP)

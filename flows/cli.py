@@ -28,11 +28,51 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+class _UsageLine(Exception):
+    """argparse refused the command line: the one line to show."""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit 2 (SPEC)."""
+    """argparse, but a usage error is one line (stderr; with ``--json`` also a JSON object on stdout)
+    and exit 2 (SPEC): :func:`main` shows it."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+        raise _UsageLine(f"{self.prog}: {message} (see --help)")
+
+
+VALUE_FLAGS_MAY_START_WITH_DASH = ("--duration", "--temp")
+"""Options whose value may start with '-' (``--duration -2h``, ``--temp -5``): argparse would take
+``-2h`` for an option and say "expected one argument"; given as ``--duration=-2h`` the command's own
+check refuses it (or, for a temperature, accepts it)."""
+
+
+def _join_dash_values(argv: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            out += argv[i:]
+            break
+        if arg in VALUE_FLAGS_MAY_START_WITH_DASH and i + 1 < len(argv) and argv[i + 1].startswith("-") \
+                and argv[i + 1] not in ("-h", "--help") and not argv[i + 1].startswith("--"):
+            out.append(f"{arg}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+def _fail(line: str, as_json: bool, code: int = 2) -> int:
+    """An error: the one line on stderr and, with ``--json``, ``{"error": line, "exit": code}`` on stdout."""
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps({"error": line, "exit": code}) + "\n")
+        sys.stdout.flush()
+    print(line, file=sys.stderr)
+    return code
 
 
 def _number(kind: type = float):
@@ -49,11 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sweatline",
         description="Sweat, fluid and potassium estimates and advice from running and cycling FIT files.",
+        epilog="Configuration: --config PATH, else $SWEATLINE_CONFIG, else ./config/sweatline.yaml, else "
+               "$XDG_CONFIG_HOME/sweatline/sweatline.yaml (default ~/.config/sweatline/sweatline.yaml). "
+               "With --json, an error is also printed on stdout as {\"error\": \"...\", \"exit\": 2}.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="PATH",
-                        help="configuration file (default: $SWEATLINE_CONFIG, else config/sweatline.yaml)")
+                        help="configuration file; without it: $SWEATLINE_CONFIG, else ./config/sweatline.yaml, "
+                             "else $XDG_CONFIG_HOME/sweatline/sweatline.yaml (~/.config/sweatline/sweatline.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -63,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     ride.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help=".fit, .fit.gz or .zip file")
     ride.add_argument("--temp", type=_number(), metavar="C", help="air temperature override, °C")
     ride.add_argument("--humidity", type=_number(), metavar="PCT", help="relative humidity override, %%")
-    ride.add_argument("--json", action="store_true", help="print the JSON report instead of the headline")
+    ride.add_argument("--json", action="store_true",
+                      help="print the JSON report instead of the headline (a JSON array of reports when the file "
+                           "holds more than one activity)")
 
     nightly = sub.add_parser("nightly", parents=[common], help="one run of the nightly flow, now",
                              description="Process every new FIT file in the inbox and write reports and the digest.")
@@ -113,7 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sweatline`` console script."""
-    args = build_parser().parse_args(argv)
+    argv = _join_dash_values(list(sys.argv[1:] if argv is None else argv))
+    as_json = "--json" in argv[:argv.index("--")] if "--" in argv else "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+    except _UsageLine as exc:
+        return _fail(str(exc), as_json)
+    as_json = bool(getattr(args, "json", False))
     module_name = "flows.commands." + args.command.replace("-", "_")
     try:
         config = load_config(args.config)
@@ -123,32 +175,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(command.run(args, config) or 0)
     except InvalidValue as exc:  # a model's field, shown as the command's flag
         flags = getattr(sys.modules.get(module_name), "FLAGS", {})
-        print(f"{flags.get(exc.field, exc.field)}: {exc.reason}", file=sys.stderr)
-        return 2
+        return _fail(f"{flags.get(exc.field, exc.field)}: {exc.reason}", as_json)
     except SweatlineInputError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        return _fail(str(exc), as_json)
     except (OSError, sqlite3.Error) as exc:
         where = storage_problem(exc)
         if where is None:
-            return _internal_error(exc)
-        print(where, file=sys.stderr)
-        return 2
+            return _internal_error(exc, as_json)
+        return _fail(where, as_json)
     except KeyboardInterrupt:
         print("sweatline: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # an internal error: say so, with the traceback for a bug report
-        return _internal_error(exc)
+        return _internal_error(exc, as_json)
 
 
-def _internal_error(exc: BaseException) -> int:
+def _internal_error(exc: BaseException, as_json: bool = False) -> int:
     import traceback
 
     traceback.print_exception(exc)
-    print(f"sweatline: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-    return 1
+    return _fail(f"sweatline: internal error: {type(exc).__name__}: {exc}", as_json, code=1)
 
 
 _STORAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}

@@ -107,6 +107,13 @@ class ModelConfig(_Section):
     gross_efficiency: float = Field(0.21, ge=0.10, le=0.35)
 
 
+class ServeConfig(_Section):
+    """``sweatline serve``: the port of the local Prefect server it starts (127.0.0.1), the same
+    across restarts so the trigger commands it prints keep working."""
+
+    port: int = Field(4200, ge=1024, le=65535)
+
+
 class Config(_Section):
     """The whole configuration. ``inbox`` and ``data_dir`` are absolute after loading."""
 
@@ -118,6 +125,7 @@ class Config(_Section):
     athlete: AthleteConfig = AthleteConfig()
     model: ModelConfig = ModelConfig()
     weather: WeatherConfig = WeatherConfig()
+    serve: ServeConfig = ServeConfig()
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
     def resolved(self, base_dir: Path) -> "Config":
@@ -182,12 +190,26 @@ def parse_config(data: dict[str, Any] | None, source: str = "config", base_dir: 
     return config.resolved(base_dir or Path.cwd())
 
 
+def user_config_path() -> Path:
+    """``$XDG_CONFIG_HOME/sweatline/sweatline.yaml`` (``~/.config/sweatline/sweatline.yaml`` by default)."""
+    xdg = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".config"  # XDG: relative values are ignored
+    return base / "sweatline" / "sweatline.yaml"
+
+
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Which file to read: ``--config``, else ``$SWEATLINE_CONFIG``, else ``config/sweatline.yaml``."""
+    """Which file to read: ``--config``, else ``$SWEATLINE_CONFIG``, else ``./config/sweatline.yaml``
+    when it exists, else the user's ``$XDG_CONFIG_HOME/sweatline/sweatline.yaml`` when it exists,
+    else ``config/sweatline.yaml`` (whose absence is then the error)."""
     if explicit:
         return Path(explicit)
     env = os.environ.get(CONFIG_ENV_VAR)
-    return Path(env) if env else DEFAULT_CONFIG_PATH
+    if env:
+        return Path(env)
+    if DEFAULT_CONFIG_PATH.is_file():
+        return DEFAULT_CONFIG_PATH
+    user = user_config_path()
+    return user if user.is_file() else DEFAULT_CONFIG_PATH
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:

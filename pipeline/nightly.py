@@ -24,6 +24,7 @@ The run fails only when there were new files and every one of them failed for an
 """
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError
 from pipeline.report.digest import write_digest
 from pipeline.report.text import markdown_escape
+from pipeline.report.view import duration_s_text, low_high, sweat_with_range
 from pipeline.report.weighins import weighins_markdown
 from pipeline.analysis import WeatherOverride
 from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
@@ -133,23 +135,26 @@ class NightlySummary(BaseModel):
                 "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
                 "distance_km": round(a.distance_m / 1000, 1) if a.distance_m is not None else None,
                 "sweat_l": round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None,
-                "sweat_range_l": (f"{a.sweat_low_l:.1f}-{a.sweat_high_l:.1f}"
+                "sweat_range_l": (low_high(a.sweat_low_l, a.sweat_high_l).removesuffix(" L").replace("–", "-")
                                   if a.sweat_low_l is not None and a.sweat_high_l is not None else ""),
                 "rate_l_per_h": round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None,
                 "report": self.report_uri(a),
             })
         return rows
 
-    def markdown(self) -> str:
-        """The Markdown summary (artifact), with links to each report."""
+    def markdown(self, links_from: Path | None = None) -> str:
+        """The Markdown summary (artifact), with links to each report: absolute ``file://`` URIs, or
+        relative to the folder ``links_from`` (the summary kept under ``digests/``)."""
         lines = [f"# Sweatline nightly run {self.started_at:%Y-%m-%d %H:%M} UTC", "", f"**{self._counts()}**", ""]
         if self.activities:
             lines += ["| start | activity | sport | duration | sweat | report |", "|---|---|---|---|---|---|"]
-            for row in self.table_rows():
-                sweat = f"{row['sweat_l']:.2f} L ({row['sweat_range_l']} L)" if row["sweat_l"] is not None else "–"
-                duration = f"{row['duration_min']} min" if row["duration_min"] is not None else "–"
+            for a, row in zip(self.activities, self.table_rows()):
+                sweat = sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l) if a.sweat_total_l is not None else "–"
+                duration = duration_s_text(a.timer_s) if a.timer_s else "–"
+                link = row["report"] if links_from is None else os.path.relpath(
+                    self.data_dir / a.report_dir / "report.html", links_from).replace(os.sep, "/")
                 lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} | {duration} | {sweat} "
-                             f"| [report.html]({row['report']}) |")
+                             f"| [report.html]({link}) |")
             lines.append("")
         if self.duplicates:
             lines += ["## Skipped: copies of activities already held", ""] + [
@@ -259,9 +264,9 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
         pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)
         weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points())
         activities = catalog.activities()
-    return write_digest(summary.markdown() + ("\n" + weighed if weighed else ""), summary.started_at, activities,
+    return write_digest(summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else ""), summary.started_at, activities,
                         digests_dir(data_dir), reports_dir(data_dir),
-                        timezone=config.nightly.timezone, sex=config.athlete.sex)
+                        timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line())
 
 
 def all_failed(summary: NightlySummary) -> bool:

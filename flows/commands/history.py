@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if weighed_text:
         print("\n" + weighed_text)
     if rejected:
-        print(f"\n{len(rejected)} file(s) rejected; the latest: "
+        print(f"\n{len(rejected)} file{'' if len(rejected) == 1 else 's'} rejected; the latest: "
               + "; ".join(f"{r.name}: {r.reason}" for r in rejected[-3:]))
     return 0
 

@@ -35,7 +35,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         summary = nightly(config_path=str(config.source) if config.source is not None else None,
                           inbox=str(inbox), rebuild=bool(getattr(args, "rebuild", False)))
     print(summary.line())
-    print(f"reports: {(Path(config.data_dir) / 'reports').resolve()}")
+    reports = (Path(config.data_dir) / 'reports').resolve()
+    print(f"reports: {reports} (every activity, newest first: {reports / 'index.html'})")
     if summary.digest_path is not None:
         print(f"digest: {summary.digest_path.resolve()}")
     return 0

@@ -12,7 +12,8 @@ Two ways to run, same result on disk (report folder, catalog row, a row in the c
 
 ``SWEATLINE_RIDE_VIA=local|prefect`` forces one (``prefect`` with no server up pays for
 Prefect's temporary server). Either way stdout carries only the headline (or, with ``--json``,
-exactly the SPEC JSON report) and a bad file gives one stderr line and exit 2: Prefect's
+exactly the SPEC JSON report — a JSON array of reports when the file holds several activities, a
+zip of two rides say) and a bad file gives one stderr line and exit 2: Prefect's
 console logging is switched off on this path (:func:`quiet_console`): Prefect's logging config
 sends flow/task run logs to the API handler and, through the root and ``prefect`` loggers, to a
 console handler on stderr — right for ``sweatline nightly``, wrong for this command's contract
@@ -90,9 +91,9 @@ def _print(results: list[RideResult], as_json: bool) -> None:
     for result in results:
         for warning in result.warnings:
             print(f"{result.fit_file}: warning: {warning}", file=sys.stderr)
-    if as_json:
-        newest = results[-1]
-        sys.stdout.write(newest.report_json.read_text(encoding="utf-8"))
+    if as_json:  # one activity: its report; a file holding several (a zip, two files' worth): a JSON array of them
+        texts = [r.report_json.read_text(encoding="utf-8") for r in results]
+        sys.stdout.write(texts[0] if len(texts) == 1 else "[\n" + ",\n".join(t.strip() for t in texts) + "\n]\n")
         return
     from pipeline.report.text import headline_text
     from pipeline.schema import Report

@@ -8,12 +8,18 @@ Cloud) that server is used; otherwise Prefect's own ``prefect server start --bac
 SIGTERM); see :mod:`flows.commands.prefect_server`.
 While it runs, ``<data_dir>/prefect/server.json`` lets ``sweatline ride`` and ``sweatline
 nightly`` in other terminals find it.
+
+The local server listens on ``serve.port`` of the config (default 4200) — always that port, so
+the trigger commands :func:`trigger_commands` prints (``PREFECT_API_URL=http://127.0.0.1:PORT/api``
+inline) still work after a restart; a port already taken is one line and exit 2.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
+import socket
 import sys
 from pathlib import Path
 from types import FrameType
@@ -25,6 +31,42 @@ from pipeline.errors import UsageError
 
 def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def _command(name: str) -> str:
+    """``name`` as the user can type it: the script beside this interpreter (the project's .venv/bin)
+    when that is what the shell would not find by itself, else the bare name."""
+    import shutil
+
+    beside = Path(sys.executable).with_name(name)
+    if not beside.exists():
+        return name
+    found = shutil.which(name)
+    return name if found is not None and Path(found).resolve() == beside.resolve() else shlex.quote(str(beside))
+
+
+def trigger_commands(config: Config, api_url: str, fit_file: str = "/path/to/ride.fit") -> str:
+    """What ``sweatline serve`` prints: the exact commands that trigger the deployments from another
+    terminal, each with ``PREFECT_API_URL`` set inline."""
+    env = f"PREFECT_API_URL={shlex.quote(api_url)}"
+    config_arg = f" --config {shlex.quote(str(config.source))}" if config.source is not None else ""
+    ride_file = shlex.quote(fit_file)
+    prefect, sweatline = _command("prefect"), _command("sweatline")
+    return "\n".join([
+        f"nightly: '{config.nightly.cron}' in {config.nightly.timezone}. From another terminal:",
+        f"  {env} {sweatline} ride {ride_file}{config_arg}",
+        f"  {env} {prefect} deployment run 'after-ride/after-ride' --param fit_file={ride_file}",
+        f"  {env} {prefect} deployment run 'nightly/nightly'",
+    ])
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -40,8 +82,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
         running = served_api_url(data_dir)
         if running is not None and is_reachable(running):
             raise UsageError("sweatline serve", f"already serving this data directory with the server at {running}")
-        print("starting a local Prefect server (127.0.0.1) ...", flush=True)
-        server = LocalServer(data_dir).start()
+        port = config.serve.port
+        if not _port_is_free(port):
+            where = str(config.source) if config.source is not None else "config"
+            raise UsageError(where, f"serve.port: port {port} on 127.0.0.1 is already in use (another program?); "
+                                    "choose another port in serve.port")
+        print(f"starting a local Prefect server (127.0.0.1:{port}) ...", flush=True)
+        server = LocalServer(data_dir, port=port).start()
         api_url = server.api_url
         print(f"Prefect server: {server.ui_url} (database {server.home / 'prefect.db'}, log {server.log})",
               flush=True)
@@ -53,8 +100,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
         from flows.serving import serve_deployments
 
-        print(f"nightly: '{config.nightly.cron}' in {config.nightly.timezone}; after-ride: "
-              f"prefect deployment run 'after-ride/after-ride' --param fit_file=PATH", flush=True)
+        print(trigger_commands(config, api_url), flush=True)
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             serve_deployments(config)
     except KeyboardInterrupt:

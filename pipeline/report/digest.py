@@ -12,6 +12,7 @@ Potassium per day is set against the adequate intake (NASEM 2019: 3,400 mg/day m
 """
 from __future__ import annotations
 
+import os
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,12 +27,12 @@ from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
 from pipeline.report.charts import trend_chart_svg
 from pipeline.report.render import TEMPLATES
 from pipeline.report.text import markdown_escape, terminal_safe
-from pipeline.report.view import distance_text, duration_s_text, litres, milligrams
+from pipeline.report.view import distance_text, duration_s_text, litres, low_high, milligrams, sweat_litres
 from pipeline.store.files import atomic_write_text
 
 DIGEST_HTML_NAME = "digest.html"
 DIGEST_MD_NAME = "digest.md"
-INDEX_NAME = "index.md"  # the latest nightly summary, in reports/
+INDEX_NAME = "index.md"  # the front door (pipeline.report.index), in reports/
 
 
 class DigestRow(BaseModel):
@@ -210,7 +211,10 @@ def _context(digest: Digest) -> dict:
     ai_text = (f"{ai:,.0f} mg a day" if ai is not None else
                f"{POTASSIUM_AI_MG_PER_DAY['male']:,.0f} mg a day for men, {POTASSIUM_AI_MG_PER_DAY['female']:,.0f} mg "
                "for women (shares below use the lower figure)")
-    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone)}
+    from pipeline.report.index import sport_label
+
+    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone), "sweat": sweat_litres,
+            "sport": sport_label}
 
 
 def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:
@@ -242,14 +246,21 @@ def write_digest_pages(digest: Digest, out_dir: Path, generated: datetime | None
 
 
 def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[object], digests: Path,
-                 reports: Path, *, timezone: str = "UTC", sex: str | None = None) -> Path:
-    """The nightly digest: this run's summary (``run_markdown``) under ``digests/`` (kept) and as
-    ``reports/index.md`` (latest), and the day-by-day / week-by-week pages ``reports/digest.html`` +
-    ``digest.md`` over ``activities`` (every activity in the catalog). Returns the run summary's path."""
+                 reports: Path, *, timezone: str = "UTC", sex: str | None = None, night: str | None = None) -> Path:
+    """The nightly digest: this run's summary (``run_markdown``) under ``digests/`` (kept, one per run),
+    the front door ``reports/index.html`` + ``index.md`` (:mod:`pipeline.report.index`: ``night``, the
+    run's summary line, this week's totals, every activity in the catalog newest first), and the
+    day-by-day / week-by-week pages ``reports/digest.html`` + ``digest.md`` over ``activities``.
+    Returns the run summary's path."""
+    from pipeline.report.index import build_index, write_index
+
+    activities = list(activities)
     write_digest_pages(build_digest(activities, timezone=timezone, sex=sex), reports)
     text = run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({DIGEST_HTML_NAME}) ([{DIGEST_MD_NAME}]({DIGEST_MD_NAME})).\n"
     path = atomic_write_text(Path(digests) / f"{started_at:%Y%m%dT%H%M%SZ}-nightly.md", text)
-    atomic_write_text(Path(reports) / INDEX_NAME, text)
+    night_link = os.path.relpath(path, Path(reports)).replace(os.sep, "/")
+    write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at, night_path=night_link),
+                reports)
     return path
 
 
@@ -283,8 +294,8 @@ def history_table(rows: Iterable[object], timezone: str = "UTC") -> str:
             source = source[:39] + "…"
         body.append([
             _when(r.start_time, timezone, "%Y-%m-%d %H:%M"), source, terminal_safe(r.sport), duration_s_text(r.timer_s),
-            distance_text(r.distance_m), litres(r.sweat_total_l),
-            f"{r.sweat_low_l:.1f}–{r.sweat_high_l:.1f} L" if r.sweat_low_l is not None and r.sweat_high_l is not None else "—",
+            distance_text(r.distance_m), sweat_litres(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l),
+            low_high(r.sweat_low_l, r.sweat_high_l),
             f"{r.sweat_rate_l_per_h:.2f} L/h" if r.sweat_rate_l_per_h is not None else "—",
             milligrams(r.potassium_mg),
         ])

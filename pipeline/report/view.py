@@ -120,8 +120,39 @@ def distance_text(metres: float | None) -> str:
     return "—" if metres is None or metres <= 0 else f"{metres / 1000:,.1f} km"
 
 
+def sweat_digits(*values_l: float | None) -> int:
+    """Decimals for a sweat volume and its range: 2 below 1 L ('0.08 L (0.06–0.11 L)', not '0.1 L
+    (0.1–0.1 L)'), else 1."""
+    known = [v for v in values_l if v is not None]
+    return 2 if known and max(known) < 1 else 1
+
+
+def low_high(low_l: float | None, high_l: float | None) -> str:
+    """'0.9–1.8 L', '0.06–0.11 L'; '—' when either is missing."""
+    if low_l is None or high_l is None:
+        return "—"
+    digits = sweat_digits(low_l, high_l)
+    return f"{low_l:.{digits}f}–{high_l:.{digits}f} L"
+
+
+def sweat_litres(total_l: float | None, low_l: float | None = None, high_l: float | None = None) -> str:
+    """One activity's sweat, with as many decimals as its range needs: '1.3 L', '0.08 L'."""
+    return litres(total_l, sweat_digits(total_l, high_l))
+
+
+def sweat_with_range(total_l: float | None, low_l: float | None, high_l: float | None) -> str:
+    """'0.08 L (0.06–0.11 L)', '1.3 L (0.9–1.8 L)', or the total alone when the range is missing."""
+    text = sweat_litres(total_l, low_l, high_l)
+    return text if total_l is None or low_l is None or high_l is None else f"{text} ({low_high(low_l, high_l)})"
+
+
+def signed_loss_pct(value_pct: float) -> str:
+    """A body-mass loss as '−1.6 %'; a loss that rounds to nothing is '0 %' (never '−0.0 %')."""
+    return "0 %" if round(value_pct, 1) == 0 else f"−{value_pct:.1f} %"
+
+
 def sweat_range(s: SweatBlock) -> str:
-    return f"{s.low_l:.1f}–{s.high_l:.1f} L"
+    return low_high(s.low_l, s.high_l)
 
 
 def rate_range_l_per_h(s: SweatBlock) -> tuple[float, float]:
@@ -167,7 +198,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
 
     headline: list[Row] = []
     if s is not None:
-        headline.append(Row(label="Sweat lost" if not planned else "Sweat expected", value=litres(s.total_l),
+        headline.append(Row(label="Sweat lost" if not planned else "Sweat expected", value=sweat_litres(s.total_l, s.low_l, s.high_l),
                             note=f"plausibly {sweat_range(s)}"))
         lo, hi = rate_range_l_per_h(s)
         headline.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h), note=f"{lo:.2f}–{hi:.2f} L/h"))
@@ -181,7 +212,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
         headline.append(Row(label="Potassium lost" if not planned else "Potassium", value=milligrams(s.potassium_mg),
                             note="in sweat"))
         if s.body_mass_loss_pct is not None:
-            headline.append(Row(label="Body mass", value=f"−{s.body_mass_loss_pct:.1f} %", note="if nothing drunk"))
+            headline.append(Row(label="Body mass", value=signed_loss_pct(s.body_mass_loss_pct), note="if nothing drunk"))
 
     plan_rows: list[Row] = []
     if p is not None:

@@ -6,7 +6,7 @@
       catalog.sqlite                    the catalog (pipeline.store.catalog)
       records/<activity id>.parquet     parsed records (pipeline.store.records)
       reports/<date>-<sport>-<id10>/    report.json, report.md, report.html of one activity
-      reports/index.md                  (written by the nightly flow) the latest digest
+      reports/index.html|.md            (written by the nightly flow) every activity, newest first
       digests/<run time>.md|.html       one digest per nightly run
       prefect/                          the local Prefect server's database when `sweatline serve` starts one
 

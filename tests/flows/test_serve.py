@@ -22,7 +22,7 @@ from typing import TypeVar
 import pytest
 from flow_support import PROJECT, SAMPLES, write_config
 
-from flows.commands.prefect_server import is_reachable, state_file
+from flows.commands.prefect_server import free_port, is_reachable, state_file
 from pipeline.store.catalog import Catalog
 
 pytestmark = pytest.mark.slow(reason="starts `sweatline serve` with a real Prefect server and waits for scheduled runs")
@@ -61,6 +61,9 @@ def test_serve_starts_a_server_serves_both_deployments_runs_after_ride_and_fires
     (tmp_path / "downloads").mkdir()
     shutil.copy(SAMPLES / TRIGGERED, tmp_path / "downloads" / TRIGGERED)
     config = write_config(tmp_path, inbox, data, cron="* * * * *", timezone="Europe/London")
+    port = free_port(0)  # a free port of the OS's choosing, pinned in the config like a user's serve.port
+    with open(config, "a", encoding="utf-8") as extra:
+        extra.write(f"serve: {{port: {port}}}\n")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     log = tmp_path / "serve.log"
@@ -73,10 +76,11 @@ def test_serve_starts_a_server_serves_both_deployments_runs_after_ride_and_fires
         state = _wait("the server state file", lambda: _get_json(state_file(data).as_uri()) if state_file(data).exists() else None,
                       150, proc, log)
         api = state["api_url"]
-        assert api.startswith("http://127.0.0.1:")  # loopback only
+        assert api == f"http://127.0.0.1:{port}/api"  # loopback only, on the configured port
         assert (data / "prefect" / "prefect.db").is_file()  # the server's database lives under data_dir
         nightly = _wait("the nightly deployment", lambda: _get_json(f"{api}/deployments/name/nightly/nightly"), 90, proc, log)
         _wait("the after-ride deployment", lambda: _get_json(f"{api}/deployments/name/after-ride/after-ride"), 30, proc, log)
+        assert f"PREFECT_API_URL=http://127.0.0.1:{port}/api" in log.read_text()  # the trigger commands, printed
         (schedule,) = nightly["schedules"]
         assert schedule["schedule"]["cron"] == "* * * * *"
         assert schedule["schedule"]["timezone"] == "Europe/London"

@@ -73,6 +73,27 @@ def test_digest_renders_offline(chromium, tmp_path):
     (tmp_path / "digest.png").write_bytes(page.screenshot_png)
 
 
+def test_index_renders_offline_and_names_render_as_text(chromium, tmp_path):
+    from datetime import UTC, datetime
+
+    from pipeline.report.index import build_index, render_index_html
+
+    rows = [DigestRow(id=str(i), source=f"{HOSTILE}-{i}.fit", sport="swimming", sub_sport="open_water",
+                      timer_s=3600.0 * (1 + i), start_time=f"2026-07-{10 + i:02d}T07:00:00Z", sweat_total_l=0.9 + 0.3 * i,
+                      sweat_low_l=0.6, sweat_high_l=1.6, report_dir=f"reports/2026-07-{10 + i:02d}-swimming-{i:010d}")
+            for i in range(3)]
+    path = tmp_path / "index.html"
+    path.write_text(render_index_html(build_index(rows, timezone="Europe/London", night="processed 0, skipped 3, rejected 0",
+                                                  night_at=datetime(2026, 7, 13, 2, 0, tzinfo=UTC))))
+    page = load_page(path)
+    assert_clean_load(page, path.resolve().as_uri())  # links are not followed: nothing fetched
+    text = page.body_text
+    assert HOSTILE in text and "open water swim" in text and "3 h" in text and "processed 0, skipped 3" in text
+    assert text.index(f"{HOSTILE}-2.fit") < text.index(f"{HOSTILE}-0.fit")  # newest first
+    assert page.layout_width <= 1100 + 1, "the page scrolls sideways"
+    (tmp_path / "index.png").write_bytes(page.screenshot_png)
+
+
 def test_the_harness_does_see_scripts_errors_and_requests(chromium, tmp_path):
     """The checks above can fail: a page that logs, throws and fetches is caught on all three counts."""
     path = tmp_path / "bad.html"

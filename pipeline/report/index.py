@@ -1,0 +1,169 @@
+"""The front door of ``reports/``: ``index.html`` and ``index.md`` (issue 15).
+
+Every activity in the catalog, newest first, each with its local date (the config's
+``nightly.timezone``: the catalog keeps UTC start times only), a sport a person reads ("open
+water swim", not ``swimming/open_water``), its duration ("9 h 31 min"), sweat and a *relative*
+link to its report — the folder can be moved, zipped or served and the links still resolve.
+Above the table: the last night's summary line and this week's totals. A night with nothing new
+still lists everything (the run's own summary is kept under ``digests/``).
+
+File-derived text (source names, sport names) is escaped: Jinja autoescape in HTML,
+:func:`~pipeline.report.text.markdown_escape` in Markdown.
+"""
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+import zoneinfo
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.report.text import markdown_escape
+from pipeline.report.view import duration_s_text, litres, sweat_with_range
+from pipeline.store.files import atomic_write_text
+from pipeline.store.layout import REPORTS_DIR
+
+INDEX_HTML_NAME = "index.html"
+INDEX_MD_NAME = "index.md"
+DIGEST_HTML, DIGEST_MD = "digest.html", "digest.md"
+
+_SUB_SPORT = {  # FIT sub_sport → how a person says it, with the sport's noun
+    "open_water": "open water", "lap_swimming": "pool", "trail": "trail", "treadmill": "treadmill",
+    "track": "track", "street": "road", "road": "road", "mountain": "mountain bike", "gravel_cycling": "gravel",
+    "indoor_cycling": "indoor", "indoor_running": "indoor", "spin": "spin", "virtual_activity": "virtual",
+    "indoor_rowing": "indoor", "indoor_walking": "indoor", "cyclocross": "cyclocross", "downhill": "downhill",
+    "recumbent": "recumbent", "e_bike_fitness": "e-bike", "e_bike_mountain": "e-mountain bike",
+    "bmx": "BMX", "track_cycling": "track", "hand_cycling": "hand", "virtual_run": "virtual",
+}
+_SPORT_WORD = {
+    "running": "run", "cycling": "ride", "swimming": "swim", "walking": "walk", "hiking": "hike", "rowing": "row",
+    "e_biking": "e-bike ride", "multisport": "multisport", "triathlon": "triathlon", "diving": "dive",
+    "cross_country_skiing": "cross-country ski", "training": "workout", "fitness_equipment": "workout",
+    "paddling": "paddle", "kayaking": "kayak", "stand_up_paddleboarding": "stand-up paddle",
+    "inline_skating": "inline skate", "mountaineering": "mountaineering", "snowshoeing": "snowshoe hike",
+    "transition": "transition",
+}
+
+
+def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
+    """'open water swim', 'indoor ride', 'trail run', 'run'; unknown names with spaces for underscores."""
+    word = _SPORT_WORD.get(sport or "", (sport or "activity").replace("_", " "))
+    if sub_sport and sub_sport not in ("generic", "all", "invalid"):
+        prefix = _SUB_SPORT.get(sub_sport)
+        if prefix is not None:
+            return f"{prefix} {word}"
+    return word
+
+
+class IndexRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    date: str
+    sport: str
+    source: str
+    duration: str
+    sweat: str
+    link: str | None
+
+
+class IndexPage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    timezone: str
+    night: str | None  # the last run's summary line
+    night_when: str | None
+    night_link: str | None  # the run's own summary (under digests/), relative
+    week_label: str
+    week_activities: int
+    week_time: str
+    week_sweat: str
+    rows: list[IndexRow]
+
+
+def _aware(start: datetime) -> datetime:
+    return start.replace(tzinfo=UTC) if start.tzinfo is None else start
+
+
+def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: str | None = None,
+                night_at: datetime | None = None, night_path: str | None = None,
+                today: datetime | None = None) -> IndexPage:
+    """The index over ``activities`` (catalog rows: ``start_time``, ``sport``, ``sub_sport``,
+    ``source``, ``timer_s``, ``sweat_*``, ``report_dir`` relative to the data directory).
+
+    ``night_path`` is the run summary's path relative to ``reports/``; this week is the ISO week of
+    ``today`` (default: the night's run, else now) in ``timezone``."""
+    zone = zoneinfo.ZoneInfo(timezone)
+    rows = list(activities)
+    oldest = datetime.min.replace(tzinfo=UTC)
+    ordered = sorted(rows, key=lambda r: (_aware(r.start_time) if r.start_time is not None else oldest,
+                                          _aware(r.processed_at) if getattr(r, "processed_at", None) else oldest),
+                     reverse=True)
+    now = _aware(today or night_at or datetime.now(UTC)).astimezone(zone)
+    monday = now.date() - timedelta(days=now.weekday())
+    week = [r for r in rows if r.start_time is not None
+            and monday <= _aware(r.start_time).astimezone(zone).date() <= monday + timedelta(days=6)]
+    out = []
+    for r in ordered:
+        sweat = sweat_with_range(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l)
+        link = None
+        if getattr(r, "report_dir", None):
+            rel = posixpath.normpath(str(r.report_dir).replace("\\", "/"))
+            if rel.startswith(REPORTS_DIR + "/"):
+                link = rel[len(REPORTS_DIR) + 1:] + "/report.html"
+            else:
+                link = posixpath.join("..", rel, "report.html")
+        out.append(IndexRow(
+            date=_aware(r.start_time).astimezone(zone).strftime("%a %d %b %Y %H:%M") if r.start_time else "—",
+            sport=sport_label(r.sport, r.sub_sport), source=r.source, duration=duration_s_text(r.timer_s),
+            sweat=sweat, link=link))
+    week_l = sum(r.sweat_total_l for r in week if r.sweat_total_l is not None)
+    iso = monday.isocalendar()
+    return IndexPage(
+        title="Sweatline reports", timezone=timezone, night=night,
+        night_when=_aware(night_at).astimezone(zone).strftime("%a %d %b %Y %H:%M") if night_at else None,
+        night_link=night_path, week_label=f"{iso.year}-W{iso.week:02d} (from {monday:%a %d %b})",
+        week_activities=len(week), week_time=duration_s_text(sum(r.timer_s for r in week if r.timer_s)) if week else "0 min",
+        week_sweat=litres(week_l) if week else "—", rows=out)
+
+
+def render_index_html(page: IndexPage) -> str:
+    from pipeline.report.digest import _HTML  # the autoescaping environment the digest uses
+    return _HTML.get_template("index.html.j2").render(p=page, quote=quote, digest_html=DIGEST_HTML,
+                                                       digest_md=DIGEST_MD)
+
+
+def render_index_markdown(page: IndexPage) -> str:
+    """The same page in Markdown: text cells through :func:`markdown_escape`, links percent-quoted."""
+    e = markdown_escape
+    lines = [f"# {e(page.title)}", ""]
+    if page.night is not None:
+        night = f"**Last night ({e(page.night_when)}):** {e(page.night)}"
+        if page.night_link:
+            night += f" ([run summary]({quote(page.night_link)}))"
+        lines += [night, ""]
+    lines += [f"**This week, {e(page.week_label)}:** {page.week_activities} "
+              f"{'activity' if page.week_activities == 1 else 'activities'}, {e(page.week_time)}, sweat {e(page.week_sweat)}", "",
+              f"The last days and weeks: [{DIGEST_HTML}]({DIGEST_HTML}) ([{DIGEST_MD}]({DIGEST_MD})).", "",
+              f"## All activities ({len(page.rows)}), newest first", "",
+              f"Dates in {e(page.timezone)}.", ""]
+    if page.rows:
+        lines += ["| Date | Sport | Duration | Sweat | Activity |", "|---|---|---|---|---|"]
+        for r in page.rows:
+            name = f"[{e(r.source)}]({quote(r.link)})" if r.link else e(r.source)
+            lines.append(f"| {e(r.date)} | {e(r.sport)} | {e(r.duration)} | {e(r.sweat)} | {name} |")
+    else:
+        lines.append("No processed activities yet.")
+    return "\n".join(lines) + "\n"
+
+
+def write_index(page: IndexPage, reports: Path) -> tuple[Path, Path]:
+    """Write ``index.html`` and ``index.md`` into ``reports``, each atomically; returns (html, md)."""
+    reports = Path(reports)
+    html_path, md_path = reports / INDEX_HTML_NAME, reports / INDEX_MD_NAME
+    atomic_write_text(html_path, render_index_html(page))
+    atomic_write_text(md_path, render_index_markdown(page))
+    return html_path, md_path
