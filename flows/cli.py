@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from pipeline.config import load_config
 from pipeline.errors import InvalidValue, SweatlineInputError
+from pipeline.untrusted import clean_text
 
 
 def _version() -> str:
@@ -123,16 +124,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(command.run(args, config) or 0)
     except InvalidValue as exc:  # a model's field, shown as the command's flag
         flags = getattr(sys.modules.get(module_name), "FLAGS", {})
-        print(f"{flags.get(exc.field, exc.field)}: {exc.reason}", file=sys.stderr)
+        print(clean_text(f"{flags.get(exc.field, exc.field)}: {exc.reason}"), file=sys.stderr)
         return 2
     except SweatlineInputError as exc:
-        print(str(exc), file=sys.stderr)
+        print(clean_text(exc), file=sys.stderr)  # names a file: no raw ESC/BEL on the terminal
         return 2
     except (OSError, sqlite3.Error) as exc:
         where = storage_problem(exc)
         if where is None:
             return _internal_error(exc)
-        print(where, file=sys.stderr)
+        print(clean_text(where), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("sweatline: interrupted", file=sys.stderr)

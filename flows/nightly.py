@@ -37,6 +37,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from flows.tasks import hash_files, process_file_task, write_digest_task
 from pipeline.config import load_config
+from pipeline.untrusted import clean_text
 from pipeline.nightly import (NIGHTLY, NightlySummary, all_failed, fail_nightly, finish_nightly, inbox_for,
                               record_outcome, select_new, select_stale, start_nightly)
 from pipeline.service import InboxFile, scan_inbox
@@ -125,7 +126,7 @@ def _collect(futures: dict[PrefectFuture[Any], InboxFile], catalog: Catalog, sum
             outcome = future.result()
         except Exception as exc:  # an internal error (or I/O that outlived its retries)
             summary.failed.append((name, f"{type(exc).__name__}: {exc}"))
-            logger.error("%s: internal error: %s: %s", name, type(exc).__name__, exc)
+            logger.error("%s", clean_text(f"{name}: internal error: {type(exc).__name__}: {exc}"))
         else:
             summary.add(record_outcome(catalog, outcome))
         now = time.monotonic()

@@ -42,6 +42,7 @@ from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import remove_stale_temporaries, sha256_file
 from pipeline.store.layout import digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
+from pipeline.untrusted import clean_text
 
 NIGHTLY = "nightly"  # the runs-table name of a nightly run (the flow's name too)
 
@@ -117,7 +118,7 @@ class NightlySummary(BaseModel):
             text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
         if self.failed:
             text += f", failed {len(self.failed)} (" + "; ".join(f"{n}: {m}" for n, m in self.failed) + ")"
-        return text
+        return clean_text(text)  # file names: no ESC/BEL in logs, the terminal or the artifact
 
     def report_uri(self, row: ActivityRow) -> str:
         return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
@@ -128,8 +129,8 @@ class NightlySummary(BaseModel):
         for a in self.activities:
             rows.append({
                 "start": a.start_time.strftime("%Y-%m-%d %H:%M") if a.start_time is not None else "",
-                "source": a.source,
-                "sport": a.sport,
+                "source": clean_text(a.source),
+                "sport": clean_text(a.sport),
                 "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
                 "distance_km": round(a.distance_m / 1000, 1) if a.distance_m is not None else None,
                 "sweat_l": round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None,

@@ -35,6 +35,7 @@ from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.inputs import checked
 from pipeline.ride import RideResult, resolve_fit_file, ride
+from pipeline.untrusted import clean_text
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
 FLAGS = {"temperature_c": "--temp", "humidity_pct": "--humidity"}
@@ -89,7 +90,7 @@ def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespac
 def _print(results: list[RideResult], as_json: bool) -> None:
     for result in results:
         for warning in result.warnings:
-            print(f"{result.fit_file}: warning: {warning}", file=sys.stderr)
+            print(clean_text(f"{result.fit_file}: warning: {warning}"), file=sys.stderr)
     if as_json:
         newest = results[-1]
         sys.stdout.write(newest.report_json.read_text(encoding="utf-8"))
