@@ -24,6 +24,8 @@ The run fails only when there were new files and every one of them failed for an
 """
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -177,10 +179,71 @@ def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: boo
     run_id = uuid.uuid4().hex
     remove_stale_temporaries(reports_dir(data_dir))
     remove_stale_temporaries(data_dir / "records")
+    abandon_dead_runs(catalog)
     catalog.start_run(RunRow(id=run_id, flow=NIGHTLY, orchestrator=orchestrator,
                              prefect_flow_run_id=prefect_flow_run_id, started_at=started,
-                             parameters={"inbox": str(inbox), "rebuild": rebuild, "workers": workers}))
+                             parameters={"inbox": str(inbox), "rebuild": rebuild, "workers": workers,
+                                         **this_process()}))
     return NightlySummary(run_id=run_id, inbox=inbox, data_dir=data_dir, started_at=started)
+
+
+ABANDONED_AFTER = timedelta(hours=24)
+"""A ``running`` run this old whose process cannot be checked (another host, no pid recorded) is
+taken as abandoned: no nightly takes a day."""
+
+
+def _process_start(pid: int) -> str | None:
+    """The kernel's start time of process ``pid`` (Linux ``/proc/PID/stat`` field 22), telling a
+    reused pid from the original; None where there is no ``/proc``."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def this_process() -> dict[str, Any]:
+    """What identifies the running process in a run's parameters: ``pid``, ``host``, ``pid_start``."""
+    pid = os.getpid()
+    return {"pid": pid, "host": socket.gethostname(), "pid_start": _process_start(pid)}
+
+
+def _alive(pid: int, pid_start: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        pass
+    except (OverflowError, ValueError, OSError):
+        return False
+    return pid_start is None or _process_start(pid) in (None, pid_start)
+
+
+def abandon_dead_runs(catalog: Catalog, now: datetime | None = None) -> list[str]:
+    """Mark earlier nightly runs still ``running`` whose process is gone as ``abandoned`` (a run
+    killed mid-way never reaches ``finish_run``). On this host the recorded pid (and its start
+    time) is checked; otherwise, or with no pid recorded, a run older than :data:`ABANDONED_AFTER`
+    is abandoned. Returns the ids marked."""
+    now = now or utc_now()
+    host = socket.gethostname()
+    marked = []
+    for run in catalog.runs(NIGHTLY):
+        if run.state != "running":
+            continue
+        params = run.parameters or {}
+        pid = params.get("pid")
+        if params.get("host") == host and isinstance(pid, int) and not isinstance(pid, bool):
+            if _alive(pid, params.get("pid_start")):
+                continue
+            why = f"abandoned: process {pid} on {host} is gone (killed mid-run?)"
+        elif now - run.started_at > ABANDONED_AFTER:
+            why = f"abandoned: still 'running' {int((now - run.started_at).total_seconds() // 3600)} h after it started"
+        else:
+            continue
+        if catalog.abandon_run(run.id, why):
+            marked.append(run.id)
+    return marked
 
 
 def hash_files(files: list[InboxFile]) -> list[str | None]:
