@@ -41,7 +41,7 @@ from pipeline.report.weighins import weighins_markdown
 from pipeline.analysis import WeatherOverride
 from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
-from pipeline.store.files import remove_stale_temporaries, sha256_file
+from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
 from pipeline.store.layout import digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
 from pipeline.untrusted import clean_text
@@ -84,6 +84,7 @@ class NightlySummary(BaseModel):
     reestimated: list[str] = []  # issue 13: files already processed whose inputs changed, estimated again
     stale_shas: list[str] = []
     processed_shas: list[str] = []
+    busy: bool = False  # another nightly held the lock: this one did nothing
 
     def add(self, outcome: FileOutcome) -> None:
         """Count one file's outcome (as committed to the catalog by :func:`record_outcome`).
@@ -110,6 +111,8 @@ class NightlySummary(BaseModel):
     def line(self) -> str:
         """``processed N, skipped M[ (file: duplicate of …; …)], rejected K (file: reason; …)[, re-estimated R (…)]
         [, failed F (…)]``."""
+        if self.busy:
+            return BUSY_MESSAGE
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
         if self.duplicates:
             text += " (" + "; ".join(f"{d.name}: {d.reason}" for d in self.duplicates) + ")"
@@ -169,6 +172,21 @@ class NightlySummary(BaseModel):
         if self.reestimated:
             text += f", re-estimated {len(self.reestimated)}"
         return text + (f", failed {len(self.failed)}" if self.failed else "")
+
+
+BUSY_MESSAGE = "another nightly run is in progress; this one did nothing"
+LOCK_NAME = "nightly.lock"
+
+
+def nightly_lock(data_dir: Path):
+    """``with nightly_lock(data_dir) as held:`` — one nightly at a time per data directory
+    (``<data_dir>/nightly.lock``, non-blocking: ``held`` is False when another run has it)."""
+    return exclusive_lock(Path(data_dir) / LOCK_NAME)
+
+
+def busy_summary(config: Config, inbox: Path) -> NightlySummary:
+    """What a nightly that found another one running returns (nothing recorded, nothing written)."""
+    return NightlySummary(run_id="", inbox=inbox, data_dir=Path(config.data_dir), started_at=utc_now(), busy=True)
 
 
 def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: bool, workers: int | None,
