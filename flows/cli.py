@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from pipeline.config import load_config
 from pipeline.errors import InvalidValue, SweatlineInputError
+from pipeline.untrusted import clean_text
 
 
 def _version() -> str:
@@ -65,7 +66,10 @@ def _join_dash_values(argv: list[str]) -> list[str]:
 
 
 def _fail(line: str, as_json: bool, code: int = 2) -> int:
-    """An error: the one line on stderr and, with ``--json``, ``{"error": line, "exit": code}`` on stdout."""
+    """An error: the one line on stderr and, with ``--json``, ``{"error": line, "exit": code}`` on stdout.
+
+    The line often names a file: control characters from it never reach the terminal."""
+    line = clean_text(line)
     if as_json:
         import json
 

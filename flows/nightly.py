@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -36,12 +37,14 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.tasks import hash_files, process_file_task, write_digest_task
-from pipeline.config import load_config
-from pipeline.nightly import (NIGHTLY, NightlySummary, all_failed, fail_nightly, finish_nightly, inbox_for,
-                              record_outcome, select_new, select_stale, start_nightly)
+from pipeline.config import Config, load_config
+from pipeline.nightly import (BUSY_MESSAGE, NIGHTLY, NightlySummary, all_failed, busy_summary, fail_nightly,
+                              finish_nightly, inbox_for, nightly_lock, record_outcome, select_new, select_stale,
+                              start_nightly)
 from pipeline.service import InboxFile, scan_inbox
 from pipeline.store.catalog import Catalog, utc_now
 from pipeline.store.layout import reports_dir
+from pipeline.untrusted import clean_text
 
 PROGRESS_EVERY_S = 5.0
 MAX_THREADS = 8
@@ -77,6 +80,21 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
     logger = get_run_logger()
     config = load_config(config_path)
     folder = inbox_for(config, inbox)
+    with nightly_lock(config.data_dir) as held:
+        if not held:  # issue 14: a second run at once (a manual run during the scheduled one) does nothing
+            logger.warning(BUSY_MESSAGE)
+            return busy_summary(config, folder)
+        summary, line = _run_locked(config, folder, rebuild, workers, logger)
+    logger.info(line)
+    logger.info("reports: %s; digest: %s", reports_dir(config.data_dir), summary.digest_path)
+    if all_failed(summary):
+        raise RuntimeError(f"every new file failed with an internal error: {line}")
+    return summary
+
+
+def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None,
+                logger: Any) -> tuple[NightlySummary, str]:
+    """The nightly's work, under the lock: the summary and its one line."""
     with Catalog(config.data_dir) as catalog:
         summary = start_nightly(catalog, config, folder, rebuild=rebuild, workers=workers,
                                 prefect_flow_run_id=flow_run.get_id())
@@ -108,11 +126,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
             fail_nightly(catalog, summary, exc)
             raise
         line = finish_nightly(catalog, summary)
-    logger.info(line)
-    logger.info("reports: %s; digest: %s", reports_dir(config.data_dir), summary.digest_path)
-    if all_failed(summary):
-        raise RuntimeError(f"every new file failed with an internal error: {line}")
-    return summary
+    return summary, line
 
 
 def _collect(futures: dict[PrefectFuture[Any], InboxFile], catalog: Catalog, summary: NightlySummary) -> None:
@@ -125,7 +139,7 @@ def _collect(futures: dict[PrefectFuture[Any], InboxFile], catalog: Catalog, sum
             outcome = future.result()
         except Exception as exc:  # an internal error (or I/O that outlived its retries)
             summary.failed.append((name, f"{type(exc).__name__}: {exc}"))
-            logger.error("%s: internal error: %s: %s", name, type(exc).__name__, exc)
+            logger.error("%s", clean_text(f"{name}: internal error: {type(exc).__name__}: {exc}"))
         else:
             summary.add(record_outcome(catalog, outcome))
         now = time.monotonic()

@@ -8,12 +8,14 @@ resolve against the folder the file is in. Impossible values are refused with a
 from __future__ import annotations
 
 import os
+import typing
+import unicodedata
 import zoneinfo
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from pipeline.errors import ConfigError
 from pipeline.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT
@@ -21,9 +23,89 @@ from pipeline.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_C
 DEFAULT_CONFIG_PATH = Path("config/sweatline.yaml")
 CONFIG_ENV_VAR = "SWEATLINE_CONFIG"
 
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file is a few hundred bytes; anything over 1 MiB is refused unread."""
+MAX_NESTING = 20
+"""YAML nesting deeper than this is refused (the config is three levels deep)."""
+MAX_QUOTED = 60
+"""A value quoted in an error message is cut to this many characters."""
+MAX_LISTED = 20
+"""At most this many problems are spelled out in the one-line error; the rest are counted."""
+
+
+def _accepts(annotation: Any, kind: type) -> bool:
+    """Whether a field's annotation is (or unions with) ``kind``."""
+    if annotation is kind:
+        return True
+    return any(_accepts(arg, kind) for arg in typing.get_args(annotation))
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_types(cls, value: Any, info: ValidationInfo) -> Any:
+        """No silent conversions: YAML ``true`` is not the number 1, ``"20"`` is not a number,
+        ``5`` is not a boolean; text holds no control characters (NUL, ESC, ...)."""
+        field = cls.model_fields.get(info.field_name or "")
+        annotation = field.annotation if field is not None else None
+        if _accepts(annotation, float) and not _accepts(annotation, str):
+            if isinstance(value, bool) or (value is not None and not isinstance(value, (int, float))):
+                raise ValueError("must be a number")
+        if _accepts(annotation, bool) and not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        if (_accepts(annotation, str) or _accepts(annotation, Path)) and value is not None \
+                and not isinstance(value, (str, Path)):
+            raise ValueError("must be text")
+        if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise ValueError("must not contain control characters")
+        return value
+
+
+_CRON_FIELDS = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    ("day of week", 0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")),
+)
+
+
+def cron_problem(expression: str) -> str | None:
+    """Why a 5-field cron expression is impossible (``hour 99 is outside 0-23``), or None.
+
+    Each field is a comma-separated list of ``*``, ``N``, ``N-M`` (N <= M), optionally ``/STEP``
+    (STEP >= 1); months and weekdays may be spelled ``jan``..``dec``, ``sun``..``sat``.
+    """
+    parts = expression.split()
+    if len(parts) != 5:
+        return "it needs 5 fields"
+    for text, (name, low, high, names) in zip(parts, _CRON_FIELDS):
+        def number(token: str) -> int:
+            token = token.lower()
+            if token in names:
+                return names.index(token) + (1 if name == "month" else 0)
+            if not token.isascii() or not token.isdigit() or len(token) > 3:
+                raise ValueError(f"{name} {token[:MAX_QUOTED]!r} is not a number")
+            found = int(token)
+            if not low <= found <= high:
+                raise ValueError(f"{name} {found} is outside {low}-{high}")
+            return found
+        try:
+            for item in text.split(","):
+                span, slash, step = item.partition("/")
+                if slash and (not step.isascii() or not step.isdigit() or not 1 <= int(step[:4]) <= high):
+                    raise ValueError(f"{name} step {step[:MAX_QUOTED]!r} is not between 1 and {high}")
+                if span == "*":
+                    continue
+                first, dash, last = span.partition("-")
+                if dash and number(first) > number(last):
+                    raise ValueError(f"{name} range {span!r} runs backwards")
+                number(first)
+        except ValueError as exc:
+            return str(exc)
+    return None
 
 
 class NightlyConfig(_Section):
@@ -37,7 +119,10 @@ class NightlyConfig(_Section):
     def _five_fields(cls, value: str) -> str:
         if len(value.split()) != 5:
             raise ValueError("must be a 5-field cron expression such as '0 3 * * *'")
-        return value
+        problem = cron_problem(value)
+        if problem:
+            raise ValueError(f"must be a valid cron expression ({problem})")
+        return " ".join(value.split())
 
     @field_validator("timezone")
     @classmethod
@@ -136,24 +221,65 @@ class Config(_Section):
         })
 
 
+def _quote(value: Any) -> str:
+    """``repr(value)``, cut to :data:`MAX_QUOTED` characters (a 5 MB value stays one short line)."""
+    if isinstance(value, str) and len(value) > MAX_QUOTED:
+        return repr(value[:MAX_QUOTED]) + f"... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED] + "..."
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    """The dotted key, each part cut and escaped like a value if it is not a plain short name."""
+    parts = []
+    for part in loc:
+        text = str(part)
+        parts.append(text if text.isprintable() and len(text) <= MAX_QUOTED else _quote(part))
+    return ".".join(parts)
+
+
+_KIND_WORDS = {
+    "dict_type": "must be a mapping of keys",
+    "model_type": "must be a mapping of keys",
+    "model_attributes_type": "must be a mapping of keys",
+    "string_type": "must be text",
+    "path_type": "must be a path (text)",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+}
+
+
 def _describe(error: dict[str, Any]) -> str:
-    """One pydantic error as ``key: what is allowed, got VALUE``."""
-    key = ".".join(str(p) for p in error["loc"])
+    """One pydantic error as ``key: what is allowed, got VALUE`` (the value cut short)."""
+    key = _key(error["loc"])
     ctx = error.get("ctx") or {}
-    got = error.get("input")
+    got = _quote(error.get("input"))
     kind = error["type"]
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         field = _field_for(error["loc"])
         lo = field.get("ge", field.get("gt"))
         hi = field.get("le", field.get("lt"))
-        return f"{key} must be between {lo} and {hi}, got {got!r}"
+        return f"{key} must be between {lo} and {hi}, got {got}"
     if kind == "extra_forbidden":
         return f"{key} is not a known key"
     if kind == "literal_error":
-        return f"{key} must be one of {ctx.get('expected')}, got {got!r}"
+        return f"{key} must be one of {ctx.get('expected')}, got {got}"
     if kind == "value_error":
-        return f"{key} {error['msg'].removeprefix('Value error, ')}, got {got!r}"
-    return f"{key}: {error['msg']}, got {got!r}"
+        return f"{key} {error['msg'].removeprefix('Value error, ')}, got {got}"
+    if kind in _KIND_WORDS:
+        return f"{key} {_KIND_WORDS[kind]}, got {got}"
+    return f"{key}: {error['msg']}, got {got}"
+
+
+def describe_all(exc: ValidationError) -> str:
+    """Every problem of ``exc``, ``"; "``-separated on one line (past :data:`MAX_LISTED`, counted)."""
+    errors = exc.errors()
+    listed = [_describe(error) for error in errors[:MAX_LISTED]]
+    if len(errors) > MAX_LISTED:
+        listed.append(f"and {len(errors) - MAX_LISTED} more problems")
+    return "; ".join(listed)
 
 
 def _field_for(loc: tuple[Any, ...]) -> dict[str, Any]:
@@ -184,9 +310,7 @@ def parse_config(data: dict[str, Any] | None, source: str = "config", base_dir: 
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(source, _describe(first) + more) from None
+        raise ConfigError(source, describe_all(exc)) from None
     return config.resolved(base_dir or Path.cwd())
 
 
@@ -212,22 +336,64 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return user if user.is_file() else DEFAULT_CONFIG_PATH
 
 
-def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
-    """Read, validate and resolve the configuration file."""
-    path = config_path(explicit)
+class _Refused(yaml.YAMLError):
+    """A YAML construct the config loader will not expand (alias, deep nesting)."""
+
+    def __init__(self, reason: str, mark: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.problem_mark = mark
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses aliases (``*name``, hence ``<<: *name`` merges) and nesting
+    deeper than :data:`MAX_NESTING`: a 451-byte "billion laughs" file must not take gigabytes, nor
+    ``[[[[...]]]]`` the interpreter's stack."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused("uses a YAML alias (*name); aliases are not allowed in the config", event.start_mark)
+        if self._depth >= MAX_NESTING:
+            raise _Refused(f"nests deeper than {MAX_NESTING} levels", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def read_yaml(text: str, source: str) -> Any:
+    """Parse config text with :class:`BoundedLoader`; any problem is a one-line :class:`ConfigError`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(str(path), "config file not found (give --config PATH or set SWEATLINE_CONFIG)") from None
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot read config file: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(str(path), "not a text file (the config is UTF-8 YAML)") from None
-    try:
-        data = yaml.safe_load(text)
+        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(str(path), f"not valid YAML{where}") from None
+        what = f": {exc.reason}" if isinstance(exc, _Refused) else ""
+        raise ConfigError(source, f"not valid YAML{where}{what}") from None
+    except (ValueError, RecursionError, MemoryError):  # a 5000-digit integer, say
+        raise ConfigError(source, "not a usable YAML config (a value is too long or too deeply nested)") from None
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    """Read, validate and resolve the configuration file (at most :data:`MAX_CONFIG_BYTES`)."""
+    path = config_path(explicit)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "config file not found (give --config PATH or set SWEATLINE_CONFIG)") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(str(path), f"cannot read config file: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(str(path), f"config file is larger than {MAX_CONFIG_BYTES // 1024} KiB; is it the right file?")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "not a text file (the config is UTF-8 YAML)") from None
+    data = read_yaml(text, str(path))
     config = parse_config(data, source=str(path), base_dir=path.resolve().parent)
     return config.model_copy(update={"source": path.resolve()})

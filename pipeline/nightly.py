@@ -25,6 +25,7 @@ The run fails only when there were new files and every one of them failed for an
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,9 +42,10 @@ from pipeline.report.weighins import weighins_markdown
 from pipeline.analysis import WeatherOverride
 from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
-from pipeline.store.files import remove_stale_temporaries, sha256_file
+from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
 from pipeline.store.layout import digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
+from pipeline.untrusted import clean_text
 
 NIGHTLY = "nightly"  # the runs-table name of a nightly run (the flow's name too)
 
@@ -83,6 +85,7 @@ class NightlySummary(BaseModel):
     reestimated: list[str] = []  # issue 13: files already processed whose inputs changed, estimated again
     stale_shas: list[str] = []
     processed_shas: list[str] = []
+    busy: bool = False  # another nightly held the lock: this one did nothing
 
     def add(self, outcome: FileOutcome) -> None:
         """Count one file's outcome (as committed to the catalog by :func:`record_outcome`).
@@ -109,6 +112,8 @@ class NightlySummary(BaseModel):
     def line(self) -> str:
         """``processed N, skipped M[ (file: duplicate of …; …)], rejected K (file: reason; …)[, re-estimated R (…)]
         [, failed F (…)]``."""
+        if self.busy:
+            return BUSY_MESSAGE
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
         if self.duplicates:
             text += " (" + "; ".join(f"{d.name}: {d.reason}" for d in self.duplicates) + ")"
@@ -119,7 +124,7 @@ class NightlySummary(BaseModel):
             text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
         if self.failed:
             text += f", failed {len(self.failed)} (" + "; ".join(f"{n}: {m}" for n, m in self.failed) + ")"
-        return text
+        return clean_text(text)  # file names: no ESC/BEL in logs, the terminal or the artifact
 
     def report_uri(self, row: ActivityRow) -> str:
         return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
@@ -130,8 +135,8 @@ class NightlySummary(BaseModel):
         for a in self.activities:
             rows.append({
                 "start": a.start_time.strftime("%Y-%m-%d %H:%M") if a.start_time is not None else "",
-                "source": a.source,
-                "sport": a.sport,
+                "source": clean_text(a.source),
+                "sport": clean_text(a.sport),
                 "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
                 "distance_km": round(a.distance_m / 1000, 1) if a.distance_m is not None else None,
                 "sweat_l": round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None,
@@ -173,6 +178,21 @@ class NightlySummary(BaseModel):
         return text + (f", failed {len(self.failed)}" if self.failed else "")
 
 
+BUSY_MESSAGE = "another nightly run is in progress; this one did nothing"
+LOCK_NAME = "nightly.lock"
+
+
+def nightly_lock(data_dir: Path):
+    """``with nightly_lock(data_dir) as held:`` — one nightly at a time per data directory
+    (``<data_dir>/nightly.lock``, non-blocking: ``held`` is False when another run has it)."""
+    return exclusive_lock(Path(data_dir) / LOCK_NAME)
+
+
+def busy_summary(config: Config, inbox: Path) -> NightlySummary:
+    """What a nightly that found another one running returns (nothing recorded, nothing written)."""
+    return NightlySummary(run_id="", inbox=inbox, data_dir=Path(config.data_dir), started_at=utc_now(), busy=True)
+
+
 def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: bool, workers: int | None,
                   orchestrator: str = "prefect", prefect_flow_run_id: str | None = None) -> NightlySummary:
     """Tidy what a killed run left, record the run as started; returns its (empty) summary."""
@@ -181,10 +201,71 @@ def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: boo
     run_id = uuid.uuid4().hex
     remove_stale_temporaries(reports_dir(data_dir))
     remove_stale_temporaries(data_dir / "records")
+    abandon_dead_runs(catalog)
     catalog.start_run(RunRow(id=run_id, flow=NIGHTLY, orchestrator=orchestrator,
                              prefect_flow_run_id=prefect_flow_run_id, started_at=started,
-                             parameters={"inbox": str(inbox), "rebuild": rebuild, "workers": workers}))
+                             parameters={"inbox": str(inbox), "rebuild": rebuild, "workers": workers,
+                                         **this_process()}))
     return NightlySummary(run_id=run_id, inbox=inbox, data_dir=data_dir, started_at=started)
+
+
+ABANDONED_AFTER = timedelta(hours=24)
+"""A ``running`` run this old whose process cannot be checked (another host, no pid recorded) is
+taken as abandoned: no nightly takes a day."""
+
+
+def _process_start(pid: int) -> str | None:
+    """The kernel's start time of process ``pid`` (Linux ``/proc/PID/stat`` field 22), telling a
+    reused pid from the original; None where there is no ``/proc``."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def this_process() -> dict[str, Any]:
+    """What identifies the running process in a run's parameters: ``pid``, ``host``, ``pid_start``."""
+    pid = os.getpid()
+    return {"pid": pid, "host": socket.gethostname(), "pid_start": _process_start(pid)}
+
+
+def _alive(pid: int, pid_start: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        pass
+    except (OverflowError, ValueError, OSError):
+        return False
+    return pid_start is None or _process_start(pid) in (None, pid_start)
+
+
+def abandon_dead_runs(catalog: Catalog, now: datetime | None = None) -> list[str]:
+    """Mark earlier nightly runs still ``running`` whose process is gone as ``abandoned`` (a run
+    killed mid-way never reaches ``finish_run``). On this host the recorded pid (and its start
+    time) is checked; otherwise, or with no pid recorded, a run older than :data:`ABANDONED_AFTER`
+    is abandoned. Returns the ids marked."""
+    now = now or utc_now()
+    host = socket.gethostname()
+    marked = []
+    for run in catalog.runs(NIGHTLY):
+        if run.state != "running":
+            continue
+        params = run.parameters or {}
+        pid = params.get("pid")
+        if params.get("host") == host and isinstance(pid, int) and not isinstance(pid, bool):
+            if _alive(pid, params.get("pid_start")):
+                continue
+            why = f"abandoned: process {pid} on {host} is gone (killed mid-run?)"
+        elif now - run.started_at > ABANDONED_AFTER:
+            why = f"abandoned: still 'running' {int((now - run.started_at).total_seconds() // 3600)} h after it started"
+        else:
+            continue
+        if catalog.abandon_run(run.id, why):
+            marked.append(run.id)
+    return marked
 
 
 def hash_files(files: list[InboxFile]) -> list[str | None]:

@@ -61,3 +61,73 @@ def test_missing_and_malformed_files_are_one_line_errors(tmp_path: Path, write_c
         load_config(tmp_path / "nope.yaml")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(write_config("athlete: {name: [unclosed"))
+
+
+# --- issue 14: hostile configuration files -----------------------------------------------------
+
+from flows.cli import main  # noqa: E402
+from pipeline.config import MAX_CONFIG_BYTES, cron_problem  # noqa: E402
+
+BASE = "inbox: in\ndata_dir: d\n"
+ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))
+
+
+def _cli_error(path: Path, capsys) -> str:
+    assert main(["history", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(str(path)), err
+    assert "Traceback" not in err and len(err) < 1000, err
+    return err
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (BASE + 'nightly: {cron: "99 99 99 99 99"}\n', ["nightly.cron", "minute 99 is outside 0-59"]),
+    (BASE + 'nightly: {cron: "0 24 * * *"}\n', ["nightly.cron", "hour 24"]),
+    (BASE + 'nightly: {cron: "0 3 0 * *"}\n', ["nightly.cron", "day of month 0"]),
+    (BASE + 'nightly: {cron: "0 3 * 13 *"}\n', ["nightly.cron", "month 13"]),
+    (BASE + 'nightly: {cron: "0 3 * * 8"}\n', ["nightly.cron", "day of week 8"]),
+    (BASE + 'nightly: {cron: "*/0 3 * * *"}\n', ["nightly.cron", "step"]),
+    (BASE + 'nightly: {cron: "5-1 3 * * *"}\n', ["nightly.cron", "backwards"]),
+    (BASE + 'nightly: {cron: "x 3 * * *"}\n', ["nightly.cron", "not a number"]),
+    (BASE + "climate: {temperature_c: true}\n", ["climate.temperature_c", "must be a number", "True"]),
+    (BASE + 'climate: {humidity_pct: "50"}\n', ["climate.humidity_pct", "must be a number"]),
+    (BASE + "athlete: {body_mass_kg: false}\n", ["athlete.body_mass_kg", "must be a number"]),
+    (BASE + 'weather: {cache: "yes"}\n', ["weather.cache", "true or false"]),
+    (BASE + "athlete: {name: !!binary aGVsbG8=}\n", ["athlete.name", "must be text"]),
+    (BASE.replace("in\n", '"a\\0b"\n'), ["inbox", "control characters"]),
+    (BASE + 'athlete: {name: "\\e[31mred"}\n', ["athlete.name", "control characters"]),
+    (BASE + "x: " + "[" * 5000 + "]" * 5000 + "\n", ["nests deeper than"]),
+    (BASE + "climate: {temperature_c: " + "9" * 5000 + "}\n", ["too long"]),
+    (BASE + "athlete: {sex: " + "b" * 900_000 + "}\n", ["athlete.sex", "(900000 characters)"]),
+    (BASE + "? " + "q" * 100_000 + "\n: 1\n", ["is not a known key", "(100000 characters)"]),
+    (ALIAS_BOMB, ["alias"]),
+    (BASE + "a: &x {b: 1}\nathlete: {<<: *x}\n", ["alias"]),
+])
+def test_hostile_config_is_one_line_exit_2_naming_the_key(write_config, capsys, text, words) -> None:
+    err = _cli_error(write_config(text), capsys)
+    for word in words:
+        assert word in err, err
+
+
+def test_every_problem_is_listed_on_the_one_line(write_config, capsys) -> None:
+    err = _cli_error(write_config(
+        BASE + "climate: {temperature_c: 99, humidity_pct: 200}\nfoo: 1\nathlete: {sex: robot, age: true}\n"), capsys)
+    for key in ("climate.temperature_c", "climate.humidity_pct", "foo is not a known key", "athlete.sex", "athlete.age"):
+        assert key in err, err
+    assert err.count("; ") == 4 and "more" not in err
+
+
+def test_a_config_file_over_the_cap_is_refused_unread(write_config, capsys) -> None:
+    err = _cli_error(write_config(BASE + "# " + "x" * MAX_CONFIG_BYTES + "\n"), capsys)
+    assert "larger than 1024 KiB" in err
+
+
+@pytest.mark.parametrize("expression", [
+    "0 3 * * *", "*/15 3-5 * jan-mar mon-fri", "0,30 */2 1-31/2 * 0-7", "59 23 31 12 sun", "0 3 * * 7",
+])
+def test_valid_cron_expressions_pass_ours_and_prefects(expression) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    assert cron_problem(expression) is None
+    CronSchedule(cron=expression, timezone="UTC")

@@ -15,11 +15,16 @@ from pathlib import Path
 
 from flows.commands.prefect_server import find_api
 from pipeline.config import Config
-from pipeline.nightly import inbox_for
+from pipeline.nightly import BUSY_MESSAGE, inbox_for, nightly_lock
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
+    with nightly_lock(Path(config.data_dir)) as free:  # issue 14: a quick look before starting Prefect;
+        pass                                           # the flow itself takes the lock for the run
+    if not free:
+        print(BUSY_MESSAGE)
+        return 0
     api = find_api(Path(config.data_dir))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # Prefect's temporary server gets 20 s to start by default; a busy laptop can need more
@@ -35,6 +40,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         summary = nightly(config_path=str(config.source) if config.source is not None else None,
                           inbox=str(inbox), rebuild=bool(getattr(args, "rebuild", False)))
     print(summary.line())
+    if summary.busy:
+        return 0
     reports = (Path(config.data_dir) / 'reports').resolve()
     print(f"reports: {reports} (every activity, newest first: {reports / 'index.html'})")
     if summary.digest_path is not None:

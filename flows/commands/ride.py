@@ -36,6 +36,7 @@ from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.inputs import checked
 from pipeline.ride import RideResult, resolve_fit_file, ride
+from pipeline.untrusted import clean_text
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
 FLAGS = {"temperature_c": "--temp", "humidity_pct": "--humidity"}
@@ -90,7 +91,7 @@ def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespac
 def _print(results: list[RideResult], as_json: bool) -> None:
     for result in results:
         for warning in result.warnings:
-            print(f"{result.fit_file}: warning: {warning}", file=sys.stderr)
+            print(clean_text(f"{result.fit_file}: warning: {warning}"), file=sys.stderr)
     if as_json:  # one activity: its report; a file holding several (a zip, two files' worth): a JSON array of them
         texts = [r.report_json.read_text(encoding="utf-8") for r in results]
         sys.stdout.write(texts[0] if len(texts) == 1 else "[\n" + ",\n".join(t.strip() for t in texts) + "\n]\n")

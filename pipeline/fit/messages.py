@@ -36,6 +36,7 @@ from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES, DevField
 from fitparse.utils import FitEOFError, FitParseError
 
 from pipeline.fit.framing import Framing
+from pipeline.untrusted import clean_text
 
 # Global message numbers (FIT profile, "mesg_num" type).
 MESG_FILE_ID, MESG_USER_PROFILE, MESG_ZONES_TARGET, MESG_HR_ZONE = 0, 3, 7, 8
@@ -292,7 +293,7 @@ def fit_name(value: Any) -> str | None:
         return str(int(value))
     if isinstance(value, (int, float)):
         return str(int(value)) if float(value).is_integer() else str(value)
-    return str(value)
+    return clean_text(value)  # a string enum value is the file's own text: untrusted
 
 
 def fit_number(value: Any) -> float | None:
@@ -310,5 +311,5 @@ def fit_text(value: Any) -> str | None:
         return None
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    text = "".join(ch for ch in str(value) if ch.isprintable()).strip()
+    text = clean_text("".join(ch for ch in str(value) if ch.isprintable())).strip()
     return text or None

@@ -30,6 +30,9 @@ _LOCK = threading.Lock()
 #: Columns of ``Analysis.series`` the session chart can draw (RECORD_COLUMNS names, plus the model's).
 CUMULATIVE_SWEAT_COLUMNS = ("sweat_cum_l", "cumulative_sweat_l", "sweat_l_cum", "sweat_total_l")
 MAX_POINTS = 600
+MAX_TICKS = 12
+"""At most this many labelled ticks on any axis, whatever the span (two rides chained 25 years apart
+once asked matplotlib for 12,053 ticks: 105 s and 2.45 GB)."""
 TYPICAL_RATE_L_PER_H = (0.5, 2.0)  # Sawka et al. 2007 (ACSM position stand)
 
 INK = "#1f2933"
@@ -113,6 +116,19 @@ def _line(ax, x: np.ndarray, y: pd.Series, **style):
 def _hours_formatter(value: float, _pos: int) -> str:
     minutes = int(round(value * 60))
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def time_step_h(span_h: float) -> float:
+    """A tick step in hours for an axis spanning ``span_h`` hours: round minutes (1, 2, 5, ... 240)
+    for a session, then 1-2-5 multiples of 8 h, so the axis never has more than about 10 ticks."""
+    span_min = max(span_h, 0.0) * 60.0 if np.isfinite(span_h) else 0.0
+    for step_min in (1, 2, 5, 10, 15, 30, 60, 120, 240, 480):
+        if span_min / step_min <= 10:
+            return step_min / 60.0
+    step_h = 8.0
+    while span_min / 60.0 / step_h > 10:
+        step_h *= 2.0
+    return step_h
 
 
 def sweat_column(series: pd.DataFrame) -> str | None:
@@ -200,9 +216,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
                 ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2,
                           borderaxespad=0.2)
                 ax.set_ylim(bottom=0)
-        span_min = float(np.nanmax(x) - np.nanmin(x)) * 60.0
-        step_min = next((m for m in (1, 2, 5, 10, 15, 30, 60, 120, 240) if span_min / m <= 10), 480)
-        axes[-1].xaxis.set_major_locator(MultipleLocator(step_min / 60.0))
+        axes[-1].xaxis.set_major_locator(MultipleLocator(time_step_h(float(np.nanmax(x) - np.nanmin(x)))))
         axes[-1].xaxis.set_major_formatter(FuncFormatter(_hours_formatter))
         axes[-1].set_xlabel("elapsed time (h:mm)", color=INK, fontsize=9)
         _margins(fig, left=0.85, right=0.75, top=0.35, bottom=0.6, gap=0.55, rows=len(panels))
@@ -263,6 +277,12 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
     """Digest trend: fluid lost per day (bars) and potassium lost per day (line, right axis)."""
     if not days:
         return None
+    if len(days) > MAX_POINTS:  # bars stay cheap: days averaged over equal slices, labelled by their first day
+        bins = np.arange(len(days)) * MAX_POINTS // len(days)
+        starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+        days = [days[i] for i in starts]
+        fluid_l = list(pd.Series(fluid_l, dtype=float).groupby(bins).mean())
+        potassium_mg = list(pd.Series(potassium_mg, dtype=float).groupby(bins).mean())
     with _LOCK:
         fig = Figure(figsize=(9, 3.2))
         ax = fig.subplots()
@@ -270,7 +290,8 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
         x = np.arange(len(days))
         ax.bar(x, fluid_l, color=TEAL, width=0.6, label="sweat lost (L)")
         ax.set_ylabel("litres", color=INK, fontsize=9)
-        ax.set_xticks(x, list(days), fontsize=8, rotation=0 if len(days) <= 8 else 45)
+        every = max(1, -(-len(days) // MAX_TICKS))  # a year of days: every 31st labelled, not 365
+        ax.set_xticks(x[::every], list(days)[::every], fontsize=8, rotation=0 if len(days) <= 8 else 45)
         ax2 = ax.twinx()
         ax2.spines[["top"]].set_visible(False)
         ax2.tick_params(colors=INK, labelsize=9)

@@ -21,14 +21,25 @@ from markupsafe import Markup
 from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import ReportView, report_duration_s, report_view
+from pipeline.untrusted import clean_text
 
 if TYPE_CHECKING:
     from pipeline.analysis import Analysis
 
 TEMPLATES = Path(__file__).resolve().parent
 
+def _html_finalize(value: object) -> object:
+    """Every ``{{ expression }}`` of the page without control characters (ESC, BEL, C1, bidi):
+    autoescape handles ``<``/``&``, this the bytes no escaping makes harmless."""
+    if isinstance(value, Markup):
+        return Markup(clean_text(str(value), keep_lines=True))
+    if isinstance(value, str):
+        return clean_text(value, keep_lines=True)
+    return value
+
+
 def _html_env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, finalize=_html_finalize,
                               undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
 
 

@@ -16,14 +16,15 @@ from typing import Any
 
 from pipeline.report.view import ReportView, report_view
 from pipeline.schema import Report
+from pipeline.untrusted import clean_text
 
 WIDTH = 78
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(value: object) -> str:
-    """``value`` as text with control characters (ANSI escapes, bidi overrides) replaced by '?'."""
-    return _CONTROL.sub("?", str(value))
+    """``value`` as text with control characters (ANSI escapes, bidi overrides) replaced by '?'
+    (:func:`pipeline.untrusted.clean_text`, the project's one sanitizer)."""
+    return clean_text(value)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
@@ -36,11 +37,12 @@ def markdown_escape(value: Any) -> str:
 
     ``&``, ``<`` and ``>`` become entities (CommonMark renders them as the characters, never as
     tags); backslash, backtick, ``* _ [ ] | # ~`` are backslash-escaped; line breaks of any kind
-    (and tabs) become a space (a newline in a file name must not end a table row); None is "".
+    (and tabs) become a space (a newline in a file name must not end a table row); other control
+    characters (ESC, BEL, C1, bidi overrides) become '?'; None is "".
     """
     if value is None:
         return ""
-    text = str(value)
+    text = clean_text(_MD_BREAKS.sub(" ", str(value)), keep_lines=True)  # ESC, BEL, C1, bidi -> '?'
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_BREAKS.sub(" ", text)

@@ -185,7 +185,7 @@ class DuplicateRow(_Row):
 
 _RowT = TypeVar("_RowT", bound="_Row")
 
-RunState = Literal["running", "completed", "failed"]
+RunState = Literal["running", "completed", "failed", "abandoned"]
 
 
 class RunRow(_Row):
@@ -406,6 +406,14 @@ class Catalog:
         run = self.run(run_id)
         assert run is not None, run_id
         return run
+
+    def abandon_run(self, run_id: str, summary: str) -> bool:
+        """Mark a run still ``running`` whose process is gone as ``abandoned`` (True if it was)."""
+        with transaction(self.conn):
+            cursor = self.conn.execute(
+                "UPDATE runs SET finished_at = ?, state = 'abandoned', summary = ? WHERE id = ? AND state = 'running'",
+                (iso_utc(utc_now()), summary, run_id))
+        return cursor.rowcount == 1
 
     def run(self, run_id: str) -> RunRow | None:
         row = self.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()

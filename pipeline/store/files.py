@@ -148,3 +148,26 @@ def remove_stale_temporaries(folder: Path, older_than_s: float = 3600.0) -> int:
                 entry.unlink(missing_ok=True)
             count += 1
     return count
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[bool]:
+    """Hold an exclusive, non-blocking ``flock`` on ``path`` (created if missing) for the block;
+    yields False at once, holding nothing, when another process holds it. The kernel releases the
+    lock when the holder exits, however it exits (a killed run never leaves a stale lock). The
+    holder's pid is written into the file for whoever looks."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
+            yield False
+            return
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield True
+    finally:
+        os.close(fd)
