@@ -131,8 +131,14 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
 
 
 def render_index_html(page: IndexPage) -> str:
-    from pipeline.report.digest import _HTML  # the autoescaping environment the digest uses
-    return _HTML.get_template("index.html.j2").render(p=page, quote=quote, digest_html=DIGEST_HTML,
+    """The front door in HTML (Jinja2 with autoescape: every text from a file is inert)."""
+    import jinja2
+
+    from pipeline.report.render import TEMPLATES
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return env.get_template("index.html.j2").render(p=page, quote=quote, digest_html=DIGEST_HTML,
                                                        digest_md=DIGEST_MD)
 
 
