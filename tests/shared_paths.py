@@ -17,3 +17,13 @@ CASES = SHARED / "fit-cases"
 """Synthetic files reproducing publicly reported faults; README.md gives the right answers."""
 SWEATLINE = Path(sys.executable).with_name("sweatline")
 """The ``sweatline`` console script installed beside the interpreter running the tests."""
+
+
+def json_error_or_nothing(stdout: str, stderr: str) -> bool:
+    """What ``--json`` prints on stdout for a refused input: the error object carrying the same one
+    line as stderr (issue 15), or nothing when the command was run without ``--json``."""
+    import json
+
+    if stdout == "":
+        return True
+    return json.loads(stdout) == {"error": stderr.strip(), "exit": 2}

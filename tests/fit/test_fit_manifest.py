@@ -16,6 +16,7 @@ import pytest
 from fit_helpers import SAMPLES, manifest, sample_activity
 
 from pipeline.fit.reader import SALVAGE_MIN_S
+from shared_paths import json_error_or_nothing
 
 ROWS = manifest()
 
@@ -216,7 +217,7 @@ def test_broken_and_non_activity_files_through_the_cli(row: dict[str, str], ride
         assert len(lines) == 1, proc.stderr  # exactly one line: no library warnings leak
         assert lines[0].startswith((f"{path}: ", f"{row['file']}: "))  # FILE as given, or its name
         assert REASON_WORDS[kind] in lines[0]
-        assert proc.stdout == ""
+        assert json_error_or_nothing(proc.stdout, proc.stderr)
     else:
         assert proc.returncode == 0, proc.stderr
         block = json.loads(proc.stdout)["activity"]
