@@ -31,7 +31,6 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.errors import UsageError
 from pipeline.schema import Report
 from pipeline.store.db import connect, transaction
-from pipeline.store.migrations import CATALOG_MIGRATIONS
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -315,6 +314,15 @@ class Catalog:
         row = self.conn.execute("SELECT * FROM activities WHERE id = ?", (activity_id,)).fetchone()
         return _from_sql(ActivityRow, row) if row is not None else None
 
+    def _select(self, model: type[_RowT], table: str, order_by: str, **where: str | None) -> list[_RowT]:
+        """Every row of ``table`` (a name of this module's, never user text), or those whose one
+        column in ``where`` equals its value when that value is not None, ordered by ``order_by``."""
+        sql, args = f"SELECT * FROM {table}", ()
+        (column, value), = where.items()
+        if value is not None:
+            sql, args = f"{sql} WHERE {column} = ?", (value,)
+        return [_from_sql(model, r) for r in self.conn.execute(f"{sql} ORDER BY {order_by}", args)]
+
     def activity_by_key(self, activity_key: str | None, *, other_than_file: str | None = None) -> ActivityRow | None:
         """The first-recorded activity with this identity (:mod:`pipeline.fit.identity`), leaving out
         those of the file ``other_than_file`` (a file processed again is not its own duplicate)."""
@@ -327,22 +335,12 @@ class Catalog:
 
     def duplicates(self, file_sha256: str | None = None) -> list[DuplicateRow]:
         """The copies recorded as duplicates of activities already held, oldest first."""
-        sql = "SELECT * FROM duplicates"
-        args: tuple[Any, ...] = ()
-        if file_sha256 is not None:
-            sql += " WHERE file_sha256 = ?"
-            args = (file_sha256,)
-        return [_from_sql(DuplicateRow, r) for r in self.conn.execute(sql + " ORDER BY seen_at, name, member", args)]
+        return self._select(DuplicateRow, "duplicates", "seen_at, name, member", file_sha256=file_sha256)
 
     def activities(self, file_sha256: str | None = None) -> list[ActivityRow]:
         """Activities, oldest first (by start time, then processing time)."""
-        sql = "SELECT * FROM activities"
-        args: tuple[Any, ...] = ()
-        if file_sha256 is not None:
-            sql += " WHERE file_sha256 = ?"
-            args = (file_sha256,)
-        sql += " ORDER BY COALESCE(start_time, processed_at), processed_at"
-        return [_from_sql(ActivityRow, r) for r in self.conn.execute(sql, args)]
+        return self._select(ActivityRow, "activities", "COALESCE(start_time, processed_at), processed_at",
+                            file_sha256=file_sha256)
 
     def resolve_activity(self, ref: str) -> ActivityRow:
         """An activity from what a user types: its id, a unique id prefix, ``latest``, or a FIT path.
@@ -383,12 +381,7 @@ class Catalog:
 
     # --- rejections ----------------------------------------------------------------------
     def rejections(self, run_id: str | None = None) -> list[RejectionRow]:
-        sql = "SELECT * FROM rejections"
-        args: tuple[Any, ...] = ()
-        if run_id is not None:
-            sql += " WHERE run_id = ?"
-            args = (run_id,)
-        return [_from_sql(RejectionRow, r) for r in self.conn.execute(sql + " ORDER BY rejected_at, name", args)]
+        return self._select(RejectionRow, "rejections", "rejected_at, name", run_id=run_id)
 
     # --- runs ------------------------------------------------------------------------------
     def start_run(self, run: RunRow) -> RunRow:
@@ -420,9 +413,4 @@ class Catalog:
         return _from_sql(RunRow, row) if row is not None else None
 
     def runs(self, flow: str | None = None) -> list[RunRow]:
-        sql = "SELECT * FROM runs"
-        args: tuple[Any, ...] = ()
-        if flow is not None:
-            sql += " WHERE flow = ?"
-            args = (flow,)
-        return [_from_sql(RunRow, r) for r in self.conn.execute(sql + " ORDER BY started_at", args)]
+        return self._select(RunRow, "runs", "started_at", flow=flow)
