@@ -46,6 +46,7 @@ class Analysis:
     athlete: Athlete | None = None
     planned: PlannedSession | None = None  # the session `sweatline plan` was asked about (None for a FIT file)
     model_total_l: float | None = None  # the model's uncalibrated litres, unrounded (weigh-ins compare with it)
+    display: object = None  # pipeline.report.view.Display: units and time zone the reports are written in (None: metric, UTC)
 
 
 SERIES_COLUMNS = ("elapsed_s", "activity_s", "leg", "timer_active", "heart_rate_bpm", "power_w", "speed_m_per_s", "distance_m",
@@ -140,7 +141,8 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
             gross_efficiency_known=_gross_efficiency_known(config)))
     device_total_l = activity.device_sweat_loss_ml / 1000.0 if activity.device_sweat_loss_ml is not None else None
     if not estimates:
-        return Analysis(report=Report(activity=activity.summary), activity=original, athlete=athlete)
+        return Analysis(report=Report(activity=activity.summary), activity=original, athlete=athlete,
+                        display=_display(config))
     assumptions = athlete.assumptions()
     if len(estimates) == 1:
         only = estimates[0]
@@ -159,7 +161,7 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
                     intensity=intensity_block(intensity), sweat=sweat_block(sweat, assumptions), legs=legs)
     report = _with_plan_and_advice(report, config, athlete)
     return Analysis(report=report, activity=original, series=_series(estimates), athlete=athlete,
-                    model_total_l=sweat.model_total_l)
+                    model_total_l=sweat.model_total_l, display=_display(config))
 
 
 def _gross_efficiency_known(config: Config) -> bool:
@@ -179,7 +181,15 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
                     sweat=sweat_block(estimate.sweat, athlete.assumptions()))
     report = _with_plan_and_advice(report, config, athlete, plan)
-    return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=estimate.sweat.model_total_l)
+    return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=estimate.sweat.model_total_l,
+                    display=_display(config))
+
+
+def _display(config: Config) -> object:
+    """How the reports show numbers and times (the config's ``units`` and ``nightly.timezone``)."""
+    from pipeline.report.view import Display
+
+    return Display.of(config)
 
 
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,

@@ -211,6 +211,7 @@ class Config(_Section):
     model: ModelConfig = ModelConfig()
     weather: WeatherConfig = WeatherConfig()
     serve: ServeConfig = ServeConfig()
+    units: Literal["metric", "imperial"] = "metric"  # what a person reads (pipeline.units); the JSON stays SI
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
     def resolved(self, base_dir: Path) -> "Config":

@@ -46,6 +46,9 @@ class ActivityBlock(_Block):
         description="with summary_source 'session': the keys of this block the session message lacked or "
                     "held impossibly, filled from the records and timer events instead (e.g. start_time, timer_s)")
     warnings: list[str] = Field(default_factory=list)
+    utc_offset_s: int | None = Field(
+        None, description="the athlete's local time minus UTC at the activity, s, from the file's activity message "
+                          "(local_timestamp − timestamp); None when the file does not record it. start_time stays UTC")
 
 
 class EnvironmentBlock(_Block):

@@ -179,10 +179,32 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     if clock.saw_unanchored_relative:
         warn.append("the device clock was not set: times are seconds since power-on and the file has no "
                     "timestamp_correlation to anchor them, so the start date is unknown")
-    summary = summary.model_copy(update={"warnings": list(dict.fromkeys(warn))})
+    summary = summary.model_copy(update={"warnings": list(dict.fromkeys(warn)),
+                                         "utc_offset_s": utc_offset_s(msgs, clock)})
     return Activity(summary=summary, legs=legs, profile=build_profile(msgs),
                     device_sweat_loss_ml=sweat_total, records=records,
                     activity_key=activity_key(msgs.file_id, records, legs))
+
+
+MAX_UTC_OFFSET_S = 14 * 3600
+"""Time zones run from UTC−12 to UTC+14 (IANA tz database: Pacific/Kiritimati is +14, Etc/GMT+12 −12)."""
+UTC_OFFSET_STEP_S = 15 * 60
+"""Every zone's offset is a whole number of quarter hours (IANA tz database: Asia/Kathmandu +5:45 is the finest)."""
+
+
+def utc_offset_s(msgs: Messages, clock: Clock) -> int | None:
+    """The athlete's local time minus UTC [s], from the ``activity`` message: ``local_timestamp``
+    (FIT ``local_date_time``: seconds since the FIT epoch in local time) minus its ``timestamp``
+    (FIT profile, message ``activity``). Rounded to the quarter hour (the two are written a moment
+    apart by some devices); None when absent, relative, or outside UTC−12..UTC+14."""
+    for message in msgs.activity:
+        local, stamp = fit_number(message.get("local_timestamp")), clock.seconds(message.get("timestamp"))
+        if local is None or stamp is None or local < 0x10000000:
+            continue
+        offset = round((local - stamp) / UTC_OFFSET_STEP_S) * UTC_OFFSET_STEP_S
+        if -12 * 3600 <= offset <= MAX_UTC_OFFSET_S:
+            return int(offset)
+    return None
 
 
 def _active_mean(records: pd.DataFrame, column: str) -> float | None:

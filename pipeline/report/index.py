@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.report.text import markdown_escape
+from pipeline.report.view import sport_label  # noqa: F401  (re-exported: where it was first)
 from pipeline.report.view import duration_s_text, litres, sweat_with_range
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import REPORTS_DIR
@@ -29,34 +30,6 @@ from pipeline.store.layout import REPORTS_DIR
 INDEX_HTML_NAME = "index.html"
 INDEX_MD_NAME = "index.md"
 DIGEST_HTML, DIGEST_MD = "digest.html", "digest.md"
-
-_SUB_SPORT = {  # FIT sub_sport → how a person says it, with the sport's noun
-    "open_water": "open water", "lap_swimming": "pool", "trail": "trail", "treadmill": "treadmill",
-    "track": "track", "street": "road", "road": "road", "mountain": "mountain bike", "gravel_cycling": "gravel",
-    "indoor_cycling": "indoor", "indoor_running": "indoor", "spin": "spin", "virtual_activity": "virtual",
-    "indoor_rowing": "indoor", "indoor_walking": "indoor", "cyclocross": "cyclocross", "downhill": "downhill",
-    "recumbent": "recumbent", "e_bike_fitness": "e-bike", "e_bike_mountain": "e-mountain bike",
-    "bmx": "BMX", "track_cycling": "track", "hand_cycling": "hand", "virtual_run": "virtual",
-}
-_SPORT_WORD = {
-    "running": "run", "cycling": "ride", "swimming": "swim", "walking": "walk", "hiking": "hike", "rowing": "row",
-    "e_biking": "e-bike ride", "multisport": "multisport", "triathlon": "triathlon", "diving": "dive",
-    "cross_country_skiing": "cross-country ski", "training": "workout", "fitness_equipment": "workout",
-    "paddling": "paddle", "kayaking": "kayak", "stand_up_paddleboarding": "stand-up paddle",
-    "inline_skating": "inline skate", "mountaineering": "mountaineering", "snowshoeing": "snowshoe hike",
-    "transition": "transition",
-}
-
-
-def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
-    """'open water swim', 'indoor ride', 'trail run', 'run'; unknown names with spaces for underscores."""
-    word = _SPORT_WORD.get(sport or "", (sport or "activity").replace("_", " "))
-    if sub_sport and sub_sport not in ("generic", "all", "invalid"):
-        prefix = _SUB_SPORT.get(sub_sport)
-        if prefix is not None:
-            return f"{prefix} {word}"
-    return word
-
 
 class IndexRow(BaseModel):
     model_config = ConfigDict(frozen=True)

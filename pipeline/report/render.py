@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg
 from pipeline.report.text import markdown_escape
-from pipeline.report.view import ReportView, report_duration_s, report_view
+from pipeline.report.view import Display, ReportView, report_duration_s, report_view
 from pipeline.untrusted import clean_text
 
 if TYPE_CHECKING:
@@ -63,7 +63,8 @@ def _planned(analysis: "Analysis") -> tuple[float | None, str | None]:
 
 def view_of(analysis: "Analysis") -> ReportView:
     duration, sport = _planned(analysis)
-    return report_view(analysis.report, planned_duration_s=duration, planned_sport=sport)
+    return report_view(analysis.report, planned_duration_s=duration, planned_sport=sport,
+                       display=getattr(analysis, "display", None) or Display())
 
 
 def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:

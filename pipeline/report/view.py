@@ -7,12 +7,62 @@ passed through unchanged here; each renderer escapes them for its own format.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import zoneinfo
+from datetime import UTC, datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline import units as u
 from pipeline.advice.texts import format_duration, sport_noun
+from pipeline.report.notes import NoteGroup, note_groups
 from pipeline.schema import Report, SweatBlock
+from pipeline.units import Units
+
+
+class Display(BaseModel):
+    """How numbers and times are shown to a person: ``units`` (:mod:`pipeline.units`) and the IANA
+    ``timezone`` used for an activity whose file does not record its local time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    units: Units = "metric"
+    timezone: str = "UTC"
+
+    @classmethod
+    def of(cls, config: object, units: str | None = None) -> "Display":
+        """From a :class:`~pipeline.config.Config` (``units``, ``nightly.timezone``); ``units`` overrides."""
+        return cls(units=units or getattr(config, "units", "metric"),
+                   timezone=getattr(getattr(config, "nightly", None), "timezone", "UTC"))
+
+
+_SUB_SPORT = {  # FIT sub_sport → how a person says it, with the sport's noun
+    "open_water": "open water", "lap_swimming": "pool", "trail": "trail", "treadmill": "treadmill",
+    "track": "track", "street": "road", "road": "road", "mountain": "mountain bike", "gravel_cycling": "gravel",
+    "indoor_cycling": "indoor", "indoor_running": "indoor", "spin": "spin", "virtual_activity": "virtual",
+    "indoor_rowing": "indoor", "indoor_walking": "indoor", "cyclocross": "cyclocross", "downhill": "downhill",
+    "recumbent": "recumbent", "e_bike_fitness": "e-bike", "e_bike_mountain": "e-mountain bike",
+    "bmx": "BMX", "track_cycling": "track", "hand_cycling": "hand", "virtual_run": "virtual",
+}
+_SPORT_WORD = {
+    "running": "run", "cycling": "ride", "swimming": "swim", "walking": "walk", "hiking": "hike", "rowing": "row",
+    "e_biking": "e-bike ride", "multisport": "multisport", "triathlon": "triathlon", "diving": "dive",
+    "cross_country_skiing": "cross-country ski", "training": "workout", "fitness_equipment": "workout",
+    "paddling": "paddle", "kayaking": "kayak", "stand_up_paddleboarding": "stand-up paddle",
+    "inline_skating": "inline skate", "mountaineering": "mountaineering", "snowshoeing": "snowshoe hike",
+    "transition": "transition",
+}
+
+
+def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
+    """'open water swim', 'indoor ride', 'trail run', 'run'; unknown names with spaces for underscores."""
+    word = _SPORT_WORD.get(sport or "", (sport or "activity").replace("_", " "))
+    if sub_sport and sub_sport not in ("generic", "all", "invalid"):
+        prefix = _SUB_SPORT.get(sub_sport)
+        if prefix is not None:
+            return f"{prefix} {word}"
+    return word
+
+
 
 TOPIC_TITLES = {
     "hydration": "Water: before, during, after",
@@ -32,9 +82,9 @@ INTENSITY_SOURCES = {"power": "power meter", "speed": "speed and grade", "heart_
                      "device_calories": "the device's calories", "duration": "duration only"}
 
 
-def weather_text(env) -> str:  # noqa: ANN001 - an EnvironmentBlock
+def weather_text(env, units: Units = "metric") -> str:  # noqa: ANN001 - an EnvironmentBlock
     """The weather service's figures in one line: air, humidity, wind, sun."""
-    parts = [f"{env.temperature_c:.1f} °C" if env.source == "weather" else None, f"{env.humidity_pct:.0f} % humidity"]
+    parts = [u.temperature(env.temperature_c, 1, units) if env.source == "weather" else None, f"{env.humidity_pct:.0f} % humidity"]
     if env.wind_speed_m_per_s is not None:
         parts.append(f"wind {env.wind_speed_m_per_s:.1f} m/s")
     if env.solar_radiation_w_per_m2 is not None:
@@ -80,44 +130,46 @@ class ReportView(BaseModel):
     source: str | None
     device: str | None
     headline: list[Row]
+    cards: list[Row]  # the page's headline cards: the headline less what the plan section shows
     plan: list[Row]
     details: list[Row]
     legs: list[LegRow]
     advice: list[AdviceView]
-    flags: list[str]
+    flags: list[str]  # every note once, "plain words (detail)", grouped order
+    note_groups: list[NoteGroup]
     warnings: list[str]
     disclaimer: str | None
 
 
-def litres(value_l: float | None, digits: int = 1) -> str:
-    return "—" if value_l is None else f"{value_l:,.{digits}f} L"
+def litres(value_l: float | None, digits: int = 1, units: Units = "metric") -> str:
+    return u.volume_l(value_l, digits, units)
 
 
-def millilitres(value_ml: float | None) -> str:
-    return "—" if value_ml is None else f"{value_ml:,.0f} mL"
+def millilitres(value_ml: float | None, units: Units = "metric") -> str:
+    return u.volume_ml(value_ml, units)
 
 
-def during_range(low_ml: float, high_ml: float | None) -> str:
+def during_range(low_ml: float, high_ml: float | None, units: Units = "metric") -> str:
     """'450–550 mL' (drink to thirst between the plan's two figures), or '400 mL' when they agree."""
-    if high_ml is None or high_ml <= low_ml:
-        return millilitres(low_ml)
-    return f"{low_ml:,.0f}–{high_ml:,.0f} mL"
+    if high_ml is None or high_ml <= low_ml or u.volume_ml(low_ml, units) == u.volume_ml(high_ml, units):
+        return millilitres(low_ml, units)
+    return u.volume_ml_range(low_ml, high_ml, units)
 
 
 def milligrams(value_mg: float | None) -> str:
     return "—" if value_mg is None else f"{round(value_mg, -1):,.0f} mg"
 
 
-def rate(value_l_per_h: float | None) -> str:
-    return "—" if value_l_per_h is None else f"{value_l_per_h:.2f} L/h"
+def rate(value_l_per_h: float | None, units: Units = "metric") -> str:
+    return u.rate_l_per_h(value_l_per_h, units)
 
 
 def duration_s_text(seconds: float | None) -> str:
     return "—" if seconds is None or seconds <= 0 else format_duration(seconds / 3600.0)
 
 
-def distance_text(metres: float | None) -> str:
-    return "—" if metres is None or metres <= 0 else f"{metres / 1000:,.1f} km"
+def distance_text(metres: float | None, units: Units = "metric") -> str:
+    return u.distance(metres, units)
 
 
 def sweat_digits(*values_l: float | None) -> int:
@@ -127,23 +179,24 @@ def sweat_digits(*values_l: float | None) -> int:
     return 2 if known and max(known) < 1 else 1
 
 
-def low_high(low_l: float | None, high_l: float | None) -> str:
+def low_high(low_l: float | None, high_l: float | None, units: Units = "metric") -> str:
     """'0.9–1.8 L', '0.06–0.11 L'; '—' when either is missing."""
     if low_l is None or high_l is None:
         return "—"
-    digits = sweat_digits(low_l, high_l)
-    return f"{low_l:.{digits}f}–{high_l:.{digits}f} L"
+    return u.volume_l_range(low_l, high_l, sweat_digits(low_l, high_l), units)
 
 
-def sweat_litres(total_l: float | None, low_l: float | None = None, high_l: float | None = None) -> str:
+def sweat_litres(total_l: float | None, low_l: float | None = None, high_l: float | None = None,
+                 units: Units = "metric") -> str:
     """One activity's sweat, with as many decimals as its range needs: '1.3 L', '0.08 L'."""
-    return litres(total_l, sweat_digits(total_l, high_l))
+    return litres(total_l, sweat_digits(total_l, high_l), units)
 
 
-def sweat_with_range(total_l: float | None, low_l: float | None, high_l: float | None) -> str:
+def sweat_with_range(total_l: float | None, low_l: float | None, high_l: float | None,
+                     units: Units = "metric") -> str:
     """'0.08 L (0.06–0.11 L)', '1.3 L (0.9–1.8 L)', or the total alone when the range is missing."""
-    text = sweat_litres(total_l, low_l, high_l)
-    return text if total_l is None or low_l is None or high_l is None else f"{text} ({low_high(low_l, high_l)})"
+    text = sweat_litres(total_l, low_l, high_l, units)
+    return text if total_l is None or low_l is None or high_l is None else f"{text} ({low_high(low_l, high_l, units)})"
 
 
 def signed_loss_pct(value_pct: float) -> str:
@@ -151,8 +204,8 @@ def signed_loss_pct(value_pct: float) -> str:
     return "0 %" if round(value_pct, 1) == 0 else f"−{value_pct:.1f} %"
 
 
-def sweat_range(s: SweatBlock) -> str:
-    return low_high(s.low_l, s.high_l)
+def sweat_range(s: SweatBlock, units: Units = "metric") -> str:
+    return low_high(s.low_l, s.high_l, units)
 
 
 def rate_range_l_per_h(s: SweatBlock) -> tuple[float, float]:
@@ -162,12 +215,33 @@ def rate_range_l_per_h(s: SweatBlock) -> tuple[float, float]:
     return (s.rate_l_per_h * s.low_l / s.total_l, s.rate_l_per_h * s.high_l / s.total_l)
 
 
-def when_text(start: datetime | None) -> str:
-    if start is None:
-        return ""
+def offset_label(offset: timedelta | None) -> str:
+    """'UTC', 'UTC+2', 'UTC−5', 'UTC+5:45'."""
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    if seconds == 0:
+        return "UTC"
+    sign = "+" if seconds > 0 else "−"
+    hours, rest = divmod(abs(seconds) // 60, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def local_start(start: datetime, utc_offset_s: int | None = None, zone: str = "UTC") -> datetime:
+    """``start`` (UTC) in the athlete's local time: the file's own offset when it records one
+    (``ActivityBlock.utc_offset_s``), else the IANA ``zone`` (the config's ``nightly.timezone``)."""
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
-    return start.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
+    if utc_offset_s is not None:
+        return start.astimezone(timezone(timedelta(seconds=utc_offset_s)))
+    return start.astimezone(zoneinfo.ZoneInfo(zone))
+
+
+def when_text(start: datetime | None, utc_offset_s: int | None = None, zone: str = "UTC",
+              fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """'Sat 18 Jul 2026, 14:10 (UTC+2)': the athlete's local time (:func:`local_start`) and its offset."""
+    if start is None:
+        return ""
+    local = local_start(start, utc_offset_s, zone)
+    return f"{local.strftime(fmt)} ({offset_label(local.utcoffset())})"
 
 
 def report_duration_s(report: Report) -> float | None:
@@ -180,34 +254,42 @@ def report_duration_s(report: Report) -> float | None:
     return None
 
 
-def report_view(report: Report, planned_duration_s: float | None = None, planned_sport: str | None = None) -> ReportView:
-    """Formatted rows for one report (a done activity, or a planned session without ``activity``)."""
+def report_view(report: Report, planned_duration_s: float | None = None, planned_sport: str | None = None,
+                display: Display = Display()) -> ReportView:
+    """Formatted rows for one report (a done activity, or a planned session without ``activity``),
+    numbers in ``display.units``, the start in the athlete's local time (the file's offset, else
+    ``display.timezone``)."""
     a, s, p, env, it = report.activity, report.sweat, report.plan, report.environment, report.intensity
+    un = display.units
     planned = a is None
     duration_s = report_duration_s(report) if not planned else planned_duration_s
     sport = a.sport if a is not None else (planned_sport or "session")
     noun = sport_noun(sport)
+    if noun == "session" and sport not in ("session", "generic"):
+        noun = sport_label(sport, a.sub_sport if a is not None else None)
     if planned:
         title = f"Planned {noun}" + (f": {duration_s_text(duration_s)}" if duration_s else "")
         if env is not None:
-            title += f" at {env.temperature_c:.0f} °C"
+            title += f" at {u.temperature(env.temperature_c, 0, un)}"
         subtitle = "What to drink and eat for a session that has not happened yet."
     else:
-        title = f"{noun.capitalize() if noun != 'session' else 'Session'} on {when_text(a.start_time)}" if a.start_time else noun.capitalize()
-        subtitle = ", ".join(x for x in (duration_s_text(duration_s), distance_text(a.distance_m)) if x != "—")
+        when = when_text(a.start_time, a.utc_offset_s, display.timezone)
+        title = f"{noun.capitalize() if noun != 'session' else 'Session'} on {when}" if a.start_time else noun.capitalize()
+        subtitle = ", ".join(x for x in (duration_s_text(duration_s), distance_text(a.distance_m, un)) if x != "—")
 
     headline: list[Row] = []
     if s is not None:
-        headline.append(Row(label="Sweat lost" if not planned else "Sweat expected", value=sweat_litres(s.total_l, s.low_l, s.high_l),
-                            note=f"plausibly {sweat_range(s)}"))
+        headline.append(Row(label="Sweat lost" if not planned else "Sweat expected",
+                            value=sweat_litres(s.total_l, s.low_l, s.high_l, un),
+                            note=f"plausibly {sweat_range(s, un)}"))
         lo, hi = rate_range_l_per_h(s)
-        headline.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h), note=f"{lo:.2f}–{hi:.2f} L/h"))
+        headline.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h, un), note=u.rate_range_l_per_h(lo, hi, un)))
     if p is not None:
         bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
                    if p.carry_bottles else "short session: a bottle is optional")
-        headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)}/h",
+        headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
                             note=bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
-        headline.append(Row(label="Drink after", value=millilitres(p.after_ml), note="over the next hours, with food"))
+        headline.append(Row(label="Drink after", value=millilitres(p.after_ml, un), note="over the next hours, with food"))
     if s is not None:
         headline.append(Row(label="Potassium lost" if not planned else "Potassium", value=milligrams(s.potassium_mg),
                             note="in sweat"))
@@ -216,23 +298,30 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
 
     plan_rows: list[Row] = []
     if p is not None:
+        per_kg = "5–7 mL per kg" if un == "metric" else "0.08–0.11 fl oz per lb"
+        after_per = "1.25–1.5 L per kg lost" if un == "metric" else "19–23 fl oz per lb lost"
         plan_rows = [
-            Row(label="Before", value=millilitres(p.before_ml), note="at least 4 h before; 5–7 mL per kg"),
-            Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)} per hour",
+            Row(label="Before", value=millilitres(p.before_ml, un), note=f"at least 4 h before; {per_kg}"),
+            Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour",
                 note="to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
                 else "never more than you sweat"),
             Row(label="Bottles to carry", value=str(p.carry_bottles),
                 note="short session: none" if p.carry_bottles == 0 else "refill if you can't carry them all"),
-            Row(label="After", value=millilitres(p.after_ml),
-                note="1.25–1.5 L per kg lost, no more"),
+            Row(label="After", value=millilitres(p.after_ml, un), note=f"{after_per}, no more"),
         ]
+    # the page shows the plan in its own section: its cards do not repeat the drinking rows
+    cards = [row for row in headline if not (plan_rows and row.label in ("Drink during", "Drink after"))]
 
     details: list[Row] = []
     if a is not None:
-        details.append(Row(label="Sport", value=a.sport + (f" / {a.sub_sport}" if a.sub_sport else "")))
+        details.append(Row(label="Sport", value=sport_label(a.sport, a.sub_sport)))
+        if a.start_time is not None:
+            details.append(Row(label="Started", value=when_text(a.start_time, a.utc_offset_s, display.timezone),
+                               note="local time from the file" if a.utc_offset_s is not None
+                               else f"time zone {display.timezone} (the file does not record its local time)"))
         details.append(Row(label="Moving time", value=duration_s_text(a.timer_s),
                            note=f"elapsed {duration_s_text(a.elapsed_s)}" if a.elapsed_s is not None else ""))
-        details.append(Row(label="Distance", value=distance_text(a.distance_m)))
+        details.append(Row(label="Distance", value=distance_text(a.distance_m, un)))
         if a.avg_heart_rate is not None:
             details.append(Row(label="Average heart rate", value=f"{a.avg_heart_rate:.0f} bpm"))
         if a.avg_power is not None:
@@ -240,51 +329,51 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     elif duration_s:
         details.append(Row(label="Duration", value=duration_s_text(duration_s)))
     if env is not None:
-        details.append(Row(label="Temperature", value=f"{env.temperature_c:.1f} °C",
+        details.append(Row(label="Temperature", value=u.temperature(env.temperature_c, 1, un),
                            note=ENV_SOURCES.get(env.source, env.source) + (", indoors" if env.indoor else "")))
         details.append(Row(label="Humidity", value=f"{env.humidity_pct:.0f} %"))
         if env.weather_provider is not None:
-            details.append(Row(label="Weather", value=weather_text(env), note=f"{env.weather_provider}, at the route's "
+            details.append(Row(label="Weather", value=weather_text(env, un), note=f"{env.weather_provider}, at the route's "
                                f"positions rounded to 0.1° and the session's hours"))
     if it is not None:
         details.append(Row(label="Effort from", value=INTENSITY_SOURCES.get(it.source, it.source),
                            note=f"mean metabolic rate {it.mean_metabolic_w:,.0f} W"))
     if s is not None:
         details.append(Row(label="Sodium lost", value=milligrams(s.sodium_mg), note="in sweat"))
-        details.append(Row(label="Device's estimate", value=litres(s.device_estimate_l) if s.device_estimate_l is not None else "none in the file"))
+        details.append(Row(label="Device's estimate", value=litres(s.device_estimate_l, 1, un) if s.device_estimate_l is not None else "none in the file"))
         details.append(Row(label="Calibrated", value="yes" if s.calibrated else "no",
                            note="from your weigh-ins" if s.calibrated else "sweatline weigh-in calibrates it"))
     if a is not None and a.salvaged:
         details.append(Row(label="File", value="damaged; read as far as it goes"))
 
     legs: list[LegRow] = []
-    for leg in report.legs or []:
+    from pipeline.report.notes import leg_titles
+
+    titles = leg_titles([leg.sport for leg in report.legs or []], sport_label, [leg.sub_sport for leg in report.legs or []])
+    for leg, leg_title in zip(report.legs or [], titles):
         ls = leg.sweat
         legs.append(LegRow(
             index=leg.index + 1,
-            sport=leg.sport + (f" / {leg.sub_sport}" if leg.sub_sport else ""),
+            sport=leg_title.split(": ", 1)[1],
             duration=duration_s_text(leg.timer_s),
-            distance=distance_text(leg.distance_m),
-            temperature=f"{leg.environment.temperature_c:.0f} °C" if leg.environment is not None else "—",
-            sweat=f"{litres(ls.total_l)} ({sweat_range(ls)})" if ls is not None else "—",
-            rate=rate(ls.rate_l_per_h) if ls is not None else "—",
+            distance=distance_text(leg.distance_m, un),
+            temperature=u.temperature(leg.environment.temperature_c, 0, un) if leg.environment is not None else "—",
+            sweat=sweat_with_range(ls.total_l, ls.low_l, ls.high_l, un) if ls is not None else "—",
+            rate=rate(ls.rate_l_per_h, un) if ls is not None else "—",
             potassium=milligrams(ls.potassium_mg) if ls is not None else "—",
         ))
 
-    advice = [AdviceView(topic=item.topic, title=TOPIC_TITLES.get(item.topic, item.topic.capitalize()), text=item.text)
-              for item in report.advice]
-    flags = list(s.flags) + list(getattr(s, "assumptions", [])) if s is not None else []
-    if env is not None:
-        flags += list(env.notes)
-    for leg in report.legs or []:  # per-leg notes, once each
-        if leg.sweat is not None:
-            flags += leg.sweat.flags
-        if leg.environment is not None:
-            flags += leg.environment.notes
-    flags = list(dict.fromkeys(flags))
+    def convert(text: str) -> str:
+        return u.convert_text(text, un)
+
+    advice = [AdviceView(topic=item.topic, title=TOPIC_TITLES.get(item.topic, item.topic.capitalize()),
+                         text=convert(item.text)) for item in report.advice]
+    groups = note_groups(report, sport_label, convert)
+    flags = [str(note) for group in groups for note in group.notes]
     return ReportView(
         planned=planned, title=title, subtitle=subtitle,
         source=a.source if a is not None else None, device=a.device if a is not None else None,
-        headline=headline, plan=plan_rows, details=details, legs=legs, advice=advice,
-        flags=flags, warnings=list(a.warnings) if a is not None else [], disclaimer=report.disclaimer,
+        headline=headline, cards=cards, plan=plan_rows, details=details, legs=legs, advice=advice,
+        flags=flags, note_groups=groups, warnings=list(a.warnings) if a is not None else [],
+        disclaimer=report.disclaimer,
     )

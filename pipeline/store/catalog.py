@@ -105,6 +105,7 @@ class ActivityRow(_Row):
     processed_at: datetime
     run_id: str | None = None
     activity_key: str | None = None  # the activity's identity whatever file held it (pipeline.fit.identity)
+    utc_offset_s: int | None = None  # issue 15: the athlete's local time offset from the file (None: use the config zone)
 
     @classmethod
     def from_report(cls, report: Report, *, file_sha256: str, report_dir: str, records_path: str | None,
@@ -148,6 +149,7 @@ class ActivityRow(_Row):
             calibration_sports=",".join(report.inputs.calibration) if report.inputs is not None else None,
             report_dir=report_dir, records_path=records_path,
             processed_at=processed_at or utc_now(), run_id=run_id, activity_key=activity_key,
+            utc_offset_s=a.utc_offset_s,
         )
 
 

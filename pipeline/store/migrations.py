@@ -148,5 +148,11 @@ CATALOG_MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4: one activity, two files (issue 10): see _one_activity_two_files
     _one_activity_two_files,
+    # 5 (issue 15): the athlete's local time — the offset from UTC the file's activity message
+    #    records (local_timestamp − timestamp), seconds; NULL when the file has none (the config's
+    #    nightly.timezone is used for display then). start_time stays UTC.
+    """
+    ALTER TABLE activities ADD COLUMN utc_offset_s INTEGER;
+    """,
 ]
 
