@@ -102,10 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="PATH",
                         help="configuration file; without it: $SWEATLINE_CONFIG, else ./config/sweatline.yaml, "
                              "else $XDG_CONFIG_HOME/sweatline/sweatline.yaml (~/.config/sweatline/sweatline.yaml)")
+    shown = argparse.ArgumentParser(add_help=False)
+    shown.add_argument("--units", choices=["metric", "imperial"],
+                       help="units of the numbers printed here (default: the config's units, else metric); "
+                            "JSON stays SI")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    ride = sub.add_parser("ride", parents=[common], help="the after-ride flow on one FIT file",
+    ride = sub.add_parser("ride", parents=[common, shown], help="the after-ride flow on one FIT file",
                           description="Estimate sweat loss for one activity and write its report "
                                       "(no path: the newest file in the inbox).")
     ride.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help=".fit, .fit.gz or .zip file")
@@ -121,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     nightly.add_argument("--rebuild", action="store_true",
                          help="re-estimate and rewrite reports of activities already processed")
 
-    plan = sub.add_parser("plan", parents=[common], help="what-if estimate and drinking plan for a planned session",
+    plan = sub.add_parser("plan", parents=[common, shown], help="what-if estimate and drinking plan for a planned session",
                           description="Estimate sweat loss and a drinking plan for a session that has not happened yet.")
     plan.add_argument("--sport", required=True, help="running, cycling, walking, ... (FIT sport name)")
     plan.add_argument("--duration", required=True, help="45m, 2h, 2h30m or 1:45:00")
@@ -141,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Long-running: serves the 'nightly' deployment on the configured cron and "
                                "'after-ride' for manual runs, against a local Prefect server.")
 
-    weigh = sub.add_parser("weigh-in", parents=[common], help="record body mass before/after an activity",
+    weigh = sub.add_parser("weigh-in", parents=[common, shown], help="record body mass before/after an activity",
                            description="Record a weigh-in to calibrate your own sweat rate.")
     weigh.add_argument("activity", nargs="?", metavar="ACTIVITY",
                        help="activity id (or prefix), its FIT path, or 'latest' (the newest by start time)")
@@ -155,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("--list", action="store_true", help="list the weigh-ins with their ids")
     manage.add_argument("--delete", metavar="ID", help="delete a weigh-in (its id from --list)")
 
-    history = sub.add_parser("history", parents=[common], help="the processed activities with their estimates",
+    history = sub.add_parser("history", parents=[common, shown], help="the processed activities with their estimates",
                              description="List processed activities with their estimates.")
     history.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser

@@ -347,7 +347,8 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
         activities = catalog.activities()
     return write_digest(summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else ""), summary.started_at, activities,
                         digests_dir(data_dir), reports_dir(data_dir),
-                        timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line())
+                        timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line(),
+                        units=config.units)
 
 
 def all_failed(summary: NightlySummary) -> bool:

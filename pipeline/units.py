@@ -129,6 +129,21 @@ _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _TEXT_UNITS = re.compile(_NUMBER + r"(?:(–|-| to )" + _NUMBER + r")?\s?(mL/h|mL|L/h|L|°C|kg|km)(?![\w/²])")
 
 
+_PER_KG = re.compile(_NUMBER + r"(?:(–|-)" + _NUMBER + r")? (mL|L) (per|for each) kg")
+_PER_LITRE = re.compile(r"(\d+(?:\.\d+)?) L for each litre")
+
+
+def _per_lb(match: re.Match[str]) -> str:
+    """'5–7 mL per kg' -> '0.08–0.11 fl oz per lb' (a volume per body mass)."""
+    first, joiner, second, unit, word = match.groups()
+    scale = (1000.0 if unit == "L" else 1.0) * KG_PER_LB / ML_PER_US_FL_OZ
+    a = _float(first) * scale
+    digits = 2 if a < 1 else 0
+    if second is None:
+        return f"{a:.{digits}f} fl oz {word} lb"
+    return f"{a:.{digits}f}{joiner}{_float(second) * scale:.{digits}f} fl oz {word} lb"
+
+
 def _float(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -139,6 +154,8 @@ def convert_text(text: str, units: Units = "metric") -> str:
     text is stored in the JSON report in SI units."""
     if units != "imperial":
         return text
+    text = _PER_KG.sub(_per_lb, text)
+    text = _PER_LITRE.sub(lambda m: f"{m[1]} fl oz for each fl oz", text)
 
     def one(value: float, unit: str) -> tuple[float, str]:
         if unit == "mL":

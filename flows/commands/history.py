@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not rows:
         print(f"no activities processed yet in {data_dir} (run `sweatline nightly` or `sweatline ride FILE`)")
     else:
-        print(_table(rows, config.nightly.timezone))
+        print(_table(rows, config.nightly.timezone, getattr(args, "units", None) or config.units))
     if weighed_text:
         print("\n" + weighed_text)
     if rejected:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _table(rows: list[ActivityRow], timezone: str = "UTC") -> str:
+def _table(rows: list[ActivityRow], timezone: str = "UTC", units: str = "metric") -> str:
     from pipeline.report.digest import history_table
 
-    return history_table(rows, timezone=timezone)
+    return history_table(rows, timezone=timezone, units=units)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from pipeline.analysis import WeatherOverride, analyse_plan
 from pipeline.config import Config
 from pipeline.physiology.planned import check_plan
 from pipeline.report.text import plan_text
+from pipeline.report.view import Display
 from pipeline.store.weighins import calibration_for
 
 FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed", "power_w": "--power",
@@ -28,5 +29,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = calibration_for(config.data_dir, plan.sport)  # issue #6: the athlete's weigh-ins
     report = analyse_plan(plan, config, override, athlete_override, calibration).report
-    print(report.to_json() if args.json else plan_text(report, duration_s=plan.duration_s, sport=plan.sport))
+    display = Display.of(config, getattr(args, "units", None))
+    print(report.to_json() if args.json else plan_text(report, duration_s=plan.duration_s, sport=plan.sport,
+                                                       display=display))
     return 0

@@ -61,7 +61,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         results = _via_prefect(shown, path, config, args, api.url if api is not None else None)
     else:
         results = ride(shown, config, override, orchestrator="local")
-    _print(results, args.json)
+    from pipeline.report.view import Display
+
+    _print(results, args.json, Display.of(config, getattr(args, "units", None)))
     if not args.json and via == "auto" and api is None:
         configured = configured_api_url()
         if configured is not None:
@@ -88,7 +90,7 @@ def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespac
     return [r.model_copy(update={"fit_file": shown}) for r in results]
 
 
-def _print(results: list[RideResult], as_json: bool) -> None:
+def _print(results: list[RideResult], as_json: bool, display: "Display") -> None:
     for result in results:
         for warning in result.warnings:
             print(clean_text(f"{result.fit_file}: warning: {warning}"), file=sys.stderr)
@@ -101,7 +103,7 @@ def _print(results: list[RideResult], as_json: bool) -> None:
 
     for result in results:
         report = Report.model_validate_json(result.report_json.read_text(encoding="utf-8"))
-        print(headline_text(report))
+        print(headline_text(report, display=display))
         print(f"report: {result.report_dir / 'report.html'}")
         if result.reused:
             print("(already processed with these inputs — weather, weigh-ins, config: stored report)")

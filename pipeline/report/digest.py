@@ -27,7 +27,9 @@ from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
 from pipeline.report.charts import trend_chart_svg
 from pipeline.report.render import TEMPLATES
 from pipeline.report.text import markdown_escape, terminal_safe
-from pipeline.report.view import distance_text, duration_s_text, litres, low_high, milligrams, sweat_litres
+from pipeline.report.view import (distance_text, duration_s_text, litres, local_start, low_high, milligrams, rate,
+                                  sport_label, sweat_litres, when_text)
+from pipeline.units import Units
 from pipeline.store.files import atomic_write_text
 
 DIGEST_HTML_NAME = "digest.html"
@@ -58,6 +60,7 @@ class DigestRow(BaseModel):
     calibrated: bool = False
     device_estimate_l: float | None = None
     report_dir: str | None = None
+    utc_offset_s: int | None = None  # the athlete's local time offset recorded in the file (issue 15)
 
 
 def as_digest_rows(rows: Iterable[object]) -> list[DigestRow]:
@@ -105,18 +108,18 @@ class Digest(BaseModel):
     sex: str | None
     total_fluid_l: float
     total_potassium_mg: float
+    units: Units = "metric"
 
 
-def _local_day(start: datetime | None, zone: zoneinfo.ZoneInfo) -> date | None:
+def _local_day(start: datetime | None, zone: zoneinfo.ZoneInfo, utc_offset_s: int | None = None) -> date | None:
+    """The athlete's local day of ``start``: the file's own offset when recorded, else ``zone``."""
     if start is None:
         return None
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=UTC)
-    return start.astimezone(zone).date()
+    return local_start(start, utc_offset_s, zone.key).date()
 
 
 def build_digest(rows: Iterable[object], *, end: date | None = None, days: int = 7, weeks: int = 8,
-                 timezone: str = "UTC", sex: str | None = None) -> Digest:
+                 timezone: str = "UTC", sex: str | None = None, units: Units = "metric") -> Digest:
     """Group ``rows`` by local day (``timezone``) over the ``days`` days ending ``end``.
 
     ``end`` defaults to the day of the newest activity (or today, with no activities); the weekly
@@ -127,7 +130,7 @@ def build_digest(rows: Iterable[object], *, end: date | None = None, days: int =
         raise ValueError("days and weeks must be at least 1")
     rows = as_digest_rows(rows)
     zone = zoneinfo.ZoneInfo(timezone)
-    dated = [(r, _local_day(r.start_time, zone)) for r in rows]
+    dated = [(r, _local_day(r.start_time, zone, r.utc_offset_s)) for r in rows]
     placed = [(r, d) for r, d in dated if d is not None]
     if end is None:
         end = max((d for _, d in placed), default=datetime.now(zone).date())
@@ -179,6 +182,7 @@ def build_digest(rows: Iterable[object], *, end: date | None = None, days: int =
         timezone=timezone, first_day=first, last_day=end, days=day_totals, weeks=week_totals,
         activities=in_window, longest=longest, potassium_ai_mg=ai, sex=sex,
         total_fluid_l=sum(t.fluid_l for t in day_totals), total_potassium_mg=sum(t.potassium_mg for t in day_totals),
+        units=units,
     )
 
 
@@ -186,12 +190,11 @@ def _fmt_pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f} %"
 
 
-def _when(start: datetime | None, timezone: str, fmt: str = "%a %d %b %H:%M") -> str:
+def _when(start: datetime | None, timezone: str, fmt: str = "%a %d %b %H:%M", utc_offset_s: int | None = None) -> str:
+    """The athlete's local time of ``start`` with its offset: 'Sat 18 Jul 14:10 (UTC+2)'."""
     if start is None:
         return "—"
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=UTC)
-    return start.astimezone(zoneinfo.ZoneInfo(timezone)).strftime(fmt)
+    return when_text(start, utc_offset_s, timezone, fmt)
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
@@ -211,10 +214,9 @@ def _context(digest: Digest) -> dict:
     ai_text = (f"{ai:,.0f} mg a day" if ai is not None else
                f"{POTASSIUM_AI_MG_PER_DAY['male']:,.0f} mg a day for men, {POTASSIUM_AI_MG_PER_DAY['female']:,.0f} mg "
                "for women (shares below use the lower figure)")
-    from pipeline.report.index import sport_label
-
-    return {"d": digest, "ai_text": ai_text, "when": lambda s: _when(s, digest.timezone), "sweat": sweat_litres,
-            "sport": sport_label}
+    return {"d": digest, "ai_text": ai_text, "sweat": sweat_litres, "sport": sport_label,
+            "when": lambda s, offset=None: _when(s, digest.timezone, utc_offset_s=offset),
+            "vol": lambda v: litres(v, 1, digest.units), "rate": lambda v: rate(v, digest.units)}
 
 
 def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:
@@ -246,7 +248,8 @@ def write_digest_pages(digest: Digest, out_dir: Path, generated: datetime | None
 
 
 def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[object], digests: Path,
-                 reports: Path, *, timezone: str = "UTC", sex: str | None = None, night: str | None = None) -> Path:
+                 reports: Path, *, timezone: str = "UTC", sex: str | None = None, night: str | None = None,
+                 units: Units = "metric") -> Path:
     """The nightly digest: this run's summary (``run_markdown``) under ``digests/`` (kept, one per run),
     the front door ``reports/index.html`` + ``index.md`` (:mod:`pipeline.report.index`: ``night``, the
     run's summary line, this week's totals, every activity in the catalog newest first), and the
@@ -255,12 +258,12 @@ def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[o
     from pipeline.report.index import build_index, write_index
 
     activities = list(activities)
-    write_digest_pages(build_digest(activities, timezone=timezone, sex=sex), reports)
+    write_digest_pages(build_digest(activities, timezone=timezone, sex=sex, units=units), reports)
     text = run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({DIGEST_HTML_NAME}) ([{DIGEST_MD_NAME}]({DIGEST_MD_NAME})).\n"
     path = atomic_write_text(Path(digests) / f"{started_at:%Y%m%dT%H%M%SZ}-nightly.md", text)
     night_link = os.path.relpath(path, Path(reports)).replace(os.sep, "/")
-    write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at, night_path=night_link),
-                reports)
+    write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at, night_path=night_link,
+                            units=units), reports)
     return path
 
 
@@ -276,27 +279,29 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-HISTORY_COLUMNS = ("start (UTC)", "activity", "sport", "time", "distance", "sweat", "range", "rate", "potassium")
+HISTORY_COLUMNS = ("start (local)", "activity", "sport", "time", "distance", "sweat", "range", "rate", "potassium")
 
 
-def history_table(rows: Iterable[object], timezone: str = "UTC") -> str:
-    """``sweatline history``: one line per activity, newest last, in aligned plain-text columns."""
+def history_table(rows: Iterable[object], timezone: str = "UTC", units: Units = "metric") -> str:
+    """``sweatline history``: one line per activity, newest last, in aligned plain-text columns: the
+    start in the athlete's local time (the file's offset, else ``timezone``) with its UTC offset,
+    the sport as a person says it ("open water swim"), numbers in ``units``."""
     rows = as_digest_rows(rows)
     if not rows:
         return "no processed activities yet"
     ordered = sorted(rows, key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC))
     header = list(HISTORY_COLUMNS)
-    header[0] = f"start ({timezone})"
+    header[0] = "start (local time)"
     body = []
     for r in ordered:
         source = terminal_safe(r.source)
         if len(source) > 40:
             source = source[:39] + "…"
         body.append([
-            _when(r.start_time, timezone, "%Y-%m-%d %H:%M"), source, terminal_safe(r.sport), duration_s_text(r.timer_s),
-            distance_text(r.distance_m), sweat_litres(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l),
-            low_high(r.sweat_low_l, r.sweat_high_l),
-            f"{r.sweat_rate_l_per_h:.2f} L/h" if r.sweat_rate_l_per_h is not None else "—",
+            _when(r.start_time, timezone, "%Y-%m-%d %H:%M", r.utc_offset_s), source,
+            terminal_safe(sport_label(r.sport, r.sub_sport)), duration_s_text(r.timer_s),
+            distance_text(r.distance_m, units), sweat_litres(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l, units),
+            low_high(r.sweat_low_l, r.sweat_high_l, units), rate(r.sweat_rate_l_per_h, units),
             milligrams(r.potassium_mg),
         ])
     widths = [max(len(header[i]), *(len(row[i]) for row in body)) for i in range(len(header))]

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import sport_label  # noqa: F401  (re-exported: where it was first)
-from pipeline.report.view import duration_s_text, litres, sweat_with_range
+from pipeline.report.view import duration_s_text, litres, local_start, sweat_with_range, when_text
+from pipeline.units import Units
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import REPORTS_DIR
 
@@ -63,7 +64,7 @@ def _aware(start: datetime) -> datetime:
 
 def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: str | None = None,
                 night_at: datetime | None = None, night_path: str | None = None,
-                today: datetime | None = None) -> IndexPage:
+                today: datetime | None = None, units: Units = "metric") -> IndexPage:
     """The index over ``activities`` (catalog rows: ``start_time``, ``sport``, ``sub_sport``,
     ``source``, ``timer_s``, ``sweat_*``, ``report_dir`` relative to the data directory).
 
@@ -78,10 +79,11 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
     now = _aware(today or night_at or datetime.now(UTC)).astimezone(zone)
     monday = now.date() - timedelta(days=now.weekday())
     week = [r for r in rows if r.start_time is not None
-            and monday <= _aware(r.start_time).astimezone(zone).date() <= monday + timedelta(days=6)]
+            and monday <= local_start(r.start_time, getattr(r, "utc_offset_s", None), timezone).date()
+            <= monday + timedelta(days=6)]
     out = []
     for r in ordered:
-        sweat = sweat_with_range(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l)
+        sweat = sweat_with_range(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l, units)
         link = None
         if getattr(r, "report_dir", None):
             rel = posixpath.normpath(str(r.report_dir).replace("\\", "/"))
@@ -90,7 +92,8 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
             else:
                 link = posixpath.join("..", rel, "report.html")
         out.append(IndexRow(
-            date=_aware(r.start_time).astimezone(zone).strftime("%a %d %b %Y %H:%M") if r.start_time else "—",
+            date=when_text(r.start_time, getattr(r, "utc_offset_s", None), timezone, "%a %d %b %Y %H:%M")
+            if r.start_time else "—",
             sport=sport_label(r.sport, r.sub_sport), source=r.source, duration=duration_s_text(r.timer_s),
             sweat=sweat, link=link))
     week_l = sum(r.sweat_total_l for r in week if r.sweat_total_l is not None)
@@ -100,7 +103,7 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
         night_when=_aware(night_at).astimezone(zone).strftime("%a %d %b %Y %H:%M") if night_at else None,
         night_link=night_path, week_label=f"{iso.year}-W{iso.week:02d} (from {monday:%a %d %b})",
         week_activities=len(week), week_time=duration_s_text(sum(r.timer_s for r in week if r.timer_s)) if week else "0 min",
-        week_sweat=litres(week_l) if week else "—", rows=out)
+        week_sweat=litres(week_l, 1, units) if week else "—", rows=out)
 
 
 def render_index_html(page: IndexPage) -> str:
@@ -128,7 +131,7 @@ def render_index_markdown(page: IndexPage) -> str:
               f"{'activity' if page.week_activities == 1 else 'activities'}, {e(page.week_time)}, sweat {e(page.week_sweat)}", "",
               f"The last days and weeks: [{DIGEST_HTML}]({DIGEST_HTML}) ([{DIGEST_MD}]({DIGEST_MD})).", "",
               f"## All activities ({len(page.rows)}), newest first", "",
-              f"Dates in {e(page.timezone)}.", ""]
+              f"Dates in the athlete's local time (from the file, else {e(page.timezone)}).", ""]
     if page.rows:
         lines += ["| Date | Sport | Duration | Sweat | Activity |", "|---|---|---|---|---|"]
         for r in page.rows:

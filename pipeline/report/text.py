@@ -14,7 +14,7 @@ import textwrap
 from os import PathLike
 from typing import Any
 
-from pipeline.report.view import ReportView, report_view
+from pipeline.report.view import Display, ReportView, report_view
 from pipeline.schema import Report
 from pipeline.untrusted import clean_text
 
@@ -53,13 +53,18 @@ def _headline_lines(view: ReportView) -> list[str]:
     return [f"  {row.label:<{width}}  {row.value}" + (f"  ({row.note})" if row.note else "") for row in view.headline]
 
 
-def headline_text(report: Report, report_path: str | PathLike[str] | None = None) -> str:
-    """What a rider reads after ``sweatline ride``: what was done, sweat lost, what to drink, where the report is."""
-    view = report_view(report)
+def headline_text(report: Report, report_path: str | PathLike[str] | None = None, display: Display = Display()) -> str:
+    """What a rider reads after ``sweatline ride``: what was done, sweat lost, what to drink, where
+    the report is (numbers in ``display.units``, the start in the athlete's local time)."""
+    from pipeline.report.view import sport_label, when_text
+
+    view = report_view(report, display=display)
     lines: list[str] = []
     a = report.activity
     if a is not None:
-        what = f"{terminal_safe(a.source)}: {terminal_safe(a.sport)}"
+        what = f"{terminal_safe(a.source)}: {terminal_safe(sport_label(a.sport, a.sub_sport))}"
+        if a.start_time is not None:
+            what += f" on {when_text(a.start_time, a.utc_offset_s, display.timezone)}"
         if view.subtitle:
             what += f", {view.subtitle}"
         lines.append(what)
@@ -73,12 +78,12 @@ def headline_text(report: Report, report_path: str | PathLike[str] | None = None
 
 
 def plan_text(report: Report, duration_s: float | None = None, sport: str | None = None,
-              report_path: str | PathLike[str] | None = None) -> str:
+              report_path: str | PathLike[str] | None = None, display: Display = Display()) -> str:
     """The plan and the advice for ``sweatline plan`` (a session not yet done), wrapped for a terminal.
 
     ``duration_s`` and ``sport`` describe the planned session (a planned report has no ``activity``).
     """
-    view = report_view(report, planned_duration_s=duration_s, planned_sport=sport)
+    view = report_view(report, planned_duration_s=duration_s, planned_sport=sport, display=display)
     lines = [terminal_safe(view.title), ""]
     lines += _headline_lines(view)
     if view.plan:
