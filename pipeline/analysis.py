@@ -127,6 +127,9 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
     """
     athlete = resolve_athlete(config.athlete, activity.profile)
     original = activity
+    if too_short(activity.summary):
+        return Analysis(report=too_short_report(activity.summary), activity=original, athlete=athlete,
+                        display=_display(config))
     activity = _with_weather(activity, weather)
     weather_inputs = _weather(override, weather)
     device = " ".join(x for x in (activity.summary.device, activity.summary.manufacturer, activity.summary.product)
@@ -183,6 +186,36 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     report = _with_plan_and_advice(report, config, athlete, plan)
     return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=estimate.sweat.model_total_l,
                     display=_display(config))
+
+
+MIN_ESTIMATE_S = 10 * 60.0
+"""Below 10 minutes of activity no sweat estimate or drinking plan is given. Even at 2 L/h, the top
+of the sweat rates ACSM reports for athletes (Sawka et al. 2007, Med Sci Sports Exerc 39:377:
+"0.5 to 2.0 L/h"), 10 minutes lose at most 0.33 L, under 0.5 % of a 70 kg body: less than the
+day-to-day variation of body mass (about 1 %, Cheuvront et al. 2004, Int J Sport Nutr Exerc
+Metab 14:532), and a session that short has no drinking during it (ACSM: sips every 15–20 min)."""
+
+
+def too_short(summary: object) -> bool:
+    """Whether an activity's moving time (timer, else elapsed) is known and under :data:`MIN_ESTIMATE_S`."""
+    for value in (getattr(summary, "timer_s", None), getattr(summary, "elapsed_s", None)):
+        if value is not None and value > 0:
+            return value < MIN_ESTIMATE_S
+    return False
+
+
+def too_short_report(summary: object) -> Report:
+    """The short answer for a session under :data:`MIN_ESTIMATE_S`: the activity, no estimate, no
+    plan, one ``estimate`` advice item saying why."""
+    from pipeline.advice import DISCLAIMER
+    from pipeline.schema import AdviceItem
+
+    seconds = getattr(summary, "timer_s", None) or getattr(summary, "elapsed_s", None) or 0.0
+    length = f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.0f} min"
+    text = (f"Too short to estimate: {length} of activity. Under {MIN_ESTIMATE_S / 60:.0f} minutes the sweat lost "
+            "is smaller than your body mass varies from day to day, so no amount or drinking plan is given: "
+            "drink to thirst, as on any day.")
+    return Report(activity=summary, advice=[AdviceItem(topic="estimate", text=text)], disclaimer=DISCLAIMER)
 
 
 def _display(config: Config) -> object:

@@ -5,12 +5,33 @@ and ``report.disclaimer`` from ``report.sweat`` and the session's duration. Pure
 """
 from __future__ import annotations
 
-from pipeline.advice.plan import PlanDetails, make_plan
+from pipeline.advice.plan import AFTER_L_PER_KG_LOST, PlanDetails, after_ml, make_plan
 from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice
 from pipeline.config import AdviceConfig
-from pipeline.schema import Report
+from pipeline.schema import AdviceItem, Report
 
-__all__ = ["advise", "session_duration_s", "DISCLAIMER"]
+__all__ = ["advise", "session_duration_s", "DISCLAIMER", "UNDERWATER_SPORTS"]
+
+UNDERWATER_SPORTS = frozenset({"diving"})
+"""FIT sports done underwater (FIT profile ``sport`` 53 ``diving``; its sub_sports are the dive
+kinds): no drinking during, and immersion changes the fluid loss (:func:`underwater_text`)."""
+
+
+def underwater_text(before: str, after: str) -> str:
+    """The hydration advice of a dive: after-session amounts only.
+
+    Immersion shifts blood from the limbs to the chest and the kidneys answer with more urine
+    (immersion diuresis: Pendergast & Lundgren 2009, "The underwater environment:
+    cardiopulmonary, thermal, and energetic demands", J Appl Physiol 106:276), and the dry, cold
+    breathing gas adds respiratory water loss; the sweat model, built for exercise in air, does not
+    see either.
+    """
+    return ("Underwater you cannot drink, so there is no drinking rate for the dive itself. Immersion also "
+            "changes how you lose fluid: water pressure moves blood to your chest and your kidneys make more "
+            "urine (immersion diuresis, Pendergast & Lundgren 2009), and the dry breathing gas takes water "
+            "with every breath — the sweat estimate above, made for exercise in air, does not see either. "
+            f"Before: about {before} of water in the hours before you kit up. After: about {after} over the "
+            "next hours, with food, and before a repeat dive; drink to thirst, not more.")
 
 
 def session_duration_s(report: Report) -> float | None:
@@ -66,4 +87,19 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     )
     report.plan = details.block
     report.advice = build_advice(ctx)
+    if _underwater(report, sport):  # no drinking during a dive: after-session advice only
+        loss_l = max(report.sweat.total_l, 0.0)
+        after = after_ml(loss_l, 0.0, AFTER_L_PER_KG_LOST[0], max(report.sweat.high_l, loss_l))
+        report.plan = details.block.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0,
+                                                       "carry_bottles": 0, "after_ml": after})
+        text = underwater_text(f"{report.plan.before_ml:,.0f} mL", f"{after:,.0f} mL")
+        report.advice = [AdviceItem(topic="hydration", text=text)] + [
+            item for item in report.advice if item.topic not in ("hydration", "hyponatremia", "heat")]
     return report
+
+
+def _underwater(report: Report, sport: str | None) -> bool:
+    """Every leg of the session is underwater (a dive), or a planned session's sport is."""
+    if report.legs:
+        return all(leg.sport in UNDERWATER_SPORTS for leg in report.legs if leg.sport != "transition")
+    return sport in UNDERWATER_SPORTS

@@ -186,6 +186,15 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                     activity_key=activity_key(msgs.file_id, records, legs))
 
 
+def _is_bike_computer(device: str | None) -> bool:
+    """A device known to be a bike computer (Edge, ELEMNT, Karoo, ...: the markers of
+    :data:`pipeline.physiology.environment.BIKE_COMPUTER_MARKERS`): what it records is a ride."""
+    from pipeline.physiology.environment import BIKE_COMPUTER_MARKERS  # the one list of bike computers
+
+    name = (device or "").lower()
+    return any(marker in name for marker in BIKE_COMPUTER_MARKERS)
+
+
 MAX_UTC_OFFSET_S = 14 * 3600
 """Time zones run from UTC−12 to UTC+14 (IANA tz database: Pacific/Kiritimati is +14, Etc/GMT+12 −12)."""
 UTC_OFFSET_STEP_S = 15 * 60
@@ -260,6 +269,9 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
     sport_src = msgs.sports[0] if msgs.sports else (msgs.laps[0] if msgs.laps else {})
     sport = sport_name(sport_src.get("sport"), msgs) or "generic"
     sub_sport = fit_name(sport_src.get("sub_sport"))
+    inferred = None
+    if sport == "generic" and _is_bike_computer(common.get("device")):
+        sport, inferred = "cycling", f"'cycling' inferred from the device, a bike computer ({common.get('device')})"
     start = elapsed = timer = distance = calories = None
     if len(records):
         events = near_records(_timer_events_elapsed(msgs, clock, origin), records["elapsed_s"].to_numpy())
@@ -275,7 +287,8 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
     if distance is None:
         distance = _sum([fit_number(lap.get("total_distance")) for lap in msgs.laps])
     warn.append("the file has no session message: times and distance derived from the records and timer events"
-                + ("" if msgs.sports or msgs.laps else "; no sport in the file, so 'generic'"))
+                + (f"; no sport in the file: {inferred}" if inferred else
+                   "" if sport != "generic" else "; no sport in the file (shown as 'activity (sport not recorded)')"))
     return ActivityBlock(
         sport=sport, sub_sport=sub_sport, start_time=start, elapsed_s=elapsed, timer_s=timer, distance_m=distance,
         avg_heart_rate=_active_mean(records, "heart_rate_bpm") if len(records) else None,

@@ -69,6 +69,9 @@ def headline_text(report: Report, report_path: str | PathLike[str] | None = None
             what += f", {view.subtitle}"
         lines.append(what)
     lines += _headline_lines(view)
+    if report.sweat is None:  # no estimate (too short to estimate): say why
+        for item in view.advice:
+            lines += textwrap.wrap(item.text, WIDTH, initial_indent="  ", subsequent_indent="  ")
     if view.flags:  # the headline stays short: the notes themselves are in the report
         count = len(view.flags)
         lines.append(f"  ({count} note{'s' if count != 1 else ''} on how this was estimated: see the report)")

@@ -49,13 +49,13 @@ _SPORT_WORD = {
     "cross_country_skiing": "cross-country ski", "training": "workout", "fitness_equipment": "workout",
     "paddling": "paddle", "kayaking": "kayak", "stand_up_paddleboarding": "stand-up paddle",
     "inline_skating": "inline skate", "mountaineering": "mountaineering", "snowshoeing": "snowshoe hike",
-    "transition": "transition",
+    "transition": "transition", "generic": "activity (sport not recorded)",
 }
 
 
 def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
     """'open water swim', 'indoor ride', 'trail run', 'run'; unknown names with spaces for underscores."""
-    word = _SPORT_WORD.get(sport or "", (sport or "activity").replace("_", " "))
+    word = _SPORT_WORD.get(sport or "generic", (sport or "activity").replace("_", " "))
     if sub_sport and sub_sport not in ("generic", "all", "invalid"):
         prefix = _SUB_SPORT.get(sub_sport)
         if prefix is not None:
@@ -287,8 +287,14 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     if p is not None:
         bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
                    if p.carry_bottles else "short session: a bottle is optional")
-        headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
-                            note=bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
+        underwater = sport == "diving" or bool(report.legs) and all(
+            leg.sport == "diving" for leg in report.legs or [] if leg.sport != "transition")
+        if p.during_max_ml_per_h <= 0:
+            headline.append(Row(label="Drink during", value="none",
+                                note="you cannot drink underwater: drink after" if underwater else "drink to thirst"))
+        else:
+            headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
+                                note=bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
         headline.append(Row(label="Drink after", value=millilitres(p.after_ml, un), note="over the next hours, with food"))
     if s is not None:
         headline.append(Row(label="Potassium lost" if not planned else "Potassium", value=milligrams(s.potassium_mg),
@@ -297,13 +303,18 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
             headline.append(Row(label="Body mass", value=signed_loss_pct(s.body_mass_loss_pct), note="if nothing drunk"))
 
     plan_rows: list[Row] = []
+    underwater = sport == "diving"
     if p is not None:
+        underwater = underwater or bool(report.legs) and all(
+            leg.sport == "diving" for leg in report.legs or [] if leg.sport != "transition")
         per_kg = "5–7 mL per kg" if un == "metric" else "0.08–0.11 fl oz per lb"
         after_per = "1.25–1.5 L per kg lost" if un == "metric" else "19–23 fl oz per lb lost"
         plan_rows = [
             Row(label="Before", value=millilitres(p.before_ml, un), note=f"at least 4 h before; {per_kg}"),
-            Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour",
+            Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour"
+                if p.during_max_ml_per_h > 0 else "none",
                 note="to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
+                else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and underwater
                 else "never more than you sweat"),
             Row(label="Bottles to carry", value=str(p.carry_bottles),
                 note="short session: none" if p.carry_bottles == 0 else "refill if you can't carry them all"),
