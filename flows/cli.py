@@ -127,8 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser("plan", parents=[common, shown], help="what-if estimate and drinking plan for a planned session",
                           description="Estimate sweat loss and a drinking plan for a session that has not happened yet.")
-    plan.add_argument("--sport", required=True, help="running, cycling, walking, ... (FIT sport name)")
-    plan.add_argument("--duration", required=True, help="45m, 2h, 2h30m or 1:45:00")
+    plan.add_argument("--sport", required=True, help="running, cycling, walking, ... (FIT sport name), or triathlon "
+                                                     "(with --legs and --hr)")
+    plan.add_argument("--duration", help="45m, 2h, 2h30m or 1:45:00 (required, except for a triathlon: --legs)")
+    plan.add_argument("--legs", metavar="SWIM,BIKE,RUN",
+                      help="triathlon only: the three legs' durations, e.g. 1h,5h,3h30m (swim, bike, run)")
     how_hard = plan.add_mutually_exclusive_group(required=True)
     how_hard.add_argument("--speed", type=_number(), metavar="KMH", help="average speed, km/h")
     how_hard.add_argument("--power", type=_number(), metavar="W", help="average power, W")

@@ -41,6 +41,7 @@ from pipeline.config import Config, load_config
 from pipeline.nightly import (BUSY_MESSAGE, NIGHTLY, NightlySummary, all_failed, busy_summary, fail_nightly,
                               finish_nightly, inbox_for, nightly_lock, record_outcome, select_new, select_stale,
                               start_nightly)
+from pipeline.progress import report_progress
 from pipeline.service import InboxFile, scan_inbox
 from pipeline.store.catalog import Catalog, utc_now
 from pipeline.store.layout import reports_dir
@@ -142,6 +143,7 @@ def _collect(futures: dict[PrefectFuture[Any], InboxFile], catalog: Catalog, sum
             logger.error("%s", clean_text(f"{name}: internal error: {type(exc).__name__}: {exc}"))
         else:
             summary.add(record_outcome(catalog, outcome))
+        report_progress(done, len(futures), name)  # issue 15: a terminal's progress bar, if one listens
         now = time.monotonic()
         if now - last_progress >= PROGRESS_EVERY_S or done == len(futures):
             logger.info("progress: %d/%d files (%d%%), %d activities, %d rejected, %d failed",

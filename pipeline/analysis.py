@@ -22,7 +22,7 @@ from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
 from pipeline.physiology.planned import PlannedSession, planned_records
 from pipeline.physiology.sweat import Calibration
 from pipeline.report.blocks import environment_block, intensity_block, sweat_block
-from pipeline.schema import LegBlock, Report
+from pipeline.schema import LegBlock, PlanBlock, Report
 from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
 
 
@@ -223,6 +223,100 @@ def _display(config: Config) -> object:
     from pipeline.report.view import Display
 
     return Display.of(config)
+
+
+TRIATHLON_LEGS = ("swimming", "cycling", "running")
+"""The legs of ``sweatline plan --sport triathlon --legs SWIM,BIKE,RUN``, in race order."""
+
+
+def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_bpm: float, config: Config,
+                           override: WeatherOverride | None = None,
+                           athlete_override: dict[str, float | str | None] | None = None,
+                           calibration: Mapping[str, Calibration | None] | None = None) -> Analysis:
+    """A planned triathlon: the model for each leg (swim, bike, run, each ``durations_s`` [s] long
+    at ``heart_rate_bpm``), combined as a multisport file's legs are (:func:`combine_legs`), with a
+    drinking plan per leg and the report's plan their sum.
+
+    Per leg, :func:`pipeline.advice.plan.make_plan` keeps its invariants (the upper figure over
+    the leg never exceeds the leg's central loss; upper + after never exceeds its high end), and
+    the swim has no drinking during. The whole plan is the legs' volumes over the whole time,
+    so it cannot ask for more than is lost either: Σ upper_i·h_i ≤ Σ central_i = the total.
+    """
+    from pipeline.advice import DISCLAIMER, advise
+    from pipeline.advice.plan import AFTER_L_PER_KG_LOST, after_ml, before_ml, make_plan
+    from pipeline.physiology.planned import PlannedSession
+
+    athlete = resolve_athlete(config.athlete, None, athlete_override)
+    weather = _weather(override)
+    estimates, legs = [], []
+    for index, (sport, seconds) in enumerate(zip(TRIATHLON_LEGS, durations_s)):
+        session = PlannedSession(sport, seconds, heart_rate_bpm=heart_rate_bpm)
+        est = estimate_leg(planned_records(session, athlete.body_mass_kg), sport, None, None, athlete, config.climate,
+                           weather, config.model.gross_efficiency,
+                           calibration=(calibration or {}).get(sport),
+                           gross_efficiency_known=_gross_efficiency_known(config))
+        estimates.append(est)
+        sweat = sweat_block(est.sweat, athlete.assumptions())
+        details = make_plan(sweat, seconds / 3600.0, athlete.body_mass_kg, config.advice.long_session_min,
+                            config.advice.bottle_ml)
+        plan = details.block
+        if sport == "swimming":  # nobody drinks while swimming: the deficit is made up on the bike
+            plan = plan.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0, "carry_bottles": 0})
+        legs.append(LegBlock(index=index, sport=sport, timer_s=seconds, environment=environment_block(est.environment),
+                             intensity=intensity_block(est.intensity), sweat=sweat, plan=plan))
+    environment, intensity, sweat_totals = combine_legs(estimates, athlete, None, None)
+    sweat = sweat_block(sweat_totals, athlete.assumptions())
+    total_h = sum(durations_s) / 3600.0
+    lower_l = sum(leg.plan.during_ml_per_h * leg.timer_s / 3600.0 for leg in legs) / 1000.0
+    upper_l = sum(leg.plan.during_max_ml_per_h * leg.timer_s / 3600.0 for leg in legs) / 1000.0
+    plan = PlanBlock(
+        before_ml=before_ml(athlete.body_mass_kg),
+        during_ml_per_h=lower_l * 1000.0 / total_h,
+        during_max_ml_per_h=upper_l * 1000.0 / total_h,
+        carry_bottles=sum(leg.plan.carry_bottles for leg in legs),
+        after_ml=after_ml(sweat.total_l, lower_l, AFTER_L_PER_KG_LOST[0], sweat.high_l - upper_l),
+    )
+    report = Report(environment=environment_block(environment), intensity=intensity_block(intensity), sweat=sweat,
+                    legs=legs)
+    triathlon = PlannedSession("triathlon", sum(durations_s), heart_rate_bpm=heart_rate_bpm)
+    advise(report, duration_s=triathlon.duration_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
+           advice_config=config.advice, planned=True, sport="triathlon")
+    report.plan = plan
+    report.disclaimer = DISCLAIMER
+    report.advice = [item for item in report.advice if item.topic not in ("hydration", "estimate")]
+    from pipeline.schema import AdviceItem
+
+    report.advice.insert(0, AdviceItem(topic="hydration", text=triathlon_hydration_text(report, legs, lower_l, upper_l)))
+    return Analysis(report=report, athlete=athlete, planned=triathlon, model_total_l=sweat_totals.model_total_l,
+                    display=_display(config))
+
+
+def triathlon_hydration_text(report: Report, legs: list[LegBlock], lower_l: float, upper_l: float) -> str:
+    """The drinking plan of a planned triathlon, leg by leg, and the total against the loss (SI words;
+    the renderers convert them for the reader)."""
+    from pipeline.advice.texts import format_duration
+
+    s, p = report.sweat, report.plan
+    words = {"swimming": "Swim", "cycling": "Bike", "running": "Run"}
+    parts = [f"For the planned {format_duration(sum(leg.timer_s for leg in legs) / 3600.0)} triathlon you can "
+             f"expect to lose about {s.total_l:.1f} L of sweat ({s.low_l:.1f}–{s.high_l:.1f} L)."]
+    for leg in legs:
+        lp, ls = leg.plan, leg.sweat
+        hours = format_duration(leg.timer_s / 3600.0)
+        if lp.during_max_ml_per_h <= 0:
+            parts.append(f"{words[leg.sport]} ({hours}, about {ls.total_l:.1f} L lost): nothing — you cannot drink "
+                         "while swimming; start the bike with a bottle.")
+            continue
+        rate_text = (f"{lp.during_ml_per_h:,.0f}–{lp.during_max_ml_per_h:,.0f} mL per hour"
+                     if lp.during_max_ml_per_h > lp.during_ml_per_h else f"about {lp.during_ml_per_h:,.0f} mL per hour")
+        low, high = lp.during_ml_per_h * leg.timer_s / 3600.0, lp.during_max_ml_per_h * leg.timer_s / 3600.0
+        volume = f"{low:,.0f}–{high:,.0f} mL" if round(high) > round(low) else f"{low:,.0f} mL"
+        parts.append(f"{words[leg.sport]} ({hours}, about {ls.total_l:.1f} L lost): {rate_text}, {volume} in all.")
+    during = (f"{lower_l * 1000:,.0f}–{upper_l * 1000:,.0f} mL" if round(upper_l * 1000) > round(lower_l * 1000)
+              else f"{lower_l * 1000:,.0f} mL")
+    parts.append(f"In all: {during} during the race, against about {round(s.total_l * 1000, -1):,.0f} mL lost: never "
+                 f"more than you lose. After: about {p.after_ml:,.0f} mL over the next hours, with food and some salt.")
+    return " ".join(parts)
 
 
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,

@@ -118,6 +118,8 @@ class LegBlock(_Block):
     environment: EnvironmentBlock | None = None
     intensity: IntensityBlock | None = None
     sweat: SweatBlock | None = None
+    plan: PlanBlock | None = Field(None, description="extra key (issue 15): a planned triathlon's drinking plan "
+                                   "for this leg; the report's plan is the legs' together")
 
 
 class CalibrationInput(_Block):

@@ -3,19 +3,64 @@
 Runs against the Prefect server that is up (``PREFECT_API_URL``, or the one ``sweatline serve``
 started for this data directory) so the run shows in its UI; otherwise Prefect starts its
 temporary local server (SQLite under ``PREFECT_HOME``) for the duration of the run.
-Progress goes to the terminal through Prefect's logs (stderr); the summary line and where the
-reports are go to stdout.
+Progress goes to the terminal through Prefect's logs (stderr) and, when stderr is a terminal, a
+progress bar (rich, which Prefect already brings) for a run of more than :data:`BAR_FROM_FILES`
+files; the summary line and where the reports are go to stdout.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from flows.commands.prefect_server import find_api
 from pipeline.config import Config
 from pipeline.nightly import BUSY_MESSAGE, inbox_for, nightly_lock
+from pipeline.untrusted import clean_text
+
+
+BAR_FROM_FILES = 5
+"""A batch of fewer files finishes before a bar is worth drawing."""
+
+
+@contextlib.contextmanager
+def terminal_progress(stream: object = None) -> Iterator[None]:
+    """A rich progress bar on stderr fed by :func:`pipeline.progress.report_progress`, only when
+    stderr is a terminal; otherwise nothing (the log lines say the progress). The bar is
+    transient (gone when the run ends) and redraws at most 4 times a second on its own thread:
+    the files' work never waits for it."""
+    stream = stream if stream is not None else sys.stderr
+    if not getattr(stream, "isatty", lambda: False)():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from pipeline.progress import listening
+
+    progress = Progress(TextColumn("nightly"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        TextColumn("{task.description}"), console=Console(file=stream), transient=True,
+                        refresh_per_second=4)
+    task: list[int] = []
+
+    def update(done: int, total: int, name: str) -> None:
+        if total < BAR_FROM_FILES:
+            return
+        if not task:
+            progress.start()
+            task.append(progress.add_task("", total=total))
+        elif progress.tasks[0].total != total:  # the second batch (activities whose inputs changed)
+            progress.reset(task[0], total=total)
+        progress.update(task[0], completed=done, description=clean_text(name)[:40])
+
+    try:
+        with listening(update):
+            yield
+    finally:
+        progress.stop()
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -36,7 +81,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from flows.nightly import nightly
 
     settings = temporary_settings(updates={PREFECT_API_URL: api.url}) if api is not None else contextlib.nullcontext()
-    with settings:
+    with settings, terminal_progress():
         summary = nightly(config_path=str(config.source) if config.source is not None else None,
                           inbox=str(inbox), rebuild=bool(getattr(args, "rebuild", False)))
     print(summary.line())

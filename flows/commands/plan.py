@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.analysis import WeatherOverride, analyse_plan
+from pipeline.analysis import TRIATHLON_LEGS, WeatherOverride, analyse_plan, analyse_triathlon_plan
+from pipeline.errors import UsageError
 from pipeline.config import Config
 from pipeline.physiology.planned import check_plan
 from pipeline.report.text import plan_text
@@ -22,6 +23,10 @@ FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed",
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    if str(args.sport).strip().lower() == "triathlon" or args.legs is not None:
+        return _triathlon(args, config)
+    if args.duration is None:
+        raise UsageError("--duration", "is required (45m, 2h, 2h30m or 1:45:00)")
     plan = check_plan(args.sport, args.duration, speed_kmh=args.speed, power_w=args.power,
                       heart_rate_bpm=args.hr, temperature_c=args.temp, humidity_pct=args.humidity,
                       body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age)
@@ -32,4 +37,32 @@ def run(args: argparse.Namespace, config: Config) -> int:
     display = Display.of(config, getattr(args, "units", None))
     print(report.to_json() if args.json else plan_text(report, duration_s=plan.duration_s, sport=plan.sport,
                                                        display=display))
+    return 0
+
+
+def _triathlon(args: argparse.Namespace, config: Config) -> int:
+    """``plan --sport triathlon --legs SWIM,BIKE,RUN --hr BPM``: each leg checked as a plan of its
+    own sport (:func:`check_plan`), then the three together (:func:`analyse_triathlon_plan`)."""
+    if str(args.sport).strip().lower() != "triathlon":
+        raise UsageError("--legs", "is for --sport triathlon only")
+    if args.legs is None:
+        raise UsageError("--legs", "a triathlon needs the three legs' durations: --legs 1h,5h,3h30m (swim, bike, run)")
+    if args.duration is not None:
+        raise UsageError("--duration", "a triathlon's duration is its legs': give --legs only")
+    if args.hr is None:
+        raise UsageError("--hr", "a triathlon is planned from one average heart rate for all legs "
+                                 "(speed and power differ by leg)")
+    parts = [part.strip() for part in str(args.legs).split(",")]
+    if len(parts) != len(TRIATHLON_LEGS) or not all(parts):
+        raise UsageError("--legs", f"{args.legs!r}: give three durations, swim, bike and run, e.g. 1h,5h,3h30m")
+    durations = tuple(check_plan(sport, part, heart_rate_bpm=args.hr, temperature_c=args.temp,
+                                 humidity_pct=args.humidity, body_mass_kg=args.mass_kg, height_cm=args.height_cm,
+                                 age=args.age).duration_s for sport, part in zip(TRIATHLON_LEGS, parts))
+    athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
+    override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
+    calibration = {sport: calibration_for(config.data_dir, sport) for sport in TRIATHLON_LEGS}
+    analysis = analyse_triathlon_plan(durations, args.hr, config, override, athlete_override, calibration)
+    display = Display.of(config, getattr(args, "units", None))
+    print(analysis.report.to_json() if args.json else
+          plan_text(analysis.report, duration_s=sum(durations), sport="triathlon", display=display))
     return 0

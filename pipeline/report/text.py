@@ -93,6 +93,11 @@ def plan_text(report: Report, duration_s: float | None = None, sport: str | None
         lines += ["", "Drinking plan:"]
         width = max(len(row.label) for row in view.plan)
         lines += [f"  {row.label:<{width}}  {row.value}  ({row.note})" for row in view.plan]
+    if view.legs:
+        lines += ["", "Legs:"]
+        for leg in view.legs:
+            lines.append(f"  {leg.sport:<6} {leg.duration:>12}  sweat {leg.sweat}"
+                         + (f"  drink during {leg.drink}" if leg.drink else ""))
     for item in view.advice:
         lines += ["", item.title + ":"]
         lines += textwrap.wrap(item.text, WIDTH, initial_indent="  ", subsequent_indent="  ")

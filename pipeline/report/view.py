@@ -111,6 +111,7 @@ class LegRow(BaseModel):
     sweat: str
     rate: str
     potassium: str
+    drink: str = ""  # a planned leg's drinking (plan --sport triathlon): "400–550 mL/h", "none"
 
 
 class AdviceView(BaseModel):
@@ -372,6 +373,8 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
             sweat=sweat_with_range(ls.total_l, ls.low_l, ls.high_l, un) if ls is not None else "—",
             rate=rate(ls.rate_l_per_h, un) if ls is not None else "—",
             potassium=milligrams(ls.potassium_mg) if ls is not None else "—",
+            drink=("" if leg.plan is None else "none" if leg.plan.during_max_ml_per_h <= 0
+                   else f"{during_range(leg.plan.during_ml_per_h, leg.plan.during_max_ml_per_h, un)}/h"),
         ))
 
     def convert(text: str) -> str:

@@ -1,0 +1,38 @@
+"""Progress of a long run, for whoever shows it: one optional callback, set by the command line.
+
+The nightly flow calls :func:`report_progress` once per file as its outcome arrives; by default
+nothing listens (a scheduled run logs its progress lines only). ``sweatline nightly`` in a terminal
+sets a listener that draws a progress bar (:mod:`flows.commands.nightly`). A listener's error
+never stops the run.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+ProgressListener = Callable[[int, int, str], None]
+"""``(done, total, name)``: files finished so far, files in this batch, the name of the last one."""
+
+_listener: ProgressListener | None = None
+
+
+def report_progress(done: int, total: int, name: str = "") -> None:
+    """Tell the listener, if any, that ``done`` of ``total`` files are finished (``name`` the last)."""
+    listener = _listener
+    if listener is None:
+        return
+    try:
+        listener(done, total, name)
+    except Exception:  # noqa: BLE001 - a progress bar must never fail a run
+        pass
+
+
+@contextmanager
+def listening(listener: ProgressListener) -> Iterator[None]:
+    """``listener`` receives :func:`report_progress` calls inside the ``with`` block."""
+    global _listener
+    previous, _listener = _listener, listener
+    try:
+        yield
+    finally:
+        _listener = previous
