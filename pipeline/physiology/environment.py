@@ -221,7 +221,10 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"],
                                    humidity_series, **extras)  # type: ignore[arg-type]
     if mount == "bike":
-        sun = "" if indoor else "; outdoors it reads high in direct sun"
+        # the sun remark only for a ride known to be outdoors: not indoors, and with GPS positions
+        # (a trainer ride's file often says neither 'indoor' nor where it was)
+        outdoors = not indoor and "latitude_deg" in records.columns and bool(records["latitude_deg"].notna().any())
+        sun = "; outdoors it reads high in direct sun" if outdoors else ""
         notes.append(f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C{sun})")
         return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"])
     air = wrist_to_air_c(device_t)

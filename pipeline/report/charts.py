@@ -75,7 +75,7 @@ def _style(ax) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_color(MUTED)
-    ax.tick_params(colors=INK, labelsize=9)
+    ax.tick_params(colors=INK, labelsize=10)
     ax.grid(True, axis="y", color="#e4e7eb", linewidth=0.8)
     ax.set_axisbelow(True)
 
@@ -106,11 +106,31 @@ def _thin(frame: pd.DataFrame, hours: pd.Series) -> tuple[pd.DataFrame, np.ndarr
     return numeric, numeric["_h"].to_numpy()
 
 
-def _line(ax, x: np.ndarray, y: pd.Series, **style):
-    """Plot ``y`` against ``x`` joining across missing samples (sparse sensors still draw a line)."""
-    values = y.to_numpy(dtype=float)
+GAP_FACTOR = 5.0
+"""A step in time more than this many times the median step is a pause (no records): the line breaks there."""
+
+
+def _breaks(x: np.ndarray, values: np.ndarray, paused: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, values)`` with a NaN at every pause, so a line is not drawn across it (nor down to
+    what a sensor read while stopped): samples taken mostly with the timer stopped are dropped, and
+    a NaN goes between two samples further apart than :data:`GAP_FACTOR` median steps."""
+    if paused is not None:
+        values = np.where(paused.to_numpy(dtype=float) < 0.5, np.nan, values)
     keep = np.isfinite(values)
-    return ax.plot(x[keep], values[keep], **style)
+    xs, ys = x[keep], values[keep]
+    if len(xs) < 3:
+        return xs, ys
+    steps = np.diff(xs)
+    median = float(np.median(steps)) if len(steps) else 0.0
+    cut = np.flatnonzero(steps > GAP_FACTOR * median) + 1 if median > 0 else np.array([], dtype=int)
+    return np.insert(xs, cut, np.nan), np.insert(ys, cut, np.nan)
+
+
+def _line(ax, x: np.ndarray, y: pd.Series, paused: pd.Series | None = None, **style):
+    """Plot ``y`` against ``x`` joining across missing samples (sparse sensors still draw a line),
+    broken at pauses (:func:`_breaks`; ``paused`` is the thinned ``timer_active`` share)."""
+    xs, ys = _breaks(x, y.to_numpy(dtype=float), paused)
+    return ax.plot(xs, ys, **style)
 
 
 def _hours_formatter(value: float, _pos: int) -> str:
@@ -173,36 +193,36 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
             if panel == "effort":
                 handles = []
                 if "heart_rate_bpm" in effort:
-                    (h,) = _line(ax, x, data["heart_rate_bpm"], color=RED, linewidth=1.2, label="heart rate (bpm)")
+                    (h,) = _line(ax, x, data["heart_rate_bpm"], data.get("timer_active"), color=RED, linewidth=1.2, label="heart rate (bpm)")
                     handles.append(h)
-                    ax.set_ylabel("bpm", color=INK, fontsize=9)
+                    ax.set_ylabel("bpm", color=INK, fontsize=10)
                 second = "power_w" if "power_w" in effort else ("speed_m_per_s" if "speed_m_per_s" in effort else None)
                 if second is not None:
                     target = ax.twinx() if handles else ax
                     if target is not ax:
                         target.spines[["top"]].set_visible(False)
-                        target.tick_params(colors=INK, labelsize=9)
+                        target.tick_params(colors=INK, labelsize=10)
                     if second == "power_w":
-                        (h,) = _line(target, x, data["power_w"], color=BLUE, linewidth=0.9, alpha=0.8, label="power (W)")
-                        target.set_ylabel("W", color=INK, fontsize=9)
+                        (h,) = _line(target, x, data["power_w"], data.get("timer_active"), color=BLUE, linewidth=0.9, alpha=0.8, label="power (W)")
+                        target.set_ylabel("W", color=INK, fontsize=10)
                     else:
-                        (h,) = _line(target, x, data["speed_m_per_s"] * 3.6, color=BLUE, linewidth=0.9, alpha=0.8,
+                        (h,) = _line(target, x, data["speed_m_per_s"] * 3.6, data.get("timer_active"), color=BLUE, linewidth=0.9, alpha=0.8,
                                            label="speed (km/h)")
-                        target.set_ylabel("km/h", color=INK, fontsize=9)
+                        target.set_ylabel("km/h", color=INK, fontsize=10)
                     handles.append(h)
-                ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False,
+                ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False,
                           ncols=len(handles), borderaxespad=0.2)
-                ax.set_title("Effort", loc="left", fontsize=10, color=INK)
+                ax.set_title("Effort", loc="left", fontsize=11, color=INK)
             elif panel == "temperature":
                 # temperature_c: the air temperature the model used; device_temperature_c: the raw sensor
                 _line(ax, x, data["temperature_c"], color=ORANGE, linewidth=1.4, label="air, as the model used it")
                 if _has(data, "device_temperature_c"):
                     _line(ax, x, data["device_temperature_c"], color=ORANGE, linewidth=0.9, linestyle=":",
                             label="device sensor")
-                    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2,
+                    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False, ncols=2,
                               borderaxespad=0.2)
-                ax.set_ylabel("°C", color=INK, fontsize=9)
-                ax.set_title("Temperature", loc="left", fontsize=10, color=INK)
+                ax.set_ylabel("°C", color=INK, fontsize=10)
+                ax.set_title("Temperature", loc="left", fontsize=11, color=INK)
             else:
                 y = data[sweat_col].to_numpy(dtype=float)
                 keep = np.isfinite(y)
@@ -211,14 +231,14 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
                     lo, hi = sweat.low_l / sweat.total_l, sweat.high_l / sweat.total_l
                     ax.fill_between(x[keep], y[keep] * lo, y[keep] * hi, color=TEAL, alpha=0.15, linewidth=0,
                                     label="plausible range")
-                ax.set_ylabel("litres", color=INK, fontsize=9)
-                ax.set_title("Cumulative sweat loss", loc="left", fontsize=10, color=INK)
-                ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False, ncols=2,
+                ax.set_ylabel("litres", color=INK, fontsize=10)
+                ax.set_title("Cumulative sweat loss", loc="left", fontsize=11, color=INK)
+                ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False, ncols=2,
                           borderaxespad=0.2)
                 ax.set_ylim(bottom=0)
         axes[-1].xaxis.set_major_locator(MultipleLocator(time_step_h(float(np.nanmax(x) - np.nanmin(x)))))
         axes[-1].xaxis.set_major_formatter(FuncFormatter(_hours_formatter))
-        axes[-1].set_xlabel("elapsed time (h:mm)", color=INK, fontsize=9)
+        axes[-1].set_xlabel("elapsed time (h:mm)", color=INK, fontsize=10)
         _margins(fig, left=0.85, right=0.75, top=0.35, bottom=0.6, gap=0.55, rows=len(panels))
         return _to_svg(fig, "session", "The session over time: effort, temperature and cumulative sweat loss")
 
@@ -257,15 +277,15 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
         y = np.arange(len(labels))[::-1]
         ax.axvspan(*TYPICAL_RATE_L_PER_H, color="#f0b429", alpha=0.12, linewidth=0)
         ax.text(TYPICAL_RATE_L_PER_H[1], y[0] + 0.55, "typical in exercise 0.5–2.0 L/h (ACSM 2007)",
-                ha="right", va="bottom", fontsize=8, color=MUTED)
+                ha="right", va="bottom", fontsize=10, color=MUTED)
         ax.barh(y, values, color=colors, height=0.5)
         for yi, v, (minus, plus) in zip(y, values, errors):
             if minus > 0 or plus > 0:
                 ax.errorbar([v], [yi], xerr=[[minus], [plus]], fmt="none", ecolor=INK, capsize=4, linewidth=1)
         for yi, v in zip(y, values):
-            ax.text(v, yi - 0.38, f" {v:.2f} L/h", va="center", fontsize=8, color=INK)
-        ax.set_yticks(y, labels, fontsize=9)
-        ax.set_xlabel("litres per hour", color=INK, fontsize=9)
+            ax.text(v, yi - 0.38, f" {v:.2f} L/h", va="center", fontsize=10, color=INK)
+        ax.set_yticks(y, labels, fontsize=10)
+        ax.set_xlabel("litres per hour", color=INK, fontsize=10)
         ax.set_xlim(0, max(max(values) * 1.15, hi_rate * 1.1, TYPICAL_RATE_L_PER_H[1] * 1.05))
         ax.set_ylim(-0.7, len(labels) - 0.1)
         _margins(fig, left=1.45, right=0.3, top=0.15, bottom=0.6)
@@ -289,21 +309,21 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
         _style(ax)
         x = np.arange(len(days))
         ax.bar(x, fluid_l, color=TEAL, width=0.6, label="sweat lost (L)")
-        ax.set_ylabel("litres", color=INK, fontsize=9)
+        ax.set_ylabel("litres", color=INK, fontsize=10)
         every = max(1, -(-len(days) // MAX_TICKS))  # a year of days: every 31st labelled, not 365
-        ax.set_xticks(x[::every], list(days)[::every], fontsize=8, rotation=0 if len(days) <= 8 else 45)
+        ax.set_xticks(x[::every], list(days)[::every], fontsize=10, rotation=0 if len(days) <= 8 else 45)
         ax2 = ax.twinx()
         ax2.spines[["top"]].set_visible(False)
-        ax2.tick_params(colors=INK, labelsize=9)
+        ax2.tick_params(colors=INK, labelsize=10)
         ax2.plot(x, potassium_mg, color=ORANGE, marker="o", linewidth=1.4, label="potassium lost (mg)")
-        ax2.set_ylabel("mg potassium", color=INK, fontsize=9)
+        ax2.set_ylabel("mg potassium", color=INK, fontsize=10)
         top = max(max(potassium_mg, default=0.0) * 1.2, 100.0)
         if potassium_ai_mg is not None:
             top = max(top, potassium_ai_mg * 0.35)
         ax2.set_ylim(0, top)
         ax.set_ylim(0, max(max(fluid_l, default=0.0) * 1.2, 0.5))
         handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-        ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False, ncols=2)
+        ax.legend(handles=handles, loc="upper left", fontsize=10, frameon=False, ncols=2)
         _margins(fig, left=0.8, right=0.9, top=0.15, bottom=0.75 if len(days) > 8 else 0.45)
         return _to_svg(fig, "trend", "Fluid and potassium lost per day")
 

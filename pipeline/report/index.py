@@ -52,6 +52,8 @@ class IndexPage(BaseModel):
     night_when: str | None
     night_link: str | None  # the run's own summary (under digests/), relative
     week_label: str
+    week_iso: str = ""  # "W49"
+    week_from: str = ""  # "from Mon 30 Nov"
     week_activities: int
     week_time: str
     week_sweat: str
@@ -102,6 +104,7 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
         title="Sweatline reports", timezone=timezone, night=night,
         night_when=_aware(night_at).astimezone(zone).strftime("%a %d %b %Y %H:%M") if night_at else None,
         night_link=night_path, week_label=f"{iso.year}-W{iso.week:02d} (from {monday:%a %d %b})",
+        week_iso=f"W{iso.week:02d}", week_from=f"from {monday:%a %d %b}",
         week_activities=len(week), week_time=duration_s_text(sum(r.timer_s for r in week if r.timer_s)) if week else "0 min",
         week_sweat=litres(week_l, 1, units) if week else "—", rows=out)
 

@@ -45,6 +45,7 @@ class PageLoad:
     screenshot_png: bytes = b""
     layout_width: float = 0.0
     layout_height: float = 0.0
+    probe: object = None  # what the ``probe`` expression returned (JSON), when one was given
 
 
 class _Pipe:
@@ -104,9 +105,12 @@ class _Pipe:
 
 
 def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float = 60,
-              full_page: bool = False) -> PageLoad:
+              full_page: bool = False, probe: str | None = None, mobile: bool = False) -> PageLoad:
     """Open ``path`` (a local file) in headless Chromium; return what happened and a screenshot
-    (of the first ``width`` x ``height`` CSS pixels, or of the whole page with ``full_page``)."""
+    (of the first ``width`` x ``height`` CSS pixels, or of the whole page with ``full_page``).
+
+    ``probe``: a JavaScript expression evaluated in the loaded page, its value returned (as JSON)
+    in :attr:`PageLoad.probe`. ``mobile``: emulate a phone's viewport (``meta viewport`` honoured)."""
     binary = find_chromium()
     if binary is None:
         raise RuntimeError("chromium is not installed: `apt-get update && apt-get install -y chromium` "
@@ -139,7 +143,7 @@ def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float
         for domain in ("Page", "Runtime", "Log", "Network"):
             pipe.call(f"{domain}.enable", session=session)
         pipe.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session=session)
         pipe.events.clear()
         pipe.call("Page.navigate", {"url": url}, session=session)
         if pipe.wait_event("Page.loadEventFired", timeout_s) is None:
@@ -158,6 +162,12 @@ def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float
         evaluated = pipe.call("Runtime.evaluate", {"expression": "JSON.stringify([document.title, document.body.innerText])",
                                                    "returnByValue": True}, session=session)
         result.title, result.body_text = json.loads(evaluated["result"]["value"])
+        if probe is not None:
+            probed = pipe.call("Runtime.evaluate", {"expression": f"JSON.stringify({probe})", "returnByValue": True},
+                               session=session)
+            if "exceptionDetails" in probed:
+                raise RuntimeError(f"probe failed: {probed['exceptionDetails']}")
+            result.probe = json.loads(probed["result"]["value"])
         metrics = pipe.call("Page.getLayoutMetrics", session=session)
         size = metrics.get("cssContentSize") or metrics["contentSize"]
         result.layout_width, result.layout_height = size["width"], size["height"]

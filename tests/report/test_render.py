@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from pipeline.report.view import sport_label
+
 import pytest
 
 from pipeline.report.charts import trend_chart_svg
@@ -81,8 +83,13 @@ def test_multisport_has_a_leg_table(path):
     assert table.count("<tr>") == len(legs) + 1  # header + one per leg
     md_rows = [line for line in md.splitlines() if re.match(r"^\| \d+ \| ", line)]
     assert len(md_rows) == len(legs)
+    transitions = 0
     for leg, row in zip(legs, md_rows):
-        assert f"| {leg.sport}" in row
+        if leg.sport == "transition":  # T1, T2 as triathletes say; other legs as people name them
+            transitions += 1
+            assert f"| T{transitions} |" in row
+        else:
+            assert f"| {sport_label(leg.sport, leg.sub_sport)} |" in row and "_" not in row.split("|")[2]
         if leg.sweat is not None:
             assert f"{leg.sweat.total_l:.1f} L" in row
 

@@ -12,7 +12,9 @@ def test_headline_has_the_numbers_and_the_report_path():
     report = analysis_of(CYCLING).report
     text = headline_text(report, report_path="/data/reports/x/report.html")
     s, p = report.sweat, report.plan
-    assert text.splitlines()[0].startswith(CYCLING.name + ": cycling, 2 h")
+    # the sport as people say it (FIT cycling/road), the start in the file's own local time (UTC−5 there)
+    assert text.splitlines()[0].startswith(CYCLING.name + ": road ride on Sat 07 Nov 2020, ")
+    assert "(UTC−5), 2 h" in text.splitlines()[0]
     for needle in (f"{s.total_l:.1f} L", f"{s.rate_l_per_h:.2f} L/h", f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h)}/h",
                    f"{p.after_ml:,.0f} mL", "report: /data/reports/x/report.html"):
         assert needle in text

@@ -1,0 +1,25 @@
+(() => {
+  // lines a text box is laid out on: distinct tops of its line boxes
+  const lines = (el) => {
+    const r = document.createRange(); r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size;
+  };
+  const cards = [...document.querySelectorAll('.cards .card')].map(c => {
+    const v = c.querySelector('.value'), n = c.querySelector('.note'), l = c.querySelector('.label');
+    return {label: l ? l.innerText : '', value: v ? v.innerText : '', note: n ? n.innerText : '',
+            value_lines: v ? lines(v) : 0, note_lines: n ? lines(n) : 0,
+            card_top: Math.round(c.getBoundingClientRect().top),
+            value_top: v ? Math.round(v.getBoundingClientRect().top) : null,
+            overflow: c.scrollWidth > c.clientWidth + 1};
+  });
+  const plan = [...document.querySelectorAll('.plan .step .label')].map(e => e.innerText);
+  // SVG text as rendered: font size in user units times the element's scale on screen
+  const texts = [...document.querySelectorAll('svg text')].map(t => {
+    const m = t.getScreenCTM(); const fs = parseFloat(getComputedStyle(t).fontSize);
+    return {text: t.textContent.trim(), px: fs * Math.hypot(m.a, m.b)};
+  }).filter(t => t.text);
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
+  return {cards, plan, texts, links, inner_width: window.innerWidth,
+          scroll_width: document.documentElement.scrollWidth,
+          min_text_px: texts.length ? Math.min(...texts.map(t => t.px)) : null};
+})()

@@ -1,0 +1,325 @@
+"""Issue 15, living with the reports: local time, notes per leg, imperial units, triathlon plans,
+dives, sessions too short to estimate, files without a sport, readable sport names, progress bar.
+
+Inputs are real FIT files: built with ``tools.fitwriter`` here, or the shared samples; commands
+run as the installed ``sweatline`` in a subprocess. Expected values come from their sources (the
+writer's own inputs, MANIFEST.csv, NIST SP 811, the IANA zone database through ``zoneinfo``),
+never from our output.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pipeline.analysis import analyse_activity
+from pipeline.config import parse_config
+from pipeline.fit import read_activity
+from pipeline.report.view import Display, report_view
+from tools import fitwriter as fw
+
+from .helpers import CONFIG, MULTISPORT, TRIATHLON
+
+from shared_paths import SAMPLES  # noqa: E402
+
+SWEATLINE = Path(sys.executable).with_name("sweatline")
+START = datetime(2026, 7, 18, 12, 10, tzinfo=UTC)
+
+
+def ride_file(path: Path, seconds: int = 3600, utc_offset_s: int = 0, sport: str = "cycling",
+              sub_sport: str = "road", finished: bool = True, device: fw.DeviceSpec = fw.DeviceSpec()) -> Path:
+    """A steady ride, one record a second, at 8 m/s and 180 W: a real FIT file from the project's writer."""
+    samples = [fw.RecordSample(timestamp=START + timedelta(seconds=i), distance_m=8.0 * i, speed_m_per_s=8.0,
+                               heart_rate_bpm=140, power_w=180, temperature_c=24.0,
+                               latitude_deg=51.5 + i * 1e-5, longitude_deg=-0.1)
+               for i in range(seconds + 1)]
+    data = fw.encode_activity(samples, sport=sport, sub_sport=sub_sport, utc_offset_s=utc_offset_s,
+                              finished=finished, device=device)
+    return fw.write(path, data)
+
+
+def run_cli(*args: str, config: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SWEATLINE_RIDE_VIA="local")
+    return subprocess.run([str(SWEATLINE), *args, "--config", str(config)], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+@pytest.fixture
+def config_file(tmp_path: Path):
+    def make(units: str = "metric", timezone: str = "UTC") -> Path:
+        path = tmp_path / f"sweatline-{units}-{timezone.replace('/', '-')}.yaml"
+        path.write_text(f"inbox: {tmp_path / 'inbox'}\ndata_dir: {tmp_path / 'data'}\n"
+                        f'nightly: {{cron: "0 3 * * *", timezone: "{timezone}"}}\n'
+                        "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n"
+                        f"units: {units}\n")
+        (tmp_path / "inbox").mkdir(exist_ok=True)
+        return path
+    return make
+
+
+# --- 1. the athlete's local time ------------------------------------------------------------
+
+def test_local_time_comes_from_the_files_local_timestamp(tmp_path: Path) -> None:
+    activity = read_activity(ride_file(tmp_path / "ride.fit", seconds=900, utc_offset_s=2 * 3600))
+    assert activity.summary.utc_offset_s == 7200  # what the writer put in local_timestamp − timestamp
+    assert activity.summary.start_time == START  # the JSON stays UTC
+    view = report_view(analyse_activity(activity, CONFIG).report, display=Display(timezone="America/New_York"))
+    assert view.title == "Ride on Sat 18 Jul 2026, 14:10 (UTC+2)"  # the file's offset beats the config's zone
+    report = json.loads(analyse_activity(activity, CONFIG).report.to_json())
+    assert report["activity"]["start_time"].startswith("2026-07-18T12:10:00")
+    assert report["activity"]["utc_offset_s"] == 7200
+
+
+def test_without_local_timestamp_the_config_zone_is_used() -> None:
+    name = "garmin-edge800-cycling-38min-indoor-trainer.fit"  # its activity message has no local_timestamp
+    activity = read_activity(SAMPLES / name)
+    assert activity.summary.utc_offset_s is None
+    manifest = next(line for line in (SAMPLES / "MANIFEST.csv").read_text().splitlines() if line.startswith(name))
+    start = datetime.fromisoformat(re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest).group().replace("Z", "+00:00"))
+    local = start.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    view = report_view(analyse_activity(activity, CONFIG).report, display=Display(timezone="America/New_York"))
+    hours = int(local.utcoffset().total_seconds() // 3600)
+    assert view.title.endswith(f"{local:%a %d %b %Y, %H:%M} (UTC{hours:+d})".replace("-", "−"))
+
+
+def test_catalog_keeps_the_offset_and_history_shows_local_time(tmp_path: Path, config_file) -> None:
+    config = config_file(timezone="UTC")
+    path = ride_file(tmp_path / "inbox" / "evening.fit", seconds=900, utc_offset_s=-5 * 3600 - 1800 * 0)
+    assert run_cli("ride", str(path), config=config).returncode == 0
+    with sqlite3.connect(tmp_path / "data" / "catalog.sqlite") as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(activities)")]
+        offsets = conn.execute("SELECT utc_offset_s FROM activities").fetchall()
+    assert "utc_offset_s" in columns and offsets == [(-18000,)]
+    out = run_cli("history", config=config).stdout
+    assert "2026-07-18 07:10 (UTC−5)" in out  # 12:10 UTC in the file's own zone, not the config's UTC
+
+
+# --- 2. notes per leg, in plain words, each once ----------------------------------------------
+
+@pytest.mark.parametrize("path", [MULTISPORT, TRIATHLON], ids=["7-leg multisport", "triathlon"])
+def test_notes_are_grouped_per_leg_deduplicated_and_plain(path: Path) -> None:
+    analysis = analyse_activity(read_activity(path), CONFIG)
+    report = analysis.report
+    groups = report_view(report).note_groups
+    assert groups[0].title == "Whole activity"
+    titles = [g.title for g in groups[1:]]
+    assert all(re.fullmatch(r"Leg \d+: .+", t) for t in titles)
+    legs = {leg.index + 1: leg for leg in report.legs}
+    transitions = [leg for leg in report.legs if leg.sport == "transition"]
+    assert sum(t.endswith(("T1", "T2", "T3")) for t in titles) <= len(transitions)
+    whole = [str(n) for n in groups[0].notes]
+    for group in groups:
+        shown = [str(n) for n in group.notes]
+        assert len(shown) == len(set(shown)), f"{group.title} repeats a note"
+        if group is not groups[0]:
+            assert not set(shown) & set(whole), "a leg repeats a whole-activity note"
+    for note in (n for g in groups for n in g.notes):
+        assert not re.match(r"^(running|cycling|swimming|transition|generic): ", note.text)  # no leg-less copies
+        assert "ISO 7933" not in note.text and "W/m²" not in note.text and "fitted" not in note.text
+    # every leg's own model notes are under that leg (or, if every leg has it, under the whole activity)
+    for group in groups[1:]:
+        number = int(group.title.split()[1].rstrip(":"))
+        assert number in legs
+    raw_leg_notes = {f for leg in report.legs for f in leg.sweat.flags}
+    assert len(raw_leg_notes) <= sum(len(g.notes) for g in groups)
+
+
+def test_plain_words_first_with_the_technical_detail_beside() -> None:
+    from pipeline.report.notes import plain_note
+
+    note = plain_note("metabolic rate above the fitted 450 W/m² for 40% of moving time")
+    assert note.text.startswith("You worked harder") and "40%" in note.text
+    assert note.detail == "metabolic rate above the fitted 450 W/m²"
+    iso = plain_note("heat-balance lower bound (ISO 7933 required sweat) set the rate for 29% of moving time, "
+                     "where the regression predicted less than the heat that must be evaporated")
+    assert "ISO 7933" not in iso.text and "ISO 7933" in iso.detail
+
+
+def test_report_markdown_lists_the_notes_under_their_legs() -> None:
+    from .helpers import rendered
+
+    md = rendered(TRIATHLON)["report.md"]
+    notes = md[md.index("Notes on this estimate"):]
+    assert "**Leg 1: open water swim**" in notes and "**Leg 2: T1**" in notes and "open_water" not in md
+    assert re.search(r"\*\*Leg 3: ride\*\*\n\n- ", notes)
+    assert ")- " not in notes  # one note a line
+
+
+# --- 4. imperial units ------------------------------------------------------------------------
+
+def test_conversion_factors_are_nist_sp_811() -> None:
+    from pipeline import units
+
+    # NIST SP 811 (2008) Appendix B.8: 1 fl oz = 2.957 353 E-05 m³, 1 lb = 4.535 924 E-01 kg, 1 mi = 1.609 344 E+03 m
+    assert units.fl_oz(2.957353e-05 * 1e6) == pytest.approx(1.0)
+    assert units.pounds(0.45359237) == pytest.approx(1.0)
+    assert units.miles(1609.344) == pytest.approx(1.0)
+    assert units.fahrenheit(100.0) == pytest.approx(212.0) and units.fahrenheit(-40.0) == pytest.approx(-40.0)
+
+
+_METRIC = re.compile(r"\d\s?(mL|L|L/h|°C|km|kg)\b")
+
+
+def test_ride_prints_imperial_and_json_stays_si(tmp_path: Path, config_file) -> None:
+    config = config_file()
+    path = ride_file(tmp_path / "inbox" / "ride.fit", seconds=3600)
+    text = run_cli("ride", str(path), "--units", "imperial", config=config)
+    assert text.returncode == 0, text.stderr
+    assert "fl oz" in text.stdout and " mi" in text.stdout and not _METRIC.search(text.stdout), text.stdout
+    assert "28.8 km" not in text.stdout and "17.9 mi" in text.stdout  # 28,800 m / 1,609.344 m per mile
+    metric = json.loads(run_cli("ride", str(path), "--json", config=config).stdout)
+    imperial = json.loads(run_cli("ride", str(path), "--json", "--units", "imperial", config=config).stdout)
+    assert imperial["sweat"] == metric["sweat"] and imperial["activity"]["distance_m"] == pytest.approx(28800, abs=10)
+
+
+def test_report_files_follow_the_configs_units(tmp_path: Path, config_file) -> None:
+    config = config_file(units="imperial")
+    path = ride_file(tmp_path / "inbox" / "ride.fit", seconds=3600)
+    assert run_cli("ride", str(path), config=config).returncode == 0
+    folder = next((tmp_path / "data" / "reports").glob("*-cycling-*"))
+    md = (folder / "report.md").read_text()
+    main = md[:md.index("Notes on this estimate")]
+    assert "fl oz" in main and "°F" in main and not _METRIC.search(main.replace("mmol", "")), main
+    assert json.loads((folder / "report.json").read_text())["sweat"]["total_l"] > 0  # SI in the JSON
+
+
+def test_plan_prints_imperial(config_file) -> None:
+    out = run_cli("plan", "--sport", "running", "--duration", "1h30m", "--speed", "11", "--temp", "30",
+                  "--units", "imperial", config=config_file())
+    assert out.returncode == 0, out.stderr
+    assert "at 86 °F" in out.stdout  # 30 °C × 1.8 + 32
+    head = out.stdout[:out.stdout.index("Notes on this estimate")]
+    assert "fl oz" in head and not _METRIC.search(head.replace("mmol", "")), head
+
+
+def test_units_config_key_is_strict(tmp_path: Path) -> None:
+    from pipeline.errors import ConfigError
+
+    assert parse_config({"units": "imperial"}).units == "imperial"
+    with pytest.raises(ConfigError, match="units"):
+        parse_config({"units": "furlongs"})
+
+
+# --- 5. triathlon plan ------------------------------------------------------------------------
+
+def test_triathlon_plan_drinks_per_leg_never_more_than_lost(config_file) -> None:
+    out = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--temp", "26", "--json",
+                  config=config_file())
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    legs = report["legs"]
+    assert [leg["sport"] for leg in legs] == ["swimming", "cycling", "running"]
+    assert [leg["timer_s"] for leg in legs] == [3600, 18000, 12600]
+    assert legs[0]["plan"]["during_max_ml_per_h"] == 0  # nobody drinks while swimming
+    drunk_ml = 0.0
+    for leg in legs:
+        upper_ml = leg["plan"]["during_max_ml_per_h"] * leg["timer_s"] / 3600
+        assert upper_ml <= leg["sweat"]["total_l"] * 1000 + 1e-6
+        drunk_ml += upper_ml
+    assert report["sweat"]["total_l"] == pytest.approx(sum(leg["sweat"]["total_l"] for leg in legs), abs=0.01)
+    plan = report["plan"]
+    assert plan["during_max_ml_per_h"] * 9.5 == pytest.approx(drunk_ml, rel=1e-6)
+    assert drunk_ml <= report["sweat"]["total_l"] * 1000
+    assert drunk_ml / 1000 + plan["after_ml"] / 1000 <= report["sweat"]["high_l"] + 1e-6
+    text = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", config=config_file()).stdout
+    assert "Legs:" in text and "swim" in text and "drink during none" in text and "never more than you lose" in text
+
+
+def test_triathlon_plan_refuses_two_legs(config_file) -> None:
+    out = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h", "--hr", "140", config=config_file())
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip() == "--legs: '1h,5h': give three durations, swim, bike and run, e.g. 1h,5h,3h30m"
+
+
+# --- 8. dives, very short sessions, files without a sport ------------------------------------
+
+def test_a_dive_gets_no_drinking_rate_during() -> None:
+    analysis = analyse_activity(read_activity(SAMPLES / "garmin-descentmk2-diving-53min.fit"), CONFIG)
+    plan = analysis.report.plan
+    assert plan.during_ml_per_h == 0 and plan.during_max_ml_per_h == 0 and plan.carry_bottles == 0
+    assert plan.after_ml > 0
+    hydration = next(a.text for a in analysis.report.advice if a.topic == "hydration")
+    assert "cannot drink" in hydration and "immersion" in hydration and "per hour" not in hydration
+    drink = next(r for r in report_view(analysis.report).headline if r.label == "Drink during")
+    assert drink.value == "none"
+
+
+def test_a_13_second_file_is_too_short_to_estimate(tmp_path: Path, config_file) -> None:
+    path = ride_file(tmp_path / "inbox" / "blip.fit", seconds=13)
+    out = run_cli("ride", str(path), config=config_file())
+    assert out.returncode == 0, out.stderr
+    assert "Too short to estimate: 13 s" in out.stdout
+    assert "Drink during" not in out.stdout and "mL/h" not in out.stdout
+    report = json.loads(run_cli("ride", str(path), "--json", config=config_file()).stdout)
+    assert report.get("sweat") is None and report.get("plan") is None
+
+
+def test_no_session_file_from_a_bike_computer_is_a_ride() -> None:
+    name = "garmin-edge1040-cycling-33min-no-session-gear-changes.fit"
+    manifest = next(line for line in (SAMPLES / "MANIFEST.csv").read_text().splitlines() if line.startswith(name))
+    # no session, so no sport in the file; the manifest says what it is: an Edge 1040 (a bike
+    # computer) recording gear changes (bicycle shifting: a ride)
+    assert ",edge_1040," in manifest.replace("edge1040", "edge_1040") or "edge1040" in manifest
+    assert "gear-change events" in manifest
+    assert read_activity(SAMPLES / name).summary.sport == "cycling"
+
+
+def test_no_sport_anywhere_reads_as_sport_not_recorded(tmp_path: Path) -> None:
+    watch = fw.DeviceSpec(manufacturer="development", product_name="wrist unit")
+    activity = read_activity(ride_file(tmp_path / "cut.fit", seconds=900, sport="generic", sub_sport="generic",
+                                       finished=False, device=watch))
+    assert activity.summary.summary_source == "records"
+    from pipeline.report.view import sport_label
+
+    assert sport_label(activity.summary.sport, activity.summary.sub_sport) == "activity (sport not recorded)"
+
+
+# --- 7. readable sport names in history ------------------------------------------------------
+
+def test_history_names_sports_as_people_do(tmp_path: Path, config_file) -> None:
+    config = config_file()
+    sample = SAMPLES / "garmin-fenix6-swimming-11min-open-water.fit"
+    assert run_cli("ride", str(sample), config=config).returncode == 0
+    out = run_cli("history", config=config).stdout
+    row = out.splitlines()[-1]
+    cells = re.split(r"\s{2,}", row[row.index("…") + 1:].strip())  # after the (cut) file name
+    assert cells[0] == "open water swim", row
+
+
+# --- 6. progress bar ----------------------------------------------------------------------------
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    from flows.commands.nightly import terminal_progress
+    from pipeline.progress import report_progress
+
+    master, slave = pty.openpty()
+    with os.fdopen(slave, "w") as tty:
+        assert tty.isatty()
+        with terminal_progress(tty):
+            for done in range(1, 11):
+                report_progress(done, 10, f"file-{done}.fit")
+        tty.flush()
+        os.set_blocking(master, False)
+        drawn = b""
+        try:
+            while chunk := os.read(master, 65536):
+                drawn += chunk
+        except BlockingIOError:
+            pass
+    os.close(master)
+    assert b"nightly" in drawn and b"10/10" in drawn
+    with open(tmp_path / "log.txt", "w") as plain:
+        with terminal_progress(plain):
+            for done in range(1, 11):
+                report_progress(done, 10, "x.fit")
+    assert (tmp_path / "log.txt").read_text() == ""  # no bar into a file or pipe
