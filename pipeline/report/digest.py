@@ -216,6 +216,7 @@ def _context(digest: Digest) -> dict:
                "for women (shares below use the lower figure)")
     return {"d": digest, "ai_text": ai_text, "sweat": sweat_litres, "sport": sport_label,
             "when": lambda s, offset=None: _when(s, digest.timezone, utc_offset_s=offset),
+            "day": lambda s, offset=None: local_start(s, offset, digest.timezone).strftime("%a %d %b") if s else "—",
             "vol": lambda v: litres(v, 1, digest.units), "rate": lambda v: rate(v, digest.units)}
 
 

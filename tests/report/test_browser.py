@@ -8,6 +8,8 @@ page (``tmp_path``) for a human to look at. Without Chromium the test FAILS: ins
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -104,3 +106,118 @@ def test_the_harness_does_see_scripts_errors_and_requests(chromium, tmp_path):
     assert any(url.startswith("http://127.0.0.1:9/") for url in page.requests)
     assert any(entry.get("level") == "error" for entry in page.console)
     assert page.exceptions
+
+
+# --- issue 15: the layout at desktop and phone widths ------------------------------------------
+
+LAYOUT_PROBE = (Path(__file__).with_name("layout_probe.js")).read_text(encoding="utf-8")
+WIDTHS = (1280, 390)
+MIN_CHART_TEXT_PX = 10.0
+
+
+@pytest.fixture(scope="module")
+def reports_folder(tmp_path_factory) -> Path:
+    """A data directory as a user has it: real files processed by the installed command (local
+    path), then the front door written from the catalog."""
+    import os
+    import subprocess
+    import sys
+
+    from pipeline.store.catalog import Catalog
+
+    from shared_paths import SAMPLES
+
+    root = tmp_path_factory.mktemp("layout")
+    (root / "inbox").mkdir()
+    config = root / "sweatline.yaml"
+    config.write_text(f"inbox: {root / 'inbox'}\ndata_dir: {root / 'data'}\n"
+                      "nightly: {cron: '0 3 * * *', timezone: Europe/London}\n")
+    files = [EXAMPLE_RIDE, SAMPLES / "garmin-fr255-triathlon-1h07-summary-last.fit",
+             SAMPLES / "garmin-edge800-cycling-38min-indoor-trainer.fit",
+             SAMPLES / "garmin-fenix6-swimming-11min-open-water.fit"]
+    env = dict(os.environ, SWEATLINE_RIDE_VIA="local")
+    for path in files:
+        subprocess.run([str(Path(sys.executable).with_name("sweatline")), "ride", str(path), "--config", str(config)],
+                       check=True, capture_output=True, env=env, timeout=300)
+    data = root / "data"
+    with Catalog(data) as catalog:
+        rows = catalog.activities()
+    from datetime import UTC, datetime
+
+    from pipeline.report.digest import write_digest
+
+    # as the nightly writes them: the run's summary under digests/, the index and the digest pages
+    write_digest("# Nightly run\n", datetime.now(UTC), rows, data / "digests", data / "reports",
+                 timezone="Europe/London", night=f"processed {len(rows)}, skipped 0, rejected 0")
+    return data / "reports"
+
+
+def _pages(reports: Path) -> list[Path]:
+    return [reports / "index.html", reports / "digest.html", *sorted(reports.glob("*/report.html"))]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_layout_at_desktop_and_phone_width(chromium, reports_folder, width, tmp_path):
+    for path in _pages(reports_folder):
+        page = load_page(path, width=width, height=900, probe=LAYOUT_PROBE, mobile=width < 600, full_page=True)
+        assert_clean_load(page, path.resolve().as_uri())
+        shot = tmp_path / f"{path.parent.name}-{path.stem}-{width}.png"
+        shot.write_bytes(page.screenshot_png)
+        probe = page.probe
+        where = f"{path.relative_to(reports_folder)} at {width} px"
+        # no horizontal scroll of the page
+        assert probe["scroll_width"] <= probe["inner_width"], f"{where}: the page scrolls sideways"
+        # no headline card value or note on two lines ("plausibly 1.9–4.0 L" stays whole)
+        for card in probe["cards"]:
+            assert card["value_lines"] == 1, f"{where}: {card['label']} value wraps: {card['value']!r}"
+            assert card["note_lines"] <= 1, f"{where}: {card['label']} note wraps: {card['note']!r}"
+            assert not card["overflow"], f"{where}: {card['label']} spills out of its card"
+        # every value in a row of cards starts at the same height (the potassium card too)
+        rows: dict[int, set[int]] = {}
+        for card in probe["cards"]:
+            rows.setdefault(card["card_top"], set()).add(card["value_top"])
+        assert all(max(tops) - min(tops) <= 1 for tops in rows.values()), f"{where}: card values misaligned {rows}"
+        # the plan section does not repeat the headline cards
+        labels = {c["label"].lower() for c in probe["cards"]}
+        assert not labels & {"drink during", "drink after"} or not probe["plan"], f"{where}: plan repeated in cards"
+        # chart text as rendered: SVG font size times the chart's scale on screen
+        if probe["texts"]:
+            small = [t for t in probe["texts"] if t["px"] < MIN_CHART_TEXT_PX]
+            assert not small, f"{where}: chart text below {MIN_CHART_TEXT_PX} px: {small[:3]}"
+        # every relative link resolves to a file on disk
+        for href in probe["links"]:
+            assert "://" not in href and not href.startswith("/"), f"{where}: non-relative link {href}"
+            target = (path.parent / unquote(href.split("#", 1)[0])).resolve()
+            assert target.exists(), f"{where}: link {href} -> {target} does not exist"
+        text = page.body_text
+        assert "open_water" not in text.replace(path.parent.name, ""), f"{where}: a raw FIT sub_sport name"
+        if "indoor" in path.parent.name or "edge800" in text:
+            assert "direct sun" not in text
+
+
+def test_pauses_break_the_lines(tmp_path):
+    """A ride with a 10-minute pause: the heart-rate line is two pieces, not a line across the gap."""
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.analysis import analyse_activity
+    from pipeline.fit import read_activity
+    from pipeline.report.charts import RED, session_chart_svg
+    from tools import fitwriter as fw
+
+    from .helpers import CONFIG
+
+    start = datetime(2026, 7, 18, 8, 0, tzinfo=UTC)
+    times = [start + timedelta(seconds=i) for i in range(1800)] + \
+            [start + timedelta(seconds=2400 + i) for i in range(1800)]
+    samples = [fw.RecordSample(timestamp=t, heart_rate_bpm=140 + i % 20, speed_m_per_s=8.0 + (i % 7) / 10,
+                               power_w=180 + i % 40) for i, t in enumerate(times)]  # a real sensor varies
+    pause = fw.TimerPause(stop=start + timedelta(seconds=1800), start=start + timedelta(seconds=2400))
+    path = fw.write(tmp_path / "paused.fit", fw.encode_activity(samples, sport="cycling", pauses=[pause]))
+    analysis = analyse_activity(read_activity(path), CONFIG)
+    svg = session_chart_svg(analysis.series, analysis.report.sweat)
+    import re
+
+    hr_paths = [d for d, style in re.findall(r'<path d="([^"]+)"[^>]*style="([^"]*)"', svg)
+                if f"stroke: {RED}" in style]
+    assert hr_paths, "no heart-rate line"
+    assert max(d.count("M") for d in hr_paths) >= 2, "the heart-rate line is drawn across the pause"
