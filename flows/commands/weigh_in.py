@@ -23,6 +23,7 @@ from pipeline.physiology.calibration import Posterior, measured_sweat_loss_l, po
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
+from pipeline.units import convert_text
 
 
 FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine",
@@ -87,7 +88,7 @@ def _list(config: Config) -> int:
     return 0
 
 
-def _delete(ref: str, config: Config) -> int:
+def _delete(ref: str, config: Config, units: str = "metric") -> int:
     with Catalog(config.data_dir) as catalog:
         store = WeighIns(catalog)
         row = store.find(ref)
@@ -96,12 +97,12 @@ def _delete(ref: str, config: Config) -> int:
         after = posterior(store.calibration_points(), row.sport)
         activity = catalog.activity(row.activity_id)
     what = _describe(activity) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"
-    print("\n".join([
-        f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {row.pre_kg:g} → {row.post_kg:g} kg, "
+    print(convert_text("\n".join([
+        f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {row.pre_kg:g} kg → {row.post_kg:g} kg, "
         f"{row.measured_l:.2f} L",
         f"  your {row.sport} factor was {_factor(before)}",
         f"  now {_factor(after)}",
-        "  Stored reports that used it are re-estimated when next asked for and by the next nightly."]))
+        "  Stored reports that used it are re-estimated when next asked for and by the next nightly."]), units))
     return 0
 
 
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
                                           ("--note", args.note)) if value is not None]
         if given:
             raise UsageError("--list" if args.list else "--delete", f"takes no {given[0]}")
-        return _list(config) if args.list else _delete(args.delete, config)
+        return _list(config) if args.list else _delete(args.delete, config, getattr(args, "units", None) or config.units)
     if args.activity is None or args.pre is None or args.post is None:
         missing = next(n for n, v in (("ACTIVITY", args.activity), ("--pre", args.pre), ("--post", args.post)) if v is None)
         raise UsageError("weigh-in", f"{missing} is required to record a weigh-in (or --list, --delete ID)")
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     verb = "replaced" if replaced is not None else "stored"
     lines = [f"Weigh-in {verb} for {_describe(activity)} [{activity.id[:10]}]",
              f"  measured sweat loss  {measured:.2f} L {_rate(measured, elapsed)}"
-             f"  = {args.pre:g} − {args.post:g} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
+             f"  = {args.pre:g} kg − {args.post:g} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
     if model is not None:
         if not activity.calibrated and activity.sweat_low_l is not None and activity.sweat_high_l is not None:
             low, high = activity.sweat_low_l, activity.sweat_high_l  # the range its report gave
@@ -148,5 +149,5 @@ def run(args: argparse.Namespace, config: Config) -> int:
                      f"(from {calibration.n} weigh-in{'s' if calibration.n != 1 else ''})")
         lines.append("  New reports and `sweatline plan` use it; stored reports are re-estimated when next asked "
                      "for and by the next nightly.")
-    print("\n".join(lines))
+    print(convert_text("\n".join(lines), getattr(args, "units", None) or config.units))  # --units: what is printed
     return 0
