@@ -36,6 +36,7 @@ from pydantic import BaseModel
 from pipeline.config import Config
 from pipeline.errors import ConfigError
 from pipeline.report.digest import write_digest
+from pipeline.units import convert_text
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import duration_s_text, low_high, sweat_with_range
 from pipeline.report.weighins import weighins_markdown
@@ -345,7 +346,8 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
         pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)
         weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points())
         activities = catalog.activities()
-    return write_digest(summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else ""), summary.started_at, activities,
+    run_markdown = summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else "")
+    return write_digest(convert_text(run_markdown, config.units), summary.started_at, activities,
                         digests_dir(data_dir), reports_dir(data_dir),
                         timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line(),
                         units=config.units)
