@@ -38,6 +38,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from flows.tasks import hash_files, process_file_task, write_digest_task
 from pipeline.config import Config, load_config
+from pipeline.guard import WorkPlan, plan_work
 from pipeline.nightly import (BUSY_MESSAGE, NIGHTLY, NightlySummary, all_failed, busy_summary, fail_nightly,
                               finish_nightly, inbox_for, nightly_lock, record_outcome, select_new, select_stale,
                               start_nightly)
@@ -48,35 +49,26 @@ from pipeline.store.layout import reports_dir
 from pipeline.untrusted import clean_text
 
 PROGRESS_EVERY_S = 5.0
-MAX_THREADS = 8
-
-
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _init_worker() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-def worker_processes(workers: int | None, new_files: int) -> int:
-    """How many worker processes for ``new_files`` files: 0 means threads in this process."""
-    return max(0, min(workers or 0, new_files, _cpu_count() * 2))
+def task_runner_for(plan: WorkPlan, dask_address: str | None = None) -> TaskRunner[Any]:
+    """The task runner of ``process-file`` for ``plan`` (:func:`pipeline.guard.plan_work`)."""
+    if plan.runner == "dask":
+        from prefect_dask import DaskTaskRunner  # the `dask` extra
 
-
-def task_runner_for(processes: int) -> TaskRunner[Any]:
-    """The task runner of ``process-file``: a process pool for ``processes > 0``, else threads."""
-    if processes:
-        return ProcessPoolTaskRunner(max_workers=processes, initializer=_init_worker)
-    return ThreadPoolTaskRunner(max_workers=MAX_THREADS)
+        return DaskTaskRunner(address=dask_address)
+    if plan.runner == "processes":
+        return ProcessPoolTaskRunner(max_workers=plan.files_at_once, initializer=_init_worker)
+    return ThreadPoolTaskRunner(max_workers=plan.files_at_once)
 
 
 @flow(name=NIGHTLY, log_prints=False)
 def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: bool = False,
-            workers: int | None = None) -> NightlySummary:
+            workers: int | None = None, runner: str = "auto") -> NightlySummary:
     """Process every new FIT file in the inbox, write reports and the digest, publish artifacts."""
     logger = get_run_logger()
     config = load_config(config_path)
@@ -85,7 +77,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
         if not held:  # issue 14: a second run at once (a manual run during the scheduled one) does nothing
             logger.warning(BUSY_MESSAGE)
             return busy_summary(config, folder)
-        summary, line = _run_locked(config, folder, rebuild, workers, logger)
+        summary, line = _run_locked(config, folder, rebuild, workers, runner, logger)
     logger.info(line)
     logger.info("reports: %s; digest: %s", reports_dir(config.data_dir), summary.digest_path)
     if all_failed(summary):
@@ -93,7 +85,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
     return summary
 
 
-def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None,
+def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None, runner: str,
                 logger: Any) -> tuple[NightlySummary, str]:
     """The nightly's work, under the lock: the summary and its one line."""
     with Catalog(config.data_dir) as catalog:
@@ -103,9 +95,9 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
             files = scan_inbox(folder)
             todo = select_new(files, hash_files(files) if files else [],
                               set() if rebuild else catalog.known_hashes(), summary)
-            processes = worker_processes(workers, len(todo))
+            plan = plan_work(len(todo), workers, runner, config.dask.address)
             logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s", folder, len(files), len(todo),
-                        summary.skipped, f"{processes} worker processes" if processes else "processing in-process")
+                        summary.skipped, plan.said)
             hashes = hash_files(files) if files else []
             jobs = [(f, sha, None) for f, sha in todo]
             for _ in range(2):  # issue 13: then activities whose inputs changed (re-estimating one may move another's factor)
@@ -114,8 +106,8 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
                     jobs += [job for job in select_stale(files, hashes, catalog, config, summary) if job[1] not in queued]
                 if not jobs:
                     break
-                with task_runner_for(processes) as runner:
-                    futures = {runner.submit(process_file_task, {"path": f.path, "sha256": sha, "config": config,
+                with task_runner_for(plan, config.dask.address) as task_runner:
+                    futures = {task_runner.submit(process_file_task, {"path": f.path, "sha256": sha, "config": config,
                                                                  "run_id": summary.run_id, "override": override}): f
                                for f, sha, override in jobs}
                     _collect(futures, catalog, summary)

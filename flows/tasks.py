@@ -22,7 +22,8 @@ from pipeline.config import Config, load_config
 from pipeline.errors import SweatlineInputError
 from pipeline.nightly import NightlySummary
 from pipeline.ride import RideResult, ride
-from pipeline.service import FileOutcome, InboxFile, process_file
+from pipeline.guard import process_file_guarded
+from pipeline.service import FileOutcome, InboxFile
 
 
 def retry_on_io_error(task: Any, task_run: Any, state: Any) -> bool:
@@ -46,9 +47,10 @@ def hash_files(files: list[InboxFile]) -> list[str | None]:
 @task(name="process-file", task_run_name="process {path.name}", **_RETRIED)
 def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
                       override: WeatherOverride | None = None) -> FileOutcome:
-    """Decode, estimate and report one file; a bad file comes back as a rejection, not a failure.
+    """Decode, estimate and report one file in a guarded worker process (:mod:`pipeline.guard`); a bad
+    file, or one over the time or memory limit, comes back as a rejection, not a failure.
     ``override``: the weather override a re-estimated file was made with (issue 13)."""
-    outcome = process_file(path, config, override, run_id, sha256)
+    outcome = process_file_guarded(path, config, override, run_id, sha256)
     logger = get_run_logger()
     if outcome.status == "processed":
         for a in outcome.activities:

@@ -199,6 +199,33 @@ class ServeConfig(_Section):
     port: int = Field(4200, ge=1024, le=65535)
 
 
+class LimitsConfig(_Section):
+    """The guard on each file (:mod:`pipeline.guard`, issue 14): its decoding, estimate and report
+    run in a worker process that may take at most ``file_time_s`` seconds of wall time and
+    ``file_memory_mb`` MiB of address space (``RLIMIT_AS``: what the process maps, which is more
+    than it touches: the pipeline's libraries alone map about 450 MB); a file past either is
+    rejected with one line and the night goes on. The defaults leave a 10-hour ride (about 4 s and
+    300 MB here) far inside both."""
+
+    file_time_s: float = Field(300.0, gt=0, le=86400)
+    file_memory_mb: float = Field(2048.0, ge=256, le=1048576)
+
+
+class DaskConfig(_Section):
+    """Past one machine (issue 16): ``address`` of an existing Dask scheduler
+    (``tcp://host:8786``); the nightly then runs its ``process-file`` tasks on that cluster's
+    workers through ``prefect_dask.DaskTaskRunner``. Absent: everything runs on this machine."""
+
+    address: str | None = None
+
+    @field_validator("address")
+    @classmethod
+    def _scheduler_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")):
+            raise ValueError("must be a Dask scheduler address such as 'tcp://10.0.0.5:8786'")
+        return value
+
+
 class Config(_Section):
     """The whole configuration. ``inbox`` and ``data_dir`` are absolute after loading."""
 
@@ -212,6 +239,8 @@ class Config(_Section):
     weather: WeatherConfig = WeatherConfig()
     serve: ServeConfig = ServeConfig()
     units: Literal["metric", "imperial"] = "metric"  # what a person reads (pipeline.units); the JSON stays SI
+    limits: LimitsConfig = LimitsConfig()
+    dask: DaskConfig = DaskConfig()
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
     def resolved(self, base_dir: Path) -> "Config":

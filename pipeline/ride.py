@@ -4,8 +4,10 @@ Called by the ``after-ride`` flow's task and by the fast path of ``sweatline rid
 already in the catalog whose stored estimate was made from the same inputs (the weather override,
 the config, the model, the calibration: :mod:`pipeline.provenance`) is not processed again: its
 stored report is the answer. Anything else processes the file with
-:func:`pipeline.service.process_file` and replaces the report (atomically). A file refused before
-is tried again. Every call is a row in the catalog's ``runs`` table.
+:func:`pipeline.service.process_file` — in a guarded worker process
+(:func:`pipeline.guard.process_file_guarded`: a file over ``limits.file_time_s`` or
+``limits.file_memory_mb`` is refused with one line) — and replaces the report (atomically). A file
+refused before is tried again. Every call is a row in the catalog's ``runs`` table.
 """
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ from pipeline.config import Config
 from pipeline.errors import RejectedFile, UsageError
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import sha256_file
-from pipeline.service import (FileOutcome, answer_is_current, newest_inbox_file, override_matches, process_file,
-                              record_outcome)
+from pipeline.guard import process_file_guarded
+from pipeline.service import FileOutcome, answer_is_current, newest_inbox_file, override_matches, record_outcome
 from pipeline.store.weighins import WeighIns
 
 
@@ -95,7 +97,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                                    summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
                 return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
                                 warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
-            outcome = record_outcome(catalog, process_file(path, config, override, run_id=run_id, sha256=sha))
+            outcome = record_outcome(catalog, process_file_guarded(path, config, override, run_id=run_id, sha256=sha))
             repeated = _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override)
         except BaseException as exc:
             catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=0, failed=1,

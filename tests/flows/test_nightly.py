@@ -148,7 +148,7 @@ def test_io_errors_are_retried_and_a_night_where_every_file_failed_fails_the_run
 
 
 def test_worker_processes_give_the_same_reports_as_threads(prefect_api: str, tmp_path: Path) -> None:
-    """The opt-in process pool (``workers``) runs the same code in a spawned worker."""
+    """The opt-in process pool (``runner="processes"``) runs the same code in a spawned worker."""
     from flow_support import SAMPLES, write_config
 
     inbox = tmp_path / "inbox"
@@ -156,10 +156,10 @@ def test_worker_processes_give_the_same_reports_as_threads(prefect_api: str, tmp
     shutil.copy(SAMPLES / "tomtom-runner3-cycling-17min.fit", inbox)
     shutil.copy(SAMPLES / "garmin-edge510-settings.fit", inbox)
     rows = {}
-    for workers in (0, 1):
+    for workers, runner in ((0, "threads"), (1, "processes")):
         data, folder = tmp_path / f"data-{workers}", tmp_path / f"config-{workers}"
         folder.mkdir()
-        summary = nightly(config_path=str(write_config(folder, inbox, data)), workers=workers)
+        summary = nightly(config_path=str(write_config(folder, inbox, data)), workers=workers, runner=runner)
         assert summary.line().startswith("processed 1, skipped 0, rejected 1 (garmin-edge510-settings.fit")
         with Catalog(data) as catalog:
             (row,) = catalog.activities()

@@ -1,0 +1,362 @@
+"""A guard per file (issue 14): each file is read, estimated and reported in its own worker process,
+under a wall-time limit and an address-space limit, so no file can stall or exhaust the night.
+
+:func:`process_file_guarded` is :func:`pipeline.service.process_file` run in a child process:
+
+* the child is forked from a *forkserver* (:mod:`multiprocessing`) that imported the pipeline
+  once (:data:`PRELOAD`), so a child costs a fork (milliseconds) and not an interpreter start
+  (pandas, fitparse, matplotlib: seconds), and it is forked from a single-threaded server, never
+  from the caller — forking a process that runs threads (Prefect's, Dask's) can copy a lock
+  some other thread holds and hang the child;
+* the child sets ``RLIMIT_AS`` (its address space) to ``limits.file_memory_mb`` before it reads
+  the file: an allocation past it fails (``MemoryError``) instead of swapping the machine;
+* the caller waits at most ``limits.file_time_s`` for the answer, then kills the child
+  (``SIGKILL``). Backstops for a caller that dies first: the child asks the kernel for
+  ``SIGKILL`` when its parent exits (``PR_SET_PDEATHSIG``, Linux) and carries ``RLIMIT_CPU``
+  of twice the time limit plus 10 s;
+* the answer (a :class:`~pipeline.service.FileOutcome`, pydantic: picklable) comes back over a
+  pipe; the caller commits it to the catalog (:func:`pipeline.service.record_outcome`).
+
+A file over a limit, or whose child crashed (a segfault in a C extension, killed by the system),
+is a *rejection* with one plain line (:func:`over_limit_outcome`) — "took longer than 300 s to
+read; set aside", "needed more than 2 GB; set aside" — never retried, never a traceback, and the
+night goes on. An ``OSError`` in the child comes back as an ``OSError`` (the Prefect task retries
+it); any other exception comes back as itself, or as a ``RuntimeError`` naming it when it does not
+survive pickling.
+
+Daemonic callers: a Dask worker (and any ``multiprocessing`` daemon) may not start children
+(``AssertionError: daemonic processes are not allowed to have children`` — the rule exists so a
+daemon's exit does not orphan them). The guard's children never outlive the wait (killed at the
+time limit, ``PR_SET_PDEATHSIG`` when the caller dies), so :func:`_start` lifts the flag for the
+one ``start()`` call, under a lock.
+
+Running each file in its own process is also what puts every core to work: the caller only
+waits, so a pool of threads each waiting on a guarded child runs that many files in parallel.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel
+
+from pipeline.analysis import WeatherOverride
+from pipeline.config import Config, LimitsConfig
+from pipeline.service import FileOutcome, _outcome, process_file
+from pipeline.store.catalog import RejectionRow, utc_now
+from pipeline.store.files import sha256_file
+
+PRELOAD: list[str] = ["pipeline.service", "pipeline.fit", "pipeline.analysis", "pipeline.report.writer",
+                      "pipeline.weather.service", "pipeline.weather.openmeteo", "pipeline.store.records",
+                      "pyarrow.parquet", "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg"]
+"""Modules the forkserver imports once, so each child starts with them loaded (a fork, not an
+import): everything :func:`~pipeline.service.process_file` imports, lazily ones included (a name
+that does not import is skipped by the forkserver)."""
+
+KILL_GRACE_S = 5.0
+"""How long to wait for a killed child to be reaped."""
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_START_LOCK = threading.Lock()
+_CONTEXT: multiprocessing.context.BaseContext | None = None
+
+
+class OverLimit(Exception):
+    """A file that went over a guard limit or whose child crashed: ``kind`` (``too_slow``,
+    ``too_big``, ``crashed``) and the one-line ``reason``. Internal to the guard: callers get a
+    rejected :class:`FileOutcome`, not this exception."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        self.kind = kind
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """The forkserver context (preloaded with :data:`PRELOAD`); spawn where there is none."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(PRELOAD)
+        else:  # pragma: no cover - not Linux/macOS
+            ctx = multiprocessing.get_context("spawn")
+        _CONTEXT = ctx
+    return _CONTEXT
+
+
+def _guard_process() -> type[multiprocessing.process.BaseProcess]:
+    """How the child starts: :class:`GuardProcess` from the preloaded forkserver. Not a plain
+    ``fork`` of the caller: Prefect and Dask run threads, and the address-space limit would count
+    whatever the caller happens to map (a fork of a big process fails on its first allocation)."""
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        return GuardProcess
+    return ctx.Process  # type: ignore[attr-defined,no-any-return]  # pragma: no cover
+
+
+try:
+    from multiprocessing import popen_forkserver
+    from multiprocessing.context import ForkServerProcess
+except ImportError:  # pragma: no cover - no forkserver on this platform
+    pass
+else:
+    class _ForkserverPopen(popen_forkserver.Popen):
+        def _launch(self, process_obj: Any) -> None:
+            # popen_forkserver.Popen._launch of CPython 3.11-3.13 (identical), with the main-module keys
+            # left out of the preparation data
+            import io
+
+            from multiprocessing import forkserver, spawn, util
+            from multiprocessing.context import reduction, set_spawning_popen
+
+            prep_data = {key: value for key, value in spawn.get_preparation_data(process_obj._name).items()
+                         if not key.startswith("init_main_from")}
+            buf = io.BytesIO()
+            set_spawning_popen(self)
+            try:
+                reduction.dump(prep_data, buf)
+                reduction.dump(process_obj, buf)
+            finally:
+                set_spawning_popen(None)
+            self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+            _parent_w = os.dup(w)
+            self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+            with open(w, "wb", closefd=True) as f:
+                f.write(buf.getbuffer())
+            self.pid = forkserver.read_signed(self.sentinel)
+
+    class GuardProcess(ForkServerProcess):
+        """A forkserver ``Process`` whose child does not re-run the caller's ``__main__``
+        (multiprocessing's default for forkserver/spawn children: the ``sweatline`` script, pytest,
+        ``prefect.engine`` or a Dask worker's main — an import per file, for nothing: the child
+        needs only :data:`PRELOAD` and the pickled function)."""
+
+        @staticmethod
+        def _Popen(process_obj: Any) -> Any:
+            return _ForkserverPopen(process_obj)
+
+
+def bytes_text(n_bytes: int) -> str:
+    """``2 GB``, ``512 MB`` (binary units, as the limit was given in MiB)."""
+    mib = n_bytes / 2**20
+    if mib >= 1024:
+        gib = mib / 1024
+        return f"{gib:.0f} GB" if gib == int(gib) else f"{gib:.1f} GB"
+    return f"{mib:.0f} MB"
+
+
+def seconds_text(seconds: float) -> str:
+    """``300 s``, ``0.5 s``."""
+    return f"{seconds:g} s"
+
+
+def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int, cpu_s: int) -> None:
+    """In the child: set the limits, run ``fn(*args)``, send ``(tag, payload)`` back."""
+    import resource
+
+    try:  # the caller died: so does this child (Linux); elsewhere the CPU limit is the backstop
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover
+        pass
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    try:
+        answer: tuple[str, Any] = ("ok", fn(*args))
+    except MemoryError:
+        answer = ("memory", None)
+    except BaseException as exc:  # noqa: BLE001 - handed to the caller to raise
+        answer = _failure(exc, memory_bytes)
+    try:
+        conn.send(answer)
+    except MemoryError:
+        conn.send(("memory", None))
+    finally:
+        conn.close()
+
+
+def _failure(exc: BaseException, memory_bytes: int) -> tuple[str, Any]:
+    """The child's answer for an exception: ``memory`` when it came from the address-space limit
+    (a ``MemoryError`` in its chain, or a C library that reported a failed allocation otherwise —
+    SQLite's "disk I/O error" — with the address space within 5 % of the limit), else the error."""
+    chained: BaseException | None = exc
+    while chained is not None:
+        if isinstance(chained, MemoryError):
+            return ("memory", None)
+        chained = chained.__cause__ or chained.__context__
+    if _peak_address_space() >= 0.95 * memory_bytes:
+        return ("memory", None)
+    if isinstance(exc, OSError):
+        return ("oserror", (exc.errno, exc.strerror or str(exc), exc.filename))
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return ("error", exc)
+    except Exception:  # noqa: BLE001 - an exception that does not survive pickling
+        return ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
+def _peak_address_space() -> int:
+    """This process's peak address space in bytes (``VmPeak`` of ``/proc/self/status``; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmPeak:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _start(process: multiprocessing.process.BaseProcess) -> None:
+    """``process.start()``, also from a daemonic process (a Dask worker): see the module docstring."""
+    current = multiprocessing.current_process()
+    with _START_LOCK:
+        daemon = current._config.get("daemon")  # type: ignore[attr-defined]
+        if daemon:
+            current._config["daemon"] = False  # type: ignore[attr-defined]
+        try:
+            process.start()
+        finally:
+            if daemon:
+                current._config["daemon"] = daemon  # type: ignore[attr-defined]
+
+
+def run_guarded(fn: Callable[..., Any], args: tuple[Any, ...], limits: LimitsConfig) -> Any:
+    """``fn(*args)`` in a child process under ``limits``; returns what it returned.
+
+    ``fn`` and ``args`` must be picklable (a module-level function, pydantic models, paths).
+    Raises :class:`OverLimit` past the wall-time or address-space limit or when the child died;
+    ``OSError`` for one in the child; any other exception of the child as itself.
+    """
+    receive, send = multiprocessing.Pipe(duplex=False)
+    memory_bytes = int(limits.file_memory_mb * 2**20)
+    cpu_s = int(2 * limits.file_time_s) + 10
+    process = _guard_process()(target=_child, args=(send, fn, args, memory_bytes, cpu_s), name="sweatline-guard")
+    try:
+        _start(process)
+        send.close()  # the child holds its own end: EOF here when it dies without answering
+        try:
+            ready = receive.poll(limits.file_time_s)
+            answer = receive.recv() if ready else None
+        except (EOFError, OSError):
+            answer = ("died", None)
+        if answer is None:
+            process.kill()
+            process.join(KILL_GRACE_S)
+            raise OverLimit("too_slow", f"took longer than {seconds_text(limits.file_time_s)} to read; set aside")
+        process.join(KILL_GRACE_S)
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.kill()
+            process.join(KILL_GRACE_S)
+        exitcode = process.exitcode
+        try:
+            process.close()
+        except ValueError:  # pragma: no cover - still running after the grace period
+            pass
+    tag, payload = answer
+    if tag == "ok":
+        return payload
+    if tag == "memory":
+        raise OverLimit("too_big", f"needed more than {bytes_text(memory_bytes)}; set aside")
+    if tag == "oserror":
+        errno, strerror, filename = payload
+        raise OSError(errno, strerror, filename) if errno is not None else OSError(strerror)
+    if tag == "error":
+        raise payload
+    raise OverLimit("crashed", _death_reason(exitcode, limits))
+
+
+def _death_reason(exitcode: int | None, limits: LimitsConfig) -> str:
+    """One line for a child that died without answering."""
+    if exitcode is not None and exitcode < 0:
+        signum = -exitcode
+        if signum in (signal.SIGXCPU,):
+            return f"took more than {seconds_text(2 * limits.file_time_s + 10)} of processor time to read; set aside"
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        what = "was killed" if signum in (signal.SIGKILL, signal.SIGTERM) else "crashed"
+        return f"the reader {what} ({name}) while reading it; set aside"
+    return f"the reader stopped without an answer (exit status {exitcode}); set aside"
+
+
+def over_limit_outcome(path: Path, sha256: str, run_id: str | None, kind: str, reason: str) -> FileOutcome:
+    """The rejected outcome of a file set aside by the guard (one :class:`RejectionRow`)."""
+    started = utc_now()
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    rejection = RejectionRow(file_sha256=sha256, member="", name=path.name, path=str(path), kind=kind,
+                             reason=reason, rejected_at=utc_now(), run_id=run_id)
+    return _outcome(path, sha256, size, started, run_id, [], [rejection], [], kept_scale=False)
+
+
+def process_file_guarded(path: Path, config: Config, override: WeatherOverride | None = None,
+                         run_id: str | None = None, sha256: str | None = None) -> FileOutcome:
+    """:func:`pipeline.service.process_file` in a guarded child (limits: ``config.limits``).
+
+    Returns the file's outcome; a file over a limit or whose reader crashed is a rejected outcome
+    with one line. Raises ``OSError`` for I/O trouble (worth a retry), anything else for an
+    internal error, as :func:`~pipeline.service.process_file` does.
+    """
+    path = Path(path)
+    sha = sha256 or sha256_file(path)
+    try:
+        return run_guarded(process_file, (path, config, override, run_id, sha), config.limits)
+    except OverLimit as over:
+        return over_limit_outcome(path, sha, run_id, over.kind, over.reason)
+
+
+class WorkPlan(BaseModel):
+    """How a nightly runs its files: ``runner`` (``threads``: Prefect's ThreadPoolTaskRunner, each
+    thread waiting on its file's guarded process; ``processes``: its ProcessPoolTaskRunner, each
+    worker process again guarding its file; ``dask``: a Dask cluster), ``files_at_once`` (None:
+    as many as the cluster's workers) and the log line ``said``."""
+
+    runner: Literal["threads", "processes", "dask"]
+    files_at_once: int | None
+    said: str
+
+
+def cpu_count() -> int:
+    """The processors this process may run on (its affinity on Linux)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def plan_work(new_files: int, workers: int | None = None, runner: str = "auto",
+              dask_address: str | None = None, cpus: int | None = None) -> WorkPlan:
+    """The runner and the number of files at once for ``new_files`` files.
+
+    ``workers``: files at once (None or 0: one per processor, at most ``new_files``); ``runner``:
+    ``auto`` (threads, or Dask when ``dask_address`` is set), ``threads`` or ``processes``.
+    Threads are the default at every batch size: each file already runs in its own process, so the
+    threads only wait and every core works, with no second interpreter per worker to start —
+    measured by ``benchmarks/bench_backfill.py`` (README "Every core"). Raises ``ValueError`` for
+    an unknown ``runner``.
+    """
+    if runner not in ("auto", "threads", "processes"):
+        raise ValueError(f"runner must be auto, threads or processes, got {runner!r}")
+    if dask_address and runner == "auto":
+        return WorkPlan(runner="dask", files_at_once=None,
+                        said=f"on the Dask cluster at {dask_address}, each file in its own guarded process")
+    cpus = cpus or cpu_count()
+    count = max(1, min(workers or cpus, max(new_files, 1)))
+    if runner == "processes":
+        return WorkPlan(runner="processes", files_at_once=count,
+                        said=f"{count} at a time on {count} Prefect worker process(es), each file in its own guarded process")
+    why = "chosen" if runner == "threads" else "the default: the fastest measured at every batch size"
+    return WorkPlan(runner="threads", files_at_once=count,
+                    said=f"{count} at a time, each file in its own guarded process ({count} thread(s) waiting on them; {why})")

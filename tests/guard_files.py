@@ -1,0 +1,35 @@
+"""Files for the guard tests (issue 14): a long ride written with tools/fitwriter, and the guarded
+child's own address space at rest, to set limits a file provably crosses.
+
+Imported as ``guard_files`` (tests/ is on sys.path)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from tools.fitwriter import DeviceSpec, RecordSample, encode_activity, write
+
+LONG_RIDE_H = 24
+"""A 24-hour ride at 1 Hz (86,400 records, 1.4 MB): about 10 s and 40-80 MB over the child's
+resting address space to process here (measured: 10.7 s at load 3 on 2 cores), against about 1 s and
+under 40 MB for the 17-minute sample — so a 4 s or a +40 MB limit sets the one aside, not the other."""
+
+
+def write_long_ride(folder: Path, hours: float = LONG_RIDE_H, name: str = "long-ride.fit") -> Path:
+    """A valid FIT activity of ``hours`` hours at 1 Hz (cycling: speed, distance, HR, power, cadence)."""
+    start = datetime(2026, 6, 1, 6, tzinfo=timezone.utc)
+    samples = [RecordSample(timestamp=start + timedelta(seconds=i), distance_m=8.0 * i, speed_m_per_s=8.0,
+                            heart_rate_bpm=140 + (i % 20), power_w=200 + (i % 50), cadence_rpm=90)
+               for i in range(int(hours * 3600))]
+    return write(Path(folder) / name, encode_activity(samples, sport="cycling",
+                                                      device=DeviceSpec(manufacturer="garmin", serial_number=424242)))
+
+
+def resting_address_space_mb() -> int:
+    """The address space (MiB, ``VmSize``) of a guarded child before it reads anything."""
+    from pipeline.config import LimitsConfig
+    from pipeline.guard import run_guarded
+
+    status = run_guarded(Path.read_text, (Path("/proc/self/status"),), LimitsConfig())
+    line = next(line for line in status.splitlines() if line.startswith("VmSize:"))
+    return int(line.split()[1]) // 1024 + 1

@@ -1,0 +1,126 @@
+"""The guard per file (issue 14): a real child process per file, real limits, real crashes.
+
+No mocks: a 24-hour ride written with tools/fitwriter that provably needs more time and memory
+than the small limits set here (:mod:`guard_files`), the 17-minute shared sample that does not,
+and real signals (a segfault through ``ctypes``, ``abort``)."""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from guard_files import resting_address_space_mb, write_long_ride
+from pipeline.config import LimitsConfig, parse_config
+from pipeline.errors import ConfigError
+from pipeline.guard import OverLimit, plan_work, process_file_guarded, run_guarded
+from pipeline.store.catalog import Catalog
+from pipeline.service import record_outcome
+from shared_paths import SAMPLES, SWEATLINE
+
+SHORT = SAMPLES / "tomtom-runner3-cycling-17min.fit"
+
+
+@pytest.fixture(scope="module")
+def long_ride(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_long_ride(tmp_path_factory.mktemp("long"))
+
+
+def _config(tmp_path: Path, **limits: float):
+    return parse_config({"inbox": str(tmp_path), "data_dir": str(tmp_path / "data"), "limits": limits})
+
+
+def test_a_file_over_the_time_limit_is_set_aside_with_one_line_and_the_next_file_is_read(
+        long_ride: Path, tmp_path: Path) -> None:
+    config = _config(tmp_path, file_time_s=3)
+    started = time.monotonic()
+    slow = process_file_guarded(long_ride, config)
+    waited = time.monotonic() - started
+    assert slow.status == "rejected"
+    assert [(r.kind, r.reason) for r in slow.rejections] == [("too_slow", "took longer than 3 s to read; set aside")]
+    assert 3 <= waited < 3 + 6  # killed at the limit, not left to finish (about 10 s)
+    short = process_file_guarded(SHORT, config)
+    assert short.status == "processed" and len(short.activities) == 1
+    assert (short.activities[0].report_dir / "report.json").is_file()
+    with Catalog(config.data_dir) as catalog:  # the parent commits the one line like any rejection
+        record_outcome(catalog, slow)
+        assert [(r.kind, r.reason) for r in catalog.rejections()] == [
+            ("too_slow", "took longer than 3 s to read; set aside")]
+
+
+@pytest.mark.slow(reason="reads a 24-hour ride whole under the default limits (about 20 s)")
+def test_a_file_over_the_memory_limit_is_set_aside_with_one_line(long_ride: Path, tmp_path: Path) -> None:
+    limit_mb = resting_address_space_mb() + 40
+    config = _config(tmp_path, file_memory_mb=limit_mb)
+    big = process_file_guarded(long_ride, config)
+    assert [(r.kind, r.reason) for r in big.rejections] == [("too_big", f"needed more than {limit_mb} MB; set aside")]
+    assert process_file_guarded(SHORT, config).status == "processed"
+    # the same file is read whole under the default limits: it was the limit, not the file
+    assert process_file_guarded(long_ride, _config(tmp_path / "default")).status == "processed"
+
+
+@pytest.mark.parametrize("crash, signal_name", [(ctypes.string_at, "SIGSEGV"), (os.abort, "SIGABRT")])
+def test_a_crashed_child_is_one_line(crash, signal_name: str) -> None:
+    args = (0,) if crash is ctypes.string_at else ()
+    with pytest.raises(OverLimit) as caught:
+        run_guarded(crash, args, LimitsConfig())
+    assert caught.value.kind == "crashed"
+    assert str(caught.value) == f"the reader crashed ({signal_name}) while reading it; set aside"
+
+
+def test_errors_of_the_child_come_back_as_themselves(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):  # an OSError: the Prefect task retries it
+        run_guarded(Path.read_text, (tmp_path / "gone.fit",), LimitsConfig())
+    with pytest.raises(ValueError, match="invalid literal"):
+        run_guarded(int, ("twelve",), LimitsConfig())
+    assert run_guarded(sum, ([1, 2, 3],), LimitsConfig()) == 6
+
+
+def _from_a_daemon(queue) -> None:
+    queue.put(run_guarded(sum, ([20, 22],), LimitsConfig()))
+
+
+def test_a_daemonic_process_such_as_a_dask_worker_may_still_guard_its_files() -> None:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    daemon = ctx.Process(target=_from_a_daemon, args=(queue,), daemon=True)
+    daemon.start()
+    assert queue.get(timeout=60) == 42
+    daemon.join(10)
+    assert daemon.exitcode == 0
+
+
+def test_limits_are_config_keys_with_bounds(tmp_path: Path) -> None:
+    assert LimitsConfig() == LimitsConfig(file_time_s=300, file_memory_mb=2048)
+    with pytest.raises(ConfigError, match=r"limits.file_time_s must be between 0 and 86400, got -1"):
+        _config(tmp_path, file_time_s=-1)
+    with pytest.raises(ConfigError, match=r"limits.file_memory_mb must be a number, got True"):
+        _config(tmp_path, file_memory_mb=True)
+    with pytest.raises(ConfigError, match=r"limits.wall is not a known key"):
+        _config(tmp_path, wall=3)
+
+
+@pytest.mark.slow(reason="a whole `sweatline ride` process reading a 24-hour ride up to its limit (about 10 s)")
+def test_ride_over_the_memory_limit_exits_2_with_one_line(long_ride: Path, tmp_path: Path) -> None:
+    limit_mb = resting_address_space_mb() + 40
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {tmp_path}\ndata_dir: {tmp_path / 'data'}\nlimits: {{file_memory_mb: {limit_mb}}}\n")
+    env = {**os.environ, "SWEATLINE_RIDE_VIA": "local"}
+    done = subprocess.run([str(SWEATLINE), "ride", str(long_ride), "--config", str(config)], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr == f"{long_ride}: needed more than {limit_mb} MB; set aside\n"
+    assert done.stdout == ""
+
+
+def test_the_default_plan_runs_one_file_per_processor_on_threads() -> None:
+    assert plan_work(200, cpus=2).model_dump(exclude={"said"}) == {"runner": "threads", "files_at_once": 2}
+    assert plan_work(1, cpus=8).files_at_once == 1
+    assert plan_work(10, workers=3, runner="processes", cpus=2).model_dump(exclude={"said"}) == {
+        "runner": "processes", "files_at_once": 3}
+    assert plan_work(10, dask_address="tcp://10.0.0.5:8786").runner == "dask"
+    assert "2 at a time" in plan_work(200, cpus=2).said
