@@ -1,22 +1,24 @@
-"""How long a rider waits for `sweatline ride`, and a nightly run with nothing new (run by hand).
+"""How long a rider waits for `sweatline ride`, against the decoders' own speed (run by hand).
 
-    .venv/bin/python benchmarks/bench_ride.py [FIT_FILE] [--runs N]
+    .venv/bin/python benchmarks/bench_ride.py [FIT_FILE] [--runs N] [--prefect]
 
-Default file: the project's own 2 h 30 min hot road ride (examples/fit/2026-07-18-road-ride-hot.fit).
-Every figure is the wall time of the real command as a user runs it (a fresh process), median
-of N runs, each in a fresh data directory unless it says "again":
+Default file: a 9.5 h ride at 1 s recording built with the project's FIT writer
+(benchmarks/long_file.py, 1.2 MB: the shared samples hold nothing that long), plus a 1-minute file.
+Every figure is a whole process as a user runs it, alternated A B C ... A B C ... (machine load
+hits all alike), median of N, with the process's peak RSS (``ru_maxrss`` from ``wait4``):
 
-* **fast path** — no Prefect server up: ``sweatline ride F --json`` without importing Prefect;
-* **fast path, again** — the same file and weather a second time (stored report reused);
-* **via server** — a local ``prefect server start`` is up (as under ``sweatline serve``): the
-  ``after-ride`` flow runs as a real flow run on it;
-* **temporary server** — ``SWEATLINE_RIDE_VIA=prefect`` with no server up: what every ride would
-  cost if it always went through Prefect (Prefect starts and stops its temporary server);
-* **nightly, nothing new** — ``sweatline nightly`` over an inbox whose only file is already in
-  the catalog, with no server up (temporary server) and with the local server up.
+* **ride, fresh** — ``sweatline ride F --json`` in a fresh data directory, no Prefect server up
+  (the fast path), with the installed decoder (fitfast when the ``fast`` extra is installed);
+* **ride, fresh, fitparse** — the same with ``SWEATLINE_DECODER=fitparse``;
+* **ride again** — the same file a second time (the stored answer);
+* **--help** — ``sweatline --help``;
+* **bare fitparse** — ``list(fitparse.FitFile(F).get_messages())``: what any fitparse user pays
+  to read the file (the anchor of issue 16's target: ride on the fitparse path <= 0.5 x this);
+* **bare fitfast** — ``fitfast.parse(F)`` (moonshot: ride <= 2 x this).
 
-Machine load moves these figures a lot (Prefect's start-up is CPU-bound): the load average is
-printed with them.
+Ratios are printed to the bare fitparse decode and to the bare fitfast decode, with the load
+average. ``--prefect`` adds the figures of issue 11 (ride through a Prefect server, nightly with
+nothing new).
 """
 from __future__ import annotations
 
@@ -33,15 +35,16 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from benchmarks.long_file import ensure  # noqa: E402
 from flows.commands.prefect_server import LocalServer  # noqa: E402
 
 SWEATLINE = str(Path(sys.executable).with_name("sweatline"))
-DEFAULT_FILE = PROJECT / "examples" / "fit" / "2026-07-18-road-ride-hot.fit"
 
 
 def _config(folder: Path, inbox: Path) -> Path:
     path = folder / "sweatline.yaml"
-    path.write_text(f"inbox: {inbox}\ndata_dir: {folder / 'data'}\nnightly: {{cron: '0 3 * * *', timezone: UTC}}\n")
+    path.write_text(f"inbox: {inbox}\ndata_dir: {folder / 'data'}\nweather: {{provider: none}}\n"
+                    "nightly: {cron: '0 3 * * *', timezone: UTC}\n")
     return path
 
 
@@ -62,12 +65,8 @@ def _workspace(root: Path, fit: Path) -> Path:
     return _config(folder, inbox)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("fit", nargs="?", type=Path, default=DEFAULT_FILE)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    fit = args.fit.resolve()
+def prefect_figures(fit: Path, runs: int) -> None:
+    """The figures of issue 11: the fast path against the ways through Prefect."""
     figures: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ride-") as tmp:
         root = Path(tmp)
@@ -75,7 +74,7 @@ def main() -> None:
         base["PREFECT_HOME"] = str(root / "prefect-home")
         base["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
-        for _ in range(args.runs):
+        for _ in range(runs):
             config = _workspace(root, fit)
             figures.setdefault("ride, fast path (no server up)", []).append(
                 _timed(["ride", str(fit), "--json", "--config", str(config)], base))
@@ -91,7 +90,7 @@ def main() -> None:
         figures["(prefect server start, until healthy)"] = [time.perf_counter() - start]
         try:
             served = dict(base, PREFECT_API_URL=server.api_url)
-            for _ in range(args.runs):
+            for _ in range(runs):
                 config = _workspace(root, fit)
                 figures.setdefault("ride via the running server", []).append(
                     _timed(["ride", str(fit), "--json", "--config", str(config)], served))
@@ -108,6 +107,84 @@ def main() -> None:
     for what, values in figures.items():
         spread = f"  (min {min(values):.1f}, max {max(values):.1f}, n={len(values)})" if len(values) > 1 else ""
         print(f"  {what:<{width}}  {statistics.median(values):6.2f} s{spread}")
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one whole process; exit status must be 0."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def ride_figures(fit: Path, short: Path, runs: int) -> None:
+    """Issue 16, item 1 and 2: ride against bare decodes, side by side."""
+    py = sys.executable
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "SWEATLINE_DECODER")}
+    env["SWEATLINE_RIDE_VIA"] = "local"
+    slow = dict(env, SWEATLINE_DECODER="fitparse")
+    with tempfile.TemporaryDirectory(prefix="bench-ride-") as tmp:
+        root = Path(tmp)
+        stored = _workspace(root, fit)
+        _run([SWEATLINE, "ride", str(fit), "--json", "--config", str(stored)], env)
+        cases = {
+            "ride, fresh": lambda: [SWEATLINE, "ride", str(fit), "--json", "--config", str(_workspace(root, fit))],
+            "ride, fresh, fitparse path": lambda: ("slow", [SWEATLINE, "ride", str(fit), "--json", "--config",
+                                                            str(_workspace(root, fit))]),
+            "ride, 1-minute file, fresh": lambda: [SWEATLINE, "ride", str(short), "--json", "--config",
+                                                   str(_workspace(root, short))],
+            "ride again (stored answer)": lambda: [SWEATLINE, "ride", str(fit), "--json", "--config", str(stored)],
+            "sweatline --help": lambda: [SWEATLINE, "--help"],
+            "bare fitparse FitFile().get_messages()": lambda: [py, "-c", "import sys, fitparse; "
+                                                               "list(fitparse.FitFile(sys.argv[1]).get_messages())", str(fit)],
+            "bare fitfast.parse()": lambda: [py, "-c", "import sys, fitfast; fitfast.parse(sys.argv[1])", str(fit)],
+        }
+        walls: dict[str, list[float]] = {k: [] for k in cases}
+        peaks: dict[str, list[float]] = {k: [] for k in cases}
+        for _ in range(runs):
+            for name, make in cases.items():
+                cmd = make()
+                use = env
+                if isinstance(cmd, tuple):
+                    use, cmd = slow, cmd[1]
+                wall, peak = _run(cmd, use)
+                walls[name].append(wall)
+                peaks[name].append(peak)
+    load = os.getloadavg()[0]
+    fitparse_s = statistics.median(walls["bare fitparse FitFile().get_messages()"])
+    fitfast_s = statistics.median(walls["bare fitfast.parse()"])
+    print(f"sweatline ride vs bare decodes, {fit.name} ({fit.stat().st_size / 1e6:.2f} MB), {os.cpu_count()} CPUs, "
+          f"load average {load:.1f}, median of {runs} alternated runs")
+    width = max(len(k) for k in walls)
+    for name in walls:
+        wall = statistics.median(walls[name])
+        print(f"  {name:<{width}}  {wall:6.2f} s (min {min(walls[name]):.2f}, max {max(walls[name]):.2f})  "
+              f"peak {max(peaks[name]):5.0f} MiB  x{wall / fitparse_s:5.2f} of bare fitparse  "
+              f"x{wall / fitfast_s:5.2f} of bare fitfast")
+    fitparse_ride = statistics.median(walls["ride, fresh, fitparse path"])
+    fast_ride = statistics.median(walls["ride, fresh"])
+    print(f"  target 1: ride on the fitparse path / bare fitparse = {fitparse_ride / fitparse_s:.2f} (<= 0.5), "
+          f"peak {max(peaks['ride, fresh, fitparse path']):.0f} MiB (<= 250)")
+    print(f"  moonshot: ride (fitfast) / bare fitfast = {fast_ride / fitfast_s:.2f} (<= 2)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("fit", nargs="?", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--prefect", action="store_true", help="also the issue 11 figures (Prefect server paths)")
+    args = parser.parse_args()
+    cache = Path(tempfile.gettempdir()) / "sweatline-bench"
+    fit = args.fit.resolve() if args.fit else ensure(cache / "ride-9h30.fit", 9.5)
+    short = ensure(cache / "ride-1min.fit", 1 / 60)
+    ride_figures(fit, short, args.runs)
+    if args.prefect:
+        prefect_figures(fit, args.runs)
 
 
 if __name__ == "__main__":

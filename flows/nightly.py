@@ -93,12 +93,11 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
                                 prefect_flow_run_id=flow_run.get_id())
         try:
             files = scan_inbox(folder)
-            todo = select_new(files, hash_files(files) if files else [],
-                              set() if rebuild else catalog.known_hashes(), summary)
+            hashes = hash_files(files, config.data_dir) if files else []
+            todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary)
             plan = plan_work(len(todo), workers, runner, config.dask.address)
             logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s", folder, len(files), len(todo),
                         summary.skipped, plan.said)
-            hashes = hash_files(files) if files else []
             jobs = [(f, sha, None) for f, sha in todo]
             for _ in range(2):  # issue 13: then activities whose inputs changed (re-estimating one may move another's factor)
                 if not rebuild:

@@ -39,9 +39,10 @@ _RETRIED = dict(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_
 
 
 @task(name="hash-files", **_RETRIED)
-def hash_files(files: list[InboxFile]) -> list[str | None]:
-    """SHA-256 of each inbox file (None: vanished since the scan); I/O errors are retried."""
-    return nightly_steps.hash_files(files)
+def hash_files(files: list[InboxFile], data_dir: Path | None = None) -> list[str | None]:
+    """SHA-256 of each inbox file (None: vanished since the scan); I/O errors are retried. With
+    ``data_dir``, files unchanged since they were hashed are not read (pipeline.store.inbox_index)."""
+    return nightly_steps.hash_files(files, data_dir)
 
 
 @task(name="process-file", task_run_name="process {path.name}", **_RETRIED)

@@ -10,12 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pandas as pd
-from pydantic import BaseModel, Field
 
 from pipeline.advice import advise, session_duration_s
 from pipeline.config import Config
 from pipeline.fit.models import Activity, Leg
-from pipeline.inputs import AIR_TEMPERATURE_C, RELATIVE_HUMIDITY_PCT
+from pipeline.inputs import WeatherOverride  # noqa: F401  (defined with the bounds it checks; re-exported)
 from pipeline.physiology.athlete import Athlete, resolve_athlete
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
@@ -24,18 +23,6 @@ from pipeline.physiology.sweat import Calibration
 from pipeline.report.blocks import environment_block, intensity_block, sweat_block
 from pipeline.schema import LegBlock, PlanBlock, Report
 from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
-
-
-class WeatherOverride(BaseModel):
-    """``--temp`` / ``--humidity`` (or the after-ride flow's parameters): beat the device and config.
-
-    Bounded like the config's ``climate`` (the same bounds, :mod:`pipeline.inputs`): build it with
-    :func:`pipeline.inputs.checked` for an :class:`~pipeline.errors.InvalidValue` naming the field,
-    which the command line shows as its flag.
-    """
-
-    temperature_c: float | None = Field(None, **AIR_TEMPERATURE_C)
-    humidity_pct: float | None = Field(None, **RELATIVE_HUMIDITY_PCT)
 
 
 @dataclass

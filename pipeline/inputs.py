@@ -89,3 +89,15 @@ def checked(model: type[_M], **values: Any) -> _M:
     except ValidationError as exc:
         field, reason = describe(model, exc.errors()[0])
         raise InvalidValue(field, reason) from None
+
+
+class WeatherOverride(BaseModel):
+    """``--temp`` / ``--humidity`` (or the after-ride flow's parameters): beat the device and config.
+
+    Bounded like the config's ``climate`` (the same bounds, above): build it with
+    :func:`pipeline.inputs.checked` for an :class:`~pipeline.errors.InvalidValue` naming the field,
+    which the command line shows as its flag.
+    """
+
+    temperature_c: float | None = Field(None, **AIR_TEMPERATURE_C)
+    humidity_pct: float | None = Field(None, **RELATIVE_HUMIDITY_PCT)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from pipeline.analysis import WeatherOverride
+from pipeline.inputs import WeatherOverride
 from pipeline.config import Config
 from pipeline.errors import RejectedFile, UsageError
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now

@@ -45,22 +45,25 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from pipeline.analysis import Analysis, WeatherOverride, analyse_activity
 from pipeline.config import Config
 from pipeline.errors import RejectedFile
-from pipeline.fit.models import Activity, ScaleReading
+from pipeline.inputs import WeatherOverride
 from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, FileRow, RejectionRow, utc_now
 from pipeline.store.files import atomic_directory, sha256_file
+from pipeline.store.inbox_index import stat_key
 from pipeline.store.layout import report_relpath
-from pipeline.store.records import write_records
 from pipeline.physiology.calibration import CalibrationPoint
 from pipeline.provenance import calibrations, estimate_inputs, sports_from_text
 from pipeline.store.weighins import absorb_scale_readings, calibrations_for
-from pipeline.weather.models import WeatherSamples
+
+if TYPE_CHECKING:  # pandas and the model: imported where a file is processed, not to answer from the catalog
+    from pipeline.analysis import Analysis
+    from pipeline.fit.models import Activity, ScaleReading
+    from pipeline.weather.models import WeatherSamples
 
 INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
 
@@ -72,6 +75,7 @@ class InboxFile:
     path: Path
     size_bytes: int
     mtime_ns: int
+    stat_key: tuple[int, int, int, int, int] | None = None  # pipeline.store.inbox_index.stat_key at the scan
 
 
 def is_inbox_file(path: Path) -> bool:
@@ -99,7 +103,8 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
             except OSError:
                 continue  # vanished or a dangling link: nothing to read
             if os.path.isfile(path):
-                found.append(InboxFile(path=path, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns))
+                found.append(InboxFile(path=path, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns,
+                                       stat_key=stat_key(stat)))
     return sorted(found, key=lambda f: str(f.path))
 
 
@@ -165,6 +170,8 @@ def write_activity_outputs(analysis: Analysis, data_dir: Path, report_dir_rel: s
     activity = analysis.activity
     records_rel = None
     if activity is not None and activity.records is not None and len(activity.records.columns):
+        from pipeline.store.records import write_records
+
         records_rel = write_records(data_dir, analysis.report.activity.id, activity.records)  # type: ignore[union-attr]
     from pipeline.report.writer import write_reports  # matplotlib: imported only when a report is drawn
 
@@ -201,6 +208,16 @@ def leg_sports(activity: Activity) -> list[str]:
     return list(dict.fromkeys(leg.sport for leg in activity.legs)) or [activity.summary.sport]
 
 
+def decoder_name(decoder: str) -> str:
+    """The decoder with its version, as the report's ``inputs.decoder`` says it: "fitfast 0.1.0"."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{decoder} {version(decoder)}"
+    except PackageNotFoundError:
+        return decoder
+
+
 def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOverride,
                          weather: WeatherSamples | None = None) -> Analysis:
     """:func:`analyse_activity` with each leg sport's calibration, its report carrying the inputs
@@ -210,6 +227,8 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
     litres differ from those stored (a config change: body mass 70 -> 95 kg), the calibration is
     recomputed with the new litres and the activity estimated once more (the model part does not
     depend on the calibration, so this settles at once)."""
+    from pipeline.analysis import analyse_activity
+
     sports = leg_sports(activity)
     calibration = calibrations_for(config.data_dir, sports)
     analysis = analyse_activity(activity, config, override, calibration, weather)
@@ -225,7 +244,8 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
         "athlete": ({k: getattr(athlete, k) for k in ("body_mass_kg", "height_cm", "sex", "age", "hr_rest_bpm",
                                                       "hr_max_bpm", "ftp_w")} if athlete is not None else {}),
         "weather": ({"source": env.source, "temperature_c": env.temperature_c, "humidity_pct": env.humidity_pct}
-                    if env is not None else {})})
+                    if env is not None else {}),
+        "decoder": decoder_name(activity.decoder)})
     analysis.report = analysis.report.model_copy(update={"inputs": inputs})
     return analysis
 

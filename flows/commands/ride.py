@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 from flows.commands.prefect_server import configured_api_url, find_api
-from pipeline.analysis import WeatherOverride
+from pipeline.inputs import WeatherOverride
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.inputs import checked

@@ -30,9 +30,10 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from fitparse import FitFileDecoder
 from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
-from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES, DevField
+from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES, DevField, FieldData
 from fitparse.utils import FitEOFError, FitParseError
 
 from pipeline.fit.framing import Framing
@@ -89,11 +90,17 @@ class Messages:
     zones_target: list[dict[str, Any]] = field(default_factory=list)
     hr_zones: list[dict[str, Any]] = field(default_factory=list)
     correlations: list[dict[str, Any]] = field(default_factory=list)
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)  # fitparse path: one dict a record
+    record_columns: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # fitfast path: (rows, columns) a segment
     weight_scale: list[dict[str, Any]] = field(default_factory=list)  # from any segment
     developer_fields: int = 0
     stop: DecodeStop | None = None
     decoder_warnings: list[str] = field(default_factory=list)
+    decoder: str = "fitparse"  # which decoder read the file: "fitfast" or "fitparse" (pipeline.fit.fast)
+
+    @property
+    def record_count(self) -> int:
+        return len(self.records) + sum(rows for rows, _ in self.record_columns)
 
 
 def _fields(message: Any) -> dict[str, Any]:
@@ -131,14 +138,18 @@ class _Decoder(FitFileDecoder):
     odd_fields = 0
 
     def _parse_definition_message(self, header: Any) -> Any:
+        # The hook is set on the instance only while a definition message is read: data messages
+        # (almost all of a file) keep fitparse's own ``_read_struct`` without an extra call layer.
         self._definition = [None, 0]
+        self._read_struct = self._definition_read_struct
         try:
             return super()._parse_definition_message(header)
         finally:
             self._definition = None
+            del self._read_struct
 
-    def _read_struct(self, fmt: str, endian: str = "<", data: Any = None, always_tuple: bool = False) -> Any:
-        value = super()._read_struct(fmt, endian, data, always_tuple)
+    def _definition_read_struct(self, fmt: str, endian: str = "<", data: Any = None, always_tuple: bool = False) -> Any:
+        value = FitFileDecoder._read_struct(self, fmt, endian, data, always_tuple)
         state = self._definition
         if state is None or data is not None:
             return value
@@ -155,13 +166,149 @@ class _Decoder(FitFileDecoder):
         return value
 
 
+class _FieldData(FieldData):
+    """fitparse's ``FieldData`` (same slots and properties), set up by plain assignments: fitparse's
+    generic ``__init__`` (``zip_longest`` + ``setattr`` per slot) was a fifth of decoding time."""
+
+    __slots__ = ()
+
+    def __init__(self, field_def: Any, field: Any, parent_field: Any, value: Any, raw_value: Any) -> None:
+        self.field_def = field_def
+        self.field = field
+        self.parent_field = parent_field
+        self.value = value
+        self.raw_value = raw_value
+        self.units = field.units if field else None
+
+
+class _FastDecoder(_Decoder):
+    """:class:`_Decoder` with fitparse's data-message step done with fewer Python calls, value for
+    value the same (``tests/fit/test_fast_fitparse.py`` compares every field of every shared sample
+    with fitparse's own ``FitFileDecoder``):
+
+    * a data message's raw values are read with one precompiled ``struct.Struct`` per definition
+      (fitparse unpacks each field separately); definitions with a field whose size is not a whole
+      number of its base type, and a message cut short by the end of the bytes, go through
+      fitparse's own code (its warnings and errors unchanged);
+    * fields are resolved as fitparse does (subfields, components, accumulation, scale and
+      offset, compressed timestamps), into :class:`_FieldData`.
+    """
+
+    _plans: dict[int, tuple[Any, Any]] | None = None
+
+    def _plan(self, def_mesg: Any) -> Any:
+        plans = self._plans
+        if plans is None:
+            plans = self._plans = {}
+        entry = plans.get(id(def_mesg))
+        if entry is not None and entry[0] is def_mesg:
+            return entry[1]
+        fmt, steps, total = [], [], 0
+        plan: Any = None
+        for field_def in def_mesg.field_defs + def_mesg.dev_field_defs:
+            base = field_def.base_type
+            width = base.size
+            count = int(field_def.size / width)
+            if count <= 0 or field_def.size % width:
+                break  # fitparse's own path: its errors and odd-size handling
+            fmt.append(f"{count}{base.fmt}")
+            total += field_def.size
+            values = 1 if base.fmt == "s" else count
+            steps.append((values, base.name == "byte", base.parse))
+        else:
+            plan = (struct.Struct(def_mesg.endian + "".join(fmt)), total, steps)
+        plans[id(def_mesg)] = (def_mesg, plan)
+        return plan
+
+    def _parse_raw_values_from_data_message(self, def_mesg: Any) -> list[Any]:
+        plan = self._plan(def_mesg)
+        if plan is None or self._filesize - self._file.tell() < plan[1]:
+            return super()._parse_raw_values_from_data_message(def_mesg)
+        if not plan[1]:
+            return []  # a definition without fields
+        unpacked = plan[0].unpack(self._read(plan[1]))
+        raw_values = []
+        at = 0
+        for values, is_byte, parse in plan[2]:
+            if is_byte:
+                raw_values.append(parse(unpacked[at:at + values]))
+            elif values == 1:
+                raw_values.append(parse(unpacked[at]))
+            else:
+                raw_values.append(tuple(parse(v) for v in unpacked[at:at + values]))
+            at += values
+        return raw_values
+
+    def _parse_data_message_components(self, header: Any) -> Any:
+        # fitparse 2.7's FitFileDecoder._parse_data_message_components, step for step
+        def_mesg = self._local_mesgs.get(header.local_mesg_num)
+        if not def_mesg:
+            raise FitParseError("Got data message with invalid local message type %d" % header.local_mesg_num)
+        raw_values = self._parse_raw_values_from_data_message(def_mesg)
+        field_datas = []
+        resolve = self._resolve_subfield
+        scale_offset = self._apply_scale_offset
+        timestamp_num = FIELD_TYPE_TIMESTAMP.def_num
+        for field_def, raw_value in zip(def_mesg.field_defs + def_mesg.dev_field_defs, raw_values):
+            field, parent_field = field_def.field, None
+            if field:
+                if field.subfields:
+                    field, parent_field = resolve(field, def_mesg, raw_values)
+                if field.components:
+                    for component in field.components:
+                        try:
+                            cmp_raw_value = component.render(raw_value)
+                        except ValueError:
+                            continue
+                        if component.accumulate and cmp_raw_value is not None:
+                            accumulator = self._accumulators[def_mesg.mesg_num]
+                            cmp_raw_value = self._apply_compressed_accumulation(
+                                cmp_raw_value, accumulator[component.def_num], component.bits)
+                            accumulator[component.def_num] = cmp_raw_value
+                        cmp_raw_value = scale_offset(component, cmp_raw_value)
+                        cmp_field = def_mesg.mesg_type.fields[component.def_num]
+                        cmp_field, cmp_parent_field = resolve(cmp_field, def_mesg, raw_values)
+                        field_datas.append(_FieldData(None, cmp_field, cmp_parent_field,
+                                                      cmp_field.render(cmp_raw_value), cmp_raw_value))
+                rendered = field.render(raw_value)
+                if (field.scale or field.offset) and isinstance(rendered, (int, float, tuple)):
+                    value = scale_offset(field, rendered)
+                else:
+                    value = rendered
+            else:
+                value = raw_value
+            if field_def.def_num == timestamp_num and raw_value is not None:
+                self._compressed_ts_accumulator = raw_value
+            field_datas.append(_FieldData(field_def, field, parent_field, value, raw_value))
+        if header.time_offset is not None:
+            ts_value = self._compressed_ts_accumulator = self._apply_compressed_accumulation(
+                header.time_offset, self._compressed_ts_accumulator, 5)
+            field_datas.append(_FieldData(None, FIELD_TYPE_TIMESTAMP, None, FIELD_TYPE_TIMESTAMP.render(ts_value),
+                                          ts_value))
+        return header, def_mesg, field_datas
+
+
 # ``warnings.catch_warnings`` swaps process-global state: concurrent decodes (a flow's thread pool)
 # take turns. Decoding is pure-Python CPU work that the GIL serialises anyway, so this costs nothing.
 _WARNINGS_LOCK = threading.Lock()
 
 
-def decode_messages(data: bytes, framing: Framing) -> Messages:
-    """One pass over every segment's messages; fitparse's warnings are captured, never printed."""
+def decode_messages(data: bytes, framing: Framing, *, fast: bool | None = None) -> Messages:
+    """One pass over every segment's messages; fitparse's warnings are captured, never printed.
+
+    ``fast`` (default: :func:`pipeline.fit.fast.wanted`) lets the optional fast decoder read a file
+    whose every segment it reads exactly as fitparse does (:mod:`pipeline.fit.fast`); fitparse
+    reads every other file, whole.
+    """
+    out = Messages()
+    if fast is None:
+        from pipeline.fit import fast as fast_module
+
+        fast = fast_module.wanted()
+    if fast and framing.damage is None and framing.segments \
+            and all(_decode_segment_fast(data, segment, out) for segment in framing.segments):
+        out.decoder = "fitfast"
+        return out
     out = Messages()
     with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -171,6 +318,86 @@ def decode_messages(data: bytes, framing: Framing) -> Messages:
                 break
     out.decoder_warnings = sorted({str(w.message) for w in caught})
     return out
+
+
+class _NotExact(Exception):
+    """The fast decoder's reading of a segment is not certain to equal fitparse's: fitparse reads it."""
+
+
+def _decode_segment_fast(data: bytes, segment: Any, out: Messages) -> bool:
+    """The segment read by fitfast into ``out``; False when fitparse must read the file."""
+    from pipeline.fit import fast
+
+    if not fast.segment_ok(data, segment):
+        return False
+    parsed = fast.parse_segment(data, segment)
+    if parsed is None or len(parsed.get("file_id", [])) > 1 or fast.developer_names(parsed) & _NATIVE_NAMES:
+        return False
+    try:
+        kept = {name: [_exact(fast.native(name, m)) for m in parsed.get(name, [])] for name in _KEPT_NAMES}
+        records = parsed.get("record", [])
+        columns = fast.record_columns(records, _RECORD_FIELDS)
+        stamps = columns.get("timestamp")
+        if stamps is not None and np.nanmin(stamps, initial=np.inf) < _RELATIVE_LIMIT:
+            raise _NotExact("relative (power-on) times")
+    except _NotExact:
+        return False
+    for values in kept["file_id"]:
+        out.file_types.append(values.get("type"))
+    if kept["file_id"]:
+        is_activity = kept["file_id"][0].get("type") in ("activity", None)
+        if is_activity and out.file_id is None:
+            out.file_id = kept["file_id"][0]
+    else:  # a continuation segment: as the previous one
+        is_activity = out.file_types[-1] in ("activity", None) if segment.index > 1 and out.file_types else None
+    out.weight_scale.extend(kept["weight_scale"])
+    out.developer_fields += len(parsed.get("field_description", []))
+    if is_activity is not False:
+        if records:
+            out.record_columns.append((len(records), columns))
+        for values in kept["event"]:
+            if values.get("event") == "timer" and values.get("timestamp") is not None:
+                kind = values.get("event_type")
+                if kind == "start":
+                    out.timer_events.append((values["timestamp"], True))
+                elif kind in _TIMER_STOPS:
+                    out.timer_events.append((values["timestamp"], False))
+        for raw, values in zip(parsed.get("session", []), kept["session"]):
+            values["_sweat_loss_raw"] = raw.get(SESSION_SWEAT_LOSS_FIELD)
+            out.sessions.append(values)
+        out.laps.extend(kept["lap"])
+        out.sports.extend(kept["sport"])
+        out.device_info.extend(kept["device_info"])
+        out.activity.extend(kept["activity"])
+        out.user_profile.extend(kept["user_profile"])
+        out.zones_target.extend(kept["zones_target"])
+        out.hr_zones.extend(kept["hr_zone"])
+        out.correlations.extend(kept["timestamp_correlation"])
+    return True
+
+
+_KEPT_NAMES = ("file_id", "user_profile", "zones_target", "hr_zone", "sport", "session", "lap", "event",
+               "device_info", "weight_scale", "activity", "timestamp_correlation")
+_RELATIVE_LIMIT = 0x10000000  # FIT profile: date_time below this is seconds since power-on
+
+
+def _native_names() -> frozenset[str]:
+    names = set(_RECORD_FIELDS)
+    for num in _KEPT:
+        names.update(f.name for f in MESSAGE_TYPES[num].fields.values())
+    return frozenset(names)
+
+
+_NATIVE_NAMES = _native_names()
+
+
+def _exact(values: dict[str, Any]) -> dict[str, Any]:
+    """A kept message of the fast decoder, refused when one of its times is relative (power-on)."""
+    for key in ("timestamp", "start_time", "system_timestamp"):
+        value = values.get(key)
+        if isinstance(value, (int, float)) and value < _RELATIVE_LIMIT:
+            raise _NotExact(key)
+    return values
 
 
 def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
@@ -202,7 +429,9 @@ def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
             row = {}
             for fd in message.fields:
                 key = record_key.get(fd.field)
-                if key is not None:
+                if key is not None and (fd.value is not None or key not in row):
+                    # an invalid component (a ``compressed_speed_distance`` of 0xFFFFFF, Zwift)
+                    # never blanks the same field read natively
                     row[key] = fd.value
             records.append(row)
             return
@@ -242,7 +471,7 @@ def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
         target.append(values)
 
     try:
-        decoder = _Decoder(body, check_crc=False, check_developer_data=False)
+        decoder = _FastDecoder(body, check_crc=False, check_developer_data=False)
         for message in decoder.get_messages():
             if pending is not None:
                 handle(pending)

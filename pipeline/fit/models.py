@@ -27,12 +27,12 @@ readings as :class:`ScaleReading` values instead.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.fit.readings import ScaleReading  # noqa: F401  (re-exported: what ingest returns)
 from pipeline.schema import ActivityBlock
 
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -86,20 +86,9 @@ class Activity(BaseModel):
     records: pd.DataFrame
     activity_key: str | None = Field(None, description="the activity's identity whatever file holds it "
                                      "(pipeline.fit.identity): two copies of one ride share it")
+    decoder: str = Field("fitparse", description="which decoder read the file: 'fitfast' (optional, "
+                         "pipeline.fit.fast) or 'fitparse'; both give the same activity")
 
     @property
     def is_multisport(self) -> bool:
         return len([leg for leg in self.legs if leg.sport != "transition"]) > 1 or len(self.legs) > 1
-
-
-@dataclass(frozen=True)
-class ScaleReading:
-    """One body-mass reading of a smart scale (FIT ``weight_scale``), UTC.
-
-    ``user_index`` is the scale's user slot (FIT ``user_profile_index``) when it records one: a
-    family scale holds several people's readings, and only one person's two readings make a pair.
-    """
-
-    timestamp: datetime
-    weight_kg: float
-    user_index: int | None = None

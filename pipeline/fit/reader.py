@@ -77,7 +77,7 @@ def _unfinished(msgs: Messages) -> bool:
     ``session`` and no ``activity`` message — those, and the file CRC, are written when the
     recording ends. A CRC mismatch in such a file is the missing CRC of an unfinished file, not
     a sign of altered bytes (a complete file whose CRC fails keeps being refused)."""
-    if msgs.sessions or msgs.activity or not msgs.records:
+    if msgs.sessions or msgs.activity or not msgs.record_count:
         return False
     return msgs.file_id is not None or not any(t is not None for t in msgs.file_types)
 
@@ -246,7 +246,7 @@ def _activity(source: str, activity_id: str, framing: Framing, msgs: Messages) -
         damage_reasons.append(f"decoding stopped{at}: {msgs.stop.reason}")
     damaged = bool(damage_reasons)
 
-    if not msgs.sessions and not msgs.records:
+    if not msgs.sessions and not msgs.record_count:
         if damaged:
             raise RejectedFile(source, f"{'; '.join(damage_reasons)}; no activity data before the damage; {RESYNC}",
                                _kind(framing, msgs))
@@ -258,6 +258,7 @@ def _activity(source: str, activity_id: str, framing: Framing, msgs: Messages) -
         warn.extend(framing.notes)
     activity = build_activity(msgs, Clock(msgs.correlations), source=source, activity_id=activity_id,
                               salvaged=damaged, warn=warn)
+    activity.decoder = msgs.decoder
     if not msgs.sessions and len(activity.records) == 0:
         raise RejectedFile(source, "no session and no timestamped records: nothing to analyse",
                            _kind(framing, msgs) if damaged else "not_activity")

@@ -21,7 +21,9 @@ def build_records(msgs: Messages, clock: Clock, legs: list[Leg],
                   warn: list[str]) -> tuple[pd.DataFrame, float | None]:
     """The records DataFrame (:data:`RECORD_COLUMNS`, SI units), built column-wise once, and the
     clock second (FIT seconds, or relative seconds) that ``elapsed_s`` counts from."""
-    frame = pd.DataFrame.from_records(msgs.records) if msgs.records else pd.DataFrame()
+    frames = [pd.DataFrame.from_records(msgs.records)] if msgs.records else []
+    frames += [pd.DataFrame(columns, index=pd.RangeIndex(rows)) for rows, columns in msgs.record_columns]
+    frame = frames[0] if len(frames) == 1 else (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
     n = len(frame)
 
     def column(name: str) -> np.ndarray:

@@ -112,7 +112,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from pipeline.errors import InvalidValue
-from pipeline.fit.models import ScaleReading  # re-exported: defined with what ingest returns
+from pipeline.fit.readings import ScaleReading  # re-exported: defined with what ingest returns
 from pipeline.inputs import BODY_MASS_KG, checked
 from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration
 

@@ -1,15 +1,29 @@
 """Storage: the SQLite catalog, Parquet records, report folders, atomic writes.
 
 The only part of ``pipeline`` that touches disk. The inbox is never written to.
-"""
-from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, RunRow, utc_now
-from pipeline.store.db import connect, migrate, transaction
-from pipeline.store.files import atomic_directory, atomic_write_bytes, atomic_write_text, sha256_file
-from pipeline.store.records import read_records, write_records
 
-__all__ = [
-    "ActivityRow", "Catalog", "FileRow", "RejectionRow", "RunRow", "utc_now",
-    "connect", "migrate", "transaction",
-    "atomic_directory", "atomic_write_bytes", "atomic_write_text", "sha256_file",
-    "read_records", "write_records",
-]
+Names are imported from their modules on first use (PEP 562): ``pipeline.store.files`` or the
+catalog alone never import pandas/pyarrow (``pipeline.store.records``), so a command that answers
+from the catalog starts fast.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "ActivityRow": "catalog", "Catalog": "catalog", "FileRow": "catalog", "RejectionRow": "catalog",
+    "RunRow": "catalog", "utc_now": "catalog",
+    "connect": "db", "migrate": "db", "transaction": "db",
+    "atomic_directory": "files", "atomic_write_bytes": "files", "atomic_write_text": "files", "sha256_file": "files",
+    "read_records": "records", "write_records": "records",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pipeline.store' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"pipeline.store.{module}"), name)

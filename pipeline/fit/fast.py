@@ -1,0 +1,178 @@
+"""The optional fast decoder: ``fitfast`` (a Rust FIT parser on PyPI, ``pip install sweatline[fast]``)
+behind the same :class:`~pipeline.fit.messages.Messages` as the fitparse path.
+
+Used when installed, for the files it is known to read exactly as fitparse does; fitparse reads
+every other one (:func:`pipeline.fit.messages.decode_messages` falls back):
+
+* only a whole, undamaged segment (the framing found its declared data and a right file CRC)
+  with a 14-byte header whose header CRC is set and right — fitfast refuses a header CRC of 0
+  (allowed by the FIT SDK: "not computed") and then checks the file CRC over the data only;
+* not a file whose developer fields reuse the name of a native field we read (fitfast keys
+  developer fields by their declared name, which would shadow the native value);
+* not a file with a field whose size is not a whole number of its base type (fitparse's path
+  reads those as raw bytes, :class:`~pipeline.fit.messages._Decoder`), nor any file fitfast
+  refuses (``FitDecodeError``) or that makes it fail in any other way.
+
+Values are taken from fitfast *raw* (``enum_names=False``, Unix seconds) and named with
+fitparse's FIT profile — enum names, the ``garmin_product``-style subfields, unknown fields as
+``unknown_N`` — and FIT ``date_time`` values are put back on the FIT epoch
+(1989-12-31T00:00:00Z = Unix 631065600 s, FIT SDK "date_time"), so everything after decoding is
+the same code for both decoders. ``tests/fit/test_fast_decoder.py`` runs both over every shared
+sample and compares the activities.
+
+``SWEATLINE_DECODER=fitparse`` forces the fitparse path (``auto``, the default, uses fitfast when
+installed; ``fitfast`` is the same as ``auto``: a file fitfast cannot read exactly still goes to
+fitparse).
+"""
+from __future__ import annotations
+
+import os
+import struct
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+DECODER_ENV = "SWEATLINE_DECODER"
+FIT_EPOCH_UNIX_S = 631065600  # 1989-12-31T00:00:00Z in Unix seconds (FIT SDK, "date_time")
+_DATE_TYPES = ("date_time", "local_date_time")
+
+
+def wanted() -> bool:
+    """Whether the fast decoder may be used: installed, and not switched off by ``SWEATLINE_DECODER``."""
+    choice = os.environ.get(DECODER_ENV, "auto").strip().lower() or "auto"
+    if choice == "fitparse":
+        return False
+    if choice not in ("auto", "fitfast"):
+        from pipeline.errors import UsageError
+
+        raise UsageError(DECODER_ENV, f"must be auto, fitfast or fitparse, got {choice!r}")
+    return _module() is not None
+
+
+@lru_cache(maxsize=1)
+def _module() -> Any:
+    try:
+        import fitfast
+    except ImportError:
+        return None
+    return fitfast
+
+
+def version() -> str | None:
+    """``fitfast x.y.z`` when it is installed, else None."""
+    module = _module()
+    return f"fitfast {module.__version__}" if module is not None else None
+
+
+@lru_cache(maxsize=None)
+def _profile(name: str) -> tuple[Any, dict[str, Any], frozenset[str]] | None:
+    """fitparse's message type of that name, its fields by name, and its date/time field names."""
+    from fitparse.profile import MESSAGE_TYPES
+
+    for mtype in MESSAGE_TYPES.values():
+        if mtype.name == name:
+            fields = {f.name: f for f in mtype.fields.values()}
+            dates = frozenset(n for n, f in fields.items() if getattr(f.type, "name", None) in _DATE_TYPES)
+            return mtype, fields, dates
+    return None
+
+
+def segment_ok(data: bytes, segment: Any) -> bool:
+    """Whether a segment is one fitfast reads exactly: whole, and a 14-byte header with its CRC set and right."""
+    from pipeline.fit.framing import fit_crc
+
+    if segment.cut or segment.open_ended or segment.header_size != 14:
+        return False
+    header = data[segment.start:segment.start + 14]
+    stored = struct.unpack_from("<H", header, 12)[0]
+    if struct.unpack_from("<I", header, 4)[0] != segment.data_size:
+        return False
+    return stored != 0 and stored == fit_crc(header[:12])
+
+
+def parse_segment(data: bytes, segment: Any) -> dict[str, list[dict[Any, Any]]] | None:
+    """fitfast's raw messages of one segment (with its file CRC), or None when it refuses the bytes."""
+    module = _module()
+    end = segment.start + segment.header_size + segment.data_size + 2
+    try:
+        return module.parse(data[segment.start:end], enum_names=False, datetimes=False)
+    except Exception:  # FitDecodeError, or anything else it raises: fitparse reads the file
+        return None
+
+
+def native(name: str, message: dict[Any, Any]) -> dict[str, Any]:
+    """A message as the fitparse path keeps it (:func:`pipeline.fit.messages._fields`): enum names
+    and subfields from fitparse's profile, FIT-epoch times, unknown fields as ``unknown_N``."""
+    profile = _profile(name)
+    if profile is None:
+        return {(f"unknown_{k}" if isinstance(k, int) else k): v for k, v in message.items()}
+    mtype, fields, dates = profile
+    out: dict[str, Any] = {}
+    for key, value in message.items():
+        if isinstance(key, int):
+            out[f"unknown_{key}"] = value
+            continue
+        if key in dates and isinstance(value, (int, float)):
+            value = int(value) - FIT_EPOCH_UNIX_S
+        field = fields.get(key)
+        if field is None:
+            out[key] = value
+            continue
+        name_used, shown = key, value
+        for sub in field.subfields or ():
+            if any(_raw(message, fields, ref.def_num) == ref.raw_value for ref in sub.ref_fields):
+                if (sub.scale or None) == (field.scale or None) and (sub.offset or None) == (field.offset or None):
+                    name_used, shown = sub.name, _render(sub, value)
+                break
+        if name_used == key:
+            shown = _render(field, value)
+        out[name_used] = shown
+        out.setdefault(key, shown)
+    return out
+
+
+def _raw(message: dict[Any, Any], fields: dict[str, Any], def_num: int) -> Any:
+    for key, value in message.items():
+        field = fields.get(key) if isinstance(key, str) else None
+        if (field is not None and field.def_num == def_num) or key == def_num:
+            return value
+    return None
+
+
+def _render(field: Any, value: Any) -> Any:
+    values = getattr(field.type, "values", None)
+    if values and isinstance(value, int) and value in values:
+        return values[value]
+    return value
+
+
+_EXPANDED = (("enhanced_speed", "speed", 0.0011), ("enhanced_altitude", "altitude", 0.21))
+"""fitfast 0.1 expands the 16-bit ``speed`` into ``enhanced_speed`` one unit low (4.06 -> 4.059 m/s,
+about 1 % of records), where fitparse gives the same value (FIT profile: ``speed`` is a component
+of scale 1000 feeding ``enhanced_speed``); where both are there and differ by at most one unit of
+the 16-bit field, the 16-bit value is taken, as fitparse does."""
+
+
+def record_columns(records: list[dict[Any, Any]], names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The record fields we read as float columns (NaN where a record has none; FIT-epoch timestamps)."""
+    columns: dict[str, np.ndarray] = {}
+    for enhanced, legacy, step in _EXPANDED:
+        for r in records:
+            value, base = r.get(enhanced), r.get(legacy)
+            if value is not None and base is not None and abs(value - base) <= step:
+                r[enhanced] = base
+    for name in names:
+        values = [r.get(name) for r in records]
+        if all(v is None for v in values):
+            continue
+        column = np.array([v if isinstance(v, (int, float)) else np.nan for v in values], dtype=float)
+        if name == "timestamp":
+            column -= FIT_EPOCH_UNIX_S
+        columns[name] = column
+    return columns
+
+
+def developer_names(messages: dict[str, list[dict[Any, Any]]]) -> set[str]:
+    """The names the file's developer fields declare (``field_description.field_name``)."""
+    return {str(d.get("field_name")) for d in messages.get("field_description", []) if d.get("field_name") is not None}

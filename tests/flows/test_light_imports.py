@@ -1,0 +1,32 @@
+"""What a command imports (issue 16): a stored answer and --help start without the heavy libraries.
+Each check runs a fresh interpreter, as the console script does."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("pandas", "pyarrow", "matplotlib", "fitparse", "fitfast", "prefect")
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_the_ride_command_loads_no_heavy_library_before_it_has_to() -> None:
+    """Everything ``sweatline ride`` needs to answer from the catalog: no pandas, pyarrow,
+    matplotlib, decoder or Prefect until a file is really decoded and drawn."""
+    loaded = _loaded_after("import flows.cli, flows.commands.ride, pipeline.config")
+    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+
+
+def test_help_loads_neither_pydantic_nor_yaml() -> None:
+    loaded = _loaded_after("import flows.cli\nflows.cli.build_parser().format_help()")
+    assert loaded.isdisjoint(HEAVY + ("pydantic", "yaml", "numpy")), loaded
+
+
+def test_version_is_still_printed() -> None:
+    out = subprocess.run([str(sys.executable), "-m", "flows.cli", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0
+    assert out.stdout.startswith("sweatline ")
