@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -102,7 +103,8 @@ def test_a_write_in_progress_in_a_live_process_is_left_alone(tmp_path: Path) -> 
     try:
         assert proc.stdout.readline().strip() == "writing"
         (entry,) = list((tmp_path / "reports").iterdir())
-        os.utime(entry, (0, 0))  # untouched since 1970
+        two_hours_ago = time.time() - 7200  # past the hour after which a nameless temporary is stale
+        os.utime(entry, (two_hours_ago, two_hours_ago))
         assert remove_stale_temporaries(tmp_path / "reports") == 0
         proc.kill()
         proc.wait()
