@@ -94,7 +94,7 @@ def test_nightly_survives_kill_9_at_random_points(tmp_path: Path) -> None:
     with Catalog(tmp_path / "ref-data") as catalog:
         expected = sorted(a.id for a in catalog.activities())
         expected_files = _files(catalog)
-    assert len(expected) == 6
+    assert len(expected) == 6, out + err[-3000:]
 
     config = write_config(tmp_path, inbox, tmp_path / "data")
     data = tmp_path / "data"
