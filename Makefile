@@ -1,23 +1,26 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up on a fresh clone.
 # Dependencies come from requirements.lock (exact versions, `make lock` updates it), installed with
-# uv where it can be had (fast, cached), with pip otherwise.
+# uv where it can be had (installed into build/uv by pip; fast, cached), with pip otherwise.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 LOCK   := requirements.lock
+UV_DIR := build/uv
+UV     := $(UV_DIR)/bin/uv
 EXTRAS := --extra test --extra fast --extra dask
 
 .PHONY: run test test-quick install lock clean
 
 $(STAMP): pyproject.toml $(LOCK)
-	$(PYTHON) -m venv $(VENV)
-	@if $(PY) -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then \
-	    echo "installing $(LOCK) with uv"; \
-	    $(PY) -m uv pip install --quiet --python $(PY) -r $(LOCK) && \
-	    $(PY) -m uv pip install --quiet --python $(PY) --no-deps -e . ; \
+	@if { [ -x $(UV) ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) uv >/dev/null 2>&1; } && \
+	    echo "installing $(LOCK) with uv" && \
+	    $(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV) && \
+	    $(UV) pip install --quiet --python $(PY) -r $(LOCK) && \
+	    $(UV) pip install --quiet --python $(PY) --no-deps -e . ; then :; \
 	else \
-	    echo "uv not available: installing $(LOCK) with pip"; \
+	    echo "installing $(LOCK) with pip (uv not available)"; \
+	    rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
 	    $(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK) && \
 	    $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
 	fi
@@ -28,8 +31,8 @@ install: $(STAMP)
 ## lock: re-resolve pyproject.toml's dependencies (all extras) to their newest allowed versions
 ## into requirements.lock; then `make test`, and commit the lock with the change that needed it.
 lock: $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(PY) -m uv pip compile pyproject.toml $(EXTRAS) --universal --python-version 3.11 --upgrade -o $(LOCK)
+	[ -x $(UV) ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) uv
+	$(UV) pip compile pyproject.toml $(EXTRAS) --universal --python-version 3.11 --upgrade -o $(LOCK)
 
 ## run: the nightly flow over the project's own example FIT files (examples/), then where the reports are.
 run: $(STAMP)
