@@ -1,18 +1,38 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up on a fresh clone.
+# Dependencies come from requirements.lock (exact versions, `make lock` updates it), installed with
+# uv where it can be had (installed into build/uv by pip; fast, cached), with pip otherwise.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+LOCK   := requirements.lock
+UV_DIR := build/uv
+UV     := $(UV_DIR)/bin/uv
+EXTRAS := --extra test --extra fast --extra dask
 
-.PHONY: run test test-quick install clean
+.PHONY: run test test-quick install lock clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,fast,dask]'
+$(STAMP): pyproject.toml $(LOCK)
+	@if { [ -x $(UV) ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) uv >/dev/null 2>&1; } && \
+	    echo "installing $(LOCK) with uv" && \
+	    $(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV) && \
+	    $(UV) pip install --quiet --python $(PY) -r $(LOCK) && \
+	    $(UV) pip install --quiet --python $(PY) --no-deps -e . ; then :; \
+	else \
+	    echo "installing $(LOCK) with pip (uv not available)"; \
+	    rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
+	    $(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK) && \
+	    $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
+	fi
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## lock: re-resolve pyproject.toml's dependencies (all extras) to their newest allowed versions
+## into requirements.lock; then `make test`, and commit the lock with the change that needed it.
+lock: $(STAMP)
+	[ -x $(UV) ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) uv
+	$(UV) pip compile pyproject.toml $(EXTRAS) --universal --python-version 3.11 --upgrade -o $(LOCK)
 
 ## run: the nightly flow over the project's own example FIT files (examples/), then where the reports are.
 run: $(STAMP)

@@ -36,6 +36,7 @@ waits, so a pool of threads each waiting on a guarded child runs that many files
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import pickle
@@ -302,8 +303,9 @@ def over_limit_outcome(path: Path, sha256: str, run_id: str | None, kind: str, r
 
 
 def process_file_guarded(path: Path, config: Config, override: WeatherOverride | None = None,
-                         run_id: str | None = None, sha256: str | None = None) -> FileOutcome:
-    """:func:`pipeline.service.process_file` in a guarded child (limits: ``config.limits``).
+                         run_id: str | None = None, sha256: str | None = None, *, manual: bool = False) -> FileOutcome:
+    """:func:`pipeline.service.process_file` in a guarded child (limits: ``config.limits``);
+    ``manual`` as there (the caller holds the file's lock).
 
     Returns the file's outcome; a file over a limit or whose reader crashed is a rejected outcome
     with one line. Raises ``OSError`` for I/O trouble (worth a retry), anything else for an
@@ -312,7 +314,8 @@ def process_file_guarded(path: Path, config: Config, override: WeatherOverride |
     path = Path(path)
     sha = sha256 or sha256_file(path)
     try:
-        return run_guarded(process_file, (path, config, override, run_id, sha), config.limits)
+        work = functools.partial(process_file, manual=True) if manual else process_file
+        return run_guarded(work, (path, config, override, run_id, sha), config.limits)
     except OverLimit as over:
         return over_limit_outcome(path, sha, run_id, over.kind, over.reason)
 

@@ -201,8 +201,8 @@ def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: boo
     data_dir = Path(config.data_dir)
     started = utc_now()
     run_id = uuid.uuid4().hex
-    remove_stale_temporaries(reports_dir(data_dir))
-    remove_stale_temporaries(data_dir / "records")
+    for folder in (reports_dir(data_dir), data_dir / "records", digests_dir(data_dir)):
+        remove_stale_temporaries(folder)
     abandon_dead_runs(catalog)
     catalog.start_run(RunRow(id=run_id, flow=NIGHTLY, orchestrator=orchestrator,
                              prefect_flow_run_id=prefect_flow_run_id, started_at=started,

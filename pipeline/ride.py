@@ -21,7 +21,7 @@ from pipeline.inputs import WeatherOverride
 from pipeline.config import Config
 from pipeline.errors import RejectedFile, UsageError
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
-from pipeline.store.files import sha256_file
+from pipeline.store.files import file_lock, sha256_file
 from pipeline.guard import process_file_guarded
 from pipeline.service import FileOutcome, answer_is_current, newest_inbox_file, override_matches, record_outcome
 from pipeline.store.weighins import WeighIns
@@ -80,6 +80,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
     path = resolve_fit_file(fit_file, config)
     shown = str(fit_file) if fit_file is not None else str(path)
     run_id = uuid.uuid4().hex
+    data_dir = Path(config.data_dir)
     with Catalog(config.data_dir) as catalog:
         catalog.start_run(RunRow(
             id=run_id, flow=AFTER_RIDE, orchestrator="prefect" if orchestrator == "prefect" else "local",
@@ -88,21 +89,15 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                         "humidity_pct": override.humidity_pct}))
         try:
             sha = sha256_file(path)
-            stored = catalog.activities(sha)
-            data_dir = Path(config.data_dir)
-            points = WeighIns(catalog).calibration_points() if stored else []
-            if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
-                              and answer_is_current(r, config, points, override) for r in stored):
-                catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
-                                   summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
-                return [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
-                                warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
-            outcome = record_outcome(catalog, process_file_guarded(path, config, override, run_id=run_id, sha256=sha))
-            repeated = _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override)
+            with file_lock(config.data_dir, sha):  # issue 14: a nightly writing this file waits, then yields
+                outcome, repeated, reused = _answer(catalog, path, shown, sha, config, override, run_id, orchestrator)
         except BaseException as exc:
             catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=0, failed=1,
                                summary=f"{path.name}: {type(exc).__name__}: {exc}"[:500])
             raise
+        if reused is not None:
+            return reused
+        assert outcome is not None
         if outcome.status == "rejected":
             first = outcome.rejections[0]
             catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=1, failed=0,
@@ -121,6 +116,23 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
         return [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
                 for a in outcome.activities] + repeated
+
+
+def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, override: WeatherOverride,
+            run_id: str, orchestrator: str) -> tuple[FileOutcome | None, list[RideResult], list[RideResult] | None]:
+    """The stored answer when it is current (third item), else the file processed and committed."""
+    stored = catalog.activities(sha)
+    data_dir = Path(config.data_dir)
+    points = WeighIns(catalog).calibration_points() if stored else []
+    if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
+                      and answer_is_current(r, config, points, override) for r in stored):
+        catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
+                           summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
+        return None, [], [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
+                                  warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
+    outcome = record_outcome(catalog, process_file_guarded(path, config, override, run_id=run_id, sha256=sha, manual=True),
+                             manual=True)
+    return outcome, _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override), None
 
 
 def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, data_dir: Path, run_id: str, orchestrator: str,

@@ -53,7 +53,7 @@ from pipeline.config import Config
 from pipeline.errors import RejectedFile
 from pipeline.inputs import WeatherOverride
 from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, FileRow, RejectionRow, utc_now
-from pipeline.store.files import atomic_directory, sha256_file
+from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.inbox_index import stat_key
 from pipeline.store.layout import report_relpath
 from pipeline.physiology.calibration import CalibrationPoint
@@ -122,6 +122,7 @@ class ProcessedActivity(BaseModel):
     row: ActivityRow
     report_dir: Path
     warnings: list[str] = []
+    kept_manual: bool = False  # the stored answer made with the rider's own weather override was kept (not rewritten)
 
 
 class FileOutcome(BaseModel):
@@ -180,10 +181,26 @@ def write_activity_outputs(analysis: Analysis, data_dir: Path, report_dir_rel: s
     return records_rel
 
 
+def yields_to_manual(stored: ActivityRow | None, override: WeatherOverride) -> bool:
+    """Whether an automatic answer made with ``override`` (none, for a new file of the nightly; the
+    stored one, for a re-estimate) must leave the stored answer alone: the rider gave a weather
+    override by hand (``sweatline ride --temp/--humidity``) and it is not the one this answer used.
+    The rule of issue 14: an explicit manual override wins over the nightly's automatic answer,
+    whichever finishes last."""
+    if stored is None or (stored.override_temperature_c is None and stored.override_humidity_pct is None):
+        return False
+    return not override_matches(stored, override)
+
+
 def process_activity(activity: Activity, config: Config, override: WeatherOverride | None = None, *,
-                     sha256: str, run_id: str | None = None) -> ProcessedActivity:
+                     sha256: str, run_id: str | None = None, manual: bool = True) -> ProcessedActivity:
     """Analyse one already-read activity (of the file whose SHA-256 is ``sha256``) and write its
-    records and report folder; returns its catalog row (not yet committed) and report folder."""
+    records and report folder; returns its catalog row (not yet committed) and report folder.
+
+    ``manual=False`` (the nightly): the outputs are written under the file's lock
+    (:func:`~pipeline.store.files.file_lock`), and not at all when the catalog holds an answer
+    the rider made with their own override (:func:`yields_to_manual`): that answer is returned,
+    ``kept_manual``. ``manual=True``: the caller holds the file's lock until it has committed."""
     override = override or WeatherOverride()
     weather = None
     if override.temperature_c is None or override.humidity_pct is None:  # issue #12: the override wins outright
@@ -194,7 +211,16 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
     block = analysis.report.activity
     assert block is not None, "analyse_activity returns a report with its activity block"
     report_rel = report_relpath(block.id, block.sport, block.start_time)
-    records_rel = write_activity_outputs(analysis, config.data_dir, report_rel)
+    if manual:
+        records_rel = write_activity_outputs(analysis, config.data_dir, report_rel)
+    else:
+        with file_lock(config.data_dir, sha256), Catalog(config.data_dir) as catalog:
+            stored = catalog.activity(block.id)
+            if yields_to_manual(stored, override):
+                assert stored is not None
+                return ProcessedActivity(row=stored, report_dir=Path(config.data_dir) / stored.report_dir,
+                                         warnings=list(block.warnings), kept_manual=True)
+            records_rel = write_activity_outputs(analysis, config.data_dir, report_rel)
     row = ActivityRow.from_report(
         analysis.report, file_sha256=sha256, report_dir=report_rel, records_path=records_rel,
         model_total_l=analysis.model_total_l,
@@ -265,8 +291,12 @@ def answer_is_current(row: ActivityRow, config: Config, points: list[Calibration
 
 
 def process_file(path: Path, config: Config, override: WeatherOverride | None = None,
-                 run_id: str | None = None, sha256: str | None = None) -> FileOutcome:
+                 run_id: str | None = None, sha256: str | None = None, *, manual: bool = False) -> FileOutcome:
     """Decode, analyse and write one inbox file; bad data comes back as a rejected outcome.
+
+    ``manual``: the rider asked for this answer now (``sweatline ride``, holding the file's lock
+    through :func:`record_outcome`); otherwise (the nightly) it yields to a stored answer made with
+    the rider's own weather override (:func:`process_activity`).
 
     Raises ``OSError`` for I/O trouble (worth a retry) and anything else for an internal error.
     """
@@ -299,7 +329,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
             continue
         if key:
             seen[key] = activity
-        activities.append(process_activity(activity, config, override, sha256=sha, run_id=run_id))
+        activities.append(process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual))
     return _outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
                     kept_scale=scale_readings is not None)
 
@@ -333,21 +363,47 @@ def _outcome(path: Path, sha: str, size: int, started: datetime, run_id: str | N
                        duplicates=duplicates, seconds=(now - started).total_seconds())
 
 
-def record_outcome(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
+def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = False) -> FileOutcome:
     """Commit one file's outcome to the catalog (one transaction); returns what was committed.
 
     An activity another file gave meanwhile (two copies processed side by side in one nightly
     run) becomes a duplicate here, and the report and records it wrote are removed. Outcomes are
     committed one at a time, so the first committed copy is the activity and every later one
     its duplicate.
+
+    Not ``manual`` (the nightly): committed under the file's lock, and an activity whose stored
+    answer the rider made meanwhile with their own weather override keeps that answer (its row
+    and its report, which that run wrote after this one's): see :func:`yields_to_manual`.
+    ``manual``: the caller (``sweatline ride``) holds the file's lock.
     """
+    if manual:
+        return _commit(catalog, outcome)
+    with file_lock(catalog.data_dir, outcome.file.sha256):
+        return _commit(catalog, _keep_manual(catalog, outcome))
+
+
+def _commit(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
     outcome = _late_duplicates(catalog, outcome)
     if outcome.status in ("processed", "duplicate"):
-        catalog.record_processed(outcome.file, [a.row for a in outcome.activities], outcome.rejections,
-                                 outcome.duplicates)
+        catalog.record_processed(outcome.file, [a.row for a in outcome.activities if not a.kept_manual],
+                                 outcome.rejections, outcome.duplicates)
     else:
         catalog.record_rejected(outcome.file, outcome.rejections)
     return outcome
+
+
+def _keep_manual(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
+    """The outcome with every automatic answer that must yield to a stored manual one replaced by it."""
+    kept = []
+    for processed in outcome.activities:
+        stored = catalog.activity(processed.row.id)
+        if not processed.kept_manual and stored is not None and yields_to_manual(
+                stored, WeatherOverride(temperature_c=processed.row.override_temperature_c,
+                                        humidity_pct=processed.row.override_humidity_pct)):
+            processed = ProcessedActivity(row=stored, report_dir=Path(catalog.data_dir) / stored.report_dir,
+                                          warnings=processed.warnings, kept_manual=True)
+        kept.append(processed)
+    return outcome.model_copy(update={"activities": kept})
 
 
 def _late_duplicates(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:

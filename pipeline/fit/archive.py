@@ -6,10 +6,17 @@ extracted, so a hostile member name cannot reach the file system; it is still re
 name like ``../../x.fit`` in an export is a sign of a crafted archive and it would end up in our
 catalog and reports.
 
-Limits (:class:`ArchiveLimits`) bound the decompressed size of one FIT file, of one archive and
-the number of members, and are enforced while decompressing (declared sizes in a zip directory
-can lie), so a zip or gzip bomb costs at most ``max_fit_bytes + 1`` bytes of memory per member
-before it is refused with one line.
+Limits (:class:`ArchiveLimits`) bound the decompressed size of one FIT file, of one archive, the
+number of members and the compression ratio of each member, and are enforced while decompressing
+(declared sizes in a zip directory can lie), so a zip or gzip bomb costs at most
+``max_fit_bytes + 1`` bytes of memory per member before it is refused with one line. Members whose
+stored bytes overlap (the "overlapping entries" zip bomb: thousands of directory entries pointing
+at one compressed stream, each expanding it again) refuse the whole archive before anything is
+decompressed; symbolic-link members are refused (they are never followed: nothing is extracted).
+
+Nesting is one level: a zip's ``.fit.gz`` member is gunzipped once; an archive inside an archive
+(``.zip``, ``.gz`` of anything but FIT, ``.tar``...) is skipped with its reason, as any other non-FIT
+member is (``Unpacked.skipped_reasons``), never opened.
 """
 from __future__ import annotations
 
@@ -32,9 +39,13 @@ class ArchiveLimits:
     recording and every sensor) are a few MB, so 64 MiB per FIT file is generous."""
 
     max_fit_bytes: int = 64 * MiB
-    max_archive_bytes: int = 512 * MiB
+    max_archive_bytes: int = 256 * MiB
     max_members: int = 2000
     max_name_chars: int = 255
+    max_ratio: int = 100
+    """Uncompressed bytes per compressed byte, per member. Deflate gives FIT files 2-10x (the
+    shared samples: 2.3-6.1x; an all-zero payload, which no recording is, reaches ~1000x)."""
+    chunk_bytes: int = 1 * MiB
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -61,6 +72,7 @@ class Unpacked:
     blobs: list[FitBlob] = field(default_factory=list)
     rejections: list[RejectedFile] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    skipped_reasons: list[str] = field(default_factory=list)  # one line per skipped member: "source: why"
 
 
 def safe_text(text: str, limit: int = 200) -> str:
@@ -77,14 +89,62 @@ def gunzip(raw: bytes, source: str, limits: ArchiveLimits = DEFAULT_LIMITS) -> b
     """Decompress a gzip stream, refusing more than ``limits.max_fit_bytes`` of output."""
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
-            data = stream.read(limits.max_fit_bytes + 1)
+            data = _read_capped(stream, limits.max_fit_bytes + 1, limits.chunk_bytes, max(len(raw), 1) * limits.max_ratio)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise RejectedFile(source, f"not a valid gzip file ({exc})", "archive") from exc
+    if len(data) > max(len(raw), 1) * limits.max_ratio:
+        raise RejectedFile(source, f"gzip content expands more than {limits.max_ratio}x its {len(raw)} bytes "
+                           "(gzip bomb?): refused", "archive")
     if len(data) > limits.max_fit_bytes:
         raise RejectedFile(
             source, f"gzip content larger than {limits.max_fit_bytes // MiB} MiB (limit for one FIT file): refused",
             "archive")
     return data
+
+
+def _read_capped(stream: io.BufferedIOBase | gzip.GzipFile | zipfile.ZipExtFile, cap: int, chunk: int,
+                 ratio_cap: int | None = None) -> bytes:
+    """Up to ``cap`` bytes of ``stream``, read ``chunk`` bytes at a time (never a ``cap``-sized
+    buffer up front); stops early, returning what it has plus one byte past ``ratio_cap`` (the
+    caller's limit on output bytes, from the compression ratio), once that is exceeded."""
+    parts: list[bytes] = []
+    total = 0
+    limit = cap if ratio_cap is None else min(cap, ratio_cap + 1)
+    while total < limit:
+        part = stream.read(min(chunk, limit - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
+
+
+def _overlap(infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why the members' stored bytes overlap, or None. Each member occupies its local header
+    (30 bytes + name, PKWARE APPNOTE 4.3.7) and ``compress_size`` bytes of data from
+    ``header_offset``; in an honest zip these ranges are disjoint."""
+    spans = sorted((info.header_offset, info.header_offset + 30 + len(info.orig_filename.encode("utf-8", "replace"))
+                    + info.compress_size) for info in infos)
+    for (start, end), (next_start, _) in zip(spans, spans[1:]):
+        if next_start < end:
+            return (f"zip members overlap (a member at byte {next_start} lies inside the one at byte {start}): "
+                    "a crafted archive (zip bomb?)")
+    return None
+
+
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    """A member stored as a symbolic link (Unix mode S_IFLNK in the high 16 bits of external_attr)."""
+    return (info.external_attr >> 16) & 0o170000 == 0o120000
+
+
+ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst")
+
+
+def _skip_reason(name: str) -> str:
+    lower = name.lower()
+    if lower.endswith(ARCHIVE_SUFFIXES):
+        return "an archive inside an archive (read one level deep): skipped"
+    return "not a FIT file (.fit or .fit.gz): skipped"
 
 
 def _unsafe_member_name(name: str, limits: ArchiveLimits) -> str | None:
@@ -117,6 +177,9 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
         if len(infos) > limits.max_members:
             raise RejectedFile(raw_source, f"zip archive has {len(infos)} members, over the limit of "
                                f"{limits.max_members}: refused", "archive")
+        overlap = _overlap(infos)
+        if overlap is not None:
+            raise RejectedFile(raw_source, f"{overlap}: refused", "archive")
         declared = sum(info.file_size for info in infos if is_fit_name(info.filename))
         if declared > limits.max_archive_bytes:
             raise RejectedFile(raw_source, f"zip archive would expand to {declared} bytes, over the "
@@ -129,8 +192,13 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
             if why is not None:
                 out.rejections.append(RejectedFile(source, f"{why}: refused", "archive"))
                 continue
+            if _is_link(info):
+                out.rejections.append(RejectedFile(source, "member is a symbolic link (never followed): refused",
+                                                   "archive"))
+                continue
             if not is_fit_name(info.filename):
                 out.skipped.append(source)
+                out.skipped_reasons.append(f"{source}: {_skip_reason(info.filename)}")
                 continue
             if info.file_size > limits.max_fit_bytes:
                 out.rejections.append(RejectedFile(
@@ -139,10 +207,16 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
                 continue
             try:
                 with archive.open(info) as stream:
-                    stored = stream.read(limits.max_fit_bytes + 1)
+                    stored = _read_capped(stream, limits.max_fit_bytes + 1, limits.chunk_bytes,
+                                          max(info.compress_size, 1) * limits.max_ratio)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error,
                     ValueError) as exc:  # RuntimeError: encrypted; NotImplementedError: compression method
                 out.rejections.append(RejectedFile(source, f"unreadable zip member ({exc})", "archive"))
+                continue
+            if info.compress_type != zipfile.ZIP_STORED and len(stored) > max(info.compress_size, 1) * limits.max_ratio:
+                out.rejections.append(RejectedFile(
+                    source, f"member expands more than {limits.max_ratio}x its {info.compress_size} compressed "
+                    "bytes (zip bomb?): refused", "archive"))
                 continue
             if len(stored) > limits.max_fit_bytes:
                 out.rejections.append(RejectedFile(
@@ -180,7 +254,7 @@ def unpack(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Unpacked:
     suffix = path.suffix.lower()
     if suffix == ".zip":
         return _read_zip(path, source, limits)
-    cap = limits.max_fit_bytes if suffix != ".gz" else limits.max_archive_bytes
+    cap = limits.max_fit_bytes  # a .gz holds one FIT file: its compressed bytes are fewer still
     if size > cap:
         raise RejectedFile(source, f"file of {size} bytes is over the {cap // MiB} MiB limit: refused", "archive")
     try:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.errors import RejectedFile
 from pipeline.fit.checks import blank_absent_sensors, check_leg, record_totals
 from pipeline.fit.clock import Clock, near_records, timer_events, timer_seconds
 from pipeline.fit.identity import activity_key
@@ -140,9 +141,34 @@ def build_profile(msgs: Messages) -> UserProfile:
     )
 
 
+MAX_SESSIONS = 100
+"""Sessions (legs) one activity may hold. A multisport race has a handful, a swimrun about 50;
+each leg is modelled on its own (about 0.1 s each), so 20,000 sessions in a 465 kB file took
+over 5 minutes (issue 14). More than this is a damaged or crafted file, refused with one line."""
+
+
+def distinct_sessions(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``sessions`` without exact repeats (the same session message written twice), in file order."""
+    seen: set[str] = set()
+    out = []
+    for session in sessions:
+        key = repr(sorted(session.items(), key=lambda item: item[0]))
+        if key not in seen:
+            seen.add(key)
+            out.append(session)
+    return out
+
+
 def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: str,
                    salvaged: bool, warn: list[str]) -> Activity:
-    """Summary, legs, profile and records from one pass of messages."""
+    """Summary, legs, profile and records from one pass of messages.
+
+    Raises :class:`RejectedFile` (kind ``decode``) when the file holds more than
+    :data:`MAX_SESSIONS` distinct sessions."""
+    msgs.sessions = distinct_sessions(msgs.sessions)
+    if len(msgs.sessions) > MAX_SESSIONS:
+        raise RejectedFile(source, f"holds {len(msgs.sessions)} sessions, more than the {MAX_SESSIONS} an activity "
+                           "can have (a damaged or crafted file): refused", "decode")
     legs, sweat_total = build_legs(msgs, clock)
     records, origin = build_records(msgs, clock, legs, warn)
     records, blanked = blank_absent_sensors(records, warn)

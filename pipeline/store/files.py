@@ -5,12 +5,19 @@ temporary name, flushed, then moved into place with :func:`os.replace`, which PO
 make atomic for a single path. A crash or an exception midway leaves at most a hidden
 ``.tmp-*`` entry that :func:`remove_stale_temporaries` clears on the next run; readers never
 see a half-written file.
+
+Every temporary name carries its writer (``.tmp-<name>-<host>.<pid>-<random>``), so the next
+run clears what a killed process left at once — the pid is gone — and never touches a write in
+progress in another live process (an after-ride run during the nightly); names without a
+writer, or from another host, are cleared after an hour untouched.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import socket
 import tempfile
 import time
 import uuid
@@ -37,6 +44,39 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(HASH_CHUNK_BYTES), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _host_tag() -> str:
+    """Eight hex digits naming this host in temporary names (a data directory may be shared)."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def writer_tag() -> str:
+    """``<host>.<pid>``: who is writing a temporary entry (see the module docstring)."""
+    return f"{_host_tag()}.{os.getpid()}"
+
+
+REUSED_PID_AFTER_S = 86400.0
+"""A temporary entry whose writer's pid is alive but that is untouched for a day: the pid was reused."""
+_WRITER = re.compile(r"-([0-9a-f]{8})\.(\d+)-[^-]+$")
+
+
+def _writer_alive(name: str) -> bool | None:
+    """Whether the process of this host that wrote the temporary entry ``name`` is still running;
+    None when the name does not say (an older name, or another host's)."""
+    match = _WRITER.search(name)
+    if match is None or match.group(1) != _host_tag():
+        return None
+    pid = int(match.group(2))
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -66,7 +106,7 @@ def atomic_write_with(path: Path, write: Callable[[Path], object]) -> Path:
     """Let ``write(tmp_path)`` produce the file (e.g. ``df.to_parquet``), then move it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + "-", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}-{writer_tag()}-", dir=path.parent)
     os.fchmod(fd, FILE_MODE)
     os.close(fd)
     tmp = Path(name)
@@ -93,7 +133,7 @@ def atomic_directory(final: Path) -> Iterator[Path]:
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + final.name + "-", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{final.name}-{writer_tag()}-", dir=final.parent))
     os.chmod(tmp, DIR_MODE)
     try:
         yield tmp
@@ -102,7 +142,7 @@ def atomic_directory(final: Path) -> Iterator[Path]:
                 with open(child, "rb+") as handle:
                     os.fsync(handle.fileno())
         if final.exists():
-            aside = final.parent / f"{OLD_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
+            aside = final.parent / f"{OLD_PREFIX}{final.name}-{writer_tag()}-{uuid.uuid4().hex[:8]}"
             os.replace(final, aside)
             os.replace(tmp, final)
             shutil.rmtree(aside, ignore_errors=True)
@@ -117,9 +157,10 @@ def atomic_directory(final: Path) -> Iterator[Path]:
 def remove_stale_temporaries(folder: Path, older_than_s: float = 3600.0) -> int:
     """Clear what an interrupted write left in ``folder``; restore a report folder set aside.
 
-    Only entries untouched for ``older_than_s`` seconds are considered stale, so a write in
-    progress in another process (an after-ride run during the nightly one) is left alone.
-    Returns how many entries were removed or restored.
+    An entry whose writer (named in it, see the module docstring) was a process of this host that
+    has exited is stale at once; any other entry only once untouched for ``older_than_s`` seconds,
+    so a write in progress in another process (an after-ride run during the nightly one) is left
+    alone. Returns how many entries were removed or restored.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -130,12 +171,16 @@ def remove_stale_temporaries(folder: Path, older_than_s: float = 3600.0) -> int:
         if not entry.name.startswith((OLD_PREFIX, TEMP_PREFIX)):
             continue
         try:
-            if entry.stat().st_mtime > cutoff:
+            alive = _writer_alive(entry.name)
+            mtime = entry.stat().st_mtime
+            if (alive and mtime > time.time() - REUSED_PID_AFTER_S) or (alive is None and mtime > cutoff):
                 continue
         except FileNotFoundError:
             continue
         if entry.name.startswith(OLD_PREFIX):
-            original = folder / entry.name[len(OLD_PREFIX):].rsplit("-", 1)[0]
+            stem = entry.name[len(OLD_PREFIX):]
+            match = _WRITER.search(stem)
+            original = folder / (stem[:match.start()] if match else stem.rsplit("-", 1)[0])
             if not original.exists():
                 os.replace(entry, original)
             else:
@@ -169,5 +214,30 @@ def exclusive_lock(path: Path) -> Iterator[bool]:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield True
+    finally:
+        os.close(fd)
+
+
+LOCKS_DIR = ".locks"
+LOCK_STRIPES = 256
+
+
+@contextmanager
+def file_lock(data_dir: Path, sha256: str) -> Iterator[None]:
+    """Hold, blocking, the exclusive ``flock`` that serialises writing and committing the answer
+    for the inbox file whose SHA-256 (hex) is ``sha256`` across processes (an after-ride run and
+    the nightly on the same file). One of :data:`LOCK_STRIPES` lock files under
+    ``<data_dir>/.locks/`` (by the hash's first two hex digits), so their number stays bounded; the
+    kernel releases it when the holder exits, however it exits. Not re-entrant: a process that
+    holds it must not take it again."""
+    import fcntl
+
+    folder = Path(data_dir) / LOCKS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    stripe = int(sha256[:2], 16) % LOCK_STRIPES if len(sha256) >= 2 and all(c in "0123456789abcdef" for c in sha256[:2]) else 0
+    fd = os.open(folder / f"{stripe:02x}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
     finally:
         os.close(fd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -80,8 +81,37 @@ def test_a_process_killed_mid_write_leaves_only_a_hidden_temporary_that_is_clear
     assert not final.exists()
     leftovers = list((tmp_path / "reports").iterdir())
     assert len(leftovers) == 1 and leftovers[0].name.startswith(".tmp-")
-    assert remove_stale_temporaries(tmp_path / "reports") == 0  # could be another process's write in progress
-    assert remove_stale_temporaries(tmp_path / "reports", older_than_s=0) == 1
+    assert remove_stale_temporaries(tmp_path / "reports") == 1  # its writer (named in it) is gone: at once
+    assert list((tmp_path / "reports").iterdir()) == []
+
+
+def test_a_write_in_progress_in_a_live_process_is_left_alone(tmp_path: Path) -> None:
+    """Issue 14: the temporary of a live writer (an after-ride run during the nightly) is kept,
+    however old; the same entry is cleared once that process has exited."""
+    final = tmp_path / "reports" / "ride"
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from pipeline.store.files import atomic_directory\n"
+        "with atomic_directory(Path(sys.argv[1])) as tmp:\n"
+        "    (tmp / 'report.md').write_text('half')\n"
+        "    print('writing', flush=True)\n"
+        "    sys.stdin.readline()\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(final)], cwd=PROJECT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        (entry,) = list((tmp_path / "reports").iterdir())
+        two_hours_ago = time.time() - 7200  # past the hour after which a nameless temporary is stale
+        os.utime(entry, (two_hours_ago, two_hours_ago))
+        assert remove_stale_temporaries(tmp_path / "reports") == 0
+        proc.kill()
+        proc.wait()
+        assert remove_stale_temporaries(tmp_path / "reports") == 1
+    finally:
+        proc.kill()
+        proc.wait()
     assert list((tmp_path / "reports").iterdir()) == []
 
 

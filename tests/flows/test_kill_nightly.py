@@ -1,0 +1,127 @@
+"""Issue 14 item 4: ``kill -9`` of a real ``sweatline nightly`` at seeded random points.
+
+After every kill: the catalog passes SQLite's integrity check and every activity row points at a
+whole report (report.json/md/html, records); every report folder is whole. After the next run
+(which completes): the same activities as an undisturbed run, none twice, no hidden temporary
+entry left anywhere in the data directory, and no run left ``running``.
+
+The nightly and the Prefect server it starts are killed together (their process group), as a
+power cut or the OOM killer would, at a seeded random delay (0-4 s) after the run has recorded
+itself as started: in the middle of decoding, rendering and committing.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from flow_support import write_config
+
+from pipeline.store.catalog import Catalog
+from shared_paths import SAMPLES, SWEATLINE
+
+INBOX = [  # short real files: six activities and one settings file"tomtom-runner3-cycling-17min.fit", "garmin-fr945-multisport-1min-bike-run.fit",
+         "garmin-edge530-cycling-18min-indoor-hrv.fit", "garmin-fenix6-swimming-11min-open-water.fit",
+         "garmin-fr955-walking-5min-hrm-plugin.fit", "garmin-edge200-cycling-27min-gps-only.fit",
+         "garmin-edge510-settings.fit"]
+KILLS = 4
+SEED = 14
+
+
+def _nightly(config: Path) -> subprocess.Popen:
+    return subprocess.Popen([str(SWEATLINE), "nightly", "--config", str(config)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+
+
+def _whole_reports(data: Path) -> None:
+    """Every report folder is whole, the catalog is sound and points only at whole reports."""
+    db = data / "catalog.sqlite"
+    if db.exists():
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        with Catalog(data) as catalog:
+            for row in catalog.activities():
+                folder = data / row.report_dir
+                assert {p.name for p in folder.iterdir()} >= {"report.json", "report.md", "report.html"}, row.report_dir
+                if row.records_path:
+                    assert (data / row.records_path).is_file()
+    reports = data / "reports"
+    for folder in reports.iterdir() if reports.is_dir() else []:
+        if folder.is_dir() and not folder.name.startswith("."):
+            assert json.loads((folder / "report.json").read_text())["activity"]["id"]
+            assert (folder / "report.html").read_text().rstrip().endswith("</html>")
+            assert (folder / "report.md").stat().st_size > 0
+
+
+def _wait_until_running(data: Path, proc: subprocess.Popen, timeout_s: float = 300) -> None:
+    """Until the nightly has recorded its run as started (its work begins right after)."""
+    deadline = time.monotonic() + timeout_s
+    db = data / "catalog.sqlite"
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+                    rows = conn.execute("SELECT parameters FROM runs WHERE state = 'running'").fetchall()
+                if any(json.loads(params or "{}").get("pid") == proc.pid for (params,) in rows):
+                    return
+            except sqlite3.OperationalError:  # the table is not there yet
+                pass
+        time.sleep(0.05)
+
+
+def _files(catalog: Catalog) -> list[tuple[str, str]]:
+    return sorted(tuple(row) for row in catalog.conn.execute("SELECT sha256, status FROM files"))
+
+
+@pytest.mark.slow(reason="five real nightlies with their Prefect servers, four of them killed: about two minutes")
+def test_nightly_survives_kill_9_at_random_points(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in INBOX:
+        shutil.copy(SAMPLES / name, inbox / name)
+    (tmp_path / "ref").mkdir()
+    reference = write_config(tmp_path / "ref", inbox, tmp_path / "ref-data")
+    proc = _nightly(reference)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-2000:]
+    with Catalog(tmp_path / "ref-data") as catalog:
+        expected = sorted(a.id for a in catalog.activities())
+        expected_files = _files(catalog)
+    assert len(expected) == 6, out + err[-3000:]
+
+    config = write_config(tmp_path, inbox, tmp_path / "data")
+    data = tmp_path / "data"
+    rng = random.Random(SEED)
+    killed = 0
+    for _ in range(KILLS):
+        proc = _nightly(config)
+        _wait_until_running(data, proc)
+        time.sleep(rng.uniform(0.0, 4.0))  # somewhere in the files' processing and writing
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            killed += 1
+        proc.communicate(timeout=60)
+        _whole_reports(data)
+    assert killed >= KILLS - 1  # the seeded points fall inside a run
+
+    proc = _nightly(config)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-2000:]
+    _whole_reports(data)
+    with Catalog(data) as catalog:
+        ids = [a.id for a in catalog.activities()]
+        assert sorted(ids) == expected and len(set(ids)) == len(ids)  # nothing lost, nothing twice
+        assert _files(catalog) == expected_files
+        states = [run.state for run in catalog.runs("nightly")]
+        assert "running" not in states and states.count("completed") >= 1
+    leftovers = [p for p in data.rglob("*") if p.name.startswith((".tmp-", ".old-"))]
+    assert leftovers == []
+    folders = sorted(p.name for p in (data / "reports").iterdir() if p.is_dir())
+    assert len(folders) == len(expected)
