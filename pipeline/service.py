@@ -213,8 +213,8 @@ def decoder_name(decoder: str) -> str:
     """The decoder with its version, as the report's ``inputs.decoder`` says it: "fitfast 0.1.0"."""
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return f"{decoder} {version(decoder)}"
+    try:  # fitparse's distribution on PyPI is "python-fitparse" (its module's __version__ is stale)
+        return f"{decoder} {version({'fitparse': 'python-fitparse'}.get(decoder, decoder))}"
     except PackageNotFoundError:
         return decoder
 
