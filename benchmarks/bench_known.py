@@ -96,6 +96,28 @@ def build(root: Path, n: int) -> Path:
     return config_path
 
 
+def steps(config_path: Path, *, index: bool) -> float:
+    """Seconds of the nightly's own work to find nothing new, in this process, without Prefect:
+    scan the inbox, hash (with the stat index, or every file), look the hashes up in the catalog,
+    and check the last 30 days' estimates are current (pipeline.nightly's steps, as the flow runs them)."""
+    from pipeline.config import load_config
+    from pipeline.nightly import NightlySummary, hash_files, select_new, select_stale
+    from pipeline.service import scan_inbox
+    from pipeline.store.catalog import Catalog, utc_now
+
+    config = load_config(str(config_path))
+    start = time.perf_counter()
+    with Catalog(config.data_dir) as catalog:
+        summary = NightlySummary(run_id="bench", started_at=utc_now(), inbox=config.inbox, data_dir=config.data_dir)
+        files = scan_inbox(Path(config.inbox))
+        hashes = hash_files(files, config.data_dir if index else None)
+        todo = select_new(files, hashes, catalog.known_hashes(), summary)
+        stale = select_stale(files, hashes, catalog, config, summary)
+    elapsed = time.perf_counter() - start
+    assert not todo and not stale and summary.skipped == len(files), (len(todo), len(stale), summary.skipped)
+    return elapsed
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
@@ -109,7 +131,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--steps-only", action="store_true",
+                        help="only the nightly's own steps in this process (no Prefect, no whole processes)")
     args = parser.parse_args()
+    if args.steps_only:
+        with tempfile.TemporaryDirectory(prefix="bench-known-") as tmp:
+            out = []
+            for n in args.files:
+                started = time.perf_counter()
+                config = build(Path(tmp) / f"n{n}", n)
+                built = time.perf_counter() - started
+                steps(config, index=True)  # the first run hashes every file and fills the index
+                every, indexed = [], []
+                for _ in range(args.runs):
+                    every.append(steps(config, index=False))
+                    indexed.append(steps(config, index=True))
+                out.append((n, statistics.median(every), statistics.median(indexed), built))
+        print(f"the nightly's own steps with nothing new (scan, hash, catalog look-up, stale check), no Prefect, "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, median of {args.runs} alternated runs")
+        for n, every, indexed, built in out:
+            print(f"  {n:>6} known files: hashing every file {every:6.2f} s ({1000 * every / n:.3f} ms a file), "
+                  f"stat index {indexed:6.2f} s ({1000 * indexed / n:.3f} ms a file), x{every / indexed:.1f}  "
+                  f"[built in {built:.0f} s]")
+        return
     with tempfile.TemporaryDirectory(prefix="bench-known-") as tmp:
         root = Path(tmp)
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}

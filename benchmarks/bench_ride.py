@@ -183,8 +183,9 @@ def main() -> None:
     fit = args.fit.resolve() if args.fit else ensure(cache / "ride-9h30.fit", 9.5)
     short = ensure(cache / "ride-1min.fit", 1 / 60)
     ride_figures(fit, short, args.runs)
-    if args.prefect:
-        prefect_figures(fit, args.runs)
+    if args.prefect:  # the README's table: the 2 h 30 min example ride
+        prefect_figures(args.fit.resolve() if args.fit else PROJECT / "examples" / "fit" / "2026-07-18-road-ride-hot.fit",
+                        args.runs)
 
 
 if __name__ == "__main__":

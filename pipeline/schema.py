@@ -149,7 +149,7 @@ class InputsBlock(_Block):
     athlete: dict[str, float | str | bool | None] = Field(default_factory=dict)
     weather: dict[str, float | str | bool | None] = Field(default_factory=dict)
     decoder: str | None = None
-    """Which FIT decoder read the file ("fitfast 0.1.0" or "fitparse 1.2.0"), for reading only: not
+    """Which FIT decoder read the file ("fitfast 0.1.0" or "fitparse 2.7.0"), for reading only: not
     part of ``fingerprint``, since both give the same activity (tests/fit/test_fast_decoder.py)."""
 
 

@@ -42,6 +42,7 @@ Prefect flow ran it, ``"local"`` for the fast path. The nightly's bookkeeping ar
 from __future__ import annotations
 
 import os
+from stat import S_ISREG
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -95,14 +96,14 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
     for folder, dirnames, filenames in os.walk(inbox, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
-            path = Path(folder) / name
+            path = Path(folder, name)
             if not is_inbox_file(path):
                 continue
             try:
-                stat = path.stat()
+                stat = os.stat(path)  # follows a link to a file, as reading it will
             except OSError:
                 continue  # vanished or a dangling link: nothing to read
-            if os.path.isfile(path):
+            if S_ISREG(stat.st_mode):
                 found.append(InboxFile(path=path, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns,
                                        stat_key=stat_key(stat)))
     return sorted(found, key=lambda f: str(f.path))
@@ -238,8 +239,8 @@ def decoder_name(decoder: str) -> str:
     """The decoder with its version, as the report's ``inputs.decoder`` says it: "fitfast 0.1.0"."""
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return f"{decoder} {version(decoder)}"
+    try:  # fitparse's distribution on PyPI is "python-fitparse" (its module's __version__ is stale)
+        return f"{decoder} {version({'fitparse': 'python-fitparse'}.get(decoder, decoder))}"
     except PackageNotFoundError:
         return decoder
 

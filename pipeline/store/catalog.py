@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -343,6 +343,15 @@ class Catalog:
         """Activities, oldest first (by start time, then processing time)."""
         return self._select(ActivityRow, "activities", "COALESCE(start_time, processed_at), processed_at",
                             file_sha256=file_sha256)
+
+    def activities_since(self, since: datetime) -> list[ActivityRow]:
+        """Activities that started (undated ones: were processed) at ``since`` or later, oldest first,
+        plus possibly some of the day before (ISO text compares by second, a day of margin keeps it
+        safe): callers check the exact time. Reads only those rows, not the whole catalog."""
+        floor = iso_utc(since - timedelta(days=1))
+        return [_from_sql(ActivityRow, r) for r in self.conn.execute(
+            "SELECT * FROM activities WHERE COALESCE(start_time, processed_at) >= ? "
+            "ORDER BY COALESCE(start_time, processed_at), processed_at", (floor,))]
 
     def resolve_activity(self, ref: str) -> ActivityRow:
         """An activity from what a user types: its id, a unique id prefix, ``latest``, or a FIT path.

@@ -247,6 +247,9 @@ class WeighIns:
         Idempotent: re-running stores nothing new; manual weigh-ins are never overwritten.
         Returns the weigh-ins stored (new or changed) and the activities whose readings were implausible.
         """
+        readings = self.scale_readings()
+        if not readings:  # nothing to pair: the catalog's activities (a season is 10,000) are not read
+            return [], []
         windows: list[ActivityWindow] = []
         rows: dict[str, ActivityRow] = {}
         for activity in self.catalog.activities():
@@ -256,7 +259,7 @@ class WeighIns:
             windows.append(ActivityWindow(activity.id, activity.sport, start,
                                           start + timedelta(seconds=activity.elapsed_s)))
             rows[activity.id] = activity
-        pairs, refused = pair_scale_readings(self.scale_readings(), windows, reference_mass_kg=reference_mass_kg)
+        pairs, refused = pair_scale_readings(readings, windows, reference_mass_kg=reference_mass_kg)
         stored: list[WeighInRow] = []
         for pair in pairs:
             existing = self.get(pair.activity_id)

@@ -84,3 +84,36 @@ def test_forcing_fitparse(monkeypatch: pytest.MonkeyPatch) -> None:
     assert decode_messages(data, scan(data)).decoder == "fitparse"
     monkeypatch.setenv(fast.DECODER_ENV, "auto")
     assert decode_messages(data, scan(data)).decoder == "fitfast"
+
+
+def test_ride_reports_are_the_same_with_either_decoder_but_for_the_decoder_named(tmp_path: Path) -> None:
+    """End to end: ``sweatline ride --json`` on a real multisport file, once per decoder in fresh data
+    directories: the same report, whose ``inputs.decoder`` says which decoder read the file."""
+    import json
+    import os
+    import subprocess
+
+    from shared_paths import SWEATLINE
+
+    fit = SAMPLES / "garmin-fr945-multisport-1min-bike-run.fit"
+    reports = {}
+    for decoder in ("fitparse", "fitfast"):
+        folder = tmp_path / decoder
+        (folder / "inbox").mkdir(parents=True)
+        config = folder / "sweatline.yaml"
+        config.write_text(f"inbox: {folder / 'inbox'}\ndata_dir: {folder / 'data'}\nweather: {{provider: none}}\n")
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env.update(SWEATLINE_DECODER=decoder, SWEATLINE_RIDE_VIA="local")
+        proc = subprocess.run([str(SWEATLINE), "ride", str(fit), "--json", "--config", str(config)], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        reports[decoder] = json.loads(proc.stdout)
+    named = {d: r["inputs"].pop("decoder") for d, r in reports.items()}
+    assert named == {"fitparse": f"fitparse {_version('python-fitparse')}", "fitfast": f"fitfast {fitfast.__version__}"}
+    assert reports["fitfast"] == reports["fitparse"]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
