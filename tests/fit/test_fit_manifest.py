@@ -99,7 +99,10 @@ def test_valid_activity_matches_manifest(row: dict[str, str]) -> None:
         # manifest has no session values). Derived from the records, and said so.
         assert s.summary_source == "records"
         assert any("no session" in w for w in s.warnings)
-        assert s.sport == "generic"  # the file names no sport anywhere
+        # the file names no sport anywhere; its device is a bike computer (MANIFEST: product edge_1040,
+        # "gear-change events"), so it is a ride, and a warning says how that was decided (issue 15)
+        assert s.sport == "cycling" and "edge" in row["product"]
+        assert any("inferred from the device, a bike computer" in w for w in s.warnings)
         assert len(activity.records) == int(row["records"])
         span = float(activity.records["elapsed_s"].iloc[-1])
         assert s.timer_s is not None and 0 < s.timer_s <= span + 1

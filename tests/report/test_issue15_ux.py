@@ -323,3 +323,22 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
             for done in range(1, 11):
                 report_progress(done, 10, "x.fit")
     assert (tmp_path / "log.txt").read_text() == ""  # no bar into a file or pipe
+
+
+def test_index_and_digest_in_imperial_and_local_time() -> None:
+    from pipeline.report.digest import DigestRow, build_digest, history_table, render_digest_markdown
+    from pipeline.report.index import build_index, render_index_markdown
+
+    # 1.5 L = 1,500 mL / 29.573 53 mL per fl oz (NIST SP 811) = 50.7 fl oz; 42,195 m / 1,609.344 m = 26.2 mi
+    row = DigestRow(id="a" * 64, source="marathon.fit", sport="running", start_time=datetime(2026, 7, 18, 22, 30, tzinfo=UTC),
+                    timer_s=3 * 3600, distance_m=42195, sweat_total_l=1.5, sweat_low_l=1.0, sweat_high_l=2.3,
+                    sweat_rate_l_per_h=0.5, potassium_mg=300, report_dir="reports/x", utc_offset_s=9 * 3600)
+    index = render_index_markdown(build_index([row], timezone="Europe/London", units="imperial",
+                                              today=datetime(2026, 7, 19, 12, 0, tzinfo=UTC)))
+    assert "51 fl oz (34–78 fl oz)" in index and " L" not in index.replace("Last", "")
+    assert "Sun 19 Jul 2026 07:30 (UTC+9)" in index  # the file's own offset, the next local day
+    digest = render_digest_markdown(build_digest([row], timezone="Europe/London", units="imperial"))
+    assert "51 fl oz" in digest and "17 fl oz/h" in digest  # 0.5 L/h = 16.9 fl oz/h
+    assert "Sun 19 Jul" in digest  # placed on the athlete's local day
+    table = history_table([row], timezone="UTC", units="imperial")
+    assert "26.2 mi" in table and "2026-07-19 07:30 (UTC+9)" in table

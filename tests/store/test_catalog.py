@@ -171,3 +171,28 @@ def test_activity_rows_keep_the_fingerprint_of_their_inputs(tmp_path: Path) -> N
         stored = catalog.activity("e" * 64)
     assert stored is not None and stored.inputs_fingerprint == "0123abcd" * 4
     assert stored.calibration_sports == "swimming,cycling,running"
+
+
+def test_migration_5_adds_the_local_time_offset_to_an_existing_catalog(tmp_path: Path) -> None:
+    """A catalog made before issue 15 (4 migrations, one activity) gains ``utc_offset_s`` (NULL for
+    the old row: its reports fall back to the config's time zone) and keeps its row."""
+    import sqlite3 as sq
+
+    path = catalog_path(tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = sq.connect(path)
+    migrate(old, "catalog", CATALOG_MIGRATIONS[:4])
+    now = utc_now().isoformat()
+    old.execute("INSERT INTO files (sha256, name, path, size_bytes, status, first_seen_at, processed_at) "
+                "VALUES ('f', 'a.fit', '/inbox/a.fit', 10, 'processed', ?, ?)", (now, now))
+    old.execute("INSERT INTO activities (id, file_sha256, source, sport, report_dir, processed_at) "
+                "VALUES ('a1', 'f', 'a.fit', 'cycling', 'reports/a1', ?)", (now,))
+    old.commit()
+    old.close()
+    with Catalog(tmp_path) as catalog:
+        rows = catalog.activities()
+    assert [(r.id, r.utc_offset_s) for r in rows] == [("a1", None)]
+    conn = connect(tmp_path)
+    assert schema_version(conn, "catalog") == len(CATALOG_MIGRATIONS) >= 5
+    assert "utc_offset_s" in [r[1] for r in conn.execute("PRAGMA table_info(activities)")]
+    conn.close()
