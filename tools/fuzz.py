@@ -1,7 +1,8 @@
 """Seeded fuzzing of ingest (issue 14 item 2): mutants of real FIT files through ``sweatline ride
 --json`` (one process each, with a timeout) and one ``sweatline nightly`` over the whole batch.
 
-    .venv/bin/python -m tools.fuzz --seed 14 --count 300 [--timeout 60] [--samples DIR] [--keep DIR]
+    .venv/bin/python -m tools.fuzz --seed 14 --count 300 [--timeout 60] [--jobs 2] [--nightly-max N]
+                                   [--samples DIR] [--keep DIR]
 
 Every mutant must be processed (exit 0) or rejected with exactly one line (exit 2): a traceback,
 any other exit code or a line count other than one is a *crash*, a process still running after
@@ -433,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=Path, default=SAMPLES)
     parser.add_argument("--keep", type=Path, help="copy crashing or hanging mutants here")
     parser.add_argument("--no-nightly", action="store_true")
+    parser.add_argument("--nightly-max", type=int, default=None, help="the nightly reads only the first N mutants")
+    parser.add_argument("--jobs", type=int, default=1, help="ride processes at once")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="sweatline-fuzz-"))
@@ -445,22 +448,40 @@ def main(argv: list[str] | None = None) -> int:
     bad: list[Outcome] = []
     began = time.monotonic()
     try:
+        from concurrent.futures import ThreadPoolExecutor
+
+        rides = work / "rides"  # the rides' data directory: the nightly starts from nothing
+        ride_config = work / "ride.yaml"
+        ride_config.write_text(CONFIG.format(inbox=inbox, data=rides))
         for m in batch:
-            path = inbox / m.name
-            path.write_bytes(m.data)
-            result = run_limited([str(SWEATLINE), "ride", str(path), "--json", "--config", str(config)], args.timeout)
-            outcomes.append(result)
-            if result.crashed or result.exit is None:
-                bad.append(result)
-                what = "HANG" if result.exit is None else f"CRASH exit {result.exit}"
-                tail = result.stderr.strip().splitlines()[-1:] or [""]
-                print(f"{what}: {m.name} ({result.seconds:.1f} s) {tail[0][:200]}", flush=True)
-                if args.keep:
-                    args.keep.mkdir(parents=True, exist_ok=True)
-                    shutil.copy(path, args.keep / m.name)
+            (inbox / m.name).write_bytes(m.data)
+
+        def one(m: Mutant) -> Outcome:
+            return run_limited([str(SWEATLINE), "ride", str(inbox / m.name), "--json", "--config", str(ride_config)],
+                               args.timeout)
+
+        with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+            for m, result in zip(batch, pool.map(one, batch)):
+                path = inbox / m.name
+                outcomes.append(result)
+                if result.crashed or result.exit is None:
+                    bad.append(result)
+                    what = "HANG" if result.exit is None else f"CRASH exit {result.exit}"
+                    tail = result.stderr.strip().splitlines()[-1:] or [""]
+                    print(f"{what}: {m.name} ({result.seconds:.1f} s) {tail[0][:200]}", flush=True)
+                    if args.keep:
+                        args.keep.mkdir(parents=True, exist_ok=True)
+                        shutil.copy(path, args.keep / m.name)
+                if len(outcomes) % 25 == 0:
+                    print(f"... {len(outcomes)} tried, {sum(o.crashed for o in outcomes)} crashes, "
+                          f"{sum(o.exit is None for o in outcomes)} hangs, slowest "
+                          f"{max(o.seconds for o in outcomes):.1f} s, peak {max(o.peak_mib for o in outcomes):.0f} MiB",
+                          flush=True)
         nightly = None
         if not args.no_nightly:
-            shutil.rmtree(data, ignore_errors=True)
+            if args.nightly_max is not None:
+                for m in batch[args.nightly_max:]:
+                    (inbox / m.name).unlink()
             nightly = run_limited([str(SWEATLINE), "nightly", "--config", str(config)], args.timeout * 10)
         processed = sum(o.exit == 0 for o in outcomes)
         rejected = sum(o.exit == 2 and not o.crashed for o in outcomes)
@@ -475,9 +496,9 @@ def main(argv: list[str] | None = None) -> int:
         failed_night = False
         if nightly is not None:
             line = next((ln for ln in reversed(nightly.stderr.splitlines()) if "processed" in ln), "")
-            print(f"one nightly over the {len(outcomes)} mutants: exit {nightly.exit}, {nightly.seconds:.1f} s, "
+            print(f"one nightly over {len(list(inbox.iterdir()))} of the mutants: exit {nightly.exit}, {nightly.seconds:.1f} s, "
                   f"peak {nightly.peak_mib:.0f} MiB")
-            failed_night = nightly.exit != 0
+            failed_night = nightly.exit != 0 or ", failed " in line or "Traceback" in nightly.stderr
             if failed_night:
                 print(nightly.stderr[-2000:])
             elif line:

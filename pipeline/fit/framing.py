@@ -151,7 +151,9 @@ def scan(data: bytes) -> Framing:
             framing.segments.append(Segment(index, offset, header_size, data_size, present))
             framing.damage = Damage(
                 "truncated", min(size, end),
-                f"{where}truncated: header declares {data_size} data bytes, {present} present")
+                f"{where}truncated: " + (f"header declares {data_size} data bytes, {present} present"
+                                         if present < data_size else
+                                         f"all {data_size} data bytes present but the file CRC after them is cut off"))
             break
         stored_crc = struct.unpack_from("<H", data, end)[0]
         computed = fit_crc(memoryview(data)[offset:end])

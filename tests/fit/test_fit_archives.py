@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,15 @@ def test_gzip_bomb_is_refused(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"\0" * (2 * MiB)))
     with pytest.raises(RejectedFile) as err:
         read_activity(path, ArchiveLimits(max_fit_bytes=1 * MiB))
-    assert "larger than 1 MiB" in str(err.value) and "\n" not in str(err.value)
+    assert "expands more than 100x" in str(err.value) and "\n" not in str(err.value)  # stopped at the ratio
+    path.write_bytes(gzip.compress(os.urandom(2 * MiB)))  # incompressible: refused before it is read
+    with pytest.raises(RejectedFile) as err:
+        read_activity(path, ArchiveLimits(max_fit_bytes=1 * MiB))
+    assert str(err.value) == f"bomb.fit.gz: file of {path.stat().st_size} bytes is over the 1 MiB limit: refused"
+    path.write_bytes(gzip.compress(os.urandom(MiB // 2) + b"\0" * (MiB // 2 + 1024)))  # under 100x, over 1 MiB out
+    with pytest.raises(RejectedFile) as err:
+        read_activity(path, ArchiveLimits(max_fit_bytes=1 * MiB))
+    assert "gzip content larger than 1 MiB" in str(err.value)
 
 
 def test_zip_with_many_members(tmp_path: Path) -> None:

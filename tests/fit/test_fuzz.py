@@ -56,3 +56,17 @@ def test_every_mutant_is_processed_or_rejected_with_one_line(tmp_path: Path) -> 
         for rejection in outcome.rejections:
             assert rejection.reason and "\n" not in rejection.reason and "Traceback" not in rejection.reason, m.name
     assert slowest < 60, slowest
+
+
+def test_a_file_cut_inside_its_crc_says_so(tmp_path: Path) -> None:
+    """Issue 14: the message contradicted itself ("header declares 3179 data bytes, 3179 present")."""
+    from fit_helpers import sample_bytes
+
+    from pipeline.fit import read_activities
+
+    data = sample_bytes("garmin-fr945-multisport-1min-bike-run.fit")
+    declared = int.from_bytes(data[4:8], "little")
+    path = tmp_path / "cut.fit"
+    path.write_bytes(data[:data[0] + declared + 1])  # one of the two CRC bytes
+    (refusal,) = read_activities(path).rejections
+    assert f"truncated: all {declared} data bytes present but the file CRC after them is cut off" in refusal.reason

@@ -27,7 +27,8 @@ from flow_support import write_config
 from pipeline.store.catalog import Catalog
 from shared_paths import SAMPLES, SWEATLINE
 
-INBOX = [  # short real files: six activities and one settings file"tomtom-runner3-cycling-17min.fit", "garmin-fr945-multisport-1min-bike-run.fit",
+INBOX = [  # short real files: six activities and one settings file
+         "tomtom-runner3-cycling-17min.fit", "garmin-fr945-multisport-1min-bike-run.fit",
          "garmin-edge530-cycling-18min-indoor-hrv.fit", "garmin-fenix6-swimming-11min-open-water.fit",
          "garmin-fr955-walking-5min-hrm-plugin.fit", "garmin-edge200-cycling-27min-gps-only.fit",
          "garmin-edge510-settings.fit"]
