@@ -22,9 +22,12 @@ every ``process-file`` task reads, estimates and reports its file in a guarded c
   ``dask`` extra); its workers must see the inbox and ``data_dir`` at the same paths.
 
 Measured with ``benchmarks/bench_backfill.py`` (200 distinct activities written with
-tools/fitwriter, 2 CPUs shared with other engineers' jobs, load average 9-10): one file at a
-time 606 s, the default (2 at a time) 422 s (1.44x); with 8 files, Prefect's process pool took
-81 s against the default's 26 s. See the README ("Every core") for the table.
+tools/fitwriter, 2 CPUs shared with other engineers' jobs, load average 9-18): one file at a time
+606 s, the default (2 at a time) 422 s (1.44x), 4 at a time 492 s, a plain 2-process pool over
+:func:`pipeline.service.process_file` without Prefect 228 s; peak memory of all processes 615,
+781, 1106 and 668 MB. With 8 files, Prefect's process pool took 81 s against the default's 26 s.
+The gap to the plain pool is Prefect's per-task cost in this process; batching files per task is
+the next thing to measure.
 """
 from __future__ import annotations
 
