@@ -6,10 +6,13 @@ Copies N valid activity files from ../shared/fit-samples into a fresh inbox and 
 ``nightly`` flow (Prefect test server; its start-up is not timed) twice, each into a fresh data
 directory:
 
-* **threads** — ``workers=0``: one Prefect task per file on the flow's ThreadPoolTaskRunner,
-  all in this process (decoding, the model and chart rendering hold the GIL);
-* **processes** — ``workers=W``: the same tasks, each handing its file to a pool of W spawned
-  worker processes.
+* **threads** — the default plan: one Prefect task per file on the flow's ThreadPoolTaskRunner,
+  each thread waiting on its file's guarded child process (:mod:`pipeline.guard`), W at a time;
+* **processes** — ``runner="processes"``: the same tasks on Prefect's ProcessPoolTaskRunner of W
+  spawned worker processes (each guarding its file in a child again).
+
+For many distinct files, one worker as the anchor and a plain process pool beside them, see
+``benchmarks/bench_backfill.py``.
 
 Then a third run over the same inbox with nothing new (hashing and catalog look-ups only).
 Prints wall time, files per second and the speed-up.
@@ -57,12 +60,13 @@ def main() -> None:
         for path in files:
             shutil.copy(path, inbox / path.name)
         results: dict[str, float] = {}
-        for label, workers in (("threads (workers=0)", 0), (f"processes (workers={args.workers})", args.workers)):
-            data = root / f"data-{workers}"
-            config = root / f"config-{workers}.yaml"
+        for label, runner in ((f"threads (workers={args.workers})", "threads"),
+                              (f"processes (workers={args.workers})", "processes")):
+            data = root / f"data-{runner}"
+            config = root / f"config-{runner}.yaml"
             config.write_text(f"inbox: {inbox}\ndata_dir: {data}\n")
             start = time.perf_counter()
-            summary = nightly(config_path=str(config), workers=workers)
+            summary = nightly(config_path=str(config), workers=args.workers, runner=runner)
             results[label] = time.perf_counter() - start
             print(f"  {label}: {summary.line()[:90]}", file=sys.stderr)
         start = time.perf_counter()

@@ -1,27 +1,33 @@
 """The ``nightly`` flow: every new file in the inbox, one task each, then the digest.
 
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process
-files already in the catalog again), ``workers`` (worker processes for the CPU-bound work;
-default none). The steps are the plain functions of :mod:`pipeline.nightly`; the tasks
-(:mod:`flows.tasks`) are ``hash-files``, one ``process-file`` per new file, ``write-digest``.
-An ``OSError`` is retried, bad data never is (it is a rejection with its one-line reason), a bug
-in one file fails that task only. Each outcome is committed to the catalog as it arrives, with a
-progress line in the logs (terminal and Prefect UI); the run ends with two artifacts (a Markdown
-summary, a table of the night's activities with report links) and the summary line.
+files already in the catalog again), ``workers`` (files at once; default: one per processor),
+``runner`` (``auto``, ``threads`` or ``processes``). The steps are the plain functions of
+:mod:`pipeline.nightly`; the tasks (:mod:`flows.tasks`) are ``hash-files``, one ``process-file``
+per new file, ``write-digest``. An ``OSError`` is retried, bad data never is (it is a rejection
+with its one-line reason), a bug in one file fails that task only. Each outcome is committed to
+the catalog as it arrives, with a progress line in the logs (terminal and Prefect UI); the run
+ends with two artifacts (a Markdown summary, a table of the night's activities with report links)
+and the summary line.
 
-Where the files are processed — Prefect's task runners, chosen by ``workers``:
+Where the files are processed (:func:`pipeline.guard.plan_work`, said in the run's first log line):
+every ``process-file`` task reads, estimates and reports its file in a guarded child process
+(:mod:`pipeline.guard`: a wall-time and an address-space limit, ``limits`` in the config), so
 
-* ``None`` or ``0`` (default): ``ThreadPoolTaskRunner`` (``MAX_THREADS`` threads), each file its
-  own task run in this process;
-* ``N > 0``: ``ProcessPoolTaskRunner`` with ``min(N, new files, 2 x CPUs)`` spawned worker
-  processes (task arguments and results are pydantic models: picklable).
+* ``auto`` (default): Prefect's ``ThreadPoolTaskRunner`` with one thread per file at once — the
+  threads only wait on their children, so every core works and no worker interpreter has to start;
+* ``processes``: Prefect's ``ProcessPoolTaskRunner`` (each worker process spawned, importing
+  Prefect and the pipeline, then guarding its file in a child again) — kept for comparison;
+* ``dask: {address: ...}`` in the config: ``prefect_dask.DaskTaskRunner`` on that cluster (the
+  ``dask`` extra); its workers must see the inbox and ``data_dir`` at the same paths.
 
-Decoding FIT (fitparse is pure Python), the sweat model and the charts hold the GIL, so threads
-give each file its task run (state, retries, logs in the UI) but little parallel speed; processes
-release the GIL but each re-imports pandas, fitparse and matplotlib. Measured with
-``benchmarks/bench_nightly.py`` on a busy 2-CPU machine, processes were *slower* every time
-(0.88x at 12 files, 0.92x at 36, 0.61x at 20), hence threads by default; ``workers`` is for a
-machine with idle cores and a large backfill, where it is worth measuring again.
+Measured with ``benchmarks/bench_backfill.py`` (200 distinct activities written with
+tools/fitwriter, 2 CPUs shared with other engineers' jobs, load average 9-18): one file at a time
+606 s, the default (2 at a time) 422 s (1.44x), 4 at a time 492 s, a plain 2-process pool over
+:func:`pipeline.service.process_file` without Prefect 228 s; peak memory of all processes 615,
+781, 1106 and 668 MB. With 8 files, Prefect's process pool took 81 s against the default's 26 s.
+The gap to the plain pool is Prefect's per-task cost in this process; batching files per task is
+the next thing to measure.
 """
 from __future__ import annotations
 

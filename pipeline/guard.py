@@ -188,9 +188,11 @@ def _failure(exc: BaseException, memory_bytes: int) -> tuple[str, Any]:
     (a ``MemoryError`` in its chain, or a C library that reported a failed allocation otherwise —
     SQLite's "disk I/O error" — with the address space within 5 % of the limit), else the error."""
     chained: BaseException | None = exc
-    while chained is not None:
+    seen: set[int] = set()
+    while chained is not None and id(chained) not in seen:
         if isinstance(chained, MemoryError):
             return ("memory", None)
+        seen.add(id(chained))
         chained = chained.__cause__ or chained.__context__
     if _peak_address_space() >= 0.95 * memory_bytes:
         return ("memory", None)

@@ -35,8 +35,9 @@ MODEL_VERSION = "13"
 """The model's revision: bump it when an equation, a constant or the advice changes what a report
 says, and every stored answer becomes stale (the nightly re-estimates the last 30 days)."""
 
-NOT_ESTIMATE_INPUTS = frozenset({"inbox", "data_dir", "nightly", "source"})
-"""Config keys that do not change an estimate."""
+NOT_ESTIMATE_INPUTS = frozenset({"inbox", "data_dir", "nightly", "source", "limits", "dask"})
+"""Config keys that do not change an estimate (``limits`` and ``dask`` say how and where files run,
+not what they give: left out, a stored estimate stays current when they change)."""
 
 
 def calibrations(points: Sequence[CalibrationPoint], sports: Iterable[str]) -> dict[str, Calibration | None]:
