@@ -48,7 +48,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel
 
-from pipeline.analysis import WeatherOverride
+from pipeline.inputs import WeatherOverride
 from pipeline.config import Config, LimitsConfig
 from pipeline.service import FileOutcome, _outcome, process_file
 from pipeline.store.catalog import RejectionRow, utc_now
