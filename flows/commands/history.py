@@ -9,6 +9,7 @@ from pipeline.config import Config
 from pipeline.report.weighins import weighins_text
 from pipeline.store.catalog import ActivityRow, Catalog
 from pipeline.store.weighins import WeighIns, comparisons
+from pipeline.units import convert_text
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -19,6 +20,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         weighins = comparisons(catalog)  # issue #6
         weighed = {c.activity_id: c.model_dump(mode="json") for c in weighins}
         weighed_text = weighins_text(weighins, WeighIns(catalog).calibration_points())
+    units = getattr(args, "units", None) or config.units
     if args.json:
         payload = [dict(row.model_dump(mode="json"), report_html=str((data_dir / row.report_dir / "report.html").resolve()),
                         weigh_in=weighed.get(row.id))
@@ -28,9 +30,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not rows:
         print(f"no activities processed yet in {data_dir} (run `sweatline nightly` or `sweatline ride FILE`)")
     else:
-        print(_table(rows, config.nightly.timezone, getattr(args, "units", None) or config.units))
+        print(_table(rows, config.nightly.timezone, units))
     if weighed_text:
-        print("\n" + weighed_text)
+        print("\n" + convert_text(weighed_text, units))
     if rejected:
         print(f"\n{len(rejected)} file{'' if len(rejected) == 1 else 's'} rejected; the latest: "
               + "; ".join(f"{r.name}: {r.reason}" for r in rejected[-3:]))

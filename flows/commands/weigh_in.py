@@ -23,7 +23,7 @@ from pipeline.physiology.calibration import Posterior, measured_sweat_loss_l, po
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
-from pipeline.units import convert_text
+from pipeline.units import convert_text, fl_oz, pounds
 
 
 FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine",
@@ -56,7 +56,7 @@ def _factor(post: Posterior) -> str:
     return f"{post.factor:.2f} ± {100 * spread:.0f} % (from {post.n} weigh-in{'s' if post.n != 1 else ''})"
 
 
-def _list(config: Config) -> int:
+def _list(config: Config, units: str = "metric") -> int:
     with Catalog(config.data_dir) as catalog:
         store = WeighIns(catalog)
         rows = store.all()
@@ -71,21 +71,34 @@ def _list(config: Config) -> int:
         print("No weigh-ins yet: `sweatline weigh-in latest --pre KG --post KG --drank L` records one.")
         return 0
     listed.sort(key=lambda x: (x[0] is None, x[0].isoformat() if x[0] else ""))
-    lines = [f"{'ID':<10}  {'date':<10}  {'sport':<10}  {'source':<6}  {'pre → post kg':<15}  {'drank':>6}  "
-             f"{'urine':>5}  {'measured':>8}  {'L/h':>5}  {'model':>6}  {'÷model':>6}"]
+    mass = "lb" if units == "imperial" else "kg"
+    lines = [f"{'ID':<10}  {'date':<10}  {'sport':<10}  {'source':<6}  {f'pre → post {mass}':<17}  {'drank':>9}  "
+             f"{'urine':>9}  {'measured':>9}  {'rate':>11}  {'model':>9}  {'÷model':>6}"]
     for start, row, activity, model in listed:
         rate = row.measured_rate_l_per_h
         if rate is None and activity is not None and activity.elapsed_s:
             rate = row.measured_l / (activity.elapsed_s / 3600.0)
-        drank = "?" if row.drank_l is None else f"{row.drank_l:.2f}"
-        lines.append(f"{row.activity_id[:10]:<10}  {start:%Y-%m-%d}  " if start else f"{row.activity_id[:10]:<10}  {'undated':<10}  ")
-        lines[-1] += (f"{row.sport[:10]:<10}  {row.source:<6}  {f'{row.pre_kg:g} → {row.post_kg:g}':<15}  {drank:>6}  "
-                      f"{row.urine_l:>5.2f}  {row.measured_l:>6.2f} L  {f'{rate:.2f}' if rate else '–':>5}  "
-                      f"{f'{model:.2f} L' if model else '–':>6}  {f'{row.measured_l / model:.2f}' if model else '–':>6}")
+        when = f"{start:%Y-%m-%d}" if start else "undated"
+        lines.append(f"{row.activity_id[:10]:<10}  {when:<10}  {row.sport[:10]:<10}  {row.source:<6}  "
+                     f"{f'{_mass(row.pre_kg, units)} → {_mass(row.post_kg, units)}':<17}  {_volume(row.drank_l, units):>9}  "
+                     f"{_volume(row.urine_l, units):>9}  {_volume(row.measured_l, units):>9}  {_volume(rate, units, '/h'):>11}  "
+                     f"{_volume(model, units):>9}  {f'{row.measured_l / model:.2f}' if model else '–':>6}")
     sports = sorted({row.sport for _, row, _, _ in listed})
     lines.append("factors now: " + "; ".join(f"{sport} {_factor(posterior(points, sport))}" for sport in sports))
     print("\n".join(lines))
     return 0
+
+
+def _mass(value_kg: float, units: str) -> str:
+    """A body mass as typed (kg) or in pounds (:func:`pipeline.units.pounds`)."""
+    return f"{pounds(value_kg):.1f}" if units == "imperial" else f"{value_kg:g}"
+
+
+def _volume(value_l: float | None, units: str, per: str = "") -> str:
+    """A volume (``per="/h"``: a rate) in L with two decimals, or in US fl oz (:func:`pipeline.units.fl_oz`)."""
+    if value_l is None:
+        return "–"
+    return f"{fl_oz(value_l * 1000.0):.0f} fl oz{per}" if units == "imperial" else f"{value_l:.2f} L{per}"
 
 
 def _delete(ref: str, config: Config, units: str = "metric") -> int:
@@ -112,7 +125,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
                                           ("--note", args.note)) if value is not None]
         if given:
             raise UsageError("--list" if args.list else "--delete", f"takes no {given[0]}")
-        return _list(config) if args.list else _delete(args.delete, config, getattr(args, "units", None) or config.units)
+        return _list(config, getattr(args, "units", None) or config.units) if args.list else _delete(args.delete, config, getattr(args, "units", None) or config.units)
     if args.activity is None or args.pre is None or args.post is None:
         missing = next(n for n, v in (("ACTIVITY", args.activity), ("--pre", args.pre), ("--post", args.post)) if v is None)
         raise UsageError("weigh-in", f"{missing} is required to record a weigh-in (or --list, --delete ID)")

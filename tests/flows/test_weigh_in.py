@@ -337,6 +337,15 @@ def test_list_and_delete_move_the_factor_back(config: Path, capsys: pytest.Captu
     assert run_id[:10] in out and ride_id[:10] in out
     # 71.0 − 69.2 + 1.5 = 3.30 L; 70.6 − 69.3 + 0.4 = 1.70 L (Baker 2017 Table 3)
     assert "3.30 L" in out and "1.70 L" in out
+    # the same list for someone who thinks in pounds and ounces (NIST SP 811 B.8: 1 lb = 0.45359237 kg,
+    # 1 US fl oz = 29.57353 mL): 71.0 kg = 156.5 lb, 69.2 kg = 152.6 lb, 3.30 L = 112 fl oz, 1.70 L = 57 fl oz
+    assert main(["weigh-in", "--list", "--units", "imperial", "--config", str(config)]) == 0
+    imperial = capsys.readouterr().out
+    assert "156.5 → 152.6" in imperial and "112 fl oz" in imperial and "57 fl oz" in imperial
+    assert " L " not in imperial and "kg" not in imperial.split("factors now")[0]
+    assert main(["history", "--units", "imperial", "--config", str(config)]) == 0  # its weigh-in table too
+    history = capsys.readouterr().out.split("Weigh-ins")[1]
+    assert "112 fl oz" in history and "3.30 L" not in history
     assert main(["weigh-in", "--delete", run_id[:10], "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "Weigh-in deleted" in out and "from 1 weigh-in" in out.splitlines()[1]
