@@ -6,6 +6,10 @@ Imported as ``flow_support`` (a unique module name: every tests/ folder has its 
 from __future__ import annotations
 
 import hashlib
+import json
+import sqlite3
+import subprocess
+import time
 import shutil
 import zipfile
 from pathlib import Path
@@ -55,3 +59,20 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     """Every file under ``folder``: SHA-256 and mtime (ns)."""
     return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def wait_until_running(data: Path, proc: subprocess.Popen, timeout_s: float = 300) -> None:
+    """Until the nightly process ``proc`` has recorded its run (with its pid) as started in the
+    catalog under ``data``; returns early if ``proc`` ends first."""
+    deadline = time.monotonic() + timeout_s
+    db = data / "catalog.sqlite"
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+                    rows = conn.execute("SELECT parameters FROM runs WHERE state = 'running'").fetchall()
+                if any(json.loads(params or "{}").get("pid") == proc.pid for (params,) in rows):
+                    return
+            except sqlite3.OperationalError:  # the table is not there yet
+                pass
+        time.sleep(0.05)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from flow_support import write_config
+from flow_support import write_config, wait_until_running
 
 from pipeline.store.catalog import Catalog
 from shared_paths import SAMPLES, SWEATLINE
@@ -62,21 +61,6 @@ def _inbox(tmp_path: Path) -> Path:
     return inbox
 
 
-def _running(data: Path, proc: subprocess.Popen, timeout_s: float = 300) -> None:
-    """Until the nightly ``proc`` has recorded its run as started."""
-    deadline = time.monotonic() + timeout_s
-    db = data / "catalog.sqlite"
-    while time.monotonic() < deadline and proc.poll() is None:
-        if db.exists():
-            try:
-                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-                    if conn.execute("SELECT count(*) FROM runs WHERE state = 'running'").fetchone()[0]:
-                        return
-            except sqlite3.OperationalError:
-                pass
-        time.sleep(0.05)
-
-
 @pytest.mark.slow(reason="real nightlies with their Prefect servers and ride processes at once: minutes")
 def test_two_nightlies_at_once(tmp_path: Path) -> None:
     inbox = _inbox(tmp_path)
@@ -96,7 +80,7 @@ def test_a_manual_override_wins_over_a_concurrent_nightly(tmp_path: Path) -> Non
         data = tmp_path / f"data{round_}"
         config = write_config(tmp_path, inbox, data)
         nightly = _start("nightly", "--config", str(config))
-        _running(data, nightly)
+        wait_until_running(data, nightly)
         time.sleep(rng.uniform(0.0, 3.0))
         manual = _start("ride", str(inbox / TARGET), "--temp", "35", "--humidity", "70", "--json",
                         "--config", str(config))

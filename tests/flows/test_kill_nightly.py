@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from flow_support import write_config
+from flow_support import write_config, wait_until_running
 
 from pipeline.store.catalog import Catalog
 from shared_paths import SAMPLES, SWEATLINE
@@ -61,22 +61,6 @@ def _whole_reports(data: Path) -> None:
             assert (folder / "report.md").stat().st_size > 0
 
 
-def _wait_until_running(data: Path, proc: subprocess.Popen, timeout_s: float = 300) -> None:
-    """Until the nightly has recorded its run as started (its work begins right after)."""
-    deadline = time.monotonic() + timeout_s
-    db = data / "catalog.sqlite"
-    while time.monotonic() < deadline and proc.poll() is None:
-        if db.exists():
-            try:
-                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-                    rows = conn.execute("SELECT parameters FROM runs WHERE state = 'running'").fetchall()
-                if any(json.loads(params or "{}").get("pid") == proc.pid for (params,) in rows):
-                    return
-            except sqlite3.OperationalError:  # the table is not there yet
-                pass
-        time.sleep(0.05)
-
-
 def _files(catalog: Catalog) -> list[tuple[str, str]]:
     return sorted(tuple(row) for row in catalog.conn.execute("SELECT sha256, status FROM files"))
 
@@ -103,7 +87,7 @@ def test_nightly_survives_kill_9_at_random_points(tmp_path: Path) -> None:
     killed = 0
     for _ in range(KILLS):
         proc = _nightly(config)
-        _wait_until_running(data, proc)
+        wait_until_running(data, proc)
         time.sleep(rng.uniform(0.0, 4.0))  # somewhere in the files' processing and writing
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
