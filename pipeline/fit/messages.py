@@ -356,12 +356,7 @@ def _decode_segment_fast(data: bytes, segment: Any, out: Messages) -> bool:
         if records:
             out.record_columns.append((len(records), columns))
         for values in kept["event"]:
-            if values.get("event") == "timer" and values.get("timestamp") is not None:
-                kind = values.get("event_type")
-                if kind == "start":
-                    out.timer_events.append((values["timestamp"], True))
-                elif kind in _TIMER_STOPS:
-                    out.timer_events.append((values["timestamp"], False))
+            _add_timer_event(out, values)
         for raw, values in zip(parsed.get("session", []), kept["session"]):
             values["_sweat_loss_raw"] = raw.get(SESSION_SWEAT_LOSS_FIELD)
             out.sessions.append(values)
@@ -453,12 +448,7 @@ def _decode_segment(data: bytes, segment: Any, out: Messages) -> None:
         if is_activity is False:
             return
         if num == MESG_EVENT:
-            if values.get("event") == "timer" and values.get("timestamp") is not None:
-                kind = values.get("event_type")
-                if kind == "start":
-                    out.timer_events.append((values["timestamp"], True))
-                elif kind in _TIMER_STOPS:
-                    out.timer_events.append((values["timestamp"], False))
+            _add_timer_event(out, values)
             return
         target = {
             MESG_SESSION: out.sessions, MESG_LAP: out.laps, MESG_SPORT: out.sports,
@@ -542,3 +532,14 @@ def fit_text(value: Any) -> str | None:
         value = value.decode("utf-8", "replace")
     text = clean_text("".join(ch for ch in str(value) if ch.isprintable())).strip()
     return text or None
+
+
+def _add_timer_event(out: Any, values: dict[str, Any]) -> None:
+    """A timer start or stop event (FIT ``event`` message, ``event == timer``) appended to
+    ``out.timer_events`` as ``(timestamp, running)``; any other event is ignored."""
+    if values.get("event") == "timer" and values.get("timestamp") is not None:
+        kind = values.get("event_type")
+        if kind == "start":
+            out.timer_events.append((values["timestamp"], True))
+        elif kind in _TIMER_STOPS:
+            out.timer_events.append((values["timestamp"], False))
