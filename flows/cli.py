@@ -203,9 +203,20 @@ def _exit_now() -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        return  # let the normal exit report it
+    except BrokenPipeError:  # the reader of stdout has gone (`| head`): nothing left to say
+        _stdout_to_devnull()
+    except ValueError:
+        return  # a closed stream: let the normal exit report it
     os._exit(0)
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush after a broken pipe raises
+    nothing (the recipe of Python's documentation, "Note on SIGPIPE", in the signal module)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -230,6 +241,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return _fail(f"{flags.get(exc.field, exc.field)}: {exc.reason}", as_json)
     except SweatlineInputError as exc:
         return _fail(str(exc), as_json)
+    except BrokenPipeError:  # `sweatline history | head`: the reader has gone, nothing to report
+        _stdout_to_devnull()
+        return 0
     except (OSError, sqlite3.Error) as exc:
         where = storage_problem(exc)
         if where is None:
@@ -238,8 +252,6 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("sweatline: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
     except Exception as exc:  # an internal error: say so, with the traceback for a bug report
         return _internal_error(exc, as_json)
 
