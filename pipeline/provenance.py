@@ -35,9 +35,11 @@ MODEL_VERSION = "13"
 """The model's revision: bump it when an equation, a constant or the advice changes what a report
 says, and every stored answer becomes stale (the nightly re-estimates the last 30 days)."""
 
-NOT_ESTIMATE_INPUTS = frozenset({"inbox", "data_dir", "nightly", "source", "limits", "dask"})
-"""Config keys that do not change an estimate (``limits`` and ``dask`` say how and where files run,
-not what they give: left out, a stored estimate stays current when they change)."""
+NOT_ESTIMATE_INPUTS = frozenset({"inbox", "data_dir", "nightly", "source", "limits", "dask", "serve"})
+"""Config keys that do not change a stored answer (``limits`` and ``dask`` say how and where files
+run, ``serve`` where the UI listens, not what they give: left out, a stored answer stays current
+when they change). ``units`` is kept: it changes what report.html/.md say, so a report made in
+other units is made again."""
 
 
 def calibrations(points: Sequence[CalibrationPoint], sports: Iterable[str]) -> dict[str, Calibration | None]:
@@ -59,7 +61,7 @@ def estimate_inputs(config: Config, override_temperature_c: float | None, overri
     override = {"temperature_c": override_temperature_c, "humidity_pct": override_humidity_pct}
     calib = {sport: _calibration_input(c) for sport, c in sorted(calibration_by_sport.items())}
     canonical = {
-        "model_version": MODEL_VERSION, "config": config_part, "override": override,
+        "model_version": MODEL_VERSION, "config": config_part, "units": config.units, "override": override,
         "calibration": {s: (c.model_dump() if c is not None else None) for s, c in calib.items()},
     }
     return InputsBlock(model_version=MODEL_VERSION, fingerprint=fingerprint(canonical), config=config_part,

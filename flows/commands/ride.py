@@ -51,6 +51,8 @@ def weather_override(temperature_c: float | None, humidity_pct: float | None) ->
 
 def run(args: argparse.Namespace, config: Config) -> int:
     override = weather_override(args.temp, args.humidity)
+    if getattr(args, "units", None):  # --units: the report files too, not only what is printed
+        config = config.model_copy(update={"units": args.units})
     path = resolve_fit_file(args.fit_path, config)
     via = os.environ.get(VIA_ENV, "auto").strip().lower() or "auto"
     if via not in ("auto", "local", "prefect"):
