@@ -191,6 +191,20 @@ def test_report_files_follow_the_configs_units(tmp_path: Path, config_file) -> N
     assert json.loads((folder / "report.json").read_text())["sweat"]["total_l"] > 0  # SI in the JSON
 
 
+def test_units_flag_reaches_the_report_files_and_a_stored_report_in_other_units_is_made_again(
+        tmp_path: Path, config_file) -> None:
+    config = config_file()  # metric
+    path = ride_file(tmp_path / "inbox" / "ride.fit", seconds=3600)
+    assert run_cli("ride", str(path), "--units", "imperial", config=config).returncode == 0
+    folder = next((tmp_path / "data" / "reports").glob("*-cycling-*"))
+    main = (folder / "report.md").read_text().split("Notes on this estimate")[0]
+    assert "fl oz" in main and not _METRIC.search(main.replace("mmol", "")), main
+    again = run_cli("ride", str(path), config=config)  # the config's metric: not the stored imperial report
+    assert again.returncode == 0 and "stored report" not in again.stdout, again.stdout
+    main = (folder / "report.md").read_text().split("Notes on this estimate")[0]
+    assert "fl oz" not in main and _METRIC.search(main), main
+
+
 def test_plan_prints_imperial(config_file) -> None:
     out = run_cli("plan", "--sport", "running", "--duration", "1h30m", "--speed", "11", "--temp", "30",
                   "--units", "imperial", config=config_file())
