@@ -120,3 +120,11 @@ def test_digest_trend_chart_follows_units() -> None:
     assert "sweat lost (L)" in texts(metric) and not any("fl oz" in w for w in texts(metric))
     ticks = axis_ticks(metric, "litres")
     assert covers(ticks, 0.0, 2.0) and max(ticks) < 5, ticks
+
+
+def test_mph_is_nist_sp_811() -> None:
+    from pipeline.units import mph
+
+    # NIST SP 811 B.8: 1 mi = 1,609.344 m (exact), so 1,609.344 m in 3,600 s is 1 mph; 1 m/s = 2.236 936 mph
+    assert mph(MI_M / 3600) == pytest.approx(1.0, rel=1e-12)
+    assert mph(1.0) == pytest.approx(2.236936, rel=1e-6)
