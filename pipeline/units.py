@@ -56,6 +56,12 @@ def miles(distance_m: float) -> float:
     return distance_m / M_PER_MILE
 
 
+def mph(speed_m_per_s: float) -> float:
+    """Metres per second -> miles per hour (3,600 s per hour, :data:`M_PER_MILE` metres per mile).
+    Works elementwise on a NumPy array or pandas Series of speeds too."""
+    return speed_m_per_s * 3_600.0 / M_PER_MILE
+
+
 def volume_ml(value_ml: float | None, units: Units = "metric") -> str:
     """'500 mL' / '17 fl oz' (whole units); '—' for None."""
     if value_ml is None:

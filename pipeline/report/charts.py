@@ -10,6 +10,12 @@ Text goes out as SVG ``<text>`` (``svg.fonttype = none``), which matplotlib's SV
 escapes (``&``, ``<``, ``>``); the XML prolog, DOCTYPE and metadata are stripped so the SVG can
 sit inside an HTML page, and element ids are salted per chart so several charts on one page
 never share an id. Rendering holds a lock: matplotlib's rc settings are process-global.
+
+Units: every chart takes ``units`` (``"metric"`` or ``"imperial"``, :mod:`pipeline.units`). Data
+arrive in SI-derived units (m/s, °C, litres); for imperial the plotted values themselves are
+converted with :mod:`pipeline.units` (NIST SP 811 factors) before drawing — speed in mph,
+temperature in °F, volumes in US fl oz and rates in fl oz/h — and the axis, legend and bar labels
+say so. Metric charts are drawn exactly as before.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from matplotlib.figure import Figure  # no pyplot: no global figure manager, no 
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from pipeline.schema import PlanBlock, SweatBlock
+from pipeline.units import Units, fahrenheit, fl_oz, mph
 
 _LOCK = threading.Lock()
 #: Columns of ``Analysis.series`` the session chart can draw (RECORD_COLUMNS names, plus the model's).
@@ -151,6 +158,11 @@ def time_step_h(span_h: float) -> float:
     return step_h
 
 
+def _volume(value_l, units: Units):
+    """Litres (a float or an array) in the chart's volume unit: litres, or US fl oz for imperial."""
+    return fl_oz(value_l * 1000.0) if units == "imperial" else value_l
+
+
 def sweat_column(series: pd.DataFrame) -> str | None:
     """Which column of the series holds cumulative sweat loss in litres, if any."""
     for name in CUMULATIVE_SWEAT_COLUMNS:
@@ -159,13 +171,16 @@ def sweat_column(series: pd.DataFrame) -> str | None:
     return None
 
 
-def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = None) -> str | None:
+def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = None,
+                      units: Units = "metric") -> str | None:
     """The session over time: effort (HR; power or speed), temperature and cumulative sweat.
 
     ``series`` has the canonical record columns (:data:`pipeline.fit.models.RECORD_COLUMNS`) plus
     the model's cumulative sweat (a column of :data:`CUMULATIVE_SWEAT_COLUMNS`, litres). Panels
-    whose data are missing are left out; None when there is nothing to draw.
+    whose data are missing are left out; None when there is nothing to draw. ``units``: speed in
+    km/h or mph, temperature in °C or °F, cumulative sweat in litres or US fl oz.
     """
+    imperial = units == "imperial"
     if series is None or len(series) < 2:
         return None
     hours = _elapsed_hours(series)
@@ -206,32 +221,35 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
                         (h,) = _line(target, x, data["power_w"], data.get("timer_active"), color=BLUE, linewidth=0.9, alpha=0.8, label="power (W)")
                         target.set_ylabel("W", color=INK, fontsize=10)
                     else:
-                        (h,) = _line(target, x, data["speed_m_per_s"] * 3.6, data.get("timer_active"), color=BLUE, linewidth=0.9, alpha=0.8,
-                                           label="speed (km/h)")
-                        target.set_ylabel("km/h", color=INK, fontsize=10)
+                        speed_unit = "mph" if imperial else "km/h"
+                        speed = mph(data["speed_m_per_s"]) if imperial else data["speed_m_per_s"] * 3.6
+                        (h,) = _line(target, x, speed, data.get("timer_active"), color=BLUE, linewidth=0.9, alpha=0.8,
+                                     label=f"speed ({speed_unit})")
+                        target.set_ylabel(speed_unit, color=INK, fontsize=10)
                     handles.append(h)
                 ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False,
                           ncols=len(handles), borderaxespad=0.2)
                 ax.set_title("Effort", loc="left", fontsize=11, color=INK)
             elif panel == "temperature":
                 # temperature_c: the air temperature the model used; device_temperature_c: the raw sensor
-                _line(ax, x, data["temperature_c"], color=ORANGE, linewidth=1.4, label="air, as the model used it")
+                to_unit = fahrenheit if imperial else (lambda c: c)
+                _line(ax, x, to_unit(data["temperature_c"]), color=ORANGE, linewidth=1.4, label="air, as the model used it")
                 if _has(data, "device_temperature_c"):
-                    _line(ax, x, data["device_temperature_c"], color=ORANGE, linewidth=0.9, linestyle=":",
+                    _line(ax, x, to_unit(data["device_temperature_c"]), color=ORANGE, linewidth=0.9, linestyle=":",
                             label="device sensor")
                     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False, ncols=2,
                               borderaxespad=0.2)
-                ax.set_ylabel("°C", color=INK, fontsize=10)
+                ax.set_ylabel("°F" if imperial else "°C", color=INK, fontsize=10)
                 ax.set_title("Temperature", loc="left", fontsize=11, color=INK)
             else:
-                y = data[sweat_col].to_numpy(dtype=float)
+                y = _volume(data[sweat_col].to_numpy(dtype=float), units)
                 keep = np.isfinite(y)
                 ax.plot(x[keep], y[keep], color=TEAL, linewidth=1.6, label="our estimate")
                 if sweat is not None and sweat.total_l > 0:
                     lo, hi = sweat.low_l / sweat.total_l, sweat.high_l / sweat.total_l
                     ax.fill_between(x[keep], y[keep] * lo, y[keep] * hi, color=TEAL, alpha=0.15, linewidth=0,
                                     label="plausible range")
-                ax.set_ylabel("litres", color=INK, fontsize=10)
+                ax.set_ylabel("fl oz" if imperial else "litres", color=INK, fontsize=10)
                 ax.set_title("Cumulative sweat loss", loc="left", fontsize=11, color=INK)
                 ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False, ncols=2,
                           borderaxespad=0.2)
@@ -243,8 +261,12 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
         return _to_svg(fig, "session", "The session over time: effort, temperature and cumulative sweat loss")
 
 
-def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: PlanBlock | None = None) -> str:
-    """Sweat rates side by side: ours (with range), the device's, the typical range, the plan's drinking."""
+def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: PlanBlock | None = None,
+                         units: Units = "metric") -> str:
+    """Sweat rates side by side: ours (with range), the device's, the typical range, the plan's drinking.
+
+    ``duration_h`` in hours (for the device's estimate, litres, as a rate); bars in L/h, or in
+    US fl oz/h for ``units="imperial"``."""
     labels: list[str] = []
     values: list[float] = []
     errors: list[tuple[float, float]] = []
@@ -268,6 +290,13 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
         values.append(plan.during_ml_per_h / 1000.0)
         errors.append((0.0, max(plan.during_max_ml_per_h - plan.during_ml_per_h, 0.0) / 1000.0))
         colors.append(BLUE)
+    imperial = units == "imperial"
+    values = [_volume(v, units) for v in values]
+    errors = [(_volume(minus, units), _volume(plus, units)) for minus, plus in errors]
+    hi_rate = _volume(hi_rate, units)
+    typical = (_volume(TYPICAL_RATE_L_PER_H[0], units), _volume(TYPICAL_RATE_L_PER_H[1], units))
+    typical_text = (f"{typical[0]:.0f}–{typical[1]:.0f} fl oz/h" if imperial else
+                    f"{TYPICAL_RATE_L_PER_H[0]:.1f}–{TYPICAL_RATE_L_PER_H[1]:.1f} L/h")
     with _LOCK:
         fig = Figure(figsize=(9, 0.55 * len(labels) + 1.3))
         ax = fig.subplots()
@@ -275,26 +304,28 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
         ax.grid(True, axis="x", color="#e4e7eb", linewidth=0.8)
         ax.grid(False, axis="y")
         y = np.arange(len(labels))[::-1]
-        ax.axvspan(*TYPICAL_RATE_L_PER_H, color="#f0b429", alpha=0.12, linewidth=0)
-        ax.text(TYPICAL_RATE_L_PER_H[1], y[0] + 0.55, "typical in exercise 0.5–2.0 L/h (ACSM 2007)",
+        ax.axvspan(*typical, color="#f0b429", alpha=0.12, linewidth=0)
+        ax.text(typical[1], y[0] + 0.55, f"typical in exercise {typical_text} (ACSM 2007)",
                 ha="right", va="bottom", fontsize=10, color=MUTED)
         ax.barh(y, values, color=colors, height=0.5)
         for yi, v, (minus, plus) in zip(y, values, errors):
             if minus > 0 or plus > 0:
                 ax.errorbar([v], [yi], xerr=[[minus], [plus]], fmt="none", ecolor=INK, capsize=4, linewidth=1)
         for yi, v in zip(y, values):
-            ax.text(v, yi - 0.38, f" {v:.2f} L/h", va="center", fontsize=10, color=INK)
+            ax.text(v, yi - 0.38, f" {v:.0f} fl oz/h" if imperial else f" {v:.2f} L/h", va="center", fontsize=10, color=INK)
         ax.set_yticks(y, labels, fontsize=10)
-        ax.set_xlabel("litres per hour", color=INK, fontsize=10)
-        ax.set_xlim(0, max(max(values) * 1.15, hi_rate * 1.1, TYPICAL_RATE_L_PER_H[1] * 1.05))
+        ax.set_xlabel("fl oz per hour" if imperial else "litres per hour", color=INK, fontsize=10)
+        ax.set_xlim(0, max(max(values) * 1.15, hi_rate * 1.1, typical[1] * 1.05))
         ax.set_ylim(-0.7, len(labels) - 0.1)
         _margins(fig, left=1.45, right=0.3, top=0.15, bottom=0.6)
         return _to_svg(fig, "rate", "Sweat rate: our estimate and range, the device's estimate, the planned drinking")
 
 
 def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg: Sequence[float],
-                    potassium_ai_mg: float | None = None) -> str | None:
-    """Digest trend: fluid lost per day (bars) and potassium lost per day (line, right axis)."""
+                    potassium_ai_mg: float | None = None, units: Units = "metric") -> str | None:
+    """Digest trend: fluid lost per day (bars; litres, or US fl oz for ``units="imperial"``) and
+    potassium lost per day (line, right axis, mg). ``days``, ``fluid_l`` and ``potassium_mg`` are
+    parallel; None when there are no days."""
     if not days:
         return None
     if len(days) > MAX_POINTS:  # bars stay cheap: days averaged over equal slices, labelled by their first day
@@ -303,13 +334,15 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
         days = [days[i] for i in starts]
         fluid_l = list(pd.Series(fluid_l, dtype=float).groupby(bins).mean())
         potassium_mg = list(pd.Series(potassium_mg, dtype=float).groupby(bins).mean())
+    imperial = units == "imperial"
+    fluid = [_volume(float(v), units) for v in fluid_l]
     with _LOCK:
         fig = Figure(figsize=(9, 3.2))
         ax = fig.subplots()
         _style(ax)
         x = np.arange(len(days))
-        ax.bar(x, fluid_l, color=TEAL, width=0.6, label="sweat lost (L)")
-        ax.set_ylabel("litres", color=INK, fontsize=10)
+        ax.bar(x, fluid, color=TEAL, width=0.6, label="sweat lost (fl oz)" if imperial else "sweat lost (L)")
+        ax.set_ylabel("fl oz" if imperial else "litres", color=INK, fontsize=10)
         every = max(1, -(-len(days) // MAX_TICKS))  # a year of days: every 31st labelled, not 365
         ax.set_xticks(x[::every], list(days)[::every], fontsize=10, rotation=0 if len(days) <= 8 else 45)
         ax2 = ax.twinx()
@@ -321,7 +354,7 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
         if potassium_ai_mg is not None:
             top = max(top, potassium_ai_mg * 0.35)
         ax2.set_ylim(0, top)
-        ax.set_ylim(0, max(max(fluid_l, default=0.0) * 1.2, 0.5))
+        ax.set_ylim(0, max(max(fluid, default=0.0) * 1.2, _volume(0.5, units)))
         handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="upper left", fontsize=10, frameon=False, ncols=2)
         _margins(fig, left=0.8, right=0.9, top=0.15, bottom=0.75 if len(days) > 8 else 0.45)

@@ -223,7 +223,7 @@ def _context(digest: Digest) -> dict:
 def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:
     """The digest as one self-contained HTML page (inline CSS and SVG, no script, no fetch)."""
     svg = trend_chart_svg([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
-                          [t.potassium_mg for t in digest.days], digest.potassium_ai_mg)
+                          [t.potassium_mg for t in digest.days], digest.potassium_ai_mg, units=digest.units)
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("digest.html.j2").render(**_context(digest), trend_svg=Markup(svg) if svg else None,
                                                       generated=stamp)

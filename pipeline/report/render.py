@@ -61,10 +61,15 @@ def _planned(analysis: "Analysis") -> tuple[float | None, str | None]:
     return planned.duration_s, planned.sport
 
 
+def _display(analysis: "Analysis") -> Display:
+    """How the analysis is shown (units, timezone): ``Analysis.display``, else metric in UTC."""
+    return getattr(analysis, "display", None) or Display()
+
+
 def view_of(analysis: "Analysis") -> ReportView:
     duration, sport = _planned(analysis)
     return report_view(analysis.report, planned_duration_s=duration, planned_sport=sport,
-                       display=getattr(analysis, "display", None) or Display())
+                       display=_display(analysis))
 
 
 def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
@@ -74,8 +79,9 @@ def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     rate_svg = session_svg = None
     if report.sweat is not None:
         duration_s = report_duration_s(report) or _planned(analysis)[0]
-        rate_svg = sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan)
-        session_svg = session_chart_svg(analysis.series, report.sweat)
+        units = _display(analysis).units
+        rate_svg = sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan, units=units)
+        session_svg = session_chart_svg(analysis.series, report.sweat, units=units)
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("report.html.j2").render(
         view=view,
