@@ -162,8 +162,15 @@ def _gross_efficiency_known(config: Config) -> bool:
 def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride | None = None,
                  athlete_override: dict[str, float | str | None] | None = None,
                  calibration: Calibration | None = None) -> Analysis:
-    """The same model for a session that has not happened (``sweatline plan``): no ``activity`` block."""
+    """The same model for a session that has not happened (``sweatline plan``): no ``activity`` block.
+    A session under :data:`MIN_ESTIMATE_S` gets the short answer of a recorded one (no estimate, no plan)."""
     athlete = resolve_athlete(config.athlete, None, athlete_override)
+    if plan.duration_s < MIN_ESTIMATE_S:
+        from pipeline.advice import DISCLAIMER
+        from pipeline.schema import AdviceItem
+
+        report = Report(advice=[AdviceItem(topic="estimate", text=too_short_text(plan.duration_s))], disclaimer=DISCLAIMER)
+        return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=None, display=_display(config))
     records = planned_records(plan, athlete.body_mass_kg)
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, _weather(override),
                             config.model.gross_efficiency, calibration=calibration,
@@ -198,11 +205,16 @@ def too_short_report(summary: object) -> Report:
     from pipeline.schema import AdviceItem
 
     seconds = getattr(summary, "timer_s", None) or getattr(summary, "elapsed_s", None) or 0.0
+    text = too_short_text(seconds)
+    return Report(activity=summary, advice=[AdviceItem(topic="estimate", text=text)], disclaimer=DISCLAIMER)
+
+
+def too_short_text(seconds: float) -> str:
+    """Why a session of ``seconds`` (under :data:`MIN_ESTIMATE_S`) gets no estimate, in plain words."""
     length = f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.0f} min"
-    text = (f"Too short to estimate: {length} of activity. Under {MIN_ESTIMATE_S / 60:.0f} minutes the sweat lost "
+    return (f"Too short to estimate: {length} of activity. Under {MIN_ESTIMATE_S / 60:.0f} minutes the sweat lost "
             "is smaller than your body mass varies from day to day, so no amount or drinking plan is given: "
             "drink to thirst, as on any day.")
-    return Report(activity=summary, advice=[AdviceItem(topic="estimate", text=text)], disclaimer=DISCLAIMER)
 
 
 def _display(config: Config) -> object:

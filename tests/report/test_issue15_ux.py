@@ -205,6 +205,19 @@ def test_units_flag_reaches_the_report_files_and_a_stored_report_in_other_units_
     assert "fl oz" not in main and _METRIC.search(main), main
 
 
+def test_a_planned_session_under_ten_minutes_gets_the_short_answer(config_file) -> None:
+    # MIN_ESTIMATE_S, as for a recorded session: 10 min at 2 L/h (Sawka et al. 2007) is under the
+    # day-to-day variation of body mass (Cheuvront et al. 2004)
+    out = run_cli("plan", "--sport", "running", "--duration", "8m", "--speed", "12", "--json", config=config_file())
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(out.stdout)
+    assert answer["sweat"] is None and answer.get("plan") is None
+    assert answer["advice"][0]["text"].startswith("Too short to estimate: 8 min")
+    longer = json.loads(run_cli("plan", "--sport", "running", "--duration", "10m", "--speed", "12", "--json",
+                                config=config_file()).stdout)
+    assert longer["sweat"]["total_l"] > 0 and longer["plan"]["during_ml_per_h"] >= 0
+
+
 def test_plan_prints_imperial(config_file) -> None:
     out = run_cli("plan", "--sport", "running", "--duration", "1h30m", "--speed", "11", "--temp", "30",
                   "--units", "imperial", config=config_file())
