@@ -11,6 +11,8 @@ refused before is tried again. Every call is a row in the catalog's ``runs`` tab
 """
 from __future__ import annotations
 
+import sqlite3
+
 import json
 import uuid
 from pathlib import Path
@@ -114,8 +116,21 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                                kind="not_activity")
         catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=len(outcome.rejections),
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
-        return [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
-                for a in outcome.activities] + repeated
+        results = [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
+                   for a in outcome.activities] + repeated
+    _refresh_front_door(config)
+    return results
+
+
+def _refresh_front_door(config: Config) -> None:
+    """The index and digest pages with this ride's new answer (not waiting for the nightly). The
+    answer is already stored: a storage problem here leaves the pages to the next nightly."""
+    from pipeline.front_door import refresh_front_door
+
+    try:
+        refresh_front_door(config)
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, override: WeatherOverride,

@@ -126,7 +126,7 @@ def render_index_markdown(page: IndexPage) -> str:
     e = markdown_escape
     lines = [f"# {e(page.title)}", ""]
     if page.night is not None:
-        night = f"**Last night ({e(page.night_when)}):** {e(page.night)}"
+        night = f"**Latest nightly run ({e(page.night_when)}):** {e(page.night)}"
         if page.night_link:
             night += f" ([run summary]({quote(page.night_link)}))"
         lines += [night, ""]

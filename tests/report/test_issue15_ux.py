@@ -205,6 +205,16 @@ def test_units_flag_reaches_the_report_files_and_a_stored_report_in_other_units_
     assert "fl oz" not in main and _METRIC.search(main), main
 
 
+def test_a_ride_is_on_the_front_door_at_once_not_after_the_next_nightly(tmp_path: Path, config_file) -> None:
+    config = config_file()
+    path = ride_file(tmp_path / "inbox" / "ride.fit", seconds=3600)
+    assert run_cli("ride", str(path), config=config).returncode == 0
+    folder = next((tmp_path / "data" / "reports").glob("*-cycling-*"))
+    index = (tmp_path / "data" / "reports" / "index.md").read_text()
+    assert f"{folder.name}/report.html" in index  # its relative link, with no nightly run yet
+    assert (tmp_path / "data" / "reports" / "digest.md").is_file()
+
+
 def test_a_planned_session_under_ten_minutes_gets_the_short_answer(config_file) -> None:
     # MIN_ESTIMATE_S, as for a recorded session: 10 min at 2 L/h (Sawka et al. 2007) is under the
     # day-to-day variation of body mass (Cheuvront et al. 2004)
