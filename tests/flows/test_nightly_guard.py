@@ -16,7 +16,7 @@ def test_a_file_over_the_time_limit_is_rejected_and_the_others_are_processed(pre
                                                                               caplog) -> None:
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
-    write_long_ride(inbox)  # about 10 s to process here: far over 4 s
+    write_long_ride(inbox, hours=72)  # three days at 1 Hz, read by fitparse: far over 4 s
     for name in ("tomtom-runner3-cycling-17min.fit", "garmin-fr945-multisport-1min-bike-run.fit"):  # about 1 s each
         shutil.copy(SAMPLES / name, inbox / name)
     config = tmp_path / "sweatline.yaml"
