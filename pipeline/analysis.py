@@ -115,8 +115,8 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
     athlete = resolve_athlete(config.athlete, activity.profile)
     original = activity
     if too_short(activity.summary):
-        return Analysis(report=too_short_report(activity.summary), activity=original, athlete=athlete,
-                        display=_display(config))
+        return Analysis(report=too_short_report(activity), activity=original, athlete=athlete,
+                        series=_record_series(activity.records), display=_display(config))
     activity = _with_weather(activity, weather)
     weather_inputs = _weather(override, weather)
     device = " ".join(x for x in (activity.summary.device, activity.summary.manufacturer, activity.summary.product)
@@ -167,9 +167,12 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     athlete = resolve_athlete(config.athlete, None, athlete_override)
     if plan.duration_s < MIN_ESTIMATE_S:
         from pipeline.advice import DISCLAIMER
+        from pipeline.advice.texts import SessionFacts, generic_advice
         from pipeline.schema import AdviceItem
 
-        report = Report(advice=[AdviceItem(topic="estimate", text=too_short_text(plan.duration_s))], disclaimer=DISCLAIMER)
+        general = generic_advice(SessionFacts(planned=True, sport=plan.sport), too_short=True)
+        report = Report(advice=[AdviceItem(topic="estimate", text=too_short_text(plan.duration_s)), *general],
+                        disclaimer=DISCLAIMER)
         return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=None, display=_display(config))
     records = planned_records(plan, athlete.body_mass_kg)
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, _weather(override),
@@ -198,15 +201,35 @@ def too_short(summary: object) -> bool:
     return False
 
 
-def too_short_report(summary: object) -> Report:
-    """The short answer for a session under :data:`MIN_ESTIMATE_S`: the activity, no estimate, no
-    plan, one ``estimate`` advice item saying why."""
+def too_short_report(activity: Activity) -> Report:
+    """The short answer for a session under :data:`MIN_ESTIMATE_S`: the activity and its legs, no
+    estimate, no plan; the ``estimate`` advice item says why, and the article's general advice
+    (water with meals, potassium and calcium foods, warm-up and stretching) follows without amounts
+    for this session (:func:`pipeline.advice.texts.generic_advice`)."""
     from pipeline.advice import DISCLAIMER
+    from pipeline.advice.texts import SessionFacts, generic_advice
     from pipeline.schema import AdviceItem
 
+    summary = activity.summary
     seconds = getattr(summary, "timer_s", None) or getattr(summary, "elapsed_s", None) or 0.0
-    text = too_short_text(seconds)
-    return Report(activity=summary, advice=[AdviceItem(topic="estimate", text=text)], disclaimer=DISCLAIMER)
+    general = generic_advice(SessionFacts(sport=summary.sport or "session"), too_short=True)
+    legs = None
+    if len(activity.legs) > 1:
+        legs = [LegBlock(index=leg.index, sport=leg.sport, sub_sport=leg.sub_sport, start_time=leg.start_time,
+                         timer_s=leg.timer_s, distance_m=leg.distance_m) for leg in activity.legs]
+    return Report(activity=summary, legs=legs, disclaimer=DISCLAIMER,
+                  advice=[AdviceItem(topic="estimate", text=too_short_text(seconds)), *general])
+
+
+def _record_series(records: pd.DataFrame) -> pd.DataFrame | None:
+    """The file's own records for the session chart of a session with no estimate: timestamp-indexed
+    :data:`SERIES_COLUMNS`, the sensor's temperature as ``device_temperature_c`` (no air temperature
+    was modelled)."""
+    if records is None or len(records) < 2 or "timestamp" not in records:
+        return None
+    frame = records.rename(columns={"temperature_c": "device_temperature_c"})
+    columns = [c for c in SERIES_COLUMNS if c in frame.columns]
+    return frame.set_index(pd.DatetimeIndex(frame["timestamp"], name="timestamp"))[columns]
 
 
 def too_short_text(seconds: float) -> str:

@@ -86,7 +86,9 @@ def sport_noun(sport: str | None) -> str:
 
 
 def format_duration(duration_h: float) -> str:
-    """'47 min', '2 h', '2 h 50 min'."""
+    """'47 min', '2 h', '2 h 50 min'; under a minute in seconds ('22 s', not '0 min')."""
+    if duration_h * 3600.0 < 59.5:
+        return f"{max(duration_h * 3600.0, 0.0):.0f} s"
     minutes = int(round(duration_h * 60))
     if minutes < 60:
         return f"{minutes} min"
@@ -414,14 +416,17 @@ def build_advice(ctx: AdviceContext) -> list[AdviceItem]:
     return [AdviceItem(topic=topic, text=text) for topic, text in items if text is not None]
 
 
-def generic_advice(facts: SessionFacts) -> list[AdviceItem]:
-    """Advice without amounts, for a session the model could not estimate (no sweat figure).
+def generic_advice(facts: SessionFacts, *, too_short: bool = False) -> list[AdviceItem]:
+    """Advice without amounts, for a session the model could not estimate (no sweat figure), or
+    (``too_short``) one too short to estimate (``pipeline.analysis.MIN_ESTIMATE_S``).
 
     The same sources and caveats, the general ranges instead of this session's numbers.
     """
     banana, potato = food("banana"), food("potato")
     prunes, peaches, greens = food("prunes"), food("dried_peaches"), food("beet_greens")
-    hydration = ("No sweat estimate could be made for this session, so here are the general rules "
+    opening = ("For your longer sessions, the general rules" if too_short else
+               "No sweat estimate could be made for this session, so here are the general rules")
+    hydration = (f"{opening} "
                  "(ACSM 2007; NATA 2017): about 5–7 mL of water per kg of body mass at least 4 hours before; "
                  "on long sessions 400–800 mL per hour, keeping water on hand, but never more than you sweat; "
                  "after, 1.25–1.5 L for each kg of body mass lost, no more. And a glass of water with every meal "

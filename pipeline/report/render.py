@@ -77,11 +77,11 @@ def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     report = analysis.report
     view = view_of(analysis)
     rate_svg = session_svg = None
+    units = _display(analysis).units
     if report.sweat is not None:
         duration_s = report_duration_s(report) or _planned(analysis)[0]
-        units = _display(analysis).units
         rate_svg = sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan, units=units)
-        session_svg = session_chart_svg(analysis.series, report.sweat, units=units)
+    session_svg = session_chart_svg(analysis.series, report.sweat, units=units)  # a session too short to estimate has one too
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("report.html.j2").render(
         view=view,

@@ -69,9 +69,12 @@ def headline_text(report: Report, report_path: str | PathLike[str] | None = None
             what += f", {view.subtitle}"
         lines.append(what)
     lines += _headline_lines(view)
-    if report.sweat is None:  # no estimate (too short to estimate): say why
-        for item in view.advice:
+    if report.sweat is None:  # no estimate (too short to estimate): say why; the general advice is in the report
+        why = [item for item in view.advice if item.topic == "estimate"]
+        for item in why or view.advice:
             lines += textwrap.wrap(item.text, WIDTH, initial_indent="  ", subsequent_indent="  ")
+        if why and len(view.advice) > len(why):
+            lines.append("  (the general advice on water, potassium, calcium and warming up: see the report)")
     if view.flags:  # the headline stays short: the notes themselves are in the report
         count = len(view.flags)
         lines.append(f"  ({count} note{'s' if count != 1 else ''} on how this was estimated: see the report)")

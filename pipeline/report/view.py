@@ -165,6 +165,13 @@ def rate(value_l_per_h: float | None, units: Units = "metric") -> str:
     return u.rate_l_per_h(value_l_per_h, units)
 
 
+def _advice_title(topic: str, report: Report) -> str:
+    """An advice item's heading; the ``estimate`` item of a session with no estimate says why."""
+    if topic == "estimate" and report.sweat is None:
+        return "Too short to estimate"
+    return TOPIC_TITLES.get(topic, topic.capitalize())
+
+
 def duration_s_text(seconds: float | None) -> str:
     return "—" if seconds is None or seconds <= 0 else format_duration(seconds / 3600.0)
 
@@ -380,7 +387,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     def convert(text: str) -> str:
         return u.convert_text(text, un)
 
-    advice = [AdviceView(topic=item.topic, title=TOPIC_TITLES.get(item.topic, item.topic.capitalize()),
+    advice = [AdviceView(topic=item.topic, title=_advice_title(item.topic, report),
                          text=convert(item.text)) for item in report.advice]
     groups = note_groups(report, sport_label, convert)
     flags = [str(note) for group in groups for note in group.notes]
