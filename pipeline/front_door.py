@@ -9,9 +9,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.store.catalog import Catalog
-from pipeline.store.layout import digests_dir, reports_dir
-
-NIGHTLY_FLOW = "nightly"  # the runs-table name of a nightly run (pipeline.nightly.NIGHTLY)
+from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir, run_summary_path
 
 
 def refresh_front_door(config: Config) -> Path:
@@ -24,14 +22,14 @@ def refresh_front_door(config: Config) -> Path:
     data_dir = Path(config.data_dir)
     with Catalog(data_dir) as catalog:
         activities = catalog.activities()
-        nights = [run for run in catalog.runs(NIGHTLY_FLOW) if run.state == "completed"]
+        nights = [run for run in catalog.runs(NIGHTLY_RUN) if run.state == "completed"]
     reports = reports_dir(data_dir)
     write_digest_pages(build_digest(activities, timezone=config.nightly.timezone, sex=config.athlete.sex,
                                     units=config.units), reports)
     night = max(nights, key=lambda run: run.started_at) if nights else None
     night_path = None
     if night is not None:
-        summary = digests_dir(data_dir) / f"{night.started_at:%Y%m%dT%H%M%SZ}-nightly.md"
+        summary = run_summary_path(digests_dir(data_dir), night.started_at)
         if summary.is_file():
             night_path = os.path.relpath(summary, reports).replace(os.sep, "/")
     html, _ = write_index(build_index(activities, timezone=config.nightly.timezone,

@@ -45,11 +45,11 @@ from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_o
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
 from pipeline.store.inbox_index import hash_with_index
-from pipeline.store.layout import digests_dir, reports_dir
+from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
 from pipeline.untrusted import clean_text
 
-NIGHTLY = "nightly"  # the runs-table name of a nightly run (the flow's name too)
+NIGHTLY = NIGHTLY_RUN  # the runs-table name of a nightly run (the flow's name too)
 
 __all__ = ["NIGHTLY", "NightlySummary", "Rejection", "fail_nightly", "finish_nightly", "hash_files", "inbox_for",
            "all_failed", "record_outcome", "select_new", "select_stale", "start_nightly", "write_nightly_digest"]

@@ -23,7 +23,8 @@ from pipeline.physiology.calibration import Posterior, measured_sweat_loss_l, po
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
-from pipeline.units import convert_text, fl_oz, pounds
+from pipeline import units as u
+from pipeline.units import convert_text, pounds
 
 
 FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine",
@@ -95,10 +96,10 @@ def _mass(value_kg: float, units: str) -> str:
 
 
 def _volume(value_l: float | None, units: str, per: str = "") -> str:
-    """A volume (``per="/h"``: a rate) in L with two decimals, or in US fl oz (:func:`pipeline.units.fl_oz`)."""
-    if value_l is None:
-        return "–"
-    return f"{fl_oz(value_l * 1000.0):.0f} fl oz{per}" if units == "imperial" else f"{value_l:.2f} L{per}"
+    """A volume in L with two decimals, or in US fl oz (:func:`pipeline.units.volume_l`); ``per="/h"``: a rate."""
+    if per:
+        return u.rate_l_per_h(value_l, units)
+    return u.volume_l(value_l, 2, units)
 
 
 def _delete(ref: str, config: Config, units: str = "metric") -> int:

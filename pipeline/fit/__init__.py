@@ -6,8 +6,7 @@ package (``pipeline.fit.readings``) never loads fitparse, numpy or pandas.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from pipeline.lazy import lazy_exports
 
 _WHERE = {
     "RECORD_COLUMNS": "models", "Activity": "models", "Leg": "models", "UserProfile": "models",
@@ -19,8 +18,4 @@ _WHERE = {
 __all__ = list(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pipeline.fit' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"pipeline.fit.{module}"), name)
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -31,6 +31,7 @@ from pipeline.report.view import (distance_text, duration_s_text, litres, local_
                                   sport_label, sweat_litres, when_text)
 from pipeline.units import Units
 from pipeline.store.files import atomic_write_text
+from pipeline.store.layout import run_summary_path
 
 DIGEST_HTML_NAME = "digest.html"
 DIGEST_MD_NAME = "digest.md"
@@ -261,7 +262,7 @@ def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[o
     activities = list(activities)
     write_digest_pages(build_digest(activities, timezone=timezone, sex=sex, units=units), reports)
     text = run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({DIGEST_HTML_NAME}) ([{DIGEST_MD_NAME}]({DIGEST_MD_NAME})).\n"
-    path = atomic_write_text(Path(digests) / f"{started_at:%Y%m%dT%H%M%SZ}-nightly.md", text)
+    path = atomic_write_text(run_summary_path(Path(digests), started_at), text)
     night_link = os.path.relpath(path, Path(reports)).replace(os.sep, "/")
     write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at, night_path=night_link,
                             units=units), reports)

@@ -8,8 +8,7 @@ from the catalog starts fast.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from pipeline.lazy import lazy_exports
 
 _WHERE = {
     "ActivityRow": "catalog", "Catalog": "catalog", "FileRow": "catalog", "RejectionRow": "catalog",
@@ -22,8 +21,4 @@ _WHERE = {
 __all__ = list(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pipeline.store' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"pipeline.store.{module}"), name)
+__getattr__ = lazy_exports(__name__, _WHERE)

@@ -7,7 +7,7 @@
       records/<activity id>.parquet     parsed records (pipeline.store.records)
       reports/<date>-<sport>-<id10>/    report.json, report.md, report.html of one activity
       reports/index.html|.md            (written by the nightly flow) every activity, newest first
-      digests/<run time>.md|.html       one digest per nightly run
+      digests/<run time>-nightly.md     one run summary per nightly run (:func:`run_summary_path`)
       prefect/                          the local Prefect server's database when `sweatline serve` starts one
 
 The inbox is elsewhere and only ever read.
@@ -51,3 +51,13 @@ def digests_dir(data_dir: Path) -> Path:
 
 def prefect_dir(data_dir: Path) -> Path:
     return Path(data_dir) / PREFECT_DIR
+
+
+NIGHTLY_RUN = "nightly"
+"""The runs-table name of a nightly run (the nightly flow's name too)."""
+
+
+def run_summary_path(digests: Path, started_at: datetime) -> Path:
+    """The run summary of the nightly run started at ``started_at`` (UTC) under ``digests``:
+    ``20260601T030000Z-nightly.md``."""
+    return Path(digests) / f"{started_at:%Y%m%dT%H%M%SZ}-{NIGHTLY_RUN}.md"
