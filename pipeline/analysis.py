@@ -257,7 +257,8 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
                            calibration: Mapping[str, Calibration | None] | None = None) -> Analysis:
     """A planned triathlon: the model for each leg (swim, bike, run, each ``durations_s`` [s] long
     at ``heart_rate_bpm``), combined as a multisport file's legs are (:func:`combine_legs`), with a
-    drinking plan per leg and the report's plan their sum.
+    drinking plan per leg and the report's plan their sum (its hourly rates rounded down to 50 mL,
+    :func:`pipeline.advice.plan.floor_ml`, like every other drinking rate).
 
     Per leg, :func:`pipeline.advice.plan.make_plan` keeps its invariants (the upper figure over
     the leg never exceeds the leg's central loss; upper + after never exceeds its high end), and
@@ -265,7 +266,7 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     so it cannot ask for more than is lost either: Σ upper_i·h_i ≤ Σ central_i = the total.
     """
     from pipeline.advice import DISCLAIMER, advise
-    from pipeline.advice.plan import AFTER_L_PER_KG_LOST, after_ml, before_ml, make_plan
+    from pipeline.advice.plan import AFTER_L_PER_KG_LOST, after_ml, before_ml, floor_ml, make_plan
     from pipeline.physiology.planned import PlannedSession
 
     athlete = resolve_athlete(config.athlete, None, athlete_override)
@@ -291,10 +292,10 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     total_h = sum(durations_s) / 3600.0
     lower_l = sum(leg.plan.during_ml_per_h * leg.timer_s / 3600.0 for leg in legs) / 1000.0
     upper_l = sum(leg.plan.during_max_ml_per_h * leg.timer_s / 3600.0 for leg in legs) / 1000.0
-    plan = PlanBlock(
+    plan = PlanBlock(  # the headline rates: the legs' volumes over the whole time, rounded down as every rate is
         before_ml=before_ml(athlete.body_mass_kg),
-        during_ml_per_h=lower_l * 1000.0 / total_h,
-        during_max_ml_per_h=upper_l * 1000.0 / total_h,
+        during_ml_per_h=floor_ml(lower_l * 1000.0 / total_h),
+        during_max_ml_per_h=floor_ml(upper_l * 1000.0 / total_h),
         carry_bottles=sum(leg.plan.carry_bottles for leg in legs),
         after_ml=after_ml(sweat.total_l, lower_l, AFTER_L_PER_KG_LOST[0], sweat.high_l - upper_l),
     )
