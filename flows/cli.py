@@ -177,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("--delete", metavar="ID", help="delete a weigh-in (its id from --list)")
 
     history = sub.add_parser("history", parents=[common, shown], help="the processed activities with their estimates",
-                             description="List processed activities with their estimates.")
+                             description="List processed activities with their estimates, newest first "
+                                         "(as reports/index.html).")
     history.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 

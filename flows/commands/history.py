@@ -1,4 +1,5 @@
-"""`sweatline history [--json]`: the processed activities with their estimates, oldest first."""
+"""`sweatline history [--json]`: the processed activities with their estimates, newest first (as
+``reports/index``); the JSON in the same order."""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,7 @@ from pipeline.units import convert_text
 def run(args: argparse.Namespace, config: Config) -> int:
     data_dir = Path(config.data_dir)
     with Catalog(data_dir) as catalog:
-        rows = catalog.activities()
+        rows = catalog.activities()[::-1]  # newest first, as the report index
         rejected = catalog.rejections()
         weighins = comparisons(catalog)  # issue #6
         weighed = {c.activity_id: c.model_dump(mode="json") for c in weighins}

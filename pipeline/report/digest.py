@@ -284,13 +284,13 @@ HISTORY_COLUMNS = ("start (local)", "activity", "sport", "time", "distance", "sw
 
 
 def history_table(rows: Iterable[object], timezone: str = "UTC", units: Units = "metric") -> str:
-    """``sweatline history``: one line per activity, newest last, in aligned plain-text columns: the
-    start in the athlete's local time (the file's offset, else ``timezone``) with its UTC offset,
+    """``sweatline history``: one line per activity, newest first (as the report index), in aligned
+    plain-text columns: the start in the athlete's local time (the file's offset, else ``timezone``) with its UTC offset,
     the sport as a person says it ("open water swim"), numbers in ``units``."""
     rows = as_digest_rows(rows)
     if not rows:
         return "no processed activities yet"
-    ordered = sorted(rows, key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC))
+    ordered = sorted(rows, key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC), reverse=True)
     header = list(HISTORY_COLUMNS)
     header[0] = "start (local time)"
     body = []
