@@ -102,6 +102,59 @@ def test_catalog_keeps_the_offset_and_history_shows_local_time(tmp_path: Path, c
     assert "2026-07-18 07:10 (UTC−5)" in out  # 12:10 UTC in the file's own zone, not the config's UTC
 
 
+def test_nightly_run_summary_shows_local_time_and_the_configs_units(tmp_path: Path) -> None:
+    """The run summary kept under digests/ and the Prefect table artifact's rows: each start in the
+    athlete's local time (the file's offset, else the config's zone) and numbers in imperial, as the
+    index; not '… UTC' and litres. A real night (the flow's plain steps) over two real files."""
+    from pipeline.config import load_config
+    from pipeline.nightly import NightlySummary
+    from pipeline.store.catalog import Catalog
+    from pipeline.units import ML_PER_US_FL_OZ
+
+    from .test_index import _night
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    ride_file(inbox / "offset.fit", seconds=1800, utc_offset_s=2 * 3600)  # 12:10 UTC, the watch at UTC+2
+    indoor = "garmin-edge800-cycling-38min-indoor-trainer.fit"  # no local_timestamp: the config's zone
+    (inbox / indoor).write_bytes((SAMPLES / indoor).read_bytes())
+    manifest = next(line for line in (SAMPLES / "MANIFEST.csv").read_text().splitlines() if line.startswith(indoor))
+    indoor_start = datetime.fromisoformat(
+        re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest).group().replace("Z", "+00:00"))
+    indoor_local = indoor_start.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    indoor_offset = f"UTC−{-int(indoor_local.utcoffset().total_seconds()) // 3600}"
+    config_path = tmp_path / "sweatline.yaml"
+    config_path.write_text(f"inbox: {inbox}\ndata_dir: {data}\n"
+                           'nightly: {cron: "0 3 * * *", timezone: "America/New_York"}\n'
+                           "weather: {provider: none}\nunits: imperial\n"
+                           "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
+    assert _night(config_path).startswith("processed 2, skipped 0")
+
+    kept = (next((data / "digests").glob("*-nightly.md"))).read_text()
+    heading = kept.splitlines()[0]
+    assert re.fullmatch(r"# Sweatline nightly run \d{4}-\d\d-\d\d \d\d:\d\d \(UTC−[45]\)", heading), heading
+    rows = {name: line for line in kept.splitlines() for name in ("offset.fit", indoor) if f"| {name} |" in line}
+    assert rows["offset.fit"].startswith("| 2026-07-18 14:10 (UTC+2) |"), rows["offset.fit"]
+    assert rows[indoor].startswith(f"| {indoor_local:%Y-%m-%d %H:%M} ({indoor_offset}) |"), rows[indoor]
+    with Catalog(data) as catalog:
+        activities = {a.source: a for a in catalog.activities()}
+    ride = activities["offset.fit"]
+    oz = ride.sweat_total_l * 1000 / ML_PER_US_FL_OZ  # NIST SP 811: 1 US fl oz = 29.573 53 mL
+    assert f"| {oz:,.0f} fl oz (" in rows["offset.fit"] or f"| {oz:,.1f} fl oz (" in rows["offset.fit"]
+    assert "| 8.9 mi |" in rows["offset.fit"]  # 8 m/s × 1800 s = 14.4 km / 1609.344 m per mile
+    for line in rows.values():
+        assert not re.search(r"\d (L|km|mL)\b", line) and " UTC |" not in line, line
+
+    summary = NightlySummary(run_id="r", inbox=inbox, data_dir=data, started_at=datetime.now(UTC),
+                             activities=[ride], display=Display.of(load_config(config_path)))
+    (table,) = summary.table_rows()
+    assert table["start"] == "2026-07-18 14:10 (UTC+2)"
+    assert table["distance_mi"] == round(14_400 / 1609.344, 1) and "distance_km" not in table
+    assert table["sweat_fl_oz"] == pytest.approx(oz, abs=0.05) and "sweat_l" not in table
+    metric = summary.model_copy(update={"display": Display(timezone="America/New_York")}).table_rows()[0]
+    assert metric["start"] == "2026-07-18 14:10 (UTC+2)" and metric["distance_km"] == 14.4
+
+
 # --- 2. notes per leg, in plain words, each once ----------------------------------------------
 
 @pytest.mark.parametrize("path", [MULTISPORT, TRIATHLON], ids=["7-leg multisport", "triathlon"])
