@@ -15,7 +15,7 @@ from pipeline.units import convert_text
 
 def run(args: argparse.Namespace, config: Config) -> int:
     data_dir = Path(config.data_dir)
-    with Catalog(data_dir) as catalog:
+    with Catalog(data_dir, read_only=True) as catalog:  # reading needs no write access
         rows = catalog.activities()[::-1]  # newest first, as the report index
         rejected = catalog.rejections()
         weighins = comparisons(catalog)  # issue #6
