@@ -344,6 +344,64 @@ def test_triathlon_plan_headline_rate_is_rounded_like_every_other_rate(config_fi
     assert f"{expected_low:,.0f}–{expected_high:,.0f} mL per hour" in during, during
 
 
+def _manifest_row(name: str) -> dict[str, str]:
+    import csv
+
+    with (SAMPLES / "MANIFEST.csv").open(newline="") as f:
+        return next(row for row in csv.DictReader(f) if row["file"] == name)
+
+
+@pytest.mark.parametrize("path", [TRIATHLON, MULTISPORT], ids=["triathlon", "7-leg multisport"])
+def test_ride_on_a_multisport_file_drinks_leg_by_leg(tmp_path: Path, config_file, path: Path) -> None:
+    """`ride` on a recorded multisport file: each leg its own drinking plan (JSON legs[i].plan, the
+    terminal, report.md/.html's legs table), none in the water, each capped at the leg's own loss,
+    none for a transition under 10 minutes; the whole race's plan stays. Legs from MANIFEST.csv."""
+    manifest = _manifest_row(path.name)
+    sports = manifest["sport"].split(";")
+    timers_s = [float(t) for t in manifest["total_timer_time"].split(";")]
+    config = config_file()
+    out = run_cli("ride", str(path), "--json", config=config)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    legs = report["legs"]
+    assert [leg["sport"] for leg in legs] == sports
+    for leg, sport, timer_s in zip(legs, sports, timers_s):
+        plan = leg["plan"]
+        if sport == "transition" and timer_s < 600:
+            assert plan is None, leg
+            continue
+        assert plan is not None, leg
+        if sport == "swimming":
+            assert plan["during_ml_per_h"] == plan["during_max_ml_per_h"] == 0 and plan["carry_bottles"] == 0
+        else:
+            assert 0 < plan["during_ml_per_h"] <= plan["during_max_ml_per_h"]
+            assert plan["during_max_ml_per_h"] % 50 == 0 and plan["during_ml_per_h"] % 50 == 0  # rounded down to 50 mL
+        assert plan["during_max_ml_per_h"] * timer_s / 3600 <= leg["sweat"]["total_l"] * 1000 + 1e-6  # its own loss
+    assert report["plan"]["during_max_ml_per_h"] > 0  # the whole race's plan stays
+
+    text = run_cli("ride", str(path), config=config).stdout
+    block = text[text.index("Drink during, leg by leg:"):].splitlines()[1:]
+    planned = [(i, s) for i, (s, t) in enumerate(zip(sports, timers_s), 1) if not (s == "transition" and t < 600)]
+    assert [int(line.split(".")[0]) for line in block[:len(planned)]] == [i for i, _ in planned]
+    for line, (_, sport) in zip(block, planned):
+        assert ("none  (you cannot drink while swimming)" in line) == (sport == "swimming"), line
+    report_dir = next((tmp_path / "data" / "reports").glob("*multisport*"))
+    md = (report_dir / "report.md").read_text()
+    header = next(line for line in md.splitlines() if line.startswith("| # | Sport |"))
+    assert header.endswith("| Drink during |")
+    rows = [line for line in md.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert len(rows) == len(sports)
+    for row, leg in zip(rows, legs):
+        drink = row.rstrip(" |").rsplit("| ", 1)[1]
+        plan = leg["plan"]
+        expected = ("—" if plan is None else "none" if plan["during_max_ml_per_h"] == 0
+                    else f"{plan['during_ml_per_h']:,.0f} mL/h" if plan["during_ml_per_h"] == plan["during_max_ml_per_h"]
+                    else f"{plan['during_ml_per_h']:,.0f}–{plan['during_max_ml_per_h']:,.0f} mL/h")
+        assert drink == expected, row
+    html = (report_dir / "report.html").read_text()
+    assert html.count('data-label="Drink during"') == len(sports) and "<th>Drink during</th>" in html
+
+
 def test_triathlon_plan_refuses_two_legs(config_file) -> None:
     out = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h", "--hr", "140", config=config_file())
     assert out.returncode == 2 and out.stdout == ""
