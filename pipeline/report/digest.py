@@ -222,8 +222,11 @@ def _context(digest: Digest) -> dict:
 
 def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:
     """The digest as one self-contained HTML page (inline CSS and SVG, no script, no fetch)."""
-    svg = trend_chart_svg([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
-                          [t.potassium_mg for t in digest.days], digest.potassium_ai_mg, units=digest.units)
+    days = ([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
+            [t.potassium_mg for t in digest.days], digest.potassium_ai_mg)
+    svg = trend_chart_svg(*days, units=digest.units)
+    if svg:  # the phone's version beside it: report.css shows one, by the width of the screen
+        svg += "\n" + (trend_chart_svg(*days, units=digest.units, narrow=True) or "")
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("digest.html.j2").render(**_context(digest), trend_svg=Markup(svg) if svg else None,
                                                       generated=stamp)
