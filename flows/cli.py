@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Sweat, fluid and potassium estimates and advice from running and cycling FIT files.",
         epilog="Configuration: --config PATH, else $SWEATLINE_CONFIG, else ./config/sweatline.yaml, else "
                "$XDG_CONFIG_HOME/sweatline/sweatline.yaml (default ~/.config/sweatline/sweatline.yaml). "
-               "With --json, an error is also printed on stdout as {\"error\": \"...\", \"exit\": 2}.",
+               "With --json, an error is also printed on stdout as {\"error\": \"...\", \"exit\": 2}. "
+               "Commands that only read (history, weigh-in --list, plan) need no write access to the data directory.",
     )
     parser.add_argument("--version", action=_VersionAction)
     common = argparse.ArgumentParser(add_help=False)
@@ -176,8 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("--list", action="store_true", help="list the weigh-ins with their ids")
     manage.add_argument("--delete", metavar="ID", help="delete a weigh-in (its id from --list)")
 
-    history = sub.add_parser("history", parents=[common, shown], help="the processed activities with their estimates",
-                             description="List processed activities with their estimates.")
+    history = sub.add_parser("history", parents=[common, shown], help="the processed activities with their estimates, newest first",
+                             description="List processed activities with their estimates, newest first "
+                                         "(as reports/index.html).")
     history.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 

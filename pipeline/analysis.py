@@ -150,8 +150,34 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
     report = Report(activity=activity.summary, environment=environment_block(environment),
                     intensity=intensity_block(intensity), sweat=sweat_block(sweat, assumptions), legs=legs)
     report = _with_plan_and_advice(report, config, athlete)
+    if report.legs and report.plan is not None:  # a multisport file: what to drink in each leg too
+        report.legs = [leg.model_copy(update={"plan": leg_plan(leg, athlete.body_mass_kg, config)}) for leg in report.legs]
     return Analysis(report=report, activity=original, series=_series(estimates), athlete=athlete,
                     model_total_l=sweat.model_total_l, display=_display(config))
+
+
+NO_DRINKING_SPORTS = frozenset({"swimming", "diving"})
+"""Legs in the water: nobody drinks while swimming or diving (the deficit is made up after, or on the
+bike of a triathlon); see :data:`pipeline.advice.UNDERWATER_SPORTS`."""
+
+
+def leg_plan(leg: LegBlock, body_mass_kg: float, config: Config) -> PlanBlock | None:
+    """The drinking plan of one leg (``LegBlock.plan``, an extra JSON key): the single-session plan of
+    :func:`pipeline.advice.plan.make_plan` over the leg's own sweat and time, so the leg's upper
+    figure never asks for more than the leg loses; no drinking during a leg in the water
+    (:data:`NO_DRINKING_SPORTS`, however short). None without a sweat estimate or timer time, or for a
+    leg on land under :data:`MIN_ESTIMATE_S` (a transition: too short to drink during, as a session)."""
+    from pipeline.advice.plan import make_plan
+
+    if leg.sweat is None or not leg.timer_s or leg.timer_s <= 0:
+        return None
+    if leg.timer_s < MIN_ESTIMATE_S and leg.sport not in NO_DRINKING_SPORTS:
+        return None
+    plan = make_plan(leg.sweat, leg.timer_s / 3600.0, body_mass_kg, config.advice.long_session_min,
+                     config.advice.bottle_ml).block
+    if leg.sport in NO_DRINKING_SPORTS:
+        plan = plan.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0, "carry_bottles": 0})
+    return plan
 
 
 def _gross_efficiency_known(config: Config) -> bool:
@@ -257,7 +283,8 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
                            calibration: Mapping[str, Calibration | None] | None = None) -> Analysis:
     """A planned triathlon: the model for each leg (swim, bike, run, each ``durations_s`` [s] long
     at ``heart_rate_bpm``), combined as a multisport file's legs are (:func:`combine_legs`), with a
-    drinking plan per leg and the report's plan their sum.
+    drinking plan per leg and the report's plan their sum (its hourly rates rounded down to 50 mL,
+    :func:`pipeline.advice.plan.floor_ml`, like every other drinking rate).
 
     Per leg, :func:`pipeline.advice.plan.make_plan` keeps its invariants (the upper figure over
     the leg never exceeds the leg's central loss; upper + after never exceeds its high end), and
@@ -265,7 +292,7 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     so it cannot ask for more than is lost either: Σ upper_i·h_i ≤ Σ central_i = the total.
     """
     from pipeline.advice import DISCLAIMER, advise
-    from pipeline.advice.plan import AFTER_L_PER_KG_LOST, after_ml, before_ml, make_plan
+    from pipeline.advice.plan import AFTER_L_PER_KG_LOST, after_ml, before_ml, floor_ml
     from pipeline.physiology.planned import PlannedSession
 
     athlete = resolve_athlete(config.athlete, None, athlete_override)
@@ -278,24 +305,20 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
                            calibration=(calibration or {}).get(sport),
                            gross_efficiency_known=_gross_efficiency_known(config))
         estimates.append(est)
-        sweat = sweat_block(est.sweat, athlete.assumptions())
-        details = make_plan(sweat, seconds / 3600.0, athlete.body_mass_kg, config.advice.long_session_min,
-                            config.advice.bottle_ml)
-        plan = details.block
-        if sport == "swimming":  # nobody drinks while swimming: the deficit is made up on the bike
-            plan = plan.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0, "carry_bottles": 0})
-        legs.append(LegBlock(index=index, sport=sport, timer_s=seconds, environment=environment_block(est.environment),
-                             intensity=intensity_block(est.intensity), sweat=sweat, plan=plan))
+        leg = LegBlock(index=index, sport=sport, timer_s=seconds, environment=environment_block(est.environment),
+                       intensity=intensity_block(est.intensity), sweat=sweat_block(est.sweat, athlete.assumptions()))
+        # nobody drinks while swimming: the deficit is made up on the bike
+        legs.append(leg.model_copy(update={"plan": leg_plan(leg, athlete.body_mass_kg, config)}))
     environment, intensity, sweat_totals = combine_legs(estimates, athlete, None, None)
     sweat = sweat_block(sweat_totals, athlete.assumptions())
     total_h = sum(durations_s) / 3600.0
-    lower_l = sum(leg.plan.during_ml_per_h * leg.timer_s / 3600.0 for leg in legs) / 1000.0
-    upper_l = sum(leg.plan.during_max_ml_per_h * leg.timer_s / 3600.0 for leg in legs) / 1000.0
-    plan = PlanBlock(
+    lower_l = sum(leg.plan.during_ml_per_h * leg.timer_s / 3600.0 for leg in legs if leg.plan) / 1000.0
+    upper_l = sum(leg.plan.during_max_ml_per_h * leg.timer_s / 3600.0 for leg in legs if leg.plan) / 1000.0
+    plan = PlanBlock(  # the headline rates: the legs' volumes over the whole time, rounded down as every rate is
         before_ml=before_ml(athlete.body_mass_kg),
-        during_ml_per_h=lower_l * 1000.0 / total_h,
-        during_max_ml_per_h=upper_l * 1000.0 / total_h,
-        carry_bottles=sum(leg.plan.carry_bottles for leg in legs),
+        during_ml_per_h=floor_ml(lower_l * 1000.0 / total_h),
+        during_max_ml_per_h=floor_ml(upper_l * 1000.0 / total_h),
+        carry_bottles=sum(leg.plan.carry_bottles for leg in legs if leg.plan),
         after_ml=after_ml(sweat.total_l, lower_l, AFTER_L_PER_KG_LOST[0], sweat.high_l - upper_l),
     )
     report = Report(environment=environment_block(environment), intensity=intensity_block(intensity), sweat=sweat,
@@ -325,6 +348,9 @@ def triathlon_hydration_text(report: Report, legs: list[LegBlock], lower_l: floa
     for leg in legs:
         lp, ls = leg.plan, leg.sweat
         hours = format_duration(leg.timer_s / 3600.0)
+        if lp is None:  # under MIN_ESTIMATE_S: too short to drink during
+            parts.append(f"{words[leg.sport]} ({hours}): too short to drink during.")
+            continue
         if lp.during_max_ml_per_h <= 0:
             parts.append(f"{words[leg.sport]} ({hours}, about {ls.total_l:.1f} L lost): nothing — you cannot drink "
                          "while swimming; start the bike with a bottle.")

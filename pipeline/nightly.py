@@ -36,9 +36,9 @@ from pydantic import BaseModel
 from pipeline.config import Config
 from pipeline.errors import ConfigError
 from pipeline.report.digest import write_digest
-from pipeline.units import convert_text
+from pipeline.units import convert_text, fl_oz, miles
 from pipeline.report.text import markdown_escape
-from pipeline.report.view import duration_s_text, low_high, sweat_with_range
+from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
 from pipeline.report.weighins import weighins_markdown
 from pipeline.analysis import WeatherOverride
 from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
@@ -70,7 +70,9 @@ class Rejection(BaseModel):
 
 
 class NightlySummary(BaseModel):
-    """The outcome of one nightly run (also the flow's return value)."""
+    """The outcome of one nightly run (also the flow's return value). ``display``: the config's
+    units and time zone, in which :meth:`markdown` and :meth:`table_rows` show times and numbers,
+    as the index and reports do."""
 
     run_id: str
     inbox: Path
@@ -88,6 +90,7 @@ class NightlySummary(BaseModel):
     stale_shas: list[str] = []
     processed_shas: list[str] = []
     busy: bool = False  # another nightly held the lock: this one did nothing
+    display: Display = Display()  # units and time zone of what a person reads (Display.of(config))
 
     def add(self, outcome: FileOutcome) -> None:
         """Count one file's outcome (as committed to the catalog by :func:`record_outcome`).
@@ -131,37 +134,61 @@ class NightlySummary(BaseModel):
     def report_uri(self, row: ActivityRow) -> str:
         return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
 
+    def start_text(self, row: ActivityRow) -> str:
+        """'2026-07-18 14:10 (UTC+2)': the activity's start in the athlete's local time (the file's
+        offset, else the config's zone: :func:`pipeline.report.view.when_text`), as in ``history``."""
+        return when_text(row.start_time, row.utc_offset_s, self.display.timezone, "%Y-%m-%d %H:%M")
+
     def table_rows(self) -> list[dict[str, Any]]:
-        """One row per activity of the night, for the Prefect table artifact."""
+        """One row per activity of the night, for the Prefect table artifact: ``start`` in local time
+        (:meth:`start_text`), numbers in the display's units (keys name them: ``distance_km`` /
+        ``distance_mi``, ``sweat_l`` / ``sweat_fl_oz``, ``rate_l_per_h`` / ``rate_fl_oz_per_h``)."""
+        imperial = self.display.units == "imperial"
         rows = []
         for a in self.activities:
-            rows.append({
-                "start": a.start_time.strftime("%Y-%m-%d %H:%M") if a.start_time is not None else "",
+            row: dict[str, Any] = {
+                "start": self.start_text(a) if a.start_time is not None else "",
                 "source": clean_text(a.source),
                 "sport": clean_text(a.sport),
                 "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
-                "distance_km": round(a.distance_m / 1000, 1) if a.distance_m is not None else None,
-                "sweat_l": round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None,
-                "sweat_range_l": (low_high(a.sweat_low_l, a.sweat_high_l).removesuffix(" L").replace("–", "-")
-                                  if a.sweat_low_l is not None and a.sweat_high_l is not None else ""),
-                "rate_l_per_h": round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None,
-                "report": self.report_uri(a),
-            })
+            }
+            if imperial:
+                row["distance_mi"] = round(miles(a.distance_m), 1) if a.distance_m is not None else None
+                row["sweat_fl_oz"] = round(fl_oz(a.sweat_total_l * 1000), 1) if a.sweat_total_l is not None else None
+            else:
+                row["distance_km"] = round(a.distance_m / 1000, 1) if a.distance_m is not None else None
+                row["sweat_l"] = round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None
+            key = "sweat_range_fl_oz" if imperial else "sweat_range_l"
+            row[key] = (low_high(a.sweat_low_l, a.sweat_high_l, self.display.units)
+                        .removesuffix(" fl oz").removesuffix(" L").replace("–", "-")
+                        if a.sweat_low_l is not None and a.sweat_high_l is not None else "")
+            if imperial:
+                row["rate_fl_oz_per_h"] = (round(fl_oz(a.sweat_rate_l_per_h * 1000))
+                                           if a.sweat_rate_l_per_h is not None else None)
+            else:
+                row["rate_l_per_h"] = round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None
+            row["report"] = self.report_uri(a)
+            rows.append(row)
         return rows
 
     def markdown(self, links_from: Path | None = None) -> str:
         """The Markdown summary (artifact), with links to each report: absolute ``file://`` URIs, or
-        relative to the folder ``links_from`` (the summary kept under ``digests/``)."""
-        lines = [f"# Sweatline nightly run {self.started_at:%Y-%m-%d %H:%M} UTC", "", f"**{self._counts()}**", ""]
+        relative to the folder ``links_from`` (the summary kept under ``digests/``). Times in the
+        athlete's local time, numbers in the display's units (:attr:`display`)."""
+        units, zone = self.display.units, self.display.timezone
+        lines = [f"# Sweatline nightly run {when_text(self.started_at, None, zone, '%Y-%m-%d %H:%M')}", "",
+                 f"**{self._counts()}**", ""]
         if self.activities:
-            lines += ["| start | activity | sport | duration | sweat | report |", "|---|---|---|---|---|---|"]
+            lines += ["| start | activity | sport | duration | distance | sweat | report |",
+                      "|---|---|---|---|---|---|---|"]
             for a, row in zip(self.activities, self.table_rows()):
-                sweat = sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l) if a.sweat_total_l is not None else "–"
+                sweat = (sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l, units)
+                         if a.sweat_total_l is not None else "–")
                 duration = duration_s_text(a.timer_s) if a.timer_s else "–"
                 link = row["report"] if links_from is None else os.path.relpath(
                     self.data_dir / a.report_dir / "report.html", links_from).replace(os.sep, "/")
-                lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} | {duration} | {sweat} "
-                             f"| [report.html]({link}) |")
+                lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} "
+                             f"| {duration} | {distance_text(a.distance_m, units)} | {sweat} | [report.html]({link}) |")
             lines.append("")
         if self.duplicates:
             lines += ["## Skipped: copies of activities already held", ""] + [
@@ -192,7 +219,8 @@ def nightly_lock(data_dir: Path):
 
 def busy_summary(config: Config, inbox: Path) -> NightlySummary:
     """What a nightly that found another one running returns (nothing recorded, nothing written)."""
-    return NightlySummary(run_id="", inbox=inbox, data_dir=Path(config.data_dir), started_at=utc_now(), busy=True)
+    return NightlySummary(run_id="", inbox=inbox, data_dir=Path(config.data_dir), started_at=utc_now(), busy=True,
+                          display=Display.of(config))
 
 
 def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: bool, workers: int | None,
@@ -208,7 +236,7 @@ def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: boo
                              prefect_flow_run_id=prefect_flow_run_id, started_at=started,
                              parameters={"inbox": str(inbox), "rebuild": rebuild, "workers": workers,
                                          **this_process()}))
-    return NightlySummary(run_id=run_id, inbox=inbox, data_dir=data_dir, started_at=started)
+    return NightlySummary(run_id=run_id, inbox=inbox, data_dir=data_dir, started_at=started, display=Display.of(config))
 
 
 ABANDONED_AFTER = timedelta(hours=24)

@@ -118,8 +118,9 @@ class LegBlock(_Block):
     environment: EnvironmentBlock | None = None
     intensity: IntensityBlock | None = None
     sweat: SweatBlock | None = None
-    plan: PlanBlock | None = Field(None, description="extra key (issue 15): a planned triathlon's drinking plan "
-                                   "for this leg; the report's plan is the legs' together")
+    plan: PlanBlock | None = Field(None, description="extra key (issue 15): this leg's own drinking plan (a "
+                                   "planned triathlon's or a recorded multisport file's; no drinking during "
+                                   "a leg in the water); the report's plan stays the whole session's")
 
 
 class CalibrationInput(_Block):

@@ -1,4 +1,5 @@
-"""`sweatline history [--json]`: the processed activities with their estimates, oldest first."""
+"""`sweatline history [--json]`: the processed activities with their estimates, newest first (as
+``reports/index``); the JSON in the same order."""
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,8 @@ from pipeline.units import convert_text
 
 def run(args: argparse.Namespace, config: Config) -> int:
     data_dir = Path(config.data_dir)
-    with Catalog(data_dir) as catalog:
-        rows = catalog.activities()
+    with Catalog(data_dir, read_only=True) as catalog:  # reading needs no write access
+        rows = catalog.activities()[::-1]  # newest first, as the report index
         rejected = catalog.rejections()
         weighins = comparisons(catalog)  # issue #6
         weighed = {c.activity_id: c.model_dump(mode="json") for c in weighins}

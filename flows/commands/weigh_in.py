@@ -58,7 +58,7 @@ def _factor(post: Posterior) -> str:
 
 
 def _list(config: Config, units: str = "metric") -> int:
-    with Catalog(config.data_dir) as catalog:
+    with Catalog(config.data_dir, read_only=True) as catalog:  # reading needs no write access
         store = WeighIns(catalog)
         rows = store.all()
         points = store.calibration_points()

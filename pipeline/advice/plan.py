@@ -84,8 +84,9 @@ HYPONATREMIA_MIN_FACTORS = 2
 ROUND_ML = 50.0
 
 
-def _floor_to(value_ml: float, step_ml: float = ROUND_ML) -> float:
-    """Round down to ``step_ml`` (so a cap is never exceeded); below one step, to 10 mL."""
+def floor_ml(value_ml: float, step_ml: float = ROUND_ML) -> float:
+    """``value_ml`` [mL] rounded down to ``step_ml`` [mL] (so a cap is never exceeded); below one step, to
+    10 mL; 0 for a value ≤ 0."""
     if value_ml <= 0:
         return 0.0
     # the 1e-9 absorbs float noise (0.02 * 70 kg = 1400.0000000000002 mL), never a real millilitre
@@ -113,7 +114,7 @@ def before_ml(body_mass_kg: float) -> float:
     """
     if body_mass_kg is None or not body_mass_kg > 0:
         raise ValueError(f"body_mass_kg must be > 0, got {body_mass_kg!r}")
-    return _floor_to(BEFORE_ML_PER_KG[0] * body_mass_kg)
+    return floor_ml(BEFORE_ML_PER_KG[0] * body_mass_kg)
 
 
 def drinking_cap_ml_per_h(sweat: SweatBlock) -> float:
@@ -178,7 +179,7 @@ def during_ml_per_h(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -
     Parameters: ``duration_h`` [h] > 0, ``body_mass_kg`` [kg] > 0.
     """
     _check(duration_h, body_mass_kg)
-    return _floor_to(_lower_raw(sweat, duration_h, body_mass_kg))
+    return floor_ml(_lower_raw(sweat, duration_h, body_mass_kg))
 
 
 def during_max_ml_per_h(sweat: SweatBlock, duration_h: float, body_mass_kg: float) -> float:
@@ -189,7 +190,7 @@ def during_max_ml_per_h(sweat: SweatBlock, duration_h: float, body_mass_kg: floa
     is what keeps the expected loss near the 2 % line when the low-end cap would not.
     """
     _check(duration_h, body_mass_kg)
-    return max(_floor_to(_upper_raw(sweat, duration_h, body_mass_kg)), during_ml_per_h(sweat, duration_h, body_mass_kg))
+    return max(floor_ml(_upper_raw(sweat, duration_h, body_mass_kg)), during_ml_per_h(sweat, duration_h, body_mass_kg))
 
 
 def is_long_session(duration_h: float, long_session_min: float) -> bool:
@@ -229,7 +230,7 @@ def after_ml(loss_l: float, drunk_during_l: float = 0.0, l_per_kg: float = AFTER
     value_l = l_per_kg * deficit_l
     if cap_l is not None:
         value_l = min(value_l, max(cap_l, 0.0))
-    return _floor_to(value_l * 1000.0)
+    return floor_ml(value_l * 1000.0)
 
 
 class PlanDetails(BaseModel):

@@ -223,8 +223,11 @@ def _context(digest: Digest) -> dict:
 
 def render_digest_html(digest: Digest, generated: datetime | None = None) -> str:
     """The digest as one self-contained HTML page (inline CSS and SVG, no script, no fetch)."""
-    svg = trend_chart_svg([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
-                          [t.potassium_mg for t in digest.days], digest.potassium_ai_mg, units=digest.units)
+    days = ([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
+            [t.potassium_mg for t in digest.days], digest.potassium_ai_mg)
+    svg = trend_chart_svg(*days, units=digest.units)
+    if svg:  # the phone's version beside it: report.css shows one, by the width of the screen
+        svg += "\n" + (trend_chart_svg(*days, units=digest.units, narrow=True) or "")
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("digest.html.j2").render(**_context(digest), trend_svg=Markup(svg) if svg else None,
                                                       generated=stamp)
@@ -285,13 +288,13 @@ HISTORY_COLUMNS = ("start (local)", "activity", "sport", "time", "distance", "sw
 
 
 def history_table(rows: Iterable[object], timezone: str = "UTC", units: Units = "metric") -> str:
-    """``sweatline history``: one line per activity, newest last, in aligned plain-text columns: the
-    start in the athlete's local time (the file's offset, else ``timezone``) with its UTC offset,
+    """``sweatline history``: one line per activity, newest first (as the report index), in aligned
+    plain-text columns: the start in the athlete's local time (the file's offset, else ``timezone``) with its UTC offset,
     the sport as a person says it ("open water swim"), numbers in ``units``."""
     rows = as_digest_rows(rows)
     if not rows:
         return "no processed activities yet"
-    ordered = sorted(rows, key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC))
+    ordered = sorted(rows, key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC), reverse=True)
     header = list(HISTORY_COLUMNS)
     header[0] = "start (local time)"
     body = []

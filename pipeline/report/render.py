@@ -11,6 +11,8 @@ with :func:`markdown_escape` through Jinja's ``finalize`` hook, so a file name s
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,15 +82,22 @@ def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     units = _display(analysis).units
     if report.sweat is not None:
         duration_s = report_duration_s(report) or _planned(analysis)[0]
-        rate_svg = sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan, units=units)
-    session_svg = session_chart_svg(analysis.series, report.sweat, units=units)  # a session too short to estimate has one too
+        rate_svg = _both(lambda narrow: sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None,
+                                                             report.plan, units=units, narrow=narrow))
+    # a session too short to estimate has one too
+    session_svg = _both(lambda narrow: session_chart_svg(analysis.series, report.sweat, units=units, narrow=narrow))
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return _HTML.get_template("report.html.j2").render(
-        view=view,
-        rate_svg=Markup(rate_svg) if rate_svg else None,
-        session_svg=Markup(session_svg) if session_svg else None,
-        generated=stamp,
-    )
+    return _HTML.get_template("report.html.j2").render(view=view, rate_svg=rate_svg, session_svg=session_svg,
+                                                       generated=stamp)
+
+
+def _both(draw: Callable[[bool], str | None]) -> Markup | None:
+    """A chart's desktop and phone versions side by side in the page (report.css shows one of them,
+    by the width of the screen: no script); None when there is nothing to draw."""
+    wide = draw(False)
+    if not wide:
+        return None
+    return Markup(wide + "\n" + (draw(True) or ""))
 
 
 def render_markdown(analysis: "Analysis") -> str:

@@ -69,6 +69,12 @@ def headline_text(report: Report, report_path: str | PathLike[str] | None = None
             what += f", {view.subtitle}"
         lines.append(what)
     lines += _headline_lines(view)
+    drinks = [leg for leg in view.legs if leg.drink]
+    if drinks:  # a multisport file: what to drink in each leg (transitions are too short to say)
+        lines.append("  Drink during, leg by leg:")
+        width = max(len(leg.sport) for leg in drinks)
+        lines += [f"    {leg.index}. {terminal_safe(leg.sport):<{width}}  {leg.duration:>12}  {leg.drink}"
+                  + ("  (you cannot drink while swimming)" if leg.drink == "none" else "") for leg in drinks]
     if report.sweat is None:  # no estimate (too short to estimate): say why; the general advice is in the report
         why = [item for item in view.advice if item.topic == "estimate"]
         for item in why or view.advice:

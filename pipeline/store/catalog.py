@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import UsageError
 from pipeline.schema import Report
-from pipeline.store.db import connect, transaction
+from pipeline.store.db import connect, connect_read_only, transaction
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -249,9 +249,12 @@ class Catalog:
     tables through :func:`pipeline.store.db.migrate` on the same database.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+        """``read_only``: for commands that only read (``history``, ``weigh-in --list``, the weigh-ins
+        ``plan`` calibrates with): a snapshot that needs no write access to the data directory
+        (:func:`pipeline.store.db.connect_read_only`); writes through it are lost."""
         self.data_dir = Path(data_dir)
-        self.conn = connect(self.data_dir)
+        self.conn = connect_read_only(self.data_dir) if read_only else connect(self.data_dir)
 
     def close(self) -> None:
         self.conn.close()

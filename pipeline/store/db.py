@@ -24,6 +24,7 @@ catalog component's version for tools that only look there.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,42 @@ def connect(data_dir: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     migrate(conn, "catalog", CATALOG_MIGRATIONS)
     return conn
+
+
+def connect_read_only(data_dir: Path) -> sqlite3.Connection:
+    """A read-only command's view of the catalog under ``data_dir``, needing no write access anywhere.
+
+    The database is opened read-only (URI ``mode=ro``; where that cannot read it because the
+    folder is not writable — SQLite cannot create the WAL's ``-shm`` index there — ``immutable=1``,
+    https://www.sqlite.org/wal.html#readonly and https://www.sqlite.org/uri.html#uriimmutable),
+    copied into memory with SQLite's backup API (one consistent snapshot; no lock held
+    afterwards), and closed; the copy is brought to the current schema there, so a catalog written
+    by an older Sweatline reads too. Writes to the returned connection change only the copy.
+    Without a catalog file the copy is an empty, current catalog (nothing processed yet).
+
+    Raises ``sqlite3.Error`` when the file cannot be read at all (no read permission, not SQLite).
+    """
+    path = catalog_path(data_dir)
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    if path.is_file():
+        uri = path.resolve().as_uri()
+        try:
+            _copy(sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S), memory)
+        except sqlite3.OperationalError:
+            if os.access(path.parent, os.W_OK):
+                raise
+            _copy(sqlite3.connect(f"{uri}?immutable=1", uri=True), memory)
+    memory.row_factory = sqlite3.Row
+    memory.execute("PRAGMA foreign_keys=ON")
+    migrate(memory, "catalog", CATALOG_MIGRATIONS)
+    return memory
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    try:
+        source.backup(target)
+    finally:
+        source.close()
 
 
 @contextmanager

@@ -283,11 +283,12 @@ def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
     """The athlete's calibration for a session of ``sport`` from the weigh-ins in ``data_dir``'s
     catalog (that sport's when it has any, all sports pooled otherwise), or None without weigh-ins.
 
-    Creates nothing: a data directory without a catalog simply has no weigh-ins.
+    Creates nothing and needs no write access (a read-only snapshot of the catalog): a data
+    directory without a catalog simply has no weigh-ins.
     """
     if not catalog_path(data_dir).is_file():
         return None
-    with Catalog(data_dir) as catalog:
+    with Catalog(data_dir, read_only=True) as catalog:
         points = WeighIns(catalog).calibration_points()
     return calibrate(points, sport) if points else None
 

@@ -13,13 +13,24 @@
             overflow: c.scrollWidth > c.clientWidth + 1};
   });
   const plan = [...document.querySelectorAll('.plan .step .label')].map(e => e.innerText);
-  // SVG text as rendered: font size in user units times the element's scale on screen
-  const texts = [...document.querySelectorAll('svg text')].map(t => {
+  // SVG text as rendered, in the charts on screen (a figure holds a desktop and a phone version,
+  // one of them display:none): font size in user units times the element's scale on screen
+  const shown = (el) => el.getClientRects().length > 0;
+  const texts = [...document.querySelectorAll('svg text')].filter(t => shown(t.closest('svg'))).map(t => {
     const m = t.getScreenCTM(); const fs = parseFloat(getComputedStyle(t).fontSize);
     return {text: t.textContent.trim(), px: fs * Math.hypot(m.a, m.b)};
   }).filter(t => t.text);
+  // chart frames: how many charts each shows, and whether its content is wider than the frame
+  const figures = [...document.querySelectorAll('figure')].map(f => ({
+    charts_shown: [...f.querySelectorAll(':scope > svg')].filter(shown).length,
+    classes: [...f.querySelectorAll(':scope > svg')].filter(shown).map(s => s.getAttribute('class')),
+    scroll_width: f.scrollWidth, client_width: f.clientWidth}));
+  // any element that scrolls sideways (its content wider than its box, and its overflow scrollable)
+  const scrollers = [...document.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1
+      && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).map(e => e.tagName.toLowerCase()
+      + (e.className && typeof e.className === 'string' ? '.' + e.className : ''));
   const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
-  return {cards, plan, texts, links, inner_width: window.innerWidth,
+  return {cards, plan, texts, links, figures, scrollers, inner_width: window.innerWidth,
           scroll_width: document.documentElement.scrollWidth,
           min_text_px: texts.length ? Math.min(...texts.map(t => t.px)) : null};
 })()

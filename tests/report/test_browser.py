@@ -180,10 +180,20 @@ def test_layout_at_desktop_and_phone_width(chromium, reports_folder, width, tmp_
         # the plan section does not repeat the headline cards
         labels = {c["label"].lower() for c in probe["cards"]}
         assert not labels & {"drink during", "drink after"} or not probe["plan"], f"{where}: plan repeated in cards"
-        # chart text as rendered: SVG font size times the chart's scale on screen
-        if probe["texts"]:
-            small = [t for t in probe["texts"] if t["px"] < MIN_CHART_TEXT_PX]
-            assert not small, f"{where}: chart text below {MIN_CHART_TEXT_PX} px: {small[:3]}"
+        # nothing scrolls sideways inside the page either: no scrollable element, no chart frame
+        # whose content is wider than the frame
+        assert not probe["scrollers"], f"{where}: elements scroll sideways: {probe['scrollers']}"
+        for figure in probe["figures"]:
+            assert figure["scroll_width"] <= figure["client_width"], f"{where}: a chart frame scrolls: {figure}"
+        # each chart frame shows one chart: the desktop version on a desktop, the phone's on a phone
+        charts = [f for f in probe["figures"] if f["classes"] or f["charts_shown"]]
+        expected = "chart-narrow" if width < 600 else "chart-wide"
+        assert all(f["classes"] == [expected] for f in charts), f"{where}: charts shown {charts}"
+        if path.stem in ("report", "digest"):
+            assert charts and probe["texts"], f"{where}: no chart on screen"
+        # chart text as rendered on screen: SVG font size times the chart's scale
+        small = [t for t in probe["texts"] if t["px"] < MIN_CHART_TEXT_PX]
+        assert not small, f"{where}: chart text below {MIN_CHART_TEXT_PX} px: {small[:3]}"
         # every relative link resolves to a file on disk
         for href in probe["links"]:
             assert "://" not in href and not href.startswith("/"), f"{where}: non-relative link {href}"

@@ -80,7 +80,7 @@ def test_history_table_takes_catalog_rows():
     text = history_table([catalog_row, ROWS[0]])
     lines = text.splitlines()
     assert len(lines) == 4 and lines[0].startswith("start (local time)")
-    assert lines[2].startswith("2026-07-01 06:00")  # oldest first
-    assert "long.fit" in lines[2] and "1 h 30 min" in lines[2] and "15.0 km" in lines[2] and "0.87 L/h" in lines[2]
+    assert lines[2].startswith("2026-07-13 06:00") and lines[3].startswith("2026-07-01 06:00")  # newest first
+    assert "long.fit" in lines[3] and "1 h 30 min" in lines[3] and "15.0 km" in lines[3] and "0.87 L/h" in lines[3]
     assert len({len(line) for line in lines[:2]}) == 1  # header and rule aligned
     assert history_table([]) == "no processed activities yet"

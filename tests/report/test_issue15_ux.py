@@ -102,6 +102,59 @@ def test_catalog_keeps_the_offset_and_history_shows_local_time(tmp_path: Path, c
     assert "2026-07-18 07:10 (UTC−5)" in out  # 12:10 UTC in the file's own zone, not the config's UTC
 
 
+def test_nightly_run_summary_shows_local_time_and_the_configs_units(tmp_path: Path) -> None:
+    """The run summary kept under digests/ and the Prefect table artifact's rows: each start in the
+    athlete's local time (the file's offset, else the config's zone) and numbers in imperial, as the
+    index; not '… UTC' and litres. A real night (the flow's plain steps) over two real files."""
+    from pipeline.config import load_config
+    from pipeline.nightly import NightlySummary
+    from pipeline.store.catalog import Catalog
+    from pipeline.units import ML_PER_US_FL_OZ
+
+    from .test_index import _night
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    ride_file(inbox / "offset.fit", seconds=1800, utc_offset_s=2 * 3600)  # 12:10 UTC, the watch at UTC+2
+    indoor = "garmin-edge800-cycling-38min-indoor-trainer.fit"  # no local_timestamp: the config's zone
+    (inbox / indoor).write_bytes((SAMPLES / indoor).read_bytes())
+    manifest = next(line for line in (SAMPLES / "MANIFEST.csv").read_text().splitlines() if line.startswith(indoor))
+    indoor_start = datetime.fromisoformat(
+        re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest).group().replace("Z", "+00:00"))
+    indoor_local = indoor_start.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    indoor_offset = f"UTC−{-int(indoor_local.utcoffset().total_seconds()) // 3600}"
+    config_path = tmp_path / "sweatline.yaml"
+    config_path.write_text(f"inbox: {inbox}\ndata_dir: {data}\n"
+                           'nightly: {cron: "0 3 * * *", timezone: "America/New_York"}\n'
+                           "weather: {provider: none}\nunits: imperial\n"
+                           "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
+    assert _night(config_path).startswith("processed 2, skipped 0")
+
+    kept = (next((data / "digests").glob("*-nightly.md"))).read_text()
+    heading = kept.splitlines()[0]
+    assert re.fullmatch(r"# Sweatline nightly run \d{4}-\d\d-\d\d \d\d:\d\d \(UTC−[45]\)", heading), heading
+    rows = {name: line for line in kept.splitlines() for name in ("offset.fit", indoor) if f"| {name} |" in line}
+    assert rows["offset.fit"].startswith("| 2026-07-18 14:10 (UTC+2) |"), rows["offset.fit"]
+    assert rows[indoor].startswith(f"| {indoor_local:%Y-%m-%d %H:%M} ({indoor_offset}) |"), rows[indoor]
+    with Catalog(data) as catalog:
+        activities = {a.source: a for a in catalog.activities()}
+    ride = activities["offset.fit"]
+    oz = ride.sweat_total_l * 1000 / ML_PER_US_FL_OZ  # NIST SP 811: 1 US fl oz = 29.573 53 mL
+    assert f"| {oz:,.0f} fl oz (" in rows["offset.fit"] or f"| {oz:,.1f} fl oz (" in rows["offset.fit"]
+    assert "| 8.9 mi |" in rows["offset.fit"]  # 8 m/s × 1800 s = 14.4 km / 1609.344 m per mile
+    for line in rows.values():
+        assert not re.search(r"\d (L|km|mL)\b", line) and " UTC |" not in line, line
+
+    summary = NightlySummary(run_id="r", inbox=inbox, data_dir=data, started_at=datetime.now(UTC),
+                             activities=[ride], display=Display.of(load_config(config_path)))
+    (table,) = summary.table_rows()
+    assert table["start"] == "2026-07-18 14:10 (UTC+2)"
+    assert table["distance_mi"] == round(14_400 / 1609.344, 1) and "distance_km" not in table
+    assert table["sweat_fl_oz"] == pytest.approx(oz, abs=0.05) and "sweat_l" not in table
+    metric = summary.model_copy(update={"display": Display(timezone="America/New_York")}).table_rows()[0]
+    assert metric["start"] == "2026-07-18 14:10 (UTC+2)" and metric["distance_km"] == 14.4
+
+
 # --- 2. notes per leg, in plain words, each once ----------------------------------------------
 
 @pytest.mark.parametrize("path", [MULTISPORT, TRIATHLON], ids=["7-leg multisport", "triathlon"])
@@ -264,11 +317,89 @@ def test_triathlon_plan_drinks_per_leg_never_more_than_lost(config_file) -> None
         drunk_ml += upper_ml
     assert report["sweat"]["total_l"] == pytest.approx(sum(leg["sweat"]["total_l"] for leg in legs), abs=0.01)
     plan = report["plan"]
-    assert plan["during_max_ml_per_h"] * 9.5 == pytest.approx(drunk_ml, rel=1e-6)
+    # the headline rate is the legs' volumes over the 9.5 h, rounded down to 50 mL as every rate is
+    assert plan["during_max_ml_per_h"] == (drunk_ml / 9.5) // 50 * 50
     assert drunk_ml <= report["sweat"]["total_l"] * 1000
     assert drunk_ml / 1000 + plan["after_ml"] / 1000 <= report["sweat"]["high_l"] + 1e-6
     text = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", config=config_file()).stdout
     assert "Legs:" in text and "swim" in text and "drink during none" in text and "never more than you lose" in text
+
+
+def test_triathlon_plan_headline_rate_is_rounded_like_every_other_rate(config_file) -> None:
+    """The whole race's rate (Σ leg rate × leg hours / race hours) rounded down to 50 mL, the rule of
+    single-sport plans (pipeline.advice.plan: 'rounded *down* to 50 mL'), not '458–511 mL/h'."""
+    config = config_file()
+    report = json.loads(run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--json",
+                                config=config).stdout)
+    hours = [leg["timer_s"] / 3600 for leg in report["legs"]]
+    low = sum(leg["plan"]["during_ml_per_h"] * h for leg, h in zip(report["legs"], hours)) / sum(hours)
+    high = sum(leg["plan"]["during_max_ml_per_h"] * h for leg, h in zip(report["legs"], hours)) / sum(hours)
+    expected_low, expected_high = low // 50 * 50, high // 50 * 50
+    assert expected_high - expected_low >= 50  # the legs' ranges leave a range for the race
+    out = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", config=config)
+    assert out.returncode == 0, out.stderr
+    headline = next(line for line in out.stdout.splitlines() if line.strip().startswith("Drink during"))
+    assert f"{expected_low:,.0f}–{expected_high:,.0f} mL/h" in headline, headline
+    during = next(line for line in out.stdout.splitlines() if line.strip().startswith("During "))
+    assert f"{expected_low:,.0f}–{expected_high:,.0f} mL per hour" in during, during
+
+
+def _manifest_row(name: str) -> dict[str, str]:
+    import csv
+
+    with (SAMPLES / "MANIFEST.csv").open(newline="") as f:
+        return next(row for row in csv.DictReader(f) if row["file"] == name)
+
+
+@pytest.mark.parametrize("path", [TRIATHLON, MULTISPORT], ids=["triathlon", "7-leg multisport"])
+def test_ride_on_a_multisport_file_drinks_leg_by_leg(tmp_path: Path, config_file, path: Path) -> None:
+    """`ride` on a recorded multisport file: each leg its own drinking plan (JSON legs[i].plan, the
+    terminal, report.md/.html's legs table), none in the water, each capped at the leg's own loss,
+    none for a transition under 10 minutes; the whole race's plan stays. Legs from MANIFEST.csv."""
+    manifest = _manifest_row(path.name)
+    sports = manifest["sport"].split(";")
+    timers_s = [float(t) for t in manifest["total_timer_time"].split(";")]
+    config = config_file()
+    out = run_cli("ride", str(path), "--json", config=config)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    legs = report["legs"]
+    assert [leg["sport"] for leg in legs] == sports
+    for leg, sport, timer_s in zip(legs, sports, timers_s):
+        plan = leg["plan"]
+        if sport == "transition" and timer_s < 600:
+            assert plan is None, leg
+            continue
+        assert plan is not None, leg
+        if sport == "swimming":
+            assert plan["during_ml_per_h"] == plan["during_max_ml_per_h"] == 0 and plan["carry_bottles"] == 0
+        else:
+            assert 0 < plan["during_ml_per_h"] <= plan["during_max_ml_per_h"]
+            assert plan["during_max_ml_per_h"] % 50 == 0 and plan["during_ml_per_h"] % 50 == 0  # rounded down to 50 mL
+        assert plan["during_max_ml_per_h"] * timer_s / 3600 <= leg["sweat"]["total_l"] * 1000 + 1e-6  # its own loss
+    assert report["plan"]["during_max_ml_per_h"] > 0  # the whole race's plan stays
+
+    text = run_cli("ride", str(path), config=config).stdout
+    block = text[text.index("Drink during, leg by leg:"):].splitlines()[1:]
+    planned = [(i, s) for i, (s, t) in enumerate(zip(sports, timers_s), 1) if not (s == "transition" and t < 600)]
+    assert [int(line.split(".")[0]) for line in block[:len(planned)]] == [i for i, _ in planned]
+    for line, (_, sport) in zip(block, planned):
+        assert ("none  (you cannot drink while swimming)" in line) == (sport == "swimming"), line
+    report_dir = next((tmp_path / "data" / "reports").glob("*multisport*"))
+    md = (report_dir / "report.md").read_text()
+    header = next(line for line in md.splitlines() if line.startswith("| # | Sport |"))
+    assert header.endswith("| Drink during |")
+    rows = [line for line in md.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert len(rows) == len(sports)
+    for row, leg in zip(rows, legs):
+        drink = row.rstrip(" |").rsplit("| ", 1)[1]
+        plan = leg["plan"]
+        expected = ("—" if plan is None else "none" if plan["during_max_ml_per_h"] == 0
+                    else f"{plan['during_ml_per_h']:,.0f} mL/h" if plan["during_ml_per_h"] == plan["during_max_ml_per_h"]
+                    else f"{plan['during_ml_per_h']:,.0f}–{plan['during_max_ml_per_h']:,.0f} mL/h")
+        assert drink == expected, row
+    html = (report_dir / "report.html").read_text()
+    assert html.count('data-label="Drink during"') == len(sports) and "<th>Drink during</th>" in html
 
 
 def test_triathlon_plan_refuses_two_legs(config_file) -> None:
@@ -378,6 +509,30 @@ def test_no_sport_anywhere_reads_as_sport_not_recorded(tmp_path: Path) -> None:
 
 
 # --- 7. readable sport names in history ------------------------------------------------------
+
+def test_history_lists_newest_first_like_the_index(tmp_path: Path, config_file) -> None:
+    """Three rides written a day apart (the writer's start times), ridden in a shuffled order:
+    `history` and `history --json` list them newest first, as reports/index.html does."""
+    config = config_file()
+    starts = {}
+    for name, day in (("middle.fit", 2), ("oldest.fit", 1), ("newest.fit", 3)):
+        samples = [fw.RecordSample(timestamp=START + timedelta(days=day, seconds=i), distance_m=8.0 * i,
+                                   speed_m_per_s=8.0, heart_rate_bpm=140, power_w=180) for i in range(0, 901, 5)]
+        path = fw.write(tmp_path / "inbox" / name, fw.encode_activity(samples, sport="cycling"))
+        starts[name] = START + timedelta(days=day)
+        assert run_cli("ride", str(path), config=config).returncode == 0
+    expected = sorted(starts, key=starts.get, reverse=True)
+    assert expected == ["newest.fit", "middle.fit", "oldest.fit"]
+    out = run_cli("history", config=config)
+    assert out.returncode == 0, out.stderr
+    listed = [name for line in out.stdout.splitlines() for name in starts if name in line]
+    assert listed == expected
+    assert [f"{starts[n]:%Y-%m-%d %H:%M}" for n in expected] == [
+        line[:16] for line in out.stdout.splitlines() if any(n in line for n in starts)]
+    rows = json.loads(run_cli("history", "--json", config=config).stdout)
+    assert [row["source"] for row in rows] == expected
+    assert "newest first" in run_cli("history", "--help", config=config).stdout
+
 
 def test_history_names_sports_as_people_do(tmp_path: Path, config_file) -> None:
     config = config_file()

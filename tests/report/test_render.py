@@ -149,6 +149,9 @@ def test_a_planned_session_renders_without_an_activity():
     analysis = analyse_plan(PlannedSession("running", 2.5 * 3600, speed_kmh=11.0), CONFIG)
     html, md = render_html(analysis), render_markdown(analysis)
     assert "<h1>Planned run: 2 h 30 min at" in html and md.startswith("# Planned run: 2 h 30 min at")
-    assert html.count("<svg") == 1  # the sweat-rate chart; no time series for a session not yet done
+    # the sweat-rate chart, for a desktop and for a phone; no time series for a session not yet done
+    roots = re.findall(r"<svg\b[^>]*>", html)
+    assert [re.search(r'class="([^"]+)"', root).group(1) for root in roots] == ["chart-wide", "chart-narrow"]
+    assert html.count("<svg") == 2
     plan = analysis.report.plan
     assert f"{during_range(plan.during_ml_per_h, plan.during_max_ml_per_h)} per hour" in md and "Sweat expected" in md
