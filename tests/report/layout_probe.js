@@ -29,8 +29,13 @@
   const scrollers = [...document.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1
       && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).map(e => e.tagName.toLowerCase()
       + (e.className && typeof e.className === 'string' ? '.' + e.className : ''));
+  // table cells squeezed until a word breaks: laid out on more lines than the cell has words
+  const broken = [...document.querySelectorAll('td')].filter(shown).filter(td => {
+    const words = td.innerText.trim().split(/[\s\-–—\/]+/).filter(Boolean).length;  // a line may end at a space, hyphen, dash or slash
+    return words > 0 && lines(td) > words;
+  }).map(td => td.innerText.trim());
   const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
-  return {cards, plan, texts, links, figures, scrollers, inner_width: window.innerWidth,
+  return {cards, plan, texts, links, figures, scrollers, broken, inner_width: window.innerWidth,
           scroll_width: document.documentElement.scrollWidth,
           min_text_px: texts.length ? Math.min(...texts.map(t => t.px)) : null};
 })()

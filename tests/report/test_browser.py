@@ -183,6 +183,8 @@ def test_layout_at_desktop_and_phone_width(chromium, reports_folder, width, tmp_
         # nothing scrolls sideways inside the page either: no scrollable element, no chart frame
         # whose content is wider than the frame
         assert not probe["scrollers"], f"{where}: elements scroll sideways: {probe['scrollers']}"
+        # no table squeezed until its words break letter by letter (a wide table becomes labelled rows)
+        assert not probe["broken"], f"{where}: table cells break inside words: {probe['broken'][:5]}"
         for figure in probe["figures"]:
             assert figure["scroll_width"] <= figure["client_width"], f"{where}: a chart frame scrolls: {figure}"
         # each chart frame shows one chart: the desktop version on a desktop, the phone's on a phone
