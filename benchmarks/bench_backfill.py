@@ -7,9 +7,13 @@ each its own device serial and start time, so none is a duplicate of another) in
 inbox, starts one local Prefect server (``prefect server start``; its start-up is not timed),
 then processes the whole inbox once per mode, each in a fresh process and a fresh data directory:
 
-* ``one`` — the anchor: the ``nightly`` flow with ``workers=1`` (one file at a time);
+* ``one`` — the anchor: the ``nightly`` flow with ``workers=1`` (one file at a time, batched as
+  the default plan batches one worker's files);
 * ``default`` — the ``nightly`` flow as ``sweatline nightly`` runs it (the plan it logs: threads,
-  one guarded file process per processor);
+  one task at a time per processor, each task's files in one guarded process, batches of
+  ``ceil(N / (processors * 4))`` files, at most 16);
+* ``unbatched`` — the default with ``batch=1``: one ``process-file`` task and one fresh guarded
+  process per file (the default before batching);
 * ``processes`` — ``runner="processes"``: Prefect's ProcessPoolTaskRunner, one worker per
   processor (each worker again guards its file in a child);
 * ``threads2x`` — ``runner="threads"``, twice as many files at once as processors;
@@ -41,7 +45,7 @@ sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-MODES = ("one", "default", "processes", "threads2x", "plain")
+MODES = ("one", "default", "unbatched", "processes", "threads2x", "plain")
 
 
 def write_inbox(inbox: Path, n_files: int) -> float:
@@ -161,7 +165,7 @@ def run_mode(mode: str, config_path: Path) -> None:
 
         logging.getLogger("prefect.flow_runs").addHandler(Plan())
         logging.getLogger("prefect.flow_runs").setLevel(logging.INFO)
-        kwargs = {"one": {"workers": 1}, "default": {}, "processes": {"runner": "processes"},
+        kwargs = {"one": {"workers": 1}, "default": {}, "unbatched": {"batch": 1}, "processes": {"runner": "processes"},
                   "threads2x": {"runner": "threads", "workers": 2 * cpu_count()}}[mode]
         sampler.start()
         start = time.perf_counter()
