@@ -1,33 +1,35 @@
-"""The ``nightly`` flow: every new file in the inbox, one task each, then the digest.
+"""The ``nightly`` flow: every new file in the inbox, a task per file or per batch of files, then the digest.
 
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process
-files already in the catalog again), ``workers`` (files at once; default: one per processor),
-``runner`` (``auto``, ``threads`` or ``processes``). The steps are the plain functions of
+files already in the catalog again), ``workers`` (tasks at once; default: one per processor),
+``runner`` (``auto``, ``threads`` or ``processes``), ``batch`` (files per task; default:
+:func:`pipeline.guard.files_per_task`, 1 turns batching off). The steps are the plain functions of
 :mod:`pipeline.nightly`; the tasks (:mod:`flows.tasks`) are ``hash-files``, one ``process-file``
-per new file, ``write-digest``. An ``OSError`` is retried, bad data never is (it is a rejection
-with its one-line reason), a bug in one file fails that task only. Each outcome is committed to
-the catalog as it arrives, with a progress line in the logs (terminal and Prefect UI); the run
-ends with two artifacts (a Markdown summary, a table of the night's activities with report links)
-and the summary line.
+per new file or one ``process-files`` per batch, ``write-digest``. An ``OSError`` is retried, bad
+data never is (it is a rejection with its one-line reason), a bug in one file fails that file
+only. Each file's outcome is committed to the catalog as it arrives (a batch's files one by one
+while it runs, when its task runs in this process), with a progress line in the logs (terminal
+and Prefect UI); the run ends with two artifacts (a Markdown summary, a table of the night's
+activities with report links) and the summary line.
 
 Where the files are processed (:func:`pipeline.guard.plan_work`, said in the run's first log line):
-every ``process-file`` task reads, estimates and reports its file in a guarded child process
-(:mod:`pipeline.guard`: a wall-time and an address-space limit, ``limits`` in the config), so
+every task reads, estimates and reports its files in a guarded child process (:mod:`pipeline.guard`:
+a wall-time and an address-space limit per file, ``limits`` in the config; a batch's files one
+after another in one child, a fresh child after a file set aside), so
 
-* ``auto`` (default): Prefect's ``ThreadPoolTaskRunner`` with one thread per file at once — the
+* ``auto`` (default): Prefect's ``ThreadPoolTaskRunner`` with one thread per task at once — the
   threads only wait on their children, so every core works and no worker interpreter has to start;
 * ``processes``: Prefect's ``ProcessPoolTaskRunner`` (each worker process spawned, importing
-  Prefect and the pipeline, then guarding its file in a child again) — kept for comparison;
+  Prefect and the pipeline, then guarding its files in a child again) — kept for comparison;
 * ``dask: {address: ...}`` in the config: ``prefect_dask.DaskTaskRunner`` on that cluster (the
   ``dask`` extra); its workers must see the inbox and ``data_dir`` at the same paths.
 
 Measured with ``benchmarks/bench_backfill.py`` (200 distinct activities written with
-tools/fitwriter, 2 CPUs shared with other engineers' jobs, load average 9-18): one file at a time
-606 s, the default (2 at a time) 422 s (1.44x), 4 at a time 492 s, a plain 2-process pool over
-:func:`pipeline.service.process_file` without Prefect 228 s; peak memory of all processes 615,
-781, 1106 and 668 MB. With 8 files, Prefect's process pool took 81 s against the default's 26 s.
-The gap to the plain pool is Prefect's per-task cost in this process; batching files per task is
-the next thing to measure.
+tools/fitwriter, 2 CPUs shared with other engineers' test runs, load average 2.2-4.2, about one
+processor's worth free): the default (2 at a time, batches of 16) 66.6 s and 77.7 s in two rounds,
+a plain 2-process pool over :func:`pipeline.service.process_file` without Prefect 92.3 s and
+87.7 s, one at a time 90.7 s and 84.6 s, the unbatched default 141.1 s. Prefect's own processor
+time in this process: 9.7 s for 200 files (the plain pool's parent: 6.1 s).
 """
 from __future__ import annotations
 
