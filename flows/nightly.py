@@ -25,11 +25,12 @@ after another in one child, a fresh child after a file set aside), so
   ``dask`` extra); its workers must see the inbox and ``data_dir`` at the same paths.
 
 Measured with ``benchmarks/bench_backfill.py`` (200 distinct activities written with
-tools/fitwriter, 2 CPUs shared with other engineers' test runs, load average 2.2-4.2, about one
-processor's worth free): the default (2 at a time, batches of 16) 66.6 s and 77.7 s in two rounds,
-a plain 2-process pool over :func:`pipeline.service.process_file` without Prefect 92.3 s and
-87.7 s, one at a time 90.7 s and 84.6 s, the unbatched default 141.1 s. Prefect's own processor
-time in this process: 9.7 s for 200 files (the plain pool's parent: 6.1 s).
+tools/fitwriter, 2 CPUs shared with other engineers' test runs, load average 2.2-5.3, about one
+processor's worth free), three rounds: the default (2 at a time, batches of 16) 66.6, 77.7 and
+87.9 s, a plain 2-process pool over :func:`pipeline.service.process_file` without Prefect 92.3,
+87.7 and 89.7 s, one at a time 90.7, 84.6 and 82.4 s, the unbatched default 141.1 s (round 1).
+Prefect's own processor time in this process: 6.7-9.7 s for 200 files (the plain pool's parent:
+3.8-6.1 s).
 """
 from __future__ import annotations
 
