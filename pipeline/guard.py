@@ -477,8 +477,8 @@ def plan_work(new_files: int, workers: int | None = None, runner: str = "auto",
 def _batched_text(per_task: int, new_files: int | None) -> str:
     """How the files are grouped, for the plan's log line (``new_files``: the batch was chosen for it)."""
     if per_task == 1:
-        why = f"; one file per task, the fastest for {new_files} file(s)" if new_files is not None else ""
+        why = f"; one file per task for {new_files} file(s)" if new_files is not None else ""
         return f"each file in its own guarded process{why}"
-    why = f", the fastest for {new_files} files" if new_files is not None else ""
+    why = f"; batches chosen for {new_files} files" if new_files is not None else ""
     return (f"up to {per_task} files per task, read one after another in one guarded process "
             f"(a file over a limit is set aside and a fresh process goes on{why})")
