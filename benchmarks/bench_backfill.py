@@ -7,9 +7,13 @@ each its own device serial and start time, so none is a duplicate of another) in
 inbox, starts one local Prefect server (``prefect server start``; its start-up is not timed),
 then processes the whole inbox once per mode, each in a fresh process and a fresh data directory:
 
-* ``one`` — the anchor: the ``nightly`` flow with ``workers=1`` (one file at a time);
+* ``one`` — the anchor: the ``nightly`` flow with ``workers=1`` (one file at a time, batched as
+  the default plan batches one worker's files);
 * ``default`` — the ``nightly`` flow as ``sweatline nightly`` runs it (the plan it logs: threads,
-  one guarded file process per processor);
+  one task at a time per processor, each task's files in one guarded process, batches of
+  ``ceil(N / (processors * 4))`` files, at most 16);
+* ``unbatched`` — the default with ``batch=1``: one ``process-file`` task and one fresh guarded
+  process per file (the default before batching);
 * ``processes`` — ``runner="processes"``: Prefect's ProcessPoolTaskRunner, one worker per
   processor (each worker again guards its file in a child);
 * ``threads2x`` — ``runner="threads"``, twice as many files at once as processors;
@@ -20,14 +24,18 @@ then processes the whole inbox once per mode, each in a fresh process and a fres
 For each: wall time (inside the run, from the first file to the last commit), files per second,
 the peak resident memory of the run's whole process tree (sampled every 0.2 s: the runner and
 every worker and guarded child alive at that moment, summed) and of its largest single process,
-and the ratio of its wall time to the anchor's (``one``) and to ``plain``. The machine's CPU count
-and load average (before and after) are printed with them: the machine may be shared.
+the ratio of its wall time to the anchor's (``one``) and to ``plain``, and where the processor time
+went: the run's own process (Prefect's task runs, states and logs, the catalog commits), the
+processes that read the files (the guarded children, or the plain pool's workers, through the
+forkserver that reaped them) and the Prefect server. The machine's CPU count and its load
+average before and after each mode are printed with them: the machine may be shared.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,7 +49,7 @@ sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-MODES = ("one", "default", "processes", "threads2x", "plain")
+MODES = ("one", "default", "unbatched", "processes", "threads2x", "plain")
 
 
 def write_inbox(inbox: Path, n_files: int) -> float:
@@ -161,7 +169,7 @@ def run_mode(mode: str, config_path: Path) -> None:
 
         logging.getLogger("prefect.flow_runs").addHandler(Plan())
         logging.getLogger("prefect.flow_runs").setLevel(logging.INFO)
-        kwargs = {"one": {"workers": 1}, "default": {}, "processes": {"runner": "processes"},
+        kwargs = {"one": {"workers": 1}, "default": {}, "unbatched": {"batch": 1}, "processes": {"runner": "processes"},
                   "threads2x": {"runner": "threads", "workers": 2 * cpu_count()}}[mode]
         sampler.start()
         start = time.perf_counter()
@@ -169,8 +177,38 @@ def run_mode(mode: str, config_path: Path) -> None:
         line = summary.line()[:80] + (f" [{said[0]}]" if said else "")
     wall = time.perf_counter() - start
     sampler.stop()
+    own = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"mode": mode, "wall_s": wall, "peak_tree_mb": sampler.peak_sum / 2**20,
-                      "peak_one_mb": sampler.peak_one / 2**20, "line": line}))
+                      "peak_one_mb": sampler.peak_one / 2**20, "line": line,
+                      "flow_cpu_s": own.ru_utime + own.ru_stime, "files_cpu_s": _forkserver_cpu_s()}))
+
+
+def _forkserver_cpu_s() -> float:
+    """CPU seconds of the processes the forkserver started and reaped (the guarded children, or the
+    plain pool's workers), with the forkserver's own: where the files' work was done."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+def _cpu_s_of(needle: str) -> float:
+    """CPU seconds so far of every process whose command line holds ``needle`` (the Prefect server)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if needle not in Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace"):
+                continue
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[-1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -206,6 +244,8 @@ def main() -> None:
                 config = root / f"config-{mode}.yaml"
                 config.write_text(f"inbox: {inbox}\ndata_dir: {data}\n"
                                   "athlete: {body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
+                server_cpu = _cpu_s_of(f"{server.port}")
+                load = os.getloadavg()[0]
                 done = subprocess.run([sys.executable, __file__, "--run", mode, "--config", str(config)],
                                       env=env, capture_output=True, text=True, cwd=PROJECT)
                 rows = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -213,6 +253,8 @@ def main() -> None:
                     print(f"{mode}: failed (exit {done.returncode}): {done.stderr[-2000:]}", file=sys.stderr)
                     continue
                 figures[mode] = json.loads(rows[-1])
+                figures[mode]["server_cpu_s"] = _cpu_s_of(f"{server.port}") - server_cpu
+                figures[mode]["load"] = (load, os.getloadavg()[0])
                 print(f"  {mode}: {figures[mode]['wall_s']:.1f} s  {figures[mode]['line']}", file=sys.stderr)
         finally:
             server.stop()
@@ -222,12 +264,14 @@ def main() -> None:
           f"{load_after[1]:.1f}")
     anchor = figures.get("one", {}).get("wall_s")
     plain = figures.get("plain", {}).get("wall_s")
-    print(f"  {'mode':<10} {'wall':>8} {'files/s':>8} {'peak tree':>10} {'peak one':>9} {'one/this':>9} {'this/plain':>11}")
+    print(f"  {'mode':<10} {'wall':>8} {'files/s':>8} {'peak tree':>10} {'peak one':>9} {'one/this':>9} {'this/plain':>11}"
+          f" {'cpu: flow':>10} {'files':>7} {'server':>7}  load (1 min) before-after")
     for mode, f in figures.items():
         speed_up = f"{anchor / f['wall_s']:.2f}x" if anchor else "-"
         to_plain = f"{f['wall_s'] / plain:.2f}x" if plain else "-"
         print(f"  {mode:<10} {f['wall_s']:7.1f}s {args.files / f['wall_s']:8.2f} {f['peak_tree_mb']:8.0f}MB "
-              f"{f['peak_one_mb']:7.0f}MB {speed_up:>9} {to_plain:>11}")
+              f"{f['peak_one_mb']:7.0f}MB {speed_up:>9} {to_plain:>11} {f['flow_cpu_s']:9.1f}s {f['files_cpu_s']:6.1f}s "
+              f"{f['server_cpu_s']:6.1f}s  {f['load'][0]:.1f}-{f['load'][1]:.1f}")
     for mode, f in figures.items():
         print(f"  {mode}: {f['line']}")
 

@@ -1,37 +1,42 @@
-"""The ``nightly`` flow: every new file in the inbox, one task each, then the digest.
+"""The ``nightly`` flow: every new file in the inbox, a task per file or per batch of files, then the digest.
 
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process
-files already in the catalog again), ``workers`` (files at once; default: one per processor),
-``runner`` (``auto``, ``threads`` or ``processes``). The steps are the plain functions of
+files already in the catalog again), ``workers`` (tasks at once; default: one per processor),
+``runner`` (``auto``, ``threads`` or ``processes``), ``batch`` (files per task; default:
+:func:`pipeline.guard.files_per_task`, 1 turns batching off). The steps are the plain functions of
 :mod:`pipeline.nightly`; the tasks (:mod:`flows.tasks`) are ``hash-files``, one ``process-file``
-per new file, ``write-digest``. An ``OSError`` is retried, bad data never is (it is a rejection
-with its one-line reason), a bug in one file fails that task only. Each outcome is committed to
-the catalog as it arrives, with a progress line in the logs (terminal and Prefect UI); the run
-ends with two artifacts (a Markdown summary, a table of the night's activities with report links)
-and the summary line.
+per new file or one ``process-files`` per batch, ``write-digest``. An ``OSError`` is retried, bad
+data never is (it is a rejection with its one-line reason), a bug in one file fails that file
+only. Each file's outcome is committed to the catalog as it arrives (a batch's files one by one
+while it runs, when its task runs in this process), with a progress line in the logs (terminal
+and Prefect UI); the run ends with two artifacts (a Markdown summary, a table of the night's
+activities with report links) and the summary line.
 
 Where the files are processed (:func:`pipeline.guard.plan_work`, said in the run's first log line):
-every ``process-file`` task reads, estimates and reports its file in a guarded child process
-(:mod:`pipeline.guard`: a wall-time and an address-space limit, ``limits`` in the config), so
+every task reads, estimates and reports its files in a guarded child process (:mod:`pipeline.guard`:
+a wall-time and an address-space limit per file, ``limits`` in the config; a batch's files one
+after another in one child, a fresh child after a file set aside), so
 
-* ``auto`` (default): Prefect's ``ThreadPoolTaskRunner`` with one thread per file at once — the
+* ``auto`` (default): Prefect's ``ThreadPoolTaskRunner`` with one thread per task at once — the
   threads only wait on their children, so every core works and no worker interpreter has to start;
 * ``processes``: Prefect's ``ProcessPoolTaskRunner`` (each worker process spawned, importing
-  Prefect and the pipeline, then guarding its file in a child again) — kept for comparison;
+  Prefect and the pipeline, then guarding its files in a child again) — kept for comparison;
 * ``dask: {address: ...}`` in the config: ``prefect_dask.DaskTaskRunner`` on that cluster (the
   ``dask`` extra); its workers must see the inbox and ``data_dir`` at the same paths.
 
 Measured with ``benchmarks/bench_backfill.py`` (200 distinct activities written with
-tools/fitwriter, 2 CPUs shared with other engineers' jobs, load average 9-18): one file at a time
-606 s, the default (2 at a time) 422 s (1.44x), 4 at a time 492 s, a plain 2-process pool over
-:func:`pipeline.service.process_file` without Prefect 228 s; peak memory of all processes 615,
-781, 1106 and 668 MB. With 8 files, Prefect's process pool took 81 s against the default's 26 s.
-The gap to the plain pool is Prefect's per-task cost in this process; batching files per task is
-the next thing to measure.
+tools/fitwriter, 2 CPUs shared with other engineers' test runs, load average 2.2-5.3, about one
+processor's worth free), three rounds: the default (2 at a time, batches of 16) 66.6, 77.7 and
+87.9 s, a plain 2-process pool over :func:`pipeline.service.process_file` without Prefect 92.3,
+87.7 and 89.7 s, one at a time 90.7, 84.6 and 82.4 s, the unbatched default 141.1 s (round 1).
+Prefect's own processor time in this process: 6.7-9.7 s for 200 files (the plain pool's parent:
+3.8-6.1 s).
 """
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -42,14 +47,16 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.tasks import hash_files, process_file_task, write_digest_task
+from flows.tasks import (hash_files, listen_for_files, process_file_task, process_files_task, stop_listening,
+                         write_digest_task)
 from pipeline.config import Config, load_config
-from pipeline.guard import WorkPlan, plan_work
+from pipeline.guard import Job, WorkPlan, plan_work
 from pipeline.nightly import (BUSY_MESSAGE, NIGHTLY, NightlySummary, all_failed, busy_summary, fail_nightly,
                               finish_nightly, inbox_for, nightly_lock, record_outcome, select_new, select_stale,
                               start_nightly)
 from pipeline.progress import report_progress
-from pipeline.service import InboxFile, scan_inbox
+from pipeline.inputs import WeatherOverride
+from pipeline.service import FileOutcome, InboxFile, scan_inbox
 from pipeline.store.catalog import Catalog, utc_now
 from pipeline.store.layout import reports_dir
 from pipeline.untrusted import clean_text
@@ -74,7 +81,7 @@ def task_runner_for(plan: WorkPlan, dask_address: str | None = None) -> TaskRunn
 
 @flow(name=NIGHTLY, log_prints=False)
 def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: bool = False,
-            workers: int | None = None, runner: str = "auto") -> NightlySummary:
+            workers: int | None = None, runner: str = "auto", batch: int | None = None) -> NightlySummary:
     """Process every new FIT file in the inbox, write reports and the digest, publish artifacts."""
     logger = get_run_logger()
     config = load_config(config_path)
@@ -83,7 +90,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
         if not held:  # issue 14: a second run at once (a manual run during the scheduled one) does nothing
             logger.warning(BUSY_MESSAGE)
             return busy_summary(config, folder)
-        summary, line = _run_locked(config, folder, rebuild, workers, runner, logger)
+        summary, line = _run_locked(config, folder, rebuild, workers, runner, batch, logger)
     logger.info(line)
     logger.info("reports: %s; digest: %s", reports_dir(config.data_dir), summary.digest_path)
     if all_failed(summary):
@@ -92,7 +99,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
 
 
 def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None, runner: str,
-                logger: Any) -> tuple[NightlySummary, str]:
+                batch: int | None, logger: Any) -> tuple[NightlySummary, str]:
     """The nightly's work, under the lock: the summary and its one line."""
     with Catalog(config.data_dir) as catalog:
         summary = start_nightly(catalog, config, folder, rebuild=rebuild, workers=workers,
@@ -101,7 +108,7 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
             files = scan_inbox(folder)
             hashes = hash_files(files, config.data_dir) if files else []
             todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary)
-            plan = plan_work(len(todo), workers, runner, config.dask.address)
+            plan = plan_work(len(todo), workers, runner, config.dask.address, batch=batch)
             logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s", folder, len(files), len(todo),
                         summary.skipped, plan.said)
             jobs = [(f, sha, None) for f, sha in todo]
@@ -112,10 +119,7 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
                 if not jobs:
                     break
                 with task_runner_for(plan, config.dask.address) as task_runner:
-                    futures = {task_runner.submit(process_file_task, {"path": f.path, "sha256": sha, "config": config,
-                                                                 "run_id": summary.run_id, "override": override}): f
-                               for f, sha, override in jobs}
-                    _collect(futures, catalog, summary)
+                    _submit_and_collect(task_runner, jobs, plan.files_per_task, config, catalog, summary)
                 jobs = []
             summary.finished_at = utc_now()
             summary.digest_path = write_digest_task(summary, config)
@@ -127,26 +131,94 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
     return summary, line
 
 
-def _collect(futures: dict[PrefectFuture[Any], InboxFile], catalog: Catalog, summary: NightlySummary) -> None:
-    """Commit each file's outcome as it arrives (an internal error counts as failed), logging progress."""
+def _submit_and_collect(task_runner: TaskRunner[Any], files: list[tuple[InboxFile, str, WeatherOverride | None]],
+                        per_task: int, config: Config, catalog: Catalog, summary: NightlySummary) -> None:
+    """Submit ``files`` (inbox file, SHA-256, override) as ``process-file`` tasks (``per_task`` 1) or
+    ``process-files`` tasks of up to ``per_task`` files, and commit each file's outcome as it
+    arrives (:func:`_collect`)."""
+    jobs: list[Job] = [(f.path, sha, override) for f, sha, override in files]
+    batches = [jobs[i:i + per_task] for i in range(0, len(jobs), per_task)]
+    arrivals = listen_for_files(summary.run_id)
+    try:
+        futures: dict[PrefectFuture[Any], tuple[int, list[Job]]] = {}
+        for number, batch in enumerate(batches):
+            if per_task == 1:
+                (path, sha, override), = batch
+                future = task_runner.submit(process_file_task, {"path": path, "sha256": sha, "config": config,
+                                                                "run_id": summary.run_id, "override": override})
+            else:
+                future = task_runner.submit(process_files_task, {"jobs": batch, "config": config,
+                                                                 "run_id": summary.run_id, "batch": number,
+                                                                 "extra": len(batch) - 1})
+            futures[future] = (number, batch)
+        _collect(futures, arrivals, catalog, summary)
+    finally:
+        stop_listening(summary.run_id)
+
+
+def _collect(futures: dict[PrefectFuture[Any], tuple[int, list[Job]]], arrivals: "queue.Queue[Any]",
+             catalog: Catalog, summary: NightlySummary) -> None:
+    """Commit each file's outcome as it arrives (an internal error counts as failed), logging progress.
+
+    A ``process-files`` task in this process puts each file's result on ``arrivals`` as it ends, so
+    its files are committed one by one while it runs; from a task elsewhere (Dask, worker
+    processes) they are committed when it returns. A watcher thread puts each finished task on the
+    same queue, after its files (a task's puts happen before it returns): one loop commits both,
+    each file once."""
     logger = get_run_logger()
+    total = sum(len(batch) for _, batch in futures.values())
+    numbers = {number: batch for number, batch in futures.values()}
+    committed: set[tuple[int, int]] = set()
     last_progress = time.monotonic()
-    for done, future in enumerate(as_completed(list(futures)), start=1):
-        name = futures[future].path.name
+
+    def watch() -> None:
         try:
-            outcome = future.result()
-        except Exception as exc:  # an internal error (or I/O that outlived its retries)
-            summary.failed.append((name, f"{type(exc).__name__}: {exc}"))
-            logger.error("%s", clean_text(f"{name}: internal error: {type(exc).__name__}: {exc}"))
+            for future in as_completed(list(futures)):
+                arrivals.put(("task", future))
+        except BaseException as exc:  # noqa: BLE001 - raised again by the loop below
+            arrivals.put(("watch", exc))
+
+    threading.Thread(target=watch, name="nightly-watch", daemon=True).start()
+    finished = 0
+    while finished < len(futures):
+        item = arrivals.get()
+        if item[0] == "watch":
+            raise item[1]
+        if item[0] == "task":
+            finished += 1
+            number, batch = futures[item[1]]
+            results = _task_results(item[1], len(batch))
         else:
-            summary.add(record_outcome(catalog, outcome))
-        report_progress(done, len(futures), name)  # issue 15: a terminal's progress bar, if one listens
-        now = time.monotonic()
-        if now - last_progress >= PROGRESS_EVERY_S or done == len(futures):
-            logger.info("progress: %d/%d files (%d%%), %d activities, %d rejected, %d failed",
-                        done, len(futures), 100 * done // max(len(futures), 1),
-                        len(summary.activities), len(summary.rejected), len(summary.failed))
-            last_progress = now
+            number, index, result = item
+            batch, results = numbers[number], [(index, result)]
+        for index, result in results:
+            if (number, index) in committed:
+                continue
+            committed.add((number, index))
+            name = batch[index][0].name
+            if isinstance(result, str):
+                summary.failed.append((name, result))
+                logger.error("%s", clean_text(f"{name}: internal error: {result}"))
+            else:
+                summary.add(record_outcome(catalog, result))
+            done = len(committed)
+            report_progress(done, total, name)  # issue 15: a terminal's progress bar, if one listens
+            now = time.monotonic()
+            if now - last_progress >= PROGRESS_EVERY_S or done == total:
+                logger.info("progress: %d/%d files (%d%%), %d activities, %d rejected, %d failed",
+                            done, total, 100 * done // max(total, 1),
+                            len(summary.activities), len(summary.rejected), len(summary.failed))
+                last_progress = now
+
+
+def _task_results(future: PrefectFuture[Any], files: int) -> list[tuple[int, FileOutcome | str]]:
+    """A finished task's results: a ``process-file`` task's outcome, a ``process-files`` task's list;
+    a task that raised (an internal error, or I/O that outlived its retries) fails all its files."""
+    try:
+        result = future.result()
+    except Exception as exc:
+        return [(index, f"{type(exc).__name__}: {exc}") for index in range(files)]
+    return [(0, result)] if isinstance(result, FileOutcome) else list(result)
 
 
 def _publish_artifacts(summary: NightlySummary) -> None:

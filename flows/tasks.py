@@ -9,6 +9,8 @@ processes (``ProcessPoolTaskRunner``).
 """
 from __future__ import annotations
 
+import queue
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from pipeline.config import Config, load_config
 from pipeline.errors import SweatlineInputError
 from pipeline.nightly import NightlySummary
 from pipeline.ride import RideResult, ride
-from pipeline.guard import process_file_guarded
+from pipeline.guard import Job, process_file_guarded, process_files_guarded
 from pipeline.service import FileOutcome, InboxFile
 
 
@@ -52,6 +54,12 @@ def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
     file, or one over the time or memory limit, comes back as a rejection, not a failure.
     ``override``: the weather override a re-estimated file was made with (issue 13)."""
     outcome = process_file_guarded(path, config, override, run_id, sha256)
+    log_outcome(path, outcome)
+    return outcome
+
+
+def log_outcome(path: Path, outcome: FileOutcome) -> None:
+    """The task's log lines for one file: each activity and its report, each copy skipped, the rejection."""
     logger = get_run_logger()
     if outcome.status == "processed":
         for a in outcome.activities:
@@ -61,7 +69,74 @@ def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
         logger.info("%s: skipped: %s", f"{path.name}:{d.member}" if d.member else path.name, d.reason)
     if outcome.status == "rejected":
         logger.warning("%s: rejected: %s", path.name, outcome.reason)
-    return outcome
+
+
+FileResult = tuple[int, "FileOutcome | str"]
+"""One file of a ``process-files`` task: its index in the task's jobs, and its outcome or, for an
+internal error (or I/O that outlived its retries), ``"ErrorType: message"``."""
+
+_ARRIVALS: dict[str, "queue.Queue[tuple[int, int, FileOutcome | str]]"] = {}
+
+
+def listen_for_files(run_id: str) -> "queue.Queue[tuple[int, int, FileOutcome | str]]":
+    """A queue that receives ``(batch, index, result)`` from this process's ``process-files`` tasks
+    of run ``run_id`` as each file ends (threads runner: the flow commits each file at once); a task
+    in another process (a Prefect worker process, a Dask worker) returns its results at its end."""
+    return _ARRIVALS.setdefault(run_id, queue.Queue())
+
+
+def stop_listening(run_id: str) -> None:
+    _ARRIVALS.pop(run_id, None)
+
+
+@task(name="process-files", task_run_name="process {jobs[0][0].name} and {extra} more", cache_policy=NO_CACHE)
+def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int, extra: int) -> list[FileResult]:
+    """Decode, estimate and report ``jobs`` (path, SHA-256, override) one after another in one
+    guarded process (:func:`pipeline.guard.process_files_guarded`): a file over a limit or whose
+    reader crashed is a rejection and the others go on. An ``OSError`` is retried for that file
+    alone (after 1 s, then 5 s, like ``process-file``); an internal error fails that file alone.
+    Each result goes to :func:`listen_for_files`'s queue as it ends (``batch``: this task's number
+    there), and all come back as the task's result, in the order of ``jobs``; ``extra`` (files
+    after the first) names the task run."""
+    arrivals = _ARRIVALS.get(run_id)
+    results: dict[int, FileOutcome | str] = {}
+    retry: list[int] = []
+
+    def done(index: int, result: FileOutcome | str) -> None:
+        results[index] = result
+        if isinstance(result, FileOutcome):
+            log_outcome(jobs[index][0], result)
+        if arrivals is not None:
+            arrivals.put((batch, index, result))
+
+    for index, result in process_files_guarded(jobs, config, run_id):
+        if isinstance(result, OSError):
+            retry.append(index)
+        else:
+            done(index, result if isinstance(result, FileOutcome) else _error_text(result))
+    for index in retry:
+        done(index, _retried(jobs[index], config, run_id))
+    return sorted(results.items())
+
+
+def _retried(job: Job, config: Config, run_id: str) -> FileOutcome | str:
+    """One file whose reading met an ``OSError``, read again after each of ``_RETRIED``'s delays."""
+    path, sha, override = job
+    error: Exception | None = None
+    for delay in _RETRIED["retry_delay_seconds"]:
+        time.sleep(delay)
+        try:
+            return process_file_guarded(path, config, override, run_id, sha)
+        except OSError as exc:
+            error = exc
+        except Exception as exc:  # noqa: BLE001 - an internal error fails this file only
+            return _error_text(exc)
+    return _error_text(error)
+
+
+def _error_text(exc: BaseException | None) -> str:
+    """``"ErrorType: message"``: how a file that failed for an internal error is reported."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 @task(name="write-digest", **_RETRIED)

@@ -213,8 +213,9 @@ class LimitsConfig(_Section):
 
 class DaskConfig(_Section):
     """Past one machine (issue 16): ``address`` of an existing Dask scheduler
-    (``tcp://host:8786``); the nightly then runs its ``process-file`` tasks on that cluster's
-    workers through ``prefect_dask.DaskTaskRunner``. Absent: everything runs on this machine."""
+    (``tcp://host:8786``); the nightly then runs its ``process-file`` tasks (``process-files`` with
+    the flow's ``batch`` parameter) on that cluster's workers through
+    ``prefect_dask.DaskTaskRunner``. Absent: everything runs on this machine."""
 
     address: str | None = None
 

@@ -44,6 +44,7 @@ import signal
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel
@@ -159,26 +160,34 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int, cpu_s: int) -> None:
-    """In the child: set the limits, run ``fn(*args)``, send ``(tag, payload)`` back."""
+def _child(conn: Connection, fn: Callable[..., Any], args_list: list[tuple[Any, ...]], memory_bytes: int,
+           cpu_s: int) -> None:
+    """In the child: set the limits, then ``fn(*args)`` for each of ``args_list`` in turn, sending
+    ``(tag, payload)`` back after each; stops after a ``memory`` answer (the rest go to a fresh child)."""
     import resource
 
     try:  # the caller died: so does this child (Linux); elsewhere the CPU limit is the backstop
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover
         pass
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
+    total_cpu_s = cpu_s * len(args_list)
+    resource.setrlimit(resource.RLIMIT_CPU, (total_cpu_s, total_cpu_s + 5))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
-        answer: tuple[str, Any] = ("ok", fn(*args))
-    except MemoryError:
-        answer = ("memory", None)
-    except BaseException as exc:  # noqa: BLE001 - handed to the caller to raise
-        answer = _failure(exc, memory_bytes)
-    try:
-        conn.send(answer)
-    except MemoryError:
-        conn.send(("memory", None))
+        for args in args_list:
+            try:
+                answer: tuple[str, Any] = ("ok", fn(*args))
+            except MemoryError:
+                answer = ("memory", None)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller to raise
+                answer = _failure(exc, memory_bytes)
+            try:
+                conn.send(answer)
+            except MemoryError:
+                answer = ("memory", None)
+                conn.send(answer)
+            if answer[0] == "memory":
+                break
     finally:
         conn.close()
 
@@ -237,44 +246,91 @@ def run_guarded(fn: Callable[..., Any], args: tuple[Any, ...], limits: LimitsCon
     Raises :class:`OverLimit` past the wall-time or address-space limit or when the child died;
     ``OSError`` for one in the child; any other exception of the child as itself.
     """
-    receive, send = multiprocessing.Pipe(duplex=False)
+    for _, ok, value in each_guarded(fn, [args], limits):
+        if not ok:
+            raise value
+        return value
+    raise AssertionError("each_guarded answered nothing")  # pragma: no cover
+
+
+def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limits: LimitsConfig,
+                 ) -> Iterator[tuple[int, bool, Any]]:
+    """``fn(*args)`` for each of ``args_list``, one after another in one guarded child process, each
+    under ``limits`` (the wall time is each call's own; the address-space limit the child's);
+    yields ``(index, True, value)`` or ``(index, False, exception)`` as each call ends, in order.
+
+    Reusing one child is what makes a batch fast: a fresh child re-warms what the pipeline builds
+    on first use (templates, fonts, allocator arenas), about 0.25 s a file here (issue 16,
+    ``benchmarks/bench_backfill.py``). The per-call guarantees are those of :func:`run_guarded`: a
+    call over the time limit or that kills its child is an :class:`OverLimit` for that call alone —
+    the child is killed and a fresh one goes on with the calls after it; a call over the memory
+    limit in a child that already ran others is tried again in a fresh child (its limit then counts
+    that file alone) before it is an :class:`OverLimit`. ``OSError`` and other exceptions of a call
+    come back as in :func:`run_guarded`.
+    """
     memory_bytes = int(limits.file_memory_mb * 2**20)
     cpu_s = int(2 * limits.file_time_s) + 10
-    process = _guard_process()(target=_child, args=(send, fn, args, memory_bytes, cpu_s), name="sweatline-guard")
-    try:
-        _start(process)
-        send.close()  # the child holds its own end: EOF here when it dies without answering
+    start = 0
+    while start < len(args_list):
+        chunk = args_list[start:]
+        receive, send = multiprocessing.Pipe(duplex=False)
+        process = _guard_process()(target=_child, args=(send, fn, chunk, memory_bytes, cpu_s), name="sweatline-guard")
+        restart_at = len(args_list)
+        answered_all = False
         try:
-            ready = receive.poll(limits.file_time_s)
-            answer = receive.recv() if ready else None
-        except (EOFError, OSError):
-            answer = ("died", None)
-        if answer is None:
-            process.kill()
-            process.join(KILL_GRACE_S)
-            raise OverLimit("too_slow", f"took longer than {seconds_text(limits.file_time_s)} to read; set aside")
-        process.join(KILL_GRACE_S)
-    finally:
-        receive.close()
-        if process.is_alive():
-            process.kill()
-            process.join(KILL_GRACE_S)
-        exitcode = process.exitcode
-        try:
-            process.close()
-        except ValueError:  # pragma: no cover - still running after the grace period
-            pass
-    tag, payload = answer
+            _start(process)
+            send.close()  # the child holds its own end: EOF here when it dies without answering
+            for j in range(len(chunk)):
+                try:
+                    ready = receive.poll(limits.file_time_s)
+                    answer = receive.recv() if ready else None
+                except (EOFError, OSError):
+                    answer = ("died", None)
+                if answer is None:
+                    process.kill()
+                    process.join(KILL_GRACE_S)
+                    yield start + j, False, OverLimit(
+                        "too_slow", f"took longer than {seconds_text(limits.file_time_s)} to read; set aside")
+                    restart_at = start + j + 1
+                    break
+                tag, payload = answer
+                if tag == "memory" and j > 0:  # maybe what earlier files left: once more in a fresh child
+                    restart_at = start + j
+                    break
+                if tag == "died":
+                    process.join(KILL_GRACE_S)
+                    yield start + j, False, OverLimit("crashed", _death_reason(process.exitcode, limits))
+                    restart_at = start + j + 1
+                    break
+                yield start + j, *_answer(tag, payload, memory_bytes)
+                if tag == "memory":
+                    restart_at = start + j + 1
+                    break
+            else:
+                answered_all = True
+        finally:  # a child that answered everything is ending by itself; any other is killed now
+            receive.close()
+            process.join(KILL_GRACE_S if answered_all else 0)
+            if process.is_alive():
+                process.kill()
+                process.join(KILL_GRACE_S)
+            try:
+                process.close()
+            except ValueError:  # pragma: no cover - still running after the grace period
+                pass
+        start = restart_at
+
+
+def _answer(tag: str, payload: Any, memory_bytes: int) -> tuple[bool, Any]:
+    """``(True, value)`` or ``(False, exception)`` for a child's answer other than ``died``."""
     if tag == "ok":
-        return payload
+        return True, payload
     if tag == "memory":
-        raise OverLimit("too_big", f"needed more than {bytes_text(memory_bytes)}; set aside")
+        return False, OverLimit("too_big", f"needed more than {bytes_text(memory_bytes)}; set aside")
     if tag == "oserror":
         errno, strerror, filename = payload
-        raise OSError(errno, strerror, filename) if errno is not None else OSError(strerror)
-    if tag == "error":
-        raise payload
-    raise OverLimit("crashed", _death_reason(exitcode, limits))
+        return False, OSError(errno, strerror, filename) if errno is not None else OSError(strerror)
+    return False, payload
 
 
 def _death_reason(exitcode: int | None, limits: LimitsConfig) -> str:
@@ -322,15 +378,51 @@ def process_file_guarded(path: Path, config: Config, override: WeatherOverride |
         return over_limit_outcome(path, sha, run_id, over.kind, over.reason)
 
 
+Job = tuple[Path, str, "WeatherOverride | None"]
+"""One file of a batch: its path, its SHA-256, the weather override it is to be made with (or None)."""
+
+
+def process_files_guarded(jobs: list[Job], config: Config, run_id: str | None = None,
+                          ) -> Iterator[tuple[int, FileOutcome | Exception]]:
+    """:func:`pipeline.service.process_file` for each of ``jobs``, one after another in one guarded
+    child (:func:`each_guarded`, limits ``config.limits`` for each file); yields ``(index, outcome)``
+    as each file ends, in order — a file over a limit, or whose reader crashed, as a rejected
+    outcome with one line, and the files after it still read (in a fresh child) — or
+    ``(index, exception)``: an ``OSError`` (worth a retry) or an internal error, as
+    :func:`process_file_guarded` raises them.
+    """
+    args = [(Path(path), config, override, run_id, sha) for path, sha, override in jobs]
+    for index, ok, value in each_guarded(process_file, args, config.limits):
+        if ok:
+            yield index, value
+        elif isinstance(value, OverLimit):
+            path, sha, _ = jobs[index]
+            yield index, over_limit_outcome(Path(path), sha, run_id, value.kind, value.reason)
+        else:
+            yield index, value
+
+
 class WorkPlan(BaseModel):
     """How a nightly runs its files: ``runner`` (``threads``: Prefect's ThreadPoolTaskRunner, each
-    thread waiting on its file's guarded process; ``processes``: its ProcessPoolTaskRunner, each
-    worker process again guarding its file; ``dask``: a Dask cluster), ``files_at_once`` (None:
-    as many as the cluster's workers) and the log line ``said``."""
+    thread waiting on its task's guarded process; ``processes``: its ProcessPoolTaskRunner, each
+    worker process again guarding its files; ``dask``: a Dask cluster), ``files_at_once`` (None:
+    as many as the cluster's workers), ``files_per_task`` (1: a ``process-file`` task and a fresh
+    guarded process per file; more: ``process-files`` tasks of that many files, read one after
+    another in one guarded process) and the log line ``said``."""
 
     runner: Literal["threads", "processes", "dask"]
     files_at_once: int | None
+    files_per_task: int = 1
     said: str
+
+
+MAX_FILES_PER_TASK = 16
+"""The most files one ``process-files`` task reads: past it, the saving per file is small (a fresh
+child costs about 0.25 s, a Prefect task run a few ms) and a kill or a crash costs a longer batch."""
+
+TASKS_PER_WORKER = 4
+"""Batches are cut so each worker gets at least this many: the last ones to finish are short, and
+a slow file does not hold a long tail of others behind it."""
 
 
 def cpu_count() -> int:
@@ -341,27 +433,52 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def plan_work(new_files: int, workers: int | None = None, runner: str = "auto",
-              dask_address: str | None = None, cpus: int | None = None) -> WorkPlan:
-    """The runner and the number of files at once for ``new_files`` files.
+def files_per_task(new_files: int, files_at_once: int) -> int:
+    """Files per task for ``new_files`` files, ``files_at_once`` at a time: ``ceil(new_files /
+    (files_at_once * TASKS_PER_WORKER))``, at most :data:`MAX_FILES_PER_TASK`, at least 1 — so a
+    small night keeps one file per task and a backfill reads many in each warm guarded process."""
+    return max(1, min(MAX_FILES_PER_TASK, -(-new_files // (max(files_at_once, 1) * TASKS_PER_WORKER))))
 
-    ``workers``: files at once (None or 0: one per processor, at most ``new_files``); ``runner``:
-    ``auto`` (threads, or Dask when ``dask_address`` is set), ``threads`` or ``processes``.
-    Threads are the default at every batch size: each file already runs in its own process, so the
-    threads only wait and every core works, with no second interpreter per worker to start —
-    measured by ``benchmarks/bench_backfill.py`` (README "Every core"). Raises ``ValueError`` for
-    an unknown ``runner``.
+
+def plan_work(new_files: int, workers: int | None = None, runner: str = "auto",
+              dask_address: str | None = None, cpus: int | None = None, batch: int | None = None) -> WorkPlan:
+    """The runner, the number of files at once and the files per task for ``new_files`` files.
+
+    ``workers``: files (tasks) at once (None or 0: one per processor, at most ``new_files``);
+    ``runner``: ``auto`` (threads, or Dask when ``dask_address`` is set), ``threads`` or
+    ``processes``; ``batch``: files per task (None or 0: :func:`files_per_task`; 1 on Dask, whose
+    worker count is not known here). Threads are the default at every batch size: each task
+    already runs its files in a guarded process, so the threads only wait and every core works,
+    with no second interpreter per worker to start. Batches are the default past
+    ``files_at_once * TASKS_PER_WORKER`` files: a guarded process that reads file after file is
+    warm after the first — both measured by ``benchmarks/bench_backfill.py`` (README "Every
+    core"). Raises ``ValueError`` for an unknown ``runner`` or a negative ``batch``.
     """
     if runner not in ("auto", "threads", "processes"):
         raise ValueError(f"runner must be auto, threads or processes, got {runner!r}")
+    if batch is not None and batch < 0:
+        raise ValueError(f"batch must be 0 (automatic) or more files per task, got {batch}")
     if dask_address and runner == "auto":
-        return WorkPlan(runner="dask", files_at_once=None,
-                        said=f"on the Dask cluster at {dask_address}, each file in its own guarded process")
+        per_task = batch or 1
+        return WorkPlan(runner="dask", files_at_once=None, files_per_task=per_task,
+                        said=f"on the Dask cluster at {dask_address}, {_batched_text(per_task, None)}")
     cpus = cpus or cpu_count()
     count = max(1, min(workers or cpus, max(new_files, 1)))
+    per_task = batch or files_per_task(new_files, count)
+    how = _batched_text(per_task, None if batch else new_files)
     if runner == "processes":
-        return WorkPlan(runner="processes", files_at_once=count,
-                        said=f"{count} at a time on {count} Prefect worker process(es), each file in its own guarded process")
+        return WorkPlan(runner="processes", files_at_once=count, files_per_task=per_task,
+                        said=f"{count} at a time on {count} Prefect worker process(es), {how}")
     why = "chosen" if runner == "threads" else "the default: the fastest measured at every batch size"
-    return WorkPlan(runner="threads", files_at_once=count,
-                    said=f"{count} at a time, each file in its own guarded process ({count} thread(s) waiting on them; {why})")
+    return WorkPlan(runner="threads", files_at_once=count, files_per_task=per_task,
+                    said=f"{count} at a time, {how} ({count} thread(s) waiting on them; {why})")
+
+
+def _batched_text(per_task: int, new_files: int | None) -> str:
+    """How the files are grouped, for the plan's log line (``new_files``: the batch was chosen for it)."""
+    if per_task == 1:
+        why = f"; one file per task for {new_files} file(s)" if new_files is not None else ""
+        return f"each file in its own guarded process{why}"
+    why = f"; batches chosen for {new_files} files" if new_files is not None else ""
+    return (f"up to {per_task} files per task, read one after another in one guarded process "
+            f"(a file over a limit is set aside and a fresh process goes on{why})")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import operator
 import os
 import subprocess
 import time
@@ -17,7 +18,7 @@ import pytest
 from guard_files import resting_address_space_mb, write_long_ride
 from pipeline.config import LimitsConfig, parse_config
 from pipeline.errors import ConfigError
-from pipeline.guard import OverLimit, plan_work, process_file_guarded, run_guarded
+from pipeline.guard import OverLimit, each_guarded, plan_work, process_file_guarded, run_guarded
 from pipeline.store.catalog import Catalog
 from pipeline.service import record_outcome
 from shared_paths import SAMPLES, SWEATLINE
@@ -122,13 +123,42 @@ def test_ride_over_the_memory_limit_exits_2_with_one_line(long_ride: Path, tmp_p
     assert done.stdout == ""
 
 
-def test_the_default_plan_runs_one_file_per_processor_on_threads() -> None:
-    assert plan_work(200, cpus=2).model_dump(exclude={"said"}) == {"runner": "threads", "files_at_once": 2}
-    assert plan_work(1, cpus=8).files_at_once == 1
+def test_the_default_plan_runs_one_task_per_processor_on_threads_and_batches_a_backfill() -> None:
+    assert plan_work(200, cpus=2).model_dump(exclude={"said"}) == {
+        "runner": "threads", "files_at_once": 2, "files_per_task": 16}  # ceil(200 / 8) = 25, at most 16
+    assert plan_work(40, cpus=2).files_per_task == 5  # ceil(40 / (2 * 4))
+    assert plan_work(8, cpus=2).files_per_task == 1  # a small night: a task and a fresh process per file
+    assert plan_work(1, cpus=8).model_dump(exclude={"said"}) == {
+        "runner": "threads", "files_at_once": 1, "files_per_task": 1}
     assert plan_work(10, workers=3, runner="processes", cpus=2).model_dump(exclude={"said"}) == {
-        "runner": "processes", "files_at_once": 3}
-    assert plan_work(10, dask_address="tcp://10.0.0.5:8786").runner == "dask"
+        "runner": "processes", "files_at_once": 3, "files_per_task": 1}
+    assert plan_work(200, cpus=2, batch=1).files_per_task == 1  # asked for
+    assert plan_work(10, dask_address="tcp://10.0.0.5:8786").model_dump(exclude={"said"}) == {
+        "runner": "dask", "files_at_once": None, "files_per_task": 1}
     assert "2 at a time" in plan_work(200, cpus=2).said
+    assert "up to 16 files per task" in plan_work(200, cpus=2).said
+    assert "each file in its own guarded process" in plan_work(8, cpus=2).said
+    with pytest.raises(ValueError, match="batch"):
+        plan_work(10, batch=-1)
+
+
+def test_one_child_reads_a_batch_and_a_crash_or_a_hang_costs_only_its_own_call() -> None:
+    calls = [(os.getpid,), (os.getpid,), (os.abort,), (os.getpid,), (time.sleep, 60), (sum, [5, 6]),
+             (int, "twelve"), (os.getpid,)]
+    started = time.monotonic()
+    answers = list(each_guarded(operator.call, calls, LimitsConfig(file_time_s=3)))
+    assert time.monotonic() - started < 60  # the sleeper was killed at its limit, not waited for
+    assert [index for index, _, _ in answers] == list(range(len(calls)))
+    (_, ok0, pid0), (_, ok1, pid1), (_, ok2, crash), (_, ok3, pid3), (_, ok4, hang), (_, ok5, eleven), \
+        (_, ok6, error), (_, ok7, pid7) = answers
+    assert ok0 and ok1 and pid0 == pid1 != os.getpid()  # one child for the calls in a row
+    assert not ok2 and isinstance(crash, OverLimit) and crash.kind == "crashed"
+    assert str(crash) == "the reader crashed (SIGABRT) while reading it; set aside"
+    assert ok3 and pid3 != pid0  # a fresh child goes on after the crash
+    assert not ok4 and isinstance(hang, OverLimit) and str(hang) == "took longer than 3 s to read; set aside"
+    assert ok5 and eleven == 11
+    assert not ok6 and isinstance(error, ValueError)  # an error of a call is that call's alone
+    assert ok7 and pid7 not in (pid0, pid3)
 
 
 def test_limits_and_the_dask_address_do_not_change_an_estimate(tmp_path: Path) -> None:

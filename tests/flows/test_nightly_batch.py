@@ -1,0 +1,80 @@
+"""Backfill in batches (issue 16): a ``process-files`` task reads several files one after another in
+one guarded process. A file over its limit in the middle of a batch is set aside with its one line
+and the files after it are still read; the same inbox gives the same catalog, reports and
+rejections whether its files are batched or not."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from flow_support import SAMPLES, build_inbox, write_config
+from guard_files import write_long_ride
+
+from flows.nightly import nightly
+from pipeline.store.catalog import Catalog
+
+RUN_FIELDS = {"processed_at", "run_id"}  # when and by which run: the rest must be equal
+
+
+def test_a_batch_sets_aside_a_file_over_the_time_limit_and_reads_the_files_after_it(
+        prefect_api: str, tmp_path: Path, caplog) -> None:
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "tomtom-runner3-cycling-17min.fit", inbox / "a-tomtom.fit")
+    write_long_ride(inbox, hours=72, name="b-long-ride.fit")  # three days at 1 Hz, read by fitparse: far over 4 s
+    shutil.copy(SAMPLES / "garmin-fr945-multisport-1min-bike-run.fit", inbox / "c-fr945.fit")
+    shutil.copy(SAMPLES / "garmin-edge510-settings.fit", inbox / "d-edge510-settings.fit")
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {inbox}\ndata_dir: {data}\nlimits: {{file_time_s: 4}}\n"
+                      "athlete: {body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
+
+    summary = nightly(config_path=str(config), workers=1, batch=4)  # one task holding all four files
+
+    assert any("up to 4 files per task, read one after another in one guarded process" in r.getMessage()
+               for r in caplog.records)
+    assert sorted(summary.processed_files) == ["a-tomtom.fit", "c-fr945.fit"]
+    assert sorted((r.name, r.kind) for r in summary.rejected) == [("b-long-ride.fit", "too_slow"),
+                                                                   ("d-edge510-settings.fit", "not_activity")]
+    assert [r.reason for r in summary.rejected if r.name == "b-long-ride.fit"] == [
+        "took longer than 4 s to read; set aside"]
+    assert summary.failed == []
+    with Catalog(data) as catalog:
+        assert sorted(a.source for a in catalog.activities()) == ["a-tomtom.fit", "c-fr945.fit"]
+        assert sorted((r.name, r.reason) for r in catalog.rejections())[0] == (
+            "b-long-ride.fit", "took longer than 4 s to read; set aside")
+    for name in ("a-tomtom.fit", "c-fr945.fit", "d-edge510-settings.fit"):  # per-file log lines, as unbatched
+        assert any(r.getMessage().startswith(f"{name}: ") for r in caplog.records), name
+    progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("progress: ")]
+    assert progress[-1].startswith("progress: 4/4 files (100%), 2 activities, 2 rejected, 0 failed")
+    assert not any("Traceback" in r.getMessage() for r in caplog.records)
+
+
+def _catalog(tmp_path: Path, inbox: Path, name: str, batch: int) -> tuple[dict, dict, list, tuple]:
+    data = tmp_path / f"data-{name}"
+    folder = tmp_path / name
+    folder.mkdir()
+    summary = nightly(config_path=str(write_config(folder, inbox, data)), batch=batch)
+    with Catalog(data) as catalog:
+        rows = {a.source: a.model_dump(exclude=RUN_FIELDS) for a in catalog.activities()}
+        rejections = sorted((r.name, r.member, r.kind, r.reason) for r in catalog.rejections())
+    reports = {}
+    for source, row in rows.items():
+        report = json.loads((data / row["report_dir"] / "report.json").read_text())
+        report.pop("generated_at", None)
+        report.get("inputs", {}).pop("generated_at", None)
+        reports[source] = report
+    counted = (sorted(summary.processed_files), summary.skipped,  # the summary, whatever order files ended in
+               sorted((r.name, r.kind, r.reason) for r in summary.rejected), summary.failed)
+    return rows, reports, rejections, counted
+
+
+def test_batched_and_unbatched_nightlies_give_the_same_catalog(prefect_api: str, tmp_path: Path, caplog) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    build_inbox(inbox)  # good, broken and non-activity files, a sub-folder, a zip: 9 inbox files
+    one = _catalog(tmp_path, inbox, "one-per-task", batch=1)
+    batched = _catalog(tmp_path, inbox, "batched", batch=3)
+    assert any("up to 3 files per task" in r.getMessage() for r in caplog.records)
+    assert len(one[0]) == 4 and len(one[2]) >= 4  # the files flow_support.build_inbox describes
+    assert batched == one
