@@ -18,7 +18,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline import nightly as nightly_steps
-from pipeline.analysis import WeatherOverride
+from pipeline.inputs import WeatherOverride
 from pipeline.inputs import checked
 from pipeline.config import Config, load_config
 from pipeline.errors import SweatlineInputError

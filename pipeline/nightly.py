@@ -40,7 +40,7 @@ from pipeline.units import convert_text, fl_oz, miles
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
 from pipeline.report.weighins import weighins_markdown
-from pipeline.analysis import WeatherOverride
+from pipeline.inputs import WeatherOverride
 from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file

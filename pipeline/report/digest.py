@@ -24,7 +24,6 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
-from pipeline.report.charts import trend_chart_svg
 from pipeline.report.render import TEMPLATES
 from pipeline.report.text import markdown_escape, terminal_safe
 from pipeline.report.view import (distance_text, duration_s_text, litres, local_start, low_high, milligrams, rate,
@@ -225,6 +224,8 @@ def render_digest_html(digest: Digest, generated: datetime | None = None) -> str
     """The digest as one self-contained HTML page (inline CSS and SVG, no script, no fetch)."""
     days = ([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
             [t.potassium_mg for t in digest.days], digest.potassium_ai_mg)
+    from pipeline.report.charts import trend_chart_svg  # matplotlib: only when the digest changed
+
     svg = trend_chart_svg(*days, units=digest.units)
     if svg:  # the phone's version beside it: report.css shows one, by the width of the screen
         svg += "\n" + (trend_chart_svg(*days, units=digest.units, narrow=True) or "")

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, ReportView, report_duration_s, report_view
 from pipeline.untrusted import clean_text
@@ -76,6 +75,8 @@ def view_of(analysis: "Analysis") -> ReportView:
 
 def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     """The self-contained report page (inline CSS, inline SVG charts, no script, no fetch)."""
+    from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # matplotlib: only when drawing
+
     report = analysis.report
     view = view_of(analysis)
     rate_svg = session_svg = None

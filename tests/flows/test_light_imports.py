@@ -30,3 +30,26 @@ def test_version_is_still_printed() -> None:
     out = subprocess.run([str(sys.executable), "-m", "flows.cli", "--version"], capture_output=True, text=True)
     assert out.returncode == 0
     assert out.stdout.startswith("sweatline ")
+
+
+def test_a_nightly_with_nothing_new_loads_no_pandas_matplotlib_or_decoder(tmp_path) -> None:
+    """Issue 16 item 4: a nightly over files already in the catalog reads no file and draws no
+    chart, so its process never imports the data libraries (their import was most of its cost).
+    A real nightly (Prefect's temporary server) runs first to process the inbox, then a second one in
+    a fresh interpreter reports what it loaded."""
+    import os
+
+    from flow_support import write_config
+    from shared_paths import SAMPLES, SWEATLINE
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("garmin-edge530-cycling-18min-indoor-hrv.fit", "garmin-edge510-settings.fit"):
+        (inbox / name).write_bytes((SAMPLES / name).read_bytes())
+    config = write_config(tmp_path, inbox, tmp_path / "data")
+    first = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
+                           timeout=600, env=dict(os.environ))
+    assert first.returncode == 0, first.stderr[-400:]
+    second = _loaded_after(f"from flows.cli import main\nassert main(['nightly', '--config', {str(config)!r}]) == 0")
+    assert second.isdisjoint({"pandas", "pyarrow", "matplotlib", "fitparse", "fitfast"}), second & set(HEAVY)
+    assert "prefect" in second  # it did run the flow
