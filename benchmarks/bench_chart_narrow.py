@@ -20,26 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_chart_units import ATHLETE, DEFAULT, draw_charts  # noqa: E402  (same files, athlete and drawing)
+
 from pipeline.analysis import analyse_activity  # noqa: E402
 from pipeline.config import parse_config  # noqa: E402
 from pipeline.fit import read_activity  # noqa: E402
-from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # noqa: E402
 from pipeline.report.render import render_html  # noqa: E402
-from pipeline.report.view import report_duration_s  # noqa: E402
-
-SAMPLES = ROOT.parent / "shared" / "fit-samples"
-DEFAULT = [SAMPLES / "garmin-edge500-cycling-3h31-road.fit", SAMPLES / "wahoo-elemnt-cycling-6h33-road-power-temp.fit"]
-ATHLETE = {"name": "bench", "body_mass_kg": 70, "height_cm": 178, "sex": "male", "age": 35,
-           "hr_rest_bpm": 55, "hr_max_bpm": 185, "ftp_w": 250}
 
 
 def _draw(analysis, narrow: bool) -> float:
-    report = analysis.report
-    duration_s = report_duration_s(report)
-    start = time.perf_counter()
-    session_chart_svg(analysis.series, report.sweat, narrow=narrow)
-    sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan, narrow=narrow)
-    return time.perf_counter() - start
+    return draw_charts(analysis, narrow=narrow)
 
 
 def main() -> None:

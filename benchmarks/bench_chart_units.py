@@ -31,13 +31,19 @@ ATHLETE = {"name": "bench", "body_mass_kg": 70, "height_cm": 178, "sex": "male",
            "hr_rest_bpm": 55, "hr_max_bpm": 185, "ftp_w": 250}
 
 
-def _draw(analysis, units: str) -> float:
+def draw_charts(analysis, **options) -> float:
+    """Seconds to draw a report's two charts (``options``: ``units``, ``narrow``); also used by
+    bench_chart_narrow.py."""
     report = analysis.report
     duration_s = report_duration_s(report)
     start = time.perf_counter()
-    session_chart_svg(analysis.series, report.sweat, units=units)
-    sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan, units=units)
+    session_chart_svg(analysis.series, report.sweat, **options)
+    sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None, report.plan, **options)
     return time.perf_counter() - start
+
+
+def _draw(analysis, units: str) -> float:
+    return draw_charts(analysis, units=units)
 
 
 def main() -> None:

@@ -76,3 +76,23 @@ def wait_until_running(data: Path, proc: subprocess.Popen, timeout_s: float = 30
             except sqlite3.OperationalError:  # the table is not there yet
                 pass
         time.sleep(0.05)
+
+
+RUN_FIELDS = {"processed_at", "run_id"}  # when and by which run: the rest of a catalog row must be equal
+
+
+def catalog_outcome(data: Path) -> tuple[dict, dict, list]:
+    """What a nightly left in ``data``: catalog rows by source (without :data:`RUN_FIELDS`), each
+    report.json by source (without its generation time), and the sorted rejections."""
+    from pipeline.store.catalog import Catalog
+
+    with Catalog(data) as catalog:
+        rows = {a.source: a.model_dump(exclude=RUN_FIELDS) for a in catalog.activities()}
+        rejections = sorted((r.name, r.member, r.kind, r.reason) for r in catalog.rejections())
+    reports = {}
+    for source, row in rows.items():
+        report = json.loads((data / row["report_dir"] / "report.json").read_text())
+        report.pop("generated_at", None)
+        report.get("inputs", {}).pop("generated_at", None)
+        reports[source] = report
+    return rows, reports, rejections

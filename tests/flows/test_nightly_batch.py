@@ -4,17 +4,15 @@ and the files after it are still read; the same inbox gives the same catalog, re
 rejections whether its files are batched or not."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
-from flow_support import SAMPLES, build_inbox, write_config
+from flow_support import SAMPLES, build_inbox, catalog_outcome, write_config
 from guard_files import write_long_ride
 
 from flows.nightly import nightly
 from pipeline.store.catalog import Catalog
 
-RUN_FIELDS = {"processed_at", "run_id"}  # when and by which run: the rest must be equal
 
 
 def test_a_batch_sets_aside_a_file_over_the_time_limit_and_reads_the_files_after_it(
@@ -55,15 +53,7 @@ def _catalog(tmp_path: Path, inbox: Path, name: str, batch: int) -> tuple[dict, 
     folder = tmp_path / name
     folder.mkdir()
     summary = nightly(config_path=str(write_config(folder, inbox, data)), batch=batch)
-    with Catalog(data) as catalog:
-        rows = {a.source: a.model_dump(exclude=RUN_FIELDS) for a in catalog.activities()}
-        rejections = sorted((r.name, r.member, r.kind, r.reason) for r in catalog.rejections())
-    reports = {}
-    for source, row in rows.items():
-        report = json.loads((data / row["report_dir"] / "report.json").read_text())
-        report.pop("generated_at", None)
-        report.get("inputs", {}).pop("generated_at", None)
-        reports[source] = report
+    rows, reports, rejections = catalog_outcome(data)
     counted = (sorted(summary.processed_files), summary.skipped,  # the summary, whatever order files ended in
                sorted((r.name, r.kind, r.reason) for r in summary.rejected), summary.failed)
     return rows, reports, rejections, counted

@@ -3,20 +3,17 @@ two worker processes) through ``prefect_dask.DaskTaskRunner`` gives the same cat
 same report numbers as the local run over the same inbox."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from flow_support import SAMPLES
+from flow_support import SAMPLES, catalog_outcome
 
 from flows.nightly import nightly
-from pipeline.store.catalog import Catalog
 
 FILES = ("tomtom-runner3-cycling-17min.fit", "garmin-fr945-multisport-1min-bike-run.fit",
          "garmin-edge510-settings.fit")
-RUN_FIELDS = {"processed_at", "run_id"}  # when and by which run: the rest must be equal
 
 
 def _run(tmp_path: Path, inbox: Path, name: str, extra: str = "") -> tuple[dict, dict, list, object]:
@@ -25,15 +22,7 @@ def _run(tmp_path: Path, inbox: Path, name: str, extra: str = "") -> tuple[dict,
     config.write_text(f"inbox: {inbox}\ndata_dir: {data}\n{extra}"
                       "athlete: {body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
     summary = nightly(config_path=str(config))
-    with Catalog(data) as catalog:
-        rows = {a.source: a.model_dump(exclude=RUN_FIELDS) for a in catalog.activities()}
-        rejections = sorted((r.name, r.kind, r.reason) for r in catalog.rejections())
-    reports = {}
-    for source, row in rows.items():
-        report = json.loads((data / row["report_dir"] / "report.json").read_text())
-        report.pop("generated_at", None)
-        report.get("inputs", {}).pop("generated_at", None)
-        reports[source] = report
+    rows, reports, rejections = catalog_outcome(data)
     return rows, reports, rejections, summary
 
 
@@ -55,5 +44,5 @@ def test_the_nightly_on_a_dask_cluster_gives_what_the_local_run_gives(prefect_ap
     assert len(local_rows) == 2 and dask_rows == local_rows
     assert dask_reports == local_reports
     assert dask_rejections == local_rejections == [
-        ("garmin-edge510-settings.fit", "not_activity", local_rejections[0][2])]
+        ("garmin-edge510-settings.fit", "", "not_activity", local_rejections[0][3])]
     assert summary.line().startswith("processed 2, skipped 0, rejected 1 (garmin-edge510-settings.fit")
