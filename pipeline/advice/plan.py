@@ -243,6 +243,8 @@ class PlanDetails(BaseModel):
     body_mass_kg: float
     long_session: bool
     cap_ml_per_h: float = Field(description="the low end of the sweat rate, the lower figure's cap")
+    cap_is_measured: bool = Field(False, description="the cap is the sweat rate calibrated by the athlete's "
+                                  "weigh-ins (drinking_cap_ml_per_h), not the low end of the model's range")
     upper_cap_ml_per_h: float = Field(description="the central sweat rate, the upper figure's cap")
     loss_l: float = Field(description="the central sweat loss the after-figure is based on")
     drunk_during_l: float = Field(description="what the after-figure assumes was drunk: the lower figure, unrounded")
@@ -289,6 +291,7 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
         body_mass_kg=body_mass_kg,
         long_session=long_session,
         cap_ml_per_h=drinking_cap_ml_per_h(sweat),
+        cap_is_measured=bool(sweat.calibrated and sweat.total_l > 0),
         upper_cap_ml_per_h=upper_cap_ml_per_h(sweat, duration_h),
         loss_l=total_l,
         drunk_during_l=drunk_l,

@@ -173,17 +173,21 @@ def hydration_text(ctx: AdviceContext) -> str:
             + f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
             "Keep water on hand; if you cannot carry that much, plan where to refill.")
         low_rate = math.floor(d.cap_ml_per_h / 10) * 10
+        # the cap is the low end of the model's range, or (calibrated) the rate your weigh-ins measured
+        cap = (f"your sweat rate as your weigh-ins measure it ({ml(low_rate)} per hour)" if d.cap_is_measured
+               else f"the low end of your estimated sweat rate ({ml(low_rate)} per hour)")
         if upper > p.during_ml_per_h:
+            upper_cap = ml(math.floor(d.upper_cap_ml_per_h / 10) * 10)
             parts.append(
-                f"The lower figure stays within the low end of your estimated sweat rate ({ml(low_rate)} per hour); "
-                f"the upper one within its middle ({ml(math.floor(d.upper_cap_ml_per_h / 10) * 10)} per hour), so "
-                "neither is more than you are expected to lose. Never drink more than you lose.")
+                f"The lower figure stays within {cap}; "
+                + (f"the upper one within the same ({upper_cap} per hour over the whole session), so "
+                   if d.cap_is_measured else f"the upper one within its middle ({upper_cap} per hour), so ")
+                + "neither is more than you are expected to lose. Never drink more than you lose.")
         elif p.during_ml_per_h < low_rate:
-            parts.append(f"That stays below even the low end of your estimated sweat rate ({ml(low_rate)} per hour), "
+            parts.append(f"That stays below {'' if d.cap_is_measured else 'even '}{cap}, "
                          "as it should: never drink more than you lose.")
         else:
-            parts.append(f"That is the low end of your estimated sweat rate ({ml(low_rate)} per hour) and "
-                         "deliberately no more: never drink more than you lose.")
+            parts.append(f"That is {cap} and deliberately no more: never drink more than you lose.")
     else:
         parts.append(
             f"During: a session this short (under {ctx.long_session_min:.0f} min) needs no bottle; if you are "

@@ -214,3 +214,16 @@ def test_hyponatremia_topic_for_the_known_risk_factors():
     r = facts_report(25, 50, hours=1.0, rate=1.0)
     advise(r, duration_s=3600, body_mass_kg=75, sex="male", advice_config=AdviceConfig())
     assert "hyponatremia" not in texts(r)
+
+
+def test_a_calibrated_cap_is_called_the_measured_rate_not_the_low_end():
+    # Calibrated by weigh-ins, the lower figure's cap is the calibrated rate itself (drinking_cap_ml_per_h),
+    # not the low end of the range the headline shows: the text must not call 1,070 mL/h "the low end"
+    # of a 0.75-1.53 L/h range (a new user's report, 1 h 15 min run at 1.07 L/h).
+    r = report(sport="running", hours=1.25, rate=1.07, low=0.7)
+    r.sweat = r.sweat.model_copy(update={"calibrated": True})
+    text = texts(advised(r, 1.25))["hydration"]
+    assert "low end" not in text
+    assert "as your weigh-ins measure it (1,070 mL per hour)" in text
+    uncalibrated = texts(advised(report(sport="running", hours=1.25, rate=1.07, low=0.7), 1.25))["hydration"]
+    assert "low end of your estimated sweat rate (740 mL per hour)" in uncalibrated  # 1.07 x 0.7 = 749 -> 740
