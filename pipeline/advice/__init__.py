@@ -87,15 +87,36 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     )
     report.plan = details.block
     report.advice = build_advice(ctx)
-    if _underwater(report, sport):  # no drinking during a dive: after-session advice only
+    in_water = _underwater(report, sport) or _open_water_swim(report)
+    if in_water:  # no drinking during a dive or an open-water swim: after-session advice only
         loss_l = max(report.sweat.total_l, 0.0)
         after = after_ml(loss_l, 0.0, AFTER_L_PER_KG_LOST[0], max(report.sweat.high_l, loss_l))
         report.plan = details.block.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0,
                                                        "carry_bottles": 0, "after_ml": after})
-        text = underwater_text(f"{report.plan.before_ml:,.0f} mL", f"{after:,.0f} mL")
+        write = underwater_text if _underwater(report, sport) else open_water_text
+        text = write(f"{report.plan.before_ml:,.0f} mL", f"{after:,.0f} mL")
         report.advice = [AdviceItem(topic="hydration", text=text)] + [
             item for item in report.advice if item.topic not in ("hydration", "hyponatremia", "heat")]
     return report
+
+
+def open_water_text(before: str, after: str) -> str:
+    """The hydration advice of an open-water swim: as a triathlon's swim leg, none during.
+
+    In open water there is no wall to stop at and no bottle to reach, so the swim is done on what
+    was drunk before and the loss is made up after (the swim leg of a triathlon plan gets no drinking
+    rate either, :data:`pipeline.analysis.NO_DRINKING_SPORTS`); ACSM 2007's before and after rules
+    (Sawka et al. 2007) apply unchanged."""
+    return ("In open water you cannot drink while you swim, so there is no drinking rate for the swim itself. "
+            f"Before: about {before} of water in the hours before you start. After: about {after} over the "
+            "next hours, with food; drink to thirst, not more. In a pool, a bottle at the end of the lane "
+            "lets you sip between sets.")
+
+
+def _open_water_swim(report: Report) -> bool:
+    """A recorded swim in open water (FIT sub_sport ``open_water``), not part of a multisport file."""
+    a = report.activity
+    return a is not None and not report.legs and a.sport == "swimming" and a.sub_sport == "open_water"
 
 
 def _underwater(report: Report, sport: str | None) -> bool:

@@ -297,9 +297,12 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
                    if p.carry_bottles else "short session: a bottle is optional")
         underwater = sport == "diving" or bool(report.legs) and all(
             leg.sport == "diving" for leg in report.legs or [] if leg.sport != "transition")
+        open_water = a is not None and a.sport == "swimming" and a.sub_sport == "open_water" and not report.legs
         if p.during_max_ml_per_h <= 0:
             headline.append(Row(label="Drink during", value="none",
-                                note="you cannot drink underwater: drink after" if underwater else "drink to thirst"))
+                                note="you cannot drink underwater: drink after" if underwater
+                                else "you cannot drink while swimming: drink after" if open_water
+                                else "drink to thirst"))
         else:
             headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
                                 note=bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
@@ -323,9 +326,12 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
                 if p.during_max_ml_per_h > 0 else "none",
                 note="to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
                 else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and underwater
+                else "you cannot drink while swimming in open water" if p.during_max_ml_per_h <= 0 and open_water
                 else "never more than you sweat"),
             Row(label="Bottles to carry", value=str(p.carry_bottles),
-                note="short session: none" if p.carry_bottles == 0 else "refill if you can't carry them all"),
+                note=("none in the water" if p.during_max_ml_per_h <= 0 and (underwater or open_water)
+                      else "short session: a bottle is optional") if p.carry_bottles == 0
+                else "refill if you can't carry them all"),
             Row(label="After", value=millilitres(p.after_ml, un), note=f"{after_per}, no more"),
         ]
     # the page shows the plan in its own section: its cards do not repeat the drinking rows

@@ -592,3 +592,23 @@ def test_index_and_digest_in_imperial_and_local_time() -> None:
     assert "Sun 19 Jul" in digest  # placed on the athlete's local day
     table = history_table([row], timezone="UTC", units="imperial")
     assert "26.2 mi" in table and "2026-07-19 07:30 (UTC+9)" in table
+
+
+def test_an_open_water_swim_gets_no_drinking_rate_during_as_a_triathlons_swim(tmp_path: Path, config_file) -> None:
+    # MANIFEST: the fenix6 file is a swim in open water (sub_sport open_water); the fr735xt one a pool
+    # swim (lap_swimming). Nobody drinks while swimming in open water (the triathlon swim leg has
+    # none either); a pool swim keeps its rate (a bottle at the end of the lane).
+    cfg = config_file()
+    rows = {line.split(",")[0]: line.split(",") for line in (SAMPLES / "MANIFEST.csv").read_text().splitlines()}
+    open_water, pool = "garmin-fenix6-swimming-11min-open-water.fit", "garmin-fr735xt-swimming-1h16-pool.fit"
+    assert rows[open_water][13] == "open_water" and rows[pool][13] == "lap_swimming"
+    swim = json.loads(run_cli("ride", str(SAMPLES / open_water), "--json", config=cfg).stdout)
+    assert swim["plan"]["during_ml_per_h"] == 0 and swim["plan"]["during_max_ml_per_h"] == 0
+    assert swim["plan"]["carry_bottles"] == 0
+    hydration = next(a["text"] for a in swim["advice"] if a["topic"] == "hydration")
+    assert hydration.startswith("In open water you cannot drink while you swim")
+    assert swim["plan"]["after_ml"] <= 1.5 * swim["sweat"]["high_l"] * 1000 + 1  # never more than is lost, x1.5 (ACSM)
+    terminal = run_cli("ride", str(SAMPLES / open_water), config=cfg).stdout
+    assert re.search(r"Drink during\s+none\s+\(you cannot drink while swimming: drink after\)", terminal), terminal
+    lanes = json.loads(run_cli("ride", str(SAMPLES / pool), "--json", config=cfg).stdout)
+    assert lanes["plan"]["during_max_ml_per_h"] > 0
