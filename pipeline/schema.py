@@ -167,5 +167,7 @@ class Report(_Block):
     inputs: InputsBlock | None = None  # extra block (issue 13)
 
     def to_json(self) -> str:
-        """The report as SPEC JSON (None-valued optional blocks left out)."""
-        return self.model_dump_json(indent=2, exclude_none=False, exclude={k for k in ("activity", "legs", "plan", "inputs") if getattr(self, k) is None})
+        """The report as SPEC JSON: every SPEC block present (``plan: null`` when there is no plan, e.g.
+        a session too short to estimate); the optional ``activity`` (a planned session has none),
+        ``legs`` and ``inputs`` left out when None."""
+        return self.model_dump_json(indent=2, exclude_none=False, exclude={k for k in ("activity", "legs", "inputs") if getattr(self, k) is None})

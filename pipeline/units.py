@@ -137,6 +137,9 @@ _TEXT_UNITS = re.compile(_NUMBER + r"(?:(–|-| to )" + _NUMBER + r")?\s?(mL/h|m
 
 _PER_KG = re.compile(_NUMBER + r"(?:(–|-)" + _NUMBER + r")? (mL|L) (per|for each) kg")
 _PER_LITRE = re.compile(r"(\d+(?:\.\d+)?) L for each litre")
+_TEMPERATURE_SPREAD = re.compile(r"±\s?" + _NUMBER + r"\s?°C")
+"""'±4 °C': a temperature *difference* (an uncertainty), converted by the kelvin-to-°F ratio 1.8
+(NIST SP 811 B.8), never by the +32 of a temperature."""
 
 
 def _per_lb(match: re.Match[str]) -> str:
@@ -162,6 +165,7 @@ def convert_text(text: str, units: Units = "metric") -> str:
         return text
     text = _PER_KG.sub(_per_lb, text)
     text = _PER_LITRE.sub(lambda m: f"{m[1]} fl oz for each fl oz", text)
+    text = _TEMPERATURE_SPREAD.sub(lambda m: f"±{_float(m[1]) * 1.8:.0f} °F", text)
 
     def one(value: float, unit: str) -> tuple[float, str]:
         if unit == "mL":

@@ -428,7 +428,8 @@ def test_a_13_second_file_is_too_short_to_estimate(tmp_path: Path, config_file) 
     assert "Too short to estimate: 13 s" in out.stdout
     assert "Drink during" not in out.stdout and "mL/h" not in out.stdout
     report = json.loads(run_cli("ride", str(path), "--json", config=config_file()).stdout)
-    assert report.get("sweat") is None and report.get("plan") is None
+    assert report["sweat"] is None and report["plan"] is None  # SPEC's blocks are all there, null
+    assert {"schema_version", "activity", "environment", "intensity", "sweat", "plan", "advice"} <= set(report)
 
 
 ARTICLE_WORDS = ("banana", "potato", "water", "stretch")
@@ -612,3 +613,13 @@ def test_an_open_water_swim_gets_no_drinking_rate_during_as_a_triathlons_swim(tm
     assert re.search(r"Drink during\s+none\s+\(you cannot drink while swimming: drink after\)", terminal), terminal
     lanes = json.loads(run_cli("ride", str(SAMPLES / pool), "--json", config=cfg).stdout)
     assert lanes["plan"]["during_max_ml_per_h"] > 0
+
+
+def test_an_uncertainty_in_celsius_converts_as_a_difference() -> None:
+    # NIST SP 811 (B.8): a temperature interval of 1 K = 1 °C = 1.8 °F; a temperature adds the 32.
+    # The wrist sensor's note says "±4 °C": ±7.2 °F, not the 39 °F that 4 °C is as a temperature.
+    from pipeline.units import convert_text
+
+    text = convert_text("corrected to about 12.0 °C air (our estimate, ±4 °C)", "imperial")
+    assert f"±{4 * 1.8:.0f} °F" in text and f"{12.0 * 1.8 + 32:.0f} °F air" in text
+    assert "39 °F" not in text
