@@ -265,8 +265,11 @@ def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[o
 
     activities = list(activities)
     write_digest_pages(build_digest(activities, timezone=timezone, sex=sex, units=units), reports)
-    text = run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({DIGEST_HTML_NAME}) ([{DIGEST_MD_NAME}]({DIGEST_MD_NAME})).\n"
-    path = atomic_write_text(run_summary_path(Path(digests), started_at), text)
+    summary_path = run_summary_path(Path(digests), started_at)
+    to_reports = os.path.relpath(Path(reports), summary_path.parent).replace(os.sep, "/")  # '../reports'
+    text = (run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({to_reports}/{DIGEST_HTML_NAME}) "
+            f"([{DIGEST_MD_NAME}]({to_reports}/{DIGEST_MD_NAME})).\n")
+    path = atomic_write_text(summary_path, text)
     night_link = os.path.relpath(path, Path(reports)).replace(os.sep, "/")
     write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at, night_path=night_link,
                             units=units), reports)

@@ -82,6 +82,10 @@ def test_index_lists_everything_newest_first_after_a_night_with_nothing_new(tmp_
     links = [link for link in re.findall(r"\]\(([^)]+)\)", first) if link.endswith("report.html")]
     assert len(links) == 3 and "file:" not in first
     assert all((kept[0].parent / link).resolve().is_file() for link in links)
+    # and every other link of it resolves too (the digest pages live in reports/, not beside it)
+    every = re.findall(r"\]\(([^)]+)\)", first)
+    assert any(link.endswith("digest.html") for link in every)
+    assert all((kept[0].parent / unquote(link)).resolve().is_file() for link in every), every
     digest_md = (reports / "digest.md").read_text()
     assert "| indoor ride |" in digest_md  # the digest names sports as people do too (its last 7 days)
 
