@@ -114,21 +114,28 @@ class NightlySummary(BaseModel):
             name = f"{r.name}:{r.member}" if r.member else r.name
             self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
 
-    def line(self) -> str:
+    def line(self, limit: int | None = None) -> str:
         """``processed N, skipped M[ (file: duplicate of …; …)], rejected K (file: reason; …)[, re-estimated R (…)]
-        [, failed F (…)]``."""
+        [, failed F (…)]``. ``limit``: name at most that many files per list, then "and N more (see the
+        run summary)" — the index's one line stays a line on a phone; the run summary lists them all."""
         if self.busy:
             return BUSY_MESSAGE
+
+        def listed(items: list[str]) -> str:
+            shown = items if limit is None or len(items) <= limit else items[:limit]
+            more = len(items) - len(shown)
+            return " (" + "; ".join(shown) + (f"; and {more} more: see the run summary" if more else "") + ")"
+
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
         if self.duplicates:
-            text += " (" + "; ".join(f"{d.name}: {d.reason}" for d in self.duplicates) + ")"
+            text += listed([f"{d.name}: {d.reason}" for d in self.duplicates])
         text += f", rejected {len(self.rejected)}"
         if self.rejected:
-            text += " (" + "; ".join(f"{r.name}: {r.reason}" for r in self.rejected) + ")"
+            text += listed([f"{r.name}: {r.reason}" for r in self.rejected])
         if self.reestimated:
             text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
         if self.failed:
-            text += f", failed {len(self.failed)} (" + "; ".join(f"{n}: {m}" for n, m in self.failed) + ")"
+            text += f", failed {len(self.failed)}" + listed([f"{n}: {m}" for n, m in self.failed])
         return clean_text(text)  # file names: no ESC/BEL in logs, the terminal or the artifact
 
     def report_uri(self, row: ActivityRow) -> str:
@@ -208,6 +215,8 @@ class NightlySummary(BaseModel):
 
 
 BUSY_MESSAGE = "another nightly run is in progress; this one did nothing"
+INDEX_LINE_FILES = 3
+"""Files named per list in the index's line about the night (the run summary names them all)."""
 LOCK_NAME = "nightly.lock"
 
 
@@ -383,7 +392,7 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
     run_markdown = summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else "")
     return write_digest(convert_text(run_markdown, config.units), summary.started_at, activities,
                         digests_dir(data_dir), reports_dir(data_dir),
-                        timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line(),
+                        timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line(limit=INDEX_LINE_FILES),
                         units=config.units)
 
 
@@ -394,7 +403,7 @@ def all_failed(summary: NightlySummary) -> bool:
 
 def finish_nightly(catalog: Catalog, summary: NightlySummary) -> str:
     """Record the run as completed (or failed: :func:`all_failed`) with its counts; returns the summary line."""
-    line = summary.line()
+    line = summary.line(limit=INDEX_LINE_FILES)  # the front door shows it (pipeline.front_door)
     catalog.finish_run(summary.run_id, state="failed" if all_failed(summary) else "completed",
                        processed=len(summary.processed_files), skipped=summary.skipped,
                        rejected=len(summary.rejected), failed=len(summary.failed), summary=line)

@@ -140,3 +140,22 @@ def test_what_people_read_has_hours_plurals_and_sensible_precision(tmp_path: Pat
     summary = NightlySummary(run_id="r", inbox=tmp_path, data_dir=tmp_path, started_at=datetime.now(UTC), activities=[row])
     text = summary.markdown()
     assert "9 h 31 min" in text and "571 min" not in text and "0.08 L (0.06–0.11 L)" in text
+
+
+def test_the_index_line_names_a_few_rejections_and_counts_the_rest() -> None:
+    # A new user's first night over an inbox with 11 bad files put a 1,500-character line at the top
+    # of the index; the index names INDEX_LINE_FILES of them and points at the run summary for the rest.
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from pipeline.nightly import INDEX_LINE_FILES, NightlySummary, Rejection
+
+    bad = [Rejection(name=f"broken-{i:02d}.fit", kind="truncated", reason="the file ends before its data")
+           for i in range(11)]
+    summary = NightlySummary(run_id="r", inbox=Path("in"), data_dir=Path("data"), started_at=datetime.now(UTC),
+                             rejected=bad, processed_files=["ride.fit"])
+    short = summary.line(limit=INDEX_LINE_FILES)
+    assert short.startswith("processed 1, skipped 0, rejected 11 (")
+    assert [f"broken-{i:02d}.fit" in short for i in range(11)] == [i < INDEX_LINE_FILES for i in range(11)]
+    assert f"and {11 - INDEX_LINE_FILES} more: see the run summary" in short
+    assert all(f"broken-{i:02d}.fit" in summary.line() for i in range(11))  # the terminal line names them all
