@@ -30,7 +30,7 @@
       && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).map(e => e.tagName.toLowerCase()
       + (e.className && typeof e.className === 'string' ? '.' + e.className : ''));
   // table cells squeezed until a word breaks: laid out on more lines than the cell has words
-  const broken = [...document.querySelectorAll('td')].filter(shown).filter(td => {
+  const broken = [...document.querySelectorAll('td, th')].filter(shown).filter(td => {
     const words = td.innerText.trim().split(/[\s\-–—\/]+/).filter(Boolean).length;  // a line may end at a space, hyphen, dash or slash
     return words > 0 && lines(td) > words;
   }).map(td => td.innerText.trim());
