@@ -95,6 +95,15 @@ def _mass(value_kg: float, units: str) -> str:
     return f"{pounds(value_kg):.1f}" if units == "imperial" else f"{value_kg:g}"
 
 
+def _reestimated() -> str:
+    """What happens to stored reports after a weigh-in changed a factor (the nightly's window:
+    :data:`pipeline.nightly.STALE_WINDOW_DAYS`)."""
+    from pipeline.nightly import STALE_WINDOW_DAYS
+
+    return (f"Stored reports are re-estimated by `sweatline ride FILE`, and by the next nightly for activities of "
+            f"the last {STALE_WINDOW_DAYS} days; older ones keep their answer until you ride them again.")
+
+
 def _volume(value_l: float | None, units: str, per: str = "") -> str:
     """A volume in L with two decimals, or in US fl oz (:func:`pipeline.units.volume_l`); ``per="/h"``: a rate."""
     if per:
@@ -116,7 +125,7 @@ def _delete(ref: str, config: Config, units: str = "metric") -> int:
         f"{row.measured_l:.2f} L",
         f"  your {row.sport} factor was {_factor(before)}",
         f"  now {_factor(after)}",
-        "  Stored reports that used it are re-estimated when next asked for and by the next nightly."]), units))
+        f"  {_reestimated()}"]), units))
     return 0
 
 
@@ -161,7 +170,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         scope = f"your {calibration.sport} factor" if calibration.sport else "your factor (all sports)"
         lines.append(f"  {scope} now {calibration.factor:.2f} ± {100 * spread:.0f} % "
                      f"(from {calibration.n} weigh-in{'s' if calibration.n != 1 else ''})")
-        lines.append("  New reports and `sweatline plan` use it; stored reports are re-estimated when next asked "
-                     "for and by the next nightly.")
+        lines.append(f"  New reports and `sweatline plan` use it. {_reestimated()}")
     print(convert_text("\n".join(lines), getattr(args, "units", None) or config.units))  # --units: what is printed
     return 0
