@@ -207,7 +207,7 @@ class WeighIn(BaseModel):
         if duration is not None:
             if duration < MIN_SESSION_S:
                 raise PydanticCustomError(
-                    "too_short", f"a {_hours(duration)} session is too short to weigh: two weighings err by "
+                    "too_short", f"this {_hours(duration)} session is too short to weigh: two weighings err by "
                     f"~{METHOD_ERROR_KG:g} kg, more than it sweats; weigh sessions of {MIN_SESSION_S / 60:.0f} min "
                     "or more", {"field": "duration_s"})
             rate = loss / (duration / 3600.0)

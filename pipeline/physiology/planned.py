@@ -99,7 +99,8 @@ class PlanRequest(BaseModel):
     def _known_sport(cls, value: object) -> str:
         name = str(value).strip().lower().replace("-", "_")
         if name not in PLAN_SPORTS:
-            raise ValueError(f"{value!r} is not a sport the model knows: use one of {', '.join(PLAN_SPORTS)}")
+            raise ValueError(f"{value!r} is not a sport the model knows: use one of {', '.join(PLAN_SPORTS)}, "
+                             "or triathlon (with --legs SWIM,BIKE,RUN)")
         return name
 
     @field_validator("duration_s", mode="before")
