@@ -10,6 +10,10 @@ is refused (:class:`~pipeline.physiology.calibration.WeighIn`). Reports already 
 re-estimated when next asked for (``sweatline ride FILE``) and by the next nightly (activities of
 the last 30 days; ``--rebuild`` all), since their inputs changed (issue 13).
 
+With imperial units (``--units imperial`` or the config's ``units``) ``--pre``/``--post`` are read
+in pounds and ``--drank``/``--urine`` in US fl oz (:mod:`flows.commands.typed`); in either system a
+``--pre`` more than 30 % from the configured ``athlete.body_mass_kg`` is refused as a unit mistake.
+
 ``--list`` shows every weigh-in with its id (the activity's id, first 10 characters);
 ``--delete ID`` removes one and shows the factor of its sport before and after.
 """
