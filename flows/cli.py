@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "else $XDG_CONFIG_HOME/sweatline/sweatline.yaml (~/.config/sweatline/sweatline.yaml)")
     shown = argparse.ArgumentParser(add_help=False)
     shown.add_argument("--units", choices=["metric", "imperial"],
-                       help="units of the numbers printed here (default: the config's units, else metric); "
+                       help="units of the numbers printed here and of those typed (--pre/--post lb, --drank/--urine "
+                            "US fl oz, --temp °F, --speed mph); default: the config's units, else metric; "
                             "JSON stays SI")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -128,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Estimate sweat loss for one activity and write its report "
                                       "(no path: the newest file in the inbox).")
     ride.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help=".fit, .fit.gz or .zip file")
-    ride.add_argument("--temp", type=_number(), metavar="C", help="air temperature override, °C")
+    ride.add_argument("--temp", type=_number(), metavar="C", help="air temperature override, °C (°F with --units imperial)")
     ride.add_argument("--humidity", type=_number(), metavar="PCT", help="relative humidity override, %%")
     ride.add_argument("--json", action="store_true",
                       help="print the JSON report instead of the headline (a JSON array of reports when the file "
@@ -148,10 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--legs", metavar="SWIM,BIKE,RUN",
                       help="triathlon only: the three legs' durations, e.g. 1h,5h,3h30m (swim, bike, run)")
     how_hard = plan.add_mutually_exclusive_group(required=True)
-    how_hard.add_argument("--speed", type=_number(), metavar="KMH", help="average speed, km/h")
+    how_hard.add_argument("--speed", type=_number(), metavar="KMH", help="average speed, km/h (mph with --units imperial)")
     how_hard.add_argument("--power", type=_number(), metavar="W", help="average power, W")
     how_hard.add_argument("--hr", type=_number(), metavar="BPM", help="average heart rate, bpm")
-    plan.add_argument("--temp", type=_number(), metavar="C", help="air temperature, °C (default: config climate)")
+    plan.add_argument("--temp", type=_number(), metavar="C",
+                      help="air temperature, °C (°F with --units imperial) (default: config climate)")
     plan.add_argument("--humidity", type=_number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
     plan.add_argument("--mass-kg", type=_number(), metavar="KG", help="body mass for this answer only")
     plan.add_argument("--height-cm", type=_number(), metavar="CM", help="height for this answer only")
@@ -167,10 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Record a weigh-in to calibrate your own sweat rate.")
     weigh.add_argument("activity", nargs="?", metavar="ACTIVITY",
                        help="activity id (or prefix), its FIT path, or 'latest' (the newest by start time)")
-    weigh.add_argument("--pre", type=_number(), metavar="KG", help="body mass before, kg (required to record)")
-    weigh.add_argument("--post", type=_number(), metavar="KG", help="body mass after, kg (required to record)")
-    weigh.add_argument("--drank", type=_number(), default=0.0, metavar="L", help="fluid drunk during, litres")
-    weigh.add_argument("--urine", type=_number(), default=0.0, metavar="L", help="urine passed during, litres")
+    weigh.add_argument("--pre", type=_number(), metavar="KG", help="body mass before, kg (lb with --units imperial; "
+                       "required to record; refused if over 30 %% from athlete.body_mass_kg)")
+    weigh.add_argument("--post", type=_number(), metavar="KG",
+                       help="body mass after, kg (lb with --units imperial; required to record)")
+    weigh.add_argument("--drank", type=_number(), default=0.0, metavar="L",
+                       help="fluid drunk during, litres (US fl oz with --units imperial)")
+    weigh.add_argument("--urine", type=_number(), default=0.0, metavar="L",
+                       help="urine passed during, litres (US fl oz with --units imperial)")
     weigh.add_argument("--note", metavar="TEXT", help="a note kept with the weigh-in")
     weigh.add_argument("--replace", action="store_true", help="replace an earlier weigh-in for this activity")
     manage = weigh.add_mutually_exclusive_group()

@@ -57,6 +57,18 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else repr(value)
 
 
+def bounds(model: type[BaseModel], field: str) -> tuple[float, float, bool]:
+    """``(low, high, low_is_open)`` of a numeric field of ``model``, in the field's own unit
+    (``-inf``/``inf`` where unbounded; ``low_is_open`` for a ``gt`` bound). KeyError for an unknown field."""
+    found: dict[str, Any] = {}
+    for meta in model.model_fields[field].metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(meta, name, None) is not None:
+                found[name] = getattr(meta, name)
+    low = found.get("gt", found.get("ge", -math.inf))
+    return float(low), float(found.get("le", found.get("lt", math.inf))), "gt" in found
+
+
 def describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     """``(field, one-line reason)`` for one pydantic error of ``model``.
 

@@ -62,6 +62,28 @@ def mph(speed_m_per_s: float) -> float:
     return speed_m_per_s * 3_600.0 / M_PER_MILE
 
 
+# What a person types, back to SI: the inverses of the above, with the same NIST SP 811 factors.
+
+def kilograms(mass_lb: float) -> float:
+    """Pounds (avoirdupois) -> kilograms: × :data:`KG_PER_LB` (NIST SP 811 B.8, exact)."""
+    return mass_lb * KG_PER_LB
+
+
+def litres(volume_fl_oz: float) -> float:
+    """US fluid ounces -> litres: × :data:`ML_PER_US_FL_OZ` / 1000 (NIST SP 811 B.8)."""
+    return volume_fl_oz * ML_PER_US_FL_OZ / 1000.0
+
+
+def celsius(temperature_f: float) -> float:
+    """°F -> °C: t/°C = (t/°F − 32) / 1.8 (NIST SP 811 B.9, exact)."""
+    return (temperature_f - F_AT_0_C) / F_PER_C
+
+
+def km_per_h(speed_mph: float) -> float:
+    """Miles per hour -> kilometres per hour: × :data:`M_PER_MILE` / 1000 (NIST SP 811 B.8, exact)."""
+    return speed_mph * M_PER_MILE / 1000.0
+
+
 def volume_ml(value_ml: float | None, units: Units = "metric") -> str:
     """'500 mL' / '17 fl oz' (whole units); '—' for None."""
     if value_ml is None:

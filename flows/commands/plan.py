@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 
+from flows.commands.typed import SPEED, TEMPERATURE, input_units, shown_as_typed, to_si
 from pipeline.analysis import TRIATHLON_LEGS, WeatherOverride, analyse_plan, analyse_triathlon_plan
 from pipeline.errors import UsageError
 from pipeline.config import Config
-from pipeline.physiology.planned import check_plan
+from pipeline.physiology.planned import PlanRequest, check_plan
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
 from pipeline.store.weighins import calibration_for
@@ -23,6 +24,13 @@ FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed",
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    units = input_units(args, config)  # --temp in °F, --speed in mph with imperial units
+    typed = to_si(args, units, PlanRequest, {"temperature_c": ("temp", TEMPERATURE), "speed_kmh": ("speed", SPEED)})
+    with shown_as_typed(units, typed):
+        return _run(args, config)
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     if str(args.sport).strip().lower() == "triathlon" or args.legs is not None:
         return _triathlon(args, config)
     if args.duration is None:

@@ -50,6 +50,9 @@ def weather_override(temperature_c: float | None, humidity_pct: float | None) ->
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from flows.commands.typed import TEMPERATURE, input_units, to_si
+
+    to_si(args, input_units(args, config), WeatherOverride, {"temperature_c": ("temp", TEMPERATURE)})  # °F if imperial
     override = weather_override(args.temp, args.humidity)
     if getattr(args, "units", None):  # --units: the report files too, not only what is printed
         config = config.model_copy(update={"units": args.units})

@@ -10,6 +10,10 @@ is refused (:class:`~pipeline.physiology.calibration.WeighIn`). Reports already 
 re-estimated when next asked for (``sweatline ride FILE``) and by the next nightly (activities of
 the last 30 days; ``--rebuild`` all), since their inputs changed (issue 13).
 
+With imperial units (``--units imperial`` or the config's ``units``) ``--pre``/``--post`` are read
+in pounds and ``--drank``/``--urine`` in US fl oz (:mod:`flows.commands.typed`); in either system a
+``--pre`` more than 30 % from the configured ``athlete.body_mass_kg`` is refused as a unit mistake.
+
 ``--list`` shows every weigh-in with its id (the activity's id, first 10 characters);
 ``--delete ID`` removes one and shows the factor of its sport before and after.
 """
@@ -18,8 +22,11 @@ from __future__ import annotations
 import argparse
 
 from pipeline.config import Config
-from pipeline.errors import UsageError
-from pipeline.physiology.calibration import Posterior, measured_sweat_loss_l, posterior
+from flows.commands.typed import MASS, VOLUME, input_units, shown_as_typed, to_si
+from pipeline.errors import InvalidValue, UsageError
+from pipeline.inputs import BODY_MASS_KG
+from pipeline.physiology.calibration import (MAX_FLUID_L, MAX_PRE_DEVIATION, Posterior, WeighIn,
+                                             far_from_configured, measured_sweat_loss_l, posterior)
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
@@ -129,6 +136,29 @@ def _delete(ref: str, config: Config, units: str = "metric") -> int:
     return 0
 
 
+def _plausible_as_typed(typed: dict, units: str, configured_kg: float | None) -> None:
+    """Unit mistakes, refused in the unit typed (:class:`InvalidValue`, one line): a ``--pre`` more
+    than :data:`MAX_PRE_DEVIATION` away from the configured body mass (pounds read as kilograms or the
+    reverse); with imperial units, ``--drank``/``--urine`` over :data:`MAX_FLUID_L` (in metric the
+    model's own check says "litres, not millilitres")."""
+    pre = typed["pre_kg"]
+    low, high = BODY_MASS_KG["ge"], BODY_MASS_KG["le"]
+    if low <= pre.si <= high and far_from_configured(pre.si, configured_kg):
+        assert configured_kg is not None
+        shown = f"{pounds(configured_kg):.1f} lb ({configured_kg:g} kg)" if units == "imperial" else f"{configured_kg:g} kg"
+        other = "" if units == "imperial" else "; with --units imperial or units: imperial it is read in lb"
+        raise InvalidValue("pre_kg", f"{pre.value:g} {pre.unit} is more than {100 * MAX_PRE_DEVIATION:.0f} % away "
+                                     f"from the configured body mass (athlete.body_mass_kg), {shown}: read in "
+                                     f"{pre.unit} (units: {units}{other}); check the number and its unit")
+    if units != "imperial":
+        return
+    for field in ("drank_l", "urine_l"):
+        given = typed.get(field)
+        if given is not None and given.si > MAX_FLUID_L:
+            raise InvalidValue(field, f"{given.value:g} fl oz ({given.si:.1f} L) in one session is not plausible: "
+                                      f"read in US fl oz (units: imperial; a 500 mL bottle is about 17 fl oz)")
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
     if args.list or args.delete is not None:
         given = [flag for flag, value in (("ACTIVITY", args.activity), ("--pre", args.pre), ("--post", args.post),
@@ -139,10 +169,15 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.activity is None or args.pre is None or args.post is None:
         missing = next(n for n, v in (("ACTIVITY", args.activity), ("--pre", args.pre), ("--post", args.post)) if v is None)
         raise UsageError("weigh-in", f"{missing} is required to record a weigh-in (or --list, --delete ID)")
+    units = input_units(args, config)  # --pre/--post in lb, --drank/--urine in US fl oz with imperial units
+    typed = to_si(args, units, WeighIn, {"pre_kg": ("pre", MASS), "post_kg": ("post", MASS),
+                                         "drank_l": ("drank", VOLUME), "urine_l": ("urine", VOLUME)})
+    _plausible_as_typed(typed, units, config.athlete.body_mass_kg)
     with Catalog(config.data_dir) as catalog:
         activity = catalog.resolve_activity(args.activity)
         elapsed = activity.elapsed_s if activity.elapsed_s is not None else activity.timer_s
-        measured = measured_sweat_loss_l(args.pre, args.post, args.drank, args.urine, elapsed)
+        with shown_as_typed(units, typed, every_field=True):
+            measured = measured_sweat_loss_l(args.pre, args.post, args.drank, args.urine, elapsed)
         store = WeighIns(catalog)
         model = model_estimate_l(activity)
         note = " ".join(args.note.split()) if args.note else None

@@ -127,6 +127,22 @@ MAX_LOSS_FRACTION = 0.10
 al. 2007) treats > 2 % as impairing and 6–10 % as dangerous; beyond 10 % it is a typo."""
 MAX_FLUID_L = 15.0
 """More than this drunk or passed in one session is refused as a unit mistake (mL for L)."""
+MAX_PRE_DEVIATION = 0.30
+"""A weigh-in's body mass before more than this fraction away from the configured body mass is
+refused as a unit mistake: a mass typed in pounds but read in kilograms (or the reverse) is off by
+a factor 1 / 0.453 592 37 = 2.2046 (NIST SP 811 B.8): +120 % or −55 %, while a person's body mass
+moves by a few per cent from day to day and within some 10–20 % over the months a config may be
+left unchanged; 30 % lies between the two."""
+
+
+def far_from_configured(pre_kg: float, configured_kg: float | None) -> bool:
+    """True when ``pre_kg`` [kg] is more than :data:`MAX_PRE_DEVIATION` away from ``configured_kg``
+    [kg] (the config's ``athlete.body_mass_kg``; None: nothing to compare, False)."""
+    if configured_kg is None or configured_kg <= 0:
+        return False
+    return abs(pre_kg - configured_kg) > MAX_PRE_DEVIATION * configured_kg
+
+
 MIN_SESSION_S = 30 * 60.0
 """Shortest session worth weighing [s]: ~0.6 L lost at 1.28 L·h⁻¹ (Barnes 2019), 4× the ~0.15 kg
 error of two weighings (Baker 2017 Table 3; Cheuvront & Kenefick 2017). See the module docstring."""

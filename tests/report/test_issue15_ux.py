@@ -283,10 +283,10 @@ def test_a_planned_session_under_ten_minutes_gets_the_short_answer(config_file) 
 
 
 def test_plan_prints_imperial(config_file) -> None:
-    out = run_cli("plan", "--sport", "running", "--duration", "1h30m", "--speed", "11", "--temp", "30",
-                  "--units", "imperial", config=config_file())
+    out = run_cli("plan", "--sport", "running", "--duration", "1h30m", "--speed", "6.835", "--temp", "86",
+                  "--units", "imperial", config=config_file())  # typed in mph and °F too (11 km/h, 30 °C)
     assert out.returncode == 0, out.stderr
-    assert "at 86 °F" in out.stdout  # 30 °C × 1.8 + 32
+    assert "at 86 °F" in out.stdout
     head = out.stdout[:out.stdout.index("Notes on this estimate")]
     assert "fl oz" in head and not _METRIC.search(head.replace("mmol", "")), head
 
