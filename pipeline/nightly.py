@@ -387,7 +387,8 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
     data_dir = Path(config.data_dir)
     with Catalog(data_dir) as catalog:
         pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)
-        weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points())
+        weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points(),
+                                     config.nightly.timezone)
         activities = catalog.activities()
     run_markdown = summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else "")
     return write_digest(convert_text(run_markdown, config.units), summary.started_at, activities,

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         rejected = catalog.rejections()
         weighins = comparisons(catalog)  # issue #6
         weighed = {c.activity_id: c.model_dump(mode="json") for c in weighins}
-        weighed_text = weighins_text(weighins, WeighIns(catalog).calibration_points())
+        weighed_text = weighins_text(weighins, WeighIns(catalog).calibration_points(), config.nightly.timezone)
     units = getattr(args, "units", None) or config.units
     if args.json:
         payload = [dict(row.model_dump(mode="json"), report_html=str((data_dir / row.report_dir / "report.html").resolve()),

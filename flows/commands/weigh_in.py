@@ -31,6 +31,7 @@ from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
 from pipeline import units as u
+from pipeline.report.view import local_start
 from pipeline.units import convert_text, pounds
 
 
@@ -52,9 +53,15 @@ def _rate(litres: float, seconds: float | None) -> str:
     return f"({litres / (seconds / 3600.0):.2f} L/h)"
 
 
-def _describe(activity: ActivityRow) -> str:
-    when = f"{activity.start_time:%Y-%m-%d %H:%M} UTC" if activity.start_time is not None else "start unknown"
-    return f"{activity.source} ({activity.sport}, {when}, {_duration(activity.elapsed_s)})"
+def _describe(activity: ActivityRow, timezone: str = "UTC") -> str:
+    """'ride.fit (cycling, 2026-07-18 14:10 (UTC+2), 6 h 33 min elapsed)': the start in the athlete's
+    local time, as history and the reports show it; the elapsed time is what lies between the two
+    weighings (stops included), so the rates beside it are per elapsed hour."""
+    from pipeline.report.view import when_text
+
+    when = (when_text(activity.start_time, activity.utc_offset_s, timezone, fmt="%Y-%m-%d %H:%M")
+            if activity.start_time is not None else "start unknown")
+    return f"{activity.source} ({activity.sport}, {when}, {_duration(activity.elapsed_s)} elapsed)"
 
 
 def _factor(post: Posterior) -> str:
@@ -86,7 +93,8 @@ def _list(config: Config, units: str = "metric") -> int:
         rate = row.measured_rate_l_per_h
         if rate is None and activity is not None and activity.elapsed_s:
             rate = row.measured_l / (activity.elapsed_s / 3600.0)
-        when = f"{start:%Y-%m-%d}" if start else "undated"
+        when = (f"{local_start(start, activity.utc_offset_s if activity is not None else None, config.nightly.timezone):%Y-%m-%d}"
+                if start else "undated")  # the athlete's local date, as history shows it
         lines.append(f"{row.activity_id[:10]:<10}  {when:<10}  {row.sport[:10]:<10}  {row.source:<6}  "
                      f"{f'{_mass(row.pre_kg, units)} → {_mass(row.post_kg, units)}':<17}  {_volume(row.drank_l, units):>9}  "
                      f"{_volume(row.urine_l, units):>9}  {_volume(row.measured_l, units):>9}  {_volume(rate, units, '/h'):>11}  "
@@ -126,7 +134,7 @@ def _delete(ref: str, config: Config, units: str = "metric") -> int:
         store.delete(row.activity_id)
         after = posterior(store.calibration_points(), row.sport)
         activity = catalog.activity(row.activity_id)
-    what = _describe(activity) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"
+    what = _describe(activity, config.nightly.timezone) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"
     print(convert_text("\n".join([
         f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {row.pre_kg:g} kg → {row.post_kg:g} kg, "
         f"{row.measured_l:.2f} L",
@@ -188,7 +196,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         calibration = posterior(store.calibration_points(), activity.sport)
 
     verb = "replaced" if replaced is not None else "stored"
-    lines = [f"Weigh-in {verb} for {_describe(activity)} [{activity.id[:10]}]",
+    lines = [f"Weigh-in {verb} for {_describe(activity, config.nightly.timezone)} [{activity.id[:10]}]",
              f"  measured sweat loss  {measured:.2f} L {_rate(measured, elapsed)}"
              f"  = {args.pre:g} kg − {args.post:g} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
     if model is not None:

@@ -27,34 +27,40 @@ def _factors(points: Sequence[CalibrationPoint]) -> list[str]:
     return out
 
 
-def _cells(c: WeighInComparison) -> tuple[str, str, str, str, str, str]:
+def _cells(c: WeighInComparison, timezone: str = "UTC") -> tuple[str, str, str, str, str, str]:
+    from pipeline.report.view import when_text
+
     bound = "≥ " if c.lower_bound else ""
-    when = f"{c.start_time:%Y-%m-%d %H:%M}" if c.start_time is not None else "?"
+    # the athlete's local time, as history and the reports show it (the file's offset, else ``timezone``)
+    when = when_text(c.start_time, c.utc_offset_s, timezone, fmt="%Y-%m-%d %H:%M") if c.start_time is not None else "?"
     measured = f"{bound}{c.measured_l:.2f} L" + (" (scale, drinks unknown)" if c.source == "scale" else "")
     model = f"{c.model_l:.2f} L" if c.model_l is not None else "–"
     ratio = f"{bound}{c.ratio:.2f}" if c.ratio is not None else "–"
     return when, c.sport, " ".join((c.activity_source or c.activity_id[:10]).split()), measured, model, ratio
 
 
-def weighins_text(rows: Sequence[WeighInComparison], points: Sequence[CalibrationPoint]) -> str | None:
-    """A plain-text table of every weighed activity, measured next to model, and the personal factors."""
+def weighins_text(rows: Sequence[WeighInComparison], points: Sequence[CalibrationPoint],
+                  timezone: str = "UTC") -> str | None:
+    """A plain-text table of every weighed activity, measured next to model, and the personal factors;
+    start times in the athlete's local time (the file's offset, else the IANA ``timezone``)."""
     if not rows:
         return None
-    lines = [("date", "sport", "activity", "measured", "model", "measured ÷ model")] + [_cells(c) for c in rows]
+    lines = [("date", "sport", "activity", "measured", "model", "measured ÷ model")] + [_cells(c, timezone) for c in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     table = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
     factors = _factors(points)
     return "Weigh-ins (measured vs model)\n" + table + ("\npersonal factor: " + "; ".join(factors) if factors else "")
 
 
-def weighins_markdown(rows: Sequence[WeighInComparison], points: Sequence[CalibrationPoint]) -> str:
+def weighins_markdown(rows: Sequence[WeighInComparison], points: Sequence[CalibrationPoint],
+                      timezone: str = "UTC") -> str:
     """The same as a Markdown section for the digest ("" without weigh-ins)."""
     if not rows:
         return ""
     lines = ["## Weigh-ins: measured vs model", "", "| date | sport | activity | measured | model | measured ÷ model |",
              "|---|---|---|---|---|---|"]
     for c in rows:
-        lines.append("| " + " | ".join(markdown_escape(cell) for cell in _cells(c)) + " |")
+        lines.append("| " + " | ".join(markdown_escape(cell) for cell in _cells(c, timezone)) + " |")
     factors = _factors(points)
     if factors:
         lines += ["", "Personal factor: " + "; ".join(markdown_escape(f) for f in factors)

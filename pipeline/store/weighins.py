@@ -346,6 +346,7 @@ class WeighInComparison(BaseModel):
     measured_rate_l_per_h: float | None
     model_l: float | None
     ratio: float | None  # measured / model (a lower bound too when ``lower_bound``)
+    utc_offset_s: int | None = None  # the activity's local-time offset from its file (None: the config's zone)
 
 
 def comparisons(catalog: Catalog) -> list[WeighInComparison]:
@@ -361,6 +362,7 @@ def comparisons(catalog: Catalog) -> list[WeighInComparison]:
             sport=weighin.sport, start_time=activity.start_time if activity is not None else weighin.pre_at,
             source=weighin.source, measured_l=weighin.measured_l, lower_bound=weighin.lower_bound,
             measured_rate_l_per_h=weighin.measured_rate_l_per_h, model_l=model,
-            ratio=weighin.measured_l / model if model else None))
+            ratio=weighin.measured_l / model if model else None,
+            utc_offset_s=activity.utc_offset_s if activity is not None else None))
     far_past = datetime(1989, 12, 31, tzinfo=UTC)
     return sorted(out, key=lambda c: _utc(c.start_time) if c.start_time is not None else far_past)

@@ -623,3 +623,18 @@ def test_an_uncertainty_in_celsius_converts_as_a_difference() -> None:
     text = convert_text("corrected to about 12.0 °C air (our estimate, ±4 °C)", "imperial")
     assert f"±{4 * 1.8:.0f} °F" in text and f"{12.0 * 1.8 + 32:.0f} °F air" in text
     assert "39 °F" not in text
+
+
+def test_weigh_ins_show_the_athletes_local_time_as_history_does(tmp_path: Path, config_file) -> None:
+    # The writer's file starts at START (12:10 UTC) with a UTC+2 offset: 14:10 local, the time the
+    # activity table of history shows; the weigh-in lines used to print 12:10 (UTC, unlabelled).
+    cfg = config_file()
+    path = ride_file(tmp_path / "inbox" / "hot.fit", seconds=3600, utc_offset_s=7200)
+    assert run_cli("ride", str(path), config=cfg).returncode == 0
+    local = (START + timedelta(seconds=7200)).strftime("%Y-%m-%d %H:%M")  # 2026-07-18 14:10
+    stored = run_cli("weigh-in", "latest", "--pre", "70.0", "--post", "69.2", "--drank", "0.3", config=cfg)
+    assert stored.returncode == 0, stored.stderr
+    assert f"{local} (UTC+2)" in stored.stdout and "UTC)" not in stored.stdout.replace("(UTC+2)", "")
+    history = run_cli("history", config=cfg).stdout
+    weighins = history[history.index("Weigh-ins"):]
+    assert f"{local} (UTC+2)" in weighins, weighins
