@@ -416,7 +416,10 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
-        raise ConfigError(str(path), "config file not found (give --config PATH or set SWEATLINE_CONFIG)") from None
+        if explicit or os.environ.get(CONFIG_ENV_VAR):
+            raise ConfigError(str(path), "config file not found") from None
+        raise ConfigError(str(path), f"config file not found, nor {user_config_path()} (give --config PATH or set "
+                                     f"{CONFIG_ENV_VAR})") from None
     except (OSError, ValueError) as exc:
         raise ConfigError(str(path), f"cannot read config file: {getattr(exc, 'strerror', None) or exc}") from None
     if len(raw) > MAX_CONFIG_BYTES:

@@ -96,8 +96,10 @@ def plan_text(report: Report, duration_s: float | None = None, sport: str | None
     ``duration_s`` and ``sport`` describe the planned session (a planned report has no ``activity``).
     """
     view = report_view(report, planned_duration_s=duration_s, planned_sport=sport, display=display)
-    lines = [terminal_safe(view.title), ""]
-    lines += _headline_lines(view)
+    lines = [terminal_safe(view.title)]
+    headline = _headline_lines(view)
+    if headline:  # none for a session too short to estimate
+        lines += [""] + headline
     if view.plan:
         lines += ["", "Drinking plan:"]
         width = max(len(row.label) for row in view.plan)
@@ -108,7 +110,8 @@ def plan_text(report: Report, duration_s: float | None = None, sport: str | None
             lines.append(f"  {leg.sport:<6} {leg.duration:>12}  sweat {leg.sweat}"
                          + (f"  drink during {leg.drink}" if leg.drink else ""))
     for item in view.advice:
-        lines += ["", item.title + ":"]
+        says_why = report.sweat is None and item.topic == "estimate"  # its text starts "Too short to estimate:"
+        lines += [""] if says_why else ["", item.title + ":"]
         lines += textwrap.wrap(item.text, WIDTH, initial_indent="  ", subsequent_indent="  ")
     if view.flags:
         lines += ["", "Notes on this estimate:"]

@@ -103,3 +103,21 @@ def test_ride_json_on_a_zip_of_two_activities_prints_both(config: Path, tmp_path
     assert all(r["schema_version"] == 1 for r in reports)
     assert main(["ride", str(SAMPLES / names[0]), "--json", "--config", str(config)]) == 0
     assert json.loads(capsys.readouterr().out)["activity"]["sport"] == "running"  # one activity: one object
+
+
+def test_no_config_anywhere_names_every_place_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.config import load_config
+    from pipeline.errors import ConfigError
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SWEATLINE_CONFIG", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    with pytest.raises(ConfigError) as lookup:
+        load_config()
+    message = str(lookup.value)
+    assert "config/sweatline.yaml" in message and str(tmp_path / "xdg" / "sweatline" / "sweatline.yaml") in message
+    assert "SWEATLINE_CONFIG" in message and "\n" not in message
+    with pytest.raises(ConfigError) as given:
+        load_config(tmp_path / "given.yaml")
+    assert "given.yaml: config file not found" in str(given.value) and "xdg" not in str(given.value)
