@@ -349,7 +349,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
         details.append(Row(label="Distance", value=distance_text(a.distance_m, un)))
         if a.avg_heart_rate is not None:
             details.append(Row(label="Average heart rate", value=f"{a.avg_heart_rate:.0f} bpm"))
-        if a.avg_power is not None:
+        if a.avg_power is not None and not report.legs:  # a multisport file's one figure mixes a bike's and a run's power
             details.append(Row(label="Average power", value=f"{a.avg_power:.0f} W"))
     elif duration_s:
         details.append(Row(label="Duration", value=duration_s_text(duration_s)))

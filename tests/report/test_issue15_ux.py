@@ -206,6 +206,18 @@ def test_report_markdown_lists_the_notes_under_their_legs() -> None:
     assert ")- " not in notes  # one note a line
 
 
+def test_a_triathlons_details_do_not_give_one_leg_s_power_as_the_race_s() -> None:
+    # MANIFEST avg_power per leg for the fr255 triathlon: ";;;;403", the run leg's running power only;
+    # the file's race summary repeats it, which read as the whole race's average power.
+    from .helpers import rendered
+
+    row = next(line for line in (SAMPLES / "MANIFEST.csv").read_text().splitlines() if line.startswith(TRIATHLON.name))
+    assert ",;;;;403," in row
+    md = rendered(TRIATHLON)["report.md"]
+    details = md[md.index("## Details"):md.index("Notes on this estimate")]
+    assert "403 W" not in details and "Average power" not in details
+
+
 # --- 4. imperial units ------------------------------------------------------------------------
 
 def test_conversion_factors_are_nist_sp_811() -> None:
