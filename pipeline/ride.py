@@ -118,6 +118,9 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
         results = [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
                    for a in outcome.activities] + repeated
+        if results and outcome.rejections:  # a zip's members set aside beside the one(s) answered, as the nightly lists them
+            set_aside = [f"{r.member or r.name}: {r.reason}" for r in outcome.rejections]
+            results[0] = results[0].model_copy(update={"warnings": results[0].warnings + set_aside})
     _refresh_front_door(config)
     return results
 

@@ -650,3 +650,21 @@ def test_weigh_ins_show_the_athletes_local_time_as_history_does(tmp_path: Path, 
     history = run_cli("history", config=cfg).stdout
     weighins = history[history.index("Weigh-ins"):]
     assert f"{local} (UTC+2)" in weighins, weighins
+
+
+def test_ride_on_a_zip_names_the_members_it_set_aside(tmp_path: Path, config_file) -> None:
+    # The nightly lists a zip's refused members; `ride` answered the good one and said nothing of the rest.
+    import zipfile
+
+    good = SAMPLES / "tomtom-runner3-cycling-17min.fit"
+    archive = tmp_path / "odd.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(good, "rides/tomtom.fit")
+        z.writestr("../evil.fit", b"x" * 100)  # a path-traversal name: refused before anything is read
+        z.writestr("broken.fit", good.read_bytes()[:500])  # cut inside its first records
+    out = run_cli("ride", str(archive), config=config_file())
+    assert out.returncode == 0, out.stderr
+    assert "odd.zip:rides/tomtom.fit" in out.stdout
+    warned = [line for line in out.stderr.splitlines() if line.startswith(f"{archive}: warning: ")]
+    assert any("../evil.fit" in line and "refused" in line for line in warned), out.stderr
+    assert any("broken.fit" in line and "truncated" in line for line in warned), out.stderr
