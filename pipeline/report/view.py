@@ -304,8 +304,10 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
                                 else "you cannot drink while swimming: drink after" if open_water
                                 else "drink to thirst"))
         else:
+            per_leg = any(leg.plan is not None for leg in report.legs or [])  # the race's average: each leg's is below
             headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
-                                note=bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
+                                note="race average; per leg below" if per_leg else
+                                bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
         headline.append(Row(label="Drink after", value=millilitres(p.after_ml, un), note="over the next hours, with food"))
     if s is not None:
         headline.append(Row(label="Potassium lost" if not planned else "Potassium", value=milligrams(s.potassium_mg),

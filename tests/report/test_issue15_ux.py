@@ -392,6 +392,7 @@ def test_ride_on_a_multisport_file_drinks_leg_by_leg(tmp_path: Path, config_file
     assert report["plan"]["during_max_ml_per_h"] > 0  # the whole race's plan stays
 
     text = run_cli("ride", str(path), config=config).stdout
+    assert re.search(r"Drink during .*\(race average; per leg below\)", text), text  # the headline is the race's
     block = text[text.index("Drink during, leg by leg:"):].splitlines()[1:]
     planned = [(i, s) for i, (s, t) in enumerate(zip(sports, timers_s), 1) if not (s == "transition" and t < 600)]
     assert [int(line.split(".")[0]) for line in block[:len(planned)]] == [i for i, _ in planned]
