@@ -10,7 +10,7 @@ from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build
 from pipeline.config import AdviceConfig
 from pipeline.schema import AdviceItem, Report
 
-__all__ = ["advise", "session_duration_s", "DISCLAIMER", "UNDERWATER_SPORTS"]
+__all__ = ["advise", "session_duration_s", "DISCLAIMER", "UNDERWATER_SPORTS", "underwater", "open_water_swim"]
 
 UNDERWATER_SPORTS = frozenset({"diving"})
 """FIT sports done underwater (FIT profile ``sport`` 53 ``diving``; its sub_sports are the dive
@@ -87,13 +87,13 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     )
     report.plan = details.block
     report.advice = build_advice(ctx)
-    in_water = _underwater(report, sport) or _open_water_swim(report)
-    if in_water:  # no drinking during a dive or an open-water swim: after-session advice only
+    dive = underwater(report, sport)
+    if dive or open_water_swim(report):  # no drinking during a dive or an open-water swim: after-session advice only
         loss_l = max(report.sweat.total_l, 0.0)
         after = after_ml(loss_l, 0.0, AFTER_L_PER_KG_LOST[0], max(report.sweat.high_l, loss_l))
         report.plan = details.block.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0,
                                                        "carry_bottles": 0, "after_ml": after})
-        write = underwater_text if _underwater(report, sport) else open_water_text
+        write = underwater_text if dive else open_water_text
         text = write(f"{report.plan.before_ml:,.0f} mL", f"{after:,.0f} mL")
         report.advice = [AdviceItem(topic="hydration", text=text)] + [
             item for item in report.advice if item.topic not in ("hydration", "hyponatremia", "heat")]
@@ -113,13 +113,13 @@ def open_water_text(before: str, after: str) -> str:
             "lets you sip between sets.")
 
 
-def _open_water_swim(report: Report) -> bool:
+def open_water_swim(report: Report) -> bool:
     """A recorded swim in open water (FIT sub_sport ``open_water``), not part of a multisport file."""
     a = report.activity
     return a is not None and not report.legs and a.sport == "swimming" and a.sub_sport == "open_water"
 
 
-def _underwater(report: Report, sport: str | None) -> bool:
+def underwater(report: Report, sport: str | None) -> bool:
     """Every leg of the session is underwater (a dive), or a planned session's sport is."""
     if report.legs:
         return all(leg.sport in UNDERWATER_SPORTS for leg in report.legs if leg.sport != "transition")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline import advice as advice_rules
 from pipeline import units as u
 from pipeline.advice.texts import format_duration, sport_noun
 from pipeline.report.notes import NoteGroup, note_groups
@@ -292,12 +293,11 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
                             note=f"plausibly {sweat_range(s, un)}"))
         lo, hi = rate_range_l_per_h(s)
         headline.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h, un), note=u.rate_range_l_per_h(lo, hi, un)))
+    # no drinking during a dive or an open-water swim: the same tests as the advice (pipeline.advice)
+    underwater, open_water = advice_rules.underwater(report, sport), advice_rules.open_water_swim(report)
     if p is not None:
         bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
                    if p.carry_bottles else "short session: a bottle is optional")
-        underwater = sport == "diving" or bool(report.legs) and all(
-            leg.sport == "diving" for leg in report.legs or [] if leg.sport != "transition")
-        open_water = a is not None and a.sport == "swimming" and a.sub_sport == "open_water" and not report.legs
         if p.during_max_ml_per_h <= 0:
             headline.append(Row(label="Drink during", value="none",
                                 note="you cannot drink underwater: drink after" if underwater
@@ -316,10 +316,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
             headline.append(Row(label="Body mass", value=signed_loss_pct(s.body_mass_loss_pct), note="if nothing drunk"))
 
     plan_rows: list[Row] = []
-    underwater = sport == "diving"
     if p is not None:
-        underwater = underwater or bool(report.legs) and all(
-            leg.sport == "diving" for leg in report.legs or [] if leg.sport != "transition")
         per_kg = "5–7 mL per kg" if un == "metric" else "0.08–0.11 fl oz per lb"
         after_per = "1.25–1.5 L per kg lost" if un == "metric" else "19–23 fl oz per lb lost"
         plan_rows = [
