@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pipeline.advice import advise, session_duration_s
+from pipeline.advice.texts import SessionFacts, generic_advice
 from pipeline.config import Config
 from pipeline.fit.models import Activity, Leg
 from pipeline.inputs import WeatherOverride  # noqa: F401  (defined with the bounds it checks; re-exported)
@@ -21,7 +22,7 @@ from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
 from pipeline.physiology.planned import PlannedSession, planned_records
 from pipeline.physiology.sweat import Calibration
 from pipeline.report.blocks import environment_block, intensity_block, sweat_block
-from pipeline.schema import LegBlock, PlanBlock, Report
+from pipeline.schema import AdviceItem, LegBlock, PlanBlock, Report
 from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
 
 
@@ -193,11 +194,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     athlete = resolve_athlete(config.athlete, None, athlete_override)
     if plan.duration_s < MIN_ESTIMATE_S:
         from pipeline.advice import DISCLAIMER
-        from pipeline.advice.texts import SessionFacts, generic_advice
-        from pipeline.schema import AdviceItem
 
-        general = generic_advice(SessionFacts(planned=True, sport=plan.sport), too_short=True)
-        report = Report(advice=[AdviceItem(topic="estimate", text=too_short_text(plan.duration_s)), *general],
+        report = Report(advice=too_short_advice(plan.duration_s, SessionFacts(planned=True, sport=plan.sport)),
                         disclaimer=DISCLAIMER)
         return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=None, display=_display(config))
     records = planned_records(plan, athlete.body_mass_kg)
@@ -233,18 +231,22 @@ def too_short_report(activity: Activity) -> Report:
     (water with meals, potassium and calcium foods, warm-up and stretching) follows without amounts
     for this session (:func:`pipeline.advice.texts.generic_advice`)."""
     from pipeline.advice import DISCLAIMER
-    from pipeline.advice.texts import SessionFacts, generic_advice
-    from pipeline.schema import AdviceItem
 
     summary = activity.summary
     seconds = getattr(summary, "timer_s", None) or getattr(summary, "elapsed_s", None) or 0.0
-    general = generic_advice(SessionFacts(sport=summary.sport or "session"), too_short=True)
     legs = None
     if len(activity.legs) > 1:
         legs = [LegBlock(index=leg.index, sport=leg.sport, sub_sport=leg.sub_sport, start_time=leg.start_time,
                          timer_s=leg.timer_s, distance_m=leg.distance_m) for leg in activity.legs]
     return Report(activity=summary, legs=legs, disclaimer=DISCLAIMER,
-                  advice=[AdviceItem(topic="estimate", text=too_short_text(seconds)), *general])
+                  advice=too_short_advice(seconds, SessionFacts(sport=summary.sport or "session")))
+
+
+def too_short_advice(seconds: float, facts: SessionFacts) -> list[AdviceItem]:
+    """The advice of a session under :data:`MIN_ESTIMATE_S`, recorded or planned: the ``estimate`` item
+    saying why (:func:`too_short_text`), then the article's general advice without amounts
+    (:func:`pipeline.advice.texts.generic_advice`)."""
+    return [AdviceItem(topic="estimate", text=too_short_text(seconds)), *generic_advice(facts, too_short=True)]
 
 
 def _record_series(records: pd.DataFrame) -> pd.DataFrame | None:
@@ -329,8 +331,6 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     report.plan = plan
     report.disclaimer = DISCLAIMER
     report.advice = [item for item in report.advice if item.topic not in ("hydration", "estimate")]
-    from pipeline.schema import AdviceItem
-
     report.advice.insert(0, AdviceItem(topic="hydration", text=triathlon_hydration_text(report, legs, lower_l, upper_l)))
     return Analysis(report=report, athlete=athlete, planned=triathlon, model_total_l=sweat_totals.model_total_l,
                     display=_display(config))
