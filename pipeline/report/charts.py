@@ -1,4 +1,4 @@
-"""Charts for the reports, drawn with matplotlib and returned as inline SVG strings (no disk).
+"""Charts for the reports, written as inline SVG strings (no disk, no plotting library).
 
 - :func:`session_chart_svg`: the session over time — heart rate, power or speed, temperature —
   with the cumulative sweat loss beneath.
@@ -6,41 +6,43 @@
   typical range (Sawka et al. 2007, ACSM: 0.5-2.0 L/h) and the planned drinking rate.
 - :func:`trend_chart_svg` (digest): fluid and potassium lost per day.
 
-Text goes out as SVG ``<text>`` (``svg.fonttype = none``), which matplotlib's SVG writer
-escapes (``&``, ``<``, ``>``); the XML prolog, DOCTYPE and metadata are stripped so the SVG can
-sit inside an HTML page, and element ids are salted per chart so several charts on one page
-never share an id. Rendering holds a lock: matplotlib's rc settings are process-global.
+The SVG is written element by element by :mod:`pipeline.report.svg` (linear scales, Heckbert's
+"nice" 1-2-5 ticks, paths broken at NaN): matplotlib, which drew these charts before, cost
+150–200 ms a figure and 0.25 s of import for every ``sweatline ride`` — more than decoding the
+file with the fast decoder (issue 16). Text goes out as SVG ``<text>``, every string escaped
+(:func:`pipeline.report.svg.esc`); there is no XML prolog (the SVG sits inside an HTML page), no
+element id (several charts share a page) and no script (the page's Content-Security-Policy).
+Each axis is a ``<g class="axis x">`` / ``<g class="axis y">`` (``"axis y right"`` for a twin
+axis) holding a ``<g class="tick">`` per tick (its mark and label) and its ``<text class="label">``;
+legends are ``<g class="legend">``.
 
 Two widths (issue 15): every chart takes ``narrow``. The wide version (:data:`WIDE_IN`) is for a
 desktop page, the narrow one (:data:`NARROW_IN`) for a phone: the same font sizes on a figure
 narrow enough that a 390 px phone shows it whole with its text at 10 px or more, with fewer x
 ticks, legends stacked above each panel, and half the points (it is drawn at half the width). The
 page holds both and a CSS media query shows one (``report.css``: ``svg.chart-wide`` /
-``svg.chart-narrow``); each SVG root carries its class.
+``svg.chart-narrow``); each SVG root carries its class, a ``viewBox`` of 72 units an inch and no
+width or height.
 
 Units: every chart takes ``units`` (``"metric"`` or ``"imperial"``, :mod:`pipeline.units`). Data
 arrive in SI-derived units (m/s, °C, litres); for imperial the plotted values themselves are
 converted with :mod:`pipeline.units` (NIST SP 811 factors) before drawing — speed in mph,
 temperature in °F, volumes in US fl oz and rates in fl oz/h — and the axis, legend and bar labels
-say so. Metric charts are drawn exactly as before.
+say so.
 """
 from __future__ import annotations
 
-import io
-import re
-import threading
+import math
 from collections.abc import Sequence
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure  # no pyplot: no global figure manager, no GUI backend
-from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
+from pipeline.report.svg import (UNITS_PER_IN, Canvas, LegendEntry, Scale, area_d, legend, nice_ticks, path_d,
+                                 tick_label, x_axis, y_axis)
 from pipeline.schema import PlanBlock, SweatBlock
 from pipeline.units import Units, fahrenheit, fl_oz, mph
 
-_LOCK = threading.Lock()
 #: Columns of ``Analysis.series`` the session chart can draw (RECORD_COLUMNS names, plus the model's).
 CUMULATIVE_SWEAT_COLUMNS = ("sweat_cum_l", "cumulative_sweat_l", "sweat_l_cum", "sweat_total_l")
 MAX_POINTS = 600
@@ -52,7 +54,7 @@ chart is shown at least 72 px per inch wide: the narrow chart fills a frame of 3
 phone's) at ≥ 10 px; report.css shows the wide one only from a frame of 660 px."""
 MAX_TICKS = 12
 """At most this many labelled ticks on any axis, whatever the span (two rides chained 25 years apart
-once asked matplotlib for 12,053 ticks: 105 s and 2.45 GB)."""
+once asked the plotting library we used then for 12,053 ticks: 105 s and 2.45 GB)."""
 TYPICAL_RATE_L_PER_H = (0.5, 2.0)  # Sawka et al. 2007 (ACSM position stand)
 
 INK = "#1f2933"
@@ -62,46 +64,21 @@ RED = "#d64545"
 ORANGE = "#e8833a"
 GREEN = "#3f9142"
 TEAL = "#0b7285"
+GRID = "#e4e7eb"
+TYPICAL_FILL = "#f0b429"
 
-_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-_ROOT_SIZE = re.compile(r'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
-
-
-def _to_svg(fig: Figure, salt: str, title: str, narrow: bool = False) -> str:
-    """The figure as an inline-ready SVG string with an accessible title and its width's class
-    (``chart-wide`` / ``chart-narrow``)."""
-    if narrow:
-        salt += "-narrow"  # ids stay distinct from the wide twin's on the same page
-    buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buf.getvalue()
-    svg = _PROLOG.sub("", svg, count=1)
-    svg = _METADATA.sub("", svg, count=1)
-    css_class = "chart-narrow" if narrow else "chart-wide"
-    svg = _ROOT_SIZE.sub(rf'\1 class="{css_class}" role="img" preserveAspectRatio="xMidYMid meet"', svg, count=1)
-    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + f"<title>{safe_title}</title>", svg, count=1)
-    return svg.strip()
+PX = UNITS_PER_IN  # SVG units an inch: layout below is in inches, as the figure sizes are
 
 
-def _margins(fig: Figure, left: float, right: float, top: float, bottom: float, gap: float = 0.0, rows: int = 1) -> None:
-    """Fixed margins in inches (instead of ``tight_layout``, which costs a whole extra draw)."""
-    width, height = fig.get_size_inches()
-    avail = height - top - bottom
-    axes_h = (avail - (rows - 1) * gap) / rows
-    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height,
-                        hspace=gap / axes_h if rows > 1 else 0.2)
+def _y_desired(height_units: float, narrow: bool) -> int:
+    """How many y ticks to ask for: one per 22 units of axis, 3 to 6 (5 at most on a phone)."""
+    return max(3, min(5 if narrow else 6, int(height_units // 22)))
 
 
-def _style(ax) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_color(MUTED)
-    ax.tick_params(colors=INK, labelsize=10)
-    ax.grid(True, axis="y", color="#e4e7eb", linewidth=0.8)
-    ax.set_axisbelow(True)
+def _label_offset(ticks: Sequence[float], decimals: int, room: float) -> float:
+    """How far from the spine a y axis's label goes: past its widest tick label, within ``room``."""
+    widest = max((len(tick_label(t, decimals)) for t in ticks), default=1)
+    return min(room - 7.0, 6.0 + 6.2 * widest + 8.0)
 
 
 def _has(frame: pd.DataFrame, column: str) -> bool:
@@ -150,18 +127,6 @@ def _breaks(x: np.ndarray, values: np.ndarray, paused: pd.Series | None) -> tupl
     return np.insert(xs, cut, np.nan), np.insert(ys, cut, np.nan)
 
 
-def _line(ax, x: np.ndarray, y: pd.Series, paused: pd.Series | None = None, **style):
-    """Plot ``y`` against ``x`` joining across missing samples (sparse sensors still draw a line),
-    broken at pauses (:func:`_breaks`; ``paused`` is the thinned ``timer_active`` share)."""
-    xs, ys = _breaks(x, y.to_numpy(dtype=float), paused)
-    return ax.plot(xs, ys, **style)
-
-
-def _hours_formatter(value: float, _pos: int) -> str:
-    minutes = int(round(value * 60))
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
 def time_step_h(span_h: float, max_ticks: int = 10) -> float:
     """A tick step in hours for an axis spanning ``span_h`` hours: round minutes (1, 2, 5, ... 240)
     for a session, then 1-2-5 multiples of 8 h, so the axis never has more than about
@@ -189,6 +154,28 @@ def sweat_column(series: pd.DataFrame) -> str | None:
     return None
 
 
+def _hours_label(value_h: float) -> str:
+    """Elapsed hours as ``h:mm``."""
+    minutes = int(round(value_h * 60))
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _time_ticks(x0: float, x1: float, step: float) -> list[float]:
+    """Multiples of ``step`` within ``[x0, x1]`` (hours)."""
+    first = math.ceil(x0 / step - 1e-9)
+    last = math.floor(x1 / step + 1e-9)
+    return [i * step for i in range(first, last + 1)]
+
+
+def _finite_range(*arrays) -> tuple[float, float] | None:
+    values = [np.asarray(a, dtype=float) for a in arrays]
+    values = [v[np.isfinite(v)] for v in values]
+    values = [v for v in values if len(v)]
+    if not values:
+        return None
+    return float(min(v.min() for v in values)), float(max(v.max() for v in values))
+
+
 def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = None,
                       units: Units = "metric", narrow: bool = False) -> str | None:
     """The session over time: effort (HR; power or speed), temperature and cumulative sweat.
@@ -197,7 +184,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
     the model's cumulative sweat (a column of :data:`CUMULATIVE_SWEAT_COLUMNS`, litres). Panels
     whose data are missing are left out; None when there is nothing to draw. ``units``: speed in
     km/h or mph, temperature in °C or °F, cumulative sweat in litres or US fl oz. ``narrow``: the
-    phone's version (:data:`NARROW_IN` wide).
+    phone's version (:data:`NARROW_IN` wide). Returns an ``<svg>`` element as a string.
     """
     imperial = units == "imperial"
     if series is None or len(series) < 2:
@@ -208,97 +195,131 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
         return None
     effort = [c for c in ("heart_rate_bpm", "power_w", "speed_m_per_s") if _has(data, c)]
     sweat_col = sweat_column(data)
-    panels: list[str] = []
+    paused = data.get("timer_active")
+    # each panel: its lines [(x, y, style, side)], an optional band (x, low, high), y labels, legend
+    panels: list[dict] = []
     if effort:
-        panels.append("effort")
+        lines, legend_entries, labels = [], [], {}
+        if "heart_rate_bpm" in effort:
+            xs, ys = _breaks(x, data["heart_rate_bpm"].to_numpy(dtype=float), paused)
+            lines.append((xs, ys, {"stroke": RED, "width": 1.2}, "left"))
+            legend_entries.append(("line", "heart rate (bpm)", {"stroke": RED, "width": 1.5}))
+            labels["left"] = "bpm"
+        second = "power_w" if "power_w" in effort else ("speed_m_per_s" if "speed_m_per_s" in effort else None)
+        if second is not None:
+            side = "right" if lines else "left"
+            if second == "power_w":
+                values, unit, name = data["power_w"].to_numpy(dtype=float), "W", "power (W)"
+            else:
+                unit = "mph" if imperial else "km/h"
+                speed = data["speed_m_per_s"].to_numpy(dtype=float)
+                values, name = (mph(speed) if imperial else speed * 3.6), f"speed ({unit})"
+            xs, ys = _breaks(x, values, paused)
+            lines.append((xs, ys, {"stroke": BLUE, "width": 0.9, "opacity": 0.8}, side))
+            legend_entries.append(("line", name, {"stroke": BLUE, "width": 1.5, "opacity": 0.8}))
+            labels[side] = unit
+        panels.append({"title": "Effort", "height_in": 2.2, "lines": lines, "legend": legend_entries,
+                       "labels": labels})
     if _has(data, "temperature_c"):
-        panels.append("temperature")
+        # temperature_c: the air temperature the model used; device_temperature_c: the raw sensor
+        to_unit = fahrenheit if imperial else (lambda c: c)
+        xs, ys = _breaks(x, to_unit(data["temperature_c"].to_numpy(dtype=float)), None)
+        lines = [(xs, ys, {"stroke": ORANGE, "width": 1.4}, "left")]
+        legend_entries = []
+        if _has(data, "device_temperature_c"):
+            xs, ys = _breaks(x, to_unit(data["device_temperature_c"].to_numpy(dtype=float)), None)
+            lines.append((xs, ys, {"stroke": ORANGE, "width": 0.9, "dasharray": "1 1.6"}, "left"))
+            legend_entries = [("line", "air, as the model used it", {"stroke": ORANGE, "width": 1.4}),
+                              ("line", "device sensor", {"stroke": ORANGE, "width": 1.2, "dasharray": "1 1.6"})]
+        panels.append({"title": "Temperature", "height_in": 1.2, "lines": lines, "legend": legend_entries,
+                       "labels": {"left": "°F" if imperial else "°C"}})
     if sweat_col is not None:
-        panels.append("sweat")
+        y = _volume(data[sweat_col].to_numpy(dtype=float), units)
+        keep = np.isfinite(y)
+        lines = [(x[keep], y[keep], {"stroke": TEAL, "width": 1.6}, "left")]
+        legend_entries = [("line", "our estimate", {"stroke": TEAL, "width": 1.6})]
+        band = None
+        if sweat is not None and sweat.total_l > 0 and keep.sum() >= 2:
+            lo, hi = sweat.low_l / sweat.total_l, sweat.high_l / sweat.total_l
+            band = (x[keep], y[keep] * lo, y[keep] * hi)
+            legend_entries.append(("box", "plausible range", {"fill": TEAL, "opacity": 0.15}))
+        panels.append({"title": "Cumulative sweat loss", "height_in": 1.8, "lines": lines, "band": band,
+                       "legend": legend_entries, "labels": {"left": "fl oz" if imperial else "litres"},
+                       "from_zero": True})
     if not panels:
         return None
-    heights = {"effort": 2.2, "temperature": 1.2, "sweat": 1.8}
-    # a phone's chart: each legend stacked (one entry a line) between the panel's title and its axes
-    legend_band_in = 0.42 if narrow else 0.0
-    extra_in = legend_band_in * len(panels)
 
-    def legend(ax, **kw) -> None:
+    # layout, inches as the figure was laid out before (report.css and the browser checks rely on the sizes)
+    legend_band_in = 0.42 if narrow else 0.0  # a phone's chart: each legend stacked between title and axes
+    width_in = NARROW_IN if narrow else WIDE_IN
+    height_in = sum(p["height_in"] for p in panels) + 0.4 + legend_band_in * len(panels)
+    left_in, right_in = (0.7, 0.65) if narrow else (0.85, 0.75)
+    top_in, bottom_in, gap_in = 0.35 + legend_band_in, 0.6, 0.55 + legend_band_in
+    canvas = Canvas(width_in, height_in)
+    left, right = left_in * PX, (width_in - right_in) * PX
+    avail = (height_in - top_in - bottom_in - gap_in * (len(panels) - 1)) * PX
+    total = sum(p["height_in"] for p in panels)
+
+    x0, x1 = float(np.nanmin(x)), float(np.nanmax(x))
+    if 0.0 <= x0 < 0.02 * (x1 - x0):  # a session starts at 0:00 (its first record a second or two in)
+        x0 = 0.0
+    if not x1 > x0:
+        x1 = x0 + 1.0 / 60.0
+    xscale = Scale((x0, x1), (left, right))
+    xticks = _time_ticks(x0, x1, time_step_h(x1 - x0, 5 if narrow else 10))
+
+    top = top_in * PX
+    for index, panel in enumerate(panels):
+        bottom = top + avail * panel["height_in"] / total
+        canvas.open("panel")
+        scales: dict[str, Scale] = {}
+        axes: list[tuple[str, Scale, list[float], int]] = []
+        for side in ("left", "right"):
+            mine = [line for line in panel["lines"] if line[3] == side]
+            if not mine:
+                continue
+            arrays = [line[1] for line in mine]
+            if side == "left" and panel.get("band") is not None:
+                arrays += [panel["band"][1], panel["band"][2]]
+            span = _finite_range(*arrays) or (0.0, 1.0)
+            if panel.get("from_zero"):
+                span = (0.0, max(span[1], 0.0))
+            ticks, decimals = nice_ticks(span[0], span[1], _y_desired(bottom - top, narrow), MAX_TICKS)
+            scale = Scale((ticks[0], ticks[-1]), (bottom, top))
+            scales[side] = scale
+            axes.append((side, scale, ticks, decimals))
+        for side, scale, ticks, decimals in axes:  # grid first: beneath everything
+            if side == "left":
+                canvas.open("grid")
+                for t in ticks:
+                    canvas.line(left, scale(t), right, scale(t), GRID, 0.8)
+                canvas.close()
+        if panel.get("band") is not None:
+            bx, blo, bhi = panel["band"]
+            s = scales["left"]
+            canvas.path(area_d(xscale(bx), s(blo), s(bhi)), fill=TEAL, fill_opacity=0.15)
+        for xs, ys, style, side in panel["lines"]:
+            s = scales[side]
+            canvas.path(path_d(xscale(xs), s(ys)), stroke=style["stroke"], width=style["width"],
+                        stroke_opacity=style.get("opacity"), stroke_dasharray=style.get("dasharray"),
+                        stroke_linecap="round" if style.get("dasharray") else None)
+        for side, scale, ticks, decimals in axes:
+            room = (left if side == "left" else width_in * PX - right)
+            y_axis(canvas, scale, ticks, decimals, left if side == "left" else right, panel["labels"].get(side, ""),
+                   side=side, label_offset=_label_offset(ticks, decimals, room), ink=INK, muted=MUTED)
+        last = index == len(panels) - 1
+        x_axis(canvas, xscale, xticks, [_hours_label(t) for t in xticks] if last else None, bottom,
+               "elapsed time (h:mm)" if last else None, ink=INK, muted=MUTED)
+        title_y = top - 6 - legend_band_in * PX
+        canvas.text(left, title_y, panel["title"], size=11, fill=INK, css_class="title")
         if narrow:
-            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=10, frameon=False, ncols=1,
-                      borderaxespad=0.1, handlelength=1.5, labelspacing=0.2, **{k: v for k, v in kw.items() if k == "handles"})
+            legend(canvas, panel["legend"], left, top - legend_band_in * PX + 11, stacked=True)
         else:
-            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False, borderaxespad=0.2, **kw)
-
-    def title(ax, text: str) -> None:
-        # y given: no automatic title placement (a tight-bbox pass over the axes, a quarter of the draw;
-        # nothing sits above these axes for it to avoid)
-        ax.set_title(text, loc="left", fontsize=11, color=INK, y=1.0, pad=legend_band_in * 72 + 6 if narrow else 6.0)
-
-    with _LOCK:
-        fig = Figure(figsize=(NARROW_IN if narrow else WIDE_IN, sum(heights[p] for p in panels) + 0.4 + extra_in))
-        axes = fig.subplots(len(panels), 1, sharex=True, gridspec_kw={"height_ratios": [heights[p] for p in panels]})
-        axes = np.atleast_1d(axes)
-        for ax, panel in zip(axes, panels):
-            _style(ax)
-            if panel == "effort":
-                handles = []
-                if "heart_rate_bpm" in effort:
-                    (h,) = _line(ax, x, data["heart_rate_bpm"], data.get("timer_active"), color=RED, linewidth=1.2, label="heart rate (bpm)")
-                    handles.append(h)
-                    ax.set_ylabel("bpm", color=INK, fontsize=10)
-                second = "power_w" if "power_w" in effort else ("speed_m_per_s" if "speed_m_per_s" in effort else None)
-                if second is not None:
-                    target = ax.twinx() if handles else ax
-                    if target is not ax:
-                        target.spines[["top"]].set_visible(False)
-                        target.tick_params(colors=INK, labelsize=10)
-                    if second == "power_w":
-                        (h,) = _line(target, x, data["power_w"], data.get("timer_active"), color=BLUE, linewidth=0.9, alpha=0.8, label="power (W)")
-                        target.set_ylabel("W", color=INK, fontsize=10)
-                    else:
-                        speed_unit = "mph" if imperial else "km/h"
-                        speed = mph(data["speed_m_per_s"]) if imperial else data["speed_m_per_s"] * 3.6
-                        (h,) = _line(target, x, speed, data.get("timer_active"), color=BLUE, linewidth=0.9, alpha=0.8,
-                                     label=f"speed ({speed_unit})")
-                        target.set_ylabel(speed_unit, color=INK, fontsize=10)
-                    handles.append(h)
-                legend(ax, handles=handles, ncols=len(handles))
-                title(ax, "Effort")
-            elif panel == "temperature":
-                # temperature_c: the air temperature the model used; device_temperature_c: the raw sensor
-                to_unit = fahrenheit if imperial else (lambda c: c)
-                _line(ax, x, to_unit(data["temperature_c"]), color=ORANGE, linewidth=1.4, label="air, as the model used it")
-                if _has(data, "device_temperature_c"):
-                    _line(ax, x, to_unit(data["device_temperature_c"]), color=ORANGE, linewidth=0.9, linestyle=":",
-                            label="device sensor")
-                    legend(ax, ncols=2)
-                ax.set_ylabel("°F" if imperial else "°C", color=INK, fontsize=10)
-                title(ax, "Temperature")
-            else:
-                y = _volume(data[sweat_col].to_numpy(dtype=float), units)
-                keep = np.isfinite(y)
-                ax.plot(x[keep], y[keep], color=TEAL, linewidth=1.6, label="our estimate")
-                if sweat is not None and sweat.total_l > 0:
-                    lo, hi = sweat.low_l / sweat.total_l, sweat.high_l / sweat.total_l
-                    ax.fill_between(x[keep], y[keep] * lo, y[keep] * hi, color=TEAL, alpha=0.15, linewidth=0,
-                                    label="plausible range")
-                ax.set_ylabel("fl oz" if imperial else "litres", color=INK, fontsize=10)
-                title(ax, "Cumulative sweat loss")
-                legend(ax, ncols=2)
-                ax.set_ylim(bottom=0)
-        if narrow:  # 4 labelled values a side on a phone: readable, and half the ticks to build and draw
-            for ax in fig.axes:
-                ax.yaxis.set_major_locator(MaxNLocator(4))
-        span_h = float(np.nanmax(x) - np.nanmin(x))
-        axes[-1].xaxis.set_major_locator(MultipleLocator(time_step_h(span_h, 5 if narrow else 10)))
-        axes[-1].xaxis.set_major_formatter(FuncFormatter(_hours_formatter))
-        axes[-1].set_xlabel("elapsed time (h:mm)", color=INK, fontsize=10)
-        if narrow:
-            _margins(fig, left=0.7, right=0.65, top=0.35 + legend_band_in, bottom=0.6, gap=0.55 + legend_band_in,
-                     rows=len(panels))
-        else:
-            _margins(fig, left=0.85, right=0.75, top=0.35, bottom=0.6, gap=0.55, rows=len(panels))
-        return _to_svg(fig, "session", "The session over time: effort, temperature and cumulative sweat loss", narrow)
+            legend(canvas, panel["legend"], right, top - 6, align="right")
+        canvas.close()
+        top = bottom + gap_in * PX
+    return canvas.svg("chart-narrow" if narrow else "chart-wide",
+                      "The session over time: effort, temperature and cumulative sweat loss")
 
 
 def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: PlanBlock | None = None,
@@ -307,7 +328,7 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
 
     ``duration_h`` in hours (for the device's estimate, litres, as a rate); bars in L/h, or in
     US fl oz/h for ``units="imperial"``. ``narrow``: the phone's version (:data:`NARROW_IN` wide,
-    the typical range's label shortened)."""
+    the typical range's label shortened). Returns an ``<svg>`` element as a string."""
     labels: list[str] = []
     values: list[float] = []
     errors: list[tuple[float, float]] = []
@@ -332,37 +353,70 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
         errors.append((0.0, max(plan.during_max_ml_per_h - plan.during_ml_per_h, 0.0) / 1000.0))
         colors.append(BLUE)
     imperial = units == "imperial"
-    values = [_volume(v, units) for v in values]
-    errors = [(_volume(minus, units), _volume(plus, units)) for minus, plus in errors]
-    hi_rate = _volume(hi_rate, units)
-    typical = (_volume(TYPICAL_RATE_L_PER_H[0], units), _volume(TYPICAL_RATE_L_PER_H[1], units))
+    values = [float(_volume(v, units)) for v in values]
+    errors = [(float(_volume(minus, units)), float(_volume(plus, units))) for minus, plus in errors]
+    hi_rate = float(_volume(hi_rate, units))
+    typical = (float(_volume(TYPICAL_RATE_L_PER_H[0], units)), float(_volume(TYPICAL_RATE_L_PER_H[1], units)))
     typical_text = (f"{typical[0]:.0f}–{typical[1]:.0f} fl oz/h" if imperial else
                     f"{TYPICAL_RATE_L_PER_H[0]:.1f}–{TYPICAL_RATE_L_PER_H[1]:.1f} L/h")
-    with _LOCK:
-        fig = Figure(figsize=(NARROW_IN if narrow else WIDE_IN, 0.55 * len(labels) + 1.3))
-        ax = fig.subplots()
-        _style(ax)
-        ax.grid(True, axis="x", color="#e4e7eb", linewidth=0.8)
-        ax.grid(False, axis="y")
-        y = np.arange(len(labels))[::-1]
-        ax.axvspan(*typical, color="#f0b429", alpha=0.12, linewidth=0)
-        ax.text(typical[1], y[0] + 0.55, f"typical {typical_text}" if narrow else f"typical in exercise {typical_text} (ACSM 2007)",
-                ha="right", va="bottom", fontsize=10, color=MUTED)
-        ax.barh(y, values, color=colors, height=0.5)
-        for yi, v, (minus, plus) in zip(y, values, errors):
-            if minus > 0 or plus > 0:
-                ax.errorbar([v], [yi], xerr=[[minus], [plus]], fmt="none", ecolor=INK, capsize=4, linewidth=1)
-        for yi, v in zip(y, values):
-            ax.text(v, yi - 0.38, f" {v:.0f} fl oz/h" if imperial else f" {v:.2f} L/h", va="center", fontsize=10, color=INK)
-        ax.set_yticks(y, labels, fontsize=10)
-        ax.set_xlabel("fl oz per hour" if imperial else "litres per hour", color=INK, fontsize=10)
-        ax.set_xlim(0, max(max(values) * 1.15, hi_rate * 1.1, typical[1] * 1.05))
-        ax.set_ylim(-0.7, len(labels) - 0.1)
-        if narrow:
-            ax.xaxis.set_major_locator(MaxNLocator(4))
-        _margins(fig, left=1.45, right=0.55 if narrow else 0.3, top=0.15, bottom=0.6)
-        return _to_svg(fig, "rate", "Sweat rate: our estimate and range, the device's estimate, the planned drinking",
-                       narrow)
+
+    n = len(labels)
+    width_in, height_in = (NARROW_IN if narrow else WIDE_IN), 0.55 * n + 1.3
+    canvas = Canvas(width_in, height_in)
+    left, right = 1.45 * PX, (width_in - (0.55 if narrow else 0.3)) * PX
+    top, bottom = 0.15 * PX, (height_in - 0.6) * PX
+    x_max = max(max(values) * 1.15, hi_rate * 1.1, typical[1] * 1.05)
+    ticks, decimals = nice_ticks(0.0, x_max, 6 if narrow else 10, MAX_TICKS)  # 0.5 L/h steps on a desktop
+    ticks = [t for t in ticks if t <= x_max * (1 + 1e-9)]  # the axis ends at x_max: room for the labels, no more
+    xs = Scale((0.0, x_max), (left, right))
+    ys = Scale((-0.7, n - 0.1), (bottom, top))  # bar i at n - 1 - i: the first on top
+    rows = [n - 1 - i for i in range(n)]
+
+    canvas.open("grid")
+    for t in ticks:
+        canvas.line(xs(t), top, xs(t), bottom, GRID, 0.8)
+    canvas.close()
+    canvas.open("typical")
+    canvas.rect(xs(typical[0]), top, xs(typical[1]) - xs(typical[0]), bottom - top, TYPICAL_FILL, fill_opacity=0.12)
+    canvas.text(xs(typical[1]) - 2, ys(rows[0] + 0.55),
+                f"typical {typical_text}" if narrow else f"typical in exercise {typical_text} (ACSM 2007)",
+                anchor="end", fill=MUTED)
+    canvas.close()
+    canvas.open("bars")
+    half = (ys(0) - ys(0.25))  # a bar is 0.5 rows high
+    for row, value, color in zip(rows, values, colors):
+        canvas.rect(xs(0), ys(row) - half, xs(value) - xs(0), 2 * half, color)
+    canvas.close()
+    canvas.open("errorbars")
+    for row, value, (minus, plus) in zip(rows, values, errors):
+        if minus > 0 or plus > 0:
+            y, a, b = ys(row), xs(value - minus), xs(value + plus)
+            canvas.line(a, y, b, y, INK, 1.0)
+            canvas.line(a, y - 4, a, y + 4, INK, 1.0)
+            canvas.line(b, y - 4, b, y + 4, INK, 1.0)
+    canvas.close()
+    canvas.open("values")
+    for row, value in zip(rows, values):
+        canvas.text(xs(value) + 3, ys(row - 0.38), f"{value:.0f} fl oz/h" if imperial else f"{value:.2f} L/h",
+                    fill=INK, middle=True)
+    canvas.close()
+    # the categories: a y axis whose ticks are the bars' names
+    canvas.open("axis y")
+    canvas.line(left, top, left, bottom, MUTED, 0.8)
+    for row, label in zip(rows, labels):
+        canvas.open("tick")
+        canvas.line(left, ys(row), left - 3.5, ys(row), MUTED, 0.8)
+        canvas.text(left - 6, ys(row), label, anchor="end", fill=INK, middle=True)
+        canvas.close()
+    canvas.close()
+    x_axis(canvas, xs, ticks, [tick_label(t, decimals) for t in ticks], bottom,
+           "fl oz per hour" if imperial else "litres per hour", ink=INK, muted=MUTED)
+    return canvas.svg("chart-narrow" if narrow else "chart-wide",
+                      "Sweat rate: our estimate and range, the device's estimate, the planned drinking")
+
+
+MARKERS_UP_TO_DAYS = 60
+"""The potassium line marks each day with a dot up to this many days (beyond, the dots would merge)."""
 
 
 def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg: Sequence[float],
@@ -370,7 +424,7 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
     """Digest trend: fluid lost per day (bars; litres, or US fl oz for ``units="imperial"``) and
     potassium lost per day (line, right axis, mg). ``days``, ``fluid_l`` and ``potassium_mg`` are
     parallel; None when there are no days. ``narrow``: the phone's version (:data:`NARROW_IN` wide,
-    a third of the day labels, the legend stacked)."""
+    a third of the day labels, the legend stacked). Returns an ``<svg>`` element as a string."""
     if not days:
         return None
     if len(days) > MAX_POINTS:  # bars stay cheap: days averaged over equal slices, labelled by their first day
@@ -380,37 +434,58 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
         fluid_l = list(pd.Series(fluid_l, dtype=float).groupby(bins).mean())
         potassium_mg = list(pd.Series(potassium_mg, dtype=float).groupby(bins).mean())
     imperial = units == "imperial"
-    fluid = [_volume(float(v), units) for v in fluid_l]
-    with _LOCK:
-        fig = Figure(figsize=(NARROW_IN if narrow else WIDE_IN, 3.6 if narrow else 3.2))
-        ax = fig.subplots()
-        _style(ax)
-        x = np.arange(len(days))
-        ax.bar(x, fluid, color=TEAL, width=0.6, label="sweat lost (fl oz)" if imperial else "sweat lost (L)")
-        ax.set_ylabel("fl oz" if imperial else "litres", color=INK, fontsize=10)
-        most = 4 if narrow else MAX_TICKS
-        every = max(1, -(-len(days) // most))  # a year of days: every 31st labelled, not 365
-        ax.set_xticks(x[::every], list(days)[::every], fontsize=10,
-                      rotation=0 if len(days) <= (4 if narrow else 8) else 45)
-        ax2 = ax.twinx()
-        ax2.spines[["top"]].set_visible(False)
-        ax2.tick_params(colors=INK, labelsize=10)
-        ax2.plot(x, potassium_mg, color=ORANGE, marker="o", linewidth=1.4, label="potassium lost (mg)")
-        ax2.set_ylabel("mg potassium", color=INK, fontsize=10)
-        top = max(max(potassium_mg, default=0.0) * 1.2, 100.0)
-        if potassium_ai_mg is not None:
-            top = max(top, potassium_ai_mg * 0.35)
-        ax2.set_ylim(0, top)
-        ax.set_ylim(0, max(max(fluid, default=0.0) * 1.2, _volume(0.5, units)))
-        handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-        if narrow:  # stacked above the bars: the narrow axes have no room for both side by side
-            ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=10, frameon=False,
-                      ncols=1, borderaxespad=0.1, labelspacing=0.2)
-            _margins(fig, left=0.8, right=0.9, top=0.55, bottom=0.75 if len(days) > 4 else 0.45)
-        else:
-            ax.legend(handles=handles, loc="upper left", fontsize=10, frameon=False, ncols=2)
-            _margins(fig, left=0.8, right=0.9, top=0.15, bottom=0.75 if len(days) > 8 else 0.45)
-        return _to_svg(fig, "trend", "Fluid and potassium lost per day", narrow)
+    fluid = np.array([float(_volume(float(v), units)) for v in fluid_l], dtype=float)
+    potassium = np.array([float(v) for v in potassium_mg], dtype=float)
+    n = len(days)
+    many = n > (4 if narrow else 8)  # day labels at 45°
+    width_in, height_in = (NARROW_IN, 3.6) if narrow else (WIDE_IN, 3.2)
+    top_in = 0.55 if narrow else 0.15
+    bottom_in = 0.75 if many else 0.45
+    canvas = Canvas(width_in, height_in)
+    left, right = 0.8 * PX, (width_in - 0.9) * PX
+    top, bottom = top_in * PX, (height_in - bottom_in) * PX
+    xs = Scale((-0.5, n - 0.5), (left, right))
+    fluid_top = max(float(np.nanmax(fluid, initial=0.0)) * 1.2, float(_volume(0.5, units)))
+    fticks, fdec = nice_ticks(0.0, fluid_top, _y_desired(bottom - top, narrow), MAX_TICKS)
+    fs = Scale((fticks[0], fticks[-1]), (bottom, top))
+    k_top = max(float(np.nanmax(potassium, initial=0.0)) * 1.2, 100.0)
+    if potassium_ai_mg is not None:
+        k_top = max(k_top, potassium_ai_mg * 0.35)
+    kticks, kdec = nice_ticks(0.0, k_top, _y_desired(bottom - top, narrow), MAX_TICKS)
+    ks = Scale((kticks[0], kticks[-1]), (bottom, top))
+
+    canvas.open("grid")
+    for t in fticks:
+        canvas.line(left, fs(t), right, fs(t), GRID, 0.8)
+    canvas.close()
+    half = (xs(0.3) - xs(0.0))  # a bar is 0.6 days wide
+    base = fs(0.0)
+    bars = " ".join(f"M{xs(i) - half:.1f} {base:.1f} V{fs(v):.1f} H{xs(i) + half:.1f} V{base:.1f} Z"
+                    for i, v in enumerate(fluid.tolist()) if math.isfinite(v) and v > 0)
+    canvas.path(bars, fill=TEAL)
+    px = xs(np.arange(n, dtype=float))
+    canvas.path(path_d(px, ks(potassium)), stroke=ORANGE, width=1.4)
+    if n <= MARKERS_UP_TO_DAYS:
+        for cx, cy in zip(px.tolist(), ks(potassium).tolist()):
+            if math.isfinite(cy):
+                canvas.circle(cx, cy, 3.0, ORANGE)
+    y_axis(canvas, fs, fticks, fdec, left, "fl oz" if imperial else "litres",
+           label_offset=_label_offset(fticks, fdec, left), ink=INK, muted=MUTED)
+    y_axis(canvas, ks, kticks, kdec, right, "mg potassium", side="right",
+           label_offset=_label_offset(kticks, kdec, width_in * PX - right), ink=INK, muted=MUTED)
+    most = 4 if narrow else MAX_TICKS
+    every = max(1, -(-n // most))  # a year of days: every 31st labelled, not 365
+    shown = list(range(0, n, every))
+    x_axis(canvas, xs, [float(i) for i in shown], [str(days[i]) for i in shown], bottom, None, rotate=many,
+           ink=INK, muted=MUTED)
+    entries: list[LegendEntry] = [("box", "sweat lost (fl oz)" if imperial else "sweat lost (L)", {"fill": TEAL}),
+                                  ("line", "potassium lost (mg)", {"stroke": ORANGE, "width": 1.4})]
+    if narrow:  # stacked above the bars: the narrow axes have no room for both side by side
+        legend(canvas, entries, left, top - 27, stacked=True)
+    else:
+        legend(canvas, entries, left + 8, top + 14)
+    return canvas.svg("chart-narrow" if narrow else "chart-wide", "Fluid and potassium lost per day")
 
 
-__all__ = ["session_chart_svg", "sweat_rate_chart_svg", "trend_chart_svg", "sweat_column", "NARROW_IN", "WIDE_IN"]
+__all__ = ["session_chart_svg", "sweat_rate_chart_svg", "trend_chart_svg", "sweat_column", "time_step_h",
+           "NARROW_IN", "WIDE_IN", "MAX_POINTS", "MAX_TICKS", "GAP_FACTOR"]
