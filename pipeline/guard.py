@@ -5,7 +5,7 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
 
 * the child is forked from a *forkserver* (:mod:`multiprocessing`) that imported the pipeline
   once (:data:`PRELOAD`), so a child costs a fork (milliseconds) and not an interpreter start
-  (pandas, fitparse, matplotlib: seconds), and it is forked from a single-threaded server, never
+  (pandas, pyarrow, fitparse: seconds), and it is forked from a single-threaded server, never
   from the caller — forking a process that runs threads (Prefect's, Dask's) can copy a lock
   some other thread holds and hang the child;
 * the child sets ``RLIMIT_AS`` (its address space) to ``limits.file_memory_mb`` before it reads
@@ -57,7 +57,7 @@ from pipeline.store.files import sha256_file
 
 PRELOAD: list[str] = ["pipeline.service", "pipeline.fit", "pipeline.analysis", "pipeline.report.writer",
                       "pipeline.weather.service", "pipeline.weather.openmeteo", "pipeline.store.records",
-                      "pyarrow.parquet", "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg"]
+                      "pipeline.report.charts", "pyarrow.parquet"]
 """Modules the forkserver imports once, so each child starts with them loaded (a fork, not an
 import): everything :func:`~pipeline.service.process_file` imports, lazily ones included (a name
 that does not import is skipped by the forkserver)."""

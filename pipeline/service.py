@@ -175,7 +175,7 @@ def write_activity_outputs(analysis: Analysis, data_dir: Path, report_dir_rel: s
         from pipeline.store.records import write_records
 
         records_rel = write_records(data_dir, analysis.report.activity.id, activity.records)  # type: ignore[union-attr]
-    from pipeline.report.writer import write_reports  # matplotlib: imported only when a report is drawn
+    from pipeline.report.writer import write_reports  # pandas, Jinja2, charts: imported only when a report is drawn
 
     with atomic_directory(Path(data_dir) / report_dir_rel) as tmp:
         write_reports(analysis, tmp)

@@ -3,8 +3,8 @@
 Both go through Jinja2 templates beside this module (``report.html.j2``, ``report.md.j2``)
 fed the same :class:`~pipeline.report.view.ReportView`, so the two show the same numbers.
 
-Escaping: the HTML environment autoescapes every expression (only the matplotlib SVG, whose
-text matplotlib itself escapes, is marked safe), and the page carries a Content-Security-Policy
+Escaping: the HTML environment autoescapes every expression (only the chart SVG, whose
+text :mod:`pipeline.report.svg` itself escapes, is marked safe), and the page carries a Content-Security-Policy
 that forbids scripts and any network fetch. The Markdown environment escapes every expression
 with :func:`markdown_escape` through Jinja's ``finalize`` hook, so a file name such as
 ``<script>alert(1)</script>`` or ``*bold*|pipe`` shows as text and cannot break a table.
@@ -75,7 +75,7 @@ def view_of(analysis: "Analysis") -> ReportView:
 
 def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     """The self-contained report page (inline CSS, inline SVG charts, no script, no fetch)."""
-    from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # matplotlib: only when drawing
+    from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # numpy, pandas: only when drawing
 
     report = analysis.report
     view = view_of(analysis)

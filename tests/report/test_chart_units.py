@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
@@ -27,6 +28,7 @@ ATHLETE = {"name": "test", "body_mass_kg": 70, "height_cm": 178, "sex": "male", 
            "hr_rest_bpm": 55, "hr_max_bpm": 185, "ftp_w": 250}
 MI_M = 1609.344     # NIST SP 811 B.8, exact
 FL_OZ_ML = 29.57353  # NIST SP 811 B.8
+SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def manifest(name: str) -> dict[str, str]:
@@ -50,13 +52,18 @@ def texts(svg: str) -> list[str]:
 
 
 def axis_ticks(svg: str, label: str) -> list[float]:
-    """The numeric tick labels of the axis whose label is ``label`` (matplotlib writes an axis as
-    one ``<g id="matplotlib.axis_N">`` group: tick labels, then the axis label)."""
-    for group in re.split(r'<g id="matplotlib\.axis_\d+">', svg)[1:]:
-        words = texts(group)
-        if label in words:
-            before = words[:words.index(label)]
-            return [float(w.replace("−", "-").replace(",", "")) for w in before if re.fullmatch(r"[−\-]?[\d,.]+", w)]
+    """The numeric tick labels of the first axis whose label is ``label``: each chart is parsed as
+    XML, an axis is a ``<g class="axis x|y">`` holding a ``<g class="tick">`` per tick and its
+    ``<text class="label">``."""
+    for one in re.findall(r"<svg\b.*?</svg>", svg, re.S):
+        for group in ET.fromstring(one).iter(SVG_NS + "g"):
+            if not group.get("class", "").startswith("axis"):
+                continue
+            labels = [t.text for t in group.findall(SVG_NS + "text") if t.get("class") == "label"]
+            if labels == [label]:
+                ticks = [t.text for tick in group.findall(SVG_NS + "g") if tick.get("class") == "tick"
+                         for t in tick.findall(SVG_NS + "text")]
+                return [float(w.replace("−", "-").replace(",", "")) for w in ticks]
     raise AssertionError(f"no axis labelled {label!r} in {texts(svg)}")
 
 
@@ -90,7 +97,7 @@ def test_imperial_report_charts_plot_converted_values(pages) -> None:
     assert min(speed) <= mean_mph <= max(speed) + (speed[1] - speed[0]), (mean_mph, speed)
     # the sweat-rate bar's label is the JSON's SI rate in fl oz/h
     rate_l_per_h = json.loads(pages["imperial"]["report.json"])["sweat"]["rate_l_per_h"]
-    assert f" {rate_l_per_h * 1000 / FL_OZ_ML:.0f} fl oz/h" in texts(svg)
+    assert f"{rate_l_per_h * 1000 / FL_OZ_ML:.0f} fl oz/h" in texts(svg)
     # the ACSM typical band 0.5–2.0 L/h (Sawka et al. 2007) in fl oz/h: 16.9–67.6
     assert "typical in exercise 17–68 fl oz/h (ACSM 2007)" in texts(svg)
 
@@ -104,7 +111,7 @@ def test_metric_report_charts_are_as_before(pages) -> None:
     assert not any(("mph" in w or "°F" in w or "fl oz" in w) for w in words), words
     assert covers(axis_ticks(svg, "°C"), float(row["min_temperature"]), float(row["max_temperature"]))
     rate = json.loads(pages["metric"]["report.json"])["sweat"]["rate_l_per_h"]
-    assert f" {rate:.2f} L/h" in words
+    assert f"{rate:.2f} L/h" in words
 
 
 def test_digest_trend_chart_follows_units() -> None:

@@ -125,10 +125,15 @@ def test_markdown_escape_keeps_tables_and_emphasis_intact():
     assert markdown_escape(None) == ""
 
 
-def test_matplotlib_svg_text_is_escaped():
+def test_chart_svg_text_is_escaped():
     svg = trend_chart_svg([HOSTILE, "Tue"], [1.0, 2.0], [200.0, 400.0], 3400.0)
     assert "<script" not in svg.lower()
     assert "&lt;script&gt;" in svg
+    # and it parses as XML, the hostile day label back as its own characters
+    import xml.etree.ElementTree as ET
+
+    words = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert HOSTILE in words
 
 
 def test_write_reports_leaves_no_temporary_files(tmp_path):
