@@ -9,13 +9,13 @@ writes their SVG elements directly: a chart is a few hundred short strings.
 
 Coordinates are SVG user units, 72 to the inch (:data:`UNITS_PER_IN`), y growing downwards. Every
 string that goes into the SVG passes through :func:`esc` (text) or :func:`attr` (attribute values):
-``&``, ``<``, ``>`` and quotes come out as entities, so a hostile file name stays text.
+``&``, ``<``, ``>`` (and ``"`` in attributes) come out as entities, so a hostile file name stays text.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -30,9 +30,9 @@ def esc(text: object) -> str:
 
 
 def attr(value: object) -> str:
-    """``value`` as a quoted attribute value, quotes included (``xml.sax.saxutils.quoteattr``:
-    ``&``, ``<``, ``>`` and the quote character escaped)."""
-    return quoteattr(str(value))
+    """``value`` as a double-quoted attribute value, quotes included: ``&``, ``<``, ``>`` and ``"``
+    escaped (``xml.sax.saxutils.escape`` with ``&quot;``), so it can never close the attribute."""
+    return '"' + escape(str(value), {'"': "&quot;"}) + '"'
 
 
 def nice_number(x: float, round_: bool) -> float:
