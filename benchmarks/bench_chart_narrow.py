@@ -39,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     for path in args.files or DEFAULT:
         analysis = analyse_activity(read_activity(path), parse_config({"athlete": ATHLETE}))
-        _draw(analysis, False), _draw(analysis, True), render_html(analysis)  # warm-up: font cache, first draw
+        _draw(analysis, False), _draw(analysis, True), render_html(analysis)  # warm-up: first draw, template compile
         wide, narrow, page = [], [], []
         for _ in range(args.runs):
             wide.append(_draw(analysis, False))

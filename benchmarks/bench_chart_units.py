@@ -55,7 +55,7 @@ def main() -> None:
         activity = read_activity(path)
         analyses = {u: analyse_activity(activity, parse_config({"athlete": ATHLETE, "units": u}))
                     for u in ("metric", "imperial")}
-        for u in analyses:  # warm-up: matplotlib's font cache and first draw
+        for u in analyses:  # warm-up: first draw
             _draw(analyses[u], u)
         times: dict[str, list[float]] = {"metric": [], "imperial": []}
         for _ in range(args.runs):

@@ -45,6 +45,9 @@ from pipeline.units import Units, fahrenheit, fl_oz, mph
 
 #: Columns of ``Analysis.series`` the session chart can draw (RECORD_COLUMNS names, plus the model's).
 CUMULATIVE_SWEAT_COLUMNS = ("sweat_cum_l", "cumulative_sweat_l", "sweat_l_cum", "sweat_total_l")
+#: The series columns the session chart reads (the rest of ``Analysis.series`` is not thinned).
+DRAWN_COLUMNS = ("timer_active", "heart_rate_bpm", "power_w", "speed_m_per_s", "temperature_c",
+                 "device_temperature_c", *CUMULATIVE_SWEAT_COLUMNS)
 MAX_POINTS = 600
 MAX_POINTS_NARROW = 300  # the phone's chart is under half as wide: half the points keep the same density
 WIDE_IN = 9.0
@@ -97,14 +100,29 @@ def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
 
 
 def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, np.ndarray]:
-    """At most ``max_points`` points: mean of numeric columns over equal slices (keeps the shape)."""
-    numeric = frame.select_dtypes(include=["number", "bool"]).astype(float)
-    numeric = numeric.assign(_h=hours.to_numpy(dtype=float))
-    numeric = numeric[np.isfinite(numeric["_h"])]
-    if len(numeric) > max_points:
-        bins = np.arange(len(numeric)) * max_points // len(numeric)
-        numeric = numeric.groupby(bins).mean()
-    return numeric, numeric["_h"].to_numpy()
+    """At most ``max_points`` points: the mean of each drawn numeric column (:data:`DRAWN_COLUMNS`)
+    over equal slices of the rows, missing values left out of a mean (keeps the shape); rows
+    without a time are dropped. Returns the thinned columns (with ``_h``, hours) and the hours."""
+    h = hours.to_numpy(dtype=float)
+    keep = np.isfinite(h)
+    columns: dict[str, np.ndarray] = {}
+    for name in DRAWN_COLUMNS:
+        if name in frame.columns:
+            column = frame[name]
+            if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+                columns[name] = column.to_numpy(dtype=float, na_value=np.nan)[keep]
+    columns["_h"] = h[keep]
+    n = int(keep.sum())
+    if n > max_points:
+        starts = np.flatnonzero(np.diff(np.r_[-1, np.arange(n) * max_points // n]))  # first row of each slice
+        for name, values in columns.items():
+            finite = np.isfinite(values)
+            sums = np.add.reduceat(np.where(finite, values, 0.0), starts)
+            counts = np.add.reduceat(finite.astype(np.int64), starts)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                columns[name] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    numeric = pd.DataFrame(columns)
+    return numeric, columns["_h"]
 
 
 GAP_FACTOR = 5.0

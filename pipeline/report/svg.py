@@ -127,25 +127,25 @@ def path_d(xs: np.ndarray, ys: np.ndarray) -> str:
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
     ok = np.isfinite(xs) & np.isfinite(ys)
-    parts: list[str] = []
-    run: list[str] = []
-    for good, x, y in zip(ok.tolist(), xs.tolist(), ys.tolist()):
-        if good:
-            run.append(f"{_num(x)} {_num(y)}")
-            continue
-        if len(run) > 1:
-            parts.append("M" + " L".join(run))
-        run = []
-    if len(run) > 1:
-        parts.append("M" + " L".join(run))
+    if not ok.any():
+        return ""
+    # runs of finite points: starts where ok turns on, ends where it turns off
+    edges = np.diff(np.r_[0, ok.astype(np.int8), 0])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    xl, yl = np.round(xs, 1).tolist(), np.round(ys, 1).tolist()
+    parts = []
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        if b - a > 1:
+            parts.append("M" + " L".join([f"{x:g} {y:g}" for x, y in zip(xl[a:b], yl[a:b])]))
     return " ".join(parts)
 
 
 def area_d(xs: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> str:
     """A closed path's ``d`` for the band between ``lows`` and ``highs`` over ``xs`` (SVG units,
     all finite and of one length ≥ 2): along the top, back along the bottom."""
-    top = " L".join(f"{_num(x)} {_num(y)}" for x, y in zip(xs.tolist(), highs.tolist()))
-    bottom = " L".join(f"{_num(x)} {_num(y)}" for x, y in zip(xs[::-1].tolist(), lows[::-1].tolist()))
+    xl, hl, ll = (np.round(np.asarray(a, dtype=float), 1).tolist() for a in (xs, highs, lows))
+    top = " L".join([f"{x:g} {y:g}" for x, y in zip(xl, hl)])
+    bottom = " L".join([f"{x:g} {y:g}" for x, y in zip(xl[::-1], ll[::-1])])
     return f"M{top} L{bottom} Z"
 
 
