@@ -45,10 +45,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args()
     project = args.project.resolve()
-    sys.path.insert(0, str(project))
-    sys.path.insert(1, str(HERE))  # long_file (this checkout's: the same bytes either way)
-
-    from long_file import ensure  # noqa: E402
+    sys.path.insert(0, str(project))  # the pipeline timed is --project's
 
     from pipeline.analysis import analyse_activity  # noqa: E402
     from pipeline.config import parse_config  # noqa: E402
@@ -57,12 +54,17 @@ def main() -> None:
     from pipeline.report.render import render_html  # noqa: E402
     from pipeline.report.view import report_duration_s  # noqa: E402
 
+    sys.path.append(str(HERE))  # after the pipeline is imported: long_file puts its own checkout on sys.path
+    from long_file import ensure  # noqa: E402  (the same bytes from either checkout)
+
     samples = HERE.parent.parent / "shared" / "fit-samples"
     files = args.files or [ensure(Path("/tmp/sweatline-bench/long-9.5h.fit")),
                            samples / "garmin-fr965-running-1h15-power.fit"]
     athlete = {"name": "bench", "body_mass_kg": 70, "height_cm": 178, "sex": "male", "age": 35,
                "hr_rest_bpm": 55, "hr_max_bpm": 185, "ftp_w": 250}
-    print(f"pipeline from {project}; median of {args.runs} runs each; load {os.getloadavg()[0]:.2f} "
+    import pipeline.report.charts as charts_module  # noqa: E402
+
+    print(f"charts from {charts_module.__file__}; median of {args.runs} runs each; load {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} cores")
 
     def decode(path: Path, choice: str):
