@@ -64,12 +64,14 @@ def nice_ticks(low: float, high: float, desired: int = 5, max_ticks: int = 12) -
     multiple of it ≤ ``low``, the last the smallest ≥ ``high`` — so the axis runs from tick to tick
     and covers the data. The step grows to the next 1-2-5 value while there would be more than
     ``max_ticks`` ticks, whatever the span. A zero or non-finite span is widened to a unit around
-    its value. Decimals: ``max(−floor(log10(step)), 0)``.
+    its value, and ends past ±1e300 are cut there (so the span is finite). Decimals:
+    ``max(−floor(log10(step)), 0)``.
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         low, high = 0.0, 1.0
     if low > high:
         low, high = high, low
+    low, high = max(low, -1e300), min(high, 1e300)  # their difference stays finite
     if high - low <= 1e-12 * max(abs(low), abs(high), 1.0):
         pad = max(abs(low) * 0.1, 1.0)
         low, high = low - pad, high + pad

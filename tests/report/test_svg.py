@@ -71,7 +71,7 @@ def test_loose_labels_are_heckberts(low, high, desired, ticks, decimals) -> None
 
 
 @pytest.mark.parametrize("low, high", [(0.0, 25 * 365.25 * 24), (0.0, 1e12), (-1e-9, 1e-9 + 1e-6), (3.0, 3.0),
-                                       (math.nan, 5.0)])
+                                       (math.nan, 5.0), (-1e300, 1e300)])
 def test_ticks_stay_few_whatever_the_span(low, high) -> None:
     ticks, _ = nice_ticks(low, high, desired=50, max_ticks=MAX_TICKS)
     assert 2 <= len(ticks) <= MAX_TICKS
