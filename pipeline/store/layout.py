@@ -59,5 +59,7 @@ NIGHTLY_RUN = "nightly"
 
 def run_summary_path(digests: Path, started_at: datetime) -> Path:
     """The run summary of the nightly run started at ``started_at`` (UTC) under ``digests``:
-    ``20260601T030000Z-nightly.md``."""
-    return Path(digests) / f"{started_at:%Y%m%dT%H%M%SZ}-{NIGHTLY_RUN}.md"
+    ``20260601T030000.250Z-nightly.md``. Named to the millisecond: a night with little to do ends
+    within the second it began, and the next night started in that second must not replace its
+    summary (the nightly lock keeps two nights from starting together). Names sort as the nights ran."""
+    return Path(digests) / f"{started_at:%Y%m%dT%H%M%S}.{started_at.microsecond // 1000:03d}Z-{NIGHTLY_RUN}.md"

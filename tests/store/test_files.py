@@ -162,3 +162,17 @@ def test_reports_get_ordinary_permissions_not_tempfile_private_ones(tmp_path: Pa
         importlib.reload(files)
     assert written.stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "reports" / "ride").stat().st_mode & 0o777 == 0o755
+
+
+def test_two_nights_started_in_one_second_keep_two_run_summaries_in_the_order_they_ran() -> None:
+    """A night with nothing to do ends within the second it began; the next night started in that
+    second must not overwrite its summary (found when the charts became fast)."""
+    from datetime import UTC, datetime
+
+    from pipeline.store.layout import run_summary_path
+
+    first = run_summary_path(Path("digests"), datetime(2026, 6, 1, 3, 0, 0, 250_000, tzinfo=UTC))
+    second = run_summary_path(Path("digests"), datetime(2026, 6, 1, 3, 0, 0, 980_400, tzinfo=UTC))
+    assert first == Path("digests/20260601T030000.250Z-nightly.md")
+    assert second == Path("digests/20260601T030000.980Z-nightly.md")
+    assert sorted([second, first]) == [first, second]
