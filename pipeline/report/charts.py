@@ -34,14 +34,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from pipeline.report.svg import (UNITS_PER_IN, Canvas, LegendEntry, Scale, area_d, legend, nice_ticks, path_d,
                                  tick_label, x_axis, y_axis)
 from pipeline.schema import PlanBlock, SweatBlock
 from pipeline.units import Units, fahrenheit, fl_oz, mph
+
+if TYPE_CHECKING:  # pandas is the caller's (a session's records); the digest's trend needs none of it
+    import pandas as pd
 
 #: Columns of ``Analysis.series`` the session chart can draw (RECORD_COLUMNS names, plus the model's).
 CUMULATIVE_SWEAT_COLUMNS = ("sweat_cum_l", "cumulative_sweat_l", "sweat_l_cum", "sweat_total_l")
@@ -92,6 +95,8 @@ def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
     for column in ("activity_s", "elapsed_s"):  # activity time (long stops left out) first
         if column in frame.columns and frame[column].notna().any():
             return frame[column].astype(float) / 3600.0
+    import pandas as pd
+
     if "timestamp" in frame.columns:
         ts = pd.to_datetime(frame["timestamp"], utc=True)
     else:
@@ -99,10 +104,23 @@ def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
     return (ts - ts.iloc[0]).dt.total_seconds() / 3600.0
 
 
+def _slice_means(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The mean of ``values`` over each slice that begins at an index of ``starts`` (ascending, the
+    first 0) and runs to the next; missing values (NaN) are left out of a mean, and a slice with
+    none is NaN. Shape: ``(len(starts),)``."""
+    finite = np.isfinite(values)
+    sums = np.add.reduceat(np.where(finite, values, 0.0), starts)
+    counts = np.add.reduceat(finite.astype(np.int64), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
 def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, np.ndarray]:
     """At most ``max_points`` points: the mean of each drawn numeric column (:data:`DRAWN_COLUMNS`)
     over equal slices of the rows, missing values left out of a mean (keeps the shape); rows
     without a time are dropped. Returns the thinned columns (with ``_h``, hours) and the hours."""
+    import pandas as pd
+
     h = hours.to_numpy(dtype=float)
     keep = np.isfinite(h)
     columns: dict[str, np.ndarray] = {}
@@ -115,12 +133,7 @@ def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -
     n = int(keep.sum())
     if n > max_points:
         starts = np.flatnonzero(np.diff(np.r_[-1, np.arange(n) * max_points // n]))  # first row of each slice
-        for name, values in columns.items():
-            finite = np.isfinite(values)
-            sums = np.add.reduceat(np.where(finite, values, 0.0), starts)
-            counts = np.add.reduceat(finite.astype(np.int64), starts)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                columns[name] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        columns = {name: _slice_means(values, starts) for name, values in columns.items()}
     numeric = pd.DataFrame(columns)
     return numeric, columns["_h"]
 
@@ -449,8 +462,8 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
         bins = np.arange(len(days)) * MAX_POINTS // len(days)
         starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
         days = [days[i] for i in starts]
-        fluid_l = list(pd.Series(fluid_l, dtype=float).groupby(bins).mean())
-        potassium_mg = list(pd.Series(potassium_mg, dtype=float).groupby(bins).mean())
+        fluid_l = list(_slice_means(np.asarray(fluid_l, dtype=float), starts))
+        potassium_mg = list(_slice_means(np.asarray(potassium_mg, dtype=float), starts))
     imperial = units == "imperial"
     fluid = np.array([float(_volume(float(v), units)) for v in fluid_l], dtype=float)
     potassium = np.array([float(v) for v in potassium_mg], dtype=float)

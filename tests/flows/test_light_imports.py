@@ -22,6 +22,23 @@ def test_the_ride_command_loads_no_heavy_library_before_it_has_to() -> None:
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
 
 
+def test_ride_on_a_new_file_leaves_pandas_to_the_guarded_child(tmp_path) -> None:
+    """Issue 16: ``sweatline ride`` on a file not yet in the catalog decodes, estimates and draws it
+    in the guard's child; its own process only commits the answer and redraws the front door (index
+    and digest, whose trend chart needs no pandas), so it never pays pandas' import."""
+    from flow_support import write_config
+    from shared_paths import SAMPLES
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    config = write_config(tmp_path, inbox, tmp_path / "data")
+    ride = SAMPLES / "garmin-fr955-walking-5min-hrm-plugin.fit"
+    loaded = _loaded_after(f"from flows.cli import _main\nassert _main(['ride', {str(ride)!r}, '--json', "
+                           f"'--config', {str(config)!r}]) == 0")
+    assert (tmp_path / "data" / "reports" / "digest.html").is_file()  # it did answer and redraw the front door
+    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+
+
 def test_help_loads_neither_pydantic_nor_yaml() -> None:
     loaded = _loaded_after("import flows.cli\nflows.cli.build_parser().format_help()")
     assert loaded.isdisjoint(HEAVY + ("pydantic", "yaml", "numpy")), loaded
