@@ -284,8 +284,13 @@ def estimate_leg(
     series["intensity_source"] = intensity.source
     series["air_temperature_c"] = env.temperature_c
     series["air_speed_m_per_s"] = air[rec_second]
-    series["sweat_rate_l_per_h"] = rate_g[block[rec_second]] * area_m2 / 1000.0
-    series["cumulative_sweat_l"] = cumulative[rec_second]
+    # the chart's curve ends where the leg's headline total does: the model's per-second litres scaled
+    # by what sweat_totals adds (the weigh-in calibration factor; unrecorded timer time at the recorded
+    # rate), so a calibrated report's chart and its text give one figure
+    end_l = float(cumulative[-1]) if len(cumulative) else 0.0
+    factor = totals.calibration_factor if totals.calibration_factor is not None else 1.0
+    series["sweat_rate_l_per_h"] = rate_g[block[rec_second]] * area_m2 / 1000.0 * factor
+    series["cumulative_sweat_l"] = cumulative[rec_second] * (totals.total_l / end_l if end_l > 0 else 1.0)
     return LegEstimate(environment, intensity_summary, totals, series, total_l=total_l, moving_l=moving_l,
                        moving_s=moving_s, elapsed_s=float(len(grid)),
                        metabolic_j_moving=float(metabolic[moving].sum()),

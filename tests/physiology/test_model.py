@@ -143,6 +143,13 @@ def test_calibration_is_applied_and_reported(rider, climate):
     assert cal.sweat.total_l == pytest.approx(1.4 * plain.sweat.total_l, rel=0.01)
     assert cal.sweat.calibration_factor == pytest.approx(1.4) and cal.sweat.calibration_n == 4
     assert cal.sweat.high_l >= 1.3 * cal.sweat.low_l
+    # the chart's curve is calibrated too: it ends at the calibrated total, 1.4 times the model's curve
+    # (a fresh-user trial found a calibrated 2.2 L report whose chart ended at 1.2 L)
+    assert cal.series["cumulative_sweat_l"].iloc[-1] == pytest.approx(cal.sweat.total_l, rel=0.01)
+    assert cal.series["cumulative_sweat_l"].iloc[-1] == pytest.approx(
+        1.4 * plain.series["cumulative_sweat_l"].iloc[-1], rel=0.01)
+    assert cal.series["sweat_rate_l_per_h"].to_numpy() == pytest.approx(
+        1.4 * plain.series["sweat_rate_l_per_h"].to_numpy(), rel=1e-9)
 
 
 def test_sweat_block_ranges_and_electrolytes(rider, climate):
