@@ -64,6 +64,15 @@ def _describe(activity: ActivityRow, timezone: str = "UTC") -> str:
     return f"{activity.source} ({activity.sport}, {when}, {_duration(activity.elapsed_s)} elapsed)"
 
 
+OTHER_SPORTS = "sweating is a trait of the person first; the model handles what the sport changes"
+"""Why a sport without weigh-ins takes the factor of all of them (:func:`pipeline.physiology.calibration.posterior`)."""
+
+
+def _kg(value_kg: float) -> str:
+    """A stored mass in kg to at most 2 decimals (one typed in pounds is stored as 70.30687…)."""
+    return f"{value_kg:.2f}".rstrip("0").rstrip(".")
+
+
 def _factor(post: Posterior) -> str:
     if not post.n:
         return "1.00 (no weigh-ins: the model alone)"
@@ -100,7 +109,8 @@ def _list(config: Config, units: str = "metric") -> int:
                      f"{_volume(row.urine_l, units):>9}  {_volume(row.measured_l, units):>9}  {_volume(rate, units, '/h'):>11}  "
                      f"{_volume(model, units):>9}  {f'{row.measured_l / model:.2f}' if model else '–':>6}")
     sports = sorted({row.sport for _, row, _, _ in listed})
-    lines.append("factors now: " + "; ".join(f"{sport} {_factor(posterior(points, sport))}" for sport in sports))
+    lines.append("factors now: " + "; ".join(f"{sport} {_factor(posterior(points, sport))}" for sport in sports)
+                 + f"; any other sport {_factor(posterior(points))} ({OTHER_SPORTS})")
     print("\n".join(lines))
     return 0
 
@@ -136,7 +146,7 @@ def _delete(ref: str, config: Config, units: str = "metric") -> int:
         activity = catalog.activity(row.activity_id)
     what = _describe(activity, config.nightly.timezone) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"
     print(convert_text("\n".join([
-        f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {row.pre_kg:g} kg → {row.post_kg:g} kg, "
+        f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {_kg(row.pre_kg)} kg → {_kg(row.post_kg)} kg, "
         f"{row.measured_l:.2f} L",
         f"  your {row.sport} factor was {_factor(before)}",
         f"  now {_factor(after)}",
@@ -193,12 +203,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
             activity_id=activity.id, sport=activity.sport, source="manual", pre_kg=args.pre, post_kg=args.post,
             drank_l=args.drank, urine_l=args.urine, measured_l=measured, model_l=model, elapsed_s=elapsed,
             pre_at=None, post_at=None, note=note, recorded_at=utc_now()), replace=args.replace)
-        calibration = posterior(store.calibration_points(), activity.sport)
+        points = store.calibration_points()
+        calibration = posterior(points, activity.sport)
 
     verb = "replaced" if replaced is not None else "stored"
     lines = [f"Weigh-in {verb} for {_describe(activity, config.nightly.timezone)} [{activity.id[:10]}]",
              f"  measured sweat loss  {measured:.2f} L {_rate(measured, elapsed)}"
-             f"  = {args.pre:g} kg − {args.post:g} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
+             f"  = {_kg(args.pre)} kg − {_kg(args.post)} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
     if model is not None:
         if not activity.calibrated and activity.sweat_low_l is not None and activity.sweat_high_l is not None:
             low, high = activity.sweat_low_l, activity.sweat_high_l  # the range its report gave
@@ -213,6 +224,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         scope = f"your {calibration.sport} factor" if calibration.sport else "your factor (all sports)"
         lines.append(f"  {scope} now {calibration.factor:.2f} ± {100 * spread:.0f} % "
                      f"(from {calibration.n} weigh-in{'s' if calibration.n != 1 else ''})")
+        pooled = posterior(points)
+        lines.append(f"  a sport with no weigh-ins of its own uses your factor from all of them, now "
+                     f"{pooled.factor:.2f} ({OTHER_SPORTS})")
         lines.append(f"  New reports and `sweatline plan` use it. {_reestimated()}")
     print(convert_text("\n".join(lines), getattr(args, "units", None) or config.units))  # --units: what is printed
     return 0

@@ -65,6 +65,10 @@ def test_weigh_in_latest_prints_measured_next_to_model(config: Path, capsys: pyt
     assert "measured sweat loss  1.70 L (1.33 L/h)" in out
     assert "model estimate" in out and "measured ÷ model" in out
     assert "your running factor now" in out and "from 1 weigh-in" in out
+    # a sport with no weigh-ins of its own takes the factor of all of them, and the tool says so
+    # (a fresh-user trial: a running weigh-in moved every ride while only "running" was named)
+    running = float(out.split("your running factor now ")[1].split()[0])
+    assert f"a sport with no weigh-ins of its own uses your factor from all of them, now {running:.2f}" in out
     store = _weighins(config)
     (row,) = store.all()
     assert (row.sport, row.source, row.pre_kg, row.post_kg, row.drank_l, row.note) == \
@@ -330,6 +334,7 @@ def test_list_and_delete_move_the_factor_back(config: Path, capsys: pytest.Captu
     capsys.readouterr()
     assert main(["weigh-in", "--list", "--config", str(config)]) == 0
     pooled = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("factors now"))
+    assert "; any other sport " in pooled  # one weigh-in so far: every sport shares its factor, and the line says so
     assert main(["weigh-in", run_id, "--pre", "70.6", "--post", "69.3", "--drank", "0.4", "--config", str(config)]) == 0
     capsys.readouterr()
     assert main(["weigh-in", "--list", "--config", str(config)]) == 0
@@ -428,3 +433,16 @@ def test_nightly_after_weigh_ins_re_estimates_what_changed_and_nothing_else(pref
     assert nightly(config_path=str(config)).line() == "processed 0, skipped 3, rejected 0"
     assert reports() == third
     capsys.readouterr()
+
+
+def test_a_weigh_in_typed_in_pounds_is_deleted_with_its_kilograms_rounded(config: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """155.2 lb and 152.3 lb are 70.3975 kg and 69.0821 kg (NIST SP 811 B.8: 1 lb = 0.45359237 kg);
+    the deletion line gives them as a scale shows them, not to four decimals (fresh-user trial)."""
+    run_id, _ = _model_l(config, RUN.name)
+    assert main(["weigh-in", run_id, "--pre", "155.2", "--post", "152.3", "--drank", "17", "--units", "imperial",
+                 "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert main(["weigh-in", "--delete", run_id[:10], "--config", str(config)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "70.4 kg → 69.08 kg" in first, first
