@@ -73,8 +73,11 @@ def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
 
 
 def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride, *, orchestrator: str,
-         prefect_flow_run_id: str | None = None) -> list[RideResult]:
+         prefect_flow_run_id: str | None = None, front_door_units: str | None = None) -> list[RideResult]:
     """Process one file for the after-ride flow; one result per activity in it (a zip may hold several).
+
+    ``front_door_units``: the units of the shared pages (index, digest) when ``config.units`` was
+    set for this ride's own report only (``ride --units``); they follow the configured units.
 
     Raises :class:`RejectedFile` (one line, recorded in the catalog) for a file that is not a
     usable activity, :class:`UsageError` for a missing file.
@@ -121,7 +124,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
         if results and outcome.rejections:  # a zip's members set aside beside the one(s) answered, as the nightly lists them
             set_aside = [f"{r.member or r.name}: {r.reason}" for r in outcome.rejections]
             results[0] = results[0].model_copy(update={"warnings": results[0].warnings + set_aside})
-    _refresh_front_door(config)
+    _refresh_front_door(config if front_door_units is None else config.model_copy(update={"units": front_door_units}))
     return results
 
 

@@ -264,6 +264,10 @@ def test_units_flag_reaches_the_report_files_and_a_stored_report_in_other_units_
     folder = next((tmp_path / "data" / "reports").glob("*-cycling-*"))
     main = (folder / "report.md").read_text().split("Notes on this estimate")[0]
     assert "fl oz" in main and not _METRIC.search(main.replace("mmol", "")), main
+    # the shared pages keep the config's units: a one-off --units changes this ride's answer only
+    # (a fresh-user trial found the whole index rewritten in fl oz)
+    index = (tmp_path / "data" / "reports" / "index.md").read_text()
+    assert f"{folder.name}/report.html" in index and "fl oz" not in index and re.search(r"\d L\b", index), index
     again = run_cli("ride", str(path), config=config)  # the config's metric: not the stored imperial report
     assert again.returncode == 0 and "stored report" not in again.stdout, again.stdout
     main = (folder / "report.md").read_text().split("Notes on this estimate")[0]
