@@ -104,6 +104,28 @@ def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
     return (ts - ts.iloc[0]).dt.total_seconds() / 3600.0
 
 
+STOPS_LEFT_OUT_S = 60.0
+"""When the records span this much longer than the activity time the chart is drawn on, long stops
+were left out (:mod:`pipeline.physiology.stops`) and the time axis says so."""
+
+
+def _time_axis_label(frame: pd.DataFrame) -> str:
+    """The session chart's x-axis label: ``elapsed time`` when the axis is the clock since the start,
+    or says that long stops were left out when it is activity time that skips them (a ride with its
+    timer stopped for 12 hours would otherwise read as 1 h 40 min of "elapsed time")."""
+    if "activity_s" not in frame.columns or not frame["activity_s"].notna().any():
+        return "elapsed time (h:mm)"
+    import pandas as pd
+
+    stamps = (pd.to_datetime(frame["timestamp"], utc=True) if "timestamp" in frame.columns
+              else pd.to_datetime(pd.Series(frame.index, index=frame.index), utc=True))
+    clock_s = (stamps.max() - stamps.min()).total_seconds()
+    activity_s = float(frame["activity_s"].max() - frame["activity_s"].min())
+    if clock_s - activity_s > STOPS_LEFT_OUT_S:
+        return "time (h:mm), long stops left out"
+    return "elapsed time (h:mm)"
+
+
 def _slice_means(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """The mean of ``values`` over each slice that begins at an index of ``starts`` (ascending, the
     first 0) and runs to the next; missing values (NaN) are left out of a mean, and a slice with
@@ -221,6 +243,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
     if series is None or len(series) < 2:
         return None
     hours = _elapsed_hours(series)
+    time_label = _time_axis_label(series)
     data, x = _thin(series, hours, MAX_POINTS_NARROW if narrow else MAX_POINTS)
     if len(x) < 2:
         return None
@@ -340,7 +363,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
                    side=side, label_offset=_label_offset(ticks, decimals, room), ink=INK, muted=MUTED)
         last = index == len(panels) - 1
         x_axis(canvas, xscale, xticks, [_hours_label(t) for t in xticks] if last else None, bottom,
-               "elapsed time (h:mm)" if last else None, ink=INK, muted=MUTED)
+               time_label if last else None, ink=INK, muted=MUTED)
         title_y = top - 6 - legend_band_in * PX
         canvas.text(left, title_y, panel["title"], size=11, fill=INK, css_class="title")
         if narrow:

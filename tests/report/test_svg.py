@@ -196,3 +196,19 @@ def test_a_bar_ends_where_its_value_sits_on_the_axis() -> None:
 def test_nothing_to_draw_is_none() -> None:
     assert trend_chart_svg([], [], []) is None
     assert session_chart_svg(None) is None
+
+
+@pytest.mark.parametrize("case, label", [
+    ("ride-2x50min-12h-timer-stopped.fit", "time (h:mm), long stops left out"),  # fit-cases README: 12 h stop
+    ("ride-50min-control.fit", "elapsed time (h:mm)"),
+])
+def test_the_time_axis_says_when_long_stops_were_left_out(case, label) -> None:
+    """Two 50-minute rides 12 hours apart are charted over 1 h 40 min of activity time: the axis
+    must not call that "elapsed time" (a fresh-user trial read the 12 h stop as a 20-minute gap)."""
+    from shared_paths import CASES
+
+    analysis = analyse_activity(read_activity(CASES / case), parse_config({"athlete": ATHLETE}))
+    found = axes(ET.fromstring(session_chart_svg(analysis.series, analysis.report.sweat)))
+    assert label in found, list(found)
+    last_h, last_m = (int(v) for v in found[label][-1].split(":"))
+    assert 60 * last_h + last_m <= 2 * 50 + 25  # activity time (2 x 50 min, the stop counted short), not 13 h 40
