@@ -295,6 +295,11 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
         headline.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h, un), note=u.rate_range_l_per_h(lo, hi, un)))
     # no drinking during a dive or an open-water swim: the same tests as the advice (pipeline.advice)
     underwater, open_water = advice_rules.underwater(report, sport), advice_rules.open_water_swim(report)
+    # a swim with a drinking rate is one in a pool: the bottle waits at the wall (a plan does not know
+    # the water, so it says open water gets none, as a recorded open-water swim and a triathlon's swim do)
+    swim = not report.legs and sport == "swimming"
+    pool = ("from a bottle at the pool wall, between sets" + ("; none in open water" if planned else "")
+            if swim and not open_water else None)
     if p is not None:
         bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
                    if p.carry_bottles else "short session: a bottle is optional")
@@ -306,7 +311,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
         else:
             per_leg = any(leg.plan is not None for leg in report.legs or [])  # the race's average: each leg's is below
             headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
-                                note="race average; per leg below" if per_leg else
+                                note="race average; per leg below" if per_leg else pool if pool else
                                 bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
         headline.append(Row(label="Drink after", value=millilitres(p.after_ml, un), note="over the next hours, with food"))
     if s is not None:
@@ -323,7 +328,8 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
             Row(label="Before", value=millilitres(p.before_ml, un), note=f"at least 4 h before; {per_kg}"),
             Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour"
                 if p.during_max_ml_per_h > 0 else "none",
-                note="to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
+                note=pool if pool and p.during_max_ml_per_h > 0
+                else "to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
                 else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and underwater
                 else "you cannot drink while swimming in open water" if p.during_max_ml_per_h <= 0 and open_water
                 else "never more than you sweat"),

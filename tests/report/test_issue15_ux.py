@@ -630,6 +630,13 @@ def test_an_open_water_swim_gets_no_drinking_rate_during_as_a_triathlons_swim(tm
     assert re.search(r"Drink during\s+none\s+\(you cannot drink while swimming: drink after\)", terminal), terminal
     lanes = json.loads(run_cli("ride", str(SAMPLES / pool), "--json", config=cfg).stdout)
     assert lanes["plan"]["during_max_ml_per_h"] > 0
+    # where a swim's rate is drunk: at the pool wall; a planned swim, whose water is unknown, also
+    # says open water gets none (a fresh-user trial read "drink during" as while swimming)
+    terminal = run_cli("ride", str(SAMPLES / pool), config=cfg).stdout
+    assert re.search(r"Drink during\s+\S+ mL/h\s+\(from a bottle at the pool wall, between sets\)", terminal), terminal
+    planned = run_cli("plan", "--sport", "swimming", "--duration", "45m", "--hr", "130", config=cfg).stdout
+    assert re.search(r"Drink during\s+.+ mL/h\s+\(from a bottle at the pool wall, between sets; none in open water\)",
+                     planned), planned
 
 
 def test_an_uncertainty_in_celsius_converts_as_a_difference() -> None:
