@@ -107,7 +107,8 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
         try:
             files = scan_inbox(folder)
             hashes = hash_files(files, config.data_dir) if files else []
-            todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary)
+            todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary,
+                              {} if rebuild else catalog.rejected_reasons())
             plan = plan_work(len(todo), workers, runner, config.dask.address, batch=batch)
             logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s", folder, len(files), len(todo),
                         summary.skipped, plan.said)

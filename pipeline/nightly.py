@@ -81,6 +81,7 @@ class NightlySummary(BaseModel):
     finished_at: datetime | None = None
     skipped: int = 0
     duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
+    set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
     processed_files: list[str] = []
     activities: list[ActivityRow] = []
     rejected: list[Rejection] = []
@@ -127,8 +128,9 @@ class NightlySummary(BaseModel):
             return " (" + "; ".join(shown) + (f"; and {more} more: see the run summary" if more else "") + ")"
 
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
-        if self.duplicates:
-            text += listed([f"{d.name}: {d.reason}" for d in self.duplicates])
+        if self.duplicates or self.set_aside_before:
+            text += listed([f"{d.name}: {d.reason}" for d in self.duplicates]
+                           + [f"{r.name}: set aside before, {r.reason}" for r in self.set_aside_before])
         text += f", rejected {len(self.rejected)}"
         if self.rejected:
             text += listed([f"{r.name}: {r.reason}" for r in self.rejected])
@@ -200,6 +202,9 @@ class NightlySummary(BaseModel):
         if self.duplicates:
             lines += ["## Skipped: copies of activities already held", ""] + [
                 f"- `{markdown_escape(d.name)}`: {markdown_escape(d.reason)}" for d in self.duplicates] + [""]
+        if self.set_aside_before:
+            lines += ["## Skipped: set aside on an earlier run (still in the inbox)", ""] + [
+                f"- `{markdown_escape(r.name)}`: {markdown_escape(r.reason)}" for r in self.set_aside_before] + [""]
         if self.rejected:
             lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
         if self.failed:
@@ -325,10 +330,12 @@ def hash_files(files: list[InboxFile], data_dir: Path | None = None) -> list[str
 
 
 def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str],
-               summary: NightlySummary) -> list[tuple[InboxFile, str]]:
+               summary: NightlySummary, rejected_before: dict[str, str] | None = None) -> list[tuple[InboxFile, str]]:
     """The files to process, each with its SHA-256: not in ``known`` (the catalog's hashes; empty
     for a rebuild) and not the same content as an earlier file of this inbox. Counts the others as
-    skipped in ``summary``; a file that vanished (hash None) is neither."""
+    skipped in ``summary``, naming those an earlier run refused (``rejected_before``: SHA-256 →
+    reason, :meth:`~pipeline.store.catalog.Catalog.rejected_reasons`) with their reason, so a bad
+    file left in the inbox is not hidden; a file that vanished (hash None) is neither."""
     todo: list[tuple[InboxFile, str]] = []
     queued: set[str] = set()
     for f, sha in zip(files, hashes):
@@ -336,6 +343,8 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
             continue
         if sha in known or sha in queued:  # in the catalog, or the same content twice in the inbox
             summary.skipped += 1
+            if sha in known and rejected_before and sha in rejected_before:
+                summary.set_aside_before.append(Rejection(name=f.path.name, kind="rejected", reason=rejected_before[sha]))
             continue
         queued.add(sha)
         todo.append((f, sha))

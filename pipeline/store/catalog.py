@@ -274,6 +274,16 @@ class Catalog:
         """Every file content already processed or rejected (the nightly run skips these)."""
         return {r[0] for r in self.conn.execute("SELECT sha256 FROM files")}
 
+    def rejected_reasons(self) -> dict[str, str]:
+        """The reason each file content set aside as a whole was refused (SHA-256 → reason): the
+        nightly names such a file again while it is still in the inbox."""
+        rows = self.conn.execute("SELECT f.sha256, r.reason FROM files f JOIN rejections r ON r.file_sha256 = f.sha256 "
+                                 "WHERE f.status = 'rejected' ORDER BY r.member")
+        reasons: dict[str, str] = {}
+        for sha, reason in rows:
+            reasons.setdefault(sha, reason)
+        return reasons
+
     # --- writing outcomes (one transaction per file) ------------------------------------
     def record_processed(self, file: FileRow, activities: list[ActivityRow],
                          rejections: list[RejectionRow] | None = None,

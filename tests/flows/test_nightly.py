@@ -63,12 +63,19 @@ def test_nightly_reports_good_files_rejects_bad_ones_and_skips_everything_the_se
     written = snapshot(data / "reports")
     again = nightly(config_path=str(config))
     n_files = len(GOOD) + len(GOOD_IN_SUBFOLDER) + len(BAD) + 2  # + export.zip + notes.fit
-    assert again.line() == f"processed 0, skipped {n_files}, rejected 0"
+    # the files refused last night are still in the inbox: skipped, but named with their reason, so
+    # a bad file is not hidden behind "rejected 0" (a fresh-user trial)
+    assert again.line().startswith(f"processed 0, skipped {n_files} (") and again.line().endswith(", rejected 0")
+    assert sorted(r.name for r in again.set_aside_before) == sorted([*BAD, "notes.fit"])
+    for name in [*BAD, "notes.fit"]:
+        assert f"{name}: set aside before, {rejections[(name, '')].reason}" in again.line()
+    kept = again.digest_path.read_text()  # the night's run summary lists them under their own heading
+    assert "## Skipped: set aside on an earlier run (still in the inbox)" in kept and "`notes.fit`" in kept
     after = snapshot(data / "reports")
     front = ("index.md", "index.html")  # the front door says what the last night did
     assert {k: v for k, v in after.items() if k not in front} == {k: v for k, v in written.items() if k not in front}
     index = (data / "reports" / "index.md").read_text()
-    assert again.line() in index and all(a.report_dir.split("/")[-1] in index for a in activities)
+    assert again.line(limit=INDEX_LINE_FILES) in index and all(a.report_dir.split("/")[-1] in index for a in activities)
 
     # the inbox is byte-for-byte (and mtime-for-mtime) what it was
     assert snapshot(inbox) == before
