@@ -60,7 +60,11 @@ class RideResult(BaseModel):
 def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
     """The file to process: as given, else the newest file in the inbox."""
     if fit_file is None or str(fit_file) == "":
-        newest = newest_inbox_file(config.inbox) if Path(config.inbox).is_dir() else None
+        inbox = Path(config.inbox)
+        if not inbox.is_dir():  # as the nightly says it (pipeline.nightly.inbox_for)
+            raise UsageError(str(inbox), ("inbox folder not found" if not inbox.exists() else "inbox is not a folder")
+                             + ": give a file (sweatline ride FILE)")
+        newest = newest_inbox_file(inbox)
         if newest is None:
             raise UsageError(str(config.inbox), "no FIT file in the inbox: give a file (sweatline ride FILE)")
         return newest

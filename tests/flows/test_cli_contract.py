@@ -121,3 +121,14 @@ def test_no_config_anywhere_names_every_place_it_looked(tmp_path: Path, monkeypa
     with pytest.raises(ConfigError) as given:
         load_config(tmp_path / "given.yaml")
     assert "given.yaml: config file not found" in str(given.value) and "xdg" not in str(given.value)
+
+
+def test_ride_without_a_file_and_no_inbox_folder_says_so_as_the_nightly_does(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {tmp_path / 'missing-inbox'}\ndata_dir: {tmp_path / 'data'}\n")
+    assert main(["ride", "--config", str(config)]) == 2
+    ride = capsys.readouterr().err.strip()
+    assert main(["nightly", "--config", str(config)]) == 2
+    night = capsys.readouterr().err.strip()
+    assert len(ride.splitlines()) == 1 and "inbox folder not found" in ride and "sweatline ride FILE" in ride, ride
+    assert "inbox folder not found" in night, night
