@@ -224,7 +224,7 @@ def render_digest_html(digest: Digest, generated: datetime | None = None) -> str
     """The digest as one self-contained HTML page (inline CSS and SVG, no script, no fetch)."""
     days = ([f"{t.day:%a %d}" for t in digest.days], [t.fluid_l for t in digest.days],
             [t.potassium_mg for t in digest.days], digest.potassium_ai_mg)
-    from pipeline.report.charts import trend_chart_svg  # numpy, pandas: only when the digest changed
+    from pipeline.report.charts import trend_chart_svg  # numpy (no pandas): only when the digest changed
 
     svg = trend_chart_svg(*days, units=digest.units)
     if svg:  # the phone's version beside it: report.css shows one, by the width of the screen
