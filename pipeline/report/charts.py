@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.report.svg import (UNITS_PER_IN, Canvas, LegendEntry, Scale, area_d, legend, nice_ticks, path_d,
-                                 tick_label, x_axis, y_axis)
+from pipeline.report.svg import (UNITS_PER_IN, Canvas, LegendEntry, Scale, area_d, grid, legend, nice_ticks,
+                                 path_d, tick_label, x_axis, y_axis)
+from pipeline.report.view import rate_range_l_per_h
 from pipeline.schema import PlanBlock, SweatBlock
 from pipeline.units import Units, fahrenheit, fl_oz, mph
 
@@ -91,16 +92,20 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
     return column in frame.columns and frame[column].notna().any()
 
 
-def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
-    for column in ("activity_s", "elapsed_s"):  # activity time (long stops left out) first
-        if column in frame.columns and frame[column].notna().any():
-            return frame[column].astype(float) / 3600.0
+def _timestamps(frame: pd.DataFrame) -> pd.Series:
+    """The records' clock times (UTC): the ``timestamp`` column, else the index."""
     import pandas as pd
 
     if "timestamp" in frame.columns:
-        ts = pd.to_datetime(frame["timestamp"], utc=True)
-    else:
-        ts = pd.to_datetime(pd.Series(frame.index, index=frame.index), utc=True)
+        return pd.to_datetime(frame["timestamp"], utc=True)
+    return pd.to_datetime(pd.Series(frame.index, index=frame.index), utc=True)
+
+
+def _elapsed_hours(frame: pd.DataFrame) -> pd.Series:
+    for column in ("activity_s", "elapsed_s"):  # activity time (long stops left out) first
+        if _has(frame, column):
+            return frame[column].astype(float) / 3600.0
+    ts = _timestamps(frame)
     return (ts - ts.iloc[0]).dt.total_seconds() / 3600.0
 
 
@@ -113,12 +118,9 @@ def _time_axis_label(frame: pd.DataFrame) -> str:
     """The session chart's x-axis label: ``elapsed time`` when the axis is the clock since the start,
     or says that long stops were left out when it is activity time that skips them (a ride with its
     timer stopped for 12 hours would otherwise read as 1 h 40 min of "elapsed time")."""
-    if "activity_s" not in frame.columns or not frame["activity_s"].notna().any():
+    if not _has(frame, "activity_s"):
         return "elapsed time (h:mm)"
-    import pandas as pd
-
-    stamps = (pd.to_datetime(frame["timestamp"], utc=True) if "timestamp" in frame.columns
-              else pd.to_datetime(pd.Series(frame.index, index=frame.index), utc=True))
+    stamps = _timestamps(frame)
     clock_s = (stamps.max() - stamps.min()).total_seconds()
     activity_s = float(frame["activity_s"].max() - frame["activity_s"].min())
     if clock_s - activity_s > STOPS_LEFT_OUT_S:
@@ -344,10 +346,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
             axes.append((side, scale, ticks, decimals))
         for side, scale, ticks, decimals in axes:  # grid first: beneath everything
             if side == "left":
-                canvas.open("grid")
-                for t in ticks:
-                    canvas.line(left, scale(t), right, scale(t), GRID, 0.8)
-                canvas.close()
+                grid(canvas, scale, ticks, left, right, color=GRID)
         if panel.get("band") is not None:
             bx, blo, bhi = panel["band"]
             s = scales["left"]
@@ -387,11 +386,7 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
     values: list[float] = []
     errors: list[tuple[float, float]] = []
     colors: list[str] = []
-    if sweat.total_l > 0:
-        lo_rate = sweat.rate_l_per_h * sweat.low_l / sweat.total_l
-        hi_rate = sweat.rate_l_per_h * sweat.high_l / sweat.total_l
-    else:
-        lo_rate = hi_rate = sweat.rate_l_per_h
+    lo_rate, hi_rate = rate_range_l_per_h(sweat)
     labels.append("Sweatline estimate")
     values.append(sweat.rate_l_per_h)
     errors.append((sweat.rate_l_per_h - lo_rate, hi_rate - sweat.rate_l_per_h))
@@ -426,10 +421,7 @@ def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: Plan
     ys = Scale((-0.7, n - 0.1), (bottom, top))  # bar i at n - 1 - i: the first on top
     rows = [n - 1 - i for i in range(n)]
 
-    canvas.open("grid")
-    for t in ticks:
-        canvas.line(xs(t), top, xs(t), bottom, GRID, 0.8)
-    canvas.close()
+    grid(canvas, xs, ticks, top, bottom, vertical=True, color=GRID)
     canvas.open("typical")
     canvas.rect(xs(typical[0]), top, xs(typical[1]) - xs(typical[0]), bottom - top, TYPICAL_FILL, fill_opacity=0.12)
     canvas.text(xs(typical[1]) - 2, ys(rows[0] + 0.55),
@@ -508,10 +500,7 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
     kticks, kdec = nice_ticks(0.0, k_top, _y_desired(bottom - top, narrow), MAX_TICKS)
     ks = Scale((kticks[0], kticks[-1]), (bottom, top))
 
-    canvas.open("grid")
-    for t in fticks:
-        canvas.line(left, fs(t), right, fs(t), GRID, 0.8)
-    canvas.close()
+    grid(canvas, fs, fticks, left, right, color=GRID)
     half = (xs(0.3) - xs(0.0))  # a bar is 0.6 days wide
     base = fs(0.0)
     bars = " ".join(f"M{xs(i) - half:.1f} {base:.1f} V{fs(v):.1f} H{xs(i) + half:.1f} V{base:.1f} Z"

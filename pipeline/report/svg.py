@@ -266,21 +266,30 @@ def legend(canvas: Canvas, entries: Sequence[LegendEntry], x: float, baseline: f
     canvas.close()
 
 
+def grid(canvas: Canvas, scale: Scale, ticks: Iterable[float], start: float, end: float, vertical: bool = False,
+         color: str = "#e4e7eb") -> None:
+    """Light grid lines in a ``<g class="grid">``, one at each tick of ``scale``: horizontal from x
+    ``start`` to ``end``, or (``vertical``) vertical from y ``start`` to ``end``. Drawn before the
+    data, so they lie beneath it."""
+    canvas.open("grid")
+    for t in ticks:
+        at = scale(t)
+        if vertical:
+            canvas.line(at, start, at, end, color, 0.8)
+        else:
+            canvas.line(start, at, end, at, color, 0.8)
+    canvas.close()
+
+
 def y_axis(canvas: Canvas, scale: Scale, ticks: Iterable[float], decimals: int, x: float, label: str,
-           side: str = "left", label_offset: float = 44.0, grid_to: float | None = None,
-           ink: str = "#1f2933", muted: str = "#7b8794", grid: str = "#e4e7eb") -> None:
+           side: str = "left", label_offset: float = 44.0, ink: str = "#1f2933", muted: str = "#7b8794") -> None:
     """A vertical axis at ``x`` in a ``<g class="axis y">`` (``"axis y right"`` for ``side="right"``):
     the spine, a 3.5-unit tick and a label per tick (``<g class="tick">``), the axis ``label``
-    (``<text class="label">``) rotated along it ``label_offset`` units out; ``grid_to``: light
-    horizontal grid lines from the spine to that x."""
+    (``<text class="label">``) rotated along it ``label_offset`` units out."""
     right = side == "right"
     out = 1.0 if right else -1.0
     canvas.open("axis y right" if right else "axis y")
     ticks = list(ticks)
-    if grid_to is not None:
-        for t in ticks:
-            y = scale(t)
-            canvas.line(x, y, grid_to, y, grid, 0.8)
     canvas.line(x, scale.r0, x, scale.r1, muted, 0.8)
     for t in ticks:
         y = scale(t)
