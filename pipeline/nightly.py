@@ -41,7 +41,7 @@ from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
 from pipeline.report.weighins import weighins_markdown
 from pipeline.inputs import WeatherOverride
-from pipeline.service import FileOutcome, InboxFile, answer_is_current, record_outcome
+from pipeline.service import FileOutcome, InboxFile, answer_is_current, inbox_problem, record_outcome
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
 from pipeline.store.inbox_index import hash_with_index
@@ -58,8 +58,9 @@ __all__ = ["NIGHTLY", "NightlySummary", "Rejection", "fail_nightly", "finish_nig
 def inbox_for(config: Config, inbox: str | None) -> Path:
     """``--inbox DIR`` or the configured inbox, refused with one line when it is not a folder."""
     folder = Path(inbox).expanduser().resolve() if inbox else Path(config.inbox)
-    if not folder.is_dir():
-        raise ConfigError(str(folder), "inbox folder not found" if not folder.exists() else "inbox is not a folder")
+    problem = inbox_problem(folder)
+    if problem is not None:
+        raise ConfigError(str(folder), problem)
     return folder
 
 
@@ -343,7 +344,7 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
             continue
         if sha in known or sha in queued:  # in the catalog, or the same content twice in the inbox
             summary.skipped += 1
-            if sha in known and rejected_before and sha in rejected_before:
+            if rejected_before and sha in rejected_before:  # a subset of ``known``: the catalog's rejected files
                 summary.set_aside_before.append(Rejection(name=f.path.name, kind="rejected", reason=rejected_before[sha]))
             continue
         queued.add(sha)

@@ -25,7 +25,8 @@ from pipeline.errors import RejectedFile, UsageError
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import file_lock, sha256_file
 from pipeline.guard import process_file_guarded
-from pipeline.service import FileOutcome, answer_is_current, newest_inbox_file, override_matches, record_outcome
+from pipeline.service import (FileOutcome, answer_is_current, inbox_problem, newest_inbox_file, override_matches,
+                              record_outcome)
 from pipeline.store.weighins import WeighIns
 
 
@@ -61,9 +62,9 @@ def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
     """The file to process: as given, else the newest file in the inbox."""
     if fit_file is None or str(fit_file) == "":
         inbox = Path(config.inbox)
-        if not inbox.is_dir():  # as the nightly says it (pipeline.nightly.inbox_for)
-            raise UsageError(str(inbox), ("inbox folder not found" if not inbox.exists() else "inbox is not a folder")
-                             + ": give a file (sweatline ride FILE)")
+        problem = inbox_problem(inbox)  # as the nightly says it (pipeline.nightly.inbox_for)
+        if problem is not None:
+            raise UsageError(str(inbox), f"{problem}: give a file (sweatline ride FILE)")
         newest = newest_inbox_file(inbox)
         if newest is None:
             raise UsageError(str(config.inbox), "no FIT file in the inbox: give a file (sweatline ride FILE)")

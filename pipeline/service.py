@@ -109,6 +109,14 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
     return sorted(found, key=lambda f: str(f.path))
 
 
+def inbox_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot be read as an inbox ("inbox folder not found", "inbox is not a folder"),
+    or None: the one wording of the nightly and of ``ride`` without a file."""
+    if folder.is_dir():
+        return None
+    return "inbox folder not found" if not folder.exists() else "inbox is not a folder"
+
+
 def newest_inbox_file(inbox: Path) -> Path | None:
     """The most recently modified inbox file (what a watch synced last), or None."""
     files = scan_inbox(inbox)

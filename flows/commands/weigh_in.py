@@ -31,7 +31,7 @@ from pipeline.physiology.sweat import sweat_range_l
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
 from pipeline import units as u
-from pipeline.report.view import local_start
+from pipeline.report.view import local_start, when_text
 from pipeline.units import convert_text, pounds
 
 
@@ -57,8 +57,6 @@ def _describe(activity: ActivityRow, timezone: str = "UTC") -> str:
     """'ride.fit (cycling, 2026-07-18 14:10 (UTC+2), 6 h 33 min elapsed)': the start in the athlete's
     local time, as history and the reports show it; the elapsed time is what lies between the two
     weighings (stops included), so the rates beside it are per elapsed hour."""
-    from pipeline.report.view import when_text
-
     when = (when_text(activity.start_time, activity.utc_offset_s, timezone, fmt="%Y-%m-%d %H:%M")
             if activity.start_time is not None else "start unknown")
     return f"{activity.source} ({activity.sport}, {when}, {_duration(activity.elapsed_s)} elapsed)"
