@@ -46,11 +46,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.tasks import (hash_files, listen_for_files, process_file_task, process_files_task, stop_listening,
                          write_digest_task)
 from pipeline.config import Config, load_config
-from pipeline.guard import Job, WorkPlan, plan_work
+from pipeline.guard import Job, WorkPlan, plan_work, reusing_children
 from pipeline.nightly import (BUSY_MESSAGE, NIGHTLY, NightlySummary, all_failed, busy_summary, fail_nightly,
                               finish_nightly, inbox_for, nightly_lock, record_outcome, select_new, select_stale,
                               start_nightly)
@@ -119,8 +120,9 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
                     jobs += [job for job in select_stale(files, hashes, catalog, config, summary) if job[1] not in queued]
                 if not jobs:
                     break
-                with task_runner_for(plan, config.dask.address) as task_runner:
-                    _submit_and_collect(task_runner, jobs, plan.files_per_task, config, catalog, summary)
+                with reusing_children(), task_runner_for(plan, config.dask.address) as task_runner:
+                    _submit_and_collect(task_runner, jobs, plan.files_per_task, config, catalog, summary,
+                                        in_process=plan.runner == "threads")
                 jobs = []
             summary.finished_at = utc_now()
             summary.digest_path = write_digest_task(summary, config)
@@ -133,10 +135,15 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
 
 
 def _submit_and_collect(task_runner: TaskRunner[Any], files: list[tuple[InboxFile, str, WeatherOverride | None]],
-                        per_task: int, config: Config, catalog: Catalog, summary: NightlySummary) -> None:
+                        per_task: int, config: Config, catalog: Catalog, summary: NightlySummary,
+                        in_process: bool = False) -> None:
     """Submit ``files`` (inbox file, SHA-256, override) as ``process-file`` tasks (``per_task`` 1) or
     ``process-files`` tasks of up to ``per_task`` files, and commit each file's outcome as it
-    arrives (:func:`_collect`)."""
+    arrives (:func:`_collect`). ``in_process``: the tasks run in this process (threads), so their
+    big parameters (the config, a batch's jobs) are handed over in Prefect's ``quote``: Prefect
+    does not walk them looking for futures, a third of its processor time in this process for a
+    backfill (measured). Not to Dask, whose serialization turns a ``quote`` into a plain tuple."""
+    wrap = quote if in_process else (lambda value: value)
     jobs: list[Job] = [(f.path, sha, override) for f, sha, override in files]
     batches = [jobs[i:i + per_task] for i in range(0, len(jobs), per_task)]
     arrivals = listen_for_files(summary.run_id)
@@ -145,10 +152,10 @@ def _submit_and_collect(task_runner: TaskRunner[Any], files: list[tuple[InboxFil
         for number, batch in enumerate(batches):
             if per_task == 1:
                 (path, sha, override), = batch
-                future = task_runner.submit(process_file_task, {"path": path, "sha256": sha, "config": config,
+                future = task_runner.submit(process_file_task, {"path": path, "sha256": sha, "config": wrap(config),
                                                                 "run_id": summary.run_id, "override": override})
             else:
-                future = task_runner.submit(process_files_task, {"jobs": batch, "config": config,
+                future = task_runner.submit(process_files_task, {"jobs": wrap(batch), "config": wrap(config),
                                                                  "run_id": summary.run_id, "batch": number,
                                                                  "extra": len(batch) - 1})
             futures[future] = (number, batch)

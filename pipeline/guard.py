@@ -35,6 +35,7 @@ waits, so a pool of threads each waiting on a guarded child runs that many files
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import multiprocessing
@@ -161,34 +162,48 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def _child(conn: Connection, fn: Callable[..., Any], args_list: list[tuple[Any, ...]], memory_bytes: int,
-           cpu_s: int) -> None:
-    """In the child: set the limits, then ``fn(*args)`` for each of ``args_list`` in turn, sending
-    ``(tag, payload)`` back after each; stops after a ``memory`` answer (the rest go to a fresh child)."""
+def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
+    """In the child: set the limits, then answer each ``(fn, args_list)`` the caller sends — ``fn(*args)``
+    for each of ``args_list`` in turn, ``(tag, payload)`` sent back after each — until the caller
+    sends ``None`` or closes its end. Ends after a ``memory`` answer (what it left behind is not
+    trusted: the rest go to a fresh child). Before each batch the processor-time limit is raised to
+    what the child has used plus ``cpu_s`` a call."""
     import resource
 
     try:  # the caller died: so does this child (Linux); elsewhere the CPU limit is the backstop
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover
         pass
-    total_cpu_s = cpu_s * len(args_list)
-    resource.setrlimit(resource.RLIMIT_CPU, (total_cpu_s, total_cpu_s + 5))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     try:
-        for args in args_list:
+        while True:
             try:
-                answer: tuple[str, Any] = ("ok", fn(*args))
-            except MemoryError:
-                answer = ("memory", None)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller to raise
-                answer = _failure(exc, memory_bytes)
-            try:
-                conn.send(answer)
-            except MemoryError:
-                answer = ("memory", None)
-                conn.send(answer)
-            if answer[0] == "memory":
-                break
+                work = conn.recv()
+            except (EOFError, MemoryError):  # the caller is gone, or no room left for more: end
+                return
+            if work is None:
+                return
+            fn, args_list = work
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            budget_s = int(used.ru_utime + used.ru_stime) + 1 + cpu_s * len(args_list)
+            if cpu_hard != resource.RLIM_INFINITY:  # pragma: no cover - a hard limit set by the system
+                budget_s = min(budget_s, cpu_hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (budget_s, cpu_hard))
+            for args in args_list:
+                try:
+                    answer: tuple[str, Any] = ("ok", fn(*args))
+                except MemoryError:
+                    answer = ("memory", None)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller to raise
+                    answer = _failure(exc, memory_bytes)
+                try:
+                    conn.send(answer)
+                except MemoryError:
+                    answer = ("memory", None)
+                    conn.send(answer)
+                if answer[0] == "memory":
+                    return
     finally:
         conn.close()
 
@@ -254,6 +269,81 @@ def run_guarded(fn: Callable[..., Any], args: tuple[Any, ...], limits: LimitsCon
     raise AssertionError("each_guarded answered nothing")  # pragma: no cover
 
 
+class _Child:
+    """A guarded child process (:func:`_serve`) and the caller's end of its pipe. ``calls``: how many
+    calls it has answered (0: fresh)."""
+
+    def __init__(self, memory_bytes: int, cpu_s: int) -> None:
+        self.limits = (memory_bytes, cpu_s)
+        self.conn, theirs = multiprocessing.Pipe(duplex=True)
+        self.process = _guard_process()(target=_serve, args=(theirs, memory_bytes, cpu_s), name="sweatline-guard")
+        self.calls = 0
+        try:
+            _start(self.process)
+        finally:
+            theirs.close()  # the child holds its own end: EOF here when it dies without answering
+
+    def close(self, wait_s: float) -> None:
+        """Ask the child to end (closing the pipe), wait ``wait_s`` for it, then kill it."""
+        self.conn.close()
+        self.process.join(wait_s)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(KILL_GRACE_S)
+        try:
+            self.process.close()
+        except ValueError:  # pragma: no cover - still running after the grace period
+            pass
+
+
+_IDLE: list[_Child] | None = None  # children kept between batches, inside reusing_children()
+_IDLE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def reusing_children() -> Iterator[None]:
+    """Inside the block, a guarded child that answered all its calls waits for the next batch of this
+    process (another thread's, another task's) instead of ending: a fresh child spends about 0.2 s
+    more on its first file than a warm one (``benchmarks/bench_backfill.py``). The limits hold per
+    call as before; a child that went over one, crashed or ran out of memory is never reused. On
+    leaving the outermost block every waiting child is ended. Used by the nightly around its tasks
+    (threads runner: they share this process); elsewhere each call of :func:`each_guarded` has its
+    own child."""
+    global _IDLE
+    with _IDLE_LOCK:
+        outermost = _IDLE is None
+        if outermost:
+            _IDLE = []
+    try:
+        yield
+    finally:
+        if outermost:
+            with _IDLE_LOCK:
+                idle, _IDLE = _IDLE or [], None
+            for child in idle:
+                child.close(KILL_GRACE_S)
+
+
+def _take_child(memory_bytes: int, cpu_s: int) -> _Child:
+    """A waiting child with these limits (:func:`reusing_children`), else a fresh one."""
+    with _IDLE_LOCK:
+        if _IDLE:
+            for child in _IDLE:
+                if child.limits == (memory_bytes, cpu_s):
+                    _IDLE.remove(child)
+                    return child
+    return _Child(memory_bytes, cpu_s)
+
+
+def _put_back(child: _Child) -> None:
+    """A child that answered every call: kept for the next batch inside :func:`reusing_children`, else ended."""
+    with _IDLE_LOCK:
+        if _IDLE is not None:
+            _IDLE.append(child)
+            return
+    child.close(KILL_GRACE_S)
+
+
 def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limits: LimitsConfig,
                  ) -> Iterator[tuple[int, bool, Any]]:
     """``fn(*args)`` for each of ``args_list``, one after another in one guarded child process, each
@@ -261,64 +351,64 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
     yields ``(index, True, value)`` or ``(index, False, exception)`` as each call ends, in order.
 
     Reusing one child is what makes a batch fast: a fresh child re-warms what the pipeline builds
-    on first use (templates, fonts, allocator arenas), about 0.25 s a file here (issue 16,
-    ``benchmarks/bench_backfill.py``). The per-call guarantees are those of :func:`run_guarded`: a
-    call over the time limit or that kills its child is an :class:`OverLimit` for that call alone —
-    the child is killed and a fresh one goes on with the calls after it; a call over the memory
-    limit in a child that already ran others is tried again in a fresh child (its limit then counts
-    that file alone) before it is an :class:`OverLimit`. ``OSError`` and other exceptions of a call
-    come back as in :func:`run_guarded`.
+    on first use (caches, allocator arenas, the pages it shares with the forkserver), about 0.2 s a
+    file here (issue 16, ``benchmarks/bench_backfill.py``); inside :func:`reusing_children` the child
+    also serves the next batch. The per-call guarantees are those of :func:`run_guarded`: a call
+    over the time limit or that kills its child is an :class:`OverLimit` for that call alone — the
+    child is killed and a fresh one goes on with the calls after it; a call over the memory limit in
+    a child that already ran others is tried again in a fresh child (its limit then counts that
+    file alone) before it is an :class:`OverLimit`. ``OSError`` and other exceptions of a call come
+    back as in :func:`run_guarded`.
     """
     memory_bytes = int(limits.file_memory_mb * 2**20)
     cpu_s = int(2 * limits.file_time_s) + 10
     start = 0
     while start < len(args_list):
         chunk = args_list[start:]
-        receive, send = multiprocessing.Pipe(duplex=False)
-        process = _guard_process()(target=_child, args=(send, fn, chunk, memory_bytes, cpu_s), name="sweatline-guard")
-        restart_at = len(args_list)
-        answered_all = False
+        child = _take_child(memory_bytes, cpu_s)
         try:
-            _start(process)
-            send.close()  # the child holds its own end: EOF here when it dies without answering
+            child.conn.send((fn, chunk))
+        except OSError:  # a waiting child that is gone (killed from outside): a fresh one
+            child.close(0)
+            child = _Child(memory_bytes, cpu_s)
+            child.conn.send((fn, chunk))
+        restart_at = len(args_list)
+        healthy = False
+        try:
             for j in range(len(chunk)):
                 try:
-                    ready = receive.poll(limits.file_time_s)
-                    answer = receive.recv() if ready else None
+                    ready = child.conn.poll(limits.file_time_s)
+                    answer = child.conn.recv() if ready else None
                 except (EOFError, OSError):
                     answer = ("died", None)
                 if answer is None:
-                    process.kill()
-                    process.join(KILL_GRACE_S)
+                    child.process.kill()
+                    child.process.join(KILL_GRACE_S)
                     yield start + j, False, OverLimit(
                         "too_slow", f"took longer than {seconds_text(limits.file_time_s)} to read; set aside")
                     restart_at = start + j + 1
                     break
                 tag, payload = answer
-                if tag == "memory" and j > 0:  # maybe what earlier files left: once more in a fresh child
+                if tag == "memory" and child.calls > 0:  # maybe what earlier files left: once more in a fresh child
                     restart_at = start + j
                     break
                 if tag == "died":
-                    process.join(KILL_GRACE_S)
-                    yield start + j, False, OverLimit("crashed", _death_reason(process.exitcode, limits))
+                    child.process.join(KILL_GRACE_S)
+                    yield start + j, False, OverLimit("crashed", _death_reason(child.process.exitcode, limits))
                     restart_at = start + j + 1
                     break
+                child.calls += 1
                 yield start + j, *_answer(tag, payload, memory_bytes)
                 if tag == "memory":
                     restart_at = start + j + 1
                     break
             else:
-                answered_all = True
-        finally:  # a child that answered everything is ending by itself; any other is killed now
-            receive.close()
-            process.join(KILL_GRACE_S if answered_all else 0)
-            if process.is_alive():
-                process.kill()
-                process.join(KILL_GRACE_S)
-            try:
-                process.close()
-            except ValueError:  # pragma: no cover - still running after the grace period
-                pass
+                healthy = True
+        finally:  # a child that answered everything waits for more (or ends by itself); any other is killed now
+            if healthy:
+                _put_back(child)
+            else:
+                child.close(0)
         start = restart_at
 
 

@@ -10,15 +10,17 @@ import multiprocessing
 import operator
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from guard_files import resting_address_space_mb, write_long_ride
+from guard_files import hoard, resting_address_space_mb, write_long_ride
 from pipeline.config import LimitsConfig, parse_config
 from pipeline.errors import ConfigError
-from pipeline.guard import OverLimit, each_guarded, plan_work, process_file_guarded, run_guarded
+from pipeline.guard import (OverLimit, each_guarded, plan_work, process_file_guarded, reusing_children,
+                            run_guarded)
 from pipeline.store.catalog import Catalog
 from pipeline.service import record_outcome
 from shared_paths import SAMPLES, SWEATLINE
@@ -182,3 +184,61 @@ def test_a_guarded_child_starts_with_the_report_templates_compiled() -> None:
     probe = ("sorted(name for m in [__import__('pipeline.report.render', fromlist=['_HTML'])] "
              "for env in (m._HTML, m._MD) for _, name in env.cache.keys())")
     assert run_guarded(eval, (probe,), LimitsConfig()) == ["report.css", "report.html.j2", "report.md.j2"]
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (not a zombie), from /proc."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _alive(pid)
+
+
+def test_inside_reusing_children_a_healthy_child_serves_the_next_batch_and_ends_with_the_block() -> None:
+    limits = LimitsConfig(file_time_s=5)
+    with reusing_children():
+        first = [value for _, ok, value in each_guarded(operator.call, [(os.getpid,), (os.getpid,)], limits) if ok]
+        assert len(first) == 2 and first[0] == first[1] != os.getpid()
+        # the next batch (another task of the same night), from another thread: the same warm child
+        second: list[int] = []
+        worker = threading.Thread(target=lambda: second.extend(
+            value for _, ok, value in each_guarded(operator.call, [(os.getpid,)], limits) if ok))
+        worker.start()
+        worker.join(60)
+        assert second == [first[0]]
+        # a crash is never handed on: the next batch gets a fresh child
+        crashed = list(each_guarded(operator.call, [(os.abort,)], limits))
+        assert [(ok, type(value).__name__, getattr(value, "kind", None)) for _, ok, value in crashed] == [
+            (False, "OverLimit", "crashed")]
+        after = [value for _, ok, value in each_guarded(operator.call, [(os.getpid,)], limits) if ok]
+        assert after and after[0] != first[0]
+        assert _gone_within(first[0], 10)  # the crashed child (the first one) is gone
+        assert _alive(after[0])  # the healthy one waits for more while the block lasts
+    assert _gone_within(after[0], 10)  # and ends with the block
+
+
+def test_outside_reusing_children_each_batch_has_its_own_child() -> None:
+    limits = LimitsConfig(file_time_s=5)
+    pids = [value for _ in range(2) for _, ok, value in each_guarded(operator.call, [(os.getpid,)], limits) if ok]
+    assert len(pids) == 2 and pids[0] != pids[1]
+    assert _gone_within(pids[0], 10) and _gone_within(pids[1], 10)
+
+
+def test_a_reused_child_that_runs_out_of_memory_because_of_earlier_batches_hands_the_file_to_a_fresh_one() -> None:
+    """A file over the memory limit in a child that served earlier batches may be the earlier files'
+    leftovers: it is read again in a fresh child, whose limit counts that file alone."""
+    limits = LimitsConfig(file_time_s=30, file_memory_mb=resting_address_space_mb() + 100)
+    with reusing_children():
+        (_, ok1, pid1), = each_guarded(hoard, [(64,)], limits)  # 64 MiB kept: fits
+        (_, ok2, pid2), = each_guarded(hoard, [(64,)], limits)  # 128 MiB with the first batch's: over, then fresh
+    assert ok1 and ok2 and pid1 != pid2
+    with reusing_children():  # a file over the limit by itself is still set aside, in a fresh child too
+        (_, ok3, over), = each_guarded(hoard, [(128,)], limits)
+    assert not ok3 and isinstance(over, OverLimit) and over.kind == "too_big"
