@@ -27,8 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.physiology.calibration import CalibrationPoint, calibrate
-from pipeline.physiology.sweat import Calibration
+from pipeline.physiology.calibration import Calibration, CalibrationPoint, calibrate
 from pipeline.schema import CalibrationInput, InputsBlock
 
 MODEL_VERSION = "13"

@@ -114,7 +114,35 @@ from pydantic_core import PydanticCustomError
 from pipeline.errors import InvalidValue
 from pipeline.fit.readings import ScaleReading  # re-exported: defined with what ingest returns
 from pipeline.inputs import BODY_MASS_KG, checked
-from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration
+
+INTER_INDIVIDUAL_CV = 0.35
+"""Coefficient of variation of sweat rate between athletes under the same conditions (Baker 2017:
+~30–40 %). One of the terms of the uncalibrated range (:func:`pipeline.physiology.sweat.range_log_sd`)."""
+MIN_CALIBRATED_CV = 0.14
+"""Even a calibrated estimate keeps at least this spread (day-to-day variation): (1 + 0.14)/(1 − 0.14) = 1.33,
+so high ≥ 1.3 × low holds for every estimate."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The athlete's own correction, from weigh-ins (:func:`calibrate` makes it; defined here, not in
+    :mod:`pipeline.physiology.sweat` which applies it, so a stored answer is checked without numpy).
+
+    ``factor`` multiplies the model's sweat (measured / predicted); ``cv`` is the remaining relative
+    spread of that ratio; ``n`` how many weigh-ins it rests on.
+    """
+
+    factor: float
+    cv: float = MIN_CALIBRATED_CV
+    n: int = 1
+
+    @property
+    def log_sd(self) -> float:
+        """The log-scale SD of a log-normal ratio with this CV, ``sqrt(ln(1 + cv²))``, at least
+        :data:`MIN_CALIBRATED_CV`: every range built from a calibration is ``total·e^∓σ`` (issue 13:
+        a CV of 103 % taken as ``total·(1 ∓ cv)`` once gave "-1.3–8.2 L")."""
+        return max(math.sqrt(math.log1p(self.cv * self.cv)), MIN_CALIBRATED_CV)
+
 
 PRIOR_CV = INTER_INDIVIDUAL_CV
 """Between-athlete CV of sweat rate at the same conditions, ≈ 30–40 % (Baker 2017; SCIENCE §3)."""

@@ -78,6 +78,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pipeline.physiology.calibration import INTER_INDIVIDUAL_CV, MIN_CALIBRATED_CV, Calibration  # re-exported
+
 LATENT_HEAT_J_PER_G = 2426.0
 """Latent heat of evaporation of sweat at about 30 °C [J·g⁻¹]."""
 FITTED_AIR_SPEED_M_PER_S = (0.4, 2.5)
@@ -143,15 +145,10 @@ POTASSIUM_RANGE_MMOL_PER_L = (4.0, 8.0)
 SODIUM_MG_PER_MMOL = 22.99
 POTASSIUM_MG_PER_MMOL = 39.10
 
-INTER_INDIVIDUAL_CV = 0.35
-"""Coefficient of variation of sweat rate between athletes under the same conditions (Baker 2017:
-~30–40 %). One of the terms of the uncalibrated range (:func:`range_log_sd`)."""
 IN_WATER_LOG_SD = 0.5
 """Swimmers' sweat losses vary widely (Cox et al. 2002: "wide individual variation"; body-mass
 change in water is also harder to measure): ±1 SD spans ×0.6 to ×1.65."""
-MIN_CALIBRATED_CV = 0.14
-"""Even a calibrated estimate keeps at least this spread (day-to-day variation): (1 + 0.14)/(1 − 0.14) = 1.33,
-so high ≥ 1.3 × low holds for every estimate."""
+
 
 
 def gonzalez_2009_g_per_m2_h(required_evaporation: ArrayLike, max_evaporation: ArrayLike) -> NDArray[np.float64]:
@@ -232,26 +229,6 @@ def bounded_sweat_g_per_m2_h(regression_g_per_m2_h: ArrayLike, required_sweat_g_
         lower = lower & (rate > 0)
     ceiling = rate >= SWEAT_CEILING_G_PER_M2_H
     return BoundedSweat(np.minimum(rate, SWEAT_CEILING_G_PER_M2_H), lower, ceiling)
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """The athlete's own correction, from weigh-ins (``pipeline/physiology/calibration.py`` makes it).
-
-    ``factor`` multiplies the model's sweat (measured / predicted); ``cv`` is the remaining relative
-    spread of that ratio; ``n`` how many weigh-ins it rests on.
-    """
-
-    factor: float
-    cv: float = MIN_CALIBRATED_CV
-    n: int = 1
-
-    @property
-    def log_sd(self) -> float:
-        """The log-scale SD of a log-normal ratio with this CV, ``sqrt(ln(1 + cv²))``, at least
-        :data:`MIN_CALIBRATED_CV`: every range built from a calibration is ``total·e^∓σ`` (issue 13:
-        a CV of 103 % taken as ``total·(1 ∓ cv)`` once gave "-1.3–8.2 L")."""
-        return max(float(np.sqrt(np.log1p(self.cv * self.cv))), MIN_CALIBRATED_CV)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pipeline.errors import UsageError
 from pipeline.physiology.calibration import (
     ActivityWindow, CalibrationPoint, ScaleReading, UnpairedActivity, calibrate, pair_scale_readings,
 )
-from pipeline.physiology.sweat import Calibration
+from pipeline.physiology.calibration import Calibration
 from pipeline.store.catalog import ActivityRow, Catalog, iso_utc, utc_now
 from pipeline.store.db import catalog_path, migrate, transaction
 
