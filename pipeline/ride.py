@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 
 import json
+import threading
 import uuid
 from pathlib import Path
 
@@ -144,6 +145,17 @@ def _refresh_front_door(config: Config) -> None:
         pass
 
 
+def _warm_front_door() -> None:
+    """:func:`pipeline.front_door.warm_front_door`, on a thread: a failure here only means the refresh
+    does the same work later (and meets the same error there, where it is handled)."""
+    from pipeline.front_door import warm_front_door
+
+    try:
+        warm_front_door()
+    except Exception:  # noqa: BLE001 - best effort: the refresh imports and compiles what is missing
+        pass
+
+
 def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, override: WeatherOverride,
             run_id: str, orchestrator: str) -> tuple[FileOutcome | None, list[RideResult], list[RideResult] | None]:
     """The stored answer when it is current (third item), else the file processed and committed."""
@@ -156,8 +168,13 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
                            summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
         return None, [], [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
                                   warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
-    outcome = record_outcome(catalog, process_file_guarded(path, config, override, run_id=run_id, sha256=sha, manual=True),
-                             manual=True)
+    warming = threading.Thread(target=_warm_front_door, name="sweatline-warm-front-door", daemon=True)
+    warming.start()  # while the guard's child reads the file, this process gets the index and digest ready
+    try:
+        outcome = record_outcome(catalog, process_file_guarded(path, config, override, run_id=run_id, sha256=sha,
+                                                               manual=True), manual=True)
+    finally:
+        warming.join()  # done by now, as a rule; never left importing while the interpreter exits
     return outcome, _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override), None
 
 

@@ -209,6 +209,12 @@ _HTML = _environment(True)
 _MD = _environment(False)
 
 
+def compile_templates() -> None:
+    """Compile the digest's two templates now (Jinja compiles on first use)."""
+    _HTML.get_template("digest.html.j2")
+    _MD.get_template("digest.md.j2")
+
+
 def _context(digest: Digest) -> dict:
     ai = digest.potassium_ai_mg
     ai_text = (f"{ai:,.0f} mg a day" if ai is not None else

@@ -12,12 +12,14 @@ File-derived text (source names, sport names) is escaped: Jinja autoescape in HT
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import quote
 import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,6 +29,9 @@ from pipeline.report.view import duration_s_text, litres, local_start, sweat_wit
 from pipeline.units import Units
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import REPORTS_DIR
+
+if TYPE_CHECKING:
+    import jinja2
 
 INDEX_HTML_NAME = "index.html"
 INDEX_MD_NAME = "index.md"
@@ -109,16 +114,21 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
         week_sweat=litres(week_l, 1, units) if week else "—", rows=out)
 
 
-def render_index_html(page: IndexPage) -> str:
-    """The front door in HTML (Jinja2 with autoescape: every text from a file is inert)."""
+@functools.cache
+def index_template() -> "jinja2.Template":
+    """The front door's HTML template (Jinja2 with autoescape), compiled once a process."""
     import jinja2
 
     from pipeline.report.render import TEMPLATES
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return env.get_template("index.html.j2").render(p=page, quote=quote, digest_html=DIGEST_HTML,
-                                                       digest_md=DIGEST_MD)
+    return env.get_template("index.html.j2")
+
+
+def render_index_html(page: IndexPage) -> str:
+    """The front door in HTML (Jinja2 with autoescape: every text from a file is inert)."""
+    return index_template().render(p=page, quote=quote, digest_html=DIGEST_HTML, digest_md=DIGEST_MD)
 
 
 def render_index_markdown(page: IndexPage) -> str:
