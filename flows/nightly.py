@@ -24,13 +24,12 @@ after another in one child, a fresh child after a file set aside), so
 * ``dask: {address: ...}`` in the config: ``prefect_dask.DaskTaskRunner`` on that cluster (the
   ``dask`` extra); its workers must see the inbox and ``data_dir`` at the same paths.
 
-Measured with ``benchmarks/bench_backfill.py`` (200 distinct activities written with
-tools/fitwriter, 2 CPUs shared with other engineers' test runs, load average 2.2-5.3, about one
-processor's worth free), three rounds: the default (2 at a time, batches of 16) 66.6, 77.7 and
-87.9 s, a plain 2-process pool over :func:`pipeline.service.process_file` without Prefect 92.3,
-87.7 and 89.7 s, one at a time 90.7, 84.6 and 82.4 s, the unbatched default 141.1 s (round 1).
-Prefect's own processor time in this process: 6.7-9.7 s for 200 files (the plain pool's parent:
-3.8-6.1 s).
+Within a run the guarded processes are kept (:func:`pipeline.guard.reusing_children`): one that
+read its task's files without trouble reads the next task's, warm. Measured with
+``benchmarks/bench_backfill.py`` (200 distinct activities written with tools/fitwriter, 2 CPUs
+shared with other work): the default 11.5 s on a quiet machine (load 1.1-1.5), 1.97 x one at a
+time and 0.97 x a plain 2-process pool over :func:`pipeline.service.process_file` without Prefect;
+16.6-16.7 s at load 1.4-2.3 (1.55-1.72 x one at a time, 1.06 x the plain pool). README "Every core".
 """
 from __future__ import annotations
 

@@ -508,8 +508,10 @@ class WorkPlan(BaseModel):
 
 
 MAX_FILES_PER_TASK = 16
-"""The most files one ``process-files`` task reads: past it, the saving per file is small (a fresh
-child costs about 0.25 s, a Prefect task run a few ms) and a kill or a crash costs a longer batch."""
+"""The most files one ``process-files`` task reads: past it, the saving per file is small (a Prefect
+task run costs a few ms of this process's and the server's processor time; a fresh guarded child
+about 0.2 s, where :func:`reusing_children` does not hand a warm one on) and a kill or a crash
+costs a longer batch."""
 
 TASKS_PER_WORKER = 4
 """Batches are cut so each worker gets at least this many: the last ones to finish are short, and
