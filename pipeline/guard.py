@@ -357,8 +357,9 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
     over the time limit or that kills its child is an :class:`OverLimit` for that call alone — the
     child is killed and a fresh one goes on with the calls after it; a call over the memory limit in
     a child that already ran others is tried again in a fresh child (its limit then counts that
-    file alone) before it is an :class:`OverLimit`. ``OSError`` and other exceptions of a call come
-    back as in :func:`run_guarded`.
+    file alone) before it is an :class:`OverLimit`; so is a call whose waiting child died before
+    answering it (a child that served an earlier batch, killed from outside while it waited).
+    ``OSError`` and other exceptions of a call come back as in :func:`run_guarded`.
     """
     memory_bytes = int(limits.file_memory_mb * 2**20)
     cpu_s = int(2 * limits.file_time_s) + 10
@@ -366,15 +367,15 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
     while start < len(args_list):
         chunk = args_list[start:]
         child = _take_child(memory_bytes, cpu_s)
-        try:
-            child.conn.send((fn, chunk))
-        except OSError:  # a waiting child that is gone (killed from outside): a fresh one
-            child.close(0)
-            child = _Child(memory_bytes, cpu_s)
-            child.conn.send((fn, chunk))
         restart_at = len(args_list)
         healthy = False
         try:
+            try:
+                child.conn.send((fn, chunk))
+            except OSError:  # a waiting child that is gone (killed from outside): a fresh one
+                child.close(0)
+                child = _Child(memory_bytes, cpu_s)
+                child.conn.send((fn, chunk))
             for j in range(len(chunk)):
                 try:
                     ready = child.conn.poll(limits.file_time_s)
@@ -391,6 +392,9 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
                 tag, payload = answer
                 if tag == "memory" and child.calls > 0:  # maybe what earlier files left: once more in a fresh child
                     restart_at = start + j
+                    break
+                if tag == "died" and j == 0 and child.calls > 0:  # a waiting child that died before this
+                    restart_at = start + j  # file reached it (killed from outside): the file goes to a fresh one
                     break
                 if tag == "died":
                     child.process.join(KILL_GRACE_S)

@@ -9,6 +9,7 @@ import ctypes
 import multiprocessing
 import operator
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -242,3 +243,15 @@ def test_a_reused_child_that_runs_out_of_memory_because_of_earlier_batches_hands
     with reusing_children():  # a file over the limit by itself is still set aside, in a fresh child too
         (_, ok3, over), = each_guarded(hoard, [(128,)], limits)
     assert not ok3 and isinstance(over, OverLimit) and over.kind == "too_big"
+
+
+def test_a_waiting_child_killed_from_outside_costs_no_file() -> None:
+    """A child kept between batches may die while it waits (the system's OOM killer, a user's
+    ``kill``): the next batch's file is not blamed for it and is read by a fresh child."""
+    limits = LimitsConfig(file_time_s=5)
+    with reusing_children():
+        (_, ok1, pid1), = each_guarded(operator.call, [(os.getpid,)], limits)
+        os.kill(pid1, signal.SIGKILL)
+        assert _gone_within(pid1, 10)
+        answers = list(each_guarded(operator.call, [(os.getpid,), (sum, [2, 3])], limits))
+    assert ok1 and [(ok, value != pid1) for _, ok, value in answers] == [(True, True), (True, True)]
