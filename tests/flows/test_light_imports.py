@@ -93,3 +93,23 @@ def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path) -> None
     second = _loaded_after(f"from flows.cli import main\nassert main(['nightly', '--config', {str(config)!r}]) == 0")
     assert second.isdisjoint({"pandas", "pyarrow", "fitparse", "fitfast", *PLOTTING}), second & set(HEAVY)
     assert "prefect" in second  # it did run the flow
+
+
+def test_a_stored_answer_is_checked_without_numpy() -> None:
+    """``ride`` on a file already answered checks the stored answer's inputs (config, weigh-in
+    calibration, model version) with no numpy: what it imports for that is light."""
+    loaded = _loaded_after("import flows.commands.ride, pipeline.ride, pipeline.service, pipeline.provenance, "
+                           "pipeline.store.weighins")
+    assert loaded.isdisjoint(HEAVY + ("numpy",)), loaded & set(HEAVY + ("numpy",))
+
+
+def test_warming_the_front_door_compiles_what_the_refresh_uses_without_pandas() -> None:
+    """While the guard's child reads a new file, ``ride`` gets the index and digest ready on a thread
+    (:func:`pipeline.front_door.warm_front_door`): their templates compiled, no pandas."""
+    probe = ("from pipeline.front_door import warm_front_door\nwarm_front_door()\n"
+             "from pipeline.report import digest, index\n"
+             "print(sorted(name for env in (digest._HTML, digest._MD) for _, name in env.cache.keys()), "
+             "index.index_template.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", probe + "\nimport sys\nprint('pandas' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["['digest.html.j2', 'digest.md.j2'] 1", "False"]
