@@ -14,9 +14,10 @@ import sqlite3
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
-from pipeline.errors import InvalidValue, SweatlineInputError
+from pipeline.errors import ConfigError, InvalidValue, SweatlineInputError
 from pipeline.untrusted import clean_text
 
 
@@ -236,10 +237,16 @@ def _main(argv: Sequence[str] | None) -> int:
         return _fail(str(exc), as_json)
     as_json = bool(getattr(args, "json", False))
     module_name = "flows.commands." + args.command.replace("-", "_")
+    config = None
     try:
         from pipeline.config import load_config  # pydantic and YAML: not for --help or a usage error
 
         config = load_config(args.config)
+        from pipeline.store.layout import data_dir_problem
+
+        problem = data_dir_problem(config.data_dir)
+        if problem is not None:
+            raise ConfigError("data_dir", f"{config.data_dir} {problem} (set data_dir in the config to a folder)")
         command = importlib.import_module(module_name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # library chatter never reaches the one-line contract
@@ -253,7 +260,7 @@ def _main(argv: Sequence[str] | None) -> int:
         _stdout_to_devnull()
         return 0
     except (OSError, sqlite3.Error) as exc:
-        where = storage_problem(exc)
+        where = storage_problem(exc, config.data_dir if config is not None else None)
         if where is None:
             return _internal_error(exc, as_json)
         return _fail(where, as_json)
@@ -275,11 +282,16 @@ _STORAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.E
 _SQLITE_STORAGE = ("readonly", "unable to open database", "disk is full", "disk i/o error")
 
 
-def storage_problem(exc: BaseException) -> str | None:
+def storage_problem(exc: BaseException, data_dir: Path | None = None) -> str | None:
     """One line for a problem the user can fix where files are kept (read-only or full data
-    directory, unreadable inbox), or None for anything else (an internal error)."""
+    directory, unreadable inbox, a data directory that cannot be made where the config puts it),
+    or None for anything else (an internal error)."""
     if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
         return f"{exc.filename or 'sweatline'}: {exc.strerror} (check the data directory and inbox permissions and free space)"
+    if (isinstance(exc, OSError) and exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST) and data_dir is not None
+            and exc.filename is not None and Path(os.fsdecode(exc.filename)).is_relative_to(data_dir)):
+        return (f"data_dir: cannot make {data_dir} or a folder in it ({exc.strerror}: {os.fsdecode(exc.filename)}); "
+                "set data_dir in the config to a folder you can write")
     if isinstance(exc, sqlite3.Error) and any(word in str(exc).lower() for word in _SQLITE_STORAGE):
         return f"catalog: {exc} (check that the data directory is writable and has free space)"
     return None

@@ -63,3 +63,16 @@ def run_summary_path(digests: Path, started_at: datetime) -> Path:
     within the second it began, and the next night started in that second must not replace its
     summary (the nightly lock keeps two nights from starting together). Names sort as the nights ran."""
     return Path(digests) / f"{started_at:%Y%m%dT%H%M%S}.{started_at.microsecond // 1000:03d}Z-{NIGHTLY_RUN}.md"
+
+
+def data_dir_problem(data_dir: Path) -> str | None:
+    """Why ``data_dir`` cannot be Sweatline's data folder, in a few words, or None: a file where the
+    folder is (``is a file, not a folder``) or where one of its parents is (``is inside a file:
+    /x/y``). A folder that does not exist yet is no problem: it is created when first written."""
+    path = Path(data_dir)
+    for existing in (path, *path.parents):
+        if existing.exists():
+            if existing.is_dir():
+                return None
+            return "is a file, not a folder" if existing == path else f"is inside a file: {existing}"
+    return None

@@ -94,3 +94,28 @@ def test_a_write_on_a_read_only_data_directory_still_says_so_in_one_line(read_on
     out = _sweatline("weigh-in", "latest", "--pre", "70", "--post", "69", "--replace", config=config, read_only=data)
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "catalog:" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("command", [["ride", str(RUN)], ["nightly"], ["history"], ["weigh-in", "--list"]])
+def test_a_data_dir_that_is_a_file_or_inside_one_is_one_line_and_exit_2(tmp_path: Path, command: list[str]) -> None:
+    """``data_dir`` set to an ordinary file (or a folder inside one): every command says so in one
+    line naming the config key, exit 2, and the file is left as it was."""
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder\n")
+    for data_dir, said in ((afile, f"data_dir: {afile} is a file, not a folder"),
+                           (afile / "sub", f"data_dir: {afile / 'sub'} is inside a file: {afile}")):
+        config = tmp_path / "sweatline.yaml"
+        config.write_text(f"inbox: {tmp_path}\ndata_dir: {data_dir}\nweather: {{provider: none}}\n")
+        done = _sweatline(*command, config=config)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(said) and done.stderr.count("\n") == 1, done.stderr
+        assert "Traceback" not in done.stderr and afile.read_text() == "not a folder\n"
+
+
+def test_a_data_dir_that_cannot_be_made_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A data directory the system will not create (under /proc, which holds no new folders)."""
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {tmp_path}\ndata_dir: /proc/sweatline-nope\nweather: {{provider: none}}\n")
+    done = _sweatline("ride", str(RUN), config=config)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("data_dir: cannot make /proc/sweatline-nope") and done.stderr.count("\n") == 1
