@@ -195,9 +195,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sweatline`` console script (``argv`` None: ``sys.argv``, and a success
     ends the process at once, :func:`_exit_now`)."""
     code = _main(argv)
+    if argv is None and code == INTERRUPTED_EXIT:  # nothing is left to write: no clean-up to wait for
+        _flush_and_exit(code)
     if argv is None and code == 0:
         _exit_now()
     return code
+
+
+INTERRUPTED_EXIT = 130
+"""The exit status after Ctrl-C (128 + SIGINT, as a shell reports it)."""
+INTERRUPTED = "sweatline: interrupted; what was finished is kept (run the command again to go on)"
+_said: list[str] = []
+
+
+def say_interrupted() -> None:
+    """Print :data:`INTERRUPTED` on stderr, once a process (the command line, or a command's own
+    Ctrl-C handling that ends the process sooner: :mod:`flows.commands.nightly`)."""
+    if not _said:
+        _said.append(INTERRUPTED)
+        try:
+            print(INTERRUPTED, file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+
+
+def _flush_and_exit(code: int) -> NoReturn:
+    """End the process now with ``code``, stdout and stderr flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _exit_now() -> None:
@@ -265,8 +294,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _internal_error(exc, as_json)
         return _fail(where, as_json)
     except KeyboardInterrupt:
-        print("sweatline: interrupted", file=sys.stderr)
-        return 130
+        say_interrupted()
+        return INTERRUPTED_EXIT
     except Exception as exc:  # an internal error: say so, with the traceback for a bug report
         return _internal_error(exc, as_json)
 

@@ -56,13 +56,15 @@ from pipeline.service import FileOutcome, _outcome, process_file
 from pipeline.store.catalog import RejectionRow, utc_now
 from pipeline.store.files import sha256_file
 
-PRELOAD: list[str] = ["pipeline.service", "pipeline.fit", "pipeline.analysis", "pipeline.report.writer",
-                      "pipeline.weather.service", "pipeline.weather.openmeteo", "pipeline.store.records",
-                      "pipeline.report.charts", "pyarrow.parquet", "pipeline.report.warm"]
+PRELOAD: list[str] = ["pipeline.forkserver_init", "pipeline.service", "pipeline.fit", "pipeline.analysis",
+                      "pipeline.report.writer", "pipeline.weather.service", "pipeline.weather.openmeteo",
+                      "pipeline.store.records", "pipeline.report.charts", "pyarrow.parquet", "pipeline.report.warm"]
 """Modules the forkserver imports once, so each child starts with them loaded (a fork, not an
 import): everything :func:`~pipeline.service.process_file` imports, lazily ones included (a name
-that does not import is skipped by the forkserver), and last :mod:`pipeline.report.warm`, whose
-import compiles the report templates, so a child does not compile them on its first file."""
+that does not import is skipped by the forkserver). First :mod:`pipeline.forkserver_init`: the
+forkserver and its children ignore SIGINT (the command that started them handles a Ctrl-C and
+ends them); last :mod:`pipeline.report.warm`, whose import compiles the report templates, so a
+child does not compile them on its first file."""
 
 KILL_GRACE_S = 5.0
 """How long to wait for a killed child to be reaped."""

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +66,58 @@ def terminal_progress(stream: object = None) -> Iterator[None]:
         progress.stop()
 
 
+INTERRUPT_GRACE_S = 5.0
+"""After Ctrl-C, how long the run may take to stop before the process ends anyway."""
+
+
+@contextlib.contextmanager
+def stopping_at_ctrl_c() -> Iterator[None]:
+    """Ctrl-C during the run stops it within :data:`INTERRUPT_GRACE_S` with one line (exit 130).
+
+    Without this, a Ctrl-C in the terminal also stops Prefect's temporary server (the same process
+    group), and the flow's crash report then retried against it for minutes, with tracebacks, to
+    end as an "internal error" (seen by a user: 2.5 minutes, exit 1). Here the first Ctrl-C
+    silences logging (Prefect's crash report and its retries), interrupts the run as Python does
+    (the run is marked failed in the catalog, the lock released, the guard's children ended) and
+    ends the process after the grace period if the run has not stopped by then; a second Ctrl-C
+    ends it at once. Every file finished before is committed: each is committed as it ends, its
+    report folder renamed into place whole. Only in the main thread (where signals arrive)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupted = threading.Event()
+
+    def give_up() -> None:
+        from flows.cli import INTERRUPTED_EXIT, say_interrupted
+
+        say_interrupted()
+        if getattr(sys.stderr, "isatty", lambda: False)():
+            sys.stderr.write("\x1b[?25h")  # the progress bar hides the cursor while it draws
+        sys.stderr.flush()
+        os._exit(INTERRUPTED_EXIT)
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if interrupted.is_set():
+            give_up()
+        interrupted.set()
+        logging.disable(logging.CRITICAL)
+        logging.raiseExceptions = False  # Prefect's log worker writes "Error logging to API" when this is set
+        timer = threading.Timer(INTERRUPT_GRACE_S, give_up)
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    except BaseException:
+        if interrupted.is_set():  # whatever the run raised while it stopped (a lost server): the interrupt
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
     with nightly_lock(Path(config.data_dir)) as free:  # issue 14: a quick look before starting Prefect;
@@ -81,7 +136,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from flows.nightly import nightly
 
     settings = temporary_settings(updates={PREFECT_API_URL: api.url}) if api is not None else contextlib.nullcontext()
-    with settings, terminal_progress():
+    with stopping_at_ctrl_c(), settings, terminal_progress():
         summary = nightly(config_path=str(config.source) if config.source is not None else None,
                           inbox=str(inbox), rebuild=bool(getattr(args, "rebuild", False)))
     print(summary.line())
