@@ -61,7 +61,12 @@ def trigger_commands(config: Config, api_url: str, fit_file: str = "/path/to/rid
 
 
 def _port_is_free(port: int) -> bool:
+    """Whether a server may listen on ``port`` of 127.0.0.1 now: no program listens there. Bound with
+    ``SO_REUSEADDR``, as Prefect's own check and uvicorn bind it, so the connections a stopped
+    server leaves in TIME_WAIT (about a minute, on Linux) do not keep ``serve`` from starting again
+    on its port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -141,3 +141,37 @@ def test_serve_starts_a_server_serves_both_deployments_runs_after_ride_and_fires
                 os.killpg(int(server_state["pid"]), signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+def _time_wait_on(port: int) -> None:
+    """Leave a connection in TIME_WAIT on 127.0.0.1:``port``, as a stopped server does: the listening
+    side closes first (the active close), then the listener is gone too."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = listener.accept()
+            accepted.close()  # the server's side closes first: its end waits in TIME_WAIT
+            client.recv(1)
+
+
+def test_serve_starts_again_on_its_port_while_the_last_servers_connections_wait_in_time_wait() -> None:
+    """A user stopped `serve` and started it again at once: it said "port 4731 … is already in use"
+    for about a minute, while nothing listened there (only TIME_WAIT sockets, `ss`)."""
+    import socket
+
+    from flows.commands.serve import _port_is_free
+
+    port = free_port()
+    _time_wait_on(port)
+    states = subprocess.run(["ss", "-tan", f"sport = :{port}"], capture_output=True, text=True).stdout
+    assert "TIME-WAIT" in states, states
+    assert _port_is_free(port)
+    with socket.socket() as listener:  # a program that does listen there still keeps serve off it
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        assert not _port_is_free(port)
