@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import logging
 import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 from flows.commands.prefect_server import find_api
@@ -48,22 +50,75 @@ def terminal_progress(stream: object = None) -> Iterator[None]:
                         TextColumn("{task.description}"), console=Console(file=stream), transient=True,
                         refresh_per_second=4)
     task: list[int] = []
+    routed: list[tuple[Any, Any]] = []
 
     def update(done: int, total: int, name: str) -> None:
         if total < BAR_FROM_FILES:
             return
         if not task:
             progress.start()
+            routed.extend(_route_console_logs(stream, progress.console))
             task.append(progress.add_task("", total=total))
         elif progress.tasks[0].total != total:  # the second batch (activities whose inputs changed)
             progress.reset(task[0], total=total)
-        progress.update(task[0], completed=done, description=clean_text(name)[:40])
+        progress.update(task[0], completed=done, description=clean_text(name)[:NAME_WIDTH].ljust(NAME_WIDTH))
 
     try:
         with listening(update):
             yield
     finally:
+        for handler, file in routed:
+            handler.console.file = file
         progress.stop()
+
+
+NAME_WIDTH = 40
+"""The file name beside the bar: cut or padded to this width, so the bar does not jump as names change."""
+
+
+def _route_console_logs(stream: object, console: Any) -> list[tuple[Any, Any]]:
+    """While the bar is drawn, Prefect's console log handlers that write to ``stream`` write through
+    the bar's own rich ``console`` instead (:class:`_AboveTheBar`), which prints each line above the
+    bar. Written straight to the terminal, a log line was glued to the end of the bar and then half
+    wiped by its next redraw (a user's report). Returns ``(handler, file)`` pairs to put back when
+    the bar ends. Prefect's handler prints through a rich ``Console`` of its own
+    (``handler.console``); found by that, so this module does not import Prefect for it."""
+    loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger))]
+    routed = []
+    for logger in loggers:
+        for handler in logger.handlers:
+            own = getattr(handler, "console", None)
+            if own is not None and getattr(own, "file", None) is stream:
+                routed.append((handler, own.file))
+                own.file = _AboveTheBar(console, stream)
+    return routed
+
+
+class _AboveTheBar(io.TextIOBase):
+    """A file whose whole lines the bar's rich ``console`` prints above the bar (their ANSI colours
+    decoded and kept). Rich's own ``FileProxy`` does this for ``sys.stderr``, but another rich
+    console given a ``FileProxy`` writes to the file behind it, under the bar."""
+
+    def __init__(self, console: Any, terminal: Any) -> None:
+        from rich.ansi import AnsiDecoder
+
+        self._console, self._terminal, self._decoder = console, terminal, AnsiDecoder()
+        self._partial = ""
+
+    def write(self, text: str) -> int:
+        *lines, self._partial = (self._partial + text).split("\n")
+        if lines:
+            from rich.text import Text
+
+            self._console.print(Text("\n").join(self._decoder.decode_line(line) for line in lines))
+        return len(text)
+
+    def isatty(self) -> bool:
+        return bool(self._terminal.isatty())
+
+    def fileno(self) -> int:
+        return int(self._terminal.fileno())
 
 
 INTERRUPT_GRACE_S = 5.0

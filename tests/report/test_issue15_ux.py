@@ -593,6 +593,48 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert (tmp_path / "log.txt").read_text() == ""  # no bar into a file or pipe
 
 
+def test_log_lines_print_above_the_progress_bar_not_glued_to_it() -> None:
+    """Prefect's console log lines written during the bar (a user's report: `… 1/63 -:--:-- bomb.zip13:09:00.768
+    | INFO …`, the line glued to the bar, then half wiped by its redraw) go above the bar: after the
+    terminal's escape sequences are taken out, no log line follows the bar's text on the same line."""
+    import logging
+    import pty
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from flows.commands.nightly import terminal_progress
+    from pipeline.progress import report_progress
+
+    master, slave = pty.openpty()
+    logger = logging.getLogger("sweatline-test-progress-logs")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    with os.fdopen(slave, "w") as tty:
+        handler = PrefectConsoleHandler(stream=tty)
+        logger.addHandler(handler)
+        try:
+            with terminal_progress(tty):
+                for done in range(1, 11):
+                    report_progress(done, 10, f"file-{done}.fit")
+                    logger.info("log line %d", done)
+            assert handler.console.file is tty  # given back when the bar ends
+        finally:
+            logger.removeHandler(handler)
+        tty.flush()
+        os.set_blocking(master, False)
+        drawn = b""
+        try:
+            while chunk := os.read(master, 65536):
+                drawn += chunk
+        except BlockingIOError:
+            pass
+    os.close(master)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode(errors="replace"))
+    lines = [line for chunk in text.split("\n") for line in chunk.split("\r")]
+    assert sum("log line" in line for line in lines) == 10, text
+    assert not any("log line" in line and "nightly" in line for line in lines), text
+
+
 def test_index_and_digest_in_imperial_and_local_time() -> None:
     from pipeline.report.digest import DigestRow, build_digest, history_table, render_digest_markdown
     from pipeline.report.index import build_index, render_index_markdown
