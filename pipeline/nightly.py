@@ -81,7 +81,7 @@ class NightlySummary(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     skipped: int = 0
-    duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
+    duplicates: list[Rejection] = []  # copies of activities already held, zip members not FIT (counted as skipped, with the reason)
     set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
     processed_files: list[str] = []
     activities: list[ActivityRow] = []
@@ -108,6 +108,9 @@ class NightlySummary(BaseModel):
                 self.reestimated.append(outcome.file.name)
             ids = {a.row.id for a in outcome.activities}
             self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
+        for name, why in outcome.skipped_members:  # zip members that are not FIT files
+            self.skipped += 1
+            self.duplicates.append(Rejection(name=name, kind="not_fit", reason=why))
         for d in outcome.duplicates:
             self.skipped += 1
             self.duplicates.append(Rejection(name=f"{d.name}:{d.member}" if d.member else d.name, kind="duplicate",
@@ -200,9 +203,11 @@ class NightlySummary(BaseModel):
                 lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} "
                              f"| {duration} | {distance_text(a.distance_m, units)} | {sweat} | [report.html]({link}) |")
             lines.append("")
-        if self.duplicates:
-            lines += ["## Skipped: copies of activities already held", ""] + [
-                f"- `{markdown_escape(d.name)}`: {markdown_escape(d.reason)}" for d in self.duplicates] + [""]
+        for kind, heading in (("duplicate", "copies of activities already held"), ("not_fit", "zip members that are not FIT files")):
+            listed = [d for d in self.duplicates if d.kind == kind]
+            if listed:
+                lines += [f"## Skipped: {heading}", ""] + [
+                    f"- `{markdown_escape(d.name)}`: {markdown_escape(d.reason)}" for d in listed] + [""]
         if self.set_aside_before:
             lines += ["## Skipped: set aside on an earlier run (still in the inbox)", ""] + [
                 f"- `{markdown_escape(r.name)}`: {markdown_escape(r.reason)}" for r in self.set_aside_before] + [""]

@@ -127,8 +127,9 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
         results = [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
                    for a in outcome.activities] + repeated
-        if results and outcome.rejections:  # a zip's members set aside beside the one(s) answered, as the nightly lists them
-            set_aside = [f"{r.member or r.name}: {r.reason}" for r in outcome.rejections]
+        if results and (outcome.rejections or outcome.skipped_members):  # a zip's members set aside or left unread
+            set_aside = ([f"{r.member or r.name}: {r.reason}" for r in outcome.rejections]  # beside the one(s)
+                         + [f"{source.removeprefix(path.name + ':')}: {why}" for source, why in outcome.skipped_members])
             results[0] = results[0].model_copy(update={"warnings": results[0].warnings + set_aside})
     _refresh_front_door(config if front_door_units is None else config.model_copy(update={"units": front_door_units}))
     return results

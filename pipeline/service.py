@@ -142,6 +142,7 @@ class FileOutcome(BaseModel):
     activities: list[ProcessedActivity] = []
     rejections: list[RejectionRow] = []
     duplicates: list[DuplicateRow] = []
+    skipped_members: list[tuple[str, str]] = []  # zip members left unread: ("file:member", why), not FIT
     seconds: float = 0.0
 
     @property
@@ -149,9 +150,11 @@ class FileOutcome(BaseModel):
         return "; ".join([r.reason for r in self.rejections] + [d.reason for d in self.duplicates]) or None
 
 
-def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile], list[ScaleReading]]:
-    """Decode an inbox file: the activities it holds, the refusals (of the file, or of zip members)
-    and a smart scale's weight-scale readings (issue #6).
+def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile], list[ScaleReading],
+                                              list[tuple[str, str]]]:
+    """Decode an inbox file: the activities it holds, the refusals (of the file, or of zip members),
+    a smart scale's weight-scale readings (issue #6) and the zip members left unread, each as
+    ``("file:member", why)`` (not FIT: ``notes.txt``, an archive inside the archive).
 
     A ``.fit`` / ``.fit.gz`` gives one activity, one weight-scale file or one refusal; a ``.zip``
     may give several activities and refusals. A file that gives nothing at all is refused as a whole.
@@ -160,8 +163,9 @@ def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile]
 
     result = read_fit(path)
     if not result.activities and not result.rejections and not result.scale_files:
-        return [], [RejectedFile(path.name, "no FIT file inside (.fit or .fit.gz members)", "archive")], []
-    return list(result.activities), list(result.rejections), result.scale_readings
+        return [], [RejectedFile(path.name, "no FIT file inside (.fit or .fit.gz members)", "archive")], [], []
+    skipped = [(source, line[len(source) + 2:]) for source, line in zip(result.skipped, result.skipped_reasons)]
+    return list(result.activities), list(result.rejections), result.scale_readings, skipped
 
 
 def _member(refusal: RejectedFile, path: Path) -> str:
@@ -316,7 +320,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     override = override or WeatherOverride()
     activities: list[ProcessedActivity] = []
     rejections: list[RejectionRow] = []
-    decoded, refusals, readings = read_file_activities(path)
+    decoded, refusals, readings, skipped = read_file_activities(path)
     scale_readings = None  # issue #6: a smart scale's weight file is kept for weigh-ins, not refused
     if readings:
         scale_readings = absorb_scale_readings(config.data_dir, readings, sha, path.name, config.athlete.body_mass_kg)
@@ -339,8 +343,10 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
         if key:
             seen[key] = activity
         activities.append(process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual))
-    return _outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
-                    kept_scale=scale_readings is not None)
+    outcome = _outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
+                       kept_scale=scale_readings is not None)
+    outcome.skipped_members = skipped
+    return outcome
 
 
 def _duplicate_row(path: Path, sha: str, activity: Activity, first_id: str, first_source: str,

@@ -32,3 +32,44 @@ def test_weather_override_has_the_climate_bounds(field: str, value: float) -> No
 def test_markdown_escape_makes_every_line_break_a_space() -> None:
     assert markdown_escape("a\u2028b\x1ec\r\nd") == "a b c d"
     assert markdown_escape("x~y <z>") == r"x\~y &lt;z&gt;"
+
+
+def test_zip_members_that_are_not_fit_are_named_with_their_reason_by_the_nightly_and_ride(tmp_path: Path) -> None:
+    """A user's zip held `notes.txt` and `inner.zip` beside two rides: neither command named them,
+    while the README says other members are skipped with their reason (pipeline.fit.archive). They
+    count as skipped in the night's line, have their own heading in the run summary, and `ride`
+    lists them among its warnings."""
+    import zipfile
+
+    from pipeline.config import parse_config
+    from pipeline.inputs import WeatherOverride as Override
+    from pipeline.ride import ride
+    from pipeline.service import process_file
+    from shared_paths import SAMPLES
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with zipfile.ZipFile(inbox / "mix.zip", "w") as archive:
+        archive.write(SAMPLES / "tomtom-runner3-cycling-17min.fit", "rides/ride.fit")
+        archive.writestr("notes.txt", "bring gels\n")
+        archive.writestr("inner.zip", b"PK\x05\x06" + bytes(18))  # an empty zip inside the zip
+    config = parse_config({"inbox": str(inbox), "data_dir": str(tmp_path / "data"), "weather": {"provider": "none"}})
+    outcome = process_file(inbox / "mix.zip", config)
+    assert outcome.status == "processed" and len(outcome.activities) == 1
+    assert sorted(outcome.skipped_members) == [
+        ("mix.zip:inner.zip", "an archive inside an archive (read one level deep): skipped"),
+        ("mix.zip:notes.txt", "not a FIT file (.fit or .fit.gz): skipped")]
+    summary = NightlySummary(run_id="r", inbox=inbox, data_dir=tmp_path / "data", started_at=datetime.now(UTC))
+    summary.add(outcome)
+    assert summary.skipped == 2
+    assert "mix.zip:notes.txt: not a FIT file (.fit or .fit.gz): skipped" in summary.line()
+    assert "mix.zip:inner.zip: an archive inside an archive" in summary.line()
+    markdown = summary.markdown()
+    assert "## Skipped: zip members that are not FIT files" in markdown
+    assert "## Skipped: copies of activities already held" not in markdown
+
+    (results,) = ride(inbox / "mix.zip", parse_config({"inbox": str(inbox), "data_dir": str(tmp_path / "data2"),
+                                                       "weather": {"provider": "none"}}),
+                      Override(), orchestrator="local")
+    assert "notes.txt: not a FIT file (.fit or .fit.gz): skipped" in results.warnings
+    assert "inner.zip: an archive inside an archive (read one level deep): skipped" in results.warnings

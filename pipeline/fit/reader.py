@@ -109,6 +109,7 @@ class FitContents:
     scale_files: list[ScaleFile] = field(default_factory=list)
     rejections: list[RejectedFile] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    skipped_reasons: list[str] = field(default_factory=list)  # one line per skipped zip member: "file:member: why"
 
     @property
     def scale_readings(self) -> list[ScaleReading]:
@@ -127,6 +128,7 @@ def read_fit(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> FitCon
         return contents
     contents.rejections.extend(unpacked.rejections)
     contents.skipped.extend(unpacked.skipped)
+    contents.skipped_reasons.extend(unpacked.skipped_reasons)
     scales = path.suffix.lower() != ".zip"
     for blob in unpacked.blobs:
         try:

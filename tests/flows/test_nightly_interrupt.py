@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from datetime import datetime, timedelta, timezone
@@ -35,6 +36,18 @@ def _write_inbox(inbox: Path) -> None:
                    for i in range(600)]
         write(inbox / f"ride-{k:02d}.fit", encode_activity(samples, sport="cycling",
                                                          device=DeviceSpec(manufacturer="garmin", serial_number=5000 + k)))
+
+
+def _committed(data: Path) -> int:
+    """Activities in the catalog so far (read-only; 0 before it exists or while it is being made)."""
+    path = data / "catalog.sqlite"
+    if not path.is_file():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("SELECT count(*) FROM activities").fetchone()[0])
+    except sqlite3.Error:
+        return 0
 
 
 def _session_processes(sid: int) -> list[str]:
@@ -63,9 +76,8 @@ def test_ctrl_c_stops_a_backfill_within_seconds_with_one_line_and_loses_nothing(
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, start_new_session=True,
                             env=env)
     deadline = time.monotonic() + 300
-    reports = data / "reports"
-    while time.monotonic() < deadline and proc.poll() is None:  # some files finished, the rest still to do
-        if reports.is_dir() and sum(1 for p in reports.iterdir() if p.is_dir()) >= 3:
+    while time.monotonic() < deadline and proc.poll() is None:  # some files committed, the rest still to do
+        if _committed(data) >= 3:
             break
         time.sleep(0.1)
     assert proc.poll() is None, "the run ended before it could be interrupted"
