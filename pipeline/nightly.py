@@ -27,6 +27,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -231,10 +233,30 @@ INDEX_LINE_FILES = 3
 LOCK_NAME = "nightly.lock"
 
 
-def nightly_lock(data_dir: Path):
+_HELD_HERE: set[Path] = set()  # nightly locks this process holds
+
+
+@contextmanager
+def nightly_lock(data_dir: Path) -> Iterator[bool]:
     """``with nightly_lock(data_dir) as held:`` — one nightly at a time per data directory
-    (``<data_dir>/nightly.lock``, non-blocking: ``held`` is False when another run has it)."""
-    return exclusive_lock(Path(data_dir) / LOCK_NAME)
+    (``<data_dir>/nightly.lock``, non-blocking: ``held`` is False when another process has it).
+    Held again inside a block of this process that holds it (``held`` True): ``sweatline nightly``
+    holds it from before it starts Prefect to the end of the run, the flow inside takes it too. So
+    a second command started at the same moment stops before it starts a Prefect server of its own
+    (two temporary servers migrating one Prefect database at once: "database is locked")."""
+    path = (Path(data_dir) / LOCK_NAME).resolve()
+    if path in _HELD_HERE:
+        yield True
+        return
+    with exclusive_lock(path) as held:
+        if not held:
+            yield False
+            return
+        _HELD_HERE.add(path)
+        try:
+            yield True
+        finally:
+            _HELD_HERE.discard(path)
 
 
 def busy_summary(config: Config, inbox: Path) -> NightlySummary:

@@ -175,11 +175,14 @@ def stopping_at_ctrl_c() -> Iterator[None]:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
-    with nightly_lock(Path(config.data_dir)) as free:  # issue 14: a quick look before starting Prefect;
-        pass                                           # the flow itself takes the lock for the run
-    if not free:
-        print(BUSY_MESSAGE)
-        return 0
+    with nightly_lock(Path(config.data_dir)) as free:  # issue 14: held from before Prefect starts to the
+        if not free:                                    # run's end (the flow inside takes it again)
+            print(BUSY_MESSAGE)
+            return 0
+        return _run_held(args, config, inbox)
+
+
+def _run_held(args: argparse.Namespace, config: Config, inbox: Path) -> int:
     api = find_api(Path(config.data_dir))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # Prefect's temporary server gets 20 s to start by default; a busy laptop can need more

@@ -1,8 +1,14 @@
 """Issue 14: two nightlies at once. ``<data_dir>/nightly.lock`` (flock, non-blocking): the second
-says "another nightly run is in progress", exits 0 and does nothing."""
+says "another nightly run is in progress", exits 0 and does nothing. "Another run" is another
+process holding the lock (:func:`_held_elsewhere`); inside the process that holds it, the lock is
+held again (the command line holds it around its flow)."""
 from __future__ import annotations
 
+import contextlib
 import logging
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import flows.nightly
@@ -18,19 +24,35 @@ def _config(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_lock_is_exclusive_and_released(tmp_path: Path) -> None:
-    with nightly_lock(tmp_path) as first:
-        assert first
+@contextlib.contextmanager
+def _held_elsewhere(data_dir: Path) -> Iterator[None]:
+    """Another process holds ``data_dir``'s nightly lock for the block."""
+    holder = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pipeline.nightly import nightly_lock\n"
+                               "with nightly_lock(sys.argv[1]) as held:\n    print(held, flush=True)\n"
+                               "    sys.stdin.read()", str(data_dir)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "True\n"
+        yield
+    finally:
+        holder.communicate(timeout=60)
+
+
+def test_the_lock_is_exclusive_between_processes_and_released(tmp_path: Path) -> None:
+    with _held_elsewhere(tmp_path):
         with nightly_lock(tmp_path) as second:
             assert not second
     with nightly_lock(tmp_path) as again:
         assert again
+        with nightly_lock(tmp_path) as inside:  # this process holds it: held again (the flow in the command)
+            assert inside
+    with _held_elsewhere(tmp_path):  # and released when the outer block ends
+        pass
 
 
 def test_a_second_nightly_command_does_nothing_and_exits_0(tmp_path: Path, capsys) -> None:
     config = _config(tmp_path)
-    with nightly_lock(tmp_path / "data") as held:
-        assert held
+    with _held_elsewhere(tmp_path / "data"):
         assert main(["nightly", "--config", str(config)]) == 0
     out = capsys.readouterr()
     assert "another nightly run is in progress" in out.out and out.err == ""
@@ -40,8 +62,7 @@ def test_a_second_nightly_command_does_nothing_and_exits_0(tmp_path: Path, capsy
 def test_the_flow_itself_refuses_while_another_run_holds_the_lock(tmp_path: Path, monkeypatch) -> None:
     config = _config(tmp_path)
     monkeypatch.setattr(flows.nightly, "get_run_logger", lambda: logging.getLogger("test-nightly"))
-    with nightly_lock(tmp_path / "data") as held:
-        assert held
+    with _held_elsewhere(tmp_path / "data"):
         summary = flows.nightly.nightly.fn(config_path=str(config))
     assert summary.busy and summary.line() == BUSY_MESSAGE
     with Catalog(tmp_path / "data") as catalog:
