@@ -564,6 +564,18 @@ def test_history_names_sports_as_people_do(tmp_path: Path, config_file) -> None:
 
 # --- 6. progress bar ----------------------------------------------------------------------------
 
+def _drain(master: int) -> bytes:
+    """Everything written so far to the terminal whose pty master is ``master``."""
+    os.set_blocking(master, False)
+    drawn = b""
+    try:
+        while chunk := os.read(master, 65536):
+            drawn += chunk
+    except BlockingIOError:
+        pass
+    return drawn
+
+
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
@@ -577,13 +589,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
             for done in range(1, 11):
                 report_progress(done, 10, f"file-{done}.fit")
         tty.flush()
-        os.set_blocking(master, False)
-        drawn = b""
-        try:
-            while chunk := os.read(master, 65536):
-                drawn += chunk
-        except BlockingIOError:
-            pass
+        drawn = _drain(master)
     os.close(master)
     assert b"nightly" in drawn and b"10/10" in drawn
     with open(tmp_path / "log.txt", "w") as plain:
@@ -621,13 +627,7 @@ def test_log_lines_print_above_the_progress_bar_not_glued_to_it() -> None:
         finally:
             logger.removeHandler(handler)
         tty.flush()
-        os.set_blocking(master, False)
-        drawn = b""
-        try:
-            while chunk := os.read(master, 65536):
-                drawn += chunk
-        except BlockingIOError:
-            pass
+        drawn = _drain(master)
     os.close(master)
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode(errors="replace"))
     lines = [line for chunk in text.split("\n") for line in chunk.split("\r")]
