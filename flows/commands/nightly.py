@@ -51,6 +51,7 @@ def terminal_progress(stream: object = None) -> Iterator[None]:
                         refresh_per_second=4)
     task: list[int] = []
     routed: list[tuple[Any, Any]] = []
+    _BARS.append(progress)
 
     def update(done: int, total: int, name: str) -> None:
         if total < BAR_FROM_FILES:
@@ -70,6 +71,11 @@ def terminal_progress(stream: object = None) -> Iterator[None]:
         for handler, file in routed:
             handler.console.file = file
         progress.stop()
+        _BARS.remove(progress)
+
+
+_BARS: list[Any] = []
+"""The progress bars being drawn in this process: a Ctrl-C clears them at once (:func:`stopping_at_ctrl_c`)."""
 
 
 NAME_WIDTH = 40
@@ -146,15 +152,18 @@ def stopping_at_ctrl_c() -> Iterator[None]:
         from flows.cli import INTERRUPTED_EXIT, say_interrupted
 
         say_interrupted()
-        if getattr(sys.stderr, "isatty", lambda: False)():
-            sys.stderr.write("\x1b[?25h")  # the progress bar hides the cursor while it draws
-        sys.stderr.flush()
+        terminal = sys.__stderr__
+        if terminal is not None and terminal.isatty():
+            terminal.write("\x1b[?25h")  # the cursor shown, should a bar have been cut off while drawing
+            terminal.flush()
         os._exit(INTERRUPTED_EXIT)
 
     def on_sigint(signum: int, frame: object) -> None:
         if interrupted.is_set():
             give_up()
         interrupted.set()
+        for bar in list(_BARS):  # cleared now, not redrawn below the last line while the run stops
+            bar.stop()
         logging.disable(logging.CRITICAL)
         logging.raiseExceptions = False  # Prefect's log worker writes "Error logging to API" when this is set
         timer = threading.Timer(INTERRUPT_GRACE_S, give_up)

@@ -104,3 +104,56 @@ def test_ctrl_c_stops_a_backfill_within_seconds_with_one_line_and_loses_nothing(
     with Catalog(data) as catalog:
         ids = [a.id for a in catalog.activities()]
     assert len(ids) == len(set(ids)) == FILES
+
+
+SLOW_TO_STOP = """
+import os, signal, sys, time
+from flows.commands.nightly import stopping_at_ctrl_c, terminal_progress
+from pipeline.progress import report_progress
+
+with stopping_at_ctrl_c(), terminal_progress():
+    for done in range(1, 4):
+        report_progress(done, 10, f"file-{done}.fit")
+    time.sleep(0.5)  # drawn
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+    except KeyboardInterrupt:
+        pass  # a run slow to stop: it goes on reporting
+    for done in range(4, 8):
+        report_progress(done, 10, f"file-{done}.fit")
+        time.sleep(0.3)
+    time.sleep(30)  # never stops by itself: the grace period ends the process
+"""
+
+
+def test_ctrl_c_clears_the_progress_bar_at_once_and_gives_the_terminal_back() -> None:
+    """A user's terminal after Ctrl-C: the bar redrawn about 20 times below the "interrupted" line
+    while the run stopped, never cleared, the cursor left hidden and ``?25h`` printed as text. Here a
+    run that does not stop is interrupted on a real pty: the bar is cleared at the Ctrl-C and never
+    drawn again, the cursor is shown, the one line is the last thing written, exit 130 after the grace."""
+    import pty
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_TO_STOP], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=slave)
+    os.close(slave)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the pty closed with the process
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    assert proc.wait(timeout=60) == 130
+    os.close(master)
+    text = drawn.decode(errors="replace")
+    line = "sweatline: interrupted; what was finished is kept (run the command again to go on)"
+    assert "nightly" in text and line in text  # a bar was drawn, the line was said
+    after = text[text.index(line) + len(line):]
+    assert "nightly" not in after and "file-" not in after  # not drawn again below the line
+    assert text.rfind("\x1b[?25h") > text.rfind("\x1b[?25l")  # the cursor shown again
+    assert "?25h" not in text.replace("\x1b[?25h", "")  # never printed as text
