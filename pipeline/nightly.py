@@ -83,7 +83,8 @@ class NightlySummary(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     skipped: int = 0
-    duplicates: list[Rejection] = []  # copies of activities already held, zip members not FIT (counted as skipped, with the reason)
+    duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
+    not_fit: list[Rejection] = []  # zip members that are not FIT files (skipped, with the reason)
     set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
     processed_files: list[str] = []
     activities: list[ActivityRow] = []
@@ -112,7 +113,7 @@ class NightlySummary(BaseModel):
             self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
         for name, why in outcome.skipped_members:  # zip members that are not FIT files
             self.skipped += 1
-            self.duplicates.append(Rejection(name=name, kind="not_fit", reason=why))
+            self.not_fit.append(Rejection(name=name, kind="not_fit", reason=why))
         for d in outcome.duplicates:
             self.skipped += 1
             self.duplicates.append(Rejection(name=f"{d.name}:{d.member}" if d.member else d.name, kind="duplicate",
@@ -134,8 +135,8 @@ class NightlySummary(BaseModel):
             return " (" + "; ".join(shown) + (f"; and {more} more: see the run summary" if more else "") + ")"
 
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
-        if self.duplicates or self.set_aside_before:
-            text += listed([f"{d.name}: {d.reason}" for d in self.duplicates]
+        if self.not_fit or self.duplicates or self.set_aside_before:
+            text += listed([f"{d.name}: {d.reason}" for d in self.not_fit + self.duplicates]
                            + [f"{r.name}: set aside before, {r.reason}" for r in self.set_aside_before])
         text += f", rejected {len(self.rejected)}"
         if self.rejected:
@@ -205,14 +206,12 @@ class NightlySummary(BaseModel):
                 lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} "
                              f"| {duration} | {distance_text(a.distance_m, units)} | {sweat} | [report.html]({link}) |")
             lines.append("")
-        for kind, heading in (("duplicate", "copies of activities already held"), ("not_fit", "zip members that are not FIT files")):
-            listed = [d for d in self.duplicates if d.kind == kind]
+        for heading, listed in (("copies of activities already held", self.duplicates),
+                                ("zip members that are not FIT files", self.not_fit),
+                                ("set aside on an earlier run (still in the inbox)", self.set_aside_before)):
             if listed:
                 lines += [f"## Skipped: {heading}", ""] + [
-                    f"- `{markdown_escape(d.name)}`: {markdown_escape(d.reason)}" for d in listed] + [""]
-        if self.set_aside_before:
-            lines += ["## Skipped: set aside on an earlier run (still in the inbox)", ""] + [
-                f"- `{markdown_escape(r.name)}`: {markdown_escape(r.reason)}" for r in self.set_aside_before] + [""]
+                    f"- `{markdown_escape(r.name)}`: {markdown_escape(r.reason)}" for r in listed] + [""]
         if self.rejected:
             lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
         if self.failed:

@@ -164,8 +164,7 @@ def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile]
     result = read_fit(path)
     if not result.activities and not result.rejections and not result.scale_files:
         return [], [RejectedFile(path.name, "no FIT file inside (.fit or .fit.gz members)", "archive")], [], []
-    skipped = [(source, line[len(source) + 2:]) for source, line in zip(result.skipped, result.skipped_reasons)]
-    return list(result.activities), list(result.rejections), result.scale_readings, skipped
+    return list(result.activities), list(result.rejections), result.scale_readings, list(result.skipped_members)
 
 
 def _member(refusal: RejectedFile, path: Path) -> str:
@@ -343,10 +342,8 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
         if key:
             seen[key] = activity
         activities.append(process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual))
-    outcome = _outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
-                       kept_scale=scale_readings is not None)
-    outcome.skipped_members = skipped
-    return outcome
+    return _outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
+                    kept_scale=scale_readings is not None, skipped_members=skipped)
 
 
 def _duplicate_row(path: Path, sha: str, activity: Activity, first_id: str, first_source: str,
@@ -359,9 +356,11 @@ def _duplicate_row(path: Path, sha: str, activity: Activity, first_id: str, firs
 
 
 def _outcome(path: Path, sha: str, size: int, started: datetime, run_id: str | None, activities: list[ProcessedActivity],
-             rejections: list[RejectionRow], duplicates: list[DuplicateRow], *, kept_scale: bool) -> FileOutcome:
+             rejections: list[RejectionRow], duplicates: list[DuplicateRow], *, kept_scale: bool,
+             skipped_members: list[tuple[str, str]] | None = None) -> FileOutcome:
     """The file's outcome: processed (an activity, or a scale's readings kept), duplicate (nothing
-    new but copies of activities already held), else rejected."""
+    new but copies of activities already held), else rejected. ``skipped_members``: a zip's members
+    not read, ``("file:member", why)``."""
     status: Literal["processed", "rejected", "duplicate"]
     if activities or kept_scale:
         status = "processed"
@@ -375,7 +374,8 @@ def _outcome(path: Path, sha: str, size: int, started: datetime, run_id: str | N
                        activities=len(activities), first_seen_at=started, processed_at=now, run_id=run_id,
                        reason=reason)
     return FileOutcome(file=file_row, status=status, activities=activities, rejections=rejections,
-                       duplicates=duplicates, seconds=(now - started).total_seconds())
+                       duplicates=duplicates, skipped_members=skipped_members or [],
+                       seconds=(now - started).total_seconds())
 
 
 def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = False) -> FileOutcome:

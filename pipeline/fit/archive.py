@@ -16,7 +16,7 @@ decompressed; symbolic-link members are refused (they are never followed: nothin
 
 Nesting is one level: a zip's ``.fit.gz`` member is gunzipped once; an archive inside an archive
 (``.zip``, ``.gz`` of anything but FIT, ``.tar``...) is skipped with its reason, as any other non-FIT
-member is (``Unpacked.skipped_reasons``), never opened.
+member is (``Unpacked.skipped_members``), never opened.
 """
 from __future__ import annotations
 
@@ -71,8 +71,17 @@ class Unpacked:
 
     blobs: list[FitBlob] = field(default_factory=list)
     rejections: list[RejectedFile] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    skipped_reasons: list[str] = field(default_factory=list)  # one line per skipped member: "source: why"
+    skipped_members: list[tuple[str, str]] = field(default_factory=list)  # ("file:member", why), one per member
+
+    @property
+    def skipped(self) -> list[str]:
+        """The skipped members, ``file:member``."""
+        return [source for source, _ in self.skipped_members]
+
+    @property
+    def skipped_reasons(self) -> list[str]:
+        """One line per skipped member: ``file:member: why``."""
+        return [f"{source}: {why}" for source, why in self.skipped_members]
 
 
 def safe_text(text: str, limit: int = 200) -> str:
@@ -197,8 +206,7 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
                                                    "archive"))
                 continue
             if not is_fit_name(info.filename):
-                out.skipped.append(source)
-                out.skipped_reasons.append(f"{source}: {_skip_reason(info.filename)}")
+                out.skipped_members.append((source, _skip_reason(info.filename)))
                 continue
             if info.file_size > limits.max_fit_bytes:
                 out.rejections.append(RejectedFile(

@@ -108,8 +108,12 @@ class FitContents:
     activities: list[Activity] = field(default_factory=list)
     scale_files: list[ScaleFile] = field(default_factory=list)
     rejections: list[RejectedFile] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    skipped_reasons: list[str] = field(default_factory=list)  # one line per skipped zip member: "file:member: why"
+    skipped_members: list[tuple[str, str]] = field(default_factory=list)  # zip members not read: ("file:member", why)
+
+    @property
+    def skipped(self) -> list[str]:
+        """The zip members not read, ``file:member``."""
+        return [source for source, _ in self.skipped_members]
 
     @property
     def scale_readings(self) -> list[ScaleReading]:
@@ -127,8 +131,7 @@ def read_fit(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> FitCon
         contents.rejections.append(exc)
         return contents
     contents.rejections.extend(unpacked.rejections)
-    contents.skipped.extend(unpacked.skipped)
-    contents.skipped_reasons.extend(unpacked.skipped_reasons)
+    contents.skipped_members.extend(unpacked.skipped_members)
     scales = path.suffix.lower() != ".zip"
     for blob in unpacked.blobs:
         try:
