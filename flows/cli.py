@@ -267,6 +267,10 @@ def _main(argv: Sequence[str] | None) -> int:
     as_json = bool(getattr(args, "json", False))
     module_name = "flows.commands." + args.command.replace("-", "_")
     config = None
+    if args.command in START_GUARD_EARLY:
+        from pipeline import guard_server
+
+        guard_server.start_early()
     try:
         from pipeline.config import load_config  # pydantic and YAML: not for --help or a usage error
 
@@ -298,6 +302,17 @@ def _main(argv: Sequence[str] | None) -> int:
         return INTERRUPTED_EXIT
     except Exception as exc:  # an internal error: say so, with the traceback for a bug report
         return _internal_error(exc, as_json)
+    finally:
+        if args.command in START_GUARD_EARLY:
+            guard_server.stop_if_unused()
+
+
+START_GUARD_EARLY = ("ride",)
+"""Commands that start the guard's forkserver (:mod:`pipeline.guard_server`) before loading their
+config: its imports (pandas, pyarrow, the decoders: 1.2–1.7 s here) overlap the command's own, so
+a new file is read sooner: ``ride`` on a new 1-minute file took 0.83 x the time it took before
+(median of 8 alternated pairs, 2.07 s against 2.47 s, 2 processors, load about 1). Ended at once
+when no file needed it: a stored answer pays for starting it, 0.63 s against 0.60 s (1.10 x)."""
 
 
 def _internal_error(exc: BaseException, as_json: bool = False) -> int:

@@ -4,7 +4,7 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
 :func:`process_file_guarded` is :func:`pipeline.service.process_file` run in a child process:
 
 * the child is forked from a *forkserver* (:mod:`multiprocessing`) that imported the pipeline
-  once (:data:`PRELOAD`), so a child costs a fork (milliseconds) and not an interpreter start
+  once (:data:`pipeline.guard_server.PRELOAD`), so a child costs a fork (milliseconds) and not an interpreter start
   (pandas, pyarrow, fitparse: seconds), and it is forked from a single-threaded server, never
   from the caller — forking a process that runs threads (Prefect's, Dask's) can copy a lock
   some other thread holds and hang the child;
@@ -55,23 +55,13 @@ from pipeline.config import Config, LimitsConfig
 from pipeline.service import FileOutcome, _outcome, process_file
 from pipeline.store.catalog import RejectionRow, utc_now
 from pipeline.store.files import sha256_file
-
-PRELOAD: list[str] = ["pipeline.forkserver_init", "pipeline.service", "pipeline.fit", "pipeline.analysis",
-                      "pipeline.report.writer", "pipeline.weather.service", "pipeline.weather.openmeteo",
-                      "pipeline.store.records", "pipeline.report.charts", "pyarrow.parquet", "pipeline.report.warm"]
-"""Modules the forkserver imports once, so each child starts with them loaded (a fork, not an
-import): everything :func:`~pipeline.service.process_file` imports, lazily ones included (a name
-that does not import is skipped by the forkserver). First :mod:`pipeline.forkserver_init`: the
-forkserver and its children ignore SIGINT (the command that started them handles a Ctrl-C and
-ends them); last :mod:`pipeline.report.warm`, whose import compiles the report templates, so a
-child does not compile them on its first file."""
+from pipeline.guard_server import guard_process
 
 KILL_GRACE_S = 5.0
 """How long to wait for a killed child to be reaped."""
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _START_LOCK = threading.Lock()
-_CONTEXT: multiprocessing.context.BaseContext | None = None
 
 
 class OverLimit(Exception):
@@ -83,71 +73,6 @@ class OverLimit(Exception):
         self.kind = kind
         self.reason = reason
         super().__init__(reason)
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """The forkserver context (preloaded with :data:`PRELOAD`); spawn where there is none."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(PRELOAD)
-        else:  # pragma: no cover - not Linux/macOS
-            ctx = multiprocessing.get_context("spawn")
-        _CONTEXT = ctx
-    return _CONTEXT
-
-
-def _guard_process() -> type[multiprocessing.process.BaseProcess]:
-    """How the child starts: :class:`GuardProcess` from the preloaded forkserver. Not a plain
-    ``fork`` of the caller: Prefect and Dask run threads, and the address-space limit would count
-    whatever the caller happens to map (a fork of a big process fails on its first allocation)."""
-    ctx = _context()
-    if ctx.get_start_method() == "forkserver":
-        return GuardProcess
-    return ctx.Process  # type: ignore[attr-defined,no-any-return]  # pragma: no cover
-
-
-try:
-    from multiprocessing import popen_forkserver
-    from multiprocessing.context import ForkServerProcess
-except ImportError:  # pragma: no cover - no forkserver on this platform
-    pass
-else:
-    class _ForkserverPopen(popen_forkserver.Popen):
-        def _launch(self, process_obj: Any) -> None:
-            # popen_forkserver.Popen._launch of CPython 3.11-3.13 (identical), with the main-module keys
-            # left out of the preparation data
-            import io
-
-            from multiprocessing import forkserver, spawn, util
-            from multiprocessing.context import reduction, set_spawning_popen
-
-            prep_data = {key: value for key, value in spawn.get_preparation_data(process_obj._name).items()
-                         if not key.startswith("init_main_from")}
-            buf = io.BytesIO()
-            set_spawning_popen(self)
-            try:
-                reduction.dump(prep_data, buf)
-                reduction.dump(process_obj, buf)
-            finally:
-                set_spawning_popen(None)
-            self.sentinel, w = forkserver.connect_to_new_process(self._fds)
-            _parent_w = os.dup(w)
-            self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
-            with open(w, "wb", closefd=True) as f:
-                f.write(buf.getbuffer())
-            self.pid = forkserver.read_signed(self.sentinel)
-
-    class GuardProcess(ForkServerProcess):
-        """A forkserver ``Process`` whose child does not re-run the caller's ``__main__``
-        (multiprocessing's default for forkserver/spawn children: the ``sweatline`` script, pytest,
-        ``prefect.engine`` or a Dask worker's main — an import per file, for nothing: the child
-        needs only :data:`PRELOAD` and the pickled function)."""
-
-        @staticmethod
-        def _Popen(process_obj: Any) -> Any:
-            return _ForkserverPopen(process_obj)
 
 
 def bytes_text(n_bytes: int) -> str:
@@ -278,7 +203,7 @@ class _Child:
     def __init__(self, memory_bytes: int, cpu_s: int) -> None:
         self.limits = (memory_bytes, cpu_s)
         self.conn, theirs = multiprocessing.Pipe(duplex=True)
-        self.process = _guard_process()(target=_serve, args=(theirs, memory_bytes, cpu_s), name="sweatline-guard")
+        self.process = guard_process()(target=_serve, args=(theirs, memory_bytes, cpu_s), name="sweatline-guard")
         self.calls = 0
         try:
             _start(self.process)
