@@ -19,12 +19,16 @@ import signal
 import threading
 from typing import Any
 
-PRELOAD: list[str] = ["pipeline.forkserver_init", "pipeline.service", "pipeline.fit", "pipeline.analysis",
-                      "pipeline.report.writer", "pipeline.weather.service", "pipeline.weather.openmeteo",
-                      "pipeline.store.records", "pipeline.report.charts", "pyarrow.parquet", "pipeline.report.warm"]
+PRELOAD: list[str] = ["pipeline.forkserver_init", "pipeline.service", "pipeline.fit", "pipeline.fit.reader",
+                      "pipeline.fit.fast", "fitfast", "pipeline.analysis", "pipeline.report.writer",
+                      "pipeline.weather.service", "pipeline.weather.openmeteo", "pipeline.store.records",
+                      "pipeline.report.charts", "pyarrow.parquet", "pyarrow.pandas_compat",
+                      "pandas.core.arrays.arrow.extension_types", "pipeline.report.warm"]
 """Modules the forkserver imports once, so each child starts with them loaded (a fork, not an
-import): everything :func:`~pipeline.service.process_file` imports, lazily ones included (a name
-that does not import is skipped by the forkserver). First :mod:`pipeline.forkserver_init`: the
+import): everything :func:`~pipeline.service.process_file` imports, lazily ones included — the
+decoders behind the lazy :mod:`pipeline.fit` (fitparse's profile, fitfast), and what pandas
+imports only when it first writes Parquet; 0.1–0.15 s a fresh child spent on its first file
+before. A name that does not import (fitfast not installed) is skipped by the forkserver. First :mod:`pipeline.forkserver_init`: the
 forkserver and its children ignore SIGINT (the command that started them handles a Ctrl-C and
 ends them); last :mod:`pipeline.report.warm`, whose import compiles the report templates, so a
 child does not compile them on its first file."""

@@ -179,22 +179,37 @@ of scale 1000 feeding ``enhanced_speed``); where both are there and differ by at
 the 16-bit field, the 16-bit value is taken, as fitparse does."""
 
 
-def record_columns(records: list[dict[Any, Any]], names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The record fields we read as float columns (NaN where a record has none; FIT-epoch timestamps)."""
+def record_columns(data: bytes, segment: Any, rows: int, names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
+    """The record fields we read (``names``) of one segment, as float columns of ``rows`` values: NaN
+    where a record has none, FIT-epoch timestamps; a field no record has is left out. Decoded by
+    fitfast's column reader (``fitfast.records``, in Rust: 0.15 s on a 9.5 h file at 1 s recording,
+    where building the columns from :func:`parse_segment`'s per-record dictionaries took 0.4 s).
+    None when it refuses the bytes or its columns are not ``rows`` long (fitparse reads the file)."""
+    module = _module()
+    end = segment.start + segment.header_size + segment.data_size + 2
+    try:
+        with _panic_message_hidden():
+            decoded = module.records(data[segment.start:end], "record", degrees=False)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - as in parse_segment
+        return None
     columns: dict[str, np.ndarray] = {}
-    for enhanced, legacy, step in _EXPANDED:
-        for r in records:
-            value, base = r.get(enhanced), r.get(legacy)
-            if value is not None and base is not None and abs(value - base) <= step:
-                r[enhanced] = base
     for name in names:
-        values = [r.get(name) for r in records]
-        if all(v is None for v in values):
+        column = decoded.get(name)
+        if column is None:
             continue
-        column = np.array([v if isinstance(v, (int, float)) else np.nan for v in values], dtype=float)
-        if name == "timestamp":
-            column -= FIT_EPOCH_UNIX_S
-        columns[name] = column
+        column = np.asarray(column, dtype=float)
+        if column.shape != (rows,):
+            return None
+        if not np.isnan(column).all():
+            columns[name] = column
+    for enhanced, legacy, step in _EXPANDED:
+        if enhanced in columns and legacy in columns:
+            value, base = columns[enhanced], columns[legacy]
+            columns[enhanced] = np.where(np.abs(value - base) <= step, base, value)  # NaN on either side: kept
+    if "timestamp" in columns:
+        columns["timestamp"] = columns["timestamp"] - FIT_EPOCH_UNIX_S
     return columns
 
 

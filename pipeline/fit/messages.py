@@ -336,7 +336,9 @@ def _decode_segment_fast(data: bytes, segment: Any, out: Messages) -> bool:
     try:
         kept = {name: [_exact(fast.native(name, m)) for m in parsed.get(name, [])] for name in _KEPT_NAMES}
         records = parsed.get("record", [])
-        columns = fast.record_columns(records, _RECORD_FIELDS)
+        columns = fast.record_columns(data, segment, len(records), _RECORD_FIELDS) if records else {}
+        if columns is None:
+            return False
         stamps = columns.get("timestamp")
         if stamps is not None and np.nanmin(stamps, initial=np.inf) < _RELATIVE_LIMIT:
             raise _NotExact("relative (power-on) times")

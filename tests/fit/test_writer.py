@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import random
 import struct
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -48,6 +49,18 @@ def test_crc16_matches_real_device_files(name: str) -> None:
     assert fit_crc(data[:end]) == struct.unpack_from("<H", data, end)[0]
     if header_size == 14 and struct.unpack_from("<H", data, 12)[0] != 0:
         assert fit_crc(data[:12]) == struct.unpack_from("<H", data, 12)[0]
+
+
+@pytest.mark.parametrize("size", [2**16 - 1, 2**16, 2**16 + 1, 70_001, 256 * 257 + 13, 1_234_567])
+@pytest.mark.parametrize("start", [0, 0xBB3D])
+def test_long_data_crc_equals_the_fit_sdk_nibble_algorithm(size: int, start: int) -> None:
+    """Past 64 KiB the CRC is computed chunk-wise (pipeline.fit.framing._fit_crc_chunked): it must
+    equal the FIT SDK's own nibble-wise algorithm (as fitparse copied it from the SDK's documentation,
+    fitparse.records.Crc) for any length — chunk boundaries, a last chunk cut short, a start value
+    carried in — over random bytes."""
+    data = random.Random(size + start).randbytes(size)
+    assert fit_crc(data, start) == fitparse.records.Crc.calculate(data, start)
+    assert fit_crc(memoryview(data)[1:], start) == fitparse.records.Crc.calculate(data[1:], start)
 
 
 def _ride(**overrides) -> bytes:
