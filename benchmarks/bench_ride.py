@@ -15,7 +15,10 @@ every descendant's ``VmHWM``: the guard's child that reads the file is one):
 * **--help** — ``sweatline --help``;
 * **bare fitparse** — ``list(fitparse.FitFile(F).get_messages())``: what any fitparse user pays
   to read the file (the anchor of issue 16's target: ride on the fitparse path <= 0.5 x this);
-* **bare fitfast** — ``fitfast.parse(F)`` (moonshot: ride <= 2 x this).
+* **bare fitfast** — ``fitfast.parse(F)`` (moonshot: ride <= 2 x this);
+* **floors** — a bare interpreter importing pandas and pyarrow's Parquet writer (what reading any
+  new file needs before its first byte is decoded: the guard's forkserver imports them), and one
+  importing pydantic (what a stored answer needs to read its config and catalog rows).
 
 Ratios are printed to the bare fitparse decode and to the bare fitfast decode, with the load
 average. ``--prefect`` adds the figures of issue 11 (ride through a Prefect server, nightly with
@@ -178,6 +181,8 @@ def ride_figures(fit: Path, short: Path, runs: int) -> None:
             "bare fitparse FitFile().get_messages()": lambda: [py, "-c", "import sys, fitparse; "
                                                                "list(fitparse.FitFile(sys.argv[1]).get_messages())", str(fit)],
             "bare fitfast.parse()": lambda: [py, "-c", "import sys, fitfast; fitfast.parse(sys.argv[1])", str(fit)],
+            "floor: import pandas, pyarrow.parquet": lambda: [py, "-c", "import pandas, pyarrow.parquet"],
+            "floor: import pydantic": lambda: [py, "-c", "import pydantic; from pydantic import BaseModel"],
         }
         walls: dict[str, list[float]] = {k: [] for k in cases}
         peaks: dict[str, list[float]] = {k: [] for k in cases}
@@ -206,6 +211,11 @@ def ride_figures(fit: Path, short: Path, runs: int) -> None:
     print(f"  target 1: ride on the fitparse path / bare fitparse = {fitparse_ride / fitparse_s:.2f} (<= 0.5), "
           f"peak {max(peaks['ride, fresh, fitparse path']):.0f} MiB (<= 250)")
     print(f"  moonshot: ride (fitfast) / bare fitfast = {fast_ride / fitfast_s:.2f} (<= 2)")
+    floor = statistics.median(walls["floor: import pandas, pyarrow.parquet"])
+    print(f"  importing pandas and pyarrow alone = {floor / fitfast_s:.2f} x bare fitfast; the 1-minute ride = "
+          f"{statistics.median(walls['ride, 1-minute file, fresh']) / floor:.2f} x that import, the stored answer = "
+          f"{statistics.median(walls['ride again (stored answer)']) / statistics.median(walls['floor: import pydantic']):.2f}"
+          " x importing pydantic")
 
 
 def main() -> None:
