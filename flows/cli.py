@@ -195,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sweatline`` console script (``argv`` None: ``sys.argv``, and a success
     ends the process at once, :func:`_exit_now`)."""
     code = _main(argv)
+    if argv is None and "pipeline.guard_server" in sys.modules:  # the command is over: end its helper processes
+        sys.modules["pipeline.guard_server"].stop()
     if argv is None and code == INTERRUPTED_EXIT:  # nothing is left to write: no clean-up to wait for
         _flush_and_exit(code)
     if argv is None and code == 0:

@@ -7,6 +7,7 @@ returned, before the interpreter exits."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,42 @@ def test_a_refused_ride_leaves_no_server_behind(tmp_path: Path) -> None:
         assert seen["code"] == 2
         assert seen["server_pid"] is None
         assert seen["forkservers"] == []
+
+
+def _session_leftovers(sid: int) -> list[str]:
+    """Every process of session ``sid`` still in the process table: running, or a zombie nobody reaped."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[-1].split()
+            if int(fields[3]) == sid:
+                found.append(f"{fields[0]} " + (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_the_command_leaves_no_process_behind_when_it_returns(tmp_path: Path) -> None:
+    """A user ran ``ps`` right after ``sweatline ride`` returned and found the forkserver still busy
+    (its interpreter freeing pandas and the rest, parent 1) and zombies. The console script, in a
+    session of its own, for a new file, the stored answer and a refused file: the moment it has
+    returned, nothing of that session is left, not even a zombie."""
+    from shared_paths import SWEATLINE
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    config = write_config(tmp_path, inbox, tmp_path / "data")
+    text = tmp_path / "notes.fit"
+    text.write_text("not a FIT file")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["SWEATLINE_RIDE_VIA"] = "local"
+    for path, code in ((RIDE, 0), (RIDE, 0), (text, 2)):  # new, stored, refused in the guarded child
+        proc = subprocess.Popen([str(SWEATLINE), "ride", str(path), "--config", str(config)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        _, err = proc.communicate(timeout=120)
+        left = _session_leftovers(proc.pid)
+        assert proc.returncode == code, err[-2000:]
+        assert left == [], left
