@@ -117,7 +117,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
         if outcome.status == "duplicate":
             catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
                                summary=f"{path.name}: {outcome.reason}, its report reused")
-            return repeated
+            return _with_set_aside(repeated, outcome, path)
         if not outcome.activities:  # e.g. a smart scale's weight file: kept for weigh-ins, but no activity to report
             catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=0, failed=0,
                                summary=f"processed {path.name}: no activity in it")
@@ -125,14 +125,21 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                                kind="not_activity")
         catalog.finish_run(run_id, state="completed", processed=1, skipped=0, rejected=len(outcome.rejections),
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
-        results = [_result(shown, a.row, data_dir, run_id, orchestrator, reused=False, warnings=a.warnings)
-                   for a in outcome.activities] + repeated
-        if results and (outcome.rejections or outcome.skipped_members):  # a zip's members set aside or left unread
-            set_aside = ([f"{r.member or r.name}: {r.reason}" for r in outcome.rejections]  # beside the one(s)
-                         + [f"{source.removeprefix(path.name + ':')}: {why}" for source, why in outcome.skipped_members])
-            results[0] = results[0].model_copy(update={"warnings": results[0].warnings + set_aside})
+        results = _with_set_aside([_result(shown, a.row, data_dir, run_id, orchestrator, reused=False,
+                                           warnings=a.warnings) for a in outcome.activities] + repeated, outcome, path)
     _refresh_front_door(config if front_door_units is None else config.model_copy(update={"units": front_door_units}))
     return results
+
+
+def _with_set_aside(results: list[RideResult], outcome: FileOutcome, path: Path) -> list[RideResult]:
+    """``results`` with the zip's members set aside (refused) or left unread (not FIT files) among the
+    first one's warnings: the rider hears of them whether the activities beside them were new or
+    copies of ones already held."""
+    if not results or not (outcome.rejections or outcome.skipped_members):
+        return results
+    set_aside = ([f"{r.member or r.name}: {r.reason}" for r in outcome.rejections]
+                 + [f"{source.removeprefix(path.name + ':')}: {why}" for source, why in outcome.skipped_members])
+    return [results[0].model_copy(update={"warnings": results[0].warnings + set_aside}), *results[1:]]
 
 
 def _refresh_front_door(config: Config) -> None:

@@ -73,3 +73,13 @@ def test_zip_members_that_are_not_fit_are_named_with_their_reason_by_the_nightly
                       Override(), orchestrator="local")
     assert "notes.txt: not a FIT file (.fit or .fit.gz): skipped" in results.warnings
     assert "inner.zip: an archive inside an archive (read one level deep): skipped" in results.warnings
+
+    # a zip whose rides are all held already (a user's second export): its other members are still named
+    with zipfile.ZipFile(inbox / "again.zip", "w") as archive:
+        archive.write(SAMPLES / "tomtom-runner3-cycling-17min.fit", "ride.fit")
+        archive.writestr("notes.txt", "bring gels\n")
+    (copy,) = ride(inbox / "again.zip", parse_config({"inbox": str(inbox), "data_dir": str(tmp_path / "data2"),
+                                                      "weather": {"provider": "none"}}),
+                   Override(), orchestrator="local")
+    assert copy.reused
+    assert "notes.txt: not a FIT file (.fit or .fit.gz): skipped" in copy.warnings
