@@ -238,7 +238,9 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
         model_total_l=analysis.model_total_l,
         override_temperature_c=override.temperature_c, override_humidity_pct=override.humidity_pct,
         run_id=run_id, activity_key=activity.activity_key)
-    return ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel, warnings=list(block.warnings))
+    unavailable = [f"weather: {note}" for note in weather.notes] if weather is not None and weather.failed else []
+    return ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel,
+                             warnings=list(block.warnings) + unavailable)
 
 
 def leg_sports(activity: Activity) -> list[str]:

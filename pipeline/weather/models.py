@@ -66,6 +66,9 @@ class WeatherSamples:
     ``provider`` names who answered, in words, for the report (e.g. "Open-Meteo historical
     archive"); None when nobody did. ``requests`` counts the HTTP requests made and
     ``cached_hours`` the place-hours the catalog answered, for tests and the night's log.
+    ``failed``: the weather was wanted and could have been asked for, but the service or the cache
+    let it down (the notes say how): ``sweatline ride`` says so on the terminal, not only in the
+    report.
     """
 
     frame: pd.DataFrame | None = None
@@ -73,6 +76,7 @@ class WeatherSamples:
     notes: list[str] = field(default_factory=list)
     requests: int = 0
     cached_hours: int = 0
+    failed: bool = False
 
     @property
     def usable(self) -> bool:

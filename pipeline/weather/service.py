@@ -99,10 +99,10 @@ def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
         return _weather_for_activity(activity, config, data_dir, now=now)
     except (sqlite3.Error, OSError) as exc:
         return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
-                                     "source"])
+                                     "source"], failed=True)
     except Exception as exc:  # noqa: BLE001 - the weather is an extra: it never fails a file
         return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
-                                     "weather from the next source"])
+                                     "weather from the next source"], failed=True)
 
 
 def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
@@ -139,6 +139,7 @@ def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *
 
     notes: list[str] = []
     requests = 0
+    failed = False
     if missing:
         key = _outage_key(config)
         with _LOCK:  # one request at a time: a dead server costs the timeout once, not once per thread
@@ -146,6 +147,7 @@ def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *
             if reason is not None:
                 notes.append(f"{name} did not answer earlier in this run ({reason}): not asked again; "
                              "weather from the next source")
+                failed = True
             else:
                 today = (now or datetime.now(UTC)).astimezone(UTC).date()
                 for start in range(0, len(missing), openmeteo.MAX_PLACES_PER_REQUEST):
@@ -160,6 +162,7 @@ def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *
                         if exc.server_down:
                             _DOWN[key] = (time.monotonic(), exc.reason)
                         notes.append(f"{name} weather not used: {exc.reason}; weather from the next source")
+                        failed = True
                         break
                     if cache is not None:
                         cache.store(hours)
@@ -168,11 +171,12 @@ def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *
                         by_place[h.place].append(h)
                     series.update(by_place)
     if not series:
-        return WeatherSamples(notes=notes, requests=requests, cached_hours=cached_hours)
+        return WeatherSamples(notes=notes, requests=requests, cached_hours=cached_hours, failed=failed)
     frame = _interpolate(activity.records.index, seconds, place_code, series)
     datasets = Counter(h.dataset for rows in series.values() for h in rows)
     provider = openmeteo.DATASET_WORDS.get(datasets.most_common(1)[0][0], name) if datasets else name
-    return WeatherSamples(frame=frame, provider=provider, notes=notes, requests=requests, cached_hours=cached_hours)
+    return WeatherSamples(frame=frame, provider=provider, notes=notes, requests=requests, cached_hours=cached_hours,
+                          failed=failed)
 
 
 def _hour(epoch_hour: int) -> datetime:

@@ -239,3 +239,34 @@ def test_an_unusable_cache_leaves_a_note_and_the_estimate_goes_on(server, activi
     samples = weather_for_activity(activities[ROAD], config.weather, config.data_dir)
     assert not samples.usable and any("weather cache unusable" in n for n in samples.notes)
     assert analyse_activity(activities[ROAD], config, weather=samples).report.environment.source == "device"
+
+
+def test_ride_says_on_the_terminal_when_the_weather_service_let_it_down(server, activities, tmp_path) -> None:
+    """A user with ``provider: open-meteo`` and no internet got an ordinary answer from ``sweatline
+    ride``: only the report's notes said the weather was not used. The command now prints it among
+    its warnings (stderr, exit 0); a served answer, an indoor file and ``provider: none`` print none."""
+    import os
+    import subprocess
+
+    from shared_paths import SAMPLES, SWEATLINE
+
+    dead = config_for(tmp_path / "dead", _closed_port_url())
+    done = process_activity(activities[GPS_ONLY], dead, sha256="c" * 64)
+    assert done.row.environment_source != "weather"
+    assert [w for w in done.warnings if w.startswith("weather: ")] == [
+        "weather: Open-Meteo weather not used: unreachable (ConnectError); weather from the next source"]
+    served = process_activity(activities[GPS_ONLY], config_for(tmp_path / "ok", server.url), sha256="d" * 64)
+    indoor = process_activity(activities[TRAINER], config_for(tmp_path / "indoor", _closed_port_url()), sha256="e" * 64)
+    for fine in (served, indoor):
+        assert not any(w.startswith("weather: ") for w in fine.warnings), fine.warnings
+
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {tmp_path / 'inbox'}\ndata_dir: {tmp_path / 'data'}\n"
+                      f"weather: {{provider: open-meteo, timeout_s: 1, base_url: '{_closed_port_url()}'}}\n")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["SWEATLINE_RIDE_VIA"] = "local"
+    out = subprocess.run([str(SWEATLINE), "ride", str(SAMPLES / GPS_ONLY), "--config", str(config)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert (f"{SAMPLES / GPS_ONLY}: warning: weather: Open-Meteo weather not used: unreachable (ConnectError); "
+            "weather from the next source") in out.stderr.splitlines()
