@@ -53,7 +53,7 @@ from pydantic import BaseModel
 from pipeline.config import Config
 from pipeline.errors import RejectedFile
 from pipeline.inputs import WeatherOverride
-from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, FileRow, RejectionRow, utc_now
+from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, FileRow, RejectionRow, recording_of, utc_now
 from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.inbox_index import stat_key
 from pipeline.store.layout import report_relpath
@@ -332,7 +332,10 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     duplicates: list[DuplicateRow] = []
     seen: dict[str, Activity] = {}  # a zip holding one activity twice
     with Catalog(config.data_dir) as catalog:
-        firsts = {a.activity_key: catalog.activity_by_key(a.activity_key, other_than_file=sha) for a in decoded}
+        firsts = {a.activity_key: (catalog.activity_by_key(a.activity_key, other_than_file=sha)
+                                   or longer_copy(catalog, a.activity_key, a.summary.start_time, a.summary.timer_s,
+                                                  salvaged=a.summary.salvaged, other_than_file=sha))
+                  for a in decoded}
     for activity in decoded:
         key = activity.activity_key
         first = firsts.get(key) if key else None
@@ -346,6 +349,40 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
         activities.append(process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual))
     return _outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
                     kept_scale=scale_readings is not None, skipped_members=skipped)
+
+
+def longer_copy(catalog: Catalog, activity_key: str | None, start_time: datetime | None, timer_s: float | None, *,
+                salvaged: bool, other_than_file: str) -> ActivityRow | None:
+    """The activity held already of which this one is a damaged, shorter copy: a salvaged activity
+    (read as far as its damage allowed) of the same device recording, starting at the same instant,
+    whose timer time is at most that activity's. A truncated upload of a ride already in the
+    catalog, say: counted twice, it doubled the day's sweat in the digest. None for an undamaged
+    activity, whose shorter twin from a converter that stamps one ``file_id`` may be a ride of its
+    own (:mod:`pipeline.fit.identity`)."""
+    if not salvaged:
+        return None
+    for row in catalog.copies_of_recording(recording_of(activity_key), start_time, other_than_file=other_than_file):
+        if (row.timer_s or 0.0) >= (timer_s or 0.0):
+            return row
+    return None
+
+
+def _superseded(catalog: Catalog, row: ActivityRow) -> list[tuple[DuplicateRow, ActivityRow]]:
+    """The salvaged activities held already that ``row`` replaces, each with the duplicate row its
+    file gets: the other side of :func:`longer_copy`, when the damaged copy arrived first (a device
+    that saved a partial file before the whole one)."""
+    found = []
+    for copy in catalog.copies_of_recording(recording_of(row.activity_key), row.start_time,
+                                            other_than_file=row.file_sha256):
+        if copy.salvaged and (copy.timer_s or 0.0) < (row.timer_s or 0.0):
+            held = catalog.file(copy.file_sha256)
+            file_name = held.name if held is not None else copy.source.split(":", 1)[0]
+            member = copy.source[len(file_name) + 1:] if copy.source.startswith(f"{file_name}:") else ""
+            found.append((DuplicateRow(file_sha256=copy.file_sha256, member=member, name=file_name,
+                                       path=held.path if held is not None else file_name,
+                                       activity_key=copy.activity_key or "", duplicate_of=row.id,
+                                       first_source=row.source, seen_at=utc_now(), run_id=row.run_id), copy))
+    return found
 
 
 def _duplicate_row(path: Path, sha: str, activity: Activity, first_id: str, first_source: str,
@@ -402,8 +439,13 @@ def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = Fal
 def _commit(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
     outcome = _late_duplicates(catalog, outcome)
     if outcome.status in ("processed", "duplicate"):
-        catalog.record_processed(outcome.file, [a.row for a in outcome.activities if not a.kept_manual],
-                                 outcome.rejections, outcome.duplicates)
+        rows = [a.row for a in outcome.activities if not a.kept_manual]
+        superseded = {(d.file_sha256, d.member): (d, copy) for row in rows
+                      for d, copy in _superseded(catalog, row)}
+        catalog.record_processed(outcome.file, rows, outcome.rejections, outcome.duplicates,
+                                 superseded=[d for d, _ in superseded.values()])
+        for _, copy in superseded.values():
+            _remove_outputs(catalog.data_dir, copy)
     else:
         catalog.record_rejected(outcome.file, outcome.rejections)
     return outcome
@@ -428,7 +470,9 @@ def _late_duplicates(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
     duplicates = list(outcome.duplicates)
     for processed in outcome.activities:
         row = processed.row
-        first = catalog.activity_by_key(row.activity_key, other_than_file=row.file_sha256)
+        first = (catalog.activity_by_key(row.activity_key, other_than_file=row.file_sha256)
+                 or longer_copy(catalog, row.activity_key, row.start_time, row.timer_s, salvaged=row.salvaged,
+                                other_than_file=row.file_sha256))
         if first is None:
             kept.append(processed)
             continue

@@ -198,3 +198,77 @@ def _sha(path: Path) -> str:
     from pipeline.store.files import sha256_file
 
     return sha256_file(path)
+
+
+# --- a damaged, shorter copy of a recording held whole (a user's truncated upload) ------------
+
+def _truncated(data: bytes, keep: float = 0.5) -> bytes:
+    """The first ``keep`` of the bytes: a copy cut off in the middle of its records (no session, no CRC)."""
+    return data[:int(len(data) * keep)]
+
+
+def _activity_counts(config: Config) -> tuple[int, list[str]]:
+    with Catalog(config.data_dir) as catalog:
+        return len(catalog.activities()), sorted(f.status for f in (catalog.file(s) for s in catalog.known_hashes()) if f)
+
+
+def test_a_truncated_copy_of_a_ride_held_whole_is_its_duplicate(config: Config) -> None:
+    """A user's truncated copy of a 60-minute ride already in the catalog was stored as a second
+    activity (30 min, the same start): the day's sweat counted twice. It is now a duplicate of the
+    whole one, with no report of its own; a truncated copy of another ride is still an activity."""
+    whole = _ride(minutes=60)
+    summary = _run(config, [_put(config, "ride.fit", whole), _put(config, "upload.fit", _truncated(whole))])
+    assert len(summary.processed_files) == 1 and summary.skipped == 1
+    assert "upload.fit: duplicate of ride.fit" in summary.line()
+    with Catalog(config.data_dir) as catalog:
+        (kept,) = catalog.activities()
+        assert kept.source == "ride.fit" and kept.timer_s == 3600 and not kept.salvaged
+        (duplicate,) = catalog.duplicates()
+        assert duplicate.name == "upload.fit" and duplicate.duplicate_of == kept.id
+    assert len(list((Path(config.data_dir) / "reports").glob("*/report.json"))) == 1
+
+    other = _ride(start=T0 + timedelta(days=1), minutes=60)  # another ride of the same device, cut short
+    _run(config, [_put(config, "other.fit", _truncated(other))])
+    with Catalog(config.data_dir) as catalog:
+        salvaged = [a for a in catalog.activities() if a.source == "other.fit"]
+        assert len(salvaged) == 1 and salvaged[0].salvaged and 600 <= salvaged[0].timer_s < 3600
+
+
+def test_the_whole_ride_replaces_a_truncated_copy_that_came_first(config: Config) -> None:
+    """A device (or an upload) gave the partial file first, the whole one the night after: the whole
+    ride becomes the activity, the partial one its duplicate, its report folder and records removed,
+    and a weigh-in the rider had recorded around it moves to the whole ride."""
+    from pipeline.store.weighins import WeighInRow, WeighIns
+
+    whole = _ride(minutes=60)
+    _run(config, [_put(config, "partial.fit", _truncated(whole, 0.4))])
+    with Catalog(config.data_dir) as catalog:
+        (partial,) = catalog.activities()
+        assert partial.salvaged and partial.timer_s < 3600
+        WeighIns(catalog).put(WeighInRow(activity_id=partial.id, sport="cycling", source="manual", pre_kg=70.0,
+                                         post_kg=69.2, drank_l=0.3, measured_l=1.1, recorded_at=T0))
+    partial_report = Path(config.data_dir) / partial.report_dir
+    assert partial_report.is_dir()
+
+    summary = _run(config, [_put(config, "ride.fit", whole)])
+    assert len(summary.processed_files) == 1
+    with Catalog(config.data_dir) as catalog:
+        (kept,) = catalog.activities()
+        assert kept.source == "ride.fit" and kept.timer_s == 3600
+        (duplicate,) = catalog.duplicates()
+        assert (duplicate.name, duplicate.duplicate_of) == ("partial.fit", kept.id)
+        held = catalog.file(partial.file_sha256)
+        assert held is not None and held.status == "duplicate" and held.activities == 0
+        assert held.reason == "duplicate of ride.fit"
+        weighed = WeighIns(catalog).get(kept.id)
+        assert weighed is not None and weighed.pre_kg == 70.0 and WeighIns(catalog).get(partial.id) is None
+    assert not partial_report.exists()
+    assert len(list((Path(config.data_dir) / "reports").glob("*/report.json"))) == 1
+
+
+def test_two_whole_files_stamped_with_one_file_id_stay_two_rides(config: Config) -> None:
+    """Undamaged files are never folded into one another, even with one device file_id and one start
+    (a converter that stamps the same file_id on what it writes): only a damaged copy is a duplicate."""
+    summary = _run(config, [_put(config, "a.fit", _ride(minutes=60)), _put(config, "b.fit", _ride(minutes=30))])
+    assert len(summary.processed_files) == 2
+    assert _activity_counts(config)[0] == 2

@@ -16,6 +16,11 @@ activity does not. Its key:
 
 The content digest covers the records' canonical columns and the legs (sport, start, times,
 distance), which every copy of one file decodes to alike, whatever container held it.
+
+A *damaged, shorter copy* of a recording (a truncated upload, a partial copy a device saved before
+the whole file) has a key of its own, but the same recording (:func:`recording_of`) and start:
+:mod:`pipeline.service` counts it as a duplicate of the longer copy, whichever arrives first
+(:func:`pipeline.store.catalog.recording_of`).
 """
 from __future__ import annotations
 
@@ -51,3 +56,4 @@ def activity_key(file_id: dict[str, Any] | None, records: pd.DataFrame, legs: li
         timer_s = round(sum(leg.timer_s or 0.0 for leg in legs))
         return f"fit-serial:{maker}:{int(serial)}:{int(created)}:{timer_s}:{digest.hexdigest()[:16]}"
     return f"fit-content:{digest.hexdigest()}"
+

@@ -184,6 +184,16 @@ class DuplicateRow(_Row):
         return f"duplicate of {self.first_source}"
 
 
+def recording_of(activity_key: str | None) -> str | None:
+    """The device recording a ``fit-serial`` key (:mod:`pipeline.fit.identity`) names,
+    ``fit-serial:<manufacturer>:<serial>:<time_created>:``: the key without its timer seconds and
+    content digest. None for a key made from the content alone (no device serial: nothing says two
+    files are one recording)."""
+    if not activity_key or not activity_key.startswith("fit-serial:"):
+        return None
+    return activity_key.rsplit(":", 2)[0] + ":"
+
+
 _RowT = TypeVar("_RowT", bound="_Row")
 
 RunState = Literal["running", "completed", "failed", "abandoned"]
@@ -287,11 +297,19 @@ class Catalog:
     # --- writing outcomes (one transaction per file) ------------------------------------
     def record_processed(self, file: FileRow, activities: list[ActivityRow],
                          rejections: list[RejectionRow] | None = None,
-                         duplicates: list[DuplicateRow] | None = None) -> None:
+                         duplicates: list[DuplicateRow] | None = None,
+                         superseded: list[DuplicateRow] | None = None) -> None:
         """A file that gave activities (a zip may also have refused members, and members that
         repeat activities already held): all rows or none. Also for a file that is all duplicates
-        (``file.status == "duplicate"``, no activities)."""
+        (``file.status == "duplicate"``, no activities).
+
+        ``superseded``: activities held already that one of ``activities`` replaces (a damaged,
+        shorter copy of its recording), each as the duplicate row its file now gets: the activity row
+        goes, a weigh-in around it moves to the activity that replaces it, and a file left with no
+        activity becomes a duplicate."""
         with transaction(self.conn):
+            for duplicate in superseded or []:
+                self._supersede(duplicate)
             self._put_file(file)
             self.conn.execute("DELETE FROM rejections WHERE file_sha256 = ?", (file.sha256,))
             self.conn.execute("DELETE FROM duplicates WHERE file_sha256 = ?", (file.sha256,))
@@ -301,6 +319,21 @@ class Catalog:
                 _upsert(self.conn, "rejections", rejection, ("file_sha256", "member"))
             for duplicate in duplicates or []:
                 _upsert(self.conn, "duplicates", duplicate, ("file_sha256", "member"))
+
+    def _supersede(self, duplicate: DuplicateRow) -> None:
+        old = self.conn.execute("SELECT id FROM activities WHERE file_sha256 = ? AND activity_key = ?",
+                                (duplicate.file_sha256, duplicate.activity_key)).fetchall()
+        for (old_id,) in old:
+            self.conn.execute("DELETE FROM activities WHERE id = ?", (old_id,))
+            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weighins'").fetchone():
+                self.conn.execute("UPDATE OR IGNORE weighins SET activity_id = ? WHERE activity_id = ?",
+                                  (duplicate.duplicate_of, old_id))
+        _upsert(self.conn, "duplicates", duplicate, ("file_sha256", "member"))
+        left = self.conn.execute("SELECT COUNT(*) FROM activities WHERE file_sha256 = ?",
+                                 (duplicate.file_sha256,)).fetchone()[0]
+        self.conn.execute("UPDATE files SET activities = ?, status = CASE WHEN ? = 0 THEN 'duplicate' ELSE status END, "
+                          "reason = CASE WHEN ? = 0 THEN ? ELSE reason END WHERE sha256 = ?",
+                          (left, left, left, duplicate.reason, duplicate.file_sha256))
 
     def record_rejected(self, file: FileRow, rejections: list[RejectionRow]) -> None:
         """A file refused as a whole (every member of a zip refused): the file row and its reasons."""
@@ -347,6 +380,17 @@ class Catalog:
             "SELECT * FROM activities WHERE activity_key = ? AND file_sha256 IS NOT ? ORDER BY processed_at, id LIMIT 1",
             (activity_key, other_than_file)).fetchone()
         return _from_sql(ActivityRow, row) if row is not None else None
+
+    def copies_of_recording(self, recording: str | None, start_time: datetime | None, *,
+                            other_than_file: str | None = None) -> list[ActivityRow]:
+        """Activities of one device recording (:func:`pipeline.fit.identity.recording_of`) that start at
+        ``start_time``, oldest first, leaving out those of the file ``other_than_file``."""
+        if not recording or start_time is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT * FROM activities WHERE substr(activity_key, 1, ?) = ? AND file_sha256 IS NOT ? "
+            "ORDER BY processed_at, id", (len(recording), recording, other_than_file))
+        return [row for row in (_from_sql(ActivityRow, r) for r in rows) if row.start_time == start_time]
 
     def duplicates(self, file_sha256: str | None = None) -> list[DuplicateRow]:
         """The copies recorded as duplicates of activities already held, oldest first."""
