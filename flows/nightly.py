@@ -52,7 +52,7 @@ from flows.tasks import (hash_files, listen_for_files, process_file_task, proces
 from pipeline.config import Config, load_config
 from pipeline.guard import Job, WorkPlan, plan_work, reusing_children
 from pipeline.nightly import (BUSY_MESSAGE, NIGHTLY, NightlySummary, all_failed, busy_summary, fail_nightly,
-                              finish_nightly, inbox_for, nightly_lock, record_outcome, select_new, select_stale,
+                              finish_nightly, inbox_for, inbox_text, nightly_lock, record_outcome, select_new, select_stale,
                               start_nightly)
 from pipeline.progress import report_progress
 from pipeline.inputs import WeatherOverride
@@ -110,8 +110,7 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
             todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary,
                               {} if rebuild else catalog.rejected_reasons())
             plan = plan_work(len(todo), workers, runner, config.dask.address, batch=batch)
-            logger.info("inbox %s: %d file(s), %d new, %d already in the catalog; %s", folder, len(files), len(todo),
-                        summary.skipped, plan.said)
+            logger.info("inbox %s: %s; %s", folder, inbox_text(summary, len(files), len(todo)), plan.said)
             jobs = [(f, sha, None) for f, sha in todo]
             for _ in range(2):  # issue 13: then activities whose inputs changed (re-estimating one may move another's factor)
                 if not rebuild:

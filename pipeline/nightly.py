@@ -364,7 +364,7 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
     reason, :meth:`~pipeline.store.catalog.Catalog.rejected_reasons`) with their reason, so a bad
     file left in the inbox is not hidden; a file that vanished (hash None) is neither."""
     todo: list[tuple[InboxFile, str]] = []
-    queued: set[str] = set()
+    queued: dict[str, str] = {}  # SHA-256 -> the name of the inbox file that will be read for it
     for f, sha in zip(files, hashes):
         if sha is None:
             continue
@@ -372,10 +372,24 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
             summary.skipped += 1
             if rejected_before and sha in rejected_before:  # a subset of ``known``: the catalog's rejected files
                 summary.set_aside_before.append(Rejection(name=f.path.name, kind="rejected", reason=rejected_before[sha]))
+            elif sha in queued:  # named, as a copy of an activity held is: a user found one skipped without a word
+                summary.duplicates.append(Rejection(name=f.path.name, kind=SAME_BYTES,
+                                                    reason=f"the same bytes as {queued[sha]}"))
             continue
-        queued.add(sha)
+        queued[sha] = f.path.name
         todo.append((f, sha))
     return todo
+
+
+SAME_BYTES = "same_bytes"
+"""The kind of a skipped inbox file whose bytes are those of another file of the same inbox."""
+
+
+def inbox_text(summary: NightlySummary, files: int, new: int) -> str:
+    """``6 file(s), 5 new, 1 already in the catalog[, 1 the same bytes as another]`` (after :func:`select_new`)."""
+    copies = sum(1 for d in summary.duplicates if d.kind == SAME_BYTES)
+    text = f"{files} file(s), {new} new, {summary.skipped - copies} already in the catalog"
+    return text + (f", {copies} the same bytes as another" if copies else "")
 
 
 STALE_WINDOW_DAYS = 30

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from pipeline.analysis import WeatherOverride
-from pipeline.nightly import NightlySummary, select_new
+from pipeline.nightly import NightlySummary, inbox_text, select_new
 from pipeline.report.text import markdown_escape
 from pipeline.service import InboxFile
 
@@ -19,6 +19,9 @@ def test_select_new_skips_known_and_repeated_content_and_ignores_vanished_files(
     todo = select_new(files, ["known", "new", None, "new"], {"known"}, summary)
     assert [(f.path.name, sha) for f, sha in todo] == [("b.fit", "new")]
     assert summary.skipped == 2
+    # a user's night counted one skipped file too many, unnamed: d.fit, the same bytes as b.fit
+    assert "d.fit: the same bytes as b.fit" in summary.line()
+    assert inbox_text(summary, len(files), len(todo)) == "4 file(s), 1 new, 1 already in the catalog, 1 the same bytes as another"
 
 
 @pytest.mark.parametrize("field, value", [("temperature_c", 56.0), ("temperature_c", float("nan")),
