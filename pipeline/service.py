@@ -444,8 +444,10 @@ def _commit(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
                       for d, copy in _superseded(catalog, row)}
         catalog.record_processed(outcome.file, rows, outcome.rejections, outcome.duplicates,
                                  superseded=[d for d, _ in superseded.values()])
+        kept_dirs = {row.report_dir for row in rows}
         for _, copy in superseded.values():
-            _remove_outputs(catalog.data_dir, copy)
+            if copy.report_dir not in kept_dirs:
+                _remove_outputs(catalog.data_dir, copy)
     else:
         catalog.record_rejected(outcome.file, outcome.rejections)
     return outcome

@@ -383,7 +383,7 @@ class Catalog:
 
     def copies_of_recording(self, recording: str | None, start_time: datetime | None, *,
                             other_than_file: str | None = None) -> list[ActivityRow]:
-        """Activities of one device recording (:func:`pipeline.fit.identity.recording_of`) that start at
+        """Activities of one device recording (:func:`recording_of`) that start at
         ``start_time``, oldest first, leaving out those of the file ``other_than_file``."""
         if not recording or start_time is None:
             return []
