@@ -181,9 +181,22 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
     try:
         outcome = record_outcome(catalog, process_file_guarded(path, config, override, run_id=run_id, sha256=sha,
                                                                manual=True), manual=True)
+        if not _all_current(catalog, outcome, config, override):  # it replaced a damaged copy weighed around:
+            outcome = record_outcome(catalog, process_file_guarded(  # estimated again with that weigh-in
+                path, config, override, run_id=run_id, sha256=sha, manual=True), manual=True)
     finally:
         warming.join()  # done by now, as a rule; never left importing while the interpreter exits
     return outcome, _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override), None
+
+
+def _all_current(catalog: Catalog, outcome: FileOutcome, config: Config, override: WeatherOverride) -> bool:
+    """Whether every activity just committed was estimated with the weigh-ins the catalog now holds:
+    not so when it replaced a damaged copy of its recording that was weighed around (the weigh-in
+    moved to it on commit, after its estimate was made)."""
+    if not outcome.activities:
+        return True
+    points = WeighIns(catalog).calibration_points()
+    return all(answer_is_current(a.row, config, points, override) for a in outcome.activities if not a.kept_manual)
 
 
 def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, data_dir: Path, run_id: str, orchestrator: str,

@@ -272,3 +272,55 @@ def test_two_whole_files_stamped_with_one_file_id_stay_two_rides(config: Config)
     summary = _run(config, [_put(config, "a.fit", _ride(minutes=60)), _put(config, "b.fit", _ride(minutes=30))])
     assert len(summary.processed_files) == 2
     assert _activity_counts(config)[0] == 2
+
+
+def test_the_whole_ride_is_estimated_with_the_weigh_in_it_took_over(config: Config, tmp_path: Path) -> None:
+    """A user weighed in around the truncated copy (factor from the copy's small model estimate),
+    then the whole ride came: its estimate still used that factor (1.7 L where 1.0 L was right).
+    Through ``sweatline ride`` and through the nightly's re-estimation (a ride of 2026, whatever the
+    window), the whole ride ends with the estimate it gets when the same weigh-in is recorded on
+    it directly, in a catalog that never saw the copy."""
+    from pipeline.inputs import WeatherOverride
+    from pipeline.nightly import select_stale
+    from pipeline.ride import ride
+    from pipeline.service import InboxFile
+    from pipeline.store.files import sha256_file
+    from pipeline.store.weighins import WeighInRow, WeighIns
+
+    whole = _ride(minutes=60)
+
+    def weigh(catalog: Catalog, activity_id: str) -> None:
+        WeighIns(catalog).put(WeighInRow(activity_id=activity_id, sport="cycling", source="manual", pre_kg=70.0,
+                                         post_kg=69.2, drank_l=0.3, measured_l=1.1, recorded_at=T0), replace=True)
+
+    # the reference: the weigh-in recorded on the whole ride itself
+    direct = Config(inbox=config.inbox, data_dir=tmp_path / "direct")
+    (first,) = ride(_put(config, "ride.fit", whole), direct, WeatherOverride(), orchestrator="local")
+    with Catalog(direct.data_dir) as catalog:
+        weigh(catalog, first.activity.id)
+    (expected,) = ride(Path(config.inbox) / "ride.fit", direct, WeatherOverride(), orchestrator="local")
+    assert expected.activity.calibrated and not expected.reused
+
+    for way in ("ride", "nightly"):
+        moved = Config(inbox=config.inbox, data_dir=tmp_path / way)
+        (partial,) = ride(_put(config, "partial.fit", _truncated(whole, 0.4)), moved, WeatherOverride(),
+                          orchestrator="local")
+        with Catalog(moved.data_dir) as catalog:
+            weigh(catalog, partial.activity.id)
+        if way == "ride":
+            (answer,) = ride(Path(config.inbox) / "ride.fit", moved, WeatherOverride(), orchestrator="local")
+            kept = answer.activity
+        else:
+            with Catalog(moved.data_dir) as catalog:
+                record_outcome(catalog, process_file(Path(config.inbox) / "ride.fit", moved, run_id="r"))
+                summary = NightlySummary(run_id="r", inbox=Path(config.inbox), data_dir=Path(moved.data_dir),
+                                         started_at=datetime.now(timezone.utc))
+                path = Path(config.inbox) / "ride.fit"
+                jobs = select_stale([InboxFile(path, 1, 0)], [sha256_file(path)], catalog, moved, summary,
+                                    window_days=0)
+                assert [sha for _, sha, _ in jobs] == [sha256_file(path)]  # weighed: re-estimated, whatever its age
+                record_outcome(catalog, process_file(path, moved, run_id="r"))
+                (kept,) = catalog.activities()
+        assert kept.source == "ride.fit"
+        assert kept.calibration_factor == pytest.approx(expected.activity.calibration_factor), way
+        assert kept.sweat_total_l == pytest.approx(expected.activity.sweat_total_l), way
