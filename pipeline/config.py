@@ -290,9 +290,10 @@ def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         field = _field_for(error["loc"])
-        lo = field.get("ge", field.get("gt"))
         hi = field.get("le", field.get("lt"))
-        return f"{key} must be between {lo} and {hi}, got {got}"
+        if "gt" in field:  # an open lower bound: 0 itself is refused ("between 0 and 120, got 0" read as a contradiction)
+            return f"{key} must be above {field['gt']} and at most {hi}, got {got}"
+        return f"{key} must be between {field.get('ge')} and {hi}, got {got}"
     if kind == "extra_forbidden":
         return f"{key} is not a known key"
     if kind == "literal_error":

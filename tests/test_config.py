@@ -131,3 +131,16 @@ def test_valid_cron_expressions_pass_ours_and_prefects(expression) -> None:
 
     assert cron_problem(expression) is None
     CronSchedule(cron=expression, timezone="UTC")
+
+
+@pytest.mark.parametrize(("section", "value", "words"), [
+    ({"limits": {"file_time_s": 0}}, "limits.file_time_s", "must be above 0 and at most 86400, got 0"),
+    ({"weather": {"timeout_s": 0}}, "weather.timeout_s", "must be above 0 and at most 120, got 0"),
+])
+def test_an_open_lower_bound_is_said_as_one(section, value, words) -> None:
+    """A user read "must be between 0 and 120, got 0" as a contradiction: 0 itself is refused."""
+    from pipeline.config import parse_config
+
+    with pytest.raises(ConfigError) as caught:
+        parse_config(section)
+    assert f"{value} {words}" in str(caught.value)
