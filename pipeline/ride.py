@@ -42,6 +42,7 @@ class RideResult(BaseModel):
     report_dir: Path
     report_json: Path
     reused: bool  # True: the stored report already answered this question
+    stale: bool = False  # a stored report (of another copy) made before its inputs changed: not current
     run_id: str
     orchestrator: str
     warnings: list[str] = []
@@ -186,7 +187,7 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
                 path, config, override, run_id=run_id, sha256=sha, manual=True), manual=True)
     finally:
         warming.join()  # done by now, as a rule; never left importing while the interpreter exits
-    return outcome, _repeated(catalog, outcome, shown, data_dir, run_id, orchestrator, override), None
+    return outcome, _repeated(catalog, outcome, shown, config, run_id, orchestrator, override), None
 
 
 def _all_current(catalog: Catalog, outcome: FileOutcome, config: Config, override: WeatherOverride) -> bool:
@@ -199,10 +200,14 @@ def _all_current(catalog: Catalog, outcome: FileOutcome, config: Config, overrid
     return all(answer_is_current(a.row, config, points, override) for a in outcome.activities if not a.kept_manual)
 
 
-def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, data_dir: Path, run_id: str, orchestrator: str,
+def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, config: Config, run_id: str, orchestrator: str,
               override: WeatherOverride) -> list[RideResult]:
-    """The stored answers for the activities of ``outcome`` that were duplicates of ones already held."""
+    """The stored answers for the activities of ``outcome`` that were duplicates of ones already held.
+    One made before its inputs changed (a weigh-in since, say) is given as such (``stale``), with
+    the command that estimates it again: a user was told "already processed with these inputs"."""
     results = []
+    data_dir = Path(config.data_dir)
+    points = WeighIns(catalog).calibration_points() if outcome.duplicates else []
     for duplicate in outcome.duplicates:
         first = catalog.activity(duplicate.duplicate_of)
         if first is None:
@@ -211,16 +216,22 @@ def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, data_dir: Path
                 "is the answer")
         if not override_matches(first, override):
             note += f"; the weather given was not applied: run `sweatline ride` on {first.source} for that"
+        stale = not answer_is_current(first, config, points, WeatherOverride(
+            temperature_c=first.override_temperature_c, humidity_pct=first.override_humidity_pct))
+        if stale:
+            note += (f"; that report was made before its inputs changed (weigh-ins, config or model): run "
+                     f"`sweatline ride` on {first.source} for a fresh estimate")
         stored = _stored_warnings(data_dir / first.report_dir / "report.json")
-        results.append(_result(shown, first, data_dir, run_id, orchestrator, reused=True, warnings=[note] + stored))
+        results.append(_result(shown, first, data_dir, run_id, orchestrator, reused=True, warnings=[note] + stored,
+                               stale=stale))
     return results
 
 
 def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestrator: str, *, reused: bool,
-            warnings: list[str] | None = None) -> RideResult:
+            warnings: list[str] | None = None, stale: bool = False) -> RideResult:
     report_dir = data_dir / row.report_dir
     return RideResult(fit_file=shown, activity=row, report_dir=report_dir, report_json=report_dir / "report.json",
-                      reused=reused, run_id=run_id, orchestrator=orchestrator, warnings=warnings or [])
+                      reused=reused, run_id=run_id, orchestrator=orchestrator, warnings=warnings or [], stale=stale)
 
 
 def _stored_warnings(report_json: Path) -> list[str]:

@@ -324,3 +324,24 @@ def test_the_whole_ride_is_estimated_with_the_weigh_in_it_took_over(config: Conf
         assert kept.source == "ride.fit"
         assert kept.calibration_factor == pytest.approx(expected.activity.calibration_factor), way
         assert kept.sweat_total_l == pytest.approx(expected.activity.sweat_total_l), way
+
+
+def test_ride_on_another_copy_says_when_the_stored_answer_predates_a_weigh_in(config: Config) -> None:
+    """``ride export.zip`` after a weigh-in changed the ride's factor printed the old report with
+    "already processed with these inputs"; now the answer says it predates the change and how to
+    estimate it again. Before any change, the copy's answer is the current stored one."""
+    from pipeline.inputs import WeatherOverride
+    from pipeline.ride import ride
+    from pipeline.store.weighins import WeighInRow, WeighIns
+
+    whole = _ride(minutes=30)
+    (first,) = ride(_put(config, "ride.fit", whole), config, WeatherOverride(), orchestrator="local")
+    packed = _put(config, "export.zip", _zip({"ride.fit": whole}))
+    (copy,) = ride(packed, config, WeatherOverride(), orchestrator="local")
+    assert copy.reused and not copy.stale and copy.activity.id == first.activity.id
+    with Catalog(config.data_dir) as catalog:
+        WeighIns(catalog).put(WeighInRow(activity_id=first.activity.id, sport="cycling", source="manual", pre_kg=70.0,
+                                         post_kg=69.0, drank_l=0.5, measured_l=1.5, recorded_at=T0))
+    (again,) = ride(packed, config, WeatherOverride(), orchestrator="local")
+    assert again.reused and again.stale
+    assert any("made before its inputs changed" in w and "`sweatline ride` on ride.fit" in w for w in again.warnings)

@@ -111,7 +111,9 @@ def _print(results: list[RideResult], as_json: bool, display: "Display") -> None
         report = Report.model_validate_json(result.report_json.read_text(encoding="utf-8"))
         print(headline_text(report, display=display))
         print(f"report: {result.report_dir / 'report.html'}")
-        if result.reused:
+        if result.reused and result.stale:
+            print("(the stored report of the same activity, made before its inputs changed: see the warning above)")
+        elif result.reused:
             print("(already processed with these inputs — weather, weigh-ins, config: stored report)")
 
 
