@@ -332,10 +332,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     duplicates: list[DuplicateRow] = []
     seen: dict[str, Activity] = {}  # a zip holding one activity twice
     with Catalog(config.data_dir) as catalog:
-        firsts = {a.activity_key: (catalog.activity_by_key(a.activity_key, other_than_file=sha)
-                                   or longer_copy(catalog, a.activity_key, a.summary.start_time, a.summary.timer_s,
-                                                  salvaged=a.summary.salvaged, other_than_file=sha))
-                  for a in decoded}
+        firsts = {a.activity_key: catalog.activity_by_key(a.activity_key, other_than_file=sha) for a in decoded}
     for activity in decoded:
         key = activity.activity_key
         first = firsts.get(key) if key else None
@@ -351,30 +348,48 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
                     kept_scale=scale_readings is not None, skipped_members=skipped)
 
 
-def longer_copy(catalog: Catalog, activity_key: str | None, start_time: datetime | None, timer_s: float | None, *,
-                salvaged: bool, other_than_file: str) -> ActivityRow | None:
-    """The activity held already of which this one is a damaged, shorter copy: a salvaged activity
-    (read as far as its damage allowed) of the same device recording, starting at the same instant,
-    whose timer time is at most that activity's. A truncated upload of a ride already in the
-    catalog, say: counted twice, it doubled the day's sweat in the digest. None for an undamaged
+def longer_copy(catalog: Catalog, row: ActivityRow) -> ActivityRow | None:
+    """The activity held already of which ``row`` (written, not yet committed) is a damaged, shorter
+    copy: ``row`` is salvaged (read as far as its damage allowed), of the same device recording,
+    starts at the same instant, its timer time and distance are at most that activity's
+    (:func:`_shorter`) and its records are the start of that activity's
+    (:func:`~pipeline.store.copies.records_start_alike`). A truncated upload of a ride already in
+    the catalog, say: counted twice, it doubled the day's sweat in the digest. None for an undamaged
     activity, whose shorter twin from a converter that stamps one ``file_id`` may be a ride of its
     own (:mod:`pipeline.fit.identity`)."""
-    if not salvaged:
+    if not row.salvaged:
         return None
-    for row in catalog.copies_of_recording(recording_of(activity_key), start_time, other_than_file=other_than_file):
-        if (row.timer_s or 0.0) >= (timer_s or 0.0):
-            return row
+    from pipeline.store.copies import records_start_alike
+
+    for held in catalog.copies_of_recording(recording_of(row.activity_key), row.start_time,
+                                            other_than_file=row.file_sha256):
+        if _shorter(row.timer_s, row.distance_m, held.timer_s, held.distance_m, strictly=False) \
+                and records_start_alike(catalog.data_dir, row.records_path, held.records_path):
+            return held
     return None
+
+
+def _shorter(timer_s: float | None, distance_m: float | None, other_timer_s: float | None,
+             other_distance_m: float | None, *, strictly: bool) -> bool:
+    """Whether an activity of ``timer_s`` and ``distance_m`` fits within the other: its timer time at
+    most (``strictly``: below) the other's, and its distance, where both have one, not beyond it."""
+    timer, other = timer_s or 0.0, other_timer_s or 0.0
+    if timer > other or (strictly and timer == other):
+        return False
+    return distance_m is None or other_distance_m is None or distance_m <= other_distance_m + 1.0
 
 
 def _superseded(catalog: Catalog, row: ActivityRow) -> list[tuple[DuplicateRow, ActivityRow]]:
     """The salvaged activities held already that ``row`` replaces, each with the duplicate row its
     file gets: the other side of :func:`longer_copy`, when the damaged copy arrived first (a device
     that saved a partial file before the whole one)."""
+    from pipeline.store.copies import records_start_alike
+
     found = []
     for copy in catalog.copies_of_recording(recording_of(row.activity_key), row.start_time,
                                             other_than_file=row.file_sha256):
-        if copy.salvaged and (copy.timer_s or 0.0) < (row.timer_s or 0.0):
+        if copy.salvaged and _shorter(copy.timer_s, copy.distance_m, row.timer_s, row.distance_m, strictly=True) \
+                and records_start_alike(catalog.data_dir, copy.records_path, row.records_path):
             held = catalog.file(copy.file_sha256)
             file_name = held.name if held is not None else copy.source.split(":", 1)[0]
             member = copy.source[len(file_name) + 1:] if copy.source.startswith(f"{file_name}:") else ""
@@ -473,8 +488,7 @@ def _late_duplicates(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
     for processed in outcome.activities:
         row = processed.row
         first = (catalog.activity_by_key(row.activity_key, other_than_file=row.file_sha256)
-                 or longer_copy(catalog, row.activity_key, row.start_time, row.timer_s, salvaged=row.salvaged,
-                                other_than_file=row.file_sha256))
+                 or longer_copy(catalog, row))
         if first is None:
             kept.append(processed)
             continue

@@ -345,3 +345,17 @@ def test_ride_on_another_copy_says_when_the_stored_answer_predates_a_weigh_in(co
     (again,) = ride(packed, config, WeatherOverride(), orchestrator="local")
     assert again.reused and again.stale
     assert any("made before its inputs changed" in w and "`sweatline ride` on ride.fit" in w for w in again.warnings)
+
+
+def test_a_damaged_file_of_another_ride_stamped_with_the_same_file_id_stays_a_ride(config: Config) -> None:
+    """A converter (or a test generator) stamps one device ``file_id`` and start on different rides:
+    a damaged one of them is not a copy of a longer one whose records it does not start, even of the
+    same sport and shorter (a clean-clone CI run caught the first version of the rule folding such a
+    file into another)."""
+    longer = _ride(minutes=60, power_w=180.0)
+    other = _truncated(_ride(minutes=60, power_w=240.0), 0.4)  # same serial, start and sport; other power
+    summary = _run(config, [_put(config, "long.fit", longer), _put(config, "other.fit", other)])
+    assert len(summary.processed_files) == 2 and summary.skipped == 0
+    summary = _run(Config(inbox=config.inbox, data_dir=Path(config.data_dir).with_name("reversed")),
+                   [_put(config, "other.fit", other), _put(config, "long.fit", longer)])
+    assert len(summary.processed_files) == 2 and summary.skipped == 0

@@ -383,8 +383,9 @@ class Catalog:
 
     def copies_of_recording(self, recording: str | None, start_time: datetime | None, *,
                             other_than_file: str | None = None) -> list[ActivityRow]:
-        """Activities of one device recording (:func:`recording_of`) that start at
-        ``start_time``, oldest first, leaving out those of the file ``other_than_file``."""
+        """Activities of one device recording (:func:`recording_of`) that start at ``start_time``,
+        oldest first, leaving out those of the file ``other_than_file``. (Not by sport: a copy cut
+        before its session message says "generic".)"""
         if not recording or start_time is None:
             return []
         rows = self.conn.execute(
