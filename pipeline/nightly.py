@@ -403,22 +403,18 @@ def select_stale(files: list[InboxFile], hashes: list[str | None], catalog: Cata
     """Inbox files already in the catalog whose stored estimate is no longer current (issue 13): a
     weigh-in moved the factor of a leg sport, the config or the model version changed
     (:func:`~pipeline.service.answer_is_current`, no decoding), for activities that started in the
-    last ``window_days`` (undated ones: processed in that window) and, whatever their age, those
-    weighed around (a weigh-in moves its own activity's estimate most; it may have just moved to
-    it from a damaged copy the activity replaced). Each comes with the weather
+    last ``window_days`` (undated ones: processed in that window). Each comes with the weather
     override it was made with, so re-estimating keeps the rider's ``--temp``/``--humidity``.
     Moves them from ``summary.skipped`` to ``summary.stale_shas``."""
     pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)  # new scale weigh-ins count tonight
     since = utc_now() - timedelta(days=window_days)
-    weighins = WeighIns(catalog)
-    points = weighins.calibration_points()
+    points = WeighIns(catalog).calibration_points()
     by_sha = {sha: f for f, sha in zip(files, hashes) if sha is not None}
     stale: dict[str, tuple[InboxFile, str, WeatherOverride | None]] = {}
-    weighed = [row for row in (catalog.activity(w.activity_id) for w in weighins.all()) if row is not None]
-    for row in catalog.activities_since(since) + weighed:  # not the whole catalog: a season is 10,000 rows
+    for row in catalog.activities_since(since):  # not the whole catalog: a season is 10,000 rows
         when = row.start_time or row.processed_at
         when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
-        if (when < since and row not in weighed) or row.file_sha256 not in by_sha or row.file_sha256 in stale:
+        if when < since or row.file_sha256 not in by_sha or row.file_sha256 in stale:
             continue
         if answer_is_current(row, config, points):
             continue

@@ -277,9 +277,10 @@ def test_two_whole_files_stamped_with_one_file_id_stay_two_rides(config: Config)
 def test_the_whole_ride_is_estimated_with_the_weigh_in_it_took_over(config: Config, tmp_path: Path) -> None:
     """A user weighed in around the truncated copy (factor from the copy's small model estimate),
     then the whole ride came: its estimate still used that factor (1.7 L where 1.0 L was right).
-    Through ``sweatline ride`` and through the nightly's re-estimation (a ride of 2026, whatever the
-    window), the whole ride ends with the estimate it gets when the same weigh-in is recorded on
-    it directly, in a catalog that never saw the copy."""
+    Through ``sweatline ride`` and through the nightly's re-estimation (of rides within its window:
+    older reports stay as they are until ``--rebuild``, the rule of issue 13), the whole ride ends
+    with the estimate it gets when the same weigh-in is recorded on it directly, in a catalog that
+    never saw the copy."""
     from pipeline.inputs import WeatherOverride
     from pipeline.nightly import select_stale
     from pipeline.ride import ride
@@ -317,8 +318,8 @@ def test_the_whole_ride_is_estimated_with_the_weigh_in_it_took_over(config: Conf
                                          started_at=datetime.now(timezone.utc))
                 path = Path(config.inbox) / "ride.fit"
                 jobs = select_stale([InboxFile(path, 1, 0)], [sha256_file(path)], catalog, moved, summary,
-                                    window_days=0)
-                assert [sha for _, sha, _ in jobs] == [sha256_file(path)]  # weighed: re-estimated, whatever its age
+                                    window_days=(datetime.now(timezone.utc) - T0).days + 2)  # T0 within the window
+                assert [sha for _, sha, _ in jobs] == [sha256_file(path)]  # its answer is stale: re-estimated
                 record_outcome(catalog, process_file(path, moved, run_id="r"))
                 (kept,) = catalog.activities()
         assert kept.source == "ride.fit"

@@ -106,7 +106,7 @@ def test_a_daemonic_process_such_as_a_dask_worker_may_still_guard_its_files() ->
 
 def test_limits_are_config_keys_with_bounds(tmp_path: Path) -> None:
     assert LimitsConfig() == LimitsConfig(file_time_s=300, file_memory_mb=2048)
-    with pytest.raises(ConfigError, match=r"limits.file_time_s must be between 0 and 86400, got -1"):
+    with pytest.raises(ConfigError, match=r"limits.file_time_s must be above 0 and at most 86400, got -1"):
         _config(tmp_path, file_time_s=-1)
     with pytest.raises(ConfigError, match=r"limits.file_memory_mb must be a number, got True"):
         _config(tmp_path, file_memory_mb=True)
