@@ -96,14 +96,19 @@ def stop_if_unused() -> None:
     with _STATE_LOCK:
         pid, _EARLY_PID = _EARLY_PID, None
     server = _server()
-    if pid is None or server is None or getattr(server, "_forkserver_pid", None) != pid:
-        return
+    if pid is not None and server is not None and getattr(server, "_forkserver_pid", None) == pid:
+        _kill(server, pid)
+
+
+def _kill(server: Any, pid: int) -> None:
+    """SIGKILL the forkserver ``pid``, then multiprocessing's own stop of ``server``: it closes the
+    "alive" pipe, waits for (reaps) the killed server and forgets its socket."""
     try:
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:  # pragma: no cover - it had ended already
+    except ProcessLookupError:  # pragma: no cover - it had ended already (a zombie: still reaped below)
         pass
     try:
-        server._stop()  # closes the "alive" pipe, waits for (reaps) the killed server, forgets its socket
+        server._stop()
     except OSError:  # pragma: no cover - reaped elsewhere, or its socket file already gone
         pass
 
@@ -121,14 +126,7 @@ def stop() -> None:
     server = _server()
     pid = getattr(server, "_forkserver_pid", None)
     if pid is not None:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:  # pragma: no cover - it had ended already (a zombie: still reaped below)
-            pass
-        try:
-            server._stop()
-        except OSError:  # pragma: no cover
-            pass
+        _kill(server, pid)
     from multiprocessing import resource_tracker
 
     tracker = getattr(resource_tracker, "_resource_tracker", None)

@@ -193,11 +193,14 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
 def _all_current(catalog: Catalog, outcome: FileOutcome, config: Config, override: WeatherOverride) -> bool:
     """Whether every activity just committed was estimated with the weigh-ins the catalog now holds:
     not so when it replaced a damaged copy of its recording that was weighed around (the weigh-in
-    moved to it on commit, after its estimate was made)."""
-    if not outcome.activities:
+    moved to it on commit, after its estimate was made). Only an activity that now holds a weigh-in
+    can be so: the others are not looked at (no calibration read after every new file)."""
+    weighins = WeighIns(catalog)
+    weighed = [a.row for a in outcome.activities if not a.kept_manual and weighins.get(a.row.id) is not None]
+    if not weighed:
         return True
-    points = WeighIns(catalog).calibration_points()
-    return all(answer_is_current(a.row, config, points, override) for a in outcome.activities if not a.kept_manual)
+    points = weighins.calibration_points()
+    return all(answer_is_current(row, config, points, override) for row in weighed)
 
 
 def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, config: Config, run_id: str, orchestrator: str,
@@ -216,8 +219,7 @@ def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, config: Config
                 "is the answer")
         if not override_matches(first, override):
             note += f"; the weather given was not applied: run `sweatline ride` on {first.source} for that"
-        stale = not answer_is_current(first, config, points, WeatherOverride(
-            temperature_c=first.override_temperature_c, humidity_pct=first.override_humidity_pct))
+        stale = not answer_is_current(first, config, points)  # with the override it was made with
         if stale:
             note += (f"; that report was made before its inputs changed (weigh-ins, config or model): run "
                      f"`sweatline ride` on {first.source} for a fresh estimate")

@@ -54,6 +54,7 @@ from pipeline.config import Config
 from pipeline.errors import RejectedFile
 from pipeline.inputs import WeatherOverride
 from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, FileRow, RejectionRow, recording_of, utc_now
+from pipeline.store.copies import records_start_alike
 from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.inbox_index import stat_key
 from pipeline.store.layout import report_relpath
@@ -339,7 +340,8 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
         if first is not None or (key and key in seen):
             first_id, first_source = ((first.id, first.source) if first is not None
                                       else (seen[key].summary.id, seen[key].summary.source))
-            duplicates.append(_duplicate_row(path, sha, activity, first_id, first_source, run_id))
+            duplicates.append(_duplicate_row(path.name, str(path), sha, activity.summary.source, activity.activity_key,
+                                             first_id, first_source, run_id))
             continue
         if key:
             seen[key] = activity
@@ -359,8 +361,6 @@ def longer_copy(catalog: Catalog, row: ActivityRow) -> ActivityRow | None:
     own (:mod:`pipeline.fit.identity`)."""
     if not row.salvaged:
         return None
-    from pipeline.store.copies import records_start_alike
-
     for held in catalog.copies_of_recording(recording_of(row.activity_key), row.start_time,
                                             other_than_file=row.file_sha256):
         if _shorter(row.timer_s, row.distance_m, held.timer_s, held.distance_m, strictly=False) \
@@ -383,8 +383,6 @@ def _superseded(catalog: Catalog, row: ActivityRow) -> list[tuple[DuplicateRow, 
     """The salvaged activities held already that ``row`` replaces, each with the duplicate row its
     file gets: the other side of :func:`longer_copy`, when the damaged copy arrived first (a device
     that saved a partial file before the whole one)."""
-    from pipeline.store.copies import records_start_alike
-
     found = []
     for copy in catalog.copies_of_recording(recording_of(row.activity_key), row.start_time,
                                             other_than_file=row.file_sha256):
@@ -392,20 +390,18 @@ def _superseded(catalog: Catalog, row: ActivityRow) -> list[tuple[DuplicateRow, 
                 and records_start_alike(catalog.data_dir, copy.records_path, row.records_path):
             held = catalog.file(copy.file_sha256)
             file_name = held.name if held is not None else copy.source.split(":", 1)[0]
-            member = copy.source[len(file_name) + 1:] if copy.source.startswith(f"{file_name}:") else ""
-            found.append((DuplicateRow(file_sha256=copy.file_sha256, member=member, name=file_name,
-                                       path=held.path if held is not None else file_name,
-                                       activity_key=copy.activity_key or "", duplicate_of=row.id,
-                                       first_source=row.source, seen_at=utc_now(), run_id=row.run_id), copy))
+            found.append((_duplicate_row(file_name, held.path if held is not None else file_name, copy.file_sha256,
+                                         copy.source, copy.activity_key, row.id, row.source, row.run_id), copy))
     return found
 
 
-def _duplicate_row(path: Path, sha: str, activity: Activity, first_id: str, first_source: str,
-                   run_id: str | None) -> DuplicateRow:
-    source = activity.summary.source
-    member = source[len(path.name) + 1:] if source.startswith(f"{path.name}:") else ""
-    return DuplicateRow(file_sha256=sha, member=member, name=path.name, path=str(path),
-                        activity_key=activity.activity_key or "", duplicate_of=first_id, first_source=first_source,
+def _duplicate_row(file_name: str, file_path: str, sha: str, source: str, activity_key: str | None, first_id: str,
+                   first_source: str, run_id: str | None) -> DuplicateRow:
+    """The row of one copy — the file ``file_name``, or its zip member when ``source`` is
+    ``file:member`` — of the activity ``first_id`` already held."""
+    member = source[len(file_name) + 1:] if source.startswith(f"{file_name}:") else ""
+    return DuplicateRow(file_sha256=sha, member=member, name=file_name, path=file_path,
+                        activity_key=activity_key or "", duplicate_of=first_id, first_source=first_source,
                         seen_at=utc_now(), run_id=run_id)
 
 
@@ -492,11 +488,8 @@ def _late_duplicates(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
         if first is None:
             kept.append(processed)
             continue
-        member = row.source[len(outcome.file.name) + 1:] if row.source.startswith(f"{outcome.file.name}:") else ""
-        duplicates.append(DuplicateRow(file_sha256=row.file_sha256, member=member, name=outcome.file.name,
-                                       path=outcome.file.path, activity_key=row.activity_key or "",
-                                       duplicate_of=first.id, first_source=first.source, seen_at=utc_now(),
-                                       run_id=row.run_id))
+        duplicates.append(_duplicate_row(outcome.file.name, outcome.file.path, row.file_sha256, row.source,
+                                         row.activity_key, first.id, first.source, row.run_id))
         if first.report_dir != row.report_dir:  # the same bytes in another container share the folder
             _remove_outputs(catalog.data_dir, row)
     if len(kept) == len(outcome.activities):

@@ -113,11 +113,16 @@ def _panic_message_hidden() -> Iterator[None]:
 
 def parse_segment(data: bytes, segment: Any) -> dict[str, list[dict[Any, Any]]] | None:
     """fitfast's raw messages of one segment (with its file CRC), or None when it refuses the bytes."""
+    return _on_segment(data, segment, "parse", enum_names=False, datetimes=False)
+
+
+def _on_segment(data: bytes, segment: Any, function: str, *args: Any, **kwargs: Any) -> Any:
+    """fitfast's ``function`` over one segment's bytes (with its file CRC), or None when it refuses them."""
     module = _module()
     end = segment.start + segment.header_size + segment.data_size + 2
     try:
         with _panic_message_hidden():
-            return module.parse(data[segment.start:end], enum_names=False, datetimes=False)
+            return getattr(module, function)(data[segment.start:end], *args, **kwargs)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - FitDecodeError, or a Rust panic (pyo3's PanicException is a
@@ -185,14 +190,8 @@ def record_columns(data: bytes, segment: Any, rows: int, names: tuple[str, ...])
     fitfast's column reader (``fitfast.records``, in Rust: 0.15 s on a 9.5 h file at 1 s recording,
     where building the columns from :func:`parse_segment`'s per-record dictionaries took 0.4 s).
     None when it refuses the bytes or its columns are not ``rows`` long (fitparse reads the file)."""
-    module = _module()
-    end = segment.start + segment.header_size + segment.data_size + 2
-    try:
-        with _panic_message_hidden():
-            decoded = module.records(data[segment.start:end], "record", degrees=False)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - as in parse_segment
+    decoded = _on_segment(data, segment, "records", "record", degrees=False)
+    if decoded is None:
         return None
     columns: dict[str, np.ndarray] = {}
     for name in names:

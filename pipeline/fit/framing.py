@@ -64,7 +64,8 @@ def _fit_crc_chunked(data: bytes | memoryview, crc: int = 0) -> int:
     through ``len(B)`` zero bytes — is linear in its 16 bits, applied with two 256-entry tables
     (Williams 1993, "A painless guide to CRC error detection algorithms": the table-driven, reflected
     algorithm; the fold is the idea of zlib's ``crc32_combine``, Adler and Gailly). A start value ``crc``
-    other than 0 is carried through the whole length the same way."""
+    other than 0 is carried through the first chunk's own bytes by the table, then through the
+    later chunks by the fold."""
     import numpy as np
 
     size = len(data)
@@ -77,13 +78,13 @@ def _fit_crc_chunked(data: bytes | memoryview, crc: int = 0) -> int:
     state = np.zeros(chunks, dtype=np.uint16)
     for row in columns:
         state = (state >> 8) ^ table[(state ^ row) & 0xFF]
+    for _ in range(chunk - (chunks * chunk - size)):  # the start value through the first chunk's own bytes
+        crc = (crc >> 8) ^ _CRC_TABLE[crc & 0xFF]
+    first, *later = state.tolist()
     low, high = _shift_tables(chunk)
-    total = 0
-    for value in state.tolist():
+    total = crc ^ first  # then through every later chunk, with the fold
+    for value in later:
         total = low[total & 0xFF] ^ high[total >> 8] ^ value
-    if crc:
-        low, high = _shift_tables(size)
-        total ^= low[crc & 0xFF] ^ high[crc >> 8]
     return total
 
 

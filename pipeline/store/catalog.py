@@ -323,9 +323,10 @@ class Catalog:
     def _supersede(self, duplicate: DuplicateRow) -> None:
         old = self.conn.execute("SELECT id FROM activities WHERE file_sha256 = ? AND activity_key = ?",
                                 (duplicate.file_sha256, duplicate.activity_key)).fetchall()
+        weighed = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weighins'").fetchone()
         for (old_id,) in old:
             self.conn.execute("DELETE FROM activities WHERE id = ?", (old_id,))
-            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weighins'").fetchone():
+            if weighed:
                 self.conn.execute("UPDATE OR IGNORE weighins SET activity_id = ? WHERE activity_id = ?",
                                   (duplicate.duplicate_of, old_id))
         _upsert(self.conn, "duplicates", duplicate, ("file_sha256", "member"))
