@@ -1,4 +1,4 @@
-"""Backfill on every core (issue 16, target 3): N distinct activities, each way of running them (run by hand).
+"""Backfill on every core (target 3): N distinct activities, each way of running them (run by hand).
 
     .venv/bin/python benchmarks/bench_backfill.py [--files 200] [--modes one,default,...]
 
@@ -18,8 +18,8 @@ then processes the whole inbox once per mode, each in a fresh process and a fres
   processor (each worker again guards its file in a child);
 * ``threads2x`` — ``runner="threads"``, twice as many files at once as processors;
 * ``plain`` — no Prefect and no guard: a ``concurrent.futures.ProcessPoolExecutor`` (one worker
-  per processor) over :func:`pipeline.service.process_file`, outcomes committed with
-  :func:`pipeline.service.record_outcome` as they arrive (what the pipeline costs bare).
+  per processor) over :func:`pipeline.usecases.ingest.process_file`, outcomes committed with
+  :func:`pipeline.usecases.ingest.record_outcome` as they arrive (what the pipeline costs bare).
 
 For each: wall time (inside the run, from the first file to the last commit), files per second,
 the peak resident memory of the run's whole process tree (sampled every 0.2 s: the runner and
@@ -124,14 +124,14 @@ class PeakSampler(threading.Thread):
 
 def _plain(config_path: Path) -> str:
     """The same work without Prefect or the guard: a process pool over process_file."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from pipeline.config import load_config
-    from pipeline.guard import cpu_count
-    from pipeline.nightly import hash_files
-    from pipeline.service import process_file, record_outcome, scan_inbox
+    from pipeline.core.config import load_config
+    from pipeline.runtime.guard import cpu_count
     from pipeline.store.catalog import Catalog
+    from pipeline.usecases.ingest import process_file, record_outcome, scan_inbox
+    from pipeline.usecases.nightly import hash_files
 
     config = load_config(config_path)
     files = scan_inbox(config.inbox)
@@ -158,7 +158,7 @@ def run_mode(mode: str, config_path: Path) -> None:
         import logging
 
         from flows.nightly import nightly
-        from pipeline.guard import cpu_count
+        from pipeline.runtime.guard import cpu_count
 
         said: list[str] = []
 
@@ -221,8 +221,8 @@ def main() -> None:
     if args.run:
         run_mode(args.run, args.config)
         return
-    from flows.commands.prefect_server import LocalServer
-    from pipeline.guard import cpu_count
+    from flows.cli.prefect_server import LocalServer
+    from pipeline.runtime.guard import cpu_count
 
     modes = [m for m in args.modes.split(",") if m]
     with tempfile.TemporaryDirectory(prefix="bench-backfill-") as tmp:

@@ -1,4 +1,4 @@
-"""What a report's charts cost beside decoding the file they draw (issue 16: "charts that cost far
+"""What a report's charts cost beside decoding the file they draw ("charts that cost far
 less than decoding"; run by hand).
 
     nice .venv/bin/python benchmarks/bench_chart_cost.py [--runs R] [--project PATH] [FIT ...]
@@ -47,12 +47,12 @@ def main() -> None:
     project = args.project.resolve()
     sys.path.insert(0, str(project))  # the pipeline timed is --project's
 
-    from pipeline.analysis import analyse_activity  # noqa: E402
-    from pipeline.config import parse_config  # noqa: E402
+    from pipeline.core.config import parse_config  # noqa: E402
     from pipeline.fit import read_activity  # noqa: E402
     from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # noqa: E402
     from pipeline.report.render import render_html  # noqa: E402
     from pipeline.report.view import report_duration_s  # noqa: E402
+    from pipeline.usecases.analyse import analyse_activity  # noqa: E402
 
     sys.path.append(str(HERE))  # after the pipeline is imported: long_file puts its own checkout on sys.path
     from long_file import ensure  # noqa: E402  (the same bytes from either checkout)

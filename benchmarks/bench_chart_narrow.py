@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_chart_narrow.py [--runs R] [FIT ...]
 
-Issue 15: report.html and digest.html hold every chart twice, 9 in wide for a desktop and 4.3 in
+report.html and digest.html hold every chart twice, 9 in wide for a desktop and 4.3 in
 (half the points, fewer ticks) for a phone, and CSS shows one. For each file (default: two long
 shared samples, one with speed drawn and one with power) the analysis is made once; then the
 session and sweat-rate charts are drawn R times wide and R times narrow, alternated, and the
@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench_chart_units import ATHLETE, DEFAULT, draw_charts  # noqa: E402  (same files, athlete and drawing)
 
-from pipeline.analysis import analyse_activity  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
+from pipeline.core.config import parse_config  # noqa: E402
 from pipeline.fit import read_activity  # noqa: E402
 from pipeline.report.render import render_html  # noqa: E402
+from pipeline.usecases.analyse import analyse_activity  # noqa: E402
 
 
 def _draw(analysis, narrow: bool) -> float:

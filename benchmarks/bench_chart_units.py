@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.analysis import analyse_activity  # noqa: E402
-from pipeline.config import parse_config  # noqa: E402
+from pipeline.core.config import parse_config  # noqa: E402
 from pipeline.fit import read_activity  # noqa: E402
 from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # noqa: E402
 from pipeline.report.view import report_duration_s  # noqa: E402
+from pipeline.usecases.analyse import analyse_activity  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "fit-samples"
 DEFAULT = [SAMPLES / "garmin-edge500-cycling-3h31-road.fit", SAMPLES / "wahoo-elemnt-cycling-6h33-road-power-temp.fit"]

@@ -1,4 +1,4 @@
-"""Nothing new, nothing spent (issue 16, item 4): a nightly over an inbox whose every file is already
+"""Nothing new, nothing spent (item 4): a nightly over an inbox whose every file is already
 in the catalog, against a trivial Prefect flow's start-up (run by hand).
 
     .venv/bin/python benchmarks/bench_known.py [--files 1000 10000] [--runs 5]
@@ -8,7 +8,7 @@ For each size N it builds, once, in a temporary folder:
 * an inbox of N *distinct*, valid FIT files (10-second rides of different start times and serial
   numbers, written with the project's FIT writer, tools/fitwriter.py: about 600 bytes each);
 * a catalog holding every one of them as processed: the first file is processed for real
-  (``pipeline.service.process_file``, report and records written); each other file gets the
+  (``pipeline.usecases.ingest.process_file``, report and records written); each other file gets the
   same catalog rows with its own SHA-256, source, id and start time (spread over the past year,
   as a season is), through the store's own API (``Catalog.record_processed``). Building 10,000
   real reports would take hours and measure nothing more: a nightly never opens a known file's report.
@@ -62,10 +62,10 @@ def small_ride(i: int) -> bytes:
 
 def build(root: Path, n: int) -> Path:
     """A config whose inbox holds ``n`` distinct FIT files, every one already in the catalog."""
-    from pipeline.config import load_config
-    from pipeline.service import process_file, record_outcome
+    from pipeline.core.config import load_config
     from pipeline.store.catalog import ActivityRow, Catalog, FileRow
     from pipeline.store.files import sha256_file
+    from pipeline.usecases.ingest import process_file, record_outcome
 
     inbox = root / "inbox"
     inbox.mkdir(parents=True)
@@ -99,11 +99,11 @@ def build(root: Path, n: int) -> Path:
 def steps(config_path: Path, *, index: bool) -> float:
     """Seconds of the nightly's own work to find nothing new, in this process, without Prefect:
     scan the inbox, hash (with the stat index, or every file), look the hashes up in the catalog,
-    and check the last 30 days' estimates are current (pipeline.nightly's steps, as the flow runs them)."""
-    from pipeline.config import load_config
-    from pipeline.nightly import NightlySummary, hash_files, select_new, select_stale
-    from pipeline.service import scan_inbox
+    and check the last 30 days' estimates are current (pipeline.usecases.nightly's steps, as the flow runs them)."""
+    from pipeline.core.config import load_config
     from pipeline.store.catalog import Catalog, utc_now
+    from pipeline.usecases.ingest import scan_inbox
+    from pipeline.usecases.nightly import NightlySummary, hash_files, select_new, select_stale
 
     config = load_config(str(config_path))
     start = time.perf_counter()

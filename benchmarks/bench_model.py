@@ -25,12 +25,12 @@ import pandas as pd
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from pipeline.analysis import analyse_activity  # noqa: E402
-from pipeline.config import ClimateConfig, parse_config  # noqa: E402
+from pipeline.core.config import ClimateConfig, parse_config  # noqa: E402
 from pipeline.fit import read_activity  # noqa: E402
 from pipeline.fit.models import RECORD_COLUMNS  # noqa: E402
 from pipeline.physiology.athlete import Athlete  # noqa: E402
 from pipeline.physiology.estimate import estimate_leg  # noqa: E402
+from pipeline.usecases.analyse import analyse_activity  # noqa: E402
 
 DEFAULT = PROJECT.parent / "shared" / "fit-samples" / "wahoo-elemnt-cycling-6h33-road-power-temp.fit"
 TARGET_SHARE = 0.10

@@ -7,7 +7,7 @@ Copies N valid activity files from ../shared/fit-samples into a fresh inbox and 
 directory:
 
 * **threads** — the default plan: one Prefect task per file on the flow's ThreadPoolTaskRunner,
-  each thread waiting on its file's guarded child process (:mod:`pipeline.guard`), W at a time;
+  each thread waiting on its file's guarded child process (:mod:`pipeline.runtime.guard`), W at a time;
 * **processes** — ``runner="processes"``: the same tasks on Prefect's ProcessPoolTaskRunner of W
   spawned worker processes (each guarding its file in a child again).
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_progress.py [--files N] [--runs R]
 
-The bar is fed once per finished file (:func:`pipeline.progress.report_progress`) and redraws on
+The bar is fed once per finished file (:func:`pipeline.runtime.progress.report_progress`) and redraws on
 rich's own thread at most 4 times a second. This times N calls (one per file of a backfill of N
 files) three ways, median of R runs: no listener (a scheduled run, or output to a file), the bar
 drawn into a real pseudo-terminal (``pty.openpty``, drained by a reader thread as a terminal
@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flows.commands.nightly import terminal_progress  # noqa: E402
-from pipeline.progress import report_progress  # noqa: E402
+from flows.cli.nightly import terminal_progress  # noqa: E402
+from pipeline.runtime.progress import report_progress  # noqa: E402
 
 
 def _calls(files: int) -> None:

@@ -14,14 +14,14 @@ every descendant's ``VmHWM``: the guard's child that reads the file is one):
 * **ride again** — the same file a second time (the stored answer);
 * **--help** — ``sweatline --help``;
 * **bare fitparse** — ``list(fitparse.FitFile(F).get_messages())``: what any fitparse user pays
-  to read the file (the anchor of issue 16's target: ride on the fitparse path <= 0.5 x this);
+  to read the file (the anchor of the target: ride on the fitparse path <= 0.5 x this);
 * **bare fitfast** — ``fitfast.parse(F)`` (moonshot: ride <= 2 x this);
 * **floors** — a bare interpreter importing pandas and pyarrow's Parquet writer (what reading any
   new file needs before its first byte is decoded: the guard's forkserver imports them), and one
   importing pydantic (what a stored answer needs to read its config and catalog rows).
 
 Ratios are printed to the bare fitparse decode and to the bare fitfast decode, with the load
-average. ``--prefect`` adds the figures of issue 11 (ride through a Prefect server, nightly with
+average. ``--prefect`` adds the Prefect figures (ride through a Prefect server, nightly with
 nothing new).
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from benchmarks.long_file import ensure  # noqa: E402
-from flows.commands.prefect_server import LocalServer  # noqa: E402
+from flows.cli.prefect_server import LocalServer  # noqa: E402
 
 SWEATLINE = str(Path(sys.executable).with_name("sweatline"))
 
@@ -70,7 +70,7 @@ def _workspace(root: Path, fit: Path) -> Path:
 
 
 def prefect_figures(fit: Path, runs: int) -> None:
-    """The figures of issue 11: the fast path against the ways through Prefect."""
+    """The figures of the fast path against the ways through Prefect."""
     figures: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ride-") as tmp:
         root = Path(tmp)
@@ -161,7 +161,7 @@ def _largest_descendant_hwm_kib(root: int) -> int:
 
 
 def ride_figures(fit: Path, short: Path, runs: int) -> None:
-    """Issue 16, item 1 and 2: ride against bare decodes, side by side."""
+    """Ride against bare decodes, side by side."""
     py = sys.executable
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "SWEATLINE_DECODER")}
     env["SWEATLINE_RIDE_VIA"] = "local"
@@ -222,7 +222,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fit", nargs="?", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--prefect", action="store_true", help="also the issue 11 figures (Prefect server paths)")
+    parser.add_argument("--prefect", action="store_true", help="also the Prefect server paths")
     args = parser.parse_args()
     cache = Path(tempfile.gettempdir()) / "sweatline-bench"
     fit = args.fit.resolve() if args.fit else ensure(cache / "ride-9h30.fit", 9.5)

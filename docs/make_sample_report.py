@@ -16,10 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.analysis import analyse_activity  # noqa: E402
-from pipeline.config import load_config  # noqa: E402
+from pipeline.core.config import load_config  # noqa: E402
 from pipeline.fit import read_activity  # noqa: E402
 from pipeline.report.writer import write_reports  # noqa: E402
+from pipeline.usecases.analyse import analyse_activity  # noqa: E402
+
 
 def _load_page():  # the browser helper of the report tests, by path: a "tests" package from
     import importlib.util  # site-packages (some wheels ship one) must not shadow ours

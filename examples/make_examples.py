@@ -37,8 +37,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tools.fitwriter import (  # noqa: E402
-    DeviceSpec, LapSplit, ProfileSpec, RecordSample, TimerPause, WeightSample, encode_activity,
-    encode_weight_scale, write,
+    DeviceSpec,
+    LapSplit,
+    ProfileSpec,
+    RecordSample,
+    TimerPause,
+    WeightSample,
+    encode_activity,
+    encode_weight_scale,
+    write,
 )
 
 OUT = Path(__file__).resolve().parent / "fit"

@@ -2,8 +2,8 @@
 
 Parameters (every knob, so a deployment run or the UI can set it): ``fit_file`` (default: the
 newest file in the inbox), ``temperature_c``, ``humidity_pct``, ``config_path``. Returns the
-headline numbers and the report path(s) (:class:`pipeline.ride.RideResult`), logs them, and
-publishes them as a Markdown artifact. The work is :func:`pipeline.ride.ride`, the same
+headline numbers and the report path(s) (:class:`pipeline.usecases.ride.RideResult`), logs them, and
+publishes them as a Markdown artifact. The work is :func:`pipeline.usecases.ride.ride`, the same
 function the fast path of ``sweatline ride`` calls.
 
 Trigger it from another terminal while ``sweatline serve`` runs::
@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows.tasks import process_ride
-from pipeline.ride import AFTER_RIDE, RideResult
+from pipeline.usecases.ride import AFTER_RIDE, RideResult
 
 
 @flow(name=AFTER_RIDE, flow_run_name="after-ride {fit_file}", log_prints=False)

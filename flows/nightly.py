@@ -3,8 +3,8 @@
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process
 files already in the catalog again), ``workers`` (tasks at once; default: one per processor),
 ``runner`` (``auto``, ``threads`` or ``processes``), ``batch`` (files per task; default:
-:func:`pipeline.guard.files_per_task`, 1 turns batching off). The steps are the plain functions of
-:mod:`pipeline.nightly`; the tasks (:mod:`flows.tasks`) are ``hash-files``, one ``process-file``
+:func:`pipeline.runtime.guard.files_per_task`, 1 turns batching off). The steps are the plain functions of
+:mod:`pipeline.usecases.nightly`; the tasks (:mod:`flows.tasks`) are ``hash-files``, one ``process-file``
 per new file or one ``process-files`` per batch, ``write-digest``. An ``OSError`` is retried, bad
 data never is (it is a rejection with its one-line reason), a bug in one file fails that file
 only. Each file's outcome is committed to the catalog as it arrives (a batch's files one by one
@@ -12,8 +12,8 @@ while it runs, when its task runs in this process), with a progress line in the 
 and Prefect UI); the run ends with two artifacts (a Markdown summary, a table of the night's
 activities with report links) and the summary line.
 
-Where the files are processed (:func:`pipeline.guard.plan_work`, said in the run's first log line):
-every task reads, estimates and reports its files in a guarded child process (:mod:`pipeline.guard`:
+Where the files are processed (:func:`pipeline.runtime.guard.plan_work`, said in the run's first log line):
+every task reads, estimates and reports its files in a guarded child process (:mod:`pipeline.runtime.guard`:
 a wall-time and an address-space limit per file, ``limits`` in the config; a batch's files one
 after another in one child, a fresh child after a file set aside), so
 
@@ -24,11 +24,11 @@ after another in one child, a fresh child after a file set aside), so
 * ``dask: {address: ...}`` in the config: ``prefect_dask.DaskTaskRunner`` on that cluster (the
   ``dask`` extra); its workers must see the inbox and ``data_dir`` at the same paths.
 
-Within a run the guarded processes are kept (:func:`pipeline.guard.reusing_children`): one that
+Within a run the guarded processes are kept (:func:`pipeline.runtime.guard.reusing_children`): one that
 read its task's files without trouble reads the next task's, warm. Measured with
 ``benchmarks/bench_backfill.py`` (200 distinct activities written with tools/fitwriter, 2 CPUs
 shared with other work): the default 11.5 s on a quiet machine (load 1.1-1.5), 1.97 x one at a
-time and 0.97 x a plain 2-process pool over :func:`pipeline.service.process_file` without Prefect;
+time and 0.97 x a plain 2-process pool over :func:`pipeline.usecases.ingest.process_file` without Prefect;
 16.6-16.7 s at load 1.4-2.3 (1.55-1.72 x one at a time, 1.06 x the plain pool). README "Every core".
 """
 from __future__ import annotations
@@ -47,19 +47,32 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows.tasks import (hash_files, listen_for_files, process_file_task, process_files_task, stop_listening,
-                         write_digest_task)
-from pipeline.config import Config, load_config
-from pipeline.guard import Job, WorkPlan, plan_work, reusing_children
-from pipeline.nightly import (BUSY_MESSAGE, NIGHTLY, NightlySummary, all_failed, busy_summary, fail_nightly,
-                              finish_nightly, inbox_for, inbox_text, nightly_lock, record_outcome, select_new, select_stale,
-                              start_nightly)
-from pipeline.progress import report_progress
-from pipeline.inputs import WeatherOverride
-from pipeline.service import FileOutcome, InboxFile, scan_inbox
+from flows.tasks import hash_files, listen_for_files, process_file_task, process_files_task, stop_listening, write_digest_task
+from pipeline.core.config import Config, load_config
+from pipeline.core.inputs import WeatherOverride
+from pipeline.core.untrusted import clean_text
+from pipeline.runtime.guard import WorkPlan, plan_work, reusing_children
+from pipeline.runtime.progress import report_progress
 from pipeline.store.catalog import Catalog, utc_now
 from pipeline.store.layout import reports_dir
-from pipeline.untrusted import clean_text
+from pipeline.usecases.guarded import Job
+from pipeline.usecases.ingest import FileOutcome, InboxFile, scan_inbox
+from pipeline.usecases.nightly import (
+    BUSY_MESSAGE,
+    NIGHTLY,
+    NightlySummary,
+    all_failed,
+    busy_summary,
+    fail_nightly,
+    finish_nightly,
+    inbox_for,
+    inbox_text,
+    nightly_lock,
+    record_outcome,
+    select_new,
+    select_stale,
+    start_nightly,
+)
 
 PROGRESS_EVERY_S = 5.0
 
@@ -69,7 +82,7 @@ def _init_worker() -> None:
 
 
 def task_runner_for(plan: WorkPlan, dask_address: str | None = None) -> TaskRunner[Any]:
-    """The task runner of ``process-file`` for ``plan`` (:func:`pipeline.guard.plan_work`)."""
+    """The task runner of ``process-file`` for ``plan`` (:func:`pipeline.runtime.guard.plan_work`)."""
     if plan.runner == "dask":
         from prefect_dask import DaskTaskRunner  # the `dask` extra
 
@@ -87,7 +100,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
     config = load_config(config_path)
     folder = inbox_for(config, inbox)
     with nightly_lock(config.data_dir) as held:
-        if not held:  # issue 14: a second run at once (a manual run during the scheduled one) does nothing
+        if not held:  # a second run at once (a manual run during the scheduled one) does nothing
             logger.warning(BUSY_MESSAGE)
             return busy_summary(config, folder)
         summary, line = _run_locked(config, folder, rebuild, workers, runner, batch, logger)
@@ -112,7 +125,7 @@ def _run_locked(config: Config, folder: Path, rebuild: bool, workers: int | None
             plan = plan_work(len(todo), workers, runner, config.dask.address, batch=batch)
             logger.info("inbox %s: %s; %s", folder, inbox_text(summary, len(files), len(todo)), plan.said)
             jobs = [(f, sha, None) for f, sha in todo]
-            for _ in range(2):  # issue 13: then activities whose inputs changed (re-estimating one may move another's factor)
+            for _ in range(2):  # then activities whose inputs changed (re-estimating one may move another's factor)
                 if not rebuild:
                     queued = {sha for _, sha, _ in jobs}
                     jobs += [job for job in select_stale(files, hashes, catalog, config, summary) if job[1] not in queued]
@@ -208,7 +221,7 @@ def _collect(futures: dict[PrefectFuture[Any], tuple[int, list[Job]]], arrivals:
             else:
                 summary.add(record_outcome(catalog, result))
             done = len(committed)
-            report_progress(done, total, name)  # issue 15: a terminal's progress bar, if one listens
+            report_progress(done, total, name)  # a terminal's progress bar, if one listens
             now = time.monotonic()
             if now - last_progress >= PROGRESS_EVERY_S or done == total:
                 logger.info("progress: %d/%d files (%d%%), %d activities, %d rejected, %d failed",

@@ -22,7 +22,7 @@ from prefect.schedules import Cron
 
 from flows.after_ride import after_ride
 from flows.nightly import nightly
-from pipeline.config import Config
+from pipeline.core.config import Config
 
 TAGS = ["sweatline"]
 

@@ -1,8 +1,8 @@
 """The Prefect tasks: one per pipeline step worth retrying or watching, each a thin call into the
-use case (:mod:`pipeline.service`, :mod:`pipeline.nightly`).
+use case (:mod:`pipeline.usecases.ingest`, :mod:`pipeline.usecases.nightly`).
 
 Retries are for what a retry can fix: I/O errors (a file still being synced, a full disk freed, a
-network share that blinked). Bad data (:class:`~pipeline.errors.SweatlineInputError`) and bugs
+network share that blinked). Bad data (:class:`~pipeline.core.errors.SweatlineInputError`) and bugs
 fail at once — retrying them only repeats the same answer, slower. Arguments and results are
 pydantic models, paths and strings: picklable, so the nightly can run ``process-file`` in worker
 processes (``ProcessPoolTaskRunner``).
@@ -17,15 +17,14 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline import nightly as nightly_steps
-from pipeline.inputs import WeatherOverride
-from pipeline.inputs import checked
-from pipeline.config import Config, load_config
-from pipeline.errors import SweatlineInputError
-from pipeline.nightly import NightlySummary
-from pipeline.ride import RideResult, ride
-from pipeline.guard import Job, process_file_guarded, process_files_guarded
-from pipeline.service import FileOutcome, InboxFile
+from pipeline.core.config import Config, load_config
+from pipeline.core.errors import SweatlineInputError
+from pipeline.core.inputs import WeatherOverride, checked
+from pipeline.usecases import nightly as nightly_steps
+from pipeline.usecases.guarded import Job, process_file_guarded, process_files_guarded
+from pipeline.usecases.ingest import FileOutcome, InboxFile
+from pipeline.usecases.nightly import NightlySummary
+from pipeline.usecases.ride import RideResult, ride
 
 
 def retry_on_io_error(task: Any, task_run: Any, state: Any) -> bool:
@@ -50,9 +49,9 @@ def hash_files(files: list[InboxFile], data_dir: Path | None = None) -> list[str
 @task(name="process-file", task_run_name="process {path.name}", **_RETRIED)
 def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
                       override: WeatherOverride | None = None) -> FileOutcome:
-    """Decode, estimate and report one file in a guarded worker process (:mod:`pipeline.guard`); a bad
+    """Decode, estimate and report one file in a guarded worker process (:mod:`pipeline.runtime.guard`); a bad
     file, or one over the time or memory limit, comes back as a rejection, not a failure.
-    ``override``: the weather override a re-estimated file was made with (issue 13)."""
+    ``override``: the weather override a re-estimated file was made with."""
     outcome = process_file_guarded(path, config, override, run_id, sha256)
     log_outcome(path, outcome)
     return outcome
@@ -92,7 +91,7 @@ def stop_listening(run_id: str) -> None:
 @task(name="process-files", task_run_name="process {jobs[0][0].name} and {extra} more", cache_policy=NO_CACHE)
 def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int, extra: int) -> list[FileResult]:
     """Decode, estimate and report ``jobs`` (path, SHA-256, override) one after another in one
-    guarded process (:func:`pipeline.guard.process_files_guarded`): a file over a limit or whose
+    guarded process (:func:`pipeline.usecases.guarded.process_files_guarded`): a file over a limit or whose
     reader crashed is a rejection and the others go on. An ``OSError`` is retried for that file
     alone (after 1 s, then 5 s, like ``process-file``); an internal error fails that file alone.
     Each result goes to :func:`listen_for_files`'s queue as it ends (``batch``: this task's number

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from shared_paths import PROJECT, SAMPLES  # noqa: F401
 
 # Prefect state never touches the developer's ~/.prefect (PrefectHQ/examples internal/tests/conftest.py).

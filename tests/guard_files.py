@@ -33,8 +33,8 @@ def write_long_ride(folder: Path, hours: float = LONG_RIDE_H, name: str = "long-
 
 def resting_address_space_mb() -> int:
     """The address space (MiB, ``VmSize``) of a guarded child before it reads anything."""
-    from pipeline.config import LimitsConfig
-    from pipeline.guard import run_guarded
+    from pipeline.core.config import LimitsConfig
+    from pipeline.runtime.guard import run_guarded
 
     status = run_guarded(Path.read_text, (Path("/proc/self/status"),), LimitsConfig())
     line = next(line for line in status.splitlines() if line.startswith("VmSize:"))

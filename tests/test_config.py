@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
-from pipeline.errors import ConfigError
+from pipeline.core.config import load_config
+from pipeline.core.errors import ConfigError
 
 SPEC_EXAMPLE = """
 inbox: data/inbox
@@ -66,7 +66,7 @@ def test_missing_and_malformed_files_are_one_line_errors(tmp_path: Path, write_c
 # --- issue 14: hostile configuration files -----------------------------------------------------
 
 from flows.cli import main  # noqa: E402
-from pipeline.config import MAX_CONFIG_BYTES, cron_problem  # noqa: E402
+from pipeline.core.config import MAX_CONFIG_BYTES, cron_problem  # noqa: E402
 
 BASE = "inbox: in\ndata_dir: d\n"
 ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
@@ -139,7 +139,7 @@ def test_valid_cron_expressions_pass_ours_and_prefects(expression) -> None:
 ])
 def test_an_open_lower_bound_is_said_as_one(section, value, words) -> None:
     """A user read "must be between 0 and 120, got 0" as a contradiction: 0 itself is refused."""
-    from pipeline.config import parse_config
+    from pipeline.core.config import parse_config
 
     with pytest.raises(ConfigError) as caught:
         parse_config(section)

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Config
+from pipeline.core.config import Config
 from pipeline.fit import decode_activity, read_activities
-from pipeline.nightly import NightlySummary
-from pipeline.service import process_file, record_outcome
 from pipeline.store.catalog import Catalog
 from pipeline.store.db import connect
 from pipeline.store.migrations import CATALOG_MIGRATIONS
+from pipeline.usecases.ingest import process_file, record_outcome
+from pipeline.usecases.nightly import NightlySummary
 from tools.fitwriter import DeviceSpec, RecordSample, encode_activity
 
 T0 = datetime(2026, 5, 2, 6, 15, tzinfo=timezone.utc)
@@ -281,12 +281,12 @@ def test_the_whole_ride_is_estimated_with_the_weigh_in_it_took_over(config: Conf
     older reports stay as they are until ``--rebuild``, the rule of issue 13), the whole ride ends
     with the estimate it gets when the same weigh-in is recorded on it directly, in a catalog that
     never saw the copy."""
-    from pipeline.inputs import WeatherOverride
-    from pipeline.nightly import select_stale
-    from pipeline.ride import ride
-    from pipeline.service import InboxFile
+    from pipeline.core.inputs import WeatherOverride
     from pipeline.store.files import sha256_file
     from pipeline.store.weighins import WeighInRow, WeighIns
+    from pipeline.usecases.ingest import InboxFile
+    from pipeline.usecases.nightly import select_stale
+    from pipeline.usecases.ride import ride
 
     whole = _ride(minutes=60)
 
@@ -331,9 +331,9 @@ def test_ride_on_another_copy_says_when_the_stored_answer_predates_a_weigh_in(co
     """``ride export.zip`` after a weigh-in changed the ride's factor printed the old report with
     "already processed with these inputs"; now the answer says it predates the change and how to
     estimate it again. Before any change, the copy's answer is the current stored one."""
-    from pipeline.inputs import WeatherOverride
-    from pipeline.ride import ride
+    from pipeline.core.inputs import WeatherOverride
     from pipeline.store.weighins import WeighInRow, WeighIns
+    from pipeline.usecases.ride import ride
 
     whole = _ride(minutes=30)
     (first,) = ride(_put(config, "ride.fit", whole), config, WeatherOverride(), orchestrator="local")

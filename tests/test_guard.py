@@ -16,15 +16,15 @@ import time
 from pathlib import Path
 
 import pytest
-
 from guard_files import hoard, resting_address_space_mb, write_long_ride
-from pipeline.config import LimitsConfig, parse_config
-from pipeline.errors import ConfigError
-from pipeline.guard import (OverLimit, each_guarded, plan_work, process_file_guarded, reusing_children,
-                            run_guarded)
-from pipeline.store.catalog import Catalog
-from pipeline.service import record_outcome
 from shared_paths import SAMPLES, SWEATLINE
+
+from pipeline.core.config import LimitsConfig, parse_config
+from pipeline.core.errors import ConfigError
+from pipeline.runtime.guard import OverLimit, each_guarded, plan_work, reusing_children, run_guarded
+from pipeline.store.catalog import Catalog
+from pipeline.usecases.guarded import process_file_guarded
+from pipeline.usecases.ingest import record_outcome
 
 SHORT = SAMPLES / "tomtom-runner3-cycling-17min.fit"
 
@@ -168,7 +168,7 @@ def test_one_child_reads_a_batch_and_a_crash_or_a_hang_costs_only_its_own_call()
 
 def test_limits_and_the_dask_address_do_not_change_an_estimate(tmp_path: Path) -> None:
     """How and where a file runs is not an input of its estimate: stored answers stay current."""
-    from pipeline.provenance import estimate_inputs
+    from pipeline.usecases.provenance import estimate_inputs
 
     plain = _config(tmp_path)
     moved = parse_config({"inbox": str(tmp_path), "data_dir": str(tmp_path / "data"),

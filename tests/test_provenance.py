@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.config import Config
+from pipeline.core.config import Config
 from pipeline.physiology.sweat import Calibration
-from pipeline.provenance import estimate_inputs
+from pipeline.usecases.provenance import estimate_inputs
 
 
 def _fp(config: Config, calibration: Calibration | None = None, temp: float | None = None) -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from pipeline.analysis import WeatherOverride
-from pipeline.nightly import NightlySummary, inbox_text, select_new
 from pipeline.report.text import markdown_escape
-from pipeline.service import InboxFile
+from pipeline.usecases.analyse import WeatherOverride
+from pipeline.usecases.ingest import InboxFile
+from pipeline.usecases.nightly import NightlySummary, inbox_text, select_new
 
 
 def test_select_new_skips_known_and_repeated_content_and_ignores_vanished_files() -> None:
@@ -44,11 +44,12 @@ def test_zip_members_that_are_not_fit_are_named_with_their_reason_by_the_nightly
     lists them among its warnings."""
     import zipfile
 
-    from pipeline.config import parse_config
-    from pipeline.inputs import WeatherOverride as Override
-    from pipeline.ride import ride
-    from pipeline.service import process_file
     from shared_paths import SAMPLES
+
+    from pipeline.core.config import parse_config
+    from pipeline.core.inputs import WeatherOverride as Override
+    from pipeline.usecases.ingest import process_file
+    from pipeline.usecases.ride import ride
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -1,4 +1,4 @@
-"""Seeded fuzzing of ingest (issue 14 item 2): mutants of real FIT files through ``sweatline ride
+"""Seeded fuzzing of ingest: mutants of real FIT files through ``sweatline ride
 --json`` (one process each, with a timeout) and one ``sweatline nightly`` over the whole batch.
 
     .venv/bin/python -m tools.fuzz --seed 14 --count 300 [--timeout 60] [--jobs 2] [--nightly-max N]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pipeline.advice.plan import AFTER_L_PER_KG_LOST, PlanDetails, after_ml, make_plan
 from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice
-from pipeline.config import AdviceConfig
-from pipeline.schema import AdviceItem, Report
+from pipeline.core.config import AdviceConfig
+from pipeline.core.schema import AdviceItem, Report
 
 __all__ = ["advise", "session_duration_s", "DISCLAIMER", "UNDERWATER_SPORTS", "underwater", "open_water_swim"]
 
@@ -105,7 +105,7 @@ def open_water_text(before: str, after: str) -> str:
 
     In open water there is no wall to stop at and no bottle to reach, so the swim is done on what
     was drunk before and the loss is made up after (the swim leg of a triathlon plan gets no drinking
-    rate either, :data:`pipeline.analysis.NO_DRINKING_SPORTS`); ACSM 2007's before and after rules
+    rate either, :data:`pipeline.usecases.analyse.NO_DRINKING_SPORTS`); ACSM 2007's before and after rules
     (Sawka et al. 2007) apply unchanged."""
     return ("In open water you cannot drink while you swim, so there is no drinking rate for the swim itself. "
             f"Before: about {before} of water in the hours before you start. After: about {after} over the "

@@ -21,7 +21,7 @@ Sources:
    watch does not have, so the warning here rests on the heat index from air temperature and
    humidity, plus the sweat model's own sign that sweating had reached its ceiling.)
 
-Humid heat is the case the issue names: at 35 °C and 90 % the air can take up little sweat,
+Humid heat is the hard case: at 35 °C and 90 % the air can take up little sweat,
 so sweating more no longer cools (required evaporation exceeds the air's capacity, E_req >
 E_max, SCIENCE.md §8) and drinking cannot fix it.
 """

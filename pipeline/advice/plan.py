@@ -53,7 +53,7 @@ import math
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.schema import PlanBlock, SweatBlock
+from pipeline.core.schema import PlanBlock, SweatBlock
 
 #: Pre-hydration, mL per kg body mass, at least 4 h before ([ACSM2007]; [NATA2017]).
 BEFORE_ML_PER_KG = (5.0, 7.0)
@@ -259,7 +259,7 @@ class PlanDetails(BaseModel):
 
 def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
               long_session_min: float, bottle_ml: float) -> PlanDetails:
-    """The :class:`~pipeline.schema.PlanBlock` for one session, with its reasons.
+    """The :class:`~pipeline.core.schema.PlanBlock` for one session, with its reasons.
 
     The same formulas for every duration (see the module docstring for the invariants): the
     during range, bottles for the upper figure on a long session (none on a short one), and

@@ -29,9 +29,8 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DAY, food, portions_to_cover
 from pipeline.advice.heat import OFF_CHART_C, HeatAssessment, heat_assessment, is_warm
-from pipeline.advice.plan import (ROUND_ML, TYPICAL_DURING_ML_PER_H, PlanDetails, hyponatremia_factors,
-                                  hyponatremia_risk)
-from pipeline.schema import AdviceItem, SweatBlock
+from pipeline.advice.plan import ROUND_ML, TYPICAL_DURING_ML_PER_H, PlanDetails, hyponatremia_factors, hyponatremia_risk
+from pipeline.core.schema import AdviceItem, SweatBlock
 
 DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you have kidney or heart "
               "disease, take medicines that affect potassium or fluid balance, or have been told to limit "
@@ -422,7 +421,7 @@ def build_advice(ctx: AdviceContext) -> list[AdviceItem]:
 
 def generic_advice(facts: SessionFacts, *, too_short: bool = False) -> list[AdviceItem]:
     """Advice without amounts, for a session the model could not estimate (no sweat figure), or
-    (``too_short``) one too short to estimate (``pipeline.analysis.MIN_ESTIMATE_S``).
+    (``too_short``) one too short to estimate (``pipeline.usecases.analyse.MIN_ESTIMATE_S``).
 
     The same sources and caveats, the general ranges instead of this session's numbers.
     """

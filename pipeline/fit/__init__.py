@@ -6,7 +6,7 @@ package (``pipeline.fit.readings``) never loads fitparse, numpy or pandas.
 """
 from __future__ import annotations
 
-from pipeline.lazy import lazy_exports
+from pipeline.core.lazy import lazy_exports
 
 _WHERE = {
     "RECORD_COLUMNS": "models", "Activity": "models", "Leg": "models", "UserProfile": "models",

@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from pipeline.errors import RejectedFile
+from pipeline.core.errors import RejectedFile
 
 MiB = 1024 * 1024
 

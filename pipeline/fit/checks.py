@@ -1,7 +1,7 @@
 """What a session message claims, checked against the records and against what a human can do.
 
-Files from the wild carry totals that cannot be true, and channels that were never measured
-(issue 10). Ingest hands the model clean data: an impossible value is *set aside* (``None`` in the
+Files from the wild carry totals that cannot be true, and channels that were never measured.
+Ingest hands the model clean data: an impossible value is *set aside* (``None`` in the
 summary and the leg, ``NaN`` in the records) with a note in the activity's warnings, and where the
 records can say what really happened, their figure takes its place and the field is named in
 ``summary_fields_from_records``. Nothing downstream ever sees the impossible value.

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import struct
-from functools import lru_cache
+import sys
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -47,7 +47,7 @@ def wanted() -> bool:
     if choice == "fitparse":
         return False
     if choice not in ("auto", "fitfast"):
-        from pipeline.errors import UsageError
+        from pipeline.core.errors import UsageError
 
         raise UsageError(DECODER_ENV, f"must be auto, fitfast or fitparse, got {choice!r}")
     return _module() is not None
@@ -98,7 +98,7 @@ def segment_ok(data: bytes, segment: Any) -> bool:
 def _panic_message_hidden() -> Iterator[None]:
     """File descriptor 2 pointed at /dev/null for the call: a Rust panic prints its message there
     before pyo3 raises, and the command-line contract is one line on stderr. The files are read
-    in the guard's single-threaded child (pipeline.guard), so nothing else writes meanwhile."""
+    in the guard's single-threaded child (pipeline.runtime.guard), so nothing else writes meanwhile."""
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)

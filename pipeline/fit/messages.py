@@ -36,8 +36,8 @@ from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
 from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES, DevField, FieldData
 from fitparse.utils import FitEOFError, FitParseError
 
+from pipeline.core.untrusted import clean_text
 from pipeline.fit.framing import Framing
-from pipeline.untrusted import clean_text
 
 # Global message numbers (FIT profile, "mesg_num" type).
 MESG_FILE_ID, MESG_USER_PROFILE, MESG_ZONES_TARGET, MESG_HR_ZONE = 0, 3, 7, 8

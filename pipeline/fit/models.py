@@ -32,8 +32,8 @@ from datetime import datetime
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.core.schema import ActivityBlock
 from pipeline.fit.readings import ScaleReading  # noqa: F401  (re-exported: what ingest returns)
-from pipeline.schema import ActivityBlock
 
 RECORD_COLUMNS: tuple[str, ...] = (
     "timestamp", "elapsed_s", "timer_active", "leg", "heart_rate_bpm", "power_w", "speed_m_per_s",

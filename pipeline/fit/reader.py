@@ -16,7 +16,7 @@
 * :func:`read_scale_readings` (path -> readings, raises :class:`RejectedFile`): for anything
   that wants exactly a smart scale's readings.
 
-Weight-scale files (issue #6): a plain ``.fit`` / ``.fit.gz`` that is refused as "not an
+Weight-scale files: a plain ``.fit`` / ``.fit.gz`` that is refused as "not an
 activity" (kind ``not_activity``) but decodes whole — no framing damage, no decoding stop — and
 holds at least one usable ``weight_scale`` reading (:mod:`pipeline.fit.scale`) is a
 :class:`ScaleFile` in :attr:`FitContents.scale_files` instead of a refusal. Zip members are
@@ -59,7 +59,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import RejectedFile
+from pipeline.core.errors import RejectedFile
 from pipeline.fit.archive import DEFAULT_LIMITS, ArchiveLimits, unpack
 from pipeline.fit.clock import Clock
 from pipeline.fit.framing import Framing, NotFit, scan

@@ -11,14 +11,14 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import RejectedFile
+from pipeline.core.errors import RejectedFile
+from pipeline.core.schema import ActivityBlock
 from pipeline.fit.checks import blank_absent_sensors, check_leg, record_totals
 from pipeline.fit.clock import Clock, near_records, timer_events, timer_seconds
 from pipeline.fit.identity import activity_key
 from pipeline.fit.messages import Messages, fit_name, fit_number, fit_text
 from pipeline.fit.models import Activity, Leg, UserProfile
 from pipeline.fit.records import build_records
-from pipeline.schema import ActivityBlock
 
 
 def _weighted(values: list[tuple[float | None, float | None]]) -> float | None:
@@ -144,7 +144,7 @@ def build_profile(msgs: Messages) -> UserProfile:
 MAX_SESSIONS = 100
 """Sessions (legs) one activity may hold. A multisport race has a handful, a swimrun about 50;
 each leg is modelled on its own (about 0.1 s each), so 20,000 sessions in a 465 kB file took
-over 5 minutes (issue 14). More than this is a damaged or crafted file, refused with one line."""
+over 5 minutes. More than this is a damaged or crafted file, refused with one line."""
 
 
 def distinct_sessions(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -214,8 +214,8 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
 
 def _is_bike_computer(device: str | None) -> bool:
     """A device known to be a bike computer (Edge, ELEMNT, Karoo, ...: the markers of
-    :data:`pipeline.physiology.environment.BIKE_COMPUTER_MARKERS`): what it records is a ride."""
-    from pipeline.physiology.environment import BIKE_COMPUTER_MARKERS  # the one list of bike computers
+    :data:`pipeline.core.sports.BIKE_COMPUTER_MARKERS`): what it records is a ride."""
+    from pipeline.core.sports import BIKE_COMPUTER_MARKERS  # the one list of bike computers
 
     name = (device or "").lower()
     return any(marker in name for marker in BIKE_COMPUTER_MARKERS)

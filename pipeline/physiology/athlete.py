@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pipeline.config import AthleteConfig
+from pipeline.core.config import AthleteConfig
 from pipeline.fit.models import UserProfile
 
 Sex = Literal["male", "female"]

@@ -4,7 +4,7 @@ Two pieces, both pure:
 
 1. **Measured sweat loss** from a weigh-in, the field gold standard (Baker 2017, Table 3; Sawka et
    al. 2007, ACSM position stand): ``sweat_l = pre_kg − post_kg + drank_l − urine_l`` with
-   1 kg ≈ 1 L. Implausible input is refused with a one-line :class:`~pipeline.errors.InvalidValue`
+   1 kg ≈ 1 L. Implausible input is refused with a one-line :class:`~pipeline.core.errors.InvalidValue`
    that names the value (:func:`measured_sweat_loss_l`).
 
 2. **The personal factor** ``f = measured / model`` for the athlete, learned with a conjugate
@@ -29,7 +29,7 @@ Two pieces, both pure:
    * *Posterior* (standard normal–normal conjugacy, e.g. Gelman et al., Bayesian Data Analysis,
      3rd ed., §2.5): precision ``1/τ² = 1/σ_p² + Σ 1/σ_i²``, mean ``μ = τ² Σ y_i/σ_i²``.
      With few weigh-ins the factor shrinks toward 1; with several that agree it converges.
-   * *Outliers* (issue 13): the normal likelihood above lets one odd weigh-in (a forgotten bottle,
+   * *Outliers*: the normal likelihood above lets one odd weigh-in (a forgotten bottle,
      a mistyped weight) drag the factor anywhere, and two that disagree (measured ÷ model 1.88 and
      0.54) used to inflate the noise until the range went below zero. Each weigh-in's likelihood is
      therefore a Student-t with ν = 4 degrees of freedom on ``y_i`` (same scale ``σ_i``): Lange,
@@ -84,7 +84,7 @@ References
        sodium concentration, and sweat sodium loss in athletes. J Sports Sci 37(20):2356–2366
        (endurance athletes 1.28 ± 0.57 L·h⁻¹; SCIENCE.md §8).
 
-**Plausibility of one weigh-in** (issue 13; :class:`WeighIn`): a weigh-in is refused with one
+**Plausibility of one weigh-in** (:class:`WeighIn`): a weigh-in is refused with one
 line when
 
 * the session is shorter than :data:`MIN_SESSION_S` (30 min): two weighings carry about
@@ -111,9 +111,9 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from pipeline.errors import InvalidValue
+from pipeline.core.errors import InvalidValue
+from pipeline.core.inputs import BODY_MASS_KG, checked
 from pipeline.fit.readings import ScaleReading  # re-exported: defined with what ingest returns
-from pipeline.inputs import BODY_MASS_KG, checked
 
 INTER_INDIVIDUAL_CV = 0.35
 """Coefficient of variation of sweat rate between athletes under the same conditions (Baker 2017:
@@ -139,8 +139,8 @@ class Calibration:
     @property
     def log_sd(self) -> float:
         """The log-scale SD of a log-normal ratio with this CV, ``sqrt(ln(1 + cv²))``, at least
-        :data:`MIN_CALIBRATED_CV`: every range built from a calibration is ``total·e^∓σ`` (issue 13:
-        a CV of 103 % taken as ``total·(1 ∓ cv)`` once gave "-1.3–8.2 L")."""
+        :data:`MIN_CALIBRATED_CV`: every range built from a calibration is ``total·e^∓σ`` (a
+        CV of 103 % taken as ``total·(1 ∓ cv)`` once gave "-1.3–8.2 L")."""
         return max(math.sqrt(math.log1p(self.cv * self.cv)), MIN_CALIBRATED_CV)
 
 
@@ -272,7 +272,7 @@ def measured_sweat_loss_l(pre_kg: float, post_kg: float, drank_l: float | None =
                           urine_l: float | None = 0.0, duration_s: float | None = None) -> float:
     """Sweat lost between two weighings [L] (:attr:`WeighIn.measured_l`).
 
-    Raises :class:`~pipeline.errors.InvalidValue` naming the field (``pre_kg``, ``post_kg``,
+    Raises :class:`~pipeline.core.errors.InvalidValue` naming the field (``pre_kg``, ``post_kg``,
     ``drank_l``, ``urine_l``, ``duration_s``) for an implausible weigh-in (see :class:`WeighIn`).
     """
     return checked(WeighIn, pre_kg=pre_kg, post_kg=post_kg, drank_l=drank_l, urine_l=urine_l,

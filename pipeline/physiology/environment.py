@@ -1,7 +1,7 @@
 """Air temperature, humidity and air speed around the athlete, and where each came from.
 
 Temperature: an override (``--temp``) beats everything; else the weather service's hourly air
-temperature along the route (issue #12: per-record ``weather_*`` columns that
+temperature along the route (per-record ``weather_*`` columns that
 :mod:`pipeline.weather` put beside the records; outdoors, not in water); else the device's sensor
 where it is usable; else the config's ``climate``. Humidity: override, else the weather service,
 else config (FIT files rarely carry it). The weather service's wind is shown but not added to the
@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from pipeline.config import ClimateConfig
+from pipeline.core.config import ClimateConfig
+from pipeline.core.sports import BIKE_COMPUTER_MARKERS, WATCH_MARKERS
 
 INDOOR_SUB_SPORTS = frozenset({
     "indoor_cycling", "treadmill", "virtual_activity", "indoor_running", "spin", "indoor_rowing",
@@ -68,12 +69,6 @@ TEMPERATURE_UNCERTAINTY_C: dict[str, float] = {
 """One standard deviation of the air temperature by where it came from [°C]; the sweat range
 (:mod:`.sweat`) carries the sweat this moves."""
 MIN_TEMPERATURE_COVERAGE = 0.5
-
-BIKE_COMPUTER_MARKERS = ("edge", "elemnt", "bolt", "roam", "karoo", "hammerhead", "rox", "dash", "navi2coach",
-                         "o_synce", "bryton", "lezyne", "stages", "cateye", "igpsport", "xoss")
-WATCH_MARKERS = ("fenix", "forerunner", "vivoactive", "venu", "instinct", "enduro", "epix", "descent", "coros",
-                 "apex", "pace", "suunto", "polar", "vantage", "apple", "watch", "ambit", "spartan", "amazfit",
-                 "tomtom", "runner")
 
 DeviceMount = Literal["bike", "wrist"]
 

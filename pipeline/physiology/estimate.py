@@ -28,18 +28,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from pipeline.config import ClimateConfig
+from pipeline.core.config import ClimateConfig
 from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
-from pipeline.physiology.minute import MinuteParts, domain_flags, minute_sweat_g_per_m2_h
-from pipeline.physiology.timeline import (
-    HOLD_S,
-    MOVING_GAP_MIN_SPEED_M_PER_S,
-    StopsLeftOut,
-    kept_time,
-    unrecorded_timer_s,
-)
 from pipeline.physiology.environment import (
     IN_WATER_SPORTS,
     ResolvedEnvironment,
@@ -54,6 +46,14 @@ from pipeline.physiology.intensity import (
     compendium_met,
     met_to_metabolic_w,
     sample_intensity,
+)
+from pipeline.physiology.minute import MinuteParts, domain_flags, minute_sweat_g_per_m2_h
+from pipeline.physiology.timeline import (
+    HOLD_S,
+    MOVING_GAP_MIN_SPEED_M_PER_S,
+    StopsLeftOut,
+    kept_time,
+    unrecorded_timer_s,
 )
 
 WATER_SPORTS = frozenset({"water_skiing", "kayaking", "surfing", "rowing", "paddling", "stand_up_paddleboarding"})
@@ -73,7 +73,7 @@ class EnvironmentSummary:
 
     ``temperature_c`` [°C], ``humidity_pct`` [%], ``air_speed_m_per_s`` [m·s⁻¹] relative to the
     athlete; ``source`` is ``override`` | ``weather`` | ``device`` | ``config``; ``notes`` in plain
-    words. From the weather service (issue #12), when it answered: its mean wind [m·s⁻¹] and solar
+    words. From the weather service, when it answered: its mean wind [m·s⁻¹] and solar
     radiation [W·m⁻²] (shown, not modelled) and who answered (``weather_provider``).
     """
 
@@ -198,7 +198,7 @@ def estimate_leg(
     in_water = sport in IN_WATER_SPORTS
     moving_share = mean(moving.astype(float))
     m_block, w_block, t_block = mean(metabolic), mean(external), mean(temperature)
-    # humidity: the weather service's per-record values where it gave them (issue #12), else one figure
+    # humidity: the weather service's per-record values where it gave them, else one figure
     h_block = env.humidity_pct if env.humidity_series is None else mean(env.humidity_series[idx])
     floor_g = sw.EXERCISE_FLOOR_ML_PER_KG_H * athlete.body_mass_kg / area_m2
 

@@ -3,7 +3,7 @@ and synthesise the records the same model reads.
 
 Durations: ``45m``, ``2h``, ``2h30m``, ``2h30``, ``1.5h``, ``90s``, ``1:45:00`` (h:mm:ss), ``1:45``
 (h:mm) and a bare number, which is **minutes** (``90`` = 1 h 30 min: sessions are planned in
-minutes, and nobody plans a 90-hour run). Nonsense is a one-line :class:`~pipeline.errors.InvalidValue` naming the field.
+minutes, and nobody plans a 90-hour run). Nonsense is a one-line :class:`~pipeline.core.errors.InvalidValue` naming the field.
 """
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from pipeline.errors import InvalidValue
-from pipeline.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT, checked
+from pipeline.core.errors import InvalidValue
+from pipeline.core.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT, checked
 from pipeline.fit.models import RECORD_COLUMNS
 from pipeline.physiology.intensity import COMPENDIUM_METS, cycling_power_from_speed_w
 
@@ -35,7 +34,7 @@ _H_M_RE = re.compile(r"^(?P<h>\d+)h(?P<m>\d{1,2})$")
 def parse_duration_s(text: str) -> float:
     """Seconds from ``45m``, ``2h``, ``2h30m``, ``2h30``, ``90s``, ``1:45:00``, ``1:45`` or ``90`` (minutes).
 
-    Raises :class:`~pipeline.errors.InvalidValue` (field ``duration_s``) for anything else, for zero and for more
+    Raises :class:`~pipeline.core.errors.InvalidValue` (field ``duration_s``) for anything else, for zero and for more
     than 48 h.
     """
     raw = str(text).strip().lower().replace(" ", "")
@@ -78,7 +77,7 @@ class PlanRequest(BaseModel):
 
     Bounds: duration (0, 48 h]; speed (0, the sport's fastest human pace]; power (0, 2000] W (cycling
     only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
-    (:mod:`pipeline.inputs`). Exactly one of speed, power or heart rate sets the intensity.
+    (:mod:`pipeline.core.inputs`). Exactly one of speed, power or heart rate sets the intensity.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -131,7 +130,7 @@ def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_
                humidity_pct: float | None = None, body_mass_kg: float | None = None,
                height_cm: float | None = None, age: float | None = None) -> PlannedSession:
     """Validate every ``sweatline plan`` value (:class:`PlanRequest`); the first impossible one is a
-    one-line :class:`~pipeline.errors.InvalidValue` naming its field."""
+    one-line :class:`~pipeline.core.errors.InvalidValue` naming its field."""
     return checked(PlanRequest, sport=sport, duration_s=duration, speed_kmh=speed_kmh, power_w=power_w,
                    heart_rate_bpm=heart_rate_bpm, temperature_c=temperature_c, humidity_pct=humidity_pct,
                    body_mass_kg=body_mass_kg, height_cm=height_cm, age=age).session()

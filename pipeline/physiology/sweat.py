@@ -295,7 +295,7 @@ def sweat_range_l(total_l: float, calibration: Calibration | None = None,
     ``log_sd`` from :func:`range_log_sd`; when not given (the weigh-in command's prior), ±1 SD of
     a log-normal ratio: the inter-individual CV (Baker 2017: 30–40 %, we take 35 %) as
     ``σ = sqrt(ln(1 + 0.35²)) = 0.340`` without calibration, the calibration's own
-    (:attr:`Calibration.log_sd`, at least 0.14) with one. Always on the log scale (issue 13).
+    (:attr:`Calibration.log_sd`, at least 0.14) with one. Always on the log scale.
     """
     if log_sd is None:  # the population prior alone, as the weigh-in command shows it
         log_sd = float(np.sqrt(np.log1p(INTER_INDIVIDUAL_CV**2))) if calibration is None else calibration.log_sd

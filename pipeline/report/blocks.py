@@ -7,9 +7,9 @@ catalog, digest) reads these blocks, so what a reader sees and what the plan is 
 """
 from __future__ import annotations
 
+from pipeline.core.schema import EnvironmentBlock, IntensityBlock, SweatBlock
 from pipeline.physiology.estimate import MODEL_NAME, EnvironmentSummary, IntensitySummary
 from pipeline.physiology.sweat import SweatTotals
-from pipeline.schema import EnvironmentBlock, IntensityBlock, SweatBlock
 
 
 def environment_block(environment: EnvironmentSummary) -> EnvironmentBlock:

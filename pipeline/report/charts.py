@@ -9,14 +9,14 @@
 The SVG is written element by element by :mod:`pipeline.report.svg` (linear scales, Heckbert's
 "nice" 1-2-5 ticks, paths broken at NaN): matplotlib, which drew these charts before, cost
 150–200 ms a figure and 0.25 s of import for every ``sweatline ride`` — more than decoding the
-file with the fast decoder (issue 16). Text goes out as SVG ``<text>``, every string escaped
+file with the fast decoder. Text goes out as SVG ``<text>``, every string escaped
 (:func:`pipeline.report.svg.esc`); there is no XML prolog (the SVG sits inside an HTML page), no
 element id (several charts share a page) and no script (the page's Content-Security-Policy).
 Each axis is a ``<g class="axis x">`` / ``<g class="axis y">`` (``"axis y right"`` for a twin
 axis) holding a ``<g class="tick">`` per tick (its mark and label) and its ``<text class="label">``;
 legends are ``<g class="legend">``.
 
-Two widths (issue 15): every chart takes ``narrow``. The wide version (:data:`WIDE_IN`) is for a
+Two widths: every chart takes ``narrow``. The wide version (:data:`WIDE_IN`) is for a
 desktop page, the narrow one (:data:`NARROW_IN`) for a phone: the same font sizes on a figure
 narrow enough that a 390 px phone shows it whole with its text at 10 px or more, with fewer x
 ticks, legends stacked above each panel, and half the points (it is drawn at half the width). The
@@ -24,9 +24,9 @@ page holds both and a CSS media query shows one (``report.css``: ``svg.chart-wid
 ``svg.chart-narrow``); each SVG root carries its class, a ``viewBox`` of 72 units an inch and no
 width or height.
 
-Units: every chart takes ``units`` (``"metric"`` or ``"imperial"``, :mod:`pipeline.units`). Data
+Units: every chart takes ``units`` (``"metric"`` or ``"imperial"``, :mod:`pipeline.core.units`). Data
 arrive in SI-derived units (m/s, °C, litres); for imperial the plotted values themselves are
-converted with :mod:`pipeline.units` (NIST SP 811 factors) before drawing — speed in mph,
+converted with :mod:`pipeline.core.units` (NIST SP 811 factors) before drawing — speed in mph,
 temperature in °F, volumes in US fl oz and rates in fl oz/h — and the axis, legend and bar labels
 say so.
 """
@@ -38,11 +38,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.report.svg import (UNITS_PER_IN, Canvas, LegendEntry, Scale, area_d, grid, legend, nice_ticks,
-                                 path_d, tick_label, x_axis, y_axis)
+from pipeline.core.schema import PlanBlock, SweatBlock
+from pipeline.core.units import Units, fahrenheit, fl_oz, mph
+from pipeline.report.svg import (
+    UNITS_PER_IN,
+    Canvas,
+    LegendEntry,
+    Scale,
+    area_d,
+    grid,
+    legend,
+    nice_ticks,
+    path_d,
+    tick_label,
+    x_axis,
+    y_axis,
+)
 from pipeline.report.view import rate_range_l_per_h
-from pipeline.schema import PlanBlock, SweatBlock
-from pipeline.units import Units, fahrenheit, fl_oz, mph
 
 if TYPE_CHECKING:  # pandas is the caller's (a session's records); the digest's trend needs none of it
     import pandas as pd
@@ -344,7 +356,7 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
             scale = Scale((ticks[0], ticks[-1]), (bottom, top))
             scales[side] = scale
             axes.append((side, scale, ticks, decimals))
-        for side, scale, ticks, decimals in axes:  # grid first: beneath everything
+        for side, scale, ticks, _decimals in axes:  # grid first: beneath everything
             if side == "left":
                 grid(canvas, scale, ticks, left, right, color=GRID)
         if panel.get("band") is not None:

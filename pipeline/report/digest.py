@@ -24,11 +24,21 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
+from pipeline.core.units import Units
 from pipeline.report.render import TEMPLATES
 from pipeline.report.text import markdown_escape, terminal_safe
-from pipeline.report.view import (distance_text, duration_s_text, litres, local_start, low_high, milligrams, rate,
-                                  sport_label, sweat_litres, when_text)
-from pipeline.units import Units
+from pipeline.report.view import (
+    distance_text,
+    duration_s_text,
+    litres,
+    local_start,
+    low_high,
+    milligrams,
+    rate,
+    sport_label,
+    sweat_litres,
+    when_text,
+)
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import run_summary_path
 
@@ -60,7 +70,7 @@ class DigestRow(BaseModel):
     calibrated: bool = False
     device_estimate_l: float | None = None
     report_dir: str | None = None
-    utc_offset_s: int | None = None  # the athlete's local time offset recorded in the file (issue 15)
+    utc_offset_s: int | None = None  # the athlete's local time offset recorded in the file
 
 
 def as_digest_rows(rows: Iterable[object]) -> list[DigestRow]:

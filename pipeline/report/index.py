@@ -1,4 +1,4 @@
-"""The front door of ``reports/``: ``index.html`` and ``index.md`` (issue 15).
+"""The front door of ``reports/``: ``index.html`` and ``index.md``.
 
 Every activity in the catalog, newest first, each with its local date (the config's
 ``nightly.timezone``: the catalog keeps UTC start times only), a sport a person reads ("open
@@ -14,19 +14,25 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from urllib.parse import quote
 import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.core.units import Units
 from pipeline.report.text import markdown_escape
-from pipeline.report.view import sport_label  # noqa: F401  (re-exported: where it was first)
-from pipeline.report.view import duration_s_text, litres, local_start, sweat_with_range, when_text
-from pipeline.units import Units
+from pipeline.report.view import (
+    duration_s_text,
+    litres,
+    local_start,
+    sport_label,  # noqa: F401  (re-exported: where it was first)
+    sweat_with_range,
+    when_text,
+)
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import REPORTS_DIR
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.schema import Report
+from pipeline.core.schema import Report
 
 
 class Note(BaseModel):
@@ -128,7 +128,7 @@ def note_groups(report: Report, label: Callable[[str | None, str | None], str],
     multisport report's notes that every leg shares (the athlete's assumptions, the humidity from
     the config) under "Whole activity", the rest under their leg. The whole activity's copies of
     the legs' notes ("running: ...", the legs' environment notes) are not repeated. ``convert``
-    turns the words' quantities into the reader's units (:func:`pipeline.units.convert_text`)."""
+    turns the words' quantities into the reader's units (:func:`pipeline.core.units.convert_text`)."""
     s, env = report.sweat, report.environment
     whole: list[str] = []
     if s is not None:

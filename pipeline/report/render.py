@@ -1,4 +1,4 @@
-"""Render an :class:`~pipeline.analysis.Analysis` as HTML and Markdown strings (no disk).
+"""Render an :class:`~pipeline.report.analysis.Analysis` as HTML and Markdown strings (no disk).
 
 Both go through Jinja2 templates beside this module (``report.html.j2``, ``report.md.j2``)
 fed the same :class:`~pipeline.report.view.ReportView`, so the two show the same numbers.
@@ -12,7 +12,6 @@ with :func:`markdown_escape` through Jinja's ``finalize`` hook, so a file name s
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,12 +19,12 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from pipeline.core.untrusted import clean_text
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, ReportView, report_duration_s, report_view
-from pipeline.untrusted import clean_text
 
 if TYPE_CHECKING:
-    from pipeline.analysis import Analysis
+    from pipeline.report.analysis import Analysis
 
 TEMPLATES = Path(__file__).resolve().parent
 

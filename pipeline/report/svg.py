@@ -4,7 +4,7 @@ text — no plotting library.
 Why our own: matplotlib drew the report's four figures (two charts, each wide and narrow) in
 350–420 ms on a quiet machine, 150–200 ms a figure, most of it in its axis, tick and artist
 objects, and importing it added about 0.25 s to every ``sweatline ride`` — several times the
-fast decoder's 20 ms for a 1 h file (issue 16). The charts are three fixed kinds, so this module
+fast decoder's 20 ms for a 1 h file. The charts are three fixed kinds, so this module
 writes their SVG elements directly: a chart is a few hundred short strings.
 
 Coordinates are SVG user units, 72 to the inch (:data:`UNITS_PER_IN`), y growing downwards. Every

@@ -14,16 +14,16 @@ import textwrap
 from os import PathLike
 from typing import Any
 
-from pipeline.report.view import Display, ReportView, report_view
-from pipeline.schema import Report
-from pipeline.untrusted import clean_text
+from pipeline.core.schema import Report
+from pipeline.core.untrusted import clean_text
+from pipeline.report.view import METRIC_UTC, Display, ReportView, report_view
 
 WIDTH = 78
 
 
 def terminal_safe(value: object) -> str:
     """``value`` as text with control characters (ANSI escapes, bidi overrides) replaced by '?'
-    (:func:`pipeline.untrusted.clean_text`, the project's one sanitizer)."""
+    (:func:`pipeline.core.untrusted.clean_text`, the project's one sanitizer)."""
     return clean_text(value)
 
 
@@ -53,7 +53,7 @@ def _headline_lines(view: ReportView) -> list[str]:
     return [f"  {row.label:<{width}}  {row.value}" + (f"  ({row.note})" if row.note else "") for row in view.headline]
 
 
-def headline_text(report: Report, report_path: str | PathLike[str] | None = None, display: Display = Display()) -> str:
+def headline_text(report: Report, report_path: str | PathLike[str] | None = None, display: Display = METRIC_UTC) -> str:
     """What a rider reads after ``sweatline ride``: what was done, sweat lost, what to drink, where
     the report is (numbers in ``display.units``, the start in the athlete's local time)."""
     from pipeline.report.view import sport_label, when_text
@@ -90,7 +90,7 @@ def headline_text(report: Report, report_path: str | PathLike[str] | None = None
 
 
 def plan_text(report: Report, duration_s: float | None = None, sport: str | None = None,
-              report_path: str | PathLike[str] | None = None, display: Display = Display()) -> str:
+              report_path: str | PathLike[str] | None = None, display: Display = METRIC_UTC) -> str:
     """The plan and the advice for ``sweatline plan`` (a session not yet done), wrapped for a terminal.
 
     ``duration_s`` and ``sport`` describe the planned session (a planned report has no ``activity``).

@@ -1,6 +1,6 @@
 """One view of a report for every renderer: the same formatted numbers in HTML, Markdown and text.
 
-:func:`report_view` turns a :class:`~pipeline.schema.Report` into plain rows of strings. The
+:func:`report_view` turns a :class:`~pipeline.core.schema.Report` into plain rows of strings. The
 renderers never format a number themselves, so the HTML page, its Markdown twin and the
 terminal headline cannot disagree. Strings from the FIT file (source, device, sport names) are
 passed through unchanged here; each renderer escapes them for its own format.
@@ -13,15 +13,15 @@ from datetime import UTC, datetime, timedelta, timezone
 from pydantic import BaseModel, ConfigDict
 
 from pipeline import advice as advice_rules
-from pipeline import units as u
 from pipeline.advice.texts import format_duration, sport_noun
+from pipeline.core import units as u
+from pipeline.core.schema import Report, SweatBlock
+from pipeline.core.units import Units
 from pipeline.report.notes import NoteGroup, note_groups
-from pipeline.schema import Report, SweatBlock
-from pipeline.units import Units
 
 
 class Display(BaseModel):
-    """How numbers and times are shown to a person: ``units`` (:mod:`pipeline.units`) and the IANA
+    """How numbers and times are shown to a person: ``units`` (:mod:`pipeline.core.units`) and the IANA
     ``timezone`` used for an activity whose file does not record its local time."""
 
     model_config = ConfigDict(frozen=True)
@@ -31,9 +31,13 @@ class Display(BaseModel):
 
     @classmethod
     def of(cls, config: object, units: str | None = None) -> "Display":
-        """From a :class:`~pipeline.config.Config` (``units``, ``nightly.timezone``); ``units`` overrides."""
+        """From a :class:`~pipeline.core.config.Config` (``units``, ``nightly.timezone``); ``units`` overrides."""
         return cls(units=units or getattr(config, "units", "metric"),
                    timezone=getattr(getattr(config, "nightly", None), "timezone", "UTC"))
+
+
+METRIC_UTC = Display()
+"""The default display: metric units, UTC."""
 
 
 _SUB_SPORT = {  # FIT sub_sport → how a person says it, with the sport's noun
@@ -264,7 +268,7 @@ def report_duration_s(report: Report) -> float | None:
 
 
 def report_view(report: Report, planned_duration_s: float | None = None, planned_sport: str | None = None,
-                display: Display = Display()) -> ReportView:
+                display: Display = METRIC_UTC) -> ReportView:
     """Formatted rows for one report (a done activity, or a planned session without ``activity``),
     numbers in ``display.units``, the start in the athlete's local time (the file's offset, else
     ``display.timezone``)."""

@@ -1,5 +1,5 @@
 """Weigh-ins, measured next to the model: the plain-text table of ``sweatline history`` and the
-Markdown section of the nightly digest (issue #6).
+Markdown section of the nightly digest.
 
 Both take what the store holds — the comparisons (:func:`pipeline.store.weighins.comparisons`) and
 the calibration points (:meth:`pipeline.store.weighins.WeighIns.calibration_points`) — and return

@@ -17,7 +17,7 @@ from pipeline.report.render import render_html, render_markdown
 from pipeline.store.files import atomic_write_text
 
 if TYPE_CHECKING:
-    from pipeline.analysis import Analysis
+    from pipeline.report.analysis import Analysis
 
 JSON_NAME = "report.json"
 MARKDOWN_NAME = "report.md"

@@ -8,7 +8,7 @@ from the catalog starts fast.
 """
 from __future__ import annotations
 
-from pipeline.lazy import lazy_exports
+from pipeline.core.lazy import lazy_exports
 
 _WHERE = {
     "ActivityRow": "catalog", "Catalog": "catalog", "FileRow": "catalog", "RejectionRow": "catalog",

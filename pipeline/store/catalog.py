@@ -12,7 +12,7 @@ Tables (all writes in transactions, rows whole or absent):
                 Parquet records are (relative to ``data_dir``).
 ``rejections``  one row per refused file (or zip member): the one-line reason and its ``kind``.
 ``duplicates``  one row per copy of an activity already in the catalog (a file or a zip member):
-                its ``activity_key`` and the activity it repeats (issue 10: identity is the
+                its ``activity_key`` and the activity it repeats (identity is the
                 activity, :mod:`pipeline.fit.identity`, not its container's bytes).
 ``runs``        one row per nightly/after-ride run, Prefect-orchestrated or local (fast path).
 
@@ -28,9 +28,10 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.errors import UsageError
-from pipeline.schema import Report
+from pipeline.core.errors import UsageError
+from pipeline.core.schema import Report
 from pipeline.store.db import connect, connect_read_only, transaction
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -98,14 +99,14 @@ class ActivityRow(_Row):
     calibration_factor: float | None = None  # the personal factor applied to sweat_total_l, if calibrated
     override_temperature_c: float | None = None
     override_humidity_pct: float | None = None
-    inputs_fingerprint: str | None = None  # issue 13: pipeline.provenance fingerprint of what the estimate used
-    calibration_sports: str | None = None  # issue 13: the leg sports, comma-separated (their calibrations were used)
+    inputs_fingerprint: str | None = None  # pipeline.usecases.provenance fingerprint of what the estimate used
+    calibration_sports: str | None = None  # the leg sports, comma-separated (their calibrations were used)
     report_dir: str  # relative to data_dir
     records_path: str | None = None  # relative to data_dir
     processed_at: datetime
     run_id: str | None = None
     activity_key: str | None = None  # the activity's identity whatever file held it (pipeline.fit.identity)
-    utc_offset_s: int | None = None  # issue 15: the athlete's local time offset from the file (None: use the config zone)
+    utc_offset_s: int | None = None  # the athlete's local time offset from the file (None: use the config zone)
 
     @classmethod
     def from_report(cls, report: Report, *, file_sha256: str, report_dir: str, records_path: str | None,
@@ -415,7 +416,7 @@ class Catalog:
     def resolve_activity(self, ref: str) -> ActivityRow:
         """An activity from what a user types: its id, a unique id prefix, ``latest``, or a FIT path.
 
-        Raises :class:`~pipeline.errors.UsageError` (one line) when nothing or several match.
+        Raises :class:`~pipeline.core.errors.UsageError` (one line) when nothing or several match.
         """
         from pipeline.store.files import sha256_file
 

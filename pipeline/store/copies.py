@@ -1,6 +1,6 @@
 """Whether one stored activity's records are the start of another's: what tells a damaged, shorter
 copy of a recording (a truncated upload) from another ride that a converter stamped with the same
-``file_id`` and start (:func:`pipeline.service.longer_copy`).
+``file_id`` and start (:func:`pipeline.usecases.ingest.longer_copy`).
 
 Read with pyarrow alone, from the records each activity's Parquet file holds
 (:mod:`pipeline.store.records`): the check runs in the command's own process when it commits a
@@ -10,8 +10,8 @@ recording the catalog already holds.
 from __future__ import annotations
 
 import math
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 COMPARED = ("timestamp", "elapsed_s", "distance_m", "heart_rate_bpm", "power_w", "speed_m_per_s", "cadence_rpm")
 """The columns compared (those present in both files)."""

@@ -1,4 +1,4 @@
-"""The inbox's stat index: a known file is not read again to learn that it is known (issue 16).
+"""The inbox's stat index: a known file is not read again to learn that it is known.
 
 A nightly run has to tell, for every inbox file, whether its content is already in the catalog
 (keyed by SHA-256). Hashing every file every night reads the whole inbox — a season of a squad is

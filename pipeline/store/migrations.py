@@ -139,16 +139,16 @@ CATALOG_MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     ALTER TABLE activities ADD COLUMN calibration_factor REAL;
     UPDATE activities SET model_total_l = sweat_total_l WHERE calibrated = 0;
     """,
-    # 3 (issue 13): what the estimate was made from — the fingerprint of its inputs known before
-    #    decoding (pipeline.provenance) and the leg sports whose calibrations it used. Rows from
+    # 3: what the estimate was made from — the fingerprint of its inputs known before
+    #    decoding (pipeline.usecases.provenance) and the leg sports whose calibrations it used. Rows from
     #    before have NULL: unknown inputs, so they are re-estimated when next asked.
     """
     ALTER TABLE activities ADD COLUMN inputs_fingerprint TEXT;
     ALTER TABLE activities ADD COLUMN calibration_sports TEXT;
     """,
-    # 4: one activity, two files (issue 10): see _one_activity_two_files
+    # 4: one activity, two files: see _one_activity_two_files
     _one_activity_two_files,
-    # 5 (issue 15): the athlete's local time — the offset from UTC the file's activity message
+    # 5: the athlete's local time — the offset from UTC the file's activity message
     #    records (local_timestamp − timestamp), seconds; NULL when the file has none (the config's
     #    nightly.timezone is used for display then). start_time stays UTC.
     """

@@ -26,11 +26,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.errors import UsageError
+from pipeline.core.errors import UsageError
 from pipeline.physiology.calibration import (
-    ActivityWindow, CalibrationPoint, ScaleReading, UnpairedActivity, calibrate, pair_scale_readings,
+    ActivityWindow,
+    Calibration,
+    CalibrationPoint,
+    ScaleReading,
+    UnpairedActivity,
+    calibrate,
+    pair_scale_readings,
 )
-from pipeline.physiology.calibration import Calibration
 from pipeline.store.catalog import ActivityRow, Catalog, iso_utc, utc_now
 from pipeline.store.db import catalog_path, migrate, transaction
 
@@ -310,7 +315,7 @@ def absorb_scale_readings(data_dir: Path, readings: list[ScaleReading], sha256: 
                           name: str | None = None, reference_mass_kg: float | None = None) -> int:
     """Keep a weight-scale file's readings in ``data_dir``'s catalog and pair what can be paired.
 
-    For the nightly flow (issue #6): ``readings`` are what :func:`pipeline.fit.read_fit` found in
+    For the nightly flow: ``readings`` are what :func:`pipeline.fit.read_fit` found in
     a smart scale's file (``sha256`` and ``name`` say which file). ``reference_mass_kg``: see
     :func:`pair_stored_scale_readings`. Returns the number of readings given (known ones included).
     Reads no file: this module never decodes FIT.

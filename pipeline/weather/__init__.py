@@ -1,4 +1,4 @@
-"""The weather where and when an activity happened (issue #12): Open-Meteo's hourly air
+"""The weather where and when an activity happened: Open-Meteo's hourly air
 temperature, humidity, wind and solar radiation along the route, cached in the catalog and
 interpolated to the records. The only room that talks to the network; physiology receives the
 per-sample values and stays pure. See :mod:`pipeline.weather.service`."""

@@ -17,7 +17,7 @@ needed, and the exact route stays private."""
 
 WEATHER_COLUMNS = ("weather_temperature_c", "weather_humidity_pct", "weather_wind_speed_m_per_s",
                    "weather_solar_radiation_w_per_m2")
-"""Per-sample columns the analysis adds to the records (:func:`pipeline.analysis.analyse_activity`)."""
+"""Per-sample columns the analysis adds to the records (:func:`pipeline.usecases.analyse.analyse_activity`)."""
 
 HOURLY_FIELDS = ("temperature_c", "humidity_pct", "wind_speed_m_per_s", "solar_radiation_w_per_m2")
 

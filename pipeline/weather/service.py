@@ -7,7 +7,7 @@ model does not use the air), or for a file without positions. Otherwise:
 
 1. each record's position (gaps filled from the nearest fix) is rounded to a place
    (:data:`~.models.PLACE_DEGREES`); each place needs the UTC hours around its records;
-2. the catalog cache (:class:`pipeline.store.weather.WeatherCache`) answers what it holds;
+2. the catalog cache (:class:`pipeline.weather.cache.WeatherCache`) answers what it holds;
 3. the rest is asked of Open-Meteo (:mod:`.openmeteo`), one request per 50 places, each bounded
    by ``weather.timeout_s`` with one retry inside that time, and the answer cached;
 4. each record gets its place's values linearly interpolated between the hours (solar radiation,
@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from pipeline.config import WeatherConfig
+from pipeline.core.config import WeatherConfig
 from pipeline.fit.models import Activity
 from pipeline.physiology.environment import IN_WATER_SPORTS, is_indoor
 from pipeline.weather import openmeteo
@@ -122,7 +122,7 @@ def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *
                                             for (a, b), lo, hi in zip(spans.index, spans["min"], spans["max"])}
     place_code = lat_e1 * 10_000 + lon_e1  # one integer per place, for the interpolation's masks
 
-    from pipeline.store.weather import WeatherCache  # the store touches disk; imported where used
+    from pipeline.weather.cache import WeatherCache  # the store touches disk; imported where used
 
     cache = WeatherCache(data_dir, config.provider) if config.cache else None
     series: dict[Place, list[HourlyWeather]] = {}

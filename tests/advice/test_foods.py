@@ -4,8 +4,16 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from pipeline.advice.foods import (CALCIUM_RDA_MG_PER_DAY, FOODS, POTASSIUM_AI_MG_PER_DAY, Food, food, foods_for,
-                                   portions_to_cover, potassium_ai_mg)
+from pipeline.advice.foods import (
+    CALCIUM_RDA_MG_PER_DAY,
+    FOODS,
+    POTASSIUM_AI_MG_PER_DAY,
+    Food,
+    food,
+    foods_for,
+    portions_to_cover,
+    potassium_ai_mg,
+)
 
 # (key, potassium mg, calcium mg) per portion, SCIENCE.md §5 (USDA FoodData Central; NIH ODS fact sheets)
 SCIENCE_TABLE = [

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.advice.heat import (at_sweat_ceiling, c_to_f, heat_assessment, heat_category, heat_index_c,
-                                  heat_index_f, is_warm)
+from pipeline.advice.heat import at_sweat_ceiling, c_to_f, heat_assessment, heat_category, heat_index_c, heat_index_f, is_warm
 
 # NWS heat index chart (°F; e.g. https://www.srh.noaa.gov/tsa/?n=heatindex): (air °F, RH %) -> heat index °F.
 # The regression reproduces the chart to about ±1.3 °F (its stated error).

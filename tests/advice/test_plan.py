@@ -6,9 +6,18 @@ import itertools
 
 import pytest
 
-from pipeline.advice.plan import (after_ml, before_ml, carry_bottles, drinking_cap_ml_per_h, during_max_ml_per_h,
-                                  during_ml_per_h, hyponatremia_factors, hyponatremia_risk, make_plan)
-from pipeline.schema import SweatBlock
+from pipeline.advice.plan import (
+    after_ml,
+    before_ml,
+    carry_bottles,
+    drinking_cap_ml_per_h,
+    during_max_ml_per_h,
+    during_ml_per_h,
+    hyponatremia_factors,
+    hyponatremia_risk,
+    make_plan,
+)
+from pipeline.core.schema import SweatBlock
 
 
 def sweat(rate_l_per_h: float, duration_h: float, low_share: float = 0.7, high_share: float = 1.35,

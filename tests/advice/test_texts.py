@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from pipeline.advice import DISCLAIMER, advise
-from pipeline.config import AdviceConfig
-from pipeline.schema import ActivityBlock, EnvironmentBlock, Report, SweatBlock
+from pipeline.core.config import AdviceConfig
+from pipeline.core.schema import ActivityBlock, EnvironmentBlock, Report, SweatBlock
 
 
 def report(sport="cycling", hours=3.0, rate=0.9, temperature=24.0, low=0.7, activity=True) -> Report:

@@ -8,7 +8,6 @@ import pytest
 from fit_helpers import CONFIG, SWEATLINE
 
 
-
 @pytest.fixture(scope="session")
 def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cli")

@@ -21,7 +21,7 @@ import pytest
 from fit_helpers import CONFIG, SAMPLES, SWEATLINE, sample_bytes
 
 from pipeline.fit import read_activities
-from pipeline.fit.archive import MiB, ArchiveLimits, unpack
+from pipeline.fit.archive import ArchiveLimits, MiB, unpack
 
 RIDE = "garmin-edge530-cycling-18min-indoor-hrv.fit"
 ZEROS = b"\0" * (48 * MiB)  # deflates ~1000:1; no FIT recording compresses like that

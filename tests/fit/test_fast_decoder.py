@@ -11,12 +11,12 @@ from pathlib import Path
 import fitfast
 import pandas as pd
 import pytest
+from shared_paths import CASES, SAMPLES
 
 from pipeline.fit import fast
 from pipeline.fit.framing import scan
 from pipeline.fit.messages import decode_messages
 from pipeline.fit.reader import read_fit
-from shared_paths import CASES, SAMPLES
 
 FILES = sorted(p for folder in (SAMPLES, CASES) for p in folder.iterdir() if p.name.endswith((".fit", ".fit.gz")))
 

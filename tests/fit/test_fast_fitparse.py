@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_paths import CASES, SAMPLES
 
 from pipeline.fit.messages import DECODE_ERRORS, _Decoder, _FastDecoder
-from shared_paths import CASES, SAMPLES
 
 FILES = sorted(p for folder in (SAMPLES, CASES) for p in folder.iterdir() if p.name.endswith((".fit", ".fit.gz")))
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from fit_helpers import manifest_row, sample_activity, sample_bytes
-
-from pipeline.errors import RejectedFile
-from pipeline.fit import decode_activity, read_activities, read_activity
-from pipeline.fit.archive import MiB, ArchiveLimits
 from shared_paths import json_error_or_nothing
+
+from pipeline.core.errors import RejectedFile
+from pipeline.fit import decode_activity, read_activities, read_activity
+from pipeline.fit.archive import ArchiveLimits, MiB
 
 RUN = "garmin-fr965-running-1h15-power.fit"
 RIDE = "garmin-edge530-cycling-18min-indoor-hrv.fit"

@@ -11,7 +11,7 @@ import struct
 import pytest
 from fit_helpers import sample_activity, sample_bytes
 
-from pipeline.errors import RejectedFile
+from pipeline.core.errors import RejectedFile
 from pipeline.fit import decode_activity
 from pipeline.fit.framing import fit_crc
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from fit_helpers import SAMPLES, manifest, sample_activity
+from shared_paths import json_error_or_nothing
 
 from pipeline.fit.reader import SALVAGE_MIN_S
-from shared_paths import json_error_or_nothing
 
 ROWS = manifest()
 

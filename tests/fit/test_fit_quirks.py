@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from fit_helpers import CASES, CONFIG
 
-from pipeline.errors import RejectedFile
+from pipeline.core.errors import RejectedFile
 from pipeline.fit import decode_activity, read_activity
 from pipeline.fit.checks import CALORIES_HUMAN_MAX_KCAL_PER_H, HR_HUMAN_MAX_BPM
 from tools.fitwriter import RecordSample, TimerPause, encode_activity, write

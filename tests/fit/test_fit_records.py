@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from fit_helpers import SAMPLES, sample_activity, sample_bytes
 
-from pipeline.errors import RejectedFile
+from pipeline.core.errors import RejectedFile
 from pipeline.fit import RECORD_COLUMNS, decode_activity
 from pipeline.fit.clock import Clock, timer_events, timer_seconds
-from pipeline.fit.messages import decode_messages
 from pipeline.fit.framing import scan
+from pipeline.fit.messages import decode_messages
 from tools.fitwriter import FitEncoder, WeightSample, encode_weight_scale
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)  # FIT profile, type date_time

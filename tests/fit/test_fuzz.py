@@ -1,6 +1,6 @@
 """Issue 14 item 2, the quick part of the seeded fuzzing: two mutants of real samples per mutation
 kind (:mod:`tools.fuzz`, CRCs recomputed so they reach the decoder), each through the whole of
-:func:`pipeline.service.process_file` (decode, model, charts, reports): processed, or rejected
+:func:`pipeline.usecases.ingest.process_file` (decode, model, charts, reports): processed, or rejected
 with one-line reasons; never an exception, never minutes. The long run through the installed
 command and one nightly is ``python -m tools.fuzz --seed 14 --count 300`` (README).
 """
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from fit_helpers import CONFIG
 
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from pipeline.fit.framing import fit_crc
-from pipeline.service import process_file
+from pipeline.usecases.ingest import process_file
 from tools.fuzz import KINDS, mutants
 
 SEED = 14

@@ -15,8 +15,15 @@ import pytest
 
 from pipeline.fit.framing import fit_crc
 from tools.fitwriter import (
-    FitEncoder, LapSplit, ProfileSpec, RecordSample, TimerPause, WeightSample, encode_activity,
-    encode_weight_scale, write,
+    FitEncoder,
+    LapSplit,
+    ProfileSpec,
+    RecordSample,
+    TimerPause,
+    WeightSample,
+    encode_activity,
+    encode_weight_scale,
+    write,
 )
 
 PROJECT = Path(__file__).resolve().parents[2]

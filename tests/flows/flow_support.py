@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import time
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -23,7 +23,7 @@ GOOD = {
     "garmin-fr945-multisport-1min-bike-run.fit": "multisport",
 }
 GOOD_IN_SUBFOLDER = {"2024/06/garmin-edge1030plus-cycling-46min-virtual-odd-session.fit.gz": "cycling"}
-BAD = {  # file -> rejection kind (pipeline.errors.RejectedFile)
+BAD = {  # file -> rejection kind (pipeline.core.errors.RejectedFile)
     "unknown-unknown-none-zero-length.fit": "empty",
     "dynastream-sdkexample-running-bad-file-crc.fit": "crc",
     "garmin-edge510-settings.fit": "not_activity",

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from flow_support import PROJECT, SAMPLES, write_config
+from shared_paths import json_error_or_nothing
 
 from flows.after_ride import after_ride
 from pipeline.store.catalog import Catalog
-from shared_paths import json_error_or_nothing
 
 RIDE = "tomtom-runner3-cycling-17min.fit"
 

@@ -10,7 +10,7 @@ import pytest
 from shared_paths import SAMPLES
 
 from flows.cli import build_parser, main
-from pipeline.config import config_path
+from pipeline.core.config import config_path
 
 
 @pytest.fixture
@@ -106,8 +106,8 @@ def test_ride_json_on_a_zip_of_two_activities_prints_both(config: Path, tmp_path
 
 
 def test_no_config_anywhere_names_every_place_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.config import load_config
-    from pipeline.errors import ConfigError
+    from pipeline.core.config import load_config
+    from pipeline.core.errors import ConfigError
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SWEATLINE_CONFIG", raising=False)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.commands.ride import FLAGS, weather_override
-from pipeline.errors import InvalidValue
+from flows.cli.ride import FLAGS, weather_override
+from pipeline.core.errors import InvalidValue
 
 
 @pytest.mark.parametrize("temp, humidity, message", [
@@ -22,14 +22,14 @@ def test_ride_command_does_not_import_prefect() -> None:
     import subprocess
     import sys
 
-    probe = "import sys, flows.commands.ride, pipeline.ride, pipeline.service, pipeline.nightly; print('prefect' in sys.modules)"
+    probe = "import sys, flows.cli.ride, pipeline.usecases.ride, pipeline.usecases.ingest, pipeline.usecases.nightly; print('prefect' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
 
 def test_serve_prints_the_exact_trigger_commands_on_the_configured_port(tmp_path) -> None:
-    from flows.commands.serve import trigger_commands
-    from pipeline.config import load_config
+    from flows.cli.serve import trigger_commands
+    from pipeline.core.config import load_config
 
     path = tmp_path / "my config.yaml"
     path.write_text("serve: {port: 4311}\nnightly: {cron: '0 4 * * *', timezone: Europe/Berlin}\n")
@@ -51,8 +51,8 @@ def test_serve_prints_the_exact_trigger_commands_on_the_configured_port(tmp_path
 
 
 def test_serve_port_defaults_to_4200_and_is_checked(tmp_path) -> None:
-    from pipeline.config import load_config
-    from pipeline.errors import ConfigError
+    from pipeline.core.config import load_config
+    from pipeline.core.errors import ConfigError
 
     path = tmp_path / "sweatline.yaml"
     path.write_text("{}\n")

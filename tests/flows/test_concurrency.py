@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-from flow_support import write_config, wait_until_running
+from flow_support import wait_until_running, write_config
+from shared_paths import SAMPLES, SWEATLINE
 
 from pipeline.store.catalog import Catalog
-from shared_paths import SAMPLES, SWEATLINE
 
 TARGET = "garmin-edge200-cycling-27min-gps-only.fit"
 OTHERS = ["tomtom-runner3-cycling-17min.fit", "garmin-fr945-multisport-1min-bike-run.fit",
@@ -96,7 +96,7 @@ def test_a_manual_override_wins_over_a_concurrent_nightly(tmp_path: Path) -> Non
 
 
 def _config(tmp_path: Path):
-    from pipeline.config import load_config
+    from pipeline.core.config import load_config
 
     inbox = _inbox(tmp_path)
     return load_config(write_config(tmp_path, inbox, tmp_path / "data")), inbox / TARGET
@@ -112,9 +112,9 @@ def test_each_interleaving_of_the_race_keeps_the_manual_answer(tmp_path: Path) -
     """The two orders the processes above may take, made to happen one step at a time: the
     nightly writes its report, the rider's ``ride --temp 35`` writes and commits, then the nightly
     commits (its answer yields); and the rider first, then the nightly (it writes nothing)."""
-    from pipeline.analysis import WeatherOverride
-    from pipeline.ride import ride
-    from pipeline.service import process_file, record_outcome
+    from pipeline.usecases.analyse import WeatherOverride
+    from pipeline.usecases.ingest import process_file, record_outcome
+    from pipeline.usecases.ride import ride
 
     config, path = _config(tmp_path)
     data = Path(config.data_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from flow_support import PROJECT, write_config
 
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 
 
 def test_serve_builds_a_cron_nightly_in_the_configured_zone_and_an_unscheduled_after_ride(tmp_path: Path) -> None:

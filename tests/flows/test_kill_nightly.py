@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 import pytest
-from flow_support import write_config, wait_until_running
+from flow_support import wait_until_running, write_config
+from shared_paths import SAMPLES, SWEATLINE
 
 from pipeline.store.catalog import Catalog
-from shared_paths import SAMPLES, SWEATLINE
 
 INBOX = [  # short real files: six activities and one settings file
          "tomtom-runner3-cycling-17min.fit", "garmin-fr945-multisport-1min-bike-run.fit",

@@ -18,7 +18,7 @@ def _loaded_after(code: str) -> set[str]:
 def test_the_ride_command_loads_no_heavy_library_before_it_has_to() -> None:
     """Everything ``sweatline ride`` needs to answer from the catalog: no pandas, pyarrow,
     decoder or Prefect until a file is really decoded and drawn."""
-    loaded = _loaded_after("import flows.cli, flows.commands.ride, pipeline.config")
+    loaded = _loaded_after("import flows.cli, flows.cli.ride, pipeline.core.config")
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
 
 
@@ -59,7 +59,7 @@ def test_drawing_a_whole_report_loads_no_plotting_library() -> None:
     path = SAMPLES / "garmin-fenix2-running-47min.fit"
     loaded = _loaded_after(
         "from datetime import UTC, datetime\n"
-        "from pipeline.analysis import analyse_activity\nfrom pipeline.config import parse_config\n"
+        "from pipeline.usecases.analyse import analyse_activity\nfrom pipeline.core.config import parse_config\n"
         "from pipeline.fit import read_activity\nfrom pipeline.report.render import render_html\n"
         "from pipeline.report.digest import DigestRow, build_digest, render_digest_html\n"
         "athlete = {'name': 't', 'body_mass_kg': 70, 'height_cm': 178, 'sex': 'male', 'age': 35}\n"
@@ -98,15 +98,15 @@ def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path) -> None
 def test_a_stored_answer_is_checked_without_numpy() -> None:
     """``ride`` on a file already answered checks the stored answer's inputs (config, weigh-in
     calibration, model version) with no numpy: what it imports for that is light."""
-    loaded = _loaded_after("import flows.commands.ride, pipeline.ride, pipeline.service, pipeline.provenance, "
+    loaded = _loaded_after("import flows.cli.ride, pipeline.usecases.ride, pipeline.usecases.ingest, pipeline.usecases.provenance, "
                            "pipeline.store.weighins")
     assert loaded.isdisjoint(HEAVY + ("numpy",)), loaded & set(HEAVY + ("numpy",))
 
 
 def test_warming_the_front_door_compiles_what_the_refresh_uses_without_pandas() -> None:
     """While the guard's child reads a new file, ``ride`` gets the index and digest ready on a thread
-    (:func:`pipeline.front_door.warm_front_door`): their templates compiled, no pandas."""
-    probe = ("from pipeline.front_door import warm_front_door\nwarm_front_door()\n"
+    (:func:`pipeline.usecases.front_door.warm_front_door`): their templates compiled, no pandas."""
+    probe = ("from pipeline.usecases.front_door import warm_front_door\nwarm_front_door()\n"
              "from pipeline.report import digest, index\n"
              "print(sorted(name for env in (digest._HTML, digest._MD) for _, name in env.cache.keys()), "
              "index.index_template.cache_info().currsize)")

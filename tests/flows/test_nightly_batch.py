@@ -14,7 +14,6 @@ from flows.nightly import nightly
 from pipeline.store.catalog import Catalog
 
 
-
 def test_a_batch_sets_aside_a_file_over_the_time_limit_and_reads_the_files_after_it(
         prefect_api: str, tmp_path: Path, caplog) -> None:
     inbox, data = tmp_path / "inbox", tmp_path / "data"

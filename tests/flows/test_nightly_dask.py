@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from flow_support import SAMPLES, catalog_outcome
 
 from flows.nightly import nightly

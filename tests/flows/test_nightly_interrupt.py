@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from flow_support import write_config
+from shared_paths import SWEATLINE
 
 from pipeline.store.catalog import Catalog
-from shared_paths import SWEATLINE
 from tools.fitwriter import DeviceSpec, RecordSample, encode_activity, write
 
 FILES = 40
@@ -108,8 +108,8 @@ def test_ctrl_c_stops_a_backfill_within_seconds_with_one_line_and_loses_nothing(
 
 SLOW_TO_STOP = """
 import os, signal, sys, time
-from flows.commands.nightly import stopping_at_ctrl_c, terminal_progress
-from pipeline.progress import report_progress
+from flows.cli.nightly import stopping_at_ctrl_c, terminal_progress
+from pipeline.runtime.progress import report_progress
 
 with stopping_at_ctrl_c(), terminal_progress():
     for done in range(1, 4):

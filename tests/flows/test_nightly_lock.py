@@ -13,8 +13,8 @@ from pathlib import Path
 
 import flows.nightly
 from flows.cli import main
-from pipeline.nightly import BUSY_MESSAGE, nightly_lock
 from pipeline.store.catalog import Catalog
+from pipeline.usecases.nightly import BUSY_MESSAGE, nightly_lock
 
 
 def _config(tmp_path: Path) -> Path:
@@ -27,7 +27,7 @@ def _config(tmp_path: Path) -> Path:
 @contextlib.contextmanager
 def _held_elsewhere(data_dir: Path) -> Iterator[None]:
     """Another process holds ``data_dir``'s nightly lock for the block."""
-    holder = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pipeline.nightly import nightly_lock\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pipeline.usecases.nightly import nightly_lock\n"
                                "with nightly_lock(sys.argv[1]) as held:\n    print(held, flush=True)\n"
                                "    sys.stdin.read()", str(data_dir)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from shared_paths import SAMPLES, SWEATLINE
 
 RUN = SAMPLES / "garmin-fenix2-running-47min.fit"

@@ -1,5 +1,5 @@
 """``sweatline ride`` starts the guard's forkserver before loading its config (issue 16,
-:mod:`pipeline.guard_server`), and leaves nothing running when no file needed it.
+:mod:`pipeline.runtime.forkserver`), and leaves nothing running when no file needed it.
 
 Each case runs the command line in a fresh interpreter, as the console script does, and looks at
 that interpreter's own child processes (``/proc/<pid>/task/*/children``) right after the command
@@ -23,10 +23,10 @@ from pathlib import Path
 from multiprocessing import forkserver
 
 started = {}
-import pipeline.guard_server as gs
+import pipeline.runtime.forkserver as gs
 _original = gs.start_early
 def _spy():
-    started['config_loaded_first'] = 'pipeline.config' in sys.modules
+    started['config_loaded_first'] = 'pipeline.core.config' in sys.modules
     _original()
     started['pid'] = forkserver._forkserver._forkserver_pid
 gs.start_early = _spy

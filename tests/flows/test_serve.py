@@ -22,7 +22,7 @@ from typing import TypeVar
 import pytest
 from flow_support import PROJECT, SAMPLES, write_config
 
-from flows.commands.prefect_server import free_port, is_reachable, state_file
+from flows.cli.prefect_server import free_port, is_reachable, state_file
 from pipeline.store.catalog import Catalog
 
 pytestmark = pytest.mark.slow(reason="starts `sweatline serve` with a real Prefect server and waits for scheduled runs")
@@ -163,7 +163,7 @@ def test_serve_starts_again_on_its_port_while_the_last_servers_connections_wait_
     for about a minute, while nothing listened there (only TIME_WAIT sockets, `ss`)."""
     import socket
 
-    from flows.commands.serve import _port_is_free
+    from flows.cli.serve import _port_is_free
 
     port = free_port()
     _time_wait_on(port)

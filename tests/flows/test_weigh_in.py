@@ -11,9 +11,9 @@ import fitparse
 import pytest
 
 from flows.cli import main
-from tools.fitwriter import WeightSample, encode_weight_scale, write
 from pipeline.store.catalog import Catalog
 from pipeline.store.weighins import WeighIns
+from tools.fitwriter import WeightSample, encode_weight_scale, write
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -179,6 +179,7 @@ def test_nightly_pairs_a_scale_file_and_later_reports_use_the_calibration(
 # --- a synthetic athlete who sweats 1.4 × what the model says, on real running files ----------
 
 from shared_paths import SAMPLES  # noqa: E402
+
 WEIGHED_RUNS = ["garmin-fenix2-running-47min.fit", "garmin-fr110-running-44min-header-crc-zero.fit",
                 "coros-apexpro-running-49min-power.fit"]
 FOURTH_RUN = "suunto-9baro-running-37min-trail-power-devfields.fit"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.config import ClimateConfig
+from pipeline.core.config import ClimateConfig
 from pipeline.physiology.athlete import Athlete
 
 

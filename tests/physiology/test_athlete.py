@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.config import AthleteConfig
+from pipeline.core.config import AthleteConfig
 from pipeline.fit.models import UserProfile
 from pipeline.physiology.athlete import POPULATION_DEFAULTS, resolve_athlete
 

@@ -6,13 +6,18 @@ import math
 
 import pytest
 
-from flows.commands.weigh_in import FLAGS as WEIGH_IN_FLAGS
-from pipeline.errors import InvalidValue
+from flows.cli.weigh_in import FLAGS as WEIGH_IN_FLAGS
+from pipeline.core.errors import InvalidValue
 from pipeline.physiology.calibration import (
-    DAY_TO_DAY_CV, PRIOR_CV, CalibrationPoint, calibrate, measured_sweat_loss_l, posterior, uncalibrated_log_sd,
+    DAY_TO_DAY_CV,
+    PRIOR_CV,
+    CalibrationPoint,
+    calibrate,
+    measured_sweat_loss_l,
+    posterior,
+    uncalibrated_log_sd,
 )
-from pipeline.physiology.sweat import INTER_INDIVIDUAL_CV, Calibration, sweat_range_l, sweat_totals
-
+from pipeline.physiology.sweat import Calibration, sweat_range_l, sweat_totals
 
 # --- measured sweat loss: pre − post + drank − urine, 1 kg ≈ 1 L (Baker 2017 Table 3; Sawka et al. 2007)
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from physio_records import make_records
 
 from pipeline.physiology.environment import (
     INDOOR_FAN_AIR_SPEED_M_PER_S,
+    WRIST_MAX_CORRECTION_C,
     WeatherInputs,
     air_speed_m_per_s,
-    WRIST_MAX_CORRECTION_C,
     device_mount,
     is_indoor,
     resolve_environment,
 )
-from physio_records import make_records
 
 
 def test_override_beats_device_and_config(climate):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from physio_records import make_records
 
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import estimate_leg
 from pipeline.physiology.minute import minute_sweat_g_per_m2_h
-
-from physio_records import make_records
 
 HOUR = 3600
 

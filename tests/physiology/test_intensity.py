@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from physio_records import make_records
 
 from pipeline.physiology.intensity import GRAVITY_M_PER_S2, sample_intensity
-
-from physio_records import make_records
 
 REST_W_70KG = 1.3 * 3.5 * 70 * 20.1 / 60  # Compendium 07040 standing quietly, 70 kg
 

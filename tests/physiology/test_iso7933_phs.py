@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pytest
 
 from pipeline.physiology import heat_balance as hb
@@ -53,7 +52,7 @@ def test_required_evaporation_and_sweat_match_iso7933_phs(ta, met, v, rh):
 def test_runtime_does_not_import_pythermalcomfort():
     import subprocess
     import sys
-    code = ("import sys, pipeline.analysis, pipeline.physiology.estimate; "
+    code = ("import sys, pipeline.usecases.analyse, pipeline.physiology.estimate; "
             "print('pythermalcomfort' in sys.modules or 'numba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

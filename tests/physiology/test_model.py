@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from physio_records import make_records
 
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import estimate_leg
 from pipeline.physiology.minute import minute_sweat_g_per_m2_h
 from pipeline.physiology.timeline import HOLD_S, RECOVERY_S
-from physio_records import make_records
 
 
 def ride(rider, climate, records, temp=None, humidity=None, sub_sport=None, calibration=None):

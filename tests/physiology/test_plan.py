@@ -6,7 +6,7 @@ import json
 import pytest
 
 from flows.cli import main
-from pipeline.errors import UsageError
+from pipeline.core.errors import UsageError
 from pipeline.physiology.planned import check_plan, parse_duration_s
 
 CONFIG = """inbox: inbox
@@ -119,8 +119,8 @@ def acsm_grid(tmp_path_factory):
     grid = {}
     for (weather, mass), _ in ACSM_2007_TABLE_2.items():
         for speed in SPEEDS_KMH:
-            import io
             import contextlib
+            import io
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
                 code = main(["plan", "--sport", "running", "--duration", "1h", "--speed", str(speed),

@@ -5,15 +5,13 @@ from __future__ import annotations
 import csv
 import statistics
 import warnings
-from pathlib import Path
 
 import pytest
-
-from pipeline.analysis import MIN_ESTIMATE_S, analyse_activity
-from pipeline.config import parse_config
-from pipeline.fit import read_activity
-
 from shared_paths import SAMPLES
+
+from pipeline.core.config import parse_config
+from pipeline.fit import read_activity
+from pipeline.usecases.analyse import MIN_ESTIMATE_S, analyse_activity
 
 
 def manifest_rows() -> list[dict[str, str]]:

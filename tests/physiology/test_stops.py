@@ -14,14 +14,14 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 import pytest
+from physio_records import make_records
 
-from pipeline.analysis import analyse_activity
-from pipeline.config import Config
+from pipeline.core.config import Config
 from pipeline.fit import decode_activity
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import estimate_leg
 from pipeline.physiology.timeline import HOLD_S, MAX_SPAN_S, RECOVERY_S, duration_text
-from physio_records import make_records
+from pipeline.usecases.analyse import analyse_activity
 from tools.fitwriter import DeviceSpec, RecordSample, TimerPause, encode_activity
 
 T0 = datetime(2025, 6, 14, 7, 30, tzinfo=timezone.utc)
@@ -137,8 +137,9 @@ def test_duration_text_reads_like_a_person_would_say_it():
 def test_the_fit_cases_overnight_stop_sweats_like_two_control_rides():
     """fit-cases README: timer 100 min; sweat about twice the control's (within 15 %), not the
     hours of the stop; the report says the stop was left out."""
-    from pipeline.fit import read_activity
     from shared_paths import CASES
+
+    from pipeline.fit import read_activity
 
     control = analyse_activity(read_activity(CASES / "ride-50min-control.fit"), Config()).report
     stopped = analyse_activity(read_activity(CASES / "ride-2x50min-12h-timer-stopped.fit"), Config()).report

@@ -4,9 +4,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pipeline.analysis import Analysis, analyse_activity
-from pipeline.config import parse_config
+from pipeline.core.config import parse_config
 from pipeline.fit import read_activity
+from pipeline.usecases.analyse import Analysis, analyse_activity
 
 PROJECT = Path(__file__).resolve().parents[2]
 from shared_paths import SAMPLES  # noqa: E402

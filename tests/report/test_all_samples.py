@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from pipeline.schema import Report
+from pipeline.core.schema import Report
 
 from .helpers import SAMPLES, rendered
 

@@ -123,9 +123,9 @@ def reports_folder(tmp_path_factory) -> Path:
     import subprocess
     import sys
 
-    from pipeline.store.catalog import Catalog
-
     from shared_paths import SAMPLES
+
+    from pipeline.store.catalog import Catalog
 
     root = tmp_path_factory.mktemp("layout")
     (root / "inbox").mkdir()
@@ -211,9 +211,9 @@ def test_pauses_break_the_lines(tmp_path):
     """A ride with a 10-minute pause: the heart-rate line is two pieces, not a line across the gap."""
     from datetime import UTC, datetime, timedelta
 
-    from pipeline.analysis import analyse_activity
     from pipeline.fit import read_activity
     from pipeline.report.charts import RED, session_chart_svg
+    from pipeline.usecases.analyse import analyse_activity
     from tools import fitwriter as fw
 
     from .helpers import CONFIG

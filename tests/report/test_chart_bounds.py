@@ -12,7 +12,6 @@ import pytest
 
 from pipeline.report.charts import MAX_POINTS, MAX_TICKS, session_chart_svg, time_step_h, trend_chart_svg
 
-
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 

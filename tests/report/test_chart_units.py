@@ -14,14 +14,13 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
+from shared_paths import SAMPLES  # noqa: E402
 
-from pipeline.analysis import analyse_activity
-from pipeline.config import parse_config
+from pipeline.core.config import parse_config
 from pipeline.fit import read_activity
 from pipeline.report.digest import DigestRow, build_digest, render_digest_html
 from pipeline.report.writer import render_all
-
-from shared_paths import SAMPLES  # noqa: E402
+from pipeline.usecases.analyse import analyse_activity
 
 RUN = SAMPLES / "garmin-fenix2-running-47min.fit"  # speed and temperature, no power: the speed axis is drawn
 ATHLETE = {"name": "test", "body_mass_kg": 70, "height_cm": 178, "sex": "male", "age": 35,
@@ -130,7 +129,7 @@ def test_digest_trend_chart_follows_units() -> None:
 
 
 def test_mph_is_nist_sp_811() -> None:
-    from pipeline.units import mph
+    from pipeline.core.units import mph
 
     # NIST SP 811 B.8: 1 mi = 1,609.344 m (exact), so 1,609.344 m in 3,600 s is 1 mph; 1 m/s = 2.236 936 mph
     assert mph(MI_M / 3600) == pytest.approx(1.0, rel=1e-12)

@@ -5,8 +5,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pipeline.report.digest import (DigestRow, build_digest, history_table, render_digest_html,
-                                    render_digest_markdown, write_digest_pages)
+from pipeline.report.digest import (
+    DigestRow,
+    build_digest,
+    history_table,
+    render_digest_html,
+    render_digest_markdown,
+    write_digest_pages,
+)
 from pipeline.store.catalog import ActivityRow
 
 from .helpers import HOSTILE

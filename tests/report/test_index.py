@@ -10,12 +10,12 @@ from urllib.parse import unquote
 
 from shared_paths import SAMPLES
 
-from pipeline.config import load_config
-from pipeline.nightly import finish_nightly, hash_files, select_new, start_nightly, write_nightly_digest
+from pipeline.core.config import load_config
 from pipeline.report.digest import DigestRow
 from pipeline.report.index import build_index, render_index_html, render_index_markdown, sport_label
-from pipeline.service import process_file, record_outcome, scan_inbox
 from pipeline.store.catalog import Catalog
+from pipeline.usecases.ingest import process_file, record_outcome, scan_inbox
+from pipeline.usecases.nightly import finish_nightly, hash_files, select_new, start_nightly, write_nightly_digest
 
 from .helpers import HOSTILE
 
@@ -121,10 +121,10 @@ def test_sport_labels() -> None:
 
 
 def test_what_people_read_has_hours_plurals_and_sensible_precision(tmp_path: Path) -> None:
-    from pipeline.nightly import NightlySummary
     from pipeline.report.digest import build_digest, history_table, render_digest_markdown
     from pipeline.report.view import signed_loss_pct, sweat_with_range
     from pipeline.store.catalog import ActivityRow
+    from pipeline.usecases.nightly import NightlySummary
 
     assert sweat_with_range(0.08, 0.06, 0.11) == "0.08 L (0.06–0.11 L)"
     assert sweat_with_range(1.3, 0.9, 1.8) == "1.3 L (0.9–1.8 L)"
@@ -148,7 +148,7 @@ def test_the_index_line_names_a_few_rejections_and_counts_the_rest() -> None:
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from pipeline.nightly import INDEX_LINE_FILES, NightlySummary, Rejection
+    from pipeline.usecases.nightly import INDEX_LINE_FILES, NightlySummary, Rejection
 
     bad = [Rejection(name=f"broken-{i:02d}.fit", kind="truncated", reason="the file ends before its data")
            for i in range(11)]

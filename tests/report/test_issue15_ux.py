@@ -19,16 +19,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from shared_paths import SAMPLES  # noqa: E402
 
-from pipeline.analysis import analyse_activity
-from pipeline.config import parse_config
+from pipeline.core.config import parse_config
 from pipeline.fit import read_activity
 from pipeline.report.view import Display, report_view
+from pipeline.usecases.analyse import analyse_activity
 from tools import fitwriter as fw
 
 from .helpers import CONFIG, MULTISPORT, TRIATHLON
-
-from shared_paths import SAMPLES  # noqa: E402
 
 SWEATLINE = Path(sys.executable).with_name("sweatline")
 START = datetime(2026, 7, 18, 12, 10, tzinfo=UTC)
@@ -106,10 +105,10 @@ def test_nightly_run_summary_shows_local_time_and_the_configs_units(tmp_path: Pa
     """The run summary kept under digests/ and the Prefect table artifact's rows: each start in the
     athlete's local time (the file's offset, else the config's zone) and numbers in imperial, as the
     index; not '… UTC' and litres. A real night (the flow's plain steps) over two real files."""
-    from pipeline.config import load_config
-    from pipeline.nightly import NightlySummary
+    from pipeline.core.config import load_config
+    from pipeline.core.units import ML_PER_US_FL_OZ
     from pipeline.store.catalog import Catalog
-    from pipeline.units import ML_PER_US_FL_OZ
+    from pipeline.usecases.nightly import NightlySummary
 
     from .test_index import _night
 
@@ -221,7 +220,7 @@ def test_a_triathlons_details_do_not_give_one_leg_s_power_as_the_race_s() -> Non
 # --- 4. imperial units ------------------------------------------------------------------------
 
 def test_conversion_factors_are_nist_sp_811() -> None:
-    from pipeline import units
+    from pipeline.core import units
 
     # NIST SP 811 (2008) Appendix B.8: 1 fl oz = 2.957 353 E-05 m³, 1 lb = 4.535 924 E-01 kg, 1 mi = 1.609 344 E+03 m
     assert units.fl_oz(2.957353e-05 * 1e6) == pytest.approx(1.0)
@@ -308,7 +307,7 @@ def test_plan_prints_imperial(config_file) -> None:
 
 
 def test_units_config_key_is_strict(tmp_path: Path) -> None:
-    from pipeline.errors import ConfigError
+    from pipeline.core.errors import ConfigError
 
     assert parse_config({"units": "imperial"}).units == "imperial"
     with pytest.raises(ConfigError, match="units"):
@@ -579,8 +578,8 @@ def _drain(master: int) -> bytes:
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
-    from flows.commands.nightly import terminal_progress
-    from pipeline.progress import report_progress
+    from flows.cli.nightly import terminal_progress
+    from pipeline.runtime.progress import report_progress
 
     master, slave = pty.openpty()
     with os.fdopen(slave, "w") as tty:
@@ -608,8 +607,8 @@ def test_log_lines_print_above_the_progress_bar_not_glued_to_it() -> None:
 
     from prefect.logging.handlers import PrefectConsoleHandler
 
-    from flows.commands.nightly import terminal_progress
-    from pipeline.progress import report_progress
+    from flows.cli.nightly import terminal_progress
+    from pipeline.runtime.progress import report_progress
 
     master, slave = pty.openpty()
     logger = logging.getLogger("sweatline-test-progress-logs")
@@ -684,7 +683,7 @@ def test_an_open_water_swim_gets_no_drinking_rate_during_as_a_triathlons_swim(tm
 def test_an_uncertainty_in_celsius_converts_as_a_difference() -> None:
     # NIST SP 811 (B.8): a temperature interval of 1 K = 1 °C = 1.8 °F; a temperature adds the 32.
     # The wrist sensor's note says "±4 °C": ±7.2 °F, not the 39 °F that 4 °C is as a temperature.
-    from pipeline.units import convert_text
+    from pipeline.core.units import convert_text
 
     text = convert_text("corrected to about 12.0 °C air (our estimate, ±4 °C)", "imperial")
     assert f"±{4 * 1.8:.0f} °F" in text and f"{12.0 * 1.8 + 32:.0f} °F air" in text

@@ -5,17 +5,26 @@ from __future__ import annotations
 import json
 import re
 
-from pipeline.report.view import sport_label
-
 import pytest
 
+from pipeline.core.schema import Report
 from pipeline.report.charts import trend_chart_svg
 from pipeline.report.render import markdown_escape
+from pipeline.report.view import sport_label
 from pipeline.report.writer import write_reports
-from pipeline.schema import Report
 
-from .helpers import (CYCLING, during_range, EXAMPLE_RIDE, HOSTILE, MULTISPORT, RUNNING, TRIATHLON, analysis_of, hostile_copy,
-                      rendered)
+from .helpers import (
+    CYCLING,
+    EXAMPLE_RIDE,
+    HOSTILE,
+    MULTISPORT,
+    RUNNING,
+    TRIATHLON,
+    analysis_of,
+    during_range,
+    hostile_copy,
+    rendered,
+)
 
 REAL = [CYCLING, RUNNING, TRIATHLON, MULTISPORT, EXAMPLE_RIDE]
 TOPICS = ("hydration", "potassium", "calcium", "warm-up")
@@ -145,9 +154,9 @@ def test_write_reports_leaves_no_temporary_files(tmp_path):
 
 
 def test_a_planned_session_renders_without_an_activity():
-    from pipeline.analysis import analyse_plan
     from pipeline.physiology.planned import PlannedSession
     from pipeline.report.render import render_html, render_markdown
+    from pipeline.usecases.analyse import analyse_plan
 
     from .helpers import CONFIG
 

@@ -16,16 +16,14 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-
-from pipeline.analysis import analyse_activity
-from pipeline.config import parse_config
-from pipeline.fit import read_activity
-from pipeline.report.charts import (MAX_TICKS, NARROW_IN, WIDE_IN, session_chart_svg, sweat_rate_chart_svg,
-                                    trend_chart_svg)
-from pipeline.report.svg import Canvas, Scale, legend, nice_number, nice_ticks, path_d, tick_label
-from pipeline.schema import SweatBlock
-
 from shared_paths import SAMPLES
+
+from pipeline.core.config import parse_config
+from pipeline.core.schema import SweatBlock
+from pipeline.fit import read_activity
+from pipeline.report.charts import MAX_TICKS, NARROW_IN, WIDE_IN, session_chart_svg, sweat_rate_chart_svg, trend_chart_svg
+from pipeline.report.svg import Canvas, Scale, legend, nice_number, nice_ticks, path_d, tick_label
+from pipeline.usecases.analyse import analyse_activity
 
 NS = "{http://www.w3.org/2000/svg}"
 RUN = SAMPLES / "garmin-fenix2-running-47min.fit"  # speed, temperature (device sensor), heart rate

@@ -1,9 +1,9 @@
 """Terminal text of `sweatline ride` and `sweatline plan`: the same numbers as the JSON, nothing unsafe."""
 from __future__ import annotations
 
-from pipeline.analysis import analyse_plan
 from pipeline.physiology.planned import PlannedSession
 from pipeline.report.text import headline_text, plan_text, terminal_safe
+from pipeline.usecases.analyse import analyse_plan
 
 from .helpers import CONFIG, CYCLING, analysis_of, during_range
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
+from pipeline.core.untrusted import clean_text, has_controls
 from pipeline.fit.messages import fit_name, fit_text
 from pipeline.report.text import markdown_escape, terminal_safe
-from pipeline.untrusted import clean_text, has_controls
 from tools.fitwriter import DeviceSpec, RecordSample, encode_activity
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import UsageError
+from pipeline.core.errors import UsageError
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, RunRow, utc_now
 from pipeline.store.db import catalog_path, connect, migrate, schema_version, transaction
 from pipeline.store.migrations import CATALOG_MIGRATIONS

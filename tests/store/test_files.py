@@ -13,10 +13,15 @@ import pytest
 from pipeline.fit import read_activity
 from pipeline.fit.models import RECORD_COLUMNS
 from pipeline.store.files import (
-    atomic_directory, atomic_write_text, atomic_write_with, remove_stale_temporaries, sha256_file,
+    atomic_directory,
+    atomic_write_text,
+    atomic_write_with,
+    remove_stale_temporaries,
+    sha256_file,
 )
 from pipeline.store.layout import report_slug
 from pipeline.store.records import read_records, write_records
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 

@@ -9,9 +9,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from pipeline.config import parse_config
-from pipeline.nightly import NIGHTLY, start_nightly, this_process
+from pipeline.core.config import parse_config
 from pipeline.store.catalog import Catalog, RunRow, utc_now
+from pipeline.usecases.nightly import NIGHTLY, start_nightly, this_process
 
 
 def _dead_pid() -> int:

@@ -10,18 +10,22 @@ from pathlib import Path
 import fitparse
 import pytest
 
-from pipeline.errors import RejectedFile, UsageError
+from pipeline.core.errors import RejectedFile, UsageError
 from pipeline.fit import read_scale_readings
-from tools.fitwriter import WeightSample, encode_weight_scale, write
 from pipeline.physiology.calibration import (
-    ActivityWindow, ScaleReading, pair_scale_readings,
+    ActivityWindow,
+    ScaleReading,
+    pair_scale_readings,
 )
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, utc_now
-from pipeline.store.db import schema_version
-from pipeline.store.db import migrate
+from pipeline.store.db import migrate, schema_version
 from pipeline.store.weighins import (
-    WEIGHIN_MIGRATIONS, WeighInRow, WeighIns, model_estimate_l,
+    WEIGHIN_MIGRATIONS,
+    WeighInRow,
+    WeighIns,
+    model_estimate_l,
 )
+from tools.fitwriter import WeightSample, encode_weight_scale, write
 
 PROJECT = Path(__file__).resolve().parents[2]
 from shared_paths import SAMPLES  # noqa: E402

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from fake_open_meteo import HUMIDITY, SUN, WIND, FakeOpenMeteo, temperature_at
 
-from pipeline.analysis import analyse_activity
-from pipeline.config import ConfigError, parse_config
+from pipeline.core.config import ConfigError, parse_config
 from pipeline.fit import read_fit
 from pipeline.fit.models import Activity
-from pipeline.service import process_activity
+from pipeline.usecases.analyse import analyse_activity
+from pipeline.usecases.ingest import process_activity
 from pipeline.weather import openmeteo
 from pipeline.weather.models import Place
 from pipeline.weather.service import weather_for_activity
@@ -173,7 +173,7 @@ def test_indoor_files_make_no_request(server, activities, tmp_path) -> None:
 
 
 def test_the_after_ride_path_uses_the_weather_and_the_override_still_wins(server, activities, tmp_path) -> None:
-    from pipeline.analysis import WeatherOverride
+    from pipeline.usecases.analyse import WeatherOverride
 
     config = config_for(tmp_path, server.url)
     done = process_activity(activities[GPS_ONLY], config, sha256="a" * 64)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.config import Config
+from pipeline.core.config import Config
 from pipeline.store.catalog import Catalog
 from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir, run_summary_path
 

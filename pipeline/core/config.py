@@ -3,7 +3,7 @@
 Lookup order for the file: an explicit ``--config PATH``, then ``$SWEATLINE_CONFIG``, then
 ``config/sweatline.yaml`` (relative to the working directory). Relative paths inside the file
 resolve against the folder the file is in. Impossible values are refused with a
-:class:`~pipeline.errors.ConfigError` whose message names the key and the allowed range.
+:class:`~pipeline.core.errors.ConfigError` whose message names the key and the allowed range.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from pipeline.errors import ConfigError
-from pipeline.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT
+from pipeline.core.errors import ConfigError
+from pipeline.core.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT
 
 DEFAULT_CONFIG_PATH = Path("config/sweatline.yaml")
 CONFIG_ENV_VAR = "SWEATLINE_CONFIG"
@@ -82,7 +82,8 @@ def cron_problem(expression: str) -> str | None:
     if len(parts) != 5:
         return "it needs 5 fields"
     for text, (name, low, high, names) in zip(parts, _CRON_FIELDS):
-        def number(token: str) -> int:
+        def number(token: str, name: str = name, low: int = low, high: int = high,
+                   names: tuple[str, ...] = names) -> int:
             token = token.lower()
             if token in names:
                 return names.index(token) + (1 if name == "month" else 0)
@@ -200,7 +201,7 @@ class ServeConfig(_Section):
 
 
 class LimitsConfig(_Section):
-    """The guard on each file (:mod:`pipeline.guard`, issue 14): its decoding, estimate and report
+    """The guard on each file (:mod:`pipeline.runtime.guard`): its decoding, estimate and report
     run in a worker process that may take at most ``file_time_s`` seconds of wall time and
     ``file_memory_mb`` MiB of address space (``RLIMIT_AS``: what the process maps, which is more
     than it touches: the pipeline's libraries alone map about 450 MB); a file past either is
@@ -212,7 +213,7 @@ class LimitsConfig(_Section):
 
 
 class DaskConfig(_Section):
-    """Past one machine (issue 16): ``address`` of an existing Dask scheduler
+    """Past one machine: ``address`` of an existing Dask scheduler
     (``tcp://host:8786``); the nightly then runs its ``process-file`` tasks (``process-files`` with
     the flow's ``batch`` parameter) on that cluster's workers through
     ``prefect_dask.DaskTaskRunner``. Absent: everything runs on this machine."""
@@ -239,7 +240,7 @@ class Config(_Section):
     model: ModelConfig = ModelConfig()
     weather: WeatherConfig = WeatherConfig()
     serve: ServeConfig = ServeConfig()
-    units: Literal["metric", "imperial"] = "metric"  # what a person reads (pipeline.units); the JSON stays SI
+    units: Literal["metric", "imperial"] = "metric"  # what a person reads (pipeline.core.units); the JSON stays SI
     limits: LimitsConfig = LimitsConfig()
     dask: DaskConfig = DaskConfig()
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from

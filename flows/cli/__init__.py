@@ -2,7 +2,7 @@
 
 Exit status (SPEC): 0 success; 2 bad input or bad config, with exactly one line on stderr
 naming the file (or option) and the problem; 1 an internal error. User errors never print a
-traceback. Each command's work lives in ``flows/commands/<command>.py`` as ``run(args, config)``.
+traceback. Each command's work lives in ``flows/cli/<command>.py`` as ``run(args, config)``.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from pipeline.errors import ConfigError, InvalidValue, SweatlineInputError
-from pipeline.untrusted import clean_text
+from pipeline.core.errors import ConfigError, InvalidValue, SweatlineInputError
+from pipeline.core.untrusted import clean_text
 
 
 def _version() -> str:
@@ -195,8 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sweatline`` console script (``argv`` None: ``sys.argv``, and a success
     ends the process at once, :func:`_exit_now`)."""
     code = _main(argv)
-    if argv is None and "pipeline.guard_server" in sys.modules:  # the command is over: end its helper processes
-        sys.modules["pipeline.guard_server"].stop()
+    if argv is None and "pipeline.runtime.forkserver" in sys.modules:  # the command is over: end its helper processes
+        sys.modules["pipeline.runtime.forkserver"].stop()
     if argv is None and code == INTERRUPTED_EXIT:  # nothing is left to write: no clean-up to wait for
         _flush_and_exit(code)
     if argv is None and code == 0:
@@ -212,7 +212,7 @@ _said: list[str] = []
 
 def say_interrupted() -> None:
     """Print :data:`INTERRUPTED` on stderr, once a process (the command line, or a command's own
-    Ctrl-C handling that ends the process sooner: :mod:`flows.commands.nightly`)."""
+    Ctrl-C handling that ends the process sooner: :mod:`flows.cli.nightly`)."""
     if not _said:
         _said.append(INTERRUPTED)
         try:
@@ -233,7 +233,7 @@ def _flush_and_exit(code: int) -> NoReturn:
 
 def _exit_now() -> None:
     """End a successful command without the interpreter's exit clean-up (freeing every module and
-    object: about 0.3 s after a report was drawn, issue 16), once everything is written: the
+    object: about 0.3 s after a report was drawn), once everything is written: the
     command has returned (its catalog connections closed, its files renamed into place) and
     stdout/stderr are flushed here. Not when Prefect was imported (its API log handler and
     services flush at interpreter exit): ``nightly``, ``serve`` and a ride through a Prefect server
@@ -267,14 +267,16 @@ def _main(argv: Sequence[str] | None) -> int:
     except _UsageLine as exc:
         return _fail(str(exc), as_json)
     as_json = bool(getattr(args, "json", False))
-    module_name = "flows.commands." + args.command.replace("-", "_")
+    module_name = "flows.cli." + args.command.replace("-", "_")
     config = None
     if args.command in START_GUARD_EARLY:
-        from pipeline import guard_server
+        from pipeline.runtime import forkserver as guard_server
+        from pipeline.usecases.preload import READER_MODULES
 
+        guard_server.add_preload(READER_MODULES)
         guard_server.start_early()
     try:
-        from pipeline.config import load_config  # pydantic and YAML: not for --help or a usage error
+        from pipeline.core.config import load_config  # pydantic and YAML: not for --help or a usage error
 
         config = load_config(args.config)
         from pipeline.store.layout import data_dir_problem
@@ -310,7 +312,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 START_GUARD_EARLY = ("ride",)
-"""Commands that start the guard's forkserver (:mod:`pipeline.guard_server`) before loading their
+"""Commands that start the guard's forkserver (:mod:`pipeline.runtime.forkserver`) before loading their
 config: its imports (pandas, pyarrow, the decoders: 1.2–1.7 s here) overlap the command's own, so
 a new file is read sooner: ``ride`` on a new 1-minute file took 0.83 x the time it took before
 (median of 8 alternated pairs, 2.07 s against 2.47 s, 2 processors, load about 1). Ended at once
@@ -343,6 +345,3 @@ def storage_problem(exc: BaseException, data_dir: Path | None = None) -> str | N
         return f"catalog: {exc} (check that the data directory is writable and has free space)"
     return None
 
-
-if __name__ == "__main__":
-    sys.exit(main())

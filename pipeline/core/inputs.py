@@ -2,12 +2,12 @@
 flows' parameters, and the one-line message for a value outside them.
 
 Each quantity is an ``Annotated`` float with its pydantic ``Field`` bounds and its unit; the config
-models (:mod:`pipeline.config`), a planned session (:class:`pipeline.physiology.planned.PlanRequest`),
+models (:mod:`pipeline.core.config`), a planned session (:class:`pipeline.physiology.planned.PlanRequest`),
 a weigh-in (:class:`pipeline.physiology.calibration.WeighIn`) and a weather override
-(:class:`pipeline.analysis.WeatherOverride`) all use these, so a range is written in one place.
+(:class:`pipeline.usecases.analyse.WeatherOverride`) all use these, so a range is written in one place.
 
 :func:`checked` validates a model and turns the first problem into an
-:class:`~pipeline.errors.InvalidValue` naming the *field*; the command line maps fields to its own
+:class:`~pipeline.core.errors.InvalidValue` naming the *field*; the command line maps fields to its own
 flags (``pre_kg`` -> ``--pre``). Nothing here knows a flag.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from pipeline.errors import InvalidValue
+from pipeline.core.errors import InvalidValue
 
 AIR_TEMPERATURE_C: dict[str, Any] = {"ge": -40, "le": 55, "json_schema_extra": {"unit": "°C"}}
 """Air temperature [°C]: the coldest and hottest air anyone trains in, with margin."""
@@ -107,7 +107,7 @@ class WeatherOverride(BaseModel):
     """``--temp`` / ``--humidity`` (or the after-ride flow's parameters): beat the device and config.
 
     Bounded like the config's ``climate`` (the same bounds, above): build it with
-    :func:`pipeline.inputs.checked` for an :class:`~pipeline.errors.InvalidValue` naming the field,
+    :func:`pipeline.core.inputs.checked` for an :class:`~pipeline.core.errors.InvalidValue` naming the field,
     which the command line shows as its flag.
     """
 

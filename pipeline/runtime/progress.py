@@ -2,7 +2,7 @@
 
 The nightly flow calls :func:`report_progress` once per file as its outcome arrives; by default
 nothing listens (a scheduled run logs its progress lines only). ``sweatline nightly`` in a terminal
-sets a listener that draws a progress bar (:mod:`flows.commands.nightly`). A listener's error
+sets a listener that draws a progress bar (:mod:`flows.cli.nightly`). A listener's error
 never stops the run.
 """
 from __future__ import annotations

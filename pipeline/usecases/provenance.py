@@ -1,4 +1,4 @@
-"""What an estimate was made from, and a fingerprint of it: answers that follow their inputs (issue 13).
+"""What an estimate was made from, and a fingerprint of it: answers that follow their inputs.
 
 A stored report is the right answer only while everything it was computed from is unchanged:
 
@@ -15,7 +15,7 @@ the config, the override and the weigh-ins (pure arithmetic over a few rows), an
 :func:`fingerprint` hashes their canonical JSON. The catalog keeps the fingerprint and the leg
 sports with each activity (``inputs_fingerprint``, ``calibration_sports``), so the after-ride
 question and the nightly can tell a stale answer without decoding anything; ``report.json`` carries
-the readable inputs (:class:`pipeline.schema.InputsBlock`). The athlete values and weather the
+the readable inputs (:class:`pipeline.core.schema.InputsBlock`). The athlete values and weather the
 model then used (after the FIT profile and the device filled gaps) follow from these and the
 file, so they are shown but not hashed.
 """
@@ -26,9 +26,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pipeline.config import Config
+from pipeline.core.config import Config
+from pipeline.core.schema import CalibrationInput, InputsBlock
 from pipeline.physiology.calibration import Calibration, CalibrationPoint, calibrate
-from pipeline.schema import CalibrationInput, InputsBlock
 
 MODEL_VERSION = "13"
 """The model's revision: bump it when an equation, a constant or the advice changes what a report

@@ -6,7 +6,7 @@ Two ways to run, same result on disk (report folder, catalog row, a row in the c
 * **via Prefect** — when a Prefect server answers (``PREFECT_API_URL``, or the server
   ``sweatline serve`` runs for this data directory): the ``after-ride`` flow runs in this
   process as a real flow run on that server (visible in its UI, with logs and an artifact);
-* **fast path** — when none is up: the flow's work (:func:`pipeline.ride.ride`, the function the flow's task calls) runs
+* **fast path** — when none is up: the flow's work (:func:`pipeline.usecases.ride.ride`, the function the flow's task calls) runs
   directly, without importing Prefect or starting its temporary server (7–20 s here), and the
   run is recorded in the catalog with ``orchestrator = local``.
 
@@ -19,7 +19,7 @@ sends flow/task run logs to the API handler and, through the root and ``prefect`
 console handler on stderr — right for ``sweatline nightly``, wrong for this command's contract
 (the runs' logs still reach the Prefect API and its UI).
 
-``--temp`` / ``--humidity`` are checked by :class:`pipeline.analysis.WeatherOverride` (the bounds
+``--temp`` / ``--humidity`` are checked by :class:`pipeline.usecases.analyse.WeatherOverride` (the bounds
 of the config's ``climate``); an impossible value becomes one line naming the flag.
 """
 from __future__ import annotations
@@ -29,28 +29,31 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flows.commands.prefect_server import configured_api_url, find_api
-from pipeline.inputs import WeatherOverride
-from pipeline.config import Config
-from pipeline.errors import UsageError
-from pipeline.inputs import checked
-from pipeline.ride import RideResult, resolve_fit_file, ride
-from pipeline.untrusted import clean_text
+from flows.cli.prefect_server import configured_api_url, find_api
+from pipeline.core.config import Config
+from pipeline.core.errors import UsageError
+from pipeline.core.inputs import WeatherOverride, checked
+from pipeline.core.untrusted import clean_text
+from pipeline.usecases.ride import RideResult, resolve_fit_file, ride
+
+if TYPE_CHECKING:
+    from pipeline.report.view import Display
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
 FLAGS = {"temperature_c": "--temp", "humidity_pct": "--humidity"}
-"""The command line's name for each field of :class:`~pipeline.analysis.WeatherOverride`."""
+"""The command line's name for each field of :class:`~pipeline.usecases.analyse.WeatherOverride`."""
 
 
 def weather_override(temperature_c: float | None, humidity_pct: float | None) -> WeatherOverride:
-    """The override, refused (:class:`~pipeline.errors.InvalidValue`, shown with its flag) outside
+    """The override, refused (:class:`~pipeline.core.errors.InvalidValue`, shown with its flag) outside
     the range the config accepts for ``climate``."""
     return checked(WeatherOverride, temperature_c=temperature_c, humidity_pct=humidity_pct)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from flows.commands.typed import TEMPERATURE, input_units, to_si
+    from flows.cli.typed import TEMPERATURE, input_units, to_si
 
     to_si(args, input_units(args, config), WeatherOverride, {"temperature_c": ("temp", TEMPERATURE)})  # °F if imperial
     override = weather_override(args.temp, args.humidity)
@@ -104,8 +107,8 @@ def _print(results: list[RideResult], as_json: bool, display: "Display") -> None
         texts = [r.report_json.read_text(encoding="utf-8") for r in results]
         sys.stdout.write(texts[0] if len(texts) == 1 else "[\n" + ",\n".join(t.strip() for t in texts) + "\n]\n")
         return
+    from pipeline.core.schema import Report
     from pipeline.report.text import headline_text
-    from pipeline.schema import Report
 
     for result in results:
         report = Report.model_validate_json(result.report_json.read_text(encoding="utf-8"))

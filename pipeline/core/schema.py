@@ -118,13 +118,13 @@ class LegBlock(_Block):
     environment: EnvironmentBlock | None = None
     intensity: IntensityBlock | None = None
     sweat: SweatBlock | None = None
-    plan: PlanBlock | None = Field(None, description="extra key (issue 15): this leg's own drinking plan (a "
+    plan: PlanBlock | None = Field(None, description="extra key: this leg's own drinking plan (a "
                                    "planned triathlon's or a recorded multisport file's; no drinking during "
                                    "a leg in the water); the report's plan stays the whole session's")
 
 
 class CalibrationInput(_Block):
-    """A personal factor as it was applied (issue 13): factor, its relative spread and the weigh-ins behind it."""
+    """A personal factor as it was applied: factor, its relative spread and the weigh-ins behind it."""
 
     factor: float
     cv: float
@@ -132,7 +132,7 @@ class CalibrationInput(_Block):
 
 
 class InputsBlock(_Block):
-    """Extra block (issue 13): what the estimate was made from, so a stored answer can tell it is stale.
+    """Extra block: what the estimate was made from, so a stored answer can tell it is stale.
 
     ``fingerprint`` is the SHA-256 (hex, first 32) of the canonical JSON of the inputs known
     before the file is decoded: ``model_version``, the config's athlete/climate/model/advice
@@ -164,7 +164,7 @@ class Report(_Block):
     advice: list[AdviceItem] = Field(default_factory=list)
     legs: list[LegBlock] | None = None
     disclaimer: str | None = None
-    inputs: InputsBlock | None = None  # extra block (issue 13)
+    inputs: InputsBlock | None = None  # extra block
 
     def to_json(self) -> str:
         """The report as SPEC JSON: every SPEC block present (``plan: null`` when there is no plan, e.g.

@@ -18,14 +18,13 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
-from flows.commands.prefect_server import find_api
-from pipeline.config import Config
-from pipeline.nightly import BUSY_MESSAGE, inbox_for, nightly_lock
-from pipeline.untrusted import clean_text
-
+from flows.cli.prefect_server import find_api
+from pipeline.core.config import Config
+from pipeline.core.untrusted import clean_text
+from pipeline.usecases.nightly import BUSY_MESSAGE, inbox_for, nightly_lock
 
 BAR_FROM_FILES = 5
 """A batch of fewer files finishes before a bar is worth drawing."""
@@ -33,7 +32,7 @@ BAR_FROM_FILES = 5
 
 @contextlib.contextmanager
 def terminal_progress(stream: object = None) -> Iterator[None]:
-    """A rich progress bar on stderr fed by :func:`pipeline.progress.report_progress`, only when
+    """A rich progress bar on stderr fed by :func:`pipeline.runtime.progress.report_progress`, only when
     stderr is a terminal; otherwise nothing (the log lines say the progress). The bar is
     transient (gone when the run ends) and redraws at most 4 times a second on its own thread:
     the files' work never waits for it."""
@@ -44,7 +43,7 @@ def terminal_progress(stream: object = None) -> Iterator[None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from pipeline.progress import listening
+    from pipeline.runtime.progress import listening
 
     progress = Progress(TextColumn("nightly"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         TextColumn("{task.description}"), console=Console(file=stream), transient=True,
@@ -184,7 +183,7 @@ def stopping_at_ctrl_c() -> Iterator[None]:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
-    with nightly_lock(Path(config.data_dir)) as free:  # issue 14: held from before Prefect starts to the
+    with nightly_lock(Path(config.data_dir)) as free:  # held from before Prefect starts to the
         if not free:                                    # run's end (the flow inside takes it again)
             print(BUSY_MESSAGE)
             return 0

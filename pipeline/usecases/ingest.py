@@ -7,16 +7,16 @@ worker process of the nightly imports this module cheaply.
 One file, start to finish (:func:`process_file`):
 
 1. hash it (SHA-256 of the bytes as stored: the catalog key);
-2. decode it (``pipeline.fit``): a :class:`~pipeline.errors.RejectedFile` becomes a
+2. decode it (``pipeline.fit``): a :class:`~pipeline.core.errors.RejectedFile` becomes a
    :class:`~pipeline.store.RejectionRow` with its one-line reason — bad data is an outcome,
    not a failure, so it is never retried;
-3. analyse each activity (``pipeline.analysis``) with the config and the weather override;
+3. analyse each activity (``pipeline.usecases.analyse``) with the config and the weather override;
 4. write its records (Parquet) and its report folder, each atomically;
 5. return a :class:`FileOutcome` (pydantic: picklable, so it crosses process boundaries) that
    :func:`record_outcome` commits to the catalog in one transaction — after the files, so a
    catalog row never points at a missing report.
 
-One activity, two files (issue 10): an activity's identity is the activity
+One activity, two files: an activity's identity is the activity
 (:mod:`pipeline.fit.identity`: device serial and creation time, else the decoded content), not
 the bytes of its container. An activity the catalog already holds from another file (``ride.fit``
 then ``ride.fit.gz``, an export zip's member then the loose file) is not analysed again: it is a
@@ -30,41 +30,41 @@ retry those (and only those).
 
 The after-ride question (:func:`ride`): a file already in the catalog is not processed again
 when its stored report was made from the same inputs — same weather override, and the same
-model version, config and personal calibration (:func:`answer_is_current`, issue 13): then the
+model version, config and personal calibration (:func:`answer_is_current`): then the
 stored report is the answer (the rider asked the same question twice). Anything else — another
 override, a weigh-in that moved the factor, a new body mass in the config — changes the answer,
 so the file is processed again and its report replaced (atomically). A file refused before is
 tried again: it costs little and the reader may have learnt to read it since. Every call is
 recorded in the catalog's ``runs`` table: ``orchestrator="prefect"`` with the flow run id when the
 Prefect flow ran it, ``"local"`` for the fast path. The nightly's bookkeeping around
-:func:`process_file` is in :mod:`pipeline.nightly`.
+:func:`process_file` is in :mod:`pipeline.usecases.nightly`.
 """
 from __future__ import annotations
 
 import os
-from stat import S_ISREG
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from pipeline.config import Config
-from pipeline.errors import RejectedFile
-from pipeline.inputs import WeatherOverride
+from pipeline.core.config import Config
+from pipeline.core.errors import RejectedFile
+from pipeline.core.inputs import WeatherOverride
+from pipeline.physiology.calibration import CalibrationPoint
 from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, FileRow, RejectionRow, recording_of, utc_now
 from pipeline.store.copies import records_start_alike
 from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.inbox_index import stat_key
 from pipeline.store.layout import report_relpath
-from pipeline.physiology.calibration import CalibrationPoint
-from pipeline.provenance import calibrations, estimate_inputs, sports_from_text
 from pipeline.store.weighins import absorb_scale_readings, calibrations_for
+from pipeline.usecases.provenance import calibrations, estimate_inputs, sports_from_text
 
 if TYPE_CHECKING:  # pandas and the model: imported where a file is processed, not to answer from the catalog
-    from pipeline.analysis import Analysis
     from pipeline.fit.models import Activity, ScaleReading
+    from pipeline.usecases.analyse import Analysis
     from pipeline.weather.models import WeatherSamples
 
 INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
@@ -154,7 +154,7 @@ class FileOutcome(BaseModel):
 def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile], list[ScaleReading],
                                               list[tuple[str, str]]]:
     """Decode an inbox file: the activities it holds, the refusals (of the file, or of zip members),
-    a smart scale's weight-scale readings (issue #6) and the zip members left unread, each as
+    a smart scale's weight-scale readings and the zip members left unread, each as
     ``("file:member", why)`` (not FIT: ``notes.txt``, an archive inside the archive).
 
     A ``.fit`` / ``.fit.gz`` gives one activity, one weight-scale file or one refusal; a ``.zip``
@@ -198,7 +198,7 @@ def yields_to_manual(stored: ActivityRow | None, override: WeatherOverride) -> b
     """Whether an automatic answer made with ``override`` (none, for a new file of the nightly; the
     stored one, for a re-estimate) must leave the stored answer alone: the rider gave a weather
     override by hand (``sweatline ride --temp/--humidity``) and it is not the one this answer used.
-    The rule of issue 14: an explicit manual override wins over the nightly's automatic answer,
+    The rule: an explicit manual override wins over the nightly's automatic answer,
     whichever finishes last."""
     if stored is None or (stored.override_temperature_c is None and stored.override_humidity_pct is None):
         return False
@@ -216,7 +216,7 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
     ``kept_manual``. ``manual=True``: the caller holds the file's lock until it has committed."""
     override = override or WeatherOverride()
     weather = None
-    if override.temperature_c is None or override.humidity_pct is None:  # issue #12: the override wins outright
+    if override.temperature_c is None or override.humidity_pct is None:  # the override wins outright
         from pipeline.weather import weather_for_activity
 
         weather = weather_for_activity(activity, config.weather, config.data_dir)
@@ -245,7 +245,7 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
 
 
 def leg_sports(activity: Activity) -> list[str]:
-    """The sports whose calibrations an activity's estimate uses: each leg's (issue 13)."""
+    """The sports whose calibrations an activity's estimate uses: each leg's."""
     return list(dict.fromkeys(leg.sport for leg in activity.legs)) or [activity.summary.sport]
 
 
@@ -262,13 +262,13 @@ def decoder_name(decoder: str) -> str:
 def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOverride,
                          weather: WeatherSamples | None = None) -> Analysis:
     """:func:`analyse_activity` with each leg sport's calibration, its report carrying the inputs
-    it was made from (:mod:`pipeline.provenance`, issue 13).
+    it was made from (:mod:`pipeline.usecases.provenance`).
 
     A weighed activity compares its weigh-in with its own model litres: when this estimate's
     litres differ from those stored (a config change: body mass 70 -> 95 kg), the calibration is
     recomputed with the new litres and the activity estimated once more (the model part does not
     depend on the calibration, so this settles at once)."""
-    from pipeline.analysis import analyse_activity
+    from pipeline.usecases.analyse import analyse_activity
 
     sports = leg_sports(activity)
     calibration = calibrations_for(config.data_dir, sports)
@@ -293,7 +293,7 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
 
 def answer_is_current(row: ActivityRow, config: Config, points: list[CalibrationPoint],
                       override: WeatherOverride | None = None) -> bool:
-    """Whether a stored estimate was made from the inputs the same question would use now (issue 13):
+    """Whether a stored estimate was made from the inputs the same question would use now:
     the model version, the config, the override (``override``; default: the one it was made with)
     and the calibration of its leg sports from the weigh-ins ``points``. Cheap: no decoding.
     Rows from before fingerprints were kept are never current."""
@@ -323,7 +323,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     activities: list[ProcessedActivity] = []
     rejections: list[RejectionRow] = []
     decoded, refusals, readings, skipped = read_file_activities(path)
-    scale_readings = None  # issue #6: a smart scale's weight file is kept for weigh-ins, not refused
+    scale_readings = None  # a smart scale's weight file is kept for weigh-ins, not refused
     if readings:
         scale_readings = absorb_scale_readings(config.data_dir, readings, sha, path.name, config.athlete.body_mass_kg)
     for refusal in refusals:

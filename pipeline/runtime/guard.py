@@ -1,10 +1,10 @@
-"""A guard per file (issue 14): each file is read, estimated and reported in its own worker process,
+"""A guard per file: each file is read, estimated and reported in its own worker process,
 under a wall-time limit and an address-space limit, so no file can stall or exhaust the night.
 
-:func:`process_file_guarded` is :func:`pipeline.service.process_file` run in a child process:
+:func:`process_file_guarded` is :func:`pipeline.usecases.ingest.process_file` run in a child process:
 
 * the child is forked from a *forkserver* (:mod:`multiprocessing`) that imported the pipeline
-  once (:data:`pipeline.guard_server.PRELOAD`), so a child costs a fork (milliseconds) and not an interpreter start
+  once (:data:`pipeline.runtime.forkserver.PRELOAD`), so a child costs a fork (milliseconds) and not an interpreter start
   (pandas, pyarrow, fitparse: seconds), and it is forked from a single-threaded server, never
   from the caller — forking a process that runs threads (Prefect's, Dask's) can copy a lock
   some other thread holds and hang the child;
@@ -14,8 +14,8 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
   (``SIGKILL``). Backstops for a caller that dies first: the child asks the kernel for
   ``SIGKILL`` when its parent exits (``PR_SET_PDEATHSIG``, Linux) and carries ``RLIMIT_CPU``
   of twice the time limit plus 10 s;
-* the answer (a :class:`~pipeline.service.FileOutcome`, pydantic: picklable) comes back over a
-  pipe; the caller commits it to the catalog (:func:`pipeline.service.record_outcome`).
+* the answer (a :class:`~pipeline.usecases.ingest.FileOutcome`, pydantic: picklable) comes back over a
+  pipe; the caller commits it to the catalog (:func:`pipeline.usecases.ingest.record_outcome`).
 
 A file over a limit, or whose child crashed (a segfault in a C extension, killed by the system),
 is a *rejection* with one plain line (:func:`over_limit_outcome`) — "took longer than 300 s to
@@ -37,25 +37,20 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import multiprocessing
 import os
 import pickle
 import signal
 import threading
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel
 
-from pipeline.inputs import WeatherOverride
-from pipeline.config import Config, LimitsConfig
-from pipeline.service import FileOutcome, _outcome, process_file
-from pipeline.store.catalog import RejectionRow, utc_now
-from pipeline.store.files import sha256_file
-from pipeline.guard_server import guard_process
+from pipeline.core.config import LimitsConfig
+from pipeline.runtime.forkserver import guard_process
 
 KILL_GRACE_S = 5.0
 """How long to wait for a killed child to be reaped."""
@@ -279,7 +274,7 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
 
     Reusing one child is what makes a batch fast: a fresh child re-warms what the pipeline builds
     on first use (caches, allocator arenas, the pages it shares with the forkserver), about 0.2 s a
-    file here (issue 16, ``benchmarks/bench_backfill.py``); inside :func:`reusing_children` the child
+    file here (``benchmarks/bench_backfill.py``); inside :func:`reusing_children` the child
     also serves the next batch. The per-call guarantees are those of :func:`run_guarded`: a call
     over the time limit or that kills its child is an :class:`OverLimit` for that call alone — the
     child is killed and a fresh one goes on with the calls after it; a call over the memory limit in
@@ -368,60 +363,6 @@ def _death_reason(exitcode: int | None, limits: LimitsConfig) -> str:
         what = "was killed" if signum in (signal.SIGKILL, signal.SIGTERM) else "crashed"
         return f"the reader {what} ({name}) while reading it; set aside"
     return f"the reader stopped without an answer (exit status {exitcode}); set aside"
-
-
-def over_limit_outcome(path: Path, sha256: str, run_id: str | None, kind: str, reason: str) -> FileOutcome:
-    """The rejected outcome of a file set aside by the guard (one :class:`RejectionRow`)."""
-    started = utc_now()
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
-    rejection = RejectionRow(file_sha256=sha256, member="", name=path.name, path=str(path), kind=kind,
-                             reason=reason, rejected_at=utc_now(), run_id=run_id)
-    return _outcome(path, sha256, size, started, run_id, [], [rejection], [], kept_scale=False)
-
-
-def process_file_guarded(path: Path, config: Config, override: WeatherOverride | None = None,
-                         run_id: str | None = None, sha256: str | None = None, *, manual: bool = False) -> FileOutcome:
-    """:func:`pipeline.service.process_file` in a guarded child (limits: ``config.limits``);
-    ``manual`` as there (the caller holds the file's lock).
-
-    Returns the file's outcome; a file over a limit or whose reader crashed is a rejected outcome
-    with one line. Raises ``OSError`` for I/O trouble (worth a retry), anything else for an
-    internal error, as :func:`~pipeline.service.process_file` does.
-    """
-    path = Path(path)
-    sha = sha256 or sha256_file(path)
-    try:
-        work = functools.partial(process_file, manual=True) if manual else process_file
-        return run_guarded(work, (path, config, override, run_id, sha), config.limits)
-    except OverLimit as over:
-        return over_limit_outcome(path, sha, run_id, over.kind, over.reason)
-
-
-Job = tuple[Path, str, "WeatherOverride | None"]
-"""One file of a batch: its path, its SHA-256, the weather override it is to be made with (or None)."""
-
-
-def process_files_guarded(jobs: list[Job], config: Config, run_id: str | None = None,
-                          ) -> Iterator[tuple[int, FileOutcome | Exception]]:
-    """:func:`pipeline.service.process_file` for each of ``jobs``, one after another in one guarded
-    child (:func:`each_guarded`, limits ``config.limits`` for each file); yields ``(index, outcome)``
-    as each file ends, in order — a file over a limit, or whose reader crashed, as a rejected
-    outcome with one line, and the files after it still read (in a fresh child) — or
-    ``(index, exception)``: an ``OSError`` (worth a retry) or an internal error, as
-    :func:`process_file_guarded` raises them.
-    """
-    args = [(Path(path), config, override, run_id, sha) for path, sha, override in jobs]
-    for index, ok, value in each_guarded(process_file, args, config.limits):
-        if ok:
-            yield index, value
-        elif isinstance(value, OverLimit):
-            path, sha, _ = jobs[index]
-            yield index, over_limit_outcome(Path(path), sha, run_id, value.kind, value.reason)
-        else:
-            yield index, value
 
 
 class WorkPlan(BaseModel):

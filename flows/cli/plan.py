@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.typed import SPEED, TEMPERATURE, input_units, shown_as_typed, to_si
-from pipeline.analysis import TRIATHLON_LEGS, WeatherOverride, analyse_plan, analyse_triathlon_plan
-from pipeline.errors import UsageError
-from pipeline.config import Config
+from flows.cli.typed import SPEED, TEMPERATURE, input_units, shown_as_typed, to_si
+from pipeline.core.config import Config
+from pipeline.core.errors import UsageError
 from pipeline.physiology.planned import PlanRequest, check_plan
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
 from pipeline.store.weighins import calibration_for
+from pipeline.usecases.analyse import TRIATHLON_LEGS, WeatherOverride, analyse_plan, analyse_triathlon_plan
 
 FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed", "power_w": "--power",
          "heart_rate_bpm": "--hr", "temperature_c": "--temp", "humidity_pct": "--humidity",
@@ -40,7 +40,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                       body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age)
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
-    calibration = calibration_for(config.data_dir, plan.sport)  # issue #6: the athlete's weigh-ins
+    calibration = calibration_for(config.data_dir, plan.sport)  # the athlete's weigh-ins
     report = analyse_plan(plan, config, override, athlete_override, calibration).report
     display = Display.of(config, getattr(args, "units", None))
     print(report.to_json() if args.json else plan_text(report, duration_s=plan.duration_s, sport=plan.sport,

@@ -1,4 +1,4 @@
-"""The forkserver the guard's children are forked from (:mod:`pipeline.guard`), and starting it early.
+"""The forkserver the guard's children are forked from (:mod:`pipeline.runtime.guard`), and starting it early.
 
 The forkserver is one interpreter that imports the pipeline once (:data:`PRELOAD`: pandas, pyarrow,
 the decoders, the report templates; 1.2–1.7 s on this project's 2-processor test machine) and then
@@ -19,19 +19,23 @@ import signal
 import threading
 from typing import Any
 
-PRELOAD: list[str] = ["pipeline.forkserver_init", "pipeline.service", "pipeline.fit", "pipeline.fit.reader",
-                      "pipeline.fit.fast", "fitfast", "pipeline.analysis", "pipeline.report.writer",
-                      "pipeline.weather.service", "pipeline.weather.openmeteo", "pipeline.store.records",
-                      "pipeline.report.charts", "pyarrow.parquet", "pyarrow.pandas_compat",
-                      "pandas.core.arrays.arrow.extension_types", "pipeline.report.warm"]
+PRELOAD: list[str] = ["pipeline.runtime.forkserver_init"]
 """Modules the forkserver imports once, so each child starts with them loaded (a fork, not an
-import): everything :func:`~pipeline.service.process_file` imports, lazily ones included — the
-decoders behind the lazy :mod:`pipeline.fit` (fitparse's profile, fitfast), and what pandas
-imports only when it first writes Parquet; 0.1–0.15 s a fresh child spent on its first file
-before. A name that does not import (fitfast not installed) is skipped by the forkserver. First :mod:`pipeline.forkserver_init`: the
-forkserver and its children ignore SIGINT (the command that started them handles a Ctrl-C and
-ends them); last :mod:`pipeline.report.warm`, whose import compiles the report templates, so a
-child does not compile them on its first file."""
+import); a name that does not import is skipped by the forkserver. First
+:mod:`pipeline.runtime.forkserver_init`: the forkserver and its children ignore SIGINT (the command
+that started them handles a Ctrl-C and ends them). The modules the children's work needs are added
+by whoever sends that work (:func:`add_preload`), so this module names no domain module."""
+
+
+def add_preload(names: list[str]) -> None:
+    """Append ``names`` (module names, in import order) to :data:`PRELOAD`, once each. Takes effect
+    for a forkserver not started yet (the running one keeps what it imported)."""
+    for name in names:
+        if name not in PRELOAD:
+            PRELOAD.append(name)
+    if _CONTEXT is not None and _CONTEXT.get_start_method() == "forkserver":
+        _CONTEXT.set_forkserver_preload(PRELOAD)  # type: ignore[attr-defined]
+
 
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 _STATE_LOCK = threading.Lock()
@@ -155,7 +159,6 @@ else:
             # popen_forkserver.Popen._launch of CPython 3.11-3.13 (identical), with the main-module keys
             # left out of the preparation data
             import io
-
             from multiprocessing import forkserver, spawn, util
             from multiprocessing.context import reduction, set_spawning_popen
 

@@ -7,35 +7,24 @@ The one place where the rooms meet: ``fit`` -> ``physiology`` -> ``advice``. Pur
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pandas as pd
 
 from pipeline.advice import advise, session_duration_s
 from pipeline.advice.texts import SessionFacts, generic_advice
-from pipeline.config import Config
+from pipeline.core.config import Config
+from pipeline.core.inputs import WeatherOverride  # noqa: F401  (defined with the bounds it checks; re-exported)
+from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report
 from pipeline.fit.models import Activity, Leg
-from pipeline.inputs import WeatherOverride  # noqa: F401  (defined with the bounds it checks; re-exported)
 from pipeline.physiology.athlete import Athlete, resolve_athlete
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
 from pipeline.physiology.planned import PlannedSession, planned_records
 from pipeline.physiology.sweat import Calibration
+from pipeline.report.analysis import Analysis
 from pipeline.report.blocks import environment_block, intensity_block, sweat_block
-from pipeline.schema import AdviceItem, LegBlock, PlanBlock, Report
 from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
-
-
-@dataclass
-class Analysis:
-    report: Report
-    activity: Activity | None = None
-    series: pd.DataFrame | None = None  # timestamp-indexed samples for charts (None for a plan)
-    athlete: Athlete | None = None
-    planned: PlannedSession | None = None  # the session `sweatline plan` was asked about (None for a FIT file)
-    model_total_l: float | None = None  # the model's uncalibrated litres, unrounded (weigh-ins compare with it)
-    display: object = None  # pipeline.report.view.Display: units and time zone the reports are written in (None: metric, UTC)
-
 
 SERIES_COLUMNS = ("elapsed_s", "activity_s", "leg", "timer_active", "heart_rate_bpm", "power_w", "speed_m_per_s", "distance_m",
                   "altitude_m", "cadence_rpm", "device_temperature_c", "temperature_c", "metabolic_w",
@@ -56,7 +45,7 @@ def _weather(override: WeatherOverride | None, samples: WeatherSamples | None = 
 
 
 def _with_weather(activity: Activity, samples: WeatherSamples | None) -> Activity:
-    """The activity with the weather service's per-record values beside its records (issue #12)."""
+    """The activity with the weather service's per-record values beside its records."""
     if samples is None or not samples.usable or samples.frame is None:
         return activity
     records = activity.records.drop(columns=[c for c in WEATHER_COLUMNS if c in activity.records.columns])
@@ -89,7 +78,7 @@ def _leg_calibration(calibration: Calibration | Mapping[str, Calibration | None]
 
 
 def _combined_calibration(estimates: list[LegEstimate]) -> Calibration | None:
-    """One calibration for a multisport file whose legs each had their sport's factor (issue 13):
+    """One calibration for a multisport file whose legs each had their sport's factor:
     the factor that turns the legs' summed model litres into their summed calibrated litres, the
     litre-weighted spread, and the weigh-ins behind the distinct calibrations."""
     model = sum(est.total_l for est in estimates)
@@ -108,7 +97,7 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
     """The analysis of one activity: environment, intensity and sweat (per leg for multisport).
 
     ``calibration`` is the athlete's personal factor from weigh-ins (``pipeline.physiology.calibration``):
-    one for every leg, or one per leg sport (a mapping sport -> calibration, issue 13: a triathlon's
+    one for every leg, or one per leg sport (a mapping sport -> calibration, a triathlon's
     swim, bike and run each with their own); without it the estimate is the model's, with the
     population range. ``weather``: what the weather service
     (:func:`pipeline.weather.weather_for_activity`) gave for this activity's records.
@@ -369,7 +358,7 @@ def triathlon_hydration_text(report: Report, legs: list[LegBlock], lower_l: floa
 
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,
                           planned: PlannedSession | None = None) -> Report:
-    """The advice room (issue #4): ``report.plan``, ``report.advice`` and ``report.disclaimer`` from the
+    """The advice room: ``report.plan``, ``report.advice`` and ``report.disclaimer`` from the
     sweat estimate, the athlete's body mass and sex, the session's duration and the config's ``advice``."""
     duration_s = planned.duration_s if planned is not None else session_duration_s(report)
     return advise(report, duration_s=duration_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,

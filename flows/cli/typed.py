@@ -1,11 +1,11 @@
-"""Numbers typed on the command line, read in the units the output is shown in (issue: imperial input).
+"""Numbers typed on the command line, read in the units the output is shown in.
 
 With ``units: imperial`` in the config or ``--units imperial`` (the flag wins, as for output), the
 user types pounds, US fluid ounces, °F and mph: :func:`to_si` converts them here, at the edge, with
-the NIST SP 811 factors of :mod:`pipeline.units`, so everything behind stays SI. A value outside a
+the NIST SP 811 factors of :mod:`pipeline.core.units`, so everything behind stays SI. A value outside a
 model's bounds is refused in the unit it was typed in (``--temp: must be between -40 and 131 °F, got
 200 °F``); any other refusal of a converted value is shown through
-:func:`pipeline.units.convert_text` (its kg and L in lb and fl oz).
+:func:`pipeline.core.units.convert_text` (its kg and L in lb and fl oz).
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from pipeline import units as u
-from pipeline.config import Config
-from pipeline.errors import InvalidValue
-from pipeline.inputs import bounds
+from pipeline.core import units as u
+from pipeline.core.config import Config
+from pipeline.core.errors import InvalidValue
+from pipeline.core.inputs import bounds
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def to_si(args: argparse.Namespace, units: str, model: type[BaseModel],
     """Replace each ``args.<dest>`` by its SI value (``fields``: model field -> (dest, quantity)).
 
     Metric: nothing changes. Imperial: each value given is converted; one outside the model field's
-    bounds raises :class:`~pipeline.errors.InvalidValue` for that field with the bounds and value in
+    bounds raises :class:`~pipeline.core.errors.InvalidValue` for that field with the bounds and value in
     the typed unit. Returns the typed values by model field (for messages)."""
     typed: dict[str, Typed] = {}
     for field, (dest, quantity) in fields.items():
@@ -86,9 +86,9 @@ def _shown(value: float) -> str:
 
 @contextmanager
 def shown_as_typed(units: str, typed: dict[str, Typed], every_field: bool = False) -> Iterator[None]:
-    """Inside: an :class:`~pipeline.errors.InvalidValue` about a converted value (a field of
+    """Inside: an :class:`~pipeline.core.errors.InvalidValue` about a converted value (a field of
     ``typed``; with ``every_field`` any field, when every mass and volume typed was converted) reads
-    in ``units``: its kg and L as lb and fl oz (:func:`pipeline.units.convert_text`); a speed, which
+    in ``units``: its kg and L as lb and fl oz (:func:`pipeline.core.units.convert_text`); a speed, which
     that text leaves in km/h, reads in mph (km/h beside) with the mph typed."""
     try:
         yield

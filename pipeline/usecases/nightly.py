@@ -1,4 +1,4 @@
-"""The nightly run's bookkeeping around :func:`pipeline.service.process_file`, as plain functions.
+"""The nightly run's bookkeeping around :func:`pipeline.usecases.ingest.process_file`, as plain functions.
 
 No Prefect here: ``flows/nightly.py`` strings these together, one Prefect task per step worth
 retrying or watching. A run:
@@ -6,12 +6,12 @@ retrying or watching. A run:
 1. :func:`inbox_for` — the inbox folder (refused with one line when it is not a folder);
 2. :func:`start_nightly` — stale temporaries left by a killed run removed, the run recorded in
    the catalog's ``runs`` table, an empty :class:`NightlySummary`;
-3. :func:`~pipeline.service.scan_inbox` + :func:`hash_files` + :func:`select_new` — every inbox
+3. :func:`~pipeline.usecases.ingest.scan_inbox` + :func:`hash_files` + :func:`select_new` — every inbox
    file, its SHA-256, and those the catalog does not hold yet (dedup by content: the same bytes
    twice in the inbox are processed once);
-4. per new file :func:`~pipeline.service.process_file`, then :func:`record_outcome` and
+4. per new file :func:`~pipeline.usecases.ingest.process_file`, then :func:`record_outcome` and
    :meth:`NightlySummary.add` as each outcome arrives;
-4b. :func:`select_stale` (issue 13) — files already in the catalog whose stored estimates were made
+4b. :func:`select_stale` — files already in the catalog whose stored estimates were made
    from inputs that changed since (a weigh-in, the config, the model version), started in the last
    30 days: processed again with the override they had; run twice at most, since re-estimating a
    weighed activity can move the factor the others use. The summary line says how many;
@@ -35,21 +35,21 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.config import Config
-from pipeline.errors import ConfigError
+from pipeline.core.config import Config
+from pipeline.core.errors import ConfigError
+from pipeline.core.inputs import WeatherOverride
+from pipeline.core.units import convert_text, fl_oz, miles
+from pipeline.core.untrusted import clean_text
 from pipeline.report.digest import write_digest
-from pipeline.units import convert_text, fl_oz, miles
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
 from pipeline.report.weighins import weighins_markdown
-from pipeline.inputs import WeatherOverride
-from pipeline.service import FileOutcome, InboxFile, answer_is_current, inbox_problem, record_outcome
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
 from pipeline.store.inbox_index import hash_with_index
 from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
-from pipeline.untrusted import clean_text
+from pipeline.usecases.ingest import FileOutcome, InboxFile, answer_is_current, inbox_problem, record_outcome
 
 NIGHTLY = NIGHTLY_RUN  # the runs-table name of a nightly run (the flow's name too)
 
@@ -91,7 +91,7 @@ class NightlySummary(BaseModel):
     rejected: list[Rejection] = []
     failed: list[tuple[str, str]] = []
     digest_path: Path | None = None
-    reestimated: list[str] = []  # issue 13: files already processed whose inputs changed, estimated again
+    reestimated: list[str] = []  # files already processed whose inputs changed, estimated again
     stale_shas: list[str] = []
     processed_shas: list[str] = []
     busy: bool = False  # another nightly held the lock: this one did nothing
@@ -100,7 +100,7 @@ class NightlySummary(BaseModel):
     def add(self, outcome: FileOutcome) -> None:
         """Count one file's outcome (as committed to the catalog by :func:`record_outcome`).
 
-        A copy of an activity already held (issue 10) is skipped with its reason: the whole file
+        A copy of an activity already held is skipped with its reason: the whole file
         when that is all it holds, else the zip member."""
         if outcome.status == "processed":
             sha = outcome.file.sha256
@@ -393,16 +393,16 @@ def inbox_text(summary: NightlySummary, files: int, new: int) -> str:
 
 
 STALE_WINDOW_DAYS = 30
-"""The nightly re-estimates activities whose inputs changed (issue 13) that started within this
+"""The nightly re-estimates activities whose inputs changed that started within this
 many days; ``--rebuild`` re-estimates everything."""
 
 
 def select_stale(files: list[InboxFile], hashes: list[str | None], catalog: Catalog, config: Config,
                  summary: NightlySummary, *, window_days: float = STALE_WINDOW_DAYS,
                  ) -> list[tuple[InboxFile, str, WeatherOverride | None]]:
-    """Inbox files already in the catalog whose stored estimate is no longer current (issue 13): a
+    """Inbox files already in the catalog whose stored estimate is no longer current: a
     weigh-in moved the factor of a leg sport, the config or the model version changed
-    (:func:`~pipeline.service.answer_is_current`, no decoding), for activities that started in the
+    (:func:`~pipeline.usecases.ingest.answer_is_current`, no decoding), for activities that started in the
     last ``window_days`` (undated ones: processed in that window). Each comes with the weather
     override it was made with, so re-estimating keeps the rider's ``--temp``/``--humidity``.
     Moves them from ``summary.skipped`` to ``summary.stale_shas``."""
@@ -431,7 +431,7 @@ def select_stale(files: list[InboxFile], hashes: list[str | None], catalog: Cata
 
 
 def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
-    """Pair the stored weight-scale readings with activities (issue #6), then write the digest
+    """Pair the stored weight-scale readings with activities, then write the digest
     (:func:`pipeline.report.digest.write_digest`: this run's summary and the weigh-ins table, the
     day-by-day pages over every activity in the catalog). Returns the run summary's path."""
     data_dir = Path(config.data_dir)
@@ -454,7 +454,7 @@ def all_failed(summary: NightlySummary) -> bool:
 
 def finish_nightly(catalog: Catalog, summary: NightlySummary) -> str:
     """Record the run as completed (or failed: :func:`all_failed`) with its counts; returns the summary line."""
-    line = summary.line(limit=INDEX_LINE_FILES)  # the front door shows it (pipeline.front_door)
+    line = summary.line(limit=INDEX_LINE_FILES)  # the front door shows it (pipeline.usecases.front_door)
     catalog.finish_run(summary.run_id, state="failed" if all_failed(summary) else "completed",
                        processed=len(summary.processed_files), skipped=summary.skipped,
                        rejected=len(summary.rejected), failed=len(summary.failed), summary=line)

@@ -6,11 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
-from pipeline.config import Config
+from pipeline.core.config import Config
+from pipeline.core.units import convert_text
 from pipeline.report.weighins import weighins_text
 from pipeline.store.catalog import ActivityRow, Catalog
 from pipeline.store.weighins import WeighIns, comparisons
-from pipeline.units import convert_text
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -18,7 +18,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     with Catalog(data_dir, read_only=True) as catalog:  # reading needs no write access
         rows = catalog.activities()[::-1]  # newest first, as the report index
         rejected = catalog.rejections()
-        weighins = comparisons(catalog)  # issue #6
+        weighins = comparisons(catalog)
         weighed = {c.activity_id: c.model_dump(mode="json") for c in weighins}
         weighed_text = weighins_text(weighins, WeighIns(catalog).calibration_points(), config.nightly.timezone)
     units = getattr(args, "units", None) or config.units

@@ -2,34 +2,38 @@
 
 Called by the ``after-ride`` flow's task and by the fast path of ``sweatline ride`` alike. A file
 already in the catalog whose stored estimate was made from the same inputs (the weather override,
-the config, the model, the calibration: :mod:`pipeline.provenance`) is not processed again: its
+the config, the model, the calibration: :mod:`pipeline.usecases.provenance`) is not processed again: its
 stored report is the answer. Anything else processes the file with
-:func:`pipeline.service.process_file` — in a guarded worker process
-(:func:`pipeline.guard.process_file_guarded`: a file over ``limits.file_time_s`` or
+:func:`pipeline.usecases.ingest.process_file` — in a guarded worker process
+(:func:`pipeline.usecases.guarded.process_file_guarded`: a file over ``limits.file_time_s`` or
 ``limits.file_memory_mb`` is refused with one line) — and replaces the report (atomically). A file
 refused before is tried again. Every call is a row in the catalog's ``runs`` table.
 """
 from __future__ import annotations
 
-import sqlite3
-
 import json
+import sqlite3
 import threading
 import uuid
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from pipeline.inputs import WeatherOverride
-from pipeline.config import Config
-from pipeline.errors import RejectedFile, UsageError
+from pipeline.core.config import Config
+from pipeline.core.errors import RejectedFile, UsageError
+from pipeline.core.inputs import WeatherOverride
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import file_lock, sha256_file
-from pipeline.guard import process_file_guarded
-from pipeline.service import (FileOutcome, answer_is_current, inbox_problem, newest_inbox_file, override_matches,
-                              record_outcome)
 from pipeline.store.weighins import WeighIns
-
+from pipeline.usecases.guarded import process_file_guarded
+from pipeline.usecases.ingest import (
+    FileOutcome,
+    answer_is_current,
+    inbox_problem,
+    newest_inbox_file,
+    override_matches,
+    record_outcome,
+)
 
 AFTER_RIDE = "after-ride"  # the runs-table name of a one-file run (the flow's name too)
 
@@ -64,7 +68,7 @@ def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
     """The file to process: as given, else the newest file in the inbox."""
     if fit_file is None or str(fit_file) == "":
         inbox = Path(config.inbox)
-        problem = inbox_problem(inbox)  # as the nightly says it (pipeline.nightly.inbox_for)
+        problem = inbox_problem(inbox)  # as the nightly says it (pipeline.usecases.nightly.inbox_for)
         if problem is not None:
             raise UsageError(str(inbox), f"{problem}: give a file (sweatline ride FILE)")
         newest = newest_inbox_file(inbox)
@@ -101,7 +105,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                         "humidity_pct": override.humidity_pct}))
         try:
             sha = sha256_file(path)
-            with file_lock(config.data_dir, sha):  # issue 14: a nightly writing this file waits, then yields
+            with file_lock(config.data_dir, sha):  # a nightly writing this file waits, then yields
                 outcome, repeated, reused = _answer(catalog, path, shown, sha, config, override, run_id, orchestrator)
         except BaseException as exc:
             catalog.finish_run(run_id, state="failed", processed=0, skipped=0, rejected=0, failed=1,
@@ -146,7 +150,7 @@ def _with_set_aside(results: list[RideResult], outcome: FileOutcome, path: Path)
 def _refresh_front_door(config: Config) -> None:
     """The index and digest pages with this ride's new answer (not waiting for the nightly). The
     answer is already stored: a storage problem here leaves the pages to the next nightly."""
-    from pipeline.front_door import refresh_front_door
+    from pipeline.usecases.front_door import refresh_front_door
 
     try:
         refresh_front_door(config)
@@ -155,9 +159,9 @@ def _refresh_front_door(config: Config) -> None:
 
 
 def _warm_front_door() -> None:
-    """:func:`pipeline.front_door.warm_front_door`, on a thread: a failure here only means the refresh
+    """:func:`pipeline.usecases.front_door.warm_front_door`, on a thread: a failure here only means the refresh
     does the same work later (and meets the same error there, where it is handled)."""
-    from pipeline.front_door import warm_front_door
+    from pipeline.usecases.front_door import warm_front_door
 
     try:
         warm_front_door()

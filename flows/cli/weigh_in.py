@@ -4,14 +4,14 @@
 Records body mass before and after an activity in the catalog, prints the measured sweat loss
 and rate next to the model's, and the athlete's personal factor for that sport as it now stands.
 Implausible numbers, an unknown activity or a second weigh-in without ``--replace`` are user
-errors: one stderr line, exit 2 (raised as :class:`~pipeline.errors.UsageError`).
+errors: one stderr line, exit 2 (raised as :class:`~pipeline.core.errors.UsageError`).
 A weigh-in on a session shorter than 30 min, or whose measured rate is outside what people sweat,
 is refused (:class:`~pipeline.physiology.calibration.WeighIn`). Reports already written are
 re-estimated when next asked for (``sweatline ride FILE``) and by the next nightly (activities of
-the last 30 days; ``--rebuild`` all), since their inputs changed (issue 13).
+the last 30 days; ``--rebuild`` all), since their inputs changed.
 
 With imperial units (``--units imperial`` or the config's ``units``) ``--pre``/``--post`` are read
-in pounds and ``--drank``/``--urine`` in US fl oz (:mod:`flows.commands.typed`); in either system a
+in pounds and ``--drank``/``--urine`` in US fl oz (:mod:`flows.cli.typed`); in either system a
 ``--pre`` more than 30 % from the configured ``athlete.body_mass_kg`` is refused as a unit mistake.
 
 ``--list`` shows every weigh-in with its id (the activity's id, first 10 characters);
@@ -21,19 +21,25 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.config import Config
-from flows.commands.typed import MASS, VOLUME, input_units, shown_as_typed, to_si
-from pipeline.errors import InvalidValue, UsageError
-from pipeline.inputs import BODY_MASS_KG
-from pipeline.physiology.calibration import (MAX_FLUID_L, MAX_PRE_DEVIATION, Posterior, WeighIn,
-                                             far_from_configured, measured_sweat_loss_l, posterior)
+from flows.cli.typed import MASS, VOLUME, input_units, shown_as_typed, to_si
+from pipeline.core import units as u
+from pipeline.core.config import Config
+from pipeline.core.errors import InvalidValue, UsageError
+from pipeline.core.inputs import BODY_MASS_KG
+from pipeline.core.units import convert_text, pounds
+from pipeline.physiology.calibration import (
+    MAX_FLUID_L,
+    MAX_PRE_DEVIATION,
+    Posterior,
+    WeighIn,
+    far_from_configured,
+    measured_sweat_loss_l,
+    posterior,
+)
 from pipeline.physiology.sweat import sweat_range_l
+from pipeline.report.view import local_start, when_text
 from pipeline.store.catalog import ActivityRow, Catalog, utc_now
 from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
-from pipeline import units as u
-from pipeline.report.view import local_start, when_text
-from pipeline.units import convert_text, pounds
-
 
 FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine",
          "duration_s": "ACTIVITY"}
@@ -114,21 +120,21 @@ def _list(config: Config, units: str = "metric") -> int:
 
 
 def _mass(value_kg: float, units: str) -> str:
-    """A body mass as typed (kg) or in pounds (:func:`pipeline.units.pounds`)."""
+    """A body mass as typed (kg) or in pounds (:func:`pipeline.core.units.pounds`)."""
     return f"{pounds(value_kg):.1f}" if units == "imperial" else f"{value_kg:g}"
 
 
 def _reestimated() -> str:
     """What happens to stored reports after a weigh-in changed a factor (the nightly's window:
-    :data:`pipeline.nightly.STALE_WINDOW_DAYS`)."""
-    from pipeline.nightly import STALE_WINDOW_DAYS
+    :data:`pipeline.usecases.nightly.STALE_WINDOW_DAYS`)."""
+    from pipeline.usecases.nightly import STALE_WINDOW_DAYS
 
     return (f"Stored reports are re-estimated by `sweatline ride FILE`, and by the next nightly for activities of "
             f"the last {STALE_WINDOW_DAYS} days; older ones keep their answer until you ride them again.")
 
 
 def _volume(value_l: float | None, units: str, per: str = "") -> str:
-    """A volume in L with two decimals, or in US fl oz (:func:`pipeline.units.volume_l`); ``per="/h"``: a rate."""
+    """A volume in L with two decimals, or in US fl oz (:func:`pipeline.core.units.volume_l`); ``per="/h"``: a rate."""
     if per:
         return u.rate_l_per_h(value_l, units)
     return u.volume_l(value_l, 2, units)

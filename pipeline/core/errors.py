@@ -42,7 +42,7 @@ class RejectedFile(SweatlineInputError):
 class InvalidValue(UsageError):
     """A value outside what a model accepts, named by its *field* (``pre_kg``, ``duration_s``).
 
-    Raised by :func:`pipeline.inputs.checked`; the command line shows the field as its own flag
+    Raised by :func:`pipeline.core.inputs.checked`; the command line shows the field as its own flag
     (``--pre``), a flow as its parameter name.
     """
 

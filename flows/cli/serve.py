@@ -5,7 +5,7 @@ Schedules need a real Prefect server (the temporary one does not schedule). With
 Cloud) that server is used; otherwise Prefect's own ``prefect server start --background --host
 127.0.0.1`` is started with ``PREFECT_HOME`` (its database and PID file) under
 ``<data_dir>/prefect/``, and stopped with ``prefect server stop`` when ``serve`` exits (Ctrl-C or
-SIGTERM); see :mod:`flows.commands.prefect_server`.
+SIGTERM); see :mod:`flows.cli.prefect_server`.
 While it runs, ``<data_dir>/prefect/server.json`` lets ``sweatline ride`` and ``sweatline
 nightly`` in other terminals find it.
 
@@ -24,9 +24,9 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from flows.commands.prefect_server import LocalServer, configured_api_url, is_reachable, served_api_url
-from pipeline.config import Config
-from pipeline.errors import UsageError
+from flows.cli.prefect_server import LocalServer, configured_api_url, is_reachable, served_api_url
+from pipeline.core.config import Config
+from pipeline.core.errors import UsageError
 
 
 def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:

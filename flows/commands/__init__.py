@@ -1,1 +1,0 @@
-"""One module per ``sweatline`` command: ``run(args, config) -> int``."""
