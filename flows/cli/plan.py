@@ -11,11 +11,12 @@ import argparse
 from flows.cli.typed import SPEED, TEMPERATURE, input_units, shown_as_typed, to_si
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
+from pipeline.core.sports import TRIATHLON_LEGS
 from pipeline.physiology.planned import PlanRequest, check_plan
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
 from pipeline.store.weighins import calibration_for
-from pipeline.usecases.analyse import TRIATHLON_LEGS, WeatherOverride, analyse_plan, analyse_triathlon_plan
+from pipeline.usecases.analyse import WeatherOverride, analyse_plan, analyse_triathlon_plan
 
 FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed", "power_w": "--power",
          "heart_rate_bpm": "--hr", "temperature_c": "--temp", "humidity_pct": "--humidity",

@@ -9,13 +9,9 @@ from pipeline.advice.plan import AFTER_L_PER_KG_LOST, PlanDetails, after_ml, mak
 from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice
 from pipeline.core.config import AdviceConfig
 from pipeline.core.schema import AdviceItem, Report
+from pipeline.core.sports import sport_profile
 
-__all__ = ["advise", "session_duration_s", "DISCLAIMER", "UNDERWATER_SPORTS", "underwater", "open_water_swim"]
-
-UNDERWATER_SPORTS = frozenset({"diving"})
-"""FIT sports done underwater (FIT profile ``sport`` 53 ``diving``; its sub_sports are the dive
-kinds): no drinking during, and immersion changes the fluid loss (:func:`underwater_text`)."""
-
+__all__ = ["advise", "session_duration_s", "DISCLAIMER", "underwater", "open_water_swim"]
 
 def underwater_text(before: str, after: str) -> str:
     """The hydration advice of a dive: after-session amounts only.
@@ -69,7 +65,7 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     duration_h = duration_s / 3600.0
     details: PlanDetails = make_plan(report.sweat, duration_h, body_mass_kg,
                                      advice_config.long_session_min, advice_config.bottle_ml)
-    leg_sports = tuple(leg.sport for leg in report.legs or [] if leg.sport != "transition")
+    leg_sports = tuple(leg.sport for leg in report.legs or [] if not sport_profile(leg.sport).transition)
     ctx = AdviceContext(
         planned=planned,
         sport=sport,
@@ -105,7 +101,7 @@ def open_water_text(before: str, after: str) -> str:
 
     In open water there is no wall to stop at and no bottle to reach, so the swim is done on what
     was drunk before and the loss is made up after (the swim leg of a triathlon plan gets no drinking
-    rate either, :data:`pipeline.usecases.analyse.NO_DRINKING_SPORTS`); ACSM 2007's before and after rules
+    rate either, :attr:`pipeline.core.sports.SportProfile.drinks_during`); ACSM 2007's before and after rules
     (Sawka et al. 2007) apply unchanged."""
     return ("In open water you cannot drink while you swim, so there is no drinking rate for the swim itself. "
             f"Before: about {before} of water in the hours before you start. After: about {after} over the "
@@ -122,5 +118,6 @@ def open_water_swim(report: Report) -> bool:
 def underwater(report: Report, sport: str | None) -> bool:
     """Every leg of the session is underwater (a dive), or a planned session's sport is."""
     if report.legs:
-        return all(leg.sport in UNDERWATER_SPORTS for leg in report.legs if leg.sport != "transition")
-    return sport in UNDERWATER_SPORTS
+        return all(sport_profile(leg.sport).underwater for leg in report.legs
+                   if not sport_profile(leg.sport).transition)
+    return sport_profile(sport).underwater

@@ -31,6 +31,7 @@ from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DA
 from pipeline.advice.heat import OFF_CHART_C, HeatAssessment, heat_assessment, is_warm
 from pipeline.advice.plan import ROUND_ML, TYPICAL_DURING_ML_PER_H, PlanDetails, hyponatremia_factors, hyponatremia_risk
 from pipeline.core.schema import AdviceItem, SweatBlock
+from pipeline.core.sports import sport_profile
 
 DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you have kidney or heart "
               "disease, take medicines that affect potassium or fluid balance, or have been told to limit "
@@ -38,16 +39,6 @@ DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you h
 
 #: Topics always present (SPEC), then those added where they apply.
 REQUIRED_TOPICS = ("hydration", "potassium", "calcium", "warm-up")
-
-_SPORT_NOUN = {
-    "running": "run", "cycling": "ride", "e_biking": "ride", "mountain_biking": "ride", "swimming": "swim",
-    "walking": "walk", "hiking": "hike", "rowing": "row", "multisport": "multisport session",
-    "triathlon": "triathlon", "cross_country_skiing": "ski", "training": "workout", "fitness_equipment": "workout",
-    "paddling": "paddle", "kayaking": "paddle", "stand_up_paddleboarding": "paddle", "inline_skating": "skate",
-    "mountaineering": "climb", "snowshoeing": "snowshoe hike", "tennis": "match", "soccer": "match",
-    "basketball": "game",
-}
-
 
 class SessionFacts(BaseModel):
     """What every text may mention: done or planned, the sport, the temperature."""
@@ -81,7 +72,7 @@ class AdviceContext(SessionFacts):
 
 def sport_noun(sport: str | None) -> str:
     """'run', 'ride', ... for a FIT sport name; 'session' for anything else."""
-    return _SPORT_NOUN.get(sport or "", "session")
+    return sport_profile(sport).noun
 
 
 def format_duration(duration_h: float) -> str:

@@ -24,7 +24,8 @@ Three rules:
   time, distance; some virtual-ride and converter exports leave them out) from the records and the
   timer events.
 
-Human ranges (sources in the constants' comments) are deliberately generous: the point is to
+Human ranges (sources in the constants' comments; speeds per sport in
+:attr:`pipeline.core.sports.SportProfile.session_speed_max_m_per_s`) are deliberately generous: the point is to
 catch values that are impossible, not unusual.
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from pipeline.core.sports import sport_profile
 from pipeline.fit.clock import timer_seconds
 from pipeline.fit.models import Leg
 
@@ -52,14 +54,6 @@ POWER_HUMAN_MAX_W = 2500.0
 #: Tour de France stages average ~6,000-8,000 kcal over 5-6 h, Saris et al. 1989, Int J Sports Med
 #: 10:S26). 2,000 kcal/h (~2,300 W) is beyond any human over a session.
 CALORIES_HUMAN_MAX_KCAL_PER_H = 2000.0
-#: The fastest a human moves in a sport (a session's *average* cannot be higher), m/s:
-#: running/walking: Bolt's peak 12.4 m/s (Berlin 2009, IAAF biomechanics report); swimming: 50 m
-#: freestyle world record ~2.4 m/s; cycling: fast road descents reach ~30 m/s, so 35 m/s; skiing
-#: and other sports are not bounded here (downhill skiing exceeds 40 m/s, motor sports more).
-SPEED_HUMAN_MAX_M_PER_S = {
-    "running": 12.5, "walking": 12.5, "hiking": 12.5, "trail_running": 12.5, "swimming": 2.5,
-    "cycling": 35.0, "e_biking": 35.0, "rowing": 7.0, "paddling": 7.0, "kayaking": 7.0,
-}
 #: A constant channel is judged over at least this many values (a short file tells little).
 MIN_VALUES = 20
 #: Records count as "moving" when they move at least this fast (walking pace is ~1.3 m/s).
@@ -248,7 +242,7 @@ def check_leg(leg: Leg, totals: RecordTotals | None, blanked: set[str], where: s
     # --- distance ------------------------------------------------------------------------------
     distance = update.get("distance_m", leg.distance_m)
     if isinstance(distance, float) and distance > 0:
-        ceiling = SPEED_HUMAN_MAX_M_PER_S.get(leg.sport)
+        ceiling = sport_profile(leg.sport).session_speed_max_m_per_s  # the fastest a human moves in it
         reason = None
         if ceiling is not None and duration and distance / duration > ceiling:
             reason = (f"{distance / duration:.1f} m/s on average over {_hm(duration)}; no one {leg.sport} "

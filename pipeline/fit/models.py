@@ -33,6 +33,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.core.schema import ActivityBlock
+from pipeline.core.sports import sport_profile
 from pipeline.fit.readings import ScaleReading  # noqa: F401  (re-exported: what ingest returns)
 
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -91,4 +92,4 @@ class Activity(BaseModel):
 
     @property
     def is_multisport(self) -> bool:
-        return len([leg for leg in self.legs if leg.sport != "transition"]) > 1 or len(self.legs) > 1
+        return len([leg for leg in self.legs if not sport_profile(leg.sport).transition]) > 1 or len(self.legs) > 1

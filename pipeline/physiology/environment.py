@@ -39,17 +39,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from pipeline.core.config import ClimateConfig
-from pipeline.core.sports import BIKE_COMPUTER_MARKERS, WATCH_MARKERS
+from pipeline.core.sports import BIKE_COMPUTER_MARKERS, INDOOR_SUB_SPORTS, WATCH_MARKERS, sport_profile
 
-INDOOR_SUB_SPORTS = frozenset({
-    "indoor_cycling", "treadmill", "virtual_activity", "indoor_running", "spin", "indoor_rowing",
-    "indoor_walking", "indoor_skiing", "indoor_climbing", "indoor_wheelchair_walk", "indoor_wheelchair_run",
-    "indoor_hand_cycling", "elliptical", "stair_climbing", "strength_training", "cardio_training",
-})
 INDOOR_FAN_AIR_SPEED_M_PER_S = 1.5
 STILL_AIR_SPEED_M_PER_S = 0.4
-TYPICAL_SPEED_M_PER_S: dict[str, float] = {"running": 2.8, "cycling": 7.0, "walking": 1.4, "hiking": 1.2}
-"""Relative air speed assumed outdoors when the file has no speed at all."""
 DEVICE_TEMPERATURE_BOUNDS_C = (-40.0, 60.0)
 WRIST_SKIN_C = 33.0
 """Wrist skin temperature under a watch during exercise [°C]: mean skin temperature in exercise is
@@ -90,7 +83,7 @@ def device_mount(device: str | None, sport: str) -> DeviceMount:
         return "bike"
     if any(marker in name for marker in WATCH_MARKERS) or re.search(r"(^|[^a-z])fr_?\d", name):
         return "wrist"
-    return "bike" if sport == "cycling" else "wrist"
+    return sport_profile(sport).sensor_mount
 
 
 @dataclass(frozen=True)
@@ -150,7 +143,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     n = len(records)
     notes: list[str] = list(override.service_notes)
     indoor = is_indoor(sub_sport)
-    outdoors_in_air = not indoor and sport not in IN_WATER_SPORTS and override.service is not None
+    outdoors_in_air = not indoor and not sport_profile(sport).in_water and override.service is not None
     weather_t = _weather_series(records, WEATHER_TEMPERATURE) if outdoors_in_air else None
     weather_h = _weather_series(records, WEATHER_HUMIDITY) if outdoors_in_air else None
     extras: dict[str, object] = {}
@@ -210,7 +203,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     # a sensor warms up or cools down over minutes: a 60-sample running median, gaps filled
     device_t = raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy()
     mount = device_mount(device, sport)
-    if sport in IN_WATER_SPORTS:
+    if sport_profile(sport).in_water:
         notes.append(f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
                      "modelled from swimmers' measured losses, not from the air")
         return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"],
@@ -230,10 +223,6 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
                                humidity_series, **extras)  # type: ignore[arg-type]
 
 
-IN_WATER_SPORTS = frozenset({"swimming", "diving", "snorkeling"})
-"""Sports done immersed in water (FIT sport names)."""
-
-
 def wrist_to_air_c(reading_c: NDArray[np.float64] | float) -> NDArray[np.float64]:
     """Air temperature from a wrist-worn sensor's reading [°C] (module docstring):
     ``T_a = T_w − min(k/(1 − k)·(T_sk − T_w), 5 °C)`` below skin temperature, ``T_w`` at or above."""
@@ -250,7 +239,7 @@ def air_speed_m_per_s(speed_m_per_s: NDArray[np.float64], moving: NDArray[np.boo
     if indoor:
         v = np.full(len(moving), INDOOR_FAN_AIR_SPEED_M_PER_S)
     else:
-        typical = TYPICAL_SPEED_M_PER_S.get(sport, 2.0)
+        typical = sport_profile(sport).typical_speed_m_per_s
         v = np.where(np.isnan(speed_m_per_s), typical, speed_m_per_s)
         v = np.maximum(v, STILL_AIR_SPEED_M_PER_S)
     return np.where(moving, v, STILL_AIR_SPEED_M_PER_S)

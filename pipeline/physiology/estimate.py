@@ -29,19 +29,17 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.config import ClimateConfig
+from pipeline.core.sports import sport_profile
 from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
 from pipeline.physiology.environment import (
-    IN_WATER_SPORTS,
     ResolvedEnvironment,
     WeatherInputs,
     air_speed_m_per_s,
     resolve_environment,
 )
 from pipeline.physiology.intensity import (
-    FOOT_SPORTS,
-    POWER_SPORTS,
     STANDING_REST_MET,
     compendium_met,
     met_to_metabolic_w,
@@ -56,12 +54,6 @@ from pipeline.physiology.timeline import (
     unrecorded_timer_s,
 )
 
-WATER_SPORTS = frozenset({"water_skiing", "kayaking", "surfing", "rowing", "paddling", "stand_up_paddleboarding"})
-"""On-water sports, modelled in air but often wet: flagged."""
-TRANSITION_SPORTS = frozenset({"transition"})
-"""Triathlon transitions: a few minutes of jogging or walking with the bike. Their heart rate is the
-previous leg's (a swimmer's 150 bpm lingers while changing), so the Compendium value
-(3.5 METs, walking with the bike) is used rather than heart rate."""
 BLOCK_S = 60
 INTENSITY_SOURCES = ("power", "speed", "heart_rate", "device_calories", "duration")
 MODEL_NAME = "Gonzalez 2009/2012 PW, bounded by ISO 7933 required sweat; USARIEM heat balance"
@@ -152,7 +144,8 @@ def estimate_leg(
     if recs.empty:
         return _empty_leg(env, athlete, device_estimate_l)
     intensity = sample_intensity(recs, sport, athlete, gross_efficiency, device_kcal, device_timer_s, env.indoor)
-    if sport in TRANSITION_SPORTS:
+    profile = sport_profile(sport)
+    if profile.transition:  # the previous leg's heart rate lingers: the Compendium value instead
         transition_w = float(met_to_metabolic_w(compendium_met(sport), athlete.body_mass_kg))
         intensity = replace(intensity, metabolic_w=np.full(len(recs), transition_w),
                             external_work_w=np.zeros(len(recs)), source=np.full(len(recs), "duration", dtype=object))
@@ -183,7 +176,7 @@ def estimate_leg(
     temperature = env.temperature_c[idx]
     speed = np.where(recorded, intensity.speed_m_per_s[idx], np.nan)
     air = air_speed_m_per_s(speed, moving, sport, env.indoor)
-    walk = np.where(moving & (sport in FOOT_SPORTS), np.nan_to_num(speed, nan=1.0), 0.0)
+    walk = np.where(moving & profile.on_foot, np.nan_to_num(speed, nan=1.0), 0.0)
 
     # 1-minute blocks
     block = stops.blocks(BLOCK_S)  # a block never straddles a stop left out
@@ -195,7 +188,7 @@ def estimate_leg(
 
     area_m2 = float(hb.body_surface_area_m2(athlete.body_mass_kg, athlete.height_cm))
     met_w = float(met_to_metabolic_w(1.0, athlete.body_mass_kg))
-    in_water = sport in IN_WATER_SPORTS
+    in_water = profile.in_water
     moving_share = mean(moving.astype(float))
     m_block, w_block, t_block = mean(metabolic), mean(external), mean(temperature)
     # humidity: the weather service's per-record values where it gave them, else one figure
@@ -237,10 +230,10 @@ def estimate_leg(
     if in_water:
         flags.append(f"{sport.replace('_', ' ')}: in water the body loses its heat to the water, so sweat is taken from "
                      "swimmers' measured losses (Cox et al. 2002), not from the air's heat balance")
-    elif sport in WATER_SPORTS:
+    elif profile.medium == "on_water":
         flags.append("on the water and often wet: the air-based heat balance may over-state sweat")
-    if sport in TRANSITION_SPORTS:
-        flags.append("transition: modelled as a few minutes of walking or jogging (3.5 METs), not the previous "
+    if profile.transition:
+        flags.append(f"transition: modelled as a few minutes of walking or jogging ({profile.met:g} METs), not the previous "
                      "leg's heart rate")
     if len(grid) / 3600.0 > sw.FITTED_DURATION_H:
         flags.append("longer than the 8 h the sweat equations were fitted on")
@@ -324,7 +317,7 @@ def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.n
         key = name
         if name == "power" and not gross_efficiency_known:
             key = "power_default_ge"
-        elif name == "speed" and sport in POWER_SPORTS:
+        elif name == "speed" and sport_profile(sport).pedalled:
             key = "speed_cycling"
         if key in sw.INTENSITY_LOG_SD:
             weights[key] = weights.get(key, 0.0) + seconds

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from pipeline.core.sports import sport_profile
 from pipeline.physiology.athlete import Athlete
 
 OXYGEN_ENERGY_J_PER_ML = 20.1
@@ -40,25 +41,6 @@ STANDING_REST_MET = 1.3
 KEYTEL_MIN_HR_BPM = 90.0
 """Keytel et al. (2005) fitted exercise heart rates from about 90 bpm up; below we interpolate to rest."""
 
-POWER_SPORTS = frozenset({"cycling"})
-FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
-WALKING_SPORTS = frozenset({"walking", "hiking"})
-
-COMPENDIUM_METS: dict[str, float] = {
-    "running": 8.0,        # 12150 running, general
-    "cycling": 7.5,        # 01015 bicycling, general
-    "walking": 3.5,        # 17190 walking 2.8–3.2 mph, level, moderate pace
-    "hiking": 6.0,         # 17080 hiking, cross country
-    "swimming": 5.8,       # 18310 swimming laps, freestyle, light or moderate effort
-    "rowing": 7.0,         # 15551-family: rowing, moderate effort
-    "training": 3.5,       # 02054 resistance training, multiple exercises, moderate
-    "transition": 3.5,     # walking with the bike between legs
-    "cross_country_skiing": 9.0,  # 19080 skiing, cross country, moderate speed and effort
-}
-DEFAULT_MET = 6.0
-"""Unlisted sports: a moderate-to-vigorous activity (Compendium: ≥ 6 METs is vigorous)."""
-
-SPEED_LIMITS_M_PER_S: dict[str, float] = {"running": 8.0, "walking": 4.0, "hiking": 4.0}
 POWER_MAX_W = 2500.0
 POWER_MAX_W_PER_KG = 30.0
 HR_BOUNDS_BPM = (30.0, 230.0)
@@ -196,8 +178,9 @@ def cycling_met_from_speed(speed_m_per_s: ArrayLike, grade: ArrayLike | None = N
 
 
 def compendium_met(sport: str) -> float:
-    """The sport's MET value (Ainsworth et al. 2011), :data:`DEFAULT_MET` when unlisted."""
-    return COMPENDIUM_METS.get(sport, DEFAULT_MET)
+    """The sport's MET value (Ainsworth et al. 2011; :attr:`pipeline.core.sports.SportProfile.met`,
+    the generic 6 METs when unlisted)."""
+    return sport_profile(sport).met
 
 
 def clean_signal(values: pd.Series, lo: float, hi: float, window: int = SPIKE_WINDOW) -> pd.Series:
@@ -249,15 +232,16 @@ def sample_intensity(records: pd.DataFrame, sport: str, athlete: Athlete, gross_
     """
     n = len(records)
     mass = athlete.body_mass_kg
+    profile = sport_profile(sport)
     # duration alone: the sport's Compendium MET
     metabolic = np.full(n, float(met_to_metabolic_w(compendium_met(sport), mass)))
     source = np.full(n, "duration", dtype=object)
-    speed_limit = SPEED_LIMITS_M_PER_S.get(sport, 30.0)
+    speed_limit = profile.record_speed_max_m_per_s
     speed = clean_signal(records["speed_m_per_s"], 0.0, speed_limit).to_numpy()
     if np.isnan(speed).all():
         speed = _speed_from_distance(records, speed_limit)
     grade = grade_from_altitude(records["distance_m"], records["altitude_m"])
-    if sport in POWER_SPORTS and not indoor:
+    if profile.pedalled and not indoor:
         has_speed = ~np.isnan(speed)
         if has_speed.any():  # lowest-priority real signal on a bike: road speed, Compendium speed bands
             metabolic[has_speed] = met_to_metabolic_w(
@@ -276,22 +260,22 @@ def sample_intensity(records: pd.DataFrame, sport: str, athlete: Athlete, gross_
         metabolic[has_hr] = heart_rate_metabolic_w(hr[has_hr], athlete)
         source[has_hr] = "heart_rate"
 
-    if sport in FOOT_SPORTS:
+    if profile.on_foot:
         has_speed = ~np.isnan(speed)
         if has_speed.any():
             metabolic[has_speed] = running_metabolic_w(speed[has_speed], grade[has_speed], mass,
-                                                       walking=sport in WALKING_SPORTS)
+                                                       walking=profile.gait == "walk")
             source[has_speed] = "speed"
 
     power = clean_signal(records["power_w"], 0.0, min(POWER_MAX_W, POWER_MAX_W_PER_KG * mass)).to_numpy()
     external = np.zeros(n)
-    if sport in POWER_SPORTS:
+    if profile.pedalled:
         has_power = ~np.isnan(power)
         if has_power.any():
             metabolic[has_power] = power_metabolic_w(power[has_power], gross_efficiency, mass)
             source[has_power] = "power"
         external = np.where(source == "power", np.nan_to_num(power), gross_efficiency * metabolic)
-    elif sport in FOOT_SPORTS:
+    elif profile.on_foot:
         vertical = np.nan_to_num(speed) * np.maximum(grade, 0.0)
         external = mass * GRAVITY_M_PER_S2 * vertical
     external = np.minimum(external, 0.5 * metabolic)  # no more than half the energy leaves as work

@@ -17,13 +17,14 @@ from pydantic_core import PydanticCustomError
 
 from pipeline.core.errors import InvalidValue
 from pipeline.core.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT, checked
+from pipeline.core.sports import GENERIC, PLAN_SPORTS, sport_profile
 from pipeline.fit.models import RECORD_COLUMNS
-from pipeline.physiology.intensity import COMPENDIUM_METS, cycling_power_from_speed_w
+from pipeline.physiology.intensity import cycling_power_from_speed_w
 
 MAX_DURATION_S = 48 * 3600.0
-PLAN_SPORTS = tuple(sorted(s for s in COMPENDIUM_METS if s != "transition"))
-MAX_SPEED_KMH: dict[str, float] = {"running": 30.0, "walking": 12.0, "hiking": 12.0, "swimming": 8.0, "rowing": 30.0}
-DEFAULT_MAX_SPEED_KMH = 100.0
+MAX_SPEED_KMH = GENERIC.plan_speed_max_m_per_s * 3.6
+"""The fastest any plan may go [km/h]; each sport's own bound is its profile's
+:attr:`~pipeline.core.sports.SportProfile.plan_speed_max_m_per_s`."""
 RECORD_INTERVAL_S = 5.0
 PLAN_EPOCH = pd.Timestamp("2000-01-01T00:00:00Z")
 
@@ -75,8 +76,9 @@ class PlannedSession:
 class PlanRequest(BaseModel):
     """What ``sweatline plan`` was asked, before it is believed: the boundary model.
 
-    Bounds: duration (0, 48 h]; speed (0, the sport's fastest human pace]; power (0, 2000] W (cycling
-    only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
+    Bounds: duration (0, 48 h]; speed (0, the sport's plan bound] (the lower of the fastest record
+    its model believes and the fastest a human moves in it, :mod:`pipeline.core.sports`); power
+    (0, 2000] W (pedalled sports only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
     (:mod:`pipeline.core.inputs`). Exactly one of speed, power or heart rate sets the intensity.
     """
 
@@ -84,7 +86,7 @@ class PlanRequest(BaseModel):
 
     sport: str
     duration_s: float = Field(gt=0, le=MAX_DURATION_S, json_schema_extra={"unit": "s"})
-    speed_kmh: float | None = Field(None, gt=0, le=DEFAULT_MAX_SPEED_KMH, json_schema_extra={"unit": "km/h"})
+    speed_kmh: float | None = Field(None, gt=0, le=MAX_SPEED_KMH, json_schema_extra={"unit": "km/h"})
     power_w: float | None = Field(None, gt=0, le=2000, json_schema_extra={"unit": "W"})
     heart_rate_bpm: float | None = Field(None, ge=40, le=230, json_schema_extra={"unit": "bpm"})
     temperature_c: float | None = Field(None, **AIR_TEMPERATURE_C)
@@ -112,11 +114,12 @@ class PlanRequest(BaseModel):
         if sum(v is not None for v in (self.speed_kmh, self.power_w, self.heart_rate_bpm)) != 1:
             raise PydanticCustomError("intensity", "give exactly one of speed, power or heart rate",
                                       {"field": "intensity"})
-        fastest = MAX_SPEED_KMH.get(self.sport, DEFAULT_MAX_SPEED_KMH)
+        profile = sport_profile(self.sport)
+        fastest = round(profile.plan_speed_max_m_per_s * 3.6, 1)
         if self.speed_kmh is not None and self.speed_kmh > fastest:
             raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h, got {self.speed_kmh:g}",
                                       {"field": "speed_kmh"})
-        if self.power_w is not None and self.sport != "cycling":
+        if self.power_w is not None and not profile.pedalled:
             raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",
                                       {"field": "power_w", "sport": self.sport})
         return self

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.core.schema import Report
+from pipeline.core.sports import sport_profile
 
 
 class Note(BaseModel):
@@ -113,7 +114,7 @@ def leg_titles(sports: list[str], label: Callable[[str | None, str | None], str]
     titles, transitions = [], 0
     sub_sports = sub_sports or [None] * len(sports)
     for i, (sport, sub) in enumerate(zip(sports, sub_sports)):
-        if sport == "transition":
+        if sport_profile(sport).transition:
             transitions += 1
             name = f"T{transitions}"
         else:

@@ -16,6 +16,7 @@ from pipeline import advice as advice_rules
 from pipeline.advice.texts import format_duration, sport_noun
 from pipeline.core import units as u
 from pipeline.core.schema import Report, SweatBlock
+from pipeline.core.sports import SUB_SPORT_WORDS, sport_profile
 from pipeline.core.units import Units
 from pipeline.report.notes import NoteGroup, note_groups
 
@@ -40,29 +41,11 @@ METRIC_UTC = Display()
 """The default display: metric units, UTC."""
 
 
-_SUB_SPORT = {  # FIT sub_sport → how a person says it, with the sport's noun
-    "open_water": "open water", "lap_swimming": "pool", "trail": "trail", "treadmill": "treadmill",
-    "track": "track", "street": "road", "road": "road", "mountain": "mountain bike", "gravel_cycling": "gravel",
-    "indoor_cycling": "indoor", "indoor_running": "indoor", "spin": "spin", "virtual_activity": "virtual",
-    "indoor_rowing": "indoor", "indoor_walking": "indoor", "cyclocross": "cyclocross", "downhill": "downhill",
-    "recumbent": "recumbent", "e_bike_fitness": "e-bike", "e_bike_mountain": "e-mountain bike",
-    "bmx": "BMX", "track_cycling": "track", "hand_cycling": "hand", "virtual_run": "virtual",
-}
-_SPORT_WORD = {
-    "running": "run", "cycling": "ride", "swimming": "swim", "walking": "walk", "hiking": "hike", "rowing": "row",
-    "e_biking": "e-bike ride", "multisport": "multisport", "triathlon": "triathlon", "diving": "dive",
-    "cross_country_skiing": "cross-country ski", "training": "workout", "fitness_equipment": "workout",
-    "paddling": "paddle", "kayaking": "kayak", "stand_up_paddleboarding": "stand-up paddle",
-    "inline_skating": "inline skate", "mountaineering": "mountaineering", "snowshoeing": "snowshoe hike",
-    "transition": "transition", "generic": "activity (sport not recorded)",
-}
-
-
 def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
     """'open water swim', 'indoor ride', 'trail run', 'run'; unknown names with spaces for underscores."""
-    word = _SPORT_WORD.get(sport or "generic", (sport or "activity").replace("_", " "))
+    word = sport_profile(sport).label
     if sub_sport and sub_sport not in ("generic", "all", "invalid"):
-        prefix = _SUB_SPORT.get(sub_sport)
+        prefix = SUB_SPORT_WORDS.get(sub_sport)
         if prefix is not None:
             return f"{prefix} {word}"
     return word

@@ -16,6 +16,7 @@ from pipeline.advice.texts import SessionFacts, generic_advice
 from pipeline.core.config import Config
 from pipeline.core.inputs import WeatherOverride  # noqa: F401  (defined with the bounds it checks; re-exported)
 from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report
+from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
 from pipeline.fit.models import Activity, Leg
 from pipeline.physiology.athlete import Athlete, resolve_athlete
 from pipeline.physiology.environment import WeatherInputs
@@ -64,7 +65,7 @@ def _leg_records(activity: Activity, leg: Leg, position: int, body_mass_kg: floa
     if frame.empty and leg.timer_s:
         speed_kmh = leg.distance_m / leg.timer_s * 3.6 if leg.distance_m else None
         plan = PlannedSession(leg.sport, float(leg.timer_s), speed_kmh=speed_kmh or None,
-                              power_w=leg.avg_power if leg.sport == "cycling" else None,
+                              power_w=leg.avg_power if sport_profile(leg.sport).pedalled else None,
                               heart_rate_bpm=leg.avg_heart_rate)
         frame = planned_records(plan, body_mass_kg)
     return frame
@@ -146,26 +147,23 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
                     model_total_l=sweat.model_total_l, display=_display(config))
 
 
-NO_DRINKING_SPORTS = frozenset({"swimming", "diving"})
-"""Legs in the water: nobody drinks while swimming or diving (the deficit is made up after, or on the
-bike of a triathlon); see :data:`pipeline.advice.UNDERWATER_SPORTS`."""
-
-
 def leg_plan(leg: LegBlock, body_mass_kg: float, config: Config) -> PlanBlock | None:
     """The drinking plan of one leg (``LegBlock.plan``, an extra JSON key): the single-session plan of
     :func:`pipeline.advice.plan.make_plan` over the leg's own sweat and time, so the leg's upper
     figure never asks for more than the leg loses; no drinking during a leg in the water
-    (:data:`NO_DRINKING_SPORTS`, however short). None without a sweat estimate or timer time, or for a
+    (:attr:`~pipeline.core.sports.SportProfile.drinks_during`, however short: the deficit is made up
+    after, or on the bike of a triathlon). None without a sweat estimate or timer time, or for a
     leg on land under :data:`MIN_ESTIMATE_S` (a transition: too short to drink during, as a session)."""
     from pipeline.advice.plan import make_plan
 
     if leg.sweat is None or not leg.timer_s or leg.timer_s <= 0:
         return None
-    if leg.timer_s < MIN_ESTIMATE_S and leg.sport not in NO_DRINKING_SPORTS:
+    drinks = sport_profile(leg.sport).drinks_during
+    if leg.timer_s < MIN_ESTIMATE_S and drinks:
         return None
     plan = make_plan(leg.sweat, leg.timer_s / 3600.0, body_mass_kg, config.advice.long_session_min,
                      config.advice.bottle_ml).block
-    if leg.sport in NO_DRINKING_SPORTS:
+    if not drinks:
         plan = plan.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0, "carry_bottles": 0})
     return plan
 
@@ -264,10 +262,6 @@ def _display(config: Config) -> object:
     return Display.of(config)
 
 
-TRIATHLON_LEGS = ("swimming", "cycling", "running")
-"""The legs of ``sweatline plan --sport triathlon --legs SWIM,BIKE,RUN``, in race order."""
-
-
 def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_bpm: float, config: Config,
                            override: WeatherOverride | None = None,
                            athlete_override: dict[str, float | str | None] | None = None,
@@ -331,24 +325,23 @@ def triathlon_hydration_text(report: Report, legs: list[LegBlock], lower_l: floa
     from pipeline.advice.texts import format_duration
 
     s, p = report.sweat, report.plan
-    words = {"swimming": "Swim", "cycling": "Bike", "running": "Run"}
     parts = [f"For the planned {format_duration(sum(leg.timer_s for leg in legs) / 3600.0)} triathlon you can "
              f"expect to lose about {s.total_l:.1f} L of sweat ({s.low_l:.1f}–{s.high_l:.1f} L)."]
     for leg in legs:
-        lp, ls = leg.plan, leg.sweat
+        lp, ls, title = leg.plan, leg.sweat, sport_profile(leg.sport).leg_title
         hours = format_duration(leg.timer_s / 3600.0)
         if lp is None:  # under MIN_ESTIMATE_S: too short to drink during
-            parts.append(f"{words[leg.sport]} ({hours}): too short to drink during.")
+            parts.append(f"{title} ({hours}): too short to drink during.")
             continue
         if lp.during_max_ml_per_h <= 0:
-            parts.append(f"{words[leg.sport]} ({hours}, about {ls.total_l:.1f} L lost): nothing — you cannot drink "
+            parts.append(f"{title} ({hours}, about {ls.total_l:.1f} L lost): nothing — you cannot drink "
                          "while swimming; start the bike with a bottle.")
             continue
         rate_text = (f"{lp.during_ml_per_h:,.0f}–{lp.during_max_ml_per_h:,.0f} mL per hour"
                      if lp.during_max_ml_per_h > lp.during_ml_per_h else f"about {lp.during_ml_per_h:,.0f} mL per hour")
         low, high = lp.during_ml_per_h * leg.timer_s / 3600.0, lp.during_max_ml_per_h * leg.timer_s / 3600.0
         volume = f"{low:,.0f}–{high:,.0f} mL" if round(high) > round(low) else f"{low:,.0f} mL"
-        parts.append(f"{words[leg.sport]} ({hours}, about {ls.total_l:.1f} L lost): {rate_text}, {volume} in all.")
+        parts.append(f"{title} ({hours}, about {ls.total_l:.1f} L lost): {rate_text}, {volume} in all.")
     during = (f"{lower_l * 1000:,.0f}–{upper_l * 1000:,.0f} mL" if round(upper_l * 1000) > round(lower_l * 1000)
               else f"{lower_l * 1000:,.0f} mL")
     parts.append(f"In all: {during} during the race, against about {round(s.total_l * 1000, -1):,.0f} mL lost: never "

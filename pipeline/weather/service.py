@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.config import WeatherConfig
+from pipeline.core.sports import sport_profile
 from pipeline.fit.models import Activity
-from pipeline.physiology.environment import IN_WATER_SPORTS, is_indoor
+from pipeline.physiology.environment import is_indoor
 from pipeline.weather import openmeteo
 from pipeline.weather.models import PLACE_DEGREES, WEATHER_COLUMNS, HourlyWeather, Place, WeatherSamples
 
@@ -70,7 +71,7 @@ def asks_for(activity: Activity) -> bool:
     if is_indoor(activity.summary.sub_sport) and len(activity.legs) <= 1:
         return False
     legs = activity.legs or []
-    return any(not is_indoor(leg.sub_sport) and leg.sport not in IN_WATER_SPORTS for leg in legs)
+    return any(not is_indoor(leg.sub_sport) and not sport_profile(leg.sport).in_water for leg in legs)
 
 
 def _positions(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
