@@ -19,7 +19,7 @@ then processes the whole inbox once per mode, each in a fresh process and a fres
 * ``threads2x`` — ``runner="threads"``, twice as many files at once as processors;
 * ``plain`` — no Prefect and no guard: a ``concurrent.futures.ProcessPoolExecutor`` (one worker
   per processor) over :func:`pipeline.usecases.ingest.process_file`, outcomes committed with
-  :func:`pipeline.usecases.ingest.record_outcome` as they arrive (what the pipeline costs bare).
+  :func:`pipeline.usecases.commit.record_outcome` as they arrive (what the pipeline costs bare).
 
 For each: wall time (inside the run, from the first file to the last commit), files per second,
 the peak resident memory of the run's whole process tree (sampled every 0.2 s: the runner and
@@ -130,7 +130,9 @@ def _plain(config_path: Path) -> str:
     from pipeline.core.config import load_config
     from pipeline.runtime.guard import cpu_count
     from pipeline.store.catalog import Catalog
-    from pipeline.usecases.ingest import process_file, record_outcome, scan_inbox
+    from pipeline.usecases.commit import record_outcome
+    from pipeline.usecases.inbox import scan_inbox
+    from pipeline.usecases.ingest import process_file
     from pipeline.usecases.nightly import hash_files
 
     config = load_config(config_path)

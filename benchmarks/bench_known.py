@@ -65,7 +65,8 @@ def build(root: Path, n: int) -> Path:
     from pipeline.core.config import load_config
     from pipeline.store.catalog import ActivityRow, Catalog, FileRow
     from pipeline.store.files import sha256_file
-    from pipeline.usecases.ingest import process_file, record_outcome
+    from pipeline.usecases.commit import record_outcome
+    from pipeline.usecases.ingest import process_file
 
     inbox = root / "inbox"
     inbox.mkdir(parents=True)
@@ -102,7 +103,7 @@ def steps(config_path: Path, *, index: bool) -> float:
     and check the last 30 days' estimates are current (pipeline.usecases.nightly's steps, as the flow runs them)."""
     from pipeline.core.config import load_config
     from pipeline.store.catalog import Catalog, utc_now
-    from pipeline.usecases.ingest import scan_inbox
+    from pipeline.usecases.inbox import scan_inbox
     from pipeline.usecases.nightly import NightlySummary, hash_files, select_new, select_stale
 
     config = load_config(str(config_path))

@@ -56,7 +56,8 @@ from pipeline.runtime.progress import report_progress
 from pipeline.store.catalog import Catalog, utc_now
 from pipeline.store.layout import reports_dir
 from pipeline.usecases.guarded import Job
-from pipeline.usecases.ingest import FileOutcome, InboxFile, scan_inbox
+from pipeline.usecases.inbox import InboxFile, scan_inbox
+from pipeline.usecases.outcome import FileOutcome
 from pipeline.usecases.nightly import (
     BUSY_MESSAGE,
     NIGHTLY,

@@ -21,7 +21,8 @@ from pipeline.fit import decode_activity, read_activities
 from pipeline.store.catalog import Catalog
 from pipeline.store.db import connect
 from pipeline.store.migrations import CATALOG_MIGRATIONS
-from pipeline.usecases.ingest import process_file, record_outcome
+from pipeline.usecases.commit import record_outcome
+from pipeline.usecases.ingest import process_file
 from pipeline.usecases.nightly import NightlySummary
 from tools.fitwriter import DeviceSpec, RecordSample, encode_activity
 
@@ -284,7 +285,7 @@ def test_the_whole_ride_is_estimated_with_the_weigh_in_it_took_over(config: Conf
     from pipeline.core.inputs import WeatherOverride
     from pipeline.store.files import sha256_file
     from pipeline.store.weighins import WeighInRow, WeighIns
-    from pipeline.usecases.ingest import InboxFile
+    from pipeline.usecases.inbox import InboxFile
     from pipeline.usecases.nightly import select_stale
     from pipeline.usecases.ride import ride
 

@@ -24,7 +24,7 @@ from pipeline.core.errors import ConfigError
 from pipeline.runtime.guard import OverLimit, each_guarded, plan_work, reusing_children, run_guarded
 from pipeline.store.catalog import Catalog
 from pipeline.usecases.guarded import process_file_guarded
-from pipeline.usecases.ingest import record_outcome
+from pipeline.usecases.commit import record_outcome
 
 SHORT = SAMPLES / "tomtom-runner3-cycling-17min.fit"
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from pipeline.report.text import markdown_escape
 from pipeline.usecases.analyse import WeatherOverride
-from pipeline.usecases.ingest import InboxFile
+from pipeline.usecases.inbox import InboxFile
 from pipeline.usecases.nightly import NightlySummary, inbox_text, select_new
 
 

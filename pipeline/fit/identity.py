@@ -19,8 +19,8 @@ distance), which every copy of one file decodes to alike, whatever container hel
 
 A *damaged, shorter copy* of a recording (a truncated upload, a partial copy a device saved before
 the whole file) has a key of its own, but the same recording
-(:func:`pipeline.store.catalog.recording_of`), start and first records:
-:func:`pipeline.usecases.ingest.longer_copy` counts it as a duplicate of the longer copy, whichever
+(:func:`pipeline.usecases.copies.recording_of`), start and first records:
+:mod:`pipeline.usecases.copies` counts it as a duplicate of the longer copy, whichever
 arrives first.
 """
 from __future__ import annotations

@@ -14,8 +14,8 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
   (``SIGKILL``). Backstops for a caller that dies first: the child asks the kernel for
   ``SIGKILL`` when its parent exits (``PR_SET_PDEATHSIG``, Linux) and carries ``RLIMIT_CPU``
   of twice the time limit plus 10 s;
-* the answer (a :class:`~pipeline.usecases.ingest.FileOutcome`, pydantic: picklable) comes back over a
-  pipe; the caller commits it to the catalog (:func:`pipeline.usecases.ingest.record_outcome`).
+* the answer (a :class:`~pipeline.usecases.outcome.FileOutcome`, pydantic: picklable) comes back over a
+  pipe; the caller commits it to the catalog (:func:`pipeline.usecases.commit.record_outcome`).
 
 A file over a limit, or whose child crashed (a segfault in a C extension, killed by the system),
 is a *rejection* with one plain line (:func:`over_limit_outcome`) — "took longer than 300 s to

@@ -185,16 +185,6 @@ class DuplicateRow(_Row):
         return f"duplicate of {self.first_source}"
 
 
-def recording_of(activity_key: str | None) -> str | None:
-    """The device recording a ``fit-serial`` key (:mod:`pipeline.fit.identity`) names,
-    ``fit-serial:<manufacturer>:<serial>:<time_created>:``: the key without its timer seconds and
-    content digest. None for a key made from the content alone (no device serial: nothing says two
-    files are one recording)."""
-    if not activity_key or not activity_key.startswith("fit-serial:"):
-        return None
-    return activity_key.rsplit(":", 2)[0] + ":"
-
-
 _RowT = TypeVar("_RowT", bound="_Row")
 
 RunState = Literal["running", "completed", "failed", "abandoned"]
@@ -383,17 +373,14 @@ class Catalog:
             (activity_key, other_than_file)).fetchone()
         return _from_sql(ActivityRow, row) if row is not None else None
 
-    def copies_of_recording(self, recording: str | None, start_time: datetime | None, *,
-                            other_than_file: str | None = None) -> list[ActivityRow]:
-        """Activities of one device recording (:func:`recording_of`) that start at ``start_time``,
-        oldest first, leaving out those of the file ``other_than_file``. (Not by sport: a copy cut
-        before its session message says "generic".)"""
-        if not recording or start_time is None:
-            return []
+    def activities_starting_at(self, start_time: datetime, *, other_than_file: str | None = None) -> list[ActivityRow]:
+        """Activities that start at ``start_time`` (the indexed ``start_time`` column), oldest first,
+        leaving out those of the file ``other_than_file``. (Not by sport: a copy cut before its
+        session message says "generic".)"""
         rows = self.conn.execute(
-            "SELECT * FROM activities WHERE substr(activity_key, 1, ?) = ? AND file_sha256 IS NOT ? "
-            "ORDER BY processed_at, id", (len(recording), recording, other_than_file))
-        return [row for row in (_from_sql(ActivityRow, r) for r in rows) if row.start_time == start_time]
+            "SELECT * FROM activities WHERE start_time = ? AND file_sha256 IS NOT ? ORDER BY processed_at, id",
+            (iso_utc(start_time), other_than_file))
+        return [_from_sql(ActivityRow, r) for r in rows]
 
     def duplicates(self, file_sha256: str | None = None) -> list[DuplicateRow]:
         """The copies recorded as duplicates of activities already held, oldest first."""

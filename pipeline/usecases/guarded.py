@@ -13,7 +13,8 @@ from pipeline.runtime.forkserver import add_preload
 from pipeline.runtime.guard import OverLimit, each_guarded, run_guarded
 from pipeline.store.catalog import RejectionRow, utc_now
 from pipeline.store.files import sha256_file
-from pipeline.usecases.ingest import FileOutcome, _outcome, process_file
+from pipeline.usecases.ingest import process_file
+from pipeline.usecases.outcome import FileOutcome, file_outcome
 from pipeline.usecases.preload import READER_MODULES
 
 add_preload(READER_MODULES)
@@ -28,7 +29,7 @@ def over_limit_outcome(path: Path, sha256: str, run_id: str | None, kind: str, r
         size = 0
     rejection = RejectionRow(file_sha256=sha256, member="", name=path.name, path=str(path), kind=kind,
                              reason=reason, rejected_at=utc_now(), run_id=run_id)
-    return _outcome(path, sha256, size, started, run_id, [], [rejection], [], kept_scale=False)
+    return file_outcome(path, sha256, size, started, run_id, [], [rejection], [], kept_scale=False)
 
 
 def process_file_guarded(path: Path, config: Config, override: WeatherOverride | None = None,

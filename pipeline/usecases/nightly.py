@@ -6,7 +6,7 @@ retrying or watching. A run:
 1. :func:`inbox_for` — the inbox folder (refused with one line when it is not a folder);
 2. :func:`start_nightly` — stale temporaries left by a killed run removed, the run recorded in
    the catalog's ``runs`` table, an empty :class:`NightlySummary`;
-3. :func:`~pipeline.usecases.ingest.scan_inbox` + :func:`hash_files` + :func:`select_new` — every inbox
+3. :func:`~pipeline.usecases.inbox.scan_inbox` + :func:`hash_files` + :func:`select_new` — every inbox
    file, its SHA-256, and those the catalog does not hold yet (dedup by content: the same bytes
    twice in the inbox are processed once);
 4. per new file :func:`~pipeline.usecases.ingest.process_file`, then :func:`record_outcome` and
@@ -49,7 +49,10 @@ from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha25
 from pipeline.store.inbox_index import hash_with_index
 from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
-from pipeline.usecases.ingest import FileOutcome, InboxFile, answer_is_current, inbox_problem, record_outcome
+from pipeline.usecases.commit import record_outcome
+from pipeline.usecases.freshness import answer_is_current
+from pipeline.usecases.inbox import InboxFile, inbox_problem
+from pipeline.usecases.outcome import FileOutcome
 
 NIGHTLY = NIGHTLY_RUN  # the runs-table name of a nightly run (the flow's name too)
 
@@ -402,7 +405,7 @@ def select_stale(files: list[InboxFile], hashes: list[str | None], catalog: Cata
                  ) -> list[tuple[InboxFile, str, WeatherOverride | None]]:
     """Inbox files already in the catalog whose stored estimate is no longer current: a
     weigh-in moved the factor of a leg sport, the config or the model version changed
-    (:func:`~pipeline.usecases.ingest.answer_is_current`, no decoding), for activities that started in the
+    (:func:`~pipeline.usecases.freshness.answer_is_current`, no decoding), for activities that started in the
     last ``window_days`` (undated ones: processed in that window). Each comes with the weather
     override it was made with, so re-estimating keeps the rider's ``--temp``/``--humidity``.
     Moves them from ``summary.skipped`` to ``summary.stale_shas``."""

@@ -113,7 +113,8 @@ def test_each_interleaving_of_the_race_keeps_the_manual_answer(tmp_path: Path) -
     nightly writes its report, the rider's ``ride --temp 35`` writes and commits, then the nightly
     commits (its answer yields); and the rider first, then the nightly (it writes nothing)."""
     from pipeline.usecases.analyse import WeatherOverride
-    from pipeline.usecases.ingest import process_file, record_outcome
+    from pipeline.usecases.commit import record_outcome
+    from pipeline.usecases.ingest import process_file
     from pipeline.usecases.ride import ride
 
     config, path = _config(tmp_path)

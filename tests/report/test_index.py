@@ -14,7 +14,9 @@ from pipeline.core.config import load_config
 from pipeline.report.digest import DigestRow
 from pipeline.report.index import build_index, render_index_html, render_index_markdown, sport_label
 from pipeline.store.catalog import Catalog
-from pipeline.usecases.ingest import process_file, record_outcome, scan_inbox
+from pipeline.usecases.commit import record_outcome
+from pipeline.usecases.inbox import scan_inbox
+from pipeline.usecases.ingest import process_file
 from pipeline.usecases.nightly import finish_nightly, hash_files, select_new, start_nightly, write_nightly_digest
 
 from .helpers import HOSTILE
