@@ -104,7 +104,8 @@ def steps(config_path: Path, *, index: bool) -> float:
     from pipeline.core.config import load_config
     from pipeline.store.catalog import Catalog, utc_now
     from pipeline.usecases.inbox import scan_inbox
-    from pipeline.usecases.nightly import NightlySummary, hash_files, select_new, select_stale
+    from pipeline.usecases.nightly import hash_files, select_new, select_stale
+    from pipeline.usecases.nightly_summary import NightlySummary
 
     config = load_config(str(config_path))
     start = time.perf_counter()

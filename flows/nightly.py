@@ -55,25 +55,23 @@ from pipeline.runtime.guard import WorkPlan, plan_work, reusing_children
 from pipeline.runtime.progress import report_progress
 from pipeline.store.catalog import Catalog, utc_now
 from pipeline.store.layout import reports_dir
+from pipeline.usecases.commit import record_outcome
 from pipeline.usecases.guarded import Job
 from pipeline.usecases.inbox import InboxFile, scan_inbox
-from pipeline.usecases.outcome import FileOutcome
 from pipeline.usecases.nightly import (
-    BUSY_MESSAGE,
     NIGHTLY,
-    NightlySummary,
     all_failed,
     busy_summary,
     fail_nightly,
     finish_nightly,
     inbox_for,
-    inbox_text,
     nightly_lock,
-    record_outcome,
     select_new,
     select_stale,
     start_nightly,
 )
+from pipeline.usecases.nightly_summary import BUSY_MESSAGE, NightlySummary, inbox_text
+from pipeline.usecases.outcome import FileOutcome
 
 PROGRESS_EVERY_S = 5.0
 

@@ -23,8 +23,8 @@ from pipeline.core.inputs import WeatherOverride, checked
 from pipeline.usecases import nightly as nightly_steps
 from pipeline.usecases.guarded import Job, process_file_guarded, process_files_guarded
 from pipeline.usecases.inbox import InboxFile
+from pipeline.usecases.nightly_summary import NightlySummary
 from pipeline.usecases.outcome import FileOutcome
-from pipeline.usecases.nightly import NightlySummary
 from pipeline.usecases.ride import RideResult, ride
 
 

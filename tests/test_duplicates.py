@@ -23,7 +23,7 @@ from pipeline.store.db import connect
 from pipeline.store.migrations import CATALOG_MIGRATIONS
 from pipeline.usecases.commit import record_outcome
 from pipeline.usecases.ingest import process_file
-from pipeline.usecases.nightly import NightlySummary
+from pipeline.usecases.nightly_summary import NightlySummary
 from tools.fitwriter import DeviceSpec, RecordSample, encode_activity
 
 T0 = datetime(2026, 5, 2, 6, 15, tzinfo=timezone.utc)

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from pipeline.report.text import markdown_escape
 from pipeline.usecases.analyse import WeatherOverride
 from pipeline.usecases.inbox import InboxFile
-from pipeline.usecases.nightly import NightlySummary, inbox_text, select_new
+from pipeline.usecases.nightly import select_new
+from pipeline.usecases.nightly_summary import NightlySummary, inbox_text
 
 
 def test_select_new_skips_known_and_repeated_content_and_ignores_vanished_files() -> None:

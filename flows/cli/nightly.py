@@ -24,7 +24,8 @@ from typing import Any
 from flows.cli.prefect_server import find_api
 from pipeline.core.config import Config
 from pipeline.core.untrusted import clean_text
-from pipeline.usecases.nightly import BUSY_MESSAGE, inbox_for, nightly_lock
+from pipeline.usecases.nightly import inbox_for, nightly_lock
+from pipeline.usecases.nightly_summary import BUSY_MESSAGE
 
 BAR_FROM_FILES = 5
 """A batch of fewer files finishes before a bar is worth drawing."""

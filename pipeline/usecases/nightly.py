@@ -5,12 +5,14 @@ retrying or watching. A run:
 
 1. :func:`inbox_for` — the inbox folder (refused with one line when it is not a folder);
 2. :func:`start_nightly` — stale temporaries left by a killed run removed, the run recorded in
-   the catalog's ``runs`` table, an empty :class:`NightlySummary`;
+   the catalog's ``runs`` table (with this process, :mod:`pipeline.runtime.liveness`, so a later
+   run can tell it was killed), an empty :class:`~pipeline.usecases.nightly_summary.NightlySummary`;
 3. :func:`~pipeline.usecases.inbox.scan_inbox` + :func:`hash_files` + :func:`select_new` — every inbox
    file, its SHA-256, and those the catalog does not hold yet (dedup by content: the same bytes
    twice in the inbox are processed once);
-4. per new file :func:`~pipeline.usecases.ingest.process_file`, then :func:`record_outcome` and
-   :meth:`NightlySummary.add` as each outcome arrives;
+4. per new file :func:`~pipeline.usecases.ingest.process_file`, then
+   :func:`~pipeline.usecases.commit.record_outcome` and :meth:`NightlySummary.add` as each outcome
+   arrives;
 4b. :func:`select_stale` — files already in the catalog whose stored estimates were made
    from inputs that changed since (a weigh-in, the config, the model version), started in the last
    30 days: processed again with the override they had; run twice at most, since re-estimating a
@@ -24,41 +26,31 @@ The run fails only when there were new files and every one of them failed for an
 """
 from __future__ import annotations
 
-import os
 import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel
 
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError
 from pipeline.core.inputs import WeatherOverride
-from pipeline.core.units import convert_text, fl_oz, miles
-from pipeline.core.untrusted import clean_text
+from pipeline.core.units import convert_text
 from pipeline.report.digest import write_digest
-from pipeline.report.text import markdown_escape
-from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
+from pipeline.report.view import Display
 from pipeline.report.weighins import weighins_markdown
-from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
+from pipeline.runtime.liveness import alive, this_process
+from pipeline.store.catalog import Catalog, RunRow, utc_now
 from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
 from pipeline.store.inbox_index import hash_with_index
 from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
-from pipeline.usecases.commit import record_outcome
 from pipeline.usecases.freshness import answer_is_current
 from pipeline.usecases.inbox import InboxFile, inbox_problem
-from pipeline.usecases.outcome import FileOutcome
+from pipeline.usecases.nightly_summary import INDEX_LINE_FILES, SAME_BYTES, NightlySummary, Rejection
 
 NIGHTLY = NIGHTLY_RUN  # the runs-table name of a nightly run (the flow's name too)
-
-__all__ = ["NIGHTLY", "NightlySummary", "Rejection", "fail_nightly", "finish_nightly", "hash_files", "inbox_for",
-           "all_failed", "record_outcome", "select_new", "select_stale", "start_nightly", "write_nightly_digest"]
-
 
 def inbox_for(config: Config, inbox: str | None) -> Path:
     """``--inbox DIR`` or the configured inbox, refused with one line when it is not a folder."""
@@ -69,169 +61,6 @@ def inbox_for(config: Config, inbox: str | None) -> Path:
     return folder
 
 
-class Rejection(BaseModel):
-    name: str
-    kind: str
-    reason: str
-
-
-class NightlySummary(BaseModel):
-    """The outcome of one nightly run (also the flow's return value). ``display``: the config's
-    units and time zone, in which :meth:`markdown` and :meth:`table_rows` show times and numbers,
-    as the index and reports do."""
-
-    run_id: str
-    inbox: Path
-    data_dir: Path
-    started_at: datetime
-    finished_at: datetime | None = None
-    skipped: int = 0
-    duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
-    not_fit: list[Rejection] = []  # zip members that are not FIT files (skipped, with the reason)
-    set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
-    processed_files: list[str] = []
-    activities: list[ActivityRow] = []
-    rejected: list[Rejection] = []
-    failed: list[tuple[str, str]] = []
-    digest_path: Path | None = None
-    reestimated: list[str] = []  # files already processed whose inputs changed, estimated again
-    stale_shas: list[str] = []
-    processed_shas: list[str] = []
-    busy: bool = False  # another nightly held the lock: this one did nothing
-    display: Display = Display()  # units and time zone of what a person reads (Display.of(config))
-
-    def add(self, outcome: FileOutcome) -> None:
-        """Count one file's outcome (as committed to the catalog by :func:`record_outcome`).
-
-        A copy of an activity already held is skipped with its reason: the whole file
-        when that is all it holds, else the zip member."""
-        if outcome.status == "processed":
-            sha = outcome.file.sha256
-            if sha not in self.stale_shas:
-                self.processed_files.append(outcome.file.name)
-                self.processed_shas.append(sha)
-            elif sha not in self.processed_shas and outcome.file.name not in self.reestimated:
-                self.reestimated.append(outcome.file.name)
-            ids = {a.row.id for a in outcome.activities}
-            self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
-        for name, why in outcome.skipped_members:  # zip members that are not FIT files
-            self.skipped += 1
-            self.not_fit.append(Rejection(name=name, kind="not_fit", reason=why))
-        for d in outcome.duplicates:
-            self.skipped += 1
-            self.duplicates.append(Rejection(name=f"{d.name}:{d.member}" if d.member else d.name, kind="duplicate",
-                                             reason=d.reason))
-        for r in outcome.rejections:
-            name = f"{r.name}:{r.member}" if r.member else r.name
-            self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
-
-    def line(self, limit: int | None = None) -> str:
-        """``processed N, skipped M[ (file: duplicate of …; …)], rejected K (file: reason; …)[, re-estimated R (…)]
-        [, failed F (…)]``. ``limit``: name at most that many files per list, then "and N more (see the
-        run summary)" — the index's one line stays a line on a phone; the run summary lists them all."""
-        if self.busy:
-            return BUSY_MESSAGE
-
-        def listed(items: list[str]) -> str:
-            shown = items if limit is None or len(items) <= limit else items[:limit]
-            more = len(items) - len(shown)
-            return " (" + "; ".join(shown) + (f"; and {more} more: see the run summary" if more else "") + ")"
-
-        text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
-        if self.not_fit or self.duplicates or self.set_aside_before:
-            text += listed([f"{d.name}: {d.reason}" for d in self.not_fit + self.duplicates]
-                           + [f"{r.name}: set aside before, {r.reason}" for r in self.set_aside_before])
-        text += f", rejected {len(self.rejected)}"
-        if self.rejected:
-            text += listed([f"{r.name}: {r.reason}" for r in self.rejected])
-        if self.reestimated:
-            text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
-        if self.failed:
-            text += f", failed {len(self.failed)}" + listed([f"{n}: {m}" for n, m in self.failed])
-        return clean_text(text)  # file names: no ESC/BEL in logs, the terminal or the artifact
-
-    def report_uri(self, row: ActivityRow) -> str:
-        return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
-
-    def start_text(self, row: ActivityRow) -> str:
-        """'2026-07-18 14:10 (UTC+2)': the activity's start in the athlete's local time (the file's
-        offset, else the config's zone: :func:`pipeline.report.view.when_text`), as in ``history``."""
-        return when_text(row.start_time, row.utc_offset_s, self.display.timezone, "%Y-%m-%d %H:%M")
-
-    def table_rows(self) -> list[dict[str, Any]]:
-        """One row per activity of the night, for the Prefect table artifact: ``start`` in local time
-        (:meth:`start_text`), numbers in the display's units (keys name them: ``distance_km`` /
-        ``distance_mi``, ``sweat_l`` / ``sweat_fl_oz``, ``rate_l_per_h`` / ``rate_fl_oz_per_h``)."""
-        imperial = self.display.units == "imperial"
-        rows = []
-        for a in self.activities:
-            row: dict[str, Any] = {
-                "start": self.start_text(a) if a.start_time is not None else "",
-                "source": clean_text(a.source),
-                "sport": clean_text(a.sport),
-                "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
-            }
-            if imperial:
-                row["distance_mi"] = round(miles(a.distance_m), 1) if a.distance_m is not None else None
-                row["sweat_fl_oz"] = round(fl_oz(a.sweat_total_l * 1000), 1) if a.sweat_total_l is not None else None
-            else:
-                row["distance_km"] = round(a.distance_m / 1000, 1) if a.distance_m is not None else None
-                row["sweat_l"] = round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None
-            key = "sweat_range_fl_oz" if imperial else "sweat_range_l"
-            row[key] = (low_high(a.sweat_low_l, a.sweat_high_l, self.display.units)
-                        .removesuffix(" fl oz").removesuffix(" L").replace("–", "-")
-                        if a.sweat_low_l is not None and a.sweat_high_l is not None else "")
-            if imperial:
-                row["rate_fl_oz_per_h"] = (round(fl_oz(a.sweat_rate_l_per_h * 1000))
-                                           if a.sweat_rate_l_per_h is not None else None)
-            else:
-                row["rate_l_per_h"] = round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None
-            row["report"] = self.report_uri(a)
-            rows.append(row)
-        return rows
-
-    def markdown(self, links_from: Path | None = None) -> str:
-        """The Markdown summary (artifact), with links to each report: absolute ``file://`` URIs, or
-        relative to the folder ``links_from`` (the summary kept under ``digests/``). Times in the
-        athlete's local time, numbers in the display's units (:attr:`display`)."""
-        units, zone = self.display.units, self.display.timezone
-        lines = [f"# Sweatline nightly run {when_text(self.started_at, None, zone, '%Y-%m-%d %H:%M')}", "",
-                 f"**{self._counts()}**", ""]
-        if self.activities:
-            lines += ["| start | activity | sport | duration | distance | sweat | report |",
-                      "|---|---|---|---|---|---|---|"]
-            for a, row in zip(self.activities, self.table_rows()):
-                sweat = (sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l, units)
-                         if a.sweat_total_l is not None else "–")
-                duration = duration_s_text(a.timer_s) if a.timer_s else "–"
-                link = row["report"] if links_from is None else os.path.relpath(
-                    self.data_dir / a.report_dir / "report.html", links_from).replace(os.sep, "/")
-                lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} "
-                             f"| {duration} | {distance_text(a.distance_m, units)} | {sweat} | [report.html]({link}) |")
-            lines.append("")
-        for heading, listed in (("copies of activities already held", self.duplicates),
-                                ("zip members that are not FIT files", self.not_fit),
-                                ("set aside on an earlier run (still in the inbox)", self.set_aside_before)):
-            if listed:
-                lines += [f"## Skipped: {heading}", ""] + [
-                    f"- `{markdown_escape(r.name)}`: {markdown_escape(r.reason)}" for r in listed] + [""]
-        if self.rejected:
-            lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
-        if self.failed:
-            lines += ["## Failed (internal errors; retried next run)", ""] + [f"- `{markdown_escape(n)}`: {markdown_escape(m)}" for n, m in self.failed] + [""]
-        lines += [f"Reports: `{(self.data_dir / 'reports').resolve()}`", ""]
-        return "\n".join(lines)
-
-    def _counts(self) -> str:
-        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
-        if self.reestimated:
-            text += f", re-estimated {len(self.reestimated)}"
-        return text + (f", failed {len(self.failed)}" if self.failed else "")
-
-
-BUSY_MESSAGE = "another nightly run is in progress; this one did nothing"
-INDEX_LINE_FILES = 3
-"""Files named per list in the index's line about the night (the run summary names them all)."""
 LOCK_NAME = "nightly.lock"
 
 
@@ -288,34 +117,6 @@ ABANDONED_AFTER = timedelta(hours=24)
 taken as abandoned: no nightly takes a day."""
 
 
-def _process_start(pid: int) -> str | None:
-    """The kernel's start time of process ``pid`` (Linux ``/proc/PID/stat`` field 22), telling a
-    reused pid from the original; None where there is no ``/proc``."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[-1].split()[19]
-
-
-def this_process() -> dict[str, Any]:
-    """What identifies the running process in a run's parameters: ``pid``, ``host``, ``pid_start``."""
-    pid = os.getpid()
-    return {"pid": pid, "host": socket.gethostname(), "pid_start": _process_start(pid)}
-
-
-def _alive(pid: int, pid_start: str | None) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: it exists
-        pass
-    except (OverflowError, ValueError, OSError):
-        return False
-    return pid_start is None or _process_start(pid) in (None, pid_start)
-
-
 def abandon_dead_runs(catalog: Catalog, now: datetime | None = None) -> list[str]:
     """Mark earlier nightly runs still ``running`` whose process is gone as ``abandoned`` (a run
     killed mid-way never reaches ``finish_run``). On this host the recorded pid (and its start
@@ -330,7 +131,7 @@ def abandon_dead_runs(catalog: Catalog, now: datetime | None = None) -> list[str
         params = run.parameters or {}
         pid = params.get("pid")
         if params.get("host") == host and isinstance(pid, int) and not isinstance(pid, bool):
-            if _alive(pid, params.get("pid_start")):
+            if alive(pid, params.get("pid_start")):
                 continue
             why = f"abandoned: process {pid} on {host} is gone (killed mid-run?)"
         elif now - run.started_at > ABANDONED_AFTER:
@@ -382,17 +183,6 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
         queued[sha] = f.path.name
         todo.append((f, sha))
     return todo
-
-
-SAME_BYTES = "same_bytes"
-"""The kind of a skipped inbox file whose bytes are those of another file of the same inbox."""
-
-
-def inbox_text(summary: NightlySummary, files: int, new: int) -> str:
-    """``6 file(s), 5 new, 1 already in the catalog[, 1 the same bytes as another]`` (after :func:`select_new`)."""
-    copies = sum(1 for d in summary.duplicates if d.kind == SAME_BYTES)
-    text = f"{files} file(s), {new} new, {summary.skipped - copies} already in the catalog"
-    return text + (f", {copies} the same bytes as another" if copies else "")
 
 
 STALE_WINDOW_DAYS = 30

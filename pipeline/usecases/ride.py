@@ -25,9 +25,9 @@ from pipeline.core.inputs import WeatherOverride
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import file_lock, sha256_file
 from pipeline.store.weighins import WeighIns
-from pipeline.usecases.guarded import process_file_guarded
 from pipeline.usecases.commit import record_outcome
 from pipeline.usecases.freshness import answer_is_current, override_matches
+from pipeline.usecases.guarded import process_file_guarded
 from pipeline.usecases.inbox import inbox_problem, newest_inbox_file
 from pipeline.usecases.outcome import FileOutcome
 

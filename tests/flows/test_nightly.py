@@ -9,7 +9,7 @@ from flow_support import BAD, GOOD, GOOD_IN_SUBFOLDER, snapshot
 
 from flows.nightly import nightly
 from pipeline.store.catalog import Catalog
-from pipeline.usecases.nightly import INDEX_LINE_FILES
+from pipeline.usecases.nightly_summary import INDEX_LINE_FILES
 
 
 def test_nightly_reports_good_files_rejects_bad_ones_and_skips_everything_the_second_time(

@@ -14,7 +14,8 @@ from pathlib import Path
 import flows.nightly
 from flows.cli import main
 from pipeline.store.catalog import Catalog
-from pipeline.usecases.nightly import BUSY_MESSAGE, nightly_lock
+from pipeline.usecases.nightly import nightly_lock
+from pipeline.usecases.nightly_summary import BUSY_MESSAGE
 
 
 def _config(tmp_path: Path) -> Path:

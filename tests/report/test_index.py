@@ -126,7 +126,7 @@ def test_what_people_read_has_hours_plurals_and_sensible_precision(tmp_path: Pat
     from pipeline.report.digest import build_digest, history_table, render_digest_markdown
     from pipeline.report.view import signed_loss_pct, sweat_with_range
     from pipeline.store.catalog import ActivityRow
-    from pipeline.usecases.nightly import NightlySummary
+    from pipeline.usecases.nightly_summary import NightlySummary
 
     assert sweat_with_range(0.08, 0.06, 0.11) == "0.08 L (0.06–0.11 L)"
     assert sweat_with_range(1.3, 0.9, 1.8) == "1.3 L (0.9–1.8 L)"
@@ -150,7 +150,7 @@ def test_the_index_line_names_a_few_rejections_and_counts_the_rest() -> None:
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from pipeline.usecases.nightly import INDEX_LINE_FILES, NightlySummary, Rejection
+    from pipeline.usecases.nightly_summary import INDEX_LINE_FILES, NightlySummary, Rejection
 
     bad = [Rejection(name=f"broken-{i:02d}.fit", kind="truncated", reason="the file ends before its data")
            for i in range(11)]

@@ -108,7 +108,7 @@ def test_nightly_run_summary_shows_local_time_and_the_configs_units(tmp_path: Pa
     from pipeline.core.config import load_config
     from pipeline.core.units import ML_PER_US_FL_OZ
     from pipeline.store.catalog import Catalog
-    from pipeline.usecases.nightly import NightlySummary
+    from pipeline.usecases.nightly_summary import NightlySummary
 
     from .test_index import _night
 

@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from pipeline.core.config import parse_config
+from pipeline.runtime.liveness import this_process
 from pipeline.store.catalog import Catalog, RunRow, utc_now
-from pipeline.usecases.nightly import NIGHTLY, start_nightly, this_process
+from pipeline.usecases.nightly import NIGHTLY, start_nightly
 
 
 def _dead_pid() -> int:

@@ -1,0 +1,196 @@
+"""What one nightly run did, and how a person reads it: :class:`NightlySummary` counts each file's
+outcome and says it as one line (logs, the index, the runs table), as Markdown (the run summary
+artifact and the digest's run page) and as table rows (the Prefect table artifact), in the
+config's units and time zone."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.core.units import fl_oz, miles
+from pipeline.core.untrusted import clean_text
+from pipeline.report.text import markdown_escape
+from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
+from pipeline.store.catalog import ActivityRow
+from pipeline.usecases.outcome import FileOutcome
+
+
+class Rejection(BaseModel):
+    name: str
+    kind: str
+    reason: str
+
+
+class NightlySummary(BaseModel):
+    """The outcome of one nightly run (also the flow's return value). ``display``: the config's
+    units and time zone, in which :meth:`markdown` and :meth:`table_rows` show times and numbers,
+    as the index and reports do."""
+
+    run_id: str
+    inbox: Path
+    data_dir: Path
+    started_at: datetime
+    finished_at: datetime | None = None
+    skipped: int = 0
+    duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
+    not_fit: list[Rejection] = []  # zip members that are not FIT files (skipped, with the reason)
+    set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
+    processed_files: list[str] = []
+    activities: list[ActivityRow] = []
+    rejected: list[Rejection] = []
+    failed: list[tuple[str, str]] = []
+    digest_path: Path | None = None
+    reestimated: list[str] = []  # files already processed whose inputs changed, estimated again
+    stale_shas: list[str] = []
+    processed_shas: list[str] = []
+    busy: bool = False  # another nightly held the lock: this one did nothing
+    display: Display = Display()  # units and time zone of what a person reads (Display.of(config))
+
+    def add(self, outcome: FileOutcome) -> None:
+        """Count one file's outcome (as committed to the catalog by :func:`pipeline.usecases.commit.record_outcome`).
+
+        A copy of an activity already held is skipped with its reason: the whole file
+        when that is all it holds, else the zip member."""
+        if outcome.status == "processed":
+            sha = outcome.file.sha256
+            if sha not in self.stale_shas:
+                self.processed_files.append(outcome.file.name)
+                self.processed_shas.append(sha)
+            elif sha not in self.processed_shas and outcome.file.name not in self.reestimated:
+                self.reestimated.append(outcome.file.name)
+            ids = {a.row.id for a in outcome.activities}
+            self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
+        for name, why in outcome.skipped_members:  # zip members that are not FIT files
+            self.skipped += 1
+            self.not_fit.append(Rejection(name=name, kind="not_fit", reason=why))
+        for d in outcome.duplicates:
+            self.skipped += 1
+            self.duplicates.append(Rejection(name=f"{d.name}:{d.member}" if d.member else d.name, kind="duplicate",
+                                             reason=d.reason))
+        for r in outcome.rejections:
+            name = f"{r.name}:{r.member}" if r.member else r.name
+            self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
+
+    def line(self, limit: int | None = None) -> str:
+        """``processed N, skipped M[ (file: duplicate of …; …)], rejected K (file: reason; …)[, re-estimated R (…)]
+        [, failed F (…)]``. ``limit``: name at most that many files per list, then "and N more (see the
+        run summary)" — the index's one line stays a line on a phone; the run summary lists them all."""
+        if self.busy:
+            return BUSY_MESSAGE
+
+        def listed(items: list[str]) -> str:
+            shown = items if limit is None or len(items) <= limit else items[:limit]
+            more = len(items) - len(shown)
+            return " (" + "; ".join(shown) + (f"; and {more} more: see the run summary" if more else "") + ")"
+
+        text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
+        if self.not_fit or self.duplicates or self.set_aside_before:
+            text += listed([f"{d.name}: {d.reason}" for d in self.not_fit + self.duplicates]
+                           + [f"{r.name}: set aside before, {r.reason}" for r in self.set_aside_before])
+        text += f", rejected {len(self.rejected)}"
+        if self.rejected:
+            text += listed([f"{r.name}: {r.reason}" for r in self.rejected])
+        if self.reestimated:
+            text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
+        if self.failed:
+            text += f", failed {len(self.failed)}" + listed([f"{n}: {m}" for n, m in self.failed])
+        return clean_text(text)  # file names: no ESC/BEL in logs, the terminal or the artifact
+
+    def report_uri(self, row: ActivityRow) -> str:
+        return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
+
+    def start_text(self, row: ActivityRow) -> str:
+        """'2026-07-18 14:10 (UTC+2)': the activity's start in the athlete's local time (the file's
+        offset, else the config's zone: :func:`pipeline.report.view.when_text`), as in ``history``."""
+        return when_text(row.start_time, row.utc_offset_s, self.display.timezone, "%Y-%m-%d %H:%M")
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        """One row per activity of the night, for the Prefect table artifact: ``start`` in local time
+        (:meth:`start_text`), numbers in the display's units (keys name them: ``distance_km`` /
+        ``distance_mi``, ``sweat_l`` / ``sweat_fl_oz``, ``rate_l_per_h`` / ``rate_fl_oz_per_h``)."""
+        imperial = self.display.units == "imperial"
+        rows = []
+        for a in self.activities:
+            row: dict[str, Any] = {
+                "start": self.start_text(a) if a.start_time is not None else "",
+                "source": clean_text(a.source),
+                "sport": clean_text(a.sport),
+                "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
+            }
+            if imperial:
+                row["distance_mi"] = round(miles(a.distance_m), 1) if a.distance_m is not None else None
+                row["sweat_fl_oz"] = round(fl_oz(a.sweat_total_l * 1000), 1) if a.sweat_total_l is not None else None
+            else:
+                row["distance_km"] = round(a.distance_m / 1000, 1) if a.distance_m is not None else None
+                row["sweat_l"] = round(a.sweat_total_l, 2) if a.sweat_total_l is not None else None
+            key = "sweat_range_fl_oz" if imperial else "sweat_range_l"
+            row[key] = (low_high(a.sweat_low_l, a.sweat_high_l, self.display.units)
+                        .removesuffix(" fl oz").removesuffix(" L").replace("–", "-")
+                        if a.sweat_low_l is not None and a.sweat_high_l is not None else "")
+            if imperial:
+                row["rate_fl_oz_per_h"] = (round(fl_oz(a.sweat_rate_l_per_h * 1000))
+                                           if a.sweat_rate_l_per_h is not None else None)
+            else:
+                row["rate_l_per_h"] = round(a.sweat_rate_l_per_h, 2) if a.sweat_rate_l_per_h is not None else None
+            row["report"] = self.report_uri(a)
+            rows.append(row)
+        return rows
+
+    def markdown(self, links_from: Path | None = None) -> str:
+        """The Markdown summary (artifact), with links to each report: absolute ``file://`` URIs, or
+        relative to the folder ``links_from`` (the summary kept under ``digests/``). Times in the
+        athlete's local time, numbers in the display's units (:attr:`display`)."""
+        units, zone = self.display.units, self.display.timezone
+        lines = [f"# Sweatline nightly run {when_text(self.started_at, None, zone, '%Y-%m-%d %H:%M')}", "",
+                 f"**{self._counts()}**", ""]
+        if self.activities:
+            lines += ["| start | activity | sport | duration | distance | sweat | report |",
+                      "|---|---|---|---|---|---|---|"]
+            for a, row in zip(self.activities, self.table_rows()):
+                sweat = (sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l, units)
+                         if a.sweat_total_l is not None else "–")
+                duration = duration_s_text(a.timer_s) if a.timer_s else "–"
+                link = row["report"] if links_from is None else os.path.relpath(
+                    self.data_dir / a.report_dir / "report.html", links_from).replace(os.sep, "/")
+                lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} "
+                             f"| {duration} | {distance_text(a.distance_m, units)} | {sweat} | [report.html]({link}) |")
+            lines.append("")
+        for heading, listed in (("copies of activities already held", self.duplicates),
+                                ("zip members that are not FIT files", self.not_fit),
+                                ("set aside on an earlier run (still in the inbox)", self.set_aside_before)):
+            if listed:
+                lines += [f"## Skipped: {heading}", ""] + [
+                    f"- `{markdown_escape(r.name)}`: {markdown_escape(r.reason)}" for r in listed] + [""]
+        if self.rejected:
+            lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
+        if self.failed:
+            lines += ["## Failed (internal errors; retried next run)", ""] + [f"- `{markdown_escape(n)}`: {markdown_escape(m)}" for n, m in self.failed] + [""]
+        lines += [f"Reports: `{(self.data_dir / 'reports').resolve()}`", ""]
+        return "\n".join(lines)
+
+    def _counts(self) -> str:
+        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        if self.reestimated:
+            text += f", re-estimated {len(self.reestimated)}"
+        return text + (f", failed {len(self.failed)}" if self.failed else "")
+
+
+BUSY_MESSAGE = "another nightly run is in progress; this one did nothing"
+INDEX_LINE_FILES = 3
+"""Files named per list in the index's line about the night (the run summary names them all)."""
+
+SAME_BYTES = "same_bytes"
+"""The kind of a skipped inbox file whose bytes are those of another file of the same inbox."""
+
+
+def inbox_text(summary: NightlySummary, files: int, new: int) -> str:
+    """``6 file(s), 5 new, 1 already in the catalog[, 1 the same bytes as another]`` (after :func:`select_new`)."""
+    copies = sum(1 for d in summary.duplicates if d.kind == SAME_BYTES)
+    text = f"{files} file(s), {new} new, {summary.skipped - copies} already in the catalog"
+    return text + (f", {copies} the same bytes as another" if copies else "")
+
+
