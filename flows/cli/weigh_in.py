@@ -1,7 +1,8 @@
 """`sweatline weigh-in ACTIVITY --pre KG --post KG [--drank L] [--urine L] [--note TEXT] [--replace]`,
 `sweatline weigh-in --list` and `sweatline weigh-in --delete ID`.
 
-Records body mass before and after an activity in the catalog, prints the measured sweat loss
+Records body mass before and after an activity in the catalog (the use case:
+:mod:`pipeline.usecases.weigh_in`; this module parses and prints), prints the measured sweat loss
 and rate next to the model's, and the athlete's personal factor for that sport as it now stands.
 Implausible numbers, an unknown activity or a second weigh-in without ``--replace`` are user
 errors: one stderr line, exit 2 (raised as :class:`~pipeline.core.errors.UsageError`).
@@ -27,19 +28,11 @@ from pipeline.core.config import Config
 from pipeline.core.errors import InvalidValue, UsageError
 from pipeline.core.inputs import BODY_MASS_KG
 from pipeline.core.units import convert_text, pounds
-from pipeline.physiology.calibration import (
-    MAX_FLUID_L,
-    MAX_PRE_DEVIATION,
-    Posterior,
-    WeighIn,
-    far_from_configured,
-    measured_sweat_loss_l,
-    posterior,
-)
+from pipeline.physiology.calibration import MAX_FLUID_L, MAX_PRE_DEVIATION, Posterior, WeighIn, far_from_configured, posterior
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.report.view import local_start, when_text
-from pipeline.store.catalog import ActivityRow, Catalog, utc_now
-from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
+from pipeline.store.catalog import ActivityRow
+from pipeline.usecases.weigh_in import delete_weigh_in, list_weigh_ins, record_weigh_in
 
 FLAGS = {"pre_kg": "--pre", "post_kg": "--post", "drank_l": "--drank", "urine_l": "--urine",
          "duration_s": "ACTIVITY"}
@@ -85,24 +78,14 @@ def _factor(post: Posterior) -> str:
 
 
 def _list(config: Config, units: str = "metric") -> int:
-    with Catalog(config.data_dir, read_only=True) as catalog:  # reading needs no write access
-        store = WeighIns(catalog)
-        rows = store.all()
-        points = store.calibration_points()
-        listed = []
-        for row in rows:
-            activity = catalog.activity(row.activity_id)
-            model = model_estimate_l(activity) if activity is not None else row.model_l
-            listed.append((activity.start_time if activity is not None and activity.start_time else None,
-                           row, activity, model))
+    listed, points = list_weigh_ins(config)
     if not listed:
         print("No weigh-ins yet: `sweatline weigh-in latest --pre KG --post KG --drank L` records one.")
         return 0
-    listed.sort(key=lambda x: (x[0] is None, x[0].isoformat() if x[0] else ""))
     mass = "lb" if units == "imperial" else "kg"
     lines = [f"{'ID':<10}  {'date':<10}  {'sport':<10}  {'source':<6}  {f'pre → post {mass}':<17}  {'drank':>9}  "
              f"{'urine':>9}  {'measured':>9}  {'rate':>11}  {'model':>9}  {'÷model':>6}"]
-    for start, row, activity, model in listed:
+    for start, row, activity, model in ((x.start, x.row, x.activity, x.model_l) for x in listed):
         rate = row.measured_rate_l_per_h
         if rate is None and activity is not None and activity.elapsed_s:
             rate = row.measured_l / (activity.elapsed_s / 3600.0)
@@ -112,7 +95,7 @@ def _list(config: Config, units: str = "metric") -> int:
                      f"{f'{_mass(row.pre_kg, units)} → {_mass(row.post_kg, units)}':<17}  {_volume(row.drank_l, units):>9}  "
                      f"{_volume(row.urine_l, units):>9}  {_volume(row.measured_l, units):>9}  {_volume(rate, units, '/h'):>11}  "
                      f"{_volume(model, units):>9}  {f'{row.measured_l / model:.2f}' if model else '–':>6}")
-    sports = sorted({row.sport for _, row, _, _ in listed})
+    sports = sorted({x.row.sport for x in listed})
     lines.append("factors now: " + "; ".join(f"{sport} {_factor(posterior(points, sport))}" for sport in sports)
                  + f"; any other sport {_factor(posterior(points))} ({OTHER_SPORTS})")
     print("\n".join(lines))
@@ -141,13 +124,8 @@ def _volume(value_l: float | None, units: str, per: str = "") -> str:
 
 
 def _delete(ref: str, config: Config, units: str = "metric") -> int:
-    with Catalog(config.data_dir) as catalog:
-        store = WeighIns(catalog)
-        row = store.find(ref)
-        before = posterior(store.calibration_points(), row.sport)
-        store.delete(row.activity_id)
-        after = posterior(store.calibration_points(), row.sport)
-        activity = catalog.activity(row.activity_id)
+    deleted = delete_weigh_in(config, ref)
+    row, activity, before, after = deleted.row, deleted.activity, deleted.before, deleted.after
     what = _describe(activity, config.nightly.timezone) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"
     print(convert_text("\n".join([
         f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {_kg(row.pre_kg)} kg → {_kg(row.post_kg)} kg, "
@@ -195,22 +173,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
     typed = to_si(args, units, WeighIn, {"pre_kg": ("pre", MASS), "post_kg": ("post", MASS),
                                          "drank_l": ("drank", VOLUME), "urine_l": ("urine", VOLUME)})
     _plausible_as_typed(typed, units, config.athlete.body_mass_kg)
-    with Catalog(config.data_dir) as catalog:
-        activity = catalog.resolve_activity(args.activity)
-        elapsed = activity.elapsed_s if activity.elapsed_s is not None else activity.timer_s
-        with shown_as_typed(units, typed, every_field=True):
-            measured = measured_sweat_loss_l(args.pre, args.post, args.drank, args.urine, elapsed)
-        store = WeighIns(catalog)
-        model = model_estimate_l(activity)
-        note = " ".join(args.note.split()) if args.note else None
-        replaced = store.put(WeighInRow(
-            activity_id=activity.id, sport=activity.sport, source="manual", pre_kg=args.pre, post_kg=args.post,
-            drank_l=args.drank, urine_l=args.urine, measured_l=measured, model_l=model, elapsed_s=elapsed,
-            pre_at=None, post_at=None, note=note, recorded_at=utc_now()), replace=args.replace)
-        points = store.calibration_points()
-        calibration = posterior(points, activity.sport)
+    with shown_as_typed(units, typed, every_field=True):
+        recorded = record_weigh_in(config, args.activity, pre_kg=args.pre, post_kg=args.post, drank_l=args.drank,
+                                   urine_l=args.urine, note=args.note, replace=args.replace)
+    activity, elapsed, measured, model = recorded.activity, recorded.elapsed_s, recorded.measured_l, recorded.model_l
+    calibration, pooled = recorded.factor, recorded.pooled
 
-    verb = "replaced" if replaced is not None else "stored"
+    verb = "replaced" if recorded.replaced else "stored"
     lines = [f"Weigh-in {verb} for {_describe(activity, config.nightly.timezone)} [{activity.id[:10]}]",
              f"  measured sweat loss  {measured:.2f} L {_rate(measured, elapsed)}"
              f"  = {_kg(args.pre)} kg − {_kg(args.post)} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
@@ -228,7 +197,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         scope = f"your {calibration.sport} factor" if calibration.sport else "your factor (all sports)"
         lines.append(f"  {scope} now {calibration.factor:.2f} ± {100 * spread:.0f} % "
                      f"(from {calibration.n} weigh-in{'s' if calibration.n != 1 else ''})")
-        pooled = posterior(points)
         lines.append(f"  a sport with no weigh-ins of its own uses your factor from all of them, now "
                      f"{pooled.factor:.2f} ({OTHER_SPORTS})")
         lines.append(f"  New reports and `sweatline plan` use it. {_reestimated()}")
