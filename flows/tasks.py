@@ -9,17 +9,19 @@ processes (``ProcessPoolTaskRunner``).
 """
 from __future__ import annotations
 
-import queue
-import time
+import os
 from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.core.config import Config, load_config
 from pipeline.core.errors import SweatlineInputError
 from pipeline.core.inputs import WeatherOverride, checked
+from pipeline.runtime.batches import publish
+from pipeline.runtime.guard import WorkPlan
 from pipeline.usecases import nightly as nightly_steps
 from pipeline.usecases.guarded import Job, process_file_guarded, process_files_guarded
 from pipeline.usecases.inbox import InboxFile
@@ -75,68 +77,71 @@ FileResult = tuple[int, "FileOutcome | str"]
 """One file of a ``process-files`` task: its index in the task's jobs, and its outcome or, for an
 internal error (or I/O that outlived its retries), ``"ErrorType: message"``."""
 
-_ARRIVALS: dict[str, "queue.Queue[tuple[int, int, FileOutcome | str]]"] = {}
-
-
-def listen_for_files(run_id: str) -> "queue.Queue[tuple[int, int, FileOutcome | str]]":
-    """A queue that receives ``(batch, index, result)`` from this process's ``process-files`` tasks
-    of run ``run_id`` as each file ends (threads runner: the flow commits each file at once); a task
-    in another process (a Prefect worker process, a Dask worker) returns its results at its end."""
-    return _ARRIVALS.setdefault(run_id, queue.Queue())
-
-
-def stop_listening(run_id: str) -> None:
-    _ARRIVALS.pop(run_id, None)
-
 
 @task(name="process-files", task_run_name="process {jobs[0][0].name} and {extra} more", cache_policy=NO_CACHE)
 def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int, extra: int) -> list[FileResult]:
     """Decode, estimate and report ``jobs`` (path, SHA-256, override) one after another in one
     guarded process (:func:`pipeline.usecases.guarded.process_files_guarded`): a file over a limit or whose
-    reader crashed is a rejection and the others go on. An ``OSError`` is retried for that file
-    alone (after 1 s, then 5 s, like ``process-file``); an internal error fails that file alone.
-    Each result goes to :func:`listen_for_files`'s queue as it ends (``batch``: this task's number
-    there), and all come back as the task's result, in the order of ``jobs``; ``extra`` (files
-    after the first) names the task run."""
-    arrivals = _ARRIVALS.get(run_id)
+    reader crashed is a rejection and the others go on. A file that met an ``OSError`` is handed to
+    the ``process-file`` task, whose Prefect retries (I/O errors only) it then gets; an internal
+    error fails that file alone. Each result is handed to the flow as it ends
+    (:func:`pipeline.runtime.batches.publish` on the channel ``run_id``; ``batch``: this task's
+    number there), and all come back as the task's result, in the order of ``jobs``; ``extra``
+    (files after the first) names the task run."""
     results: dict[int, FileOutcome | str] = {}
-    retry: list[int] = []
 
     def done(index: int, result: FileOutcome | str) -> None:
         results[index] = result
-        if isinstance(result, FileOutcome):
-            log_outcome(jobs[index][0], result)
-        if arrivals is not None:
-            arrivals.put((batch, index, result))
+        publish(run_id, batch, index, result)
 
+    retry: list[int] = []
     for index, result in process_files_guarded(jobs, config, run_id):
         if isinstance(result, OSError):
             retry.append(index)
-        else:
-            done(index, result if isinstance(result, FileOutcome) else _error_text(result))
+            continue
+        if isinstance(result, FileOutcome):
+            log_outcome(jobs[index][0], result)
+        done(index, result if isinstance(result, FileOutcome) else error_text(result))
     for index in retry:
-        done(index, _retried(jobs[index], config, run_id))
+        path, sha, override = jobs[index]
+        try:
+            done(index, process_file_task(path, sha, config, run_id, override))  # a task run of its own, retried
+        except Exception as exc:  # noqa: BLE001 - an internal error, or I/O that outlived the retries: this file only
+            done(index, error_text(exc))
     return sorted(results.items())
 
 
-def _retried(job: Job, config: Config, run_id: str) -> FileOutcome | str:
-    """One file whose reading met an ``OSError``, read again after each of ``_RETRIED``'s delays."""
-    path, sha, override = job
-    error: Exception | None = None
-    for delay in _RETRIED["retry_delay_seconds"]:
-        time.sleep(delay)
-        try:
-            return process_file_guarded(path, config, override, run_id, sha)
-        except OSError as exc:
-            error = exc
-        except Exception as exc:  # noqa: BLE001 - an internal error fails this file only
-            return _error_text(exc)
-    return _error_text(error)
+def task_results(future: Any, files: int) -> list[FileResult]:
+    """A finished ``process-file`` or ``process-files`` task's results, ``(index, outcome or error
+    text)`` per file; a task that raised (an internal error, or I/O that outlived its retries) fails
+    all its ``files``."""
+    try:
+        result = future.result()
+    except Exception as exc:
+        return [(index, error_text(exc)) for index in range(files)]
+    return [(0, result)] if isinstance(result, FileOutcome) else list(result)
 
 
-def _error_text(exc: BaseException | None) -> str:
+def error_text(exc: BaseException | None) -> str:
     """``"ErrorType: message"``: how a file that failed for an internal error is reported."""
     return f"{type(exc).__name__}: {exc}"
+
+
+def task_runner_for(plan: WorkPlan, dask_address: str | None = None) -> TaskRunner[Any]:
+    """The task runner of the nightly's ``process-file(s)`` tasks for ``plan``
+    (:func:`pipeline.runtime.guard.plan_work`): Prefect's ``ThreadPoolTaskRunner`` (``auto``,
+    ``threads``), ``ProcessPoolTaskRunner`` (``processes``) or ``prefect_dask.DaskTaskRunner``."""
+    if plan.runner == "dask":
+        from prefect_dask import DaskTaskRunner  # the `dask` extra
+
+        return DaskTaskRunner(address=dask_address)
+    if plan.runner == "processes":
+        return ProcessPoolTaskRunner(max_workers=plan.files_at_once, initializer=_init_worker)
+    return ThreadPoolTaskRunner(max_workers=plan.files_at_once)
+
+
+def _init_worker() -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @task(name="write-digest", **_RETRIED)

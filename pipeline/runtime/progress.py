@@ -7,6 +7,7 @@ never stops the run.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -36,3 +37,20 @@ def listening(listener: ProgressListener) -> Iterator[None]:
         yield
     finally:
         _listener = previous
+
+
+class Counter:
+    """Items done of ``total``: each one told to the listener (:func:`report_progress`), and to
+    ``say(done, total)`` at most every ``every_s`` seconds and at the last (a log line)."""
+
+    def __init__(self, total: int, say: Callable[[int, int], None], every_s: float) -> None:
+        self.total, self.done, self.say, self.every_s = total, 0, say, every_s
+        self._last = time.monotonic()
+
+    def one_more(self, name: str = "") -> None:
+        self.done += 1
+        report_progress(self.done, self.total, name)
+        now = time.monotonic()
+        if now - self._last >= self.every_s or self.done == self.total:
+            self.say(self.done, self.total)
+            self._last = now

@@ -67,3 +67,31 @@ def test_batched_and_unbatched_nightlies_give_the_same_catalog(prefect_api: str,
     assert any("up to 3 files per task" in r.getMessage() for r in caplog.records)
     assert len(one[0]) == 4 and len(one[2]) >= 4  # the files flow_support.build_inbox describes
     assert batched == one
+
+
+def test_a_file_of_a_batch_that_meets_an_io_error_gets_the_process_file_tasks_retries(
+        prefect_api: str, tmp_path: Path) -> None:
+    """A real I/O failure (``records`` under data_dir is a file, so no activity can be stored) in a
+    batch of two: each file is handed to a ``process-file`` task run of its own, which Prefect
+    retries (first try and 2 retries, all OSError), then it fails alone: the run fails as every
+    new file failed, and nothing is recorded."""
+    import pytest
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    data.mkdir()
+    (data / "records").write_text("in the way")
+    shutil.copy(SAMPLES / "tomtom-runner3-cycling-17min.fit", inbox / "a.fit")
+    shutil.copy(SAMPLES / "garmin-fr945-multisport-1min-bike-run.fit", inbox / "b.fit")
+    with pytest.raises(RuntimeError, match="every new file failed"):
+        nightly(config_path=str(write_config(tmp_path, inbox, data)), workers=1, batch=2)
+    with Catalog(data) as catalog:
+        run = catalog.runs("nightly")[-1]
+        assert run.state == "failed" and run.failed == 2
+        assert catalog.known_hashes() == set()  # not recorded: tried again next night
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.prefect_flow_run_id])))
+    assert sorted((t.name, t.run_count) for t in runs if t.name.startswith("process ")) == [
+        ("process a.fit", 3), ("process a.fit and 1 more", 1), ("process b.fit", 3)]
