@@ -2,7 +2,9 @@
 
 Exit status (SPEC): 0 success; 2 bad input or bad config, with exactly one line on stderr
 naming the file (or option) and the problem; 1 an internal error. User errors never print a
-traceback. Each command's work lives in ``flows/cli/<command>.py`` as ``run(args, config)``.
+traceback. Each command lives in ``flows/cli/<command>.py``, which owns its parser
+(``register(parser)``) and its work (``run(args, config)``); this module keeps the dispatch, the
+global options and the one place the error family is caught.
 """
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from flows.cli.options import Parser, UsageLine
 from pipeline.core.errors import ConfigError, InvalidValue, SweatlineInputError
 from pipeline.core.untrusted import clean_text
+from pipeline.runtime.exit import exit_now_if_safe, flush_and_exit, stdout_to_devnull, stop_helpers
 
 
 def _version() -> str:
@@ -42,18 +46,6 @@ class _VersionAction(argparse.Action):
                  option_string: str | None = None) -> NoReturn:
         sys.stdout.write(f"{parser.prog} {_version()}\n")
         parser.exit()
-
-
-class _UsageLine(Exception):
-    """argparse refused the command line: the one line to show."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (stderr; with ``--json`` also a JSON object on stdout)
-    and exit 2 (SPEC): :func:`main` shows it."""
-
-    def error(self, message: str) -> NoReturn:
-        raise _UsageLine(f"{self.prog}: {message} (see --help)")
 
 
 VALUE_FLAGS_MAY_START_WITH_DASH = ("--duration", "--temp")
@@ -94,18 +86,52 @@ def _fail(line: str, as_json: bool, code: int = 2) -> int:
     return code
 
 
-def _number(kind: type = float):
-    def convert(text: str) -> float:
-        try:
-            return kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    convert.__name__ = kind.__name__
-    return convert
+COMMANDS: dict[str, str] = {
+    "ride": "the after-ride flow on one FIT file",
+    "nightly": "one run of the nightly flow, now",
+    "plan": "what-if estimate and drinking plan for a planned session",
+    "serve": "serve the Prefect deployments (nightly on its cron, after-ride on demand)",
+    "weigh-in": "record body mass before/after an activity",
+    "history": "the processed activities with their estimates, newest first",
+}
+"""Each command, in the order ``--help`` lists them, with its one line there. Its module,
+``flows/cli/<command>.py``, owns the rest: ``register(parser)`` adds its description and options,
+``run(args, config)`` does its work."""
+
+
+def _module_name(command: str) -> str:
+    return "flows.cli." + command.replace("-", "_")
+
+
+class _CommandParser(Parser):
+    """A command's parser, filled by its module's ``register`` when it is first used (parsing or
+    help): ``sweatline --help`` and the other commands import none of its modules."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._command: str | None = None
+
+    def _fill(self) -> None:
+        if self._command is not None:
+            command, self._command = self._command, None
+            importlib.import_module(_module_name(command)).register(self)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        self._fill()
+        return super().parse_known_args(*args, **kwargs)
+
+    def format_help(self) -> str:
+        self._fill()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._fill()
+        return super().format_usage()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    """The ``sweatline`` parser: global options and one sub-parser per command of :data:`COMMANDS`."""
+    parser = Parser(
         prog="sweatline",
         description="Sweat, fluid and potassium estimates and advice from running and cycling FIT files.",
         epilog="Configuration: --config PATH, else $SWEATLINE_CONFIG, else ./config/sweatline.yaml, else "
@@ -114,93 +140,23 @@ def build_parser() -> argparse.ArgumentParser:
                "Commands that only read (history, weigh-in --list, plan) need no write access to the data directory.",
     )
     parser.add_argument("--version", action=_VersionAction)
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH",
-                        help="configuration file; without it: $SWEATLINE_CONFIG, else ./config/sweatline.yaml, "
-                             "else $XDG_CONFIG_HOME/sweatline/sweatline.yaml (~/.config/sweatline/sweatline.yaml)")
-    shown = argparse.ArgumentParser(add_help=False)
-    shown.add_argument("--units", choices=["metric", "imperial"],
-                       help="units of the numbers printed here and of those typed (--pre/--post lb, --drank/--urine "
-                            "US fl oz, --temp °F, --speed mph); default: the config's units, else metric; "
-                            "JSON stays SI")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     sub.required = True
-
-    ride = sub.add_parser("ride", parents=[common, shown], help="the after-ride flow on one FIT file",
-                          description="Estimate sweat loss for one activity and write its report "
-                                      "(no path: the newest file in the inbox).")
-    ride.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help=".fit, .fit.gz or .zip file")
-    ride.add_argument("--temp", type=_number(), metavar="C", help="air temperature override, °C (°F with --units imperial)")
-    ride.add_argument("--humidity", type=_number(), metavar="PCT", help="relative humidity override, %%")
-    ride.add_argument("--json", action="store_true",
-                      help="print the JSON report instead of the headline (a JSON array of reports when the file "
-                           "holds more than one activity)")
-
-    nightly = sub.add_parser("nightly", parents=[common], help="one run of the nightly flow, now",
-                             description="Process every new FIT file in the inbox and write reports and the digest.")
-    nightly.add_argument("--inbox", metavar="DIR", help="read this folder instead of the configured inbox")
-    nightly.add_argument("--rebuild", action="store_true",
-                         help="re-estimate and rewrite reports of activities already processed")
-
-    plan = sub.add_parser("plan", parents=[common, shown], help="what-if estimate and drinking plan for a planned session",
-                          description="Estimate sweat loss and a drinking plan for a session that has not happened yet.")
-    plan.add_argument("--sport", required=True, help="running, cycling, walking, ... (FIT sport name), or triathlon "
-                                                     "(with --legs and --hr)")
-    plan.add_argument("--duration", help="45m, 2h, 2h30m or 1:45:00 (required, except for a triathlon: --legs)")
-    plan.add_argument("--legs", metavar="SWIM,BIKE,RUN",
-                      help="triathlon only: the three legs' durations, e.g. 1h,5h,3h30m (swim, bike, run)")
-    how_hard = plan.add_mutually_exclusive_group(required=True)
-    how_hard.add_argument("--speed", type=_number(), metavar="KMH", help="average speed, km/h (mph with --units imperial)")
-    how_hard.add_argument("--power", type=_number(), metavar="W", help="average power, W")
-    how_hard.add_argument("--hr", type=_number(), metavar="BPM", help="average heart rate, bpm")
-    plan.add_argument("--temp", type=_number(), metavar="C",
-                      help="air temperature, °C (°F with --units imperial) (default: config climate)")
-    plan.add_argument("--humidity", type=_number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
-    plan.add_argument("--mass-kg", type=_number(), metavar="KG", help="body mass for this answer only")
-    plan.add_argument("--height-cm", type=_number(), metavar="CM", help="height for this answer only")
-    plan.add_argument("--sex", choices=["male", "female"], help="sex for this answer only")
-    plan.add_argument("--age", type=_number(), metavar="YEARS", help="age for this answer only")
-    plan.add_argument("--json", action="store_true", help="print the JSON report")
-
-    sub.add_parser("serve", parents=[common], help="serve the Prefect deployments (nightly on its cron, after-ride on demand)",
-                   description="Long-running: serves the 'nightly' deployment on the configured cron and "
-                               "'after-ride' for manual runs, against a local Prefect server.")
-
-    weigh = sub.add_parser("weigh-in", parents=[common, shown], help="record body mass before/after an activity",
-                           description="Record a weigh-in to calibrate your own sweat rate.")
-    weigh.add_argument("activity", nargs="?", metavar="ACTIVITY",
-                       help="activity id (or prefix), its FIT path, or 'latest' (the newest by start time)")
-    weigh.add_argument("--pre", type=_number(), metavar="KG", help="body mass before, kg (lb with --units imperial; "
-                       "required to record; refused if over 30 %% from athlete.body_mass_kg)")
-    weigh.add_argument("--post", type=_number(), metavar="KG",
-                       help="body mass after, kg (lb with --units imperial; required to record)")
-    weigh.add_argument("--drank", type=_number(), default=0.0, metavar="L",
-                       help="fluid drunk during, litres (US fl oz with --units imperial)")
-    weigh.add_argument("--urine", type=_number(), default=0.0, metavar="L",
-                       help="urine passed during, litres (US fl oz with --units imperial)")
-    weigh.add_argument("--note", metavar="TEXT", help="a note kept with the weigh-in")
-    weigh.add_argument("--replace", action="store_true", help="replace an earlier weigh-in for this activity")
-    manage = weigh.add_mutually_exclusive_group()
-    manage.add_argument("--list", action="store_true", help="list the weigh-ins with their ids")
-    manage.add_argument("--delete", metavar="ID", help="delete a weigh-in (its id from --list)")
-
-    history = sub.add_parser("history", parents=[common, shown], help="the processed activities with their estimates, newest first",
-                             description="List processed activities with their estimates, newest first "
-                                         "(as reports/index.html).")
-    history.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    for command, help in COMMANDS.items():
+        sub.add_parser(command, help=help)._command = command
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``sweatline`` console script (``argv`` None: ``sys.argv``, and a success
-    ends the process at once, :func:`_exit_now`)."""
+    """Entry point of the ``sweatline`` console script (``argv`` None: ``sys.argv``, and the
+    process ends here: :mod:`pipeline.runtime.exit`)."""
     code = _main(argv)
-    if argv is None and "pipeline.runtime.forkserver" in sys.modules:  # the command is over: end its helper processes
-        sys.modules["pipeline.runtime.forkserver"].stop()
-    if argv is None and code == INTERRUPTED_EXIT:  # nothing is left to write: no clean-up to wait for
-        _flush_and_exit(code)
-    if argv is None and code == 0:
-        _exit_now()
+    if argv is None:  # the command is over: end its helper processes
+        stop_helpers()
+        if code == INTERRUPTED_EXIT:  # nothing is left to write: no clean-up to wait for
+            flush_and_exit(code)
+        if code == 0:
+            exit_now_if_safe()
     return code
 
 
@@ -221,53 +177,15 @@ def say_interrupted() -> None:
             pass
 
 
-def _flush_and_exit(code: int) -> NoReturn:
-    """End the process now with ``code``, stdout and stderr flushed first."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
-
-
-def _exit_now() -> None:
-    """End a successful command without the interpreter's exit clean-up (freeing every module and
-    object: about 0.3 s after a report was drawn), once everything is written: the
-    command has returned (its catalog connections closed, its files renamed into place) and
-    stdout/stderr are flushed here. Not when Prefect was imported (its API log handler and
-    services flush at interpreter exit): ``nightly``, ``serve`` and a ride through a Prefect server
-    exit normally."""
-    if "prefect" in sys.modules:
-        return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # the reader of stdout has gone (`| head`): nothing left to say
-        _stdout_to_devnull()
-    except ValueError:
-        return  # a closed stream: let the normal exit report it
-    os._exit(0)
-
-
-def _stdout_to_devnull() -> None:
-    """Point stdout at /dev/null, so the interpreter's final flush after a broken pipe raises
-    nothing (the recipe of Python's documentation, "Note on SIGPIPE", in the signal module)."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
 def _main(argv: Sequence[str] | None) -> int:
     argv = _join_dash_values(list(sys.argv[1:] if argv is None else argv))
     as_json = "--json" in argv[:argv.index("--")] if "--" in argv else "--json" in argv
     try:
         args = build_parser().parse_args(argv)
-    except _UsageLine as exc:
+    except UsageLine as exc:
         return _fail(str(exc), as_json)
     as_json = bool(getattr(args, "json", False))
-    module_name = "flows.cli." + args.command.replace("-", "_")
+    module_name = _module_name(args.command)
     config = None
     if args.command in START_GUARD_EARLY:
         from pipeline.runtime import forkserver as guard_server
@@ -294,7 +212,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except SweatlineInputError as exc:
         return _fail(str(exc), as_json)
     except BrokenPipeError:  # `sweatline history | head`: the reader has gone, nothing to report
-        _stdout_to_devnull()
+        stdout_to_devnull()
         return 0
     except (OSError, sqlite3.Error) as exc:
         where = storage_problem(exc, config.data_dir if config is not None else None)
@@ -313,11 +231,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
 START_GUARD_EARLY = ("ride",)
 """Commands that start the guard's forkserver (:mod:`pipeline.runtime.forkserver`) before loading their
-config: its imports (pandas, pyarrow, the decoders: 1.2–1.7 s here) overlap the command's own, so
-a new file is read sooner: ``ride`` on a new 1-minute file took 0.83 x the time it took before
-(median of 8 alternated pairs, 2.07 s against 2.47 s, 2 processors, load about 1). Ended at once
-when no file needed it; a stored answer pays for the processor time it took until then, 0.64 s
-against 0.53 s (1.16 x, median of 10 alternated pairs on the 9.5 h file, load about 1.2)."""
+config: its imports (pandas, pyarrow, the decoders) overlap the command's own, so a new file is
+read sooner; ended at once when no file needed it. Measured: docs/performance.md."""
 
 
 def _internal_error(exc: BaseException, as_json: bool = False) -> int:

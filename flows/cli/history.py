@@ -6,11 +6,21 @@ import argparse
 import json
 from pathlib import Path
 
+from flows.cli.options import add_config, add_units
 from pipeline.core.config import Config
 from pipeline.core.units import convert_text
 from pipeline.report.weighins import weighins_text
 from pipeline.store.catalog import ActivityRow, Catalog
 from pipeline.store.weighins import WeighIns, comparisons
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """``sweatline history``'s description and options."""
+    parser.description = ("List processed activities with their estimates, newest first "
+                          "(as reports/index.html).")
+    add_config(parser)
+    add_units(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

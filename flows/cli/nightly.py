@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from flows.cli.options import add_config
 from flows.cli.prefect_server import find_api
 from pipeline.core.config import Config
 from pipeline.core.untrusted import clean_text
@@ -180,6 +181,15 @@ def stopping_at_ctrl_c() -> Iterator[None]:
         raise
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """``sweatline nightly``'s description and options."""
+    parser.description = "Process every new FIT file in the inbox and write reports and the digest."
+    add_config(parser)
+    parser.add_argument("--inbox", metavar="DIR", help="read this folder instead of the configured inbox")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="re-estimate and rewrite reports of activities already processed")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from flows.cli.options import add_config, add_units, number
 from flows.cli.typed import SPEED, TEMPERATURE, input_units, shown_as_typed, to_si
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
@@ -22,6 +23,30 @@ FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed",
          "heart_rate_bpm": "--hr", "temperature_c": "--temp", "humidity_pct": "--humidity",
          "body_mass_kg": "--mass-kg", "height_cm": "--height-cm", "age": "--age", "intensity": "sweatline plan"}
 """The command line's name for each field of :class:`~pipeline.physiology.planned.PlanRequest`."""
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """``sweatline plan``'s description and options."""
+    parser.description = "Estimate sweat loss and a drinking plan for a session that has not happened yet."
+    add_config(parser)
+    add_units(parser)
+    parser.add_argument("--sport", required=True, help="running, cycling, walking, ... (FIT sport name), or triathlon "
+                                                       "(with --legs and --hr)")
+    parser.add_argument("--duration", help="45m, 2h, 2h30m or 1:45:00 (required, except for a triathlon: --legs)")
+    parser.add_argument("--legs", metavar="SWIM,BIKE,RUN",
+                        help="triathlon only: the three legs' durations, e.g. 1h,5h,3h30m (swim, bike, run)")
+    how_hard = parser.add_mutually_exclusive_group(required=True)
+    how_hard.add_argument("--speed", type=number(), metavar="KMH", help="average speed, km/h (mph with --units imperial)")
+    how_hard.add_argument("--power", type=number(), metavar="W", help="average power, W")
+    how_hard.add_argument("--hr", type=number(), metavar="BPM", help="average heart rate, bpm")
+    parser.add_argument("--temp", type=number(), metavar="C",
+                        help="air temperature, °C (°F with --units imperial) (default: config climate)")
+    parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
+    parser.add_argument("--mass-kg", type=number(), metavar="KG", help="body mass for this answer only")
+    parser.add_argument("--height-cm", type=number(), metavar="CM", help="height for this answer only")
+    parser.add_argument("--sex", choices=["male", "female"], help="sex for this answer only")
+    parser.add_argument("--age", type=number(), metavar="YEARS", help="age for this answer only")
+    parser.add_argument("--json", action="store_true", help="print the JSON report")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

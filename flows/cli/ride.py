@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.cli.options import add_config, add_units, number
 from flows.cli.prefect_server import configured_api_url, find_api
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
@@ -50,6 +51,20 @@ def weather_override(temperature_c: float | None, humidity_pct: float | None) ->
     """The override, refused (:class:`~pipeline.core.errors.InvalidValue`, shown with its flag) outside
     the range the config accepts for ``climate``."""
     return checked(WeatherOverride, temperature_c=temperature_c, humidity_pct=humidity_pct)
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """``sweatline ride``'s description and options."""
+    parser.description = ("Estimate sweat loss for one activity and write its report "
+                          "(no path: the newest file in the inbox).")
+    add_config(parser)
+    add_units(parser)
+    parser.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help=".fit, .fit.gz or .zip file")
+    parser.add_argument("--temp", type=number(), metavar="C", help="air temperature override, °C (°F with --units imperial)")
+    parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity override, %%")
+    parser.add_argument("--json", action="store_true",
+                        help="print the JSON report instead of the headline (a JSON array of reports when the file "
+                             "holds more than one activity)")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

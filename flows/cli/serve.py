@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from flows.cli.options import add_config
 from flows.cli.prefect_server import LocalServer, configured_api_url, is_reachable, served_api_url
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
@@ -72,6 +73,13 @@ def _port_is_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """``sweatline serve``'s description and options."""
+    parser.description = ("Long-running: serves the 'nightly' deployment on the configured cron and "
+                          "'after-ride' for manual runs, against a local Prefect server.")
+    add_config(parser)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

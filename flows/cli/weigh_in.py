@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 
+from flows.cli.options import add_config, add_units, number
 from flows.cli.typed import MASS, VOLUME, input_units, shown_as_typed, to_si
 from pipeline.core import units as u
 from pipeline.core.config import Config
@@ -157,6 +158,28 @@ def _plausible_as_typed(typed: dict, units: str, configured_kg: float | None) ->
         if given is not None and given.si > MAX_FLUID_L:
             raise InvalidValue(field, f"{given.value:g} fl oz ({given.si:.1f} L) in one session is not plausible: "
                                       f"read in US fl oz (units: imperial; a 500 mL bottle is about 17 fl oz)")
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """``sweatline weigh-in``'s description and options."""
+    parser.description = "Record a weigh-in to calibrate your own sweat rate."
+    add_config(parser)
+    add_units(parser)
+    parser.add_argument("activity", nargs="?", metavar="ACTIVITY",
+                        help="activity id (or prefix), its FIT path, or 'latest' (the newest by start time)")
+    parser.add_argument("--pre", type=number(), metavar="KG", help="body mass before, kg (lb with --units imperial; "
+                        "required to record; refused if over 30 %% from athlete.body_mass_kg)")
+    parser.add_argument("--post", type=number(), metavar="KG",
+                        help="body mass after, kg (lb with --units imperial; required to record)")
+    parser.add_argument("--drank", type=number(), default=0.0, metavar="L",
+                        help="fluid drunk during, litres (US fl oz with --units imperial)")
+    parser.add_argument("--urine", type=number(), default=0.0, metavar="L",
+                        help="urine passed during, litres (US fl oz with --units imperial)")
+    parser.add_argument("--note", metavar="TEXT", help="a note kept with the weigh-in")
+    parser.add_argument("--replace", action="store_true", help="replace an earlier weigh-in for this activity")
+    manage = parser.add_mutually_exclusive_group()
+    manage.add_argument("--list", action="store_true", help="list the weigh-ins with their ids")
+    manage.add_argument("--delete", metavar="ID", help="delete a weigh-in (its id from --list)")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
