@@ -9,7 +9,9 @@ the deployments on the server and runs their flow runs in subprocesses).
       prefect deployment run 'after-ride/after-ride' --param fit_file=/path/ride.fit
 
 Both get ``config_path`` as a default parameter, so their runs read the same configuration as
-the ``sweatline serve`` that created them. Entry points are module paths (``flows.nightly:nightly``),
+the ``sweatline serve`` that created them. The schedule's one source is the config's ``nightly:``:
+``prefect deploy`` (``prefect.yaml``, for work pools) reads it there too, through the build step
+:func:`nightly_schedule`. Entry points are module paths (``flows.nightly:nightly``),
 so the runs find the code wherever the working directory is.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ from prefect.schedules import Cron
 
 from flows.after_ride import after_ride
 from flows.nightly import nightly
-from pipeline.core.config import Config
+from pipeline.core.config import Config, load_config
 
 TAGS = ["sweatline"]
 
@@ -46,3 +48,13 @@ def build_deployments(config: Config) -> list[RunnerDeployment]:
 def serve_deployments(config: Config, limit: int | None = None) -> None:
     """Create/update both deployments and run their flow runs until interrupted (Ctrl-C / SIGTERM)."""
     serve(*build_deployments(config), limit=limit)
+
+
+def nightly_schedule(config_path: str) -> dict[str, str]:
+    """A ``prefect deploy`` build step (``prefect.yaml``: ``flows.serving.nightly_schedule``): the
+    nightly's ``cron`` and ``timezone`` read from the config at ``config_path`` (relative to the
+    folder ``prefect deploy`` runs in), for the deployment's schedule to template
+    (``{{ <step id>.cron }}``). Raises :class:`~pipeline.core.errors.ConfigError` for a config
+    that does not load."""
+    config = load_config(config_path)
+    return {"cron": config.nightly.cron, "timezone": config.nightly.timezone}

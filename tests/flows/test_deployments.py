@@ -26,7 +26,14 @@ def test_serve_builds_a_cron_nightly_in_the_configured_zone_and_an_unscheduled_a
         assert getattr(importlib.import_module(module), name).name == deployment.flow_name
 
 
-def test_prefect_yaml_points_at_the_real_flows_and_mirrors_the_shipped_schedule() -> None:
+def test_prefect_yaml_points_at_the_real_flows_and_reads_the_schedule_from_the_shipped_config(monkeypatch) -> None:
+    """prefect.yaml's schedule is templated from its build step's output: the step imported by its
+    name as ``prefect deploy`` imports it, called from the project folder with its inputs, and the
+    schedule filled by Prefect's own templating. The shipped config's ``nightly:`` is the schedule's
+    one source."""
+    from prefect.utilities.importtools import import_object
+    from prefect.utilities.templating import apply_values
+
     spec = yaml.safe_load((PROJECT / "prefect.yaml").read_text())
     deployments = {d["name"]: d for d in spec["deployments"]}
     assert set(deployments) == {"nightly", "after-ride"}
@@ -36,7 +43,14 @@ def test_prefect_yaml_points_at_the_real_flows_and_mirrors_the_shipped_schedule(
         assert getattr(module, function).name == name
         assert deployment["work_pool"]["name"] == "sweatline"
         assert (PROJECT / deployment["parameters"]["config_path"]).is_file()
+    monkeypatch.chdir(PROJECT)
+    outputs = {}
+    for step in spec["build"]:
+        ((name, inputs),) = step.items()
+        step_id = inputs.pop("id")
+        outputs[step_id] = import_object(name)(**inputs)
     shipped = load_config(PROJECT / "config" / "sweatline.yaml")
-    (schedule,) = deployments["nightly"]["schedules"]
+    (schedule,) = apply_values(deployments["nightly"]["schedules"], outputs)
     assert (schedule["cron"], schedule["timezone"]) == (shipped.nightly.cron, shipped.nightly.timezone)
     assert "schedules" not in deployments["after-ride"]
+    assert "0 3 * * *" not in (PROJECT / "prefect.yaml").read_text()  # written once, in the config
