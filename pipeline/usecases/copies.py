@@ -69,15 +69,18 @@ def split_copies(decoded: list[Activity], data_dir: Path, path: Path, sha: str,
     for activity in decoded:
         key = activity.activity_key
         first = firsts.get(key) if key else None
-        if first is not None or (key and key in seen):
-            first_id, first_source = ((first.id, first.source) if first is not None
-                                      else (seen[key].summary.id, seen[key].summary.source))
-            duplicates.append(duplicate_row(path.name, str(path), sha, activity.summary.source, activity.activity_key,
-                                            first_id, first_source, run_id))
+        earlier = seen.get(key) if key else None
+        if first is not None:
+            first_id, first_source = first.id, first.source
+        elif earlier is not None:
+            first_id, first_source = earlier.summary.id, earlier.summary.source
+        else:
+            if key:
+                seen[key] = activity
+            new.append(activity)
             continue
-        if key:
-            seen[key] = activity
-        new.append(activity)
+        duplicates.append(duplicate_row(path.name, str(path), sha, activity.summary.source, activity.activity_key,
+                                        first_id, first_source, run_id))
     return new, duplicates
 
 
