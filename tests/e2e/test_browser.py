@@ -17,7 +17,7 @@ from pipeline.report.digest import DigestRow, build_digest, render_digest_html
 from pipeline.report.writer import write_reports
 
 from .chromium import find_chromium, load_page
-from .helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
+from report.helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
 
 pytestmark = pytest.mark.slow(reason="opens reports in headless Chromium (Debian's chromium)")
 

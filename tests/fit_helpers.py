@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.fit import Activity, read_activity
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[1]
 from shared_paths import SAMPLES, SWEATLINE  # noqa: E402,F401
 
 

@@ -28,7 +28,7 @@ def test_spec_example_loads_and_resolves_paths_against_the_config_folder(write_c
 
 
 def test_shipped_config_is_valid() -> None:
-    config = load_config(Path(__file__).resolve().parent.parent / "config" / "sweatline.yaml")
+    config = load_config(Path(__file__).resolve().parents[2] / "config" / "sweatline.yaml")
     assert config.athlete.sex == "male"
 
 
