@@ -32,6 +32,21 @@ def samples() -> Path:
 
 
 @pytest.fixture
+def config_file(tmp_path: Path):
+    """Make a config (athlete, ``units``, the nightly's zone) with its inbox and data under tmp_path;
+    returns its path."""
+    def make(units: str = "metric", timezone: str = "UTC") -> Path:
+        path = tmp_path / f"sweatline-{units}-{timezone.replace('/', '-')}.yaml"
+        path.write_text(f"inbox: {tmp_path / 'inbox'}\ndata_dir: {tmp_path / 'data'}\n"
+                        f'nightly: {{cron: "0 3 * * *", timezone: "{timezone}"}}\n'
+                        "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n"
+                        f"units: {units}\n")
+        (tmp_path / "inbox").mkdir(exist_ok=True)
+        return path
+    return make
+
+
+@pytest.fixture
 def write_config(tmp_path: Path):
     """Write a config YAML into tmp_path and return its path."""
     def _write(text: str) -> Path:
