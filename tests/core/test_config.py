@@ -63,7 +63,7 @@ def test_missing_and_malformed_files_are_one_line_errors(tmp_path: Path, write_c
         load_config(write_config("athlete: {name: [unclosed"))
 
 
-# --- issue 14: hostile configuration files -----------------------------------------------------
+# --- hostile configuration files -----------------------------------------------------------
 
 from flows.cli import main  # noqa: E402
 from pipeline.core.config import MAX_CONFIG_BYTES, cron_problem  # noqa: E402

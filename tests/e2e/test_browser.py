@@ -108,7 +108,7 @@ def test_the_harness_does_see_scripts_errors_and_requests(chromium, tmp_path):
     assert page.exceptions
 
 
-# --- issue 15: the layout at desktop and phone widths ------------------------------------------
+# --- the layout at desktop and phone widths ------------------------------------------------
 
 LAYOUT_PROBE = (Path(__file__).with_name("layout_probe.js")).read_text(encoding="utf-8")
 WIDTHS = (1280, 390)

@@ -1,4 +1,4 @@
-"""Issue 14 item 5: real processes at once on one data directory.
+"""Real processes at once on one data directory.
 
 * two ``sweatline nightly`` at once: one does the work, the other says another run is in
   progress; both exit 0, no row or report twice, no "database is locked";

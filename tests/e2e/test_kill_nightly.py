@@ -1,4 +1,4 @@
-"""Issue 14 item 4: ``kill -9`` of a real ``sweatline nightly`` at seeded random points.
+"""``kill -9`` of a real ``sweatline nightly`` at seeded random points.
 
 After every kill: the catalog passes SQLite's integrity check and every activity row points at a
 whole report (report.json/md/html, records); every report folder is whole. After the next run

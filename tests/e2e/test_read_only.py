@@ -1,4 +1,4 @@
-"""Reading needs no write access (issue 15): on a data directory nobody may write to, the commands
+"""Reading needs no write access: on a data directory nobody may write to, the commands
 that only read — ``history`` (table and ``--json``), ``weigh-in --list``, ``plan`` (which reads the
 weigh-ins) — answer as on a writable one, and leave every byte as it was.
 

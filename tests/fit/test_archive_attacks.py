@@ -1,4 +1,4 @@
-"""Issue 14 item 3: hostile archives, each built here with zipfile / gzip / tarfile, refused or
+"""Hostile archives, each built here with zipfile / gzip / tarfile, refused or
 skipped with one line and bounded memory, and nothing ever written outside the data directory.
 
 Memory is measured as the peak resident size (``ru_maxrss``) of a fresh process reading the

@@ -1,4 +1,4 @@
-"""Issue 10: FIT quirks from the wild — the activity as it really happened.
+"""FIT quirks from the wild — the activity as it really happened.
 
 Each kind has its general rule (pipeline/fit/checks.py, framing.py, messages.py, reader.py) and
 variants built here with the project's FIT writer; the right values are what the writer was told

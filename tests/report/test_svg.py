@@ -1,4 +1,4 @@
-"""Issue 16: the report charts are SVG written by our own small writer (pipeline.report.svg), not
+"""The report charts are SVG written by our own small writer (pipeline.report.svg), not
 matplotlib. The writer's pieces against values worked by hand, and whole charts of real files
 parsed as XML.
 
