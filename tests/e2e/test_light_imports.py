@@ -9,9 +9,9 @@ HEAVY = ("pandas", "pyarrow", "fitparse", "fitfast", "prefect")
 PLOTTING = ("matplotlib", "PIL", "plotly", "bokeh", "altair", "pygal")  # none: the charts are our own SVG (pipeline.report.svg)
 
 
-def _loaded_after(code: str) -> set[str]:
+def _loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     probe = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
     return set(out.stdout.split())
 
 
@@ -72,13 +72,12 @@ def test_drawing_a_whole_report_loads_no_plotting_library() -> None:
     assert loaded.isdisjoint(PLOTTING), loaded & set(PLOTTING)
 
 
-def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path) -> None:
+def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path, prefect_env) -> None:
     """A nightly over files already in the catalog reads no file and draws no
     chart, so its process never imports the data libraries (their import was most of its cost).
-    A real nightly (Prefect's temporary server) runs first to process the inbox, then a second one in
-    a fresh interpreter reports what it loaded."""
-    import os
-
+    A real nightly runs first to process the inbox, then a second one in a fresh interpreter reports
+    what it loaded; both against the session's Prefect server (what starting a server imports is
+    not the question)."""
     from flow_support import write_config
     from shared_paths import SAMPLES, SWEATLINE
 
@@ -88,9 +87,10 @@ def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path) -> None
         (inbox / name).write_bytes((SAMPLES / name).read_bytes())
     config = write_config(tmp_path, inbox, tmp_path / "data")
     first = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
-                           timeout=600, env=dict(os.environ))
+                           timeout=600, env=prefect_env)
     assert first.returncode == 0, first.stderr[-400:]
-    second = _loaded_after(f"from flows.cli import main\nassert main(['nightly', '--config', {str(config)!r}]) == 0")
+    second = _loaded_after(f"from flows.cli import main\nassert main(['nightly', '--config', {str(config)!r}]) == 0",
+                           env=prefect_env)
     assert second.isdisjoint({"pandas", "pyarrow", "fitparse", "fitfast", *PLOTTING}), second & set(HEAVY)
     assert "prefect" in second  # it did run the flow
 
