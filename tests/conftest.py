@@ -62,10 +62,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that uses the session's real Prefect server (``prefect_api``) is slow, and says why."""
+    """A test that uses the session's real Prefect server (``prefect_api``) is slow, and says why.
+
+    Slow tests come first, the rest in file order after them: on two workers (``make test``, which
+    hands out whole files in this order) the long process and server tests then run beside the many
+    short ones, instead of one of them starting last while the other worker has nothing left to do."""
     for item in items:
         if "prefect_api" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow(reason="runs flows against a real Prefect server"))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
