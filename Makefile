@@ -49,10 +49,18 @@ $(COMPILED): $(STAMP)
 	$(PY) -m compileall -q -j 0 -x '/tests?/' $$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))') pipeline flows tools >/dev/null 2>&1 || true
 	touch $(COMPILED)
 
-## test: the whole test suite (real Prefect server and headless Chromium included), on two workers
-## (pytest-xdist; each worker has its own Prefect server): the suite mostly waits on processes.
+## test: lint (ruff: pyflakes, isort, bugbear) and type-check (mypy) pipeline/ and flows/, then the
+## whole test suite (real Prefect server and headless Chromium included) on two workers (pytest-xdist;
+## each worker has its own Prefect server): the suite mostly waits on processes. A test file goes to
+## one worker whole (its module fixtures made once), files in collection order (tests/conftest.py
+## puts the slow ones first), the next file to whichever worker is free.
+## MYPY_TOLERANT=1 reports mypy's errors without failing the target. It is 1 only while the code base
+## is being made mypy-clean: set it to 0 (strict) with the change that makes `mypy` pass.
+MYPY_TOLERANT ?= 1
 test: $(COMPILED)
-	$(PY) -m pytest -n 2
+	$(VENV)/bin/ruff check pipeline flows
+	$(VENV)/bin/mypy || { [ "$(MYPY_TOLERANT)" = 1 ] && echo "mypy: errors above tolerated (MYPY_TOLERANT=1)"; }
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 ## test-quick: everything but the tests marked slow (real server, browser), for an edit-test loop.
 test-quick: $(COMPILED)

@@ -25,7 +25,7 @@ from pipeline.usecases.analyse import analyse_activity  # noqa: E402
 def _load_page():  # the browser helper of the report tests, by path: a "tests" package from
     import importlib.util  # site-packages (some wheels ship one) must not shadow ours
 
-    spec = importlib.util.spec_from_file_location("sweatline_test_chromium", ROOT / "tests" / "report" / "chromium.py")
+    spec = importlib.util.spec_from_file_location("sweatline_test_chromium", ROOT / "tests" / "e2e" / "chromium.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules[spec.name] = module  # type: ignore[union-attr]
     spec.loader.exec_module(module)  # type: ignore[union-attr]

@@ -1,12 +1,16 @@
-"""Shared fixtures: the shared FIT samples and an isolated Prefect home for every test session."""
+"""Shared fixtures: the shared FIT samples, an isolated Prefect home for every test session, one real
+Prefect server per session (per xdist worker), inboxes of real samples."""
 from __future__ import annotations
 
 import csv
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flow_support import build_inbox
+from flow_support import write_config as write_flow_config
 from shared_paths import PROJECT, SAMPLES  # noqa: F401
 
 # Prefect state never touches the developer's ~/.prefect (PrefectHQ/examples internal/tests/conftest.py).
@@ -28,6 +32,21 @@ def samples() -> Path:
 
 
 @pytest.fixture
+def config_file(tmp_path: Path):
+    """Make a config (athlete, ``units``, the nightly's zone) with its inbox and data under tmp_path;
+    returns its path."""
+    def make(units: str = "metric", timezone: str = "UTC") -> Path:
+        path = tmp_path / f"sweatline-{units}-{timezone.replace('/', '-')}.yaml"
+        path.write_text(f"inbox: {tmp_path / 'inbox'}\ndata_dir: {tmp_path / 'data'}\n"
+                        f'nightly: {{cron: "0 3 * * *", timezone: "{timezone}"}}\n'
+                        "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n"
+                        f"units: {units}\n")
+        (tmp_path / "inbox").mkdir(exist_ok=True)
+        return path
+    return make
+
+
+@pytest.fixture
 def write_config(tmp_path: Path):
     """Write a config YAML into tmp_path and return its path."""
     def _write(text: str) -> Path:
@@ -43,10 +62,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that uses the session's real Prefect server (``prefect_api``) is slow, and says why."""
+    """A test that uses the session's real Prefect server (``prefect_api``) is slow, and says why.
+
+    Slow tests come first, the rest in file order after them: on two workers (``make test``, which
+    hands out whole files in this order) the long process and server tests then run beside the many
+    short ones, instead of one of them starting last while the other worker has nothing left to do."""
     for item in items:
         if "prefect_api" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow(reason="runs flows against a real Prefect server"))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +91,31 @@ def _weather_stays_local(monkeypatch: pytest.MonkeyPatch):
     service.forget_outages()
     yield
     service.forget_outages()
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """A real Prefect server for the whole session (one per xdist worker, Prefect's own
+    ``prefect_test_harness``: a server subprocess on a free port with a temporary SQLite database);
+    yields its API URL. In this process flows run against it; a ``sweatline`` subprocess uses it
+    when given ``PREFECT_API_URL`` (:func:`prefect_env`) instead of starting Prefect's temporary server."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture
+def prefect_env(prefect_api: str) -> dict[str, str]:
+    """The environment for a ``sweatline`` subprocess that talks to the session's Prefect server."""
+    return {**os.environ, "PREFECT_API_URL": prefect_api}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """(config path, inbox, data_dir) with the mixed inbox of :func:`flow_support.build_inbox`."""
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    build_inbox(inbox)
+    return write_flow_config(tmp_path, inbox, data), inbox, data

@@ -1,4 +1,4 @@
-"""Files for the guard tests (issue 14): a long ride written with tools/fitwriter, and the guarded
+"""Files for the guard tests: a long ride written with tools/fitwriter, and the guarded
 child's own address space at rest, to set limits a file provably crosses.
 
 Imported as ``guard_files`` (tests/ is on sys.path)."""

@@ -21,7 +21,7 @@ SWEATLINE = Path(sys.executable).with_name("sweatline")
 
 def json_error_or_nothing(stdout: str, stderr: str) -> bool:
     """What ``--json`` prints on stdout for a refused input: the error object carrying the same one
-    line as stderr (issue 15), or nothing when the command was run without ``--json``."""
+    line as stderr, or nothing when the command was run without ``--json``."""
     import json
 
     if stdout == "":

@@ -73,7 +73,7 @@ def test_portions_to_cover():
 
 
 def test_kale_names_its_real_source_and_portion():
-    # issue 11: 177 mg is the Dietary Guidelines 2020-2025 "Food Sources of Calcium" entry "Kale, cooked,
+    # 177 mg is the Dietary Guidelines 2020-2025 "Food Sources of Calcium" entry "Kale, cooked,
     # 1 cup" (dietaryguidelines.gov), not the NIH ODS sheet (which lists kale, fresh, cooked, 1 cup: 94 mg
     # and kale, raw, chopped, 1 cup)
     kale = food("kale")

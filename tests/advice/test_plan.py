@@ -103,7 +103,7 @@ def test_after_is_1_5_l_per_kg_lost():
 
 
 def test_no_step_at_the_long_session_threshold():
-    # issue 11: "after" jumped from 850 mL at 59 min to 250 mL at 60 min. One formula for every duration:
+    # "after" once jumped from 850 mL at 59 min to 250 mL at 60 min. One formula for every duration:
     # 0.72 L/h, 70 kg (ACSM 2007 / NATA 2017: 1.25-1.5 L per kg still missing)
     at_59 = make_plan(sweat(0.72, 59 / 60), 59 / 60, 70.0, long_session_min=60, bottle_ml=750)
     at_60 = make_plan(sweat(0.72, 1.0), 1.0, 70.0, long_session_min=60, bottle_ml=750)
@@ -117,7 +117,7 @@ SHARES = ((0.3, 1.05), (0.55, 1.2), (0.7, 1.35), (0.85, 1.6), (1.0, 1.0))   # (l
 
 
 def test_after_rises_with_the_sweat_lost_and_the_duration():
-    # issue 11: "after" was inverted (150 mL after a 5 h ride with 3.8 L of sweat, 700 mL after 53 min).
+    # "after" was once inverted (150 mL after a 5 h ride with 3.8 L of sweat, 700 mL after 53 min).
     # The deficit left after drinking grows with the loss, and 1.25 L per litre of it (NATA 2017) with it.
     minutes = list(range(10, 12 * 60 + 1, 7)) + [59, 60, 61]
     for mass, (low, high), calibrated in itertools.product(MASSES, SHARES, (False, True)):
@@ -129,7 +129,7 @@ def test_after_rises_with_the_sweat_lost_and_the_duration():
             afters = [make_plan(sweat(r / 100, hours, low, high, calibrated), hours, mass, 60, 750).block.after_ml
                       for r in range(5, 301, 5)]
             assert afters == sorted(afters), (mass, low, high, calibrated, hours)
-    # the issue's cases: a 5 h ride with 3.8 L of sweat now gets more "after" than a 53-minute ride
+    # the reported cases: a 5 h ride with 3.8 L of sweat now gets more "after" than a 53-minute ride
     five_h = make_plan(sweat(3.8 / 5, 5.0, 0.65), 5.0, 70.0, 60, 750).block.after_ml
     short = make_plan(sweat(0.72, 53 / 60, 0.65), 53 / 60, 70.0, 60, 750).block.after_ml
     assert five_h > short
@@ -159,7 +159,7 @@ def test_never_more_than_is_sweated_over_a_grid():
 
 
 def test_a_long_session_ends_near_the_2_percent_line():
-    # issue 11: a 9.5 h Ironman ended 4.6 % down. ACSM 2007 / NATA 2017: keep the loss under about 2 % of
+    # a 9.5 h Ironman once ended 4.6 % down. ACSM 2007 / NATA 2017: keep the loss under about 2 % of
     # body mass. 9.5 h at 0.8 L/h, 70 kg: 7.6 L lost, 2 % = 1.4 L may remain, so (7.6 - 1.4) / 9.5 = 653 mL/h;
     # the upper figure rounds that down to 650 mL/h (50 mL steps): at the central estimate 1.425 L = 2.04 % left.
     s = sweat(0.8, 9.5, low_share=0.65, high_share=1.35)
@@ -172,7 +172,7 @@ def test_a_long_session_ends_near_the_2_percent_line():
     # after: 1.25 L per litre still missing (NATA 2017). Drinking the upper figure leaves the 2 % line, 1.4 L:
     # 1.25 x 1.4 = 1,750 mL; drinking the lower one leaves more, so the after-figure is larger
     assert p.after_if_upper_ml == 1750 and p.block.after_ml > p.after_if_upper_ml
-    # a 10 h run at 0.5 L/h (issue: 5.3 % down): the upper figure is the typical 400 mL/h, 1.0 L = 1.4 % left
+    # a 10 h run at 0.5 L/h (once: 5.3 % down): the upper figure is the typical 400 mL/h, 1.0 L = 1.4 % left
     run = make_plan(sweat(0.5, 10.0, 0.65), 10.0, 70.0, 60, 750)
     assert run.block.during_max_ml_per_h == 400 and run.deficit_at_upper_pct == pytest.approx(100 / 70, abs=0.01)
 

@@ -166,7 +166,7 @@ def facts_report(temperature, humidity, hours=1.0, rate=1.0, low=0.7, sport="run
 
 
 def test_heat_that_cannot_be_shed_gets_its_own_topic():
-    # issue 11: 35 °C and 90 % got "cool drinks and shade". NWS heat index (Rothfusz 1990) at 95 °F / 90 %
+    # 35 °C and 90 % once got "cool drinks and shade". NWS heat index (Rothfusz 1990) at 95 °F / 90 %
     # is beyond the NWS chart's top (137 °F): "extreme danger"
     hot = texts(advised(facts_report(35, 90, flags=("rate held at the 1000 g/m²/h ceiling for 80% of moving time",)), 1.0))
     assert "heat" in hot
@@ -186,7 +186,7 @@ def test_heat_topic_from_the_ceiling_flag_in_extreme_caution():
 
 
 def test_no_warm_bath_in_the_heat():
-    # issue 11: a warm bath before exercise was advised at 35 °C
+    # a warm bath before exercise was advised at 35 °C
     hot = texts(advised(facts_report(35, 40), 1.0))["warm-up"]
     assert "skip the warm bath" in hot and "helps on a cool day" not in hot
     cool = texts(advised(facts_report(12, 60), 1.0))["warm-up"]

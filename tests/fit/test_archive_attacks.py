@@ -1,4 +1,4 @@
-"""Issue 14 item 3: hostile archives, each built here with zipfile / gzip / tarfile, refused or
+"""Hostile archives, each built here with zipfile / gzip / tarfile, refused or
 skipped with one line and bounded memory, and nothing ever written outside the data directory.
 
 Memory is measured as the peak resident size (``ru_maxrss``) of a fresh process reading the
@@ -167,10 +167,11 @@ def test_a_tar_is_not_unpacked(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow(reason="four ride processes and a real nightly with Prefect: about a minute")
-def test_every_attack_through_ride_and_one_nightly(tmp_path: Path) -> None:
+def test_every_attack_through_ride_and_one_nightly(tmp_path: Path, prefect_env: dict[str, str]) -> None:
     """The installed command, as a user runs it: each hostile archive is refused by ``ride`` with
-    exit 2 and one line, and one nightly over all of them records each as one rejection, writes
-    nothing outside its data directory and peaks far below the attacks' nominal sizes."""
+    exit 2 and one line, and one nightly over all of them (against the session's Prefect server)
+    records each as one rejection, writes nothing outside its data directory and peaks far below
+    the attacks' nominal sizes."""
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
     _overlapping_zip(inbox / "overlap.zip", copies=40)
@@ -189,7 +190,7 @@ def test_every_attack_through_ride_and_one_nightly(tmp_path: Path) -> None:
     probe = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(p.returncode)")
     proc = subprocess.run([sys.executable, "-c", probe, str(SWEATLINE), "nightly", "--config", str(config)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=prefect_env)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
     assert "processed 0, skipped 0, rejected 4" in proc.stdout

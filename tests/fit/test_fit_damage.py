@@ -91,7 +91,7 @@ def test_a_short_truncated_activity_is_refused() -> None:
 
 
 def test_extra_bytes_after_a_complete_file_are_ignored_not_salvage() -> None:
-    # issue 10 kind 6: the file's declared data is all there and its CRC is right, so bytes that do
+    # fit-cases' kind 6: the file's declared data is all there and its CRC is right, so bytes that do
     # not start another FIT header are extra bytes (Forerunner 255 firmware), not damage
     data = sample_bytes(LONG) + b"GARBAGE GARBAGE GARBAGE GARBAGE"
     activity = decode_activity(data, "trailing.fit")

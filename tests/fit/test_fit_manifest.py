@@ -100,7 +100,7 @@ def test_valid_activity_matches_manifest(row: dict[str, str]) -> None:
         assert s.summary_source == "records"
         assert any("no session" in w for w in s.warnings)
         # the file names no sport anywhere; its device is a bike computer (MANIFEST: product edge_1040,
-        # "gear-change events"), so it is a ride, and a warning says how that was decided (issue 15)
+        # "gear-change events"), so it is a ride, and a warning says how that was decided
         assert s.sport == "cycling" and "edge" in row["product"]
         assert any("inferred from the device, a bike computer" in w for w in s.warnings)
         assert len(activity.records) == int(row["records"])
@@ -116,7 +116,7 @@ def test_valid_activity_matches_manifest(row: dict[str, str]) -> None:
     starts = per_session(row, "start_time")
     timers = [_f(v) for v in per_session(row, "total_timer_time")]
     distances = [_f(v) for v in per_session(row, "total_distance")]
-    # A session average of 0 is a missing sensor, not a rest (issue 10): coros-pace2-cycling-3h32
+    # A session average of 0 is a missing sensor, not a rest: coros-pace2-cycling-3h32
     # has avg_power 0 and no power in any record; zwift-app-cycling-30min avg_heart_rate 0 and 0 bpm
     # in every record. Ours is None.
     hrs = [None if _f(v) == 0 else _f(v) for v in per_session(row, "avg_heart_rate")]
@@ -169,7 +169,7 @@ def test_records_match_manifest(row: dict[str, str]) -> None:
     for flag, column in signals.items():
         expected = reference(row, flag) == "yes"
         if flag == "has_heart_rate" and all(_f(v) == 0 for v in row["max_heart_rate"].split(";")):
-            expected = False  # 0 bpm in every record (max 0: zwift, onelap) is no sensor (issue 10): missing
+            expected = False  # 0 bpm in every record (max 0: zwift, onelap) is no sensor: missing
         assert bool(records[column].notna().any()) == expected, f"{flag} / {column}"
     if row["min_temperature"]:
         assert records["temperature_c"].min() == pytest.approx(float(row["min_temperature"]))

@@ -1,4 +1,4 @@
-"""Issue 10: FIT quirks from the wild — the activity as it really happened.
+"""FIT quirks from the wild — the activity as it really happened.
 
 Each kind has its general rule (pipeline/fit/checks.py, framing.py, messages.py, reader.py) and
 variants built here with the project's FIT writer; the right values are what the writer was told
@@ -385,9 +385,10 @@ def test_struct_sanity_of_the_unfinished_writer() -> None:
 
 
 
-def test_nightly_over_an_inbox_of_quirks_reads_or_refuses_each_in_one_line(tmp_path: Any) -> None:
+def test_nightly_over_an_inbox_of_quirks_reads_or_refuses_each_in_one_line(tmp_path: Any, prefect_env) -> None:
     """`sweatline nightly` over the shared fit-cases and writer-built variants of every kind: each
-    file is processed or rejected with a one-line reason, no traceback."""
+    file is processed or rejected with a one-line reason, no traceback. The installed command
+    against the session's Prefect server."""
     import subprocess
 
     from fit_helpers import SWEATLINE
@@ -412,7 +413,7 @@ def test_nightly_over_an_inbox_of_quirks_reads_or_refuses_each_in_one_line(tmp_p
     config = tmp_path / "sweatline.yaml"
     config.write_text(CONFIG.format(inbox=inbox, data=data_dir))
     proc = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
-                          timeout=900, stdin=subprocess.DEVNULL)
+                          timeout=900, stdin=subprocess.DEVNULL, env=prefect_env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
     total = len(variants) + len(list(CASES.glob("*.fit")))

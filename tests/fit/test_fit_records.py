@@ -203,7 +203,7 @@ def _session_file(sport: int | str, sub_sport: int | str, manufacturer: int | st
 
 def test_names_the_profile_does_not_know_stay_numbers() -> None:
     # As the Garmin SDK prints them: the number, as a string. No table of our own. A sport number
-    # says which kind of number it is (issue 10: "sport 52" rather than a bare "52").
+    # says which kind of number it is ("sport 52" rather than a bare "52").
     summary = decode_activity(_session_file(250, 200, 4000, 77), "future.fit").summary
     assert (summary.sport, summary.sub_sport, summary.manufacturer, summary.product) == ("sport 250", "200", "4000", "77")
     assert summary.device == "4000 77"

@@ -1,4 +1,4 @@
-"""Issue 14 item 2, the quick part of the seeded fuzzing: two mutants of real samples per mutation
+"""The quick part of the seeded fuzzing: two mutants of real samples per mutation
 kind (:mod:`tools.fuzz`, CRCs recomputed so they reach the decoder), each through the whole of
 :func:`pipeline.usecases.ingest.process_file` (decode, model, charts, reports): processed, or rejected
 with one-line reasons; never an exception, never minutes. The long run through the installed
@@ -59,7 +59,7 @@ def test_every_mutant_is_processed_or_rejected_with_one_line(tmp_path: Path) -> 
 
 
 def test_a_file_cut_inside_its_crc_says_so(tmp_path: Path) -> None:
-    """Issue 14: the message contradicted itself ("header declares 3179 data bytes, 3179 present")."""
+    """The message once contradicted itself ("header declares 3179 data bytes, 3179 present")."""
     from fit_helpers import sample_bytes
 
     from pipeline.fit import read_activities

@@ -1,4 +1,4 @@
-"""Issue 10 through the real nightly flow: long timer stops and copies of one ride in one inbox.
+"""The activity as it happened, through the real nightly flow: long timer stops and copies of one ride in one inbox.
 
 Every file ends processed or recorded as a duplicate (skipped, with the reason); no traceback.
 """

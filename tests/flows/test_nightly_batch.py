@@ -1,4 +1,4 @@
-"""Backfill in batches (issue 16): a ``process-files`` task reads several files one after another in
+"""Backfill in batches: a ``process-files`` task reads several files one after another in
 one guarded process. A file over its limit in the middle of a batch is set aside with its one line
 and the files after it are still read; the same inbox gives the same catalog, reports and
 rejections whether its files are batched or not."""

@@ -1,4 +1,4 @@
-"""Past one machine (issue 16): the nightly on a real Dask cluster (``distributed.LocalCluster``,
+"""Past one machine: the nightly on a real Dask cluster (``distributed.LocalCluster``,
 two worker processes) through ``prefect_dask.DaskTaskRunner`` gives the same catalog rows and the
 same report numbers as the local run over the same inbox."""
 from __future__ import annotations

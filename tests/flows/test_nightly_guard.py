@@ -1,4 +1,4 @@
-"""The guard per file in a real nightly run (issue 14): a file over its time limit is set aside with
+"""The guard per file in a real nightly run: a file over its time limit is set aside with
 one line, and the night goes on with the others."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 14: two nightlies at once. ``<data_dir>/nightly.lock`` (flock, non-blocking): the second
+"""Two nightlies at once. ``<data_dir>/nightly.lock`` (flock, non-blocking): the second
 says "another nightly run is in progress", exits 0 and does nothing. "Another run" is another
 process holding the lock (:func:`_held_elsewhere`); inside the process that holds it, the lock is
 held again (the command line holds it around its flow)."""

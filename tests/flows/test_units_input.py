@@ -3,25 +3,24 @@
 ``--temp`` °F and ``plan --speed`` mph; a ``--pre`` over 30 % from the configured body mass is
 refused as a unit mistake in either system.
 
-Real processes: the installed ``sweatline`` in a subprocess, a real config and data directory, a
-real catalog filled by ``sweatline ride`` on the project's example run. Expected values are
+The command line in this process (:func:`cli_support.run_cli`: the console script's entry point
+with an argv), a real config and data directory, a real catalog filled by ``sweatline ride`` on
+the project's example run. Expected values are
 computed here from NIST SP 811 (2008) Appendix B.8/B.9 factors, never taken from our output.
 """
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_cli
 
 from pipeline.store.catalog import Catalog
 from pipeline.store.weighins import WeighIns
 
-SWEATLINE = Path(sys.executable).with_name("sweatline")
 PROJECT = Path(__file__).resolve().parents[2]
 RUN = PROJECT / "examples" / "fit" / "2026-10-10-hill-run-cool.fit"
 
@@ -33,12 +32,6 @@ NIST_M_PER_MILE = 1_609.344  # NIST SP 811 B.8: mile (international) = 1.609 344
 def nist_celsius(temperature_f: float) -> float:
     """NIST SP 811 B.9: t/°C = (t/°F − 32) / 1.8."""
     return (temperature_f - 32.0) / 1.8
-
-
-def run_cli(*args: str, config: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SWEATLINE_RIDE_VIA="local")
-    return subprocess.run([str(SWEATLINE), *args, "--config", str(config)], capture_output=True, text=True,
-                          env=env, timeout=300)
 
 
 def write_config(folder: Path, units: str = "metric") -> Path:

@@ -253,7 +253,7 @@ def test_history_shows_measured_next_to_model(config: Path, capsys: pytest.Captu
     assert weigh_in["ratio"] == pytest.approx(1.70 / weigh_in["model_l"])
 
 
-# --- issue 13: weigh-ins that can only make the estimate better, answers that are never stale ---
+# --- weigh-ins that can only make the estimate better, answers that are never stale ---
 
 from tools.fitwriter import RecordSample, encode_activity  # noqa: E402
 

@@ -98,13 +98,13 @@ def test_scattered_weigh_ins_widen_the_range() -> None:
     agreeing = posterior([CalibrationPoint("cycling", r, 1.0) for r in (1.35, 1.42, 1.40)])
     scattered = posterior([CalibrationPoint("cycling", r, 1.0) for r in (0.80, 2.30, 1.30)])
     assert scattered.predictive_log_sd > agreeing.predictive_log_sd
-    # ... but never wider than the model alone (issue 13: weigh-ins can only make the estimate better)
+    # ... but never wider than the model alone (weigh-ins can only make the estimate better)
     assert scattered.predictive_log_sd <= uncalibrated_log_sd()
     # the point farthest from the others (2.30) is down-weighted by its Student-t weight (ν+1)/(ν+r²/σ²) < 1
     assert min(scattered.weights) == scattered.weights[1] < 1.0 <= min(agreeing.weights)
 
 
-# --- issue 13: robust by construction ----------------------------------------------------------
+# --- robust by construction ----------------------------------------------------------------
 
 def test_two_disagreeing_weigh_ins_never_give_a_negative_or_absurd_range() -> None:
     # measured ÷ model 1.88 and 0.54 on realistic sessions (model 1.5 L each): on main this gave
@@ -158,7 +158,7 @@ def test_no_weigh_ins_means_no_calibration_and_prior_constants_are_the_published
     assert calibrate([], "running") is None
     assert PRIOR_CV == pytest.approx(0.35)        # SCIENCE §3: CV ≈ 30–40 % between athletes
     assert DAY_TO_DAY_CV == pytest.approx(0.15)   # Smith, Bello & Price 2021: ≈ 0.15 L·h⁻¹
-    low, high = sweat_range_l(1.0)  # ±1 SD of a log-normal with CV 0.35: e^∓sqrt(ln(1 + 0.35²)) (issue 13)
+    low, high = sweat_range_l(1.0)  # ±1 SD of a log-normal with CV 0.35: e^∓sqrt(ln(1 + 0.35²))
     assert (low, high) == pytest.approx((math.exp(-0.33994), math.exp(0.33994)), rel=1e-4)
 
 

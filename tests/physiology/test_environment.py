@@ -33,7 +33,7 @@ def test_bike_mounted_sensor_is_air_temperature(climate):
 
 
 def test_wrist_sensor_is_corrected_for_skin_heat_not_discarded(climate):
-    """Issue 11: a wrist reading is air temperature raised by skin heat. It is used (source device),
+    """A wrist reading is air temperature raised by skin heat. It is used (source device),
     lowered by at most the stated correction, and a hot reading can say "hot"."""
     warm = resolve_environment(make_records(600, temperature_c=30.0), "running", None, "garmin fenix6", climate)
     assert warm.source == "device"

@@ -197,7 +197,7 @@ def test_electrolytes_from_published_concentrations():
 
 
 def test_range_reflects_inter_individual_variability():
-    # Baker 2017: CV ~30–40 % between athletes → 35 %, on the log scale (issue 13: never below 0):
+    # Baker 2017: CV ~30–40 % between athletes → 35 %, on the log scale (never below 0):
     # σ = sqrt(ln(1 + 0.35²)) = 0.33994, range e^∓σ (so high ≥ 1.3 × low)
     low, high = sw.sweat_range_l(1.0)
     assert (low, high) == pytest.approx((np.exp(-0.33994), np.exp(0.33994)), rel=1e-4)
@@ -214,7 +214,7 @@ def test_calibration_hook_scales_total_and_marks_calibrated():
     assert plain.body_mass_loss_pct == pytest.approx(100 / 70)
     cal = sw.sweat_totals(1.0, 0.9, 3600, 70.0, sw.Calibration(factor=1.5, cv=0.2, n=3))
     assert cal.calibrated is True and cal.total_l == pytest.approx(1.5) and cal.rate_l_per_h == pytest.approx(1.35)
-    # CV 0.2 as a log-normal SD: σ = sqrt(ln(1 + 0.2²)) = 0.19804, range 1.5·e^∓σ (issue 13: log scale)
+    # CV 0.2 as a log-normal SD: σ = sqrt(ln(1 + 0.2²)) = 0.19804, range 1.5·e^∓σ (log scale)
     assert (cal.low_l, cal.high_l) == pytest.approx((1.5 * np.exp(-0.19804), 1.5 * np.exp(0.19804)), rel=1e-4)
     assert cal.calibration_n == 3
 

@@ -1,4 +1,4 @@
-"""Issue 11: honest numbers in every climate, sport and session length. Expected values come from
+"""Honest numbers in every climate, sport and session length. Expected values come from
 published sources (named at each assertion), never from the model's own output."""
 from __future__ import annotations
 

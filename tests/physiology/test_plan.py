@@ -97,7 +97,7 @@ def test_plan_text_is_printed_without_json(config_path, capsys):
 # Shapiro/USARIEM model family (after Montain, Cheuvront & Sawka 2006, Br J Sports Med 40:98–105).
 # NOTE: transcribed from the position stand as recalled; the search corpora available to this
 # project did not hold the table's text, so these twenty-four numbers await a check against the
-# printed table (issue #3 closing note).
+# printed table (kept with the estimate's validation figures).
 ACSM_2007_TABLE_2 = {
     # (weather, body mass kg): [8.5, 10, 12.5, 15 km/h]
     ("cool", 50): [0.43, 0.53, 0.69, 0.86],

@@ -69,7 +69,7 @@ def test_runs_and_rides_are_physiologically_plausible(analyses, row):
 def test_every_valid_activity_gets_blocks_and_a_series(analyses, row):
     activity, analysis = analyses[row["file"]]
     report = analysis.report
-    if _timer_s(row) < MIN_ESTIMATE_S:  # issue 15: under 10 minutes (MANIFEST's timer), too short to estimate
+    if _timer_s(row) < MIN_ESTIMATE_S:  # under 10 minutes (MANIFEST's timer), too short to estimate
         assert report.sweat is None and report.plan is None
         topics = [a.topic for a in report.advice]
         assert topics[0] == "estimate" and report.advice[0].text.startswith("Too short")
@@ -104,7 +104,7 @@ def test_indoor_sessions_have_a_fan_not_road_speed(analyses):
 
 def test_garmin_field_178_is_shown_beside_ours_and_never_used(analyses, capsys):
     """Prints our estimate beside Garmin's (session field 178) for every file that has it; the median
-    ratio goes in issue #3's closing note. Garmin's figure is shown, never an input: removing it from
+    ratio goes with the estimate's validation figures. Garmin's figure is shown, never an input: removing it from
     the activity changes nothing in our estimate."""
     lines = [f"{'file':58s} {'sport':10s} {'min':>5s} {'ours L':>7s} {'Garmin L':>8s} {'ratio':>6s}"]
     ratios = []

@@ -1,4 +1,4 @@
-"""Issue 10, long stops: sweat is counted while the athlete is active and for a bounded recovery
+"""Long stops: sweat is counted while the athlete is active and for a bounded recovery
 after a stop; the rest of a long stop (the timer stopped overnight, a false start resumed weeks
 later) is outside the activity — not on the time grid at all.
 

@@ -1,4 +1,4 @@
-"""Issue 14: charts stay cheap whatever the time span (two rides chained 25 years apart once made
+"""Charts stay cheap whatever the time span (two rides chained 25 years apart once made
 the plotting library we used then lay out 12,053 ticks: 105 s, 2.45 GB). Ticks and points are
 counted, not seconds."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 15: the report and digest charts follow ``units`` — in imperial the plotted values and
+"""The report and digest charts follow ``units`` — in imperial the plotted values and
 their labels are mph, °F and US fl oz; metric charts are as before.
 
 Expected values come from the shared MANIFEST.csv (temperatures, distance, timer time, decoded

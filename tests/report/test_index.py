@@ -1,5 +1,5 @@
 """``reports/index.html`` + ``index.md``: the front door lists every activity, newest first, with
-relative links that resolve — also after a night with nothing new (issue 15)."""
+relative links that resolve — also after a night with nothing new."""
 from __future__ import annotations
 
 import re

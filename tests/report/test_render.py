@@ -100,7 +100,7 @@ def test_multisport_has_a_leg_table(path):
         else:
             assert f"| {sport_label(leg.sport, leg.sub_sport)} |" in row and "_" not in row.split("|")[2]
         if leg.sweat is not None:
-            digits = 2 if max(leg.sweat.total_l, leg.sweat.high_l) < 1 else 1  # '0.02 L', never '0.0 L' (issue 15)
+            digits = 2 if max(leg.sweat.total_l, leg.sweat.high_l) < 1 else 1  # '0.02 L', never '0.0 L'
             assert f"{leg.sweat.total_l:.{digits}f} L" in row
 
 

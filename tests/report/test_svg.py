@@ -1,4 +1,4 @@
-"""Issue 16: the report charts are SVG written by our own small writer (pipeline.report.svg), not
+"""The report charts are SVG written by our own small writer (pipeline.report.svg), not
 matplotlib. The writer's pieces against values worked by hand, and whole charts of real files
 parsed as XML.
 
@@ -210,3 +210,30 @@ def test_the_time_axis_says_when_long_stops_were_left_out(case, label) -> None:
     assert label in found, list(found)
     last_h, last_m = (int(v) for v in found[label][-1].split(":"))
     assert 60 * last_h + last_m <= 2 * 50 + 25  # activity time (2 x 50 min, the stop counted short), not 13 h 40
+
+
+def test_pauses_break_the_lines(tmp_path):
+    """A ride with a 10-minute pause: the heart-rate line is two pieces, not a line across the gap."""
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.fit import read_activity
+    from pipeline.report.charts import RED, session_chart_svg
+    from pipeline.usecases.analyse import analyse_activity
+    from tools import fitwriter as fw
+
+    from .helpers import CONFIG
+
+    start = datetime(2026, 7, 18, 8, 0, tzinfo=UTC)
+    times = [start + timedelta(seconds=i) for i in range(1800)] + \
+            [start + timedelta(seconds=2400 + i) for i in range(1800)]
+    samples = [fw.RecordSample(timestamp=t, heart_rate_bpm=140 + i % 20, speed_m_per_s=8.0 + (i % 7) / 10,
+                               power_w=180 + i % 40) for i, t in enumerate(times)]  # a real sensor varies
+    pause = fw.TimerPause(stop=start + timedelta(seconds=1800), start=start + timedelta(seconds=2400))
+    path = fw.write(tmp_path / "paused.fit", fw.encode_activity(samples, sport="cycling", pauses=[pause]))
+    analysis = analyse_activity(read_activity(path), CONFIG)
+    svg = session_chart_svg(analysis.series, analysis.report.sweat)
+    import re
+
+    hr_paths = [d for d, stroke in re.findall(r'<path d="([^"]+)"[^>]*stroke="([^"]*)"', svg) if stroke == RED]
+    assert hr_paths, "no heart-rate line"
+    assert max(d.count("M") for d in hr_paths) >= 2, "the heart-rate line is drawn across the pause"

@@ -151,7 +151,7 @@ def test_the_catalog_file_lives_in_the_data_dir(tmp_path: Path) -> None:
 
 
 def test_latest_is_the_newest_activity_by_start_time_undated_ones_last(tmp_path: Path) -> None:
-    # issue 13: on main an undated activity processed last was "latest" (sorted by processing time)
+    # an undated activity processed last was "latest" (sorted by processing time)
     t0 = datetime(2026, 10, 10, 8, tzinfo=UTC)
     with Catalog(tmp_path) as catalog:
         catalog.record_processed(_file("f1"), [_activity("a" * 64, "f1", t0 + timedelta(days=2))])
@@ -174,7 +174,7 @@ def test_activity_rows_keep_the_fingerprint_of_their_inputs(tmp_path: Path) -> N
 
 
 def test_migration_5_adds_the_local_time_offset_to_an_existing_catalog(tmp_path: Path) -> None:
-    """A catalog made before issue 15 (4 migrations, one activity) gains ``utc_offset_s`` (NULL for
+    """A catalog made before local times were kept (4 migrations, one activity) gains ``utc_offset_s`` (NULL for
     the old row: its reports fall back to the config's time zone) and keeps its row."""
     import sqlite3 as sq
 

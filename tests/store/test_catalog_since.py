@@ -1,4 +1,4 @@
-"""Catalog.activities_since: the nightly's stale check reads only recent activities (issue 16), and
+"""Catalog.activities_since: the nightly's stale check reads only recent activities, and
 never misses one (exact boundary, undated rows by their processing time). Real SQLite."""
 from __future__ import annotations
 

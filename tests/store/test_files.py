@@ -91,7 +91,7 @@ def test_a_process_killed_mid_write_leaves_only_a_hidden_temporary_that_is_clear
 
 
 def test_a_write_in_progress_in_a_live_process_is_left_alone(tmp_path: Path) -> None:
-    """Issue 14: the temporary of a live writer (an after-ride run during the nightly) is kept,
+    """The temporary of a live writer (an after-ride run during the nightly) is kept,
     however old; the same entry is cleared once that process has exited."""
     final = tmp_path / "reports" / "ride"
     script = (

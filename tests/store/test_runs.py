@@ -1,4 +1,4 @@
-"""Issue 14: a nightly killed mid-run does not stay ``running`` forever; the next run marks it
+"""A nightly killed mid-run does not stay ``running`` forever; the next run marks it
 ``abandoned`` (its process is gone, or it is older than a day and cannot be checked)."""
 from __future__ import annotations
 

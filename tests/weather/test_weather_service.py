@@ -1,4 +1,4 @@
-"""The weather along the route (issue #12), against a real local HTTP server speaking Open-Meteo's
+"""The weather along the route, against a real local HTTP server speaking Open-Meteo's
 JSON (:mod:`fake_open_meteo`): what is sent, what the samples get, the cache, a dead / slow /
 garbage-answering server, indoor files, and provider ``none`` equal to the path without weather."""
 from __future__ import annotations
@@ -188,7 +188,7 @@ def test_the_after_ride_path_uses_the_weather_and_the_override_still_wins(server
 @pytest.mark.parametrize("name", [ROAD, GPS_ONLY, VIRTUAL, TRAINER])
 def test_provider_none_gives_exactly_the_estimate_without_weather(name, server, activities, tmp_path) -> None:
     """``provider: none`` is the path without any weather service: the same report as the analysis
-    called the way it was before issue #12 (no weather argument at all), and no request."""
+    called the way it was before the weather service (no weather argument at all), and no request."""
     activity = activities[name]
     config = config_for(tmp_path, server.url, provider="none")
     samples = weather_for_activity(activity, config.weather, config.data_dir)

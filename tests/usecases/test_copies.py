@@ -1,4 +1,4 @@
-"""Issue 10, one activity, two files: an activity's identity is the activity (device serial and
+"""One activity, two files: an activity's identity is the activity (device serial and
 creation time, else the decoded content), not the bytes of its container.
 
 The same ride as ``.fit`` and ``.fit.gz``, inside an export zip and loose, counts once: the
@@ -279,7 +279,7 @@ def test_the_whole_ride_is_estimated_with_the_weigh_in_it_took_over(config: Conf
     """A user weighed in around the truncated copy (factor from the copy's small model estimate),
     then the whole ride came: its estimate still used that factor (1.7 L where 1.0 L was right).
     Through ``sweatline ride`` and through the nightly's re-estimation (of rides within its window:
-    older reports stay as they are until ``--rebuild``, the rule of issue 13), the whole ride ends
+    older reports stay as they are until ``--rebuild``, the nightly's window rule), the whole ride ends
     with the estimate it gets when the same weigh-in is recorded on it directly, in a catalog that
     never saw the copy."""
     from pipeline.core.inputs import WeatherOverride

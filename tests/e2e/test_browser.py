@@ -17,7 +17,7 @@ from pipeline.report.digest import DigestRow, build_digest, render_digest_html
 from pipeline.report.writer import write_reports
 
 from .chromium import find_chromium, load_page
-from .helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
+from report.helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
 
 pytestmark = pytest.mark.slow(reason="opens reports in headless Chromium (Debian's chromium)")
 
@@ -108,7 +108,7 @@ def test_the_harness_does_see_scripts_errors_and_requests(chromium, tmp_path):
     assert page.exceptions
 
 
-# --- issue 15: the layout at desktop and phone widths ------------------------------------------
+# --- the layout at desktop and phone widths ------------------------------------------------
 
 LAYOUT_PROBE = (Path(__file__).with_name("layout_probe.js")).read_text(encoding="utf-8")
 WIDTHS = (1280, 390)
@@ -205,30 +205,3 @@ def test_layout_at_desktop_and_phone_width(chromium, reports_folder, width, tmp_
         assert "open_water" not in text.replace(path.parent.name, ""), f"{where}: a raw FIT sub_sport name"
         if "indoor" in path.parent.name or "edge800" in text:
             assert "direct sun" not in text
-
-
-def test_pauses_break_the_lines(tmp_path):
-    """A ride with a 10-minute pause: the heart-rate line is two pieces, not a line across the gap."""
-    from datetime import UTC, datetime, timedelta
-
-    from pipeline.fit import read_activity
-    from pipeline.report.charts import RED, session_chart_svg
-    from pipeline.usecases.analyse import analyse_activity
-    from tools import fitwriter as fw
-
-    from .helpers import CONFIG
-
-    start = datetime(2026, 7, 18, 8, 0, tzinfo=UTC)
-    times = [start + timedelta(seconds=i) for i in range(1800)] + \
-            [start + timedelta(seconds=2400 + i) for i in range(1800)]
-    samples = [fw.RecordSample(timestamp=t, heart_rate_bpm=140 + i % 20, speed_m_per_s=8.0 + (i % 7) / 10,
-                               power_w=180 + i % 40) for i, t in enumerate(times)]  # a real sensor varies
-    pause = fw.TimerPause(stop=start + timedelta(seconds=1800), start=start + timedelta(seconds=2400))
-    path = fw.write(tmp_path / "paused.fit", fw.encode_activity(samples, sport="cycling", pauses=[pause]))
-    analysis = analyse_activity(read_activity(path), CONFIG)
-    svg = session_chart_svg(analysis.series, analysis.report.sweat)
-    import re
-
-    hr_paths = [d for d, stroke in re.findall(r'<path d="([^"]+)"[^>]*stroke="([^"]*)"', svg) if stroke == RED]
-    assert hr_paths, "no heart-rate line"
-    assert max(d.count("M") for d in hr_paths) >= 2, "the heart-rate line is drawn across the pause"

@@ -1,4 +1,4 @@
-"""Issue 14: text from a FIT file (device and sport names, file names) never carries raw control
+"""Text from a FIT file (device and sport names, file names) never carries raw control
 characters (ESC, BEL, C1, bidi overrides) into report.md, report.html or the terminal, and its
 HTML/Markdown syntax stays text."""
 from __future__ import annotations

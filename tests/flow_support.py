@@ -14,7 +14,7 @@ import time
 import zipfile
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[1]
 from shared_paths import SAMPLES  # noqa: E402
 
 # short real files, so the tests stay quick (decoding is the slow part)

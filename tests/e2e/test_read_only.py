@@ -1,9 +1,9 @@
-"""Reading needs no write access (issue 15): on a data directory nobody may write to, the commands
+"""Reading needs no write access: on a data directory nobody may write to, the commands
 that only read — ``history`` (table and ``--json``), ``weigh-in --list``, ``plan`` (which reads the
 weigh-ins) — answer as on a writable one, and leave every byte as it was.
 
-The data directory is made by the installed ``sweatline ride`` and ``weigh-in`` over a real sample,
-then ``chmod -R a-w`` (restored afterwards). Root ignores file modes, so when the tests run as root
+The data directory is made by ``sweatline ride`` and ``weigh-in`` over a real sample (in this
+process: what is tested is the reading afterwards, by the installed ``sweatline``), then ``chmod -R a-w`` (restored afterwards). Root ignores file modes, so when the tests run as root
 the command also runs in its own mount namespace with the data directory bind-mounted read-only
 (``unshare --user --map-root-user --mount``): either way, no write can reach the directory.
 """
@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import run_cli
 from shared_paths import SAMPLES, SWEATLINE
 
 RUN = SAMPLES / "garmin-fenix2-running-47min.fit"
@@ -49,8 +50,8 @@ def read_only_data(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
                       "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
     fit = inbox / RUN.name
     fit.write_bytes(RUN.read_bytes())
-    assert _sweatline("ride", str(fit), config=config).returncode == 0
-    recorded = _sweatline("weigh-in", "latest", "--pre", "70.6", "--post", "69.3", "--drank", "0.4", config=config)
+    assert run_cli("ride", str(fit), config=config).returncode == 0
+    recorded = run_cli("weigh-in", "latest", "--pre", "70.6", "--post", "69.3", "--drank", "0.4", config=config)
     assert recorded.returncode == 0, recorded.stderr
     subprocess.run(["chmod", "-R", "a-w", str(data)], check=True)
     try:

@@ -1,4 +1,4 @@
-"""Issue 13: the fingerprint of an estimate's inputs changes with what changes a number, and only with that."""
+"""The fingerprint of an estimate's inputs changes with what changes a number, and only with that."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -28,7 +28,7 @@ def test_spec_example_loads_and_resolves_paths_against_the_config_folder(write_c
 
 
 def test_shipped_config_is_valid() -> None:
-    config = load_config(Path(__file__).resolve().parent.parent / "config" / "sweatline.yaml")
+    config = load_config(Path(__file__).resolve().parents[2] / "config" / "sweatline.yaml")
     assert config.athlete.sex == "male"
 
 
@@ -63,7 +63,7 @@ def test_missing_and_malformed_files_are_one_line_errors(tmp_path: Path, write_c
         load_config(write_config("athlete: {name: [unclosed"))
 
 
-# --- issue 14: hostile configuration files -----------------------------------------------------
+# --- hostile configuration files -----------------------------------------------------------
 
 from flows.cli import main  # noqa: E402
 from pipeline.core.config import MAX_CONFIG_BYTES, cron_problem  # noqa: E402

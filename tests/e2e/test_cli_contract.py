@@ -1,4 +1,4 @@
-"""Issue 15, the command line people script against: ``--duration -2h``, ``--json`` errors, the
+"""The command line people script against: ``--duration -2h``, ``--json`` errors, the
 config lookup order, ``ride --json`` on a file with several activities. No Prefect server."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a command imports (issue 16): a stored answer and --help start without the heavy libraries.
+"""What a command imports: a stored answer and --help start without the heavy libraries.
 Each check runs a fresh interpreter, as the console script does."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ HEAVY = ("pandas", "pyarrow", "fitparse", "fitfast", "prefect")
 PLOTTING = ("matplotlib", "PIL", "plotly", "bokeh", "altair", "pygal")  # none: the charts are our own SVG (pipeline.report.svg)
 
 
-def _loaded_after(code: str) -> set[str]:
+def _loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     probe = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
     return set(out.stdout.split())
 
 
@@ -23,7 +23,7 @@ def test_the_ride_command_loads_no_heavy_library_before_it_has_to() -> None:
 
 
 def test_ride_on_a_new_file_leaves_pandas_to_the_guarded_child(tmp_path) -> None:
-    """Issue 16: ``sweatline ride`` on a file not yet in the catalog decodes, estimates and draws it
+    """``sweatline ride`` on a file not yet in the catalog decodes, estimates and draws it
     in the guard's child; its own process only commits the answer and redraws the front door (index
     and digest, whose trend chart needs no pandas), so it never pays pandas' import."""
     from flow_support import write_config
@@ -51,7 +51,7 @@ def test_version_is_still_printed() -> None:
 
 
 def test_drawing_a_whole_report_loads_no_plotting_library() -> None:
-    """Issue 16: a report's charts are written as SVG by our own code (matplotlib cost 150-200 ms a
+    """A report's charts are written as SVG by our own code (matplotlib cost 150-200 ms a
     figure and 0.25 s of import a ``ride``). A real shared file is decoded, estimated and its
     report page (four charts) and a digest page (two) rendered in a fresh interpreter."""
     from shared_paths import SAMPLES
@@ -72,13 +72,12 @@ def test_drawing_a_whole_report_loads_no_plotting_library() -> None:
     assert loaded.isdisjoint(PLOTTING), loaded & set(PLOTTING)
 
 
-def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path) -> None:
-    """Issue 16 item 4: a nightly over files already in the catalog reads no file and draws no
+def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path, prefect_env) -> None:
+    """A nightly over files already in the catalog reads no file and draws no
     chart, so its process never imports the data libraries (their import was most of its cost).
-    A real nightly (Prefect's temporary server) runs first to process the inbox, then a second one in
-    a fresh interpreter reports what it loaded."""
-    import os
-
+    A real nightly runs first to process the inbox, then a second one in a fresh interpreter reports
+    what it loaded; both against the session's Prefect server (what starting a server imports is
+    not the question)."""
     from flow_support import write_config
     from shared_paths import SAMPLES, SWEATLINE
 
@@ -88,9 +87,10 @@ def test_a_nightly_with_nothing_new_loads_no_pandas_or_decoder(tmp_path) -> None
         (inbox / name).write_bytes((SAMPLES / name).read_bytes())
     config = write_config(tmp_path, inbox, tmp_path / "data")
     first = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
-                           timeout=600, env=dict(os.environ))
+                           timeout=600, env=prefect_env)
     assert first.returncode == 0, first.stderr[-400:]
-    second = _loaded_after(f"from flows.cli import main\nassert main(['nightly', '--config', {str(config)!r}]) == 0")
+    second = _loaded_after(f"from flows.cli import main\nassert main(['nightly', '--config', {str(config)!r}]) == 0",
+                           env=prefect_env)
     assert second.isdisjoint({"pandas", "pyarrow", "fitparse", "fitfast", *PLOTTING}), second & set(HEAVY)
     assert "prefect" in second  # it did run the flow
 

@@ -1,4 +1,4 @@
-"""The guard per file (issue 14): a real child process per file, real limits, real crashes.
+"""The guard per file: a real child process per file, real limits, real crashes.
 
 No mocks: a 24-hour ride written with tools/fitwriter that provably needs more time and memory
 than the small limits set here (:mod:`guard_files`), the 17-minute shared sample that does not,

@@ -1,4 +1,4 @@
-"""``sweatline ride`` starts the guard's forkserver before loading its config (issue 16,
+"""``sweatline ride`` starts the guard's forkserver before loading its config (
 :mod:`pipeline.runtime.forkserver`), and leaves nothing running when no file needed it.
 
 Each case runs the command line in a fresh interpreter, as the console script does, and looks at
