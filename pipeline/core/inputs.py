@@ -16,6 +16,7 @@ import math
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from pipeline.core.errors import InvalidValue
 
@@ -69,7 +70,7 @@ def bounds(model: type[BaseModel], field: str) -> tuple[float, float, bool]:
     return float(low), float(found.get("le", found.get("lt", math.inf))), "gt" in found
 
 
-def describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
+def describe(model: type[BaseModel], error: ErrorDetails) -> tuple[str, str]:
     """``(field, one-line reason)`` for one pydantic error of ``model``.
 
     Bounds read ``must be between LO and HI UNIT, got V`` (``above LO and at most HI`` for an open bound);

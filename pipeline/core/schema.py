@@ -8,11 +8,11 @@ Required keys are SPEC's; the extra ones are marked. Units are in the names.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 EnvironmentSource = Literal["override", "weather", "device", "config"]
 IntensitySource = Literal["power", "speed", "heart_rate", "device_calories", "duration"]
