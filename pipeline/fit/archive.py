@@ -27,6 +27,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from pipeline.core.errors import RejectedFile
 
@@ -111,7 +112,7 @@ def gunzip(raw: bytes, source: str, limits: ArchiveLimits = DEFAULT_LIMITS) -> b
     return data
 
 
-def _read_capped(stream: io.BufferedIOBase | gzip.GzipFile | zipfile.ZipExtFile, cap: int, chunk: int,
+def _read_capped(stream: io.BufferedIOBase | IO[bytes], cap: int, chunk: int,
                  ratio_cap: int | None = None) -> bytes:
     """Up to ``cap`` bytes of ``stream``, read ``chunk`` bytes at a time (never a ``cap``-sized
     buffer up front); stops early, returning what it has plus one byte past ``ratio_cap`` (the

@@ -167,6 +167,11 @@ def check_leg(leg: Leg, totals: RecordTotals | None, blanked: set[str], where: s
         if note:
             warn.append(note)
 
+    def number(field: str) -> float | None:
+        """A numeric field as this check has it so far: its fill, else the leg's own."""
+        value = update.get(field, getattr(leg, field))
+        return float(value) if isinstance(value, (int, float)) else None
+
     # --- missing times (kind 4) --------------------------------------------------------------
     missing = []
     if leg.start_time is None and rec.start is not None:
@@ -215,10 +220,10 @@ def check_leg(leg: Leg, totals: RecordTotals | None, blanked: set[str], where: s
             fill("elapsed_s", new_elapsed)
         if new_timer != timer:
             fill("timer_s", new_timer)
-    duration = update.get("timer_s", leg.timer_s) or update.get("elapsed_s", leg.elapsed_s) or rec.timer_s
+    duration = number("timer_s") or number("elapsed_s") or rec.timer_s
     # the records can contradict a total only where they cover the session (not a salvaged file's
     # first part, whose session was written before the damage)
-    session_s = update.get("elapsed_s", leg.elapsed_s) or duration
+    session_s = number("elapsed_s") or duration
     covered = bool(rec.elapsed_s and session_s and rec.elapsed_s >= 0.9 * session_s)
 
     # --- calories ------------------------------------------------------------------------------

@@ -171,6 +171,13 @@ class _FieldData(FieldData):
     generic ``__init__`` (``zip_longest`` + ``setattr`` per slot) was a fifth of decoding time."""
 
     __slots__ = ()
+    # fitparse's slots, declared for the type checker (fitparse ships no types); no class attributes
+    field_def: Any
+    field: Any
+    parent_field: Any
+    value: Any
+    raw_value: Any
+    units: Any
 
     def __init__(self, field_def: Any, field: Any, parent_field: Any, value: Any, raw_value: Any) -> None:
         self.field_def = field_def
@@ -346,6 +353,7 @@ def _decode_segment_fast(data: bytes, segment: Any, out: Messages) -> bool:
         return False
     for values in kept["file_id"]:
         out.file_types.append(values.get("type"))
+    is_activity: bool | None  # None: no file_id here and no earlier segment to go by
     if kept["file_id"]:
         is_activity = kept["file_id"][0].get("type") in ("activity", None)
         if is_activity and out.file_id is None:

@@ -7,6 +7,7 @@ a session message is summarised from its records and timer events instead
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -34,7 +35,7 @@ def _weighted(values: list[tuple[float | None, float | None]]) -> float | None:
     return sum(v * w for (v, _), w in zip(pairs, weights)) / sum(weights)
 
 
-def _sum(values: list[float | None]) -> float | None:
+def _sum(values: Sequence[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) if present else None
 
@@ -176,7 +177,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     if legs:
         legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin), blanked, warn)
     maker, product, device = device_names(msgs)
-    common = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
+    common: dict[str, Any] = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
                   salvaged=salvaged)
     if legs:
         multisport = len(legs) > 1
