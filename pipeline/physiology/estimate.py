@@ -239,7 +239,7 @@ def estimate_leg(
         flags.append("longer than the 8 h the sweat equations were fitted on")
 
     missing_s = unrecorded_timer_s(device_timer_s, moving_s)
-    if missing_s > 0:
+    if missing_s > 0 and device_timer_s is not None:  # a positive missing_s implies a device timer
         # Records stop short of the device's own timer time (a truncated, salvaged file; a sensor
         # or memory drop-out): the unrecorded moving time sweats at the recorded moving rate.
         flags.append(f"records cover {moving_s / 60:.0f} of the session's {device_timer_s / 60:.0f} min of timer "

@@ -357,7 +357,8 @@ class Catalog:
     def _select(self, model: type[_RowT], table: str, order_by: str, **where: str | None) -> list[_RowT]:
         """Every row of ``table`` (a name of this module's, never user text), or those whose one
         column in ``where`` equals its value when that value is not None, ordered by ``order_by``."""
-        sql, args = f"SELECT * FROM {table}", ()
+        sql = f"SELECT * FROM {table}"
+        args: tuple[str, ...] = ()
         (column, value), = where.items()
         if value is not None:
             sql, args = f"{sql} WHERE {column} = ?", (value,)
