@@ -11,9 +11,14 @@ International System of Units*, Appendix B.8 (factors for units listed alphabeti
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Units = Literal["metric", "imperial"]
+_Values = TypeVar("_Values", float, "np.ndarray")
+"""A number, or a NumPy array of them converted elementwise."""
 UNITS: tuple[str, ...] = ("metric", "imperial")
 
 ML_PER_US_FL_OZ = 29.573_53
@@ -46,8 +51,8 @@ def pounds(mass_kg: float) -> float:
     return mass_kg / KG_PER_LB
 
 
-def fahrenheit(temperature_c: float) -> float:
-    """°C -> °F."""
+def fahrenheit(temperature_c: _Values) -> _Values:
+    """°C -> °F (elementwise on a NumPy array)."""
     return temperature_c * F_PER_C + F_AT_0_C
 
 
@@ -56,7 +61,7 @@ def miles(distance_m: float) -> float:
     return distance_m / M_PER_MILE
 
 
-def mph(speed_m_per_s: float) -> float:
+def mph(speed_m_per_s: _Values) -> _Values:
     """Metres per second -> miles per hour (3,600 s per hour, :data:`M_PER_MILE` metres per mile).
     Works elementwise on a NumPy array or pandas Series of speeds too."""
     return speed_m_per_s * 3_600.0 / M_PER_MILE

@@ -488,7 +488,7 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
     if len(days) > MAX_POINTS:  # bars stay cheap: days averaged over equal slices, labelled by their first day
         bins = np.arange(len(days)) * MAX_POINTS // len(days)
         starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
-        days = [days[i] for i in starts]
+        days = [days[int(i)] for i in starts]
         fluid_l = list(_slice_means(np.asarray(fluid_l, dtype=float), starts))
         potassium_mg = list(_slice_means(np.asarray(potassium_mg, dtype=float), starts))
     imperial = units == "imperial"

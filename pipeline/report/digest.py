@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -41,6 +42,9 @@ from pipeline.report.view import (
 )
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import run_summary_path
+
+if TYPE_CHECKING:
+    from pipeline.report.index import IndexedActivity
 
 DIGEST_HTML_NAME = "digest.html"
 DIGEST_MD_NAME = "digest.md"
@@ -269,7 +273,7 @@ def write_digest_pages(digest: Digest, out_dir: Path, generated: datetime | None
     return html_path, md_path
 
 
-def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[object], digests: Path,
+def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[IndexedActivity], digests: Path,
                  reports: Path, *, timezone: str = "UTC", sex: str | None = None, night: str | None = None,
                  units: Units = "metric") -> Path:
     """The nightly digest: this run's summary (``run_markdown``) under ``digests/`` (kept, one per run),

@@ -18,7 +18,7 @@ import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
@@ -42,6 +42,30 @@ if TYPE_CHECKING:
 INDEX_HTML_NAME = "index.html"
 INDEX_MD_NAME = "index.md"
 DIGEST_HTML, DIGEST_MD = "digest.html", "digest.md"
+
+
+class IndexedActivity(Protocol):
+    """What the index reads of one activity: a catalog row
+    (:class:`~pipeline.store.catalog.ActivityRow`) or a :class:`~pipeline.report.digest.DigestRow`.
+    ``processed_at``, ``utc_offset_s`` and ``report_dir`` are read when the row has them."""
+
+    @property
+    def start_time(self) -> datetime | None: ...
+    @property
+    def sport(self) -> str: ...
+    @property
+    def sub_sport(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def timer_s(self) -> float | None: ...
+    @property
+    def sweat_total_l(self) -> float | None: ...
+    @property
+    def sweat_low_l(self) -> float | None: ...
+    @property
+    def sweat_high_l(self) -> float | None: ...
+
 
 class IndexRow(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -75,7 +99,7 @@ def _aware(start: datetime) -> datetime:
     return start.replace(tzinfo=UTC) if start.tzinfo is None else start
 
 
-def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: str | None = None,
+def build_index(activities: Iterable[IndexedActivity], *, timezone: str = "UTC", night: str | None = None,
                 night_at: datetime | None = None, night_path: str | None = None,
                 today: datetime | None = None, units: Units = "metric") -> IndexPage:
     """The index over ``activities`` (catalog rows: ``start_time``, ``sport``, ``sub_sport``,
@@ -86,9 +110,13 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
     zone = zoneinfo.ZoneInfo(timezone)
     rows = list(activities)
     oldest = datetime.min.replace(tzinfo=UTC)
-    ordered = sorted(rows, key=lambda r: (_aware(r.start_time) if r.start_time is not None else oldest,
-                                          _aware(r.processed_at) if getattr(r, "processed_at", None) else oldest),
-                     reverse=True)
+
+    def newest_first(r: IndexedActivity) -> tuple[datetime, datetime]:
+        processed_at = getattr(r, "processed_at", None)
+        return (_aware(r.start_time) if r.start_time is not None else oldest,
+                _aware(processed_at) if processed_at else oldest)
+
+    ordered = sorted(rows, key=newest_first, reverse=True)
     now = _aware(today or night_at or datetime.now(UTC)).astimezone(zone)
     monday = now.date() - timedelta(days=now.weekday())
     week = [r for r in rows if r.start_time is not None
@@ -98,8 +126,9 @@ def build_index(activities: Iterable[object], *, timezone: str = "UTC", night: s
     for r in ordered:
         sweat = sweat_with_range(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l, units)
         link = None
-        if getattr(r, "report_dir", None):
-            rel = posixpath.normpath(str(r.report_dir).replace("\\", "/"))
+        report_dir = getattr(r, "report_dir", None)
+        if report_dir:
+            rel = posixpath.normpath(str(report_dir).replace("\\", "/"))
             if rel.startswith(REPORTS_DIR + "/"):
                 link = rel[len(REPORTS_DIR) + 1:] + "/report.html"
             else:

@@ -88,7 +88,7 @@ _RULES: list[_Rule] = [
                     detail="set athlete.sex in the config")),
 ]
 
-_ATHLETE_WORDS = {"body_mass_kg": "body mass (kg)", "height_cm": "height (cm)", "age": "age (years)",
+_ATHLETE_WORDS: dict[str, str] = {"body_mass_kg": "body mass (kg)", "height_cm": "height (cm)", "age": "age (years)",
                   "hr_rest_bpm": "resting heart rate (bpm)", "ftp_w": "FTP (W)"}
 
 _CITATION = re.compile(r"\s*\(([^()]*(?:\d{4}|ISO \d+)[^()]*)\)")
@@ -170,7 +170,7 @@ def note_groups(report: Report, label: Callable[[str | None, str | None], str],
         groups.append(NoteGroup(title="Whole activity" if legs else "", notes=first))
     titles = leg_titles([leg.sport for leg in legs], label, [leg.sub_sport for leg in legs])
     for title, notes in zip(titles, per_leg):
-        own = notes_of(notes, set(seen))  # a leg repeats nothing said for the whole activity
-        if own:
-            groups.append(NoteGroup(title=title, notes=own))
+        leg_notes = notes_of(notes, set(seen))  # a leg repeats nothing said for the whole activity
+        if leg_notes:
+            groups.append(NoteGroup(title=title, notes=leg_notes))
     return groups

@@ -92,9 +92,10 @@ def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     view = view_of(analysis)
     rate_svg = session_svg = None
     units = _display(analysis).units
-    if report.sweat is not None:
+    sweat = report.sweat
+    if sweat is not None:
         duration_s = report_duration_s(report) or _planned(analysis)[0]
-        rate_svg = _both(lambda narrow: sweat_rate_chart_svg(report.sweat, duration_s / 3600.0 if duration_s else None,
+        rate_svg = _both(lambda narrow: sweat_rate_chart_svg(sweat, duration_s / 3600.0 if duration_s else None,
                                                              report.plan, units=units, narrow=narrow))
     # a session too short to estimate has one too
     session_svg = _both(lambda narrow: session_chart_svg(analysis.series, report.sweat, units=units, narrow=narrow))

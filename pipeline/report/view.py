@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline import advice as advice_rules
 from pipeline.advice.texts import format_duration, sport_noun
 from pipeline.core import units as u
+from pipeline.core.config import Config
 from pipeline.core.schema import Report, SweatBlock
 from pipeline.core.sports import SUB_SPORT_WORDS, sport_profile
 from pipeline.core.units import Units
@@ -31,10 +32,9 @@ class Display(BaseModel):
     timezone: str = "UTC"
 
     @classmethod
-    def of(cls, config: object, units: str | None = None) -> "Display":
+    def of(cls, config: Config, units: Units | None = None) -> "Display":
         """From a :class:`~pipeline.core.config.Config` (``units``, ``nightly.timezone``); ``units`` overrides."""
-        return cls(units=units or getattr(config, "units", "metric"),
-                   timezone=getattr(getattr(config, "nightly", None), "timezone", "UTC"))
+        return cls(units=units or config.units, timezone=config.nightly.timezone)
 
 
 METRIC_UTC = Display()
@@ -263,7 +263,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     noun = sport_noun(sport)
     if noun == "session" and sport not in ("session", "generic"):
         noun = sport_label(sport, a.sub_sport if a is not None else None)
-    if planned:
+    if a is None:  # planned
         title = f"Planned {noun}" + (f": {duration_s_text(duration_s)}" if duration_s else "")
         if env is not None:
             title += f" at {u.temperature(env.temperature_c, 0, un)}"
