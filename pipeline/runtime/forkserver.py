@@ -47,11 +47,11 @@ def context() -> multiprocessing.context.BaseContext:
     global _CONTEXT
     if _CONTEXT is None:
         if "forkserver" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(PRELOAD)
+            forkserver_ctx = multiprocessing.get_context("forkserver")
+            forkserver_ctx.set_forkserver_preload(PRELOAD)
+            _CONTEXT = forkserver_ctx
         else:  # pragma: no cover - not Linux/macOS
-            ctx = multiprocessing.get_context("spawn")
-        _CONTEXT = ctx
+            _CONTEXT = multiprocessing.get_context("spawn")
     return _CONTEXT
 
 
@@ -134,7 +134,7 @@ def stop() -> None:
     from multiprocessing import resource_tracker
 
     tracker = getattr(resource_tracker, "_resource_tracker", None)
-    if getattr(tracker, "_pid", None) is not None:
+    if tracker is not None and getattr(tracker, "_pid", None) is not None:
         try:
             tracker._stop()
         except (OSError, RuntimeError):  # pragma: no cover - ChildProcessError (reaped elsewhere), a reentrant call
@@ -155,12 +155,17 @@ except ImportError:  # pragma: no cover - no forkserver on this platform
     pass
 else:
     class _ForkserverPopen(popen_forkserver.Popen):
+        _fds: list[int]  # set by popen_forkserver.Popen.__init__ (typeshed leaves the private attribute out)
+
         def _launch(self, process_obj: Any) -> None:
             # popen_forkserver.Popen._launch of CPython 3.11-3.13 (identical), with the main-module keys
             # left out of the preparation data
             import io
             from multiprocessing import forkserver, spawn, util
-            from multiprocessing.context import reduction, set_spawning_popen
+            from multiprocessing.context import (  # type: ignore[attr-defined]  # typeshed omits context.reduction
+                reduction,
+                set_spawning_popen,
+            )
 
             _forked()
             prep_data = {key: value for key, value in spawn.get_preparation_data(process_obj._name).items()
@@ -174,7 +179,8 @@ else:
                 set_spawning_popen(None)
             self.sentinel, w = forkserver.connect_to_new_process(self._fds)
             _parent_w = os.dup(w)
-            self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+            self.finalizer = util.Finalize(self, util.close_fds,  # type: ignore[attr-defined]  # typeshed omits util.close_fds
+                                           (_parent_w, self.sentinel))
             with open(w, "wb", closefd=True) as f:
                 f.write(buf.getbuffer())
             self.pid = forkserver.read_signed(self.sentinel)

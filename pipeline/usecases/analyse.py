@@ -15,7 +15,7 @@ from pipeline.advice import advise, session_duration_s
 from pipeline.advice.texts import SessionFacts, generic_advice
 from pipeline.core.config import Config
 from pipeline.core.inputs import WeatherOverride  # noqa: F401  (defined with the bounds it checks; re-exported)
-from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report
+from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report, SweatBlock
 from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
 from pipeline.fit.models import Activity, Leg
 from pipeline.physiology.athlete import Athlete, resolve_athlete
@@ -297,8 +297,9 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     environment, intensity, sweat_totals = combine_legs(estimates, athlete, None, None)
     sweat = sweat_block(sweat_totals, athlete.assumptions())
     total_h = sum(durations_s) / 3600.0
-    lower_l = sum(leg.plan.during_ml_per_h * leg.timer_s / 3600.0 for leg in legs if leg.plan) / 1000.0
-    upper_l = sum(leg.plan.during_max_ml_per_h * leg.timer_s / 3600.0 for leg in legs if leg.plan) / 1000.0
+    lower_l = sum(leg.plan.during_ml_per_h * seconds / 3600.0 for leg, seconds in zip(legs, durations_s) if leg.plan) / 1000.0
+    upper_l = sum(leg.plan.during_max_ml_per_h * seconds / 3600.0
+                  for leg, seconds in zip(legs, durations_s) if leg.plan) / 1000.0
     plan = PlanBlock(  # the headline rates: the legs' volumes over the whole time, rounded down as every rate is
         before_ml=before_ml(athlete.body_mass_kg),
         during_ml_per_h=floor_ml(lower_l * 1000.0 / total_h),
@@ -314,23 +315,23 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     report.plan = plan
     report.disclaimer = DISCLAIMER
     report.advice = [item for item in report.advice if item.topic not in ("hydration", "estimate")]
-    report.advice.insert(0, AdviceItem(topic="hydration", text=triathlon_hydration_text(report, legs, lower_l, upper_l)))
+    report.advice.insert(0, AdviceItem(topic="hydration", text=triathlon_hydration_text(sweat, plan, legs, lower_l, upper_l)))
     return Analysis(report=report, athlete=athlete, planned=triathlon, model_total_l=sweat_totals.model_total_l,
                     display=_display(config))
 
 
-def triathlon_hydration_text(report: Report, legs: list[LegBlock], lower_l: float, upper_l: float) -> str:
+def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], lower_l: float, upper_l: float) -> str:
     """The drinking plan of a planned triathlon, leg by leg, and the total against the loss (SI words;
-    the renderers convert them for the reader)."""
+    the renderers convert them for the reader). ``s`` and ``p``: the whole race's sweat and plan;
+    ``legs``: its legs, each with its ``timer_s`` and ``sweat``."""
     from pipeline.advice.texts import format_duration
 
-    s, p = report.sweat, report.plan
-    parts = [f"For the planned {format_duration(sum(leg.timer_s for leg in legs) / 3600.0)} triathlon you can "
+    parts = [f"For the planned {format_duration(sum(leg.timer_s or 0.0 for leg in legs) / 3600.0)} triathlon you can "
              f"expect to lose about {s.total_l:.1f} L of sweat ({s.low_l:.1f}–{s.high_l:.1f} L)."]
     for leg in legs:
-        lp, ls, title = leg.plan, leg.sweat, sport_profile(leg.sport).leg_title
-        hours = format_duration(leg.timer_s / 3600.0)
-        if lp is None:  # under MIN_ESTIMATE_S: too short to drink during
+        lp, ls, title, seconds = leg.plan, leg.sweat, sport_profile(leg.sport).leg_title, leg.timer_s or 0.0
+        hours = format_duration(seconds / 3600.0)
+        if lp is None or ls is None:  # under MIN_ESTIMATE_S: too short to drink during
             parts.append(f"{title} ({hours}): too short to drink during.")
             continue
         if lp.during_max_ml_per_h <= 0:
@@ -339,7 +340,7 @@ def triathlon_hydration_text(report: Report, legs: list[LegBlock], lower_l: floa
             continue
         rate_text = (f"{lp.during_ml_per_h:,.0f}–{lp.during_max_ml_per_h:,.0f} mL per hour"
                      if lp.during_max_ml_per_h > lp.during_ml_per_h else f"about {lp.during_ml_per_h:,.0f} mL per hour")
-        low, high = lp.during_ml_per_h * leg.timer_s / 3600.0, lp.during_max_ml_per_h * leg.timer_s / 3600.0
+        low, high = lp.during_ml_per_h * seconds / 3600.0, lp.during_max_ml_per_h * seconds / 3600.0
         volume = f"{low:,.0f}–{high:,.0f} mL" if round(high) > round(low) else f"{low:,.0f} mL"
         parts.append(f"{title} ({hours}, about {ls.total_l:.1f} L lost): {rate_text}, {volume} in all.")
     during = (f"{lower_l * 1000:,.0f}–{upper_l * 1000:,.0f} mL" if round(upper_l * 1000) > round(lower_l * 1000)

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError
@@ -97,7 +98,7 @@ def busy_summary(config: Config, inbox: Path) -> NightlySummary:
 
 
 def start_nightly(catalog: Catalog, config: Config, inbox: Path, *, rebuild: bool, workers: int | None,
-                  orchestrator: str = "prefect", prefect_flow_run_id: str | None = None) -> NightlySummary:
+                  orchestrator: Literal["prefect", "local"] = "prefect", prefect_flow_run_id: str | None = None) -> NightlySummary:
     """Tidy what a killed run left, record the run as started; returns its (empty) summary."""
     data_dir = Path(config.data_dir)
     started = utc_now()
