@@ -16,6 +16,7 @@ so the runs find the code wherever the working directory is.
 """
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any
 
 from prefect import serve
@@ -33,16 +34,25 @@ def build_deployments(config: Config) -> list[RunnerDeployment]:
     """``nightly`` (scheduled) and ``after-ride`` (manual) for this configuration."""
     parameters: dict[str, Any] = {"config_path": str(config.source) if config.source is not None else None}
     return [
-        nightly.to_deployment(
+        _built(nightly.to_deployment(
             name="nightly", tags=TAGS, parameters=parameters,
             schedule=Cron(config.nightly.cron, timezone=config.nightly.timezone), paused=False,
             description=f"Every new FIT file in the inbox, at '{config.nightly.cron}' ({config.nightly.timezone}).",
-            entrypoint_type=EntrypointType.MODULE_PATH),
-        after_ride.to_deployment(
+            entrypoint_type=EntrypointType.MODULE_PATH)),
+        _built(after_ride.to_deployment(
             name="after-ride", tags=TAGS, parameters=parameters,
             description="One FIT file now (default: the newest in the inbox), with an optional weather override.",
-            entrypoint_type=EntrypointType.MODULE_PATH),
+            entrypoint_type=EntrypointType.MODULE_PATH)),
     ]
+
+
+def _built(deployment: RunnerDeployment | Coroutine[Any, Any, RunnerDeployment]) -> RunnerDeployment:
+    """``to_deployment``'s answer: Prefect's ``async_dispatch`` returns the deployment when called
+    outside an event loop (as here) and a coroutine inside one; TypeError for the coroutine."""
+    if not isinstance(deployment, RunnerDeployment):
+        deployment.close()
+        raise TypeError("build_deployments must be called outside an event loop")
+    return deployment
 
 
 def serve_deployments(config: Config, limit: int | None = None) -> None:

@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flows.cli.options import add_config
 from flows.cli.prefect_server import find_api
@@ -33,7 +33,7 @@ BAR_FROM_FILES = 5
 
 
 @contextlib.contextmanager
-def terminal_progress(stream: object = None) -> Iterator[None]:
+def terminal_progress(stream: IO[str] | None = None) -> Iterator[None]:
     """A rich progress bar on stderr fed by :func:`pipeline.runtime.progress.report_progress`, only when
     stderr is a terminal; otherwise nothing (the log lines say the progress). The bar is
     transient (gone when the run ends) and redraws at most 4 times a second on its own thread:
@@ -43,14 +43,14 @@ def terminal_progress(stream: object = None) -> Iterator[None]:
         yield
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     from pipeline.runtime.progress import listening
 
     progress = Progress(TextColumn("nightly"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         TextColumn("{task.description}"), console=Console(file=stream), transient=True,
                         refresh_per_second=4)
-    task: list[int] = []
+    task: list[TaskID] = []
     routed: list[tuple[Any, Any]] = []
     _BARS.append(progress)
 

@@ -89,9 +89,10 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
     parts = [part.strip() for part in str(args.legs).split(",")]
     if len(parts) != len(TRIATHLON_LEGS) or not all(parts):
         raise UsageError("--legs", f"{args.legs!r}: give three durations, swim, bike and run, e.g. 1h,5h,3h30m")
-    durations = tuple(check_plan(sport, part, heart_rate_bpm=args.hr, temperature_c=args.temp,
-                                 humidity_pct=args.humidity, body_mass_kg=args.mass_kg, height_cm=args.height_cm,
-                                 age=args.age).duration_s for sport, part in zip(TRIATHLON_LEGS, parts))
+    swim_s, bike_s, run_s = [check_plan(sport, part, heart_rate_bpm=args.hr, temperature_c=args.temp,
+                                        humidity_pct=args.humidity, body_mass_kg=args.mass_kg, height_cm=args.height_cm,
+                                        age=args.age).duration_s for sport, part in zip(TRIATHLON_LEGS, parts)]
+    durations = (swim_s, bike_s, run_s)
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = {sport: calibration_for(config.data_dir, sport) for sport in TRIATHLON_LEGS}
