@@ -7,7 +7,7 @@ The defaults are named in the report (``sweat.assumptions``) so nobody mistakes 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pipeline.core.config import AthleteConfig
 from pipeline.fit.models import UserProfile
@@ -62,13 +62,14 @@ def resolve_athlete(config: AthleteConfig, profile: UserProfile | None = None,
     """Fill every field: override, else config, else FIT user profile, else population default."""
     profile = profile or UserProfile()
     override = override or {}
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # a number, the sex, or None: as the override, config or profile gives it
     sources: dict[str, FieldSource] = {}
+    holders: tuple[tuple[FieldSource, object], ...] = (("override", override), ("config", config), ("fit", profile))
     for name in ("body_mass_kg", "height_cm", "sex", "age", "hr_rest_bpm", "hr_max_bpm", "ftp_w"):
-        for source, holder in (("override", override), ("config", config), ("fit", profile)):
+        for source, holder in holders:
             value = holder.get(name) if isinstance(holder, dict) else getattr(holder, name, None)
             if value is not None and _plausible(name, value):
-                values[name], sources[name] = value, source  # type: ignore[assignment]
+                values[name], sources[name] = value, source
                 break
         else:
             if name in POPULATION_DEFAULTS:
@@ -78,16 +79,16 @@ def resolve_athlete(config: AthleteConfig, profile: UserProfile | None = None,
                 if name != "ftp_w" and name != "hr_max_bpm":
                     sources[name] = "default"
     if values.get("hr_max_bpm") is None:
-        values["hr_max_bpm"] = tanaka_hr_max_bpm(float(values["age"]))  # type: ignore[arg-type]
+        values["hr_max_bpm"] = tanaka_hr_max_bpm(float(values["age"]))
         sources["hr_max_bpm"] = "default"
     return Athlete(
-        body_mass_kg=float(values["body_mass_kg"]),  # type: ignore[arg-type]
-        height_cm=float(values["height_cm"]),  # type: ignore[arg-type]
-        sex=values["sex"] if values["sex"] in ("male", "female") else None,  # type: ignore[arg-type]
-        age=float(values["age"]),  # type: ignore[arg-type]
-        hr_rest_bpm=float(values["hr_rest_bpm"]),  # type: ignore[arg-type]
-        hr_max_bpm=float(values["hr_max_bpm"]),  # type: ignore[arg-type]
-        ftp_w=float(values["ftp_w"]) if values.get("ftp_w") is not None else None,  # type: ignore[arg-type]
+        body_mass_kg=float(values["body_mass_kg"]),
+        height_cm=float(values["height_cm"]),
+        sex=values["sex"] if values["sex"] in ("male", "female") else None,
+        age=float(values["age"]),
+        hr_rest_bpm=float(values["hr_rest_bpm"]),
+        hr_max_bpm=float(values["hr_max_bpm"]),
+        ftp_w=float(values["ftp_w"]) if values.get("ftp_w") is not None else None,
         sources=sources,
     )
 
@@ -98,12 +99,12 @@ _BOUNDS: dict[str, tuple[float, float]] = {
 }
 
 
-def _plausible(name: str, value: object) -> bool:
+def _plausible(name: str, value: Any) -> bool:
     """FIT profiles sometimes hold placeholders (0 kg, 255 years): those do not count as data."""
     if name == "sex":
         return value in ("male", "female")
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except (TypeError, ValueError):
         return False
     lo, hi = _BOUNDS[name]

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -125,6 +125,14 @@ class ResolvedEnvironment:
     """Who the weather service's values came from, in words (None: no weather service values used)."""
 
 
+class _WeatherExtras(TypedDict, total=False):
+    """What a weather service adds to a :class:`ResolvedEnvironment` besides temperature and humidity."""
+
+    weather_provider: str | None
+    wind_speed_m_per_s: float | None
+    solar_radiation_w_per_m2: float | None
+
+
 def _weather_series(records: pd.DataFrame, column: str) -> pd.Series | None:
     """A weather-service column of the records, gaps filled from the nearest sample; None when absent
     or covering less than :data:`MIN_TEMPERATURE_COVERAGE` of the records."""
@@ -146,7 +154,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     outdoors_in_air = not indoor and not sport_profile(sport).in_water and override.service is not None
     weather_t = _weather_series(records, WEATHER_TEMPERATURE) if outdoors_in_air else None
     weather_h = _weather_series(records, WEATHER_HUMIDITY) if outdoors_in_air else None
-    extras: dict[str, object] = {}
+    extras: _WeatherExtras = {}
     extra_notes: list[str] = []  # after the temperature's and humidity's own notes
     if weather_t is not None or weather_h is not None:
         wind = _weather_series(records, WEATHER_WIND)
@@ -176,7 +184,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         notes.append(f"temperature {override.temperature_c:g} °C given on the command line")
         return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor,
                                    notes + extra_notes,
-                                   TEMPERATURE_UNCERTAINTY_C["override"], humidity_series, **extras)  # type: ignore[arg-type]
+                                   TEMPERATURE_UNCERTAINTY_C["override"], humidity_series, **extras)
     if weather_t is not None:
         air_t = weather_t.to_numpy(dtype=float)
         device_raw = pd.to_numeric(records["temperature_c"], errors="coerce") if "temperature_c" in records else None
@@ -186,7 +194,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
                      f"{np.min(air_t):.1f}–{np.max(air_t):.1f} °C), hour by hour at the route's rounded positions"
                      + device_words)
         return ResolvedEnvironment(air_t, humidity, "weather", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["weather"],
-                                   humidity_series, **extras)  # type: ignore[arg-type]
+                                   humidity_series, **extras)
 
     config_t = float(climate.temperature_c)
     raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float) if n else pd.Series(dtype=float)
@@ -198,7 +206,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
             notes.append(f"device temperature on only {coverage:.0%} of records: not used")
         notes.append(f"temperature {config_t:g} °C from the config climate")
         return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes + extra_notes,
-                                   TEMPERATURE_UNCERTAINTY_C["config"], humidity_series, **extras)  # type: ignore[arg-type]
+                                   TEMPERATURE_UNCERTAINTY_C["config"], humidity_series, **extras)
 
     # a sensor warms up or cools down over minutes: a 60-sample running median, gaps filled
     device_t = raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy()
@@ -207,7 +215,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
         notes.append(f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
                      "modelled from swimmers' measured losses, not from the air")
         return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"],
-                                   humidity_series, **extras)  # type: ignore[arg-type]
+                                   humidity_series, **extras)
     if mount == "bike":
         # the sun remark only for a ride known to be outdoors: not indoors, and with GPS positions
         # (a trainer ride's file often says neither 'indoor' nor where it was)
@@ -220,7 +228,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
                  f"skin heat it also reads to about {np.median(air):.1f} °C air (our estimate, ±"
                  f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)")
     return ResolvedEnvironment(air, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["wrist"],
-                               humidity_series, **extras)  # type: ignore[arg-type]
+                               humidity_series, **extras)
 
 
 def wrist_to_air_c(reading_c: NDArray[np.float64] | float) -> NDArray[np.float64]:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.config import ClimateConfig
+from pipeline.core.schema import EnvironmentSource, IntensitySource
 from pipeline.core.sports import sport_profile
 from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
@@ -55,7 +56,7 @@ from pipeline.physiology.timeline import (
 )
 
 BLOCK_S = 60
-INTENSITY_SOURCES = ("power", "speed", "heart_rate", "device_calories", "duration")
+INTENSITY_SOURCES: tuple[IntensitySource, ...] = ("power", "speed", "heart_rate", "device_calories", "duration")
 MODEL_NAME = "Gonzalez 2009/2012 PW, bounded by ISO 7933 required sweat; USARIEM heat balance"
 
 
@@ -71,7 +72,7 @@ class EnvironmentSummary:
 
     temperature_c: float
     humidity_pct: float
-    source: str
+    source: EnvironmentSource
     air_speed_m_per_s: float | None
     indoor: bool
     notes: tuple[str, ...] = ()
@@ -85,7 +86,7 @@ class IntensitySummary:
     """How hard the leg was (unrounded): the dominant signal, the moving-time mean metabolic rate
     [W] and each signal's share of moving time (fractions summing to 1)."""
 
-    source: str
+    source: IntensitySource
     mean_metabolic_w: float
     sources_share: dict[str, float] = field(default_factory=dict)
 
@@ -253,8 +254,9 @@ def estimate_leg(
                              device_estimate_l=device_estimate_l, log_sd=log_sd, sex=athlete.sex)
     shares = {k: v / moving_s for k, v in counts.items()} if moving_s else {}
     dominant = max((s for s in INTENSITY_SOURCES if counts.get(s)), key=lambda s: counts[s], default=None)
-    if dominant is None:
-        dominant = str(intensity.source[0]) if n else "duration"
+    if dominant is None:  # no moving record: the first record's source
+        first = str(intensity.source[0]) if n else "duration"
+        dominant = first if first in INTENSITY_SOURCES else "duration"
     mean_metabolic = float(metabolic[moving].mean()) if moving.any() else rest_w
 
     environment = EnvironmentSummary(
@@ -367,7 +369,8 @@ def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Cali
     seconds: Counter[str] = Counter()
     for leg in legs:
         seconds.update(leg.source_seconds)
-    dominant = max((s for s in INTENSITY_SOURCES if seconds.get(s)), key=lambda s: seconds[s], default="duration")
+    dominant: IntensitySource = max((s for s in INTENSITY_SOURCES if seconds.get(s)), key=lambda s: seconds[s],
+                                    default="duration")
     mean_m = sum(leg.metabolic_j_moving for leg in legs) / moving_s if moving_s else 0.0
     intensity = IntensitySummary(source=dominant, mean_metabolic_w=mean_m,
                                  sources_share={k: v / moving_s for k, v in seconds.items()} if moving_s else {})

@@ -16,7 +16,7 @@ def environment_block(environment: EnvironmentSummary) -> EnvironmentBlock:
     """``environment``: °C and % to 0.1, air speed to 0.01 m/s."""
     air = environment.air_speed_m_per_s
     return EnvironmentBlock(temperature_c=round(environment.temperature_c, 1),
-                            humidity_pct=round(environment.humidity_pct, 1), source=environment.source,  # type: ignore[arg-type]
+                            humidity_pct=round(environment.humidity_pct, 1), source=environment.source,
                             air_speed_m_per_s=round(air, 2) if air is not None else None,
                             indoor=environment.indoor, notes=list(environment.notes),
                             wind_speed_m_per_s=_round(environment.wind_speed_m_per_s, 1),
@@ -30,7 +30,7 @@ def _round(value: float | None, digits: int) -> float | None:
 
 def intensity_block(intensity: IntensitySummary) -> IntensityBlock:
     """``intensity``: mean metabolic rate to 0.1 W, shares to 0.001."""
-    return IntensityBlock(source=intensity.source, mean_metabolic_w=round(intensity.mean_metabolic_w, 1),  # type: ignore[arg-type]
+    return IntensityBlock(source=intensity.source, mean_metabolic_w=round(intensity.mean_metabolic_w, 1),
                           sources_share={k: round(v, 3) for k, v in intensity.sources_share.items()})
 
 
