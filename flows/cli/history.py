@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flows.cli.options import add_config, add_units
 from pipeline.core.config import Config
-from pipeline.core.units import convert_text
+from pipeline.core.units import Units, convert_text
 from pipeline.report.weighins import weighins_text
 from pipeline.store.catalog import ActivityRow, Catalog
 from pipeline.store.weighins import WeighIns, comparisons
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _table(rows: list[ActivityRow], timezone: str = "UTC", units: str = "metric") -> str:
+def _table(rows: list[ActivityRow], timezone: str = "UTC", units: Units = "metric") -> str:
     from pipeline.report.digest import history_table
 
-    return history_table(rows, timezone=timezone, units=units)  # type: ignore[arg-type]
+    return history_table(rows, timezone=timezone, units=units)

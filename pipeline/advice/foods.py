@@ -35,13 +35,14 @@ Calcium RDA 1,000 mg/day adults 19-50 (1,200 mg women 51+, men 71+) (IOM 2011; O
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 #: Potassium adequate intake, mg/day, adults (NASEM 2019).
-POTASSIUM_AI_MG_PER_DAY: dict[str, float] = MappingProxyType({"male": 3400.0, "female": 2600.0})  # type: ignore[assignment]
+POTASSIUM_AI_MG_PER_DAY: Mapping[str, float] = MappingProxyType({"male": 3400.0, "female": 2600.0})
 #: Calcium RDA, mg/day, adults 19-50 (IOM 2011; NIH ODS calcium fact sheet).
 CALCIUM_RDA_MG_PER_DAY = 1000.0
 

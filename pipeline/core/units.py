@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 Units = Literal["metric", "imperial"]
 _Values = TypeVar("_Values", float, "np.ndarray")
 """A number, or a NumPy array of them converted elementwise."""
-UNITS: tuple[str, ...] = ("metric", "imperial")
+UNITS: tuple[Units, ...] = ("metric", "imperial")
 
 ML_PER_US_FL_OZ = 29.573_53
 """Millilitres per US fluid ounce: NIST SP 811 B.8, "ounce (U.S. fluid) (fl oz) = 2.957 353 E-05 m³"."""
@@ -36,9 +36,9 @@ F_AT_0_C = 32.0
 
 def check_units(value: str) -> Units:
     """``value`` if it is ``metric`` or ``imperial``; raises ValueError otherwise."""
-    if value not in UNITS:
-        raise ValueError(f"must be metric or imperial, got {value!r}")
-    return value  # type: ignore[return-value]
+    if value in UNITS:
+        return value
+    raise ValueError(f"must be metric or imperial, got {value!r}")
 
 
 def fl_oz(volume_ml: float) -> float:

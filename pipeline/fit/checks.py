@@ -30,6 +30,7 @@ catch values that are impossible, not unusual.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -91,7 +92,7 @@ def blank_absent_sensors(records: pd.DataFrame, warn: list[str]) -> tuple[pd.Dat
 
 def _moving_without(records: pd.DataFrame, column: str) -> bool:
     """Whether channels other than ``column`` show the athlete moving or working."""
-    def share(name: str, test) -> float:  # type: ignore[no-untyped-def]
+    def share(name: str, test: Callable[[pd.Series], pd.Series]) -> float:
         if name == column:
             return 0.0
         values = records[name].dropna()

@@ -73,12 +73,12 @@ def write_activity_outputs(analysis: Analysis, data_dir: Path, report_dir_rel: s
 
     Returns the records path relative to ``data_dir`` (None when there are no records).
     """
-    activity = analysis.activity
+    activity, summary = analysis.activity, analysis.report.activity
     records_rel = None
-    if activity is not None and activity.records is not None and len(activity.records.columns):
+    if activity is not None and summary is not None and activity.records is not None and len(activity.records.columns):
         from pipeline.store.records import write_records
 
-        records_rel = write_records(data_dir, analysis.report.activity.id, activity.records)  # type: ignore[union-attr]
+        records_rel = write_records(data_dir, summary.id, activity.records)
     from pipeline.report.writer import write_reports  # pandas, Jinja2, charts: imported only when a report is drawn
 
     with atomic_directory(Path(data_dir) / report_dir_rel) as tmp:
