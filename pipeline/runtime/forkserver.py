@@ -34,15 +34,15 @@ def add_preload(names: list[str]) -> None:
         if name not in PRELOAD:
             PRELOAD.append(name)
     if _CONTEXT is not None and _CONTEXT.get_start_method() == "forkserver":
-        _CONTEXT.set_forkserver_preload(PRELOAD)  # type: ignore[attr-defined]
+        _CONTEXT.set_forkserver_preload(PRELOAD)
 
 
-_CONTEXT: multiprocessing.context.BaseContext | None = None
+_CONTEXT: multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext | None = None
 _STATE_LOCK = threading.Lock()
 _EARLY_PID: int | None = None  # the forkserver start_early() started, while no child was forked from it
 
 
-def context() -> multiprocessing.context.BaseContext:
+def context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
     """The forkserver context (preloaded with :data:`PRELOAD`); spawn where there is none."""
     global _CONTEXT
     if _CONTEXT is None:
@@ -62,7 +62,7 @@ def guard_process() -> type[multiprocessing.process.BaseProcess]:
     ctx = context()
     if ctx.get_start_method() == "forkserver":
         return GuardProcess
-    return ctx.Process  # type: ignore[attr-defined,no-any-return]  # pragma: no cover
+    return ctx.Process  # pragma: no cover
 
 
 def _server() -> Any:

@@ -117,7 +117,7 @@ def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
                     answer: tuple[str, Any] = ("ok", fn(*args))
                 except MemoryError:
                     answer = ("memory", None)
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller to raise
+                except BaseException as exc:  # handed to the caller to raise
                     answer = _failure(exc, memory_bytes)
                 try:
                     conn.send(answer)
@@ -148,7 +148,7 @@ def _failure(exc: BaseException, memory_bytes: int) -> tuple[str, Any]:
     try:
         pickle.loads(pickle.dumps(exc))
         return ("error", exc)
-    except Exception:  # noqa: BLE001 - an exception that does not survive pickling
+    except Exception:  # an exception that does not survive pickling
         return ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
 
 
@@ -167,14 +167,15 @@ def _start(process: multiprocessing.process.BaseProcess) -> None:
     """``process.start()``, also from a daemonic process (a Dask worker): see the module docstring."""
     current = multiprocessing.current_process()
     with _START_LOCK:
-        daemon = current._config.get("daemon")  # type: ignore[attr-defined]
+        config: dict[str, Any] = current._config  # type: ignore[attr-defined]  # private: typeshed leaves it out
+        daemon = config.get("daemon")
         if daemon:
-            current._config["daemon"] = False  # type: ignore[attr-defined]
+            config["daemon"] = False
         try:
             process.start()
         finally:
             if daemon:
-                current._config["daemon"] = daemon  # type: ignore[attr-defined]
+                config["daemon"] = daemon
 
 
 def run_guarded(fn: Callable[..., Any], args: tuple[Any, ...], limits: LimitsConfig) -> Any:
