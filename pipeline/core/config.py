@@ -402,7 +402,7 @@ class BoundedLoader(yaml.SafeLoader):
 def read_yaml(text: str, source: str) -> Any:
     """Parse config text with :class:`BoundedLoader`; any problem is a one-line :class:`ConfigError`."""
     try:
-        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=BoundedLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -125,7 +125,7 @@ def _on_segment(data: bytes, segment: Any, function: str, *args: Any, **kwargs: 
             return getattr(module, function)(data[segment.start:end], *args, **kwargs)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # noqa: BLE001 - FitDecodeError, or a Rust panic (pyo3's PanicException is a
+    except BaseException:  # FitDecodeError, or a Rust panic (pyo3's PanicException is a
         # BaseException: fitfast 0.1 panics on a zero-size field, "remainder with a divisor of zero",
         # found by tests/fit/test_fuzz.py): fitparse reads the file
         return None

@@ -29,7 +29,7 @@ from pipeline.report.view import (
     duration_s_text,
     litres,
     local_start,
-    sport_label,  # noqa: F401  (re-exported: where it was first)
+    sport_label,  # also imported from here, where it was first
     sweat_with_range,
     when_text,
 )

@@ -16,7 +16,7 @@ from pipeline import advice as advice_rules
 from pipeline.advice.texts import format_duration, sport_noun
 from pipeline.core import units as u
 from pipeline.core.config import Config
-from pipeline.core.schema import Report, SweatBlock
+from pipeline.core.schema import EnvironmentBlock, Report, SweatBlock
 from pipeline.core.sports import SUB_SPORT_WORDS, sport_profile
 from pipeline.core.units import Units
 from pipeline.report.notes import NoteGroup, note_groups
@@ -70,7 +70,7 @@ INTENSITY_SOURCES = {"power": "power meter", "speed": "speed and grade", "heart_
                      "device_calories": "the device's calories", "duration": "duration only"}
 
 
-def weather_text(env, units: Units = "metric") -> str:  # noqa: ANN001 - an EnvironmentBlock
+def weather_text(env: EnvironmentBlock, units: Units = "metric") -> str:
     """The weather service's figures in one line: air, humidity, wind, sun."""
     parts = [u.temperature(env.temperature_c, 1, units) if env.source == "weather" else None, f"{env.humidity_pct:.0f} % humidity"]
     if env.wind_speed_m_per_s is not None:

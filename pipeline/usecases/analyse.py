@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.advice import advise, session_duration_s
 from pipeline.advice.texts import SessionFacts, generic_advice
 from pipeline.core.config import Config
-from pipeline.core.inputs import WeatherOverride  # noqa: F401  (defined with the bounds it checks; re-exported)
+from pipeline.core.inputs import WeatherOverride  # defined with the bounds it checks; also imported from here
 from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report, SweatBlock
 from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
 from pipeline.fit.models import Activity, Leg

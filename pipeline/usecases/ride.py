@@ -161,7 +161,7 @@ def _warm_front_door() -> None:
 
     try:
         warm_front_door()
-    except Exception:  # noqa: BLE001 - best effort: the refresh imports and compiles what is missing
+    except Exception:  # best effort: the refresh imports and compiles what is missing
         pass
 
 

@@ -7,6 +7,7 @@ the table evolves independently of the catalog's numbered migrations, which othe
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +46,7 @@ class WeatherCache:
         self.data_dir = Path(data_dir)
         self.provider = provider
 
-    def _connect(self):  # noqa: ANN202 - sqlite3.Connection
+    def _connect(self) -> sqlite3.Connection:
         conn = connect(self.data_dir)
         migrate(conn, "weather", WEATHER_MIGRATIONS)
         return conn

@@ -101,7 +101,7 @@ def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
     except (sqlite3.Error, OSError) as exc:
         return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
                                      "source"], failed=True)
-    except Exception as exc:  # noqa: BLE001 - the weather is an extra: it never fails a file
+    except Exception as exc:  # the weather is an extra: it never fails a file
         return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
                                      "weather from the next source"], failed=True)
 
