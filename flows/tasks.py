@@ -10,11 +10,12 @@ processes (``ProcessPoolTaskRunner``).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import NO_CACHE, CachePolicy
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.core.config import Config, load_config
@@ -39,7 +40,17 @@ def retry_on_io_error(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-_RETRIED = dict(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_on_io_error, cache_policy=NO_CACHE)
+class _RetryOptions(TypedDict):
+    """The ``@task`` options of a task retried on I/O errors only."""
+
+    retries: int
+    retry_delay_seconds: list[float]
+    retry_condition_fn: Callable[[Any, Any, Any], bool]
+    cache_policy: CachePolicy
+
+
+_RETRIED = _RetryOptions(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_on_io_error,
+                         cache_policy=NO_CACHE)
 
 
 @task(name="hash-files", **_RETRIED)
@@ -106,7 +117,7 @@ def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int,
         path, sha, override = jobs[index]
         try:
             done(index, process_file_task(path, sha, config, run_id, override))  # a task run of its own, retried
-        except Exception as exc:  # noqa: BLE001 - an internal error, or I/O that outlived the retries: this file only
+        except Exception as exc:  # an internal error, or I/O that outlived the retries: this file only
             done(index, error_text(exc))
     return sorted(results.items())
 

@@ -78,7 +78,7 @@ def _factor(post: Posterior) -> str:
     return f"{post.factor:.2f} ± {100 * spread:.0f} % (from {post.n} weigh-in{'s' if post.n != 1 else ''})"
 
 
-def _list(config: Config, units: str = "metric") -> int:
+def _list(config: Config, units: u.Units = "metric") -> int:
     listed, points = list_weigh_ins(config)
     if not listed:
         print("No weigh-ins yet: `sweatline weigh-in latest --pre KG --post KG --drank L` records one.")
@@ -103,7 +103,7 @@ def _list(config: Config, units: str = "metric") -> int:
     return 0
 
 
-def _mass(value_kg: float, units: str) -> str:
+def _mass(value_kg: float, units: u.Units) -> str:
     """A body mass as typed (kg) or in pounds (:func:`pipeline.core.units.pounds`)."""
     return f"{pounds(value_kg):.1f}" if units == "imperial" else f"{value_kg:g}"
 
@@ -117,14 +117,14 @@ def _reestimated() -> str:
             f"the last {STALE_WINDOW_DAYS} days; older ones keep their answer until you ride them again.")
 
 
-def _volume(value_l: float | None, units: str, per: str = "") -> str:
+def _volume(value_l: float | None, units: u.Units, per: str = "") -> str:
     """A volume in L with two decimals, or in US fl oz (:func:`pipeline.core.units.volume_l`); ``per="/h"``: a rate."""
     if per:
         return u.rate_l_per_h(value_l, units)
     return u.volume_l(value_l, 2, units)
 
 
-def _delete(ref: str, config: Config, units: str = "metric") -> int:
+def _delete(ref: str, config: Config, units: u.Units = "metric") -> int:
     deleted = delete_weigh_in(config, ref)
     row, activity, before, after = deleted.row, deleted.activity, deleted.before, deleted.after
     what = _describe(activity, config.nightly.timezone) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"

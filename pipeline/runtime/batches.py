@@ -52,7 +52,7 @@ def each_result(channel: str, submit: Callable[[int], F], batches: int,
             try:
                 for future in as_completed(list(futures)):
                     arrivals.put(("task", futures[future], future))
-            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            except BaseException as exc:  # raised again in the caller's thread
                 arrivals.put(("watch", exc))
 
         threading.Thread(target=watch, name=f"batches-{channel}", daemon=True).start()
