@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -196,3 +196,19 @@ def test_migration_5_adds_the_local_time_offset_to_an_existing_catalog(tmp_path:
     assert schema_version(conn, "catalog") == len(CATALOG_MIGRATIONS) >= 5
     assert "utc_offset_s" in [r[1] for r in conn.execute("PRAGMA table_info(activities)")]
     conn.close()
+
+
+def test_activities_starting_at_one_instant_are_found_whatever_zone_the_instant_is_given_in(tmp_path: Path) -> None:
+    """The copies policy asks the store for the activities that start at one instant (the indexed
+    ``start_time`` column): the same instant given in another zone finds them, another file's only
+    (``other_than_file``), oldest first; a second later finds none."""
+    start = datetime(2026, 7, 18, 12, 10, tzinfo=UTC)
+    with Catalog(tmp_path) as catalog:
+        for sha, activity_id in (("f1", "a" * 16), ("f2", "b" * 16)):
+            catalog.record_processed(_file(sha, name=f"{sha}.fit"), [_activity(activity_id, sha, start)], [], [])
+        catalog.record_processed(_file("f3", name="f3.fit"), [_activity("c" * 16, "f3", start + timedelta(seconds=1))],
+                                 [], [])
+        same_instant = start.astimezone(timezone(timedelta(hours=2)))  # 14:10 at UTC+2
+        assert [a.id for a in catalog.activities_starting_at(same_instant)] == ["a" * 16, "b" * 16]
+        assert [a.id for a in catalog.activities_starting_at(same_instant, other_than_file="f1")] == ["b" * 16]
+        assert catalog.activities_starting_at(start + timedelta(seconds=0.5)) == []
