@@ -32,15 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.cli.options import add_config, add_units, number
-from flows.cli.prefect_server import configured_api_url, find_api
-from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
-from pipeline.core.inputs import WeatherOverride, checked
 from pipeline.core.untrusted import clean_text
-from pipeline.usecases.ride import RideResult, resolve_fit_file, ride
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the parser is built before the forkserver starts: nothing heavy at import time
+    from pipeline.core.config import Config
+    from pipeline.core.inputs import WeatherOverride
     from pipeline.report.view import Display
+    from pipeline.usecases.ride import RideResult
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
 FLAGS = {"temperature_c": "--temp", "humidity_pct": "--humidity"}
@@ -50,6 +49,8 @@ FLAGS = {"temperature_c": "--temp", "humidity_pct": "--humidity"}
 def weather_override(temperature_c: float | None, humidity_pct: float | None) -> WeatherOverride:
     """The override, refused (:class:`~pipeline.core.errors.InvalidValue`, shown with its flag) outside
     the range the config accepts for ``climate``."""
+    from pipeline.core.inputs import WeatherOverride, checked
+
     return checked(WeatherOverride, temperature_c=temperature_c, humidity_pct=humidity_pct)
 
 
@@ -68,7 +69,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    from flows.cli.prefect_server import configured_api_url, find_api
     from flows.cli.typed import TEMPERATURE, input_units, to_si
+    from pipeline.core.inputs import WeatherOverride
+    from pipeline.usecases.ride import resolve_fit_file, ride
 
     to_si(args, input_units(args, config), WeatherOverride, {"temperature_c": ("temp", TEMPERATURE)})  # °F if imperial
     override = weather_override(args.temp, args.humidity)
