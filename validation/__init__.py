@@ -86,7 +86,9 @@ class Prediction:
 def predict(study: Study) -> Prediction:
     """The ``sweatline plan`` use case at the row's conditions, athlete overridden by the row's mean
     mass, height and sex (unknown sex: the model's own average). A multisport row is the sum of its
-    legs, each planned as its own sport, over the whole time."""
+    legs, each planned as its own sport, over the whole time. The quantity predicted is what a
+    whole-body mass balance measures: sweat + water breathed out + mass of fuel burned (the last two
+    from the report's ``respiratory_water_l`` and ``metabolic_mass_l``, added to both ends of the range)."""
     from pipeline.core.config import Config
     from pipeline.physiology.planned import check_plan
     from pipeline.usecases.analyse import WeatherOverride, analyse_plan
@@ -105,7 +107,9 @@ def predict(study: Study) -> Prediction:
         override = WeatherOverride(temperature_c=study.air_temp_c, humidity_pct=study.humidity_pct)
         athlete = {"body_mass_kg": study.body_mass_kg, "height_cm": study.height_cm, "sex": study.sex, "age": None}
         sweat = analyse_plan(plan, config, override, athlete).report.sweat
-        total, low, high = total + sweat.total_l, low + sweat.low_l, high + sweat.high_l
+        # a mass balance measures sweat + breath water + fuel burned: predict the same quantity
+        extra = (sweat.respiratory_water_l or 0.0) + (sweat.metabolic_mass_l or 0.0)
+        total, low, high = total + sweat.total_l + extra, low + sweat.low_l + extra, high + sweat.high_l + extra
         hours += leg.hours
     return Prediction(total / hours, low / hours, high / hours)
 

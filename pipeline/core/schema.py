@@ -91,6 +91,10 @@ class SweatBlock(_Block):
     assumptions: list[str] = Field(default_factory=list, description="athlete values that are population defaults, not the athlete's")
     sodium_low_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean − 1 SD (Lara et al. 2016)")
     sodium_high_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean + 1 SD (Lara et al. 2016)")
+    respiratory_water_l: float | None = Field(None, description="water breathed out, L (Mitchell et al. 1972): fluid "
+                                              "lost beside sweat, to drink back with it")
+    metabolic_mass_l: float | None = Field(None, description="fuel burned, CO2 out minus O2 in, kg: part of a weigh-in's "
+                                           "loss, not water to drink back")
 
 
 class PlanBlock(_Block):

@@ -42,7 +42,8 @@ def _weather(override: WeatherOverride | None, samples: WeatherSamples | None = 
     if override is None:
         return WeatherInputs(service=service, service_notes=notes)
     return WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct,
-                         service=service, service_notes=notes)
+                         service=service, service_notes=notes,
+                         water_temperature_c=getattr(override, "water_temperature_c", None))
 
 
 def _with_weather(activity: Activity, samples: WeatherSamples | None) -> Activity:
@@ -186,9 +187,12 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
                         disclaimer=DISCLAIMER)
         return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=None, display=_display(config))
     records = planned_records(plan, athlete.body_mass_kg)
-    estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, _weather(override),
+    weather = _weather(override)
+    if plan.water_temperature_c is not None:
+        weather = replace(weather, water_temperature_c=plan.water_temperature_c)
+    estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
-                            gross_efficiency_known=_gross_efficiency_known(config))
+                            gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg)
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
                     sweat=sweat_block(estimate.sweat, athlete.assumptions()))
     report = _with_plan_and_advice(report, config, athlete, plan)
