@@ -105,6 +105,8 @@ class PlanBlock(_Block):
     carry_bottles: int
     after_ml: float = Field(description="over the hours after, mL: 1.25 L per litre still missing after "
                             "drinking the lower figure, so that upper figure + after <= the high end of the loss")
+    sodium_mg_per_h: float | None = Field(None, description="sodium lost in sweat per hour, mg/h (Baker et al. 2016 "
+                                          "whole-body concentration, or the athlete's measured one)")
 
 
 class AdviceItem(_Block):
