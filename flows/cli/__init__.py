@@ -48,7 +48,7 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-VALUE_FLAGS_MAY_START_WITH_DASH = ("--duration", "--temp")
+VALUE_FLAGS_MAY_START_WITH_DASH = ("--duration", "--temp", "--grade", "--water-temp")
 """Options whose value may start with '-' (``--duration -2h``, ``--temp -5``): argparse would take
 ``-2h`` for an option and say "expected one argument"; given as ``--duration=-2h`` the command's own
 check refuses it (or, for a temperature, accepts it)."""

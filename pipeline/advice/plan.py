@@ -82,6 +82,15 @@ HYPONATREMIA_NEAR_RATE_SHARE = 1.0
 HYPONATREMIA_MIN_FACTORS = 2
 #: Volumes are rounded down to this step, mL.
 ROUND_ML = 50.0
+#: About the most fluid the gut delivers per hour during exercise, mL/h: gastric emptying above 1 L/h
+#: was measured only with a large stomach volume kept up by drinking 350 mL every 20 min (Ryan et al.
+#: 1989, Med Sci Sports Exerc 21:S49, as summarised by Noakes et al. 1991); Maughan & Leiper (1999,
+#: Can J Appl Physiol 24:173-187) review the emptying and absorption limits. A loss faster than this
+#: cannot be drunk back during the session, whatever the plan.
+GUT_LIMIT_ML_PER_H = 1000.0
+#: Body-mass loss above which a long race is clearly short of water, fraction (ACSM 2007: > 2 % degrades
+#: aerobic performance in warm weather; 3 % the upper end tolerated in cool conditions, Sawka et al. 2007).
+CLEARLY_SHORT_FRACTION = 0.03
 
 
 def floor_ml(value_ml: float, step_ml: float = ROUND_ML) -> float:
@@ -255,6 +264,8 @@ class PlanDetails(BaseModel):
     before_range_ml: tuple[float, float]
     top_up_range_ml: tuple[float, float]
     needs_more_than_typical: bool = Field(description="staying under 2 % would need more than 0.8 L/h")
+    deficit_at_gut_limit_pct: float = Field(0.0, description="body mass down at the end [%] even drinking what the gut "
+                                            "can take up (GUT_LIMIT_ML_PER_H), or the loss, whichever is less")
 
 
 def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
@@ -284,6 +295,7 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
         during_max_ml_per_h=during_max,
         carry_bottles=carry_bottles(during_max, duration_h, bottle_ml, long_session_min),
         after_ml=after_low,
+        sodium_mg_per_h=round(max(sweat.sodium_mg, 0.0) / duration_h, -1),
     )
     return PlanDetails(
         block=block,
@@ -303,7 +315,18 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
         before_range_ml=(BEFORE_ML_PER_KG[0] * body_mass_kg, BEFORE_ML_PER_KG[1] * body_mass_kg),
         top_up_range_ml=(TOP_UP_ML_PER_KG[0] * body_mass_kg, TOP_UP_ML_PER_KG[1] * body_mass_kg),
         needs_more_than_typical=needed > TYPICAL_DURING_ML_PER_H[1],
+        deficit_at_gut_limit_pct=deficit_at_gut_limit_pct(total_l, duration_h, body_mass_kg),
     )
+
+
+def deficit_at_gut_limit_pct(loss_l: float, drinking_h: float, body_mass_kg: float) -> float:
+    """Body mass down at the end [%] when ``drinking_h`` hours are drunk at the most the gut delivers
+    (:data:`GUT_LIMIT_ML_PER_H`), never more than the loss: ``max(loss − 1.0 L/h × h, 0) / mass``.
+    Above :data:`CLEARLY_SHORT_FRACTION` the loss cannot be kept within 2–3 % by drinking alone."""
+    if body_mass_kg <= 0:
+        raise ValueError(f"body_mass_kg must be > 0, got {body_mass_kg!r}")
+    drunk_l = min(GUT_LIMIT_ML_PER_H * max(drinking_h, 0.0) / 1000.0, max(loss_l, 0.0))
+    return max(loss_l - drunk_l, 0.0) / body_mass_kg * 100.0
 
 
 #: Hyponatremia risk-factor codes, in the order the text names them.

@@ -29,7 +29,14 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DAY, food, portions_to_cover
 from pipeline.advice.heat import OFF_CHART_C, HeatAssessment, heat_assessment, is_warm
-from pipeline.advice.plan import ROUND_ML, TYPICAL_DURING_ML_PER_H, PlanDetails, hyponatremia_factors, hyponatremia_risk
+from pipeline.advice.plan import (
+    CLEARLY_SHORT_FRACTION,
+    ROUND_ML,
+    TYPICAL_DURING_ML_PER_H,
+    PlanDetails,
+    hyponatremia_factors,
+    hyponatremia_risk,
+)
 from pipeline.core.schema import AdviceItem, SweatBlock
 from pipeline.core.sports import sport_profile
 
@@ -202,9 +209,22 @@ def hydration_text(ctx: AdviceContext) -> str:
             f"Drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass down "
             f"if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under 2 %): weighing yourself "
             "before and after tells you where in the range you are, and thirst and meals make up the rest.")
-    if ctx.duration_h >= 2.0:
+    if d.long_session and d.deficit_at_gut_limit_pct > 100.0 * CLEARLY_SHORT_FRACTION:
         parts.append(
-            f"Your sweat carries sodium too (an estimated {mg(round(ctx.sweat.sodium_mg, -1))} here): on a session this long a "
+            f"Even drinking about 1 L per hour, near the most the gut takes up during exercise, you would finish about "
+            f"{d.deficit_at_gut_limit_pct:.1f} % of body mass down: this loss cannot be kept within 2–3 % by drinking, "
+            "so pace it for the heat, cool down where you can and start well hydrated.")
+    breath = ctx.sweat.respiratory_water_l or 0.0
+    if breath >= 0.05:
+        fuel = ctx.sweat.metabolic_mass_l or 0.0
+        parts.append(
+            f"Besides sweat you breathe out about {breath:.1f} L of water: that is fluid to drink back with the sweat. "
+            + (f"A weigh-in also shows about {fuel:.1f} kg of fuel burned, which is not water to drink back."
+               if fuel >= 0.05 else ""))
+    if ctx.duration_h >= 2.0:
+        per_hour = f", about {mg(ctx.plan.block.sodium_mg_per_h)} per hour" if ctx.plan.block.sodium_mg_per_h else ""
+        parts.append(
+            f"Your sweat carries sodium too (an estimated {mg(round(ctx.sweat.sodium_mg, -1))} here{per_hour}): on a session this long a "
             "sports drink with some sodium (20–30 mmol per litre) or salty food helps you keep what you drink.")
     skipped = "if you drank less than the lower figure during, add what you skipped"
     if p.after_ml >= SMALL_AFTER_ML:

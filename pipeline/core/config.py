@@ -161,6 +161,9 @@ class AthleteConfig(_Section):
     hr_rest_bpm: float | None = Field(None, ge=25, le=120)
     hr_max_bpm: float | None = Field(None, ge=100, le=230)
     ftp_w: float | None = Field(None, ge=30, le=600)
+    sweat_sodium_mmol_per_l: float | None = Field(None, ge=10, le=150, json_schema_extra={"unit": "mmol/L"})
+    """Measured sweat sodium (lab or patch test), used instead of the population value (Baker et al.
+    2016: 35.9 ± 10.4 mmol/L whole-body; 10–90 typical, Baker 2017)."""
 
 
 class WeatherConfig(_Section):

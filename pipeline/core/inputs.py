@@ -23,6 +23,9 @@ from pipeline.core.errors import InvalidValue
 AIR_TEMPERATURE_C: dict[str, Any] = {"ge": -40, "le": 55, "json_schema_extra": {"unit": "°C"}}
 """Air temperature [°C]: the coldest and hottest air anyone trains in, with margin."""
 RELATIVE_HUMIDITY_PCT: dict[str, Any] = {"ge": 0, "le": 100, "json_schema_extra": {"unit": "%"}}
+WATER_TEMPERATURE_C: dict[str, Any] = {"ge": 0, "le": 40, "json_schema_extra": {"unit": "°C"}}
+LOAD_KG: dict[str, Any] = {"ge": 0, "le": 100, "json_schema_extra": {"unit": "kg"}}
+GRADE_PCT: dict[str, Any] = {"ge": -40, "le": 40, "json_schema_extra": {"unit": "%"}}
 """Relative humidity [%]."""
 BODY_MASS_KG: dict[str, Any] = {"ge": 25, "le": 250, "json_schema_extra": {"unit": "kg"}}
 """Body mass of an athlete [kg]."""
@@ -114,3 +117,4 @@ class WeatherOverride(BaseModel):
 
     temperature_c: float | None = Field(None, **AIR_TEMPERATURE_C)
     humidity_pct: float | None = Field(None, **RELATIVE_HUMIDITY_PCT)
+    water_temperature_c: float | None = Field(None, **WATER_TEMPERATURE_C)

@@ -91,6 +91,10 @@ class SweatBlock(_Block):
     assumptions: list[str] = Field(default_factory=list, description="athlete values that are population defaults, not the athlete's")
     sodium_low_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean − 1 SD (Lara et al. 2016)")
     sodium_high_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean + 1 SD (Lara et al. 2016)")
+    respiratory_water_l: float | None = Field(None, description="water breathed out, L (Mitchell et al. 1972): fluid "
+                                              "lost beside sweat, to drink back with it")
+    metabolic_mass_l: float | None = Field(None, description="fuel burned, CO2 out minus O2 in, kg: part of a weigh-in's "
+                                           "loss, not water to drink back")
 
 
 class PlanBlock(_Block):
@@ -101,6 +105,8 @@ class PlanBlock(_Block):
     carry_bottles: int
     after_ml: float = Field(description="over the hours after, mL: 1.25 L per litre still missing after "
                             "drinking the lower figure, so that upper figure + after <= the high end of the loss")
+    sodium_mg_per_h: float | None = Field(None, description="sodium lost in sweat per hour, mg/h (Baker et al. 2016 "
+                                          "whole-body concentration, or the athlete's measured one)")
 
 
 class AdviceItem(_Block):

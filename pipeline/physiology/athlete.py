@@ -41,6 +41,9 @@ class Athlete:
     hr_max_bpm: float
     ftp_w: float | None
     sources: dict[str, FieldSource] = field(default_factory=dict)
+    sweat_sodium_mmol_per_l: float | None = None
+    """The athlete's measured sweat sodium [mmol·L⁻¹] (config ``athlete.sweat_sodium_mmol_per_l``, from
+    a lab or patch test): used instead of the population value, with a narrower sodium range."""
 
     def assumptions(self) -> list[str]:
         """Plain-language notes for every value that is a population default, not the athlete's."""
@@ -90,6 +93,7 @@ def resolve_athlete(config: AthleteConfig, profile: UserProfile | None = None,
         hr_max_bpm=float(values["hr_max_bpm"]),
         ftp_w=float(values["ftp_w"]) if values.get("ftp_w") is not None else None,
         sources=sources,
+        sweat_sodium_mmol_per_l=getattr(config, "sweat_sodium_mmol_per_l", None),
     )
 
 

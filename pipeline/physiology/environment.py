@@ -98,6 +98,8 @@ class WeatherInputs:
     humidity_pct: float | None = None
     service: str | None = None
     service_notes: tuple[str, ...] = ()
+    water_temperature_c: float | None = None
+    """Water temperature of a swim [°C] (``plan --water-temp``): beats the device's reading."""
 
 
 WEATHER_TEMPERATURE = "weather_temperature_c"
@@ -229,6 +231,30 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
                  f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)")
     return ResolvedEnvironment(air, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["wrist"],
                                humidity_series, **extras)
+
+
+OPEN_WATER_SUB_SPORTS = frozenset({"open_water"})
+
+
+def resolve_water_temperature(records: pd.DataFrame, sub_sport: str | None,
+                              given: WeatherInputs | None = None) -> tuple[float, str]:
+    """The water temperature of a swim [°C] and where it came from, in words: given
+    (``--water-temp``), else the device's own reading (a watch in water reads the water: its
+    median where at least half the records have one), else the stated default for a pool
+    (:data:`.sweat.POOL_WATER_C`) or open water (:data:`.sweat.OPEN_WATER_C`)."""
+    from pipeline.physiology.sweat import OPEN_WATER_C, POOL_WATER_C
+
+    if given is not None and given.water_temperature_c is not None:
+        return float(given.water_temperature_c), f"water {given.water_temperature_c:g} °C given on the command line"
+    if "temperature_c" in records and len(records):
+        raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float)
+        raw = raw.where((raw >= 0.0) & (raw <= 40.0))
+        if float(raw.notna().mean()) >= MIN_TEMPERATURE_COVERAGE:
+            return float(raw.median()), f"water {raw.median():.1f} °C from the device's sensor (median)"
+    if sub_sport in OPEN_WATER_SUB_SPORTS:
+        return OPEN_WATER_C, (f"water {OPEN_WATER_C:g} °C assumed for open water (no reading; give --water-temp "
+                              "for a plan)")
+    return POOL_WATER_C, f"water {POOL_WATER_C:g} °C assumed for a pool (no reading; give --water-temp for a plan)"
 
 
 def wrist_to_air_c(reading_c: NDArray[np.float64] | float) -> NDArray[np.float64]:

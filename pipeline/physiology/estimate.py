@@ -32,6 +32,7 @@ from pipeline.core.config import ClimateConfig
 from pipeline.core.schema import EnvironmentSource, IntensitySource
 from pipeline.core.sports import sport_profile
 from pipeline.physiology import heat_balance as hb
+from pipeline.physiology import respiration as resp
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.athlete import Athlete
 from pipeline.physiology.environment import (
@@ -39,6 +40,7 @@ from pipeline.physiology.environment import (
     WeatherInputs,
     air_speed_m_per_s,
     resolve_environment,
+    resolve_water_temperature,
 )
 from pipeline.physiology.intensity import (
     STANDING_REST_MET,
@@ -67,7 +69,8 @@ class EnvironmentSummary:
     ``temperature_c`` [°C], ``humidity_pct`` [%], ``air_speed_m_per_s`` [m·s⁻¹] relative to the
     athlete; ``source`` is ``override`` | ``weather`` | ``device`` | ``config``; ``notes`` in plain
     words. From the weather service, when it answered: its mean wind [m·s⁻¹] and solar
-    radiation [W·m⁻²] (shown, not modelled) and who answered (``weather_provider``).
+    radiation [W·m⁻²] (shown, not modelled) and who answered (``weather_provider``). In water, the
+    water temperature the swim was modelled at [°C].
     """
 
     temperature_c: float
@@ -79,6 +82,7 @@ class EnvironmentSummary:
     wind_speed_m_per_s: float | None = None
     solar_radiation_w_per_m2: float | None = None
     weather_provider: str | None = None
+    water_temperature_c: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,46 @@ class LegEstimate:
     sport: str = ""
 
 
+@dataclass
+class _Grid:
+    """A leg's records on the 1-second grid (:func:`_on_grid`): per second, the record it takes,
+    whether it is moving, recorded, a moving gap; metabolic rate and external work [W], the
+    intensity source, air temperature [°C], speed and air speed [m·s⁻¹], walking speed for clothing."""
+
+    stops: StopsLeftOut
+    grid: np.ndarray
+    idx: np.ndarray
+    gap: np.ndarray
+    moving_gap: np.ndarray
+    recorded: np.ndarray
+    moving: np.ndarray
+    metabolic: np.ndarray
+    external: np.ndarray
+    source: np.ndarray
+    temperature: np.ndarray
+    speed: np.ndarray
+    air: np.ndarray
+    walk: np.ndarray
+    rest_w: float
+
+
+@dataclass
+class _Blocks:
+    """The 1-minute blocks (:func:`_minute_blocks`): block of each second, seconds per block, and
+    per-block means of what the heat balance reads."""
+
+    block: np.ndarray
+    secs: np.ndarray
+    moving_share: np.ndarray
+    metabolic_w: np.ndarray
+    external_w: np.ndarray
+    temperature_c: np.ndarray
+    humidity_pct: np.ndarray | float
+    air_m_per_s: np.ndarray
+    walk_m_per_s: np.ndarray
+    swim_m_per_s: np.ndarray
+
+
 def estimate_leg(
     records: pd.DataFrame,
     sport: str,
@@ -124,8 +168,15 @@ def estimate_leg(
     device_estimate_l: float | None = None,
     calibration: sw.Calibration | None = None,
     gross_efficiency_known: bool = False,
+    load_kg: float = 0.0,
 ) -> LegEstimate:
-    """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame).
+    """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame), in the steps
+    the module docstring names: keep the time that counts (:func:`.timeline.kept_time`); the air
+    (:func:`.environment.resolve_environment`) and, in water, the water temperature; the metabolic
+    rate per record (:func:`.intensity.sample_intensity`, ``load_kg`` carried on foot); the
+    1-second grid with pauses and gaps (:func:`_on_grid`); 1-minute blocks (:func:`_minute_blocks`)
+    and their sweat (:func:`_block_rate`); breath water (:mod:`.respiration`); flags, totals and
+    the range; the per-record series for the charts (:func:`_chart_series`).
 
     ``gross_efficiency_known``: the rider's GE was set (config), not the 0.21 default; only the
     width of the range depends on it.
@@ -144,13 +195,88 @@ def estimate_leg(
     env = resolve_environment(recs, sport, sub_sport, device, climate, weather)
     if recs.empty:
         return _empty_leg(env, athlete, device_estimate_l)
-    intensity = sample_intensity(recs, sport, athlete, gross_efficiency, device_kcal, device_timer_s, env.indoor)
     profile = sport_profile(sport)
+    in_water = profile.in_water
+    water = resolve_water_temperature(recs, sub_sport, weather) if in_water else None
+    intensity = sample_intensity(recs, sport, athlete, gross_efficiency, device_kcal, device_timer_s, env.indoor,
+                                 load_kg=load_kg)
     if profile.transition:  # the previous leg's heart rate lingers: the Compendium value instead
         transition_w = float(met_to_metabolic_w(compendium_met(sport), athlete.body_mass_kg))
         intensity = replace(intensity, metabolic_w=np.full(len(recs), transition_w),
                             external_work_w=np.zeros(len(recs)), source=np.full(len(recs), "duration", dtype=object))
 
+    g = _on_grid(recs, intensity, stops, env, sport, athlete)
+    b = _minute_blocks(g, env)
+    area_m2 = float(hb.body_surface_area_m2(athlete.body_mass_kg, athlete.height_cm))
+    met_w = float(met_to_metabolic_w(1.0, athlete.body_mass_kg))
+    floor_g = sw.EXERCISE_FLOOR_ML_PER_KG_H * athlete.body_mass_kg / area_m2
+
+    def session_rate(metabolic_scale: float = 1.0, temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
+        """Per-minute rate [g·m⁻²·h⁻¹] at the leg's effort scaled and its air shifted (for the range)."""
+        return _block_rate(b, area_m2, met_w, floor_g, athlete.sex, water[0] if water else None,
+                           metabolic_scale, temperature_shift)
+
+    rate_g, parts = session_rate()
+    block = b.block
+    litres_per_s = rate_g[block] * area_m2 / 1000.0 / 3600.0
+    cumulative = np.cumsum(litres_per_s)
+    total_l = float(cumulative[-1])
+    moving_l = float(litres_per_s[g.moving].sum())
+    moving_s = float(g.moving.sum())
+    breath_l, fuel_l = _breath(b, env)
+
+    flags = [] if in_water else domain_flags(parts, b.moving_share > 0.5, b.secs, g.temperature, g.air, g.moving)
+    flags += _leg_flags(g, stops, sport, water)
+
+    missing_s = unrecorded_timer_s(device_timer_s, moving_s)
+    if missing_s > 0 and device_timer_s is not None:  # a positive missing_s implies a device timer
+        # Records stop short of the device's own timer time (a truncated, salvaged file; a sensor
+        # or memory drop-out): the unrecorded moving time sweats at the recorded moving rate.
+        flags.append(f"records cover {moving_s / 60:.0f} of the session's {device_timer_s / 60:.0f} min of timer "
+                     f"time: the other {missing_s / 60:.0f} min are estimated at the recorded rate")
+        extra_l = moving_l / moving_s * missing_s
+        scale = (moving_s + missing_s) / moving_s
+        breath_l, fuel_l = breath_l * scale, fuel_l * scale
+        total_l, moving_l, moving_s = total_l + extra_l, moving_l + extra_l, moving_s + missing_s
+    counts = Counter(g.source[g.moving].tolist())
+    log_sd = _leg_log_sd(session_rate, rate_g, b.secs, g.moving, counts, sport, env, in_water, gross_efficiency_known,
+                         calibration)
+    totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration, flags=flags,
+                             device_estimate_l=device_estimate_l, log_sd=log_sd, sex=athlete.sex,
+                             respiratory_water_l=breath_l, metabolic_mass_l=fuel_l,
+                             sodium_mmol_per_l=athlete.sweat_sodium_mmol_per_l)
+    shares = {k: v / moving_s for k, v in counts.items()} if moving_s else {}
+    dominant = max((s for s in INTENSITY_SOURCES if counts.get(s)), key=lambda s: counts[s], default=None)
+    if dominant is None:  # no moving record: the first record's source
+        first = str(intensity.source[0]) if len(recs) else "duration"
+        dominant = first if first in INTENSITY_SOURCES else "duration"
+    moving = g.moving
+    mean_metabolic = float(g.metabolic[moving].mean()) if moving.any() else g.rest_w
+
+    notes = tuple(env.notes) + ((water[1],) if water else ())
+    environment = EnvironmentSummary(
+        temperature_c=float(g.temperature[moving].mean() if moving.any() else g.temperature.mean()),
+        humidity_pct=float(env.humidity_pct if env.humidity_series is None
+                           else np.mean(env.humidity_series[g.idx][moving] if moving.any() else env.humidity_series)),
+        source=env.source,
+        air_speed_m_per_s=float(g.air[moving].mean() if moving.any() else g.air.mean()),
+        indoor=env.indoor, notes=notes, wind_speed_m_per_s=env.wind_speed_m_per_s,
+        solar_radiation_w_per_m2=env.solar_radiation_w_per_m2, weather_provider=env.weather_provider,
+        water_temperature_c=water[0] if water else None,
+    )
+    intensity_summary = IntensitySummary(source=dominant, mean_metabolic_w=mean_metabolic, sources_share=shares)
+    series = _chart_series(recs, intensity, env, g, block, rate_g, cumulative, area_m2, totals)
+    return LegEstimate(environment, intensity_summary, totals, series, total_l=total_l, moving_l=moving_l,
+                       moving_s=moving_s, elapsed_s=float(len(g.grid)),
+                       metabolic_j_moving=float(g.metabolic[moving].sum()),
+                       source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
+
+
+def _on_grid(recs: pd.DataFrame, intensity, stops: StopsLeftOut, env: ResolvedEnvironment, sport: str,
+             athlete: Athlete) -> _Grid:
+    """Each kept second takes the last record at or before it, for at most :data:`.timeline.HOLD_S`;
+    beyond is a gap: moving at the leg's median effort when the timer ran and distance was covered at
+    walking pace or faster, else a pause at standing rest in still air."""
     t = recs["elapsed_s"].to_numpy(dtype=float)
     timer = recs["timer_active"].astype("boolean").fillna(True).to_numpy(dtype=bool)
     dist = pd.to_numeric(recs["distance_m"], errors="coerce").astype(float).to_numpy()
@@ -174,122 +300,100 @@ def estimate_leg(
     metabolic = np.where(recorded, m_rec, np.where(moving_gap, median_m, rest_w))
     external = np.where(recorded, w_rec, np.where(moving_gap, median_w, 0.0))
     source = np.where(recorded, intensity.source[idx], np.where(moving_gap, "gap", "pause"))
-    temperature = env.temperature_c[idx]
     speed = np.where(recorded, intensity.speed_m_per_s[idx], np.nan)
     air = air_speed_m_per_s(speed, moving, sport, env.indoor)
-    walk = np.where(moving & profile.on_foot, np.nan_to_num(speed, nan=1.0), 0.0)
+    walk = np.where(moving & sport_profile(sport).on_foot, np.nan_to_num(speed, nan=1.0), 0.0)
+    return _Grid(stops, grid, idx, gap, moving_gap, recorded, moving, metabolic, external, source,
+                 env.temperature_c[idx], speed, air, walk, rest_w)
 
-    # 1-minute blocks
-    block = stops.blocks(BLOCK_S)  # a block never straddles a stop left out
+
+def _minute_blocks(g: _Grid, env: ResolvedEnvironment) -> _Blocks:
+    """Means over 1-minute blocks (a block never straddles a stop left out); humidity per block where
+    the weather service gave it per record, else the one figure."""
+    block = g.stops.blocks(BLOCK_S)
     nb = int(block[-1]) + 1
     secs = np.bincount(block, minlength=nb).astype(float)
 
     def mean(values: np.ndarray) -> np.ndarray:
         return np.bincount(block, weights=values, minlength=nb) / secs
 
-    area_m2 = float(hb.body_surface_area_m2(athlete.body_mass_kg, athlete.height_cm))
-    met_w = float(met_to_metabolic_w(1.0, athlete.body_mass_kg))
-    in_water = profile.in_water
-    moving_share = mean(moving.astype(float))
-    m_block, w_block, t_block = mean(metabolic), mean(external), mean(temperature)
-    # humidity: the weather service's per-record values where it gave them, else one figure
-    h_block = env.humidity_pct if env.humidity_series is None else mean(env.humidity_series[idx])
-    floor_g = sw.EXERCISE_FLOOR_ML_PER_KG_H * athlete.body_mass_kg / area_m2
+    humidity = env.humidity_pct if env.humidity_series is None else mean(env.humidity_series[g.idx])
+    swim = mean(np.nan_to_num(np.where(g.moving, g.speed, 0.0)))
+    known = mean((g.moving & ~np.isnan(g.speed) & (np.nan_to_num(g.speed) > 0)).astype(float)) > 0.5
+    return _Blocks(block, secs, mean(g.moving.astype(float)), mean(g.metabolic), mean(g.external),
+                   mean(g.temperature), humidity, mean(g.air), mean(g.walk), np.where(known, swim, np.nan))
 
-    def session_rate(metabolic_scale: float = 1.0, temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
-        """Per-minute rate [g·m⁻²·h⁻¹] at the leg's effort scaled and its air shifted (for the range)."""
-        m = m_block * metabolic_scale
-        if in_water:
-            v = mean(np.nan_to_num(np.where(moving, speed, 0.0)))
-            known = mean((moving & ~np.isnan(speed) & (np.nan_to_num(speed) > 0)).astype(float)) > 0.5
-            v = np.where(known, v, np.nan)
-            litres_h = sw.in_water_sweat_l_per_h(v * metabolic_scale, m / met_w, athlete.sex)
-            rate = np.where(moving_share > 0.5, litres_h * 1000.0 / area_m2, 0.0)
-            parts = minute_sweat_g_per_m2_h(m / area_m2, w_block / area_m2, t_block + temperature_shift,
-                                            h_block, mean(air), mean(walk))[1]
-            return rate, parts
-        rate, parts = minute_sweat_g_per_m2_h(m / area_m2, w_block / area_m2, t_block + temperature_shift,
-                                              h_block, mean(air), mean(walk))
-        exercising = (moving_share > 0.5) & (m / met_w >= sw.FLOOR_MIN_MET)
-        parts.at_floor = exercising & (rate < floor_g)
-        rate = np.where(parts.at_floor, floor_g, rate)
-        return rate, parts
 
-    rate_g, parts = session_rate()
-    litres_per_s = rate_g[block] * area_m2 / 1000.0 / 3600.0
-    cumulative = np.cumsum(litres_per_s)
-    total_l = float(cumulative[-1])
-    moving_l = float(litres_per_s[moving].sum())
-    moving_s = float(moving.sum())
+def _block_rate(b: _Blocks, area_m2: float, met_w: float, floor_g: float, sex: str | None,
+                water_temperature_c: float | None, metabolic_scale: float = 1.0,
+                temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
+    """Sweat per block [g·m⁻²·h⁻¹]: in water from swimmers' measured losses at the water temperature
+    (:func:`.sweat.in_water_sweat_l_per_h`); in air the heat balance (:func:`.minute.minute_sweat_g_per_m2_h`)
+    with the exercise floor (Baker et al. 2016's lowest measured rate) for moving minutes at 2 METs or more."""
+    m = b.metabolic_w * metabolic_scale
+    rate, parts = minute_sweat_g_per_m2_h(m / area_m2, b.external_w / area_m2, b.temperature_c + temperature_shift,
+                                          b.humidity_pct, b.air_m_per_s, b.walk_m_per_s)
+    if water_temperature_c is not None:
+        litres_h = sw.in_water_sweat_l_per_h(b.swim_m_per_s * metabolic_scale, m / met_w, sex, water_temperature_c)
+        return np.where(b.moving_share > 0.5, litres_h * 1000.0 / area_m2, 0.0), parts
+    exercising = (b.moving_share > 0.5) & (m / met_w >= sw.FLOOR_MIN_MET)
+    parts.at_floor = exercising & (rate < floor_g)
+    return np.where(parts.at_floor, floor_g, rate), parts
 
-    flags = [] if in_water else domain_flags(parts, moving_share > 0.5, secs, temperature, air, moving)
-    gap_min = float((gap & ~stops.in_recovery(grid)).sum()) / 60.0  # long stops have their own flag
+
+def _breath(b: _Blocks, env: ResolvedEnvironment) -> tuple[float, float]:
+    """Water breathed out and fuel mass burned over the leg [L ≈ kg] (:mod:`.respiration`), from each
+    block's metabolic rate and the air's vapour pressure (a swimmer breathes the air above the water)."""
+    vapour = hb.vapour_pressure_kpa(b.temperature_c, b.humidity_pct)
+    hours = b.secs / 3600.0
+    breath = float((resp.respiratory_water_g_per_h(b.metabolic_w, vapour) * hours).sum()) / 1000.0
+    fuel = float((resp.metabolic_mass_loss_g_per_h(b.metabolic_w) * hours).sum()) / 1000.0
+    return breath, fuel
+
+
+def _leg_flags(g: _Grid, stops: StopsLeftOut, sport: str, water: tuple[float, str] | None) -> list[str]:
+    """Gaps, stops, water and transition notes, and a leg longer than the equations' fitted 8 h."""
+    profile = sport_profile(sport)
+    flags: list[str] = []
+    gap_min = float((g.gap & ~stops.in_recovery(g.grid)).sum()) / 60.0  # long stops have their own flag
     if gap_min >= 1.0:
         flags.append(f"{gap_min:.0f} min without records: moving gaps at the leg's median effort "
-                     f"({float(moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
+                     f"({float(g.moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
     flags.extend(stops.flags())
-    if in_water:
+    if water is not None:
         flags.append(f"{sport.replace('_', ' ')}: in water the body loses its heat to the water, so sweat is taken from "
-                     "swimmers' measured losses (Cox et al. 2002), not from the air's heat balance")
+                     f"swimmers' measured losses (Cox et al. 2002) at {water[0]:g} °C water (Macaluso et al. 2011), "
+                     "not from the air's heat balance")
     elif profile.medium == "on_water":
         flags.append("on the water and often wet: the air-based heat balance may over-state sweat")
     if profile.transition:
         flags.append(f"transition: modelled as a few minutes of walking or jogging ({profile.met:g} METs), not the previous "
                      "leg's heart rate")
-    if len(grid) / 3600.0 > sw.FITTED_DURATION_H:
+    if len(g.grid) / 3600.0 > sw.FITTED_DURATION_H:
         flags.append("longer than the 8 h the sweat equations were fitted on")
+    return flags
 
-    missing_s = unrecorded_timer_s(device_timer_s, moving_s)
-    if missing_s > 0 and device_timer_s is not None:  # a positive missing_s implies a device timer
-        # Records stop short of the device's own timer time (a truncated, salvaged file; a sensor
-        # or memory drop-out): the unrecorded moving time sweats at the recorded moving rate.
-        flags.append(f"records cover {moving_s / 60:.0f} of the session's {device_timer_s / 60:.0f} min of timer "
-                     f"time: the other {missing_s / 60:.0f} min are estimated at the recorded rate")
-        extra_l = moving_l / moving_s * missing_s
-        total_l, moving_l, moving_s = total_l + extra_l, moving_l + extra_l, moving_s + missing_s
-    counts = Counter(source[moving].tolist())
-    log_sd = _leg_log_sd(session_rate, rate_g, secs, moving, counts, sport, env, in_water, gross_efficiency_known,
-                         calibration)
-    totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration, flags=flags,
-                             device_estimate_l=device_estimate_l, log_sd=log_sd, sex=athlete.sex)
-    shares = {k: v / moving_s for k, v in counts.items()} if moving_s else {}
-    dominant = max((s for s in INTENSITY_SOURCES if counts.get(s)), key=lambda s: counts[s], default=None)
-    if dominant is None:  # no moving record: the first record's source
-        first = str(intensity.source[0]) if n else "duration"
-        dominant = first if first in INTENSITY_SOURCES else "duration"
-    mean_metabolic = float(metabolic[moving].mean()) if moving.any() else rest_w
 
-    environment = EnvironmentSummary(
-        temperature_c=float(temperature[moving].mean() if moving.any() else temperature.mean()),
-        humidity_pct=float(env.humidity_pct if env.humidity_series is None
-                           else np.mean(env.humidity_series[idx][moving] if moving.any() else env.humidity_series)),
-        source=env.source,
-        air_speed_m_per_s=float(air[moving].mean() if moving.any() else air.mean()),
-        indoor=env.indoor, notes=tuple(env.notes), wind_speed_m_per_s=env.wind_speed_m_per_s,
-        solar_radiation_w_per_m2=env.solar_radiation_w_per_m2, weather_provider=env.weather_provider,
-    )
-    intensity_summary = IntensitySummary(source=dominant, mean_metabolic_w=mean_metabolic, sources_share=shares)
-
-    # per-record series for the charts
-    rec_second = np.clip(np.searchsorted(grid, np.floor(t)), 0, len(grid) - 1)
+def _chart_series(recs: pd.DataFrame, intensity, env: ResolvedEnvironment, g: _Grid, block: np.ndarray,
+                  rate_g: np.ndarray, cumulative: np.ndarray, area_m2: float, totals: sw.SweatTotals) -> pd.DataFrame:
+    """Per-record series for the charts. The curve ends where the leg's headline total does: the
+    model's per-second litres scaled by what :func:`.sweat.sweat_totals` adds (the weigh-in
+    calibration factor; unrecorded timer time at the recorded rate), so a calibrated report's chart
+    and its text give one figure."""
+    t = recs["elapsed_s"].to_numpy(dtype=float)
+    rec_second = np.clip(np.searchsorted(g.grid, np.floor(t)), 0, len(g.grid) - 1)
     series = recs.copy()
     series["activity_s"] = rec_second.astype(float)  # time into the activity, long stops left out
     series["metabolic_w"] = intensity.metabolic_w
     series["external_work_w"] = intensity.external_work_w
     series["intensity_source"] = intensity.source
     series["air_temperature_c"] = env.temperature_c
-    series["air_speed_m_per_s"] = air[rec_second]
-    # the chart's curve ends where the leg's headline total does: the model's per-second litres scaled
-    # by what sweat_totals adds (the weigh-in calibration factor; unrecorded timer time at the recorded
-    # rate), so a calibrated report's chart and its text give one figure
+    series["air_speed_m_per_s"] = g.air[rec_second]
     end_l = float(cumulative[-1]) if len(cumulative) else 0.0
     factor = totals.calibration_factor if totals.calibration_factor is not None else 1.0
     series["sweat_rate_l_per_h"] = rate_g[block[rec_second]] * area_m2 / 1000.0 * factor
     series["cumulative_sweat_l"] = cumulative[rec_second] * (totals.total_l / end_l if end_l > 0 else 1.0)
-    return LegEstimate(environment, intensity_summary, totals, series, total_l=total_l, moving_l=moving_l,
-                       moving_s=moving_s, elapsed_s=float(len(grid)),
-                       metabolic_j_moving=float(metabolic[moving].sum()),
-                       source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
+    return series
 
 
 def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.ndarray, counts: Counter,
@@ -340,7 +444,8 @@ def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.n
 
 def _empty_leg(env: ResolvedEnvironment, athlete: Athlete, device_estimate_l: float | None) -> LegEstimate:
     totals = sw.sweat_totals(0.0, 0.0, 0.0, athlete.body_mass_kg, flags=["no records: nothing to estimate"],
-                             device_estimate_l=device_estimate_l, sex=athlete.sex)
+                             device_estimate_l=device_estimate_l, sex=athlete.sex,
+                             sodium_mmol_per_l=athlete.sweat_sodium_mmol_per_l)
     environment = EnvironmentSummary(temperature_c=float(np.mean(env.temperature_c)) if len(env.temperature_c) else 0.0,
                                      humidity_pct=env.humidity_pct, source=env.source, air_speed_m_per_s=None,
                                      indoor=env.indoor, notes=tuple(env.notes))
@@ -380,5 +485,8 @@ def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Cali
     log_sd = (sum(leg.total_l * leg.sweat.range_log_sd for leg in legs) / litres) if litres > 0 else None
     totals = sw.sweat_totals(litres, sum(leg.moving_l for leg in legs), moving_s,
                              athlete.body_mass_kg, calibration, flags=flags, device_estimate_l=device_estimate_l,
-                             log_sd=log_sd, sex=athlete.sex)
+                             log_sd=log_sd, sex=athlete.sex,
+                             respiratory_water_l=sum(leg.sweat.respiratory_water_l for leg in legs),
+                             metabolic_mass_l=sum(leg.sweat.metabolic_mass_l for leg in legs),
+                             sodium_mmol_per_l=athlete.sweat_sodium_mmol_per_l)
     return environment, intensity, totals

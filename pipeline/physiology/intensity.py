@@ -20,6 +20,12 @@ References
        (gross efficiency of trained cyclists ~0.18–0.25; we default to 0.21, configurable).
 .. [4] Ainsworth BE, Haskell WL, Herrmann SD, et al. (2011). 2011 Compendium of Physical Activities.
        Med Sci Sports Exerc 43(8):1575–1581.
+.. [5] Pandolf KB, Givoni B, Goldman RF (1977). Predicting energy expenditure with loads while
+       standing or walking very slowly. J Appl Physiol 43(4):577–581. doi:10.1152/jappl.1977.43.4.577
+.. [6] Santee WR, Allison WF, Blanchard LA, Small MG (2001). A proposed model for load carriage on
+       sloped terrain. Aviat Space Environ Med 72(6):562–566 (the downhill correction of Pandolf's
+       equation), tested in the field by Santee WR, Blanchard LA, Speckman KL, Gonzalez JA, Wallace
+       RF (2003), J Therm Biol 28(1):11–15. Citations from memory, not re-read here (verify).
 """
 from __future__ import annotations
 
@@ -58,6 +64,33 @@ def acsm_walking_vo2_ml_per_kg_min(speed_m_per_min: ArrayLike, grade: ArrayLike)
     """ACSM walking equation: ``VO2 = 3.5 + 0.1·v + 1.8·v·grade`` [mL·kg⁻¹·min⁻¹], v [m·min⁻¹]."""
     v = np.asarray(speed_m_per_min, dtype=float)
     return ONE_MET_ML_PER_KG_MIN + 0.1 * v + 1.8 * v * np.maximum(np.asarray(grade, dtype=float), 0.0)
+
+
+PANDOLF_MAX_SPEED_M_PER_S = 2.0
+"""Pandolf et al. (1977) is a walking equation; above 2.0 m·s⁻¹ (7.2 km·h⁻¹) walking turns into running."""
+TERRAIN_FACTOR = 1.0
+"""Pandolf's terrain coefficient η: 1.0 treadmill or blacktop road, 1.1 dirt road, 1.2 light brush
+(Pandolf et al. 1977). Files do not say the surface: a made path is assumed."""
+
+
+def pandolf_metabolic_w(body_mass_kg: float, load_kg: float, speed_m_per_s: ArrayLike, grade_pct: ArrayLike,
+                        terrain: float = TERRAIN_FACTOR) -> NDArray[np.float64]:
+    """Walking with a load, Pandolf et al. (1977), with Santee et al.'s downhill correction [W]:
+
+    ``M = 1.5·W + 2.0·(W + L)·(L/W)² + η·(W + L)·(1.5·V² + 0.35·V·G)``; for G < 0 the correction
+    ``CF = η·(G·(W + L)·V/3.5 − (W + L)·(G + 6)²/W + 25 − V²)`` is subtracted (Pandolf alone turns
+    negative on steep descents). W body mass and L load [kg], V speed [m·s⁻¹], G grade [%].
+    Never below standing rest.
+    """
+    w, load = float(body_mass_kg), max(float(load_kg), 0.0)
+    v = np.asarray(speed_m_per_s, dtype=float)
+    g = np.asarray(grade_pct, dtype=float)
+    total = w + load
+    m = 1.5 * w + 2.0 * total * (load / w) ** 2 + terrain * total * (1.5 * v**2 + 0.35 * v * g)
+    downhill = terrain * (g * total * v / 3.5 - total * (g + 6.0) ** 2 / w + 25.0 - v**2)
+    m = np.where(g < 0, m - downhill, m)
+    rest_w = float(met_to_metabolic_w(STANDING_REST_MET, w))
+    return np.maximum(m, rest_w)
 
 
 def vo2_to_metabolic_w(vo2_ml_per_kg_min: ArrayLike, body_mass_kg: float) -> NDArray[np.float64]:
@@ -224,11 +257,13 @@ class SampleIntensity:
 
 def sample_intensity(records: pd.DataFrame, sport: str, athlete: Athlete, gross_efficiency: float,
                      device_kcal: float | None = None, device_timer_s: float | None = None,
-                     indoor: bool = False) -> SampleIntensity:
+                     indoor: bool = False, load_kg: float = 0.0) -> SampleIntensity:
     """Metabolic rate and external work per record of one leg, from the best signal present.
 
     ``device_kcal`` / ``device_timer_s``: the session's calorie count and timer time, used as an
-    average rate where no record-level signal is usable (``device_calories``).
+    average rate where no record-level signal is usable (``device_calories``). Walking and hiking
+    at walking speeds use Pandolf's load-carriage equation with ``load_kg`` carried [kg] and the
+    grade from the altitude (:func:`pandolf_metabolic_w`); running speeds the ACSM equation.
     """
     n = len(records)
     mass = athlete.body_mass_kg
@@ -265,6 +300,9 @@ def sample_intensity(records: pd.DataFrame, sport: str, athlete: Athlete, gross_
         if has_speed.any():
             metabolic[has_speed] = running_metabolic_w(speed[has_speed], grade[has_speed], mass,
                                                        walking=profile.gait == "walk")
+            if profile.gait == "walk":
+                walked = has_speed & (np.nan_to_num(speed) <= PANDOLF_MAX_SPEED_M_PER_S)
+                metabolic[walked] = pandolf_metabolic_w(mass, load_kg, speed[walked], 100.0 * grade[walked])
             source[has_speed] = "speed"
 
     power = clean_signal(records["power_w"], 0.0, min(POWER_MAX_W, POWER_MAX_W_PER_KG * mass)).to_numpy()
@@ -277,7 +315,7 @@ def sample_intensity(records: pd.DataFrame, sport: str, athlete: Athlete, gross_
         external = np.where(source == "power", np.nan_to_num(power), gross_efficiency * metabolic)
     elif profile.on_foot:
         vertical = np.nan_to_num(speed) * np.maximum(grade, 0.0)
-        external = mass * GRAVITY_M_PER_S2 * vertical
+        external = (mass + max(load_kg, 0.0)) * GRAVITY_M_PER_S2 * vertical
     external = np.minimum(external, 0.5 * metabolic)  # no more than half the energy leaves as work
     return SampleIntensity(metabolic, external, source, speed)
 

@@ -43,8 +43,10 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
     humidity) gives at 20 °C with the 2009 form: Gonzalez et al. (2012) raise the cool-weather
     intercept because the 2009 form under-predicted cool conditions, but at the same effort and
     clothing colder air never makes the athlete sweatier, and the cap joins the two forms without
-    a step at 20 °C. (Dressing for the cold, :func:`~.heat_balance.sports_clothing_clo`, can still
-    make a cold session sweat as much as a mild one, as athletes in winter kit do.) Below 20 °C the
+    a step at 20 °C. Clothing follows effort too: the rate is also held at what the same effort
+    gives in every milder air temperature down from 20 °C (steps of :data:`CLOTHING_STEP_C`), each in
+    the clothing that air calls for (:func:`~.heat_balance.sports_clothing_clo`), so dressing for the
+    cold never makes a hard session in the cold sweatier than the same session on a mild day. Below 20 °C the
     rate is further held at the ISO 7933 required sweat plus the equation's published error
     (SEE 100 g·m⁻²·h⁻¹, Gonzalez et al. 2009): in cool air the 350 intercept of the cool form
     would otherwise dominate what the heat balance actually asks for.
@@ -61,6 +63,17 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
     if cool.any():
         reference, _ = _evaluate(metabolic, external, np.where(cool, sw.COOL_FORM_BELOW_C, t_a), humidity_pct, air,
                                  walk, clo)
+        # clothing follows effort: at the same effort the athlete in colder air is never sweatier
+        # than in any milder air up to 20 °C dressed for that air (the winter kit a 2-clo rule puts
+        # on a skier or rower racing at −10 °C would otherwise make the cold sweatier than a mild day)
+        floor_t = float(np.min(t_a))
+        for t_ref in np.arange(sw.COOL_FORM_BELOW_C, floor_t, -CLOTHING_STEP_C):
+            milder = cool & (t_a < t_ref)
+            if not milder.any():
+                continue
+            dressed, _ = _evaluate(metabolic, external, np.full(np.shape(t_a), t_ref), humidity_pct, air, walk,
+                                   hb.sports_clothing_clo(np.full(np.shape(t_a), t_ref)))
+            reference = np.where(milder, np.minimum(reference, dressed), reference)
         capped = cool & (rate > reference)
         rate = np.where(capped, reference, rate)
         parts.capped_at_20c = capped
@@ -70,6 +83,11 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
         rate = np.where(over, limit, rate)
         parts.capped_at_heat_balance = over
     return rate, parts
+
+
+CLOTHING_STEP_C = 2.5
+"""Spacing of the milder air temperatures a cool minute is compared with [°C] (see
+:func:`minute_sweat_g_per_m2_h`)."""
 
 
 def _evaluate(metabolic: np.ndarray, external: np.ndarray, t_a: np.ndarray, humidity_pct: float | np.ndarray,

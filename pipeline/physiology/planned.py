@@ -16,7 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from pipeline.core.errors import InvalidValue
-from pipeline.core.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT, checked
+from pipeline.core.inputs import (
+    AGE_YEARS,
+    AIR_TEMPERATURE_C,
+    BODY_MASS_KG,
+    GRADE_PCT,
+    HEIGHT_CM,
+    LOAD_KG,
+    RELATIVE_HUMIDITY_PCT,
+    WATER_TEMPERATURE_C,
+    checked,
+)
 from pipeline.core.sports import GENERIC, PLAN_SPORTS, sport_profile
 from pipeline.fit.models import RECORD_COLUMNS
 from pipeline.physiology.intensity import cycling_power_from_speed_w
@@ -71,6 +81,9 @@ class PlannedSession:
     speed_kmh: float | None = None
     power_w: float | None = None
     heart_rate_bpm: float | None = None
+    water_temperature_c: float | None = None
+    load_kg: float = 0.0
+    grade_pct: float = 0.0
 
 
 class PlanRequest(BaseModel):
@@ -80,6 +93,7 @@ class PlanRequest(BaseModel):
     its model believes and the fastest a human moves in it, :mod:`pipeline.core.sports`); power
     (0, 2000] W (pedalled sports only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
     (:mod:`pipeline.core.inputs`). Exactly one of speed, power or heart rate sets the intensity.
+    Water temperature [0, 40] °C for swimming only; load [0, 100] kg and grade [−40, 40] % on foot.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -94,6 +108,9 @@ class PlanRequest(BaseModel):
     body_mass_kg: float | None = Field(None, **BODY_MASS_KG)
     height_cm: float | None = Field(None, **HEIGHT_CM)
     age: float | None = Field(None, **AGE_YEARS)
+    water_temperature_c: float | None = Field(None, **WATER_TEMPERATURE_C)
+    load_kg: float | None = Field(None, **LOAD_KG)
+    grade_pct: float | None = Field(None, **GRADE_PCT)
 
     @field_validator("sport", mode="before")
     @classmethod
@@ -122,21 +139,30 @@ class PlanRequest(BaseModel):
         if self.power_w is not None and not profile.pedalled:
             raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",
                                       {"field": "power_w", "sport": self.sport})
+        if self.water_temperature_c is not None and not profile.in_water:
+            raise PydanticCustomError("water", "is for swimming only", {"field": "water_temperature_c"})
+        for name in ("load_kg", "grade_pct"):  # on foot: walking, hiking, running
+            if getattr(self, name) is not None and not profile.on_foot:
+                raise PydanticCustomError("foot", "is for walking, hiking or running",
+                                          {"field": name})
         return self
 
     def session(self) -> PlannedSession:
-        return PlannedSession(self.sport, self.duration_s, self.speed_kmh, self.power_w, self.heart_rate_bpm)
+        return PlannedSession(self.sport, self.duration_s, self.speed_kmh, self.power_w, self.heart_rate_bpm,
+                              self.water_temperature_c, self.load_kg or 0.0, self.grade_pct or 0.0)
 
 
 def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_w: float | None = None,
                heart_rate_bpm: float | None = None, temperature_c: float | None = None,
                humidity_pct: float | None = None, body_mass_kg: float | None = None,
-               height_cm: float | None = None, age: float | None = None) -> PlannedSession:
+               height_cm: float | None = None, age: float | None = None, water_temp_c: float | None = None,
+               load_kg: float | None = None, grade_pct: float | None = None) -> PlannedSession:
     """Validate every ``sweatline plan`` value (:class:`PlanRequest`); the first impossible one is a
     one-line :class:`~pipeline.core.errors.InvalidValue` naming its field."""
     return checked(PlanRequest, sport=sport, duration_s=duration, speed_kmh=speed_kmh, power_w=power_w,
                    heart_rate_bpm=heart_rate_bpm, temperature_c=temperature_c, humidity_pct=humidity_pct,
-                   body_mass_kg=body_mass_kg, height_cm=height_cm, age=age).session()
+                   body_mass_kg=body_mass_kg, height_cm=height_cm, age=age, water_temperature_c=water_temp_c,
+                   load_kg=load_kg, grade_pct=grade_pct).session()
 
 
 def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:
@@ -154,9 +180,10 @@ def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:
 def planned_records(plan: PlannedSession, body_mass_kg: float) -> pd.DataFrame:
     """A steady synthetic session in the canonical RECORD_COLUMNS shape, one record every 5 s.
 
-    ``--speed`` sets speed and distance (flat); ``--power`` sets power, and speed from the flat-road
-    Martin et al. (1998) model so the air speed matches; ``--hr`` sets heart rate only (air speed
-    then defaults to the sport's typical speed).
+    ``--speed`` sets speed and distance (flat, or climbing at ``--grade`` %: the altitude rises by
+    grade × distance, as a FIT file's altitude would); ``--power`` sets power, and speed from the
+    flat-road Martin et al. (1998) model so the air speed matches; ``--hr`` sets heart rate only
+    (air speed then defaults to the sport's typical speed).
     """
     elapsed = np.arange(0.0, plan.duration_s + 1e-9, RECORD_INTERVAL_S)
     if elapsed[-1] < plan.duration_s:
@@ -178,5 +205,5 @@ def planned_records(plan: PlannedSession, body_mass_kg: float) -> pd.DataFrame:
     if speed is not None:
         frame["speed_m_per_s"] = speed
         frame["distance_m"] = speed * elapsed
-        frame["altitude_m"] = 0.0
+        frame["altitude_m"] = speed * elapsed * plan.grade_pct / 100.0
     return frame[list(RECORD_COLUMNS)]

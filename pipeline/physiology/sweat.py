@@ -96,8 +96,11 @@ FITTED_METABOLIC_W_PER_M2 = 450.0
 FITTED_DURATION_H = 8.0
 COOL_FORM_BELOW_C = 20.0
 """Gonzalez et al. (2012): the cool-condition form applies below 20 °C."""
-SWEAT_CEILING_G_PER_M2_H = 1200.0
-"""Upper bound of the prediction [g·m⁻²·h⁻¹]: ~2.2 L·h⁻¹ at 1.85 m², ~2.6 L·h⁻¹ at 2.2 m²."""
+SWEAT_CEILING_G_PER_M2_H = 2600.0
+"""Upper bound of the rate [g·m⁻²·h⁻¹], where physiology puts one: the highest whole-body rate
+measured among 506 athletes, 69.7 mL·kg⁻¹·h⁻¹ (Baker et al. 2016), for a 70 kg athlete of
+1.85 m² (≈ 4.8 L·h⁻¹). The regression itself never gets near it; it only stops the ISO 7933
+required sweat from running away where the air can take up almost no evaporation."""
 
 GONZALEZ_SEE_G_PER_M2_H = 100.0
 """Published error of the prediction equations [g·m⁻²·h⁻¹]: Gonzalez et al. (2009) abstract,
@@ -109,19 +112,39 @@ FLOOR_MIN_MET = 2.0
 """Moving minutes at or above this metabolic rate [MET] are exercise for the floor: the Compendium's
 slowest walking (< 2 mph, code 17151) is 2.0 METs; coasting and standing (1.3) are below."""
 
-SODIUM_MMOL_PER_L = 42.9
-"""Whole-body sweat sodium when sex is unknown: Lara et al. (2016), 157 marathoners, 42.9 ± 18.7
-mmol·L⁻¹ (Baker 2016: 35.9 ± 10.4 predicted whole-body; Baker 2017: ~10–90)."""
+SODIUM_MMOL_PER_L = 35.9
+"""Whole-body sweat sodium when nothing else is known: Baker et al. (2016), 506 athletes, predicted
+whole-body concentration 35.9 ± 10.4 mmol·L⁻¹ (abstract). Regional patches read higher than
+whole-body washdown, so the marathoners' forearm-patch 42.9 (Lara et al. 2016) over-states it."""
 SODIUM_RANGE_MMOL_PER_L = (10.0, 90.0)
 SODIUM_BY_SEX_MMOL_PER_L: dict[str | None, tuple[float, float]] = {
-    "female": (33.9, 12.1),   # Lara et al. 2016, 16 women
-    "male": (44.0, 19.1),     # Lara et al. 2016, 141 men
-    None: (42.9, 18.7),       # Lara et al. 2016, all 157
+    "female": (33.9, 12.1),   # Lara et al. 2016, 16 women (below Baker's whole-body mean already)
+    "male": (35.9, 10.4),     # Baker et al. 2016, whole-body (the abstract does not split by sex)
+    None: (35.9, 10.4),       # Baker et al. 2016, whole-body
 }
 """Sweat sodium mean and SD by sex [mmol·L⁻¹]; the report's sodium range is mean ± 1 SD."""
+MEASURED_SODIUM_RELATIVE_SD = 0.15
+"""A measured sweat sodium (lab or patch, ``athlete.sweat_sodium_mmol_per_l``) is used with ±15 %:
+a person's own sweat sodium varies from day to day and patch-to-whole-body conversions add error
+(Baker 2017 reviews both; the 15 % is our round figure within what it reports)."""
 
 SWIM_SWEAT_ML_PER_KM: dict[str | None, float] = {"male": 138.0, "female": 107.0, None: 122.5}
 """Swimmers' sweat per kilometre in training, Cox et al. (2002); unknown sex: the mean of the two."""
+WATER_REFERENCE_C = 27.0
+"""Water temperature taken for Cox et al. (2002)'s training pools [°C] (not stated in the abstract:
+the middle of the 25–28 °C competition-pool range, FINA facilities rule FR 2.11)."""
+WATER_SWEAT_LOG_PER_C = float(np.log(1.25 / 0.48) / (32.0 - 23.0))
+"""How sweat in water grows with water temperature [ln-units per °C]: Macaluso et al. (2011), the
+same 5 km at race pace in 23, 27 and 32 °C water, 0.48, 0.76 and 1.25 L·h⁻¹ (≈ +11 % per °C).
+Warm water takes up less of the swimmer's heat, so more must go as sweat."""
+WATER_TEMPERATURE_RANGE_C = (23.0, 32.0)
+"""Water temperatures the slope was measured over (Macaluso et al. 2011) [°C]; colder or warmer water
+is held at the edge: there are no whole-body data beyond to extrapolate the exponential with."""
+POOL_WATER_C = 27.0
+"""Default water temperature of a pool swim without a reading [°C]: FINA competition pools 25–28 °C."""
+OPEN_WATER_C = 20.0
+"""Default water temperature of an open-water swim without a reading [°C] (our assumption: a
+temperate lake or sea in the season, inside FINA's 16–31 °C)."""
 IN_WATER_SWEAT_ML_PER_MET_H = 287.0 / 10.0
 """Sweat in water per MET-hour where no swimming distance tells the effort [mL·MET⁻¹·h⁻¹]: water
 polo training, 287 mL·h⁻¹ (Cox et al. 2002) at the Compendium's 10.0 METs (Ainsworth 2011)."""
@@ -262,6 +285,10 @@ class SweatTotals:
     """The log-scale SD the range was built from (``low = total·e^−σ``, ``high = total·e^σ``)."""
     calibration_cv: float | None = None
     """The calibration's relative spread, when calibrated (a multisport file combines its legs')."""
+    respiratory_water_l: float = 0.0
+    """Water breathed out over the session [L] (:mod:`.respiration`): fluid lost beside sweat."""
+    metabolic_mass_l: float = 0.0
+    """Mass of fuel burned, CO₂ out minus O₂ in [kg ≈ L]: in a weigh-in's loss, not water to drink back."""
 
 
 def range_log_sd(intensity_sd: float = 0.0, temperature_sd: float = 0.0, equation_sd: float = 0.0,
@@ -303,50 +330,68 @@ def sweat_range_l(total_l: float, calibration: Calibration | None = None,
     return total_l * float(np.exp(-log_sd)), total_l * float(np.exp(log_sd))
 
 
-def sodium_mmol_per_l(sex: str | None = None) -> tuple[float, float]:
-    """Sweat sodium mean and SD for the athlete's sex [mmol·L⁻¹] (Lara et al. 2016)."""
+def sodium_mmol_per_l(sex: str | None = None, measured_mmol_per_l: float | None = None) -> tuple[float, float]:
+    """Sweat sodium mean and SD [mmol·L⁻¹]: the athlete's measured value ± :data:`MEASURED_SODIUM_RELATIVE_SD`
+    when there is one, else the population's by sex (:data:`SODIUM_BY_SEX_MMOL_PER_L`)."""
+    if measured_mmol_per_l is not None:
+        return measured_mmol_per_l, measured_mmol_per_l * MEASURED_SODIUM_RELATIVE_SD
     return SODIUM_BY_SEX_MMOL_PER_L.get(sex, SODIUM_BY_SEX_MMOL_PER_L[None])
 
 
-def electrolytes_mg(total_l: float, sex: str | None = None) -> tuple[float, float]:
-    """Sodium and potassium lost with ``total_l`` of sweat at typical concentrations [mg]: sodium at
-    the sex's mean (Lara et al. 2016: women 33.9, men 44.0, all 42.9 mmol·L⁻¹) × 22.99 mg·mmol⁻¹,
+def electrolytes_mg(total_l: float, sex: str | None = None,
+                    measured_sodium_mmol_per_l: float | None = None) -> tuple[float, float]:
+    """Sodium and potassium lost with ``total_l`` of sweat [mg]: sodium at the athlete's measured
+    concentration, else the population mean (:func:`sodium_mmol_per_l`) × 22.99 mg·mmol⁻¹,
     potassium 6 mmol·L⁻¹ (Lara 2016: 6.0 ± 0.9; Baker 2017: 4–8) × 39.10 mg·mmol⁻¹."""
-    sodium, _ = sodium_mmol_per_l(sex)
+    sodium, _ = sodium_mmol_per_l(sex, measured_sodium_mmol_per_l)
     return (total_l * sodium * SODIUM_MG_PER_MMOL, total_l * POTASSIUM_MMOL_PER_L * POTASSIUM_MG_PER_MMOL)
 
 
-def sodium_range_mg(total_l: float, sex: str | None = None) -> tuple[float, float]:
-    """Sodium in ``total_l`` of sweat at the sex's mean ∓ 1 SD concentration (Lara et al. 2016) [mg],
-    the low end not below 10 mmol·L⁻¹ (Baker 2017's lowest typical value)."""
-    mean, sd = sodium_mmol_per_l(sex)
+def sodium_range_mg(total_l: float, sex: str | None = None,
+                    measured_sodium_mmol_per_l: float | None = None) -> tuple[float, float]:
+    """Sodium in ``total_l`` of sweat at the concentration's mean ∓ 1 SD (:func:`sodium_mmol_per_l`)
+    [mg], the low end not below 10 mmol·L⁻¹ (Baker 2017's lowest typical value)."""
+    mean, sd = sodium_mmol_per_l(sex, measured_sodium_mmol_per_l)
     low = max(mean - sd, SODIUM_RANGE_MMOL_PER_L[0])
     return total_l * low * SODIUM_MG_PER_MMOL, total_l * (mean + sd) * SODIUM_MG_PER_MMOL
 
 
-def in_water_sweat_l_per_h(speed_m_per_s: ArrayLike, metabolic_met: ArrayLike, sex: str | None = None) -> NDArray[np.float64]:
+def water_temperature_factor(water_temperature_c: ArrayLike) -> NDArray[np.float64]:
+    """Sweat in water relative to Cox et al.'s pools: ``exp(0.106 · (T_w − 27 °C))`` (Macaluso et
+    al. 2011's slope; :data:`WATER_SWEAT_LOG_PER_C`), T_w held to :data:`WATER_TEMPERATURE_RANGE_C`."""
+    t = np.clip(np.asarray(water_temperature_c, dtype=float), *WATER_TEMPERATURE_RANGE_C)
+    return np.exp(WATER_SWEAT_LOG_PER_C * (t - WATER_REFERENCE_C))
+
+
+def in_water_sweat_l_per_h(speed_m_per_s: ArrayLike, metabolic_met: ArrayLike, sex: str | None = None,
+                           water_temperature_c: float = WATER_REFERENCE_C) -> NDArray[np.float64]:
     """Sweat rate in water [L·h⁻¹]: swimmers' measured loss per kilometre (Cox et al. 2002: men
     138, women 107 mL·km⁻¹) × speed where the speed is known (≤ 2.5 m·s⁻¹); elsewhere (diving,
     snorkeling, pool files without distance) 28.7 mL per MET-hour, water polo training's 287 mL·h⁻¹
     at 10 METs (Cox 2002; Compendium 2011). A 3.8 km Ironman swim in 1 h 10 gives ~0.45 L·h⁻¹;
-    9 km in 3 h of hot outdoor training lost ~0.6 L·h⁻¹ (J Strength Cond Res 2003, 17(2):362)."""
+    9 km in 3 h of hot outdoor training lost ~0.6 L·h⁻¹ (J Strength Cond Res 2003, 17(2):362). Both
+    scaled by the water temperature (:func:`water_temperature_factor`)."""
     v = np.clip(np.asarray(speed_m_per_s, dtype=float), 0.0, MAX_SWIM_SPEED_M_PER_S)
     per_km = SWIM_SWEAT_ML_PER_KM.get(sex, SWIM_SWEAT_ML_PER_KM[None])
     by_distance = per_km * v * 3.6 / 1000.0
     by_effort = IN_WATER_SWEAT_ML_PER_MET_H * np.asarray(metabolic_met, dtype=float) / 1000.0
-    return np.where(np.isnan(v) | (v <= 0), by_effort, by_distance)
+    return np.where(np.isnan(v) | (v <= 0), by_effort, by_distance) * water_temperature_factor(water_temperature_c)
 
 
 def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, body_mass_kg: float | None,
                  calibration: Calibration | None = None, *, flags: list[str] | tuple[str, ...] = (),
                  device_estimate_l: float | None = None, log_sd: float | None = None,
-                 sex: str | None = None) -> SweatTotals:
+                 sex: str | None = None, respiratory_water_l: float = 0.0, metabolic_mass_l: float = 0.0,
+                 sodium_mmol_per_l: float | None = None) -> SweatTotals:
     """Whole-session figures from the integrated model.
 
     ``rate_l_per_h`` is sweat while moving (timer running) per hour of moving time, so a long café
     stop does not dilute it; ``total_l`` includes what was sweated during pauses.
     ``body_mass_loss_pct`` assumes nothing was drunk: 1 L of sweat ≈ 1 kg (Sawka et al. 2007).
-    ``log_sd`` the range's log-scale SD (:func:`range_log_sd`); ``sex`` picks the sweat sodium.
+    ``log_sd`` the range's log-scale SD (:func:`range_log_sd`); ``sex`` picks the population sweat
+    sodium, ``sodium_mmol_per_l`` (the athlete's measured value) replaces it. ``respiratory_water_l``
+    and ``metabolic_mass_l`` (:mod:`.respiration`) are carried as they are (not calibrated: a
+    weigh-in's calibration is of the sweat).
     """
     factor = calibration.factor if calibration is not None else 1.0
     total = model_total_l * factor
@@ -354,8 +399,8 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
     low, high = sweat_range_l(total, calibration, log_sd)
     if log_sd is None:
         log_sd = float(np.sqrt(np.log1p(INTER_INDIVIDUAL_CV**2))) if calibration is None else calibration.log_sd
-    sodium, potassium = electrolytes_mg(total, sex)
-    sodium_low, sodium_high = sodium_range_mg(total, sex)
+    sodium, potassium = electrolytes_mg(total, sex, sodium_mmol_per_l)
+    sodium_low, sodium_high = sodium_range_mg(total, sex, sodium_mmol_per_l)
     rate = moving / (moving_s / 3600.0) if moving_s > 0 else 0.0
     loss = 100.0 * total / body_mass_kg if body_mass_kg else None
     return SweatTotals(total, low, high, rate, sodium, potassium, loss, calibration is not None,
@@ -363,4 +408,5 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
                        calibration.n if calibration is not None else None, model_total_l=model_total_l,
                        flags=tuple(flags), device_estimate_l=device_estimate_l, sodium_low_mg=sodium_low,
                        sodium_high_mg=sodium_high, range_log_sd=max(log_sd, MIN_CALIBRATED_CV),
-                       calibration_cv=calibration.cv if calibration is not None else None)
+                       calibration_cv=calibration.cv if calibration is not None else None,
+                       respiratory_water_l=respiratory_water_l, metabolic_mass_l=metabolic_mass_l)

@@ -50,4 +50,5 @@ def sweat_block(totals: SweatTotals, assumptions: list[str]) -> SweatBlock:
         model=MODEL_NAME, flags=list(totals.flags), calibration_factor=totals.calibration_factor,
         calibration_n=totals.calibration_n, assumptions=assumptions,
         sodium_low_mg=round(totals.sodium_low_mg), sodium_high_mg=round(totals.sodium_high_mg),
+        respiratory_water_l=round(totals.respiratory_water_l, 3), metabolic_mass_l=round(totals.metabolic_mass_l, 3),
     )

@@ -42,7 +42,8 @@ def _weather(override: WeatherOverride | None, samples: WeatherSamples | None = 
     if override is None:
         return WeatherInputs(service=service, service_notes=notes)
     return WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct,
-                         service=service, service_notes=notes)
+                         service=service, service_notes=notes,
+                         water_temperature_c=getattr(override, "water_temperature_c", None))
 
 
 def _with_weather(activity: Activity, samples: WeatherSamples | None) -> Activity:
@@ -186,9 +187,12 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
                         disclaimer=DISCLAIMER)
         return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=None, display=_display(config))
     records = planned_records(plan, athlete.body_mass_kg)
-    estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, _weather(override),
+    weather = _weather(override)
+    if plan.water_temperature_c is not None:
+        weather = replace(weather, water_temperature_c=plan.water_temperature_c)
+    estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
-                            gross_efficiency_known=_gross_efficiency_known(config))
+                            gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg)
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
                     sweat=sweat_block(estimate.sweat, athlete.assumptions()))
     report = _with_plan_and_advice(report, config, athlete, plan)
@@ -315,15 +319,21 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     report.plan = plan
     report.disclaimer = DISCLAIMER
     report.advice = [item for item in report.advice if item.topic not in ("hydration", "estimate")]
-    report.advice.insert(0, AdviceItem(topic="hydration", text=triathlon_hydration_text(sweat, plan, legs, lower_l, upper_l)))
+    report.advice.insert(0, AdviceItem(topic="hydration", text=triathlon_hydration_text(
+        sweat, plan, legs, lower_l, upper_l, athlete.body_mass_kg)))
     return Analysis(report=report, athlete=athlete, planned=triathlon, model_total_l=sweat_totals.model_total_l,
                     display=_display(config))
 
 
-def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], lower_l: float, upper_l: float) -> str:
+def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], lower_l: float, upper_l: float,
+                             body_mass_kg: float | None = None) -> str:
     """The drinking plan of a planned triathlon, leg by leg, and the total against the loss (SI words;
     the renderers convert them for the reader). ``s`` and ``p``: the whole race's sweat and plan;
-    ``legs``: its legs, each with its ``timer_s`` and ``sweat``."""
+    ``legs``: its legs, each with its ``timer_s`` and ``sweat``. With ``body_mass_kg`` [kg], it says
+    where the loss ends as a share of body mass at the plan's upper figure and, when even drinking
+    what the gut can deliver on the bike and run (:data:`pipeline.advice.plan.GUT_LIMIT_ML_PER_H`)
+    leaves more than 3 % down, that the loss cannot be kept within 2–3 %."""
+    from pipeline.advice.plan import CLEARLY_SHORT_FRACTION, GUT_LIMIT_ML_PER_H, deficit_at_gut_limit_pct
     from pipeline.advice.texts import format_duration
 
     parts = [f"For the planned {format_duration(sum(leg.timer_s or 0.0 for leg in legs) / 3600.0)} triathlon you can "
@@ -346,7 +356,28 @@ def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], 
     during = (f"{lower_l * 1000:,.0f}–{upper_l * 1000:,.0f} mL" if round(upper_l * 1000) > round(lower_l * 1000)
               else f"{lower_l * 1000:,.0f} mL")
     parts.append(f"In all: {during} during the race, against about {round(s.total_l * 1000, -1):,.0f} mL lost: never "
-                 f"more than you lose. After: about {p.after_ml:,.0f} mL over the next hours, with food and some salt.")
+                 f"more than you lose.")
+    if body_mass_kg:
+        down_pct = max(s.total_l - upper_l, 0.0) / body_mass_kg * 100.0
+        drinking_h = sum((leg.timer_s or 0.0) for leg in legs
+                         if leg.plan is not None and leg.plan.during_max_ml_per_h > 0) / 3600.0
+        at_gut_pct = deficit_at_gut_limit_pct(s.total_l, drinking_h, body_mass_kg)
+        if at_gut_pct > 100.0 * CLEARLY_SHORT_FRACTION:
+            parts.append(f"Drinking the upper figures you would finish about {down_pct:.1f} % of body mass down, and even "
+                         f"{GUT_LIMIT_ML_PER_H / 1000:.0f} L per hour on the bike and run, about the most the gut takes up "
+                         f"in exercise, still leaves about {at_gut_pct:.1f} %: this loss cannot be kept within 2–3 % by "
+                         "drinking, so pace the race for the heat, cool down at every aid station and start well "
+                         "hydrated.")
+        elif down_pct > 2.0:
+            parts.append(f"Drinking the upper figures you would finish about {down_pct:.1f} % of body mass down (aim for "
+                         "under 2–3 %): drink to thirst up to the upper figure, more is not safe to plan without "
+                         "weigh-ins.")
+    breath = s.respiratory_water_l or 0.0
+    if breath >= 0.05:
+        parts.append(f"Besides sweat you breathe out about {breath:.1f} L of water, to drink back with the sweat; a "
+                     f"weigh-in also counts about {(s.metabolic_mass_l or 0.0):.1f} kg of fuel burned, which is not "
+                     "water to drink back.")
+    parts.append(f"After: about {p.after_ml:,.0f} mL over the next hours, with food and some salt.")
     return " ".join(parts)
 
 

@@ -64,8 +64,10 @@ def test_iso7933_required_sweat():
     # ISO 7933:2004: w = E_req/E_max = 200/400 = 0.5; r = 1 − 0.5²/2 = 0.875; SW = 200/0.875 = 228.57 W/m²
     # × 3600 / 2426 J/g = 339.18 g·m⁻²·h⁻¹
     assert sw.iso7933_required_sweat_g_per_m2_h(200, 400) == pytest.approx(339.18, abs=0.01)
-    # w = 1.5: r = (2 − 1.5)²/2 = 0.125; 150/0.125 = 1200 W/m² → far above the ceiling → the ceiling
-    assert sw.iso7933_required_sweat_g_per_m2_h(150, 100) == pytest.approx(sw.SWEAT_CEILING_G_PER_M2_H)
+    # w = 1.5: r = (2 − 1.5)²/2 = 0.125; 150/0.125 = 1200 W/m² × 3600 / 2426 = 1780.71 g·m⁻²·h⁻¹
+    assert sw.iso7933_required_sweat_g_per_m2_h(150, 100) == pytest.approx(1780.71, abs=0.01)
+    # w = 1.9: r = 0.1²/2 = 0.005 → held at 0.05; 150/0.05 = 3000 W/m² = 4452 g → above the ceiling → the ceiling
+    assert sw.iso7933_required_sweat_g_per_m2_h(150, 79) == pytest.approx(sw.SWEAT_CEILING_G_PER_M2_H)
     # nothing to evaporate, nothing to sweat
     assert sw.iso7933_required_sweat_g_per_m2_h(-50, 300) == 0.0
 
@@ -185,13 +187,16 @@ def test_tanaka_hr_max():
 
 
 def test_electrolytes_from_published_concentrations():
-    # Lara et al. 2016 (157 marathoners): sodium 42.9 mmol/L · 22.99 mg/mmol = 986.3 mg/L (sex unknown),
-    # women 33.9 → 779.4 mg/L, men 44.0 → 1011.6 mg/L; potassium 6.0 mmol/L · 39.10 = 234.6 mg/L
+    # Baker et al. 2016 (506 athletes): whole-body sweat sodium 35.9 mmol/L · 22.99 mg/mmol = 825.3 mg/L
+    # (sex unknown, and men: the abstract does not split); women, Lara et al. 2016: 33.9 → 779.4 mg/L;
+    # potassium 6.0 mmol/L · 39.10 = 234.6 mg/L
     sodium, potassium = sw.electrolytes_mg(2.0)
-    assert sodium == pytest.approx(2 * 986.3, rel=1e-3)
+    assert sodium == pytest.approx(2 * 825.3, rel=1e-3)
     assert potassium == pytest.approx(2 * 234.6)
     assert sw.electrolytes_mg(1.0, "female")[0] == pytest.approx(779.4, rel=1e-3)
-    assert sw.electrolytes_mg(1.0, "male")[0] == pytest.approx(1011.6, rel=1e-3)
+    assert sw.electrolytes_mg(1.0, "male")[0] == pytest.approx(825.3, rel=1e-3)
+    # a measured 60 mmol/L (patch or lab) replaces the population value: 60 · 22.99 = 1379.4 mg/L
+    assert sw.electrolytes_mg(1.0, "male", 60.0)[0] == pytest.approx(1379.4, rel=1e-3)
     # both inside SCIENCE §3 plausibility (potassium 100–400 mg/L, sodium 200–2100 mg/L)
     assert 100 <= potassium / 2 <= 400 and 200 <= sodium / 2 <= 2100
 

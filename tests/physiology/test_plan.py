@@ -173,3 +173,43 @@ def test_check_plan_values():
     assert plan.sport == "running" and plan.duration_s == 5400 and plan.speed_kmh == 12.0
     with pytest.raises(UsageError, match="exactly one"):
         check_plan("running", "1h", speed_kmh=10.0, heart_rate_bpm=150.0)
+
+
+def test_plan_takes_water_temperature_load_and_grade(config_path, capsys):
+    """--water-temp (Macaluso et al. 2011: warmer water, more sweat), --load-kg and --grade (Pandolf
+    1977: a pack and a climb cost more): each moves the answer the way its source says."""
+    def total(*args: str) -> float:
+        return plan_json(config_path, capsys, *args)["sweat"]["total_l"]
+
+    def metabolic(*args: str) -> float:
+        return plan_json(config_path, capsys, *args)["intensity"]["mean_metabolic_w"]
+
+    swim = ["--sport", "swimming", "--duration", "1h", "--speed", "3.5"]
+    assert total(*swim, "--water-temp", "31") > total(*swim, "--water-temp", "24")
+    hike = ["--sport", "hiking", "--duration", "3h", "--speed", "4.5", "--temp", "22"]
+    # Pandolf by hand, W 70, V 1.25 m/s: no load 105 + 70·1.5·1.5625 = 269.1 W; 15 kg: 105 + 2·85·(15/70)²
+    # + 85·2.34375 = 312.0 W (at 22 °C both are still at the exercise floor of sweat)
+    assert metabolic(*hike) == pytest.approx(269.1, abs=0.5)
+    assert metabolic(*hike, "--load-kg", "15") == pytest.approx(312.0, abs=0.5)
+    assert total(*hike) <= total(*hike, "--load-kg", "15") < total(*hike, "--load-kg", "15", "--grade", "8")
+    assert total(*hike, "--grade", "-8") < total(*hike, "--grade", "8")
+
+
+@pytest.mark.parametrize("bad", [["--sport", "running", "--water-temp", "25"], ["--sport", "cycling", "--load-kg", "5"],
+                                 ["--sport", "swimming", "--water-temp", "60"], ["--sport", "hiking", "--grade", "-70"]])
+def test_water_load_and_grade_refusals_are_one_line(config_path, capsys, bad):
+    args = {"--duration": "1h", "--speed": "10" if "cycling" in bad or "running" in bad else "3"}
+    argv = ["plan", "--config", config_path, *bad] + [x for kv in args.items() for x in kv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_plan_gives_sodium_per_hour_from_a_measured_concentration(write_config, capsys):
+    """athlete.sweat_sodium_mmol_per_l: 60 mmol/L → sodium = total · 60 · 22.99 mg, per hour over 2 h."""
+    path = str(write_config(CONFIG.replace("ftp_w: 250}", "ftp_w: 250, sweat_sodium_mmol_per_l: 60}")))
+    report = plan_json(path, capsys, "--sport", "running", "--duration", "2h", "--speed", "11", "--temp", "25")
+    total = report["sweat"]["total_l"]
+    assert report["sweat"]["sodium_mg"] == pytest.approx(total * 60 * 22.99, abs=2)
+    assert report["plan"]["sodium_mg_per_h"] == pytest.approx(total * 60 * 22.99 / 2, abs=10)
+    assert report["sweat"]["respiratory_water_l"] > 0
