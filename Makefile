@@ -54,12 +54,9 @@ $(COMPILED): $(STAMP)
 ## each worker has its own Prefect server): the suite mostly waits on processes. A test file goes to
 ## one worker whole (its module fixtures made once), files in collection order (tests/conftest.py
 ## puts the slow ones first), the next file to whichever worker is free.
-## MYPY_TOLERANT=1 reports mypy's errors without failing the target. It is 1 only while the code base
-## is being made mypy-clean: set it to 0 (strict) with the change that makes `mypy` pass.
-MYPY_TOLERANT ?= 1
 test: $(COMPILED)
 	$(VENV)/bin/ruff check pipeline flows
-	$(VENV)/bin/mypy || { [ "$(MYPY_TOLERANT)" = 1 ] && echo "mypy: errors above tolerated (MYPY_TOLERANT=1)"; }
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 ## test-quick: everything but the tests marked slow (real server, browser), for an edit-test loop.
