@@ -5,7 +5,8 @@ and ``report.disclaimer`` from ``report.sweat`` and the session's duration. Pure
 """
 from __future__ import annotations
 
-from pipeline.advice.plan import AFTER_L_PER_KG_LOST, PlanDetails, after_ml, make_plan
+from pipeline.advice.guidance import after_amount
+from pipeline.advice.plan import PlanDetails, make_plan, plan_after_ml
 from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice
 from pipeline.core.config import AdviceConfig
 from pipeline.core.schema import AdviceItem, Report
@@ -13,7 +14,7 @@ from pipeline.core.sports import sport_profile
 
 __all__ = ["advise", "session_duration_s", "DISCLAIMER", "underwater", "open_water_swim"]
 
-def underwater_text(before: str, after: str) -> str:
+def underwater_text(before_ml: float, after_ml: float) -> str:
     """The hydration advice of a dive: after-session amounts only.
 
     Immersion shifts blood from the limbs to the chest and the kidneys answer with more urine
@@ -26,8 +27,8 @@ def underwater_text(before: str, after: str) -> str:
             "changes how you lose fluid: water pressure moves blood to your chest and your kidneys make more "
             "urine (immersion diuresis, Pendergast & Lundgren 2009), and the dry breathing gas takes water "
             "with every breath — the sweat estimate above, made for exercise in air, does not see either. "
-            f"Before: about {before} of water in the hours before you kit up. After: about {after} over the "
-            "next hours, with food, and before a repeat dive; drink to thirst, not more.")
+            f"Before: about {before_ml:,.0f} mL of water in the hours before you kit up. "
+            + after_amount(after_ml, "with food, and before a repeat dive") + "; drink to thirst, not more.")
 
 
 def session_duration_s(report: Report) -> float | None:
@@ -86,17 +87,17 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     dive = underwater(report, sport)
     if dive or open_water_swim(report):  # no drinking during a dive or an open-water swim: after-session advice only
         loss_l = max(report.sweat.total_l, 0.0)
-        after = after_ml(loss_l, 0.0, AFTER_L_PER_KG_LOST[0], max(report.sweat.high_l, loss_l))
+        after = plan_after_ml(loss_l, 0.0, max(report.sweat.high_l, loss_l))
         report.plan = details.block.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0,
                                                        "carry_bottles": 0, "after_ml": after})
         write = underwater_text if dive else open_water_text
-        text = write(f"{report.plan.before_ml:,.0f} mL", f"{after:,.0f} mL")
+        text = write(report.plan.before_ml, after)
         report.advice = [AdviceItem(topic="hydration", text=text)] + [
             item for item in report.advice if item.topic not in ("hydration", "hyponatremia", "heat")]
     return report
 
 
-def open_water_text(before: str, after: str) -> str:
+def open_water_text(before_ml: float, after_ml: float) -> str:
     """The hydration advice of an open-water swim: as a triathlon's swim leg, none during.
 
     In open water there is no wall to stop at and no bottle to reach, so the swim is done on what
@@ -104,8 +105,8 @@ def open_water_text(before: str, after: str) -> str:
     rate either, :attr:`pipeline.core.sports.SportProfile.drinks_during`); ACSM 2007's before and after rules
     (Sawka et al. 2007) apply unchanged."""
     return ("In open water you cannot drink while you swim, so there is no drinking rate for the swim itself. "
-            f"Before: about {before} of water in the hours before you start. After: about {after} over the "
-            "next hours, with food; drink to thirst, not more. In a pool, a bottle at the end of the lane "
+            f"Before: about {before_ml:,.0f} mL of water in the hours before you start. "
+            + after_amount(after_ml) + "; drink to thirst, not more. In a pool, a bottle at the end of the lane "
             "lets you sip between sets.")
 
 

@@ -41,7 +41,7 @@ Within that, the plan aims at the 2 % body-mass guideline ([ACSM2007]; [NATA2017
 figure is what holds the central loss at 2 % of body mass (within ACSM's typical 0.4-0.8 L/h),
 the lower one the same capped at the low end of the estimated rate; the reader drinks to
 thirst between the two. "After" is 1.25 L per litre still missing when the lower figure was
-drunk ([NATA2017]: 1.25-1.5 L per kg lost; [ACSM2007]: 1.5; [Shirreffs1996]), capped by rule
+drunk (:func:`plan_after_ml`; the rule and its sources, once, in :mod:`.guidance`), capped by rule
 2. Every figure rises with the sweat lost and with the duration (no step at the long-session
 threshold: a short session has the same formula, it just needs no bottle). Volumes are
 rounded *down* to 50 mL, and the after-figure is computed from the unrounded rates, so rounding
@@ -53,18 +53,16 @@ import math
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.advice.guidance import (
+    AFTER_L_PER_KG_LOST,
+    AFTER_PLAN_L_PER_L,
+    BEFORE_ML_PER_KG,
+    MAX_BODY_MASS_LOSS_FRACTION,
+    TOP_UP_ML_PER_KG,
+    TYPICAL_DURING_ML_PER_H,
+)
 from pipeline.core.schema import PlanBlock, SweatBlock
 
-#: Pre-hydration, mL per kg body mass, at least 4 h before ([ACSM2007]; [NATA2017]).
-BEFORE_ML_PER_KG = (5.0, 7.0)
-#: Top-up ~2 h before when no urine or it is dark, mL per kg ([ACSM2007]).
-TOP_UP_ML_PER_KG = (3.0, 5.0)
-#: Typical drinking rate during exercise, mL per hour ([ACSM2007]: 0.4-0.8 L/h).
-TYPICAL_DURING_ML_PER_H = (400.0, 800.0)
-#: Body-mass loss to stay under during exercise, fraction ([ACSM2007]; [NATA2017]: < 2 %).
-MAX_BODY_MASS_LOSS_FRACTION = 0.02
-#: Fluid after exercise per kg of body mass lost, L/kg ([NATA2017]: 1.25-1.5; [ACSM2007]: 1.5).
-AFTER_L_PER_KG_LOST = (1.25, 1.5)
 #: Hyponatremia risk factors ([HewButler2015]; [Almond2005]): exercise longer than this, h.
 HYPONATREMIA_LONG_H = 4.0
 #: ... a body mass below this, kg ("low body weight"; Almond 2005: low BMI). Our threshold.
@@ -88,9 +86,6 @@ ROUND_ML = 50.0
 #: Can J Appl Physiol 24:173-187) review the emptying and absorption limits. A loss faster than this
 #: cannot be drunk back during the session, whatever the plan.
 GUT_LIMIT_ML_PER_H = 1000.0
-#: Body-mass loss above which a long race is clearly short of water, fraction (ACSM 2007: > 2 % degrades
-#: aerobic performance in warm weather; 3 % the upper end tolerated in cool conditions, Sawka et al. 2007).
-CLEARLY_SHORT_FRACTION = 0.03
 
 
 def floor_ml(value_ml: float, step_ml: float = ROUND_ML) -> float:
@@ -242,6 +237,12 @@ def after_ml(loss_l: float, drunk_during_l: float = 0.0, l_per_kg: float = AFTER
     return floor_ml(value_l * 1000.0)
 
 
+def plan_after_ml(loss_l: float, drunk_during_l: float, cap_l: float | None = None) -> float:
+    """The plan's after-figure [mL]: :func:`after_ml` at the rule's low end
+    (:data:`~pipeline.advice.guidance.AFTER_PLAN_L_PER_L`, 1.25 L per litre still missing)."""
+    return after_ml(loss_l, drunk_during_l, AFTER_PLAN_L_PER_L, cap_l)
+
+
 class PlanDetails(BaseModel):
     """The plan plus what the advice texts need to explain it."""
 
@@ -257,7 +258,8 @@ class PlanDetails(BaseModel):
     upper_cap_ml_per_h: float = Field(description="the central sweat rate, the upper figure's cap")
     loss_l: float = Field(description="the central sweat loss the after-figure is based on")
     drunk_during_l: float = Field(description="what the after-figure assumes was drunk: the lower figure, unrounded")
-    after_range_ml: tuple[float, float] = Field(description="1.25-1.5 L per litre still missing, both capped")
+    after_range_ml: tuple[float, float] = Field(description="the after-rule's range (guidance.AFTER_L_PER_KG_LOST) "
+                                             "per litre still missing, both capped")
     after_if_upper_ml: float = Field(description="the after-figure when the upper figure was drunk during (1.25 L/L)")
     deficit_if_plan_followed_pct: float = Field(description="body-mass loss left drinking the lower figure, % (central estimate)")
     deficit_at_upper_pct: float = Field(description="body-mass loss left drinking the upper figure, % (central estimate)")
@@ -286,7 +288,7 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
     high_l = max(sweat.high_l, total_l)
     drunk_l = min(lower_raw * duration_h / 1000.0, total_l)
     cap_l = high_l - upper_raw * duration_h / 1000.0  # rule 2: upper figure + after <= high end
-    after_low = after_ml(total_l, drunk_l, AFTER_L_PER_KG_LOST[0], cap_l)
+    after_low = plan_after_ml(total_l, drunk_l, cap_l)
     after_high = after_ml(total_l, drunk_l, AFTER_L_PER_KG_LOST[1], cap_l)
     needed = (total_l * 1000.0 - MAX_BODY_MASS_LOSS_FRACTION * body_mass_kg * 1000.0) / duration_h
     block = PlanBlock(
@@ -308,8 +310,7 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
         loss_l=total_l,
         drunk_during_l=drunk_l,
         after_range_ml=(after_low, after_high),
-        after_if_upper_ml=min(after_ml(total_l, min(upper_raw * duration_h / 1000.0, total_l), AFTER_L_PER_KG_LOST[0],
-                                       cap_l), after_low),
+        after_if_upper_ml=min(plan_after_ml(total_l, min(upper_raw * duration_h / 1000.0, total_l), cap_l), after_low),
         deficit_if_plan_followed_pct=max(total_l - during * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
         deficit_at_upper_pct=max(total_l - during_max * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
         before_range_ml=(BEFORE_ML_PER_KG[0] * body_mass_kg, BEFORE_ML_PER_KG[1] * body_mass_kg),

@@ -28,11 +28,22 @@ import math
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import CALCIUM_RDA_MG_PER_DAY, POTASSIUM_AI_MG_PER_DAY, food, portions_to_cover
+from pipeline.advice.guidance import (
+    AFTER_SOURCES,
+    CLEARLY_SHORT_FRACTION,
+    MAX_BODY_MASS_LOSS_FRACTION,
+    TYPICAL_DURING_ML_PER_H,
+    after_amount,
+    after_plan_rule,
+    after_rule,
+    before_rule,
+    loss_limits,
+    typical_during,
+)
 from pipeline.advice.heat import OFF_CHART_C, HeatAssessment, heat_assessment, is_warm
 from pipeline.advice.plan import (
-    CLEARLY_SHORT_FRACTION,
+    GUT_LIMIT_ML_PER_H,
     ROUND_ML,
-    TYPICAL_DURING_ML_PER_H,
     PlanDetails,
     hyponatremia_factors,
     hyponatremia_risk,
@@ -138,7 +149,7 @@ def _negligible_hydration_text(ctx: AdviceContext) -> str:
     return (f"For {_session_phrase(ctx)}, the model {found} next to no sweat loss ({ctx.sweat.total_l:.2f} L), so "
             "there is nothing to replace beyond your normal drinking: no bottle needed, drink to thirst, and "
             f"not more than that. Before a longer session, about {ml(p.before_ml)} of water at least 4 hours "
-            "before is the usual advice (5–7 mL per kg of body mass). And a glass of water with every meal and snack.")
+            f"before is the usual advice ({before_rule()}). And a glass of water with every meal and snack.")
 
 
 def _per_hour(low_ml: float, high_ml: float) -> str:
@@ -148,106 +159,156 @@ def _per_hour(low_ml: float, high_ml: float) -> str:
     return f"{low_ml:,.0f}–{ml(high_ml)} per hour"
 
 
-def hydration_text(ctx: AdviceContext) -> str:
-    p, d = ctx.plan.block, ctx.plan
-    if ctx.sweat.total_l < NEGLIGIBLE_SWEAT_L or p.during_ml_per_h <= 0:
-        return _negligible_hydration_text(ctx)
+def _upper(ctx: AdviceContext) -> float:
+    """The plan's upper drinking figure [mL/h] (never below the lower one)."""
+    return max(ctx.plan.block.during_max_ml_per_h, ctx.plan.block.during_ml_per_h)
+
+
+def _loss_sentence(ctx: AdviceContext) -> str:
+    """'For this 2 h ride at 24 °C, you lost about 1.4 L of sweat (1.0–1.9 L).'"""
     lost = "you can expect to lose" if ctx.planned else "you lost"
-    upper = max(p.during_max_ml_per_h, p.during_ml_per_h)
-    parts = [
-        f"For {_session_phrase(ctx)}, {lost} about {ctx.sweat.total_l:.1f} L of sweat "
-        f"({ctx.sweat.low_l:.1f}–{ctx.sweat.high_l:.1f} L).",
-        f"Before: drink about {ml(p.before_ml)} of water at least 4 hours before "
-        f"(5–7 mL per kg of body mass, {ml_range(*d.before_range_ml)}); "
-        f"add {ml_range(*d.top_up_range_ml)} about 2 hours before only if your urine is dark "
-        "or you have not passed any.",
-    ]
-    if d.long_session:
-        bottles = "bottle" if p.carry_bottles == 1 else "bottles"
-        parts.append(
-            f"During: {_per_hour(p.during_ml_per_h, upper)}, in small sips every 15–20 minutes"
+    return (f"For {_session_phrase(ctx)}, {lost} about {ctx.sweat.total_l:.1f} L of sweat "
+            f"({ctx.sweat.low_l:.1f}–{ctx.sweat.high_l:.1f} L).")
+
+
+def _before_sentence(ctx: AdviceContext) -> str:
+    """Pre-hydration at least 4 h before, and the top-up only on the body's signs (ACSM 2007)."""
+    p, d = ctx.plan.block, ctx.plan
+    return (f"Before: drink about {ml(p.before_ml)} of water at least 4 hours before "
+            f"({before_rule()}, {ml_range(*d.before_range_ml)}); "
+            f"add {ml_range(*d.top_up_range_ml)} about 2 hours before only if your urine is dark "
+            "or you have not passed any.")
+
+
+def _during_sentences(ctx: AdviceContext) -> list[str]:
+    """The drinking rate, the bottles and why the figures stop where they do; a short session's sip."""
+    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
+    if not d.long_session:
+        return [f"During: a session this short (under {ctx.long_session_min:.0f} min) needs no bottle; if you are "
+                f"thirsty, sip up to {ml(upper)} per hour, not more."]
+    bottles = "bottle" if p.carry_bottles == 1 else "bottles"
+    rate = (f"During: {_per_hour(p.during_ml_per_h, upper)}, in small sips every 15–20 minutes"
             + (" — drink to thirst within that range" if upper > p.during_ml_per_h else "")
             + f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
             "Keep water on hand; if you cannot carry that much, plan where to refill.")
-        low_rate = math.floor(d.cap_ml_per_h / 10) * 10
-        # the cap is the low end of the model's range, or (calibrated) the rate your weigh-ins measured
-        cap = (f"your sweat rate as your weigh-ins measure it ({ml(low_rate)} per hour)" if d.cap_is_measured
-               else f"the low end of your estimated sweat rate ({ml(low_rate)} per hour)")
-        if upper > p.during_ml_per_h:
-            upper_cap = ml(math.floor(d.upper_cap_ml_per_h / 10) * 10)
-            parts.append(
-                f"The lower figure stays within {cap}; "
+    return [rate, _cap_sentence(ctx)]
+
+
+def _cap_sentence(ctx: AdviceContext) -> str:
+    """Why the figures stop where they do: the lower one at the low end of the sweat rate (or the
+    rate the weigh-ins measured), the upper one at its middle; never more than is lost."""
+    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
+    low_rate = math.floor(d.cap_ml_per_h / 10) * 10
+    cap = (f"your sweat rate as your weigh-ins measure it ({ml(low_rate)} per hour)" if d.cap_is_measured
+           else f"the low end of your estimated sweat rate ({ml(low_rate)} per hour)")
+    if upper > p.during_ml_per_h:
+        upper_cap = ml(math.floor(d.upper_cap_ml_per_h / 10) * 10)
+        return (f"The lower figure stays within {cap}; "
                 + (f"the upper one within the same ({upper_cap} per hour over the whole session), so "
                    if d.cap_is_measured else f"the upper one within its middle ({upper_cap} per hour), so ")
                 + "neither is more than you are expected to lose. Never drink more than you lose.")
-        elif p.during_ml_per_h < low_rate:
-            parts.append(f"That stays below {'' if d.cap_is_measured else 'even '}{cap}, "
-                         "as it should: never drink more than you lose.")
-        else:
-            parts.append(f"That is {cap} and deliberately no more: never drink more than you lose.")
-    else:
-        parts.append(
-            f"During: a session this short (under {ctx.long_session_min:.0f} min) needs no bottle; if you are "
-            f"thirsty, sip up to {ml(upper)} per hour, not more.")
+    if p.during_ml_per_h < low_rate:
+        return (f"That stays below {'' if d.cap_is_measured else 'even '}{cap}, "
+                "as it should: never drink more than you lose.")
+    return f"That is {cap} and deliberately no more: never drink more than you lose."
+
+
+def _surroundings_sentence(ctx: AdviceContext) -> str | None:
+    """Indoors a fan; in dangerous heat a pointer to the heat advice; in warm air, shade and cool drinks."""
     if ctx.indoor:
-        parts.append("Indoors, with little air moving over you, sweat drips instead of cooling you: a fan in front "
-                     "of you lowers how much you lose.")
-    elif ctx.heat is not None:
-        parts.append("In this heat drinking alone cannot keep you cool: see the heat advice below.")
-    elif ctx.temperature_c is not None and ctx.temperature_c >= HOT_C:
-        parts.append(f"At {ctx.temperature_c:.0f} °C the estimate already includes the heat; cool drinks and "
-                     "shade at stops help you stay on the plan.")
-    if d.long_session and d.needs_more_than_typical and round(d.deficit_at_upper_pct, 1) > 2.0:
-        parts.append(
-            f"Even drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass "
-            "down, more than the 2 % to aim for (ACSM 2007): on a session like this, slow down, cool down where "
-            "you can and eat something salty.")
-    elif d.long_session and round(d.deficit_if_plan_followed_pct, 1) > 2.0:
+        return ("Indoors, with little air moving over you, sweat drips instead of cooling you: a fan in front "
+                "of you lowers how much you lose.")
+    if ctx.heat is not None:
+        return "In this heat drinking alone cannot keep you cool: see the heat advice below."
+    if ctx.temperature_c is not None and ctx.temperature_c >= HOT_C:
+        return (f"At {ctx.temperature_c:.0f} °C the estimate already includes the heat; cool drinks and "
+                "shade at stops help you stay on the plan.")
+    return None
+
+
+def _deficit_sentence(ctx: AdviceContext) -> str | None:
+    """On a long session that ends beyond the 2 % body-mass guideline (ACSM 2007): what to do."""
+    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
+    aim_pct = MAX_BODY_MASS_LOSS_FRACTION * 100.0
+    aim = f"{aim_pct:g} %"
+    if d.long_session and d.needs_more_than_typical and round(d.deficit_at_upper_pct, 1) > aim_pct:
+        return (f"Even drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass "
+                f"down, more than the {aim} to aim for (ACSM 2007): on a session like this, slow down, cool down where "
+                "you can and eat something salty.")
+    if d.long_session and round(d.deficit_if_plan_followed_pct, 1) > aim_pct:
         at_lower = (f", at {ml(p.during_ml_per_h)} per hour about {d.deficit_if_plan_followed_pct:.1f} %"
                     if upper > p.during_ml_per_h else "")
-        parts.append(
-            f"Drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass down "
-            f"if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under 2 %): weighing yourself "
-            "before and after tells you where in the range you are, and thirst and meals make up the rest.")
-    if d.long_session and d.deficit_at_gut_limit_pct > 100.0 * CLEARLY_SHORT_FRACTION:
-        parts.append(
-            f"Even drinking about 1 L per hour, near the most the gut takes up during exercise, you would finish about "
-            f"{d.deficit_at_gut_limit_pct:.1f} % of body mass down: this loss cannot be kept within 2–3 % by drinking, "
-            "so pace it for the heat, cool down where you can and start well hydrated.")
+        return (f"Drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass down "
+                f"if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under {aim}): weighing "
+                "yourself before and after tells you where in the range you are, and thirst and meals make up the rest.")
+    return None
+
+
+def _gut_limit_sentence(ctx: AdviceContext) -> str | None:
+    """On a long session whose loss the gut cannot take back during it (:data:`.plan.GUT_LIMIT_ML_PER_H`):
+    past :data:`.guidance.CLEARLY_SHORT_FRACTION` of body mass down, drinking alone will not do."""
+    d = ctx.plan
+    if not (d.long_session and d.deficit_at_gut_limit_pct > 100.0 * CLEARLY_SHORT_FRACTION):
+        return None
+    return (f"Even drinking about {GUT_LIMIT_ML_PER_H / 1000:g} L per hour, near the most the gut takes up during "
+            f"exercise, you would finish about {d.deficit_at_gut_limit_pct:.1f} % of body mass down: this loss cannot "
+            f"be kept within {loss_limits()} by drinking, so pace it for the heat, cool down where you can and start well "
+            "hydrated.")
+
+
+def _breath_sentence(ctx: AdviceContext) -> str | None:
+    """The water breathed out (to drink back with the sweat), and the fuel a weigh-in also sees (not)."""
     breath = ctx.sweat.respiratory_water_l or 0.0
-    if breath >= 0.05:
-        fuel = ctx.sweat.metabolic_mass_l or 0.0
-        parts.append(
-            f"Besides sweat you breathe out about {breath:.1f} L of water: that is fluid to drink back with the sweat. "
+    if breath < 0.05:
+        return None
+    fuel = ctx.sweat.metabolic_mass_l or 0.0
+    return (f"Besides sweat you breathe out about {breath:.1f} L of water: that is fluid to drink back with the sweat. "
             + (f"A weigh-in also shows about {fuel:.1f} kg of fuel burned, which is not water to drink back."
                if fuel >= 0.05 else ""))
-    if ctx.duration_h >= 2.0:
-        per_hour = f", about {mg(ctx.plan.block.sodium_mg_per_h)} per hour" if ctx.plan.block.sodium_mg_per_h else ""
-        parts.append(
-            f"Your sweat carries sodium too (an estimated {mg(round(ctx.sweat.sodium_mg, -1))} here{per_hour}): on a session this long a "
-            "sports drink with some sodium (20–30 mmol per litre) or salty food helps you keep what you drink.")
+
+
+def _sodium_sentence(ctx: AdviceContext) -> str | None:
+    """From 2 h on: the sweat's sodium (and per hour), and a drink or food that carries some."""
+    if ctx.duration_h < 2.0:
+        return None
+    per_hour = f", about {mg(ctx.plan.block.sodium_mg_per_h)} per hour" if ctx.plan.block.sodium_mg_per_h else ""
+    return (f"Your sweat carries sodium too (an estimated {mg(round(ctx.sweat.sodium_mg, -1))} here{per_hour}): on a "
+            "session this long a sports drink with some sodium (20–30 mmol per litre) or salty food helps you keep "
+            "what you drink.")
+
+
+def _after_sentence(ctx: AdviceContext) -> str:
+    """The after-figure with the rule it comes from (:mod:`.guidance`); a small one is a glass with a meal."""
+    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
     skipped = "if you drank less than the lower figure during, add what you skipped"
-    if p.after_ml >= SMALL_AFTER_ML:
-        parts.append(
-            f"After: about {ml(p.after_ml)} over the next few hours, with food — 1.25 L for each litre still "
-            f"missing once you have drunk the lower figure"
+    if p.after_ml < SMALL_AFTER_ML:
+        return (f"After: no special amount — {after_rule()} ({AFTER_SOURCES}) comes to only "
+                f"about {ml(p.after_ml)} here once the lower figure is drunk, so a glass of water with your next meal "
+                f"covers it, as it does with every meal and snack; {skipped}.")
+    return (after_amount(p.after_ml) + f" — {after_plan_rule()} once you have drunk the lower figure"
             + (f" (about {ml(d.after_if_upper_ml)} if you drank the upper one)" if upper > p.during_ml_per_h else "")
-            + f" (1.25–1.5 L per kg lost is the usual guidance, NATA 2017 and ACSM 2007); {skipped}. If you weigh "
-            "yourself before and after, 1.25–1.5 L for each kg you are down, no more. And a glass of water with every "
-            "meal and snack.")
-    else:
-        parts.append(
-            f"After: no special amount — 1.25–1.5 L per kg lost (NATA 2017, ACSM 2007) comes to only about "
-            f"{ml(p.after_ml)} here once the lower figure is drunk, so a glass of water with your next meal covers "
-            f"it, as it does with every meal and snack; {skipped}.")
-    return " ".join(parts)
+            + f" ({after_rule()} is the usual guidance, {AFTER_SOURCES}); {skipped}. If you weigh yourself before "
+            f"and after, {after_rule('for each kg you are down')}, no more. And a glass of water with every meal "
+            "and snack.")
+
+
+def hydration_text(ctx: AdviceContext) -> str:
+    """The hydration advice of one session: its loss, then before, during, the surroundings, the
+    deficit left, what the gut cannot take back, the breath, sodium and after, each a sentence
+    builder above; next to no sweat, one short text."""
+    if ctx.sweat.total_l < NEGLIGIBLE_SWEAT_L or ctx.plan.block.during_ml_per_h <= 0:
+        return _negligible_hydration_text(ctx)
+    parts = [_loss_sentence(ctx), _before_sentence(ctx), *_during_sentences(ctx), _surroundings_sentence(ctx),
+             _deficit_sentence(ctx), _gut_limit_sentence(ctx), _breath_sentence(ctx), _sodium_sentence(ctx),
+             _after_sentence(ctx)]
+    return " ".join(part for part in parts if part)
 
 
 _FACTOR_WORDS = {
     "small": "a smaller body (under 60 kg, or a woman's build) is diluted sooner by the same extra water",
     "long": "sessions over 4 hours leave time for extra drinking to add up",
     "low_sweat": "your estimated sweat rate is below 0.5 L per hour (low end {low_rate} per hour: a slower pace or "
-                 "little heat), close to or below the 0.4–0.8 L per hour often quoted",
+                 "little heat), close to or below the " + typical_during("L") + " often quoted",
     "cool": "in the cold you sweat less than you may think",
     "drinking_near_rate": "the upper drinking figure reaches the low end of your estimated sweat rate",
 }
@@ -266,7 +327,7 @@ def hyponatremia_text(ctx: AdviceContext) -> str | None:
                           "than you lose")
     elif d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0] and "low_sweat" not in factors:
         reasons.insert(0, f"your estimated sweat rate (low end {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) is "
-                          "below the 400–800 mL per hour often quoted")
+                          f"below the {typical_during()} often quoted")
     return ("Don't drink more than you lose. Several known risk factors for over-drinking meet here "
             "(Hew-Butler et al. 2015; Almond et al. 2005): " + "; ".join(reasons) + ". Drinking beyond what you sweat "
             "dilutes the sodium in your blood — exercise-associated hyponatremia, which can be dangerous. "
@@ -441,10 +502,10 @@ def generic_advice(facts: SessionFacts, *, too_short: bool = False) -> list[Advi
     opening = ("For your longer sessions, the general rules" if too_short else
                "No sweat estimate could be made for this session, so here are the general rules")
     hydration = (f"{opening} "
-                 "(ACSM 2007; NATA 2017): about 5–7 mL of water per kg of body mass at least 4 hours before; "
-                 "on long sessions 400–800 mL per hour, keeping water on hand, but never more than you sweat; "
-                 "after, 1.25–1.5 L for each kg of body mass lost, no more. And a glass of water with every meal "
-                 "and snack.")
+                 f"(ACSM 2007; NATA 2017): about {before_rule('of water per kg of body mass')} at least 4 hours "
+                 f"before; on long sessions {typical_during()}, keeping water on hand, but never more than you sweat; "
+                 f"after, {after_rule('for each kg of body mass lost')}, no more. And a glass of water with every "
+                 "meal and snack.")
     potassium = (f"Sweat carries some potassium (roughly 150–300 mg per litre). Food replaces it: a banana has "
                  f"about {mg(banana.potassium_mg)}, a baked potato with skin about {mg(potato.potassium_mg)}, ½ cup "
                  f"of prunes {mg(prunes.potassium_mg)}, ½ cup of dried peaches {mg(peaches.potassium_mg)} and a cup "

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pydantic import BaseModel, ConfigDict
 
 from pipeline import advice as advice_rules
+from pipeline.advice.guidance import after_rule, before_rule
 from pipeline.advice.texts import format_duration, sport_noun
 from pipeline.core import units as u
 from pipeline.core.config import Config
@@ -309,8 +310,8 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
 
     plan_rows: list[Row] = []
     if p is not None:
-        per_kg = "5–7 mL per kg" if un == "metric" else "0.08–0.11 fl oz per lb"
-        after_per = "1.25–1.5 L per kg lost" if un == "metric" else "19–23 fl oz per lb lost"
+        per_kg = u.convert_text(before_rule("per kg"), un)  # the reader's units, from the rule's own figures
+        after_per = u.convert_text(after_rule(), un)
         plan_rows = [
             Row(label="Before", value=millilitres(p.before_ml, un), note=f"at least 4 h before; {per_kg}"),
             Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour"

@@ -281,7 +281,7 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     so it cannot ask for more than is lost either: Σ upper_i·h_i ≤ Σ central_i = the total.
     """
     from pipeline.advice import DISCLAIMER, advise
-    from pipeline.advice.plan import AFTER_L_PER_KG_LOST, after_ml, before_ml, floor_ml
+    from pipeline.advice.plan import before_ml, floor_ml, plan_after_ml
     from pipeline.physiology.planned import PlannedSession
 
     athlete = resolve_athlete(config.athlete, None, athlete_override)
@@ -309,7 +309,7 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
         during_ml_per_h=floor_ml(lower_l * 1000.0 / total_h),
         during_max_ml_per_h=floor_ml(upper_l * 1000.0 / total_h),
         carry_bottles=sum(leg.plan.carry_bottles for leg in legs if leg.plan),
-        after_ml=after_ml(sweat.total_l, lower_l, AFTER_L_PER_KG_LOST[0], sweat.high_l - upper_l),
+        after_ml=plan_after_ml(sweat.total_l, lower_l, sweat.high_l - upper_l),
     )
     report = Report(environment=environment_block(environment), intensity=intensity_block(intensity), sweat=sweat,
                     legs=legs)
@@ -333,7 +333,8 @@ def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], 
     where the loss ends as a share of body mass at the plan's upper figure and, when even drinking
     what the gut can deliver on the bike and run (:data:`pipeline.advice.plan.GUT_LIMIT_ML_PER_H`)
     leaves more than 3 % down, that the loss cannot be kept within 2–3 %."""
-    from pipeline.advice.plan import CLEARLY_SHORT_FRACTION, GUT_LIMIT_ML_PER_H, deficit_at_gut_limit_pct
+    from pipeline.advice.guidance import CLEARLY_SHORT_FRACTION, MAX_BODY_MASS_LOSS_FRACTION, after_amount, loss_limits
+    from pipeline.advice.plan import GUT_LIMIT_ML_PER_H, deficit_at_gut_limit_pct
     from pipeline.advice.texts import format_duration
 
     parts = [f"For the planned {format_duration(sum(leg.timer_s or 0.0 for leg in legs) / 3600.0)} triathlon you can "
@@ -365,19 +366,19 @@ def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], 
         if at_gut_pct > 100.0 * CLEARLY_SHORT_FRACTION:
             parts.append(f"Drinking the upper figures you would finish about {down_pct:.1f} % of body mass down, and even "
                          f"{GUT_LIMIT_ML_PER_H / 1000:.0f} L per hour on the bike and run, about the most the gut takes up "
-                         f"in exercise, still leaves about {at_gut_pct:.1f} %: this loss cannot be kept within 2–3 % by "
+                         f"in exercise, still leaves about {at_gut_pct:.1f} %: this loss cannot be kept within {loss_limits()} by "
                          "drinking, so pace the race for the heat, cool down at every aid station and start well "
                          "hydrated.")
-        elif down_pct > 2.0:
+        elif down_pct > 100.0 * MAX_BODY_MASS_LOSS_FRACTION:
             parts.append(f"Drinking the upper figures you would finish about {down_pct:.1f} % of body mass down (aim for "
-                         "under 2–3 %): drink to thirst up to the upper figure, more is not safe to plan without "
+                         f"under {loss_limits()}): drink to thirst up to the upper figure, more is not safe to plan without "
                          "weigh-ins.")
     breath = s.respiratory_water_l or 0.0
     if breath >= 0.05:
         parts.append(f"Besides sweat you breathe out about {breath:.1f} L of water, to drink back with the sweat; a "
                      f"weigh-in also counts about {(s.metabolic_mass_l or 0.0):.1f} kg of fuel burned, which is not "
                      "water to drink back.")
-    parts.append(f"After: about {p.after_ml:,.0f} mL over the next hours, with food and some salt.")
+    parts.append(after_amount(p.after_ml, "with food and some salt") + ".")
     return " ".join(parts)
 
 
