@@ -75,19 +75,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _weather_stays_local(monkeypatch: pytest.MonkeyPatch):
-    """The suite never reaches the internet: the weather room may only talk to a test server on
-    127.0.0.1, and every test starts with no remembered outage."""
+    """The suite never reaches the internet: every weather provider goes out through the room's one
+    door (pipeline.weather.http), which may only talk to a test server on 127.0.0.1; and every test
+    starts with no remembered outage."""
     from urllib.parse import urlparse
 
-    from pipeline.weather import openmeteo, service
+    from pipeline.weather import http, service
 
-    real_get = openmeteo._get
+    real_get = http.http_get
 
     def local_only(url, params, timeout_s, deadline):  # noqa: ANN001, ANN202
         assert urlparse(url).hostname == "127.0.0.1", f"a test tried to reach {url}: set weather.provider: none"
         return real_get(url, params, timeout_s, deadline)
 
-    monkeypatch.setattr(openmeteo, "_get", local_only)
+    monkeypatch.setattr(http, "http_get", local_only)
     service.forget_outages()
     yield
     service.forget_outages()

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from pipeline.core.errors import ConfigError
 from pipeline.core.inputs import AGE_YEARS, AIR_TEMPERATURE_C, BODY_MASS_KG, HEIGHT_CM, RELATIVE_HUMIDITY_PCT
@@ -166,10 +166,23 @@ class AthleteConfig(_Section):
     2016: 35.9 ± 10.4 mmol/L whole-body; 10–90 typical, Baker 2017)."""
 
 
+WEATHER_PROVIDERS_DIR = Path(__file__).resolve().parents[1] / "weather" / "providers"
+"""Where the weather providers live, one module each (:mod:`pipeline.weather.providers`)."""
+
+
+def weather_provider_names() -> tuple[str, ...]:
+    """The config's allowed ``weather.provider`` values: one per provider module (its file name with
+    ``-`` for ``_``, which the registry holds its ``NAME`` to), then ``none``. Read from the folder,
+    not imported: the kernel imports nothing of ours, and the config is read before any room is."""
+    names = sorted(path.stem.replace("_", "-") for path in WEATHER_PROVIDERS_DIR.glob("*.py")
+                   if not path.stem.startswith("_"))
+    return (*names, "none")
+
+
 class WeatherConfig(_Section):
     """Where the weather along the route comes from (:mod:`pipeline.weather`).
 
-    ``provider``: ``open-meteo`` asks Open-Meteo (no key) for the hourly weather at the activity's
+    ``provider``: one of :func:`weather_provider_names`; ``open-meteo`` asks Open-Meteo (no key) for the hourly weather at the activity's
     positions rounded to :data:`pipeline.weather.PLACE_DEGREES` and its UTC dates; ``none`` asks
     nobody. Left out of the config it is ``none``: positions leave the machine only when the user
     turns the provider on (the shipped ``config/sweatline.yaml`` does, as SPEC shows it).
@@ -178,10 +191,19 @@ class WeatherConfig(_Section):
     Open-Meteo (or a test server) serving ``/v1/archive`` and ``/v1/forecast``.
     """
 
-    provider: Literal["open-meteo", "none"] = "none"
+    provider: str = "none"
     timeout_s: float = Field(5.0, gt=0, le=120)
     cache: bool = True
     base_url: str | None = None
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _registered(cls, value: Any) -> Any:
+        names = weather_provider_names()
+        if not isinstance(value, str) or value not in names:
+            expected = " or ".join(", ".join(repr(n) for n in names).rsplit(", ", 1))
+            raise PydanticCustomError("literal_error", "not a weather provider", {"expected": expected})
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -108,13 +108,17 @@ WEATHER_WIND = "weather_wind_speed_m_per_s"
 WEATHER_SOLAR = "weather_solar_radiation_w_per_m2"
 
 
+TemperatureSource = Literal["device", "config", "override", "weather"]
+"""Where a leg's air temperature came from."""
+
+
 @dataclass
 class ResolvedEnvironment:
     """Per-record air temperature and scalar humidity, with provenance."""
 
     temperature_c: NDArray[np.float64]
     humidity_pct: float
-    source: Literal["device", "config", "override", "weather"]
+    source: TemperatureSource
     indoor: bool
     notes: list[str] = field(default_factory=list)
     uncertainty_c: float = TEMPERATURE_UNCERTAINTY_C["config"]
@@ -148,89 +152,132 @@ def _weather_series(records: pd.DataFrame, column: str) -> pd.Series | None:
 
 def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None, device: str | None,
                         climate: ClimateConfig, override: WeatherInputs | None = None) -> ResolvedEnvironment:
-    """Air temperature per record and humidity for one leg (see module docstring for the rules)."""
+    """Air temperature per record and humidity for one leg (see module docstring for the rules), in
+    its steps: the weather service's series where they apply, its wind and sun (shown), the
+    humidity, the temperature."""
     override = override or WeatherInputs()
-    n = len(records)
-    notes: list[str] = list(override.service_notes)
     indoor = is_indoor(sub_sport)
-    outdoors_in_air = not indoor and not sport_profile(sport).in_water and override.service is not None
-    weather_t = _weather_series(records, WEATHER_TEMPERATURE) if outdoors_in_air else None
-    weather_h = _weather_series(records, WEATHER_HUMIDITY) if outdoors_in_air else None
+    weather_t, weather_h = _service_series(records, sport, indoor, override)
     extras: _WeatherExtras = {}
     extra_notes: list[str] = []  # after the temperature's and humidity's own notes
     if weather_t is not None or weather_h is not None:
-        wind = _weather_series(records, WEATHER_WIND)
-        solar = _weather_series(records, WEATHER_SOLAR)
-        extras = {"weather_provider": override.service,
-                  "wind_speed_m_per_s": float(wind.mean()) if wind is not None else None,
-                  "solar_radiation_w_per_m2": float(solar.mean()) if solar is not None else None}
-        if wind is not None:
-            extra_notes.append(f"wind {wind.mean():.1f} m/s at 10 m from {override.service}: not added to the air "
-                               "speed, its direction relative to the route is not known (calm air assumed)")
-        if solar is not None:
-            extra_notes.append(f"solar radiation {solar.mean():.0f} W/m² on average from {override.service}: shown, "
-                               "not used by the model (its heat balance has no radiant-load term)")
-    humidity_series = None
+        extras, extra_notes = _service_extras(records, override.service)
+    humidity, humidity_series, humidity_note = _humidity(override, weather_h, climate)
+    air_t, source, uncertainty_c, temperature_notes = _temperature(records, sport, device, indoor, climate,
+                                                                   override, weather_t)
+    notes = [*override.service_notes, humidity_note, *temperature_notes, *extra_notes]
+    return ResolvedEnvironment(air_t, humidity, source, indoor, notes, uncertainty_c, humidity_series, **extras)
+
+
+def _service_series(records: pd.DataFrame, sport: str, indoor: bool,
+                    override: WeatherInputs) -> tuple[pd.Series | None, pd.Series | None]:
+    """The weather service's temperature and humidity series, for a leg outdoors in air whose
+    service answered; (None, None) otherwise."""
+    if indoor or sport_profile(sport).in_water or override.service is None:
+        return None, None
+    return _weather_series(records, WEATHER_TEMPERATURE), _weather_series(records, WEATHER_HUMIDITY)
+
+
+def _service_extras(records: pd.DataFrame, service: str | None) -> tuple[_WeatherExtras, list[str]]:
+    """Who answered, its mean wind and sun (shown, not modelled), and a note on each."""
+    wind = _weather_series(records, WEATHER_WIND)
+    solar = _weather_series(records, WEATHER_SOLAR)
+    extras: _WeatherExtras = {"weather_provider": service,
+                              "wind_speed_m_per_s": float(wind.mean()) if wind is not None else None,
+                              "solar_radiation_w_per_m2": float(solar.mean()) if solar is not None else None}
+    notes = []
+    if wind is not None:
+        notes.append(f"wind {wind.mean():.1f} m/s at 10 m from {service}: not added to the air "
+                     "speed, its direction relative to the route is not known (calm air assumed)")
+    if solar is not None:
+        notes.append(f"solar radiation {solar.mean():.0f} W/m² on average from {service}: shown, "
+                     "not used by the model (its heat balance has no radiant-load term)")
+    return extras, notes
+
+
+def _humidity(override: WeatherInputs, weather_h: pd.Series | None,
+              climate: ClimateConfig) -> tuple[float, NDArray[np.float64] | None, str]:
+    """Humidity [%]: the command line's, else the weather service's (per record, and its mean), else
+    the config climate's; with its note."""
     if override.humidity_pct is not None:
         humidity = float(override.humidity_pct)
-        notes.append(f"humidity {humidity:g} % given on the command line")
-    elif weather_h is not None:
-        humidity_series = weather_h.to_numpy(dtype=float)
-        humidity = float(np.mean(humidity_series))
-        notes.append(f"humidity {humidity:.0f} % on average from {override.service}, hour by hour at the route's "
-                     "rounded positions")
-    else:
-        humidity = float(climate.humidity_pct)
-        notes.append(f"humidity {humidity:g} % from the config climate (FIT files rarely record it)")
-    if override.temperature_c is not None:
-        notes.append(f"temperature {override.temperature_c:g} °C given on the command line")
-        return ResolvedEnvironment(np.full(n, float(override.temperature_c)), humidity, "override", indoor,
-                                   notes + extra_notes,
-                                   TEMPERATURE_UNCERTAINTY_C["override"], humidity_series, **extras)
-    if weather_t is not None:
-        air_t = weather_t.to_numpy(dtype=float)
-        device_raw = pd.to_numeric(records["temperature_c"], errors="coerce") if "temperature_c" in records else None
-        device_words = (f"; the device's sensor read a median {float(device_raw.median()):.1f} °C"
-                        if device_raw is not None and device_raw.notna().mean() >= MIN_TEMPERATURE_COVERAGE else "")
-        notes.append(f"temperature from {override.service} (median {np.median(air_t):.1f} °C, "
-                     f"{np.min(air_t):.1f}–{np.max(air_t):.1f} °C), hour by hour at the route's rounded positions"
-                     + device_words)
-        return ResolvedEnvironment(air_t, humidity, "weather", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["weather"],
-                                   humidity_series, **extras)
+        return humidity, None, f"humidity {humidity:g} % given on the command line"
+    if weather_h is not None:
+        series = weather_h.to_numpy(dtype=float)
+        humidity = float(np.mean(series))
+        return humidity, series, (f"humidity {humidity:.0f} % on average from {override.service}, hour by hour at the "
+                                  "route's rounded positions")
+    humidity = float(climate.humidity_pct)
+    return humidity, None, f"humidity {humidity:g} % from the config climate (FIT files rarely record it)"
 
-    config_t = float(climate.temperature_c)
-    raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float) if n else pd.Series(dtype=float)
+
+def _temperature(records: pd.DataFrame, sport: str, device: str | None, indoor: bool, climate: ClimateConfig,
+                 override: WeatherInputs, weather_t: pd.Series | None
+                 ) -> tuple[NDArray[np.float64], TemperatureSource, float, list[str]]:
+    """Air temperature per record [°C], where it came from, its uncertainty [°C] and notes: the
+    command line's, else the weather service's, else the device's sensor (enough of it), else the
+    config climate's."""
+    n = len(records)
+    if override.temperature_c is not None:
+        return (np.full(n, float(override.temperature_c)), "override", TEMPERATURE_UNCERTAINTY_C["override"],
+                [f"temperature {override.temperature_c:g} °C given on the command line"])
+    if weather_t is not None:
+        return _service_temperature(records, weather_t, override.service)
+    device_t, notes = _device_series(records)
+    if device_t is None:
+        config_t = float(climate.temperature_c)
+        return (np.full(n, config_t), "config", TEMPERATURE_UNCERTAINTY_C["config"],
+                notes + [f"temperature {config_t:g} °C from the config climate"])
+    return _device_temperature(records, device_t, sport, device, indoor)
+
+
+def _service_temperature(records: pd.DataFrame, weather_t: pd.Series,
+                         service: str | None) -> tuple[NDArray[np.float64], TemperatureSource, float, list[str]]:
+    """The weather service's air temperature, with the device's reading beside it in the note."""
+    air_t = weather_t.to_numpy(dtype=float)
+    device_raw = pd.to_numeric(records["temperature_c"], errors="coerce") if "temperature_c" in records else None
+    device_words = (f"; the device's sensor read a median {float(device_raw.median()):.1f} °C"
+                    if device_raw is not None and device_raw.notna().mean() >= MIN_TEMPERATURE_COVERAGE else "")
+    return (air_t, "weather", TEMPERATURE_UNCERTAINTY_C["weather"],
+            [f"temperature from {service} (median {np.median(air_t):.1f} °C, {np.min(air_t):.1f}–{np.max(air_t):.1f} °C), "
+             "hour by hour at the route's rounded positions" + device_words])
+
+
+def _device_series(records: pd.DataFrame) -> tuple[NDArray[np.float64] | None, list[str]]:
+    """The device's temperature within :data:`DEVICE_TEMPERATURE_BOUNDS_C`, smoothed by a 60-sample
+    running median (a sensor warms up or cools down over minutes) with gaps filled; None, with a
+    note when there was some, if it covers less than :data:`MIN_TEMPERATURE_COVERAGE` of the records."""
+    if len(records) == 0:
+        return None, []
+    raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float)
     lo, hi = DEVICE_TEMPERATURE_BOUNDS_C
     raw = raw.where((raw >= lo) & (raw <= hi))
-    coverage = float(raw.notna().mean()) if n else 0.0
-    if n == 0 or coverage < MIN_TEMPERATURE_COVERAGE:
-        if n and coverage > 0:
-            notes.append(f"device temperature on only {coverage:.0%} of records: not used")
-        notes.append(f"temperature {config_t:g} °C from the config climate")
-        return ResolvedEnvironment(np.full(n, config_t), humidity, "config", indoor, notes + extra_notes,
-                                   TEMPERATURE_UNCERTAINTY_C["config"], humidity_series, **extras)
+    coverage = float(raw.notna().mean())
+    if coverage < MIN_TEMPERATURE_COVERAGE:
+        return None, ([f"device temperature on only {coverage:.0%} of records: not used"] if coverage > 0 else [])
+    return raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy(), []
 
-    # a sensor warms up or cools down over minutes: a 60-sample running median, gaps filled
-    device_t = raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy()
-    mount = device_mount(device, sport)
+
+def _device_temperature(records: pd.DataFrame, device_t: NDArray[np.float64], sport: str, device: str | None,
+                        indoor: bool) -> tuple[NDArray[np.float64], TemperatureSource, float, list[str]]:
+    """The device sensor's reading as air temperature: the water's in water, as read on a bike, and
+    corrected for the skin's heat on a wrist (module docstring)."""
     if sport_profile(sport).in_water:
-        notes.append(f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
-                     "modelled from swimmers' measured losses, not from the air")
-        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"],
-                                   humidity_series, **extras)
-    if mount == "bike":
+        return (device_t, "device", TEMPERATURE_UNCERTAINTY_C["bike"],
+                [f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
+                 "modelled from swimmers' measured losses, not from the air"])
+    if device_mount(device, sport) == "bike":
         # the sun remark only for a ride known to be outdoors: not indoors, and with GPS positions
         # (a trainer ride's file often says neither 'indoor' nor where it was)
         outdoors = not indoor and "latitude_deg" in records.columns and bool(records["latitude_deg"].notna().any())
         sun = "; outdoors it reads high in direct sun" if outdoors else ""
-        notes.append(f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C{sun})")
-        return ResolvedEnvironment(device_t, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["bike"])
+        return (device_t, "device", TEMPERATURE_UNCERTAINTY_C["bike"],
+                [f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C{sun})"])
     air = wrist_to_air_c(device_t)
-    notes.append(f"temperature from the wrist-worn sensor (median {np.median(device_t):.1f} °C), corrected for the "
-                 f"skin heat it also reads to about {np.median(air):.1f} °C air (our estimate, ±"
-                 f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)")
-    return ResolvedEnvironment(air, humidity, "device", indoor, notes + extra_notes, TEMPERATURE_UNCERTAINTY_C["wrist"],
-                               humidity_series, **extras)
+    return (air, "device", TEMPERATURE_UNCERTAINTY_C["wrist"],
+            [f"temperature from the wrist-worn sensor (median {np.median(device_t):.1f} °C), corrected for the "
+             f"skin heat it also reads to about {np.median(air):.1f} °C air (our estimate, ±"
+             f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)"])
 
 
 OPEN_WATER_SUB_SPORTS = frozenset({"open_water"})

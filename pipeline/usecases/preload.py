@@ -8,7 +8,7 @@ from __future__ import annotations
 
 READER_MODULES: list[str] = [
     "pipeline.usecases.ingest", "pipeline.fit", "pipeline.fit.reader", "pipeline.fit.fast", "fitfast",
-    "pipeline.usecases.analyse", "pipeline.report.writer", "pipeline.weather.service", "pipeline.weather.openmeteo",
+    "pipeline.usecases.analyse", "pipeline.report.writer", "pipeline.weather.service", "pipeline.weather.providers",
     "pipeline.store.records", "pipeline.report.charts", "pyarrow.parquet", "pyarrow.pandas_compat",
     "pandas.core.arrays.arrow.extension_types", "pipeline.report.warm"]
 """Module names for :func:`pipeline.runtime.forkserver.add_preload`, in import order."""

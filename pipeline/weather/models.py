@@ -58,6 +58,28 @@ class HourlyWeather:
     dataset: str = ""  # "archive" | "forecast": which API answered
 
 
+class WeatherUnavailable(Exception):
+    """The provider gave no usable answer. ``server_down``: it is unreachable, too slow or answers
+    garbage — not worth asking again this run; False: it refused this one request (HTTP 400)."""
+
+    def __init__(self, reason: str, *, server_down: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.server_down = server_down
+
+
+@dataclass(frozen=True)
+class WeatherRequest:
+    """One request to a provider: the URL, its query parameters, which of the provider's datasets
+    answers it (words for the report: the provider's ``DATASET_WORDS``), and the places asked, in
+    the order the answer lists them."""
+
+    url: str
+    params: dict[str, str]
+    dataset: str
+    places: tuple[Place, ...]
+
+
 @dataclass
 class WeatherSamples:
     """The weather at each record of an activity (``frame``: index = the records' index, columns

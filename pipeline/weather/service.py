@@ -8,8 +8,9 @@ model does not use the air), or for a file without positions. Otherwise:
 1. each record's position (gaps filled from the nearest fix) is rounded to a place
    (:data:`~.models.PLACE_DEGREES`); each place needs the UTC hours around its records;
 2. the catalog cache (:class:`pipeline.weather.cache.WeatherCache`) answers what it holds;
-3. the rest is asked of Open-Meteo (:mod:`.openmeteo`), one request per 50 places, each bounded
-   by ``weather.timeout_s`` with one retry inside that time, and the answer cached;
+3. the rest is asked of the configured provider (:mod:`pipeline.weather.providers`; Open-Meteo
+   today), one request per ``MAX_PLACES_PER_REQUEST`` places, each bounded by ``weather.timeout_s``
+   with one retry inside that time (:mod:`pipeline.weather.http`), and the answer cached;
 4. each record gets its place's values linearly interpolated between the hours (solar radiation,
    an hourly mean, is placed at the middle of its hour).
 
@@ -24,7 +25,9 @@ import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,13 +36,15 @@ from pipeline.core.config import WeatherConfig
 from pipeline.core.sports import sport_profile
 from pipeline.fit.models import Activity
 from pipeline.physiology.environment import is_indoor
-from pipeline.weather import openmeteo
-from pipeline.weather.models import PLACE_DEGREES, WEATHER_COLUMNS, HourlyWeather, Place, WeatherSamples
+from pipeline.weather.models import PLACE_DEGREES, WEATHER_COLUMNS, HourlyWeather, Place, WeatherSamples, WeatherUnavailable
+from pipeline.weather.providers import NO_PROVIDER, WeatherProvider, provider
+
+if TYPE_CHECKING:
+    from pipeline.weather.cache import WeatherCache
 
 OUTAGE_MEMORY_S = 3600.0
 """How long a failed provider is not asked again in this process (longer than a night's run,
 shorter than the gap between two nights of ``sweatline serve``)."""
-PROVIDER_WORDS = {"open-meteo": "Open-Meteo"}
 
 _LOCK = threading.Lock()
 _DOWN: dict[str, tuple[float, str]] = {}
@@ -108,24 +113,51 @@ def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
 
 def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
                           now: datetime | None = None) -> WeatherSamples:
-    if config.provider == "none" or not asks_for(activity):
+    """The module docstring's steps: who is asked, the places and hours, the cache, the provider,
+    the interpolation."""
+    if config.provider == NO_PROVIDER or not asks_for(activity):
         return WeatherSamples()
-    name = PROVIDER_WORDS.get(config.provider, config.provider)
+    source = provider(config.provider)
     found = _positions(activity.records)
     if found is None:
-        return WeatherSamples(notes=[f"no GPS positions in the file: {name} was not asked for the weather"])
+        return WeatherSamples(notes=[f"no GPS positions in the file: {source.WORDS} was not asked for the weather"])
     seconds, lat, lon = found
-    lat_e1 = np.rint(lat / PLACE_DEGREES).astype(np.int64)
-    lon_e1 = np.rint((((lon + 180.0) % 360.0) - 180.0) / PLACE_DEGREES).astype(np.int64)
-    hour_of = np.floor(seconds / 3600.0).astype(np.int64)
-    spans = pd.DataFrame({"lat": lat_e1, "lon": lon_e1, "hour": hour_of}).groupby(["lat", "lon"])["hour"].agg(["min", "max"])
-    needed: dict[Place, tuple[int, int]] = {Place(int(a), int(b)): (int(lo), int(hi) + 1)
-                                            for (a, b), lo, hi in zip(spans.index, spans["min"], spans["max"])}
-    place_code = lat_e1 * 10_000 + lon_e1  # one integer per place, for the interpolation's masks
+    needed, place_code = _places_and_hours(seconds, lat, lon)
 
     from pipeline.weather.cache import WeatherCache  # the store touches disk; imported where used
 
     cache = WeatherCache(data_dir, config.provider) if config.cache else None
+    series, missing, cached_hours = _from_cache(cache, needed)
+    asked = _Asked()
+    if missing:
+        asked = _ask(source, config, missing, needed, cache, now)
+        series.update(asked.series)
+    if not series:
+        return WeatherSamples(notes=asked.notes, requests=asked.requests, cached_hours=cached_hours,
+                              failed=asked.failed)
+    frame = _interpolate(activity.records.index, seconds, place_code, series)
+    datasets = Counter(h.dataset for rows in series.values() for h in rows)
+    words = source.DATASET_WORDS.get(datasets.most_common(1)[0][0], source.WORDS) if datasets else source.WORDS
+    return WeatherSamples(frame=frame, provider=words, notes=asked.notes, requests=asked.requests,
+                          cached_hours=cached_hours, failed=asked.failed)
+
+
+def _places_and_hours(seconds: np.ndarray, lat: np.ndarray,
+                      lon: np.ndarray) -> tuple[dict[Place, tuple[int, int]], np.ndarray]:
+    """Each place the records pass (positions rounded to :data:`PLACE_DEGREES`) with the UTC epoch
+    hours it needs (first, one past the last), and one integer per record naming its place."""
+    lat_e1 = np.rint(lat / PLACE_DEGREES).astype(np.int64)
+    lon_e1 = np.rint((((lon + 180.0) % 360.0) - 180.0) / PLACE_DEGREES).astype(np.int64)
+    hour_of = np.floor(seconds / 3600.0).astype(np.int64)
+    spans = pd.DataFrame({"lat": lat_e1, "lon": lon_e1, "hour": hour_of}).groupby(["lat", "lon"])["hour"].agg(["min", "max"])
+    needed = {Place(int(a), int(b)): (int(lo), int(hi) + 1)
+              for (a, b), lo, hi in zip(spans.index, spans["min"], spans["max"])}
+    return needed, lat_e1 * 10_000 + lon_e1
+
+
+def _from_cache(cache: WeatherCache | None,
+                needed: dict[Place, tuple[int, int]]) -> tuple[dict[Place, list[HourlyWeather]], list[Place], int]:
+    """What the cache holds whole: (series per place, the places still missing, hours answered)."""
     series: dict[Place, list[HourlyWeather]] = {}
     cached_hours = 0
     missing: list[Place] = []
@@ -137,47 +169,55 @@ def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *
             cached_hours += len(rows)
         else:
             missing.append(place)
+    return series, missing, cached_hours
 
-    notes: list[str] = []
-    requests = 0
-    failed = False
-    if missing:
-        key = _outage_key(config)
-        with _LOCK:  # one request at a time: a dead server costs the timeout once, not once per thread
-            reason = _remembered_outage(key)
-            if reason is not None:
-                notes.append(f"{name} did not answer earlier in this run ({reason}): not asked again; "
-                             "weather from the next source")
-                failed = True
-            else:
-                today = (now or datetime.now(UTC)).astimezone(UTC).date()
-                for start in range(0, len(missing), openmeteo.MAX_PLACES_PER_REQUEST):
-                    chunk = missing[start:start + openmeteo.MAX_PLACES_PER_REQUEST]
-                    first = min(_hour(needed[p][0]) for p in chunk).date()
-                    last = max(_hour(needed[p][1]) for p in chunk).date()
-                    request = openmeteo.build_request(chunk, first, last, today, config.base_url)
-                    requests += 1
-                    try:
-                        hours = openmeteo.fetch(request, config.timeout_s)
-                    except openmeteo.WeatherUnavailable as exc:
-                        if exc.server_down:
-                            _DOWN[key] = (time.monotonic(), exc.reason)
-                        notes.append(f"{name} weather not used: {exc.reason}; weather from the next source")
-                        failed = True
-                        break
-                    if cache is not None:
-                        cache.store(hours)
-                    by_place: dict[Place, list[HourlyWeather]] = defaultdict(list)
-                    for h in hours:
-                        by_place[h.place].append(h)
-                    series.update(by_place)
-    if not series:
-        return WeatherSamples(notes=notes, requests=requests, cached_hours=cached_hours, failed=failed)
-    frame = _interpolate(activity.records.index, seconds, place_code, series)
-    datasets = Counter(h.dataset for rows in series.values() for h in rows)
-    provider = openmeteo.DATASET_WORDS.get(datasets.most_common(1)[0][0], name) if datasets else name
-    return WeatherSamples(frame=frame, provider=provider, notes=notes, requests=requests, cached_hours=cached_hours,
-                          failed=failed)
+
+@dataclass
+class _Asked:
+    """What asking the provider gave: hours per place, notes, requests made, whether it let us down."""
+
+    series: dict[Place, list[HourlyWeather]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    requests: int = 0
+    failed: bool = False
+
+
+def _ask(source: WeatherProvider, config: WeatherConfig, missing: list[Place], needed: dict[Place, tuple[int, int]],
+         cache: WeatherCache | None, now: datetime | None) -> _Asked:
+    """Ask ``source`` for the ``missing`` places, a request per ``MAX_PLACES_PER_REQUEST``, one at a
+    time (a dead server costs the timeout once, not once per thread); a remembered outage is not
+    asked again, a new one is remembered; the answers are cached."""
+    asked = _Asked()
+    key = _outage_key(config)
+    with _LOCK:
+        reason = _remembered_outage(key)
+        if reason is not None:
+            asked.notes.append(f"{source.WORDS} did not answer earlier in this run ({reason}): not asked again; "
+                               "weather from the next source")
+            asked.failed = True
+            return asked
+        today = (now or datetime.now(UTC)).astimezone(UTC).date()
+        for start in range(0, len(missing), source.MAX_PLACES_PER_REQUEST):
+            chunk = missing[start:start + source.MAX_PLACES_PER_REQUEST]
+            first = min(_hour(needed[p][0]) for p in chunk).date()
+            last = max(_hour(needed[p][1]) for p in chunk).date()
+            request = source.build_request(chunk, first, last, today, config.base_url)
+            asked.requests += 1
+            try:
+                hours = source.fetch(request, config.timeout_s)
+            except WeatherUnavailable as exc:
+                if exc.server_down:
+                    _DOWN[key] = (time.monotonic(), exc.reason)
+                asked.notes.append(f"{source.WORDS} weather not used: {exc.reason}; weather from the next source")
+                asked.failed = True
+                break
+            if cache is not None:
+                cache.store(hours)
+            by_place: dict[Place, list[HourlyWeather]] = defaultdict(list)
+            for h in hours:
+                by_place[h.place].append(h)
+            asked.series.update(by_place)
+    return asked
 
 
 def _hour(epoch_hour: int) -> datetime:

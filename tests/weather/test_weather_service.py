@@ -18,7 +18,7 @@ from pipeline.fit import read_fit
 from pipeline.fit.models import Activity
 from pipeline.usecases.analyse import analyse_activity
 from pipeline.usecases.ingest import process_activity
-from pipeline.weather import openmeteo
+from pipeline.weather.providers import open_meteo as openmeteo
 from pipeline.weather.models import Place
 from pipeline.weather.service import weather_for_activity
 

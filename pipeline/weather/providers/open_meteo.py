@@ -1,5 +1,5 @@
 """Open-Meteo (https://open-meteo.com, no key): the request for some places and days, one bounded
-HTTP exchange, and the answer parsed into :class:`~.models.HourlyWeather`.
+HTTP exchange, and the answer parsed into :class:`pipeline.weather.models.HourlyWeather`.
 
 Two APIs, the same JSON (Open-Meteo docs, "Weather Forecast API" and "Historical Weather API"):
 
@@ -20,20 +20,24 @@ where there is no value); ``temperature_2m`` [°C], ``relative_humidity_2m`` [%]
 ``shortwave_radiation`` [W/m²] is the mean over the preceding hour. An error is HTTP 400 with
 ``{"error": true, "reason": "..."}``.
 
-Only the rounded coordinates (:data:`~.models.PLACE_DEGREES`) and the dates are sent; nothing
+Only the rounded coordinates (:data:`pipeline.weather.models.PLACE_DEGREES`) and the dates are sent; nothing
 identifies the athlete, the device or the file.
 """
 from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pipeline.weather.models import HourlyWeather, Place
+from pipeline.weather.http import fetch_body
+from pipeline.weather.models import HourlyWeather, Place, WeatherRequest, WeatherUnavailable
+
+NAME = "open-meteo"
+"""The config's ``weather.provider`` value (this module's file name, ``-`` for ``_``)."""
+WORDS = "Open-Meteo"
+"""Its name in notes ('Open-Meteo weather not used: ...')."""
 
 ARCHIVE_URL = "https://archive-api.open-meteo.com"
 FORECAST_URL = "https://api.open-meteo.com"
@@ -45,31 +49,10 @@ ARCHIVE_DELAY_DAYS = 5
 from the forecast API's ``past_days``."""
 FORECAST_MAX_PAST_DAYS = 92
 MAX_PLACES_PER_REQUEST = 50
-MAX_RESPONSE_BYTES = 16 * 1024 * 1024
-RETRY_PAUSE_S = 0.2
 DATASET_WORDS = {"archive": "Open-Meteo's historical archive (ERA5 reanalysis)",
                  "forecast": "Open-Meteo's forecast models (their recent past days)"}
 _BOUNDS = {"temperature_c": (-90.0, 70.0), "humidity_pct": (0.0, 100.0), "wind_speed_m_per_s": (0.0, 120.0),
            "solar_radiation_w_per_m2": (0.0, 1500.0)}
-USER_AGENT = "sweatline (https://github.com/; weather along the route)"
-
-
-class WeatherUnavailable(Exception):
-    """The provider gave no usable answer. ``server_down``: it is unreachable, too slow or answers
-    garbage — not worth asking again this run; False: it refused this one request (HTTP 400)."""
-
-    def __init__(self, reason: str, *, server_down: bool) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.server_down = server_down
-
-
-@dataclass(frozen=True)
-class WeatherRequest:
-    url: str
-    params: dict[str, str]
-    dataset: str  # "archive" | "forecast"
-    places: tuple[Place, ...]
 
 
 def _coordinate(value: float) -> str:
@@ -96,55 +79,10 @@ def build_request(places: Sequence[Place], first_day: date, last_day: date, toda
     return WeatherRequest((base_url or FORECAST_URL) + FORECAST_PATH, params, "forecast", tuple(places))
 
 
-def _get(url: str, params: dict[str, str], timeout_s: float, deadline: float) -> tuple[int, bytes]:
-    """One GET, the whole exchange (connect, headers, body) ended by ``deadline`` (monotonic)."""
-    import httpx
-
-    timeout = httpx.Timeout(max(timeout_s, 0.01))
-    with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}) as client:
-        with client.stream("GET", url, params=params) as response:
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_RESPONSE_BYTES:
-                    raise WeatherUnavailable("answer too large", server_down=True)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("whole answer not received in time")
-            return response.status_code, bytes(body)
-
-
 def fetch(request: WeatherRequest, timeout_s: float) -> list[HourlyWeather]:
-    """Ask once, and once more if the first try failed fast (refused connection, HTTP 5xx/429),
-    all within ``timeout_s``; the parsed hours, or :class:`WeatherUnavailable`.
-
-    httpx is imported here, when a request is really made (0.1–0.15 s with the command-line
-    extras it loads when installed: rich, click, pygments), not by every process that imports
-    this module: the guard's forkserver, whose imports a new ``sweatline ride`` waits for."""
-    import httpx
-
-    deadline = time.monotonic() + timeout_s
-    last = "no answer"
-    for attempt in (1, 2):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        try:
-            status, body = _get(request.url, request.params, remaining, deadline)
-        except httpx.TimeoutException:
-            last = f"no answer within {timeout_s:g} s"
-            break  # the time is spent: no retry
-        except httpx.HTTPError as exc:
-            last = f"unreachable ({type(exc).__name__})"
-        else:
-            if status == 200:
-                return parse_answer(body, request)
-            reason = _error_reason(body)
-            if 400 <= status < 500 and status != 429:
-                raise WeatherUnavailable(f"refused the request (HTTP {status}: {reason})", server_down=False)
-            last = f"HTTP {status}" + (f": {reason}" if reason != "no reason given" else "")
-        if attempt == 1:
-            time.sleep(min(RETRY_PAUSE_S, max(deadline - time.monotonic(), 0.0)))
-    raise WeatherUnavailable(last, server_down=True)
+    """The parsed hours of ``request``, asked within ``timeout_s`` [s] with the room's retry
+    policy (:func:`pipeline.weather.http.fetch_body`); :class:`WeatherUnavailable` otherwise."""
+    return parse_answer(fetch_body(request, timeout_s, _error_reason), request)
 
 
 def _error_reason(body: bytes) -> str:
