@@ -1,8 +1,8 @@
 """The digest across activities (daily and weekly) and the ``sweatline history`` table.
 
-Input is a list of :class:`DigestRow` — the catalog's activity rows (field names match
-``pipeline.store.catalog.ActivityRow``, so ``DigestRow.model_validate(row, from_attributes=True)``
-works). :func:`build_digest` groups them by local day and ISO week; the renderers return strings:
+Input is a list of :class:`DigestRow` — the headline of the catalog's activity rows
+(:class:`pipeline.store.catalog.ActivityHeadline`, so ``DigestRow.model_validate(row,
+from_attributes=True)`` takes an ``ActivityRow`` as it is). :func:`build_digest` groups them by local day and ISO week; the renderers return strings:
 :func:`render_digest_html` (self-contained page, inline SVG trend chart),
 :func:`render_digest_markdown`, and :func:`history_table` (plain-text table for a terminal).
 :func:`write_digest` writes the nightly's digest files (:func:`write_digest_pages` the two pages).
@@ -40,6 +40,7 @@ from pipeline.report.view import (
     sweat_litres,
     when_text,
 )
+from pipeline.store.catalog import ActivityHeadline
 from pipeline.store.files import atomic_write_text
 from pipeline.store.layout import run_summary_path
 
@@ -51,30 +52,12 @@ DIGEST_MD_NAME = "digest.md"
 INDEX_NAME = "index.md"  # the front door (pipeline.report.index), in reports/
 
 
-class DigestRow(BaseModel):
-    """One processed activity as the digest and the history table need it."""
+class DigestRow(ActivityHeadline):
+    """One processed activity as the digest and the history table need it: the catalog row's
+    headline (:class:`pipeline.store.catalog.ActivityHeadline`, of which ``ActivityRow`` is the
+    whole), read from any object with those attributes."""
 
     model_config = ConfigDict(extra="ignore", from_attributes=True, frozen=True)
-
-    id: str
-    source: str
-    sport: str
-    sub_sport: str | None = None
-    start_time: datetime | None = None
-    timer_s: float | None = None
-    distance_m: float | None = None
-    device: str | None = None
-    temperature_c: float | None = None
-    sweat_total_l: float | None = None
-    sweat_low_l: float | None = None
-    sweat_high_l: float | None = None
-    sweat_rate_l_per_h: float | None = None
-    sodium_mg: float | None = None
-    potassium_mg: float | None = None
-    calibrated: bool = False
-    device_estimate_l: float | None = None
-    report_dir: str | None = None
-    utc_offset_s: int | None = None  # the athlete's local time offset recorded in the file
 
 
 def as_digest_rows(rows: Iterable[object]) -> list[DigestRow]:

@@ -8,6 +8,7 @@ passed through unchanged here; each renderer escapes them for its own format.
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict
@@ -255,133 +256,18 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
                 display: Display = METRIC_UTC) -> ReportView:
     """Formatted rows for one report (a done activity, or a planned session without ``activity``),
     numbers in ``display.units``, the start in the athlete's local time (the file's offset, else
-    ``display.timezone``)."""
-    a, s, p, env, it = report.activity, report.sweat, report.plan, report.environment, report.intensity
-    un = display.units
+    ``display.timezone``): the title, the headline, the drinking plan, the details, the legs and
+    the advice and notes in the reader's units, each built below."""
+    a, un = report.activity, display.units
     planned = a is None
     duration_s = report_duration_s(report) if not planned else planned_duration_s
     sport = a.sport if a is not None else (planned_sport or "session")
-    noun = sport_noun(sport)
-    if noun == "session" and sport not in ("session", "generic"):
-        noun = sport_label(sport, a.sub_sport if a is not None else None)
-    if a is None:  # planned
-        title = f"Planned {noun}" + (f": {duration_s_text(duration_s)}" if duration_s else "")
-        if env is not None:
-            title += f" at {u.temperature(env.temperature_c, 0, un)}"
-        subtitle = "What to drink and eat for a session that has not happened yet."
-    else:
-        when = when_text(a.start_time, a.utc_offset_s, display.timezone)
-        title = f"{noun.capitalize() if noun != 'session' else 'Session'} on {when}" if a.start_time else noun.capitalize()
-        subtitle = ", ".join(x for x in (duration_s_text(duration_s), distance_text(a.distance_m, un)) if x != "—")
-
-    headline: list[Row] = []
-    if s is not None:
-        headline.append(Row(label="Sweat lost" if not planned else "Sweat expected",
-                            value=sweat_litres(s.total_l, s.low_l, s.high_l, un),
-                            note=f"plausibly {sweat_range(s, un)}"))
-        lo, hi = rate_range_l_per_h(s)
-        headline.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h, un), note=u.rate_range_l_per_h(lo, hi, un)))
-    # no drinking during a dive or an open-water swim: the same tests as the advice (pipeline.advice)
-    underwater, open_water = advice_rules.underwater(report, sport), advice_rules.open_water_swim(report)
-    # a swim with a drinking rate is one in a pool: the bottle waits at the wall (a plan does not know
-    # the water, so it says open water gets none, as a recorded open-water swim and a triathlon's swim do)
-    swim = not report.legs and sport == "swimming"
-    pool = ("from a bottle at the pool wall, between sets" + ("; none in open water" if planned else "")
-            if swim and not open_water else None)
-    if p is not None:
-        bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
-                   if p.carry_bottles else "short session: a bottle is optional")
-        if p.during_max_ml_per_h <= 0:
-            headline.append(Row(label="Drink during", value="none",
-                                note="you cannot drink underwater: drink after" if underwater
-                                else "you cannot drink while swimming: drink after" if open_water
-                                else "drink to thirst"))
-        else:
-            per_leg = any(leg.plan is not None for leg in report.legs or [])  # the race's average: each leg's is below
-            headline.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
-                                note="race average; per leg below" if per_leg else pool if pool else
-                                bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
-        headline.append(Row(label="Drink after", value=millilitres(p.after_ml, un), note="over the next hours, with food"))
-    if s is not None:
-        headline.append(Row(label="Potassium lost" if not planned else "Potassium", value=milligrams(s.potassium_mg),
-                            note="in sweat"))
-        if s.body_mass_loss_pct is not None:
-            headline.append(Row(label="Body mass", value=signed_loss_pct(s.body_mass_loss_pct), note="if nothing drunk"))
-
-    plan_rows: list[Row] = []
-    if p is not None:
-        per_kg = u.convert_text(before_rule("per kg"), un)  # the reader's units, from the rule's own figures
-        after_per = u.convert_text(after_rule(), un)
-        plan_rows = [
-            Row(label="Before", value=millilitres(p.before_ml, un), note=f"at least 4 h before; {per_kg}"),
-            Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour"
-                if p.during_max_ml_per_h > 0 else "none",
-                note=pool if pool and p.during_max_ml_per_h > 0
-                else "to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
-                else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and underwater
-                else "you cannot drink while swimming in open water" if p.during_max_ml_per_h <= 0 and open_water
-                else "never more than you sweat"),
-            Row(label="Bottles to carry", value=str(p.carry_bottles),
-                note=("none in the water" if p.during_max_ml_per_h <= 0 and (underwater or open_water)
-                      else "short session: a bottle is optional") if p.carry_bottles == 0
-                else "refill if you can't carry them all"),
-            Row(label="After", value=millilitres(p.after_ml, un), note=f"{after_per}, no more"),
-        ]
+    title, subtitle = _titles(report, sport, duration_s, display)
+    water = _Water.of(report, sport)
+    headline = _headline_rows(report, water, un)
+    plan_rows = _plan_rows(report, water, un)
     # the page shows the plan in its own section: its cards do not repeat the drinking rows
     cards = [row for row in headline if not (plan_rows and row.label in ("Drink during", "Drink after"))]
-
-    details: list[Row] = []
-    if a is not None:
-        details.append(Row(label="Sport", value=sport_label(a.sport, a.sub_sport)))
-        if a.start_time is not None:
-            details.append(Row(label="Started", value=when_text(a.start_time, a.utc_offset_s, display.timezone),
-                               note="local time from the file" if a.utc_offset_s is not None
-                               else f"time zone {display.timezone} (the file does not record its local time)"))
-        details.append(Row(label="Moving time", value=duration_s_text(a.timer_s),
-                           note=f"elapsed {duration_s_text(a.elapsed_s)}" if a.elapsed_s is not None else ""))
-        details.append(Row(label="Distance", value=distance_text(a.distance_m, un)))
-        if a.avg_heart_rate is not None:
-            details.append(Row(label="Average heart rate", value=f"{a.avg_heart_rate:.0f} bpm"))
-        if a.avg_power is not None and not report.legs:  # a multisport file's one figure mixes a bike's and a run's power
-            details.append(Row(label="Average power", value=f"{a.avg_power:.0f} W"))
-    elif duration_s:
-        details.append(Row(label="Duration", value=duration_s_text(duration_s)))
-    if env is not None:
-        details.append(Row(label="Temperature", value=u.temperature(env.temperature_c, 1, un),
-                           note=ENV_SOURCES.get(env.source, env.source) + (", indoors" if env.indoor else "")))
-        details.append(Row(label="Humidity", value=f"{env.humidity_pct:.0f} %"))
-        if env.weather_provider is not None:
-            details.append(Row(label="Weather", value=weather_text(env, un), note=f"{env.weather_provider}, at the route's "
-                               f"positions rounded to 0.1° and the session's hours"))
-    if it is not None:
-        details.append(Row(label="Effort from", value=INTENSITY_SOURCES.get(it.source, it.source),
-                           note=f"mean metabolic rate {it.mean_metabolic_w:,.0f} W"))
-    if s is not None:
-        details.append(Row(label="Sodium lost", value=milligrams(s.sodium_mg), note="in sweat"))
-        details.append(Row(label="Device's estimate", value=litres(s.device_estimate_l, 1, un) if s.device_estimate_l is not None else "none in the file"))
-        details.append(Row(label="Calibrated", value="yes" if s.calibrated else "no",
-                           note="from your weigh-ins" if s.calibrated else "sweatline weigh-in calibrates it"))
-    if a is not None and a.salvaged:
-        details.append(Row(label="File", value="damaged; read as far as it goes"))
-
-    legs: list[LegRow] = []
-    from pipeline.report.notes import leg_titles
-
-    titles = leg_titles([leg.sport for leg in report.legs or []], sport_label, [leg.sub_sport for leg in report.legs or []])
-    for leg, leg_title in zip(report.legs or [], titles):
-        ls = leg.sweat
-        legs.append(LegRow(
-            index=leg.index + 1,
-            sport=leg_title.split(": ", 1)[1],
-            duration=duration_s_text(leg.timer_s),
-            distance=distance_text(leg.distance_m, un),
-            temperature=u.temperature(leg.environment.temperature_c, 0, un) if leg.environment is not None else "—",
-            sweat=sweat_with_range(ls.total_l, ls.low_l, ls.high_l, un) if ls is not None else "—",
-            rate=rate(ls.rate_l_per_h, un) if ls is not None else "—",
-            potassium=milligrams(ls.potassium_mg) if ls is not None else "—",
-            drink=("" if leg.plan is None else "none" if leg.plan.during_max_ml_per_h <= 0
-                   else f"{during_range(leg.plan.during_ml_per_h, leg.plan.during_max_ml_per_h, un)}/h"),
-        ))
 
     def convert(text: str) -> str:
         return u.convert_text(text, un)
@@ -393,7 +279,166 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     return ReportView(
         planned=planned, title=title, subtitle=subtitle,
         source=a.source if a is not None else None, device=a.device if a is not None else None,
-        headline=headline, cards=cards, plan=plan_rows, details=details, legs=legs, advice=advice,
+        headline=headline, cards=cards, plan=plan_rows, details=_detail_rows(report, duration_s, display),
+        legs=_leg_rows(report, un), advice=advice,
         flags=flags, note_groups=groups, warnings=list(a.warnings) if a is not None else [],
         disclaimer=report.disclaimer,
     )
+
+
+def _titles(report: Report, sport: str, duration_s: float | None, display: Display) -> tuple[str, str]:
+    """'Run on Sat 18 Jul 2026, 09:00' and its duration and distance; a plan's 'Planned run: 2 h at 30 °C'."""
+    a, env, un = report.activity, report.environment, display.units
+    noun = sport_noun(sport)
+    if noun == "session" and sport not in ("session", "generic"):
+        noun = sport_label(sport, a.sub_sport if a is not None else None)
+    if a is None:
+        title = f"Planned {noun}" + (f": {duration_s_text(duration_s)}" if duration_s else "")
+        if env is not None:
+            title += f" at {u.temperature(env.temperature_c, 0, un)}"
+        return title, "What to drink and eat for a session that has not happened yet."
+    when = when_text(a.start_time, a.utc_offset_s, display.timezone)
+    title = f"{noun.capitalize() if noun != 'session' else 'Session'} on {when}" if a.start_time else noun.capitalize()
+    return title, ", ".join(x for x in (duration_s_text(duration_s), distance_text(a.distance_m, un)) if x != "—")
+
+
+@dataclass(frozen=True)
+class _Water:
+    """Where drinking during is not possible or happens at a wall: a dive, an open-water swim, and
+    the note of a pool swim (the same tests as the advice, :mod:`pipeline.advice`)."""
+
+    underwater: bool
+    open_water: bool
+    pool: str | None
+
+    @classmethod
+    def of(cls, report: Report, sport: str) -> "_Water":
+        underwater, open_water = advice_rules.underwater(report, sport), advice_rules.open_water_swim(report)
+        # a swim with a drinking rate is one in a pool: the bottle waits at the wall (a plan does not know
+        # the water, so it says open water gets none, as a recorded open-water swim and a triathlon's swim do)
+        swim = not report.legs and sport == "swimming"
+        pool = ("from a bottle at the pool wall, between sets" + ("; none in open water" if report.activity is None else "")
+                if swim and not open_water else None)
+        return cls(underwater, open_water, pool)
+
+
+def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
+    """The figures a reader looks for first: sweat, its rate, what to drink during and after,
+    potassium, body mass."""
+    s, p, planned = report.sweat, report.plan, report.activity is None
+    rows: list[Row] = []
+    if s is not None:
+        rows.append(Row(label="Sweat lost" if not planned else "Sweat expected",
+                        value=sweat_litres(s.total_l, s.low_l, s.high_l, un), note=f"plausibly {sweat_range(s, un)}"))
+        lo, hi = rate_range_l_per_h(s)
+        rows.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h, un), note=u.rate_range_l_per_h(lo, hi, un)))
+    if p is not None:
+        bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
+                   if p.carry_bottles else "short session: a bottle is optional")
+        if p.during_max_ml_per_h <= 0:
+            rows.append(Row(label="Drink during", value="none",
+                            note="you cannot drink underwater: drink after" if water.underwater
+                            else "you cannot drink while swimming: drink after" if water.open_water
+                            else "drink to thirst"))
+        else:
+            per_leg = any(leg.plan is not None for leg in report.legs or [])  # the race's average: each leg's is below
+            rows.append(Row(label="Drink during", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)}/h",
+                            note="race average; per leg below" if per_leg else water.pool if water.pool else
+                            bottles + ("; to thirst within the range" if p.during_max_ml_per_h > p.during_ml_per_h else "")))
+        rows.append(Row(label="Drink after", value=millilitres(p.after_ml, un), note="over the next hours, with food"))
+    if s is not None:
+        rows.append(Row(label="Potassium lost" if not planned else "Potassium", value=milligrams(s.potassium_mg),
+                        note="in sweat"))
+        if s.body_mass_loss_pct is not None:
+            rows.append(Row(label="Body mass", value=signed_loss_pct(s.body_mass_loss_pct), note="if nothing drunk"))
+    return rows
+
+
+def _plan_rows(report: Report, water: _Water, un: Units) -> list[Row]:
+    """The drinking plan: before, during, bottles, after, each with the rule it follows
+    (:mod:`pipeline.advice.guidance`, in the reader's units); none without a plan."""
+    p = report.plan
+    if p is None:
+        return []
+    per_kg = u.convert_text(before_rule("per kg"), un)  # the reader's units, from the rule's own figures
+    after_per = u.convert_text(after_rule(), un)
+    return [
+        Row(label="Before", value=millilitres(p.before_ml, un), note=f"at least 4 h before; {per_kg}"),
+        Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour"
+            if p.during_max_ml_per_h > 0 else "none",
+            note=water.pool if water.pool and p.during_max_ml_per_h > 0
+            else "to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
+            else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and water.underwater
+            else "you cannot drink while swimming in open water" if p.during_max_ml_per_h <= 0 and water.open_water
+            else "never more than you sweat"),
+        Row(label="Bottles to carry", value=str(p.carry_bottles),
+            note=("none in the water" if p.during_max_ml_per_h <= 0 and (water.underwater or water.open_water)
+                  else "short session: a bottle is optional") if p.carry_bottles == 0
+            else "refill if you can't carry them all"),
+        Row(label="After", value=millilitres(p.after_ml, un), note=f"{after_per}, no more"),
+    ]
+
+
+def _detail_rows(report: Report, duration_s: float | None, display: Display) -> list[Row]:
+    """The session (sport, start, times, distance, heart rate, power), its air, the effort's
+    source, sodium, the device's own estimate, calibration, a damaged file."""
+    a, s, env, it, un = report.activity, report.sweat, report.environment, report.intensity, display.units
+    rows: list[Row] = []
+    if a is not None:
+        rows.append(Row(label="Sport", value=sport_label(a.sport, a.sub_sport)))
+        if a.start_time is not None:
+            rows.append(Row(label="Started", value=when_text(a.start_time, a.utc_offset_s, display.timezone),
+                            note="local time from the file" if a.utc_offset_s is not None
+                            else f"time zone {display.timezone} (the file does not record its local time)"))
+        rows.append(Row(label="Moving time", value=duration_s_text(a.timer_s),
+                        note=f"elapsed {duration_s_text(a.elapsed_s)}" if a.elapsed_s is not None else ""))
+        rows.append(Row(label="Distance", value=distance_text(a.distance_m, un)))
+        if a.avg_heart_rate is not None:
+            rows.append(Row(label="Average heart rate", value=f"{a.avg_heart_rate:.0f} bpm"))
+        if a.avg_power is not None and not report.legs:  # a multisport file's one figure mixes a bike's and a run's power
+            rows.append(Row(label="Average power", value=f"{a.avg_power:.0f} W"))
+    elif duration_s:
+        rows.append(Row(label="Duration", value=duration_s_text(duration_s)))
+    if env is not None:
+        rows.append(Row(label="Temperature", value=u.temperature(env.temperature_c, 1, un),
+                        note=ENV_SOURCES.get(env.source, env.source) + (", indoors" if env.indoor else "")))
+        rows.append(Row(label="Humidity", value=f"{env.humidity_pct:.0f} %"))
+        if env.weather_provider is not None:
+            rows.append(Row(label="Weather", value=weather_text(env, un), note=f"{env.weather_provider}, at the route's "
+                            f"positions rounded to 0.1° and the session's hours"))
+    if it is not None:
+        rows.append(Row(label="Effort from", value=INTENSITY_SOURCES.get(it.source, it.source),
+                        note=f"mean metabolic rate {it.mean_metabolic_w:,.0f} W"))
+    if s is not None:
+        rows.append(Row(label="Sodium lost", value=milligrams(s.sodium_mg), note="in sweat"))
+        rows.append(Row(label="Device's estimate", value=litres(s.device_estimate_l, 1, un) if s.device_estimate_l is not None
+                        else "none in the file"))
+        rows.append(Row(label="Calibrated", value="yes" if s.calibrated else "no",
+                        note="from your weigh-ins" if s.calibrated else "sweatline weigh-in calibrates it"))
+    if a is not None and a.salvaged:
+        rows.append(Row(label="File", value="damaged; read as far as it goes"))
+    return rows
+
+
+def _leg_rows(report: Report, un: Units) -> list[LegRow]:
+    """One row per leg of a multisport report (transitions as T1, T2), with what to drink in it."""
+    from pipeline.report.notes import leg_titles
+
+    legs = report.legs or []
+    titles = leg_titles([leg.sport for leg in legs], sport_label, [leg.sub_sport for leg in legs])
+    rows: list[LegRow] = []
+    for leg, leg_title in zip(legs, titles):
+        ls = leg.sweat
+        rows.append(LegRow(
+            index=leg.index + 1,
+            sport=leg_title.split(": ", 1)[1],
+            duration=duration_s_text(leg.timer_s),
+            distance=distance_text(leg.distance_m, un),
+            temperature=u.temperature(leg.environment.temperature_c, 0, un) if leg.environment is not None else "—",
+            sweat=sweat_with_range(ls.total_l, ls.low_l, ls.high_l, un) if ls is not None else "—",
+            rate=rate(ls.rate_l_per_h, un) if ls is not None else "—",
+            potassium=milligrams(ls.potassium_mg) if ls is not None else "—",
+            drink=("" if leg.plan is None else "none" if leg.plan.during_max_ml_per_h <= 0
+                   else f"{during_range(leg.plan.during_ml_per_h, leg.plan.during_max_ml_per_h, un)}/h"),
+        ))
+    return rows

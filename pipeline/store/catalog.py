@@ -65,93 +65,104 @@ class FileRow(_Row):
     reason: str | None = None  # a duplicate's "duplicate of <first source>"
 
 
-class ActivityRow(_Row):
-    """One processed activity and its headline estimates (units in the names)."""
+class ActivityHeadline(_Row):
+    """What every list of activities shows of one (the digest, the history table, the index): the
+    first part of :class:`ActivityRow`, and all of :class:`pipeline.report.digest.DigestRow`."""
 
     id: str
-    file_sha256: str
     source: str
     sport: str
     sub_sport: str | None = None
     start_time: datetime | None = None
-    elapsed_s: float | None = None
     timer_s: float | None = None
     distance_m: float | None = None
-    avg_heart_rate: float | None = None
-    avg_power: float | None = None
     device: str | None = None
-    salvaged: bool = False
     temperature_c: float | None = None
-    humidity_pct: float | None = None
-    environment_source: str | None = None
-    intensity_source: str | None = None
-    mean_metabolic_w: float | None = None
     sweat_total_l: float | None = None
     sweat_low_l: float | None = None
     sweat_high_l: float | None = None
     sweat_rate_l_per_h: float | None = None
     sodium_mg: float | None = None
     potassium_mg: float | None = None
-    body_mass_loss_pct: float | None = None
     calibrated: bool = False
     device_estimate_l: float | None = None
+    report_dir: str | None = None  # relative to data_dir
+    utc_offset_s: int | None = None  # the athlete's local time offset from the file (None: use the config zone)
+
+
+#: Report block field -> catalog column, for the columns copied as they are (a block's ``source``
+#: names where its value came from, so it gets the block's name).
+ACTIVITY_COLUMNS = {name: name for name in ("id", "source", "sport", "sub_sport", "start_time", "elapsed_s", "timer_s",
+                                            "distance_m", "avg_heart_rate", "avg_power", "device", "salvaged",
+                                            "utc_offset_s")}
+ENVIRONMENT_COLUMNS = {"temperature_c": "temperature_c", "humidity_pct": "humidity_pct", "source": "environment_source"}
+INTENSITY_COLUMNS = {"source": "intensity_source", "mean_metabolic_w": "mean_metabolic_w"}
+SWEAT_COLUMNS = {"total_l": "sweat_total_l", "low_l": "sweat_low_l", "high_l": "sweat_high_l",
+                 "rate_l_per_h": "sweat_rate_l_per_h", "sodium_mg": "sodium_mg", "potassium_mg": "potassium_mg",
+                 "body_mass_loss_pct": "body_mass_loss_pct", "calibrated": "calibrated",
+                 "device_estimate_l": "device_estimate_l"}
+
+
+def _columns(block: BaseModel | None, mapping: dict[str, str]) -> dict[str, Any]:
+    """A report block's values under their catalog column names (none for an absent block: the
+    columns keep their defaults)."""
+    return {} if block is None else {column: getattr(block, name) for name, column in mapping.items()}
+
+
+class ActivityRow(ActivityHeadline):
+    """One processed activity and its headline estimates (units in the names): the headline every
+    list shows, and what the catalog keeps besides to compare, re-estimate and find its files."""
+
+    file_sha256: str
+    elapsed_s: float | None = None
+    avg_heart_rate: float | None = None
+    avg_power: float | None = None
+    salvaged: bool = False
+    humidity_pct: float | None = None
+    environment_source: str | None = None
+    intensity_source: str | None = None
+    mean_metabolic_w: float | None = None
+    body_mass_loss_pct: float | None = None
     model_total_l: float | None = None  # the model's own, uncalibrated litres (weigh-ins compare with it)
     calibration_factor: float | None = None  # the personal factor applied to sweat_total_l, if calibrated
     override_temperature_c: float | None = None
     override_humidity_pct: float | None = None
     inputs_fingerprint: str | None = None  # pipeline.usecases.provenance fingerprint of what the estimate used
     calibration_sports: str | None = None  # the leg sports, comma-separated (their calibrations were used)
-    report_dir: str  # relative to data_dir
+    report_dir: str  # relative to data_dir; every catalog row has its report
     records_path: str | None = None  # relative to data_dir
     processed_at: datetime
     run_id: str | None = None
     activity_key: str | None = None  # the activity's identity whatever file held it (pipeline.fit.identity)
-    utc_offset_s: int | None = None  # the athlete's local time offset from the file (None: use the config zone)
 
     @classmethod
     def from_report(cls, report: Report, *, file_sha256: str, report_dir: str, records_path: str | None,
                     override_temperature_c: float | None, override_humidity_pct: float | None,
                     run_id: str | None, processed_at: datetime | None = None,
                     model_total_l: float | None = None, activity_key: str | None = None) -> "ActivityRow":
-        """The catalog row for an analysed activity (``report.activity`` must be set).
+        """The catalog row for an analysed activity (``report.activity`` must be set): the report's
+        blocks by :data:`ACTIVITY_COLUMNS`, :data:`ENVIRONMENT_COLUMNS`, :data:`INTENSITY_COLUMNS` and
+        :data:`SWEAT_COLUMNS`, with what the catalog keeps besides.
 
         ``model_total_l`` is the model's unrounded, uncalibrated total [L]; when not given it is
         taken from the report (``total_l``, divided by the calibration factor if calibrated).
         """
-        a = report.activity
+        a, sweat = report.activity, report.sweat
         if a is None:
             raise ValueError("a catalog activity row needs the report's activity block")
-        env, intensity, sweat = report.environment, report.intensity, report.sweat
+        factor = sweat.calibration_factor if sweat is not None and sweat.calibrated else None
         if model_total_l is None and sweat is not None:
-            factor = sweat.calibration_factor if sweat.calibrated else None
             model_total_l = sweat.total_l / factor if factor else sweat.total_l
         return cls(
-            id=a.id, file_sha256=file_sha256, source=a.source, sport=a.sport, sub_sport=a.sub_sport,
-            start_time=a.start_time, elapsed_s=a.elapsed_s, timer_s=a.timer_s, distance_m=a.distance_m,
-            avg_heart_rate=a.avg_heart_rate, avg_power=a.avg_power, device=a.device, salvaged=a.salvaged,
-            temperature_c=env.temperature_c if env is not None else None,
-            humidity_pct=env.humidity_pct if env is not None else None,
-            environment_source=env.source if env is not None else None,
-            intensity_source=intensity.source if intensity is not None else None,
-            mean_metabolic_w=intensity.mean_metabolic_w if intensity is not None else None,
-            sweat_total_l=sweat.total_l if sweat is not None else None,
-            sweat_low_l=sweat.low_l if sweat is not None else None,
-            sweat_high_l=sweat.high_l if sweat is not None else None,
-            sweat_rate_l_per_h=sweat.rate_l_per_h if sweat is not None else None,
-            sodium_mg=sweat.sodium_mg if sweat is not None else None,
-            potassium_mg=sweat.potassium_mg if sweat is not None else None,
-            body_mass_loss_pct=sweat.body_mass_loss_pct if sweat is not None else None,
-            calibrated=sweat.calibrated if sweat is not None else False,
-            device_estimate_l=sweat.device_estimate_l if sweat is not None else None,
+            **_columns(a, ACTIVITY_COLUMNS), **_columns(report.environment, ENVIRONMENT_COLUMNS),
+            **_columns(report.intensity, INTENSITY_COLUMNS), **_columns(sweat, SWEAT_COLUMNS),
             model_total_l=round(model_total_l, 3) if model_total_l is not None else None,  # to the mL, as reports
-            calibration_factor=sweat.calibration_factor if sweat is not None and sweat.calibrated else None,
-            override_temperature_c=override_temperature_c, override_humidity_pct=override_humidity_pct,
+            calibration_factor=factor,
             inputs_fingerprint=report.inputs.fingerprint if report.inputs is not None else None,
             calibration_sports=",".join(report.inputs.calibration) if report.inputs is not None else None,
-            report_dir=report_dir, records_path=records_path,
-            processed_at=processed_at or utc_now(), run_id=run_id, activity_key=activity_key,
-            utc_offset_s=a.utc_offset_s,
-        )
+            file_sha256=file_sha256, report_dir=report_dir, records_path=records_path,
+            override_temperature_c=override_temperature_c, override_humidity_pct=override_humidity_pct,
+            processed_at=processed_at or utc_now(), run_id=run_id, activity_key=activity_key)
 
 
 class RejectionRow(_Row):
