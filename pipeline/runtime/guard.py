@@ -8,8 +8,9 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
   (pandas, pyarrow, fitparse: seconds), and it is forked from a single-threaded server, never
   from the caller — forking a process that runs threads (Prefect's, Dask's) can copy a lock
   some other thread holds and hang the child;
-* the child sets ``RLIMIT_AS`` (its address space) to ``limits.file_memory_mb`` before it reads
-  the file: an allocation past it fails (``MemoryError``) instead of swapping the machine;
+* the child sets ``RLIMIT_AS`` (its address space) to ``limits.file_memory_mb`` (or to the lower
+  hard limit the machine already sets: :func:`address_space_limit_bytes`) before it reads the
+  file: an allocation past it fails (``MemoryError``) instead of swapping the machine;
 * the caller waits at most ``limits.file_time_s`` for the answer, then kills the child
   (``SIGKILL``). Backstops for a caller that dies first: the child asks the kernel for
   ``SIGKILL`` when its parent exits (``PR_SET_PDEATHSIG``, Linux) and carries ``RLIMIT_CPU``
@@ -96,6 +97,7 @@ def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover
         pass
+    memory_bytes = address_space_limit_bytes(memory_bytes)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     try:
@@ -128,6 +130,20 @@ def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
                     return
     finally:
         conn.close()
+
+
+def address_space_limit_bytes(configured_bytes: int) -> int:
+    """The address-space limit a guarded child can have: ``configured_bytes``, or the hard
+    ``RLIMIT_AS`` this process already runs under when that is lower (``ulimit -v``, a container's
+    or a batch system's limit). A process may lower its hard limit but never raise it
+    (setrlimit(2)), so asking for more fails with ``ValueError: not allowed to raise maximum
+    limit`` for every file; the machine's own limit is respected instead."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY:
+        return configured_bytes
+    return min(configured_bytes, int(hard))
 
 
 def _failure(exc: BaseException, memory_bytes: int) -> tuple[str, Any]:
@@ -284,7 +300,7 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
     answering it (a child that served an earlier batch, killed from outside while it waited).
     ``OSError`` and other exceptions of a call come back as in :func:`run_guarded`.
     """
-    memory_bytes = int(limits.file_memory_mb * 2**20)
+    memory_bytes = address_space_limit_bytes(int(limits.file_memory_mb * 2**20))
     cpu_s = int(2 * limits.file_time_s) + 10
     start = 0
     while start < len(args_list):

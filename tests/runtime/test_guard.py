@@ -6,11 +6,13 @@ and real signals (a segfault through ``ctypes``, ``abort``)."""
 from __future__ import annotations
 
 import ctypes
+import json
 import multiprocessing
 import operator
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -255,3 +257,50 @@ def test_a_waiting_child_killed_from_outside_costs_no_file() -> None:
         assert _gone_within(pid1, 10)
         answers = list(each_guarded(operator.call, [(os.getpid,), (sum, [2, 3])], limits))
     assert ok1 and [(ok, value != pid1) for _, ok, value in answers] == [(True, True), (True, True)]
+
+
+def _address_space_limited_to(mib: int):
+    """For ``preexec_fn``: the child process and everything it starts run under a hard ``RLIMIT_AS``
+    of ``mib`` MiB, as under ``ulimit -v`` (bash sets the soft and the hard limit)."""
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (mib * 2**20, mib * 2**20))
+    return limit
+
+
+@pytest.mark.parametrize("hard_mb, file_memory_mb", [(1536, 2048), (1024, 2048), (1024, 1048576)])
+def test_a_lower_address_space_limit_set_by_the_machine_is_respected(hard_mb: int, file_memory_mb: int,
+                                                                      tmp_path: Path) -> None:
+    """``ulimit -v`` below ``limits.file_memory_mb``: a process may not raise its hard limit
+    (setrlimit(2)), so the guard reads the file under the machine's limit instead of setting aside
+    every file with "not allowed to raise maximum limit"."""
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {tmp_path}\ndata_dir: {tmp_path / 'data'}\nlimits: {{file_memory_mb: {file_memory_mb}}}\n")
+    done = subprocess.run([str(SWEATLINE), "ride", str(SHORT), "--config", str(config), "--json"],
+                          capture_output=True, text=True, env={**os.environ, "SWEATLINE_RIDE_VIA": "local"},
+                          timeout=300, preexec_fn=_address_space_limited_to(hard_mb))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["sweat"]["total_l"] > 0
+
+
+_REASON_UNDER_A_LIMIT = """
+import resource, sys
+from guard_files import hoard
+from pipeline.core.config import LimitsConfig
+from pipeline.runtime.guard import OverLimit, run_guarded
+resource.setrlimit(resource.RLIMIT_AS, ({hard}, {hard}))
+try:
+    run_guarded(hoard, (2048,), LimitsConfig(file_memory_mb=4096))
+except OverLimit as exc:
+    print(exc.kind, exc.reason)
+"""
+
+
+def test_a_file_over_the_machine_s_lower_limit_is_set_aside_naming_that_limit() -> None:
+    """The one line names the limit the file went over: the machine's 1.5 GB, not the config's 4 GB."""
+    hard = 1536 * 2**20
+    done = subprocess.run([sys.executable, "-c", _REASON_UNDER_A_LIMIT.format(hard=hard)], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).parent,
+                          env={**os.environ, "PYTHONPATH": f"{Path(__file__).parent}:{Path(__file__).parents[1]}"})
+    assert done.stdout == "too_big needed more than 1.5 GB; set aside\n", done.stderr
