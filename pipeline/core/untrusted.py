@@ -33,3 +33,15 @@ def clean_text(value: Any, *, keep_lines: bool = False) -> str:
 def has_controls(value: str) -> bool:
     """Whether ``value`` holds a character :func:`clean_text` would replace (besides tab/newline)."""
     return _KEEP_LINES.search(value) is not None
+
+
+MAX_WORD_CHARS = 240
+"""A word (a path, a name) longer than this is shown cut in the middle by :func:`shorten_words`:
+a 5,000-character file name stays one readable line."""
+
+
+def shorten_words(line: str, max_chars: int = MAX_WORD_CHARS) -> str:
+    """``line`` with each whitespace-free run longer than ``max_chars`` cut to its first and last
+    ``max_chars // 2`` characters around ``...`` (the start and the end of a path say which)."""
+    half = max_chars // 2
+    return re.sub(r"\S{%d,}" % (max_chars + 1), lambda m: f"{m.group()[:half]}...{m.group()[-half:]}", line)
