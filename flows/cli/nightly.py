@@ -26,6 +26,7 @@ from flows.cli.prefect_server import configured_api_url, find_api, is_reachable
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError
 from pipeline.core.untrusted import clean_text
+from pipeline.store.db import connect
 from pipeline.usecases.nightly import inbox_for, nightly_lock
 from pipeline.usecases.nightly_summary import BUSY_MESSAGE
 
@@ -195,6 +196,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
+    connect(Path(config.data_dir)).close()  # a damaged catalog is one line here, not a failed flow run
     with nightly_lock(Path(config.data_dir)) as free:  # held from before Prefect starts to the
         if not free:                                    # run's end (the flow inside takes it again)
             print(BUSY_MESSAGE)
