@@ -18,10 +18,12 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
 * the answer (a :class:`~pipeline.usecases.outcome.FileOutcome`, pydantic: picklable) comes back over a
   pipe; the caller commits it to the catalog (:func:`pipeline.usecases.commit.record_outcome`).
 
-A file over a limit, or whose child crashed (a segfault in a C extension, killed by the system),
-is a *rejection* with one plain line (:func:`over_limit_outcome`) — "took longer than 300 s to
+A file over a limit, or whose child crashed (a segfault in a C extension), is a *rejection* with
+one plain line (:func:`over_limit_outcome`) — "took longer than 300 s to
 read; set aside", "needed more than 2 GB; set aside" — never retried, never a traceback, and the
-night goes on. An ``OSError`` in the child comes back as an ``OSError`` (the Prefect task retries
+night goes on. Two deaths are not verdicts: a child that had read other files first (a batch) and
+died is replaced and the file read again alone, and a reader killed from outside (``SIGKILL``,
+``SIGTERM``: the OOM killer, a ``kill``) is a :class:`ReaderKilled`, an ``OSError`` retried like one. An ``OSError`` in the child comes back as an ``OSError`` (the Prefect task retries
 it); any other exception comes back as itself, or as a ``RuntimeError`` naming it when it does not
 survive pickling.
 
@@ -58,6 +60,18 @@ KILL_GRACE_S = 5.0
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _START_LOCK = threading.Lock()
+
+
+KILLED_FROM_OUTSIDE = (signal.SIGKILL, signal.SIGTERM)
+"""Signals that end a reader from outside (the kernel's OOM killer, a user's or a supervisor's
+``kill``): they say nothing about the file, so the file is not set aside for them."""
+
+
+class ReaderKilled(OSError):
+    """The reader of a file was killed from outside (:data:`KILLED_FROM_OUTSIDE`) while reading it,
+    alone in a fresh child: a failure to retry, not a verdict on the file. An ``OSError``, so the
+    Prefect tasks retry it as they retry I/O errors, and a night whose retries all failed counts the
+    file as failed (read again the next night), never as rejected."""
 
 
 class OverLimit(Exception):
@@ -332,12 +346,17 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
                 if tag == "memory" and child.calls > 0:  # maybe what earlier files left: once more in a fresh child
                     restart_at = start + j
                     break
-                if tag == "died" and j == 0 and child.calls > 0:  # a waiting child that died before this
-                    restart_at = start + j  # file reached it (killed from outside): the file goes to a fresh one
+                if tag == "died" and child.calls > 0:  # a child that served others died (killed while it waited,
+                    restart_at = start + j  # or a crash earlier files may have set up): this file alone, afresh
                     break
                 if tag == "died":
                     child.process.join(KILL_GRACE_S)
-                    yield start + j, False, OverLimit("crashed", _death_reason(child.process.exitcode, limits))
+                    exitcode = child.process.exitcode
+                    if exitcode is not None and -exitcode in KILLED_FROM_OUTSIDE:
+                        yield start + j, False, ReaderKilled(_death_reason(exitcode, limits).replace(
+                            "; set aside", "; it is read again later"))
+                    else:
+                        yield start + j, False, OverLimit("crashed", _death_reason(exitcode, limits))
                     restart_at = start + j + 1
                     break
                 child.calls += 1

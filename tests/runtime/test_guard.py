@@ -304,3 +304,64 @@ def test_a_file_over_the_machine_s_lower_limit_is_set_aside_naming_that_limit() 
                           text=True, timeout=120, cwd=Path(__file__).parent,
                           env={**os.environ, "PYTHONPATH": f"{Path(__file__).parent}:{Path(__file__).parents[1]}"})
     assert done.stdout == "too_big needed more than 1.5 GB; set aside\n", done.stderr
+
+
+def _kill_myself(signum: int) -> None:
+    os.kill(os.getpid(), signum)
+
+
+def _kill_myself_once(marker: str, signum: int) -> int:
+    """Killed the first time (``marker`` does not exist yet), a good answer the second: a reader the
+    OOM killer took once."""
+    if not os.path.exists(marker):
+        Path(marker).touch()
+        os.kill(os.getpid(), signum)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_reader_killed_from_outside_is_a_failure_to_retry_not_a_verdict(signum: int) -> None:
+    from pipeline.runtime.guard import ReaderKilled
+
+    with pytest.raises(ReaderKilled) as caught:  # an OSError: the Prefect tasks retry it, no rejection
+        run_guarded(_kill_myself, (signum,), LimitsConfig(file_time_s=30))
+    assert isinstance(caught.value, OSError) and not isinstance(caught.value, OverLimit)
+    assert str(caught.value) == f"the reader was killed ({signal.Signals(signum).name}) while reading it; it is read again later"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_file_whose_reader_was_killed_once_is_read_on_the_retry(signum: int, tmp_path: Path) -> None:
+    from pipeline.runtime.guard import ReaderKilled
+
+    marker = str(tmp_path / "killed-once")
+    limits = LimitsConfig(file_time_s=30)
+    with pytest.raises(ReaderKilled):
+        run_guarded(_kill_myself_once, (marker, signum), limits)
+    assert run_guarded(_kill_myself_once, (marker, signum), limits) != os.getpid()
+
+
+_NOTED: list[int] = []
+
+
+def _note() -> int:
+    """A call that leaves something behind in its child (as a file read before may)."""
+    _NOTED.append(1)
+    return os.getpid()
+
+
+def _crash_unless_first(signum: int) -> int:
+    """Crash (``signum``) in a child that ran :func:`_note` before, answer the pid in a fresh one."""
+    if _NOTED:
+        os.kill(os.getpid(), signum)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL])
+def test_a_crash_inside_a_batch_is_tried_alone_before_it_is_a_verdict(signum: int) -> None:
+    """The third call dies only after other calls ran in its child (what an earlier file left
+    behind): read again alone in a fresh child, it answers; the batch loses nothing."""
+    calls = [(_note,), (_note,), (_crash_unless_first, signum), (sum, [5, 6])]
+    answers = list(each_guarded(operator.call, calls, LimitsConfig(file_time_s=30)))
+    assert [ok for _, ok, _ in answers] == [True, True, True, True], answers
+    (_, _, pid0), (_, _, pid1), (_, _, fresh), (_, _, eleven) = answers
+    assert pid0 == pid1 != fresh and eleven == 11
