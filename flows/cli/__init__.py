@@ -202,6 +202,9 @@ def _main(argv: Sequence[str] | None) -> int:
         problem = data_dir_problem(config.data_dir)
         if problem is not None:
             raise ConfigError("data_dir", f"{config.data_dir} {problem} (set data_dir in the config to a folder)")
+        from pipeline.store.db import refuse_damaged_file
+
+        refuse_damaged_file(config.data_dir)  # before any connection of this process: see there
         command = importlib.import_module(module_name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # library chatter never reaches the one-line contract
@@ -215,6 +218,8 @@ def _main(argv: Sequence[str] | None) -> int:
         stdout_to_devnull()
         return 0
     except (OSError, sqlite3.Error) as exc:
+        if type(exc).__name__ == "ReaderKilled":  # pipeline.runtime.guard: no verdict on the file, no bug
+            return _fail(f"sweatline: {exc} (run the command again)", as_json, code=1)
         where = storage_problem(exc, config.data_dir if config is not None else None)
         if where is None:
             return _internal_error(exc, as_json)

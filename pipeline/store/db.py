@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pipeline.core.errors import DamagedData
+from pipeline.core.untrusted import storable_text
 from pipeline.store.migrations import CATALOG_MIGRATIONS
 
 CATALOG_FILE_NAME = "catalog.sqlite"
@@ -57,8 +60,9 @@ def connect(data_dir: Path) -> sqlite3.Connection:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     path = catalog_path(data_dir)
-    _refuse_damaged_file(path)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    _refuse_empty_file(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                           factory=TextSafeConnection)
     try:
         with damage_named(path):
             conn.row_factory = sqlite3.Row
@@ -70,6 +74,25 @@ def connect(data_dir: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _storable(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        return {key: storable_text(value) if isinstance(value, str) else value for key, value in parameters.items()}
+    return [storable_text(value) if isinstance(value, str) else value for value in parameters]
+
+
+class TextSafeConnection(sqlite3.Connection):
+    """A connection whose ``execute``/``executemany`` store every text parameter as valid Unicode
+    (:func:`pipeline.core.untrusted.storable_text`): a file name that is not UTF-8 is stored, and
+    looked up, as ``M\\xfcller.fit`` instead of failing with ``UnicodeEncodeError`` (SQLite text
+    is UTF-8) — which, raised while recording the file, stopped every later night."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().execute(sql, _storable(parameters))
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().executemany(sql, (_storable(parameters) for parameters in seq_of_parameters))
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -91,7 +114,12 @@ def catalog_file_problem(path: Path) -> str | None:
     (SQLite would silently take it as a new, empty database, and every activity would be read again
     as new), a file shorter than the header or not starting with :data:`SQLITE_HEADER`, and one
     shorter than the page count its header states (cut off; only trusted when the header's "version
-    valid for" number equals its change counter, as SQLite itself does)."""
+    valid for" number equals its change counter, as SQLite itself does).
+
+    Only before this process opens the catalog (the command line calls it first): closing any file
+    descriptor of a database file drops every POSIX lock the process holds on it, those of its open
+    SQLite connections included ("How To Corrupt An SQLite Database File", §2.2,
+    https://www.sqlite.org/howtocorrupt.html)."""
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
@@ -112,10 +140,35 @@ def catalog_file_problem(path: Path) -> str | None:
     return None
 
 
-def _refuse_damaged_file(path: Path) -> None:
+def refuse_damaged_file(data_dir: Path) -> None:
+    """:func:`catalog_file_problem` of ``data_dir``'s catalog as a
+    :class:`~pipeline.core.errors.DamagedData` (nothing when it is fine or absent). Call it before
+    this process opens the catalog (see there)."""
+    path = catalog_path(data_dir)
     problem = catalog_file_problem(path)
     if problem is not None:
         raise DamagedData(str(path), f"the catalog is damaged: {problem}; {WHAT_TO_DO}")
+
+
+EMPTY_WAIT_S = 2.0
+"""How long a 0-byte catalog may stay so before it is damage: SQLite creates the file empty and
+writes its header with the first statement, so another process may be between the two."""
+
+
+def _refuse_empty_file(path: Path) -> None:
+    """A 0-byte catalog that stays so (:data:`EMPTY_WAIT_S`) is damage, not a new catalog (SQLite
+    would take it for one, and every file would be read again as new). Looked at with ``stat`` only:
+    no descriptor of the file is opened and closed beside the process's connections."""
+    deadline = time.monotonic() + EMPTY_WAIT_S
+    while True:
+        try:
+            if path.stat().st_size > 0:
+                return
+        except FileNotFoundError:
+            return
+        if time.monotonic() >= deadline:
+            raise DamagedData(str(path), f"the catalog is damaged: it is empty (0 bytes); {WHAT_TO_DO}")
+        time.sleep(0.05)
 
 
 @contextmanager
@@ -145,10 +198,10 @@ def connect_read_only(data_dir: Path) -> sqlite3.Connection:
     ``sqlite3.Error`` when the file cannot be read at all (no read permission).
     """
     path = catalog_path(data_dir)
-    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False, factory=TextSafeConnection)
     with damage_named(path):
         if path.is_file():
-            _refuse_damaged_file(path)
+            _refuse_empty_file(path)
             uri = path.resolve().as_uri()
             try:
                 _copy(sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S), memory)

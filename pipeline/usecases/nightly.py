@@ -43,7 +43,7 @@ from pipeline.report.view import Display
 from pipeline.report.weighins import weighins_markdown
 from pipeline.runtime.liveness import alive, this_process
 from pipeline.store.catalog import Catalog, RunRow, utc_now
-from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
+from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file, unreadable_key
 from pipeline.store.inbox_index import hash_with_index
 from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
@@ -165,6 +165,8 @@ def hash_files(files: list[InboxFile], data_dir: Path | None = None) -> list[str
             hashes.append(sha256_file(f.path))
         except FileNotFoundError:
             hashes.append(None)
+        except PermissionError:
+            hashes.append(unreadable_key(f.path))
     return hashes
 
 
