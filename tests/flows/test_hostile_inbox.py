@@ -136,7 +136,7 @@ import sys
 from pathlib import Path
 from pipeline.core.errors import RejectedFile
 from pipeline.fit.archive import unpack
-from pipeline.usecases.ingest import scan_inbox
+from pipeline.usecases.inbox import scan_inbox
 from pipeline.usecases.nightly import hash_files
 import os
 if os.geteuid() == 0:  # root reads every file: become a user the file's mode shuts out (after the imports)

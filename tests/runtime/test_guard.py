@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from guard_files import hoard, resting_address_space_mb, write_long_ride
-from shared_paths import SAMPLES, SWEATLINE
+from shared_paths import PROJECT, SAMPLES, SWEATLINE
 
 from pipeline.core.config import LimitsConfig, parse_config
 from pipeline.core.errors import ConfigError
@@ -301,8 +301,8 @@ def test_a_file_over_the_machine_s_lower_limit_is_set_aside_naming_that_limit() 
     """The one line names the limit the file went over: the machine's 1.5 GB, not the config's 4 GB."""
     hard = 1536 * 2**20
     done = subprocess.run([sys.executable, "-c", _REASON_UNDER_A_LIMIT.format(hard=hard)], capture_output=True,
-                          text=True, timeout=120, cwd=Path(__file__).parent,
-                          env={**os.environ, "PYTHONPATH": f"{Path(__file__).parent}:{Path(__file__).parents[1]}"})
+                          text=True, timeout=120, cwd=PROJECT,
+                          env={**os.environ, "PYTHONPATH": f"{PROJECT / 'tests'}:{PROJECT}"})
     assert done.stdout == "too_big needed more than 1.5 GB; set aside\n", done.stderr
 
 
