@@ -23,8 +23,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import zipfile
 import lzma
+import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath

@@ -88,10 +88,10 @@ class TextSafeConnection(sqlite3.Connection):
     looked up, as ``M\\xfcller.fit`` instead of failing with ``UnicodeEncodeError`` (SQLite text
     is UTF-8) — which, raised while recording the file, stopped every later night."""
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         return super().execute(sql, _storable(parameters))
 
-    def executemany(self, sql: str, seq_of_parameters: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> sqlite3.Cursor:
         return super().executemany(sql, (_storable(parameters) for parameters in seq_of_parameters))
 
 
