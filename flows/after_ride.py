@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows.tasks import process_ride
+from pipeline.core.untrusted import clean_text, markdown_text
 from pipeline.usecases.ride import AFTER_RIDE, RideResult
 
 
@@ -29,10 +30,11 @@ def after_ride(fit_file: str | None = None, temperature_c: float | None = None, 
     lines: list[str] = []
     for result in results:
         what = "already processed with these inputs; report reused" if result.reused else "processed"
-        logger.info("%s: %s", result.fit_file, what)
+        logger.info("%s: %s", clean_text(result.fit_file), what)
         for line in result.headline_lines():
-            logger.info(line)
-        lines += [f"### {result.activity.source}", "", *[f"- {line}" for line in result.headline_lines()], ""]
+            logger.info("%s", clean_text(line))
+        lines += [f"### {markdown_text(result.activity.source)}", "",
+                  *[f"- {markdown_text(line)}" for line in result.headline_lines()], ""]
     create_markdown_artifact(key="after-ride", markdown="\n".join(["## After-ride", "", *lines]),
                              description="Headline sweat estimate and report location")
     return results

@@ -70,7 +70,7 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
                 todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary,
                                   {} if rebuild else catalog.rejected_reasons())
                 plan = plan_work(len(todo), workers, runner, config.dask.address, batch=batch)
-                logger.info("inbox %s: %s; %s", folder, inbox_text(summary, len(files), len(todo)), plan.said)
+                logger.info("inbox %s: %s; %s", clean_text(folder), inbox_text(summary, len(files), len(todo)), plan.said)
                 jobs: list[Job] = [(f.path, sha, None) for f, sha in todo]
                 for _ in range(2):  # then stale ones (re-estimating one may move another's factor)
                     if not rebuild:
@@ -89,8 +89,8 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
                 fail_nightly(catalog, summary, exc)
                 raise
             line = finish_nightly(catalog, summary)
-    logger.info(line)
-    logger.info("reports: %s; digest: %s", reports_dir(config.data_dir), summary.digest_path)
+    logger.info("%s", clean_text(line))
+    logger.info("reports: %s; digest: %s", clean_text(reports_dir(config.data_dir)), clean_text(summary.digest_path))
     if all_failed(summary):
         raise RuntimeError(f"every new file failed with an internal error: {line}")
     return summary

@@ -21,6 +21,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from pipeline.core.config import Config, load_config
 from pipeline.core.errors import SweatlineInputError
 from pipeline.core.inputs import WeatherOverride, checked
+from pipeline.core.untrusted import clean_text
 from pipeline.runtime.batches import publish
 from pipeline.runtime.guard import WorkPlan
 from pipeline.usecases import nightly as nightly_steps
@@ -60,7 +61,37 @@ def hash_files(files: list[InboxFile], data_dir: Path | None = None) -> list[str
     return nightly_steps.hash_files(files, data_dir)
 
 
-@task(name="process-file", task_run_name="process {path.name}", **_RETRIED)
+TASK_NAME_CHARS = 80
+"""A file name in a task-run name is cut to this many characters (the Prefect UI shows a line)."""
+
+
+def _shown(name: object) -> str:
+    """A file name for a task-run name or a log line: one line, no control characters
+    (:func:`pipeline.core.untrusted.clean_text`), at most :data:`TASK_NAME_CHARS` characters."""
+    text = clean_text(name)
+    return text if len(text) <= TASK_NAME_CHARS else text[:TASK_NAME_CHARS - 3] + "..."
+
+
+def _run_name(template: str) -> Any:
+    """A ``task_run_name`` callable: ``template`` filled from the task's parameters, each file name
+    cleaned by :func:`_shown` — a name from the inbox reaches the Prefect UI, its events and the
+    terminal's log lines through the task-run name (a format string would carry ESC, OSC 52, bidi
+    overrides and undecodable bytes there as they are)."""
+    def name() -> str:
+        from prefect.runtime import task_run
+
+        parameters = task_run.parameters
+        if "path" in parameters:
+            return template.format(name=_shown(Path(parameters["path"]).name))
+        if "jobs" in parameters:
+            jobs = parameters["jobs"]
+            jobs = jobs.unquote() if hasattr(jobs, "unquote") else jobs  # handed over in Prefect's quote
+            return template.format(name=_shown(Path(jobs[0][0]).name), extra=parameters["extra"])
+        return template.format(name=_shown(parameters.get("fit_file") or "the newest inbox file"))
+    return name
+
+
+@task(name="process-file", task_run_name=_run_name("process {name}"), **_RETRIED)
 def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
                       override: WeatherOverride | None = None) -> FileOutcome:
     """Decode, estimate and report one file in a guarded worker process (:mod:`pipeline.runtime.guard`); a bad
@@ -77,11 +108,12 @@ def log_outcome(path: Path, outcome: FileOutcome) -> None:
     if outcome.status == "processed":
         for a in outcome.activities:
             sweat = f", sweat {a.row.sweat_total_l:.2f} L" if a.row.sweat_total_l is not None else ""
-            logger.info("%s: %s%s -> %s", path.name, a.row.sport, sweat, a.row.report_dir)
+            logger.info("%s: %s%s -> %s", _shown(path.name), clean_text(a.row.sport), sweat, a.row.report_dir)
     for d in outcome.duplicates:
-        logger.info("%s: skipped: %s", f"{path.name}:{d.member}" if d.member else path.name, d.reason)
+        logger.info("%s: skipped: %s", _shown(f"{path.name}:{d.member}" if d.member else path.name),
+                    clean_text(d.reason))
     if outcome.status == "rejected":
-        logger.warning("%s: rejected: %s", path.name, outcome.reason)
+        logger.warning("%s: rejected: %s", _shown(path.name), clean_text(outcome.reason))
 
 
 FileResult = tuple[int, "FileOutcome | str"]
@@ -89,7 +121,7 @@ FileResult = tuple[int, "FileOutcome | str"]
 internal error (or I/O that outlived its retries), ``"ErrorType: message"``."""
 
 
-@task(name="process-files", task_run_name="process {jobs[0][0].name} and {extra} more", cache_policy=NO_CACHE)
+@task(name="process-files", task_run_name=_run_name("process {name} and {extra} more"), cache_policy=NO_CACHE)
 def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int, extra: int) -> list[FileResult]:
     """Decode, estimate and report ``jobs`` (path, SHA-256, override) one after another in one
     guarded process (:func:`pipeline.usecases.guarded.process_files_guarded`): a file over a limit or whose
@@ -161,7 +193,7 @@ def write_digest_task(summary: NightlySummary, config: Config) -> Path:
     return nightly_steps.write_nightly_digest(summary, config)
 
 
-@task(name="process-ride", task_run_name="process {fit_file}", **_RETRIED)
+@task(name="process-ride", task_run_name=_run_name("process {name}"), **_RETRIED)
 def process_ride(fit_file: str | None, config_path: str | None, temperature_c: float | None,
                  humidity_pct: float | None, flow_run_id: str | None) -> list[RideResult]:
     """Decode, estimate and report one file (retried on I/O errors only, never on bad data)."""

@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 
 from flows.cli.options import Parser, UsageLine
 from pipeline.core.errors import ConfigError, InvalidValue, SweatlineInputError
-from pipeline.core.untrusted import clean_text
+from pipeline.core.untrusted import clean_text, shorten_words
 from pipeline.runtime.exit import exit_now_if_safe, flush_and_exit, stdout_to_devnull, stop_helpers
 
 
@@ -76,7 +76,7 @@ def _fail(line: str, as_json: bool, code: int = 2) -> int:
     """An error: the one line on stderr and, with ``--json``, ``{"error": line, "exit": code}`` on stdout.
 
     The line often names a file: control characters from it never reach the terminal."""
-    line = clean_text(line)
+    line = shorten_words(clean_text(line))
     if as_json:
         import json
 
@@ -202,6 +202,9 @@ def _main(argv: Sequence[str] | None) -> int:
         problem = data_dir_problem(config.data_dir)
         if problem is not None:
             raise ConfigError("data_dir", f"{config.data_dir} {problem} (set data_dir in the config to a folder)")
+        from pipeline.store.db import refuse_damaged_file
+
+        refuse_damaged_file(config.data_dir)  # before any connection of this process: see there
         command = importlib.import_module(module_name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # library chatter never reaches the one-line contract
@@ -215,6 +218,8 @@ def _main(argv: Sequence[str] | None) -> int:
         stdout_to_devnull()
         return 0
     except (OSError, sqlite3.Error) as exc:
+        if type(exc).__name__ == "ReaderKilled":  # pipeline.runtime.guard: no verdict on the file, no bug
+            return _fail(f"sweatline: {exc} (run the command again)", as_json, code=1)
         where = storage_problem(exc, config.data_dir if config is not None else None)
         if where is None:
             return _internal_error(exc, as_json)
@@ -243,6 +248,8 @@ def _internal_error(exc: BaseException, as_json: bool = False) -> int:
 
 
 _STORAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+_NAME_ERRNOS = {errno.ENAMETOOLONG, errno.ELOOP}
+"""A path the system will not look up: a name longer than the file system allows, a symlink loop."""
 _SQLITE_STORAGE = ("readonly", "unable to open database", "disk is full", "disk i/o error")
 
 
@@ -250,6 +257,8 @@ def storage_problem(exc: BaseException, data_dir: Path | None = None) -> str | N
     """One line for a problem the user can fix where files are kept (read-only or full data
     directory, unreadable inbox, a data directory that cannot be made where the config puts it),
     or None for anything else (an internal error)."""
+    if isinstance(exc, OSError) and exc.errno in _NAME_ERRNOS:
+        return f"{os.fsdecode(exc.filename or 'sweatline')}: {exc.strerror} (check the path given and the config's folders)"
     if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
         return f"{exc.filename or 'sweatline'}: {exc.strerror} (check the data directory and inbox permissions and free space)"
     if (isinstance(exc, OSError) and exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST) and data_dir is not None

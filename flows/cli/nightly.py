@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from flows.cli.options import add_config
-from flows.cli.prefect_server import find_api
+from flows.cli.prefect_server import configured_api_url, find_api, is_reachable
 from pipeline.core.config import Config
+from pipeline.core.errors import ConfigError
 from pipeline.core.untrusted import clean_text
+from pipeline.store.db import connect
 from pipeline.usecases.nightly import inbox_for, nightly_lock
 from pipeline.usecases.nightly_summary import BUSY_MESSAGE
 
@@ -194,6 +196,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
+    connect(Path(config.data_dir)).close()  # a damaged catalog is one line here, not a failed flow run
     with nightly_lock(Path(config.data_dir)) as free:  # held from before Prefect starts to the
         if not free:                                    # run's end (the flow inside takes it again)
             print(BUSY_MESSAGE)
@@ -202,6 +205,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _run_held(args: argparse.Namespace, config: Config, inbox: Path) -> int:
+    configured = configured_api_url()
+    if configured is not None and not is_reachable(configured.url):
+        raise ConfigError("PREFECT_API_URL", f"the Prefect API {clean_text(configured.url)} ({configured.origin}) does "
+                                             "not answer; start that server, or unset PREFECT_API_URL to run the "
+                                             "nightly on a temporary local one")
     api = find_api(Path(config.data_dir))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # Prefect's temporary server gets 20 s to start by default; a busy laptop can need more

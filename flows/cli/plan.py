@@ -14,7 +14,7 @@ from flows.cli.typed import SPEED, TEMPERATURE, input_units, shown_as_typed, to_
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
 from pipeline.core.sports import TRIATHLON_LEGS
-from pipeline.physiology.planned import PlanRequest, check_plan
+from pipeline.physiology.planned import MAX_DURATION_S, PlanRequest, check_plan
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
 from pipeline.store.weighins import calibration_for
@@ -102,6 +102,9 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
                                         humidity_pct=args.humidity, body_mass_kg=args.mass_kg, height_cm=args.height_cm,
                                         age=args.age).duration_s for sport, part in zip(TRIATHLON_LEGS, parts)]
     durations = (swim_s, bike_s, run_s)
+    if sum(durations) > MAX_DURATION_S:  # each leg within the bound, the race as one session too
+        raise UsageError("--legs", f"{args.legs!r}: {sum(durations) / 3600:g} hours in all; more than "
+                                   f"{MAX_DURATION_S / 3600:g} hours is not one session")
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = {sport: calibration_for(config.data_dir, sport) for sport in TRIATHLON_LEGS}

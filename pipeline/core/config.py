@@ -8,6 +8,7 @@ resolve against the folder the file is in. Impossible values are refused with a
 from __future__ import annotations
 
 import os
+import stat
 import typing
 import unicodedata
 import zoneinfo
@@ -54,6 +55,9 @@ class _Section(BaseModel):
         if _accepts(annotation, float) and not _accepts(annotation, str):
             if isinstance(value, bool) or (value is not None and not isinstance(value, (int, float))):
                 raise ValueError("must be a number")
+        if _accepts(annotation, int) and not _accepts(annotation, float) and not _accepts(annotation, str) \
+                and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError("must be a whole number")
         if _accepts(annotation, bool) and not isinstance(value, bool):
             raise ValueError("must be true or false")
         if (_accepts(annotation, str) or _accepts(annotation, Path)) and value is not None \
@@ -61,6 +65,8 @@ class _Section(BaseModel):
             raise ValueError("must be text")
         if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
             raise ValueError("must not contain control characters")
+        if isinstance(value, str) and any(unicodedata.category(ch) == "Cs" for ch in value):
+            raise ValueError("must be valid Unicode (it holds an escaped surrogate such as \\udc80)")
         return value
 
 
@@ -110,6 +116,10 @@ def cron_problem(expression: str) -> str | None:
     return None
 
 
+_NOT_ZONE_NAMES = frozenset({"right", "posix", "posixrules"})
+"""First parts of a tz file name that are not IANA zone names (see ``NightlyConfig._known_zone``)."""
+
+
 class NightlyConfig(_Section):
     """When the scheduled run fires: a 5-field cron expression in an IANA time zone."""
 
@@ -129,6 +139,12 @@ class NightlyConfig(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        """An IANA zone name as Prefect's schedules accept it (``zoneinfo.available_timezones``):
+        the copies a tz installation keeps beside the zones — ``right/...`` (clocks counting leap
+        seconds), ``posix/...`` and the ``posixrules`` file (zic(8), "-L" and "-p" options) — load
+        with ``zoneinfo`` but are no zone names, and ``sweatline serve`` failed on them."""
+        if value.split("/", 1)[0] in _NOT_ZONE_NAMES:
+            raise ValueError("must be an IANA time zone such as 'Europe/London' or 'UTC' (not a right/ or posix/ copy)")
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -272,11 +288,20 @@ class Config(_Section):
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
     def resolved(self, base_dir: Path) -> "Config":
-        """A copy with relative ``inbox``/``data_dir`` resolved against ``base_dir``."""
-        return self.model_copy(update={
-            "inbox": (base_dir / self.inbox).resolve(),
-            "data_dir": (base_dir / self.data_dir).resolve(),
-        })
+        """A copy with ``~`` expanded in ``inbox``/``data_dir`` (as a shell would: ``~/x`` is in the
+        home folder, not a folder named ``~``) and relative ones resolved against ``base_dir``.
+
+        Raises :class:`ConfigError` when a path cannot be resolved (a symlink loop, a name longer
+        than the file system allows)."""
+        update = {}
+        for key in ("inbox", "data_dir"):
+            path = getattr(self, key)
+            try:
+                update[key] = (base_dir / Path(path).expanduser()).resolve()
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (pathlib, Python < 3.13)
+                raise ConfigError(key, f"{_quote(str(path))} cannot be used as a folder "
+                                       f"({getattr(exc, 'strerror', None) or exc})") from None
+        return self.model_copy(update=update)
 
 
 def _quote(value: Any) -> str:
@@ -437,12 +462,31 @@ def read_yaml(text: str, source: str) -> Any:
         raise ConfigError(source, "not a usable YAML config (a value is too long or too deeply nested)") from None
 
 
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``, refused (``OSError``) unless it is a regular file.
+
+    Opened without blocking (``O_NONBLOCK``) and checked with ``fstat`` on the open descriptor: a
+    FIFO given as ``--config`` would otherwise wait forever for a writer, and a device never end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "not a regular file"
+            raise OSError(f"it is {kind}, not a file" if kind != "not a regular file" else "not a regular file")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            return handle.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     """Read, validate and resolve the configuration file (at most :data:`MAX_CONFIG_BYTES`)."""
     path = config_path(explicit)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        raw = _read_regular_file(path, MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         if explicit or os.environ.get(CONFIG_ENV_VAR):
             raise ConfigError(str(path), "config file not found") from None

@@ -26,6 +26,13 @@ class UsageError(SweatlineInputError):
     """A command-line value is out of range or malformed (``--humidity 140``, ``--duration 0``)."""
 
 
+class DamagedData(SweatlineInputError):
+    """Something in the data directory is not as Sweatline left it: a catalog that is empty,
+    truncated, not SQLite, from a newer Sweatline, missing a table, or holding text where a number
+    belongs. ``source`` is the damaged file; ``reason`` says what is wrong and what to do. Shown
+    with exit 2 like any input the user can fix, never passed on as an answer."""
+
+
 class RejectedFile(SweatlineInputError):
     """A file that is not a usable activity: empty, not FIT, truncated, CRC failure, settings...
 

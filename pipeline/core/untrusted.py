@@ -2,34 +2,101 @@
 
 One rule for every place such text leaves the program (report.md, report.html, index.md,
 digest.md, the terminal, Prefect logs and artifacts): C0 control characters (NUL, BEL, ESC, ...),
-DEL, C1 controls (U+0080-U+009F, among them the 8-bit CSI U+009B) and the Unicode bidirectional
-overrides/isolates become ``?``. A hostile device or file name can then neither clear the screen,
+DEL, C1 controls (U+0080-U+009F, among them the 8-bit CSI U+009B), the Unicode line and paragraph
+separators (U+2028/U+2029: a line break to some terminals, viewers and JSON readers) and the
+Unicode bidirectional marks, overrides and isolates become ``?``. A hostile device or file name can then neither clear the screen,
 retitle the terminal, ring the bell, nor reorder the text around it. Tab and newline are kept only
 when the caller says the text is multi-line (``keep_lines=True``); names are always one line.
 
-HTML/Markdown *syntax* (``<script>``, ``[link](...)``) is not this module's business: the HTML
-autoescape and :func:`pipeline.report.text.markdown_escape` neutralise it.
+Where the text goes decides what else is done to it:
+
+* a terminal, a log line, a Prefect task-run name: :func:`clean_text` (one line);
+* Markdown (reports, index, digest, the Prefect artifacts, whose table cells the Prefect UI renders
+  as Markdown): :func:`markdown_text`, which also neutralises Markdown and HTML syntax and keeps
+  a bare URL or e-mail address from becoming a link;
+* HTML: Jinja's autoescape, after :func:`clean_text`;
+* the catalog and file contents: :func:`storable_text` (a name that is not UTF-8).
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _ALL = re.compile(f"[\t\n{_CONTROLS}]")
 _KEEP_LINES = re.compile(f"[{_CONTROLS}]")
 REPLACEMENT = "?"
 
 
 def clean_text(value: Any, *, keep_lines: bool = False) -> str:
-    """``str(value)`` with control and bidi-override characters replaced by ``?`` (None -> "")."""
+    """``str(value)`` with control and bidi-override characters replaced by ``?`` (None -> "") and
+    undecodable bytes of a file name shown as ``\\xNN`` (:func:`storable_text`)."""
     if value is None:
         return ""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return (_KEEP_LINES if keep_lines else _ALL).sub(REPLACEMENT, str(value))
+    return (_KEEP_LINES if keep_lines else _ALL).sub(REPLACEMENT, storable_text(str(value)))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    """``value`` as valid Unicode: a file name that is not UTF-8 (a Latin-1 ``ü`` written by a FAT
+    watch or an old zip tool) reaches Python as lone surrogates (``\\udcfc``, PEP 383), which no
+    UTF-8 file, SQLite text or terminal accepts (``UnicodeEncodeError``); each undecodable byte is
+    written ``\\xfc`` instead, so ``Müller.fit`` in Latin-1 reads ``M\\xfcller.fit``, distinct
+    from the UTF-8 name. Any other lone surrogate becomes ``\\udXXX``. Valid text is returned as is."""
+    if _SURROGATES.search(value) is None:
+        return value
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte (U+D800-U+DC7F, U+DD00-U+DFFF)
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def has_controls(value: str) -> bool:
     """Whether ``value`` holds a character :func:`clean_text` would replace (besides tab/newline)."""
     return _KEEP_LINES.search(value) is not None
+
+
+MAX_WORD_CHARS = 240
+"""A word (a path, a name) longer than this is shown cut in the middle by :func:`shorten_words`:
+a 5,000-character file name stays one readable line."""
+
+
+def shorten_words(line: str, max_chars: int = MAX_WORD_CHARS) -> str:
+    """``line`` with each whitespace-free run longer than ``max_chars`` cut to its first and last
+    ``max_chars // 2`` characters around ``...`` (the start and the end of a path say which)."""
+    half = max_chars // 2
+    return re.sub(r"\S{%d,}" % (max_chars + 1), lambda m: f"{m.group()[:half]}...{m.group()[-half:]}", line)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+_MD_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")  # every line break str.split() knows
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=[a-z0-9])")
+ZERO_WIDTH_SPACE = "\u200b"
+"""Put where a Markdown viewer would start a link of its own: ``https:`` + ZWSP + ``//evil``,
+``www`` + ZWSP + ``.evil``, ``a@`` + ZWSP + ``b.c``. GitHub Flavored Markdown's autolink extension
+links ``www.``, ``http://``/``https://`` and e-mail addresses found in plain text (GFM spec, section
+6.9 "Autolinks (extension)"); the space breaks each pattern and shows as nothing."""
+
+
+def markdown_text(value: Any) -> str:
+    """Untrusted text (file names, reasons, devices) safe inside a Markdown paragraph, list item or
+    table cell: it shows as itself and makes no markup, link or HTML.
+
+    Control characters as :func:`clean_text`; line breaks of any kind (and tabs) become a space (a
+    newline in a file name must not end a table row); ``&``, ``<`` and ``>`` become entities
+    (CommonMark renders them as the characters, never as tags); backslash, backtick,
+    ``* _ [ ] | # ~`` are backslash-escaped (no emphasis, code, link text or table cell edge); a
+    bare URL or e-mail address is broken by :data:`ZERO_WIDTH_SPACE` so no viewer links it;
+    None is "".
+    """
+    if value is None:
+        return ""
+    text = clean_text(_MD_BREAKS.sub(" ", storable_text(str(value))), keep_lines=True)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(ZERO_WIDTH_SPACE, text)
+    return _MD_BREAKS.sub(" ", text)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from pipeline.core.errors import RejectedFile
+from pipeline.core.untrusted import storable_text
 
 MiB = 1024 * 1024
 
@@ -219,7 +221,8 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
                     stored = _read_capped(stream, limits.max_fit_bytes + 1, limits.chunk_bytes,
                                           max(info.compress_size, 1) * limits.max_ratio)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error,
-                    ValueError) as exc:  # RuntimeError: encrypted; NotImplementedError: compression method
+                    lzma.LZMAError, ValueError) as exc:  # RuntimeError: encrypted; NotImplementedError:
+                # compression method; a damaged member: zlib.error (deflate), OSError (bzip2), LZMAError
                 out.rejections.append(RejectedFile(source, f"unreadable zip member ({exc})", "archive"))
                 continue
             if info.compress_type != zipfile.ZIP_STORED and len(stored) > max(info.compress_size, 1) * limits.max_ratio:
@@ -253,7 +256,7 @@ def unpack(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Unpacked:
     :class:`RejectedFile`. ``.gz``: gunzipped. Anything else is read as FIT bytes.
     """
     path = Path(path)
-    source = path.name
+    source = storable_text(path.name)  # a name that is not UTF-8 is shown, stored and reported as M\xfcller.fit
     try:
         size = path.stat().st_size
     except OSError as exc:

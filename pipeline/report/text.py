@@ -9,13 +9,12 @@ the terminal.
 """
 from __future__ import annotations
 
-import re
 import textwrap
 from os import PathLike
 from typing import Any
 
 from pipeline.core.schema import Report
-from pipeline.core.untrusted import clean_text
+from pipeline.core.untrusted import clean_text, markdown_text
 from pipeline.report.view import METRIC_UTC, Display, ReportView, report_view
 
 WIDTH = 78
@@ -27,25 +26,12 @@ def terminal_safe(value: object) -> str:
     return clean_text(value)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-_MD_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")  # every line break str.split() knows
 
 
 def markdown_escape(value: Any) -> str:
-    """Untrusted text (file names, reasons, devices) safe inside a Markdown paragraph, list item or
-    table cell: HTML and Markdown syntax neutralised.
-
-    ``&``, ``<`` and ``>`` become entities (CommonMark renders them as the characters, never as
-    tags); backslash, backtick, ``* _ [ ] | # ~`` are backslash-escaped; line breaks of any kind
-    (and tabs) become a space (a newline in a file name must not end a table row); other control
-    characters (ESC, BEL, C1, bidi overrides) become '?'; None is "".
-    """
-    if value is None:
-        return ""
-    text = clean_text(_MD_BREAKS.sub(" ", str(value)), keep_lines=True)  # ESC, BEL, C1, bidi -> '?'
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_BREAKS.sub(" ", text)
+    """Untrusted text safe inside Markdown: :func:`pipeline.core.untrusted.markdown_text` (the rule
+    lives with the other cleaning rules)."""
+    return markdown_text(value)
 
 
 def _headline_lines(view: ReportView) -> list[str]:

@@ -8,8 +8,9 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
   (pandas, pyarrow, fitparse: seconds), and it is forked from a single-threaded server, never
   from the caller — forking a process that runs threads (Prefect's, Dask's) can copy a lock
   some other thread holds and hang the child;
-* the child sets ``RLIMIT_AS`` (its address space) to ``limits.file_memory_mb`` before it reads
-  the file: an allocation past it fails (``MemoryError``) instead of swapping the machine;
+* the child sets ``RLIMIT_AS`` (its address space) to ``limits.file_memory_mb`` (or to the lower
+  hard limit the machine already sets: :func:`address_space_limit_bytes`) before it reads the
+  file: an allocation past it fails (``MemoryError``) instead of swapping the machine;
 * the caller waits at most ``limits.file_time_s`` for the answer, then kills the child
   (``SIGKILL``). Backstops for a caller that dies first: the child asks the kernel for
   ``SIGKILL`` when its parent exits (``PR_SET_PDEATHSIG``, Linux) and carries ``RLIMIT_CPU``
@@ -17,10 +18,12 @@ under a wall-time limit and an address-space limit, so no file can stall or exha
 * the answer (a :class:`~pipeline.usecases.outcome.FileOutcome`, pydantic: picklable) comes back over a
   pipe; the caller commits it to the catalog (:func:`pipeline.usecases.commit.record_outcome`).
 
-A file over a limit, or whose child crashed (a segfault in a C extension, killed by the system),
-is a *rejection* with one plain line (:func:`over_limit_outcome`) — "took longer than 300 s to
+A file over a limit, or whose child crashed (a segfault in a C extension), is a *rejection* with
+one plain line (:func:`over_limit_outcome`) — "took longer than 300 s to
 read; set aside", "needed more than 2 GB; set aside" — never retried, never a traceback, and the
-night goes on. An ``OSError`` in the child comes back as an ``OSError`` (the Prefect task retries
+night goes on. Two deaths are not verdicts: a child that had read other files first (a batch) and
+died is replaced and the file read again alone, and a reader killed from outside (``SIGKILL``,
+``SIGTERM``: the OOM killer, a ``kill``) is a :class:`ReaderKilled`, an ``OSError`` retried like one. An ``OSError`` in the child comes back as an ``OSError`` (the Prefect task retries
 it); any other exception comes back as itself, or as a ``RuntimeError`` naming it when it does not
 survive pickling.
 
@@ -57,6 +60,18 @@ KILL_GRACE_S = 5.0
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _START_LOCK = threading.Lock()
+
+
+KILLED_FROM_OUTSIDE = (signal.SIGKILL, signal.SIGTERM)
+"""Signals that end a reader from outside (the kernel's OOM killer, a user's or a supervisor's
+``kill``): they say nothing about the file, so the file is not set aside for them."""
+
+
+class ReaderKilled(OSError):
+    """The reader of a file was killed from outside (:data:`KILLED_FROM_OUTSIDE`) while reading it,
+    alone in a fresh child: a failure to retry, not a verdict on the file. An ``OSError``, so the
+    Prefect tasks retry it as they retry I/O errors, and a night whose retries all failed counts the
+    file as failed (read again the next night), never as rejected."""
 
 
 class OverLimit(Exception):
@@ -96,6 +111,7 @@ def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover
         pass
+    memory_bytes = address_space_limit_bytes(memory_bytes)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
     try:
@@ -128,6 +144,20 @@ def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
                     return
     finally:
         conn.close()
+
+
+def address_space_limit_bytes(configured_bytes: int) -> int:
+    """The address-space limit a guarded child can have: ``configured_bytes``, or the hard
+    ``RLIMIT_AS`` this process already runs under when that is lower (``ulimit -v``, a container's
+    or a batch system's limit). A process may lower its hard limit but never raise it
+    (setrlimit(2)), so asking for more fails with ``ValueError: not allowed to raise maximum
+    limit`` for every file; the machine's own limit is respected instead."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY:
+        return configured_bytes
+    return min(configured_bytes, int(hard))
 
 
 def _failure(exc: BaseException, memory_bytes: int) -> tuple[str, Any]:
@@ -284,7 +314,7 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
     answering it (a child that served an earlier batch, killed from outside while it waited).
     ``OSError`` and other exceptions of a call come back as in :func:`run_guarded`.
     """
-    memory_bytes = int(limits.file_memory_mb * 2**20)
+    memory_bytes = address_space_limit_bytes(int(limits.file_memory_mb * 2**20))
     cpu_s = int(2 * limits.file_time_s) + 10
     start = 0
     while start < len(args_list):
@@ -316,12 +346,17 @@ def each_guarded(fn: Callable[..., Any], args_list: list[tuple[Any, ...]], limit
                 if tag == "memory" and child.calls > 0:  # maybe what earlier files left: once more in a fresh child
                     restart_at = start + j
                     break
-                if tag == "died" and j == 0 and child.calls > 0:  # a waiting child that died before this
-                    restart_at = start + j  # file reached it (killed from outside): the file goes to a fresh one
+                if tag == "died" and child.calls > 0:  # a child that served others died (killed while it waited,
+                    restart_at = start + j  # or a crash earlier files may have set up): this file alone, afresh
                     break
                 if tag == "died":
                     child.process.join(KILL_GRACE_S)
-                    yield start + j, False, OverLimit("crashed", _death_reason(child.process.exitcode, limits))
+                    exitcode = child.process.exitcode
+                    if exitcode is not None and -exitcode in KILLED_FROM_OUTSIDE:
+                        yield start + j, False, ReaderKilled(_death_reason(exitcode, limits).replace(
+                            "; set aside", "; it is read again later"))
+                    else:
+                        yield start + j, False, OverLimit("crashed", _death_reason(exitcode, limits))
                     restart_at = start + j + 1
                     break
                 child.calls += 1

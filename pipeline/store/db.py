@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from pipeline.core.errors import DamagedData
+from pipeline.core.untrusted import storable_text
 from pipeline.store.migrations import CATALOG_MIGRATIONS
 
 CATALOG_FILE_NAME = "catalog.sqlite"
@@ -49,17 +53,134 @@ def connect(data_dir: Path) -> sqlite3.Connection:
     The connection is in autocommit mode: write through :func:`transaction`. WAL journaling lets a
     ``sweatline history`` read while a nightly run writes; ``busy_timeout`` makes a second writer
     (an after-ride run during the nightly one) wait instead of failing.
+
+    Raises :class:`~pipeline.core.errors.DamagedData` for a catalog file that is not one Sweatline
+    can use (:func:`catalog_file_problem`, :func:`migrate`): it is never taken as a new one.
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(catalog_path(data_dir), timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                           check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    migrate(conn, "catalog", CATALOG_MIGRATIONS)
+    path = catalog_path(data_dir)
+    _refuse_empty_file(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                           factory=TextSafeConnection)
+    try:
+        with damage_named(path):
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            migrate(conn, "catalog", CATALOG_MIGRATIONS)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _storable(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        return {key: storable_text(value) if isinstance(value, str) else value for key, value in parameters.items()}
+    return [storable_text(value) if isinstance(value, str) else value for value in parameters]
+
+
+class TextSafeConnection(sqlite3.Connection):
+    """A connection whose ``execute``/``executemany`` store every text parameter as valid Unicode
+    (:func:`pipeline.core.untrusted.storable_text`): a file name that is not UTF-8 is stored, and
+    looked up, as ``M\\xfcller.fit`` instead of failing with ``UnicodeEncodeError`` (SQLite text
+    is UTF-8) — which, raised while recording the file, stopped every later night."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return super().execute(sql, _storable(parameters))
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> sqlite3.Cursor:
+        return super().executemany(sql, (_storable(parameters) for parameters in seq_of_parameters))
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html §1.3)."""
+
+WHAT_TO_DO = ("move it aside (or restore a backup): the next `sweatline nightly` starts a new catalog and "
+              "re-reads the inbox (weigh-ins recorded in the old one are not carried over)")
+"""What a user does about a damaged catalog, said after what is damaged."""
+
+_DAMAGE_WORDS = ("malformed", "not a database", "no such table", "no such column", "file is encrypted")
+"""SQLite's words for a database file that is not what it should be (as opposed to a busy, read-only
+or full one, which :mod:`flows.cli` reports as a storage problem)."""
+
+
+def catalog_file_problem(path: Path) -> str | None:
+    """Why the existing file at ``path`` cannot be a catalog, in a few words, or None (fine, or absent).
+
+    Looks at the 100-byte header only (https://www.sqlite.org/fileformat.html §1.3): a 0-byte file
+    (SQLite would silently take it as a new, empty database, and every activity would be read again
+    as new), a file shorter than the header or not starting with :data:`SQLITE_HEADER`, and one
+    shorter than the page count its header states (cut off; only trusted when the header's "version
+    valid for" number equals its change counter, as SQLite itself does).
+
+    Only before this process opens the catalog (the command line calls it first): closing any file
+    descriptor of a database file drops every POSIX lock the process holds on it, those of its open
+    SQLite connections included ("How To Corrupt An SQLite Database File", §2.2,
+    https://www.sqlite.org/howtocorrupt.html)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return None
+    if size == 0:
+        return "it is empty (0 bytes)"
+    if not header.startswith(SQLITE_HEADER) and not SQLITE_HEADER.startswith(header):
+        return "it is not an SQLite database"
+    if len(header) < 100:
+        return f"it is cut off ({size} bytes, shorter than a database header)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] == header[92:96] and pages and size < pages * page_size:
+        return f"it is cut off ({size} bytes of the {pages * page_size} its header states)"
+    return None
+
+
+def refuse_damaged_file(data_dir: Path) -> None:
+    """:func:`catalog_file_problem` of ``data_dir``'s catalog as a
+    :class:`~pipeline.core.errors.DamagedData` (nothing when it is fine or absent). Call it before
+    this process opens the catalog (see there)."""
+    path = catalog_path(data_dir)
+    problem = catalog_file_problem(path)
+    if problem is not None:
+        raise DamagedData(str(path), f"the catalog is damaged: {problem}; {WHAT_TO_DO}")
+
+
+EMPTY_WAIT_S = 2.0
+"""How long a 0-byte catalog may stay so before it is damage: SQLite creates the file empty and
+writes its header with the first statement, so another process may be between the two."""
+
+
+def _refuse_empty_file(path: Path) -> None:
+    """A 0-byte catalog that stays so (:data:`EMPTY_WAIT_S`) is damage, not a new catalog (SQLite
+    would take it for one, and every file would be read again as new). Looked at with ``stat`` only:
+    no descriptor of the file is opened and closed beside the process's connections."""
+    deadline = time.monotonic() + EMPTY_WAIT_S
+    while True:
+        try:
+            if path.stat().st_size > 0:
+                return
+        except FileNotFoundError:
+            return
+        if time.monotonic() >= deadline:
+            raise DamagedData(str(path), f"the catalog is damaged: it is empty (0 bytes); {WHAT_TO_DO}")
+        time.sleep(0.05)
+
+
+@contextmanager
+def damage_named(path: Path) -> Iterator[None]:
+    """Inside the block, an SQLite error that means the file is damaged (:data:`_DAMAGE_WORDS`) is a
+    :class:`~pipeline.core.errors.DamagedData` naming ``path``; any other error passes unchanged."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if not any(word in str(exc).lower() for word in _DAMAGE_WORDS):
+            raise
+        raise DamagedData(str(path), f"the catalog is damaged: {exc}; {WHAT_TO_DO}") from None
 
 
 def connect_read_only(data_dir: Path) -> sqlite3.Connection:
@@ -73,21 +194,27 @@ def connect_read_only(data_dir: Path) -> sqlite3.Connection:
     by an older Sweatline reads too. Writes to the returned connection change only the copy.
     Without a catalog file the copy is an empty, current catalog (nothing processed yet).
 
-    Raises ``sqlite3.Error`` when the file cannot be read at all (no read permission, not SQLite).
+    Raises :class:`~pipeline.core.errors.DamagedData` for a damaged catalog (as :func:`connect`),
+    ``sqlite3.Error`` when the file cannot be read at all (no read permission).
     """
     path = catalog_path(data_dir)
-    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    if path.is_file():
-        uri = path.resolve().as_uri()
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False, factory=TextSafeConnection)
+    with damage_named(path):
+        if path.is_file():
+            _refuse_empty_file(path)
+            uri = path.resolve().as_uri()
+            try:
+                _copy(sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S), memory)
+            except sqlite3.OperationalError:
+                if os.access(path.parent, os.W_OK):
+                    raise
+                _copy(sqlite3.connect(f"{uri}?immutable=1", uri=True), memory)
+        memory.row_factory = sqlite3.Row
+        memory.execute("PRAGMA foreign_keys=ON")
         try:
-            _copy(sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S), memory)
-        except sqlite3.OperationalError:
-            if os.access(path.parent, os.W_OK):
-                raise
-            _copy(sqlite3.connect(f"{uri}?immutable=1", uri=True), memory)
-    memory.row_factory = sqlite3.Row
-    memory.execute("PRAGMA foreign_keys=ON")
-    migrate(memory, "catalog", CATALOG_MIGRATIONS)
+            migrate(memory, "catalog", CATALOG_MIGRATIONS)
+        except DamagedData as exc:  # found in the copy: named by the file it was copied from
+            raise DamagedData(str(path), exc.reason) from None
     return memory
 
 
@@ -117,16 +244,18 @@ def schema_version(conn: sqlite3.Connection, component: str) -> int:
     return int(row[0]) if row is not None else 0
 
 
-def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migration]) -> int:
+def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migration], *, check: bool = True) -> int:
     """Apply the migrations of ``component`` that this database has not seen yet; return its version.
 
     ``migrations`` is append-only: the n-th entry takes the schema from version n-1 to n.
-    A database newer than the code (version > len(migrations)) is refused rather than guessed at.
+    A database newer than the code (version > len(migrations)) is refused rather than guessed at;
+    with ``check``, so are tables that are not what the migrations made (:func:`schema_problem`):
+    both raise :class:`~pipeline.core.errors.DamagedData`.
     """
     current = schema_version(conn, component)
     if current > len(migrations):
-        raise RuntimeError(f"catalog schema of {component!r} is version {current}, newer than this "
-                           f"Sweatline knows ({len(migrations)}): upgrade Sweatline")
+        raise DamagedData(_database_name(conn), f"its {component!r} tables are version {current}, newer than this "
+                                                f"Sweatline knows ({len(migrations)}): upgrade Sweatline")
     for version in range(current + 1, len(migrations) + 1):
         step = migrations[version - 1]
         with transaction(conn):
@@ -142,7 +271,72 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migra
                          "ON CONFLICT(component) DO UPDATE SET version = excluded.version", (component, version))
             if component == "catalog":
                 conn.execute(f"PRAGMA user_version = {int(version)}")
+    problem = schema_problem(conn, component, migrations) if check else None
+    if problem is not None:
+        raise DamagedData(_database_name(conn), f"the catalog is damaged: {problem}; {WHAT_TO_DO}")
     return schema_version(conn, component)
+
+
+def _database_name(conn: sqlite3.Connection) -> str:
+    """The file of ``conn``'s main database (``catalog`` for one in memory: a read-only command's copy)."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return str(row[2]) if row is not None and row[2] else "catalog"
+
+
+_EXPECTED: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, str]]] = {}
+
+
+def _expected_tables(component: str, migrations: Sequence[Migration]) -> dict[str, dict[str, str]]:
+    """The tables ``component``'s migrations make, each as ``{column: declared type}``: found by applying
+    them to an empty database in memory (after the catalog's, which other components build on), once
+    a process."""
+    key = (component, tuple(step if isinstance(step, str) else f"{step.__module__}.{step.__qualname__}"
+                            for step in migrations))
+    if key not in _EXPECTED:
+        fresh = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            if component != "catalog":
+                migrate(fresh, "catalog", CATALOG_MIGRATIONS, check=False)
+            before = _tables(fresh)
+            migrate(fresh, component, migrations, check=False)
+            _EXPECTED[key] = {name: columns for name, columns in _tables(fresh).items()
+                              if name not in before or component == "catalog"}
+        finally:
+            fresh.close()
+    return _EXPECTED[key]
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                            "AND name NOT LIKE 'sqlite_%'")]
+    return {name: {row[1]: str(row[2]).upper() for row in conn.execute(f'PRAGMA table_info("{name}")')}
+            for name in names}
+
+
+def schema_problem(conn: sqlite3.Connection, component: str, migrations: Sequence[Migration]) -> str | None:
+    """What is wrong with ``component``'s tables in ``conn`` after :func:`migrate`, in a few words, or None:
+    a table or column its migrations made that is gone (dropped by hand, a restore of half a file),
+    or a row holding text (or bytes) in a column declared INTEGER or REAL — SQLite stores whatever it
+    is given, so such a row was not written by Sweatline and would be read as a wrong number."""
+    expected = _expected_tables(component, migrations)
+    found = _tables(conn)
+    for table, columns in expected.items():
+        if table not in found:
+            return f"table {table!r} is missing"
+        missing = sorted(set(columns) - set(found[table]))
+        if missing:
+            return f"table {table!r} has no column {missing[0]!r}"
+        numeric = [name for name, kind in columns.items() if kind in ("INTEGER", "REAL")]
+        if not numeric:
+            continue
+        listed = ", ".join(f'"{name}"' for name in numeric)
+        test = " OR ".join(f"typeof(\"{name}\") NOT IN ('integer', 'real', 'null')" for name in numeric)
+        row = conn.execute(f'SELECT rowid, {listed} FROM "{table}" WHERE {test} LIMIT 1').fetchone()
+        if row is not None:
+            column, value = next((name, value) for name, value in zip(numeric, tuple(row)[1:])
+                                 if isinstance(value, (str, bytes)))
+            return f"table {table!r} holds {str(value)[:40]!r} in its number column {column!r} (row {row[0]})"
+    return None
 
 
 def _statements(script: str) -> list[str]:

@@ -46,6 +46,19 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+UNREADABLE_KEY_PREFIX = "unreadable-"
+
+
+def unreadable_key(path: Path) -> str:
+    """The catalog key of an inbox file that cannot be read (permission denied): ``unreadable-`` and
+    the SHA-256 of its path, size and modification time — its bytes, the usual key, are out of reach.
+    The file is recorded as rejected under this key once, and later nights that still cannot read
+    it find the key and skip it; once it is readable its bytes are hashed and it is read as new."""
+    stat = os.stat(path)
+    digest = hashlib.sha256(os.fsencode(str(path)) + f"\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return UNREADABLE_KEY_PREFIX + digest.hexdigest()
+
+
 def _host_tag() -> str:
     """Eight hex digits naming this host in temporary names (a data directory may be shared)."""
     return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]

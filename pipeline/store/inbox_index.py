@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.store.db import connect, migrate, transaction
-from pipeline.store.files import sha256_file
+from pipeline.store.files import sha256_file, unreadable_key
 
 INBOX_INDEX_MIGRATIONS: list[str] = [
     """
@@ -69,6 +69,9 @@ def hash_with_index(data_dir: Path, paths: Sequence[Path], stats: Sequence[StatK
                 sha = sha256_file(path)
             except FileNotFoundError:
                 hashes.append(None)
+                continue
+            except PermissionError:  # its rejection is recorded under this key (not in the index)
+                hashes.append(unreadable_key(path))
                 continue
             hashes.append(sha)
             if key is not None:

@@ -68,11 +68,14 @@ def run_summary_path(digests: Path, started_at: datetime) -> Path:
 def data_dir_problem(data_dir: Path) -> str | None:
     """Why ``data_dir`` cannot be Sweatline's data folder, in a few words, or None: a file where the
     folder is (``is a file, not a folder``) or where one of its parents is (``is inside a file:
-    /x/y``). A folder that does not exist yet is no problem: it is created when first written."""
+    /x/y``), or a path the system cannot look at (``cannot be a folder (File name too long)``). A folder that does not exist yet is no problem: it is created when first written."""
     path = Path(data_dir)
-    for existing in (path, *path.parents):
-        if existing.exists():
-            if existing.is_dir():
-                return None
-            return "is a file, not a folder" if existing == path else f"is inside a file: {existing}"
+    try:
+        for existing in (path, *path.parents):
+            if existing.exists():
+                if existing.is_dir():
+                    return None
+                return "is a file, not a folder" if existing == path else f"is inside a file: {existing}"
+    except OSError as exc:  # a name longer than the file system allows, a symlink loop
+        return f"cannot be a folder ({exc.strerror or exc})"
     return None

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.core.config import Config
-from pipeline.core.errors import ConfigError
+from pipeline.core.errors import ConfigError, UsageError
 from pipeline.core.inputs import WeatherOverride
 from pipeline.core.units import convert_text
 from pipeline.report.digest import write_digest
@@ -43,7 +43,7 @@ from pipeline.report.view import Display
 from pipeline.report.weighins import weighins_markdown
 from pipeline.runtime.liveness import alive, this_process
 from pipeline.store.catalog import Catalog, RunRow, utc_now
-from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file
+from pipeline.store.files import exclusive_lock, remove_stale_temporaries, sha256_file, unreadable_key
 from pipeline.store.inbox_index import hash_with_index
 from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
@@ -54,9 +54,16 @@ from pipeline.usecases.nightly_summary import INDEX_LINE_FILES, SAME_BYTES, Nigh
 NIGHTLY = NIGHTLY_RUN  # the runs-table name of a nightly run (the flow's name too)
 
 def inbox_for(config: Config, inbox: str | None) -> Path:
-    """``--inbox DIR`` or the configured inbox, refused with one line when it is not a folder."""
-    folder = Path(inbox).expanduser().resolve() if inbox else Path(config.inbox)
-    problem = inbox_problem(folder)
+    """``--inbox DIR`` or the configured inbox, refused with one line when it is not a folder
+    (``--inbox ''`` too: an empty name is no folder, not the current one)."""
+    if inbox is not None and not inbox.strip():
+        raise UsageError("--inbox", "is empty: give the folder to read")
+    try:
+        folder = Path(inbox).expanduser().resolve() if inbox else Path(config.inbox)
+        problem = inbox_problem(folder)
+    except (OSError, RuntimeError) as exc:  # a name too long for the file system, a symlink loop
+        raise ConfigError(inbox or str(config.inbox), f"cannot be read as the inbox "
+                                                      f"({getattr(exc, 'strerror', None) or exc})") from None
     if problem is not None:
         raise ConfigError(str(folder), problem)
     return folder
@@ -158,6 +165,8 @@ def hash_files(files: list[InboxFile], data_dir: Path | None = None) -> list[str
             hashes.append(sha256_file(f.path))
         except FileNotFoundError:
             hashes.append(None)
+        except PermissionError:
+            hashes.append(unreadable_key(f.path))
     return hashes
 
 

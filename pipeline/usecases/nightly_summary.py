@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from pipeline.core.units import fl_oz, miles
-from pipeline.core.untrusted import clean_text
+from pipeline.core.untrusted import clean_text, markdown_text
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
 from pipeline.store.catalog import ActivityRow
@@ -117,8 +117,8 @@ class NightlySummary(BaseModel):
         for a in self.activities:
             row: dict[str, Any] = {
                 "start": self.start_text(a) if a.start_time is not None else "",
-                "source": clean_text(a.source),
-                "sport": clean_text(a.sport),
+                "source": markdown_text(a.source),  # the Prefect UI renders a table cell as Markdown
+                "sport": markdown_text(a.sport),
                 "duration_min": round(a.timer_s / 60) if a.timer_s is not None else None,
             }
             if imperial:
@@ -156,7 +156,7 @@ class NightlySummary(BaseModel):
                 duration = duration_s_text(a.timer_s) if a.timer_s else "–"
                 link = row["report"] if links_from is None else os.path.relpath(
                     self.data_dir / a.report_dir / "report.html", links_from).replace(os.sep, "/")
-                lines.append(f"| {row['start']} | {markdown_escape(row['source'])} | {markdown_escape(row['sport'])} "
+                lines.append(f"| {row['start']} | {row['source']} | {row['sport']} "  # Markdown already
                              f"| {duration} | {distance_text(a.distance_m, units)} | {sweat} | [report.html]({link}) |")
             lines.append("")
         for heading, listed in (("copies of activities already held", self.duplicates),

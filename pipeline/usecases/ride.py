@@ -171,7 +171,7 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
     stored = catalog.activities(sha)
     data_dir = Path(config.data_dir)
     points = WeighIns(catalog).calibration_points() if stored else []
-    if stored and all(override_matches(r, override) and (data_dir / r.report_dir / "report.json").is_file()
+    if stored and all(override_matches(r, override) and stored_report_intact(data_dir / r.report_dir / "report.json")
                       and answer_is_current(r, config, points, override) for r in stored):
         catalog.finish_run(run_id, state="completed", processed=0, skipped=1, rejected=0, failed=0,
                            summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
@@ -234,6 +234,29 @@ def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestra
     report_dir = data_dir / row.report_dir
     return RideResult(fit_file=shown, activity=row, report_dir=report_dir, report_json=report_dir / "report.json",
                       reused=reused, run_id=run_id, orchestrator=orchestrator, warnings=warnings or [], stale=stale)
+
+
+def stored_report_intact(report_json: Path) -> bool:
+    """Whether a stored ``report.json`` is there and is a whole report (parses as
+    :class:`~pipeline.core.schema.Report`): a damaged one (cut off, edited, another file) is never
+    given as the answer; the file is read again and its report written anew."""
+    from pydantic import ValidationError
+
+    from pipeline.core.schema import Report
+
+    try:
+        stored = json.loads(report_json.read_bytes())
+        if not isinstance(stored, dict) or not STORED_REPORT_KEYS <= stored.keys():
+            return False
+        Report.model_validate(stored)
+    except (OSError, ValueError, ValidationError):
+        return False
+    return True
+
+
+STORED_REPORT_KEYS = frozenset({"schema_version", "activity", "environment", "sweat", "inputs"})
+"""Keys every report of a recorded activity has (the model gives most of them defaults, so ``{}``
+would validate as a report)."""
 
 
 def _stored_warnings(report_json: Path) -> list[str]:

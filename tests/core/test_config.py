@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
 from pathlib import Path
 
 import pytest
+from shared_paths import SAMPLES, SWEATLINE
 
 from pipeline.core.config import load_config
 from pipeline.core.errors import ConfigError
@@ -144,3 +149,109 @@ def test_an_open_lower_bound_is_said_as_one(section, value, words) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(section)
     assert f"{value} {words}" in str(caught.value)
+
+
+# --- configs and options a user (or a fuzzer) gives that must be "exit 2, one line" ---------------
+
+def _sweatline(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+               timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SWEATLINE), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout_s,
+                          env={**os.environ, "SWEATLINE_RIDE_VIA": "local", **(env or {})},
+                          errors="surrogateescape")
+
+
+def _one_line_exit_2(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert len(done.stderr) < 1000  # a 5,000-character name is cut, not printed whole
+    for word in words:
+        assert word in done.stderr
+
+
+def _plain(folder: Path, **extra: str) -> Path:
+    path = folder / "sweatline.yaml"
+    lines = {"inbox": str(folder), "data_dir": str(folder / "data"), **extra}
+    path.write_text("".join(f"{key}: {value}\n" for key, value in lines.items()))
+    return path
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path) -> None:
+    """A FIFO would block ``open`` until a writer comes (forever); a folder or a device is no config either."""
+    fifo = tmp_path / "sweatline.yaml"
+    os.mkfifo(fifo)
+    _one_line_exit_2(_sweatline("history", "--config", str(fifo), timeout_s=30), "pipe")
+    (tmp_path / "folder.yaml").mkdir()
+    _one_line_exit_2(_sweatline("history", "--config", str(tmp_path / "folder.yaml")), "folder")
+    _one_line_exit_2(_sweatline("history", "--config", "/dev/zero"), "/dev/zero")
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    _one_line_exit_2(_sweatline("history", "--config", str(tmp_path / "loop-a")), "symbolic links")
+
+
+def test_paths_the_system_will_not_look_up_are_one_line(tmp_path: Path) -> None:
+    long_name = "d" * 5000
+    _one_line_exit_2(_sweatline("history", "--config", str(_plain(tmp_path, data_dir=str(tmp_path / long_name)))),
+                     "data_dir", "File name too long")
+    config = _plain(tmp_path)
+    _one_line_exit_2(_sweatline("ride", str(tmp_path / f"{long_name}.fit"), "--config", str(config)),
+                     "File name too long")
+    _one_line_exit_2(_sweatline("nightly", "--inbox", str(tmp_path / long_name), "--config", str(config)),
+                     "File name too long")
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    _one_line_exit_2(_sweatline("ride", "--config", str(_plain(tmp_path, inbox=str(tmp_path / "loop-a" / "x")))),
+                     "inbox")
+    _one_line_exit_2(_sweatline("weigh-in", "--list", "--config",
+                                str(_plain(tmp_path, data_dir=str(tmp_path / "loop-a" / "data")))), "data_dir")
+
+
+@pytest.mark.parametrize("text, key", [
+    ('data_dir: "/tmp/x\\udc80y"', "data_dir"),          # an escaped surrogate: no file system name
+    ('athlete: {name: "\\ud800"}', "athlete.name"),
+    ("nightly: {timezone: right/UTC}", "nightly.timezone"),  # loads with zoneinfo, refused by the scheduler
+    ("nightly: {timezone: posix/Europe/London}", "nightly.timezone"),
+    ("nightly: {timezone: posixrules}", "nightly.timezone"),
+    ('serve: {port: "4200"}', "serve.port"),              # text is not a number: no silent conversion
+    ("serve: {port: 4200.0}", "serve.port"),
+    ("serve: {port: true}", "serve.port"),
+])
+def test_values_are_refused_rather_than_converted_or_left_to_fail_later(write_config, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(text + "\n"))
+    assert caught.value.reason.startswith(key + " ")
+
+
+def test_a_time_zone_the_config_accepts_is_one_the_scheduler_accepts(write_config) -> None:
+    from prefect.schedules import Cron
+
+    for zone in ("UTC", "Europe/London", "America/Argentina/Buenos_Aires", "Etc/GMT+5"):
+        config = load_config(write_config(f"nightly: {{timezone: {zone}}}\n"))
+        assert Cron(config.nightly.cron, timezone=config.nightly.timezone).timezone == zone
+
+
+def test_a_tilde_in_a_configured_folder_is_the_home_folder(write_config, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = load_config(write_config("inbox: ~/watch\ndata_dir: ~/sweatline-data\n"))
+    assert (config.inbox, config.data_dir) == (tmp_path / "home" / "watch", tmp_path / "home" / "sweatline-data")
+
+
+def test_an_empty_inbox_option_is_refused_not_read_as_the_current_folder(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "tomtom-runner3-cycling-17min.fit", tmp_path / "here.fit")
+    done = _sweatline("nightly", "--inbox", "", "--config", str(_plain(tmp_path / "..", inbox=str(tmp_path / "none"))),
+                      cwd=tmp_path)
+    _one_line_exit_2(done, "--inbox")
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("legs", ["20h,20h,9h", "1h,40h,7h30m", "47h,30m,31m"])
+def test_a_triathlon_over_the_plan_bound_is_refused(tmp_path: Path, legs: str) -> None:
+    _one_line_exit_2(_sweatline("plan", "--sport", "triathlon", "--legs", legs, "--hr", "140", "--config",
+                                str(_plain(tmp_path))), "--legs", "48 hours")
+
+
+def test_a_prefect_api_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nobody listens on: bound, never listening
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
+        done = _sweatline("nightly", "--config", str(_plain(tmp_path)), env={"PREFECT_API_URL": url})
+    _one_line_exit_2(done, "PREFECT_API_URL", url)

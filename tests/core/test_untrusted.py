@@ -76,3 +76,55 @@ def test_a_rejected_file_with_a_hostile_name_is_one_inert_line(tmp_path: Path, c
     assert main(["ride", str(bad), "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and _raw_controls(err) == [] and "x?]0;title?.fit" in err
+
+
+# --- each place a string from a file goes has its rule (pipeline.core.untrusted) ------------------
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u200e", "\u061c", "\u2069"])
+def test_line_separators_and_bidi_marks_are_no_line_break_on_a_terminal(char: str) -> None:
+    """U+2028/U+2029 end a line in some terminals, log viewers and JSON readers: one line stays one."""
+    from pipeline.core.untrusted import clean_text
+
+    assert clean_text(f"a{char}b") == "a?b"
+    assert clean_text(f"a{char}b", keep_lines=True) == "a?b"
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("M\udcfcller.fit", "M\\xfcller.fit"),           # Latin-1 ü read as a file name (PEP 383 escape)
+    ("\udc81\udcfe.fit", "\\x81\\xfe.fit"),
+    ("x\ud800y", "x\\ud800y"),                       # a lone surrogate that is no escaped byte
+    ("Müller.fit", "Müller.fit"),                    # valid UTF-8 stays as it is
+])
+def test_a_name_that_is_not_utf8_is_stored_and_shown_with_its_bytes_escaped(name: str, shown: str) -> None:
+    from pipeline.core.untrusted import clean_text, storable_text
+
+    assert storable_text(name) == shown and clean_text(name) == shown
+    shown.encode("utf-8")  # storable: SQLite text, UTF-8 files and terminals take it
+
+
+@pytest.mark.parametrize("text, linked", [
+    ("see https://evil.example/pay", "https://evil.example"),
+    ("HTTP://EVIL.EXAMPLE", "HTTP://EVIL"),
+    ("www.evil.example", "www.evil"),
+    ("mail me: thief@evil.example", "@evil"),
+    ("ftp://files.example/x", "ftp://files"),
+])
+def test_markdown_makes_no_link_of_a_bare_url_from_a_file(text: str, linked: str) -> None:
+    """GitHub Flavored Markdown links www., http(s):// and e-mail addresses found in plain text (GFM
+    spec 6.9, autolinks extension): the cleaned text no longer holds the pattern, and reads the same."""
+    from pipeline.core.untrusted import ZERO_WIDTH_SPACE, markdown_text
+
+    cleaned = markdown_text(text)
+    assert linked not in cleaned
+    assert cleaned.replace(ZERO_WIDTH_SPACE, "") == text
+
+
+@pytest.mark.parametrize("text", ["[x](javascript:alert(1))", "![i](http://e.example/i.png)", "<a href=x>y</a>",
+                                  "a | b", "`code`", "**bold**"])
+def test_markdown_cells_from_a_file_make_no_markup(text: str) -> None:
+    import re
+
+    from pipeline.core.untrusted import markdown_text
+
+    cleaned = markdown_text(text)
+    assert not re.search(r"(?<!\\)[\[\]|`*<]", cleaned), cleaned

@@ -6,18 +6,20 @@ and real signals (a segfault through ``ctypes``, ``abort``)."""
 from __future__ import annotations
 
 import ctypes
+import json
 import multiprocessing
 import operator
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 from guard_files import hoard, resting_address_space_mb, write_long_ride
-from shared_paths import SAMPLES, SWEATLINE
+from shared_paths import PROJECT, SAMPLES, SWEATLINE
 
 from pipeline.core.config import LimitsConfig, parse_config
 from pipeline.core.errors import ConfigError
@@ -255,3 +257,111 @@ def test_a_waiting_child_killed_from_outside_costs_no_file() -> None:
         assert _gone_within(pid1, 10)
         answers = list(each_guarded(operator.call, [(os.getpid,), (sum, [2, 3])], limits))
     assert ok1 and [(ok, value != pid1) for _, ok, value in answers] == [(True, True), (True, True)]
+
+
+def _address_space_limited_to(mib: int):
+    """For ``preexec_fn``: the child process and everything it starts run under a hard ``RLIMIT_AS``
+    of ``mib`` MiB, as under ``ulimit -v`` (bash sets the soft and the hard limit)."""
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (mib * 2**20, mib * 2**20))
+    return limit
+
+
+@pytest.mark.parametrize("hard_mb, file_memory_mb", [(1536, 2048), (1024, 2048), (1024, 1048576)])
+def test_a_lower_address_space_limit_set_by_the_machine_is_respected(hard_mb: int, file_memory_mb: int,
+                                                                      tmp_path: Path) -> None:
+    """``ulimit -v`` below ``limits.file_memory_mb``: a process may not raise its hard limit
+    (setrlimit(2)), so the guard reads the file under the machine's limit instead of setting aside
+    every file with "not allowed to raise maximum limit"."""
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {tmp_path}\ndata_dir: {tmp_path / 'data'}\nlimits: {{file_memory_mb: {file_memory_mb}}}\n")
+    done = subprocess.run([str(SWEATLINE), "ride", str(SHORT), "--config", str(config), "--json"],
+                          capture_output=True, text=True, env={**os.environ, "SWEATLINE_RIDE_VIA": "local"},
+                          timeout=300, preexec_fn=_address_space_limited_to(hard_mb))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["sweat"]["total_l"] > 0
+
+
+_REASON_UNDER_A_LIMIT = """
+import resource, sys
+from guard_files import hoard
+from pipeline.core.config import LimitsConfig
+from pipeline.runtime.guard import OverLimit, run_guarded
+resource.setrlimit(resource.RLIMIT_AS, ({hard}, {hard}))
+try:
+    run_guarded(hoard, (2048,), LimitsConfig(file_memory_mb=4096))
+except OverLimit as exc:
+    print(exc.kind, exc.reason)
+"""
+
+
+def test_a_file_over_the_machine_s_lower_limit_is_set_aside_naming_that_limit() -> None:
+    """The one line names the limit the file went over: the machine's 1.5 GB, not the config's 4 GB."""
+    hard = 1536 * 2**20
+    done = subprocess.run([sys.executable, "-c", _REASON_UNDER_A_LIMIT.format(hard=hard)], capture_output=True,
+                          text=True, timeout=120, cwd=PROJECT,
+                          env={**os.environ, "PYTHONPATH": f"{PROJECT / 'tests'}:{PROJECT}"})
+    assert done.stdout == "too_big needed more than 1.5 GB; set aside\n", done.stderr
+
+
+def _kill_myself(signum: int) -> None:
+    os.kill(os.getpid(), signum)
+
+
+def _kill_myself_once(marker: str, signum: int) -> int:
+    """Killed the first time (``marker`` does not exist yet), a good answer the second: a reader the
+    OOM killer took once."""
+    if not os.path.exists(marker):
+        Path(marker).touch()
+        os.kill(os.getpid(), signum)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_reader_killed_from_outside_is_a_failure_to_retry_not_a_verdict(signum: int) -> None:
+    from pipeline.runtime.guard import ReaderKilled
+
+    with pytest.raises(ReaderKilled) as caught:  # an OSError: the Prefect tasks retry it, no rejection
+        run_guarded(_kill_myself, (signum,), LimitsConfig(file_time_s=30))
+    assert isinstance(caught.value, OSError) and not isinstance(caught.value, OverLimit)
+    assert str(caught.value) == f"the reader was killed ({signal.Signals(signum).name}) while reading it; it is read again later"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_file_whose_reader_was_killed_once_is_read_on_the_retry(signum: int, tmp_path: Path) -> None:
+    from pipeline.runtime.guard import ReaderKilled
+
+    marker = str(tmp_path / "killed-once")
+    limits = LimitsConfig(file_time_s=30)
+    with pytest.raises(ReaderKilled):
+        run_guarded(_kill_myself_once, (marker, signum), limits)
+    assert run_guarded(_kill_myself_once, (marker, signum), limits) != os.getpid()
+
+
+_NOTED: list[int] = []
+
+
+def _note() -> int:
+    """A call that leaves something behind in its child (as a file read before may)."""
+    _NOTED.append(1)
+    return os.getpid()
+
+
+def _crash_unless_first(signum: int) -> int:
+    """Crash (``signum``) in a child that ran :func:`_note` before, answer the pid in a fresh one."""
+    if _NOTED:
+        os.kill(os.getpid(), signum)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL])
+def test_a_crash_inside_a_batch_is_tried_alone_before_it_is_a_verdict(signum: int) -> None:
+    """The third call dies only after other calls ran in its child (what an earlier file left
+    behind): read again alone in a fresh child, it answers; the batch loses nothing."""
+    calls = [(_note,), (_note,), (_crash_unless_first, signum), (sum, [5, 6])]
+    answers = list(each_guarded(operator.call, calls, LimitsConfig(file_time_s=30)))
+    assert [ok for _, ok, _ in answers] == [True, True, True, True], answers
+    (_, _, pid0), (_, _, pid1), (_, _, fresh), (_, _, eleven) = answers
+    assert pid0 == pid1 != fresh and eleven == 11

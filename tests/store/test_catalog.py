@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.core.errors import UsageError
+from pipeline.core.errors import DamagedData, UsageError
 from pipeline.store.catalog import ActivityRow, Catalog, FileRow, RejectionRow, RunRow, utc_now
 from pipeline.store.db import catalog_path, connect, migrate, schema_version, transaction
 from pipeline.store.migrations import CATALOG_MIGRATIONS
@@ -62,7 +62,7 @@ def test_a_failing_migration_leaves_the_previous_schema(tmp_path: Path) -> None:
 def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     conn = connect(tmp_path)
     migrate(conn, "extra", ["CREATE TABLE extra (id INTEGER)", "ALTER TABLE extra ADD COLUMN b TEXT"])
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(DamagedData, match="newer than this Sweatline knows"):
         migrate(conn, "extra", ["CREATE TABLE extra (id INTEGER)"])
 
 
