@@ -46,6 +46,7 @@ class Study(BaseModel):
     water_temp_c: float | None = None
     load_kg: float | None = None
     grade_pct: float | None = None
+    clothing: str | None = None
     measured_l_per_h: float = Field(gt=0)
     sd_l_per_h: float | None = None
     measured: str
@@ -114,15 +115,15 @@ def predict(study: Study) -> Prediction:
     return Prediction(total / hours, low / hours, high / hours)
 
 
-def _plan_extras(study: Study, sport: str) -> dict[str, float]:
-    """Water temperature, load and grade, for a plan that takes them."""
+def _plan_extras(study: Study, sport: str) -> dict[str, float | str]:
+    """Water temperature, load, grade and clothing, for a plan that takes them."""
     import inspect
 
     from pipeline.physiology.planned import check_plan
 
     accepted = inspect.signature(check_plan).parameters
     extras = {"water_temp_c": study.water_temp_c if sport == "swimming" else None,
-              "load_kg": study.load_kg, "grade_pct": study.grade_pct}
+              "load_kg": study.load_kg, "grade_pct": study.grade_pct, "clothing": study.clothing}
     return {k: v for k, v in extras.items() if v is not None and k in accepted}
 
 

@@ -169,6 +169,7 @@ def estimate_leg(
     calibration: sw.Calibration | None = None,
     gross_efficiency_known: bool = False,
     load_kg: float = 0.0,
+    clothing: str = "sports",
 ) -> LegEstimate:
     """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame), in the steps
     the module docstring names: keep the time that counts (:func:`.timeline.kept_time`); the air
@@ -179,7 +180,8 @@ def estimate_leg(
     the range; the per-record series for the charts (:func:`_chart_series`).
 
     ``gross_efficiency_known``: the rider's GE was set (config), not the 0.21 default; only the
-    width of the range depends on it.
+    width of the range depends on it. ``clothing``: ``sports`` (dressed for the weather) or
+    ``uniform`` (:func:`.heat_balance.ensemble_clothing`).
     """
     recs = records[pd.to_numeric(records["elapsed_s"], errors="coerce").notna()].sort_values("elapsed_s", kind="stable")
     recs = recs.reset_index(drop=True)
@@ -214,7 +216,7 @@ def estimate_leg(
     def session_rate(metabolic_scale: float = 1.0, temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
         """Per-minute rate [g·m⁻²·h⁻¹] at the leg's effort scaled and its air shifted (for the range)."""
         return _block_rate(b, area_m2, met_w, floor_g, athlete.sex, water[0] if water else None,
-                           metabolic_scale, temperature_shift)
+                           metabolic_scale, temperature_shift, clothing)
 
     rate_g, parts = session_rate()
     block = b.block
@@ -326,13 +328,13 @@ def _minute_blocks(g: _Grid, env: ResolvedEnvironment) -> _Blocks:
 
 def _block_rate(b: _Blocks, area_m2: float, met_w: float, floor_g: float, sex: str | None,
                 water_temperature_c: float | None, metabolic_scale: float = 1.0,
-                temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
+                temperature_shift: float = 0.0, clothing: str = "sports") -> tuple[np.ndarray, MinuteParts]:
     """Sweat per block [g·m⁻²·h⁻¹]: in water from swimmers' measured losses at the water temperature
     (:func:`.sweat.in_water_sweat_l_per_h`); in air the heat balance (:func:`.minute.minute_sweat_g_per_m2_h`)
     with the exercise floor (Baker et al. 2016's lowest measured rate) for moving minutes at 2 METs or more."""
     m = b.metabolic_w * metabolic_scale
     rate, parts = minute_sweat_g_per_m2_h(m / area_m2, b.external_w / area_m2, b.temperature_c + temperature_shift,
-                                          b.humidity_pct, b.air_m_per_s, b.walk_m_per_s)
+                                          b.humidity_pct, b.air_m_per_s, b.walk_m_per_s, clothing)
     if water_temperature_c is not None:
         litres_h = sw.in_water_sweat_l_per_h(b.swim_m_per_s * metabolic_scale, m / met_w, sex, water_temperature_c)
         return np.where(b.moving_share > 0.5, litres_h * 1000.0 / area_m2, 0.0), parts

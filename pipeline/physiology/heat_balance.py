@@ -93,6 +93,45 @@ def sports_clothing_clo(temperature_c: ArrayLike) -> NDArray[np.float64]:
     return np.clip(0.3 + (20.0 - t) * 0.05, 0.3, 2.0)
 
 
+COMBAT_UNIFORM_TOTAL_CLO = 1.40
+"""Total insulation I_T (clothing + boundary air) of the US Army Fire Resistant Army Combat Uniform
+on a sweating thermal manikin in near-still air (0.4 m·s⁻¹) [clo]: USARIEM Biophysics and Biomedical
+Modeling Division, "Biophysical assessment of the US Army Improved Hot Weather Combat Uniform (IHWCU)
+and a comparison to the currently fielded Fire Resistant Army Combat Uniform (FRACU)", technical
+report DTIC AD1092374 (2019; ASTM F1291-16 / F2370-16): FRACU 1.40 clo, i_m 0.43; IHWCU 1.44 clo, 0.40."""
+COMBAT_UNIFORM_PERMEABILITY_INDEX = 0.43
+"""Static moisture permeability index i_m of the same uniform, same report (FRACU)."""
+CLOTHING_ENSEMBLES = ("sports", "uniform")
+"""What ``sweatline plan --clothing`` accepts: sports kit dressed for the weather
+(:func:`sports_clothing_clo`), or a combat uniform whatever the weather (a military march)."""
+
+
+def intrinsic_from_total_clo(total_clo: float) -> float:
+    """Static intrinsic clothing insulation I_cl [clo] of an ensemble whose total I_T was measured in
+    still air, by inverting ISO 7933:2004's ``I_T = I_cl + I_a,st / f_cl`` with ``f_cl = 1 + 0.3·I_cl``
+    and ``I_a,st`` = 0.111 m²·K·W⁻¹: the positive root of ``0.3·I_cl² + (1 − 0.3·I_T)·I_cl + I_a − I_T = 0``.
+    Raises ValueError if I_T is not above the air layer alone."""
+    i_a = STATIC_AIR_LAYER_M2K_PER_W / CLO_M2K_PER_W
+    if total_clo <= i_a:
+        raise ValueError(f"total insulation {total_clo} clo is not above the still-air layer's {i_a:.3f} clo")
+    b = 1.0 - 0.3 * total_clo
+    return float((-b + np.sqrt(b * b - 4.0 * 0.3 * (i_a - total_clo))) / (2.0 * 0.3))
+
+
+def ensemble_clothing(clothing: str, temperature_c: ArrayLike) -> tuple[NDArray[np.float64], float]:
+    """Static intrinsic insulation I_cl [clo] (shaped like ``temperature_c``) and static permeability
+    index i_mst of what the athlete wears: ``sports`` follows the weather (:func:`sports_clothing_clo`,
+    ISO 7933's default i_mst 0.38); ``uniform`` is the combat uniform (:data:`COMBAT_UNIFORM_TOTAL_CLO`,
+    :data:`COMBAT_UNIFORM_PERMEABILITY_INDEX`) in any weather. Raises ValueError for another name."""
+    t = np.asarray(temperature_c, dtype=float)
+    if clothing == "sports":
+        return sports_clothing_clo(t), STATIC_PERMEABILITY_INDEX
+    if clothing == "uniform":
+        return (np.full(np.shape(t), intrinsic_from_total_clo(COMBAT_UNIFORM_TOTAL_CLO)),
+                COMBAT_UNIFORM_PERMEABILITY_INDEX)
+    raise ValueError(f"clothing {clothing!r}: use one of {', '.join(CLOTHING_ENSEMBLES)}")
+
+
 def respiratory_heat_loss_w_per_m2(metabolic_w_per_m2: ArrayLike, air_temperature_c: ArrayLike,
                                    vapour_pressure_air_kpa: ArrayLike) -> NDArray[np.float64]:
     """Convective plus evaporative heat lost by breathing, ISO 7933:2004 [W·m⁻²]:

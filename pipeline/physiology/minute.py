@@ -34,7 +34,7 @@ class MinuteParts:
 
 def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: np.ndarray, air_temperature_c: np.ndarray,
                             humidity_pct: float | np.ndarray, air_speed: np.ndarray,
-                            walk_speed: np.ndarray) -> tuple[np.ndarray, MinuteParts]:
+                            walk_speed: np.ndarray, clothing: str = "sports") -> tuple[np.ndarray, MinuteParts]:
     """Sweat rate per time step [g·m⁻²·h⁻¹] from the per-area heat balance (see :mod:`.sweat`).
 
     The regression sees E_req and E_max at air speed and clothing permeability held inside its
@@ -50,19 +50,23 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
     rate is further held at the ISO 7933 required sweat plus the equation's published error
     (SEE 100 g·m⁻²·h⁻¹, Gonzalez et al. 2009): in cool air the 350 intercept of the cool form
     would otherwise dominate what the heat balance actually asks for.
+
+    ``clothing`` is ``sports`` (dressed for the weather) or ``uniform`` (a combat uniform in any weather,
+    :func:`~.heat_balance.ensemble_clothing`); a uniform is not taken off in milder air, so the
+    comparison with milder air keeps it on.
     """
     metabolic = np.asarray(metabolic_w_per_m2, dtype=float)
     external = np.asarray(external_w_per_m2, dtype=float)
     air = np.asarray(air_speed, dtype=float)
     walk = np.asarray(walk_speed, dtype=float)
     t_a = np.asarray(air_temperature_c, dtype=float)
-    clo = hb.sports_clothing_clo(t_a)
-    rate, parts = _evaluate(metabolic, external, t_a, humidity_pct, air, walk, clo)
+    clo, i_mst = hb.ensemble_clothing(clothing, t_a)
+    rate, parts = _evaluate(metabolic, external, t_a, humidity_pct, air, walk, clo, i_mst)
     cool = t_a < sw.COOL_FORM_BELOW_C
     parts.capped_at_heat_balance = np.zeros(np.shape(rate), dtype=bool)
     if cool.any():
         reference, _ = _evaluate(metabolic, external, np.where(cool, sw.COOL_FORM_BELOW_C, t_a), humidity_pct, air,
-                                 walk, clo)
+                                 walk, clo, i_mst)
         # clothing follows effort: at the same effort the athlete in colder air is never sweatier
         # than in any milder air up to 20 °C dressed for that air (the winter kit a 2-clo rule puts
         # on a skier or rower racing at −10 °C would otherwise make the cold sweatier than a mild day)
@@ -71,8 +75,9 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
             milder = cool & (t_a < t_ref)
             if not milder.any():
                 continue
+            milder_clo, _ = hb.ensemble_clothing(clothing, np.full(np.shape(t_a), t_ref))
             dressed, _ = _evaluate(metabolic, external, np.full(np.shape(t_a), t_ref), humidity_pct, air, walk,
-                                   hb.sports_clothing_clo(np.full(np.shape(t_a), t_ref)))
+                                   milder_clo, i_mst)
             reference = np.where(milder, np.minimum(reference, dressed), reference)
         capped = cool & (rate > reference)
         rate = np.where(capped, reference, rate)
@@ -91,11 +96,12 @@ CLOTHING_STEP_C = 2.5
 
 
 def _evaluate(metabolic: np.ndarray, external: np.ndarray, t_a: np.ndarray, humidity_pct: float | np.ndarray,
-              air: np.ndarray, walk: np.ndarray, clo: np.ndarray) -> tuple[np.ndarray, MinuteParts]:
+              air: np.ndarray, walk: np.ndarray, clo: np.ndarray,
+              i_mst: float = hb.STATIC_PERMEABILITY_INDEX) -> tuple[np.ndarray, MinuteParts]:
     p_a = hb.vapour_pressure_kpa(t_a, humidity_pct)
 
     def balance(v: np.ndarray, max_permeability_ratio: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        i_t, i_m = hb.dynamic_clothing(clo, v, walk)
+        i_t, i_m = hb.dynamic_clothing(clo, v, walk, i_mst)
         if max_permeability_ratio is not None:
             i_m = np.minimum(i_m, max_permeability_ratio * i_t)
         t_sk = hb.skin_temperature_c(t_a, p_a, v, metabolic, clo)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -84,6 +85,7 @@ class PlannedSession:
     water_temperature_c: float | None = None
     load_kg: float = 0.0
     grade_pct: float = 0.0
+    clothing: str = "sports"
 
 
 class PlanRequest(BaseModel):
@@ -93,7 +95,8 @@ class PlanRequest(BaseModel):
     its model believes and the fastest a human moves in it, :mod:`pipeline.core.sports`); power
     (0, 2000] W (pedalled sports only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
     (:mod:`pipeline.core.inputs`). Exactly one of speed, power or heart rate sets the intensity.
-    Water temperature [0, 40] °C for swimming only; load [0, 100] kg and grade [−40, 40] % on foot.
+    Water temperature [0, 40] °C for swimming only; load [0, 100] kg and grade [−40, 40] % on foot;
+    clothing ``sports`` (default, dressed for the weather) or ``uniform`` (a combat uniform, on foot).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -111,6 +114,7 @@ class PlanRequest(BaseModel):
     water_temperature_c: float | None = Field(None, **WATER_TEMPERATURE_C)
     load_kg: float | None = Field(None, **LOAD_KG)
     grade_pct: float | None = Field(None, **GRADE_PCT)
+    clothing: Literal["sports", "uniform"] | None = None
 
     @field_validator("sport", mode="before")
     @classmethod
@@ -141,7 +145,7 @@ class PlanRequest(BaseModel):
                                       {"field": "power_w", "sport": self.sport})
         if self.water_temperature_c is not None and not profile.in_water:
             raise PydanticCustomError("water", "is for swimming only", {"field": "water_temperature_c"})
-        for name in ("load_kg", "grade_pct"):  # on foot: walking, hiking, running
+        for name in ("load_kg", "grade_pct", "clothing"):  # on foot: walking, hiking, running
             if getattr(self, name) is not None and not profile.on_foot:
                 raise PydanticCustomError("foot", "is for walking, hiking or running",
                                           {"field": name})
@@ -149,20 +153,22 @@ class PlanRequest(BaseModel):
 
     def session(self) -> PlannedSession:
         return PlannedSession(self.sport, self.duration_s, self.speed_kmh, self.power_w, self.heart_rate_bpm,
-                              self.water_temperature_c, self.load_kg or 0.0, self.grade_pct or 0.0)
+                              self.water_temperature_c, self.load_kg or 0.0, self.grade_pct or 0.0,
+                              self.clothing or "sports")
 
 
 def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_w: float | None = None,
                heart_rate_bpm: float | None = None, temperature_c: float | None = None,
                humidity_pct: float | None = None, body_mass_kg: float | None = None,
                height_cm: float | None = None, age: float | None = None, water_temp_c: float | None = None,
-               load_kg: float | None = None, grade_pct: float | None = None) -> PlannedSession:
+               load_kg: float | None = None, grade_pct: float | None = None,
+               clothing: str | None = None) -> PlannedSession:
     """Validate every ``sweatline plan`` value (:class:`PlanRequest`); the first impossible one is a
     one-line :class:`~pipeline.core.errors.InvalidValue` naming its field."""
     return checked(PlanRequest, sport=sport, duration_s=duration, speed_kmh=speed_kmh, power_w=power_w,
                    heart_rate_bpm=heart_rate_bpm, temperature_c=temperature_c, humidity_pct=humidity_pct,
                    body_mass_kg=body_mass_kg, height_cm=height_cm, age=age, water_temperature_c=water_temp_c,
-                   load_kg=load_kg, grade_pct=grade_pct).session()
+                   load_kg=load_kg, grade_pct=grade_pct, clothing=clothing).session()
 
 
 def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:

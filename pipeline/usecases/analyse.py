@@ -192,7 +192,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
         weather = replace(weather, water_temperature_c=plan.water_temperature_c)
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
-                            gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg)
+                            gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg,
+                            clothing=plan.clothing)
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
                     sweat=sweat_block(estimate.sweat, athlete.assumptions()))
     report = _with_plan_and_advice(report, config, athlete, plan)

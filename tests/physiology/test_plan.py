@@ -193,10 +193,14 @@ def test_plan_takes_water_temperature_load_and_grade(config_path, capsys):
     assert metabolic(*hike, "--load-kg", "15") == pytest.approx(312.0, abs=0.5)
     assert total(*hike) <= total(*hike, "--load-kg", "15") < total(*hike, "--load-kg", "15", "--grade", "8")
     assert total(*hike, "--grade", "-8") < total(*hike, "--grade", "8")
+    # --clothing uniform: the combat uniform's measured insulation (USARIEM 2019) holds heat in
+    march = ["--sport", "walking", "--duration", "1h", "--speed", "6", "--temp", "18", "--load-kg", "30"]
+    assert total(*march, "--clothing", "uniform") > total(*march)
 
 
 @pytest.mark.parametrize("bad", [["--sport", "running", "--water-temp", "25"], ["--sport", "cycling", "--load-kg", "5"],
-                                 ["--sport", "swimming", "--water-temp", "60"], ["--sport", "hiking", "--grade", "-70"]])
+                                 ["--sport", "swimming", "--water-temp", "60"], ["--sport", "hiking", "--grade", "-70"],
+                                 ["--sport", "cycling", "--clothing", "uniform"]])
 def test_water_load_and_grade_refusals_are_one_line(config_path, capsys, bad):
     args = {"--duration": "1h", "--speed": "10" if "cycling" in bad or "running" in bad else "3"}
     argv = ["plan", "--config", config_path, *bad] + [x for kv in args.items() for x in kv]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from physio_records import make_records
 
+from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import respiration as resp
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.environment import WeatherInputs
@@ -79,6 +80,32 @@ def test_a_hike_with_a_pack_uphill_sweats_more_than_an_unladen_walk(rider, clima
     uphill = estimate_leg(climb, "hiking", None, None, rider, climate, weather, load_kg=15.0)
     assert walk.total_l < pack.total_l < uphill.total_l
     assert uphill.intensity.mean_metabolic_w > pack.intensity.mean_metabolic_w > walk.intensity.mean_metabolic_w
+
+
+def test_combat_uniform_insulation_from_the_manikin_total_by_hand():
+    """The US Army combat uniform (FRACU) measured I_T = 1.40 clo in still air (USARIEM 2019, DTIC
+    AD1092374). ISO 7933: I_T = I_cl + I_a/(1 + 0.3·I_cl), I_a = 0.111/0.155 = 0.71613 clo. By hand,
+    I_cl = 0.8261: 0.8261 + 0.71613/1.24783 = 0.8261 + 0.57390 = 1.3999 clo."""
+    i_cl = hb.intrinsic_from_total_clo(hb.COMBAT_UNIFORM_TOTAL_CLO)
+    assert i_cl == pytest.approx(0.8261, abs=5e-4)
+    clo, i_mst = hb.ensemble_clothing("uniform", np.array([-5.0, 18.0, 35.0]))
+    assert np.allclose(clo, i_cl) and i_mst == pytest.approx(0.43)  # the same uniform in any weather
+    with pytest.raises(ValueError, match="clothing"):
+        hb.ensemble_clothing("wetsuit", 20.0)
+
+
+def test_a_march_in_uniform_sweats_more_than_in_sports_kit_and_less_in_colder_air(rider, climate):
+    """At 6 km/h with 30 kg on the flat, 18 °C: a combat uniform (≈ 0.83 clo against sports kit's
+    0.40 clo at 18 °C) holds heat in, so more of it must leave as sweat (ISO 7933 heat balance). Kept on
+    in any weather, the uniform still never makes colder air sweatier at the same effort."""
+    march = make_records(HOUR, speed_m_per_s=6.0 / 3.6, altitude_m=0.0)
+    weather = WeatherInputs(temperature_c=18.0, humidity_pct=50.0)
+    kit = estimate_leg(march, "walking", None, None, rider, climate, weather, load_kg=30.0)
+    uniform = estimate_leg(march, "walking", None, None, rider, climate, weather, load_kg=30.0, clothing="uniform")
+    assert uniform.total_l > kit.total_l
+    totals = [estimate_leg(march, "walking", None, None, rider, climate, WeatherInputs(temperature_c=t, humidity_pct=50.0),
+                           load_kg=30.0, clothing="uniform").total_l for t in np.arange(-10.0, 25.01, 2.5)]
+    assert all(b >= a - 1e-9 for a, b in zip(totals, totals[1:])), np.round(totals, 3)
 
 
 def test_breath_water_by_hand_and_drier_air_takes_more():

@@ -22,23 +22,25 @@ def test_every_row_says_where_it_comes_from_and_what_was_assumed():
         assert s.citation and s.measured and s.intensity_published, s.id
         assert s.doi or "DOI" in s.notes or "proceedings" in s.citation, s.id  # no DOI: the notes say why
         assert set(s.assumed) <= COLUMNS, (s.id, set(s.assumed) - COLUMNS)
+    assert len(studies) >= 25
     assert {"female", "male"} <= {s.sex for s in studies}
-    assert {"swim", "triathlon", "running_cool", "running_warm", "running_tropical", "load_carriage"} <= {
+    assert {"swim", "triathlon", "running_cool", "running_warm", "running_tropical", "load_carriage", "long_ride"} <= {
         s.group for s in studies}
 
 
 def test_accuracy_on_the_table(summary):
-    """The issue's thresholds: MAPE ≤ 20 %, measured mean inside our range for ≥ 80 % of rows. Two
-    more are asked for and not met yet (docs/model/validation.md): a median ours/measured within
-    0.9–1.1 (the table gives 0.89) and no group above 30 % MAPE (the one load-carriage row, whose
-    weather and load are assumed, is at 55 %). Until they are, this guards against going back:
-    median at least 0.85, and every other group within 30 %."""
+    """The issue's thresholds: MAPE ≤ 20 % and the measured mean inside our range for ≥ 80 % of rows,
+    asserted. Two more are asked for and not met yet (docs/model/validation.md): a median
+    ours/measured within 0.9–1.1 (the 25-row table gives 0.89) and no group above 30 % MAPE (load
+    carriage, three military marches whose weather and pace are assumed, is at 41 % in uniform).
+    Until they are, this guards against going back: median at least 0.88, load carriage within 45 %,
+    every other group within 30 %."""
     assert summary.mape_pct <= 20.0
     assert summary.coverage >= 0.80
-    assert 0.85 <= summary.median_ratio <= 1.1
+    assert 0.88 <= summary.median_ratio <= 1.1
     for name, group in summary.groups.items():
         if name != "load_carriage":
             assert group["mape_pct"] <= 30.0, (name, group)
-    assert summary.groups["load_carriage"]["mape_pct"] <= 60.0
+    assert summary.groups["load_carriage"]["mape_pct"] <= 45.0
     # ranges that mean something: not wider than about ×2.5 between their ends for the median row
     assert summary.median_width_ratio <= 2.5
