@@ -353,6 +353,7 @@ def encode_activity(
     finished: bool = True,
     declared_data_size: int | None = None,
     file_crc: bool = True,
+    timer_start: datetime | None = None,
 ) -> bytes:
     """A complete FIT activity file from record samples.
 
@@ -369,7 +370,8 @@ def encode_activity(
     ``record_raw_fields`` adds raw fields to every record (see :meth:`FitEncoder.add`);
     ``finished=False`` stops after the records (no final timer stop, laps, session or activity
     message), as a recording that was never closed; ``declared_data_size`` / ``file_crc`` as in
-    :meth:`FitEncoder.to_bytes`.
+    :meth:`FitEncoder.to_bytes`; ``timer_start`` stamps the first timer ``start`` event at another
+    moment than the first record (a watch whose timer was started long before it recorded anything).
     """
     if not samples:
         raise ValueError("an activity needs at least one record sample")
@@ -401,7 +403,8 @@ def encode_activity(
     if sport_name is not None:
         enc.add("sport", {"sport": sport, "sub_sport": sub_sport, "name": sport_name})
     timer = {"event": "timer", "event_group": 0}
-    enc.add("event", {"timestamp": start, **timer, "event_type": "start", "data": 0})
+    enc.add("event", {"timestamp": _whole_second(timer_start) if timer_start is not None else start, **timer,
+                      "event_type": "start", "data": 0})
 
     columns = {  # RecordSample attribute -> FIT record fields
         "latitude_deg": ("position_lat",), "longitude_deg": ("position_long",),

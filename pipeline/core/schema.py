@@ -45,6 +45,10 @@ class ActivityBlock(_Block):
         default_factory=list,
         description="with summary_source 'session': the keys of this block the session message lacked or "
                     "held impossibly, filled from the records and timer events instead (e.g. start_time, timer_s)")
+    avg_power_used: float | None = Field(
+        None, description="W: the records' average power without the readings set aside as impossible or as a "
+                          "power meter's dropouts (what the model used); None when nothing was set aside, so "
+                          "avg_power (the device's figure) is the one used")
     warnings: list[str] = Field(default_factory=list)
     utc_offset_s: int | None = Field(
         None, description="the athlete's local time minus UTC at the activity, s, from the file's activity message "

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.core.errors import RejectedFile
 from pipeline.core.schema import ActivityBlock
+from pipeline.fit import consistency
 from pipeline.fit.checks import blank_absent_sensors, check_leg, record_totals
 from pipeline.fit.clock import Clock, near_records, timer_events, timer_seconds
 from pipeline.fit.identity import activity_key
@@ -173,9 +174,15 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     legs, sweat_total = build_legs(msgs, clock)
     records, origin = build_records(msgs, clock, legs, warn)
     records, blanked = blank_absent_sensors(records, warn)
+    records, origin, legs = consistency.set_aside_stale_blocks(records, origin, legs, warn)
+    records = consistency.speed_against_distance(records, warn)
+    power_missing = int(records["power_w"].isna().sum())
+    records = consistency.power_against_motion(records, warn)
+    records, _ = consistency.power_spikes(records, warn)
+    power_set_aside = int(records["power_w"].isna().sum()) > power_missing
     from_records: list[str] = []
     if legs:
-        legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin), blanked, warn)
+        legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin, warn), blanked, warn)
     maker, product, device = device_names(msgs)
     common: dict[str, Any] = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
                   salvaged=salvaged)
@@ -196,6 +203,9 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
             **common,
         )
         summary = _fill_averages_from_records(summary, records, from_records)
+        if power_set_aside:
+            used = _power_averages(legs, records, warn)
+            summary = summary.model_copy(update={"avg_power_used": _weighted(list(zip(used, [leg.timer_s for leg in legs])))})
         summary = summary.model_copy(update={"summary_fields_from_records": list(dict.fromkeys(from_records))})
     else:
         summary = _summary_from_records(msgs, clock, records, origin, common, warn)
@@ -203,6 +213,8 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                     elapsed_s=summary.elapsed_s, timer_s=summary.timer_s, distance_m=summary.distance_m,
                     avg_heart_rate=summary.avg_heart_rate, avg_power=summary.avg_power,
                     calories_kcal=summary.calories_kcal)]
+    summary, legs = _virtual(summary, legs, maker, records, warn)
+    consistency.file_notes(summary.start_time, len(records), bool(msgs.sessions), warn)
     if clock.saw_unanchored_relative:
         warn.append("the device clock was not set: times are seconds since power-on and the file has no "
                     "timestamp_correlation to anchor them, so the start date is unknown")
@@ -211,6 +223,36 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     return Activity(summary=summary, legs=legs, profile=build_profile(msgs),
                     device_sweat_loss_ml=sweat_total, records=records,
                     activity_key=activity_key(msgs.file_id, records, legs))
+
+
+NO_SPORT_NOTE = "; no sport in the file (shown as 'activity (sport not recorded)')"
+
+
+def _virtual(summary: ActivityBlock, legs: list[Leg], maker: str | None, records: pd.DataFrame,
+             warn: list[str]) -> tuple[ActivityBlock, list[Leg]]:
+    """A single-sport activity recorded by a virtual-training platform taken as virtual (and as a ride
+    when it names no sport but records power): :func:`pipeline.fit.consistency.virtual_platform`."""
+    if len(legs) > 1:
+        return summary, legs
+    sport, sub_sport = consistency.virtual_platform(summary.sport, summary.sub_sport, maker, records, warn)
+    if (sport, sub_sport) == (summary.sport, summary.sub_sport):
+        return summary, legs
+    if sport != summary.sport:  # the note that no sport was recorded is no longer what is shown
+        warn[:] = [w.replace(NO_SPORT_NOTE, "; no sport in the file") for w in warn]
+    update = {"sport": sport, "sub_sport": sub_sport}
+    return summary.model_copy(update=update), [leg.model_copy(update=update) for leg in legs]
+
+
+def _power_averages(legs: list[Leg], records: pd.DataFrame, warn: list[str]) -> list[float | None]:
+    """Each leg's records' average power when readings were set aside
+    (:func:`pipeline.fit.consistency.average_without_set_aside`): the figure shown is the model's."""
+    single = len(legs) == 1
+    out = []
+    for leg in legs:
+        own = records if single else records[records["leg"] == leg.index]
+        where = "the session" if single else f"session {leg.index + 1}"
+        out.append(consistency.average_without_set_aside(leg, own, where, warn))
+    return out
 
 
 def _is_bike_computer(device: str | None) -> bool:
@@ -281,11 +323,14 @@ def _checked_legs(legs: list[Leg], records: pd.DataFrame, events: list[tuple[flo
     return checked, filled
 
 
-def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None) -> list[tuple[float, bool]]:
-    """Timer events on the records' ``elapsed_s`` scale."""
+def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None,
+                          warn: list[str]) -> list[tuple[float, bool]]:
+    """Timer events on the records' ``elapsed_s`` scale, without the timer time a start event claims
+    long before the first record (:func:`pipeline.fit.consistency.timer_against_records`)."""
     if origin is None:
         return []
-    return [(t - origin, running) for t, running in timer_events(msgs, clock)]
+    events = [(t - origin, running) for t, running in timer_events(msgs, clock)]
+    return consistency.timer_against_records(events, warn)
 
 
 def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, origin: float | None,
@@ -301,7 +346,7 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
         sport, inferred = "cycling", f"'cycling' inferred from the device, a bike computer ({common.get('device')})"
     start = elapsed = timer = distance = calories = None
     if len(records):
-        events = near_records(_timer_events_elapsed(msgs, clock, origin), records["elapsed_s"].to_numpy())
+        events = near_records(_timer_events_elapsed(msgs, clock, origin, warn), records["elapsed_s"].to_numpy())
         begin_s = min(0.0, events[0][0]) if events and events[0][1] else 0.0  # the timer may start before the first record
         first_stamp = records["timestamp"].iloc[0]
         start = (first_stamp + pd.Timedelta(seconds=begin_s)).to_pydatetime() if pd.notna(first_stamp) else None
@@ -315,7 +360,7 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
         distance = _sum([fit_number(lap.get("total_distance")) for lap in msgs.laps])
     warn.append("the file has no session message: times and distance derived from the records and timer events"
                 + (f"; no sport in the file: {inferred}" if inferred else
-                   "" if sport != "generic" else "; no sport in the file (shown as 'activity (sport not recorded)')"))
+                   "" if sport != "generic" else NO_SPORT_NOTE))
     return ActivityBlock(
         sport=sport, sub_sport=sub_sport, start_time=start, elapsed_s=elapsed, timer_s=timer, distance_m=distance,
         avg_heart_rate=_active_mean(records, "heart_rate_bpm") if len(records) else None,

@@ -16,8 +16,14 @@ HOLD_S = 60
 MOVING_GAP_MIN_SPEED_M_PER_S = 0.5
 """A gap in the records with the timer running on both sides and at least this speed between them
 (walking pace) is moving time of unknown intensity, not a stop [m/s]."""
-MAX_SPAN_S = 48 * 3600.0
-"""Longest leg the model integrates, in activity time (long stops left out); later records are ignored."""
+MAX_SPAN_S = 10 * 86400.0
+"""Longest leg the model integrates, in activity time (long stops left out); later records are ignored.
+
+A bound on what a human does as one activity, not on a file's length: the longest single efforts
+recorded as one activity are multi-day ultras: the Tor des Géants (330 km) has a 150-h cut-off, and
+solo Race Across America winners ride about 8 days with short sleeps (RAAM results). Ten days holds
+them; a timer left running at rest loses its stops (:data:`RECOVERY_S`) long before, and a clock
+jump is a stop without records; records moving on for more than ten days are not one activity."""
 RECOVERY_S = 20 * 60
 """How long after a stop sweat is still counted (as standing rest in the last air) [s].
 
@@ -92,7 +98,7 @@ class StopsLeftOut:
                          f"counted for the first {RECOVERY_S // 60} min after a stop, while post-exercise sweating "
                          "falls back towards resting levels (Journeay et al. 2004), not for the hours after")
         if self.truncated_s > 0:
-            flags.append(f"records after {MAX_SPAN_S / 3600:.0f} h of activity ignored ({duration_text(self.truncated_s)}; "
+            flags.append(f"records after {duration_text(MAX_SPAN_S)} of activity ignored ({duration_text(self.truncated_s)}; "
                          "a clock jump or a timer left running?)")
         return flags
 

@@ -396,7 +396,12 @@ def _detail_rows(report: Report, duration_s: float | None, display: Display) -> 
         if a.avg_heart_rate is not None:
             rows.append(Row(label="Average heart rate", value=f"{a.avg_heart_rate:.0f} bpm"))
         if a.avg_power is not None and not report.legs:  # a multisport file's one figure mixes a bike's and a run's power
-            rows.append(Row(label="Average power", value=f"{a.avg_power:.0f} W"))
+            used = a.avg_power_used
+            if used is not None and round(used) != round(a.avg_power):  # the model's figure; the device's named
+                rows.append(Row(label="Average power", value=f"{used:.0f} W",
+                                note=f"the device's figure, {a.avg_power:.0f} W, counts readings set aside"))
+            else:
+                rows.append(Row(label="Average power", value=f"{a.avg_power:.0f} W"))
     elif duration_s:
         rows.append(Row(label="Duration", value=duration_s_text(duration_s)))
     if env is not None:

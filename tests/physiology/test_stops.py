@@ -88,9 +88,10 @@ def test_a_false_start_weeks_before_the_ride_is_not_the_ride(control):
                     "false-start.fit").report
     assert both.activity.timer_s == pytest.approx(2 * 3600 + 4, abs=2)
     assert alone.sweat.total_l > 1.0  # two hours at 185 W in 32 °C air
-    # the false start adds its few seconds and a recovery at rest, not 0 L and not 27 days
+    # the false start is set aside: not 0 L, not 27 days, and the ride's own day
     assert both.sweat.total_l == pytest.approx(alone.sweat.total_l, rel=0.05)
-    assert any("left out of the activity" in f and "27 d" in f for f in both.sweat.flags)
+    assert both.activity.start_time == ride[0].timestamp
+    assert any("set aside" in w and "27 day(s) before" in w for w in both.activity.warnings)
 
 
 def test_a_stop_without_records_is_bounded_like_a_timer_stop(rider, climate):
@@ -109,7 +110,7 @@ def test_a_stop_without_records_is_bounded_like_a_timer_stop(rider, climate):
 
 
 def test_the_kept_time_is_bounded_not_the_clock_span(rider, climate):
-    """A timer left running for three days at rest is cut at 48 h of activity time; a weeks-long
+    """A timer left running for weeks at rest loses its stop; a weeks-long
     stop before real riding costs no grid seconds."""
     records = make_records(3600, power_w=185.0, speed_m_per_s=7.7)
     records["elapsed_s"] = np.where(records.index < 1800, records["elapsed_s"], records["elapsed_s"] + 40 * 86400)
@@ -118,14 +119,28 @@ def test_the_kept_time_is_bounded_not_the_clock_span(rider, climate):
     assert est.moving_s == pytest.approx(3600 + HOLD_S, abs=2)
 
 
-def test_more_than_48_hours_of_activity_time_is_cut_and_said(rider, climate):
-    """A timer left running for 50 h (smart recording, a record every 10 s, moving all along)."""
-    records = make_records(50 * 360, power_w=120.0, speed_m_per_s=5.0)
-    records["elapsed_s"] = records["elapsed_s"] * 10.0
+def test_more_activity_time_than_a_human_activity_holds_is_cut_and_said(rider, climate):
+    """Records moving on for two hours past the bound (a record every 60 s, moving all along)."""
+    records = make_records(int(MAX_SPAN_S / 60) + 120, power_w=120.0, speed_m_per_s=5.0)
+    records["elapsed_s"] = records["elapsed_s"] * 60.0
     records["distance_m"] = records["elapsed_s"] * 5.0
     est = estimate_leg(records, "cycling", None, None, rider, climate, WeatherInputs(temperature_c=15.0))
     assert est.elapsed_s == MAX_SPAN_S
-    assert any("records after 48 h of activity ignored" in f for f in est.sweat.flags)
+    assert any(f"records after {duration_text(MAX_SPAN_S)} of activity ignored (" in f for f in est.sweat.flags)
+
+
+def test_a_sixty_hour_ultra_with_continuous_records_is_one_activity(rider, climate):
+    """A 60-h ultra (a record every 10 s, moving all along) is estimated whole: its grid is its
+    60 h, nothing is said to be ignored, and its sweat is twice its first 30 h's (constant effort)."""
+    records = make_records(60 * 360, power_w=120.0, speed_m_per_s=5.0)
+    records["elapsed_s"] = records["elapsed_s"] * 10.0
+    records["distance_m"] = records["elapsed_s"] * 5.0
+    weather = WeatherInputs(temperature_c=15.0)
+    whole = estimate_leg(records, "cycling", None, None, rider, climate, weather)
+    half = estimate_leg(records.iloc[: 30 * 360 + 1], "cycling", None, None, rider, climate, weather)
+    assert whole.elapsed_s == pytest.approx(60 * 3600, abs=HOLD_S)
+    assert not any("ignored" in f for f in whole.sweat.flags)
+    assert whole.sweat.total_l == pytest.approx(2 * half.sweat.total_l, rel=0.02)
 
 
 def test_duration_text_reads_like_a_person_would_say_it():
