@@ -6,7 +6,7 @@ and ``report.disclaimer`` from ``report.sweat`` and the session's duration. Pure
 from __future__ import annotations
 
 from pipeline.advice.guidance import after_amount
-from pipeline.advice.plan import PlanDetails, make_plan, plan_after_ml
+from pipeline.advice.plan import PlanDetails, make_plan, plan_after_ml, race_details
 from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice
 from pipeline.core.config import AdviceConfig
 from pipeline.core.schema import AdviceItem, Report
@@ -66,6 +66,9 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     duration_h = duration_s / 3600.0
     details: PlanDetails = make_plan(report.sweat, duration_h, body_mass_kg,
                                      advice_config.long_session_min, advice_config.bottle_ml)
+    leg_plans = [(leg.plan, leg.timer_s) for leg in report.legs or [] if leg.plan is not None and leg.timer_s]
+    if leg_plans:  # a multisport activity's plan is its legs' (a swim leg drinks nothing)
+        details = race_details(details, report.sweat, leg_plans, advice_config.bottle_ml, advice_config.long_session_min)
     leg_sports = tuple(leg.sport for leg in report.legs or [] if not sport_profile(leg.sport).transition)
     ctx = AdviceContext(
         planned=planned,

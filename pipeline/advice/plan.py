@@ -330,6 +330,39 @@ def deficit_at_gut_limit_pct(loss_l: float, drinking_h: float, body_mass_kg: flo
     return max(loss_l - drunk_l, 0.0) / body_mass_kg * 100.0
 
 
+def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanBlock, float]], bottle_ml: float,
+                 long_session_min: float) -> PlanDetails:
+    """A multisport activity's plan made of its legs' plans (``legs``: each leg's plan and timer time
+    [s], legs without a plan left out): the during figures are the legs' volumes over the whole
+    time (:attr:`PlanDetails.duration_h`), rounded down as every rate is; the bottles those of the
+    legs' upper volumes (:func:`carry_bottles` over the whole race);
+    the after-figure and the deficits from what the legs' lower figures drink. So the headline
+    agrees with its legs: a swim leg with no drinking lowers the race's average instead of the
+    whole race being planned as if one could drink throughout. Each leg's plan keeps
+    :func:`make_plan`'s invariants, so their sum cannot ask for more than the total loss."""
+    if not legs or not details.duration_h > 0:
+        return details
+    hours = details.duration_h
+    lower_l = sum(plan.during_ml_per_h * seconds / 3600.0 for plan, seconds in legs) / 1000.0
+    upper_l = sum(plan.during_max_ml_per_h * seconds / 3600.0 for plan, seconds in legs) / 1000.0
+    total_l = max(sweat.total_l, 0.0)
+    cap_l = max(sweat.high_l, total_l) - upper_l
+    after_low = after_ml(total_l, lower_l, AFTER_L_PER_KG_LOST[0], cap_l)
+    after_high = after_ml(total_l, lower_l, AFTER_L_PER_KG_LOST[1], cap_l)
+    during, during_max = floor_ml(lower_l * 1000.0 / hours), floor_ml(upper_l * 1000.0 / hours)
+    block = details.block.model_copy(update={
+        "during_ml_per_h": during, "during_max_ml_per_h": during_max,
+        "carry_bottles": carry_bottles(upper_l * 1000.0 / hours, hours, bottle_ml, long_session_min),
+        "after_ml": after_low})
+    mass = details.body_mass_kg
+    return details.model_copy(update={
+        "block": block, "drunk_during_l": min(lower_l, total_l), "after_range_ml": (after_low, after_high),
+        "after_if_upper_ml": min(after_ml(total_l, min(upper_l, total_l), AFTER_L_PER_KG_LOST[0], cap_l), after_low),
+        "deficit_if_plan_followed_pct": max(total_l - lower_l, 0.0) / mass * 100.0,
+        "deficit_at_upper_pct": max(total_l - upper_l, 0.0) / mass * 100.0,
+    })
+
+
 #: Hyponatremia risk-factor codes, in the order the text names them.
 HYPONATREMIA_FACTORS = ("small", "long", "low_sweat", "cool", "drinking_near_rate")
 

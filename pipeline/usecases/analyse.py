@@ -141,9 +141,9 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
                 for leg, est in zip(activity.legs, estimates)]
     report = Report(activity=activity.summary, environment=environment_block(environment),
                     intensity=intensity_block(intensity), sweat=sweat_block(sweat, assumptions), legs=legs)
-    report = _with_plan_and_advice(report, config, athlete)
-    if report.legs and report.plan is not None:  # a multisport file: what to drink in each leg too
+    if report.legs:  # a multisport file: what to drink in each leg; the race's plan is made of them
         report.legs = [leg.model_copy(update={"plan": leg_plan(leg, athlete.body_mass_kg, config)}) for leg in report.legs]
+    report = _with_plan_and_advice(report, config, athlete)
     return Analysis(report=report, activity=original, series=_series(estimates), athlete=athlete,
                     model_total_l=sweat.model_total_l, display=_display(config))
 
