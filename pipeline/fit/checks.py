@@ -31,8 +31,9 @@ catch values that are impossible, not unusual.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -156,127 +157,169 @@ def check_leg(leg: Leg, totals: RecordTotals | None, blanked: set[str], where: s
               warn: list[str]) -> tuple[Leg, list[str]]:
     """The leg with impossible totals set aside and missing fields filled from the records
     (``totals``, None when the leg's records cannot be told apart); the fields now from records.
-    ``where`` names the session in notes ("session", "session 2")."""
-    update: dict[str, object] = {}
-    filled: list[str] = []
-    rec = totals or RecordTotals()
+    ``where`` names the session in notes ("session", "session 2"). The steps, in order: missing
+    times and distance, a timer longer than the clock, calories, distance, heart rate and power."""
+    check = _LegCheck(leg, totals or RecordTotals(), totals is not None, where, warn)
+    span = _fill_missing(check)
+    _timer_within_elapsed(check, span)
+    duration = check.number("timer_s") or check.number("elapsed_s") or check.rec.timer_s
+    # the records can contradict a total only where they cover the session (not a salvaged file's
+    # first part, whose session was written before the damage)
+    session_s = check.number("elapsed_s") or duration
+    covered = bool(check.rec.elapsed_s and session_s and check.rec.elapsed_s >= 0.9 * session_s)
+    _check_calories(check, duration, covered)
+    _check_distance(check, duration, covered)
+    _check_averages(check, blanked)
+    return (leg.model_copy(update=check.update) if check.update else leg), check.filled
 
-    def fill(field: str, value: object, note: str | None = None) -> None:
-        update[field] = value
-        if value is not None:
-            filled.append(field)
-        if note:
-            warn.append(note)
 
-    def number(field: str) -> float | None:
-        """A numeric field as this check has it so far: its fill, else the leg's own."""
-        value = update.get(field, getattr(leg, field))
+@dataclass
+class _LegCheck:
+    """One leg being checked: its session values, what its records say, and the changes so far."""
+
+    leg: Leg
+    rec: RecordTotals
+    has_records: bool
+    where: str
+    warn: list[str]
+    update: dict[str, object] = field(default_factory=dict)
+    filled: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> Any:
+        """The field's value as checked so far."""
+        return self.update.get(name, getattr(self.leg, name))
+
+    def number(self, name: str) -> float | None:
+        """A numeric field as checked so far (its fill, else the leg's own); None when not a number."""
+        value = self.get(name)
         return float(value) if isinstance(value, (int, float)) else None
 
-    # --- missing times (kind 4) --------------------------------------------------------------
+    def fill(self, name: str, value: object, note: str | None = None) -> None:
+        """Set ``name`` to ``value`` (from the records when not None), with an optional note."""
+        self.update[name] = value
+        if value is not None:
+            self.filled.append(name)
+        if note:
+            self.warn.append(note)
+
+
+def _fill_missing(check: _LegCheck) -> float | None:
+    """Missing start, end, elapsed and timer time and distance from the records and timer events;
+    returns the session's own start-to-end span [s] (None when unknown or not positive)."""
+    leg, rec = check.leg, check.rec
     missing = []
     if leg.start_time is None and rec.start is not None:
-        fill("start_time", rec.start)
+        check.fill("start_time", rec.start)
         missing.append("start time")
     if leg.end_time is None and rec.end is not None:
-        update["end_time"] = rec.end
+        check.update["end_time"] = rec.end
         missing.append("end time")
-    start = update.get("start_time", leg.start_time)
-    end = update.get("end_time", leg.end_time)
+    start, end = check.get("start_time"), check.get("end_time")
     span = (end - start).total_seconds() if isinstance(start, datetime) and isinstance(end, datetime) else None
     if span is not None and span <= 0:
         span = None  # an app that writes the session's end as its start (seen) says nothing
     if leg.elapsed_s is None and (span is not None or rec.elapsed_s is not None):
-        fill("elapsed_s", span if span is not None else rec.elapsed_s)
+        check.fill("elapsed_s", span if span is not None else rec.elapsed_s)
         missing.append("elapsed time")
     if leg.timer_s is None and rec.timer_s is not None:
-        fill("timer_s", rec.timer_s)
+        check.fill("timer_s", rec.timer_s)
         missing.append("timer time")
     if leg.distance_m is None and rec.distance_m is not None and rec.distance_m > 0:
-        fill("distance_m", rec.distance_m)
+        check.fill("distance_m", rec.distance_m)
         missing.append("distance")
     if missing:
-        warn.append(f"{where} has no {', '.join(missing)}: taken from the records and timer events")
+        check.warn.append(f"{check.where} has no {', '.join(missing)}: taken from the records and timer events")
+    return span
 
-    # --- timer longer than elapsed (kind 2) ----------------------------------------------------
-    elapsed = update.get("elapsed_s", leg.elapsed_s)
-    timer = update.get("timer_s", leg.timer_s)
-    if isinstance(elapsed, float) and isinstance(timer, float) and timer > elapsed + 1.0:
-        # the records are what happened; the session's start and end only without them
-        reference = rec.elapsed_s if rec.elapsed_s else span if span else None
-        new_elapsed, new_timer = elapsed, timer
-        if reference is not None and not _close(elapsed, reference):
-            new_elapsed = reference
-        if rec.timer_s is not None and not _close(timer, rec.timer_s):
-            new_timer = rec.timer_s
-        if rec.timer_s is not None and _close(timer, rec.timer_s):
-            new_elapsed = max(new_elapsed, new_timer)  # the timer is confirmed: the clock ran at least as long
-        new_timer = min(new_timer, new_elapsed)  # the timer cannot run longer than the clock
-        source = ("the records and timer events" if totals is not None and rec.elapsed_s
-                  else "the session's start and end" if span else "the elapsed time, its upper bound")
-        warn.append(f"{where}: timer time {_hm(timer)} is longer than elapsed time {_hm(elapsed)}, which is "
-                    f"impossible (some apps swap or mislabel them): set aside; timer {_hm(new_timer)} and "
-                    f"elapsed {_hm(new_elapsed)} from {source}")
-        if new_elapsed != elapsed:
-            fill("elapsed_s", new_elapsed)
-        if new_timer != timer:
-            fill("timer_s", new_timer)
-    duration = number("timer_s") or number("elapsed_s") or rec.timer_s
-    # the records can contradict a total only where they cover the session (not a salvaged file's
-    # first part, whose session was written before the damage)
-    session_s = number("elapsed_s") or duration
-    covered = bool(rec.elapsed_s and session_s and rec.elapsed_s >= 0.9 * session_s)
 
-    # --- calories ------------------------------------------------------------------------------
-    if leg.calories_kcal is not None:
-        reason = None
-        if leg.calories_kcal < 0:
-            reason = "negative"
-        elif duration and duration > 0 and leg.calories_kcal / (duration / 3600.0) > CALORIES_HUMAN_MAX_KCAL_PER_H:
-            rate = leg.calories_kcal / (duration / 3600.0)
-            reason = (f"{rate:,.0f} kcal/h over {_hm(duration)}: no human burns more than "
-                      f"~{CALORIES_HUMAN_MAX_KCAL_PER_H:,.0f} kcal/h")
-        elif covered and rec.calories_kcal is not None and leg.calories_kcal > 2.0 * rec.calories_kcal + 100.0:
-            reason = f"the records count {rec.calories_kcal:,.0f} kcal"
-        if reason:
-            replacement = rec.calories_kcal if _calories_plausible(rec.calories_kcal, duration) else None
-            warn.append(f"{where}: total calories {leg.calories_kcal:,.0f} kcal set aside ({reason})"
-                        + (f"; {replacement:,.0f} kcal from the records" if replacement is not None
-                           else "; not used for the intensity"))
-            fill("calories_kcal", replacement)
+def _timer_within_elapsed(check: _LegCheck, span: float | None) -> None:
+    """A timer time longer than the elapsed time is impossible (some apps swap or mislabel them): the
+    records are what happened, the session's start and end only without them."""
+    rec = check.rec
+    elapsed, timer = check.get("elapsed_s"), check.get("timer_s")
+    if not (isinstance(elapsed, float) and isinstance(timer, float) and timer > elapsed + 1.0):
+        return
+    reference = rec.elapsed_s if rec.elapsed_s else span if span else None
+    new_elapsed, new_timer = elapsed, timer
+    if reference is not None and not _close(elapsed, reference):
+        new_elapsed = reference
+    if rec.timer_s is not None and not _close(timer, rec.timer_s):
+        new_timer = rec.timer_s
+    if rec.timer_s is not None and _close(timer, rec.timer_s):
+        new_elapsed = max(new_elapsed, new_timer)  # the timer is confirmed: the clock ran at least as long
+    new_timer = min(new_timer, new_elapsed)  # the timer cannot run longer than the clock
+    source = ("the records and timer events" if check.has_records and rec.elapsed_s
+              else "the session's start and end" if span else "the elapsed time, its upper bound")
+    check.warn.append(f"{check.where}: timer time {_hm(timer)} is longer than elapsed time {_hm(elapsed)}, which is "
+                      f"impossible (some apps swap or mislabel them): set aside; timer {_hm(new_timer)} and "
+                      f"elapsed {_hm(new_elapsed)} from {source}")
+    if new_elapsed != elapsed:
+        check.fill("elapsed_s", new_elapsed)
+    if new_timer != timer:
+        check.fill("timer_s", new_timer)
 
-    # --- distance ------------------------------------------------------------------------------
-    distance = update.get("distance_m", leg.distance_m)
-    if isinstance(distance, float) and distance > 0:
-        ceiling = sport_profile(leg.sport).session_speed_max_m_per_s  # the fastest a human moves in it
-        reason = None
-        if ceiling is not None and duration and distance / duration > ceiling:
-            reason = (f"{distance / duration:.1f} m/s on average over {_hm(duration)}; no one {leg.sport} "
-                      f"goes faster than ~{ceiling:g} m/s")
-        elif covered and rec.distance_m is not None and rec.distance_m > 0 and distance > 2.0 * rec.distance_m + 1000.0:
-            reason = f"the records cover {rec.distance_m / 1000:.2f} km"
-        if reason:
-            ok = (rec.distance_m is not None and rec.distance_m > 0 and
-                  (ceiling is None or not duration or rec.distance_m / duration <= ceiling))
-            replacement = rec.distance_m if ok else None
-            warn.append(f"{where}: distance {distance / 1000:,.1f} km set aside ({reason})"
-                        + (f"; {replacement / 1000:.2f} km from the records" if replacement is not None else ""))
-            fill("distance_m", replacement)
 
-    # --- heart rate and power averages ---------------------------------------------------------
+def _check_calories(check: _LegCheck, duration: float | None, covered: bool) -> None:
+    """Calories that are negative, beyond any human's rate, or far above the records' count are set
+    aside; the records' count takes their place when it is plausible."""
+    kcal, rec = check.leg.calories_kcal, check.rec
+    if kcal is None:
+        return
+    reason = None
+    if kcal < 0:
+        reason = "negative"
+    elif duration and duration > 0 and kcal / (duration / 3600.0) > CALORIES_HUMAN_MAX_KCAL_PER_H:
+        rate = kcal / (duration / 3600.0)
+        reason = (f"{rate:,.0f} kcal/h over {_hm(duration)}: no human burns more than "
+                  f"~{CALORIES_HUMAN_MAX_KCAL_PER_H:,.0f} kcal/h")
+    elif covered and rec.calories_kcal is not None and kcal > 2.0 * rec.calories_kcal + 100.0:
+        reason = f"the records count {rec.calories_kcal:,.0f} kcal"
+    if reason:
+        replacement = rec.calories_kcal if _calories_plausible(rec.calories_kcal, duration) else None
+        check.warn.append(f"{check.where}: total calories {kcal:,.0f} kcal set aside ({reason})"
+                          + (f"; {replacement:,.0f} kcal from the records" if replacement is not None
+                             else "; not used for the intensity"))
+        check.fill("calories_kcal", replacement)
+
+
+def _check_distance(check: _LegCheck, duration: float | None, covered: bool) -> None:
+    """A distance at a speed no human reaches in the sport, or far beyond the records', is set aside;
+    the records' distance takes its place when it is within the sport's limit."""
+    distance, rec, sport = check.get("distance_m"), check.rec, check.leg.sport
+    if not (isinstance(distance, float) and distance > 0):
+        return
+    ceiling = sport_profile(sport).session_speed_max_m_per_s  # the fastest a human moves in it
+    reason = None
+    if ceiling is not None and duration and distance / duration > ceiling:
+        reason = (f"{distance / duration:.1f} m/s on average over {_hm(duration)}; no one {sport} "
+                  f"goes faster than ~{ceiling:g} m/s")
+    elif covered and rec.distance_m is not None and rec.distance_m > 0 and distance > 2.0 * rec.distance_m + 1000.0:
+        reason = f"the records cover {rec.distance_m / 1000:.2f} km"
+    if reason:
+        ok = (rec.distance_m is not None and rec.distance_m > 0 and
+              (ceiling is None or not duration or rec.distance_m / duration <= ceiling))
+        replacement = rec.distance_m if ok else None
+        check.warn.append(f"{check.where}: distance {distance / 1000:,.1f} km set aside ({reason})"
+                          + (f"; {replacement / 1000:.2f} km from the records" if replacement is not None else ""))
+        check.fill("distance_m", replacement)
+
+
+def _check_averages(check: _LegCheck, blanked: set[str]) -> None:
+    """Average heart rate and power outside a human's range, or from a channel that was no sensor,
+    are set aside; 0 W over a session is a missing power meter, not a rest."""
+    leg, where = check.leg, check.where
     if leg.avg_heart_rate is not None and not HR_HUMAN_MIN_BPM <= leg.avg_heart_rate <= HR_HUMAN_MAX_BPM:
-        warn.append(f"{where}: average heart rate {leg.avg_heart_rate:g} bpm set aside (a human heart beats "
-                    f"{HR_HUMAN_MIN_BPM:g}-{HR_HUMAN_MAX_BPM:g} bpm)")
-        update["avg_heart_rate"] = None
+        check.warn.append(f"{where}: average heart rate {leg.avg_heart_rate:g} bpm set aside (a human heart beats "
+                          f"{HR_HUMAN_MIN_BPM:g}-{HR_HUMAN_MAX_BPM:g} bpm)")
+        check.update["avg_heart_rate"] = None
     elif leg.avg_heart_rate is not None and "heart_rate_bpm" in blanked:
-        update["avg_heart_rate"] = None  # from the channel that was no sensor
+        check.update["avg_heart_rate"] = None  # from the channel that was no sensor
     if leg.avg_power is not None and not 0.0 <= leg.avg_power <= POWER_HUMAN_MAX_W:
-        warn.append(f"{where}: average power {leg.avg_power:g} W set aside (no human averages more than "
-                    f"~{POWER_HUMAN_MAX_W:g} W)")
-        update["avg_power"] = None
+        check.warn.append(f"{where}: average power {leg.avg_power:g} W set aside (no human averages more than "
+                          f"~{POWER_HUMAN_MAX_W:g} W)")
+        check.update["avg_power"] = None
     elif leg.avg_power == 0.0 or (leg.avg_power is not None and "power_w" in blanked):
-        update["avg_power"] = None  # 0 W over a session is a missing power meter, not a rest
-    return (leg.model_copy(update=update) if update else leg), filled
+        check.update["avg_power"] = None  # 0 W over a session is a missing power meter, not a rest
 
 
 def _calories_plausible(kcal: float | None, duration: float | None) -> bool:
