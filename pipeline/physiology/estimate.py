@@ -230,7 +230,10 @@ def estimate_leg(
     flags = [] if in_water else domain_flags(parts, b.moving_share > 0.5, b.secs, g.temperature, g.air, g.moving)
     flags += _leg_flags(g, stops, sport, water)
 
-    missing_s = unrecorded_timer_s(device_timer_s, moving_s)
+    # a stop left out (no records and no distance: two signals against the running timer alone) is not
+    # unrecorded moving time: the timer's count of it is not added back
+    missing_s = unrecorded_timer_s(device_timer_s, moving_s + stops.left_out_s + stops.truncated_s
+                                   + sum(hi - lo + 1.0 for lo, hi in stops.recovery))
     if missing_s > 0 and device_timer_s is not None:  # a positive missing_s implies a device timer
         # Records stop short of the device's own timer time (a truncated, salvaged file; a sensor
         # or memory drop-out): the unrecorded moving time sweats at the recorded moving rate.

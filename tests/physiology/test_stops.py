@@ -109,6 +109,25 @@ def test_a_stop_without_records_is_bounded_like_a_timer_stop(rider, climate):
     assert any("without records or distance covered left out" in f for f in two.sweat.flags)
 
 
+@pytest.mark.parametrize("stop_h", [3.0, 12.0])
+def test_a_stop_left_out_is_not_added_back_as_unrecorded_timer_time(rider, climate, stop_h):
+    """The same stop without records, with the device's timer running through it (its session timer
+    counts the stop): the stop is left out as above, and the timer's count of it is not estimated
+    again as moving time the records missed (the note says "left out", and it is)."""
+    first = make_records(RIDE_S, power_w=185.0, speed_m_per_s=7.7)
+    second = make_records(RIDE_S, power_w=185.0, speed_m_per_s=7.7)
+    second["elapsed_s"] += RIDE_S + stop_h * 3600
+    second["distance_m"] += float(first["distance_m"].iloc[-1])
+    both = pd.concat([first, second], ignore_index=True)
+    weather = WeatherInputs(temperature_c=32.0)
+    one = estimate_leg(first, "cycling", "road", None, rider, climate, weather)
+    device_timer_s = float(both["elapsed_s"].iloc[-1])  # the timer ran from the first record to the last
+    two = estimate_leg(both, "cycling", "road", None, rider, climate, weather, device_timer_s=device_timer_s)
+    assert two.sweat.total_l == pytest.approx(2 * one.sweat.total_l, rel=0.15)
+    assert any("left out of the activity" in f for f in two.sweat.flags)
+    assert not any("estimated at the recorded rate" in f for f in two.sweat.flags)
+
+
 def test_the_kept_time_is_bounded_not_the_clock_span(rider, climate):
     """A timer left running for weeks at rest loses its stop; a weeks-long
     stop before real riding costs no grid seconds."""
