@@ -219,3 +219,7 @@ WATCH_MARKERS = ("fenix", "forerunner", "vivoactive", "venu", "instinct", "endur
                  "apex", "pace", "suunto", "polar", "vantage", "apple", "watch", "ambit", "spartan", "amazfit",
                  "tomtom", "runner")
 """Lower-case parts of a device's product name that mark a bike computer, and a watch."""
+VIRTUAL_PLATFORM_MAKERS = frozenset({"zwift", "zwift_byte", "trainer_road", "the_sufferfest", "virtualtraining",
+                                     "mywhoosh", "peloton", "bkool"})
+"""FIT ``manufacturer`` names of virtual-training platforms (FIT profile, type ``manufacturer``): apps that
+record indoor sessions on a trainer or treadmill; the positions they write are on a game map."""

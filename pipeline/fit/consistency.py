@@ -31,7 +31,7 @@ Rules (thresholds and their reasons in the constants' docstrings):
   (and without a meter's dropouts) is the figure shown (``avg_power_used``), the session's, which
   counts them, stays ``avg_power`` and is named as the device's.
 * :func:`virtual_platform` — **a virtual ride is indoors**: a file written by a virtual-training
-  platform (:data:`VIRTUAL_PLATFORM_MAKERS`) is a virtual activity whatever its positions say
+  platform (:data:`pipeline.core.sports.VIRTUAL_PLATFORM_MAKERS`) is a virtual activity whatever its positions say
   (they are on a game map): no weather request, no breeze from its virtual speed, and a file that
   names no sport but records power is a ride, so power comes first.
 * :func:`file_notes` — a session with no records (a manual entry) and a start years ahead of
@@ -44,6 +44,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
+from pipeline.core.sports import VIRTUAL_PLATFORM_MAKERS
 from pipeline.fit.checks import POWER_HUMAN_MAX_W
 from pipeline.fit.models import Leg
 
@@ -108,10 +109,6 @@ SPIKE_NOTE_MIN_W = 5.0
 """The session's average power is replaced when it differs from the records' average without spikes
 by more than this [W] (a rounding and smart-recording difference is smaller)."""
 
-VIRTUAL_PLATFORM_MAKERS = frozenset({"zwift", "zwift_byte", "trainer_road", "the_sufferfest", "virtualtraining",
-                                     "mywhoosh", "peloton", "bkool"})
-"""FIT ``manufacturer`` names of virtual-training platforms (FIT profile, type ``manufacturer``): apps that
-record indoor sessions on a trainer or treadmill; the positions they write are on a game map."""
 
 FUTURE_CLOCK_S = 2 * 86400.0
 """A start more than this ahead of today [s] (time zones and a day's margin) is a device clock set wrong."""
@@ -427,7 +424,7 @@ def average_without_set_aside(leg: Leg, records: pd.DataFrame, where: str, warn:
 
 
 def is_virtual_platform(manufacturer: str | None) -> bool:
-    """Whether the file's maker is a virtual-training platform (:data:`VIRTUAL_PLATFORM_MAKERS`)."""
+    """Whether the file's maker is a virtual-training platform (:data:`pipeline.core.sports.VIRTUAL_PLATFORM_MAKERS`)."""
     return manufacturer is not None and manufacturer.lower() in VIRTUAL_PLATFORM_MAKERS
 
 
