@@ -347,7 +347,7 @@ def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanB
     upper_l = sum(plan.during_max_ml_per_h * seconds / 3600.0 for plan, seconds in legs) / 1000.0
     total_l = max(sweat.total_l, 0.0)
     cap_l = max(sweat.high_l, total_l) - upper_l
-    after_low = after_ml(total_l, lower_l, AFTER_L_PER_KG_LOST[0], cap_l)
+    after_low = plan_after_ml(total_l, lower_l, cap_l)
     after_high = after_ml(total_l, lower_l, AFTER_L_PER_KG_LOST[1], cap_l)
     during, during_max = floor_ml(lower_l * 1000.0 / hours), floor_ml(upper_l * 1000.0 / hours)
     block = details.block.model_copy(update={
@@ -357,7 +357,7 @@ def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanB
     mass = details.body_mass_kg
     return details.model_copy(update={
         "block": block, "drunk_during_l": min(lower_l, total_l), "after_range_ml": (after_low, after_high),
-        "after_if_upper_ml": min(after_ml(total_l, min(upper_l, total_l), AFTER_L_PER_KG_LOST[0], cap_l), after_low),
+        "after_if_upper_ml": min(plan_after_ml(total_l, min(upper_l, total_l), cap_l), after_low),
         "deficit_if_plan_followed_pct": max(total_l - lower_l, 0.0) / mass * 100.0,
         "deficit_at_upper_pct": max(total_l - upper_l, 0.0) / mass * 100.0,
     })
