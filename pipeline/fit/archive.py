@@ -24,6 +24,8 @@ import gzip
 import hashlib
 import io
 import lzma
+import os
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -52,6 +54,49 @@ class ArchiveLimits:
 
 
 DEFAULT_LIMITS = ArchiveLimits()
+
+
+def stored_bytes_cap(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> int:
+    """The most bytes an inbox file of this kind may hold on disk, checked before it is hashed or
+    read: ``limits.max_archive_bytes`` for a ``.zip`` (its FIT members, compressed, are fewer bytes
+    than they expand to), ``limits.max_fit_bytes`` for a ``.fit`` or ``.fit.gz`` (one FIT file)."""
+    return limits.max_archive_bytes if str(path).lower().endswith(".zip") else limits.max_fit_bytes
+
+
+EOCD_SIGNATURE = b"PK\x05\x06"
+ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+ZIP64_EOCD_SIGNATURE = b"PK\x06\x06"
+EOCD_BYTES = 22
+MAX_COMMENT_BYTES = 0xFFFF
+CENTRAL_ENTRY_MAX_BYTES = 46 + 255 * 4 + 1024
+"""The most central-directory bytes one honest entry needs: its 46 fixed bytes (PKWARE APPNOTE
+4.3.12), a name of :attr:`ArchiveLimits.max_name_chars` characters at up to 4 UTF-8 bytes each, and
+1 KiB of extra fields and comment (the ones zip tools write — extended time, Unix ids, Zip64,
+Unicode path — take tens of bytes)."""
+
+
+def declared_entries(handle: IO[bytes]) -> tuple[int, int] | None:
+    """(entries, central-directory bytes) that a zip's end-of-central-directory record declares
+    (its Zip64 record when the plain one says 0xFFFF / 0xFFFFFFFF), read from the file's last
+    ``22 + 65535`` bytes without parsing the directory itself (PKWARE APPNOTE 4.3.14-4.3.16);
+    None when no record is found (not a zip: :mod:`zipfile` says why)."""
+    size = handle.seek(0, os.SEEK_END)
+    start = max(0, size - EOCD_BYTES - MAX_COMMENT_BYTES)
+    handle.seek(start)
+    tail = handle.read(size - start)
+    at = tail.rfind(EOCD_SIGNATURE)
+    if at < 0 or len(tail) - at < EOCD_BYTES:
+        return None
+    entries, cd_bytes = struct.unpack_from("<HI", tail, at + 10)
+    locator = at - 20
+    if (entries == 0xFFFF or cd_bytes == 0xFFFFFFFF) and locator >= 0 \
+            and tail[locator:locator + 4] == ZIP64_LOCATOR_SIGNATURE:
+        offset = struct.unpack_from("<Q", tail, locator + 8)[0]
+        handle.seek(offset)
+        record = handle.read(56)
+        if len(record) == 56 and record[:4] == ZIP64_EOCD_SIGNATURE:
+            entries, cd_bytes = struct.unpack_from("<QQ", record, 32)
+    return entries, cd_bytes
 
 
 @dataclass(frozen=True)
@@ -178,8 +223,26 @@ def is_fit_name(name: str) -> bool:
     return lower.endswith(".fit") or lower.endswith(".fit.gz")
 
 
+def _archive_too_big(source: str, limits: ArchiveLimits) -> RejectedFile:
+    return RejectedFile(source, f"zip archive expands beyond {limits.max_archive_bytes // MiB} MiB "
+                        "(its members' decompressed bytes, .fit.gz members gunzipped; zip bomb?): refused", "archive")
+
+
 def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
     out = Unpacked()
+    try:
+        with open(path, "rb") as handle:
+            declared_dir = declared_entries(handle)
+    except OSError as exc:
+        raise RejectedFile(raw_source, f"cannot read the file ({exc.strerror or exc})", "unreadable") from exc
+    if declared_dir is not None:
+        entries, cd_bytes = declared_dir
+        if entries > limits.max_members:
+            raise RejectedFile(raw_source, f"zip archive declares {entries} entries (folders included), over the "
+                               f"limit of {limits.max_members}: refused before reading its directory", "archive")
+        if cd_bytes > limits.max_members * CENTRAL_ENTRY_MAX_BYTES:
+            raise RejectedFile(raw_source, f"zip directory of {cd_bytes} bytes, more than {limits.max_members} "
+                               "entries need (its entry count is false): refused before reading it", "archive")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -216,9 +279,10 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
                     source, f"member would expand to {info.file_size} bytes, over the "
                     f"{limits.max_fit_bytes // MiB} MiB limit for one FIT file: refused", "archive"))
                 continue
+            room = limits.max_archive_bytes - total  # decompressed bytes the archive may still yield
             try:
                 with archive.open(info) as stream:
-                    stored = _read_capped(stream, limits.max_fit_bytes + 1, limits.chunk_bytes,
+                    stored = _read_capped(stream, min(limits.max_fit_bytes, room) + 1, limits.chunk_bytes,
                                           max(info.compress_size, 1) * limits.max_ratio)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error,
                     lzma.LZMAError, ValueError) as exc:  # RuntimeError: encrypted; NotImplementedError:
@@ -230,20 +294,23 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
                     source, f"member expands more than {limits.max_ratio}x its {info.compress_size} compressed "
                     "bytes (zip bomb?): refused", "archive"))
                 continue
+            if len(stored) > room:
+                raise _archive_too_big(raw_source, limits)
             if len(stored) > limits.max_fit_bytes:
                 out.rejections.append(RejectedFile(
                     source, f"member expands beyond {limits.max_fit_bytes // MiB} MiB (limit for one FIT file; "
                     "its declared size was false): refused", "archive"))
                 continue
             total += len(stored)
-            if total > limits.max_archive_bytes:
-                raise RejectedFile(raw_source, f"zip archive expands beyond {limits.max_archive_bytes // MiB} MiB "
-                                   "(zip bomb?): refused", "archive")
             try:
                 data = gunzip(stored, source, limits) if info.filename.lower().endswith(".gz") else stored
             except RejectedFile as exc:
                 out.rejections.append(exc)
                 continue
+            if data is not stored:  # a .fit.gz member: what counts is what it expands to, not its gzip bytes
+                total += len(data) - len(stored)
+                if total > limits.max_archive_bytes:
+                    raise _archive_too_big(raw_source, limits)
             out.blobs.append(FitBlob(source, data, _sha256(stored)))
     return out
 
@@ -264,11 +331,12 @@ def unpack(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Unpacked:
     if path.is_dir():
         raise RejectedFile(source, "is a directory, not a FIT file", "unreadable")
     suffix = path.suffix.lower()
+    cap = stored_bytes_cap(path, limits)  # a .gz holds one FIT file: its compressed bytes are fewer still
+    if size > cap:
+        what = "zip archive" if suffix == ".zip" else "file"
+        raise RejectedFile(source, f"{what} of {size} bytes is over the {cap // MiB} MiB limit: refused", "archive")
     if suffix == ".zip":
         return _read_zip(path, source, limits)
-    cap = limits.max_fit_bytes  # a .gz holds one FIT file: its compressed bytes are fewer still
-    if size > cap:
-        raise RejectedFile(source, f"file of {size} bytes is over the {cap // MiB} MiB limit: refused", "archive")
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -37,16 +37,36 @@ FILE_MODE = 0o666 & ~_UMASK
 DIR_MODE = 0o777 & ~_UMASK
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 hex digest of the file's bytes as stored (the catalog key and the activity id)."""
+def sha256_file(path: Path, max_bytes: int | None = None) -> str:
+    """The catalog key of a file: the SHA-256 hex digest of its bytes as stored (also the activity id).
+
+    ``max_bytes``: the most a file of its kind may hold (:func:`pipeline.fit.archive.stored_bytes_cap`).
+    A larger file is not read at all — its size is taken from the open handle first, so a 100 GB
+    sparse file costs one ``fstat`` — nor past ``max_bytes`` if it grows while it is read; its key
+    is then :func:`oversize_key` (``oversize-`` and a digest of its path, size and time), under which
+    its refusal is recorded once and found again by later nights. Raises ``OSError`` as ``open``.
+    """
     digest = hashlib.sha256()
+    read = 0
     with open(path, "rb") as handle:
+        if max_bytes is not None and os.fstat(handle.fileno()).st_size > max_bytes:
+            return oversize_key(path)
         for chunk in iter(lambda: handle.read(HASH_CHUNK_BYTES), b""):
+            read += len(chunk)
+            if max_bytes is not None and read > max_bytes:
+                return oversize_key(path)
             digest.update(chunk)
     return digest.hexdigest()
 
 
 UNREADABLE_KEY_PREFIX = "unreadable-"
+OVERSIZE_KEY_PREFIX = "oversize-"
+
+
+def _stat_digest(path: Path) -> str:
+    """SHA-256 (hex) of a file's path, size and modification time: who it is, without its bytes."""
+    stat = os.stat(path)
+    return hashlib.sha256(os.fsencode(str(path)) + f"\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
 
 
 def unreadable_key(path: Path) -> str:
@@ -54,9 +74,13 @@ def unreadable_key(path: Path) -> str:
     the SHA-256 of its path, size and modification time — its bytes, the usual key, are out of reach.
     The file is recorded as rejected under this key once, and later nights that still cannot read
     it find the key and skip it; once it is readable its bytes are hashed and it is read as new."""
-    stat = os.stat(path)
-    digest = hashlib.sha256(os.fsencode(str(path)) + f"\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-    return UNREADABLE_KEY_PREFIX + digest.hexdigest()
+    return UNREADABLE_KEY_PREFIX + _stat_digest(path)
+
+
+def oversize_key(path: Path) -> str:
+    """The catalog key of an inbox file over the size its kind may have (see :func:`sha256_file`):
+    ``oversize-`` and the SHA-256 of its path, size and modification time; its bytes are never read."""
+    return OVERSIZE_KEY_PREFIX + _stat_digest(path)
 
 
 def _host_tag() -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.store.db import connect, migrate, transaction
-from pipeline.store.files import sha256_file, unreadable_key
+from pipeline.store.files import OVERSIZE_KEY_PREFIX, sha256_file, unreadable_key
 
 INBOX_INDEX_MIGRATIONS: list[str] = [
     """
@@ -48,9 +48,12 @@ def stat_key(stat: os.stat_result) -> StatKey:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev
 
 
-def hash_with_index(data_dir: Path, paths: Sequence[Path], stats: Sequence[StatKey | None]) -> list[str | None]:
+def hash_with_index(data_dir: Path, paths: Sequence[Path], stats: Sequence[StatKey | None],
+                    caps: Sequence[int | None] | None = None) -> list[str | None]:
     """SHA-256 (hex) of each file, from the index where its stat key is the one recorded, else read
-    (and recorded). ``stats[i]`` is the key taken when the inbox was scanned (None: always read).
+    (and recorded). ``stats[i]`` is the key taken when the inbox was scanned (None: always read);
+    ``caps[i]`` the most bytes the file may hold (:func:`~pipeline.store.files.sha256_file`'s
+    ``max_bytes``: a larger one is keyed without being read).
     None for a file that vanished since the scan; other I/O errors propagate."""
     conn = connect(Path(data_dir))
     try:
@@ -60,13 +63,13 @@ def hash_with_index(data_dir: Path, paths: Sequence[Path], stats: Sequence[StatK
             conn.execute("SELECT path, size_bytes, mtime_ns, ctime_ns, inode, device, sha256 FROM inbox_index")}
         hashes: list[str | None] = []
         fresh: list[tuple[Any, ...]] = []
-        for path, key in zip(paths, stats):
+        for path, key, cap in zip(paths, stats, caps if caps is not None else [None] * len(paths)):
             entry = known.get(str(path))
             if key is not None and entry is not None and entry[:5] == key:
                 hashes.append(entry[5])
                 continue
             try:
-                sha = sha256_file(path)
+                sha = sha256_file(path, cap)
             except FileNotFoundError:
                 hashes.append(None)
                 continue
@@ -74,7 +77,7 @@ def hash_with_index(data_dir: Path, paths: Sequence[Path], stats: Sequence[StatK
                 hashes.append(unreadable_key(path))
                 continue
             hashes.append(sha)
-            if key is not None:
+            if key is not None and not sha.startswith(OVERSIZE_KEY_PREFIX):
                 fresh.append((str(path), *key, sha))
         if fresh:
             with transaction(conn):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.core.config import Config
 from pipeline.core.inputs import WeatherOverride
+from pipeline.fit.archive import stored_bytes_cap
 from pipeline.runtime.forkserver import add_preload
 from pipeline.runtime.guard import OverLimit, each_guarded, run_guarded
 from pipeline.store.catalog import RejectionRow, utc_now
@@ -42,7 +43,7 @@ def process_file_guarded(path: Path, config: Config, override: WeatherOverride |
     internal error, as :func:`~pipeline.usecases.ingest.process_file` does.
     """
     path = Path(path)
-    sha = sha256 or sha256_file(path)
+    sha = sha256 or sha256_file(path, stored_bytes_cap(path))
     try:
         work = functools.partial(process_file, manual=True) if manual else process_file
         return run_guarded(work, (path, config, override, run_id, sha), config.limits)

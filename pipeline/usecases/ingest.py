@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from pipeline.core.config import Config
 from pipeline.core.errors import RejectedFile
 from pipeline.core.inputs import WeatherOverride
+from pipeline.fit.archive import stored_bytes_cap
 from pipeline.store.catalog import ActivityRow, Catalog, RejectionRow, utc_now
 from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.layout import report_relpath
@@ -184,7 +185,7 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     """
     started = utc_now()
     path = Path(path)
-    sha = sha256 or sha256_file(path)
+    sha = sha256 or sha256_file(path, stored_bytes_cap(path))
     size = path.stat().st_size
     override = override or WeatherOverride()
     rejections: list[RejectionRow] = []

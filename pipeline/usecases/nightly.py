@@ -38,6 +38,7 @@ from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError, UsageError
 from pipeline.core.inputs import WeatherOverride
 from pipeline.core.units import convert_text
+from pipeline.fit.archive import stored_bytes_cap
 from pipeline.report.digest import write_digest
 from pipeline.report.view import Display
 from pipeline.report.weighins import weighins_markdown
@@ -153,16 +154,18 @@ def abandon_dead_runs(catalog: Catalog, now: datetime | None = None) -> list[str
 
 def hash_files(files: list[InboxFile], data_dir: Path | None = None) -> list[str | None]:
     """SHA-256 of each inbox file (the catalog key); None for a file that vanished since the scan
-    (a sync tidying up). Other I/O errors propagate.
+    (a sync tidying up). A file over the size its kind may hold (:func:`stored_bytes_cap`) is keyed
+    without being read (:func:`~pipeline.store.files.oversize_key`). Other I/O errors propagate.
 
     With ``data_dir``, a file whose stat is the one recorded when it was last hashed is not read
     again (:mod:`pipeline.store.inbox_index`): a nightly over 10,000 known files reads none."""
     if data_dir is not None:
-        return hash_with_index(data_dir, [f.path for f in files], [f.stat_key for f in files])
+        return hash_with_index(data_dir, [f.path for f in files], [f.stat_key for f in files],
+                               [stored_bytes_cap(f.path) for f in files])
     hashes: list[str | None] = []
     for f in files:
         try:
-            hashes.append(sha256_file(f.path))
+            hashes.append(sha256_file(f.path, stored_bytes_cap(f.path)))
         except FileNotFoundError:
             hashes.append(None)
         except PermissionError:

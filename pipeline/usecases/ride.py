@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from pipeline.core.config import Config
 from pipeline.core.errors import RejectedFile, UsageError
 from pipeline.core.inputs import WeatherOverride
+from pipeline.fit.archive import stored_bytes_cap
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import file_lock, sha256_file
 from pipeline.store.weighins import WeighIns
@@ -100,7 +101,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
             parameters={"fit_file": str(path), "temperature_c": override.temperature_c,
                         "humidity_pct": override.humidity_pct}))
         try:
-            sha = sha256_file(path)
+            sha = sha256_file(path, stored_bytes_cap(path))  # a file over its kind's size is not read
             with file_lock(config.data_dir, sha):  # a nightly writing this file waits, then yields
                 outcome, repeated, reused = _answer(catalog, path, shown, sha, config, override, run_id, orchestrator)
         except BaseException as exc:

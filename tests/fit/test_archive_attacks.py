@@ -116,7 +116,8 @@ def test_a_member_over_the_size_limit_and_an_archive_over_the_total(tmp_path: Pa
 def test_too_many_members(tmp_path: Path) -> None:
     path = _zip(tmp_path / "many.zip", {f"m{i}.csv": b"x" for i in range(30)})
     line = _one_refusal(path, limits=ArchiveLimits(max_members=20))
-    assert line == "many.zip: zip archive has 30 members, over the limit of 20: refused"
+    assert line == ("many.zip: zip archive declares 30 entries (folders included), over the limit of 20: "
+                    "refused before reading its directory")
 
 
 def test_hostile_names_and_links_never_escape(tmp_path: Path) -> None:
