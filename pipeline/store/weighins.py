@@ -306,7 +306,7 @@ def calibrations_for(data_dir: Path, sports: Iterable[str], model_l: Mapping[str
     sports = list(dict.fromkeys(sports))
     if not catalog_path(data_dir).is_file():
         return {sport: None for sport in sports}
-    with Catalog(data_dir) as catalog:
+    with Catalog(data_dir, read_only=True) as catalog:
         points = WeighIns(catalog).calibration_points(model_l)
     return {sport: (calibrate(points, sport) if points else None) for sport in sports}
 

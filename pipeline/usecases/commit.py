@@ -7,14 +7,17 @@ override is kept over the nightly's (:func:`pipeline.usecases.freshness.yields_t
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from pipeline.core.inputs import WeatherOverride
 from pipeline.store.catalog import Catalog
 from pipeline.store.files import file_lock
+from pipeline.store.weighins import WeighIns
 from pipeline.usecases.copies import late_duplicates, superseded
 from pipeline.usecases.freshness import yields_to_manual
-from pipeline.usecases.outcome import FileOutcome, ProcessedActivity, remove_outputs
+from pipeline.usecases.outcome import FileOutcome, remove_outputs
+from pipeline.weather.cache import WeatherCache
 
 
 def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = False) -> FileOutcome:
@@ -31,9 +34,29 @@ def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = Fal
     ``manual``: the caller (``sweatline ride``) holds the file's lock.
     """
     if manual:
-        return _commit(catalog, outcome)
-    with file_lock(catalog.data_dir, outcome.file.sha256):
-        return _commit(catalog, _keep_manual(catalog, outcome))
+        committed = _commit(catalog, outcome)
+    else:
+        with file_lock(catalog.data_dir, outcome.file.sha256):
+            committed = _commit(catalog, _keep_manual(catalog, outcome))
+    _keep_side_rows(catalog, outcome)
+    return committed
+
+
+def _keep_side_rows(catalog: Catalog, outcome: FileOutcome) -> None:
+    """What the reader found for the catalog beside the file's own rows, written here, where the
+    flow runs: a smart scale's readings (paired with the activities held) and the weather hours
+    the provider answered (the cache: a failure to keep them costs a request next time, nothing more)."""
+    if outcome.scale_readings:
+        store = WeighIns(catalog)
+        store.add_scale_readings(outcome.scale_readings, source_sha256=outcome.file.sha256,
+                                 source_name=outcome.file.name)
+        store.pair_scale_readings(outcome.scale_reference_mass_kg)
+    for processed in outcome.activities:
+        if processed.weather_hours and processed.weather_provider:
+            try:
+                WeatherCache(catalog.data_dir, processed.weather_provider).store(processed.weather_hours)
+            except sqlite3.Error:
+                pass  # the cache is an extra: the hours are asked again next time
 
 
 def _commit(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
@@ -62,7 +85,7 @@ def _keep_manual(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
         if not processed.kept_manual and stored is not None and yields_to_manual(
                 stored, WeatherOverride(temperature_c=processed.row.override_temperature_c,
                                         humidity_pct=processed.row.override_humidity_pct)):
-            processed = ProcessedActivity(row=stored, report_dir=Path(catalog.data_dir) / stored.report_dir,
-                                          warnings=processed.warnings, kept_manual=True)
+            processed = processed.model_copy(update={
+                "row": stored, "report_dir": Path(catalog.data_dir) / stored.report_dir, "kept_manual": True})
         kept.append(processed)
     return outcome.model_copy(update={"activities": kept})

@@ -61,7 +61,7 @@ def split_copies(decoded: list[Activity], data_dir: Path, path: Path, sha: str,
     """Rule 1: the activities of the file ``path`` (SHA-256 ``sha``) to analyse, in file order, and
     the duplicate rows of the others — copies of an activity the catalog holds from another file, or
     a second copy within this file."""
-    with Catalog(data_dir) as catalog:
+    with Catalog(data_dir, read_only=True) as catalog:  # read by the reader: never written there
         firsts = {a.activity_key: catalog.activity_by_key(a.activity_key, other_than_file=sha) for a in decoded}
     new: list[Activity] = []
     duplicates: list[DuplicateRow] = []

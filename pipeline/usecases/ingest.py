@@ -23,7 +23,7 @@ retry those (and only those).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.core.config import Config
 from pipeline.core.errors import RejectedFile
@@ -32,7 +32,7 @@ from pipeline.fit.archive import stored_bytes_cap
 from pipeline.store.catalog import ActivityRow, Catalog, RejectionRow, utc_now
 from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.layout import report_relpath
-from pipeline.store.weighins import absorb_scale_readings, calibrations_for
+from pipeline.store.weighins import calibrations_for
 from pipeline.usecases.copies import split_copies
 from pipeline.usecases.freshness import yields_to_manual
 from pipeline.usecases.outcome import FileOutcome, ProcessedActivity, file_outcome
@@ -109,12 +109,12 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
     if manual:
         records_rel = write_activity_outputs(analysis, config.data_dir, report_rel)
     else:
-        with file_lock(config.data_dir, sha256), Catalog(config.data_dir) as catalog:
+        with file_lock(config.data_dir, sha256), Catalog(config.data_dir, read_only=True) as catalog:
             stored = catalog.activity(block.id)
             if yields_to_manual(stored, override):
                 assert stored is not None
                 return ProcessedActivity(row=stored, report_dir=Path(config.data_dir) / stored.report_dir,
-                                         warnings=list(block.warnings), kept_manual=True)
+                                         warnings=list(block.warnings), kept_manual=True, **_for_cache(config, weather))
             records_rel = write_activity_outputs(analysis, config.data_dir, report_rel)
     row = ActivityRow.from_report(
         analysis.report, file_sha256=sha256, report_dir=report_rel, records_path=records_rel,
@@ -123,7 +123,14 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
         run_id=run_id, activity_key=activity.activity_key)
     unavailable = [f"weather: {note}" for note in weather.notes] if weather is not None and weather.failed else []
     return ProcessedActivity(row=row, report_dir=Path(config.data_dir) / report_rel,
-                             warnings=list(block.warnings) + unavailable)
+                             warnings=list(block.warnings) + unavailable, **_for_cache(config, weather))
+
+
+def _for_cache(config: Config, weather: WeatherSamples | None) -> dict[str, Any]:
+    """The weather hours the provider answered, for :class:`ProcessedActivity` (kept at commit)."""
+    if weather is None or not weather.fetched:
+        return {}
+    return {"weather_provider": config.weather.provider, "weather_hours": weather.fetched}
 
 
 def leg_sports(activity: Activity) -> list[str]:
@@ -190,9 +197,6 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     override = override or WeatherOverride()
     rejections: list[RejectionRow] = []
     decoded, refusals, readings, skipped = read_file_activities(path)
-    scale_readings = None  # a smart scale's weight file is kept for weigh-ins, not refused
-    if readings:
-        scale_readings = absorb_scale_readings(config.data_dir, readings, sha, path.name, config.athlete.body_mass_kg)
     for refusal in refusals:
         rejections.append(RejectionRow(file_sha256=sha, member=_member(refusal, path), name=path.name, path=str(path),
                                        kind=refusal.kind, reason=refusal.reason, rejected_at=utc_now(),
@@ -201,4 +205,5 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
     activities = [process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual)
                   for activity in new]
     return file_outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
-                        kept_scale=scale_readings is not None, skipped_members=skipped)
+                        kept_scale=bool(readings), skipped_members=skipped,  # a scale's file: kept for weigh-ins
+                        scale_readings=readings, scale_reference_mass_kg=config.athlete.body_mass_kg)

@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from pipeline.fit.readings import ScaleReading
 from pipeline.store.catalog import ActivityRow, DuplicateRow, FileRow, RejectionRow, utc_now
+from pipeline.weather.models import HourlyWeather
 
 
 class ProcessedActivity(BaseModel):
@@ -20,11 +22,18 @@ class ProcessedActivity(BaseModel):
     report_dir: Path
     warnings: list[str] = []
     kept_manual: bool = False  # the stored answer made with the rider's own weather override was kept (not rewritten)
+    weather_provider: str | None = None
+    weather_hours: list[HourlyWeather] = []  # what the provider answered, for the cache: kept at commit
 
 
 class FileOutcome(BaseModel):
     """What processing one inbox file gave; committed to the catalog by
-    :func:`pipeline.usecases.commit.record_outcome`."""
+    :func:`pipeline.usecases.commit.record_outcome`.
+
+    Everything the catalog is to hold travels here — a smart scale's readings, the weather hours
+    each activity's provider answered — because the reader may run on another machine (a Dask
+    worker, where SQLite's WAL does not work over a network file system): only the flow's machine
+    writes ``catalog.sqlite``."""
 
     file: FileRow
     status: Literal["processed", "rejected", "duplicate"]
@@ -32,6 +41,8 @@ class FileOutcome(BaseModel):
     rejections: list[RejectionRow] = []
     duplicates: list[DuplicateRow] = []
     skipped_members: list[tuple[str, str]] = []  # zip members left unread: ("file:member", why), not FIT
+    scale_readings: list[ScaleReading] = []  # a smart scale's readings, kept for weigh-ins at commit
+    scale_reference_mass_kg: float | None = None  # the configured body mass, to tell a family scale's people apart
     seconds: float = 0.0
 
     @property
@@ -41,10 +52,12 @@ class FileOutcome(BaseModel):
 
 def file_outcome(path: Path, sha: str, size: int, started: datetime, run_id: str | None,
                  activities: list[ProcessedActivity], rejections: list[RejectionRow], duplicates: list[DuplicateRow],
-                 *, kept_scale: bool, skipped_members: list[tuple[str, str]] | None = None) -> FileOutcome:
+                 *, kept_scale: bool, skipped_members: list[tuple[str, str]] | None = None,
+                 scale_readings: list[ScaleReading] | None = None,
+                 scale_reference_mass_kg: float | None = None) -> FileOutcome:
     """The file's outcome: processed (an activity, or a scale's readings kept), duplicate (nothing
     new but copies of activities already held), else rejected. ``skipped_members``: a zip's members
-    not read, ``("file:member", why)``."""
+    not read, ``("file:member", why)``; ``scale_readings``: a smart scale's, to keep at commit."""
     status: Literal["processed", "rejected", "duplicate"]
     if activities or kept_scale:
         status = "processed"
@@ -59,6 +72,7 @@ def file_outcome(path: Path, sha: str, size: int, started: datetime, run_id: str
                        reason=reason)
     return FileOutcome(file=file_row, status=status, activities=activities, rejections=rejections,
                        duplicates=duplicates, skipped_members=skipped_members or [],
+                       scale_readings=scale_readings or [], scale_reference_mass_kg=scale_reference_mass_kg,
                        seconds=(now - started).total_seconds())
 
 

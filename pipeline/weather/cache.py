@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.store.db import connect, migrate, transaction
+from pipeline.store.db import BUSY_TIMEOUT_S, catalog_path, connect, migrate, transaction
 from pipeline.weather.models import HourlyWeather, Place
 
 WEATHER_MIGRATIONS: list[str] = [
@@ -51,10 +51,29 @@ class WeatherCache:
         migrate(conn, "weather", WEATHER_MIGRATIONS)
         return conn
 
+    def _connect_read_only(self) -> sqlite3.Connection | None:
+        """The catalog opened read-only (SQLite URI ``mode=ro``), or None when it holds no weather yet
+        (no catalog file, no table): a reader on a worker never creates, migrates or writes it."""
+        path = catalog_path(self.data_dir)
+        if not path.is_file():
+            return None
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weather_hours'").fetchone():
+                return conn
+        except BaseException:
+            conn.close()
+            raise
+        conn.close()
+        return None
+
     def lookup(self, spans: dict[Place, tuple[datetime, datetime]]) -> dict[Place, list[HourlyWeather]]:
-        """The cached hours of each place from its first to its last hour (UTC, inclusive), in order."""
+        """The cached hours of each place from its first to its last hour (UTC, inclusive), in order.
+        Read-only (see :meth:`_connect_read_only`). Raises ``sqlite3.Error`` for a damaged catalog."""
         found: dict[Place, list[HourlyWeather]] = {}
-        conn = self._connect()
+        conn = self._connect_read_only()
+        if conn is None:
+            return {place: [] for place in spans}
         try:
             for place, (first, last) in spans.items():
                 rows = conn.execute(
@@ -71,7 +90,8 @@ class WeatherCache:
 
     def store(self, hours: Iterable[HourlyWeather]) -> int:
         """Keep these hours (replacing older answers for the same place and hour); hours without
-        a temperature are not kept (the provider may fill them later). Returns how many were kept."""
+        a temperature are not kept (the provider may fill them later). Returns how many were kept.
+        Called where the flow runs (:func:`pipeline.usecases.commit.record_outcome`), never by a reader."""
         now = datetime.now(UTC).isoformat()
         rows = [(self.provider, h.place.lat_e1, h.place.lon_e1, _hour_key(h.hour), h.temperature_c, h.humidity_pct,
                  h.wind_speed_m_per_s, h.solar_radiation_w_per_m2, h.dataset, now)

@@ -99,6 +99,10 @@ class WeatherSamples:
     requests: int = 0
     cached_hours: int = 0
     failed: bool = False
+    fetched: list[HourlyWeather] = field(default_factory=list)
+    """The hours the provider answered, for the cache (``weather.cache: true``). Not written here:
+    the reader may run on another machine (a Dask worker); they travel in the file's outcome and
+    are kept where the flow runs (:meth:`pipeline.weather.cache.WeatherCache.store`)."""
 
     @property
     def usable(self) -> bool:

@@ -7,10 +7,12 @@ model does not use the air), or for a file without positions. Otherwise:
 
 1. each record's position (gaps filled from the nearest fix) is rounded to a place
    (:data:`~.models.PLACE_DEGREES`); each place needs the UTC hours around its records;
-2. the catalog cache (:class:`pipeline.weather.cache.WeatherCache`) answers what it holds;
+2. the catalog cache (:class:`pipeline.weather.cache.WeatherCache`) answers what it holds, read
+   only: nothing here writes the catalog;
 3. the rest is asked of the configured provider (:mod:`pipeline.weather.providers`; Open-Meteo
    today), one request per ``MAX_PLACES_PER_REQUEST`` places, each bounded by ``weather.timeout_s``
-   with one retry inside that time (:mod:`pipeline.weather.http`), and the answer cached;
+   with one retry inside that time (:mod:`pipeline.weather.http`); the answer is returned for the
+   cache (``WeatherSamples.fetched``), kept by whoever commits the file's outcome where the flow runs;
 4. each record gets its place's values linearly interpolated between the hours (solar radiation,
    an hourly mean, is placed at the middle of its hour).
 
@@ -132,14 +134,15 @@ def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *
     if missing:
         asked = _ask(source, config, missing, needed, cache, now)
         series.update(asked.series)
+    fetched = asked.fetched if cache is not None else []
     if not series:
         return WeatherSamples(notes=asked.notes, requests=asked.requests, cached_hours=cached_hours,
-                              failed=asked.failed)
+                              failed=asked.failed, fetched=fetched)
     frame = _interpolate(activity.records.index, seconds, place_code, series)
     datasets = Counter(h.dataset for rows in series.values() for h in rows)
     words = source.DATASET_WORDS.get(datasets.most_common(1)[0][0], source.WORDS) if datasets else source.WORDS
     return WeatherSamples(frame=frame, provider=words, notes=asked.notes, requests=asked.requests,
-                          cached_hours=cached_hours, failed=asked.failed)
+                          cached_hours=cached_hours, failed=asked.failed, fetched=fetched)
 
 
 def _places_and_hours(seconds: np.ndarray, lat: np.ndarray,
@@ -180,13 +183,14 @@ class _Asked:
     notes: list[str] = field(default_factory=list)
     requests: int = 0
     failed: bool = False
+    fetched: list[HourlyWeather] = field(default_factory=list)
 
 
 def _ask(source: WeatherProvider, config: WeatherConfig, missing: list[Place], needed: dict[Place, tuple[int, int]],
          cache: WeatherCache | None, now: datetime | None) -> _Asked:
     """Ask ``source`` for the ``missing`` places, a request per ``MAX_PLACES_PER_REQUEST``, one at a
     time (a dead server costs the timeout once, not once per thread); a remembered outage is not
-    asked again, a new one is remembered; the answers are cached."""
+    asked again, a new one is remembered; the answers are returned for the cache (``fetched``)."""
     asked = _Asked()
     key = _outage_key(config)
     with _LOCK:
@@ -211,8 +215,7 @@ def _ask(source: WeatherProvider, config: WeatherConfig, missing: list[Place], n
                 asked.notes.append(f"{source.WORDS} weather not used: {exc.reason}; weather from the next source")
                 asked.failed = True
                 break
-            if cache is not None:
-                cache.store(hours)
+            asked.fetched.extend(hours)
             by_place: dict[Place, list[HourlyWeather]] = defaultdict(list)
             for h in hours:
                 by_place[h.place].append(h)

@@ -19,6 +19,7 @@ from pipeline.fit.models import Activity
 from pipeline.usecases.analyse import analyse_activity
 from pipeline.usecases.ingest import process_activity
 from pipeline.weather.providers import open_meteo as openmeteo
+from pipeline.weather.cache import WeatherCache
 from pipeline.weather.models import Place
 from pipeline.weather.service import weather_for_activity
 
@@ -102,7 +103,9 @@ def test_the_cache_answers_a_second_run_with_no_request(server, activities, tmp_
     activity = activities[ROAD]
     config = config_for(tmp_path, server.url)
     first = weather_for_activity(activity, config.weather, config.data_dir)
-    assert len(server.requests) == 1
+    assert len(server.requests) == 1 and first.fetched
+    assert not (config.data_dir / "catalog.sqlite").exists()  # the reader writes nothing: the commit keeps them
+    WeatherCache(config.data_dir, config.weather.provider).store(first.fetched)
     second = weather_for_activity(activity, config.weather, config.data_dir)
     assert len(server.requests) == 1 and second.requests == 0 and second.cached_hours > 0
     pd.testing.assert_frame_equal(first.frame, second.frame)
