@@ -196,11 +196,11 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     inbox = inbox_for(config, args.inbox)
-    connect(Path(config.data_dir)).close()  # a damaged catalog is one line here, not a failed flow run
     with nightly_lock(Path(config.data_dir)) as free:  # held from before Prefect starts to the
         if not free:                                    # run's end (the flow inside takes it again)
-            print(BUSY_MESSAGE)
+            print(BUSY_MESSAGE)                         # a busy night writes nothing, not even a catalog
             return 0
+        connect(Path(config.data_dir)).close()  # a damaged catalog is one line here, not a failed flow run
         return _run_held(args, config, inbox)
 
 
