@@ -27,7 +27,8 @@ def manifest_rows() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def samples() -> Path:
-    assert SAMPLES.is_dir(), f"the shared FIT samples are expected at {SAMPLES}"
+    assert SAMPLES.is_dir(), (f"the shared FIT samples are expected at {SAMPLES}: put the shared folder beside "
+                              "the clone, or name it in SWEATLINE_SHARED")
     return SAMPLES
 
 

@@ -6,11 +6,13 @@ the installed ``sweatline`` command. The one place these are spelled out.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-SHARED = PROJECT.parent / "shared"
+SHARED = Path(os.environ.get("SWEATLINE_SHARED") or PROJECT.parent / "shared")
+"""The shared test material: ``../shared`` beside the clone, or the folder ``SWEATLINE_SHARED`` names."""
 SAMPLES = SHARED / "fit-samples"
 """The 52 real FIT files and MANIFEST.csv (independent-decoder reference values)."""
 CASES = SHARED / "fit-cases"

@@ -149,6 +149,10 @@ class PlanRequest(BaseModel):
             if getattr(self, name) is not None and not profile.on_foot:
                 raise PydanticCustomError("foot", "is for walking, hiking or running",
                                           {"field": name})
+        if self.load_kg and profile.gait != "walk":  # Pandolf et al. 1977 is a walking equation
+            raise PydanticCustomError("load", "is modelled for walking and hiking only (Pandolf et al. 1977 is a "
+                                      "walking equation; no published equation gives the cost of running laden)",
+                                      {"field": "load_kg"})
         return self
 
     def session(self) -> PlannedSession:

@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.advice import advise, session_duration_s
 from pipeline.advice.texts import SessionFacts, generic_advice
 from pipeline.core.config import Config
+from pipeline.core.errors import InvalidValue
 from pipeline.core.inputs import WeatherOverride  # defined with the bounds it checks; also imported from here
 from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report, SweatBlock
 from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
@@ -180,6 +181,10 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     """The same model for a session that has not happened (``sweatline plan``): no ``activity`` block.
     A session under :data:`MIN_ESTIMATE_S` gets the short answer of a recorded one (no estimate, no plan)."""
     athlete = resolve_athlete(config.athlete, None, athlete_override)
+    if plan.heart_rate_bpm is not None and plan.heart_rate_bpm <= athlete.hr_rest_bpm:
+        raise InvalidValue("heart_rate_bpm", f"{plan.heart_rate_bpm:g} bpm is not above the resting heart rate "
+                           f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm): a heart rate at rest says nothing "
+                           "of an effort's intensity")
     if plan.duration_s < MIN_ESTIMATE_S:
         from pipeline.advice import DISCLAIMER
 

@@ -217,3 +217,26 @@ def test_plan_gives_sodium_per_hour_from_a_measured_concentration(write_config, 
     assert report["sweat"]["sodium_mg"] == pytest.approx(total * 60 * 22.99, abs=2)
     assert report["plan"]["sodium_mg_per_h"] == pytest.approx(total * 60 * 22.99 / 2, abs=10)
     assert report["sweat"]["respiratory_water_l"] > 0
+
+
+@pytest.mark.parametrize("load", ["5", "20"])
+@pytest.mark.parametrize("grade", [None, "10", "-10"])
+def test_a_load_is_refused_for_running_whose_cost_no_walking_equation_gives(config_path, capsys, load, grade):
+    """Pandolf et al. 1977 is a walking equation: a laden run would be costed as an unladen one while the
+    load's climbing work is counted (a 20 kg load up a 10 % climb gave less sweat than none)."""
+    argv = ["plan", "--config", config_path, "--sport", "running", "--duration", "1h", "--speed", "10",
+            "--load-kg", load] + (["--grade", grade] if grade else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("--load-kg: ") and "walking" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("hr", ["40", "54", "55"])
+def test_a_heart_rate_not_above_rest_is_refused_naming_the_resting_rate(config_path, capsys, hr):
+    """The config's athlete rests at 55 bpm: a planned heart rate at or below it is no effort to estimate
+    (it gave 0 L and no drinking, against 0.23 L just above it)."""
+    argv = ["plan", "--config", config_path, "--sport", "running", "--duration", "1h", "--hr", hr]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("--hr: ") and "55 bpm" in err and len(err.splitlines()) == 1
+
