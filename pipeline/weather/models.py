@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the frame's type only: importing the models (a file's outcome carries hours) loads no pandas
+    import pandas as pd
+
 
 PLACE_DEGREES = 0.1
 """Positions are rounded to this grid (about 11 km north–south) before they leave the machine:

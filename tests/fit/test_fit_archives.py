@@ -115,7 +115,7 @@ def test_too_many_members(tmp_path: Path) -> None:
     path = _zip(tmp_path / "many.zip", {f"{i}.fit": b"x" for i in range(4)})
     result = read_activities(path, ArchiveLimits(max_members=3))
     assert result.activities == [] and len(result.rejections) == 1
-    assert "4 members" in str(result.rejections[0])
+    assert "4 entries" in str(result.rejections[0])
 
 
 def test_declared_size_over_the_archive_limit(tmp_path: Path) -> None:
