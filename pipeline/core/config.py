@@ -80,20 +80,42 @@ _CRON_FIELDS = (
 
 
 def cron_problem(expression: str) -> str | None:
-    """Why a 5-field cron expression is impossible (``hour 99 is outside 0-23``), or None.
+    """Why Prefect's ``Cron`` schedule would refuse ``expression`` (``hour 99 is outside 0-23``), or None.
 
-    Each field is a comma-separated list of ``*``, ``N``, ``N-M`` (N <= M), optionally ``/STEP``
-    (STEP >= 1); months and weekdays may be spelled ``jan``..``dec``, ``sun``..``sat``.
+    The grammar is the one Prefect validates deployments with: croniter's (Prefect vendors it and
+    refuses its random ``R`` and hashed ``H`` fields), so ``L``, ``1#2``, ``?``, ``@daily`` and a
+    sixth (seconds) field are accepted as the deployment accepts them. The plain 5-field form is
+    checked here first without importing croniter (every command loads the config; croniter takes
+    about 80 ms to import); only an expression outside it is handed to croniter. Our plain form is
+    a subset of croniter's (a test checks each kind), and its reasons are the more precise ones
+    where croniter refuses too.
     """
+    plain = _plain_cron_problem(expression)
+    if plain is None:
+        return None
+    from croniter import croniter
+
+    if any(field.casefold() in ("r", "h") for field in expression.split()):
+        return "random (R) and hashed (H) fields are not supported by Prefect's schedules"
+    if croniter.is_valid(expression):
+        return None
+    if plain == "it needs 5 fields":
+        return "it needs 5 fields (6 with seconds), or a nickname such as @daily"
+    return plain
+
+
+def _plain_cron_problem(expression: str) -> str | None:
+    """Why ``expression`` is not a plain 5-field cron expression, or None: each field a
+    comma-separated list of ``*``, ``N``, ``N-M`` (N <= M), optionally ``/STEP`` (STEP >= 1);
+    months and weekdays may be spelled ``jan``..``dec``, ``sun``..``sat``."""
     parts = expression.split()
     if len(parts) != 5:
         return "it needs 5 fields"
     for text, (name, low, high, names) in zip(parts, _CRON_FIELDS):
         def number(token: str, name: str = name, low: int = low, high: int = high,
                    names: tuple[str, ...] = names) -> int:
-            token = token.lower()
-            if token in names:
-                return names.index(token) + (1 if name == "month" else 0)
+            if token.lower() in names:
+                return names.index(token.lower()) + (1 if name == "month" else 0)
             if not token.isascii() or not token.isdigit() or len(token) > 3:
                 raise ValueError(f"{name} {token[:MAX_QUOTED]!r} is not a number")
             found = int(token)
@@ -121,16 +143,15 @@ _NOT_ZONE_NAMES = frozenset({"right", "posix", "posixrules"})
 
 
 class NightlyConfig(_Section):
-    """When the scheduled run fires: a 5-field cron expression in an IANA time zone."""
+    """When the scheduled run fires: a cron expression in the grammar of Prefect's schedules, in an
+    IANA time zone."""
 
     cron: str = "0 3 * * *"
     timezone: str = "Europe/London"
 
     @field_validator("cron")
     @classmethod
-    def _five_fields(cls, value: str) -> str:
-        if len(value.split()) != 5:
-            raise ValueError("must be a 5-field cron expression such as '0 3 * * *'")
+    def _prefect_cron(cls, value: str) -> str:
         problem = cron_problem(value)
         if problem:
             raise ValueError(f"must be a valid cron expression ({problem})")

@@ -49,7 +49,7 @@ def test_environment_variable_names_the_file(write_config, monkeypatch) -> None:
     ("humidity_pct: 50", "humidity_pct: 140", "climate.humidity_pct", "between 0 and 100"),
     ("sex: male", "sex: robot", "athlete.sex", "one of"),
     ('timezone: "Europe/London"', 'timezone: "Mars/Olympus"', "nightly.timezone", "IANA"),
-    ('cron: "0 3 * * *"', 'cron: "whenever"', "nightly.cron", "5-field"),
+    ('cron: "0 3 * * *"', 'cron: "whenever"', "nightly.cron", "5 fields (6 with seconds), or a nickname such as @daily"),
 ])
 def test_impossible_values_are_refused_naming_the_key(write_config, old, new, key, words) -> None:
     path = write_config(SPEC_EXAMPLE.replace(old, new))
@@ -93,7 +93,8 @@ def _cli_error(path: Path, capsys) -> str:
     (BASE + 'nightly: {cron: "0 3 * 13 *"}\n', ["nightly.cron", "month 13"]),
     (BASE + 'nightly: {cron: "0 3 * * 8"}\n', ["nightly.cron", "day of week 8"]),
     (BASE + 'nightly: {cron: "*/0 3 * * *"}\n', ["nightly.cron", "step"]),
-    (BASE + 'nightly: {cron: "5-1 3 * * *"}\n', ["nightly.cron", "backwards"]),
+    (BASE + 'nightly: {cron: "R 3 * * *"}\n', ["nightly.cron", "random (R) and hashed (H)"]),
+    (BASE + 'nightly: {cron: "0 3 LW * *"}\n', ["nightly.cron", "day of month 'LW' is not a number"]),
     (BASE + 'nightly: {cron: "x 3 * * *"}\n', ["nightly.cron", "not a number"]),
     (BASE + "climate: {temperature_c: true}\n", ["climate.temperature_c", "must be a number", "True"]),
     (BASE + 'climate: {humidity_pct: "50"}\n', ["climate.humidity_pct", "must be a number"]),
@@ -129,13 +130,29 @@ def test_a_config_file_over_the_cap_is_refused_unread(write_config, capsys) -> N
 
 
 @pytest.mark.parametrize("expression", [
+    # the plain 5-field form, checked without croniter: each kind of field
     "0 3 * * *", "*/15 3-5 * jan-mar mon-fri", "0,30 */2 1-31/2 * 0-7", "59 23 31 12 sun", "0 3 * * 7",
+    # what only croniter's grammar (Prefect's) has: last day, nth weekday, "?", nicknames, seconds,
+    # a range that wraps
+    "0 3 L * *", "0 3 * * 1#2", "0 3 ? * *", "@daily", "@hourly", "0 3 * * * 30", "5-1 3 * * *",
 ])
 def test_valid_cron_expressions_pass_ours_and_prefects(expression) -> None:
     from prefect.client.schemas.schedules import CronSchedule
 
     assert cron_problem(expression) is None
     CronSchedule(cron=expression, timezone="UTC")
+
+
+@pytest.mark.parametrize("expression", [
+    "99 99 99 99 99", "0 24 * * *", "0 3 0 * *", "*/0 3 * * *", "x 3 * * *", "whenever", "@reboot",
+    "R 3 * * *", "0 3 LW * *",
+])
+def test_cron_expressions_prefect_refuses_are_refused(expression) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    assert cron_problem(expression) is not None
+    with pytest.raises(ValueError):
+        CronSchedule(cron=expression, timezone="UTC")
 
 
 @pytest.mark.parametrize(("section", "value", "words"), [
