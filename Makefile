@@ -1,42 +1,58 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up on a fresh clone.
-# Dependencies come from requirements.lock (exact versions, `make lock` updates it), installed with
-# uv where it can be had (installed into build/uv by pip; fast, cached), with pip otherwise.
+# Dependencies come from two locks with exact versions and hashes (`make lock` writes both):
+# requirements-run.lock (the runtime and the optional fast decoder: what `make run` needs) and
+# requirements.lock (everything, the test and Dask extras included: what `make test` needs),
+# installed with uv where it can be had (installed into build/uv by pip; fast, cached), with pip otherwise.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.installed-run-stamp
 COMPILED := $(VENV)/.compiled-stamp
 LOCK   := requirements.lock
+RUN_LOCK := requirements-run.lock
 UV_DIR := build/uv
 UV     := $(UV_DIR)/bin/uv
 EXTRAS := --extra test --extra fast --extra dask
 
 .PHONY: run test test-quick install lock clean
 
-$(STAMP): pyproject.toml $(LOCK)
+# install LOCK into the venv, then the project itself (editable, no dependencies of its own).
+define install_lock
 	@if { [ -x $(UV) ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) uv >/dev/null 2>&1; } && \
-	    echo "installing $(LOCK) with uv" && \
+	    echo "installing $(1) with uv" && \
 	    $(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV) && \
-	    $(UV) pip install --quiet --python $(PY) -r $(LOCK) && \
+	    $(UV) pip install --quiet --python $(PY) --require-hashes -r $(1) && \
 	    $(UV) pip install --quiet --python $(PY) --no-deps -e . ; then :; \
 	else \
-	    echo "installing $(LOCK) with pip (uv not available)"; \
-	    rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
-	    $(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK) && \
+	    echo "installing $(1) with pip (uv not available)"; \
+	    { [ -x $(PY) ] || $(PYTHON) -m venv $(VENV); } && \
+	    $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(1) && \
 	    $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . ; \
 	fi
-	touch $(STAMP)
+endef
+
+$(STAMP): pyproject.toml $(LOCK)
+	$(call install_lock,$(LOCK))
+	touch $(STAMP) $(RUN_STAMP)
+
+# `make run` alone installs the runtime lock only (a venv that already has the full lock is kept).
+$(RUN_STAMP): pyproject.toml $(RUN_LOCK)
+	$(call install_lock,$(RUN_LOCK))
+	touch $(RUN_STAMP)
 
 install: $(STAMP)
 
-## lock: re-resolve pyproject.toml's dependencies (all extras) to their newest allowed versions
-## into requirements.lock; then `make test`, and commit the lock with the change that needed it.
-lock: $(STAMP)
+## lock: re-resolve pyproject.toml's dependencies to their newest allowed versions into both locks
+## (with hashes); then `make test`, and commit the locks with the change that needed them. To add one
+## package without upgrading the others, run the two compile lines without --upgrade.
+lock:
 	[ -x $(UV) ] || $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) uv
-	$(UV) pip compile pyproject.toml $(EXTRAS) --universal --python-version 3.11 --upgrade -o $(LOCK)
+	$(UV) pip compile pyproject.toml $(EXTRAS) --universal --python-version 3.11 --generate-hashes --upgrade -o $(LOCK)
+	$(UV) pip compile pyproject.toml --extra fast --universal --python-version 3.11 --generate-hashes --upgrade -o $(RUN_LOCK)
 
 ## run: the nightly flow over the project's own example FIT files (examples/), then where the reports are.
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(VENV)/bin/sweatline nightly --config examples/sweatline.yaml
 	@echo "open data/example/reports/index.html (every activity, newest first) or data/example/reports/*/report.html"
 
