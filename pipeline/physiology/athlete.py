@@ -44,10 +44,20 @@ class Athlete:
     sweat_sodium_mmol_per_l: float | None = None
     """The athlete's measured sweat sodium [mmol·L⁻¹] (config ``athlete.sweat_sodium_mmol_per_l``, from
     a lab or patch test): used instead of the population value, with a narrower sodium range."""
+    profile_body_mass_kg: float | None = None
+    """The body mass [kg] the FIT file's user profile holds, when the config or an override gave
+    another one (kept to say when the two disagree beyond a plausible change)."""
 
     def assumptions(self) -> list[str]:
-        """Plain-language notes for every value that is a population default, not the athlete's."""
+        """Plain-language notes for every value that is a population default, not the athlete's, and
+        for a configured body mass the wearer's watch contradicts (:data:`BODY_MASS_DISAGREEMENT`)."""
         notes = []
+        if self.profile_body_mass_kg is not None and body_masses_disagree(self.body_mass_kg, self.profile_body_mass_kg):
+            source = "given" if self.sources.get("body_mass_kg") == "override" else "in the config"
+            notes.append(
+                f"body mass {self.body_mass_kg:g} kg {source} differs from the watch's profile "
+                f"({self.profile_body_mass_kg:g} kg) by more than a body changes in a year: used as {source}, "
+                "but check it (pounds typed as kilograms?)")
         for name, source in self.sources.items():
             if source == "default":
                 value = getattr(self, name)
@@ -58,6 +68,19 @@ class Athlete:
                 else:
                     notes.append(f"{name}: population default {value:g} (set athlete.{name} in the config)")
         return notes
+
+
+BODY_MASS_DISAGREEMENT = 0.20
+"""The largest plausible relative difference between a configured body mass and the one a watch's
+user profile holds (a profile may be a year old): a loss of more than 20 % of body mass in a year is
+the criterion of *severe* malnutrition (White et al. 2012, ASPEN/AND consensus on adult malnutrition,
+JPEN 36(3):275-283, table 3), while day-to-day variation is about 1 % (Cheuvront et al. 2004, Int J
+Sport Nutr Exerc Metab 14(5):532-540). Pounds typed as kilograms differ by a factor of 2.2."""
+
+
+def body_masses_disagree(used_kg: float, profile_kg: float) -> bool:
+    """Whether two body masses [kg] differ by more than :data:`BODY_MASS_DISAGREEMENT` of the smaller."""
+    return abs(used_kg - profile_kg) > BODY_MASS_DISAGREEMENT * min(used_kg, profile_kg)
 
 
 def resolve_athlete(config: AthleteConfig, profile: UserProfile | None = None,
@@ -94,6 +117,9 @@ def resolve_athlete(config: AthleteConfig, profile: UserProfile | None = None,
         ftp_w=float(values["ftp_w"]) if values.get("ftp_w") is not None else None,
         sources=sources,
         sweat_sodium_mmol_per_l=getattr(config, "sweat_sodium_mmol_per_l", None),
+        profile_body_mass_kg=(float(profile.body_mass_kg) if sources.get("body_mass_kg") in ("config", "override")
+                              and profile.body_mass_kg is not None and _plausible("body_mass_kg", profile.body_mass_kg)
+                              else None),
     )
 
 

@@ -35,3 +35,14 @@ def test_ride_on_a_zip_names_the_members_it_set_aside(tmp_path: Path, config_fil
     warned = [line for line in out.stderr.splitlines() if line.startswith(f"{archive}: warning: ")]
     assert any("../evil.fit" in line and "refused" in line for line in warned), out.stderr
     assert any("broken.fit" in line and "truncated" in line for line in warned), out.stderr
+
+
+def test_a_body_mass_in_pounds_typed_as_kilograms_is_questioned_in_the_report(tmp_path: Path, config_file) -> None:
+    # The Edge 530's user profile holds 71.0 kg (read independently with fitparse: user_profile.weight);
+    # 156.5 kg is 71 kg written in pounds (71 / 0.45359237 = 156.5).
+    config = config_file()
+    config.write_text(config.read_text().replace("body_mass_kg: 70", "body_mass_kg: 156.5"))
+    out = run_cli("ride", str(SAMPLES / "garmin-edge530-cycling-18min-indoor-hrv.fit"), "--json", config=config)
+    assert out.returncode == 0, out.stderr
+    assert ("body mass 156.5 kg in the config differs from the watch's profile (71 kg) by more than a body "
+            "changes in a year: used as in the config, but check it (pounds typed as kilograms?)") in out.stdout
