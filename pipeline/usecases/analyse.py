@@ -195,6 +195,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     weather = _weather(override)
     if plan.water_temperature_c is not None:
         weather = replace(weather, water_temperature_c=plan.water_temperature_c)
+    if plan.solar_w_m2 is not None:
+        weather = replace(weather, solar_w_m2=plan.solar_w_m2, sun_elevation_deg=plan.sun_elevation_deg)
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg,
