@@ -109,9 +109,12 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
     parts = [part.strip() for part in str(args.legs).split(",")]
     if len(parts) != len(TRIATHLON_LEGS) or not all(parts):
         raise UsageError("--legs", f"{args.legs!r}: give three durations, swim, bike and run, e.g. 1h,5h,3h30m")
+    solar, elevation = getattr(args, "solar_w_m2", None), getattr(args, "sun_elevation_deg", None)
     swim_s, bike_s, run_s = [check_plan(sport, part, heart_rate_bpm=args.hr, temperature_c=args.temp,
                                         humidity_pct=args.humidity, body_mass_kg=args.mass_kg, height_cm=args.height_cm,
-                                        age=args.age).duration_s for sport, part in zip(TRIATHLON_LEGS, parts)]
+                                        age=args.age, solar_w_m2=None if index == 0 else solar,
+                                        sun_elevation_deg=None if index == 0 else elevation).duration_s
+                             for index, (sport, part) in enumerate(zip(TRIATHLON_LEGS, parts))]
     durations = (swim_s, bike_s, run_s)
     if sum(durations) > MAX_DURATION_S:  # each leg within the bound, the race as one session too
         raise UsageError("--legs", f"{args.legs!r}: {sum(durations) / 3600:g} hours in all; more than "
@@ -119,7 +122,8 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = {sport: calibration_for(config.data_dir, sport) for sport in TRIATHLON_LEGS}
-    analysis = analyse_triathlon_plan(durations, args.hr, config, override, athlete_override, calibration)
+    analysis = analyse_triathlon_plan(durations, args.hr, config, override, athlete_override, calibration,
+                                      solar_w_m2=solar, sun_elevation_deg=elevation)
     display = Display.of(config, getattr(args, "units", None))
     print(analysis.report.to_json() if args.json else
           plan_text(analysis.report, duration_s=sum(durations), sport="triathlon", display=display))

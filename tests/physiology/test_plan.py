@@ -216,6 +216,17 @@ def test_plan_sun_adds_sweat_and_its_default_is_none(config_path, capsys):
     assert any("sun 800 W/m² at 45° elevation" in n for n in notes)
 
 
+def test_a_triathlon_plan_takes_the_sun_on_the_bike_and_the_run(config_path, capsys):
+    """--solar-w-m2 with --sport triathlon: the bike and the run sweat more in the sun, the swim (in
+    water) is unchanged."""
+    race = ["--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--temp", "28", "--humidity", "60"]
+    shade = plan_json(config_path, capsys, *race)["legs"]
+    sun = plan_json(config_path, capsys, *race, "--solar-w-m2", "700")["legs"]
+    assert sun[0]["sweat"]["total_l"] == shade[0]["sweat"]["total_l"]
+    assert sun[1]["sweat"]["total_l"] > shade[1]["sweat"]["total_l"]
+    assert sun[2]["sweat"]["total_l"] > shade[2]["sweat"]["total_l"]
+
+
 @pytest.mark.parametrize("bad", [["--sport", "swimming", "--speed", "3", "--solar-w-m2", "500"],
                                  ["--sport", "running", "--speed", "10", "--sun-elevation-deg", "30"],
                                  ["--sport", "running", "--speed", "10", "--solar-w-m2", "-5"],
