@@ -20,11 +20,14 @@ TABLE = Path(__file__).with_name("studies.csv")
 
 
 class Leg(BaseModel):
-    """One leg of a multisport row: sport, hours, speed [km/h]."""
+    """One leg of a multisport row: sport, hours, speed [km/h], and the sun on it if any (global
+    horizontal radiation [W/m²] at a sun elevation [°])."""
 
     sport: str
     hours: float = Field(gt=0)
     speed_kmh: float = Field(gt=0)
+    solar_w_m2: float | None = None
+    sun_elevation_deg: float | None = None
 
 
 class Study(BaseModel):
@@ -47,6 +50,8 @@ class Study(BaseModel):
     load_kg: float | None = None
     grade_pct: float | None = None
     clothing: str | None = None
+    solar_w_m2: float | None = None
+    sun_elevation_deg: float | None = None
     measured_l_per_h: float = Field(gt=0)
     sd_l_per_h: float | None = None
     measured: str
@@ -62,8 +67,11 @@ def _blank_to_none(row: dict[str, str]) -> dict[str, object]:
     out["assumed"] = (row.get("assumed") or "").split()
     legs = []
     for part in filter(None, (row.get("legs") or "").split(";")):
-        sport, hours, speed = part.split(":")
-        legs.append({"sport": sport, "hours": float(hours), "speed_kmh": float(speed)})
+        sport, hours, speed, *sun = part.split(":")
+        leg: dict[str, object] = {"sport": sport, "hours": float(hours), "speed_kmh": float(speed)}
+        if sun:
+            leg["solar_w_m2"], leg["sun_elevation_deg"] = float(sun[0]), float(sun[1])
+        legs.append(leg)
     out["legs"] = legs
     out["notes"] = row.get("notes") or ""
     return out
@@ -99,7 +107,7 @@ def predict(study: Study) -> Prediction:
     total = low = high = 0.0
     hours = 0.0
     for leg in legs:
-        extra = _plan_extras(study, leg.sport)
+        extra = _plan_extras(study, leg)
         plan = check_plan(leg.sport, f"{leg.hours * 60:.2f}",
                           speed_kmh=None if (study.power_w and not study.legs) else leg.speed_kmh,
                           power_w=study.power_w if not study.legs else None,
@@ -115,15 +123,21 @@ def predict(study: Study) -> Prediction:
     return Prediction(total / hours, low / hours, high / hours)
 
 
-def _plan_extras(study: Study, sport: str) -> dict[str, float | str]:
-    """Water temperature, load, grade and clothing, for a plan that takes them."""
+def _plan_extras(study: Study, leg: Leg) -> dict[str, float | str]:
+    """Water temperature, load, grade, clothing and sun (the leg's, else the row's; not in water),
+    for a plan that takes them."""
     import inspect
 
     from pipeline.physiology.planned import check_plan
 
     accepted = inspect.signature(check_plan).parameters
+    sport = leg.sport
+    in_air = sport != "swimming"
+    solar = leg.solar_w_m2 if leg.solar_w_m2 is not None else study.solar_w_m2
+    elevation = leg.sun_elevation_deg if leg.solar_w_m2 is not None else study.sun_elevation_deg
     extras = {"water_temp_c": study.water_temp_c if sport == "swimming" else None,
-              "load_kg": study.load_kg, "grade_pct": study.grade_pct, "clothing": study.clothing}
+              "load_kg": study.load_kg, "grade_pct": study.grade_pct, "clothing": study.clothing,
+              "solar_w_m2": solar if in_air else None, "sun_elevation_deg": elevation if in_air and solar else None}
     return {k: v for k, v in extras.items() if v is not None and k in accepted}
 
 

@@ -1,5 +1,5 @@
 """`sweatline plan --sport S --duration D (--speed KMH | --power W | --hr BPM) [--temp C] [--humidity PCT]
-[--water-temp C] [--load-kg KG] [--grade PCT] [--clothing sports|uniform] [--mass-kg KG] [--height-cm CM] [--sex male|female]
+[--water-temp C] [--load-kg KG] [--grade PCT] [--clothing sports|uniform] [--solar-w-m2 W [--sun-elevation-deg DEG]] [--mass-kg KG] [--height-cm CM] [--sex male|female]
 [--age YEARS] [--json]`: the sweat model for a
 session that has not happened yet. Prints the same environment/intensity/sweat blocks as a ride
 (no ``activity``) as JSON, or a few lines of text. Every value is checked in
@@ -24,7 +24,7 @@ FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed",
          "heart_rate_bpm": "--hr", "temperature_c": "--temp", "humidity_pct": "--humidity",
          "body_mass_kg": "--mass-kg", "height_cm": "--height-cm", "age": "--age", "intensity": "sweatline plan",
          "water_temperature_c": "--water-temp", "load_kg": "--load-kg", "grade_pct": "--grade",
-         "clothing": "--clothing"}
+         "clothing": "--clothing", "solar_w_m2": "--solar-w-m2", "sun_elevation_deg": "--sun-elevation-deg"}
 """The command line's name for each field of :class:`~pipeline.physiology.planned.PlanRequest`."""
 
 
@@ -53,6 +53,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clothing", choices=["sports", "uniform"],
                         help="walking, hiking, running: sports kit dressed for the weather (default) or a combat "
                              "uniform (a military march)")
+    parser.add_argument("--solar-w-m2", type=number(), metavar="W",
+                        help="sun: global solar (shortwave) radiation, W/m², as weather forecasts give it "
+                             "(default: none, shade or cloud)")
+    parser.add_argument("--sun-elevation-deg", type=number(), metavar="DEG",
+                        help="with --solar-w-m2: the sun's height above the horizon, degrees (default 45)")
     parser.add_argument("--mass-kg", type=number(), metavar="KG", help="body mass for this answer only")
     parser.add_argument("--height-cm", type=number(), metavar="CM", help="height for this answer only")
     parser.add_argument("--sex", choices=["male", "female"], help="sex for this answer only")
@@ -76,7 +81,9 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                       heart_rate_bpm=args.hr, temperature_c=args.temp, humidity_pct=args.humidity,
                       body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age,
                       water_temp_c=getattr(args, "water_temp", None), load_kg=getattr(args, "load_kg", None),
-                      grade_pct=getattr(args, "grade", None), clothing=getattr(args, "clothing", None))
+                      grade_pct=getattr(args, "grade", None), clothing=getattr(args, "clothing", None),
+                      solar_w_m2=getattr(args, "solar_w_m2", None),
+                      sun_elevation_deg=getattr(args, "sun_elevation_deg", None))
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = calibration_for(config.data_dir, plan.sport)  # the athlete's weigh-ins
@@ -102,9 +109,12 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
     parts = [part.strip() for part in str(args.legs).split(",")]
     if len(parts) != len(TRIATHLON_LEGS) or not all(parts):
         raise UsageError("--legs", f"{args.legs!r}: give three durations, swim, bike and run, e.g. 1h,5h,3h30m")
+    solar, elevation = getattr(args, "solar_w_m2", None), getattr(args, "sun_elevation_deg", None)
     swim_s, bike_s, run_s = [check_plan(sport, part, heart_rate_bpm=args.hr, temperature_c=args.temp,
                                         humidity_pct=args.humidity, body_mass_kg=args.mass_kg, height_cm=args.height_cm,
-                                        age=args.age).duration_s for sport, part in zip(TRIATHLON_LEGS, parts)]
+                                        age=args.age, solar_w_m2=None if index == 0 else solar,
+                                        sun_elevation_deg=None if index == 0 else elevation).duration_s
+                             for index, (sport, part) in enumerate(zip(TRIATHLON_LEGS, parts))]
     durations = (swim_s, bike_s, run_s)
     if sum(durations) > MAX_DURATION_S:  # each leg within the bound, the race as one session too
         raise UsageError("--legs", f"{args.legs!r}: {sum(durations) / 3600:g} hours in all; more than "
@@ -112,7 +122,8 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = {sport: calibration_for(config.data_dir, sport) for sport in TRIATHLON_LEGS}
-    analysis = analyse_triathlon_plan(durations, args.hr, config, override, athlete_override, calibration)
+    analysis = analyse_triathlon_plan(durations, args.hr, config, override, athlete_override, calibration,
+                                      solar_w_m2=solar, sun_elevation_deg=elevation)
     display = Display.of(config, getattr(args, "units", None))
     print(analysis.report.to_json() if args.json else
           plan_text(analysis.report, duration_s=sum(durations), sport="triathlon", display=display))

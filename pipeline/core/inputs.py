@@ -26,6 +26,10 @@ RELATIVE_HUMIDITY_PCT: dict[str, Any] = {"ge": 0, "le": 100, "json_schema_extra"
 WATER_TEMPERATURE_C: dict[str, Any] = {"ge": 0, "le": 40, "json_schema_extra": {"unit": "°C"}}
 LOAD_KG: dict[str, Any] = {"ge": 0, "le": 100, "json_schema_extra": {"unit": "kg"}}
 GRADE_PCT: dict[str, Any] = {"ge": -40, "le": 40, "json_schema_extra": {"unit": "%"}}
+SOLAR_W_M2: dict[str, Any] = {"ge": 0, "le": 1500, "json_schema_extra": {"unit": "W/m²"}}
+"""Global horizontal shortwave radiation: above 1500 W/m² is not sunlight at the ground (the weather
+provider's own bound)."""
+SUN_ELEVATION_DEG: dict[str, Any] = {"gt": 0, "le": 90, "json_schema_extra": {"unit": "°"}}
 """Relative humidity [%]."""
 BODY_MASS_KG: dict[str, Any] = {"ge": 25, "le": 250, "json_schema_extra": {"unit": "kg"}}
 """Body mass of an athlete [kg]."""

@@ -66,7 +66,8 @@ class EnvironmentBlock(_Block):
     wind_speed_m_per_s: float | None = Field(None, description="weather service's mean wind at 10 m (shown; not "
                                              "added to the air speed: its direction to the route is unknown)")
     solar_radiation_w_per_m2: float | None = Field(None, description="weather service's mean shortwave radiation "
-                                                   "(shown; not used by the model)")
+                                                   "(modelled as the sun's mean radiant temperature at each record's "
+                                                   "sun elevation)")
     weather_provider: str | None = Field(None, description="who the weather service's values came from, in words")
 
 

@@ -6,7 +6,10 @@ temperature along the route (per-record ``weather_*`` columns that
 where it is usable; else the config's ``climate``. Humidity: override, else the weather service,
 else config (FIT files rarely carry it). The weather service's wind is shown but not added to the
 air speed (its direction relative to the route is not known: calm air is still assumed), and its
-solar radiation is shown but not used (the heat balance has no radiant-load term).
+solar radiation is modelled outdoors in air (:mod:`.radiation`): the sun's elevation from each
+record's time and position, the global radiation split into beam and diffuse, and the mean radiant
+temperature that the heat balance takes as ISO 7933 does. A plan's sun is ``--solar-w-m2`` (none
+unless given) at ``--sun-elevation-deg`` (:data:`PLAN_SUN_ELEVATION_DEG` unless given).
 
 Device sensors (SCIENCE §2): a bike-mounted computer (Edge, ELEMNT, Karoo, ROX, Dash, ...) reads
 close to air temperature (high in sun, low when wet) and is used as air temperature; outdoors the
@@ -40,6 +43,7 @@ from numpy.typing import NDArray
 
 from pipeline.core.config import ClimateConfig
 from pipeline.core.sports import BIKE_COMPUTER_MARKERS, INDOOR_SUB_SPORTS, WATCH_MARKERS, sport_profile
+from pipeline.physiology.radiation import earth_sun_distance_factor, mean_radiant_excess_k, solar_elevation_deg
 
 INDOOR_FAN_AIR_SPEED_M_PER_S = 1.5
 STILL_AIR_SPEED_M_PER_S = 0.4
@@ -100,6 +104,16 @@ class WeatherInputs:
     service_notes: tuple[str, ...] = ()
     water_temperature_c: float | None = None
     """Water temperature of a swim [°C] (``plan --water-temp``): beats the device's reading."""
+    solar_w_m2: float | None = None
+    """Global horizontal shortwave radiation [W·m⁻²] (``plan --solar-w-m2``): beats the weather service's."""
+    sun_elevation_deg: float | None = None
+    """Sun elevation for ``solar_w_m2`` [°] (``plan --sun-elevation-deg``; default :data:`PLAN_SUN_ELEVATION_DEG`)."""
+
+
+PLAN_SUN_ELEVATION_DEG = 45.0
+"""Sun elevation a plan's ``--solar-w-m2`` is taken at when ``--sun-elevation-deg`` is not given [°]:
+our assumption, halfway between horizon and zenith (mid-morning or mid-afternoon in a mid-latitude
+summer). An upright body takes more of the beam when the sun is low (:func:`.radiation.projected_area_factor`)."""
 
 
 WEATHER_TEMPERATURE = "weather_temperature_c"
@@ -129,6 +143,9 @@ class ResolvedEnvironment:
     solar_radiation_w_per_m2: float | None = None
     weather_provider: str | None = None
     """Who the weather service's values came from, in words (None: no weather service values used)."""
+    radiant_excess_k: NDArray[np.float64] | None = None
+    """Per record, the sun's mean radiant temperature above the air ``t_r − t_a`` [K]
+    (:func:`.radiation.mean_radiant_excess_k`); None: no sun modelled (indoors, in water, none given)."""
 
 
 class _WeatherExtras(TypedDict, total=False):
@@ -165,8 +182,37 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     humidity, humidity_series, humidity_note = _humidity(override, weather_h, climate)
     air_t, source, uncertainty_c, temperature_notes = _temperature(records, sport, device, indoor, climate,
                                                                    override, weather_t)
-    notes = [*override.service_notes, humidity_note, *temperature_notes, *extra_notes]
-    return ResolvedEnvironment(air_t, humidity, source, indoor, notes, uncertainty_c, humidity_series, **extras)
+    excess, sun_notes = _sun(records, sport, indoor, override, air_t, extras)
+    notes = [*override.service_notes, humidity_note, *temperature_notes, *extra_notes, *sun_notes]
+    return ResolvedEnvironment(air_t, humidity, source, indoor, notes, uncertainty_c, humidity_series, **extras,
+                               radiant_excess_k=excess)
+
+
+def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInputs, air_t: NDArray[np.float64],
+         extras: _WeatherExtras) -> tuple[NDArray[np.float64] | None, list[str]]:
+    """The sun's mean radiant excess per record [K] and a note: a plan's ``--solar-w-m2`` at its sun
+    elevation; else the weather service's radiation at the sun's elevation for each record's time
+    and position (Spencer 1971); None indoors, in water, without radiation or without positions."""
+    if indoor or sport_profile(sport).in_water or records.empty:
+        return None, []
+    n = len(records)
+    if override.solar_w_m2 is not None:
+        given = override.sun_elevation_deg if override.sun_elevation_deg is not None else PLAN_SUN_ELEVATION_DEG
+        excess = np.full(n, 0.0) + mean_radiant_excess_k(air_t, override.solar_w_m2, given)
+        return excess, [f"sun {override.solar_w_m2:g} W/m² at {given:g}° elevation given: mean radiant "
+                        f"temperature {float(np.mean(excess)):.0f} K above the air"]
+    solar = _weather_series(records, WEATHER_SOLAR) if override.service is not None else None
+    if solar is None or extras.get("solar_radiation_w_per_m2") is None:
+        return None, []
+    lat = pd.to_numeric(records["latitude_deg"], errors="coerce").astype(float).ffill().bfill()
+    lon = pd.to_numeric(records["longitude_deg"], errors="coerce").astype(float).ffill().bfill()
+    stamps = pd.to_datetime(records["timestamp"], utc=True, errors="coerce")
+    if lat.isna().all() or lon.isna().all() or stamps.isna().any():
+        return None, ["solar radiation not modelled: the records have no position or time to place the sun"]
+    elevation = solar_elevation_deg(stamps, lat.to_numpy(), lon.to_numpy())
+    excess = mean_radiant_excess_k(air_t, solar.to_numpy(dtype=float), elevation, earth_sun_distance_factor(stamps))
+    return excess, [f"sun: mean radiant temperature {float(np.mean(excess)):.0f} K above the air on average "
+                    "(the weather service's radiation at the sun's elevation for each record)"]
 
 
 def _service_series(records: pd.DataFrame, sport: str, indoor: bool,
@@ -190,8 +236,7 @@ def _service_extras(records: pd.DataFrame, service: str | None) -> tuple[_Weathe
         notes.append(f"wind {wind.mean():.1f} m/s at 10 m from {service}: not added to the air "
                      "speed, its direction relative to the route is not known (calm air assumed)")
     if solar is not None:
-        notes.append(f"solar radiation {solar.mean():.0f} W/m² on average from {service}: shown, "
-                     "not used by the model (its heat balance has no radiant-load term)")
+        notes.append(f"solar radiation {solar.mean():.0f} W/m² on average from {service}")
     return extras, notes
 
 

@@ -68,8 +68,9 @@ class EnvironmentSummary:
 
     ``temperature_c`` [°C], ``humidity_pct`` [%], ``air_speed_m_per_s`` [m·s⁻¹] relative to the
     athlete; ``source`` is ``override`` | ``weather`` | ``device`` | ``config``; ``notes`` in plain
-    words. From the weather service, when it answered: its mean wind [m·s⁻¹] and solar
-    radiation [W·m⁻²] (shown, not modelled) and who answered (``weather_provider``). In water, the
+    words. From the weather service, when it answered: its mean wind [m·s⁻¹] (shown, not
+    modelled) and solar radiation [W·m⁻²] (modelled as a mean radiant temperature, see
+    :mod:`.radiation`) and who answered (``weather_provider``). In water, the
     water temperature the swim was modelled at [°C].
     """
 
@@ -135,6 +136,8 @@ class _Grid:
     air: np.ndarray
     walk: np.ndarray
     rest_w: float
+    sun: np.ndarray
+    """Per second, the sun's mean radiant temperature above the air [K] (0: no sun modelled)."""
 
 
 @dataclass
@@ -152,6 +155,7 @@ class _Blocks:
     air_m_per_s: np.ndarray
     walk_m_per_s: np.ndarray
     swim_m_per_s: np.ndarray
+    sun_k: np.ndarray
 
 
 def estimate_leg(
@@ -308,8 +312,9 @@ def _on_grid(recs: pd.DataFrame, intensity, stops: StopsLeftOut, env: ResolvedEn
     speed = np.where(recorded, intensity.speed_m_per_s[idx], np.nan)
     air = air_speed_m_per_s(speed, moving, sport, env.indoor)
     walk = np.where(moving & sport_profile(sport).on_foot, np.nan_to_num(speed, nan=1.0), 0.0)
+    sun = env.radiant_excess_k[idx] if env.radiant_excess_k is not None else np.zeros(len(grid))
     return _Grid(stops, grid, idx, gap, moving_gap, recorded, moving, metabolic, external, source,
-                 env.temperature_c[idx], speed, air, walk, rest_w)
+                 env.temperature_c[idx], speed, air, walk, rest_w, sun)
 
 
 def _minute_blocks(g: _Grid, env: ResolvedEnvironment) -> _Blocks:
@@ -326,7 +331,8 @@ def _minute_blocks(g: _Grid, env: ResolvedEnvironment) -> _Blocks:
     swim = mean(np.nan_to_num(np.where(g.moving, g.speed, 0.0)))
     known = mean((g.moving & ~np.isnan(g.speed) & (np.nan_to_num(g.speed) > 0)).astype(float)) > 0.5
     return _Blocks(block, secs, mean(g.moving.astype(float)), mean(g.metabolic), mean(g.external),
-                   mean(g.temperature), humidity, mean(g.air), mean(g.walk), np.where(known, swim, np.nan))
+                   mean(g.temperature), humidity, mean(g.air), mean(g.walk), np.where(known, swim, np.nan),
+                   mean(g.sun))
 
 
 def _block_rate(b: _Blocks, area_m2: float, met_w: float, floor_g: float, sex: str | None,
@@ -337,7 +343,7 @@ def _block_rate(b: _Blocks, area_m2: float, met_w: float, floor_g: float, sex: s
     with the exercise floor (Baker et al. 2016's lowest measured rate) for moving minutes at 2 METs or more."""
     m = b.metabolic_w * metabolic_scale
     rate, parts = minute_sweat_g_per_m2_h(m / area_m2, b.external_w / area_m2, b.temperature_c + temperature_shift,
-                                          b.humidity_pct, b.air_m_per_s, b.walk_m_per_s, clothing)
+                                          b.humidity_pct, b.air_m_per_s, b.walk_m_per_s, clothing, b.sun_k)
     if water_temperature_c is not None:
         litres_h = sw.in_water_sweat_l_per_h(b.swim_m_per_s * metabolic_scale, m / met_w, sex, water_temperature_c)
         return np.where(b.moving_share > 0.5, litres_h * 1000.0 / area_m2, 0.0), parts

@@ -193,33 +193,69 @@ def skin_temperature_c(
     air_speed_m_per_s: ArrayLike,
     metabolic_w_per_m2: ArrayLike,
     clothing_clo: ArrayLike,
+    radiant_excess_k: ArrayLike = 0.0,
 ) -> NDArray[np.float64]:
     """Steady-state mean skin temperature, ISO 7933:2004 (Mehnert et al. 2000) [°C].
 
     clothed (I_cl ≥ 0.6 clo): ``12.165 + 0.02017·t_a + 0.04361·t_r + 0.19354·p_a − 0.25315·v
     + 0.005346·M + 0.51274·t_re``; nude (I_cl ≤ 0.2 clo): ``7.191 + 0.064·t_a + 0.061·t_r
-    + 0.198·p_a − 0.348·v + 0.616·t_re``; linear in I_cl between. Mean radiant temperature t_r is
-    taken equal to air temperature (no solar load: the files do not say), rectal temperature at the
-    standard's metabolic equilibrium ``t_re = 0.0036·M + 36.6``, M in W·m⁻², p_a in kPa, v ≤ 3 m·s⁻¹.
+    + 0.198·p_a − 0.348·v + 0.616·t_re``; linear in I_cl between. Mean radiant temperature
+    ``t_r = t_a + radiant_excess_k`` (the sun's, :func:`.radiation.mean_radiant_excess_k`; 0 in the
+    shade, indoors and at night), rectal temperature at the standard's metabolic equilibrium
+    ``t_re = 0.0036·M + 36.6``, M in W·m⁻², p_a in kPa, v ≤ 3 m·s⁻¹.
     """
     t_a = np.asarray(air_temperature_c, dtype=float)
     p_a = np.asarray(vapour_pressure_air_kpa, dtype=float)
     v = np.clip(np.asarray(air_speed_m_per_s, dtype=float), 0.0, ISO7933_MAX_AIR_SPEED_M_PER_S)
     m = np.asarray(metabolic_w_per_m2, dtype=float)
     i_cl = np.asarray(clothing_clo, dtype=float)
+    t_r = t_a + np.asarray(radiant_excess_k, dtype=float)
     t_re = 0.0036 * m + 36.6
-    clothed = 12.165 + 0.02017 * t_a + 0.04361 * t_a + 0.19354 * p_a - 0.25315 * v + 0.005346 * m + 0.51274 * t_re
-    nude = 7.191 + 0.064 * t_a + 0.061 * t_a + 0.198 * p_a - 0.348 * v + 0.616 * t_re
+    clothed = 12.165 + 0.02017 * t_a + 0.04361 * t_r + 0.19354 * p_a - 0.25315 * v + 0.005346 * m + 0.51274 * t_re
+    nude = 7.191 + 0.064 * t_a + 0.061 * t_r + 0.198 * p_a - 0.348 * v + 0.616 * t_re
     blend = np.clip((i_cl - 0.2) / 0.4, 0.0, 1.0)
     return nude + blend * (clothed - nude)
 
 
+RADIATING_AREA_SHARE = 0.77
+"""A_r/A_Du, the share of the body surface that exchanges radiation, standing (ISO 7933:2004)."""
+
+
+def convective_coefficient_w_per_m2k(air_speed_m_per_s: ArrayLike) -> NDArray[np.float64]:
+    """Forced-convection heat transfer coefficient, ISO 7933:2004: ``h_c = 3.5 + 5.2·v`` up to
+    1 m·s⁻¹, ``8.7·v^0.6`` above [W·m⁻²·K⁻¹], v held at the standard's 3 m·s⁻¹ edge."""
+    v = np.clip(np.asarray(air_speed_m_per_s, dtype=float), 0.0, ISO7933_MAX_AIR_SPEED_M_PER_S)
+    return np.where(v <= 1.0, 3.5 + 5.2 * v, 8.7 * np.power(v, 0.6))
+
+
+def radiative_coefficient_w_per_m2k(surface_temperature_c: ArrayLike, radiant_temperature_c: ArrayLike) -> NDArray[np.float64]:
+    """Linear radiative heat transfer coefficient, ISO 7933:2004:
+    ``h_r = 5.67·10⁻⁸ · 0.97 · A_r/A_Du · ((t_s + 273)⁴ − (t_r + 273)⁴) / (t_s − t_r)`` [W·m⁻²·K⁻¹]
+    (the limit ``4·σ·ε·A_r/A_Du·T³`` when the two are equal). The surface is taken at skin
+    temperature: sports kit is thin (the clothing surface temperature is not iterated)."""
+    t_s = np.asarray(surface_temperature_c, dtype=float) + 273.15
+    t_r = np.asarray(radiant_temperature_c, dtype=float) + 273.15
+    # (a⁴ − b⁴)/(a − b) = (a + b)(a² + b²), exact and free of 0/0
+    return 5.67e-8 * 0.97 * RADIATING_AREA_SHARE * (t_s + t_r) * (t_s**2 + t_r**2)
+
+
 def dry_heat_gain_w_per_m2(air_temperature_c: ArrayLike, skin_temperature: ArrayLike,
-                           total_insulation_clo: ArrayLike) -> NDArray[np.float64]:
-    """Radiative + convective heat gain ``R + C = (6.45 / I_T)·(T_a − T_sk)`` [W·m⁻²] (Givoni &
-    Goldman 1972; Pandolf et al. 1986). Negative when the body loses dry heat to cooler air."""
-    return (DRY_CONDUCTANCE_PER_CLO_W_PER_M2K / np.asarray(total_insulation_clo, dtype=float)
-            * (np.asarray(air_temperature_c, dtype=float) - np.asarray(skin_temperature, dtype=float)))
+                           total_insulation_clo: ArrayLike, radiant_excess_k: ArrayLike = 0.0,
+                           air_speed_m_per_s: ArrayLike = 0.4) -> NDArray[np.float64]:
+    """Radiative + convective heat gain ``R + C = (6.45 / I_T)·(T_o − T_sk)`` [W·m⁻²] (Givoni &
+    Goldman 1972; Pandolf et al. 1986), with the operative temperature ``T_o = (h_r·t_r + h_c·t_a)
+    / (h_r + h_c)`` (ISO 7730; ISO 7933 takes ``t_r`` into the dry exchange the same way) for a mean
+    radiant temperature ``t_r = t_a + radiant_excess_k`` (:func:`.radiation.mean_radiant_excess_k`);
+    h_c and h_r from :func:`convective_coefficient_w_per_m2k` and :func:`radiative_coefficient_w_per_m2k`
+    at the relative air speed. Without sun ``T_o = T_a``: the original form. Negative when the
+    body loses dry heat to cooler surroundings."""
+    t_a = np.asarray(air_temperature_c, dtype=float)
+    t_sk = np.asarray(skin_temperature, dtype=float)
+    excess = np.asarray(radiant_excess_k, dtype=float)
+    h_r = radiative_coefficient_w_per_m2k(t_sk, t_a + excess)
+    h_c = convective_coefficient_w_per_m2k(air_speed_m_per_s)
+    t_o = t_a + h_r / (h_r + h_c) * excess
+    return DRY_CONDUCTANCE_PER_CLO_W_PER_M2K / np.asarray(total_insulation_clo, dtype=float) * (t_o - t_sk)
 
 
 def max_evaporation_w_per_m2(skin_temperature: ArrayLike, vapour_pressure_air_kpa: ArrayLike,

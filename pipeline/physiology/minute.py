@@ -34,7 +34,8 @@ class MinuteParts:
 
 def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: np.ndarray, air_temperature_c: np.ndarray,
                             humidity_pct: float | np.ndarray, air_speed: np.ndarray,
-                            walk_speed: np.ndarray, clothing: str = "sports") -> tuple[np.ndarray, MinuteParts]:
+                            walk_speed: np.ndarray, clothing: str = "sports",
+                            radiant_excess_k: float | np.ndarray = 0.0) -> tuple[np.ndarray, MinuteParts]:
     """Sweat rate per time step [g·m⁻²·h⁻¹] from the per-area heat balance (see :mod:`.sweat`).
 
     The regression sees E_req and E_max at air speed and clothing permeability held inside its
@@ -54,6 +55,13 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
     ``clothing`` is ``sports`` (dressed for the weather) or ``uniform`` (a combat uniform in any weather,
     :func:`~.heat_balance.ensemble_clothing`); a uniform is not taken off in milder air, so the
     comparison with milder air keeps it on.
+
+    ``radiant_excess_k``: the sun's mean radiant temperature above the air, ``t_r − t_a`` [K]
+    (:func:`~.radiation.mean_radiant_excess_k`; 0 in the shade, indoors, at night). It enters the
+    skin temperature and the dry heat exchange as ISO 7933 takes t_r, and so both the heat-balance
+    bound and the regression's E_req (Gonzalez et al. 2012 added the measured solar load to E_req
+    the same way, "E_req,sol", with the regression's coefficients unchanged). The milder-air
+    comparisons keep the same sun.
     """
     metabolic = np.asarray(metabolic_w_per_m2, dtype=float)
     external = np.asarray(external_w_per_m2, dtype=float)
@@ -61,12 +69,13 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
     walk = np.asarray(walk_speed, dtype=float)
     t_a = np.asarray(air_temperature_c, dtype=float)
     clo, i_mst = hb.ensemble_clothing(clothing, t_a)
-    rate, parts = _evaluate(metabolic, external, t_a, humidity_pct, air, walk, clo, i_mst)
+    sun = np.asarray(radiant_excess_k, dtype=float)
+    rate, parts = _evaluate(metabolic, external, t_a, humidity_pct, air, walk, clo, i_mst, sun)
     cool = t_a < sw.COOL_FORM_BELOW_C
     parts.capped_at_heat_balance = np.zeros(np.shape(rate), dtype=bool)
     if cool.any():
         reference, _ = _evaluate(metabolic, external, np.where(cool, sw.COOL_FORM_BELOW_C, t_a), humidity_pct, air,
-                                 walk, clo, i_mst)
+                                 walk, clo, i_mst, sun)
         # clothing follows effort: at the same effort the athlete in colder air is never sweatier
         # than in any milder air up to 20 °C dressed for that air (the winter kit a 2-clo rule puts
         # on a skier or rower racing at −10 °C would otherwise make the cold sweatier than a mild day)
@@ -77,7 +86,7 @@ def minute_sweat_g_per_m2_h(metabolic_w_per_m2: np.ndarray, external_w_per_m2: n
                 continue
             milder_clo, _ = hb.ensemble_clothing(clothing, np.full(np.shape(t_a), t_ref))
             dressed, _ = _evaluate(metabolic, external, np.full(np.shape(t_a), t_ref), humidity_pct, air, walk,
-                                   milder_clo, i_mst)
+                                   milder_clo, i_mst, sun)
             reference = np.where(milder, np.minimum(reference, dressed), reference)
         capped = cool & (rate > reference)
         rate = np.where(capped, reference, rate)
@@ -97,15 +106,16 @@ CLOTHING_STEP_C = 2.5
 
 def _evaluate(metabolic: np.ndarray, external: np.ndarray, t_a: np.ndarray, humidity_pct: float | np.ndarray,
               air: np.ndarray, walk: np.ndarray, clo: np.ndarray,
-              i_mst: float = hb.STATIC_PERMEABILITY_INDEX) -> tuple[np.ndarray, MinuteParts]:
+              i_mst: float = hb.STATIC_PERMEABILITY_INDEX,
+              sun: float | np.ndarray = 0.0) -> tuple[np.ndarray, MinuteParts]:
     p_a = hb.vapour_pressure_kpa(t_a, humidity_pct)
 
     def balance(v: np.ndarray, max_permeability_ratio: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         i_t, i_m = hb.dynamic_clothing(clo, v, walk, i_mst)
         if max_permeability_ratio is not None:
             i_m = np.minimum(i_m, max_permeability_ratio * i_t)
-        t_sk = hb.skin_temperature_c(t_a, p_a, v, metabolic, clo)
-        dry = hb.dry_heat_gain_w_per_m2(t_a, t_sk, i_t)
+        t_sk = hb.skin_temperature_c(t_a, p_a, v, metabolic, clo, sun)
+        dry = hb.dry_heat_gain_w_per_m2(t_a, t_sk, i_t, sun, v)
         e_req = hb.required_evaporation_w_per_m2(metabolic, external, dry)
         return e_req, hb.max_evaporation_w_per_m2(t_sk, p_a, i_t, i_m)
 

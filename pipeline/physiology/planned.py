@@ -25,6 +25,8 @@ from pipeline.core.inputs import (
     HEIGHT_CM,
     LOAD_KG,
     RELATIVE_HUMIDITY_PCT,
+    SOLAR_W_M2,
+    SUN_ELEVATION_DEG,
     WATER_TEMPERATURE_C,
     checked,
 )
@@ -86,6 +88,8 @@ class PlannedSession:
     load_kg: float = 0.0
     grade_pct: float = 0.0
     clothing: str = "sports"
+    solar_w_m2: float | None = None
+    sun_elevation_deg: float | None = None
 
 
 class PlanRequest(BaseModel):
@@ -97,6 +101,9 @@ class PlanRequest(BaseModel):
     (:mod:`pipeline.core.inputs`). Exactly one of speed, power or heart rate sets the intensity.
     Water temperature [0, 40] °C for swimming only; load [0, 100] kg and grade [−40, 40] % on foot;
     clothing ``sports`` (default, dressed for the weather) or ``uniform`` (a combat uniform, on foot).
+    Sun: global horizontal shortwave radiation [0, 1500] W·m⁻² (what weather services forecast as
+    "solar radiation"; none when not given, as before) at a sun elevation (0, 90]°, which needs the
+    radiation; in water neither applies.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -115,6 +122,8 @@ class PlanRequest(BaseModel):
     load_kg: float | None = Field(None, **LOAD_KG)
     grade_pct: float | None = Field(None, **GRADE_PCT)
     clothing: Literal["sports", "uniform"] | None = None
+    solar_w_m2: float | None = Field(None, **SOLAR_W_M2)
+    sun_elevation_deg: float | None = Field(None, **SUN_ELEVATION_DEG)
 
     @field_validator("sport", mode="before")
     @classmethod
@@ -149,16 +158,22 @@ class PlanRequest(BaseModel):
             if getattr(self, name) is not None and not profile.on_foot:
                 raise PydanticCustomError("foot", "is for walking, hiking or running",
                                           {"field": name})
-        if self.load_kg and profile.gait != "walk":  # Pandolf et al. 1977 is a walking equation
-            raise PydanticCustomError("load", "is modelled for walking and hiking only (Pandolf et al. 1977 is a "
-                                      "walking equation; no published equation gives the cost of running laden)",
+        if (self.solar_w_m2 is not None or self.sun_elevation_deg is not None) and profile.in_water:
+            raise PydanticCustomError("sun", "is for sessions in air: in water the body's heat goes to the water",
+                                      {"field": "solar_w_m2"})
+        if self.sun_elevation_deg is not None and self.solar_w_m2 is None:
+            raise PydanticCustomError("sun", "needs the radiation too (--solar-w-m2)", {"field": "sun_elevation_deg"})
+        if self.load_kg and profile.gait != "walk":  # the LCDA equation (Looney et al. 2019) is a walking equation
+            raise PydanticCustomError("load", "is modelled for walking and hiking only (the Load Carriage Decision "
+                                      "Aid's equation, Looney et al. 2019, is a walking equation; no published "
+                                      "equation gives the cost of running laden)",
                                       {"field": "load_kg"})
         return self
 
     def session(self) -> PlannedSession:
         return PlannedSession(self.sport, self.duration_s, self.speed_kmh, self.power_w, self.heart_rate_bpm,
                               self.water_temperature_c, self.load_kg or 0.0, self.grade_pct or 0.0,
-                              self.clothing or "sports")
+                              self.clothing or "sports", self.solar_w_m2, self.sun_elevation_deg)
 
 
 def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_w: float | None = None,
@@ -166,13 +181,15 @@ def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_
                humidity_pct: float | None = None, body_mass_kg: float | None = None,
                height_cm: float | None = None, age: float | None = None, water_temp_c: float | None = None,
                load_kg: float | None = None, grade_pct: float | None = None,
-               clothing: str | None = None) -> PlannedSession:
+               clothing: str | None = None, solar_w_m2: float | None = None,
+               sun_elevation_deg: float | None = None) -> PlannedSession:
     """Validate every ``sweatline plan`` value (:class:`PlanRequest`); the first impossible one is a
     one-line :class:`~pipeline.core.errors.InvalidValue` naming its field."""
     return checked(PlanRequest, sport=sport, duration_s=duration, speed_kmh=speed_kmh, power_w=power_w,
                    heart_rate_bpm=heart_rate_bpm, temperature_c=temperature_c, humidity_pct=humidity_pct,
                    body_mass_kg=body_mass_kg, height_cm=height_cm, age=age, water_temperature_c=water_temp_c,
-                   load_kg=load_kg, grade_pct=grade_pct, clothing=clothing).session()
+                   load_kg=load_kg, grade_pct=grade_pct, clothing=clothing, solar_w_m2=solar_w_m2,
+                   sun_elevation_deg=sun_elevation_deg).session()
 
 
 def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:

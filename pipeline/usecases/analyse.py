@@ -195,6 +195,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     weather = _weather(override)
     if plan.water_temperature_c is not None:
         weather = replace(weather, water_temperature_c=plan.water_temperature_c)
+    if plan.solar_w_m2 is not None:
+        weather = replace(weather, solar_w_m2=plan.solar_w_m2, sun_elevation_deg=plan.sun_elevation_deg)
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg,
@@ -275,9 +277,11 @@ def _display(config: Config) -> object:
 def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_bpm: float, config: Config,
                            override: WeatherOverride | None = None,
                            athlete_override: dict[str, float | str | None] | None = None,
-                           calibration: Mapping[str, Calibration | None] | None = None) -> Analysis:
+                           calibration: Mapping[str, Calibration | None] | None = None,
+                           solar_w_m2: float | None = None, sun_elevation_deg: float | None = None) -> Analysis:
     """A planned triathlon: the model for each leg (swim, bike, run, each ``durations_s`` [s] long
-    at ``heart_rate_bpm``), combined as a multisport file's legs are (:func:`combine_legs`), with a
+    at ``heart_rate_bpm``; the sun, ``solar_w_m2`` [W/m²] at ``sun_elevation_deg`` [°], on the bike and
+    the run, the swim being in water), combined as a multisport file's legs are (:func:`combine_legs`), with a
     drinking plan per leg and the report's plan their sum (its hourly rates rounded down to 50 mL,
     :func:`pipeline.advice.plan.floor_ml`, like every other drinking rate).
 
@@ -292,6 +296,8 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
 
     athlete = resolve_athlete(config.athlete, None, athlete_override)
     weather = _weather(override)
+    if solar_w_m2 is not None:  # the swim's leg is in water: the environment leaves the sun out there
+        weather = replace(weather, solar_w_m2=solar_w_m2, sun_elevation_deg=sun_elevation_deg)
     estimates, legs = [], []
     for index, (sport, seconds) in enumerate(zip(TRIATHLON_LEGS, durations_s)):
         session = PlannedSession(sport, seconds, heart_rate_bpm=heart_rate_bpm)

@@ -176,8 +176,9 @@ def test_check_plan_values():
 
 
 def test_plan_takes_water_temperature_load_and_grade(config_path, capsys):
-    """--water-temp (Macaluso et al. 2011: warmer water, more sweat), --load-kg and --grade (Pandolf
-    1977: a pack and a climb cost more): each moves the answer the way its source says."""
+    """--water-temp (Macaluso et al. 2011: warmer water, more sweat), --load-kg and --grade (the Load
+    Carriage Decision Aid's walking equation, Looney et al. 2019: a pack and a climb cost more): each
+    moves the answer the way its source says."""
     def total(*args: str) -> float:
         return plan_json(config_path, capsys, *args)["sweat"]["total_l"]
 
@@ -187,15 +188,56 @@ def test_plan_takes_water_temperature_load_and_grade(config_path, capsys):
     swim = ["--sport", "swimming", "--duration", "1h", "--speed", "3.5"]
     assert total(*swim, "--water-temp", "31") > total(*swim, "--water-temp", "24")
     hike = ["--sport", "hiking", "--duration", "3h", "--speed", "4.5", "--temp", "22"]
-    # Pandolf by hand, W 70, V 1.25 m/s: no load 105 + 70·1.5·1.5625 = 269.1 W; 15 kg: 105 + 2·85·(15/70)²
-    # + 85·2.34375 = 312.0 W (at 22 °C both are still at the exercise floor of sweat)
-    assert metabolic(*hike) == pytest.approx(269.1, abs=0.5)
-    assert metabolic(*hike, "--load-kg", "15") == pytest.approx(312.0, abs=0.5)
+    # LCDA by hand (Looney et al. 2019), V 1.25 m/s, level: 1.44 + 1.94·1.25^0.43 + 0.24·1.25⁴ W/kg of body + load
+    per_kg = 1.44 + 1.94 * 1.25 ** 0.43 + 0.24 * 1.25 ** 4
+    assert metabolic(*hike) == pytest.approx(70.0 * per_kg, abs=0.5)            # 291.3 W
+    assert metabolic(*hike, "--load-kg", "15") == pytest.approx(85.0 * per_kg, abs=0.5)  # 353.7 W
     assert total(*hike) <= total(*hike, "--load-kg", "15") < total(*hike, "--load-kg", "15", "--grade", "8")
     assert total(*hike, "--grade", "-8") < total(*hike, "--grade", "8")
     # --clothing uniform: the combat uniform's measured insulation (USARIEM 2019) holds heat in
     march = ["--sport", "walking", "--duration", "1h", "--speed", "6", "--temp", "18", "--load-kg", "30"]
     assert total(*march, "--clothing", "uniform") > total(*march)
+
+
+def test_plan_sun_adds_sweat_and_its_default_is_none(config_path, capsys):
+    """--solar-w-m2: the sun's radiant heat (ISO 7726 mean radiant temperature, Erbs split) raises the
+    sweat; 0 W/m² is exactly the answer without the flag (a plan stays what it was when the user says
+    nothing); a lower sun at the same radiation falls on more of an upright body (Fanger's projected
+    area factor) and the note says what was modelled."""
+    def total(*args: str) -> float:
+        return plan_json(config_path, capsys, *args)["sweat"]["total_l"]
+
+    run = ["--sport", "running", "--duration", "2h", "--speed", "11", "--temp", "28", "--humidity", "60"]
+    assert total(*run, "--solar-w-m2", "0") == total(*run)
+    assert total(*run) < total(*run, "--solar-w-m2", "400") < total(*run, "--solar-w-m2", "800")
+    assert total(*run, "--solar-w-m2", "300", "--sun-elevation-deg", "20") > total(
+        *run, "--solar-w-m2", "300", "--sun-elevation-deg", "70")
+    notes = plan_json(config_path, capsys, *run, "--solar-w-m2", "800")["environment"]["notes"]
+    assert any("sun 800 W/m² at 45° elevation" in n for n in notes)
+
+
+def test_a_triathlon_plan_takes_the_sun_on_the_bike_and_the_run(config_path, capsys):
+    """--solar-w-m2 with --sport triathlon: the bike and the run sweat more in the sun, the swim (in
+    water) is unchanged."""
+    race = ["--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--temp", "28", "--humidity", "60"]
+    shade = plan_json(config_path, capsys, *race)["legs"]
+    sun = plan_json(config_path, capsys, *race, "--solar-w-m2", "700")["legs"]
+    assert sun[0]["sweat"]["total_l"] == shade[0]["sweat"]["total_l"]
+    assert sun[1]["sweat"]["total_l"] > shade[1]["sweat"]["total_l"]
+    assert sun[2]["sweat"]["total_l"] > shade[2]["sweat"]["total_l"]
+
+
+@pytest.mark.parametrize("bad", [["--sport", "swimming", "--speed", "3", "--solar-w-m2", "500"],
+                                 ["--sport", "running", "--speed", "10", "--sun-elevation-deg", "30"],
+                                 ["--sport", "running", "--speed", "10", "--solar-w-m2", "-5"],
+                                 ["--sport", "running", "--speed", "10", "--solar-w-m2", "2000"],
+                                 ["--sport", "running", "--speed", "10", "--solar-w-m2", "500",
+                                  "--sun-elevation-deg", "0"]])
+def test_sun_refusals_are_one_line(config_path, capsys, bad):
+    argv = ["plan", "--config", config_path, "--duration", "1h", *bad]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and err.startswith("--s")
 
 
 @pytest.mark.parametrize("bad", [["--sport", "running", "--water-temp", "25"], ["--sport", "cycling", "--load-kg", "5"],
@@ -222,8 +264,9 @@ def test_plan_gives_sodium_per_hour_from_a_measured_concentration(write_config, 
 @pytest.mark.parametrize("load", ["5", "20"])
 @pytest.mark.parametrize("grade", [None, "10", "-10"])
 def test_a_load_is_refused_for_running_whose_cost_no_walking_equation_gives(config_path, capsys, load, grade):
-    """Pandolf et al. 1977 is a walking equation: a laden run would be costed as an unladen one while the
-    load's climbing work is counted (a 20 kg load up a 10 % climb gave less sweat than none)."""
+    """The load equation (the LCDA's, Looney et al. 2019) is a walking equation: a laden run would be
+    costed as an unladen one while the load's climbing work is counted (a 20 kg load up a 10 % climb gave
+    less sweat than none)."""
     argv = ["plan", "--config", config_path, "--sport", "running", "--duration", "1h", "--speed", "10",
             "--load-kg", load] + (["--grade", grade] if grade else [])
     assert main(argv) == 2

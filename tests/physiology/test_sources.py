@@ -14,7 +14,7 @@ from pipeline.physiology import respiration as resp
 from pipeline.physiology import sweat as sw
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import estimate_leg
-from pipeline.physiology.intensity import pandolf_metabolic_w
+from pipeline.physiology.intensity import lcda_metabolic_w, lcda_walking_w_per_kg, pandolf_metabolic_w
 
 HOUR = 3600
 
@@ -68,9 +68,47 @@ def test_pandolf_load_carriage_equation_by_hand():
     assert float(pandolf_metabolic_w(70.0, 0.0, 1.34, -10.0)) == pytest.approx(226.06, abs=0.05)
 
 
+def test_lcda_walking_equation_by_hand():
+    """Looney et al. 2019 (Med Sci Sports Exerc 51:1954), the Load Carriage Decision Aid's graded
+    walking equation: M = 1.44 + 1.94·S^0.43 + 0.24·S⁴ + 0.34·S·G·(1 − 1.05^(1 − 1.1^(G + 32))) W/kg.
+    S 1.34 m/s level: 1.44 + 1.94·exp(0.43·ln 1.34) + 0.24·1.34⁴ = 1.44 + 2.2002 + 0.7738 = 4.4140 W/kg.
+    S 1.34, G +10 %: + 0.34·1.34·10·(1 − 1.05^(1 − 1.1^42)); G −10 %: the same term with −10 and 1.1^22."""
+    level = 1.44 + 1.94 * math.exp(0.43 * math.log(1.34)) + 0.24 * 1.34**4
+    assert level == pytest.approx(4.4140, abs=1e-4)
+    up = level + 0.34 * 1.34 * 10.0 * (1.0 - 1.05 ** (1.0 - 1.1**42))
+    down = level + 0.34 * 1.34 * -10.0 * (1.0 - 1.05 ** (1.0 - 1.1**22))
+    assert lcda_walking_w_per_kg([1.34, 1.34, 1.34], [0.0, 10.0, -10.0]) == pytest.approx([level, up, down], abs=1e-9)
+    # per kilogram of body + load: 70 kg with 20 kg at 1.34 m/s on the level is 90 × 4.4140 W
+    assert float(lcda_metabolic_w(70.0, 20.0, 1.34, 0.0)) == pytest.approx(90.0 * level, abs=1e-6)
+
+
+def test_lcda_downhill_is_cheapest_near_minus_ten_percent_and_dearer_when_steeper():
+    """Looney et al. 2019: walking downhill costs less than on the level down to a grade near −10 %,
+    then more again as braking takes over (their grade term's U shape; Pandolf's equation alone turned
+    negative there, hence Santee's correction, which the LCDA equation does not need)."""
+    grades = np.array([0.0, -5.0, -10.0, -20.0, -30.0])
+    cost = lcda_walking_w_per_kg(np.full(grades.size, 1.2), grades)
+    assert cost[2] < cost[1] < cost[0]
+    assert cost[4] > cost[3] > cost[2]
+
+
+def test_lcda_costs_a_loaded_march_more_than_pandolf():
+    """Drain et al. 2017 (J Sci Med Sport 20:S104): Pandolf under-predicts modern load carriage. A
+    71.4 kg soldier with 20 kg at 4.1 km/h (1.1389 m/s), level, by hand: Pandolf 1.5·71.4 +
+    2·91.4·(20/71.4)² + 91.4·1.5·1.1389² = 107.1 + 14.34 + 177.84 = 299.3 W; LCDA 91.4·(1.44 +
+    1.94·1.1389^0.43 + 0.24·1.1389⁴) = 356.1 W."""
+    v = 4.1 / 3.6
+    pandolf = 1.5 * 71.4 + 2.0 * 91.4 * (20.0 / 71.4) ** 2 + 91.4 * 1.5 * v**2
+    lcda = 91.4 * (1.44 + 1.94 * v**0.43 + 0.24 * v**4)
+    assert float(pandolf_metabolic_w(71.4, 20.0, v, 0.0)) == pytest.approx(pandolf, abs=1e-6)
+    assert float(lcda_metabolic_w(71.4, 20.0, v, 0.0)) == pytest.approx(lcda, abs=1e-6)
+    assert lcda == pytest.approx(356.1, abs=0.1) and pandolf == pytest.approx(299.3, abs=0.1)
+
+
 def test_a_hike_with_a_pack_uphill_sweats_more_than_an_unladen_walk(rider, climate):
-    """At 5 km/h and 25 °C, a 15 kg pack and a 10 % climb each raise the metabolic rate (Pandolf
-    1977) and so the sweat; the altitude's rise is read as the grade, as from a FIT file."""
+    """At 5 km/h and 25 °C, a 15 kg pack and a 10 % climb each raise the metabolic rate (the LCDA
+    walking equation, Looney et al. 2019) and so the sweat; the altitude's rise is read as the grade,
+    as from a FIT file."""
     v = 5.0 / 3.6
     flat = make_records(2 * HOUR, speed_m_per_s=v, altitude_m=0.0)
     climb = make_records(2 * HOUR, speed_m_per_s=v, altitude_m=np.arange(2 * HOUR) * v * 0.10)

@@ -30,17 +30,18 @@ def test_every_row_says_where_it_comes_from_and_what_was_assumed():
 
 def test_accuracy_on_the_table(summary):
     """The issue's thresholds: MAPE ≤ 20 % and the measured mean inside our range for ≥ 80 % of rows,
-    asserted. Two more are asked for and not met yet (docs/model/validation.md): a median
-    ours/measured within 0.9–1.1 (the 25-row table gives 0.89) and no group above 30 % MAPE (load
-    carriage, three military marches whose weather and pace are assumed, is at 41 % in uniform).
-    Until they are, this guards against going back: median at least 0.88, load carriage within 45 %,
-    every other group within 30 %."""
+    asserted, and every group but load carriage within 30 % MAPE. Two are asked for and not met yet
+    (docs/model/validation.md): a median ours/measured within 0.9–1.1 (the 25-row table gives 0.891
+    with the sun on the two outdoor races that report it) and load carriage within 30 % MAPE (three
+    military marches whose weather and pace are assumed: 36 % with the LCDA walking equation and a
+    uniform). Until they are, this guards against going back: median at least 0.89, load carriage
+    within 37 %."""
     assert summary.mape_pct <= 20.0
     assert summary.coverage >= 0.80
-    assert 0.88 <= summary.median_ratio <= 1.1
+    assert 0.89 <= summary.median_ratio <= 1.1
     for name, group in summary.groups.items():
         if name != "load_carriage":
             assert group["mape_pct"] <= 30.0, (name, group)
-    assert summary.groups["load_carriage"]["mape_pct"] <= 45.0
+    assert summary.groups["load_carriage"]["mape_pct"] <= 37.0
     # ranges that mean something: not wider than about ×2.5 between their ends for the median row
     assert summary.median_width_ratio <= 2.5
