@@ -38,7 +38,7 @@ from pipeline.usecases.nightly import (
     busy_summary,
     fail_nightly,
     finish_nightly,
-    inbox_for,
+    inboxes_for,
     nightly_lock,
     select_new,
     select_stale,
@@ -51,12 +51,14 @@ PROGRESS_EVERY_S = 5.0
 
 
 @flow(name=NIGHTLY, log_prints=False)
-def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: bool = False,
+def nightly(config_path: str | None = None, inbox: str | list[str] | None = None, rebuild: bool = False,
             workers: int | None = None, runner: str = "auto", batch: int | None = None) -> NightlySummary:
-    """Process every new FIT file in the inbox, write reports and the digest, publish artifacts."""
+    """Process every new activity file in the inbox folders, write reports and the digest, publish artifacts."""
     logger = get_run_logger()
     config = load_config(config_path)
-    folder = inbox_for(config, inbox)
+    absent: list[str] = []
+    folders = inboxes_for(config, inbox, absent)
+    folder = folders[0]
     with nightly_lock(config.data_dir) as held:
         if not held:  # a second run at once (a manual run during the scheduled one) does nothing
             logger.warning(BUSY_MESSAGE)
@@ -64,13 +66,16 @@ def nightly(config_path: str | None = None, inbox: str | None = None, rebuild: b
         with Catalog(config.data_dir) as catalog:
             summary = start_nightly(catalog, config, folder, rebuild=rebuild, workers=workers,
                                     prefect_flow_run_id=flow_run.get_id())
+            summary.inboxes_absent = absent
+            for gone in absent:
+                logger.warning("inbox not read tonight: %s", clean_text(gone))
             try:
-                files = scan_inbox(folder)
+                files = [f for each in folders for f in scan_inbox(each)]
                 hashes = hash_files(files, config.data_dir) if files else []
                 todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary,
                                   {} if rebuild else catalog.rejected_reasons())
                 plan = plan_work(len(todo), workers, runner, config.dask.address, batch=batch)
-                logger.info("inbox %s: %s; %s", clean_text(folder), inbox_text(summary, len(files), len(todo)), plan.said)
+                logger.info("inbox %s: %s; %s", clean_text(", ".join(map(str, folders))), inbox_text(summary, len(files), len(todo)), plan.said)
                 jobs: list[Job] = [(f.path, sha, None) for f, sha in todo]
                 for _ in range(2):  # then stale ones (re-estimating one may move another's factor)
                     if not rebuild:

@@ -27,7 +27,7 @@ from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError
 from pipeline.core.untrusted import clean_text
 from pipeline.store.db import connect
-from pipeline.usecases.nightly import inbox_for, nightly_lock
+from pipeline.usecases.nightly import inboxes_for, nightly_lock
 from pipeline.usecases.nightly_summary import BUSY_MESSAGE
 
 BAR_FROM_FILES = 5
@@ -189,22 +189,23 @@ def register(parser: argparse.ArgumentParser) -> None:
     """``sweatline nightly``'s description and options."""
     parser.description = "Process every new FIT file in the inbox and write reports and the digest."
     add_config(parser)
-    parser.add_argument("--inbox", metavar="DIR", help="read this folder instead of the configured inbox")
+    parser.add_argument("--inbox", metavar="DIR", action="append",
+                        help="read this folder instead of the configured inbox (repeat it for several folders)")
     parser.add_argument("--rebuild", action="store_true",
                         help="re-estimate and rewrite reports of activities already processed")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    inbox = inbox_for(config, args.inbox)
+    inboxes_for(config, args.inbox)  # a folder that is not there: one line before Prefect starts
     with nightly_lock(Path(config.data_dir)) as free:  # held from before Prefect starts to the
         if not free:                                    # run's end (the flow inside takes it again)
             print(BUSY_MESSAGE)                         # a busy night writes nothing, not even a catalog
             return 0
         connect(Path(config.data_dir)).close()  # a damaged catalog is one line here, not a failed flow run
-        return _run_held(args, config, inbox)
+        return _run_held(args, config, args.inbox)
 
 
-def _run_held(args: argparse.Namespace, config: Config, inbox: Path) -> int:
+def _run_held(args: argparse.Namespace, config: Config, inbox: list[str] | None) -> int:
     configured = configured_api_url()
     if configured is not None and not is_reachable(configured.url):
         raise ConfigError("PREFECT_API_URL", f"the Prefect API {clean_text(configured.url)} ({configured.origin}) does "
@@ -223,7 +224,7 @@ def _run_held(args: argparse.Namespace, config: Config, inbox: Path) -> int:
     settings = temporary_settings(updates={PREFECT_API_URL: api.url}) if api is not None else contextlib.nullcontext()
     with stopping_at_ctrl_c(), settings, terminal_progress():
         summary = nightly(config_path=str(config.source) if config.source is not None else None,
-                          inbox=str(inbox), rebuild=bool(getattr(args, "rebuild", False)))
+                          inbox=[str(Path(i).expanduser().resolve()) for i in inbox] if inbox else None, rebuild=bool(getattr(args, "rebuild", False)))
     print(summary.line())
     if summary.busy:
         return 0

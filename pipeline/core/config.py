@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from pipeline.core.errors import ConfigError
@@ -42,6 +42,15 @@ def _accepts(annotation: Any, kind: type) -> bool:
     return any(_accepts(arg, kind) for arg in typing.get_args(annotation))
 
 
+def _strict_text(value: Any) -> Any:
+    """A list item that must be text (a folder name): not a number, no control characters."""
+    if not isinstance(value, (str, Path)):
+        raise ValueError("must be a list of text")
+    if isinstance(value, str) and any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        raise ValueError("must not contain control characters or escaped surrogates")
+    return value
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -52,6 +61,8 @@ class _Section(BaseModel):
         ``5`` is not a boolean; text holds no control characters (NUL, ESC, ...)."""
         field = cls.model_fields.get(info.field_name or "")
         annotation = field.annotation if field is not None else None
+        if typing.get_origin(annotation) is list and isinstance(value, list):  # a list of folders: each checked as text
+            return [_strict_text(item) for item in value]
         if _accepts(annotation, float) and not _accepts(annotation, str):
             if isinstance(value, bool) or (value is not None and not isinstance(value, (int, float))):
                 raise ValueError("must be a number")
@@ -292,9 +303,14 @@ class DaskConfig(_Section):
 
 
 class Config(_Section):
-    """The whole configuration. ``inbox`` and ``data_dir`` are absolute after loading."""
+    """The whole configuration. ``inbox`` and ``data_dir`` are absolute after loading.
+
+    ``inbox`` in the YAML is one folder or a list of folders (a watch mounted as USB storage, a
+    folder a phone app or Syncthing exports to): the first is :attr:`inbox`, the others
+    :attr:`more_inboxes`, and :attr:`inboxes` gives them all. Every one is only read."""
 
     inbox: Path = Path("data/inbox")
+    more_inboxes: list[Path] = Field(default_factory=list, exclude=True)  # the YAML's inbox list after its first
     data_dir: Path = Path("data")
     nightly: NightlyConfig = NightlyConfig()
     climate: ClimateConfig = ClimateConfig()
@@ -308,13 +324,35 @@ class Config(_Section):
     dask: DaskConfig = DaskConfig()
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
+    @model_validator(mode="before")
+    @classmethod
+    def _inbox_list(cls, data: Any) -> Any:
+        """``inbox: [a, b]`` -> ``inbox: a`` and ``more_inboxes: [b]``; an empty list, or a list of
+        anything but folder names, is refused."""
+        if not isinstance(data, dict) or not isinstance(data.get("inbox"), list):
+            return data
+        if "more_inboxes" in data:
+            raise PydanticCustomError("inbox_list", "more_inboxes is not a key of the config: list the folders under inbox")
+        folders = data["inbox"]
+        if not folders or not all(isinstance(f, str) and f.strip() for f in folders):
+            raise PydanticCustomError("inbox_list", "inbox must be a folder or a non-empty list of folder names")
+        for folder in folders:
+            if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in folder):
+                raise PydanticCustomError("inbox_list", "inbox: a folder name holds control characters")
+        return {**data, "inbox": folders[0], "more_inboxes": folders[1:]}
+
+    @property
+    def inboxes(self) -> list[Path]:
+        """Every inbox folder, the configured order kept, each once."""
+        return list(dict.fromkeys([Path(self.inbox), *map(Path, self.more_inboxes)]))
+
     def resolved(self, base_dir: Path) -> "Config":
         """A copy with ``~`` expanded in ``inbox``/``data_dir`` (as a shell would: ``~/x`` is in the
         home folder, not a folder named ``~``) and relative ones resolved against ``base_dir``.
 
         Raises :class:`ConfigError` when a path cannot be resolved (a symlink loop, a name longer
         than the file system allows)."""
-        update = {}
+        update: dict[str, Any] = {}
         for key in ("inbox", "data_dir"):
             path = getattr(self, key)
             try:
@@ -322,6 +360,14 @@ class Config(_Section):
             except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (pathlib, Python < 3.13)
                 raise ConfigError(key, f"{_quote(str(path))} cannot be used as a folder "
                                        f"({getattr(exc, 'strerror', None) or exc})") from None
+        more = []
+        for path in self.more_inboxes:
+            try:
+                more.append((base_dir / Path(path).expanduser()).resolve())
+            except (OSError, RuntimeError) as exc:
+                raise ConfigError("inbox", f"{_quote(str(path))} cannot be used as a folder "
+                                           f"({getattr(exc, 'strerror', None) or exc})") from None
+        update["more_inboxes"] = more
         return self.model_copy(update=update)
 
 

@@ -14,9 +14,13 @@ stored bytes overlap (the "overlapping entries" zip bomb: thousands of directory
 at one compressed stream, each expanding it again) refuse the whole archive before anything is
 decompressed; symbolic-link members are refused (they are never followed: nothing is extracted).
 
-Nesting is one level: a zip's ``.fit.gz`` member is gunzipped once; an archive inside an archive
-(``.zip``, ``.gz`` of anything but FIT, ``.tar``...) is skipped with its reason, as any other non-FIT
-member is (``Unpacked.skipped_members``), never opened.
+Activity files are FIT, GPX and TCX (:data:`ACTIVITY_SUFFIXES`), each plain or gzipped. A zip inside
+a zip is read, down to :attr:`ArchiveLimits.max_nesting` levels (Garmin Connect's export nests its
+activities one level down), in memory, within the *same* budget of members and decompressed bytes
+as the outermost archive: the inner zip's bytes count, and so do its members', so a bomb nested in
+a zip is refused as one at the top would be. A ``.gz`` member is gunzipped once; other archives
+(``.tar``, ``.7z``, a ``.gz`` of anything but an activity file, a zip nested deeper) and every other
+member are skipped with their reason (``Unpacked.skipped_members``), never opened.
 """
 from __future__ import annotations
 
@@ -41,7 +45,9 @@ MiB = 1024 * 1024
 @dataclass(frozen=True)
 class ArchiveLimits:
     """Caps for untrusted containers. The largest real FIT files (a 24 h ultra with 1 s
-    recording and every sensor) are a few MB, so 64 MiB per FIT file is generous."""
+    recording and every sensor) are a few MB, so 64 MiB per activity file is generous; a GPX or
+    TCX file is about ten times a FIT file of the same recording (XML text: a 24 h ride at 1 s
+    with heart rate, cadence and power is about 40 MB of TCX), and is held to the same cap."""
 
     max_fit_bytes: int = 64 * MiB
     max_archive_bytes: int = 256 * MiB
@@ -51,6 +57,10 @@ class ArchiveLimits:
     """Uncompressed bytes per compressed byte, per member. Deflate gives FIT files 2-10x (the
     shared samples: 2.3-6.1x; an all-zero payload, which no recording is, reaches ~1000x)."""
     chunk_bytes: int = 1 * MiB
+    max_nesting: int = 2
+    """Archives opened inside an archive, in depth: Garmin Connect's "Export your data" zip holds
+    its activities in zips one level down (``DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip``);
+    two levels leave room for that export zipped once more. Deeper ones are skipped with the reason."""
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -58,8 +68,9 @@ DEFAULT_LIMITS = ArchiveLimits()
 
 def stored_bytes_cap(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> int:
     """The most bytes an inbox file of this kind may hold on disk, checked before it is hashed or
-    read: ``limits.max_archive_bytes`` for a ``.zip`` (its FIT members, compressed, are fewer bytes
-    than they expand to), ``limits.max_fit_bytes`` for a ``.fit`` or ``.fit.gz`` (one FIT file)."""
+    read: ``limits.max_archive_bytes`` for a ``.zip`` (its members, compressed, are fewer bytes
+    than they expand to), ``limits.max_fit_bytes`` for one activity file (``.fit``, ``.gpx``,
+    ``.tcx``, each also ``.gz``)."""
     return limits.max_archive_bytes if str(path).lower().endswith(".zip") else limits.max_fit_bytes
 
 
@@ -111,6 +122,7 @@ class FitBlob:
     source: str
     data: bytes
     activity_id: str
+    kind: str = "fit"  # "fit", "gpx" or "tcx" (:func:`member_kind`): which reader decodes ``data``
 
 
 @dataclass
@@ -195,13 +207,32 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
 
 
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst")
+ACTIVITY_SUFFIXES: dict[str, str] = {".fit": "fit", ".gpx": "gpx", ".tcx": "tcx"}
+"""The activity files read, by suffix (each also gzipped: ``.fit.gz``, ``.gpx.gz``, ``.tcx.gz``,
+as Strava's bulk export stores them)."""
+NOT_ACTIVITY = "not an activity file (.fit, .gpx or .tcx): skipped"
 
 
-def _skip_reason(name: str) -> str:
+def member_kind(name: str) -> str | None:
+    """"fit", "gpx" or "tcx" for an activity file's name (any case, gzipped or not), else None."""
+    lower = name.lower().removesuffix(".gz")
+    return next((kind for suffix, kind in ACTIVITY_SUFFIXES.items() if lower.endswith(suffix)), None)
+
+
+def _opens(name: str, depth: int, limits: ArchiveLimits) -> bool:
+    """A zip member that is itself a zip, read while the nesting stays within ``limits.max_nesting``."""
+    return name.lower().endswith(".zip") and depth < limits.max_nesting
+
+
+def _skip_reason(name: str, depth: int, limits: ArchiveLimits) -> str:
     lower = name.lower()
+    if lower.endswith(".zip"):
+        return f"a zip nested more than {limits.max_nesting} levels deep (not read): skipped"
+    if lower.endswith(".gz"):
+        return "a .gz of something that is not an activity file (.fit, .gpx or .tcx): skipped"
     if lower.endswith(ARCHIVE_SUFFIXES):
-        return "an archive inside an archive (read one level deep): skipped"
-    return "not a FIT file (.fit or .fit.gz): skipped"
+        return f"an archive of a kind not read ({PurePosixPath(lower).suffix}; zip and .gz are): skipped"
+    return NOT_ACTIVITY
 
 
 def _unsafe_member_name(name: str, limits: ArchiveLimits) -> str | None:
@@ -219,47 +250,75 @@ def _unsafe_member_name(name: str, limits: ArchiveLimits) -> str | None:
 
 
 def is_fit_name(name: str) -> bool:
-    lower = name.lower()
-    return lower.endswith(".fit") or lower.endswith(".fit.gz")
+    return member_kind(name) == "fit"
+
+
+class ArchiveTooBig(RejectedFile):
+    """An archive whose members, nested archives' members included, expand beyond
+    :attr:`ArchiveLimits.max_archive_bytes`: the whole outermost file is refused, in one line."""
 
 
 def _archive_too_big(source: str, limits: ArchiveLimits) -> RejectedFile:
-    return RejectedFile(source, f"zip archive expands beyond {limits.max_archive_bytes // MiB} MiB "
-                        "(its members' decompressed bytes, .fit.gz members gunzipped; zip bomb?): refused", "archive")
+    return ArchiveTooBig(source, f"zip archive expands beyond {limits.max_archive_bytes // MiB} MiB "
+                         "(its members' decompressed bytes, nested archives and .gz members included; zip bomb?): "
+                         "refused", "archive")
 
 
-def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
-    out = Unpacked()
+@dataclass
+class _Budget:
+    """What one outermost archive may still yield, shared by the archives nested in it: decompressed
+    bytes (:attr:`ArchiveLimits.max_archive_bytes`) and members (:attr:`ArchiveLimits.max_members`)."""
+
+    bytes_left: int
+    members_left: int
+
+
+def _open_zip(opened: Path | IO[bytes], raw_source: str, limits: ArchiveLimits, budget: _Budget) -> zipfile.ZipFile:
+    """The zip, its end record and directory checked against the limits before it is read."""
     try:
-        with open(path, "rb") as handle:
-            declared_dir = declared_entries(handle)
+        if isinstance(opened, Path):
+            with open(opened, "rb") as handle:
+                declared_dir = declared_entries(handle)
+        else:
+            declared_dir = declared_entries(opened)
     except OSError as exc:
         raise RejectedFile(raw_source, f"cannot read the file ({exc.strerror or exc})", "unreadable") from exc
     if declared_dir is not None:
         entries, cd_bytes = declared_dir
-        if entries > limits.max_members:
+        if entries > budget.members_left:
             raise RejectedFile(raw_source, f"zip archive declares {entries} entries (folders included), over the "
                                f"limit of {limits.max_members}: refused before reading its directory", "archive")
         if cd_bytes > limits.max_members * CENTRAL_ENTRY_MAX_BYTES:
             raise RejectedFile(raw_source, f"zip directory of {cd_bytes} bytes, more than {limits.max_members} "
                                "entries need (its entry count is false): refused before reading it", "archive")
     try:
-        archive = zipfile.ZipFile(path)
+        return zipfile.ZipFile(opened)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise RejectedFile(raw_source, f"not a readable zip archive ({exc})", "archive") from exc
+
+
+def _read_zip(opened: Path | IO[bytes], raw_source: str, limits: ArchiveLimits, budget: _Budget | None = None,
+              depth: int = 0) -> Unpacked:
+    """Every activity member of a zip, and of the zips inside it down to ``limits.max_nesting``
+    levels, all within one :class:`_Budget` of members and decompressed bytes."""
+    out = Unpacked()
+    budget = budget or _Budget(limits.max_archive_bytes, limits.max_members)
+    archive = _open_zip(opened, raw_source, limits, budget)
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
-        if len(infos) > limits.max_members:
-            raise RejectedFile(raw_source, f"zip archive has {len(infos)} members, over the limit of "
+        if len(infos) > budget.members_left:
+            raise RejectedFile(raw_source, f"zip archive has {len(infos)} members"
+                               f"{' (with the archives around it)' if depth else ''}, over the limit of "
                                f"{limits.max_members}: refused", "archive")
+        budget.members_left -= len(infos)
         overlap = _overlap(infos)
         if overlap is not None:
             raise RejectedFile(raw_source, f"{overlap}: refused", "archive")
-        declared = sum(info.file_size for info in infos if is_fit_name(info.filename))
-        if declared > limits.max_archive_bytes:
+        declared = sum(info.file_size for info in infos if member_kind(info.filename) is not None
+                       or _opens(info.filename, depth, limits))
+        if declared > budget.bytes_left:
             raise RejectedFile(raw_source, f"zip archive would expand to {declared} bytes, over the "
                                f"{limits.max_archive_bytes // MiB} MiB limit (zip bomb?): refused", "archive")
-        total = 0
         for info in infos:
             shown = safe_text(info.filename)
             source = f"{raw_source}:{shown}"
@@ -271,18 +330,22 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
                 out.rejections.append(RejectedFile(source, "member is a symbolic link (never followed): refused",
                                                    "archive"))
                 continue
-            if not is_fit_name(info.filename):
-                out.skipped_members.append((source, _skip_reason(info.filename)))
+            nested = _opens(info.filename, depth, limits)
+            kind = member_kind(info.filename)
+            if kind is None and not nested:
+                out.skipped_members.append((source, _skip_reason(info.filename, depth, limits)))
                 continue
-            if info.file_size > limits.max_fit_bytes:
+            cap = budget.bytes_left if nested else limits.max_fit_bytes
+            what = "what the archive may still yield" if nested else f"for one {'FIT' if kind == 'fit' else 'activity'} file"
+            if info.file_size > cap:
                 out.rejections.append(RejectedFile(
                     source, f"member would expand to {info.file_size} bytes, over the "
-                    f"{limits.max_fit_bytes // MiB} MiB limit for one FIT file: refused", "archive"))
+                    f"{cap // MiB} MiB limit {what}: refused", "archive"))
                 continue
-            room = limits.max_archive_bytes - total  # decompressed bytes the archive may still yield
+            room = budget.bytes_left  # decompressed bytes the outermost archive may still yield
             try:
                 with archive.open(info) as stream:
-                    stored = _read_capped(stream, min(limits.max_fit_bytes, room) + 1, limits.chunk_bytes,
+                    stored = _read_capped(stream, min(cap, room) + 1, limits.chunk_bytes,
                                           max(info.compress_size, 1) * limits.max_ratio)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error,
                     lzma.LZMAError, ValueError) as exc:  # RuntimeError: encrypted; NotImplementedError:
@@ -296,31 +359,48 @@ def _read_zip(path: Path, raw_source: str, limits: ArchiveLimits) -> Unpacked:
                 continue
             if len(stored) > room:
                 raise _archive_too_big(raw_source, limits)
-            if len(stored) > limits.max_fit_bytes:
+            if len(stored) > cap:
                 out.rejections.append(RejectedFile(
-                    source, f"member expands beyond {limits.max_fit_bytes // MiB} MiB (limit for one FIT file; "
+                    source, f"member expands beyond {cap // MiB} MiB (limit {what}; "
                     "its declared size was false): refused", "archive"))
                 continue
-            total += len(stored)
+            budget.bytes_left -= len(stored)
+            if nested:
+                try:
+                    inner = _read_zip(io.BytesIO(stored), source, limits, budget, depth + 1)
+                except ArchiveTooBig:
+                    raise
+                except RejectedFile as exc:
+                    out.rejections.append(exc)
+                    continue
+                if not (inner.blobs or inner.rejections or inner.skipped_members):
+                    out.skipped_members.append((source, "an empty zip: skipped"))
+                out.blobs += inner.blobs
+                out.rejections += inner.rejections
+                out.skipped_members += inner.skipped_members
+                continue
+            assert kind is not None
             try:
                 data = gunzip(stored, source, limits) if info.filename.lower().endswith(".gz") else stored
             except RejectedFile as exc:
                 out.rejections.append(exc)
                 continue
-            if data is not stored:  # a .fit.gz member: what counts is what it expands to, not its gzip bytes
-                total += len(data) - len(stored)
-                if total > limits.max_archive_bytes:
+            if data is not stored:  # a .gz member: what counts is what it expands to, not its gzip bytes
+                budget.bytes_left -= len(data) - len(stored)
+                if budget.bytes_left < 0:
                     raise _archive_too_big(raw_source, limits)
-            out.blobs.append(FitBlob(source, data, _sha256(stored)))
+            out.blobs.append(FitBlob(source, data, _sha256(stored), kind))
     return out
 
 
 def unpack(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Unpacked:
-    """Every FIT byte string that ``path`` holds, dispatched once on the suffix.
+    """Every activity file's bytes that ``path`` holds, dispatched once on the suffix.
 
-    ``.zip``: every member named ``*.fit`` / ``*.fit.gz`` (other members are listed in
-    ``skipped``); a bad member is a rejection in the result, a bad archive raises
-    :class:`RejectedFile`. ``.gz``: gunzipped. Anything else is read as FIT bytes.
+    ``.zip``: every member named ``*.fit``, ``*.gpx``, ``*.tcx`` (each also ``.gz``), and those of
+    the zips inside it down to ``limits.max_nesting`` levels (other members are listed in
+    ``skipped_members`` with the reason); a bad member is a rejection in the result, a bad archive
+    raises :class:`RejectedFile`. ``.gz``: gunzipped. Anything else is read as it is, its
+    :attr:`FitBlob.kind` from its name (FIT unless ``.gpx`` / ``.tcx``).
     """
     path = Path(path)
     source = storable_text(path.name)  # a name that is not UTF-8 is shown, stored and reported as M\xfcller.fit
@@ -342,4 +422,4 @@ def unpack(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> Unpacked:
     except OSError as exc:
         raise RejectedFile(source, f"cannot read the file ({exc.strerror or exc})", "unreadable") from exc
     data = gunzip(raw, source, limits) if suffix == ".gz" else raw
-    return Unpacked(blobs=[FitBlob(source, data, _sha256(raw))])
+    return Unpacked(blobs=[FitBlob(source, data, _sha256(raw), member_kind(path.name) or "fit")])

@@ -69,6 +69,7 @@ from pipeline.fit.scale import scale_readings
 from pipeline.fit.summary import build_activity
 
 SALVAGE_MIN_S = 600.0
+NO_ACTIVITY_FILE = "no activity file inside (.fit, .gpx or .tcx members, each also .gz; zips nested in it too)"
 RESYNC = "if the watch or app still holds the activity, sync or export it again"
 
 
@@ -135,6 +136,11 @@ def read_fit(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> FitCon
     scales = path.suffix.lower() != ".zip"
     for blob in unpacked.blobs:
         try:
+            if blob.kind != "fit":
+                from pipeline.fit.tracks import read_track  # gpxpy: imported when a GPX or TCX file comes
+
+                contents.activities.append(read_track(blob.data, blob.kind, blob.source, blob.activity_id))
+                continue
             decoded = _decode(blob.data, blob.source, blob.activity_id, scales=scales)
         except RejectedFile as exc:
             contents.rejections.append(exc)
@@ -194,7 +200,7 @@ def read_activity(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> A
         first = result.rejections[0]
         raise RejectedFile(path.name, f"no usable activity: {len(result.rejections)} FIT files refused "
                            f"(first: {first})", first.kind)
-    raise RejectedFile(path.name, "no FIT file inside (.fit or .fit.gz members)", "archive")
+    raise RejectedFile(path.name, NO_ACTIVITY_FILE, "archive")
 
 
 def decode_activity(data: bytes, source: str, file_id: str | None = None) -> Activity:

@@ -1,4 +1,5 @@
-"""The inbox: which files in it are candidates (``.fit``, ``.fit.gz``, ``.zip``), found read-only."""
+"""The inbox: which files in it are candidates (``.fit``, ``.gpx``, ``.tcx``, each also ``.gz``, and
+``.zip``), found read-only."""
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ from stat import S_ISREG
 
 from pipeline.store.inbox_index import stat_key
 
-INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".zip")
+INBOX_SUFFIXES: tuple[str, ...] = (".fit", ".fit.gz", ".gpx", ".gpx.gz", ".tcx", ".tcx.gz", ".zip")
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,13 @@ class InboxFile:
 
 
 def is_inbox_file(path: Path) -> bool:
-    """``.fit``, ``.fit.gz`` or ``.zip`` (any case), not hidden."""
+    """An activity file (:data:`INBOX_SUFFIXES`, any case), not hidden."""
     name = path.name.lower()
     return not name.startswith(".") and name.endswith(INBOX_SUFFIXES)
 
 
 def scan_inbox(inbox: Path) -> list[InboxFile]:
-    """Every ``.fit`` / ``.fit.gz`` / ``.zip`` under ``inbox`` (sub-folders too), sorted by path.
+    """Every activity file or zip (:data:`INBOX_SUFFIXES`) under ``inbox`` (sub-folders too), sorted by path.
 
     Read-only: nothing in the inbox is opened for writing, moved or deleted. Hidden files and
     folders (``.Trash``, ``.sync``) are skipped; symbolic links to folders are not followed.

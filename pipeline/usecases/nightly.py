@@ -55,19 +55,37 @@ from pipeline.usecases.nightly_summary import INDEX_LINE_FILES, SAME_BYTES, Nigh
 NIGHTLY = NIGHTLY_RUN  # the runs-table name of a nightly run (the flow's name too)
 
 def inbox_for(config: Config, inbox: str | None) -> Path:
-    """``--inbox DIR`` or the configured inbox, refused with one line when it is not a folder
+    """``--inbox DIR`` or the configured (first) inbox, refused with one line when it is not a folder
     (``--inbox ''`` too: an empty name is no folder, not the current one)."""
-    if inbox is not None and not inbox.strip():
+    return inboxes_for(config, inbox)[0]
+
+
+def inboxes_for(config: Config, inbox: str | list[str] | None, absent: list[str] | None = None) -> list[Path]:
+    """The folders to read: each ``--inbox DIR`` given (repeatable), else every configured inbox
+    (:attr:`Config.inboxes`), each once; refused with one line naming the first that is not a folder.
+
+    ``absent``: a configured inbox after the first that is not there tonight (a watch not plugged in
+    as USB storage, a phone folder not mounted) is not read, and named there ("/media/GARMIN/Activity:
+    inbox folder not found"), instead of refusing the night."""
+    given = [inbox] if isinstance(inbox, str) else list(inbox or [])
+    if any(not name.strip() for name in given):
         raise UsageError("--inbox", "is empty: give the folder to read")
-    try:
-        folder = Path(inbox).expanduser().resolve() if inbox else Path(config.inbox)
-        problem = inbox_problem(folder)
-    except (OSError, RuntimeError) as exc:  # a name too long for the file system, a symlink loop
-        raise ConfigError(inbox or str(config.inbox), f"cannot be read as the inbox "
-                                                      f"({getattr(exc, 'strerror', None) or exc})") from None
-    if problem is not None:
-        raise ConfigError(str(folder), problem)
-    return folder
+    folders: list[Path] = []
+    for name, configured in ([(name, None) for name in given] if given
+                             else [(None, folder) for folder in config.inboxes]):
+        try:
+            folder = Path(name).expanduser().resolve() if name else Path(configured or config.inbox)
+            problem = inbox_problem(folder)
+        except (OSError, RuntimeError) as exc:  # a name too long for the file system, a symlink loop
+            raise ConfigError(name or str(configured), f"cannot be read as the inbox "
+                                                       f"({getattr(exc, 'strerror', None) or exc})") from None
+        if problem is not None:
+            if absent is not None and configured is not None and folders:
+                absent.append(f"{folder}: {problem}")
+                continue
+            raise ConfigError(str(folder), problem)
+        folders.append(folder)
+    return list(dict.fromkeys(folders))
 
 
 LOCK_NAME = "nightly.lock"

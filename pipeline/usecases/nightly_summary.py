@@ -37,7 +37,9 @@ class NightlySummary(BaseModel):
     finished_at: datetime | None = None
     skipped: int = 0
     duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
-    not_fit: list[Rejection] = []  # zip members that are not FIT files (skipped, with the reason)
+    not_fit: list[Rejection] = []  # archive members not read (not an activity file...: skipped, with the reason)
+    inboxes_absent: list[str] = []  # configured inboxes (after the first) not there tonight: "folder: why"
+    weigh_ins: list[str] = []  # smart-scale files taken in: "scale.fit: 2 readings, last 72.4 kg"
     set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
     processed_files: list[str] = []
     activities: list[ActivityRow] = []
@@ -64,7 +66,11 @@ class NightlySummary(BaseModel):
                 self.reestimated.append(outcome.file.name)
             ids = {a.row.id for a in outcome.activities}
             self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
-        for name, why in outcome.skipped_members:  # zip members that are not FIT files
+        if outcome.scale_readings:
+            last = max(outcome.scale_readings, key=lambda r: r.timestamp)
+            self.weigh_ins.append(f"{outcome.file.name}: {len(outcome.scale_readings)} weight reading(s), "
+                                  f"last {last.weight_kg:.1f} kg")
+        for name, why in outcome.skipped_members:  # archive members that are not activity files
             self.skipped += 1
             self.not_fit.append(Rejection(name=name, kind="not_fit", reason=why))
         for d in outcome.duplicates:
@@ -89,13 +95,18 @@ class NightlySummary(BaseModel):
 
         text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
         if self.not_fit or self.duplicates or self.set_aside_before:
-            text += listed([f"{d.name}: {d.reason}" for d in self.not_fit + self.duplicates]
+            text += listed(([members_not_read(self.not_fit)] if self.not_fit else [])
+                           + [f"{d.name}: {d.reason}" for d in self.duplicates]
                            + [f"{r.name}: set aside before, {r.reason}" for r in self.set_aside_before])
         text += f", rejected {len(self.rejected)}"
         if self.rejected:
             text += listed([f"{r.name}: {r.reason}" for r in self.rejected])
         if self.reestimated:
             text += f", re-estimated {len(self.reestimated)} (inputs changed: weigh-ins, config or model)"
+        if self.inboxes_absent:
+            text += f", inboxes not read {len(self.inboxes_absent)}" + listed(self.inboxes_absent)
+        if self.weigh_ins:
+            text += f", weigh-ins from a scale {len(self.weigh_ins)}" + listed(self.weigh_ins)
         if self.failed:
             text += f", failed {len(self.failed)}" + listed([f"{n}: {m}" for n, m in self.failed])
         return clean_text(text)  # file names: no ESC/BEL in logs, the terminal or the artifact
@@ -160,11 +171,15 @@ class NightlySummary(BaseModel):
                              f"| {duration} | {distance_text(a.distance_m, units)} | {sweat} | [report.html]({link}) |")
             lines.append("")
         for heading, listed in (("copies of activities already held", self.duplicates),
-                                ("zip members that are not FIT files", self.not_fit),
+                                ("archive members not read", self.not_fit),
                                 ("set aside on an earlier run (still in the inbox)", self.set_aside_before)):
             if listed:
                 lines += [f"## Skipped: {heading}", ""] + [
                     f"- `{markdown_escape(r.name)}`: {markdown_escape(r.reason)}" for r in listed] + [""]
+        if self.inboxes_absent:
+            lines += ["## Inboxes not read tonight", ""] + [f"- {markdown_escape(w)}" for w in self.inboxes_absent] + [""]
+        if self.weigh_ins:
+            lines += ["## Weigh-ins from a smart scale", ""] + [f"- {markdown_escape(w)}" for w in self.weigh_ins] + [""]
         if self.rejected:
             lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
         if self.failed:
@@ -177,6 +192,21 @@ class NightlySummary(BaseModel):
         if self.reestimated:
             text += f", re-estimated {len(self.reestimated)}"
         return text + (f", failed {len(self.failed)}" if self.failed else "")
+
+
+def members_not_read(members: list[Rejection]) -> str:
+    """``3 members not read: 2 .json, 1 .jpg (not an activity file (.fit, .gpx or .tcx)); 1 .zip (a zip
+    nested more than 2 levels deep (not read))``: archive members grouped by reason, then by suffix
+    (the run summary names each member)."""
+    groups: dict[str, dict[str, int]] = {}
+    for member in members:
+        base = member.name.rsplit(":", 1)[-1].rsplit("/", 1)[-1].lower()
+        suffix = "." + base.rsplit(".", 1)[-1] if "." in base.lstrip(".") else "(no suffix)"
+        counts = groups.setdefault(member.reason.removesuffix(": skipped"), {})
+        counts[suffix] = counts.get(suffix, 0) + 1
+    parts = [", ".join(f"{n} {suffix}" for suffix, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+             + f" ({why})" for why, counts in groups.items()]
+    return f"{len(members)} member{'s' if len(members) != 1 else ''} not read: " + "; ".join(parts)
 
 
 BUSY_MESSAGE = "another nightly run is in progress; this one did nothing"

@@ -62,13 +62,15 @@ class RideResult(BaseModel):
 
 
 def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
-    """The file to process: as given, else the newest file in the inbox."""
+    """The file to process: as given, else the newest file of the inbox folders (the first must be there)."""
     if fit_file is None or str(fit_file) == "":
         inbox = Path(config.inbox)
         problem = inbox_problem(inbox)  # as the nightly says it (pipeline.usecases.nightly.inbox_for)
         if problem is not None:
             raise UsageError(str(inbox), f"{problem}: give a file (sweatline ride FILE)")
-        newest = newest_inbox_file(inbox)
+        newest = max((found for folder in config.inboxes if inbox_problem(folder) is None
+                      for found in [newest_inbox_file(folder)] if found is not None),
+                     key=lambda path: (path.stat().st_mtime_ns, str(path)), default=None)  # the newest of every inbox
         if newest is None:
             raise UsageError(str(config.inbox), "no FIT file in the inbox: give a file (sweatline ride FILE)")
         return newest

@@ -8,6 +8,7 @@ more than honest input (on main a 64 kB zip of overlapping entries took 705 MB).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import struct
@@ -138,16 +139,25 @@ def test_hostile_names_and_links_never_escape(tmp_path: Path) -> None:
     assert "names.zip:link.fit: member is a symbolic link (never followed): refused" in reasons
 
 
-def test_nested_archives_and_other_members_are_skipped_with_a_reason(tmp_path: Path) -> None:
-    inner = _zip(tmp_path / "inner.zip", {"ride.fit": sample_bytes(RIDE)}).read_bytes()
-    path = _zip(tmp_path / "outer.zip", {"inner.zip": inner, "notes.gpx": b"<gpx/>",
-                                         "ride.fit.gz.gz": gzip.compress(gzip.compress(sample_bytes(RIDE)))})
+def test_nested_archives_are_read_to_the_stated_depth_and_other_members_skipped_with_a_reason(tmp_path: Path) -> None:
+    """A zip in a zip is read (Garmin's export), down to ``max_nesting`` levels; one deeper, a
+    ``.gz`` of a ``.gz`` and a ``.tar`` are named with their reason, never opened."""
+    ride = sample_bytes(RIDE)
+    deepest = _zip(tmp_path / "level3.zip", {"deep.fit": ride}).read_bytes()
+    level2 = _zip(tmp_path / "level2.zip", {"two.fit": ride, "level3.zip": deepest}).read_bytes()
+    inner = _zip(tmp_path / "inner.zip", {"ride.fit": ride, "level2.zip": level2}).read_bytes()
+    path = _zip(tmp_path / "outer.zip", {"inner.zip": inner, "notes.gpx": b"<gpx/>", "old.tar": b"x" * 600,
+                                         "ride.fit.gz.gz": gzip.compress(gzip.compress(ride))})
     unpacked = unpack(path)
-    assert unpacked.blobs == [] and unpacked.rejections == []
+    assert [(blob.source, blob.kind) for blob in unpacked.blobs] == [
+        ("outer.zip:inner.zip:ride.fit", "fit"), ("outer.zip:inner.zip:level2.zip:two.fit", "fit"),
+        ("outer.zip:notes.gpx", "gpx")]
+    assert all(blob.activity_id == hashlib.sha256(ride).hexdigest() for blob in unpacked.blobs[:2])
+    assert unpacked.rejections == []
     assert unpacked.skipped_reasons == [
-        "outer.zip:inner.zip: an archive inside an archive (read one level deep): skipped",
-        "outer.zip:notes.gpx: not a FIT file (.fit or .fit.gz): skipped",
-        "outer.zip:ride.fit.gz.gz: an archive inside an archive (read one level deep): skipped",
+        "outer.zip:inner.zip:level2.zip:level3.zip: a zip nested more than 2 levels deep (not read): skipped",
+        "outer.zip:old.tar: an archive of a kind not read (.tar; zip and .gz are): skipped",
+        "outer.zip:ride.fit.gz.gz: a .gz of something that is not an activity file (.fit, .gpx or .tcx): skipped",
     ]
 
 

@@ -114,8 +114,9 @@ def test_a_fit_then_its_gz_then_a_zip_holding_it_is_one_activity(config: Config)
     # one report folder, and the summary line counts the copies as skipped, with the reason
     assert len(list((Path(config.data_dir) / "reports").glob("*/report.json"))) == 1
     assert summary.processed_files == ["ride.fit"] and len(summary.activities) == 1
-    assert summary.skipped == 3  # the two copies, and the zip's notes.txt (not a FIT file), each named
-    assert "export.zip:notes.txt: not a FIT file (.fit or .fit.gz): skipped" in summary.line()
+    assert summary.skipped == 3  # the two copies, and the zip's notes.txt (not an activity file), each named
+    assert "1 member not read: 1 .txt (not an activity file (.fit, .gpx or .tcx))" in summary.line()
+    assert "`export.zip:notes.txt`: not an activity file (.fit, .gpx or .tcx): skipped" in summary.markdown()
     assert "ride.fit.gz: duplicate of ride.fit" in summary.line()
     assert "export.zip:activities/ride.fit: duplicate of ride.fit" in summary.line()
     assert summary.line().endswith("rejected 0")

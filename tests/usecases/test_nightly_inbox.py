@@ -57,27 +57,31 @@ def test_zip_members_that_are_not_fit_are_named_with_their_reason_by_the_nightly
     with zipfile.ZipFile(inbox / "mix.zip", "w") as archive:
         archive.write(SAMPLES / "tomtom-runner3-cycling-17min.fit", "rides/ride.fit")
         archive.writestr("notes.txt", "bring gels\n")
+        archive.writestr("summary.json", "{}")
+        archive.writestr("photo.jpg", b"\xff\xd8\xff")
         archive.writestr("inner.zip", b"PK\x05\x06" + bytes(18))  # an empty zip inside the zip
     config = parse_config({"inbox": str(inbox), "data_dir": str(tmp_path / "data"), "weather": {"provider": "none"}})
     outcome = process_file(inbox / "mix.zip", config)
     assert outcome.status == "processed" and len(outcome.activities) == 1
     assert sorted(outcome.skipped_members) == [
-        ("mix.zip:inner.zip", "an archive inside an archive (read one level deep): skipped"),
-        ("mix.zip:notes.txt", "not a FIT file (.fit or .fit.gz): skipped")]
+        ("mix.zip:inner.zip", "an empty zip: skipped"),
+        ("mix.zip:notes.txt", "not an activity file (.fit, .gpx or .tcx): skipped"),
+        ("mix.zip:photo.jpg", "not an activity file (.fit, .gpx or .tcx): skipped"),
+        ("mix.zip:summary.json", "not an activity file (.fit, .gpx or .tcx): skipped")]
     summary = NightlySummary(run_id="r", inbox=inbox, data_dir=tmp_path / "data", started_at=datetime.now(UTC))
     summary.add(outcome)
-    assert summary.skipped == 2
-    assert "mix.zip:notes.txt: not a FIT file (.fit or .fit.gz): skipped" in summary.line()
-    assert "mix.zip:inner.zip: an archive inside an archive" in summary.line()
+    assert summary.skipped == 4
+    assert ("4 members not read: 1 .jpg, 1 .json, 1 .txt (not an activity file (.fit, .gpx or .tcx)); "
+            "1 .zip (an empty zip)") in summary.line()
     markdown = summary.markdown()
-    assert "## Skipped: zip members that are not FIT files" in markdown
+    assert "## Skipped: archive members not read" in markdown
+    assert "`mix.zip:notes.txt`: not an activity file (.fit, .gpx or .tcx): skipped" in markdown
     assert "## Skipped: copies of activities already held" not in markdown
 
     (results,) = ride(inbox / "mix.zip", parse_config({"inbox": str(inbox), "data_dir": str(tmp_path / "data2"),
                                                        "weather": {"provider": "none"}}),
                       Override(), orchestrator="local")
-    assert "notes.txt: not a FIT file (.fit or .fit.gz): skipped" in results.warnings
-    assert "inner.zip: an archive inside an archive (read one level deep): skipped" in results.warnings
+    assert "notes.txt: not an activity file (.fit, .gpx or .tcx): skipped" in results.warnings
 
     # a zip whose rides are all held already (a user's second export): its other members are still named
     with zipfile.ZipFile(inbox / "again.zip", "w") as archive:
@@ -87,4 +91,4 @@ def test_zip_members_that_are_not_fit_are_named_with_their_reason_by_the_nightly
                                                       "weather": {"provider": "none"}}),
                    Override(), orchestrator="local")
     assert copy.reused
-    assert "notes.txt: not a FIT file (.fit or .fit.gz): skipped" in copy.warnings
+    assert "notes.txt: not an activity file (.fit, .gpx or .tcx): skipped" in copy.warnings
