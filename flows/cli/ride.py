@@ -60,7 +60,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                           "(no path: the newest file in the inbox).")
     add_config(parser)
     add_units(parser)
-    parser.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help=".fit, .fit.gz or .zip file")
+    parser.add_argument("fit_path", nargs="?", metavar="FIT_PATH", help="an activity file: .fit, .gpx or .tcx (each also .gz), or a .zip of them")
     parser.add_argument("--temp", type=number(), metavar="C", help="air temperature override, °C (°F with --units imperial)")
     parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity override, %%")
     parser.add_argument("--json", action="store_true",

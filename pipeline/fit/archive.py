@@ -286,7 +286,9 @@ def _open_zip(opened: Path | IO[bytes], raw_source: str, limits: ArchiveLimits, 
     if declared_dir is not None:
         entries, cd_bytes = declared_dir
         if entries > budget.members_left:
-            raise RejectedFile(raw_source, f"zip archive declares {entries} entries (folders included), over the "
+            around = limits.max_members - budget.members_left
+            raise RejectedFile(raw_source, f"zip archive declares {entries} entries (folders included)"
+                               f"{f' besides the {around} of the archives around it' if around else ''}, over the "
                                f"limit of {limits.max_members}: refused before reading its directory", "archive")
         if cd_bytes > limits.max_members * CENTRAL_ENTRY_MAX_BYTES:
             raise RejectedFile(raw_source, f"zip directory of {cd_bytes} bytes, more than {limits.max_members} "
@@ -307,9 +309,10 @@ def _read_zip(opened: Path | IO[bytes], raw_source: str, limits: ArchiveLimits, 
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
         if len(infos) > budget.members_left:
+            around = limits.max_members - budget.members_left
             raise RejectedFile(raw_source, f"zip archive has {len(infos)} members"
-                               f"{' (with the archives around it)' if depth else ''}, over the limit of "
-                               f"{limits.max_members}: refused", "archive")
+                               f"{f' besides the {around} of the archives around it' if around else ''}, over the "
+                               f"limit of {limits.max_members}: refused", "archive")
         budget.members_left -= len(infos)
         overlap = _overlap(infos)
         if overlap is not None:

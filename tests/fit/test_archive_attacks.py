@@ -208,3 +208,43 @@ def test_every_attack_through_ride_and_one_nightly(tmp_path: Path, prefect_env: 
     assert float(lines[-1]) < 600  # MiB: the whole nightly (Prefect included); 40 x 48 MiB if expanded
     assert not (tmp_path / "escaped.fit").exists() and not (tmp_path.parent / "escaped.fit").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "data", "inbox", "night"]
+
+
+def test_a_bomb_nested_in_a_zip_is_refused_in_one_line_without_expanding(tmp_path: Path) -> None:
+    """A zip bomb one level down (where Garmin's export keeps its activities) costs no more than
+    one at the top: a member past the ratio is refused as it is read, an overlapping-entries zip
+    before anything expands; the rest of the archive is still read."""
+    ratio = io.BytesIO()
+    with zipfile.ZipFile(ratio, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.fit", ZEROS)
+    overlap = _overlapping_zip(tmp_path / "overlap.zip", copies=40).read_bytes()
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:  # stored: deflating them again would trip the ratio
+        archive.writestr("DI_CONNECT/Part1.zip", ratio.getvalue())
+        archive.writestr("DI_CONNECT/Part2.zip", overlap)
+        archive.writestr("ride.fit", sample_bytes(RIDE))
+    result = read_activities(path)
+    assert [a.summary.source for a in result.activities] == ["export.zip:ride.fit"]
+    lines = sorted(str(r) for r in result.rejections)
+    assert len(lines) == 2 and all("\n" not in line for line in lines)
+    assert lines[0].startswith("export.zip:DI_CONNECT/Part1.zip:bomb.fit: member expands more than 100x")
+    assert lines[1].startswith("export.zip:DI_CONNECT/Part2.zip: zip members overlap")
+    assert _peak_mib(path) < _peak_mib(SAMPLES / RIDE) + 16  # MiB; 40 x 48 MiB if the overlap expanded
+
+
+def test_nested_archives_share_the_outer_archives_member_and_byte_budget(tmp_path: Path) -> None:
+    ride = sample_bytes(RIDE)
+    inner = _zip(tmp_path / "inner.zip", {f"r{i}.fit": ride for i in range(3)}).read_bytes()
+    path = _zip(tmp_path / "outer.zip", {"a.zip": inner, "b.zip": inner})
+    assert len(read_activities(path).activities) == 6  # within the default limits: every ride
+    # members: 2 at the top + 3 in a.zip fit in 6; b.zip's 3 more do not
+    line = str(read_activities(path, ArchiveLimits(max_members=6)).rejections[0])
+    assert line == ("outer.zip:b.zip: zip archive declares 3 entries (folders included) besides the 5 of the archives "
+                    "around it, over the limit of 6: refused before reading its directory")
+    # bytes: the inner zips' own bytes and their rides' count against one budget: b.zip's rides would
+    # pass it, so b.zip is refused, named, before it expands (a.zip's rides are kept)
+    budget = 2 * len(inner) + 5 * len(ride)  # one ride short of everything
+    result = read_activities(path, ArchiveLimits(max_archive_bytes=budget, max_fit_bytes=len(ride)))
+    assert [a.summary.source for a in result.activities] == [f"outer.zip:a.zip:r{i}.fit" for i in range(3)]
+    (line,) = map(str, result.rejections)
+    assert line.startswith(f"outer.zip:b.zip: zip archive would expand to {3 * len(ride)} bytes, over the 0 MiB limit")
