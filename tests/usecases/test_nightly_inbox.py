@@ -92,3 +92,30 @@ def test_zip_members_that_are_not_fit_are_named_with_their_reason_by_the_nightly
                    Override(), orchestrator="local")
     assert copy.reused
     assert "notes.txt: not an activity file (.fit, .gpx or .tcx): skipped" in copy.warnings
+
+
+def test_inbox_may_be_a_list_of_folders_each_read_once(tmp_path: Path) -> None:
+    from pipeline.core.config import parse_config
+    from pipeline.core.errors import ConfigError, UsageError
+    from pipeline.usecases.nightly import inboxes_for
+
+    a, b, gone = tmp_path / "a", tmp_path / "b", tmp_path / "usb" / "GARMIN" / "Activity"
+    a.mkdir()
+    b.mkdir()
+    config = parse_config({"inbox": [str(a), str(b), str(gone), str(a)], "data_dir": str(tmp_path / "data")})
+    assert config.inbox == a and config.inboxes == [a, b, gone]
+    absent: list[str] = []
+    assert inboxes_for(config, None, absent) == [a, b]  # a watch not plugged in tonight: named, not fatal
+    assert absent == [f"{gone}: inbox folder not found"]
+    with pytest.raises(ConfigError, match="inbox folder not found"):  # without a place to name it: refused
+        inboxes_for(config, None)
+    assert inboxes_for(config, [str(b), str(b)]) == [b]  # --inbox repeated: those folders only
+    with pytest.raises(UsageError, match="--inbox: is empty"):
+        inboxes_for(config, [str(a), " "])
+    first_gone = parse_config({"inbox": [str(gone), str(a)], "data_dir": str(tmp_path / "data")})
+    with pytest.raises(ConfigError, match="inbox folder not found"):  # the first folder must be there
+        inboxes_for(first_gone, None, [])
+    for bad in ([], [3], [str(a), ""], [str(a), "x\x1b"]):
+        with pytest.raises(ConfigError) as err:
+            parse_config({"inbox": bad})
+        assert "inbox" in str(err.value) and "\n" not in str(err.value)
