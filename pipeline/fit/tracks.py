@@ -29,6 +29,7 @@ dropped; a file with no timed point is refused in one line.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -117,8 +118,14 @@ def _fit_seconds(when: datetime | None) -> float | None:
     return when.timestamp() - FIT_EPOCH_UNIX_S
 
 
+@functools.lru_cache(maxsize=512)
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].split(":")[-1].lower()
+
+
 def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1].split(":")[-1].lower() if isinstance(tag, str) else ""
+    """An element's name without its namespace, lower case ("{...ActivityExtension/v2}Watts" -> "watts")."""
+    return _local_name(tag) if isinstance(tag, str) else ""
 
 
 def _extension_values(elements: list[Any]) -> dict[str, float]:
