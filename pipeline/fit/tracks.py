@@ -279,6 +279,8 @@ def _activity(points: list[dict[str, Any]], sport: str | None, totals: dict[str,
                     decoder=kind)
     activity = build_activity(msgs, Clock([]), source=source, activity_id=activity_id, salvaged=False, warn=warn)
     activity.decoder = "gpxpy" if kind == "gpx" else "xml.etree"
+    if not totals:  # a GPX (or a TCX without lap totals): every figure is the points' own
+        activity.summary = activity.summary.model_copy(update={"summary_source": "records"})
     return activity
 
 

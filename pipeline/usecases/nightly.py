@@ -200,6 +200,7 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
     file left in the inbox is not hidden; a file that vanished (hash None) is neither."""
     todo: list[tuple[InboxFile, str]] = []
     queued: dict[str, str] = {}  # SHA-256 -> the name of the inbox file that will be read for it
+    queued_at: dict[str, str] = {}  # SHA-256 -> its path
     for f, sha in zip(files, hashes):
         if sha is None:
             continue
@@ -208,10 +209,12 @@ def select_new(files: list[InboxFile], hashes: list[str | None], known: set[str]
             if rejected_before and sha in rejected_before:  # a subset of ``known``: the catalog's rejected files
                 summary.set_aside_before.append(Rejection(name=f.path.name, kind="rejected", reason=rejected_before[sha]))
             elif sha in queued:  # named, as a copy of an activity held is: a user found one skipped without a word
-                summary.duplicates.append(Rejection(name=f.path.name, kind=SAME_BYTES,
-                                                    reason=f"the same bytes as {queued[sha]}"))
+                same_name = queued[sha] == f.path.name  # the same file in two inbox folders: say where both are
+                summary.duplicates.append(Rejection(name=str(f.path) if same_name else f.path.name, kind=SAME_BYTES,
+                                                    reason=f"the same bytes as {queued_at[sha] if same_name else queued[sha]}"))
             continue
         queued[sha] = f.path.name
+        queued_at[sha] = str(f.path)
         todo.append((f, sha))
     return todo
 

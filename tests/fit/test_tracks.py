@@ -41,7 +41,7 @@ def test_a_strava_gpx_run_has_its_time_distance_heart_rate_cadence_and_power(tmp
     assert summary.sport == "running"  # Strava's numeric code 9
     assert summary.start_time == START and summary.elapsed_s == summary.timer_s == 40 * 60
     assert summary.distance_m == pytest.approx(haversine_total_m(_as_written(points)), rel=1e-6)
-    assert summary.device == "StravaGPX iPhone"
+    assert summary.device == "StravaGPX iPhone" and summary.summary_source == "records"
     assert len(records) == len(points)
     assert records["heart_rate_bpm"].mean() == pytest.approx(statistics.fmean(p.hr for p in points))
     assert set(records["cadence_rpm"]) == {86.0}
@@ -78,6 +78,7 @@ def test_a_garmin_tcx_run_reads_laps_run_cadence_speed_and_watts(tmp_path: Path)
     activity = read_activity(_write(tmp_path, "run.tcx", tcx(points, laps=3, calories=540)))
     summary, records = activity.summary, activity.records
     assert summary.sport == "running" and summary.device == "Forerunner 255"
+    assert summary.summary_source == "session"  # the laps' totals, as the device wrote them
     assert summary.start_time == START and summary.elapsed_s == 40 * 60
     lap_ends = [0, 800, 1600, 2400]  # each lap's own span (the test's tcx() splits 2401 points in 3)
     assert summary.timer_s == pytest.approx(sum(b - a for a, b in zip(lap_ends, lap_ends[1:])) - 2)

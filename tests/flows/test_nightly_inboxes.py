@@ -69,7 +69,7 @@ def test_a_night_over_exports_in_two_folders(prefect_api: str, tmp_path: Path) -
     line = summary.line()
     assert line.startswith("processed 4, skipped 5 (")  # the GPX again, the loose copy, three members
     assert ("3 members not read: 2 .json, 1 .jpg (not an activity file (.fit, .gpx or .tcx))") in line
-    assert "Morning_Run.gpx: the same bytes as Morning_Run.gpx" in line
+    assert f"{phone / 'Morning_Run.gpx'}: the same bytes as {export / 'Morning_Run.gpx'}" in line
     assert "watch-copy.fit: duplicate of" in line
     assert f"inboxes not read 1 ({tmp_path / 'watch' / 'GARMIN' / 'Activity'}: inbox folder not found)" in line
     assert "weigh-ins from a scale 1 (scale.fit: 2 weight reading(s), last 70.4 kg)" in line
