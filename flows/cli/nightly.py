@@ -1,4 +1,4 @@
-"""`sweatline nightly [--inbox DIR] [--rebuild]`: one run of the nightly flow, now.
+"""`sweatline nightly [--inbox DIR ...] [--rebuild]`: one run of the nightly flow, now.
 
 Runs against the Prefect server that is up (``PREFECT_API_URL``, or the one ``sweatline serve``
 started for this data directory) so the run shows in its UI; otherwise Prefect starts its
@@ -187,7 +187,8 @@ def stopping_at_ctrl_c() -> Iterator[None]:
 
 def register(parser: argparse.ArgumentParser) -> None:
     """``sweatline nightly``'s description and options."""
-    parser.description = "Process every new FIT file in the inbox and write reports and the digest."
+    parser.description = ("Process every new activity file (FIT, GPX, TCX, zips of them) in the inbox folders and "
+                          "write reports and the digest.")
     add_config(parser)
     parser.add_argument("--inbox", metavar="DIR", action="append",
                         help="read this folder instead of the configured inbox (repeat it for several folders)")

@@ -72,7 +72,7 @@ def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
                       for found in [newest_inbox_file(folder)] if found is not None),
                      key=lambda path: (path.stat().st_mtime_ns, str(path)), default=None)  # the newest of every inbox
         if newest is None:
-            raise UsageError(str(config.inbox), "no FIT file in the inbox: give a file (sweatline ride FILE)")
+            raise UsageError(str(config.inbox), "no activity file in the inbox folders: give a file (sweatline ride FILE)")
         return newest
     path = Path(fit_file).expanduser()
     if not path.exists():
