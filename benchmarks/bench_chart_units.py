@@ -11,6 +11,7 @@ imperial/metric printed. Imperial converts the plotted arrays (speed, temperatur
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -25,7 +26,7 @@ from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # no
 from pipeline.report.view import report_duration_s  # noqa: E402
 from pipeline.usecases.analyse import analyse_activity  # noqa: E402
 
-SAMPLES = ROOT.parent / "shared" / "fit-samples"
+SAMPLES = Path(os.environ.get("SWEATLINE_SHARED") or ROOT.parent / "shared") / "fit-samples"  # SWEATLINE_SHARED: the shared folder, when not beside the clone
 DEFAULT = [SAMPLES / "garmin-edge500-cycling-3h31-road.fit", SAMPLES / "wahoo-elemnt-cycling-6h33-road-power-temp.fit"]
 ATHLETE = {"name": "bench", "body_mass_kg": 70, "height_cm": 178, "sex": "male", "age": 35,
            "hr_rest_bpm": 55, "hr_max_bpm": 185, "ftp_w": 250}

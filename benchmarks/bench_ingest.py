@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import sys
 import time
@@ -32,7 +33,7 @@ sys.path.insert(0, str(PROJECT))
 
 from pipeline.fit import read_activity  # noqa: E402
 
-DEFAULT = PROJECT.parent / "shared" / "fit-samples" / "garmin-fenix2-multisport-6h50-7sessions.fit"
+DEFAULT = Path(os.environ.get("SWEATLINE_SHARED") or PROJECT.parent / "shared") / "fit-samples" / "garmin-fenix2-multisport-6h50-7sessions.fit"  # SWEATLINE_SHARED: the shared folder, when not beside the clone
 TARGET_RATIO = 1.2
 
 

@@ -57,6 +57,13 @@ def write_config(tmp_path: Path):
     return _write
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Without the shared FIT files most tests cannot run: say so in one line before any starts."""
+    if not SAMPLES.is_dir():
+        pytest.exit(f"the shared FIT samples are expected at {SAMPLES}: put the shared folder beside the clone "
+                    "(../shared), or name it in SWEATLINE_SHARED", returncode=4)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow(reason): starts a real Prefect server or a browser; `make test` runs "
                                        "it, `pytest -m 'not slow'` leaves it out for a quick edit-test loop")

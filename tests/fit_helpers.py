@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.fit import Activity, read_activity
 
 PROJECT = Path(__file__).resolve().parents[1]
-from shared_paths import SAMPLES, SWEATLINE  # noqa: E402,F401
+from shared_paths import CASES, SAMPLES, SWEATLINE  # noqa: E402,F401
 
 
 def manifest() -> list[dict[str, str]]:
@@ -32,7 +32,6 @@ def sample_bytes(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 
 
-CASES = PROJECT.parent / "shared" / "fit-cases"  # synthetic files of faults seen in the wild (README there)
 
 CONFIG = """inbox: {inbox}
 data_dir: {data}

@@ -39,7 +39,7 @@ from pathlib import Path
 from pipeline.fit.framing import fit_crc
 
 PROJECT = Path(__file__).resolve().parent.parent
-SAMPLES = PROJECT.parent / "shared" / "fit-samples"
+SAMPLES = Path(os.environ.get("SWEATLINE_SHARED") or PROJECT.parent / "shared") / "fit-samples"  # SWEATLINE_SHARED: the shared folder, when not beside the clone
 SWEATLINE = Path(sys.executable).with_name("sweatline")
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z in Unix seconds (FIT SDK: date_time base)
 
