@@ -50,7 +50,10 @@ from the forecast API's ``past_days``."""
 FORECAST_MAX_PAST_DAYS = 92
 MAX_PLACES_PER_REQUEST = 50
 DATASET_WORDS = {"archive": "Open-Meteo's historical archive (ERA5 reanalysis)",
-                 "forecast": "Open-Meteo's forecast models (their recent past days)"}
+                 "forecast": "Open-Meteo's forecast models (their recent past days)",
+                 "plan_forecast": "Open-Meteo's forecast models",
+                 "climatology": "Open-Meteo's historical archive (ERA5), the same dates of earlier years "
+                                "averaged (climatology)"}
 _BOUNDS = {"temperature_c": (-90.0, 70.0), "humidity_pct": (0.0, 100.0), "wind_speed_m_per_s": (0.0, 120.0),
            "solar_radiation_w_per_m2": (0.0, 1500.0)}
 
