@@ -1,0 +1,135 @@
+"""``sweatline plan --course ROUTE --start WHEN (--power W | --speed KMH | --hr BPM | --finish TIME)
+[--aid-km KM,...] [--temp C] [--humidity PCT] [--out DIR] [--export-fit PLAN.fit] [--json]``: a race
+plan on a course, segment by segment (:func:`pipeline.usecases.race.plan_course`). Thin: parse,
+check, call, print or write. Every refusal is one line (the CLI's error family)."""
+from __future__ import annotations
+
+import argparse
+import math
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.core.config import Config
+from pipeline.core.errors import UsageError
+from pipeline.core.inputs import WeatherOverride, checked
+from pipeline.core.sports import PLAN_SPORTS
+from pipeline.fit.course import read_course
+from pipeline.physiology.planned import MAX_DURATION_S, PlanRequest, parse_duration_s
+from pipeline.report.text import plan_text
+from pipeline.report.view import Display
+from pipeline.store.weighins import calibration_for
+from pipeline.usecases.race import RaceRequest, plan_course
+
+
+def parse_start(text: str | None, timezone: str) -> datetime:
+    """The start as a tz-aware datetime: ISO 8601; without an offset, in ``timezone`` (an IANA name).
+    Raises :class:`UsageError` (``--start``) for anything else."""
+    if text is None:
+        raise UsageError("--start", "a course is planned for a start: give --start 2027-06-12T06:00 (ISO date-time)")
+    try:
+        when = datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise UsageError("--start", f"{text!r} is not an ISO date-time (2027-06-12T06:00 or "
+                                    "2027-06-12T06:00+02:00)") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(timezone))
+    return when
+
+
+def parse_aid_km(text: str | None) -> tuple[float, ...]:
+    """``18,36,54`` -> metres from the start; :class:`UsageError` (``--aid-km``) for a bad list."""
+    if text is None:
+        return ()
+    out = []
+    for part in str(text).split(","):
+        try:
+            km = float(part.strip())
+        except ValueError:
+            raise UsageError("--aid-km", f"{part.strip()!r} is not a distance in km (give 18,36,54)") from None
+        if not math.isfinite(km) or km < 0 or km > 2000:
+            raise UsageError("--aid-km", f"{part.strip()!r}: must be between 0 and 2000 km")
+        out.append(km * 1000.0)
+    return tuple(sorted(out))
+
+
+def run_course(args: argparse.Namespace, config: Config) -> int:
+    """The ``--course`` branch of ``sweatline plan``."""
+    for flag, name in (("duration", "--duration"), ("legs", "--legs"), ("water_temp", "--water-temp"),
+                       ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing")):
+        if getattr(args, flag, None) is not None:
+            raise UsageError(name, "is not used with --course (the course gives the duration and the grades)")
+    course = read_course(args.course)
+    sport = args.sport or course.sport
+    if sport is None:
+        raise UsageError("--sport", f"{Path(args.course).name} does not say its sport: give --sport")
+    checked_request = checked(PlanRequest, sport=sport, duration_s=3600.0, speed_kmh=args.speed, power_w=args.power,
+                              heart_rate_bpm=args.hr if args.finish is None else (args.hr or 150.0),
+                              temperature_c=args.temp, humidity_pct=args.humidity, body_mass_kg=args.mass_kg,
+                              height_cm=args.height_cm, age=args.age)
+    sport = checked_request.sport
+    if sport not in PLAN_SPORTS:
+        raise UsageError("--sport", f"{sport!r} is not a sport the model knows")
+    finish_s = parse_duration_s(args.finish) if args.finish is not None else None
+    if finish_s is not None and finish_s > MAX_DURATION_S:
+        raise UsageError("--finish", "more than 48 hours is not one session")
+    request = RaceRequest(sport=sport, start=parse_start(args.start, config.nightly.timezone), power_w=args.power,
+                          speed_m_per_s=args.speed / 3.6 if args.speed is not None else None,
+                          heart_rate_bpm=args.hr, finish_s=finish_s, aid_m=parse_aid_km(args.aid_km))
+    athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
+    override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
+    plan = plan_course(course, request, config, override=override, athlete_override=athlete_override,
+                       calibration=calibration_for(config.data_dir, sport))
+    report = plan.report
+    _keep_archive_hours(plan, config)
+    if args.export_fit is not None:
+        from pipeline.fit.course_export import write_plan_course
+
+        write_plan_course(Path(args.export_fit), plan)
+    if args.out is not None:
+        from pipeline.report.race import write_race_plan
+
+        write_race_plan(Path(args.out), plan)
+    display = Display.of(config, getattr(args, "units", None))
+    if args.json:
+        print(report.to_json())
+    else:
+        print(plan_text(report, duration_s=plan.pace.total_s, sport=sport, display=display))
+        print(course_lines(plan))
+    return 0
+
+
+def _keep_archive_hours(plan, config: Config) -> None:
+    """The archive's hours a climatology was made of, kept in the catalog's weather cache (as a
+    ride's are; the forecast is not kept: it changes). A cache that cannot be written is passed
+    over: the plan is made."""
+    import sqlite3
+
+    samples = plan.weather
+    if samples is None or not samples.fetched or not config.weather.cache:
+        return
+    from pipeline.weather.cache import WeatherCache
+
+    try:
+        WeatherCache(config.data_dir, config.weather.provider).store(samples.fetched)
+    except (sqlite3.Error, OSError):
+        pass
+
+
+def course_lines(plan) -> str:
+    """A few lines on the course under the plan's text: distance, time, weather, bottles and refills."""
+    p = plan.report.plan
+    lines = ["", f"Course: {plan.course.distance_m / 1000:.1f} km in about {_hm(plan.pace.total_s)}, "
+                 f"{len(p.timeline or [])} segments; weather: {p.weather}."]
+    if p.carbohydrate_g_per_h:
+        lines.append(f"Carbohydrate: {p.carbohydrate_g_per_h:.0f} g per hour.")
+    lines.append(f"Start with {p.start_bottles} bottle(s).")
+    for refill in p.refills or []:
+        lines.append(f"  km {refill.distance_m / 1000:.1f}: fill {refill.bottles} bottle(s) ({refill.drink_ml:.0f} mL "
+                     "to the next water).")
+    return "\n".join(lines)
+
+
+def _hm(seconds: float) -> str:
+    minutes = int(round(seconds / 60.0))
+    return f"{minutes // 60} h {minutes % 60:02d} min"
