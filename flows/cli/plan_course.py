@@ -83,9 +83,13 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
     report = plan.report
     _keep_archive_hours(plan, config)
     if args.export_fit is not None:
-        from pipeline.fit.course_export import write_plan_course
+        from pipeline.usecases.race import export_fit
 
-        write_plan_course(Path(args.export_fit), plan)
+        try:
+            export_fit(Path(args.export_fit), plan)
+        except OSError as exc:
+            raise UsageError("--export-fit", f"{args.export_fit}: cannot be written "
+                                             f"({exc.strerror or type(exc).__name__})") from None
     if args.out is not None:
         from pipeline.report.race import write_race_plan
 

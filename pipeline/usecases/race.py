@@ -75,6 +75,7 @@ class RacePlan:
 
     analysis: Analysis
     course: Course
+    request: RaceRequest
     pace: Pace
     segments: pd.DataFrame
     series: pd.DataFrame
@@ -182,7 +183,56 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
                   environment.source)
     analysis = Analysis(report=report, athlete=athlete, model_total_l=estimate.sweat.model_total_l,
                         display=_display(config))
-    return RacePlan(analysis, course, pace, cuts, series, samples)
+    return RacePlan(analysis, course, request, pace, cuts, series, samples)
+
+
+def drink_marks(plan: RacePlan, every_s: float = 15 * 60.0) -> list:
+    """The planned drinks and feeds as course points (:func:`pipeline.advice.race.stops`): a ``water``
+    point "Drink 250 mL" and a ``food`` point "Eat 30 g carbs" where each is due."""
+    from pipeline.advice.race import stops
+    from pipeline.fit.course_export import Mark
+
+    timeline_ = plan.report.plan.timeline if plan.report.plan is not None else None
+    marks = []
+    for stop in stops(timeline_ or [], every_s):
+        if stop.drink_ml > 0:
+            marks.append(Mark(stop.distance_m, "water", f"Drink {stop.drink_ml:.0f} mL"))
+        if stop.carbohydrate_g >= 1:
+            marks.append(Mark(stop.distance_m, "food", f"Eat {stop.carbohydrate_g:.0f} g carbs"))
+    return marks
+
+
+def export_fit(path: Path, plan: RacePlan) -> Path:
+    """Write the course with its planned drinks and feeds (:func:`drink_marks`) and the route's own
+    course points as a FIT course file at ``path`` (:func:`pipeline.fit.course_export.encode_course`),
+    through a temporary file renamed into place. Raises OSError when it cannot be written."""
+    import os
+    import tempfile
+
+    from pipeline.fit.course_export import Mark, encode_course
+
+    steps = plan.pace.steps
+    last = steps.iloc[-1]
+    route = pd.concat([steps[["distance_m", "latitude_deg", "longitude_deg", "altitude_m", "elapsed_s"]],
+                       pd.DataFrame([{"distance_m": float(last["distance_m"] + last["length_m"]),
+                                      "latitude_deg": float(plan.course.points["latitude_deg"].iloc[-1]),
+                                      "longitude_deg": float(plan.course.points["longitude_deg"].iloc[-1]),
+                                      "altitude_m": float(last["altitude_m"] + last["grade"] * last["length_m"]),
+                                      "elapsed_s": plan.pace.total_s}])], ignore_index=True)
+    own = [Mark(p.distance_m, p.kind, p.name) for p in plan.course.course_points]
+    start = plan.report.plan.start_time if plan.report.plan is not None else None
+    assert start is not None
+    data = encode_course(route, start, [*own, *drink_marks(plan)], plan.course.name, plan.request.sport)
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".plan-", suffix=".fit")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _display(config: Config) -> object:
