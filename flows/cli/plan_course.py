@@ -91,9 +91,12 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
             raise UsageError("--export-fit", f"{args.export_fit}: cannot be written "
                                              f"({exc.strerror or type(exc).__name__})") from None
     if args.out is not None:
-        from pipeline.report.race import write_race_plan
+        from pipeline.usecases.race import write_race_plan
 
-        write_race_plan(Path(args.out), plan)
+        try:
+            write_race_plan(Path(args.out), plan, config.nightly.timezone)
+        except OSError as exc:
+            raise UsageError("--out", f"{args.out}: cannot be written ({exc.strerror or type(exc).__name__})") from None
     display = Display.of(config, getattr(args, "units", None))
     if args.json:
         print(report.to_json())

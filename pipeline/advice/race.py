@@ -35,7 +35,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.core.schema import Refill, TimelineEntry
+from pipeline.core.schema import PlanBlock, Refill, TimelineEntry
 
 CARBOHYDRATE_NONE_BELOW_H = 1.0
 """Under 1 h no carbohydrate is planned (Thomas et al. 2016: small amounts or a mouth rinse at 45–75 min)."""
@@ -160,3 +160,33 @@ def stops(entries: Sequence[TimelineEntry], every_s: float = 15 * 60.0) -> list[
                 out.append(Stop(e.distance_m + e.length_m, e.elapsed_s + e.duration_s, drink, round(carbs, 1)))
             drink = carbs = since = 0.0
     return out
+
+
+def course_text(plan: PlanBlock, bottle_ml: float) -> str:
+    """The course's own words beside the session's drinking advice: bottles at the start, refills,
+    drinks every 15–20 min (ACSM, Sawka et al. 2007), the sodium with them and the carbohydrate per
+    hour (the module's sources). ``plan`` must carry its ``timeline``."""
+    entries = plan.timeline or []
+    drink = sum(e.drink_ml for e in entries)
+    sodium = sum(e.sodium_mg for e in entries)
+    parts = [f"On this course: about {drink:,.0f} mL in all, more on the climbs and in the heat than on the descents "
+             f"(segment by segment in the plan), in sips every 15–20 minutes; never more than you are expected to lose."]
+    bottles_ = plan.start_bottles or 0
+    if bottles_:
+        parts.append(f"Start with {bottles_} bottle{'s' if bottles_ != 1 else ''} of {bottle_ml:,.0f} mL.")
+    for refill in plan.refills or []:
+        parts.append(f"At km {refill.distance_m / 1000:.1f} fill {refill.bottles} "
+                     f"(about {refill.drink_ml:,.0f} mL to the next water).")
+    if sodium >= 1:
+        parts.append(f"With that drink about {sodium:,.0f} mg of sodium in all, as salty as your sweat (a sports drink "
+                     "or salt tablets).")
+    carbs = plan.carbohydrate_g_per_h or 0.0
+    if carbs > CARBOHYDRATE_SINGLE_G_PER_H:
+        parts.append(f"Carbohydrate: about {carbs:.0f} g per hour; above 60 g per hour only as a glucose and fructose mix "
+                     "(multiple transportable carbohydrates, Jeukendrup 2014), practised in training first.")
+    elif carbs > 0:
+        parts.append(f"Carbohydrate: about {carbs:.0f} g per hour (Thomas et al. 2016).")
+    else:
+        parts.append("Under an hour no carbohydrate is needed during; a sports drink rinsed in the mouth can help "
+                     "(Thomas et al. 2016).")
+    return " ".join(parts)

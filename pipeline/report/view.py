@@ -56,6 +56,7 @@ def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
 
 TOPIC_TITLES = {
     "hydration": "Water: before, during, after",
+    "course": "On this course",
     "heat": "Heat you cannot shed",
     "hyponatremia": "Don't over-drink",
     "potassium": "Potassium",
@@ -67,14 +68,15 @@ TOPIC_TITLES = {
     "estimate": "How sure is this?",
 }
 
-ENV_SOURCES = {"weather": "from the weather service", "device": "from the device's sensor", "config": "assumed (config climate)", "override": "given by you"}
+ENV_SOURCES = {"weather": "from the weather service", "device": "from the device's sensor", "config": "assumed (config climate)", "override": "given by you",
+               "forecast": "forecast for the course", "climatology": "climatology (beyond the forecast)"}
 INTENSITY_SOURCES = {"power": "power meter", "speed": "speed and grade", "heart_rate": "heart rate",
                      "device_calories": "the device's calories", "duration": "duration only"}
 
 
 def weather_text(env: EnvironmentBlock, units: Units = "metric") -> str:
     """The weather service's figures in one line: air, humidity, wind, sun."""
-    parts = [u.temperature(env.temperature_c, 1, units) if env.source == "weather" else None, f"{env.humidity_pct:.0f} % humidity"]
+    parts = [u.temperature(env.temperature_c, 1, units) if env.source in ("weather", "forecast", "climatology") else None, f"{env.humidity_pct:.0f} % humidity"]
     if env.wind_speed_m_per_s is not None:
         parts.append(f"wind {env.wind_speed_m_per_s:.1f} m/s")
     if env.solar_radiation_w_per_m2 is not None:

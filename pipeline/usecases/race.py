@@ -206,10 +206,8 @@ def export_fit(path: Path, plan: RacePlan) -> Path:
     """Write the course with its planned drinks and feeds (:func:`drink_marks`) and the route's own
     course points as a FIT course file at ``path`` (:func:`pipeline.fit.course_export.encode_course`),
     through a temporary file renamed into place. Raises OSError when it cannot be written."""
-    import os
-    import tempfile
-
     from pipeline.fit.course_export import Mark, encode_course
+    from pipeline.store.files import atomic_write_bytes
 
     steps = plan.pace.steps
     last = steps.iloc[-1]
@@ -223,16 +221,28 @@ def export_fit(path: Path, plan: RacePlan) -> Path:
     start = plan.report.plan.start_time if plan.report.plan is not None else None
     assert start is not None
     data = encode_course(route, start, [*own, *drink_marks(plan)], plan.course.name, plan.request.sport)
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".plan-", suffix=".fit")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(Path(path), data)
     return path
+
+
+def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC") -> tuple[Path, Path]:
+    """``plan.json`` (the report) and ``plan.html`` (:func:`pipeline.report.race.render_plan_html`,
+    times in ``zone``) in ``folder`` (created), each through a temporary file renamed into place.
+    Raises OSError when they cannot be written."""
+    from pipeline.report.race import render_plan_html
+    from pipeline.store.files import atomic_write_text
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    steps = plan.pace.steps
+    distance = [*steps["distance_m"].tolist(), plan.course.distance_m]
+    altitude = [*steps["altitude_m"].tolist(),
+                float(steps["altitude_m"].iloc[-1] + steps["grade"].iloc[-1] * steps["length_m"].iloc[-1])]
+    title = f"Race plan: {plan.course.name}" if plan.course.name else "Race plan"
+    html = render_plan_html(plan.report, distance, altitude, water_points_m(plan.course, plan.request.aid_m), title,
+                            zone)
+    return (atomic_write_text(folder / "plan.json", plan.report.to_json()),
+            atomic_write_text(folder / "plan.html", html))
 
 
 def _display(config: Config) -> object:
@@ -274,3 +284,8 @@ def _add_timeline(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, cour
         "start_bottles": start_bottles, "refills": refills, "timeline": entries,
         "carry_bottles": start_bottles,  # on a course: the start's bottles (refills where water is)
     })
+    from pipeline.advice.race import course_text
+    from pipeline.core.schema import AdviceItem
+
+    at = next((k + 1 for k, item in enumerate(report.advice) if item.topic == "hydration"), 0)
+    report.advice.insert(at, AdviceItem(topic="course", text=course_text(report.plan, config.advice.bottle_ml)))

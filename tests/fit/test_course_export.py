@@ -91,5 +91,5 @@ def test_an_unwritable_export_is_one_line(tmp_path: Path) -> None:
     config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
     result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
                      "2027-06-12T06:00", "--temp", "20", "--humidity", "50", "--export-fit",
-                     str(tmp_path / "missing" / "plan.fit"), config=config)
+                     str(route / "plan.fit"), config=config)
     assert result.returncode == 2 and "--export-fit" in result.stderr and result.stderr.count("\n") == 1
