@@ -24,7 +24,8 @@ FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed",
          "heart_rate_bpm": "--hr", "temperature_c": "--temp", "humidity_pct": "--humidity",
          "body_mass_kg": "--mass-kg", "height_cm": "--height-cm", "age": "--age", "intensity": "sweatline plan",
          "water_temperature_c": "--water-temp", "load_kg": "--load-kg", "grade_pct": "--grade",
-         "clothing": "--clothing", "solar_w_m2": "--solar-w-m2", "sun_elevation_deg": "--sun-elevation-deg"}
+         "clothing": "--clothing", "solar_w_m2": "--solar-w-m2", "sun_elevation_deg": "--sun-elevation-deg",
+         "finish_s": "--finish", "finish": "--finish"}
 """The command line's name for each field of :class:`~pipeline.physiology.planned.PlanRequest`."""
 
 

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
 from pipeline.core.inputs import WeatherOverride, checked
-from pipeline.core.sports import PLAN_SPORTS
 from pipeline.fit.course import read_course
-from pipeline.physiology.planned import MAX_DURATION_S, PlanRequest, parse_duration_s
+from pipeline.physiology.planned import CourseRequest
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
 from pipeline.store.weighins import calibration_for
@@ -63,19 +62,13 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
     sport = args.sport or course.sport
     if sport is None:
         raise UsageError("--sport", f"{Path(args.course).name} does not say its sport: give --sport")
-    checked_request = checked(PlanRequest, sport=sport, duration_s=3600.0, speed_kmh=args.speed, power_w=args.power,
-                              heart_rate_bpm=args.hr if args.finish is None else (args.hr or 150.0),
-                              temperature_c=args.temp, humidity_pct=args.humidity, body_mass_kg=args.mass_kg,
-                              height_cm=args.height_cm, age=args.age)
-    sport = checked_request.sport
-    if sport not in PLAN_SPORTS:
-        raise UsageError("--sport", f"{sport!r} is not a sport the model knows")
-    finish_s = parse_duration_s(args.finish) if args.finish is not None else None
-    if finish_s is not None and finish_s > MAX_DURATION_S:
-        raise UsageError("--finish", "more than 48 hours is not one session")
+    asked = checked(CourseRequest, sport=sport, speed_kmh=args.speed, power_w=args.power, heart_rate_bpm=args.hr,
+                    finish_s=args.finish, temperature_c=args.temp, humidity_pct=args.humidity,
+                    body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age)
+    sport = asked.sport
     request = RaceRequest(sport=sport, start=parse_start(args.start, config.nightly.timezone), power_w=args.power,
                           speed_m_per_s=args.speed / 3.6 if args.speed is not None else None,
-                          heart_rate_bpm=args.hr, finish_s=finish_s, aid_m=parse_aid_km(args.aid_km))
+                          heart_rate_bpm=args.hr, finish_s=asked.finish_s, aid_m=parse_aid_km(args.aid_km))
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     plan = plan_course(course, request, config, override=override, athlete_override=athlete_override,

@@ -25,9 +25,22 @@ def _config(tmp_path: Path):
                          "athlete": {"body_mass_kg": 70, "height_cm": 175, "sex": "male", "age": 35}})
 
 
-@pytest.fixture
-def hilly(tmp_path: Path) -> Path:
-    return write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
+@pytest.fixture(params=["gpx", "fit"])
+def hilly(request, tmp_path: Path) -> Path:
+    """The hilly route as a GPX track, and as a FIT course written by the product's own encoder."""
+    points = profile_points(HILLY)
+    if request.param == "gpx":
+        return write_gpx(tmp_path / "hilly.gpx", points)
+    import pandas as pd
+
+    from pipeline.fit.course_export import encode_course
+
+    route = pd.DataFrame(points, columns=["latitude_deg", "longitude_deg", "altitude_m"])
+    route["distance_m"] = np.arange(len(route)) * 25.0
+    route["elapsed_s"] = route["distance_m"] / 5.0
+    path = tmp_path / "hilly.fit"
+    path.write_bytes(encode_course(route, START, [], "Hilly", "cycling"))
+    return path
 
 
 @pytest.mark.parametrize("sport, ask", [("cycling", {"power_w": 200.0}), ("running", {"speed_m_per_s": 3.0}),
@@ -35,7 +48,7 @@ def hilly(tmp_path: Path) -> Path:
 def test_climbs_are_slower_and_drink_more_per_km_than_descents(hilly: Path, tmp_path: Path, sport: str,
                                                                ask: dict) -> None:
     plan = plan_course(read_course(hilly), RaceRequest(sport, START, **ask), _config(tmp_path),
-                       override=WeatherOverride(temperature_c=24.0, humidity_pct=50.0))
+                       override=WeatherOverride(temperature_c=30.0, humidity_pct=60.0))
     timeline = plan.report.plan.timeline
     climbs = [e for e in timeline if e.grade_pct > 4.0]
     descents = [e for e in timeline if e.grade_pct < -4.0]
@@ -67,6 +80,19 @@ def test_the_drinking_never_runs_ahead_of_the_sweat(hilly: Path, tmp_path: Path)
     assert p.start_bottles == int(np.ceil(up_to_7 / bottle))
     assert [r.distance_m for r in p.refills] == [7000.0, 14000.0]
     assert sum(r.drink_ml for r in p.refills) + up_to_7 == pytest.approx(drink[-1])
+
+
+@pytest.mark.parametrize("sport, ask", [("cycling", {"power_w": 180.0}), ("running", {"speed_m_per_s": 3.2})])
+def test_on_the_stages_course_its_climbs_are_slower_and_drink_more_per_km(samples: Path, tmp_path: Path, sport: str,
+                                                                         ask: dict) -> None:
+    plan = plan_course(read_course(samples / "stages-link-course.fit"), RaceRequest(sport, START, **ask),
+                       _config(tmp_path), override=WeatherOverride(temperature_c=26.0, humidity_pct=50.0))
+    timeline = plan.report.plan.timeline
+    up = max(timeline, key=lambda e: e.grade_pct)
+    down = min(timeline, key=lambda e: e.grade_pct)
+    assert up.grade_pct > 0 > down.grade_pct
+    assert up.speed_m_per_s < down.speed_m_per_s
+    assert up.sweat_ml / up.length_m > down.sweat_ml / down.length_m
 
 
 def test_plan_course_json_on_the_stages_course(samples: Path, config_file) -> None:
