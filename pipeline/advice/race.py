@@ -46,6 +46,8 @@ CARBOHYDRATE_MULTIPLE_G_PER_H = 90.0
 """From 2.5 h: up to 90 g/h of multiple transportable carbohydrates (Thomas et al. 2016; Jeukendrup 2014)."""
 CARBOHYDRATE_KJ_PER_G = 16.7
 """Atwater's 4 kcal per gram of carbohydrate."""
+CARRIED_BOTTLES = 2
+"""Bottles one carries: two cages on a bike, two flasks in a running vest (our figure, as the plan's bottles)."""
 DRINK_STEP_ML = 10.0
 """Drinks are rounded down to 10 mL (cumulatively)."""
 
@@ -174,6 +176,9 @@ def course_text(plan: PlanBlock, bottle_ml: float) -> str:
     bottles_ = plan.start_bottles or 0
     if bottles_:
         parts.append(f"Start with {bottles_} bottle{'s' if bottles_ != 1 else ''} of {bottle_ml:,.0f} mL.")
+    if bottles_ > CARRIED_BOTTLES or any(r.bottles > CARRIED_BOTTLES for r in plan.refills or []):
+        parts.append(f"That is more than the {CARRIED_BOTTLES} bottles a bike's cages or a running vest hold: plan "
+                     "where to fill up on the way (aid stations, fountains, shops) and give them to the plan.")
     for refill in plan.refills or []:
         parts.append(f"At km {refill.distance_m / 1000:.1f} fill {refill.bottles} "
                      f"(about {refill.drink_ml:,.0f} mL to the next water).")

@@ -43,6 +43,8 @@ Minetti et al. 2002 measured)."""
 CYCLING_DESCENT_MAX_M_PER_S = 70.0 / 3.6
 """The fastest descent planned on a bike, 70 km/h (our bound: bends, traffic and caution keep racers below
 the free-rolling speed of long steep descents)."""
+BISECTIONS = 44
+"""Halvings of a bisection: 2⁻⁴⁴ of the bracket (below 10⁻¹¹ m/s of speed, 10⁻¹⁰ W of power)."""
 FOOT_DESCENT_FACTOR = 1.3
 """Downhill on foot at most 1.3 × the level speed at the same effort (our bound; see the module docstring)."""
 
@@ -68,11 +70,11 @@ def foot_cost_j_per_kg_m(grade: ArrayLike, walking: bool) -> NDArray[np.float64]
 
 def cycling_speed_m_per_s(power_w: float, grade: ArrayLike, rider_mass_kg: float) -> NDArray[np.float64]:
     """The steady speed [m/s] at which Martin et al. (1998) give ``power_w`` on each ``grade``
-    (bisection, 60 halvings), held to :data:`CYCLING_DESCENT_MAX_M_PER_S`; on a descent steep enough
+    (bisection, :data:`BISECTIONS` halvings), held to :data:`CYCLING_DESCENT_MAX_M_PER_S`; on a descent steep enough
     to exceed it without pedalling, that speed."""
     g = np.asarray(grade, dtype=float)
     lo, hi = np.zeros_like(g), np.full_like(g, CYCLING_DESCENT_MAX_M_PER_S)
-    for _ in range(60):
+    for _ in range(BISECTIONS):
         mid = (lo + hi) / 2.0
         below = cycling_power_from_speed_w(mid, g, rider_mass_kg) < power_w
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
@@ -175,7 +177,7 @@ def effort_for_finish(steps: pd.DataFrame, finish_s: float, pedalled: bool, ride
     if time_at(lo) < finish_s:
         raise InvalidValue("finish", f"{finish_s / 3600:.2f} h is slower than the lightest effort planned "
                                      "(a walk with stops is not one session's steady pace)")
-    for _ in range(60):
+    for _ in range(BISECTIONS):
         mid = (lo + hi) / 2.0
         if time_at(mid) > finish_s:
             lo = mid
@@ -190,22 +192,25 @@ def segments(pace: Pace) -> pd.DataFrame:
     (altitude gained), ``speed_m_per_s`` (length over time), ``latitude_deg``/``longitude_deg`` (the
     segment's middle step)."""
     s = pace.steps
-    ends_s = s["elapsed_s"].to_numpy(float) + s["length_m"].to_numpy(float) / s["speed_m_per_s"].to_numpy(float)
-    ends_m = s["distance_m"].to_numpy(float) + s["length_m"].to_numpy(float)
-    rows, first = [], 0
-    for k in range(len(s)):
-        start_s, start_m = float(s["elapsed_s"].iloc[first]), float(s["distance_m"].iloc[first])
-        last = k == len(s) - 1
-        if last or ends_s[k] - start_s >= SEGMENT_MAX_S - 1e-6 or ends_m[k] - start_m >= SEGMENT_MAX_M - 1e-6 \
-                or ends_s[k + 1] - start_s > SEGMENT_MAX_S + 1e-6 or ends_m[k + 1] - start_m > SEGMENT_MAX_M + 1e-6:
-            part = s.iloc[first:k + 1]
-            rise = float((part["grade"] * part["length_m"]).sum())
-            middle = part.iloc[len(part) // 2]
-            rows.append({"start_m": start_m, "end_m": float(ends_m[k]), "start_s": start_s, "end_s": float(ends_s[k]),
-                         "grade": rise / (float(ends_m[k]) - start_m),
-                         "climb_m": float((part["grade"].clip(lower=0) * part["length_m"]).sum()),
-                         "speed_m_per_s": (float(ends_m[k]) - start_m) / (float(ends_s[k]) - start_s),
-                         "latitude_deg": float(middle["latitude_deg"]), "longitude_deg": float(middle["longitude_deg"])})
+    start_s_all = s["elapsed_s"].to_numpy(float)
+    start_m_all = s["distance_m"].to_numpy(float)
+    length = s["length_m"].to_numpy(float)
+    grade = s["grade"].to_numpy(float)
+    ends_s = start_s_all + length / s["speed_m_per_s"].to_numpy(float)
+    ends_m = start_m_all + length
+    lat, lon = s["latitude_deg"].to_numpy(float), s["longitude_deg"].to_numpy(float)
+    rows, first, n = [], 0, len(s)
+    for k in range(n):
+        start_s, start_m = start_s_all[first], start_m_all[first]
+        if k == n - 1 or ends_s[k + 1] - start_s > SEGMENT_MAX_S + 1e-6 or ends_m[k + 1] - start_m > SEGMENT_MAX_M + 1e-6:
+            part = slice(first, k + 1)
+            middle = first + (k + 1 - first) // 2
+            rows.append({"start_m": float(start_m), "end_m": float(ends_m[k]), "start_s": float(start_s),
+                         "end_s": float(ends_s[k]),
+                         "grade": float((grade[part] * length[part]).sum()) / float(ends_m[k] - start_m),
+                         "climb_m": float((np.clip(grade[part], 0.0, None) * length[part]).sum()),
+                         "speed_m_per_s": float(ends_m[k] - start_m) / float(ends_s[k] - start_s),
+                         "latitude_deg": float(lat[middle]), "longitude_deg": float(lon[middle])})
             first = k + 1
     return pd.DataFrame(rows)
 

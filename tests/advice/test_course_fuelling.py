@@ -56,3 +56,16 @@ def test_stops_gather_the_timeline_every_15_minutes() -> None:
     found = stops(entries)
     assert [(s.distance_m, s.elapsed_s, s.drink_ml, s.carbohydrate_g) for s in found] == [
         (4500.0, 900.0, 200.0, 15.0), (6000.0, 1200.0, 80.0, 5.0)]
+
+
+def test_more_bottles_than_one_carries_asks_for_water_on_the_way() -> None:
+    from pipeline.advice.race import CARRIED_BOTTLES, course_text
+    from pipeline.core.schema import PlanBlock
+
+    entries = timeline(_segments(), 280.0, 800.0, 90.0, [])
+    base = dict(before_ml=350.0, during_ml_per_h=400.0, during_max_ml_per_h=500.0, carry_bottles=1, after_ml=100.0,
+                carbohydrate_g_per_h=90.0, timeline=entries, refills=[])
+    few = course_text(PlanBlock(**base, start_bottles=CARRIED_BOTTLES), 750.0)
+    many = course_text(PlanBlock(**base, start_bottles=CARRIED_BOTTLES + 1), 750.0)
+    assert "fill up on the way" not in few and "fill up on the way" in many
+    assert "280 mL in all" in few and "glucose and fructose" in few
