@@ -271,8 +271,9 @@ def weather_for_plan(records: pd.DataFrame, config: WeatherConfig, data_dir, *,
     """The weather a planned session will meet at each of its ``records`` (future UTC ``timestamp``,
     ``latitude_deg``, ``longitude_deg``): the provider's forecast for the rounded places and hours
     when the whole session lies within :data:`FORECAST_HORIZON_DAYS`, else the archive's
-    climatology (:data:`CLIMATOLOGY_YEARS` years of the same dates, averaged). ``samples.dataset``
-    says which ("forecast" | "climatology"). The forecast is neither read from nor written to the
+    climatology (:data:`CLIMATOLOGY_YEARS` years of the same dates, averaged); a session ended
+    before today gets the weather it had (archive or recent days, as a recorded one). ``samples.dataset``
+    says which ("forecast" | "climatology" | None for the weather it had). The forecast is neither read from nor written to the
     cache (it changes every few hours); the archive's hours are read from it and returned in
     ``fetched`` for it, as for an activity. Only rounded positions and dates are sent. Never raises
     for the weather: notes say what went wrong."""
@@ -298,11 +299,14 @@ def _weather_for_plan(records: pd.DataFrame, config: WeatherConfig, data_dir, *,
     needed, place_code = _places_and_hours(seconds, lat, lon)
     today = (now or datetime.now(UTC)).astimezone(UTC).date()
     last_day = max(_hour(hi) for _, hi in needed.values()).date()
-    asked = _Asked()
-    if (last_day - today).days < FORECAST_HORIZON_DAYS:
+    dataset: str | None
+    fetched: list[HourlyWeather] = []
+    if last_day < today:  # a session planned in the past: the weather it had, as for a recorded one
+        dataset = None
+        asked = _ask(source, config, sorted(needed), needed, None, now)
+    elif (last_day - today).days < FORECAST_HORIZON_DAYS:
         dataset = "forecast"
         asked = _ask(source, config, sorted(needed), needed, None, now)
-        fetched: list[HourlyWeather] = []
     else:
         dataset = "climatology"
         asked = _climatology(source, config, needed, data_dir, today)
@@ -311,7 +315,11 @@ def _weather_for_plan(records: pd.DataFrame, config: WeatherConfig, data_dir, *,
         return WeatherSamples(notes=asked.notes, requests=asked.requests, failed=asked.failed, fetched=fetched,
                               dataset=dataset)
     frame = _interpolate(records.index, seconds, place_code, asked.series)
-    words = source.DATASET_WORDS.get("plan_forecast" if dataset == "forecast" else dataset, source.WORDS)
+    if dataset is None:
+        datasets = Counter(h.dataset for rows in asked.series.values() for h in rows)
+        words = source.DATASET_WORDS.get(datasets.most_common(1)[0][0], source.WORDS) if datasets else source.WORDS
+    else:
+        words = source.DATASET_WORDS.get("plan_forecast" if dataset == "forecast" else dataset, source.WORDS)
     return WeatherSamples(frame=frame, provider=words, notes=asked.notes, requests=asked.requests,
                           failed=asked.failed, fetched=fetched, dataset=dataset)
 

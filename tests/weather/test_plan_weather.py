@@ -133,3 +133,24 @@ def test_the_archive_hours_of_a_climatology_are_kept_and_asked_once(server, tmp_
         assert result.returncode == 0, result.stderr
     assert len(server.requests) == CLIMATOLOGY_YEARS  # the second plan found them in the cache
     assert '"source": "climatology"' in result.stdout
+
+
+def test_a_course_planned_in_the_past_gets_the_weather_it_had(server, hilly, tmp_path: Path) -> None:
+    plan = plan_course(hilly, RaceRequest("running", _start(-30, 8), speed_m_per_s=3.0), _config(tmp_path, server.url))
+    assert {path for path, _ in server.requests} == {"/v1/archive"}
+    assert plan.report.environment.source == "weather"
+    assert "archive" in plan.report.environment.weather_provider
+
+
+def test_a_dead_forecast_server_leaves_the_config_climate_and_says_so(server, hilly, tmp_path: Path) -> None:
+    from pipeline.weather.service import forget_outages
+
+    server.mode = "overloaded"
+    try:
+        plan = plan_course(hilly, RaceRequest("running", _start(3, 8), speed_m_per_s=3.0),
+                           _config(tmp_path, server.url))
+    finally:
+        forget_outages()
+    assert plan.report.environment.source == "config"
+    assert any("Open-Meteo weather not used" in note for note in plan.report.environment.notes)
+    assert plan.report.plan.timeline  # the plan is made all the same
