@@ -45,6 +45,7 @@ class FakeOpenMeteo:
         self.delay_s = 0.0
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.today = datetime.now(UTC).date()
+        self.zone = "Europe/Paris"  # what ``timezone=auto`` resolves every place to
         self.temperature = hourly_temperature  # epoch seconds -> °C at that full hour; a test may serve its own
         server = self
         self._lock = threading.Lock()
@@ -117,7 +118,8 @@ class FakeOpenMeteo:
         for lat, lon in zip(lats, lons):
             items.append({
                 "latitude": lat, "longitude": lon, "generationtime_ms": 0.1, "utc_offset_seconds": 0,
-                "timezone": "GMT", "timezone_abbreviation": "GMT", "elevation": 100.0,
+                "timezone": self.zone if params.get("timezone") == "auto" else "GMT",
+                "timezone_abbreviation": "GMT", "elevation": 100.0,
                 "hourly_units": {"time": "unixtime", "temperature_2m": "°C", "relative_humidity_2m": "%",
                                  "wind_speed_10m": "m/s", "shortwave_radiation": "W/m²"},
                 "hourly": {"time": times,

@@ -49,7 +49,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     course.add_argument("--course", metavar="ROUTE", help="a FIT course (.fit) or GPX route/track (.gpx): plan the "
                                                           "race segment by segment on its climbs and descents")
     course.add_argument("--start", metavar="WHEN", help="with --course: the start, ISO date-time (2027-06-12T06:00); "
-                                                        "without an offset, in the config's nightly.timezone")
+                                                        "without an offset, in the start's own time zone (asked of the weather provider), else the "
+                                                        "config's nightly.timezone")
     course.add_argument("--aid-km", metavar="KM,KM,...", help="with --course: where water can be had, km from the start "
                                                               "(default: the course's water and food points)")
     course.add_argument("--out", metavar="DIR", help="with --course: write plan.json and plan.html into DIR")

@@ -21,19 +21,34 @@ from pipeline.store.weighins import calibration_for
 from pipeline.usecases.race import RaceRequest, plan_course
 
 
-def parse_start(text: str | None, timezone: str) -> datetime:
-    """The start as a tz-aware datetime: ISO 8601; without an offset, in ``timezone`` (an IANA name).
-    Raises :class:`UsageError` (``--start``) for anything else."""
+def parse_start(text: str | None) -> datetime:
+    """The start as typed: ISO 8601, with or without an offset. Raises :class:`UsageError`
+    (``--start``) for anything else."""
     if text is None:
         raise UsageError("--start", "a course is planned for a start: give --start 2027-06-12T06:00 (ISO date-time)")
     try:
-        when = datetime.fromisoformat(str(text).strip())
+        return datetime.fromisoformat(str(text).strip())
     except ValueError:
         raise UsageError("--start", f"{text!r} is not an ISO date-time (2027-06-12T06:00 or "
                                     "2027-06-12T06:00+02:00)") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo(timezone))
-    return when
+
+
+def start_zone(when: datetime, course, config: Config) -> tuple[datetime, str]:
+    """A start without an offset placed in the time zone of the course's start (the weather provider's
+    answer for its rounded position), else in the config's ``nightly.timezone``; with the words saying
+    which, for the plan's notes."""
+    if when.tzinfo is not None:
+        return when, f"start {when.isoformat()} as given"
+    from pipeline.weather.service import zone_of_place
+
+    first = course.points.iloc[0]
+    zone, why_not = zone_of_place(float(first["latitude_deg"]), float(first["longitude_deg"]), config.weather)
+    if zone is not None:
+        return when.replace(tzinfo=ZoneInfo(zone)), f"start {when:%Y-%m-%d %H:%M} read in {zone}, the start's time zone"
+    zone = config.nightly.timezone
+    return (when.replace(tzinfo=ZoneInfo(zone)),
+            f"start {when:%Y-%m-%d %H:%M} read in {zone}, the config's nightly.timezone ({why_not}; give an offset, "
+            "e.g. +02:00, for a race in another zone)")
 
 
 def parse_aid_km(text: str | None) -> tuple[float, ...]:
@@ -66,7 +81,8 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
                     finish_s=args.finish, temperature_c=args.temp, humidity_pct=args.humidity,
                     body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age)
     sport = asked.sport
-    request = RaceRequest(sport=sport, start=parse_start(args.start, config.nightly.timezone), power_w=args.power,
+    start, start_words = start_zone(parse_start(args.start), course, config)
+    request = RaceRequest(sport=sport, start=start, power_w=args.power,
                           speed_m_per_s=args.speed / 3.6 if args.speed is not None else None,
                           heart_rate_bpm=args.hr, finish_s=asked.finish_s, aid_m=parse_aid_km(args.aid_km))
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
@@ -74,6 +90,8 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
     plan = plan_course(course, request, config, override=override, athlete_override=athlete_override,
                        calibration=calibration_for(config.data_dir, sport))
     report = plan.report
+    if report.environment is not None:
+        report.environment.notes.append(start_words)
     _keep_archive_hours(plan, config)
     if args.export_fit is not None:
         from pipeline.usecases.race import export_fit

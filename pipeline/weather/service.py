@@ -379,3 +379,26 @@ def _climatology(source: WeatherProvider, config: WeatherConfig, needed: dict[Pl
         out.notes.append(f"the race is beyond the forecast's {FORECAST_HORIZON_DAYS} days: its weather is the mean "
                          f"of the same dates in {years_used} earlier years (climatology), not a forecast")
     return out
+
+
+def zone_of_place(latitude_deg: float, longitude_deg: float, config: WeatherConfig) -> tuple[str | None, str | None]:
+    """The IANA time zone of a place, asked of the provider when it can say (Open-Meteo's
+    ``timezone=auto``; only the rounded position is sent): (zone, None), or (None, why not). Never
+    raises for the network; no provider, or one that cannot say, is (None, the reason)."""
+    if config.provider == NO_PROVIDER:
+        return None, "no weather provider is configured"
+    source = provider(config.provider)
+    ask, read = getattr(source, "zone_request", None), getattr(source, "fetch_zone", None)
+    if ask is None or read is None:
+        return None, f"{source.WORDS} does not say a place's time zone"
+    with _LOCK:
+        reason = _remembered_outage(_outage_key(config))
+    if reason is not None:
+        return None, f"{source.WORDS} did not answer earlier ({reason})"
+    try:
+        return read(ask(Place.of(latitude_deg, longitude_deg), config.base_url), config.timeout_s), None
+    except WeatherUnavailable as exc:
+        if exc.server_down:
+            with _LOCK:
+                _DOWN[_outage_key(config)] = (time.monotonic(), exc.reason)
+        return None, f"{source.WORDS}: {exc.reason}"

@@ -154,3 +154,43 @@ def test_a_dead_forecast_server_leaves_the_config_climate_and_says_so(server, hi
     assert plan.report.environment.source == "config"
     assert any("Open-Meteo weather not used" in note for note in plan.report.environment.notes)
     assert plan.report.plan.timeline  # the plan is made all the same
+
+
+def test_a_start_without_an_offset_is_in_the_start_s_own_time_zone(server, tmp_path: Path) -> None:
+    import json
+
+    from cli_support import run_cli
+
+    route = write_gpx(tmp_path / "route.gpx", profile_points(((6000.0, 0.02),)))
+    day = (datetime.now(UTC) + timedelta(days=3)).date()
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n"
+                      f"nightly: {{cron: '0 3 * * *', timezone: America/New_York}}\n"
+                      f"weather:\n  provider: open-meteo\n  base_url: {server.url}\n  timeout_s: 2\n")
+    server.zone = "Asia/Tokyo"  # UTC+9 all year (no daylight saving)
+    result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
+                     f"{day.isoformat()}T06:00", "--json", config=config)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    expected = datetime(day.year, day.month, day.day, 6, tzinfo=UTC) - timedelta(hours=9)
+    assert datetime.fromisoformat(report["plan"]["start_time"]) == expected
+    assert any("Asia/Tokyo, the start's time zone" in n for n in report["environment"]["notes"])
+    zone_asks = [params for path, params in server.requests if params.get("timezone") == "auto"]
+    assert len(zone_asks) == 1 and zone_asks[0]["latitude"] == "45.0"  # the rounded position only
+
+
+def test_without_a_provider_the_start_is_in_the_config_s_zone(tmp_path: Path) -> None:
+    import json
+
+    from cli_support import run_cli
+
+    route = write_gpx(tmp_path / "route.gpx", profile_points(((6000.0, 0.02),)))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n"
+                      "nightly: {cron: '0 3 * * *', timezone: Asia/Tokyo}\n")
+    result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
+                     "2027-01-10T06:00", "--temp", "10", "--humidity", "70", "--json", config=config)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert datetime.fromisoformat(report["plan"]["start_time"]) == datetime(2027, 1, 9, 21, tzinfo=UTC)
+    assert any("the config's nightly.timezone" in n for n in report["environment"]["notes"])

@@ -145,3 +145,28 @@ def parse_answer(body: bytes, request: WeatherRequest) -> list[HourlyWeather]:
     except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
         raise WeatherUnavailable(f"answered JSON not in Open-Meteo's form ({exc})", server_down=True) from None
     return hours
+
+
+def zone_request(place: Place, base_url: str | None = None) -> WeatherRequest:
+    """The request for the IANA time zone of ``place``: the forecast endpoint with ``timezone=auto``
+    (Open-Meteo: "If auto is set as a time zone, the coordinates will be automatically resolved to
+    the local time zone"; the answer's ``timezone`` names it), one day of one variable to keep it small."""
+    params = {"latitude": _coordinate(place.latitude_deg), "longitude": _coordinate(place.longitude_deg),
+              "hourly": "temperature_2m", "forecast_days": "1", "timezone": "auto"}
+    return WeatherRequest((base_url or FORECAST_URL) + FORECAST_PATH, params, "zone", (place,))
+
+
+def fetch_zone(request: WeatherRequest, timeout_s: float) -> str:
+    """The IANA zone name in the answer to :func:`zone_request`, within ``timeout_s`` [s];
+    :class:`WeatherUnavailable` when there is none or it is not a zone this machine knows."""
+    from zoneinfo import available_timezones
+
+    body = fetch_body(request, timeout_s, _error_reason)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise WeatherUnavailable("answered something that is not JSON", server_down=True) from None
+    zone = data.get("timezone") if isinstance(data, dict) else None
+    if not isinstance(zone, str) or zone not in available_timezones():
+        raise WeatherUnavailable("answered no time zone this machine knows", server_down=False)
+    return zone
