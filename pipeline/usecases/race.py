@@ -282,7 +282,6 @@ def _add_timeline(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, cour
     report.plan = report.plan.model_copy(update={
         "carbohydrate_g_per_h": carbs, "start_time": start_utc.to_pydatetime(), "weather": source,
         "start_bottles": start_bottles, "refills": refills, "timeline": entries,
-        "carry_bottles": start_bottles,  # on a course: the start's bottles (refills where water is)
     })
     from pipeline.advice.race import course_text
     from pipeline.core.schema import AdviceItem
