@@ -275,7 +275,7 @@ def _add_timeline(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, cour
     hours = pace.total_s / 3600.0
     drink_total_ml = report.plan.during_max_ml_per_h * hours
     concentration = report.sweat.sodium_mg / report.sweat.total_l if report.sweat.total_l > 0 else 0.0
-    carbs = carbohydrate_g_per_h(hours, mean_metabolic_w)
+    carbs = carbohydrate_g_per_h(round(pace.total_s / 60.0) / 60.0, mean_metabolic_w)  # the band of the whole minutes
     water = water_points_m(course, request.aid_m)
     entries = timeline(segs, drink_total_ml, concentration, carbs, water)
     start_bottles, refills = bottles(entries, water, config.advice.bottle_ml)
