@@ -44,6 +44,7 @@ def _due(timeline: list[dict], every_s: float = 900.0) -> list[tuple[float, floa
 
 def test_fitparse_reads_the_course_and_its_drink_points(exported) -> None:
     report, path, _ = exported
+    assert report["plan"]["carbohydrate_g_per_h"] == 60.0  # a 1 h finish: Thomas et al. 2016's 1-2.5 h band, up to 60 g/h
     ff = fitparse.FitFile(str(path))
     assert next(ff.get_messages("file_id")).get_value("type") == "course"
     points = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("course_point")]
