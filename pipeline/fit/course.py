@@ -7,14 +7,15 @@ into one table of points along the way and the route's own course points.
   ``course_point`` messages with ``distance``, ``type`` — ``water``, ``food``, ``generic`` ... — and
   ``name``). An activity file is read the same way (its records are a route too). The container
   is checked by :func:`pipeline.fit.framing.scan` first; fitparse decodes the messages.
-* GPX 1.1 (https://www.topografix.com/GPX/1/1/): ``trkpt`` of every ``trkseg``, else ``rtept``;
-  ``lat``/``lon`` attributes, ``ele`` [m]; ``wpt`` whose ``type`` or ``sym`` says water or food
-  become course points. Read with the standard library's ``xml.etree`` (no dependency for one
-  small format); a document declaring a DTD or an entity is refused before it is parsed, so no
-  entity is ever expanded (the "billion laughs" and external-entity attacks need one).
+* GPX 1.0/1.1 (https://www.topografix.com/GPX/1/1/) with gpxpy, as the activities' reader
+  (:mod:`pipeline.fit.tracks`): the points of every track segment, else of the routes (a route
+  needs no time stamps); elevation [m]; the sport from the track's ``type`` (the same words as an
+  activity's); ``wpt`` whose ``type``, ``sym`` or ``name`` says water or food become course points.
+  A document declaring a DTD or an entity is refused before it is parsed, so no entity is ever
+  expanded (the "billion laughs" and external-entity attacks need one).
 
-Distances are the file's where it has them, else the haversine sum (WGS-84 mean radius); a point
-without a position is dropped. Bad input is a one-line :class:`~pipeline.core.errors.RejectedFile`.
+Distances are the file's where it has them, else the haversine sum
+(:func:`pipeline.fit.tracks.haversine_m`); a point without a position is dropped. Bad input is a one-line :class:`~pipeline.core.errors.RejectedFile`.
 """
 from __future__ import annotations
 
@@ -29,11 +30,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.errors import RejectedFile
+from pipeline.fit.tracks import haversine_m
 
 MAX_COURSE_BYTES = 64 * 1024 * 1024
 """A course file larger than this is refused unread (a 24-hour route at 1 point a second is ~3 MB)."""
-EARTH_RADIUS_M = 6_371_008.8
-"""The mean Earth radius of WGS-84 (Moritz 1980, Geodetic Reference System 1980), for haversine distances."""
 SEMICIRCLE_DEG = 180.0 / 2**31
 """FIT semicircles to degrees (FIT SDK: 2^31 semicircles = 180°)."""
 POINT_COLUMNS = ("distance_m", "latitude_deg", "longitude_deg", "altitude_m")
@@ -69,15 +69,6 @@ class Course:
     @property
     def distance_m(self) -> float:
         return float(self.points["distance_m"].iloc[-1])
-
-
-def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance [m] between points in degrees (haversine formula, sphere of
-    :data:`EARTH_RADIUS_M`)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def read_course(path: Path | str) -> Course:
@@ -190,54 +181,46 @@ def _local(tag: str) -> str:
 
 
 def _gpx_course(data: bytes, source: str) -> Course:
-    """A GPX document's track (else route) points and its water/food waypoints."""
+    """A GPX document's track (else route) points, its sport and its water/food waypoints (gpxpy)."""
+    import gpxpy
+    import gpxpy.gpx
+
+    from pipeline.fit.tracks import GPX_SPORTS
+
     if _DECLARATION.search(data):
         raise RejectedFile(source, "a GPX file declaring a DTD or entities is not read (GPX needs neither)", "decode")
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise RejectedFile(source, f"not well-formed XML ({exc})", "decode") from None
-    if _local(root.tag) != "gpx":
-        raise RejectedFile(source, "an XML file that is not GPX", "decode")
-    track = [el for el in root.iter() if _local(el.tag) == "trkpt"]
-    points = track or [el for el in root.iter() if _local(el.tag) == "rtept"]
+        gpx = gpxpy.parse(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RejectedFile(source, f"a GPX file that is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                           "decode") from None
+    except (gpxpy.gpx.GPXException, ET.ParseError, ValueError) as exc:
+        raise RejectedFile(source, f"not a readable GPX file ({' '.join(str(exc).split())[:200]})", "decode") from None
+    track = [(p.latitude, p.longitude, p.elevation) for t in gpx.tracks for seg in t.segments for p in seg.points]
+    points = track or [(p.latitude, p.longitude, p.elevation) for r in gpx.routes for p in r.points]
     if not points:
         raise RejectedFile(source, "a GPX file with no track or route points", "not_activity")
-
-    def child_text(el: ET.Element, name: str) -> str | None:
-        for c in el:
-            if _local(c.tag) == name:
-                return (c.text or "").strip()
-        return None
-
-    def attr(el: ET.Element, name: str) -> float:
-        try:
-            return float(el.get(name, "nan"))
-        except ValueError:
-            return math.nan
-
-    lat = np.array([attr(p, "lat") for p in points])
-    lon = np.array([attr(p, "lon") for p in points])
-    ele = np.array([_float(child_text(p, "ele")) for p in points])
-    name = ""
-    for el in root.iter():
-        if _local(el.tag) in ("trk", "rte"):
-            name = child_text(el, "name") or ""
-            break
-    course = _finish(source, lat, lon, ele, None, [], name[:200], None)
+    lat = np.array([_float(p[0]) for p in points])
+    lon = np.array([_float(p[1]) for p in points])
+    ele = np.array([_float(p[2]) for p in points])
+    owner = gpx.tracks[0] if track else gpx.routes[0]
+    kind = str(owner.type or "").strip().lower()
+    course = _finish(source, lat, lon, ele, None, [], str(owner.name or gpx.name or "")[:200], GPX_SPORTS.get(kind))
     marks = []
-    for wpt in (el for el in root.iter() if _local(el.tag) == "wpt"):
-        words = " ".join(t for t in (child_text(wpt, "type"), child_text(wpt, "sym"), child_text(wpt, "name")) if t)
+    for wpt in gpx.waypoints:
+        words = " ".join(str(t) for t in (wpt.type, wpt.symbol, wpt.name) if t)
         if not WATER_WORDS.search(words):
             continue
         kind = "food" if FOOD_WORDS.search(words) else "water"
-        marks.append((None, attr(wpt, "lat"), attr(wpt, "lon"), kind, (child_text(wpt, "name") or kind)[:100]))
+        marks.append((None, _float(wpt.latitude), _float(wpt.longitude), kind, str(wpt.name or kind)[:100]))
     course.course_points = _placed(course, marks)
     return course
 
 
-def _float(text: str | None) -> float:
+def _float(value: object) -> float:
+    if value is None or isinstance(value, bool):
+        return math.nan
     try:
-        return float(text) if text else math.nan
-    except ValueError:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
         return math.nan

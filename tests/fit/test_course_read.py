@@ -45,16 +45,23 @@ def test_a_gpx_route_and_its_water_waypoints(tmp_path: Path) -> None:
     assert course.course_points[0].water
 
 
+def test_a_gpx_track_type_gives_the_sport(tmp_path: Path) -> None:
+    path = write_gpx(tmp_path / "run.gpx", profile_points(((3000.0, 0.0),)))
+    path.write_text(path.read_text().replace("<trk><name>Test route</name>", "<trk><name>Test route</name><type>running</type>"))
+    assert read_course(path).sport == "running"
+
+
 @pytest.mark.parametrize("text, words", [
     ('<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa">]><gpx>&a;</gpx>', "DTD or entities"),
     ("<gpx><trk></trk></gpx>", "no track or route points"),
-    ("<html></html>", "not GPX"),
-    ("<gpx><trk><trkseg><trkpt lat='1' lon='1'>", "not well-formed"),
+    ("<html></html>", "no track or route points"),
+    ("<gpx><trk><trkseg><trkpt lat='1' lon='1'>", "not a readable GPX file"),
+    (b"<gpx>\xff\xfe</gpx>", "not UTF-8"),
     ("hello", "neither a FIT course nor a GPX"),
 ])
-def test_what_is_not_a_route_is_one_line(tmp_path: Path, text: str, words: str) -> None:
+def test_what_is_not_a_route_is_one_line(tmp_path: Path, text: str | bytes, words: str) -> None:
     path = tmp_path / "bad.gpx"
-    path.write_text(text)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
     with pytest.raises(RejectedFile, match=words) as caught:
         read_course(path)
     assert "\n" not in str(caught.value)
