@@ -70,7 +70,8 @@ def parse_aid_km(text: str | None) -> tuple[float, ...]:
 def run_course(args: argparse.Namespace, config: Config) -> int:
     """The ``--course`` branch of ``sweatline plan``."""
     for flag, name in (("duration", "--duration"), ("legs", "--legs"), ("water_temp", "--water-temp"),
-                       ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing")):
+                       ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing"),
+                       ("solar_w_m2", "--solar-w-m2"), ("sun_elevation_deg", "--sun-elevation-deg")):
         if getattr(args, flag, None) is not None:
             raise UsageError(name, "is not used with --course (the course gives the duration and the grades)")
     course = read_course(args.course)

@@ -118,6 +118,7 @@ def test_plan_course_json_on_the_stages_course(samples: Path, config_file) -> No
     (["--start", "2027-06-12T06:00", "--finish", "5m"], "faster than this course"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--aid-km", "3,x"], "--aid-km"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--duration", "2h"], "--duration"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--solar-w-m2", "800"], "--solar-w-m2"),
 ])
 def test_bad_course_requests_are_one_line(samples: Path, config_file, args: list[str], words: str) -> None:
     result = run_cli("plan", "--course", str(samples / "stages-link-course.fit"), "--temp", "20", "--humidity", "50",
