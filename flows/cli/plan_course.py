@@ -70,8 +70,7 @@ def parse_aid_km(text: str | None) -> tuple[float, ...]:
 def run_course(args: argparse.Namespace, config: Config) -> int:
     """The ``--course`` branch of ``sweatline plan``."""
     for flag, name in (("duration", "--duration"), ("legs", "--legs"), ("water_temp", "--water-temp"),
-                       ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing"),
-                       ("solar_w_m2", "--solar-w-m2"), ("sun_elevation_deg", "--sun-elevation-deg")):
+                       ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing")):
         if getattr(args, flag, None) is not None:
             raise UsageError(name, "is not used with --course (the course gives the duration and the grades)")
     course = read_course(args.course)
@@ -80,12 +79,14 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         raise UsageError("--sport", f"{Path(args.course).name} does not say its sport: give --sport")
     asked = checked(CourseRequest, sport=sport, speed_kmh=args.speed, power_w=args.power, heart_rate_bpm=args.hr,
                     finish_s=args.finish, temperature_c=args.temp, humidity_pct=args.humidity,
-                    body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age)
+                    body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age,
+                    solar_w_m2=getattr(args, "solar_w_m2", None), sun_elevation_deg=getattr(args, "sun_elevation_deg", None))
     sport = asked.sport
     start, start_words = start_zone(parse_start(args.start), course, config)
     request = RaceRequest(sport=sport, start=start, power_w=args.power,
                           speed_m_per_s=args.speed / 3.6 if args.speed is not None else None,
-                          heart_rate_bpm=args.hr, finish_s=asked.finish_s, aid_m=parse_aid_km(args.aid_km))
+                          heart_rate_bpm=args.hr, finish_s=asked.finish_s, aid_m=parse_aid_km(args.aid_km),
+                          solar_w_m2=asked.solar_w_m2, sun_elevation_deg=asked.sun_elevation_deg)
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     plan = plan_course(course, request, config, override=override, athlete_override=athlete_override,

@@ -179,8 +179,8 @@ class PlanRequest(BaseModel):
 class CourseRequest(BaseModel):
     """What ``sweatline plan --course`` was asked, before it is believed: the sport (one that moves
     along a course: pedalled or on foot), exactly one of level speed, power (pedalled only), heart
-    rate or finish time (the course gives the rest), the air if typed, the athlete's values for this
-    answer. Bounds as :class:`PlanRequest`'s."""
+    rate or finish time (the course gives the rest), the air and sun if typed, the athlete's values
+    for this answer. Bounds as :class:`PlanRequest`'s."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -194,6 +194,8 @@ class CourseRequest(BaseModel):
     body_mass_kg: float | None = Field(None, **BODY_MASS_KG)
     height_cm: float | None = Field(None, **HEIGHT_CM)
     age: float | None = Field(None, **AGE_YEARS)
+    solar_w_m2: float | None = Field(None, **SOLAR_W_M2)
+    sun_elevation_deg: float | None = Field(None, **SUN_ELEVATION_DEG)
 
     _known_sport = field_validator("sport", mode="before")(PlanRequest._known_sport.__func__)  # type: ignore[attr-defined]
 
@@ -223,6 +225,8 @@ class CourseRequest(BaseModel):
         if self.power_w is not None and not profile.pedalled:
             raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",
                                       {"field": "power_w", "sport": self.sport})
+        if self.sun_elevation_deg is not None and self.solar_w_m2 is None:
+            raise PydanticCustomError("sun", "needs the radiation too (--solar-w-m2)", {"field": "sun_elevation_deg"})
         return self
 
 

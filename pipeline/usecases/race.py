@@ -57,7 +57,8 @@ from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
 @dataclass(frozen=True)
 class RaceRequest:
     """What ``plan --course`` was asked: the sport, the start (tz-aware), exactly one of power [W],
-    level speed [m/s], heart rate [bpm] or finish time [s], and the aid points [m from the start]."""
+    level speed [m/s], heart rate [bpm] or finish time [s], the aid points [m from the start], and
+    the sun if typed (``solar_w_m2`` [W/m²] at ``sun_elevation_deg`` [°]: beats the forecast's)."""
 
     sport: str
     start: datetime
@@ -66,6 +67,8 @@ class RaceRequest:
     heart_rate_bpm: float | None = None
     finish_s: float | None = None
     aid_m: tuple[float, ...] = ()
+    solar_w_m2: float | None = None
+    sun_elevation_deg: float | None = None
 
 
 @dataclass
@@ -166,7 +169,8 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
             records = records.join(samples.frame[list(WEATHER_COLUMNS)])
     service = samples.provider if samples is not None and samples.usable else None
     weather = WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct, service=service,
-                            service_notes=tuple(samples.notes) if samples is not None else ())
+                            service_notes=tuple(samples.notes) if samples is not None else (),
+                            solar_w_m2=request.solar_w_m2, sun_elevation_deg=request.sun_elevation_deg)
     estimate = estimate_leg(records, request.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known="gross_efficiency" in config.model.model_fields_set)

@@ -118,10 +118,21 @@ def test_plan_course_json_on_the_stages_course(samples: Path, config_file) -> No
     (["--start", "2027-06-12T06:00", "--finish", "5m"], "faster than this course"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--aid-km", "3,x"], "--aid-km"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--duration", "2h"], "--duration"),
-    (["--start", "2027-06-12T06:00", "--power", "200", "--solar-w-m2", "800"], "--solar-w-m2"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--solar-w-m2", "5000"], "--solar-w-m2"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--sun-elevation-deg", "40"], "--solar-w-m2"),
 ])
 def test_bad_course_requests_are_one_line(samples: Path, config_file, args: list[str], words: str) -> None:
     result = run_cli("plan", "--course", str(samples / "stages-link-course.fit"), "--temp", "20", "--humidity", "50",
                      *args, config=config_file())
     assert result.returncode == 2
     assert words in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_the_sun_typed_beats_none_and_sweats_more(hilly: Path, tmp_path: Path) -> None:
+    course = read_course(hilly)
+    shade = plan_course(course, RaceRequest("running", START, speed_m_per_s=3.0), _config(tmp_path),
+                        override=WeatherOverride(temperature_c=28.0, humidity_pct=50.0)).report
+    sun = plan_course(course, RaceRequest("running", START, speed_m_per_s=3.0, solar_w_m2=900.0, sun_elevation_deg=60.0),
+                      _config(tmp_path), override=WeatherOverride(temperature_c=28.0, humidity_pct=50.0)).report
+    assert sun.sweat.total_l > shade.sweat.total_l
+    assert any("900" in note for note in sun.environment.notes)
