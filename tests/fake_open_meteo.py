@@ -8,7 +8,9 @@ misbehaves on demand: ``mode`` = ``ok`` | ``slow`` (sleeps ``delay_s`` first) | 
 (HTML with status 200) | ``bad_json`` (JSON not in Open-Meteo's form) | ``error`` (HTTP 400) |
 ``overloaded`` (HTTP 503). Every request is kept in ``requests`` as (path, params).
 
-Served values: temperature :func:`hourly_temperature` (a sample should get :func:`temperature_at`), humidity :data:`HUMIDITY`, wind :data:`WIND`, sun :data:`SUN`.
+Served values: temperature :func:`hourly_temperature` (a sample should get :func:`temperature_at`;
+``temperature`` may be set to another function of the epoch second), humidity :data:`HUMIDITY`,
+wind :data:`WIND`, sun :data:`SUN`.
 """
 from __future__ import annotations
 
@@ -43,6 +45,8 @@ class FakeOpenMeteo:
         self.delay_s = 0.0
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.today = datetime.now(UTC).date()
+        self.zone = "Europe/Paris"  # what ``timezone=auto`` resolves every place to
+        self.temperature = hourly_temperature  # epoch seconds -> °C at that full hour; a test may serve its own
         server = self
         self._lock = threading.Lock()
 
@@ -114,11 +118,12 @@ class FakeOpenMeteo:
         for lat, lon in zip(lats, lons):
             items.append({
                 "latitude": lat, "longitude": lon, "generationtime_ms": 0.1, "utc_offset_seconds": 0,
-                "timezone": "GMT", "timezone_abbreviation": "GMT", "elevation": 100.0,
+                "timezone": self.zone if params.get("timezone") == "auto" else "GMT",
+                "timezone_abbreviation": "GMT", "elevation": 100.0,
                 "hourly_units": {"time": "unixtime", "temperature_2m": "°C", "relative_humidity_2m": "%",
                                  "wind_speed_10m": "m/s", "shortwave_radiation": "W/m²"},
                 "hourly": {"time": times,
-                           "temperature_2m": [hourly_temperature(t) for t in times],
+                           "temperature_2m": [self.temperature(t) for t in times],
                            "relative_humidity_2m": [HUMIDITY] * hours,
                            "wind_speed_10m": [WIND] * hours,
                            "shortwave_radiation": [SUN] * hours},

@@ -24,7 +24,8 @@ FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed",
          "heart_rate_bpm": "--hr", "temperature_c": "--temp", "humidity_pct": "--humidity",
          "body_mass_kg": "--mass-kg", "height_cm": "--height-cm", "age": "--age", "intensity": "sweatline plan",
          "water_temperature_c": "--water-temp", "load_kg": "--load-kg", "grade_pct": "--grade",
-         "clothing": "--clothing", "solar_w_m2": "--solar-w-m2", "sun_elevation_deg": "--sun-elevation-deg"}
+         "clothing": "--clothing", "solar_w_m2": "--solar-w-m2", "sun_elevation_deg": "--sun-elevation-deg",
+         "finish_s": "--finish", "finish": "--finish"}
 """The command line's name for each field of :class:`~pipeline.physiology.planned.PlanRequest`."""
 
 
@@ -33,8 +34,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.description = "Estimate sweat loss and a drinking plan for a session that has not happened yet."
     add_config(parser)
     add_units(parser)
-    parser.add_argument("--sport", required=True, help="running, cycling, walking, ... (FIT sport name), or triathlon "
-                                                       "(with --legs and --hr)")
+    parser.add_argument("--sport", help="running, cycling, walking, ... (FIT sport name), or triathlon "
+                                        "(with --legs and --hr); with --course, the course's own sport by default")
     parser.add_argument("--duration", help="45m, 2h, 2h30m or 1:45:00 (required, except for a triathlon: --legs)")
     parser.add_argument("--legs", metavar="SWIM,BIKE,RUN",
                         help="triathlon only: the three legs' durations, e.g. 1h,5h,3h30m (swim, bike, run)")
@@ -42,6 +43,19 @@ def register(parser: argparse.ArgumentParser) -> None:
     how_hard.add_argument("--speed", type=number(), metavar="KMH", help="average speed, km/h (mph with --units imperial)")
     how_hard.add_argument("--power", type=number(), metavar="W", help="average power, W")
     how_hard.add_argument("--hr", type=number(), metavar="BPM", help="average heart rate, bpm")
+    how_hard.add_argument("--finish", metavar="TIME", help="with --course: the finish time to plan for (5h30m, 5:30:00); "
+                                                           "the steady effort that gives it is solved for")
+    course = parser.add_argument_group("a race on a course")
+    course.add_argument("--course", metavar="ROUTE", help="a FIT course (.fit) or GPX route/track (.gpx): plan the "
+                                                          "race segment by segment on its climbs and descents")
+    course.add_argument("--start", metavar="WHEN", help="with --course: the start, ISO date-time (2027-06-12T06:00); "
+                                                        "without an offset, in the start's own time zone (asked of the weather provider), else the "
+                                                        "config's nightly.timezone")
+    course.add_argument("--aid-km", metavar="KM,KM,...", help="with --course: where water can be had, km from the start "
+                                                              "(default: the course's water and food points)")
+    course.add_argument("--out", metavar="DIR", help="with --course: write plan.json and plan.html into DIR")
+    course.add_argument("--export-fit", metavar="PLAN.fit", help="with --course: write the course back with a course "
+                                                                  "point at each planned drink and feed, for the watch")
     parser.add_argument("--temp", type=number(), metavar="C",
                         help="air temperature, °C (°F with --units imperial) (default: config climate)")
     parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
@@ -73,6 +87,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
+    if args.course is not None:
+        from flows.cli.plan_course import run_course
+
+        return run_course(args, config)
+    for flag, name in (("finish", "--finish"), ("start", "--start"), ("aid_km", "--aid-km"), ("out", "--out"),
+                       ("export_fit", "--export-fit")):
+        if getattr(args, flag, None) is not None:
+            raise UsageError(name, "is for a race on a course: give --course ROUTE")
+    if args.sport is None:
+        raise UsageError("--sport", "is required (running, cycling, walking, ...), except with --course")
     if str(args.sport).strip().lower() == "triathlon" or args.legs is not None:
         return _triathlon(args, config)
     if args.duration is None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION: Final = 1
 
-EnvironmentSource = Literal["override", "weather", "device", "config"]
+EnvironmentSource = Literal["override", "weather", "device", "config", "forecast", "climatology"]
 IntensitySource = Literal["power", "speed", "heart_rate", "device_calories", "duration"]
 
 
@@ -112,6 +112,41 @@ class PlanBlock(_Block):
                             "drinking the lower figure, so that upper figure + after <= the high end of the loss")
     sodium_mg_per_h: float | None = Field(None, description="sodium lost in sweat per hour, mg/h (Baker et al. 2016 "
                                           "whole-body concentration, or the athlete's measured one)")
+    carbohydrate_g_per_h: float | None = Field(None, description="extra key (planned course): carbohydrate to take per "
+                                               "hour, g/h (Thomas et al. 2016; Jeukendrup 2014)")
+    start_time: datetime | None = Field(None, description="extra key (planned course): the start, UTC")
+    weather: str | None = Field(None, description="extra key (planned course): where its weather came from: "
+                                "forecast, climatology, override or config")
+    start_bottles: int | None = Field(None, description="extra key (planned course): bottles full at the start, "
+                                      "for the drinking up to the first aid point")
+    refills: list[Refill] | None = Field(None, description="extra key (planned course): bottles to fill at each aid point")
+    timeline: list[TimelineEntry] | None = Field(None, description="extra key (planned course): segment by segment")
+
+
+class TimelineEntry(_Block):
+    """Extra block: one segment of a planned course (``sweatline plan --course``), at its start."""
+
+    elapsed_s: float = Field(description="time from the start to the segment's start, s")
+    distance_m: float = Field(description="distance from the start to the segment's start, m")
+    length_m: float
+    duration_s: float
+    grade_pct: float = Field(description="the segment's rise over its length, %")
+    speed_m_per_s: float
+    temperature_c: float = Field(description="the air the model used over the segment, °C")
+    humidity_pct: float
+    sweat_ml: float = Field(description="sweat lost over the segment (central estimate), mL")
+    drink_ml: float = Field(description="to drink over the segment, mL; cumulatively never above the sweat lost")
+    sodium_mg: float = Field(description="sodium to take with that drink, mg (the sweat's own concentration)")
+    carbohydrate_g: float
+    water: bool = Field(description="water can be had in this segment (an aid point or a water course point)")
+
+
+class Refill(_Block):
+    """Extra block: bottles to fill at an aid point, for the drinking up to the next one (or the finish)."""
+
+    distance_m: float
+    bottles: int
+    drink_ml: float
 
 
 class AdviceItem(_Block):
@@ -181,4 +216,13 @@ class Report(_Block):
         """The report as SPEC JSON: every SPEC block present (``plan: null`` when there is no plan, e.g.
         a session too short to estimate); the optional ``activity`` (a planned session has none),
         ``legs`` and ``inputs`` left out when None."""
-        return self.model_dump_json(indent=2, exclude_none=False, exclude={k for k in ("activity", "legs", "inputs") if getattr(self, k) is None})
+        exclude: dict[str, object] = {k: True for k in ("activity", "legs", "inputs") if getattr(self, k) is None}
+        if self.plan is not None:  # a planned course's keys, only on a planned course
+            course_keys = {k for k in COURSE_PLAN_KEYS if getattr(self.plan, k) is None}
+            if course_keys:
+                exclude["plan"] = course_keys
+        return self.model_dump_json(indent=2, exclude_none=False, exclude=exclude)  # type: ignore[arg-type]
+
+
+COURSE_PLAN_KEYS = ("carbohydrate_g_per_h", "start_time", "weather", "start_bottles", "refills", "timeline")
+""":class:`PlanBlock` keys only a planned course has (left out of other reports' JSON)."""

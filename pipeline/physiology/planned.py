@@ -176,6 +176,60 @@ class PlanRequest(BaseModel):
                               self.clothing or "sports", self.solar_w_m2, self.sun_elevation_deg)
 
 
+class CourseRequest(BaseModel):
+    """What ``sweatline plan --course`` was asked, before it is believed: the sport (one that moves
+    along a course: pedalled or on foot), exactly one of level speed, power (pedalled only), heart
+    rate or finish time (the course gives the rest), the air and sun if typed, the athlete's values
+    for this answer. Bounds as :class:`PlanRequest`'s."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sport: str
+    speed_kmh: float | None = Field(None, gt=0, le=MAX_SPEED_KMH, json_schema_extra={"unit": "km/h"})
+    power_w: float | None = Field(None, gt=0, le=2000, json_schema_extra={"unit": "W"})
+    heart_rate_bpm: float | None = Field(None, ge=40, le=230, json_schema_extra={"unit": "bpm"})
+    finish_s: float | None = Field(None, gt=0, le=MAX_DURATION_S, json_schema_extra={"unit": "s"})
+    temperature_c: float | None = Field(None, **AIR_TEMPERATURE_C)
+    humidity_pct: float | None = Field(None, **RELATIVE_HUMIDITY_PCT)
+    body_mass_kg: float | None = Field(None, **BODY_MASS_KG)
+    height_cm: float | None = Field(None, **HEIGHT_CM)
+    age: float | None = Field(None, **AGE_YEARS)
+    solar_w_m2: float | None = Field(None, **SOLAR_W_M2)
+    sun_elevation_deg: float | None = Field(None, **SUN_ELEVATION_DEG)
+
+    _known_sport = field_validator("sport", mode="before")(PlanRequest._known_sport.__func__)  # type: ignore[attr-defined]
+
+    @field_validator("finish_s", mode="before")
+    @classmethod
+    def _parse_finish(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return parse_duration_s(value)
+            except InvalidValue as exc:
+                raise ValueError(str(exc).split(": ", 1)[-1].replace("a session must last", "a race must last")) from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_effort(self) -> "CourseRequest":
+        if sum(v is not None for v in (self.speed_kmh, self.power_w, self.heart_rate_bpm, self.finish_s)) != 1:
+            raise PydanticCustomError("intensity", "give exactly one of speed, power, heart rate or finish time",
+                                      {"field": "intensity"})
+        profile = sport_profile(self.sport)
+        if not (profile.pedalled or profile.on_foot):
+            raise PydanticCustomError("sport", "{sport}: a course is planned for cycling, running, walking or hiking",
+                                      {"field": "sport", "sport": self.sport})
+        fastest = round(profile.plan_speed_max_m_per_s * 3.6, 1)
+        if self.speed_kmh is not None and self.speed_kmh > fastest:
+            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h, got {self.speed_kmh:g}",
+                                      {"field": "speed_kmh"})
+        if self.power_w is not None and not profile.pedalled:
+            raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",
+                                      {"field": "power_w", "sport": self.sport})
+        if self.sun_elevation_deg is not None and self.solar_w_m2 is None:
+            raise PydanticCustomError("sun", "needs the radiation too (--solar-w-m2)", {"field": "sun_elevation_deg"})
+        return self
+
+
 def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_w: float | None = None,
                heart_rate_bpm: float | None = None, temperature_c: float | None = None,
                humidity_pct: float | None = None, body_mass_kg: float | None = None,

@@ -56,6 +56,7 @@ def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
 
 TOPIC_TITLES = {
     "hydration": "Water: before, during, after",
+    "course": "On this course",
     "heat": "Heat you cannot shed",
     "hyponatremia": "Don't over-drink",
     "potassium": "Potassium",
@@ -67,14 +68,15 @@ TOPIC_TITLES = {
     "estimate": "How sure is this?",
 }
 
-ENV_SOURCES = {"weather": "from the weather service", "device": "from the device's sensor", "config": "assumed (config climate)", "override": "given by you"}
+ENV_SOURCES = {"weather": "from the weather service", "device": "from the device's sensor", "config": "assumed (config climate)", "override": "given by you",
+               "forecast": "forecast for the course", "climatology": "climatology (beyond the forecast)"}
 INTENSITY_SOURCES = {"power": "power meter", "speed": "speed and grade", "heart_rate": "heart rate",
                      "device_calories": "the device's calories", "duration": "duration only"}
 
 
 def weather_text(env: EnvironmentBlock, units: Units = "metric") -> str:
     """The weather service's figures in one line: air, humidity, wind, sun."""
-    parts = [u.temperature(env.temperature_c, 1, units) if env.source == "weather" else None, f"{env.humidity_pct:.0f} % humidity"]
+    parts = [u.temperature(env.temperature_c, 1, units) if env.source in ("weather", "forecast", "climatology") else None, f"{env.humidity_pct:.0f} % humidity"]
     if env.wind_speed_m_per_s is not None:
         parts.append(f"wind {env.wind_speed_m_per_s:.1f} m/s")
     if env.solar_radiation_w_per_m2 is not None:
@@ -415,7 +417,12 @@ def _detail_rows(report: Report, duration_s: float | None, display: Display) -> 
         rows.append(Row(label="Effort from", value=INTENSITY_SOURCES.get(it.source, it.source),
                         note=f"mean metabolic rate {it.mean_metabolic_w:,.0f} W"))
     if s is not None:
-        rows.append(Row(label="Sodium lost", value=milligrams(s.sodium_mg), note="in sweat"))
+        per_h = report.plan.sodium_mg_per_h if report.plan is not None else None
+        rows.append(Row(label="Sodium lost", value=milligrams(s.sodium_mg),
+                        note=f"in sweat, about {per_h:,.0f} mg per hour" if per_h else "in sweat"))
+        carbs = _carbohydrate_row(report, duration_s)
+        if carbs is not None:
+            rows.append(carbs)
         rows.append(Row(label="Device's estimate", value=litres(s.device_estimate_l, 1, un) if s.device_estimate_l is not None
                         else "none in the file"))
         rows.append(Row(label="Calibrated", value="yes" if s.calibrated else "no",
@@ -423,6 +430,21 @@ def _detail_rows(report: Report, duration_s: float | None, display: Display) -> 
     if a is not None and a.salvaged:
         rows.append(Row(label="File", value="damaged; read as far as it goes"))
     return rows
+
+
+def _carbohydrate_row(report: Report, duration_s: float | None) -> Row | None:
+    """Carbohydrate per hour for the next session of this length and effort
+    (:func:`pipeline.advice.race.carbohydrate_g_per_h`: Thomas et al. 2016; Jeukendrup 2014), or None
+    without a duration or an estimate, and for a session already planned on a course (its plan says it)."""
+    from pipeline.advice.race import carbohydrate_g_per_h
+
+    if not duration_s or report.intensity is None or (report.plan is not None and report.plan.timeline):
+        return None
+    rate = carbohydrate_g_per_h(duration_s / 3600.0, report.intensity.mean_metabolic_w)
+    words = ("none needed under an hour (a mouth rinse can help)" if rate == 0 else
+             "as glucose and fructose together above 60 g" if rate > 60 else "sports drink, gels or food")
+    return Row(label="Carbohydrate", value=f"{rate:.0f} g per hour",
+               note=f"for a session like this next time: {words} (Thomas et al. 2016; Jeukendrup 2014)")
 
 
 def _leg_rows(report: Report, un: Units) -> list[LegRow]:

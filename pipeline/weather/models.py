@@ -102,6 +102,9 @@ class WeatherSamples:
     requests: int = 0
     cached_hours: int = 0
     failed: bool = False
+    dataset: str | None = None
+    """A planned session's weather: ``forecast`` or ``climatology`` (the archive's same dates of earlier
+    years, beyond the forecast's horizon); None for an activity's."""
     fetched: list[HourlyWeather] = field(default_factory=list)
     """The hours the provider answered, for the cache (``weather.cache: true``). Not written here:
     the reader may run on another machine (a Dask worker); they travel in the file's outcome and

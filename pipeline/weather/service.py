@@ -38,7 +38,15 @@ from pipeline.core.config import WeatherConfig
 from pipeline.core.sports import sport_profile
 from pipeline.fit.models import Activity
 from pipeline.physiology.environment import is_indoor
-from pipeline.weather.models import PLACE_DEGREES, WEATHER_COLUMNS, HourlyWeather, Place, WeatherSamples, WeatherUnavailable
+from pipeline.weather.models import (
+    HOURLY_FIELDS,
+    PLACE_DEGREES,
+    WEATHER_COLUMNS,
+    HourlyWeather,
+    Place,
+    WeatherSamples,
+    WeatherUnavailable,
+)
 from pipeline.weather.providers import NO_PROVIDER, WeatherProvider, provider
 
 if TYPE_CHECKING:
@@ -248,3 +256,149 @@ def _interpolate(index: pd.Index, seconds: np.ndarray, place_code: np.ndarray,
                 continue
             out[column][mask] = np.interp(seconds[mask], t_hours[ok] + shift, values[ok])  # edges held
     return pd.DataFrame(out, index=index)
+
+
+FORECAST_HORIZON_DAYS = 16
+"""Open-Meteo's forecast reaches 16 days ahead (``forecast_days`` 0–16, "Weather Forecast API")."""
+CLIMATOLOGY_YEARS = 5
+"""Beyond the forecast, the same dates of the last 5 years from the archive, hour by hour averaged:
+short for a climate normal (WMO's is 30 years) but one small request a year, and the recent years
+already carry the warming a 30-year mean lags behind."""
+
+
+def weather_for_plan(records: pd.DataFrame, config: WeatherConfig, data_dir, *,
+                     now: datetime | None = None) -> WeatherSamples:
+    """The weather a planned session will meet at each of its ``records`` (future UTC ``timestamp``,
+    ``latitude_deg``, ``longitude_deg``): the provider's forecast for the rounded places and hours
+    when the whole session lies within :data:`FORECAST_HORIZON_DAYS`, else the archive's
+    climatology (:data:`CLIMATOLOGY_YEARS` years of the same dates, averaged); a session ended
+    before today gets the weather it had (archive or recent days, as a recorded one). ``samples.dataset``
+    says which ("forecast" | "climatology" | None for the weather it had). The forecast is neither read from nor written to the
+    cache (it changes every few hours); the archive's hours are read from it and returned in
+    ``fetched`` for it, as for an activity. Only rounded positions and dates are sent. Never raises
+    for the weather: notes say what went wrong."""
+    try:
+        return _weather_for_plan(records, config, data_dir, now=now)
+    except (sqlite3.Error, OSError) as exc:
+        return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
+                                     "source"], failed=True)
+    except Exception as exc:  # the weather is an extra: it never fails a plan
+        return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
+                                     "weather from the next source"], failed=True)
+
+
+def _weather_for_plan(records: pd.DataFrame, config: WeatherConfig, data_dir, *,
+                      now: datetime | None = None) -> WeatherSamples:
+    if config.provider == NO_PROVIDER:
+        return WeatherSamples()
+    source = provider(config.provider)
+    found = _positions(records)
+    if found is None:
+        return WeatherSamples(notes=[f"no positions on the course: {source.WORDS} was not asked for the weather"])
+    seconds, lat, lon = found
+    needed, place_code = _places_and_hours(seconds, lat, lon)
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    last_day = max(_hour(hi) for _, hi in needed.values()).date()
+    dataset: str | None
+    fetched: list[HourlyWeather] = []
+    if last_day < today:  # a session planned in the past: the weather it had, as for a recorded one
+        dataset = None
+        asked = _ask(source, config, sorted(needed), needed, None, now)
+    elif (last_day - today).days < FORECAST_HORIZON_DAYS:
+        dataset = "forecast"
+        asked = _ask(source, config, sorted(needed), needed, None, now)
+    else:
+        dataset = "climatology"
+        asked = _climatology(source, config, needed, data_dir, today)
+        fetched = asked.fetched if config.cache else []
+    if not asked.series:
+        return WeatherSamples(notes=asked.notes, requests=asked.requests, failed=asked.failed, fetched=fetched,
+                              dataset=dataset)
+    frame = _interpolate(records.index, seconds, place_code, asked.series)
+    if dataset is None:
+        datasets = Counter(h.dataset for rows in asked.series.values() for h in rows)
+        words = source.DATASET_WORDS.get(datasets.most_common(1)[0][0], source.WORDS) if datasets else source.WORDS
+    else:
+        words = source.DATASET_WORDS.get("plan_forecast" if dataset == "forecast" else dataset, source.WORDS)
+    return WeatherSamples(frame=frame, provider=words, notes=asked.notes, requests=asked.requests,
+                          failed=asked.failed, fetched=fetched, dataset=dataset)
+
+
+def _years_back(moment: datetime, years: int) -> datetime:
+    """``moment`` ``years`` earlier (29 February falls on the 28th)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _climatology(source: WeatherProvider, config: WeatherConfig, needed: dict[Place, tuple[int, int]],
+                 data_dir, today) -> _Asked:
+    """The mean of each place's hours over the same dates of the last :data:`CLIMATOLOGY_YEARS`
+    years before ``today`` (the archive: dates older than its delay), placed on the plan's hours;
+    a year the archive does not answer is left out (the notes say so), none answering: no series."""
+    from pipeline.weather.cache import WeatherCache
+
+    cache = WeatherCache(data_dir, config.provider) if config.cache else None
+    out = _Asked()
+    sums: dict[tuple[Place, int], list[list[float]]] = defaultdict(list)
+    first_year = _hour(min(lo for lo, _ in needed.values()))
+    back0 = max(1, first_year.year - today.year + (1 if (first_year.month, first_year.day) >= (today.month, today.day)
+                                                   else 0))
+    years_used = 0
+    for back in range(back0, back0 + CLIMATOLOGY_YEARS):
+        shifted: dict[Place, tuple[int, int]] = {}
+        offsets: dict[Place, int] = {}
+        for place, (lo, hi) in needed.items():
+            then = _years_back(_hour(lo), back)
+            offset_h = int(round((_hour(lo) - then).total_seconds() / 3600.0))
+            shifted[place], offsets[place] = (lo - offset_h, hi - offset_h), offset_h
+        series, missing, _ = _from_cache(cache, shifted)
+        if missing:
+            asked = _ask(source, config, missing, shifted, None, datetime.combine(today, datetime.min.time(), UTC))
+            out.requests += asked.requests
+            out.notes.extend(asked.notes)
+            out.failed = out.failed or asked.failed
+            out.fetched.extend(asked.fetched)
+            series.update(asked.series)
+        if not series:
+            continue
+        years_used += 1
+        for place, rows in series.items():
+            for h in rows:
+                key = (place, int(h.hour.timestamp() // 3600) + offsets[place])
+                sums[key].append([np.nan if getattr(h, f) is None else float(getattr(h, f)) for f in HOURLY_FIELDS])
+    for (place, epoch_hour), values in sorted(sums.items()):
+        mean = np.nanmean(np.array(values, dtype=float), axis=0) if values else None
+        if mean is None:
+            continue
+        air, humidity, wind, sun = (None if np.isnan(v) else float(v) for v in mean)
+        out.series.setdefault(place, []).append(HourlyWeather(place, _hour(epoch_hour), air, humidity, wind, sun,
+                                                              dataset="climatology"))
+    if years_used:
+        out.notes.append(f"the race is beyond the forecast's {FORECAST_HORIZON_DAYS} days: its weather is the mean "
+                         f"of the same dates in {years_used} earlier years (climatology), not a forecast")
+    return out
+
+
+def zone_of_place(latitude_deg: float, longitude_deg: float, config: WeatherConfig) -> tuple[str | None, str | None]:
+    """The IANA time zone of a place, asked of the provider when it can say (Open-Meteo's
+    ``timezone=auto``; only the rounded position is sent): (zone, None), or (None, why not). Never
+    raises for the network; no provider, or one that cannot say, is (None, the reason)."""
+    if config.provider == NO_PROVIDER:
+        return None, "no weather provider is configured"
+    source = provider(config.provider)
+    ask, read = getattr(source, "zone_request", None), getattr(source, "fetch_zone", None)
+    if ask is None or read is None:
+        return None, f"{source.WORDS} does not say a place's time zone"
+    with _LOCK:
+        reason = _remembered_outage(_outage_key(config))
+    if reason is not None:
+        return None, f"{source.WORDS} did not answer earlier ({reason})"
+    try:
+        return read(ask(Place.of(latitude_deg, longitude_deg), config.base_url), config.timeout_s), None
+    except WeatherUnavailable as exc:
+        if exc.server_down:
+            with _LOCK:
+                _DOWN[_outage_key(config)] = (time.monotonic(), exc.reason)
+        return None, f"{source.WORDS}: {exc.reason}"

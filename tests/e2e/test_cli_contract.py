@@ -37,7 +37,7 @@ def test_a_negative_temperature_is_a_value(config: Path, capsys) -> None:
 
 @pytest.mark.parametrize("argv, line", [
     (["plan", "--sport", "running", "--duration", "-2h", "--speed", "10"], "--duration: '-2h' is not a duration"),
-    (["plan", "--sport", "running", "--duration", "2h"], "sweatline plan: one of the arguments --speed --power --hr is required"),
+    (["plan", "--sport", "running", "--duration", "2h"], "sweatline plan: one of the arguments --speed --power --hr --finish is required"),
     (["plan", "--sport", "running", "--duration", "2h", "--speed", "500"], "--speed"),
     (["ride", "nowhere.fit"], "nowhere.fit"),
     (["history", "--bogus"], "sweatline: unrecognized arguments: --bogus"),

@@ -50,7 +50,10 @@ from the forecast API's ``past_days``."""
 FORECAST_MAX_PAST_DAYS = 92
 MAX_PLACES_PER_REQUEST = 50
 DATASET_WORDS = {"archive": "Open-Meteo's historical archive (ERA5 reanalysis)",
-                 "forecast": "Open-Meteo's forecast models (their recent past days)"}
+                 "forecast": "Open-Meteo's forecast models (their recent past days)",
+                 "plan_forecast": "Open-Meteo's forecast models",
+                 "climatology": "Open-Meteo's historical archive (ERA5), the same dates of earlier years "
+                                "averaged (climatology)"}
 _BOUNDS = {"temperature_c": (-90.0, 70.0), "humidity_pct": (0.0, 100.0), "wind_speed_m_per_s": (0.0, 120.0),
            "solar_radiation_w_per_m2": (0.0, 1500.0)}
 
@@ -142,3 +145,28 @@ def parse_answer(body: bytes, request: WeatherRequest) -> list[HourlyWeather]:
     except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
         raise WeatherUnavailable(f"answered JSON not in Open-Meteo's form ({exc})", server_down=True) from None
     return hours
+
+
+def zone_request(place: Place, base_url: str | None = None) -> WeatherRequest:
+    """The request for the IANA time zone of ``place``: the forecast endpoint with ``timezone=auto``
+    (Open-Meteo: "If auto is set as a time zone, the coordinates will be automatically resolved to
+    the local time zone"; the answer's ``timezone`` names it), one day of one variable to keep it small."""
+    params = {"latitude": _coordinate(place.latitude_deg), "longitude": _coordinate(place.longitude_deg),
+              "hourly": "temperature_2m", "forecast_days": "1", "timezone": "auto"}
+    return WeatherRequest((base_url or FORECAST_URL) + FORECAST_PATH, params, "zone", (place,))
+
+
+def fetch_zone(request: WeatherRequest, timeout_s: float) -> str:
+    """The IANA zone name in the answer to :func:`zone_request`, within ``timeout_s`` [s];
+    :class:`WeatherUnavailable` when there is none or it is not a zone this machine knows."""
+    from zoneinfo import available_timezones
+
+    body = fetch_body(request, timeout_s, _error_reason)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise WeatherUnavailable("answered something that is not JSON", server_down=True) from None
+    zone = data.get("timezone") if isinstance(data, dict) else None
+    if not isinstance(zone, str) or zone not in available_timezones():
+        raise WeatherUnavailable("answered no time zone this machine knows", server_down=False)
+    return zone

@@ -1,0 +1,155 @@
+"""``sweatline plan --course ROUTE --start WHEN (--power W | --speed KMH | --hr BPM | --finish TIME)
+[--aid-km KM,...] [--temp C] [--humidity PCT] [--out DIR] [--export-fit PLAN.fit] [--json]``: a race
+plan on a course, segment by segment (:func:`pipeline.usecases.race.plan_course`). Thin: parse,
+check, call, print or write. Every refusal is one line (the CLI's error family)."""
+from __future__ import annotations
+
+import argparse
+import math
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.core.config import Config
+from pipeline.core.errors import UsageError
+from pipeline.core.inputs import WeatherOverride, checked
+from pipeline.fit.course import read_course
+from pipeline.physiology.planned import CourseRequest
+from pipeline.report.text import plan_text
+from pipeline.report.view import Display
+from pipeline.store.weighins import calibration_for
+from pipeline.usecases.race import RaceRequest, plan_course
+
+
+def parse_start(text: str | None) -> datetime:
+    """The start as typed: ISO 8601, with or without an offset. Raises :class:`UsageError`
+    (``--start``) for anything else."""
+    if text is None:
+        raise UsageError("--start", "a course is planned for a start: give --start 2027-06-12T06:00 (ISO date-time)")
+    try:
+        return datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise UsageError("--start", f"{text!r} is not an ISO date-time (2027-06-12T06:00 or "
+                                    "2027-06-12T06:00+02:00)") from None
+
+
+def start_zone(when: datetime, course, config: Config) -> tuple[datetime, str]:
+    """A start without an offset placed in the time zone of the course's start (the weather provider's
+    answer for its rounded position), else in the config's ``nightly.timezone``; with the words saying
+    which, for the plan's notes."""
+    if when.tzinfo is not None:
+        return when, f"start {when.isoformat()} as given"
+    from pipeline.weather.service import zone_of_place
+
+    first = course.points.iloc[0]
+    zone, why_not = zone_of_place(float(first["latitude_deg"]), float(first["longitude_deg"]), config.weather)
+    if zone is not None:
+        return when.replace(tzinfo=ZoneInfo(zone)), f"start {when:%Y-%m-%d %H:%M} read in {zone}, the start's time zone"
+    zone = config.nightly.timezone
+    return (when.replace(tzinfo=ZoneInfo(zone)),
+            f"start {when:%Y-%m-%d %H:%M} read in {zone}, the config's nightly.timezone ({why_not}; give an offset, "
+            "e.g. +02:00, for a race in another zone)")
+
+
+def parse_aid_km(text: str | None) -> tuple[float, ...]:
+    """``18,36,54`` -> metres from the start; :class:`UsageError` (``--aid-km``) for a bad list."""
+    if text is None:
+        return ()
+    out = []
+    for part in str(text).split(","):
+        try:
+            km = float(part.strip())
+        except ValueError:
+            raise UsageError("--aid-km", f"{part.strip()!r} is not a distance in km (give 18,36,54)") from None
+        if not math.isfinite(km) or km < 0 or km > 2000:
+            raise UsageError("--aid-km", f"{part.strip()!r}: must be between 0 and 2000 km")
+        out.append(km * 1000.0)
+    return tuple(sorted(out))
+
+
+def run_course(args: argparse.Namespace, config: Config) -> int:
+    """The ``--course`` branch of ``sweatline plan``."""
+    for flag, name in (("duration", "--duration"), ("legs", "--legs"), ("water_temp", "--water-temp"),
+                       ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing")):
+        if getattr(args, flag, None) is not None:
+            raise UsageError(name, "is not used with --course (the course gives the duration and the grades)")
+    course = read_course(args.course)
+    sport = args.sport or course.sport
+    if sport is None:
+        raise UsageError("--sport", f"{Path(args.course).name} does not say its sport: give --sport")
+    asked = checked(CourseRequest, sport=sport, speed_kmh=args.speed, power_w=args.power, heart_rate_bpm=args.hr,
+                    finish_s=args.finish, temperature_c=args.temp, humidity_pct=args.humidity,
+                    body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age,
+                    solar_w_m2=getattr(args, "solar_w_m2", None), sun_elevation_deg=getattr(args, "sun_elevation_deg", None))
+    sport = asked.sport
+    start, start_words = start_zone(parse_start(args.start), course, config)
+    request = RaceRequest(sport=sport, start=start, power_w=args.power,
+                          speed_m_per_s=args.speed / 3.6 if args.speed is not None else None,
+                          heart_rate_bpm=args.hr, finish_s=asked.finish_s, aid_m=parse_aid_km(args.aid_km),
+                          solar_w_m2=asked.solar_w_m2, sun_elevation_deg=asked.sun_elevation_deg)
+    athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
+    override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
+    plan = plan_course(course, request, config, override=override, athlete_override=athlete_override,
+                       calibration=calibration_for(config.data_dir, sport))
+    report = plan.report
+    if report.environment is not None:
+        report.environment.notes.append(start_words)
+    _keep_archive_hours(plan, config)
+    if args.export_fit is not None:
+        from pipeline.usecases.race import export_fit
+
+        try:
+            export_fit(Path(args.export_fit), plan)
+        except OSError as exc:
+            raise UsageError("--export-fit", f"{args.export_fit}: cannot be written "
+                                             f"({exc.strerror or type(exc).__name__})") from None
+    if args.out is not None:
+        from pipeline.usecases.race import write_race_plan
+
+        try:
+            write_race_plan(Path(args.out), plan, config.nightly.timezone)
+        except OSError as exc:
+            raise UsageError("--out", f"{args.out}: cannot be written ({exc.strerror or type(exc).__name__})") from None
+    display = Display.of(config, getattr(args, "units", None))
+    if args.json:
+        print(report.to_json())
+    else:
+        print(plan_text(report, duration_s=plan.pace.total_s, sport=sport, display=display))
+        print(course_lines(plan))
+    return 0
+
+
+def _keep_archive_hours(plan, config: Config) -> None:
+    """The archive's hours a climatology was made of, kept in the catalog's weather cache (as a
+    ride's are; the forecast is not kept: it changes). A cache that cannot be written is passed
+    over: the plan is made."""
+    import sqlite3
+
+    samples = plan.weather
+    if samples is None or not samples.fetched or not config.weather.cache:
+        return
+    from pipeline.weather.cache import WeatherCache
+
+    try:
+        WeatherCache(config.data_dir, config.weather.provider).store(samples.fetched)
+    except (sqlite3.Error, OSError):
+        pass
+
+
+def course_lines(plan) -> str:
+    """A few lines on the course under the plan's text: distance, time, weather, bottles and refills."""
+    p = plan.report.plan
+    lines = ["", f"Course: {plan.course.distance_m / 1000:.1f} km in about {_hm(plan.pace.total_s)}, "
+                 f"{len(p.timeline or [])} segments; weather: {p.weather}."]
+    if p.carbohydrate_g_per_h:
+        lines.append(f"Carbohydrate: {p.carbohydrate_g_per_h:.0f} g per hour.")
+    lines.append(f"Start with {p.start_bottles} bottle(s).")
+    for refill in p.refills or []:
+        lines.append(f"  km {refill.distance_m / 1000:.1f}: fill {refill.bottles} bottle(s) ({refill.drink_ml:.0f} mL "
+                     "to the next water).")
+    return "\n".join(lines)
+
+
+def _hm(seconds: float) -> str:
+    minutes = int(round(seconds / 60.0))
+    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -1,0 +1,294 @@
+"""A race on a course that has not happened yet (``sweatline plan --course ROUTE --start WHEN``).
+
+The steps, each in its room:
+
+1. the route (:func:`pipeline.fit.course.read_course`: a FIT course or a GPX route/track);
+2. one steady effort from what was asked — power, level speed, heart rate, or the finish time it
+   must give — and the speed on every 50 m of the route from the sport's published model on that
+   gradient (:mod:`pipeline.physiology.pacing`: Martin et al. 1998 on a bike, Minetti et al. 2002 on
+   foot), cut into segments of about 5 min or 2 km;
+3. the weather where and when the athlete will be (:func:`pipeline.weather.service.weather_for_plan`:
+   the forecast, else climatology; ``--temp``/``--humidity`` override);
+4. the same sweat model as a recorded session (:func:`pipeline.physiology.estimate.estimate_leg`)
+   over records synthesised along the paced course, so each segment's sweat follows its own
+   effort, air speed and weather;
+5. the drinking plan of any session (:func:`pipeline.advice.advise`) and, segment by segment, what
+   to drink, the sodium with it and the carbohydrate (:mod:`pipeline.advice.race`).
+
+Pure except for the weather service's network and cache reads (the ``data_dir`` given).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.advice import advise
+from pipeline.advice.race import Segment, bottles, carbohydrate_g_per_h, timeline
+from pipeline.core.config import Config
+from pipeline.core.errors import InvalidValue
+from pipeline.core.inputs import WeatherOverride
+from pipeline.core.schema import Report
+from pipeline.core.sports import sport_profile
+from pipeline.fit.course import Course
+from pipeline.physiology.athlete import resolve_athlete
+from pipeline.physiology.environment import WeatherInputs
+from pipeline.physiology.estimate import estimate_leg
+from pipeline.physiology.intensity import STANDING_REST_MET, heart_rate_metabolic_w, met_to_metabolic_w
+from pipeline.physiology.pacing import (
+    Effort,
+    Pace,
+    course_records,
+    effort_for_finish,
+    pace_course,
+    route_steps,
+    segments,
+)
+from pipeline.physiology.sweat import Calibration
+from pipeline.report.analysis import Analysis
+from pipeline.report.blocks import environment_block, intensity_block, sweat_block
+from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
+
+
+@dataclass(frozen=True)
+class RaceRequest:
+    """What ``plan --course`` was asked: the sport, the start (tz-aware), exactly one of power [W],
+    level speed [m/s], heart rate [bpm] or finish time [s], the aid points [m from the start], and
+    the sun if typed (``solar_w_m2`` [W/m²] at ``sun_elevation_deg`` [°]: beats the forecast's)."""
+
+    sport: str
+    start: datetime
+    power_w: float | None = None
+    speed_m_per_s: float | None = None
+    heart_rate_bpm: float | None = None
+    finish_s: float | None = None
+    aid_m: tuple[float, ...] = ()
+    solar_w_m2: float | None = None
+    sun_elevation_deg: float | None = None
+
+
+@dataclass
+class RacePlan:
+    """The answer: the report (its ``plan`` with the timeline), the paced course and its segments,
+    the weather samples and the analysis the reports render."""
+
+    analysis: Analysis
+    course: Course
+    request: RaceRequest
+    pace: Pace
+    segments: pd.DataFrame
+    series: pd.DataFrame
+    weather: WeatherSamples | None
+
+    @property
+    def report(self) -> Report:
+        return self.analysis.report
+
+
+def _effort(request: RaceRequest, steps: pd.DataFrame, mass_kg: float, athlete, gross_efficiency: float) -> Effort:
+    profile = sport_profile(request.sport)
+    pedalled, walking = profile.pedalled, profile.gait == "walk"
+    if not (pedalled or profile.on_foot):
+        raise InvalidValue("sport", f"{request.sport}: a course is planned for cycling, running, walking or hiking")
+    if request.finish_s is not None:
+        return effort_for_finish(steps, request.finish_s, pedalled, mass_kg, walking)
+    if request.power_w is not None:
+        if not pedalled:
+            raise InvalidValue("power_w", f"is used for cycling only; for {request.sport} give a speed or a heart rate")
+        return Effort(True, request.power_w)
+    if request.speed_m_per_s is not None:
+        return Effort.from_level_speed(pedalled, request.speed_m_per_s, mass_kg, walking)
+    if request.heart_rate_bpm is not None:
+        if request.heart_rate_bpm <= athlete.hr_rest_bpm:
+            raise InvalidValue("heart_rate_bpm", f"{request.heart_rate_bpm:g} bpm is not above the resting heart rate "
+                               f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm)")
+        metabolic_w = float(heart_rate_metabolic_w(request.heart_rate_bpm, athlete))
+        if pedalled:  # mechanical power = metabolic rate × gross efficiency (Ettema & Lorås 2009)
+            return Effort(True, metabolic_w * gross_efficiency)
+        rest_w = float(met_to_metabolic_w(STANDING_REST_MET, athlete.body_mass_kg))
+        net = (metabolic_w - rest_w) / athlete.body_mass_kg  # Minetti's costs are net of standing
+        if net <= 0:
+            raise InvalidValue("heart_rate_bpm", f"{request.heart_rate_bpm:g} bpm is no effort above standing")
+        return Effort(False, net, walking)
+    raise InvalidValue("intensity", "give one of --power, --speed, --hr or --finish")
+
+
+def segment_sweat(series: pd.DataFrame, cuts: pd.DataFrame) -> np.ndarray:
+    """Each segment's sweat [L]: the model's cumulative sweat at its end minus at its start
+    (linear in elapsed time between records)."""
+    t = series["elapsed_s"].to_numpy(float)
+    cumulative = series["cumulative_sweat_l"].to_numpy(float)
+    return np.interp(cuts["end_s"].to_numpy(float), t, cumulative) - np.interp(cuts["start_s"].to_numpy(float), t,
+                                                                                cumulative)
+
+
+def _segment_mean(series: pd.DataFrame, column: str, cuts: pd.DataFrame, fallback: float) -> np.ndarray:
+    t = series["elapsed_s"].to_numpy(float)
+    values = pd.to_numeric(series[column], errors="coerce").to_numpy(float) if column in series else np.full(len(t), fallback)
+    out = []
+    for lo, hi in zip(cuts["start_s"], cuts["end_s"]):
+        inside = (t >= lo) & (t <= hi) & np.isfinite(values)
+        out.append(float(values[inside].mean()) if inside.any() else
+                   float(np.interp((lo + hi) / 2.0, t[np.isfinite(values)], values[np.isfinite(values)]))
+                   if np.isfinite(values).any() else fallback)
+    return np.array(out)
+
+
+def plan_course(course: Course, request: RaceRequest, config: Config, *, override: WeatherOverride | None = None,
+                athlete_override: Mapping[str, float | str | None] | None = None,
+                calibration: Calibration | None = None, data_dir: Path | None = None,
+                now: datetime | None = None) -> RacePlan:
+    """The race plan of ``course`` for ``request`` (the module docstring's steps). Raises
+    :class:`~pipeline.core.errors.InvalidValue` for an effort the course cannot be covered at."""
+    from pipeline.weather.service import weather_for_plan
+
+    athlete = resolve_athlete(config.athlete, None, dict(athlete_override or {}))
+    profile = sport_profile(request.sport)
+    steps = route_steps(course.points, profile.pedalled)
+    effort = _effort(request, steps, athlete.body_mass_kg, athlete, config.model.gross_efficiency)
+    pace = pace_course(steps, effort, athlete.body_mass_kg)
+    if pace.total_s > 48 * 3600.0:
+        raise InvalidValue("intensity", f"at that effort the course takes {pace.total_s / 3600:.1f} h: more than 48 "
+                           "hours is not one session")
+    cuts = segments(pace)
+    start_utc = pd.Timestamp(request.start).tz_convert("UTC")
+    records = course_records(pace, start_utc)
+    if request.heart_rate_bpm is not None:
+        records["heart_rate_bpm"] = float(request.heart_rate_bpm)
+
+    override = override or WeatherOverride()
+    samples: WeatherSamples | None = None
+    if override.temperature_c is None or override.humidity_pct is None:
+        samples = weather_for_plan(records, config.weather, data_dir if data_dir is not None else config.data_dir,
+                                   now=now)
+        if samples.usable and samples.frame is not None:
+            records = records.join(samples.frame[list(WEATHER_COLUMNS)])
+    service = samples.provider if samples is not None and samples.usable else None
+    weather = WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct, service=service,
+                            service_notes=tuple(samples.notes) if samples is not None else (),
+                            solar_w_m2=request.solar_w_m2, sun_elevation_deg=request.sun_elevation_deg)
+    estimate = estimate_leg(records, request.sport, None, None, athlete, config.climate, weather,
+                            config.model.gross_efficiency, calibration=calibration,
+                            gross_efficiency_known="gross_efficiency" in config.model.model_fields_set)
+    environment = environment_block(estimate.environment)
+    source = environment.source
+    if source == "weather" and samples is not None and samples.dataset in ("forecast", "climatology"):
+        environment = environment.model_copy(update={"source": samples.dataset})
+    report = Report(environment=environment, intensity=intensity_block(estimate.intensity),
+                    sweat=sweat_block(estimate.sweat, athlete.assumptions()))
+    advise(report, duration_s=pace.total_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
+           advice_config=config.advice, planned=True, sport=request.sport)
+    series = estimate.series
+    _add_timeline(report, series, cuts, course, request, config, pace, estimate.intensity.mean_metabolic_w, start_utc,
+                  environment.source)
+    analysis = Analysis(report=report, athlete=athlete, model_total_l=estimate.sweat.model_total_l,
+                        display=_display(config))
+    return RacePlan(analysis, course, request, pace, cuts, series, samples)
+
+
+def drink_marks(plan: RacePlan, every_s: float = 15 * 60.0) -> list:
+    """The planned drinks and feeds as course points (:func:`pipeline.advice.race.stops`): a ``water``
+    point "Drink 250 mL" and a ``food`` point "Eat 30 g carbs" where each is due."""
+    from pipeline.advice.race import stops
+    from pipeline.fit.course_export import Mark
+
+    timeline_ = plan.report.plan.timeline if plan.report.plan is not None else None
+    marks = []
+    for stop in stops(timeline_ or [], every_s):
+        if stop.drink_ml > 0:
+            marks.append(Mark(stop.distance_m, "water", f"Drink {stop.drink_ml:.0f} mL"))
+        if stop.carbohydrate_g >= 1:
+            marks.append(Mark(stop.distance_m, "food", f"Eat {stop.carbohydrate_g:.0f} g carbs"))
+    return marks
+
+
+def export_fit(path: Path, plan: RacePlan) -> Path:
+    """Write the course with its planned drinks and feeds (:func:`drink_marks`) and the route's own
+    course points as a FIT course file at ``path`` (:func:`pipeline.fit.course_export.encode_course`),
+    through a temporary file renamed into place. Raises OSError when it cannot be written."""
+    from pipeline.fit.course_export import Mark, encode_course
+    from pipeline.store.files import atomic_write_bytes
+
+    steps = plan.pace.steps
+    last = steps.iloc[-1]
+    route = pd.concat([steps[["distance_m", "latitude_deg", "longitude_deg", "altitude_m", "elapsed_s"]],
+                       pd.DataFrame([{"distance_m": float(last["distance_m"] + last["length_m"]),
+                                      "latitude_deg": float(plan.course.points["latitude_deg"].iloc[-1]),
+                                      "longitude_deg": float(plan.course.points["longitude_deg"].iloc[-1]),
+                                      "altitude_m": float(last["altitude_m"] + last["grade"] * last["length_m"]),
+                                      "elapsed_s": plan.pace.total_s}])], ignore_index=True)
+    own = [Mark(p.distance_m, p.kind, p.name) for p in plan.course.course_points]
+    start = plan.report.plan.start_time if plan.report.plan is not None else None
+    assert start is not None
+    data = encode_course(route, start, [*own, *drink_marks(plan)], plan.course.name, plan.request.sport)
+    atomic_write_bytes(Path(path), data)
+    return path
+
+
+def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC") -> tuple[Path, Path]:
+    """``plan.json`` (the report) and ``plan.html`` (:func:`pipeline.report.race.render_plan_html`,
+    times in ``zone``) in ``folder`` (created), each through a temporary file renamed into place.
+    Raises OSError when they cannot be written."""
+    from pipeline.report.race import render_plan_html
+    from pipeline.store.files import atomic_write_text
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    steps = plan.pace.steps
+    distance = [*steps["distance_m"].tolist(), plan.course.distance_m]
+    altitude = [*steps["altitude_m"].tolist(),
+                float(steps["altitude_m"].iloc[-1] + steps["grade"].iloc[-1] * steps["length_m"].iloc[-1])]
+    title = f"Race plan: {plan.course.name}" if plan.course.name else "Race plan"
+    html = render_plan_html(plan.report, distance, altitude, water_points_m(plan.course, plan.request.aid_m), title,
+                            zone)
+    return (atomic_write_text(folder / "plan.json", plan.report.to_json()),
+            atomic_write_text(folder / "plan.html", html))
+
+
+def _display(config: Config) -> object:
+    from pipeline.report.view import Display
+
+    return Display.of(config)
+
+
+def water_points_m(course: Course, aid_m: Sequence[float]) -> list[float]:
+    """Where water can be had [m]: the ``--aid-km`` points if given, else the course's water/food points."""
+    if aid_m:
+        return sorted(float(a) for a in aid_m if 0.0 <= a <= course.distance_m)
+    return sorted({p.distance_m for p in course.course_points if p.water})
+
+
+def _add_timeline(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, course: Course, request: RaceRequest,
+                  config: Config, pace: Pace, mean_metabolic_w: float, start_utc: pd.Timestamp, source: str) -> None:
+    """``report.plan``'s course keys: carbohydrate per hour, the timeline, bottles and refills."""
+    if report.plan is None or report.sweat is None:
+        return
+    sweat_l = segment_sweat(series, cuts)
+    env = report.environment
+    temperature = _segment_mean(series, "air_temperature_c", cuts, env.temperature_c if env else 20.0)
+    humidity_fallback = env.humidity_pct if env else 50.0
+    humidity = (_segment_mean(series, "weather_humidity_pct", cuts, humidity_fallback)
+                if source in ("forecast", "climatology") else np.full(len(cuts), humidity_fallback))
+    segs = [Segment(float(r.start_s), float(r.end_s), float(r.start_m), float(r.end_m), float(r.grade),
+                    float(r.speed_m_per_s), float(t), float(h), float(s))
+            for r, t, h, s in zip(cuts.itertuples(), temperature, humidity, sweat_l)]
+    hours = pace.total_s / 3600.0
+    drink_total_ml = report.plan.during_max_ml_per_h * hours
+    concentration = report.sweat.sodium_mg / report.sweat.total_l if report.sweat.total_l > 0 else 0.0
+    carbs = carbohydrate_g_per_h(round(pace.total_s / 60.0) / 60.0, mean_metabolic_w)  # the band of the whole minutes
+    water = water_points_m(course, request.aid_m)
+    entries = timeline(segs, drink_total_ml, concentration, carbs, water)
+    start_bottles, refills = bottles(entries, water, config.advice.bottle_ml)
+    report.plan = report.plan.model_copy(update={
+        "carbohydrate_g_per_h": carbs, "start_time": start_utc.to_pydatetime(), "weather": source,
+        "start_bottles": start_bottles, "refills": refills, "timeline": entries,
+    })
+    from pipeline.advice.race import course_text
+    from pipeline.core.schema import AdviceItem
+
+    at = next((k + 1 for k, item in enumerate(report.advice) if item.topic == "hydration"), 0)
+    report.advice.insert(at, AdviceItem(topic="course", text=course_text(report.plan, config.advice.bottle_ml)))

@@ -1,0 +1,71 @@
+"""Carbohydrate per hour from the sources' own bands, the timeline's drinking spread and rounding,
+bottles and the watch's stops (pipeline.advice.race)."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.advice.race import Segment, bottles, carbohydrate_g_per_h, stops, timeline
+
+
+@pytest.mark.parametrize("hours, expected", [
+    (0.5, 0.0),    # Thomas et al. 2016: under 45 min none; 45-75 min small amounts / mouth rinse
+    (0.9, 0.0),
+    (1.0, 60.0),   # Thomas et al. 2016: 1-2.5 h, 30-60 g/h; Jeukendrup 2014: 60 g/h, one carbohydrate's ceiling
+    (2.4, 60.0),
+    (2.5, 90.0),   # Thomas et al. 2016 / Jeukendrup 2014: beyond 2.5 h up to 90 g/h, multiple transportable
+    (10.0, 90.0),
+])
+def test_carbohydrate_by_duration(hours: float, expected: float) -> None:
+    assert carbohydrate_g_per_h(hours) == expected
+
+
+def test_never_more_carbohydrate_than_the_energy_spent() -> None:
+    # a 300 W walk: 300 J/s × 3600 s = 1080 kJ/h; at 4 kcal/g (16.7 kJ/g) that is 64.7 g/h at most
+    assert carbohydrate_g_per_h(4.0, 300.0) == 64.0
+    assert carbohydrate_g_per_h(4.0, 1000.0) == 90.0
+    with pytest.raises(ValueError):
+        carbohydrate_g_per_h(-1.0)
+
+
+def _segments() -> list[Segment]:
+    sweats = [0.05, 0.12, 0.03, 0.08]  # L
+    return [Segment(k * 300.0, (k + 1) * 300.0, k * 1500.0, (k + 1) * 1500.0, 0.0, 5.0, 25.0, 50.0, s)
+            for k, s in enumerate(sweats)]
+
+
+def test_the_drink_follows_the_sweat_rounded_down_and_never_ahead() -> None:
+    entries = timeline(_segments(), 200.0, 800.0, 60.0, [3000.0])
+    # 200 mL of 280 mL lost: cumulative targets 35.7, 121.4, 142.9, 200 -> floored to 10 mL: 30, 120, 140, 200
+    assert [e.drink_ml for e in entries] == [30.0, 90.0, 20.0, 60.0]
+    assert [e.sodium_mg for e in entries] == [24.0, 72.0, 16.0, 48.0]  # 800 mg per litre drunk
+    assert [e.carbohydrate_g for e in entries] == [5.0] * 4  # 60 g/h over 5 min
+    assert [e.water for e in entries] == [False, False, True, False]
+    more = timeline(_segments(), 5000.0, 800.0, 0.0, [])
+    assert sum(e.drink_ml for e in more) == 280.0  # asked for more than is lost: what is lost
+
+
+def test_bottles_and_refills() -> None:
+    entries = timeline(_segments(), 280.0, 800.0, 60.0, [3000.0])
+    start, refills = bottles(entries, [3000.0], 100.0)
+    assert start == 2  # 50 + 120 mL before km 3
+    assert [(r.distance_m, r.bottles, r.drink_ml) for r in refills] == [(3000.0, 2, 110.0)]
+
+
+def test_stops_gather_the_timeline_every_15_minutes() -> None:
+    entries = timeline(_segments(), 280.0, 800.0, 60.0, [])
+    found = stops(entries)
+    assert [(s.distance_m, s.elapsed_s, s.drink_ml, s.carbohydrate_g) for s in found] == [
+        (4500.0, 900.0, 200.0, 15.0), (6000.0, 1200.0, 80.0, 5.0)]
+
+
+def test_more_bottles_than_one_carries_asks_for_water_on_the_way() -> None:
+    from pipeline.advice.race import CARRIED_BOTTLES, course_text
+    from pipeline.core.schema import PlanBlock
+
+    entries = timeline(_segments(), 280.0, 800.0, 90.0, [])
+    base = dict(before_ml=350.0, during_ml_per_h=400.0, during_max_ml_per_h=500.0, carry_bottles=1, after_ml=100.0,
+                carbohydrate_g_per_h=90.0, timeline=entries, refills=[])
+    few = course_text(PlanBlock(**base, start_bottles=CARRIED_BOTTLES), 750.0)
+    many = course_text(PlanBlock(**base, start_bottles=CARRIED_BOTTLES + 1), 750.0)
+    assert "fill up on the way" not in few and "fill up on the way" in many
+    assert "280 mL in all" in few and "glucose and fructose" in few

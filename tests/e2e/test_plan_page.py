@@ -1,0 +1,59 @@
+"""plan.html of ``plan --course`` in a real browser (Debian's headless Chromium), at a desktop's
+1280 px and a phone's 390 px: it loads offline with no script, console message or network request,
+nothing scrolls sideways, the chart meant for the width is the one shown with its text at 10 px or
+more, the segment table reads as labelled rows on a phone, and the page says what the JSON says."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_support import run_cli
+from course_files import HILLY, profile_points, write_gpx
+
+from .chromium import find_chromium, load_page
+from .test_browser import LAYOUT_PROBE, MIN_CHART_TEXT_PX, assert_clean_load
+
+pytestmark = pytest.mark.slow(reason="opens the plan page in headless Chromium (Debian's chromium)")
+
+
+@pytest.fixture(scope="module")
+def plan_page(tmp_path_factory) -> tuple[Path, dict]:
+    if find_chromium() is None:
+        pytest.fail("chromium is not installed (`apt-get update && apt-get install -y chromium`)", pytrace=False)
+    folder = tmp_path_factory.mktemp("plan")
+    route = write_gpx(folder / "hilly.gpx", profile_points(HILLY))
+    config = folder / "sweatline.yaml"
+    config.write_text(f"data_dir: {folder / 'data'}\ninbox: {folder / 'inbox'}\n")
+    result = run_cli("plan", "--course", str(route), "--sport", "running", "--start", "2027-06-12T06:00+00:00",
+                     "--speed", "11", "--temp", "26", "--humidity", "55", "--aid-km", "5,10,15",
+                     "--out", str(folder / "out"), config=config)
+    assert result.returncode == 0, result.stderr
+    return folder / "out" / "plan.html", json.loads((folder / "out" / "plan.json").read_text())
+
+
+@pytest.mark.parametrize("width", (1280, 390))
+def test_the_plan_page_at_desktop_and_phone_width(plan_page, width: int, tmp_path: Path) -> None:
+    path, report = plan_page
+    page = load_page(path, width=width, height=900, probe=LAYOUT_PROBE, mobile=width < 600, full_page=True)
+    assert_clean_load(page, path.resolve().as_uri())
+    (tmp_path / f"plan-{width}.png").write_bytes(page.screenshot_png)
+    probe = page.probe
+    assert probe["scroll_width"] <= probe["inner_width"], "the page scrolls sideways"
+    assert not probe["scrollers"], probe["scrollers"]
+    assert not probe["broken"], probe["broken"][:5]
+    for card in probe["cards"]:
+        assert card["value_lines"] == 1 and card["note_lines"] <= 1 and not card["overflow"], card
+    charts = [f for f in probe["figures"] if f["classes"] or f["charts_shown"]]
+    expected = "chart-narrow" if width < 600 else "chart-wide"
+    assert len(charts) == 2 and all(f["classes"] == [expected] for f in charts), charts
+    small = [t for t in probe["texts"] if t["px"] < MIN_CHART_TEXT_PX]
+    assert not small, small[:3]
+    text = page.body_text
+    assert page.title.startswith("Race plan: Test route")
+    timeline = report["plan"]["timeline"]
+    assert f"{sum(e['drink_ml'] for e in timeline):,.0f} mL" in text
+    assert f"{report['plan']['carbohydrate_g_per_h']:.0f} g/h" in text
+    for km in ("5.0", "10.0", "15.0"):  # the refills
+        assert km in text
+    assert "not medical advice" in text.lower()

@@ -1,0 +1,96 @@
+"""``plan --course ... --export-fit PLAN.fit``: the course written back with a course point at each
+planned drink and feed, decoded by fitparse and by Garmin's own FIT SDK (garmin-fit-sdk), the
+points at the distances the JSON timeline plans, and read back as a course by our reader."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import fitparse
+import pytest
+from cli_support import run_cli
+from course_files import HILLY, profile_points, write_gpx
+from garmin_fit_sdk import Decoder, Stream
+
+from pipeline.fit.course import read_course
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[dict, Path, Path]:
+    folder = tmp_path_factory.mktemp("export")
+    route = write_gpx(folder / "hilly.gpx", profile_points(HILLY))
+    config = folder / "sweatline.yaml"
+    config.write_text(f"data_dir: {folder / 'data'}\ninbox: {folder / 'inbox'}\n")
+    out = folder / "plan.fit"
+    result = run_cli("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
+                     "--finish", "1h", "--temp", "27", "--humidity", "50", "--aid-km", "10", "--export-fit", str(out),
+                     "--json", config=config)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), out, route
+
+
+def _due(timeline: list[dict], every_s: float = 900.0) -> list[tuple[float, float, float]]:
+    """(distance, drink mL, carbohydrate g) due at the end of each segment that completes 15 minutes
+    since the last stop, and the rest at the finish: the timeline read independently of the exporter."""
+    out, drink, carbs, since = [], 0.0, 0.0, 0.0
+    for k, e in enumerate(timeline):
+        drink, carbs, since = drink + e["drink_ml"], carbs + e["carbohydrate_g"], since + e["duration_s"]
+        if since >= every_s - 1e-6 or k == len(timeline) - 1:
+            out.append((e["distance_m"] + e["length_m"], drink, carbs))
+            drink = carbs = since = 0.0
+    return out
+
+
+def test_fitparse_reads_the_course_and_its_drink_points(exported) -> None:
+    report, path, _ = exported
+    assert report["plan"]["carbohydrate_g_per_h"] == 60.0  # a 1 h finish: Thomas et al. 2016's 1-2.5 h band, up to 60 g/h
+    ff = fitparse.FitFile(str(path))
+    assert next(ff.get_messages("file_id")).get_value("type") == "course"
+    points = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("course_point")]
+    water = [p for p in points if p["type"] == "water"]
+    food = [p for p in points if p["type"] == "food"]
+    due = _due(report["plan"]["timeline"])
+    assert [p["distance"] for p in water] == pytest.approx([d for d, ml, _ in due if ml > 0], abs=0.01)
+    assert [int(re.fullmatch(r"Drink (\d+) mL", p["name"]).group(1)) for p in water] == \
+        [round(ml) for _, ml, _ in due if ml > 0]
+    assert sum(ml for _, ml, _ in due) == pytest.approx(sum(e["drink_ml"] for e in report["plan"]["timeline"]))
+    assert [p["distance"] for p in food] == pytest.approx([d for d, _, g in due if g >= 1], abs=0.01)
+    assert all(re.fullmatch(r"Eat \d+ g carbs", p["name"]) for p in food)
+    records = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("record")]
+    assert records[-1]["distance"] == pytest.approx(20_000.0, abs=1.0)
+    elapsed = (records[-1]["timestamp"] - records[0]["timestamp"]).total_seconds()
+    assert elapsed == pytest.approx(3600.0, abs=1.0)  # the --finish time
+
+
+def test_garmins_sdk_decodes_it_whole(exported) -> None:
+    _, path, _ = exported
+    decoder = Decoder(Stream.from_file(str(path)))
+    assert decoder.is_fit() and decoder.check_integrity()
+    messages, errors = Decoder(Stream.from_file(str(path))).read()
+    assert errors == []
+    assert messages["file_id_mesgs"][0]["type"] == "course"
+    assert messages["course_mesgs"][0]["sport"] == "cycling"
+    kinds = {m["type"] for m in messages["course_point_mesgs"]}
+    assert {"water", "food"} <= kinds
+    fitparse_points = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("course_point")]
+    assert [(m["distance"], m["name"]) for m in messages["course_point_mesgs"]] == \
+        [(p["distance"], p["name"]) for p in fitparse_points]
+
+
+def test_it_reads_back_as_the_same_course(exported) -> None:
+    _, path, route = exported
+    again, original = read_course(path), read_course(route)
+    assert again.distance_m == pytest.approx(original.distance_m, abs=1.0)
+    assert again.sport == "cycling"
+    assert [p.kind for p in again.course_points if p.water]  # the water points are water again
+
+
+def test_an_unwritable_export_is_one_line(tmp_path: Path) -> None:
+    route = write_gpx(tmp_path / "r.gpx", profile_points(((3000.0, 0.0),)))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
+                     "2027-06-12T06:00", "--temp", "20", "--humidity", "50", "--export-fit",
+                     str(route / "plan.fit"), config=config)
+    assert result.returncode == 2 and "--export-fit" in result.stderr and result.stderr.count("\n") == 1

@@ -1,0 +1,138 @@
+"""``plan --course``: a hilly route built here and the shared Stages course, with the air given
+(``--temp``/``--humidity``; the forecast has its own tests): climbs are slower and drink more per
+km than descents, the drinking never runs ahead of the sweat, and the JSON names its keys."""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from cli_support import run_cli
+from course_files import HILLY, profile_points, write_gpx
+
+from pipeline.core.config import parse_config
+from pipeline.core.inputs import WeatherOverride
+from pipeline.fit.course import read_course
+from pipeline.usecases.race import RaceRequest, plan_course
+
+START = datetime(2027, 6, 12, 6, 0, tzinfo=UTC)
+
+
+def _config(tmp_path: Path):
+    return parse_config({"data_dir": str(tmp_path / "data"), "inbox": str(tmp_path / "inbox"),
+                         "athlete": {"body_mass_kg": 70, "height_cm": 175, "sex": "male", "age": 35}})
+
+
+@pytest.fixture(params=["gpx", "fit"])
+def hilly(request, tmp_path: Path) -> Path:
+    """The hilly route as a GPX track, and as a FIT course written by the product's own encoder."""
+    points = profile_points(HILLY)
+    if request.param == "gpx":
+        return write_gpx(tmp_path / "hilly.gpx", points)
+    import pandas as pd
+
+    from pipeline.fit.course_export import encode_course
+
+    route = pd.DataFrame(points, columns=["latitude_deg", "longitude_deg", "altitude_m"])
+    route["distance_m"] = np.arange(len(route)) * 25.0
+    route["elapsed_s"] = route["distance_m"] / 5.0
+    path = tmp_path / "hilly.fit"
+    path.write_bytes(encode_course(route, START, [], "Hilly", "cycling"))
+    return path
+
+
+@pytest.mark.parametrize("sport, ask", [("cycling", {"power_w": 200.0}), ("running", {"speed_m_per_s": 3.0}),
+                                        ("cycling", {"finish_s": 3600.0}), ("running", {"heart_rate_bpm": 155.0})])
+def test_climbs_are_slower_and_drink_more_per_km_than_descents(hilly: Path, tmp_path: Path, sport: str,
+                                                               ask: dict) -> None:
+    plan = plan_course(read_course(hilly), RaceRequest(sport, START, **ask), _config(tmp_path),
+                       override=WeatherOverride(temperature_c=30.0, humidity_pct=60.0))
+    timeline = plan.report.plan.timeline
+    climbs = [e for e in timeline if e.grade_pct > 4.0]
+    descents = [e for e in timeline if e.grade_pct < -4.0]
+    assert climbs and descents
+    assert max(e.speed_m_per_s for e in climbs) < min(e.speed_m_per_s for e in descents)
+    per_km = lambda entries, key: sum(getattr(e, key) for e in entries) / (sum(e.length_m for e in entries) / 1000)  # noqa: E731
+    assert per_km(climbs, "sweat_ml") > per_km(descents, "sweat_ml")
+    assert per_km(climbs, "drink_ml") > per_km(descents, "drink_ml")
+    if "finish_s" in ask:
+        assert timeline[-1].elapsed_s + timeline[-1].duration_s == pytest.approx(3600.0, abs=1.0)
+
+
+def test_the_drinking_never_runs_ahead_of_the_sweat(hilly: Path, tmp_path: Path) -> None:
+    plan = plan_course(read_course(hilly), RaceRequest("running", START, speed_m_per_s=2.8, aid_m=(7000.0, 14000.0)),
+                       _config(tmp_path), override=WeatherOverride(temperature_c=30.0, humidity_pct=60.0))
+    p, s = plan.report.plan, plan.report.sweat
+    drink = np.cumsum([e.drink_ml for e in p.timeline])
+    sweat = np.cumsum([e.sweat_ml for e in p.timeline])
+    assert (drink <= sweat + 1e-6).all()
+    assert drink[-1] <= s.total_l * 1000.0
+    assert sweat[-1] == pytest.approx(s.total_l * 1000.0, rel=0.01)  # the segments add up to the headline
+    concentration = s.sodium_mg / s.total_l  # mg per litre of sweat
+    for e in p.timeline:
+        assert e.sodium_mg == pytest.approx(e.drink_ml / 1000.0 * concentration, abs=0.1)
+    assert [e.water for e in p.timeline].count(True) == 2
+    # bottles: the start's for the drinking up to km 7, each refill for its stretch
+    bottle = 750.0
+    up_to_7 = sum(e.drink_ml for e in p.timeline if e.distance_m < 7000.0)
+    assert p.start_bottles == int(np.ceil(up_to_7 / bottle))
+    assert [r.distance_m for r in p.refills] == [7000.0, 14000.0]
+    assert sum(r.drink_ml for r in p.refills) + up_to_7 == pytest.approx(drink[-1])
+
+
+@pytest.mark.parametrize("sport, ask", [("cycling", {"power_w": 180.0}), ("running", {"speed_m_per_s": 3.2})])
+def test_on_the_stages_course_its_climbs_are_slower_and_drink_more_per_km(samples: Path, tmp_path: Path, sport: str,
+                                                                         ask: dict) -> None:
+    plan = plan_course(read_course(samples / "stages-link-course.fit"), RaceRequest(sport, START, **ask),
+                       _config(tmp_path), override=WeatherOverride(temperature_c=26.0, humidity_pct=50.0))
+    timeline = plan.report.plan.timeline
+    up = max(timeline, key=lambda e: e.grade_pct)
+    down = min(timeline, key=lambda e: e.grade_pct)
+    assert up.grade_pct > 0 > down.grade_pct
+    assert up.speed_m_per_s < down.speed_m_per_s
+    assert up.sweat_ml / up.length_m > down.sweat_ml / down.length_m
+
+
+def test_plan_course_json_on_the_stages_course(samples: Path, config_file) -> None:
+    result = run_cli("plan", "--course", str(samples / "stages-link-course.fit"), "--start", "2027-06-12T06:00+02:00",
+                     "--power", "180", "--temp", "22", "--humidity", "55", "--json", config=config_file())
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    plan = report["plan"]
+    assert report["environment"]["source"] == "override"
+    assert plan["start_time"].startswith("2027-06-12T04:00:00")
+    entry = plan["timeline"][0]
+    for key in ("elapsed_s", "distance_m", "temperature_c", "drink_ml", "sodium_mg", "carbohydrate_g", "water"):
+        assert key in entry
+    for key in ("sodium_mg_per_h", "carbohydrate_g_per_h", "start_bottles", "refills"):
+        assert key in plan
+    assert plan["timeline"][-1]["distance_m"] + plan["timeline"][-1]["length_m"] == pytest.approx(7023.0, abs=1.0)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--start", "soon", "--power", "200"], "--start"),
+    (["--power", "200"], "--start"),
+    (["--start", "2027-06-12T06:00", "--sport", "running", "--power", "200"], "cycling only"),
+    (["--start", "2027-06-12T06:00", "--finish", "5m"], "faster than this course"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--aid-km", "3,x"], "--aid-km"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--duration", "2h"], "--duration"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--solar-w-m2", "5000"], "--solar-w-m2"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--sun-elevation-deg", "40"], "--solar-w-m2"),
+])
+def test_bad_course_requests_are_one_line(samples: Path, config_file, args: list[str], words: str) -> None:
+    result = run_cli("plan", "--course", str(samples / "stages-link-course.fit"), "--temp", "20", "--humidity", "50",
+                     *args, config=config_file())
+    assert result.returncode == 2
+    assert words in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_the_sun_typed_beats_none_and_sweats_more(hilly: Path, tmp_path: Path) -> None:
+    course = read_course(hilly)
+    shade = plan_course(course, RaceRequest("running", START, speed_m_per_s=3.0), _config(tmp_path),
+                        override=WeatherOverride(temperature_c=28.0, humidity_pct=50.0)).report
+    sun = plan_course(course, RaceRequest("running", START, speed_m_per_s=3.0, solar_w_m2=900.0, sun_elevation_deg=60.0),
+                      _config(tmp_path), override=WeatherOverride(temperature_c=28.0, humidity_pct=50.0)).report
+    assert sun.sweat.total_l > shade.sweat.total_l
+    assert any("900" in note for note in sun.environment.notes)
