@@ -1,4 +1,5 @@
-"""The ``nightly`` flow: every new file in the inbox, a task per file or per batch of files, then the digest.
+"""The ``nightly`` flow: the configured sources pulled, then every new file in the inbox (and in
+``<data_dir>/synced/``, where the sources write), a task per file or per batch of files, then the digest.
 
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process files
 already in the catalog again), ``workers`` (tasks at once; default: one per processor), ``runner``
@@ -21,7 +22,15 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.tasks import hash_files, process_file_task, process_files_task, task_results, task_runner_for, write_digest_task
+from flows.tasks import (
+    hash_files,
+    process_file_task,
+    process_files_task,
+    sync_sources_task,
+    task_results,
+    task_runner_for,
+    write_digest_task,
+)
 from pipeline.core.config import Config, load_config
 from pipeline.core.untrusted import clean_text
 from pipeline.runtime.batches import each_result
@@ -46,6 +55,7 @@ from pipeline.usecases.nightly import (
 )
 from pipeline.usecases.nightly_summary import BUSY_MESSAGE, NightlySummary, inbox_text
 from pipeline.usecases.outcome import FileOutcome
+from pipeline.usecases.sync import sources_configured, synced_folders
 
 PROGRESS_EVERY_S = 5.0
 
@@ -70,7 +80,11 @@ def nightly(config_path: str | None = None, inbox: str | list[str] | None = None
             for gone in absent:
                 logger.warning("inbox not read tonight: %s", clean_text(gone))
             try:
-                files = [f for each in folders for f in scan_inbox(each)]
+                if sources_configured(config):
+                    summary.sources = sync_sources_task(config)
+                    for report in summary.sources:
+                        (logger.warning if report.problem else logger.info)("%s", clean_text(report.line()))
+                files = [f for each in [*folders, *synced_folders(config)] for f in scan_inbox(each)]
                 hashes = hash_files(files, config.data_dir) if files else []
                 todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary,
                                   {} if rebuild else catalog.rejected_reasons())
