@@ -53,7 +53,8 @@ from pipeline.usecases.nightly import (
     select_stale,
     start_nightly,
 )
-from pipeline.usecases.nightly_summary import BUSY_MESSAGE, NightlySummary, inbox_text
+from pipeline.usecases.nightly_summary import BUSY_MESSAGE, INDEX_LINE_FILES, NightlySummary, inbox_text
+from pipeline.usecases.notify import failure_message, night_message, notify
 from pipeline.usecases.outcome import FileOutcome
 from pipeline.usecases.sync import sources_configured, synced_folders
 
@@ -63,9 +64,31 @@ PROGRESS_EVERY_S = 5.0
 @flow(name=NIGHTLY, log_prints=False)
 def nightly(config_path: str | None = None, inbox: str | list[str] | None = None, rebuild: bool = False,
             workers: int | None = None, runner: str = "auto", batch: int | None = None) -> NightlySummary:
-    """Process every new activity file in the inbox folders, write reports and the digest, publish artifacts."""
-    logger = get_run_logger()
+    """Pull the sources, process every new activity file in the inbox folders, write reports and
+    the digest, publish artifacts; then the notification (``notify:`` in the config), on failure always."""
     config = load_config(config_path)
+    try:
+        summary = _night(config, inbox, rebuild, workers, runner, batch)
+    except Exception as exc:  # the night broke: said, then raised as before (Ctrl-C is no failure to report)
+        _say(notify(config, failure_message(config, exc)))
+        raise
+    _say(notify(config, night_message(config, summary)))
+    if all_failed(summary):
+        raise RuntimeError(f"every new file failed with an internal error: {summary.line(limit=INDEX_LINE_FILES)}")
+    return summary
+
+
+def _say(line: str | None) -> None:
+    """The notification's one line in the run's log (a message not sent is a warning)."""
+    if line is not None:
+        logger = get_run_logger()
+        (logger.info if line.startswith("notification sent") else logger.warning)("%s", clean_text(line))
+
+
+def _night(config: Config, inbox: str | list[str] | None, rebuild: bool, workers: int | None, runner: str,
+           batch: int | None) -> NightlySummary:
+    """The night itself: the sources, the inbox folders and the synced files, the digest and artifacts."""
+    logger = get_run_logger()
     absent: list[str] = []
     folders = inboxes_for(config, inbox, absent)
     folder = folders[0]
@@ -110,8 +133,6 @@ def nightly(config_path: str | None = None, inbox: str | list[str] | None = None
             line = finish_nightly(catalog, summary)
     logger.info("%s", clean_text(line))
     logger.info("reports: %s; digest: %s", clean_text(reports_dir(config.data_dir)), clean_text(summary.digest_path))
-    if all_failed(summary):
-        raise RuntimeError(f"every new file failed with an internal error: {line}")
     return summary
 
 

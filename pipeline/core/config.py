@@ -338,15 +338,15 @@ class SyncConfig(_Section):
 
 
 class NotifyConfig(_Section):
-    """A message after each nightly run (:mod:`flows.notify`, through apprise): ``url`` is an apprise
-    URL (``ntfys://ntfy.sh/topic``, ``json://host/path`` for a webhook, ``mailtos://...``) or
-    ``url_env``, the environment variable holding one (a URL with a password stays out of the
-    YAML). A failed night always sends; ``summary: true`` sends every night's line too."""
+    """A message after each nightly run (:mod:`pipeline.usecases.notify`, through apprise): ``url``
+    is an apprise URL (``ntfys://ntfy.sh/topic``, ``json://host/path`` for a webhook,
+    ``mailtos://...``) or ``url_env``, the environment variable holding one (a URL with a password
+    stays out of the YAML). A failed night (the run broke, every new file failed, a source failed)
+    always sends; ``summary: true`` sends every other night's summary too."""
 
     url: str | None = Field(None, min_length=3, max_length=2000)
     url_env: str | None = Field(None, pattern=_ENV_NAME)
     summary: bool = False
-    timeout_s: float = Field(10.0, gt=0, le=120)
 
     @field_validator("url")
     @classmethod

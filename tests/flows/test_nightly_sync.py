@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cli_support import run_cli
 from fake_intervals_icu import FakeIntervalsIcu
+from fake_webhook import FakeWebhook
 from flow_support import snapshot
 from shared_paths import SAMPLES
 
@@ -21,7 +22,7 @@ ROAD = "stages-dashl50-cycling-34min-road.fit"
 IN_INBOX = "garmin-fr945-multisport-1min-bike-run.fit"
 
 
-def _setup(tmp_path: Path, server: FakeIntervalsIcu) -> tuple[Path, Path, Path]:
+def _setup(tmp_path: Path, server: FakeIntervalsIcu, notify: str = "") -> tuple[Path, Path, Path]:
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
     shutil.copy(SAMPLES / IN_INBOX, inbox / IN_INBOX)
@@ -29,7 +30,7 @@ def _setup(tmp_path: Path, server: FakeIntervalsIcu) -> tuple[Path, Path, Path]:
     config.write_text(
         f"inbox: {inbox}\ndata_dir: {data}\n"
         "athlete: {name: test, body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n"
-        f'sync: {{intervals_icu: {{athlete_id: "0", api_key_env: {KEY_ENV}, base_url: "{server.url}", timeout_s: 5}}}}\n')
+        f'sync: {{intervals_icu: {{athlete_id: "0", api_key_env: {KEY_ENV}, base_url: "{server.url}", timeout_s: 5}}}}\n' + notify)
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     server.add("i9001", yesterday, (SAMPLES / RIDE).read_bytes())
     server.add("i9002", yesterday, (SAMPLES / ROAD).read_bytes())
@@ -75,10 +76,16 @@ def test_a_wrong_key_is_one_line_naming_the_source_and_the_inbox_is_still_proces
         caplog: pytest.LogCaptureFixture) -> None:
     from flows.nightly import nightly
 
-    config, inbox, data = _setup(tmp_path, server)
-    monkeypatch.setenv(KEY_ENV, "not-the-key")
-    with caplog.at_level(logging.INFO):
-        summary = nightly(config_path=str(config))
+    with FakeWebhook() as hook:
+        config, inbox, data = _setup(tmp_path, server, notify=f"notify: {{url: '{hook.apprise_url}'}}\n")
+        monkeypatch.setenv(KEY_ENV, "not-the-key")
+        with caplog.at_level(logging.INFO):
+            summary = nightly(config_path=str(config))
+    # the night tells someone: a failed source is a failed night, even without notify.summary
+    assert len(hook.received) == 1
+    sent = hook.received[0]["payload"]
+    assert sent["type"] == "failure" and sent["title"] == "Sweatline nightly: intervals.icu failed"
+    assert summary.line() in sent["message"]
 
     assert summary.processed_files == [IN_INBOX]
     line = summary.line()
@@ -120,3 +127,28 @@ def test_sweatline_sync_without_a_source_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip().endswith("sync: no source configured (add sync: {intervals_icu: {athlete_id: \"0\", "
                                         "api_key_env: INTERVALS_ICU_API_KEY}})")
+
+
+def test_a_night_that_breaks_sends_its_one_line_and_a_good_night_its_summary_when_asked(
+        prefect_api: str, tmp_path: Path, server: FakeIntervalsIcu, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.nightly import nightly
+
+    with FakeWebhook() as hook:
+        config, inbox, data = _setup(tmp_path, server, notify=f"notify: {{url: '{hook.apprise_url}', summary: true}}\n")
+        monkeypatch.setenv(KEY_ENV, server.key)
+        summary = nightly(config_path=str(config))
+        assert len(hook.received) == 1
+        sent = hook.received[0]["payload"]
+        litres = sum(a.sweat_total_l for a in summary.activities if a.sweat_total_l is not None)
+        assert sent["type"] == "info" and sent["title"] == "Sweatline nightly: 3 activities"
+        assert sent["message"].splitlines() == [
+            summary.line(), f"3 activities, {litres:.1f} L of sweat in all",
+            f"index: {(data / 'reports' / 'index.html').resolve().as_uri()}"]
+
+        shutil.rmtree(inbox)  # the inbox gone (a drive not mounted): the run fails, and says so
+        with pytest.raises(Exception, match="inbox folder not found"):
+            nightly(config_path=str(config))
+        assert len(hook.received) == 2
+        sent = hook.received[1]["payload"]
+        assert sent["type"] == "failure" and sent["title"] == "Sweatline nightly failed"
+        assert sent["message"].splitlines()[0] == f"ConfigError: {inbox}: inbox folder not found"
