@@ -22,6 +22,7 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows import quiet
 from flows.tasks import (
     hash_files,
     process_file_task,
@@ -59,6 +60,8 @@ from pipeline.usecases.outcome import FileOutcome
 from pipeline.usecases.sync import sources_configured, synced_folders
 
 PROGRESS_EVERY_S = 5.0
+
+quiet.install()  # bad input: one line in the run's log, not a traceback
 
 
 @flow(name=NIGHTLY, log_prints=False)
