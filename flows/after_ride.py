@@ -16,9 +16,12 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
+from flows import quiet
 from flows.tasks import process_ride
 from pipeline.core.untrusted import clean_text, markdown_text
 from pipeline.usecases.ride import AFTER_RIDE, RideResult
+
+quiet.install()  # bad input: one line in the run's log, not a traceback
 
 
 @flow(name=AFTER_RIDE, flow_run_name="after-ride {fit_file}", log_prints=False)

@@ -1,4 +1,5 @@
-"""The ``nightly`` flow: every new file in the inbox, a task per file or per batch of files, then the digest.
+"""The ``nightly`` flow: the configured sources pulled, then every new file in the inbox (and in
+``<data_dir>/synced/``, where the sources write), a task per file or per batch of files, then the digest.
 
 Parameters: ``config_path``, ``inbox`` (default: the configured inbox), ``rebuild`` (process files
 already in the catalog again), ``workers`` (tasks at once; default: one per processor), ``runner``
@@ -21,7 +22,16 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.tasks import hash_files, process_file_task, process_files_task, task_results, task_runner_for, write_digest_task
+from flows import quiet
+from flows.tasks import (
+    hash_files,
+    process_file_task,
+    process_files_task,
+    sync_sources_task,
+    task_results,
+    task_runner_for,
+    write_digest_task,
+)
 from pipeline.core.config import Config, load_config
 from pipeline.core.untrusted import clean_text
 from pipeline.runtime.batches import each_result
@@ -44,18 +54,44 @@ from pipeline.usecases.nightly import (
     select_stale,
     start_nightly,
 )
-from pipeline.usecases.nightly_summary import BUSY_MESSAGE, NightlySummary, inbox_text
+from pipeline.usecases.nightly_summary import BUSY_MESSAGE, INDEX_LINE_FILES, NightlySummary, inbox_text
+from pipeline.usecases.notify import failure_message, night_message, notify
 from pipeline.usecases.outcome import FileOutcome
+from pipeline.usecases.sync import sources_configured, synced_folders
 
 PROGRESS_EVERY_S = 5.0
+
+quiet.install()  # bad input: one line in the run's log, not a traceback
 
 
 @flow(name=NIGHTLY, log_prints=False)
 def nightly(config_path: str | None = None, inbox: str | list[str] | None = None, rebuild: bool = False,
             workers: int | None = None, runner: str = "auto", batch: int | None = None) -> NightlySummary:
-    """Process every new activity file in the inbox folders, write reports and the digest, publish artifacts."""
-    logger = get_run_logger()
+    """Pull the sources, process every new activity file in the inbox folders, write reports and
+    the digest, publish artifacts; then the notification (``notify:`` in the config), on failure always."""
     config = load_config(config_path)
+    try:
+        summary = _night(config, inbox, rebuild, workers, runner, batch)
+    except Exception as exc:  # the night broke: said, then raised as before (Ctrl-C is no failure to report)
+        _say(notify(config, failure_message(config, exc)))
+        raise
+    _say(notify(config, night_message(config, summary)))
+    if all_failed(summary):
+        raise RuntimeError(f"every new file failed with an internal error: {summary.line(limit=INDEX_LINE_FILES)}")
+    return summary
+
+
+def _say(line: str | None) -> None:
+    """The notification's one line in the run's log (a message not sent is a warning)."""
+    if line is not None:
+        logger = get_run_logger()
+        (logger.info if line.startswith("notification sent") else logger.warning)("%s", clean_text(line))
+
+
+def _night(config: Config, inbox: str | list[str] | None, rebuild: bool, workers: int | None, runner: str,
+           batch: int | None) -> NightlySummary:
+    """The night itself: the sources, the inbox folders and the synced files, the digest and artifacts."""
+    logger = get_run_logger()
     absent: list[str] = []
     folders = inboxes_for(config, inbox, absent)
     folder = folders[0]
@@ -70,7 +106,11 @@ def nightly(config_path: str | None = None, inbox: str | list[str] | None = None
             for gone in absent:
                 logger.warning("inbox not read tonight: %s", clean_text(gone))
             try:
-                files = [f for each in folders for f in scan_inbox(each)]
+                if sources_configured(config):
+                    summary.sources = sync_sources_task(config)
+                    for report in summary.sources:
+                        (logger.warning if report.problem else logger.info)("%s", clean_text(report.line()))
+                files = [f for each in [*folders, *synced_folders(config)] for f in scan_inbox(each)]
                 hashes = hash_files(files, config.data_dir) if files else []
                 todo = select_new(files, hashes, set() if rebuild else catalog.known_hashes(), summary,
                                   {} if rebuild else catalog.rejected_reasons())
@@ -96,8 +136,6 @@ def nightly(config_path: str | None = None, inbox: str | list[str] | None = None
             line = finish_nightly(catalog, summary)
     logger.info("%s", clean_text(line))
     logger.info("reports: %s; digest: %s", clean_text(reports_dir(config.data_dir)), clean_text(summary.digest_path))
-    if all_failed(summary):
-        raise RuntimeError(f"every new file failed with an internal error: {line}")
     return summary
 
 

@@ -9,15 +9,18 @@ the deployments on the server and runs their flow runs in subprocesses).
       prefect deployment run 'after-ride/after-ride' --param fit_file=/path/ride.fit
 
 Both get ``config_path`` as a default parameter, so their runs read the same configuration as
-the ``sweatline serve`` that created them. The schedule's one source is the config's ``nightly:``:
-``prefect deploy`` (``prefect.yaml``, for work pools) reads it there too, through the build step
-:func:`nightly_schedule`. Entry points are module paths (``flows.nightly:nightly``),
-so the runs find the code wherever the working directory is.
+the ``sweatline serve`` (or ``sweatline deploy``) that created them. :func:`build_deployments` is
+their one definition: ``serve`` runs them in its own process (:func:`serve_deployments`),
+``deploy`` registers them on a work pool for workers elsewhere (:func:`deploy_deployments`); the
+schedule's one source is the config's ``nightly:``. Entry points are module paths
+(``flows.nightly:nightly``), so the runs find the code wherever the working directory is (a
+worker needs the project installed).
 """
 from __future__ import annotations
 
 from collections.abc import Coroutine
 from typing import Any
+from uuid import UUID
 
 from prefect import serve
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
@@ -25,7 +28,8 @@ from prefect.schedules import Cron
 
 from flows.after_ride import after_ride
 from flows.nightly import nightly
-from pipeline.core.config import Config, load_config
+from pipeline.core.config import Config
+from pipeline.core.errors import UsageError
 
 TAGS = ["sweatline"]
 
@@ -60,11 +64,25 @@ def serve_deployments(config: Config, limit: int | None = None) -> None:
     serve(*build_deployments(config), limit=limit)
 
 
-def nightly_schedule(config_path: str) -> dict[str, str]:
-    """A ``prefect deploy`` build step (``prefect.yaml``: ``flows.serving.nightly_schedule``): the
-    nightly's ``cron`` and ``timezone`` read from the config at ``config_path`` (relative to the
-    folder ``prefect deploy`` runs in), for the deployment's schedule to template
-    (``{{ <step id>.cron }}``). Raises :class:`~pipeline.core.errors.ConfigError` for a config
-    that does not load."""
-    config = load_config(config_path)
-    return {"cron": config.nightly.cron, "timezone": config.nightly.timezone}
+def deploy_deployments(config: Config, work_pool: str) -> list[str]:
+    """Register both deployments (:func:`build_deployments`) on the server in use, their runs going
+    to ``work_pool`` (a *process* pool whose workers have this project installed); returns their
+    names (``nightly/nightly``). Raises :class:`~pipeline.core.errors.UsageError` when the server
+    has no such pool."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(work_pool)
+        except ObjectNotFound:
+            raise UsageError("--pool", f"the Prefect server has no work pool {work_pool!r}: create it with "
+                                       f"prefect work-pool create {work_pool} --type process") from None
+    names = []
+    for deployment in build_deployments(config):
+        applied = deployment.apply(work_pool_name=work_pool)
+        if not isinstance(applied, UUID):  # a coroutine: only inside an event loop
+            applied.close()
+            raise TypeError("deploy_deployments must be called outside an event loop")
+        names.append(f"{deployment.flow_name}/{deployment.name}")
+    return names

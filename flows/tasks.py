@@ -24,12 +24,14 @@ from pipeline.core.inputs import WeatherOverride, checked
 from pipeline.core.untrusted import clean_text
 from pipeline.runtime.batches import publish
 from pipeline.runtime.guard import WorkPlan
+from pipeline.sources import SourceReport
 from pipeline.usecases import nightly as nightly_steps
 from pipeline.usecases.guarded import Job, process_file_guarded, process_files_guarded
 from pipeline.usecases.inbox import InboxFile
 from pipeline.usecases.nightly_summary import NightlySummary
 from pipeline.usecases.outcome import FileOutcome
 from pipeline.usecases.ride import RideResult, ride
+from pipeline.usecases.sync import pull_sources
 
 
 def retry_on_io_error(task: Any, task_run: Any, state: Any) -> bool:
@@ -185,6 +187,16 @@ def task_runner_for(plan: WorkPlan, dask_address: str | None = None) -> TaskRunn
 
 def _init_worker() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@task(name="sync-sources", cache_policy=NO_CACHE)
+def sync_sources_task(config: Config) -> list[SourceReport]:
+    """Pull every configured source into ``<data_dir>/synced/`` (a key may come from a Prefect
+    Secret block); a failing source is its report's one line, never a failed task. Not retried by
+    Prefect: each source has its own retry policy (:mod:`pipeline.sources.intervals_icu`)."""
+    from flows.secrets import read_secret_block
+
+    return pull_sources(config, read_secret_block)
 
 
 @task(name="write-digest", **_RETRIED)

@@ -84,7 +84,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _weather_stays_local(monkeypatch: pytest.MonkeyPatch):
     """The suite never reaches the internet: every weather provider goes out through the room's one
-    door (pipeline.weather.http), which may only talk to a test server on 127.0.0.1; and every test
+    door (pipeline.weather.http), every source through its own (pipeline.sources.http), which may
+    only talk to a test server on 127.0.0.1; and every test
     starts with no remembered outage."""
     from urllib.parse import urlparse
 
@@ -97,6 +98,15 @@ def _weather_stays_local(monkeypatch: pytest.MonkeyPatch):
         return real_get(url, params, timeout_s, deadline)
 
     monkeypatch.setattr(http, "http_get", local_only)
+    from pipeline.sources import http as sources_http
+
+    real_source_get = sources_http.get
+
+    def source_local_only(url, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        assert urlparse(url).hostname == "127.0.0.1", f"a test tried to reach {url}: point the source's base_url at a test server"
+        return real_source_get(url, **kwargs)
+
+    monkeypatch.setattr(sources_http, "get", source_local_only)
     service.forget_outages()
     yield
     service.forget_outages()

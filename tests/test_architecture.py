@@ -5,8 +5,8 @@ From the bottom up (docs/architecture.md):
 
 * ``pipeline.core``: the kernel, imports nothing else of ours;
 * the rooms, in the order data flows through them: ``fit`` < ``physiology`` < ``advice`` and
-  ``store`` < ``weather`` < ``report``; a room imports ``core`` and rooms below it, never one beside
-  or above it;
+  ``store`` < ``weather`` < ``report``, and ``store`` < ``sources`` (beside ``weather``); a room
+  imports ``core`` and rooms below it, never one beside or above it;
 * ``pipeline.runtime``: process machinery, imports ``core`` only (no domain module);
 * ``pipeline.usecases``: what a user asks for, imports ``core``, the rooms and ``runtime``; no Prefect;
 * ``flows``: imports anything of ``pipeline``; nothing in ``pipeline`` imports ``flows``.
@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ROOM_RANK = {"fit": 1, "physiology": 2, "advice": 3, "store": 3, "weather": 4, "report": 5}
+ROOM_RANK = {"fit": 1, "physiology": 2, "advice": 3, "store": 3, "weather": 4, "sources": 4, "report": 5}
 
 
 def _floor(module: str) -> tuple[str, int]:

@@ -91,6 +91,8 @@ COMMANDS: dict[str, str] = {
     "nightly": "one run of the nightly flow, now",
     "plan": "what-if estimate and drinking plan for a planned session",
     "serve": "serve the Prefect deployments (nightly on its cron, after-ride on demand)",
+    "deploy": "register the deployments on a Prefect server's work pool, for workers elsewhere",
+    "sync": "download new activity files from the configured sources (intervals.icu)",
     "weigh-in": "record body mass before/after an activity",
     "history": "the processed activities with their estimates, newest first",
 }

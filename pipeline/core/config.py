@@ -302,6 +302,60 @@ class DaskConfig(_Section):
         return value
 
 
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
+
+
+class IntervalsIcuConfig(_Section):
+    """The intervals.icu source (:mod:`pipeline.sources.intervals_icu`): its documented personal API
+    (HTTP basic auth, user ``API_KEY``, the key as password), asked for the activities of the last
+    ``days`` days and the original file of each one not fetched before.
+
+    ``athlete_id``: yours (``i12345``) or ``"0"`` (the athlete of the key). The key itself is never
+    in the YAML: ``api_key_env`` names the environment variable that holds it, and
+    ``api_key_block`` (optional) a Prefect Secret block read when that variable is unset.
+    ``timeout_s`` bounds each exchange; ``base_url`` points at another server (a test one)."""
+
+    athlete_id: str = Field("0", min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    api_key_env: str = Field("INTERVALS_ICU_API_KEY", pattern=_ENV_NAME)
+    api_key_block: str | None = Field(None, min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$")
+    days: int = Field(14, ge=1, le=3660)
+    timeout_s: float = Field(30.0, gt=0, le=600)
+    base_url: str = "https://intervals.icu"
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+
+class SyncConfig(_Section):
+    """Sources the nightly pulls activities from before it reads the inbox (``sweatline sync`` pulls
+    alone); each optional, none by default: nothing leaves the machine unless one is set."""
+
+    intervals_icu: IntervalsIcuConfig | None = None
+
+
+class NotifyConfig(_Section):
+    """A message after each nightly run (:mod:`pipeline.usecases.notify`, through apprise): ``url``
+    is an apprise URL (``ntfys://ntfy.sh/topic``, ``json://host/path`` for a webhook,
+    ``mailtos://...``) or ``url_env``, the environment variable holding one (a URL with a password
+    stays out of the YAML). A failed night (the run broke, every new file failed, a source failed)
+    always sends; ``summary: true`` sends every other night's summary too."""
+
+    url: str | None = Field(None, min_length=3, max_length=2000)
+    url_env: str | None = Field(None, pattern=_ENV_NAME)
+    summary: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, value: str | None) -> str | None:
+        if value is not None and "://" not in value:
+            raise ValueError("must be an apprise URL such as 'ntfys://ntfy.sh/my-topic' or 'json://host/path'")
+        return value
+
+
 class Config(_Section):
     """The whole configuration. ``inbox`` and ``data_dir`` are absolute after loading.
 
@@ -322,6 +376,8 @@ class Config(_Section):
     units: Literal["metric", "imperial"] = "metric"  # what a person reads (pipeline.core.units); the JSON stays SI
     limits: LimitsConfig = LimitsConfig()
     dask: DaskConfig = DaskConfig()
+    sync: SyncConfig = SyncConfig()
+    notify: NotifyConfig = NotifyConfig()
     source: Path | None = Field(None, exclude=True)  # the file this was loaded from
 
     @model_validator(mode="before")

@@ -9,6 +9,7 @@
       reports/index.html|.md            (written by the nightly flow) every activity, newest first
       digests/<run time>-nightly.md     one run summary per nightly run (:func:`run_summary_path`)
       prefect/                          the local Prefect server's database when `sweatline serve` starts one
+      synced/<source>/                  files the sources downloaded (pipeline.sources), read like the inbox
 
 The inbox is elsewhere and only ever read.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 REPORTS_DIR = "reports"
 DIGESTS_DIR = "digests"
 PREFECT_DIR = "prefect"
+SYNCED_DIR = "synced"
 
 _UNSAFE = re.compile(r"[^a-z0-9_]+")
 
@@ -47,6 +49,12 @@ def reports_dir(data_dir: Path) -> Path:
 
 def digests_dir(data_dir: Path) -> Path:
     return Path(data_dir) / DIGESTS_DIR
+
+
+def synced_dir(data_dir: Path, source: str | None = None) -> Path:
+    """Where the sources write the files they download (``synced/``), or one source's folder in it."""
+    folder = Path(data_dir) / SYNCED_DIR
+    return folder / source if source is not None else folder
 
 
 def prefect_dir(data_dir: Path) -> Path:

@@ -15,6 +15,7 @@ from pipeline.core.units import fl_oz, miles
 from pipeline.core.untrusted import clean_text, markdown_text
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
+from pipeline.sources import SourceReport
 from pipeline.store.catalog import ActivityRow
 from pipeline.usecases.outcome import FileOutcome
 
@@ -50,6 +51,8 @@ class NightlySummary(BaseModel):
     stale_shas: list[str] = []
     processed_shas: list[str] = []
     busy: bool = False  # another nightly held the lock: this one did nothing
+    sources: list[SourceReport] = []  # what each configured source downloaded, or why it failed
+    weather_problems: dict[str, int] = {}  # a weather note ("open-meteo weather not used: ...") -> activities it hit
     display: Display = Display()  # units and time zone of what a person reads (Display.of(config))
 
     def add(self, outcome: FileOutcome) -> None:
@@ -65,6 +68,9 @@ class NightlySummary(BaseModel):
             elif sha not in self.processed_shas and outcome.file.name not in self.reestimated:
                 self.reestimated.append(outcome.file.name)
             ids = {a.row.id for a in outcome.activities}
+            for a in outcome.activities:
+                for note in dict.fromkeys(w.removeprefix("weather: ") for w in a.warnings if w.startswith("weather: ")):
+                    self.weather_problems[note] = self.weather_problems.get(note, 0) + 1
             self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
         if outcome.scale_readings:
             last = max(outcome.scale_readings, key=lambda r: r.timestamp)
@@ -109,7 +115,29 @@ class NightlySummary(BaseModel):
             text += f", weigh-ins from a scale {len(self.weigh_ins)}" + listed(self.weigh_ins)
         if self.failed:
             text += f", failed {len(self.failed)}" + listed([f"{n}: {m}" for n, m in self.failed])
-        return clean_text(text)  # file names: no ESC/BEL in logs, the terminal or the artifact
+        text += self.outage_text()
+        return clean_text(text)
+
+    def fetched(self) -> int:
+        """Files the sources downloaded tonight."""
+        return sum(len(s.downloaded) for s in self.sources)
+
+    def failed_sources(self) -> list[SourceReport]:
+        return [s for s in self.sources if s.problem is not None]
+
+    def outage_text(self) -> str:
+        """``; fetched 2 (intervals.icu); intervals.icu failed: ...; weather unavailable for 3
+        activities (open-meteo ...)``: what the summary line adds about the services of the night
+        (nothing when every source and the weather answered and nothing was fetched)."""
+        text = ""
+        if self.fetched():
+            text += f"; fetched {self.fetched()} (" + ", ".join(
+                f"{s.source}: {len(s.downloaded)}" for s in self.sources if s.downloaded) + ")"
+        for failed in self.failed_sources():
+            text += f"; source {failed.source} failed: {failed.problem}"
+        for note, count in self.weather_problems.items():
+            text += f"; weather unavailable for {count} {'activity' if count == 1 else 'activities'} ({note})"
+        return text  # file names: no ESC/BEL in logs, the terminal or the artifact
 
     def report_uri(self, row: ActivityRow) -> str:
         return (self.data_dir / row.report_dir / "report.html").resolve().as_uri()
@@ -182,6 +210,12 @@ class NightlySummary(BaseModel):
             lines += ["## Weigh-ins from a smart scale", ""] + [f"- {markdown_escape(w)}" for w in self.weigh_ins] + [""]
         if self.rejected:
             lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
+        if self.sources:
+            lines += ["## Sources", ""] + [f"- {markdown_escape(s.line())}" for s in self.sources] + [""]
+        if self.weather_problems:
+            lines += ["## Weather unavailable", ""] + [
+                f"- {markdown_escape(note)} ({count} {'activity' if count == 1 else 'activities'})"
+                for note, count in self.weather_problems.items()] + [""]
         if self.failed:
             lines += ["## Failed (internal errors; retried next run)", ""] + [f"- `{markdown_escape(n)}`: {markdown_escape(m)}" for n, m in self.failed] + [""]
         lines += [f"Reports: `{(self.data_dir / 'reports').resolve()}`", ""]

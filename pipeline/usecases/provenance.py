@@ -34,9 +34,10 @@ MODEL_VERSION = "13"
 """The model's revision: bump it when an equation, a constant or the advice changes what a report
 says, and every stored answer becomes stale (the nightly re-estimates the last 30 days)."""
 
-NOT_ESTIMATE_INPUTS = frozenset({"inbox", "data_dir", "nightly", "source", "limits", "dask", "serve"})
+NOT_ESTIMATE_INPUTS = frozenset({"inbox", "data_dir", "nightly", "source", "limits", "dask", "serve", "sync", "notify"})
 """Config keys that do not change a stored answer (``limits`` and ``dask`` say how and where files
-run, ``serve`` where the UI listens, not what they give: left out, a stored answer stays current
+run, ``serve`` where the UI listens, ``sync`` where files come from, ``notify`` who hears of the
+night, not what they give: left out, a stored answer stays current
 when they change). ``units`` is kept: it changes what report.html/.md say, so a report made in
 other units is made again."""
 

@@ -1,10 +1,9 @@
-"""The deployments as Prefect builds them (no server needed) and prefect.yaml kept in step with them."""
+"""The deployments as Prefect builds them, served or deployed to a work pool from the one definition."""
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
 
-import yaml
 from flow_support import PROJECT, write_config
 
 from pipeline.core.config import load_config
@@ -26,31 +25,36 @@ def test_serve_builds_a_cron_nightly_in_the_configured_zone_and_an_unscheduled_a
         assert getattr(importlib.import_module(module), name).name == deployment.flow_name
 
 
-def test_prefect_yaml_points_at_the_real_flows_and_reads_the_schedule_from_the_shipped_config(monkeypatch) -> None:
-    """prefect.yaml's schedule is templated from its build step's output: the step imported by its
-    name as ``prefect deploy`` imports it, called from the project folder with its inputs, and the
-    schedule filled by Prefect's own templating. The shipped config's ``nightly:`` is the schedule's
-    one source."""
-    from prefect.utilities.importtools import import_object
-    from prefect.utilities.templating import apply_values
+def test_deploy_registers_the_same_deployments_on_a_work_pool_with_the_configs_schedule(
+        prefect_api: str, tmp_path: Path) -> None:
+    """``sweatline deploy`` against a real server: the deployments ``serve`` builds, on the pool,
+    the nightly's schedule the config's; a pool the server lacks is one line."""
+    from cli_support import run_cli
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
 
-    spec = yaml.safe_load((PROJECT / "prefect.yaml").read_text())
-    deployments = {d["name"]: d for d in spec["deployments"]}
-    assert set(deployments) == {"nightly", "after-ride"}
-    for name, deployment in deployments.items():
-        path, function = deployment["entrypoint"].split(":")
-        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
-        assert getattr(module, function).name == name
-        assert deployment["work_pool"]["name"] == "sweatline"
-        assert (PROJECT / deployment["parameters"]["config_path"]).is_file()
-    monkeypatch.chdir(PROJECT)
-    outputs = {}
-    for step in spec["build"]:
-        ((name, inputs),) = step.items()
-        step_id = inputs.pop("id")
-        outputs[step_id] = import_object(name)(**inputs)
-    shipped = load_config(PROJECT / "config" / "sweatline.yaml")
-    (schedule,) = apply_values(deployments["nightly"]["schedules"], outputs)
-    assert (schedule["cron"], schedule["timezone"]) == (shipped.nightly.cron, shipped.nightly.timezone)
-    assert "schedules" not in deployments["after-ride"]
-    assert "0 3 * * *" not in (PROJECT / "prefect.yaml").read_text()  # written once, in the config
+    config = write_config(tmp_path, tmp_path, tmp_path / "data", cron="15 5 * * *", timezone="Europe/Paris")
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="sweatline-test", type="process"), overwrite=True)
+    done = run_cli("deploy", "--pool", "sweatline-test", config=config, env={"PREFECT_API_URL": prefect_api})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (f"deployed on {prefect_api}, work pool 'sweatline-test': "
+                                           "nightly/nightly, after-ride/after-ride")
+    with get_client(sync_client=True) as client:
+        nightly = client.read_deployment_by_name("nightly/nightly")
+        after_ride = client.read_deployment_by_name("after-ride/after-ride")
+    assert nightly.work_pool_name == "sweatline-test" and after_ride.work_pool_name == "sweatline-test"
+    (schedule,) = nightly.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("15 5 * * *", "Europe/Paris")
+    assert nightly.parameters["config_path"] == str(config.resolve()) and not after_ride.schedules
+    assert nightly.entrypoint == "flows.nightly.nightly"
+
+    missing = run_cli("deploy", "--pool", "no-such-pool", config=config, env={"PREFECT_API_URL": prefect_api})
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.stderr.strip() == ("--pool: the Prefect server has no work pool 'no-such-pool': create it with "
+                                      "prefect work-pool create no-such-pool --type process")
+
+
+def test_the_schedule_is_written_once_in_the_config() -> None:
+    """No second copy of the deployments (a prefect.yaml) to drift from the code."""
+    assert not (PROJECT / "prefect.yaml").exists()
