@@ -23,7 +23,11 @@ from pathlib import Path
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
-         "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio")
+         "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio",
+         # as Puppeteer starts it: a tab of a browser that has been up a while is never throttled as
+         # a background one (on a loaded machine its page then waits for the load event)
+         "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
+         "--disable-renderer-backgrounding", "--disable-ipc-flooding-protection")
 
 
 def find_chromium() -> str | None:
@@ -86,11 +90,11 @@ class _Pipe:
                 self.events.append(message)
         raise TimeoutError(f"chromium did not answer {method} within {timeout_s} s")
 
-    def wait_event(self, method: str, timeout_s: float) -> dict | None:
+    def wait_event(self, method: str, timeout_s: float, session: str | None = None) -> dict | None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             for event in self.events:
-                if event.get("method") == method:
+                if event.get("method") == method and (session is None or event.get("sessionId") == session):
                     return event
             self.events.extend(self._read_messages(0.2))
         return None
@@ -105,102 +109,143 @@ class _Pipe:
 
 
 def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float = 60,
-              full_page: bool = False, probe: str | None = None, mobile: bool = False) -> PageLoad:
+              full_page: bool = False, probe: str | None = None, mobile: bool = False,
+              browser: Chromium | None = None) -> PageLoad:
     """Open ``path`` (a local file) in headless Chromium; return what happened and a screenshot
     (of the first ``width`` x ``height`` CSS pixels, or of the whole page with ``full_page``).
 
     ``probe``: a JavaScript expression evaluated in the loaded page, its value returned (as JSON)
     in :attr:`PageLoad.probe`. ``mobile``: emulate a phone's viewport (``meta viewport`` honoured).
+    ``browser``: a running :class:`Chromium` to open the page in (its tab is navigated to the
+    page; what is recorded is what this page did); without one, a browser is started for this page
+    and closed after it.
 
     A browser that has not fired the page's load event within ``timeout_s`` is killed and the page
     opened once more in a fresh one: on a loaded 2-CPU machine (load 4 and more: the suite beside
     other work) a headless Chromium now and then never fires it for a local page it loads in well
     under a second otherwise. What the page does is checked the same on the second try."""
+    own = browser is None
+    current = Chromium() if browser is None else browser
     try:
-        return _load_page_once(path, width, height, timeout_s, full_page, probe, mobile)
-    except TimeoutError:
-        return _load_page_once(path, width, height, timeout_s, full_page, probe, mobile)
-
-
-def _load_page_once(path: Path, width: int, height: int, timeout_s: float, full_page: bool, probe: str | None,
-                    mobile: bool) -> PageLoad:
-    binary = find_chromium()
-    if binary is None:
-        raise RuntimeError("chromium is not installed: `apt-get update && apt-get install -y chromium` "
-                           "(Debian's package; .ci/run installs it in CI)")
-    url = Path(path).resolve().as_uri()
-    profile = tempfile.mkdtemp(prefix="sweatline-chromium-")
-    to_child_r, to_child_w = os.pipe()
-    from_child_r, from_child_w = os.pipe()
-    log = open(Path(profile) / "chromium-stderr.log", "wb")  # a file, not a pipe: chromium is chatty
-
-    def _fds() -> None:  # in the child: the DevTools pipe on fds 3 (in) and 4 (out)
-        high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)  # out of the way first: the pipe
-        high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)  # ends may themselves be fds 3 or 4
-        os.dup2(high_r, 3)
-        os.dup2(high_w, 4)
-
-    proc = subprocess.Popen(
-        [binary, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-         "--remote-debugging-pipe", "about:blank"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-        preexec_fn=_fds, close_fds=False, start_new_session=True,  # its own group: killed as a whole if stuck
-    )
-    os.close(to_child_r)
-    os.close(from_child_w)
-    pipe = _Pipe(to_child_w, from_child_r)
-    result = PageLoad(url=url)
-    try:
-        target = pipe.call("Target.createTarget", {"url": "about:blank"}, timeout_s=timeout_s)["targetId"]
-        session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            pipe.call(f"{domain}.enable", session=session)
-        pipe.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session=session)
-        pipe.events.clear()
-        pipe.call("Page.navigate", {"url": url}, session=session)
-        if pipe.wait_event("Page.loadEventFired", timeout_s) is None:
-            raise TimeoutError(f"{url} did not finish loading within {timeout_s} s")
-        pipe.drain(0.7)
-        for event in pipe.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Network.requestWillBeSent":
-                result.requests.append(params["request"]["url"])
-            elif method == "Runtime.consoleAPICalled":
-                result.console.append({"level": params.get("type"), "args": params.get("args")})
-            elif method == "Log.entryAdded":
-                result.console.append(params.get("entry", {}))
-            elif method == "Runtime.exceptionThrown":
-                result.exceptions.append(params.get("exceptionDetails", {}))
-        evaluated = pipe.call("Runtime.evaluate", {"expression": "JSON.stringify([document.title, document.body.innerText])",
-                                                   "returnByValue": True}, session=session)
-        result.title, result.body_text = json.loads(evaluated["result"]["value"])
-        if probe is not None:
-            probed = pipe.call("Runtime.evaluate", {"expression": f"JSON.stringify({probe})", "returnByValue": True},
-                               session=session)
-            if "exceptionDetails" in probed:
-                raise RuntimeError(f"probe failed: {probed['exceptionDetails']}")
-            result.probe = json.loads(probed["result"]["value"])
-        metrics = pipe.call("Page.getLayoutMetrics", session=session)
-        size = metrics.get("cssContentSize") or metrics["contentSize"]
-        result.layout_width, result.layout_height = size["width"], size["height"]
-        params: dict = {"format": "png", "captureBeyondViewport": full_page}
-        if full_page:
-            params["clip"] = {"x": 0, "y": 0, "width": width, "height": result.layout_height, "scale": 1}
-        shot = pipe.call("Page.captureScreenshot", params, session=session)
-        result.screenshot_png = base64.b64decode(shot["data"])
         try:
-            pipe.send("Browser.close")
+            return current.open(path, width, height, timeout_s, full_page, probe, mobile)
+        except TimeoutError:
+            current.restart()
+            return current.open(path, width, height, timeout_s, full_page, probe, mobile)
+    finally:
+        if own:
+            current.close()
+
+
+class Chromium:
+    """One headless Chromium over the DevTools pipe, for several pages one after the other in one
+    tab. Starting the browser is most of the cost of a page: a test module opens its pages in one."""
+
+    def __init__(self) -> None:
+        binary = find_chromium()
+        if binary is None:
+            raise RuntimeError("chromium is not installed: `apt-get update && apt-get install -y chromium` "
+                               "(Debian's package; .ci/run installs it in CI)")
+        self.binary = binary
+        self._start()
+
+    def _start(self) -> None:
+        self.profile = tempfile.mkdtemp(prefix="sweatline-chromium-")
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        self.log = open(Path(self.profile) / "chromium-stderr.log", "wb")  # a file, not a pipe: chromium is chatty
+
+        def _fds() -> None:  # in the child: the DevTools pipe on fds 3 (in) and 4 (out)
+            high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)  # out of the way first: the pipe
+            high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)  # ends may themselves be fds 3 or 4
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
+
+        self.proc = subprocess.Popen(
+            [self.binary, *FLAGS, f"--user-data-dir={self.profile}", "--window-size=1100,900",
+             "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log,
+            preexec_fn=_fds, close_fds=False, start_new_session=True,  # its own group: killed as a whole if stuck
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.pipe = _Pipe(to_child_w, from_child_r)
+        self.session: str | None = None
+
+    def open(self, path: Path, width: int = 1100, height: int = 900, timeout_s: float = 60, full_page: bool = False,
+             probe: str | None = None, mobile: bool = False) -> PageLoad:
+        """Load ``path`` in the browser's tab (the one tab, navigated from page to page: only the
+        page's own events are read); see :func:`load_page`."""
+        pipe = self.pipe
+        url = Path(path).resolve().as_uri()
+        result = PageLoad(url=url)
+        session = self._session(timeout_s)
+        try:
+            pipe.call("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session=session)
+            pipe.events.clear()
+            pipe.call("Page.navigate", {"url": url}, session=session)
+            if pipe.wait_event("Page.loadEventFired", timeout_s, session) is None:
+                raise TimeoutError(f"{url} did not finish loading within {timeout_s} s")
+            pipe.drain(0.7)
+            for event in pipe.events:
+                if event.get("sessionId") != session:
+                    continue
+                method, params = event.get("method"), event.get("params", {})
+                if method == "Network.requestWillBeSent":
+                    result.requests.append(params["request"]["url"])
+                elif method == "Runtime.consoleAPICalled":
+                    result.console.append({"level": params.get("type"), "args": params.get("args")})
+                elif method == "Log.entryAdded":
+                    result.console.append(params.get("entry", {}))
+                elif method == "Runtime.exceptionThrown":
+                    result.exceptions.append(params.get("exceptionDetails", {}))
+            evaluated = pipe.call("Runtime.evaluate", {"expression": "JSON.stringify([document.title, document.body.innerText])",
+                                                       "returnByValue": True}, session=session)
+            result.title, result.body_text = json.loads(evaluated["result"]["value"])
+            if probe is not None:
+                probed = pipe.call("Runtime.evaluate", {"expression": f"JSON.stringify({probe})", "returnByValue": True},
+                                   session=session)
+                if "exceptionDetails" in probed:
+                    raise RuntimeError(f"probe failed: {probed['exceptionDetails']}")
+                result.probe = json.loads(probed["result"]["value"])
+            metrics = pipe.call("Page.getLayoutMetrics", session=session)
+            size = metrics.get("cssContentSize") or metrics["contentSize"]
+            result.layout_width, result.layout_height = size["width"], size["height"]
+            params: dict = {"format": "png", "captureBeyondViewport": full_page}
+            if full_page:
+                params["clip"] = {"x": 0, "y": 0, "width": width, "height": result.layout_height, "scale": 1}
+            shot = pipe.call("Page.captureScreenshot", params, session=session)
+            result.screenshot_png = base64.b64decode(shot["data"])
+        finally:
+            pipe.events.clear()
+        return result
+
+    def _session(self, timeout_s: float) -> str:
+        """The DevTools session of the browser's one tab (made at the first page)."""
+        if self.session is None:
+            target = self.pipe.call("Target.createTarget", {"url": "about:blank"}, timeout_s=timeout_s)["targetId"]
+            self.session = self.pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.pipe.call(f"{domain}.enable", session=self.session)
+        return self.session
+
+    def restart(self) -> None:
+        """Kill this browser and start a fresh one (a page that never fired its load event)."""
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        try:
+            self.pipe.send("Browser.close")
         except OSError:
             pass
-    finally:
         try:
-            proc.wait(timeout=10)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # the browser and its zygote/renderer children
-            proc.wait()
-        os.close(to_child_w)
-        os.close(from_child_r)
-        log.close()
-        shutil.rmtree(profile, ignore_errors=True)
-    return result
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the browser and its zygote/renderer children
+            self.proc.wait()
+        os.close(self.pipe.write_fd)
+        os.close(self.pipe.read_fd)
+        self.log.close()
+        shutil.rmtree(self.profile, ignore_errors=True)

@@ -7,6 +7,7 @@ page (``tmp_path``) for a human to look at. Without Chromium the test FAILS: ins
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -16,7 +17,7 @@ import pytest
 from pipeline.report.digest import DigestRow, build_digest, render_digest_html
 from pipeline.report.writer import write_reports
 
-from .chromium import find_chromium, load_page
+from .chromium import Chromium, find_chromium, load_page
 from report.helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
 
 pytestmark = pytest.mark.slow(reason="opens reports in headless Chromium (Debian's chromium)")
@@ -25,12 +26,14 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    binary = find_chromium()
-    if binary is None:
+def chromium() -> Iterator[Chromium]:
+    """One headless Chromium for the module's pages, each page in a fresh browser context of its own."""
+    if find_chromium() is None:
         pytest.fail("chromium is not installed: the report tests need Debian's headless Chromium "
                     "(`apt-get update && apt-get install -y chromium`; .ci/run installs it)", pytrace=False)
-    return binary
+    browser = Chromium()
+    yield browser
+    browser.close()
 
 
 def assert_clean_load(page, url_must_be: str) -> None:
@@ -41,7 +44,7 @@ def assert_clean_load(page, url_must_be: str) -> None:
 
 def test_report_renders_offline_with_no_errors(chromium, tmp_path):
     paths = write_reports(analysis_of(EXAMPLE_RIDE), tmp_path / "ride")
-    page = load_page(paths.html_path)
+    page = load_page(paths.html_path, browser=chromium)
     assert_clean_load(page, paths.html_path.resolve().as_uri())
     assert page.title.startswith("Ride on ") and page.title.endswith("· Sweatline")
     text = page.body_text
@@ -56,7 +59,7 @@ def test_report_renders_offline_with_no_errors(chromium, tmp_path):
 
 def test_hostile_names_render_as_text(chromium, tmp_path):
     paths = write_reports(hostile_copy(analysis_of(MULTISPORT)), tmp_path / "hostile")
-    page = load_page(paths.html_path)
+    page = load_page(paths.html_path, browser=chromium)
     assert_clean_load(page, paths.html_path.resolve().as_uri())  # no alert(), nothing fetched
     assert HOSTILE in page.body_text  # shown literally, as the characters of the name
     (tmp_path / "hostile.png").write_bytes(page.screenshot_png)
@@ -69,7 +72,7 @@ def test_digest_renders_offline(chromium, tmp_path):
             for i in range(5)]
     path = tmp_path / "digest.html"
     path.write_text(render_digest_html(build_digest(rows, end=date(2026, 7, 16), timezone="UTC")))
-    page = load_page(path)
+    page = load_page(path, browser=chromium)
     assert_clean_load(page, path.resolve().as_uri())
     assert "Day by day" in page.body_text and HOSTILE in page.body_text
     (tmp_path / "digest.png").write_bytes(page.screenshot_png)
@@ -87,7 +90,7 @@ def test_index_renders_offline_and_names_render_as_text(chromium, tmp_path):
     path = tmp_path / "index.html"
     path.write_text(render_index_html(build_index(rows, timezone="Europe/London", night="processed 0, skipped 3, rejected 0",
                                                   night_at=datetime(2026, 7, 13, 2, 0, tzinfo=UTC))))
-    page = load_page(path)
+    page = load_page(path, browser=chromium)
     assert_clean_load(page, path.resolve().as_uri())  # links are not followed: nothing fetched
     text = page.body_text
     assert HOSTILE in text and "open water swim" in text and "3 h" in text and "processed 0, skipped 3" in text
@@ -102,7 +105,7 @@ def test_the_harness_does_see_scripts_errors_and_requests(chromium, tmp_path):
     path.write_text('<!DOCTYPE html><html><head><title>bad</title></head><body><p>x</p>'
                     '<img src="http://127.0.0.1:9/pixel.png">'
                     '<script>console.error("boom"); throw new Error("bang");</script></body></html>')
-    page = load_page(path)
+    page = load_page(path, browser=chromium)
     assert any(url.startswith("http://127.0.0.1:9/") for url in page.requests)
     assert any(entry.get("level") == "error" for entry in page.console)
     assert page.exceptions
@@ -117,12 +120,9 @@ MIN_CHART_TEXT_PX = 10.0
 
 @pytest.fixture(scope="module")
 def reports_folder(tmp_path_factory) -> Path:
-    """A data directory as a user has it: real files processed by the installed command (local
-    path), then the front door written from the catalog."""
-    import os
-    import subprocess
-    import sys
-
+    """A data directory as a user has it: real files processed by the command line (local path, in
+    this process: what is tested is the pages), then the front door written from the catalog."""
+    from cli_support import run_cli
     from shared_paths import SAMPLES
 
     from pipeline.store.catalog import Catalog
@@ -135,10 +135,9 @@ def reports_folder(tmp_path_factory) -> Path:
     files = [EXAMPLE_RIDE, SAMPLES / "garmin-fr255-triathlon-1h07-summary-last.fit",
              SAMPLES / "garmin-edge800-cycling-38min-indoor-trainer.fit",
              SAMPLES / "garmin-fenix6-swimming-11min-open-water.fit"]
-    env = dict(os.environ, SWEATLINE_RIDE_VIA="local")
     for path in files:
-        subprocess.run([str(Path(sys.executable).with_name("sweatline")), "ride", str(path), "--config", str(config)],
-                       check=True, capture_output=True, env=env, timeout=300)
+        done = run_cli("ride", str(path), config=config)
+        assert done.returncode == 0, done.stderr
     data = root / "data"
     with Catalog(data) as catalog:
         rows = catalog.activities()
@@ -159,7 +158,8 @@ def _pages(reports: Path) -> list[Path]:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_layout_at_desktop_and_phone_width(chromium, reports_folder, width, tmp_path):
     for path in _pages(reports_folder):
-        page = load_page(path, width=width, height=900, probe=LAYOUT_PROBE, mobile=width < 600, full_page=True)
+        page = load_page(path, width=width, height=900, probe=LAYOUT_PROBE, mobile=width < 600, full_page=True,
+                         browser=chromium)
         assert_clean_load(page, path.resolve().as_uri())
         shot = tmp_path / f"{path.parent.name}-{path.stem}-{width}.png"
         shot.write_bytes(page.screenshot_png)
