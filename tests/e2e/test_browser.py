@@ -13,12 +13,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from report.helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
 
 from pipeline.report.digest import DigestRow, build_digest, render_digest_html
 from pipeline.report.writer import write_reports
 
 from .chromium import Chromium, find_chromium, load_page
-from report.helpers import EXAMPLE_RIDE, HOSTILE, MULTISPORT, analysis_of, hostile_copy
 
 pytestmark = pytest.mark.slow(reason="opens reports in headless Chromium (Debian's chromium)")
 
