@@ -2,7 +2,9 @@
 
 The installed command, as a user runs it: exit 0, no traceback, every file an activity, each report
 folder dated by the activity's main block of records, and in each report's notes one line per
-stretch set aside (the stretches are the ones the test wrote).
+stretch set aside (the stretches are the ones the test wrote). It runs against the session's Prefect
+server (what is tested is what it makes of the files; starting a temporary server is tested in
+test_nightly_interrupt and test_concurrency).
 """
 from __future__ import annotations
 
@@ -100,14 +102,14 @@ def _inbox(inbox: Path) -> dict[str, tuple[datetime, dict[str, int]]]:
     return expected
 
 
-@pytest.mark.slow(reason="the installed nightly with its own Prefect server over eight files: about a minute")
-def test_nightly_over_files_that_contradict_themselves(tmp_path: Path) -> None:
+@pytest.mark.slow(reason="the installed nightly over eight files: about a minute")
+def test_nightly_over_files_that_contradict_themselves(tmp_path: Path, prefect_env: dict[str, str]) -> None:
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
     expected = _inbox(inbox)
     config = write_config(tmp_path, inbox, data)
     proc = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=900)
+                          stdin=subprocess.DEVNULL, timeout=900, env=prefect_env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr + proc.stdout
     with Catalog(data) as catalog:

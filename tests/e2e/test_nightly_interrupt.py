@@ -65,8 +65,12 @@ def _session_processes(sid: int) -> list[str]:
     return found
 
 
-@pytest.mark.slow(reason="two real nightlies over 40 files with their Prefect servers, one interrupted: about a minute")
-def test_ctrl_c_stops_a_backfill_within_seconds_with_one_line_and_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.slow(reason="two real nightlies over 40 files, one interrupted with its Prefect server: about a minute")
+def test_ctrl_c_stops_a_backfill_within_seconds_with_one_line_and_loses_nothing(tmp_path: Path,
+                                                                                prefect_env: dict[str, str]) -> None:
+    """The interrupted run starts its own temporary Prefect server, as a user's nightly does, so the
+    Ctrl-C reaches that server too; the next run, whose question is what the data directory kept,
+    talks to the session's server."""
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     _write_inbox(inbox)
     config = write_config(tmp_path, inbox, data)
@@ -98,7 +102,7 @@ def test_ctrl_c_stops_a_backfill_within_seconds_with_one_line_and_loses_nothing(
     assert 3 <= kept < FILES
 
     again = subprocess.run([str(SWEATLINE), "nightly", "--config", str(config)], capture_output=True, text=True,
-                           timeout=600, env=env)
+                           timeout=600, env=prefect_env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout.startswith(f"processed {FILES - kept}, skipped {kept},")
     with Catalog(data) as catalog:

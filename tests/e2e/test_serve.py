@@ -66,6 +66,9 @@ def test_serve_starts_a_server_serves_both_deployments_runs_after_ride_and_fires
         extra.write(f"serve: {{port: {port}}}\n")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    # serve's runner asks the server for due runs every 2 s instead of Prefect's 10 (a Prefect setting,
+    # not ours): the every-minute run is picked up when it falls due, not up to 10 s later
+    env["PREFECT_RUNNER_POLL_FREQUENCY"] = "2"
     log = tmp_path / "serve.log"
     sweatline = str(Path(sys.executable).with_name("sweatline"))
     with open(log, "wb") as out:

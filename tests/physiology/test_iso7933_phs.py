@@ -9,7 +9,13 @@ import pytest
 from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
 
-phs_module = pytest.importorskip("pythermalcomfort.models")
+
+@pytest.fixture(scope="module")
+def phs_module():
+    """pythermalcomfort's models, imported when the first comparison runs (its numba functions take
+    seconds to import: collecting the suite, every worker would pay them)."""
+    return pytest.importorskip("pythermalcomfort.models")
+
 
 MASS_KG, HEIGHT_M = 75.0, 1.80   # pythermalcomfort's default body
 DURATION_MIN = 480               # long enough for the PHS transients to be a small part of the mean
@@ -30,7 +36,7 @@ def _ours(ta: float, met: float, v: float, rh: float, clo: float = 0.5) -> tuple
 
 
 @pytest.mark.parametrize("ta,met,v,rh", GRID)
-def test_required_evaporation_and_sweat_match_iso7933_phs(ta, met, v, rh):
+def test_required_evaporation_and_sweat_match_iso7933_phs(phs_module, ta, met, v, rh):
     """Tolerances and why: PHS (ISO 7933:2004/2023) computes E_req with the heat stored while core
     temperature climbs to its equilibrium and with skin temperature and sweat that follow the load
     with time constants; ours is the steady state. Over 8 h the mean of PHS's E_req (its
