@@ -1,4 +1,5 @@
-"""Fixtures of the ingest tests: decoded samples (each decoded once per session) and the real CLI."""
+"""Fixtures of the ingest tests: decoded samples (each decoded once per session), the real CLI, and
+the same command line in this process."""
 from __future__ import annotations
 
 import subprocess
@@ -26,4 +27,16 @@ def ride(cli_config: Path):
     def _ride(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(SWEATLINE), "ride", str(path), "--json", "--config", str(cli_config), *extra],
                               capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    return _ride
+
+
+@pytest.fixture(scope="session")
+def ride_here(cli_config: Path):
+    """``sweatline ride FILE --json`` with the ``ride`` fixture's config, in this process
+    (:func:`cli_support.run_cli`): for tests of what the report says. The process contract over the
+    same files (exit codes, one stderr line, no traceback) is the ``ride`` fixture's."""
+    from cli_support import run_cli
+
+    def _ride(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+        return run_cli("ride", str(path), "--json", *extra, config=cli_config)
     return _ride

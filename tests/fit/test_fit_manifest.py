@@ -234,9 +234,10 @@ def test_broken_and_non_activity_files_through_the_cli(row: dict[str, str], ride
 
 @pytest.mark.parametrize("name", ["garmin-fr255-triathlon-1h07-summary-last.fit",
                                   "garmin-edge1030plus-cycling-46min-virtual-odd-session.fit.gz"])
-def test_cli_prints_the_activity_block(name: str, ride: Any) -> None:
-    """`sweatline ride FILE --json` prints the SPEC activity block the library built."""
-    proc = ride(SAMPLES / name)
+def test_cli_prints_the_activity_block(name: str, ride_here: Any) -> None:
+    """`sweatline ride FILE --json` prints the SPEC activity block the library built (the command line
+    in this process; the installed command's contract over files is the test above)."""
+    proc = ride_here(SAMPLES / name)
     assert proc.returncode == 0, proc.stderr
     block = json.loads(proc.stdout)["activity"]
     ours = sample_activity(name).summary

@@ -52,9 +52,9 @@ def _activity(data: bytes, name: str = "quirk.fit"):  # type: ignore[no-untyped-
     return decode_activity(data, name)
 
 
-def _ride_json(ride: Any, tmp_path: Any, data: bytes, name: str) -> dict[str, Any]:
+def _ride_json(ride_here: Any, tmp_path: Any, data: bytes, name: str) -> dict[str, Any]:
     path = write(tmp_path / name, data)
-    proc = ride(path)
+    proc = ride_here(path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     return json.loads(proc.stdout)
@@ -137,13 +137,13 @@ def test_heart_rate_and_power_averages_no_human_reaches_are_set_aside() -> None:
 # kind 3: a missing sensor written as zeros
 
 
-def test_power_zero_through_a_ride_with_heart_rate_is_no_power_meter(ride: Any, tmp_path: Any) -> None:
+def test_power_zero_through_a_ride_with_heart_rate_is_no_power_meter(ride_here: Any, tmp_path: Any) -> None:
     data = encode_activity(_samples(45, power=0.0), sport="cycling", sub_sport="indoor_cycling")
     activity = _activity(data)
     assert activity.records["power_w"].isna().all()
     assert activity.summary.avg_power is None  # not "0 W"
     assert any("power is 0 W in every record" in w for w in activity.summary.warnings)
-    report = _ride_json(ride, tmp_path, data, "zero-power.fit")
+    report = _ride_json(ride_here, tmp_path, data, "zero-power.fit")
     assert report["intensity"]["source"] == "heart_rate"
     assert report["intensity"]["mean_metabolic_w"] > 300  # HR 131 riding, not rest
     assert report["sweat"]["total_l"] > 0.2
@@ -163,11 +163,11 @@ def test_heart_rate_constant_throughout_is_no_heart_rate() -> None:
     assert activity.summary.avg_heart_rate is None
 
 
-def test_temperature_exactly_zero_throughout_is_no_thermometer(ride: Any, tmp_path: Any) -> None:
+def test_temperature_exactly_zero_throughout_is_no_thermometer(ride_here: Any, tmp_path: Any) -> None:
     data = encode_activity(_samples(45, temperature=0.0), sport="cycling")
     activity = _activity(data)
     assert activity.records["temperature_c"].isna().all()
-    report = _ride_json(ride, tmp_path, data, "zero-temperature.fit")
+    report = _ride_json(ride_here, tmp_path, data, "zero-temperature.fit")
     assert report["environment"]["source"] != "device"
 
 
@@ -308,10 +308,10 @@ def test_a_finished_file_with_a_bad_crc_is_still_refused_saying_what_to_do() -> 
 # kind 9: sport numbers the profile does not name
 
 
-def test_unnamed_sport_number_uses_the_files_own_name(ride: Any, tmp_path: Any) -> None:
+def test_unnamed_sport_number_uses_the_files_own_name(ride_here: Any, tmp_path: Any) -> None:
     data = encode_activity(_samples(30, speed=2.0), sport=52, sub_sport="generic", sport_name="Stopwatch")
     assert _activity(data).summary.sport == "Stopwatch"
-    report = _ride_json(ride, tmp_path, data, "stopwatch.fit")  # the model takes it as a generic activity
+    report = _ride_json(ride_here, tmp_path, data, "stopwatch.fit")  # the model takes it as a generic activity
     assert report["activity"]["sport"] == "Stopwatch" and report["sweat"]["total_l"] > 0
 
 
@@ -326,8 +326,8 @@ def test_unnamed_sport_number_without_a_name_is_sport_n() -> None:
 # the shared fit-cases (values from ../shared/fit-cases/README.md)
 
 
-def test_case_indoor_ride_65534_calories(ride: Any) -> None:
-    proc = ride(CASES / "indoor-ride-45min-session-calories-65534.fit")
+def test_case_indoor_ride_65534_calories(ride_here: Any) -> None:
+    proc = ride_here(CASES / "indoor-ride-45min-session-calories-65534.fit")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["activity"]["calories_kcal"] is None
@@ -337,33 +337,33 @@ def test_case_indoor_ride_65534_calories(ride: Any) -> None:
     assert 0.1 < report["sweat"]["total_l"] < 0.8  # 45 min of moderate indoor riding: well under 1 L
 
 
-def test_case_run_with_an_unknown_odd_size_field(ride: Any) -> None:
+def test_case_run_with_an_unknown_odd_size_field(ride_here: Any) -> None:
     activity = read_activity(CASES / "run-40min-unknown-field-odd-size.fit")
     assert len(activity.records) == 2401 and len(activity.legs) == 1
     assert activity.summary.timer_s == 2400 and activity.summary.salvaged is False
-    proc = ride(CASES / "run-40min-unknown-field-odd-size.fit")
+    proc = ride_here(CASES / "run-40min-unknown-field-odd-size.fit")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["activity"]["timer_s"] == 2400
 
 
-def test_case_run_with_bytes_after_its_crc(ride: Any) -> None:
-    proc = ride(CASES / "run-8min-bytes-after-crc.fit")
+def test_case_run_with_bytes_after_its_crc(ride_here: Any) -> None:
+    proc = ride_here(CASES / "run-8min-bytes-after-crc.fit")
     assert proc.returncode == 0, proc.stderr
     block = json.loads(proc.stdout)["activity"]
     assert block["salvaged"] is False and block["timer_s"] == 480
     assert any("extra bytes" in w and "ignored" in w for w in block["warnings"])
 
 
-def test_case_control_ride(ride: Any) -> None:
-    proc = ride(CASES / "ride-50min-control.fit")
+def test_case_control_ride(ride_here: Any) -> None:
+    proc = ride_here(CASES / "ride-50min-control.fit")
     assert proc.returncode == 0, proc.stderr
     block = json.loads(proc.stdout)["activity"]
     assert block["timer_s"] == 3000 and block["salvaged"] is False
 
 
-def test_case_ride_with_a_12h_timer_stop(ride: Any) -> None:
-    control = json.loads(ride(CASES / "ride-50min-control.fit").stdout)
-    proc = ride(CASES / "ride-2x50min-12h-timer-stopped.fit")
+def test_case_ride_with_a_12h_timer_stop(ride_here: Any) -> None:
+    control = json.loads(ride_here(CASES / "ride-50min-control.fit").stdout)
+    proc = ride_here(CASES / "ride-2x50min-12h-timer-stopped.fit")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["activity"]["timer_s"] == 6000
@@ -371,6 +371,7 @@ def test_case_ride_with_a_12h_timer_stop(ride: Any) -> None:
 
 
 def test_every_shared_case_is_read_or_refused_in_one_line(ride: Any) -> None:
+    """The installed command over every shared case (the cases' answers above are read in-process)."""
     assert CASES.exists()
     for path in sorted(CASES.glob("*.fit")):
         proc = ride(path)
