@@ -227,3 +227,22 @@ def test_the_imperial_headline_matches_the_text_in_the_report_files(tmp_path: Pa
     assert sweat is not None, md
     assert f"about {sweat[1]} of sweat ({sweat[2]})" in md, md
     assert "°C" not in md.split("Notes on this estimate")[0]
+    html = next((tmp_path / "data" / "reports").glob("*-cycling-*")).joinpath("report.html").read_text()
+    assert f"about {sweat[1]} of sweat ({sweat[2]})" in html
+    terminal = " ".join(done.stdout.split())  # what `ride` printed: the same figures
+    assert f"Sweat lost {sweat[1]} (plausibly {sweat[2]})" in terminal, terminal
+
+
+def test_plan_command_at_28_f_says_28_f_in_its_title_advice_and_notes(tmp_path: Path, config_file) -> None:
+    """``sweatline plan --temp 28 --units imperial``: 28 °F (-2.2 °C) everywhere, the text's sweat
+    figures the headline's."""
+    from cli_support import run_cli
+
+    done = run_cli("plan", "--sport", "running", "--duration", "2h", "--speed", "6", "--temp", "28",
+                   "--units", "imperial", config=config_file())
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())  # the terminal wraps the text
+    assert "Planned run: 2 h at 28 °F" in out and "run at 28 °F" in out and "Temperature 28 °F given" in out, out
+    assert "36 °F" not in out and "°C" not in out and not re.search(r"\d ?(mL|L|kg)\b", out), out
+    sweat = re.search(r"Sweat expected (\S+ fl oz) \(plausibly (\S+ fl oz)\)", out)
+    assert sweat is not None and f"lose about {sweat[1]} of sweat ({sweat[2]})" in out, out
