@@ -159,6 +159,31 @@ def test_a_sub_zero_plan_keeps_its_minus_sign(config) -> None:
 
 
 @pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
+def test_a_course_plan_says_the_same_in_both_systems(tmp_path: Path, temperature_c: float) -> None:
+    """``plan --course``: its course topic (bottles, refills at a distance) and the rest, in both systems."""
+    from datetime import UTC, datetime
+
+    from course_files import HILLY, profile_points, write_gpx
+
+    from pipeline.fit.course import read_course
+    from pipeline.usecases.race import RaceRequest, plan_course
+
+    config = parse_config({"data_dir": str(tmp_path / "data"), "inbox": str(tmp_path / "inbox"),
+                           "athlete": {"body_mass_kg": 70, "height_cm": 175, "sex": "male", "age": 35}})
+    course = read_course(write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY)))
+    analysis = plan_course(course, RaceRequest("running", datetime(2027, 6, 12, 6, 0, tzinfo=UTC), speed_m_per_s=3.0,
+                                               aid_m=(2000.0,)),
+                           config, override=WeatherOverride(temperature_c=temperature_c, humidity_pct=60.0))
+    report = analysis.report
+    metric, imperial = _views(report, analysis.pace.total_s, "running")
+    assert "course" in [a.topic for a in metric.advice]
+    for m, i in zip(metric.advice, imperial.advice, strict=True):
+        assert_same_quantities(m.text, i.text)
+    for m_note, i_note in zip(metric.flags, imperial.flags, strict=True):
+        assert_same_quantities(m_note, i_note)
+
+
+@pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
 def test_the_general_advice_says_the_same_in_both_systems(temperature_c: float) -> None:
     facts = SessionFacts(sport="running", temperature_c=temperature_c, humidity_pct=60.0)
     for items in (generic_advice(facts), too_short_advice(200.0, facts)):
