@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from pipeline.advice.guidance import after_amount
 from pipeline.advice.plan import PlanDetails, make_plan, plan_after_ml, race_details
-from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice
+from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice, in_both_units
 from pipeline.core.config import AdviceConfig
-from pipeline.core.schema import AdviceItem, Report
+from pipeline.core.schema import Report
 from pipeline.core.sports import sport_profile
+from pipeline.core.units import METRIC_READER, Reader, reader
 
 __all__ = ["advise", "session_duration_s", "DISCLAIMER", "underwater", "open_water_swim"]
 
-def underwater_text(before_ml: float, after_ml: float) -> str:
+def underwater_text(before_ml: float, after_ml: float, r: Reader = METRIC_READER) -> str:
     """The hydration advice of a dive: after-session amounts only.
 
     Immersion shifts blood from the limbs to the chest and the kidneys answer with more urine
@@ -27,8 +28,8 @@ def underwater_text(before_ml: float, after_ml: float) -> str:
             "changes how you lose fluid: water pressure moves blood to your chest and your kidneys make more "
             "urine (immersion diuresis, Pendergast & Lundgren 2009), and the dry breathing gas takes water "
             "with every breath — the sweat estimate above, made for exercise in air, does not see either. "
-            f"Before: about {before_ml:,.0f} mL of water in the hours before you kit up. "
-            + after_amount(after_ml, "with food, and before a repeat dive") + "; drink to thirst, not more.")
+            f"Before: about {r.volume_ml(before_ml)} of water in the hours before you kit up. "
+            + after_amount(after_ml, "with food, and before a repeat dive", r) + "; drink to thirst, not more.")
 
 
 def session_duration_s(report: Report) -> float | None:
@@ -94,13 +95,13 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
         report.plan = details.block.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0,
                                                        "carry_bottles": 0, "after_ml": after})
         write = underwater_text if dive else open_water_text
-        text = write(report.plan.before_ml, after)
-        report.advice = [AdviceItem(topic="hydration", text=text)] + [
+        before = report.plan.before_ml
+        report.advice = in_both_units(lambda units: [("hydration", write(before, after, reader(units)))]) + [
             item for item in report.advice if item.topic not in ("hydration", "hyponatremia", "heat")]
     return report
 
 
-def open_water_text(before_ml: float, after_ml: float) -> str:
+def open_water_text(before_ml: float, after_ml: float, r: Reader = METRIC_READER) -> str:
     """The hydration advice of an open-water swim: as a triathlon's swim leg, none during.
 
     In open water there is no wall to stop at and no bottle to reach, so the swim is done on what
@@ -108,8 +109,8 @@ def open_water_text(before_ml: float, after_ml: float) -> str:
     rate either, :attr:`pipeline.core.sports.SportProfile.drinks_during`); ACSM 2007's before and after rules
     (Sawka et al. 2007) apply unchanged."""
     return ("In open water you cannot drink while you swim, so there is no drinking rate for the swim itself. "
-            f"Before: about {before_ml:,.0f} mL of water in the hours before you start. "
-            + after_amount(after_ml) + "; drink to thirst, not more. In a pool, a bottle at the end of the lane "
+            f"Before: about {r.volume_ml(before_ml)} of water in the hours before you start. "
+            + after_amount(after_ml, r=r) + "; drink to thirst, not more. In a pool, a bottle at the end of the lane "
             "lets you sip between sets.")
 
 

@@ -3,9 +3,8 @@ the sentence fragment that quotes it. The plan (:mod:`.plan`) computes with the 
 text (the advice, the report's plan rows, a planned triathlon's, a dive's and an open-water swim's)
 quotes the rules through the builders here, so a changed rule changes every sentence with it.
 
-The fragments are written in SI units ("1.25–1.5 L per kg lost"); a reader's units are applied at
-the edge by :func:`pipeline.core.units.convert_text` ("19–23 fl oz per lb lost"), from the same
-numbers.
+Each fragment is written in a reader's units (a :class:`pipeline.core.units.Reader`): "1.25–1.5 L
+per kg lost" in metric, "19–23 fl oz per lb lost" in imperial, from the same SI constants.
 
 Sources: [ACSM2007] Sawka MN, Burke LM, Eichner ER, et al. (2007). American College of Sports
 Medicine position stand: Exercise and fluid replacement. Med Sci Sports Exerc 39(2):377-390.
@@ -16,6 +15,8 @@ rehydration in man: effects of volume consumed and drink sodium content. Med Sci
 28(10):1260-1271 (150 % of the mass lost, with sodium, restores fluid balance; 100 % does not).
 """
 from __future__ import annotations
+
+from pipeline.core.units import METRIC_READER, Reader
 
 #: Pre-hydration, mL per kg body mass, at least 4 h before ([ACSM2007]; [NATA2017]).
 BEFORE_ML_PER_KG = (5.0, 7.0)
@@ -42,14 +43,17 @@ def span(low: float, high: float, unit: str) -> str:
     return f"{low:g}–{high:g} {unit}"
 
 
-def before_rule(per: str = "per kg of body mass") -> str:
-    """'5–7 mL per kg of body mass': the pre-hydration rule ([ACSM2007]; [NATA2017])."""
-    return f"{span(*BEFORE_ML_PER_KG, 'mL')} {per}"
+def before_rule(per: str = "per {mass} of body mass", r: Reader = METRIC_READER) -> str:
+    """'5–7 mL per kg of body mass' / '0.08–0.11 fl oz per lb of body mass': the pre-hydration rule
+    ([ACSM2007]; [NATA2017]); ``{mass}`` in ``per`` is the reader's mass unit."""
+    return f"{r.volume_per_mass(*BEFORE_ML_PER_KG)} {per.format(mass=r.mass_unit)}"
 
 
-def typical_during(unit: str = "mL") -> str:
-    """'400–800 mL per hour' (``unit`` "L": '0.4–0.8 L per hour'): the typical drinking rate during
-    exercise ([ACSM2007])."""
+def typical_during(unit: str = "mL", r: Reader = METRIC_READER) -> str:
+    """'400–800 mL per hour' (``unit`` "L": '0.4–0.8 L per hour'; imperial '14–27 fl oz per hour'):
+    the typical drinking rate during exercise ([ACSM2007])."""
+    if r.imperial:
+        return f"{r.volume_ml_range(*TYPICAL_DURING_ML_PER_H)} per hour"
     scale = 1000.0 if unit == "L" else 1.0
     return f"{span(TYPICAL_DURING_ML_PER_H[0] / scale, TYPICAL_DURING_ML_PER_H[1] / scale, unit)} per hour"
 
@@ -59,18 +63,21 @@ def loss_limits() -> str:
     return f"{MAX_BODY_MASS_LOSS_FRACTION * 100:g}–{CLEARLY_SHORT_FRACTION * 100:g} %"
 
 
-def after_rule(per: str = "per kg lost") -> str:
-    """'1.25–1.5 L per kg lost' (or with another ``per``: 'for each kg you are down'): the
-    after-exercise rule ([NATA2017]; [ACSM2007]; [Shirreffs1996])."""
-    return f"{span(*AFTER_L_PER_KG_LOST, 'L')} {per}"
+def after_rule(per: str = "per {mass} lost", r: Reader = METRIC_READER) -> str:
+    """'1.25–1.5 L per kg lost' / '19–23 fl oz per lb lost' (or with another ``per``: 'for each
+    {mass} you are down'): the after-exercise rule ([NATA2017]; [ACSM2007]; [Shirreffs1996])."""
+    low, high = (v * 1000.0 for v in AFTER_L_PER_KG_LOST)
+    return f"{r.volume_per_mass(low, high)} {per.format(mass=r.mass_unit)}"
 
 
-def after_plan_rule() -> str:
-    """'1.25 L for each litre still missing': how the plan's after-figure applies the rule."""
-    return f"{AFTER_PLAN_L_PER_L:g} L for each litre still missing"
+def after_plan_rule(r: Reader = METRIC_READER) -> str:
+    """'1.25 L for each litre still missing' / '1.25 fl oz for each fl oz still missing': how the
+    plan's after-figure applies the rule (a ratio: the same figure in either unit system)."""
+    each = "fl oz" if r.imperial else "litre"
+    return f"{AFTER_PLAN_L_PER_L:g} {r.volume_unit} for each {each} still missing"
 
 
-def after_amount(after_ml: float, tail: str = "with food") -> str:
+def after_amount(after_ml: float, tail: str = "with food", r: Reader = METRIC_READER) -> str:
     """'After: about 1,250 mL over the next hours, with food': the plan's after-figure [mL] as a
-    sentence's start (``tail`` adds what goes with it)."""
-    return f"After: about {after_ml:,.0f} mL over the next hours, {tail}"
+    sentence's start, in the reader's units (``tail`` adds what goes with it)."""
+    return f"After: about {r.volume_ml(after_ml)} over the next hours, {tail}"

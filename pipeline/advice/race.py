@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.core.schema import PlanBlock, Refill, TimelineEntry
+from pipeline.core.units import METRIC_READER, Reader
 
 CARBOHYDRATE_NONE_BELOW_H = 1.0
 """Under 1 h no carbohydrate is planned (Thomas et al. 2016: small amounts or a mouth rinse at 45–75 min)."""
@@ -164,24 +165,23 @@ def stops(entries: Sequence[TimelineEntry], every_s: float = 15 * 60.0) -> list[
     return out
 
 
-def course_text(plan: PlanBlock, bottle_ml: float) -> str:
+def course_text(plan: PlanBlock, bottle_ml: float, r: Reader = METRIC_READER) -> str:
     """The course's own words beside the session's drinking advice: bottles at the start, refills,
     drinks every 15–20 min (ACSM, Sawka et al. 2007), the sodium with them and the carbohydrate per
-    hour (the module's sources). ``plan`` must carry its ``timeline``."""
+    hour (the module's sources), in the reader's units ``r``. ``plan`` must carry its ``timeline``."""
     entries = plan.timeline or []
     drink = sum(e.drink_ml for e in entries)
     sodium = sum(e.sodium_mg for e in entries)
-    parts = [f"On this course: about {drink:,.0f} mL in all, more on the climbs and in the heat than on the descents "
+    parts = [f"On this course: about {r.volume_ml(drink)} in all, more on the climbs and in the heat than on the descents "
              f"(segment by segment in the plan), in sips every 15–20 minutes; never more than you are expected to lose."]
     bottles_ = plan.start_bottles or 0
     if bottles_:
-        parts.append(f"Start with {bottles_} bottle{'s' if bottles_ != 1 else ''} of {bottle_ml:,.0f} mL.")
+        parts.append(f"Start with {bottles_} bottle{'s' if bottles_ != 1 else ''} of {r.volume_ml(bottle_ml)}.")
     if bottles_ > CARRIED_BOTTLES or any(r.bottles > CARRIED_BOTTLES for r in plan.refills or []):
         parts.append(f"That is more than the {CARRIED_BOTTLES} bottles a bike's cages or a running vest hold: plan "
                      "where to fill up on the way (aid stations, fountains, shops) and give them to the plan.")
     for refill in plan.refills or []:
-        parts.append(f"At km {refill.distance_m / 1000:.1f} fill {refill.bottles} "
-                     f"(about {refill.drink_ml:,.0f} mL to the next water).")
+        parts.append(f"At {r.distance(refill.distance_m)} fill {refill.bottles} (about {r.volume_ml(refill.drink_ml)} to the next water).")
     if sodium >= 1:
         parts.append(f"With that drink about {sodium:,.0f} mg of sodium in all, as salty as your sweat (a sports drink "
                      "or salt tablets).")

@@ -19,11 +19,15 @@ Where a tip is the article's rather than a guideline's, the text says so in word
 can check ("a common tip", "ACSM guidance"), never "the article says": the reader does not
 have the article.
 
-Texts are plain strings (no markup): the renderers escape them like any other text.
+Texts are plain strings (no markup): the renderers escape them like any other text. Each is
+written in one reader's units (``SessionFacts.units``, formatted by a
+:class:`pipeline.core.units.Reader` where the sentence is made); :func:`build_advice` and
+:func:`generic_advice` write every text in both unit systems (:func:`in_both_units`).
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -43,6 +47,8 @@ from pipeline.advice.guidance import (
 from pipeline.advice.heat import OFF_CHART_C, HeatAssessment, heat_assessment, is_warm
 from pipeline.advice.plan import (
     GUT_LIMIT_ML_PER_H,
+    HYPONATREMIA_LOW_SWEAT_L_PER_H,
+    HYPONATREMIA_SMALL_MASS_KG,
     ROUND_ML,
     PlanDetails,
     hyponatremia_factors,
@@ -50,6 +56,7 @@ from pipeline.advice.plan import (
 )
 from pipeline.core.schema import AdviceItem, SweatBlock
 from pipeline.core.sports import sport_profile
+from pipeline.core.units import METRIC_READER, UNITS, Reader, Units, litre_digits, reader
 
 DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you have kidney or heart "
               "disease, take medicines that affect potassium or fluid balance, or have been told to limit "
@@ -68,6 +75,12 @@ class SessionFacts(BaseModel):
     temperature_c: float | None = None
     humidity_pct: float | None = None
     sweat_flags: tuple[str, ...] = ()
+    units: Units = "metric"
+
+    @property
+    def r(self) -> Reader:
+        """The reader's units (:class:`pipeline.core.units.Reader`) every quantity of a text is written in."""
+        return reader(self.units)
 
     @property
     def heat(self) -> HeatAssessment | None:
@@ -104,9 +117,9 @@ def format_duration(duration_h: float) -> str:
     return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
 
 
-def ml(value_ml: float) -> str:
-    """A volume in mL with a thousands separator: '1,250 mL'."""
-    return f"{value_ml:,.0f} mL"
+def ml(value_ml: float, r: Reader = METRIC_READER) -> str:
+    """A volume in the reader's units: '1,250 mL' / '42 fl oz'."""
+    return r.volume_ml(value_ml)
 
 
 def mg(value_mg: float) -> str:
@@ -114,9 +127,9 @@ def mg(value_mg: float) -> str:
     return f"{value_mg:,.0f} mg"
 
 
-def ml_range(low_ml: float, high_ml: float) -> str:
-    """'350–490 mL' (rounded to 10 mL)."""
-    return f"{round(low_ml, -1):,.0f}–{round(high_ml, -1):,.0f} mL"
+def ml_range(low_ml: float, high_ml: float, r: Reader = METRIC_READER) -> str:
+    """'350–490 mL' (rounded to 10 mL) / '12–17 fl oz'."""
+    return r.volume_ml_range(low_ml, high_ml, step_ml=10.0)
 
 
 def mg_range(low_mg: float, high_mg: float) -> str:
@@ -129,7 +142,7 @@ def _session_phrase(ctx: AdviceContext) -> str:
     what = f"{format_duration(ctx.duration_h)} {sport_noun(ctx.sport)}"
     where = ""
     if ctx.temperature_c is not None:
-        where = f" at {ctx.temperature_c:.0f} °C"
+        where = f" at {ctx.r.temperature(ctx.temperature_c)}"
         if ctx.indoor:
             where += " indoors"
     return ("the planned " if ctx.planned else "this ") + what + where
@@ -146,17 +159,19 @@ SMALL_AFTER_ML = 150.0
 def _negligible_hydration_text(ctx: AdviceContext) -> str:
     p = ctx.plan.block
     found = "expects" if ctx.planned else "found"
-    return (f"For {_session_phrase(ctx)}, the model {found} next to no sweat loss ({ctx.sweat.total_l:.2f} L), so "
+    r = ctx.r
+    return (f"For {_session_phrase(ctx)}, the model {found} next to no sweat loss ({r.volume_l(ctx.sweat.total_l, 2)}), so "
             "there is nothing to replace beyond your normal drinking: no bottle needed, drink to thirst, and "
-            f"not more than that. Before a longer session, about {ml(p.before_ml)} of water at least 4 hours "
-            f"before is the usual advice ({before_rule()}). And a glass of water with every meal and snack.")
+            f"not more than that. Before a longer session, about {ml(p.before_ml, r)} of water at least 4 hours "
+            f"before is the usual advice ({before_rule(r=r)}). And a glass of water with every meal and snack.")
 
 
-def _per_hour(low_ml: float, high_ml: float) -> str:
-    """'400–650 mL per hour', or 'about 400 mL per hour' when both figures are the same."""
-    if high_ml <= low_ml:
-        return f"about {ml(low_ml)} per hour"
-    return f"{low_ml:,.0f}–{ml(high_ml)} per hour"
+def _per_hour(low_ml: float, high_ml: float, r: Reader) -> str:
+    """'400–650 mL per hour', or 'about 400 mL per hour' when both figures are the same (as the
+    report's "Drink during" row rounds them: :meth:`pipeline.core.units.Reader.volume_ml_range`)."""
+    if high_ml <= low_ml or r.volume_ml(low_ml) == r.volume_ml(high_ml):
+        return f"about {ml(low_ml, r)} per hour"
+    return f"{r.volume_ml_range(low_ml, high_ml)} per hour"
 
 
 def _upper(ctx: AdviceContext) -> float:
@@ -167,29 +182,31 @@ def _upper(ctx: AdviceContext) -> float:
 def _loss_sentence(ctx: AdviceContext) -> str:
     """'For this 2 h ride at 24 °C, you lost about 1.4 L of sweat (1.0–1.9 L).'"""
     lost = "you can expect to lose" if ctx.planned else "you lost"
-    return (f"For {_session_phrase(ctx)}, {lost} about {ctx.sweat.total_l:.1f} L of sweat "
-            f"({ctx.sweat.low_l:.1f}–{ctx.sweat.high_l:.1f} L).")
+    s, r = ctx.sweat, ctx.r
+    digits = litre_digits(s.total_l, s.low_l, s.high_l)  # as the report's "Sweat lost" row
+    return (f"For {_session_phrase(ctx)}, {lost} about {r.volume_l(s.total_l, digits)} of sweat "
+            f"({r.volume_l_range(s.low_l, s.high_l, digits)}).")
 
 
 def _before_sentence(ctx: AdviceContext) -> str:
     """Pre-hydration at least 4 h before, and the top-up only on the body's signs (ACSM 2007)."""
-    p, d = ctx.plan.block, ctx.plan
-    return (f"Before: drink about {ml(p.before_ml)} of water at least 4 hours before "
-            f"({before_rule()}, {ml_range(*d.before_range_ml)}); "
-            f"add {ml_range(*d.top_up_range_ml)} about 2 hours before only if your urine is dark "
+    p, d, r = ctx.plan.block, ctx.plan, ctx.r
+    return (f"Before: drink about {ml(p.before_ml, r)} of water at least 4 hours before "
+            f"({before_rule(r=r)}, {ml_range(*d.before_range_ml, r)}); "
+            f"add {ml_range(*d.top_up_range_ml, r)} about 2 hours before only if your urine is dark "
             "or you have not passed any.")
 
 
 def _during_sentences(ctx: AdviceContext) -> list[str]:
     """The drinking rate, the bottles and why the figures stop where they do; a short session's sip."""
-    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
+    p, d, upper, r = ctx.plan.block, ctx.plan, _upper(ctx), ctx.r
     if not d.long_session:
         return [f"During: a session this short (under {ctx.long_session_min:.0f} min) needs no bottle; if you are "
-                f"thirsty, sip up to {ml(upper)} per hour, not more."]
+                f"thirsty, sip up to {ml(upper, r)} per hour, not more."]
     bottles = "bottle" if p.carry_bottles == 1 else "bottles"
-    rate = (f"During: {_per_hour(p.during_ml_per_h, upper)}, in small sips every 15–20 minutes"
+    rate = (f"During: {_per_hour(p.during_ml_per_h, upper, r)}, in small sips every 15–20 minutes"
             + (" — drink to thirst within that range" if upper > p.during_ml_per_h else "")
-            + f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml)} over {format_duration(ctx.duration_h)}. "
+            + f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml, r)} over {format_duration(ctx.duration_h)}. "
             "Keep water on hand; if you cannot carry that much, plan where to refill.")
     return [rate, _cap_sentence(ctx)]
 
@@ -197,12 +214,12 @@ def _during_sentences(ctx: AdviceContext) -> list[str]:
 def _cap_sentence(ctx: AdviceContext) -> str:
     """Why the figures stop where they do: the lower one at the low end of the sweat rate (or the
     rate the weigh-ins measured), the upper one at its middle; never more than is lost."""
-    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
+    p, d, upper, r = ctx.plan.block, ctx.plan, _upper(ctx), ctx.r
     low_rate = math.floor(d.cap_ml_per_h / 10) * 10
-    cap = (f"your sweat rate as your weigh-ins measure it ({ml(low_rate)} per hour)" if d.cap_is_measured
-           else f"the low end of your estimated sweat rate ({ml(low_rate)} per hour)")
+    cap = (f"your sweat rate as your weigh-ins measure it ({ml(low_rate, r)} per hour)" if d.cap_is_measured
+           else f"the low end of your estimated sweat rate ({ml(low_rate, r)} per hour)")
     if upper > p.during_ml_per_h:
-        upper_cap = ml(math.floor(d.upper_cap_ml_per_h / 10) * 10)
+        upper_cap = ml(math.floor(d.upper_cap_ml_per_h / 10) * 10, r)
         return (f"The lower figure stays within {cap}; "
                 + (f"the upper one within the same ({upper_cap} per hour over the whole session), so "
                    if d.cap_is_measured else f"the upper one within its middle ({upper_cap} per hour), so ")
@@ -221,24 +238,24 @@ def _surroundings_sentence(ctx: AdviceContext) -> str | None:
     if ctx.heat is not None:
         return "In this heat drinking alone cannot keep you cool: see the heat advice below."
     if ctx.temperature_c is not None and ctx.temperature_c >= HOT_C:
-        return (f"At {ctx.temperature_c:.0f} °C the estimate already includes the heat; cool drinks and "
+        return (f"At {ctx.r.temperature(ctx.temperature_c)} the estimate already includes the heat; cool drinks and "
                 "shade at stops help you stay on the plan.")
     return None
 
 
 def _deficit_sentence(ctx: AdviceContext) -> str | None:
     """On a long session that ends beyond the 2 % body-mass guideline (ACSM 2007): what to do."""
-    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
+    p, d, upper, r = ctx.plan.block, ctx.plan, _upper(ctx), ctx.r
     aim_pct = MAX_BODY_MASS_LOSS_FRACTION * 100.0
     aim = f"{aim_pct:g} %"
     if d.long_session and d.needs_more_than_typical and round(d.deficit_at_upper_pct, 1) > aim_pct:
-        return (f"Even drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass "
+        return (f"Even drinking {ml(upper, r)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass "
                 f"down, more than the {aim} to aim for (ACSM 2007): on a session like this, slow down, cool down where "
                 "you can and eat something salty.")
     if d.long_session and round(d.deficit_if_plan_followed_pct, 1) > aim_pct:
-        at_lower = (f", at {ml(p.during_ml_per_h)} per hour about {d.deficit_if_plan_followed_pct:.1f} %"
+        at_lower = (f", at {ml(p.during_ml_per_h, r)} per hour about {d.deficit_if_plan_followed_pct:.1f} %"
                     if upper > p.during_ml_per_h else "")
-        return (f"Drinking {ml(upper)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass down "
+        return (f"Drinking {ml(upper, r)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass down "
                 f"if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under {aim}): weighing "
                 "yourself before and after tells you where in the range you are, and thirst and meals make up the rest.")
     return None
@@ -250,7 +267,7 @@ def _gut_limit_sentence(ctx: AdviceContext) -> str | None:
     d = ctx.plan
     if not (d.long_session and d.deficit_at_gut_limit_pct > 100.0 * CLEARLY_SHORT_FRACTION):
         return None
-    return (f"Even drinking about {GUT_LIMIT_ML_PER_H / 1000:g} L per hour, near the most the gut takes up during "
+    return (f"Even drinking about {ctx.r.volume_l(GUT_LIMIT_ML_PER_H / 1000, 0)} per hour, near the most the gut takes up during "
             f"exercise, you would finish about {d.deficit_at_gut_limit_pct:.1f} % of body mass down: this loss cannot "
             f"be kept within {loss_limits()} by drinking, so pace it for the heat, cool down where you can and start well "
             "hydrated.")
@@ -261,9 +278,9 @@ def _breath_sentence(ctx: AdviceContext) -> str | None:
     breath = ctx.sweat.respiratory_water_l or 0.0
     if breath < 0.05:
         return None
-    fuel = ctx.sweat.metabolic_mass_l or 0.0
-    return (f"Besides sweat you breathe out about {breath:.1f} L of water: that is fluid to drink back with the sweat. "
-            + (f"A weigh-in also shows about {fuel:.1f} kg of fuel burned, which is not water to drink back."
+    fuel, r = ctx.sweat.metabolic_mass_l or 0.0, ctx.r
+    return (f"Besides sweat you breathe out about {r.volume_l(breath)} of water: that is fluid to drink back with the sweat. "
+            + (f"A weigh-in also shows about {r.mass_kg(fuel)} of fuel burned, which is not water to drink back."
                if fuel >= 0.05 else ""))
 
 
@@ -279,16 +296,16 @@ def _sodium_sentence(ctx: AdviceContext) -> str | None:
 
 def _after_sentence(ctx: AdviceContext) -> str:
     """The after-figure with the rule it comes from (:mod:`.guidance`); a small one is a glass with a meal."""
-    p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
+    p, d, upper, r = ctx.plan.block, ctx.plan, _upper(ctx), ctx.r
     skipped = "if you drank less than the lower figure during, add what you skipped"
     if p.after_ml < SMALL_AFTER_ML:
-        return (f"After: no special amount — {after_rule()} ({AFTER_SOURCES}) comes to only "
-                f"about {ml(p.after_ml)} here once the lower figure is drunk, so a glass of water with your next meal "
+        return (f"After: no special amount — {after_rule(r=r)} ({AFTER_SOURCES}) comes to only "
+                f"about {ml(p.after_ml, r)} here once the lower figure is drunk, so a glass of water with your next meal "
                 f"covers it, as it does with every meal and snack; {skipped}.")
-    return (after_amount(p.after_ml) + f" — {after_plan_rule()} once you have drunk the lower figure"
-            + (f" (about {ml(d.after_if_upper_ml)} if you drank the upper one)" if upper > p.during_ml_per_h else "")
-            + f" ({after_rule()} is the usual guidance, {AFTER_SOURCES}); {skipped}. If you weigh yourself before "
-            f"and after, {after_rule('for each kg you are down')}, no more. And a glass of water with every meal "
+    return (after_amount(p.after_ml, r=r) + f" — {after_plan_rule(r)} once you have drunk the lower figure"
+            + (f" (about {ml(d.after_if_upper_ml, r)} if you drank the upper one)" if upper > p.during_ml_per_h else "")
+            + f" ({after_rule(r=r)} is the usual guidance, {AFTER_SOURCES}); {skipped}. If you weigh yourself before "
+            f"and after, {after_rule('for each {mass} you are down', r)}, no more. And a glass of water with every meal "
             "and snack.")
 
 
@@ -304,14 +321,18 @@ def hydration_text(ctx: AdviceContext) -> str:
     return " ".join(part for part in parts if part)
 
 
-_FACTOR_WORDS = {
-    "small": "a smaller body (under 60 kg, or a woman's build) is diluted sooner by the same extra water",
-    "long": "sessions over 4 hours leave time for extra drinking to add up",
-    "low_sweat": "your estimated sweat rate is below 0.5 L per hour (low end {low_rate} per hour: a slower pace or "
-                 "little heat), close to or below the " + typical_during("L") + " often quoted",
-    "cool": "in the cold you sweat less than you may think",
-    "drinking_near_rate": "the upper drinking figure reaches the low end of your estimated sweat rate",
-}
+def _factor_words(factor: str, low_rate: str, r: Reader) -> str:
+    """One risk factor of over-drinking in plain words (the thresholds of
+    :func:`pipeline.advice.plan.hyponatremia_factors`, in the reader's units)."""
+    return {
+        "small": f"a smaller body (under {r.mass_kg(HYPONATREMIA_SMALL_MASS_KG, 0)}, or a woman's build) is diluted sooner by the same "
+                 "extra water",
+        "long": "sessions over 4 hours leave time for extra drinking to add up",
+        "low_sweat": f"your estimated sweat rate is below {r.volume_l(HYPONATREMIA_LOW_SWEAT_L_PER_H)} per hour (low end {low_rate} per hour: a "
+                     "slower pace or little heat), close to or below the " + typical_during("L", r) + " often quoted",
+        "cool": "in the cold you sweat less than you may think",
+        "drinking_near_rate": "the upper drinking figure reaches the low end of your estimated sweat rate",
+    }[factor]
 
 
 def hyponatremia_text(ctx: AdviceContext) -> str | None:
@@ -320,14 +341,15 @@ def hyponatremia_text(ctx: AdviceContext) -> str | None:
     factors = hyponatremia_factors(d, ctx.sweat, ctx.sex, ctx.temperature_c)
     if not hyponatremia_risk(d, factors):
         return None
-    low_rate = ml(math.floor(d.cap_ml_per_h / 10) * 10)
-    reasons = [_FACTOR_WORDS[f].format(low_rate=low_rate) for f in factors]
+    r = ctx.r
+    low_rate = ml(math.floor(d.cap_ml_per_h / 10) * 10, r)
+    reasons = [_factor_words(f, low_rate, r) for f in factors]
     if d.cap_ml_per_h < ROUND_ML:
         reasons.insert(0, "the model found next to no sweat loss, so any drinking beyond thirst would be more "
                           "than you lose")
     elif d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0] and "low_sweat" not in factors:
-        reasons.insert(0, f"your estimated sweat rate (low end {ml(math.floor(d.cap_ml_per_h / 10) * 10)} per hour) is "
-                          f"below the {typical_during()} often quoted")
+        reasons.insert(0, f"your estimated sweat rate (low end {low_rate} per hour) is "
+                          f"below the {typical_during(r=r)} often quoted")
     return ("Don't drink more than you lose. Several known risk factors for over-drinking meet here "
             "(Hew-Butler et al. 2015; Almond et al. 2005): " + "; ".join(reasons) + ". Drinking beyond what you sweat "
             "dilutes the sodium in your blood — exercise-associated hyponatremia, which can be dangerous. "
@@ -344,11 +366,12 @@ def heat_text(facts: SessionFacts) -> str | None:
         return None
     when = "the planned session" if facts.planned else "this session"
     category = f", in the NWS \u201c{h.category}\u201d range" if h.category else ""
+    r = facts.r
     if h.heat_index_c > OFF_CHART_C:
-        value = f"off the top of the NWS chart (above {OFF_CHART_C:.0f} °C)"
+        value = f"off the top of the NWS chart (above {r.temperature(OFF_CHART_C)})"
     else:
-        value = f"about {h.heat_index_c:.0f} °C"
-    why = (f"At {h.temperature_c:.0f} °C and {h.humidity_pct:.0f} % humidity the heat index (the NWS \u2018feels "
+        value = f"about {r.temperature(h.heat_index_c)}"
+    why = (f"At {r.temperature(h.temperature_c)} and {h.humidity_pct:.0f} % humidity the heat index (the NWS \u2018feels "
            f"like\u2019 temperature) is {value}{category}.")
     if h.at_ceiling:
         why += " The sweat estimate for " + when + " also sat at the most a body can sweat."
@@ -415,7 +438,7 @@ def warmup_text(ctx: SessionFacts) -> str:
     """Warm-up: a warm bath or shower is a common tip for cool days only; in heat, warm up gently."""
     noun = sport_noun(ctx.sport)
     if is_warm(ctx.temperature_c) or ctx.heat is not None:
-        where = f"At {ctx.temperature_c:.0f} °C" if ctx.temperature_c is not None else "In this heat"
+        where = f"At {ctx.r.temperature(ctx.temperature_c)}" if ctx.temperature_c is not None else "In this heat"
         text = (f"Before your next long {noun}: start with 10–15 minutes easy, and gentle stretching of calves, "
                 f"hamstrings and thighs once warm. {where} your muscles warm up quickly: skip the warm bath or shower "
                 "that is a common tip for cool days, keep the warm-up short and in the shade, and start cool "
@@ -425,7 +448,7 @@ def warmup_text(ctx: SessionFacts) -> str:
                 "or shower beforehand (a common tip) helps on a cool day, and gentle stretching of calves, "
                 "hamstrings and thighs once warm. ")
     if ctx.temperature_c is not None and ctx.temperature_c < 10:
-        text += f"At {ctx.temperature_c:.0f} °C, keep an extra layer on for the first minutes. "
+        text += f"At {ctx.r.temperature(ctx.temperature_c)}, keep an extra layer on for the first minutes. "
     text += ("Warming up is sound; stretching relieves a cramp in progress (stretch the cramping muscle "
              "gently until it lets go), but the evidence that stretching beforehand prevents cramps is limited.")
     return text
@@ -459,8 +482,10 @@ def cramps_text(ctx: SessionFacts) -> str:
 
 
 def estimate_text(ctx: AdviceContext) -> str:
-    s = ctx.sweat
-    text = (f"These amounts rest on an estimate of {s.total_l:.1f} L (plausibly {s.low_l:.1f}–{s.high_l:.1f} L). "
+    s, r = ctx.sweat, ctx.r
+    digits = litre_digits(s.total_l, s.low_l, s.high_l)  # as the report's "Sweat lost" row
+    text = (f"These amounts rest on an estimate of {r.volume_l(s.total_l, digits)} (plausibly "
+            f"{r.volume_l_range(s.low_l, s.high_l, digits)}). "
             "The lower drinking figure uses its low end and the upper one its middle, so that neither asks you to "
             "drink more than you are expected to lose, and what you drink during and after stays within its high "
             "end. ")
@@ -470,12 +495,28 @@ def estimate_text(ctx: AdviceContext) -> str:
         text += ("Weighing yourself before and after a few sessions (sweatline weigh-in) narrows it to your "
                  "own sweat rate. ")
     if s.device_estimate_l is not None:
-        text += f"Your device's own figure for this session was {s.device_estimate_l:.1f} L."
+        text += f"Your device's own figure for this session was {r.volume_l(s.device_estimate_l)}."
     return text.strip()
 
 
+def in_both_units(write: Callable[[Units], list[tuple[str, str]]]) -> list[AdviceItem]:
+    """Advice items whose texts ``write`` makes once per unit system (``(topic, text)`` pairs, the
+    same topics in each): each item's ``text`` the metric one, and its text in every system kept
+    with it (:meth:`pipeline.core.schema.AdviceItem.text_in`)."""
+    written = {units: write(units) for units in UNITS}
+    metric = written["metric"]
+    return [AdviceItem.worded(topic, {units: written[units][i][1] for units in UNITS})
+            for i, (topic, _) in enumerate(metric)]
+
+
 def build_advice(ctx: AdviceContext) -> list[AdviceItem]:
-    """The advice list for one session: the four required topics, then those that apply."""
+    """The advice list for one session: the four required topics, then those that apply, each
+    written in both unit systems (:func:`in_both_units`)."""
+    return in_both_units(lambda units: _advice_texts(ctx.model_copy(update={"units": units})))
+
+
+def _advice_texts(ctx: AdviceContext) -> list[tuple[str, str]]:
+    """(topic, text) of each topic that applies, in ``ctx.units``."""
     items: list[tuple[str, str | None]] = [
         ("hydration", hydration_text(ctx)),
         ("heat", heat_text(ctx)),
@@ -488,10 +529,17 @@ def build_advice(ctx: AdviceContext) -> list[AdviceItem]:
         ("cramps", cramps_text(ctx)),
         ("estimate", estimate_text(ctx)),
     ]
-    return [AdviceItem(topic=topic, text=text) for topic, text in items if text is not None]
+    return [(topic, text) for topic, text in items if text is not None]
 
 
 def generic_advice(facts: SessionFacts, *, too_short: bool = False) -> list[AdviceItem]:
+    """Advice without amounts, for a session the model could not estimate (no sweat figure), or
+    (``too_short``) one too short to estimate (``pipeline.usecases.analyse.MIN_ESTIMATE_S``), in
+    both unit systems (:func:`generic_texts`)."""
+    return in_both_units(lambda units: generic_texts(facts.model_copy(update={"units": units}), too_short=too_short))
+
+
+def generic_texts(facts: SessionFacts, *, too_short: bool = False) -> list[tuple[str, str]]:
     """Advice without amounts, for a session the model could not estimate (no sweat figure), or
     (``too_short``) one too short to estimate (``pipeline.usecases.analyse.MIN_ESTIMATE_S``).
 
@@ -501,10 +549,11 @@ def generic_advice(facts: SessionFacts, *, too_short: bool = False) -> list[Advi
     prunes, peaches, greens = food("prunes"), food("dried_peaches"), food("beet_greens")
     opening = ("For your longer sessions, the general rules" if too_short else
                "No sweat estimate could be made for this session, so here are the general rules")
+    r = facts.r
     hydration = (f"{opening} "
-                 f"(ACSM 2007; NATA 2017): about {before_rule('of water per kg of body mass')} at least 4 hours "
-                 f"before; on long sessions {typical_during()}, keeping water on hand, but never more than you sweat; "
-                 f"after, {after_rule('for each kg of body mass lost')}, no more. And a glass of water with every "
+                 f"(ACSM 2007; NATA 2017): about {before_rule('of water per {mass} of body mass', r)} at least 4 "
+                 f"hours before; on long sessions {typical_during(r=r)}, keeping water on hand, but never more than you "
+                 f"sweat; after, {after_rule('for each {mass} of body mass lost', r)}, no more. And a glass of water with every "
                  "meal and snack.")
     potassium = (f"Sweat carries some potassium (roughly 150–300 mg per litre). Food replaces it: a banana has "
                  f"about {mg(banana.potassium_mg)}, a baked potato with skin about {mg(potato.potassium_mg)}, ½ cup "
@@ -512,9 +561,9 @@ def generic_advice(facts: SessionFacts, *, too_short: bool = False) -> list[Advi
                  f"of cooked beet greens {mg(greens.potassium_mg)}. The adequate intake is "
                  f"{mg(POTASSIUM_AI_MG_PER_DAY['male'])} a day for men and {mg(POTASSIUM_AI_MG_PER_DAY['female'])} "
                  "for women (NASEM 2019).")
-    items = [AdviceItem(topic="hydration", text=hydration)]
+    items: list[tuple[str, str]] = [("hydration", hydration)]
     heat = heat_text(facts)
     if heat is not None:
-        items.append(AdviceItem(topic="heat", text=heat))
-    return items + [AdviceItem(topic="potassium", text=potassium), AdviceItem(topic="calcium", text=calcium_text(facts)),
-                    AdviceItem(topic="warm-up", text=warmup_text(facts)), AdviceItem(topic="cramps", text=cramps_text(facts))]
+        items.append(("heat", heat))
+    return items + [("potassium", potassium), ("calcium", calcium_text(facts)), ("warm-up", warmup_text(facts)),
+                    ("cramps", cramps_text(facts))]

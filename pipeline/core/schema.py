@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION: Final = 1
 
@@ -150,8 +150,24 @@ class Refill(_Block):
 
 
 class AdviceItem(_Block):
+    """One advice topic's text. ``text`` (the JSON's) is written in metric; an item made by the
+    advice room also holds its text in every unit system (:meth:`text_in`), each written in that
+    system where the sentence was made, kept out of the JSON."""
+
     topic: str
     text: str
+    _texts: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def worded(cls, topic: str, texts: dict[str, str]) -> "AdviceItem":
+        """An item from its texts by unit system (``{"metric": ..., "imperial": ...}``); ``text`` is the metric one."""
+        item = cls(topic=topic, text=texts["metric"])
+        item._texts = dict(texts)
+        return item
+
+    def text_in(self, units: str) -> str:
+        """The text in ``units`` ("metric" or "imperial"); an item read back from JSON has its metric text only."""
+        return self._texts.get(units, self.text)
 
 
 class LegBlock(_Block):

@@ -11,6 +11,7 @@ International System of Units*, Appendix B.8 (factors for units listed alphabeti
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 if TYPE_CHECKING:
@@ -21,8 +22,9 @@ _Values = TypeVar("_Values", float, "np.ndarray")
 """A number, or a NumPy array of them converted elementwise."""
 UNITS: tuple[Units, ...] = ("metric", "imperial")
 
-ML_PER_US_FL_OZ = 29.573_53
-"""Millilitres per US fluid ounce: NIST SP 811 B.8, "ounce (U.S. fluid) (fl oz) = 2.957 353 E-05 m³"."""
+ML_PER_US_FL_OZ = 29.573_529_562_5
+"""Millilitres per US fluid ounce: NIST SP 811 B.8, "ounce (U.S. fluid) (fl oz) = 2.957 353 E-05 m³"
+(exactly 1/128 US gallon of 231 in³, 231 × 16.387 064 mL / 128 = 29.573 529 562 5 mL; NIST Handbook 44 C)."""
 KG_PER_LB = 0.453_592_37
 """Kilograms per pound (avoirdupois): NIST SP 811 B.8, "pound (avoirdupois) (lb) = 4.535 924 E-01 kg"
 (exact by the 1959 international yard and pound agreement)."""
@@ -89,17 +91,28 @@ def km_per_h(speed_mph: float) -> float:
     return speed_mph * M_PER_MILE / 1000.0
 
 
+def _fl_oz_digits(*values_fl_oz: float) -> int:
+    """The one rounding rule of every fluid ounce the project prints: whole fl oz, one decimal below
+    10 fl oz (a range: when its larger end is below 10)."""
+    return 1 if max(abs(v) for v in values_fl_oz) < 10 else 0
+
+
 def volume_ml(value_ml: float | None, units: Units = "metric") -> str:
-    """'500 mL' / '17 fl oz' (whole units); '—' for None."""
+    """'500 mL' (whole mL) / '17 fl oz' (:func:`_fl_oz_digits`); '—' for None."""
     if value_ml is None:
         return "—"
-    return f"{fl_oz(value_ml):,.0f} fl oz" if units == "imperial" else f"{value_ml:,.0f} mL"
+    if units == "imperial":
+        oz = fl_oz(value_ml)
+        return f"{number(oz, _fl_oz_digits(oz))} fl oz"
+    return f"{number(value_ml)} mL"
 
 
 def volume_ml_range(low_ml: float, high_ml: float, units: Units = "metric", step_ml: float = 1.0) -> str:
-    """'450–550 mL' / '15–19 fl oz' (metric rounded to ``step_ml``)."""
+    """'450–550 mL' / '15–19 fl oz' (metric rounded to ``step_ml``; fl oz by :func:`_fl_oz_digits`)."""
     if units == "imperial":
-        return f"{fl_oz(low_ml):,.0f}–{fl_oz(high_ml):,.0f} fl oz"
+        lo, hi = fl_oz(low_ml), fl_oz(high_ml)
+        d = _fl_oz_digits(lo, hi)
+        return f"{number(lo, d)}–{number(hi, d)} fl oz"
     digits = -1 if step_ml >= 10 else 0
     return f"{round(low_ml, digits):,.0f}–{round(high_ml, digits):,.0f} mL"
 
@@ -109,18 +122,15 @@ def volume_l(value_l: float | None, digits: int = 1, units: Units = "metric") ->
     if value_l is None:
         return "—"
     if units == "imperial":
-        oz = fl_oz(value_l * 1000.0)
-        return f"{oz:,.1f} fl oz" if abs(oz) < 10 else f"{oz:,.0f} fl oz"
-    return f"{value_l:,.{digits}f} L"
+        return volume_ml(value_l * 1000.0, units)
+    return f"{number(value_l, digits)} L"
 
 
 def volume_l_range(low_l: float, high_l: float, digits: int = 1, units: Units = "metric") -> str:
     """'0.9–1.8 L' / '30–61 fl oz'."""
     if units == "imperial":
-        lo, hi = fl_oz(low_l * 1000.0), fl_oz(high_l * 1000.0)
-        d = 1 if hi < 10 else 0
-        return f"{lo:,.{d}f}–{hi:,.{d}f} fl oz"
-    return f"{low_l:.{digits}f}–{high_l:.{digits}f} L"
+        return volume_ml_range(low_l * 1000.0, high_l * 1000.0, units)
+    return f"{number(low_l, digits)}–{number(high_l, digits)} L"
 
 
 def rate_l_per_h(value_l_per_h: float | None, units: Units = "metric") -> str:
@@ -141,7 +151,7 @@ def temperature(value_c: float | None, digits: int = 1, units: Units = "metric")
     """'24.0 °C' / '75.2 °F'; '—' for None."""
     if value_c is None:
         return "—"
-    return f"{fahrenheit(value_c):.{digits}f} °F" if units == "imperial" else f"{value_c:.{digits}f} °C"
+    return f"{number(fahrenheit(value_c), digits)} °F" if units == "imperial" else f"{number(value_c, digits)} °C"
 
 
 def mass_kg(value_kg: float | None, digits: int = 1, units: Units = "metric") -> str:
@@ -158,8 +168,116 @@ def distance(value_m: float | None, units: Units = "metric") -> str:
     return f"{miles(value_m):,.1f} mi" if units == "imperial" else f"{value_m / 1000:,.1f} km"
 
 
-_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
-_TEXT_UNITS = re.compile(_NUMBER + r"(?:(–|-| to )" + _NUMBER + r")?\s?(mL/h|mL|L/h|L|°C|kg|km)(?![\w/²])")
+def litre_digits(*values_l: float | None) -> int:
+    """Decimals for a sweat volume in litres and its range: 2 below 1 L ('0.08 L (0.06–0.11 L)', not
+    '0.1 L (0.1–0.1 L)'), else 1. The report's rows and the advice texts both use it."""
+    known = [v for v in values_l if v is not None]
+    return 2 if known and max(known) < 1 else 1
+
+
+def number(value: float, digits: int = 0) -> str:
+    """``value`` with ``digits`` decimals and thousands separators, its sign kept ('-2', '-36.4',
+    '1,250'); a value that rounds to zero is '0', never '-0'."""
+    text = f"{value:,.{digits}f}"
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The quantities of a sentence in one reader's unit system, formatted where the sentence is
+    made: each method takes the SI value (°C, K of difference, mL, L, kg, m, m/s) and returns the
+    number with its unit, converted once with the NIST SP 811 factors above and rounded once by
+    the same rule the report's tables use (so a headline and the text beside it agree).
+
+    A temperature converts as t/°F = 1.8 t/°C + 32; a temperature *difference* as 1.8 °F per °C,
+    without the 32 (NIST SP 811 B.9). Signs are kept ('-4 °F')."""
+
+    units: Units = "metric"
+
+    @property
+    def imperial(self) -> bool:
+        return self.units == "imperial"
+
+    @property
+    def mass_unit(self) -> str:
+        """'kg' / 'lb': the unit word of a body mass ('per kg lost', 'per lb lost')."""
+        return "lb" if self.imperial else "kg"
+
+    @property
+    def volume_unit(self) -> str:
+        """'L' / 'fl oz': the unit word of a volume of fluid."""
+        return "fl oz" if self.imperial else "L"
+
+    def temperature(self, value_c: float, digits: int = 0) -> str:
+        """'-2 °C' / '28 °F': a temperature (t/°F = 1.8 t/°C + 32)."""
+        if self.imperial:
+            return f"{number(fahrenheit(value_c), digits)} °F"
+        return f"{number(value_c, digits)} °C"
+
+    def temperature_difference(self, delta_c: float, digits: int = 0) -> str:
+        """'10 °C' / '18 °F': a temperature difference or uncertainty (1.8 °F per °C, no offset)."""
+        if self.imperial:
+            return f"{number(delta_c * F_PER_C, digits)} °F"
+        return f"{number(delta_c, digits)} °C"
+
+    def volume_ml(self, value_ml: float) -> str:
+        """'1,250 mL' / '42 fl oz' (:func:`volume_ml`)."""
+        return volume_ml(value_ml, self.units)
+
+    def volume_ml_range(self, low_ml: float, high_ml: float, step_ml: float = 1.0) -> str:
+        """'350–490 mL' (metric rounded to ``step_ml``) / '12–17 fl oz' (:func:`volume_ml_range`)."""
+        return volume_ml_range(low_ml, high_ml, self.units, step_ml)
+
+    def volume_l(self, value_l: float, digits: int = 1) -> str:
+        """'1.3 L' / '44 fl oz' (:func:`volume_l`)."""
+        return volume_l(value_l, digits, self.units)
+
+    def volume_l_range(self, low_l: float, high_l: float, digits: int = 1) -> str:
+        """'0.9–1.8 L' / '30–61 fl oz' (:func:`volume_l_range`)."""
+        return volume_l_range(low_l, high_l, digits, self.units)
+
+    def mass_kg(self, value_kg: float, digits: int = 1) -> str:
+        """'70.0 kg' / '154.3 lb' (:func:`mass_kg`)."""
+        return mass_kg(value_kg, digits, self.units)
+
+    def distance(self, value_m: float) -> str:
+        """'42.2 km' / '26.2 mi' (:func:`distance`)."""
+        return distance(value_m, self.units)
+
+    def speed(self, value_m_per_s: float, digits: int = 1) -> str:
+        """'7.2 km/h' / '4.5 mph'."""
+        if self.imperial:
+            return f"{number(mph(value_m_per_s), digits)} mph"
+        return f"{number(value_m_per_s * 3.6, digits)} km/h"
+
+    def volume_per_mass(self, low_ml_per_kg: float, high_ml_per_kg: float) -> str:
+        """A volume per body mass, from mL/kg: '5–7 mL' (per kg) / '0.08–0.11 fl oz' (per lb), the
+        figures as written in metric, two decimals below 1 fl oz per lb in imperial; the caller
+        adds 'per' and :attr:`mass_unit`."""
+        if not self.imperial:
+            low, high = low_ml_per_kg, high_ml_per_kg
+            if min(low, high) >= 1000:
+                return f"{low / 1000:g}–{high / 1000:g} L"
+            return f"{low:g}–{high:g} mL"
+        scale = KG_PER_LB / ML_PER_US_FL_OZ
+        a, b = low_ml_per_kg * scale, high_ml_per_kg * scale
+        digits = 2 if max(a, b) < 1 else 0
+        return f"{number(a, digits)}–{number(b, digits)} fl oz"
+
+
+METRIC_READER = Reader("metric")
+IMPERIAL_READER = Reader("imperial")
+
+
+def reader(units: Units) -> Reader:
+    """The :class:`Reader` of ``units``."""
+    return IMPERIAL_READER if units == "imperial" else METRIC_READER
+
+
+_NUMBER = r"((?<![\w.,])[-−]?\d[\d,]*(?:\.\d+)?)"
+"""A number with its sign ('-2.2', '−5', '1,250'); a hyphen after a word or number is a joiner, not a sign."""
+_SECOND = r"([-−]?\d[\d,]*(?:\.\d+)?)"
+_TEXT_UNITS = re.compile(_NUMBER + r"(?:(–|-| to )" + _SECOND + r")?\s?(mL/h|mL|L/h|L|°C|kg|km)(?![\w/²])")
 
 
 _PER_KG = re.compile(_NUMBER + r"(?:(–|-)" + _NUMBER + r")? (mL|L) (per|for each) kg")
@@ -181,18 +299,22 @@ def _per_lb(match: re.Match[str]) -> str:
 
 
 def _float(text: str) -> float:
-    return float(text.replace(",", ""))
+    return float(text.replace(",", "").replace("−", "-"))
 
 
 def convert_text(text: str, units: Units = "metric") -> str:
-    """Prose the pipeline wrote in metric ("drink 500–750 mL per hour", "at 31 °C", "1.2 kg") with
-    each quantity in ``units``; unchanged for metric. Used at the edge for advice and notes, whose
-    text is stored in the JSON report in SI units."""
+    """Prose the pipeline wrote in metric ("at -2.2 °C", "1.2 kg", "±4 °C") with each quantity in
+    ``units``; unchanged for metric. Used at the edge for the model's notes (stored in the JSON
+    report in SI units) and the weigh-in and history texts of the CLI; the advice texts and the
+    plan's rules are written in the reader's units where they are made (:class:`Reader`).
+
+    A signed value keeps its sign; a spread ('±4 °C') is a temperature difference, converted
+    by 1.8 °F per °C without the 32 (NIST SP 811 B.9)."""
     if units != "imperial":
         return text
     text = _PER_KG.sub(_per_lb, text)
     text = _PER_LITRE.sub(lambda m: f"{m[1]} fl oz for each fl oz", text)
-    text = _TEMPERATURE_SPREAD.sub(lambda m: f"±{_float(m[1]) * 1.8:.0f} °F", text)
+    text = _TEMPERATURE_SPREAD.sub(lambda m: f"±{number(_float(m[1]) * F_PER_C)} °F", text)
 
     def one(value: float, unit: str) -> tuple[float, str]:
         if unit == "mL":
@@ -214,11 +336,11 @@ def convert_text(text: str, units: Units = "metric") -> str:
         a, word = one(_float(first), unit)
         digits = 1 if (unit in ("kg", "km") or abs(a) < 10) and unit not in ("°C",) else 0
         if second is None:
-            return f"{a:,.{digits}f} {word}"
+            return f"{number(a, digits)} {word}"
         b, _ = one(_float(second), unit)
         digits = 1 if unit in ("kg", "km") or max(abs(a), abs(b)) < 10 else 0
         if unit == "°C":
             digits = 0
-        return f"{a:,.{digits}f}{joiner}{b:,.{digits}f} {word}"
+        return f"{number(a, digits)}{joiner}{number(b, digits)} {word}"
 
     return _TEXT_UNITS.sub(replace, text)

@@ -156,7 +156,8 @@ def note_groups(report: Report, label: Callable[[str | None, str | None], str],
     def notes_of(texts: list[str], seen: set[str]) -> list[Note]:
         out = []
         for text in dict.fromkeys(texts):
-            note = plain_note(convert(text))
+            plain = plain_note(text)  # the model's words, matched as written, then their quantities in the reader's units
+            note = Note(text=convert(plain.text), detail=convert(plain.detail))
             key = str(note)
             if key not in seen:
                 seen.add(key)

@@ -173,10 +173,9 @@ def distance_text(metres: float | None, units: Units = "metric") -> str:
 
 
 def sweat_digits(*values_l: float | None) -> int:
-    """Decimals for a sweat volume and its range: 2 below 1 L ('0.08 L (0.06–0.11 L)', not '0.1 L
-    (0.1–0.1 L)'), else 1."""
-    known = [v for v in values_l if v is not None]
-    return 2 if known and max(known) < 1 else 1
+    """Decimals for a sweat volume and its range (:func:`pipeline.core.units.litre_digits`, which the
+    advice texts use too)."""
+    return u.litre_digits(*values_l)
 
 
 def low_high(low_l: float | None, high_l: float | None, units: Units = "metric") -> str:
@@ -271,12 +270,9 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
     # the page shows the plan in its own section: its cards do not repeat the drinking rows
     cards = [row for row in headline if not (plan_rows and row.label in ("Drink during", "Drink after"))]
 
-    def convert(text: str) -> str:
-        return u.convert_text(text, un)
-
     advice = [AdviceView(topic=item.topic, title=_advice_title(item.topic, report),
-                         text=convert(item.text)) for item in report.advice]
-    groups = note_groups(report, sport_label, convert)
+                         text=item.text_in(un)) for item in report.advice]
+    groups = note_groups(report, sport_label, lambda text: u.convert_text(text, un))
     flags = [str(note) for group in groups for note in group.notes]
     return ReportView(
         planned=planned, title=title, subtitle=subtitle,
@@ -362,8 +358,9 @@ def _plan_rows(report: Report, water: _Water, un: Units) -> list[Row]:
     p = report.plan
     if p is None:
         return []
-    per_kg = u.convert_text(before_rule("per kg"), un)  # the reader's units, from the rule's own figures
-    after_per = u.convert_text(after_rule(), un)
+    r = u.reader(un)
+    per_kg = before_rule("per {mass}", r)  # the reader's units, from the rule's own figures
+    after_per = after_rule(r=r)
     return [
         Row(label="Before", value=millilitres(p.before_ml, un), note=f"at least 4 h before; {per_kg}"),
         Row(label="During", value=f"{during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour"

@@ -12,12 +12,13 @@ from dataclasses import replace
 import pandas as pd
 
 from pipeline.advice import advise, session_duration_s
-from pipeline.advice.texts import SessionFacts, generic_advice
+from pipeline.advice.texts import SessionFacts, generic_advice, in_both_units
 from pipeline.core.config import Config
 from pipeline.core.errors import InvalidValue
 from pipeline.core.inputs import WeatherOverride  # defined with the bounds it checks; also imported from here
 from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report, SweatBlock
 from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
+from pipeline.core.units import METRIC_READER, Reader, litre_digits, reader
 from pipeline.fit.models import Activity, Leg
 from pipeline.physiology.athlete import Athlete, resolve_athlete
 from pipeline.physiology.environment import WeatherInputs
@@ -245,7 +246,7 @@ def too_short_advice(seconds: float, facts: SessionFacts) -> list[AdviceItem]:
     """The advice of a session under :data:`MIN_ESTIMATE_S`, recorded or planned: the ``estimate`` item
     saying why (:func:`too_short_text`), then the article's general advice without amounts
     (:func:`pipeline.advice.texts.generic_advice`)."""
-    return [AdviceItem(topic="estimate", text=too_short_text(seconds)), *generic_advice(facts, too_short=True)]
+    return [*in_both_units(lambda units: [("estimate", too_short_text(seconds))]), *generic_advice(facts, too_short=True)]
 
 
 def _record_series(records: pd.DataFrame) -> pd.DataFrame | None:
@@ -331,16 +332,16 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     report.plan = plan
     report.disclaimer = DISCLAIMER
     report.advice = [item for item in report.advice if item.topic not in ("hydration", "estimate")]
-    report.advice.insert(0, AdviceItem(topic="hydration", text=triathlon_hydration_text(
-        sweat, plan, legs, lower_l, upper_l, athlete.body_mass_kg)))
+    report.advice[:0] = in_both_units(lambda units: [("hydration", triathlon_hydration_text(
+        sweat, plan, legs, lower_l, upper_l, athlete.body_mass_kg, reader(units)))])
     return Analysis(report=report, athlete=athlete, planned=triathlon, model_total_l=sweat_totals.model_total_l,
                     display=_display(config))
 
 
 def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], lower_l: float, upper_l: float,
-                             body_mass_kg: float | None = None) -> str:
-    """The drinking plan of a planned triathlon, leg by leg, and the total against the loss (SI words;
-    the renderers convert them for the reader). ``s`` and ``p``: the whole race's sweat and plan;
+                             body_mass_kg: float | None = None, r: Reader = METRIC_READER) -> str:
+    """The drinking plan of a planned triathlon, leg by leg, and the total against the loss, in the
+    reader's units ``r``. ``s`` and ``p``: the whole race's sweat and plan;
     ``legs``: its legs, each with its ``timer_s`` and ``sweat``. With ``body_mass_kg`` [kg], it says
     where the loss ends as a share of body mass at the plan's upper figure and, when even drinking
     what the gut can deliver on the bike and run (:data:`pipeline.advice.plan.GUT_LIMIT_ML_PER_H`)
@@ -349,8 +350,10 @@ def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], 
     from pipeline.advice.plan import GUT_LIMIT_ML_PER_H, deficit_at_gut_limit_pct
     from pipeline.advice.texts import format_duration
 
+    digits = litre_digits(s.total_l, s.low_l, s.high_l)  # as the report's "Sweat expected" row
     parts = [f"For the planned {format_duration(sum(leg.timer_s or 0.0 for leg in legs) / 3600.0)} triathlon you can "
-             f"expect to lose about {s.total_l:.1f} L of sweat ({s.low_l:.1f}–{s.high_l:.1f} L)."]
+             f"expect to lose about {r.volume_l(s.total_l, digits)} of sweat "
+             f"({r.volume_l_range(s.low_l, s.high_l, digits)})."]
     for leg in legs:
         lp, ls, title, seconds = leg.plan, leg.sweat, sport_profile(leg.sport).leg_title, leg.timer_s or 0.0
         hours = format_duration(seconds / 3600.0)
@@ -358,18 +361,16 @@ def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], 
             parts.append(f"{title} ({hours}): too short to drink during.")
             continue
         if lp.during_max_ml_per_h <= 0:
-            parts.append(f"{title} ({hours}, about {ls.total_l:.1f} L lost): nothing — you cannot drink "
+            parts.append(f"{title} ({hours}, about {r.volume_l(ls.total_l)} lost): nothing — you cannot drink "
                          "while swimming; start the bike with a bottle.")
             continue
-        rate_text = (f"{lp.during_ml_per_h:,.0f}–{lp.during_max_ml_per_h:,.0f} mL per hour"
-                     if lp.during_max_ml_per_h > lp.during_ml_per_h else f"about {lp.during_ml_per_h:,.0f} mL per hour")
+        rate_text = f"{_ml_or_range(lp.during_ml_per_h, lp.during_max_ml_per_h, r, 'about ')} per hour"
         low, high = lp.during_ml_per_h * seconds / 3600.0, lp.during_max_ml_per_h * seconds / 3600.0
-        volume = f"{low:,.0f}–{high:,.0f} mL" if round(high) > round(low) else f"{low:,.0f} mL"
-        parts.append(f"{title} ({hours}, about {ls.total_l:.1f} L lost): {rate_text}, {volume} in all.")
-    during = (f"{lower_l * 1000:,.0f}–{upper_l * 1000:,.0f} mL" if round(upper_l * 1000) > round(lower_l * 1000)
-              else f"{lower_l * 1000:,.0f} mL")
-    parts.append(f"In all: {during} during the race, against about {round(s.total_l * 1000, -1):,.0f} mL lost: never "
-                 f"more than you lose.")
+        parts.append(f"{title} ({hours}, about {r.volume_l(ls.total_l)} lost): {rate_text}, "
+                     f"{_ml_or_range(low, high, r)} in all.")
+    during = _ml_or_range(lower_l * 1000, upper_l * 1000, r)
+    parts.append(f"In all: {during} during the race, against about {r.volume_ml(round(s.total_l * 1000, -1))} lost: "
+                 f"never more than you lose.")
     if body_mass_kg:
         down_pct = max(s.total_l - upper_l, 0.0) / body_mass_kg * 100.0
         drinking_h = sum((leg.timer_s or 0.0) for leg in legs
@@ -377,7 +378,7 @@ def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], 
         at_gut_pct = deficit_at_gut_limit_pct(s.total_l, drinking_h, body_mass_kg)
         if at_gut_pct > 100.0 * CLEARLY_SHORT_FRACTION:
             parts.append(f"Drinking the upper figures you would finish about {down_pct:.1f} % of body mass down, and even "
-                         f"{GUT_LIMIT_ML_PER_H / 1000:.0f} L per hour on the bike and run, about the most the gut takes up "
+                         f"{r.volume_l(GUT_LIMIT_ML_PER_H / 1000, 0)} per hour on the bike and run, about the most the gut takes up "
                          f"in exercise, still leaves about {at_gut_pct:.1f} %: this loss cannot be kept within {loss_limits()} by "
                          "drinking, so pace the race for the heat, cool down at every aid station and start well "
                          "hydrated.")
@@ -387,11 +388,18 @@ def triathlon_hydration_text(s: SweatBlock, p: PlanBlock, legs: list[LegBlock], 
                          "weigh-ins.")
     breath = s.respiratory_water_l or 0.0
     if breath >= 0.05:
-        parts.append(f"Besides sweat you breathe out about {breath:.1f} L of water, to drink back with the sweat; a "
-                     f"weigh-in also counts about {(s.metabolic_mass_l or 0.0):.1f} kg of fuel burned, which is not "
+        parts.append(f"Besides sweat you breathe out about {r.volume_l(breath)} of water, to drink back with the sweat; "
+                     f"a weigh-in also counts about {r.mass_kg(s.metabolic_mass_l or 0.0)} of fuel burned, which is not "
                      "water to drink back.")
-    parts.append(after_amount(p.after_ml, "with food and some salt") + ".")
+    parts.append(after_amount(p.after_ml, "with food and some salt", r) + ".")
     return " ".join(parts)
+
+
+def _ml_or_range(low_ml: float, high_ml: float, r: Reader, about: str = "") -> str:
+    """'400–550 mL' / '14–19 fl oz', or one figure (after ``about``) when the two read the same in ``r``'s units."""
+    if high_ml <= low_ml or r.volume_ml(low_ml) == r.volume_ml(high_ml):
+        return about + r.volume_ml(low_ml)
+    return r.volume_ml_range(low_ml, high_ml)
 
 
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,

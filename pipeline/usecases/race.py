@@ -288,7 +288,10 @@ def _add_timeline(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, cour
         "start_bottles": start_bottles, "refills": refills, "timeline": entries,
     })
     from pipeline.advice.race import course_text
-    from pipeline.core.schema import AdviceItem
+    from pipeline.advice.texts import in_both_units
+    from pipeline.core.units import reader
 
     at = next((k + 1 for k, item in enumerate(report.advice) if item.topic == "hydration"), 0)
-    report.advice.insert(at, AdviceItem(topic="course", text=course_text(report.plan, config.advice.bottle_ml)))
+    plan = report.plan
+    report.advice[at:at] = in_both_units(lambda units: [("course", course_text(plan, config.advice.bottle_ml,
+                                                                                  reader(units)))])

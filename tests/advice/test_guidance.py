@@ -12,13 +12,13 @@ from pipeline.advice import guidance
 from pipeline.advice.plan import after_ml, plan_after_ml
 from pipeline.advice.texts import SessionFacts, generic_advice
 from pipeline.core.config import Config
-from pipeline.core.units import convert_text
+from pipeline.core.units import IMPERIAL_READER
 from pipeline.physiology.planned import PlannedSession
 from pipeline.report.view import Display, report_view
 from pipeline.usecases.analyse import WeatherOverride, analyse_plan, analyse_triathlon_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-ML_PER_US_FL_OZ, KG_PER_LB = 29.573_53, 0.453_592_37  # NIST SP 811 B.8
+ML_PER_US_FL_OZ, KG_PER_LB = 29.573_529_562_5, 0.453_592_37  # NIST SP 811 B.8 (the fl oz exactly: 1/128 US gal)
 
 
 def _plan(hours: float = 2.0, temperature_c: float = 25.0):  # noqa: ANN202 - an Analysis
@@ -57,9 +57,9 @@ def test_the_after_rule_is_quoted_from_its_constant_everywhere(monkeypatch: pyte
 
 def test_the_imperial_rule_is_the_metric_rule_converted() -> None:
     low, high = (v * 1000.0 * KG_PER_LB / ML_PER_US_FL_OZ for v in guidance.AFTER_L_PER_KG_LOST)
-    assert convert_text(guidance.after_rule(), "imperial") == f"{low:.0f}–{high:.0f} fl oz per lb lost"
+    assert guidance.after_rule(r=IMPERIAL_READER) == f"{low:.0f}–{high:.0f} fl oz per lb lost"
     low, high = (v * KG_PER_LB / ML_PER_US_FL_OZ for v in guidance.BEFORE_ML_PER_KG)
-    assert convert_text(guidance.before_rule("per kg"), "imperial") == f"{low:.2f}–{high:.2f} fl oz per lb"
+    assert guidance.before_rule("per {mass}", IMPERIAL_READER) == f"{low:.2f}–{high:.2f} fl oz per lb"
 
 
 def test_the_plan_applies_the_rules_low_end_to_what_is_still_missing() -> None:

@@ -25,7 +25,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 RUN = PROJECT / "examples" / "fit" / "2026-10-10-hill-run-cool.fit"
 
 NIST_KG_PER_LB = 0.453_592_37  # NIST SP 811 B.8: pound (avoirdupois) = 4.535 924 E-01 kg (exact, 1959)
-NIST_L_PER_FL_OZ = 2.957_353e-2  # NIST SP 811 B.8: ounce (U.S. fluid) = 2.957 353 E-05 m³ = 2.957 353 E-02 L
+NIST_L_PER_FL_OZ = 2.957_352_956_25e-2  # NIST SP 811 B.8: ounce (U.S. fluid) = 2.957 353 E-05 m³ (rounded there); exactly
+# 1/128 US gallon of 231 in³ = 29.573 529 562 5 mL
 NIST_M_PER_MILE = 1_609.344  # NIST SP 811 B.8: mile (international) = 1.609 344 E+03 m (exact)
 
 

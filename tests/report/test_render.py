@@ -43,7 +43,8 @@ def test_report_amounts_match_the_json(path):
     md = files["report.md"]
     html = files["report.html"]
     s, p = data["sweat"], data["plan"]
-    expected = [f"{s['total_l']:.1f} L", f"{s['low_l']:.1f}–{s['high_l']:.1f} L", f"{s['rate_l_per_h']:.2f} L/h",
+    d = 2 if s["high_l"] < 1 else 1  # two decimals below 1 L, in the headline and the advice alike
+    expected = [f"{s['total_l']:.{d}f} L", f"{s['low_l']:.{d}f}–{s['high_l']:.{d}f} L", f"{s['rate_l_per_h']:.2f} L/h",
                 f"{p['before_ml']:,.0f} mL", during_range(p['during_ml_per_h'], p['during_max_ml_per_h']),
                 f"{p['after_ml']:,.0f} mL",
                 f"{round(s['potassium_mg'], -1):,.0f} mg"]

@@ -1,0 +1,273 @@
+"""Every advice text and note in both unit systems, at -20, -2, 0, 25 and 40 °C.
+
+The imperial text of each topic says what its metric text says, quantity for quantity: each
+imperial figure is the NIST SP 811 conversion of the metric one, computed here (°F = °C × 1.8 +
+32 for a temperature; 1.8 °F per °C for a temperature difference, without the 32; 1 US fl oz =
+29.573 529 562 5 mL; 1 lb = 0.453 592 37 kg; 1 mi = 1,609.344 m), within the rounding of the two
+printed figures. A minus sign that went missing (-2 °C read as 2 °C: 36 °F, not 28 °F) or a
+difference converted as a temperature (±4 °C as 39 °F, not ±7 °F) falls outside it. The headline
+and the text beside it give the same figures, in either system.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.advice.texts import SessionFacts, generic_advice
+from pipeline.core.config import parse_config
+from pipeline.core.inputs import WeatherOverride
+from pipeline.core.schema import Report
+from pipeline.physiology.planned import PlannedSession
+from pipeline.report.text import plan_text
+from pipeline.report.view import Display, ReportView, report_view
+from pipeline.usecases.analyse import analyse_plan, analyse_triathlon_plan, too_short_advice
+
+ML_PER_FL_OZ = 29.573_529_562_5  # NIST SP 811 B.8 (1/128 US gallon of 231 in³)
+KG_PER_LB = 0.453_592_37  # NIST SP 811 B.8 (exact)
+M_PER_MI = 1_609.344  # NIST SP 811 B.8 (exact)
+TEMPERATURES_C = (-20.0, -2.0, 0.0, 25.0, 40.0)
+
+_NUM = r"[-−]?\d[\d,]*(?:\.\d+)?"
+_QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|L|°C|°F|kg|lb|km|mi|fl oz)(?![\w²])"
+                       r"(\s(?:of water )?(?:per|for each) (?:kg|lb)|\sfor each (?:litre|fl oz))?")
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", "").replace("−", "-"))
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _quantities(text: str) -> list[tuple[bool, list[str], str, str]]:
+    """(a ± spread?, the figures as printed, the unit, what follows: 'per kg', 'for each litre', '')."""
+    return [(m[1] is not None, [x for x in (m[2], m[4]) if x is not None], m[5], (m[6] or "").strip())
+            for m in _QUANTITY.finditer(text)]
+
+
+def _converted(value: float, unit: str, spread: bool, per: str) -> tuple[float, str, float]:
+    """A metric figure in US customary units by NIST SP 811: (value, unit, factor of its rounding)."""
+    if per.startswith("for each litre"):  # a ratio of volumes: the same figure in either system
+        return value, "fl oz", 1.0
+    if per:  # a volume per body mass: mL (or L) per kg -> fl oz per lb
+        scale = (1000.0 if unit == "L" else 1.0) * KG_PER_LB / ML_PER_FL_OZ
+        return value * scale, "fl oz", scale
+    if unit == "°C":
+        return (value * 1.8, "°F", 1.8) if spread else (value * 1.8 + 32.0, "°F", 1.8)
+    if unit in ("mL", "L"):
+        scale = (1000.0 if unit == "L" else 1.0) / ML_PER_FL_OZ
+        return value * scale, "fl oz", scale
+    if unit == "kg":
+        return value / KG_PER_LB, "lb", 1.0 / KG_PER_LB
+    assert unit == "km", unit
+    return value * 1000.0 / M_PER_MI, "mi", 1000.0 / M_PER_MI
+
+
+def assert_same_quantities(metric: str, imperial: str) -> None:
+    """``imperial`` says what ``metric`` says in the same words, and gives the NIST conversion of
+    each of its figures, in the same order, within the rounding of both printed figures; no metric
+    unit is left in it."""
+    assert _QUANTITY.sub("#", metric) == _QUANTITY.sub("#", imperial).replace("fl oz", "litre"), (metric, imperial)
+    ours, theirs = _quantities(metric), _quantities(imperial)
+    assert [q[2] for q in theirs if q[2] in ("mL", "L", "°C", "kg", "km")] == [], imperial
+    assert len(ours) == len(theirs), (ours, theirs, metric, imperial)
+    for (spread, figures, unit, per), (i_spread, i_figures, i_unit, _) in zip(ours, theirs):
+        assert spread == i_spread and len(figures) == len(i_figures), (figures, i_figures, imperial)
+        for figure, i_figure in zip(figures, i_figures):
+            expected, expected_unit, scale = _converted(_value(figure), unit, spread, per)
+            assert i_unit == expected_unit, (figure, unit, i_figure, i_unit, imperial)
+            # the metric figure is rounded to its last digit, or to 10 mL (the plan's ranges); the imperial to its own
+            metric_step = 10.0 if unit == "mL" and _decimals(figure) == 0 else 10.0 ** -_decimals(figure)
+            tolerance = scale * metric_step / 2 + 10.0 ** -_decimals(i_figure) / 2 + 1e-9
+            assert abs(_value(i_figure) - expected) <= tolerance, (figure, unit, i_figure, i_unit, expected, imperial)
+
+
+@pytest.fixture(scope="module")
+def config():
+    return parse_config({"inbox": "/nonexistent/inbox", "data_dir": "/nonexistent/data",
+                         "athlete": {"name": "t", "body_mass_kg": 70, "height_cm": 178, "sex": "male", "age": 35}})
+
+
+def _views(report: Report, duration_s: float | None, sport: str) -> tuple[ReportView, ReportView]:
+    return tuple(report_view(report, planned_duration_s=duration_s, planned_sport=sport, display=Display(units=units))
+                 for units in ("metric", "imperial"))  # type: ignore[return-value]
+
+
+def _sessions(config, temperature_c: float) -> list[tuple[Report, float | None, str]]:
+    """Plans that between them reach every advice topic: a long run and ride (meals, alcohol,
+    sodium), a small athlete's slow walk (over-drinking), a humid 40 °C (heat), a dive and a
+    triathlon, and a session too short to estimate (the general advice)."""
+    weather = WeatherOverride(temperature_c=temperature_c, humidity_pct=60.0)
+    sessions = []
+    for plan, athlete in (
+            (PlannedSession("running", 3 * 3600.0, speed_kmh=11.0), None),
+            (PlannedSession("cycling", 5 * 3600.0, power_w=220.0), None),
+            (PlannedSession("walking", 5 * 3600.0, speed_kmh=4.0), {"body_mass_kg": 52.0, "sex": "female"}),
+            (PlannedSession("running", 40 * 60.0, speed_kmh=10.0), None),
+            (PlannedSession("diving", 3600.0, heart_rate_bpm=100.0), None),
+            (PlannedSession("running", 5 * 60.0, speed_kmh=10.0), None)):
+        report = analyse_plan(plan, config, weather, athlete).report
+        sessions.append((report, plan.duration_s, plan.sport))
+    triathlon = analyse_triathlon_plan((3600.0, 5 * 3600.0, 3 * 3600.0), 150.0, config, weather).report
+    sessions.append((triathlon, 9 * 3600.0, "triathlon"))
+    return sessions
+
+
+@pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
+def test_every_advice_topic_and_note_says_the_same_in_both_systems(config, temperature_c: float) -> None:
+    topics: set[str] = set()
+    fahrenheit = f"{round(temperature_c * 1.8 + 32):.0f} °F"  # NIST SP 811, sign and all: -20 °C is -4 °F
+    celsius = f"{round(temperature_c):.0f} °C"
+    named = noted = 0
+    for report, duration_s, sport in _sessions(config, temperature_c):
+        metric, imperial = _views(report, duration_s, sport)
+        assert [a.topic for a in metric.advice] == [a.topic for a in imperial.advice]
+        for m, i in zip(metric.advice, imperial.advice):
+            topics.add(m.topic)
+            assert_same_quantities(m.text, i.text)
+            assert m.text == next(item.text for item in report.advice if item.topic == m.topic)  # JSON: metric
+        assert len(metric.flags) == len(imperial.flags)
+        for m_note, i_note in zip(metric.flags, imperial.flags):
+            assert_same_quantities(m_note, i_note)
+        # the session's temperature, where a text names it ("the planned 3 h run at -20 °C"): the NIST conversion
+        for m, i in zip(metric.advice, imperial.advice):
+            if f"at {celsius}" in m.text:
+                named += 1
+                assert f"at {fahrenheit}" in i.text, (fahrenheit, i.text)
+        for m_note, i_note in zip(metric.flags, imperial.flags):
+            if f"temperature {temperature_c:g} °C given" in m_note[:1].lower() + m_note[1:]:
+                noted += 1
+                assert f"temperature {fahrenheit} given" in i_note[:1].lower() + i_note[1:], (fahrenheit, i_note)
+    assert named >= 5 and noted >= 5, (named, noted)  # every session with an estimate names it, in its text and notes
+    expected = {"hydration", "potassium", "calcium", "warm-up", "cramps", "estimate", "meals", "alcohol",
+                "hyponatremia"} | ({"heat"} if temperature_c >= 40 else set())
+    assert expected <= topics, expected - topics
+
+
+def test_a_sub_zero_plan_keeps_its_minus_sign(config) -> None:
+    """28 °F is -2.2 °C: the plan says 28 °F in its title and its texts, never 36 °F."""
+    celsius = (28.0 - 32.0) / 1.8
+    plan = PlannedSession("running", 2 * 3600.0, speed_kmh=10.0)
+    report = analyse_plan(plan, config, WeatherOverride(temperature_c=celsius)).report
+    text = plan_text(report, plan.duration_s, plan.sport, display=Display(units="imperial"))
+    assert "28 °F" in text and "36 °F" not in text and "°C" not in text, text
+    metric = plan_text(report, plan.duration_s, plan.sport, display=Display(units="metric"))
+    assert "-2 °C" in metric and "at 2 °C" not in metric, metric
+
+
+@pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
+def test_a_course_plan_says_the_same_in_both_systems(tmp_path: Path, temperature_c: float) -> None:
+    """``plan --course``: its course topic (bottles, refills at a distance) and the rest, in both systems."""
+    from datetime import UTC, datetime
+
+    from course_files import HILLY, profile_points, write_gpx
+
+    from pipeline.fit.course import read_course
+    from pipeline.usecases.race import RaceRequest, plan_course
+
+    config = parse_config({"data_dir": str(tmp_path / "data"), "inbox": str(tmp_path / "inbox"),
+                           "athlete": {"body_mass_kg": 70, "height_cm": 175, "sex": "male", "age": 35}})
+    course = read_course(write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY)))
+    analysis = plan_course(course, RaceRequest("running", datetime(2027, 6, 12, 6, 0, tzinfo=UTC), speed_m_per_s=3.0,
+                                               aid_m=(2000.0,)),
+                           config, override=WeatherOverride(temperature_c=temperature_c, humidity_pct=60.0))
+    report = analysis.report
+    metric, imperial = _views(report, analysis.pace.total_s, "running")
+    assert "course" in [a.topic for a in metric.advice]
+    for m, i in zip(metric.advice, imperial.advice, strict=True):
+        assert_same_quantities(m.text, i.text)
+    for m_note, i_note in zip(metric.flags, imperial.flags, strict=True):
+        assert_same_quantities(m_note, i_note)
+
+
+@pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
+def test_the_general_advice_says_the_same_in_both_systems(temperature_c: float) -> None:
+    facts = SessionFacts(sport="running", temperature_c=temperature_c, humidity_pct=60.0)
+    for items in (generic_advice(facts), too_short_advice(200.0, facts)):
+        for item in items:
+            assert item.text_in("metric") == item.text
+            assert_same_quantities(item.text_in("metric"), item.text_in("imperial"))
+
+
+@pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
+@pytest.mark.parametrize("spread_c", (0.5, 4.0, 10.0))
+def test_a_note_with_a_temperature_and_its_spread(config, temperature_c: float, spread_c: float) -> None:
+    """A note's temperature converts as a temperature, its spread (±) as a difference: 1.8 °F per °C."""
+    plan = PlannedSession("running", 3600.0, speed_kmh=10.0)
+    report = analyse_plan(plan, config, WeatherOverride(temperature_c=temperature_c)).report
+    note = (f"temperature from the wrist-worn sensor (median {temperature_c + 8:.1f} °C), corrected for the skin heat "
+            f"it also reads to about {temperature_c:.1f} °C air (our estimate, ±{spread_c:g} °C)")
+    env = report.environment.model_copy(update={"notes": [note]})
+    metric, imperial = _views(report.model_copy(update={"environment": env}), plan.duration_s, plan.sport)
+    [m_note] = [n for n in metric.flags if "wrist" in n]
+    [i_note] = [n for n in imperial.flags if "wrist" in n]
+    assert_same_quantities(m_note, i_note)
+    assert f"±{spread_c * 1.8:.0f} °F" in i_note, i_note
+    assert f"{temperature_c * 1.8 + 32:.0f} °F air" in i_note, i_note
+
+
+@pytest.mark.parametrize("delta_c", (-10.0, -0.2, 0.0, 4.0, 10.0))
+def test_a_temperature_difference_is_not_a_temperature(delta_c: float) -> None:
+    from pipeline.core.units import IMPERIAL_READER, METRIC_READER
+
+    assert IMPERIAL_READER.temperature_difference(delta_c) == f"{delta_c * 1.8:.0f} °F".replace("-0 ", "0 ")
+    assert METRIC_READER.temperature_difference(delta_c) == f"{delta_c:.0f} °C".replace("-0 ", "0 ")
+    assert IMPERIAL_READER.temperature(delta_c) == f"{delta_c * 1.8 + 32:.0f} °F"  # 10 °C: 50 °F; a rise of 10 °C: 18 °F
+
+
+@pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
+def test_headline_and_text_give_the_same_figures(config, temperature_c: float) -> None:
+    """The "Sweat expected", "Drink during" and "Drink after" figures of the headline are the text's,
+    in either system (one conversion and one rounding of the same SI numbers)."""
+    plan = PlannedSession("running", 3 * 3600.0, speed_kmh=11.0)
+    report = analyse_plan(plan, config, WeatherOverride(temperature_c=temperature_c, humidity_pct=50.0)).report
+    for view in _views(report, plan.duration_s, plan.sport):
+        rows = {row.label: row for row in view.headline}
+        water = next(a.text for a in view.advice if a.topic == "hydration")
+        estimate = next(a.text for a in view.advice if a.topic == "estimate")
+        sweat, during, after = rows["Sweat expected"], rows["Drink during"], rows["Drink after"]
+        assert f"about {sweat.value} of sweat ({sweat.note.removeprefix('plausibly ')})" in water, (sweat, water)
+        assert f"an estimate of {sweat.value} ({sweat.note})" in estimate, (sweat, estimate)
+        rate = during.value.removesuffix("/h")
+        assert f"During: {rate} per hour" in water or f"During: about {rate} per hour" in water, (during, water)
+        assert f"After: about {after.value} over the next hours" in water, (after, water)
+        plan_rows = {row.label: row for row in view.plan}
+        assert f"({plan_rows['After'].note.removesuffix(', no more')} is the usual guidance" in water
+
+
+def test_the_imperial_headline_matches_the_text_in_the_report_files(tmp_path: Path, config_file) -> None:
+    """The written Markdown report of an imperial ride: its headline figures are its advice's."""
+    from cli_support import run_cli
+    from ride_files import ride_file
+
+    config = config_file(units="imperial")
+    path = ride_file(tmp_path / "inbox" / "ride.fit", seconds=3 * 3600)
+    done = run_cli("ride", str(path), config=config)
+    assert done.returncode == 0, done.stderr
+    md = next((tmp_path / "data" / "reports").glob("*-cycling-*")).joinpath("report.md").read_text()
+    sweat = re.search(r"Sweat lost\*\* \| (\S+ fl oz) \(plausibly (\S+ fl oz)\)", md)
+    assert sweat is not None, md
+    assert f"about {sweat[1]} of sweat ({sweat[2]})" in md, md
+    assert "°C" not in md.split("Notes on this estimate")[0]
+    html = next((tmp_path / "data" / "reports").glob("*-cycling-*")).joinpath("report.html").read_text()
+    assert f"about {sweat[1]} of sweat ({sweat[2]})" in html
+    terminal = " ".join(done.stdout.split())  # what `ride` printed: the same figures
+    assert f"Sweat lost {sweat[1]} (plausibly {sweat[2]})" in terminal, terminal
+
+
+def test_plan_command_at_28_f_says_28_f_in_its_title_advice_and_notes(tmp_path: Path, config_file) -> None:
+    """``sweatline plan --temp 28 --units imperial``: 28 °F (-2.2 °C) everywhere, the text's sweat
+    figures the headline's."""
+    from cli_support import run_cli
+
+    done = run_cli("plan", "--sport", "running", "--duration", "2h", "--speed", "6", "--temp", "28",
+                   "--units", "imperial", config=config_file())
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())  # the terminal wraps the text
+    assert "Planned run: 2 h at 28 °F" in out and "run at 28 °F" in out and "Temperature 28 °F given" in out, out
+    assert "36 °F" not in out and "°C" not in out and not re.search(r"\d ?(mL|L|kg)\b", out), out
+    sweat = re.search(r"Sweat expected (\S+ fl oz) \(plausibly (\S+ fl oz)\)", out)
+    assert sweat is not None and f"lose about {sweat[1]} of sweat ({sweat[2]})" in out, out
