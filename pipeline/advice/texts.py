@@ -242,6 +242,10 @@ def _deficit_sentence(ctx: AdviceContext) -> str | None:
     p, d, upper = ctx.plan.block, ctx.plan, _upper(ctx)
     aim_pct = MAX_BODY_MASS_LOSS_FRACTION * 100.0
     aim = f"{aim_pct:g} %"
+    if d.long_session and d.deficit_at_upper_pct > 100.0 * SURVIVABLE_LOSS_FRACTION:
+        return (f"Even drinking {ml(upper)} per hour you would finish {_down(d.deficit_at_upper_pct)}: a session "
+                "like this cannot be done as planned. Shorten it or split it, slow down, drink to thirst up to the "
+                "most the gut takes up, cool down where you can and eat something salty.")
     if d.long_session and d.needs_more_than_typical and round(d.deficit_at_upper_pct, 1) > aim_pct:
         return (f"Even drinking {ml(upper)} per hour you would finish {_down(d.deficit_at_upper_pct)}"
                 f", more than the {aim} to aim for (ACSM 2007): on a session like this, slow down, cool down where "
@@ -262,6 +266,8 @@ def _gut_limit_sentence(ctx: AdviceContext) -> str | None:
     d = ctx.plan
     if not (d.long_session and d.deficit_at_gut_limit_pct > 100.0 * CLEARLY_SHORT_FRACTION):
         return None
+    if d.deficit_at_upper_pct > 100.0 * SURVIVABLE_LOSS_FRACTION:
+        return None  # the deficit sentence has said the session cannot be done as planned
     return (f"Even drinking about {GUT_LIMIT_ML_PER_H / 1000:g} L per hour, near the most the gut takes up during "
             f"exercise, you would finish {_down(d.deficit_at_gut_limit_pct)}: this loss cannot "
             f"be kept within {loss_limits()} by drinking, so pace it for the heat, cool down where you can and start well "
