@@ -436,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-nightly", action="store_true")
     parser.add_argument("--nightly-max", type=int, default=None, help="the nightly reads only the first N mutants")
     parser.add_argument("--jobs", type=int, default=1, help="ride processes at once")
+    parser.add_argument("--no-rides", action="store_true", help="only the nightly over the mutants")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="sweatline-fuzz-"))
@@ -461,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
                                args.timeout)
 
         with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            for m, result in zip(batch, pool.map(one, batch)):
+            for m, result in zip(batch, pool.map(one, [] if args.no_rides else batch)):
                 path = inbox / m.name
                 outcomes.append(result)
                 if result.crashed or result.exit is None:
@@ -487,8 +488,9 @@ def main(argv: list[str] | None = None) -> int:
         rejected = sum(o.exit == 2 and not o.crashed for o in outcomes)
         crashes = [o for o in outcomes if o.crashed]
         hangs = [o for o in outcomes if o.exit is None]
-        slowest = max(outcomes, key=lambda o: o.seconds)
-        fattest = max(outcomes, key=lambda o: o.peak_mib)
+        nothing = Outcome("-", 0, 0.0, 0.0, "")
+        slowest = max(outcomes, key=lambda o: o.seconds, default=nothing)
+        fattest = max(outcomes, key=lambda o: o.peak_mib, default=nothing)
         print(f"seed {args.seed}: mutants tried {len(outcomes)} ({len(KINDS)} kinds, {len(DEFAULT_SAMPLES)} real samples), "
               f"processed {processed}, rejected with one line {rejected}, crashes {len(crashes)}, hangs {len(hangs)}")
         print(f"slowest file: {slowest.name} {slowest.seconds:.2f} s; peak memory of one ride: "
@@ -503,12 +505,33 @@ def main(argv: list[str] | None = None) -> int:
                 print(nightly.stderr[-2000:])
             elif line:
                 print(f"  {line.strip()[:300]}")
+        from tools.figures import check_catalog, check_report
+
+        impossible: list[str] = []
+        reports = 0
+        for folder in (rides, data):
+            for report in sorted(folder.glob("reports/**/report.json")):
+                reports += 1
+                impossible += check_report(report)
+            if (folder / "catalog.sqlite").is_file():
+                impossible += check_catalog(folder / "catalog.sqlite")[1]
+        print(f"figures: {reports} reports and the two catalogs checked (tools.figures), "
+              f"{len(impossible)} impossible figures")
+        for line in impossible[:20]:
+            print(f"  IMPOSSIBLE {line[:300]}")
+        if args.keep and impossible:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for line in impossible:
+                name = line.split(" ")[1].rstrip(":") if " " in line else ""  # a catalog line names its source
+                if (inbox / name).is_file():
+                    shutil.copy(inbox / name, args.keep / name)
         print(json.dumps({"seed": args.seed, "mutants": len(outcomes), "crashes": len(crashes), "hangs": len(hangs),
+                          "impossible_figures": len(impossible), "reports_checked": reports,
                           "slowest_s": round(slowest.seconds, 2), "slowest": slowest.name,
                           "peak_ride_mib": round(fattest.peak_mib), "nightly_exit": nightly.exit if nightly else None,
                           "nightly_s": round(nightly.seconds, 1) if nightly else None,
                           "nightly_peak_mib": round(nightly.peak_mib) if nightly else None}))
-        return 1 if bad or failed_night else 0
+        return 1 if bad or failed_night or impossible else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -62,6 +62,7 @@ from pipeline.advice.guidance import (
     TYPICAL_DURING_ML_PER_H,
 )
 from pipeline.core.schema import PlanBlock, SweatBlock
+from pipeline.physiology.limits import survivable_loss_l
 
 #: Hyponatremia risk factors ([HewButler2015]; [Almond2005]): exercise longer than this, h.
 HYPONATREMIA_LONG_H = 4.0
@@ -80,6 +81,10 @@ HYPONATREMIA_NEAR_RATE_SHARE = 1.0
 HYPONATREMIA_MIN_FACTORS = 2
 #: Volumes are rounded down to this step, mL.
 ROUND_ML = 50.0
+#: Bottles one carries at once: two cages on a bike frame and two in jersey pockets, or a runner's
+#: vest with two soft flasks and a bladder (about 3 L at 750 mL a bottle). A session that needs more
+#: is planned as bottles over the session, refilled on the way: never "N bottles to carry".
+CARRIED_BOTTLES_MAX = 4
 #: About the most fluid the gut delivers per hour during exercise, mL/h: gastric emptying above 1 L/h
 #: was measured only with a large stomach volume kept up by drinking 350 mL every 20 min (Ryan et al.
 #: 1989, Med Sci Sports Exerc 21:S49, as summarised by Noakes et al. 1991); Maughan & Leiper (1999,
@@ -237,6 +242,15 @@ def after_ml(loss_l: float, drunk_during_l: float = 0.0, l_per_kg: float = AFTER
     return floor_ml(value_l * 1000.0)
 
 
+def after_cap_l(body_mass_kg: float, l_per_kg: float = AFTER_L_PER_KG_LOST[1]) -> float:
+    """The most an after-figure may be [L]: the rule's ``l_per_kg`` times a deficit of
+    :data:`~pipeline.physiology.limits.SURVIVABLE_LOSS_FRACTION` of ``body_mass_kg`` [kg]. A larger
+    deficit is life-threatening (Adolph et al. 1947): it is not something to drink back over the
+    hours after, and the advice says to drink during instead (ACSM 2007's 1.5 L/kg rule was
+    measured on deficits of about 2 % of body mass, Shirreffs et al. 1996)."""
+    return l_per_kg * survivable_loss_l(body_mass_kg)
+
+
 def plan_after_ml(loss_l: float, drunk_during_l: float, cap_l: float | None = None) -> float:
     """The plan's after-figure [mL]: :func:`after_ml` at the rule's low end
     (:data:`~pipeline.advice.guidance.AFTER_PLAN_L_PER_L`, 1.25 L per litre still missing)."""
@@ -288,8 +302,8 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
     high_l = max(sweat.high_l, total_l)
     drunk_l = min(lower_raw * duration_h / 1000.0, total_l)
     cap_l = high_l - upper_raw * duration_h / 1000.0  # rule 2: upper figure + after <= high end
-    after_low = plan_after_ml(total_l, drunk_l, cap_l)
-    after_high = after_ml(total_l, drunk_l, AFTER_L_PER_KG_LOST[1], cap_l)
+    after_low = plan_after_ml(total_l, drunk_l, min(cap_l, after_cap_l(body_mass_kg, AFTER_PLAN_L_PER_L)))
+    after_high = after_ml(total_l, drunk_l, AFTER_L_PER_KG_LOST[1], min(cap_l, after_cap_l(body_mass_kg)))
     needed = (total_l * 1000.0 - MAX_BODY_MASS_LOSS_FRACTION * body_mass_kg * 1000.0) / duration_h
     block = PlanBlock(
         before_ml=before_ml(body_mass_kg),
@@ -347,8 +361,8 @@ def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanB
     upper_l = sum(plan.during_max_ml_per_h * seconds / 3600.0 for plan, seconds in legs) / 1000.0
     total_l = max(sweat.total_l, 0.0)
     cap_l = max(sweat.high_l, total_l) - upper_l
-    after_low = plan_after_ml(total_l, lower_l, cap_l)
-    after_high = after_ml(total_l, lower_l, AFTER_L_PER_KG_LOST[1], cap_l)
+    after_low = plan_after_ml(total_l, lower_l, min(cap_l, after_cap_l(details.body_mass_kg, AFTER_PLAN_L_PER_L)))
+    after_high = after_ml(total_l, lower_l, AFTER_L_PER_KG_LOST[1], min(cap_l, after_cap_l(details.body_mass_kg)))
     during, during_max = floor_ml(lower_l * 1000.0 / hours), floor_ml(upper_l * 1000.0 / hours)
     block = details.block.model_copy(update={
         "during_ml_per_h": during, "during_max_ml_per_h": during_max,

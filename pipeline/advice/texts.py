@@ -57,6 +57,7 @@ from pipeline.advice.plan import (
 from pipeline.core.schema import AdviceItem, SweatBlock
 from pipeline.core.sports import sport_profile
 from pipeline.core.units import METRIC_READER, UNITS, Reader, Units, litre_digits, reader
+from pipeline.physiology.limits import SURVIVABLE_LOSS_FRACTION
 
 DISCLAIMER = ("General guidance for healthy adults, not medical advice: if you have kidney or heart "
               "disease, take medicines that affect potassium or fluid balance, or have been told to limit "
@@ -243,19 +244,34 @@ def _surroundings_sentence(ctx: AdviceContext) -> str | None:
     return None
 
 
+def _down(pct: float) -> str:
+    """``about 3.4 %`` of body mass; past :data:`~pipeline.physiology.limits.SURVIVABLE_LOSS_FRACTION`
+    not a figure but what it means: a loss that is life-threatening (Adolph et al. 1947), which no
+    plan may forecast as an outcome."""
+    bound = 100.0 * SURVIVABLE_LOSS_FRACTION
+    if pct > bound:
+        return f"more than {bound:.0f} % of body mass down, a loss that is life-threatening (Adolph et al. 1947)"
+    return f"about {pct:.1f} % of body mass down"
+
+
 def _deficit_sentence(ctx: AdviceContext) -> str | None:
     """On a long session that ends beyond the 2 % body-mass guideline (ACSM 2007): what to do."""
     p, d, upper, r = ctx.plan.block, ctx.plan, _upper(ctx), ctx.r
     aim_pct = MAX_BODY_MASS_LOSS_FRACTION * 100.0
     aim = f"{aim_pct:g} %"
+    if d.long_session and d.deficit_at_upper_pct > 100.0 * SURVIVABLE_LOSS_FRACTION:
+        return (f"Even drinking {ml(upper, r)} per hour you would finish {_down(d.deficit_at_upper_pct)}: a session "
+                "like this cannot be done as planned. Shorten it or split it, slow down, drink to thirst up to the "
+                "most the gut takes up, cool down where you can and eat something salty.")
     if d.long_session and d.needs_more_than_typical and round(d.deficit_at_upper_pct, 1) > aim_pct:
-        return (f"Even drinking {ml(upper, r)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass "
-                f"down, more than the {aim} to aim for (ACSM 2007): on a session like this, slow down, cool down where "
+        return (f"Even drinking {ml(upper, r)} per hour you would finish {_down(d.deficit_at_upper_pct)}"
+                f", more than the {aim} to aim for (ACSM 2007): on a session like this, slow down, cool down where "
                 "you can and eat something salty.")
     if d.long_session and round(d.deficit_if_plan_followed_pct, 1) > aim_pct:
-        at_lower = (f", at {ml(p.during_ml_per_h, r)} per hour about {d.deficit_if_plan_followed_pct:.1f} %"
+        lower_down = _down(d.deficit_if_plan_followed_pct).replace(" of body mass down", "")
+        at_lower = (f", at {ml(p.during_ml_per_h, r)} per hour {lower_down}"
                     if upper > p.during_ml_per_h else "")
-        return (f"Drinking {ml(upper, r)} per hour you would finish about {d.deficit_at_upper_pct:.1f} % of body mass down "
+        return (f"Drinking {ml(upper, r)} per hour you would finish {_down(d.deficit_at_upper_pct)} "
                 f"if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under {aim}): weighing "
                 "yourself before and after tells you where in the range you are, and thirst and meals make up the rest.")
     return None
@@ -267,8 +283,10 @@ def _gut_limit_sentence(ctx: AdviceContext) -> str | None:
     d = ctx.plan
     if not (d.long_session and d.deficit_at_gut_limit_pct > 100.0 * CLEARLY_SHORT_FRACTION):
         return None
+    if d.deficit_at_upper_pct > 100.0 * SURVIVABLE_LOSS_FRACTION:
+        return None  # the deficit sentence has said the session cannot be done as planned
     return (f"Even drinking about {ctx.r.volume_l(GUT_LIMIT_ML_PER_H / 1000, 0)} per hour, near the most the gut takes up during "
-            f"exercise, you would finish about {d.deficit_at_gut_limit_pct:.1f} % of body mass down: this loss cannot "
+            f"exercise, you would finish {_down(d.deficit_at_gut_limit_pct)}: this loss cannot "
             f"be kept within {loss_limits()} by drinking, so pace it for the heat, cool down where you can and start well "
             "hydrated.")
 

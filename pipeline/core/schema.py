@@ -100,6 +100,9 @@ class SweatBlock(_Block):
                                               "lost beside sweat, to drink back with it")
     metabolic_mass_l: float | None = Field(None, description="fuel burned, CO2 out minus O2 in, kg: part of a weigh-in's "
                                            "loss, not water to drink back")
+    body_mass_loss_beyond_pct: float | None = Field(None, description="set (to the bound, %) when the body-mass loss "
+                                                    "if nothing drunk is past the life-threatening one: "
+                                                    "body_mass_loss_pct is then null, not a forecast")
 
 
 class PlanBlock(_Block):

@@ -36,6 +36,13 @@ Medium = Literal["air", "on_water", "in_water"]
 Mount = Literal["bike", "wrist"]
 """Where a device of unknown make carries its temperature sensor."""
 
+MAX_ACTIVITY_S = 10 * 86400.0
+"""Longest activity a file may claim and a report may state [s]: ten days of activity. The longest
+single efforts recorded as one activity are multi-day ultras: the Tor des Géants (330 km) has a
+150-h cut-off, and solo Race Across America winners ride about 8 days with short sleeps (RAAM
+results). Longer timers or record spans are cut to it with a note; the model integrates no more
+(:data:`pipeline.physiology.timeline.MAX_SPAN_S`)."""
+
 GENERIC_MET = 6.0
 """METs of a sport the Compendium is not asked for: a moderate-to-vigorous activity (Ainsworth et
 al. 2011: 6 METs and more is vigorous)."""

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.core.sports import sport_profile
+from pipeline.core.sports import MAX_ACTIVITY_S, sport_profile
 from pipeline.fit.clock import timer_seconds
 from pipeline.fit.models import Leg
 
@@ -162,6 +162,7 @@ def check_leg(leg: Leg, totals: RecordTotals | None, blanked: set[str], where: s
     check = _LegCheck(leg, totals or RecordTotals(), totals is not None, where, warn)
     span = _fill_missing(check)
     _timer_within_elapsed(check, span)
+    _within_longest_activity(check)
     duration = check.number("timer_s") or check.number("elapsed_s") or check.rec.timer_s
     # the records can contradict a total only where they cover the session (not a salvaged file's
     # first part, whose session was written before the damage)
@@ -257,6 +258,25 @@ def _timer_within_elapsed(check: _LegCheck, span: float | None) -> None:
         check.fill("elapsed_s", new_elapsed)
     if new_timer != timer:
         check.fill("timer_s", new_timer)
+
+
+def _within_longest_activity(check: _LegCheck) -> None:
+    """A timer or elapsed time longer than :data:`~pipeline.core.sports.MAX_ACTIVITY_S` (ten days of
+    activity) is not one activity's: a clock never set (seconds since power-on), a bit flip in a
+    time, a device left running for weeks. Each is cut to what the records support when they
+    support less, else to the bound, with one note."""
+    rec = check.rec
+    for name, from_records in (("timer_s", rec.timer_s), ("elapsed_s", rec.elapsed_s)):
+        value = check.get(name)
+        if not (isinstance(value, float) and value > MAX_ACTIVITY_S):
+            continue
+        supported = from_records if from_records is not None and 0 < from_records <= MAX_ACTIVITY_S else None
+        new = supported if supported is not None else MAX_ACTIVITY_S
+        words = "timer time" if name == "timer_s" else "elapsed time"
+        check.warn.append(f"{check.where}: {words} {_hm(value)} is longer than ten days of activity, the longest "
+                          f"one activity runs (multi-day ultras): cut to {_hm(new)}"
+                          + (" from the records" if supported is not None else ""))
+        check.fill(name, new)
 
 
 def _check_calories(check: _LegCheck, duration: float | None, covered: bool) -> None:

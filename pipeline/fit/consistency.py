@@ -173,7 +173,8 @@ def set_aside_stale_blocks(records: pd.DataFrame, origin: float | None, legs: li
         a, b = blocks[i]
         when = stamps.iloc[a]
         gap = (t[blocks[main][0]] - t[b]) if i < main else (t[a] - t[blocks[main][1]])
-        warn.append(f"{b - a + 1} record(s) of {_seconds(t[b] - t[a])} on {when:%Y-%m-%d %H:%M} UTC set aside: "
+        on = f"on {when:%Y-%m-%d %H:%M} UTC" if not pd.isna(when) else "on the device's unset clock"
+        warn.append(f"{b - a + 1} record(s) of {_seconds(t[b] - t[a])} {on} set aside: "
                     f"{_days(gap)} {'before' if i < main else 'after'} the activity's records, they are not part "
                     "of it (a false start or a stale recording); the activity's start is its main block's")
     shift = float(t[keep_from])

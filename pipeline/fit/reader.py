@@ -61,6 +61,7 @@ from pathlib import Path
 
 from pipeline.core.errors import RejectedFile
 from pipeline.fit.archive import DEFAULT_LIMITS, ArchiveLimits, unpack
+from pipeline.fit.census import MAX_MESSAGES, MAX_RECORDS, count_messages
 from pipeline.fit.clock import Clock
 from pipeline.fit.framing import Framing, NotFit, scan
 from pipeline.fit.messages import Messages, decode_messages
@@ -222,6 +223,11 @@ def _decode(data: bytes, source: str, file_id: str | None, *, scales: bool) -> A
         framing = scan(data)
     except NotFit as exc:
         raise RejectedFile(source, str(exc), exc.kind) from None
+    census = count_messages(data, framing)  # before any per-message object is built
+    if census.over:
+        raise RejectedFile(source, f"holds more than {MAX_RECORDS:,} records or {MAX_MESSAGES:,} messages "
+                           "(ten days of activity at one record a second is 864,000): more than one activity; "
+                           "not read", "too_many_records")
     msgs = decode_messages(data, framing)
     if framing.damage is not None and framing.damage.kind == "crc" and not _unfinished(msgs):
         raise RejectedFile(source, f"{framing.damage.reason}; {RESYNC}", "crc")

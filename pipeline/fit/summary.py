@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.core.errors import RejectedFile
 from pipeline.core.schema import ActivityBlock
+from pipeline.core.sports import MAX_ACTIVITY_S
 from pipeline.fit import consistency
 from pipeline.fit.checks import blank_absent_sensors, check_leg, record_totals
 from pipeline.fit.clock import Clock, near_records, timer_events, timer_seconds
@@ -161,6 +162,27 @@ def distinct_sessions(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _within_longest_activity(summary: ActivityBlock, legs: list[Leg],
+                             warn: list[str]) -> tuple[ActivityBlock, list[Leg]]:
+    """The activity's and each leg's elapsed and timer time held to
+    :data:`~pipeline.core.sports.MAX_ACTIVITY_S` (ten days), with one note: a summary made from the
+    records' span (no session) on a clock that jumped, or a multisport sum of legs each checked
+    alone (:mod:`.checks`), must not state a duration no activity has."""
+    def held(block: Any, where: str) -> dict[str, float]:
+        update = {}
+        for name, words in (("elapsed_s", "elapsed time"), ("timer_s", "timer time")):
+            value = getattr(block, name)
+            if isinstance(value, (int, float)) and value > MAX_ACTIVITY_S:
+                warn.append(f"{where}: {words} of {value / 3600.0:,.0f} h is longer than ten days, the longest one "
+                            "activity runs (multi-day ultras): cut to 240 h")
+                update[name] = MAX_ACTIVITY_S
+        return update
+
+    legs = [leg.model_copy(update=u) if (u := held(leg, f"leg {leg.index + 1}")) else leg for leg in legs]
+    update = held(summary, "the activity")
+    return (summary.model_copy(update=update) if update else summary), legs
+
+
 def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: str,
                    salvaged: bool, warn: list[str]) -> Activity:
     """Summary, legs, profile and records from one pass of messages.
@@ -213,6 +235,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                     elapsed_s=summary.elapsed_s, timer_s=summary.timer_s, distance_m=summary.distance_m,
                     avg_heart_rate=summary.avg_heart_rate, avg_power=summary.avg_power,
                     calories_kcal=summary.calories_kcal)]
+    summary, legs = _within_longest_activity(summary, legs, warn)
     summary, legs = _virtual(summary, legs, maker, records, warn)
     consistency.file_notes(summary.start_time, len(records), bool(msgs.sessions), warn)
     if clock.saw_unanchored_relative:

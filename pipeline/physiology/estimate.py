@@ -48,6 +48,7 @@ from pipeline.physiology.intensity import (
     met_to_metabolic_w,
     sample_intensity,
 )
+from pipeline.physiology.limits import MAX_ACTIVITY_S
 from pipeline.physiology.minute import MinuteParts, domain_flags, minute_sweat_g_per_m2_h
 from pipeline.physiology.timeline import (
     HOLD_S,
@@ -113,6 +114,8 @@ class LegEstimate:
     source_seconds: dict[str, float] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     sport: str = ""
+    activity_s: float = 0.0
+    """The time the leg's total covers [s]: its time grid plus unrecorded timer time added back."""
 
 
 @dataclass
@@ -238,6 +241,8 @@ def estimate_leg(
     # unrecorded moving time: the timer's count of it is not added back
     missing_s = unrecorded_timer_s(device_timer_s, moving_s + stops.left_out_s + stops.truncated_s
                                    + sum(hi - lo + 1.0 for lo, hi in stops.recovery))
+    # the timer's claim is bounded like the records: no more than the longest activity, all told
+    missing_s = min(missing_s, max(MAX_ACTIVITY_S - float(len(g.grid)), 0.0))
     if missing_s > 0 and device_timer_s is not None:  # a positive missing_s implies a device timer
         # Records stop short of the device's own timer time (a truncated, salvaged file; a sensor
         # or memory drop-out): the unrecorded moving time sweats at the recorded moving rate.
@@ -250,10 +255,11 @@ def estimate_leg(
     counts = Counter(g.source[g.moving].tolist())
     log_sd = _leg_log_sd(session_rate, rate_g, b.secs, g.moving, counts, sport, env, in_water, gross_efficiency_known,
                          calibration)
+    activity_s = float(len(g.grid)) + max(missing_s, 0.0)
     totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration, flags=flags,
                              device_estimate_l=device_estimate_l, log_sd=log_sd, sex=athlete.sex,
                              respiratory_water_l=breath_l, metabolic_mass_l=fuel_l,
-                             sodium_mmol_per_l=athlete.sweat_sodium_mmol_per_l)
+                             sodium_mmol_per_l=athlete.sweat_sodium_mmol_per_l, activity_s=activity_s)
     shares = {k: v / moving_s for k, v in counts.items()} if moving_s else {}
     dominant = max((s for s in INTENSITY_SOURCES if counts.get(s)), key=lambda s: counts[s], default=None)
     if dominant is None:  # no moving record: the first record's source
@@ -276,7 +282,7 @@ def estimate_leg(
     intensity_summary = IntensitySummary(source=dominant, mean_metabolic_w=mean_metabolic, sources_share=shares)
     series = _chart_series(recs, intensity, env, g, block, rate_g, cumulative, area_m2, totals)
     return LegEstimate(environment, intensity_summary, totals, series, total_l=total_l, moving_l=moving_l,
-                       moving_s=moving_s, elapsed_s=float(len(g.grid)),
+                       moving_s=moving_s, elapsed_s=float(len(g.grid)), activity_s=activity_s,
                        metabolic_j_moving=float(g.metabolic[moving].sum()),
                        source_seconds={k: float(v) for k, v in counts.items()}, flags=flags, sport=sport)
 
@@ -499,5 +505,6 @@ def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Cali
                              log_sd=log_sd, sex=athlete.sex,
                              respiratory_water_l=sum(leg.sweat.respiratory_water_l for leg in legs),
                              metabolic_mass_l=sum(leg.sweat.metabolic_mass_l for leg in legs),
-                             sodium_mmol_per_l=athlete.sweat_sodium_mmol_per_l)
+                             sodium_mmol_per_l=athlete.sweat_sodium_mmol_per_l,
+                             activity_s=sum(leg.activity_s or leg.elapsed_s for leg in legs))
     return environment, intensity, totals

@@ -78,6 +78,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pipeline.physiology import limits
 from pipeline.physiology.calibration import INTER_INDIVIDUAL_CV, MIN_CALIBRATED_CV, Calibration  # re-exported
 
 LATENT_HEAT_J_PER_G = 2426.0
@@ -289,6 +290,9 @@ class SweatTotals:
     """Water breathed out over the session [L] (:mod:`.respiration`): fluid lost beside sweat."""
     metabolic_mass_l: float = 0.0
     """Mass of fuel burned, CO₂ out minus O₂ in [kg ≈ L]: in a weigh-in's loss, not water to drink back."""
+    body_mass_loss_beyond_pct: float | None = None
+    """Set to the life-threatening loss [%] (:data:`.limits.SURVIVABLE_LOSS_FRACTION`) when the loss if
+    nothing was drunk is past it; ``body_mass_loss_pct`` is then None: not a forecast."""
 
 
 def range_log_sd(intensity_sd: float = 0.0, temperature_sd: float = 0.0, equation_sd: float = 0.0,
@@ -382,7 +386,7 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
                  calibration: Calibration | None = None, *, flags: list[str] | tuple[str, ...] = (),
                  device_estimate_l: float | None = None, log_sd: float | None = None,
                  sex: str | None = None, respiratory_water_l: float = 0.0, metabolic_mass_l: float = 0.0,
-                 sodium_mmol_per_l: float | None = None) -> SweatTotals:
+                 sodium_mmol_per_l: float | None = None, activity_s: float | None = None) -> SweatTotals:
     """Whole-session figures from the integrated model.
 
     ``rate_l_per_h`` is sweat while moving (timer running) per hour of moving time, so a long café
@@ -392,21 +396,46 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
     sodium, ``sodium_mmol_per_l`` (the athlete's measured value) replaces it. ``respiratory_water_l``
     and ``metabolic_mass_l`` (:mod:`.respiration`) are carried as they are (not calibrated: a
     weigh-in's calibration is of the sweat).
+
+    ``activity_s`` [s], the time the total covers: the total is held to
+    :func:`.limits.sweat_ceiling_l` of it (what a body can sweat over that long), with a flag saying
+    so, and its low end to no more than the ceiling ÷ 1.3; the range's high end is held to the
+    ceiling whether or not the total was. A
+    ``body_mass_loss_pct`` above :data:`.limits.SURVIVABLE_LOSS_FRACTION` is None (not a forecast:
+    the report says the loss cannot be survived and what to drink) and flagged.
     """
     factor = calibration.factor if calibration is not None else 1.0
     total = model_total_l * factor
     moving = model_moving_l * factor
     low, high = sweat_range_l(total, calibration, log_sd)
+    flags = list(flags)
+    if activity_s is not None and total > 0:
+        ceiling = limits.sweat_ceiling_l(activity_s)
+        if total > ceiling:
+            held = ceiling / total
+            flags.append(f"the model's {total:.1f} L over {activity_s / 3600.0:.1f} h is more than a body sweats "
+                         f"in that time: held at {ceiling:.1f} L, the bound published field data put on it "
+                         f"(Baker et al. 2016; Montain et al. 1999; Mudambo et al. 1997)")
+            total, moving = ceiling, moving * held
+            low = min(low * held, ceiling / 1.3)
+        high = max(min(high, ceiling), total)  # the range's high end is a figure a body must reach too
     if log_sd is None:
         log_sd = float(np.sqrt(np.log1p(INTER_INDIVIDUAL_CV**2))) if calibration is None else calibration.log_sd
     sodium, potassium = electrolytes_mg(total, sex, sodium_mmol_per_l)
     sodium_low, sodium_high = sodium_range_mg(total, sex, sodium_mmol_per_l)
     rate = moving / (moving_s / 3600.0) if moving_s > 0 else 0.0
     loss = 100.0 * total / body_mass_kg if body_mass_kg else None
+    beyond: float | None = None
+    if loss is not None and loss > 100.0 * limits.SURVIVABLE_LOSS_FRACTION:
+        flags.append(f"{total:.1f} L is {loss:.0f} % of body mass: no one loses that much without drinking "
+                     f"(life-threatening from {100.0 * limits.SURVIVABLE_LOSS_FRACTION:.0f} %, Adolph et al. 1947), "
+                     "so no 'if nothing drunk' figure is given")
+        loss, beyond = None, 100.0 * limits.SURVIVABLE_LOSS_FRACTION
     return SweatTotals(total, low, high, rate, sodium, potassium, loss, calibration is not None,
                        factor if calibration is not None else None,
                        calibration.n if calibration is not None else None, model_total_l=model_total_l,
                        flags=tuple(flags), device_estimate_l=device_estimate_l, sodium_low_mg=sodium_low,
                        sodium_high_mg=sodium_high, range_log_sd=max(log_sd, MIN_CALIBRATED_CV),
                        calibration_cv=calibration.cv if calibration is not None else None,
-                       respiratory_water_l=respiratory_water_l, metabolic_mass_l=metabolic_mass_l)
+                       respiratory_water_l=respiratory_water_l, metabolic_mass_l=metabolic_mass_l,
+                       body_mass_loss_beyond_pct=beyond)

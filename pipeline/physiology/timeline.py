@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pipeline.core.sports import MAX_ACTIVITY_S
+
 HOLD_S = 60
 """A record stands for at most this many seconds after it; later seconds are a gap."""
 MOVING_GAP_MIN_SPEED_M_PER_S = 0.5
 """A gap in the records with the timer running on both sides and at least this speed between them
 (walking pace) is moving time of unknown intensity, not a stop [m/s]."""
-MAX_SPAN_S = 10 * 86400.0
+MAX_SPAN_S = MAX_ACTIVITY_S
 """Longest leg the model integrates, in activity time (long stops left out); later records are ignored.
 
 A bound on what a human does as one activity, not on a file's length: the longest single efforts

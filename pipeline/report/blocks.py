@@ -51,4 +51,5 @@ def sweat_block(totals: SweatTotals, assumptions: list[str]) -> SweatBlock:
         calibration_n=totals.calibration_n, assumptions=assumptions,
         sodium_low_mg=round(totals.sodium_low_mg), sodium_high_mg=round(totals.sodium_high_mg),
         respiratory_water_l=round(totals.respiratory_water_l, 3), metabolic_mass_l=round(totals.metabolic_mass_l, 3),
+        body_mass_loss_beyond_pct=totals.body_mass_loss_beyond_pct,
     )

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline import advice as advice_rules
 from pipeline.advice.guidance import after_rule, before_rule
+from pipeline.advice.plan import CARRIED_BOTTLES_MAX
 from pipeline.advice.texts import format_duration, sport_noun
 from pipeline.core import units as u
 from pipeline.core.config import Config
@@ -331,7 +332,9 @@ def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
         lo, hi = rate_range_l_per_h(s)
         rows.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h, un), note=u.rate_range_l_per_h(lo, hi, un)))
     if p is not None:
-        bottles = (f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
+        bottles = (f"{p.carry_bottles} bottles over the session: carry up to {CARRIED_BOTTLES_MAX}, refill on the way"
+                   if p.carry_bottles > CARRIED_BOTTLES_MAX
+                   else f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
                    if p.carry_bottles else "short session: a bottle is optional")
         if p.during_max_ml_per_h <= 0:
             rows.append(Row(label="Drink during", value="none",
@@ -349,6 +352,11 @@ def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
                         note="in sweat"))
         if s.body_mass_loss_pct is not None:
             rows.append(Row(label="Body mass", value=signed_loss_pct(s.body_mass_loss_pct), note="if nothing drunk"))
+        elif s.body_mass_loss_beyond_pct is not None:
+            during = (f"drink {during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour during"
+                      if p is not None and p.during_max_ml_per_h > 0 else "drink during and after")
+            rows.append(Row(label="Body mass", value=f"more than −{s.body_mass_loss_beyond_pct:.0f} %",
+                            note=f"if nothing drunk: no one loses that much and lives; {during}"))
     return rows
 
 
@@ -370,9 +378,11 @@ def _plan_rows(report: Report, water: _Water, un: Units) -> list[Row]:
             else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and water.underwater
             else "you cannot drink while swimming in open water" if p.during_max_ml_per_h <= 0 and water.open_water
             else "never more than you sweat"),
-        Row(label="Bottles to carry", value=str(p.carry_bottles),
+        Row(label="Bottles to carry" if p.carry_bottles <= CARRIED_BOTTLES_MAX else "Bottles over the session",
+            value=str(p.carry_bottles),
             note=("none in the water" if p.during_max_ml_per_h <= 0 and (water.underwater or water.open_water)
                   else "short session: a bottle is optional") if p.carry_bottles == 0
+            else f"carry up to {CARRIED_BOTTLES_MAX}, refill on the way" if p.carry_bottles > CARRIED_BOTTLES_MAX
             else "refill if you can't carry them all"),
         Row(label="After", value=millilitres(p.after_ml, un), note=f"{after_per}, no more"),
     ]
