@@ -17,6 +17,7 @@ CRC (section 3.3.3; "the CRC is computed over the entire file from byte 0, heade
 """
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass, field
 from typing import Literal
@@ -69,7 +70,9 @@ def _fit_crc_chunked(data: bytes | memoryview, crc: int = 0) -> int:
     import numpy as np
 
     size = len(data)
-    chunk = max(256, int(size ** 0.5))
+    # about sqrt(size) bytes a chunk, rounded up to a multiple of 64 so that files of similar sizes
+    # share a chunk length and so the fold's tables (:func:`_shift_tables`, kept per length)
+    chunk = -(-max(256, int(size ** 0.5)) // 64) * 64
     chunks = -(-size // chunk)
     padded = np.zeros(chunks * chunk, dtype=np.uint8)
     padded[chunks * chunk - size:] = np.frombuffer(data, dtype=np.uint8)
@@ -88,9 +91,12 @@ def _fit_crc_chunked(data: bytes | memoryview, crc: int = 0) -> int:
     return total
 
 
+@functools.lru_cache(maxsize=64)
 def _shift_tables(zeros: int) -> tuple[list[int], list[int]]:
     """What ``zeros`` zero bytes make of a CRC register, by its low and its high byte (the map is
-    linear: the images of the 16 one-bit registers, XOR-ed for every byte value)."""
+    linear: the images of the 16 one-bit registers, XOR-ed for every byte value). Kept per
+    ``zeros`` (64 lengths at most): a backfill's files share a few chunk lengths. Callers must not
+    modify the lists."""
     images = []
     for bit in range(16):
         register = 1 << bit
