@@ -13,7 +13,7 @@ file. What a user or a later run reads is then reduced to SHA-256 digests:
   run stamps: when it was processed or first seen, the run id and the inbox path.
 
 The expected digests in ``outputs_unchanged.json`` are facts pinned from the outputs of ``main``
-before the speed work (commit e2535cb) with the locked dependencies: nothing in them depends on
+before the speed work (commit 54b563d) with the locked dependencies: nothing in them depends on
 timing or on the machine. A change that is meant to alter an output regenerates them with
 ``.venv/bin/python tests/usecases/test_outputs_unchanged.py --write`` and says why in its commit message.
 """
