@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -151,10 +152,9 @@ def _slice_means(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, np.ndarray]:
-    """At most ``max_points`` points: the mean of each drawn numeric column (:data:`DRAWN_COLUMNS`)
-    over equal slices of the rows, missing values left out of a mean (keeps the shape); rows
-    without a time are dropped. Returns the thinned columns (with ``_h``, hours) and the hours."""
+def _drawn_columns(frame: pd.DataFrame, hours: pd.Series) -> dict[str, np.ndarray]:
+    """The drawn numeric columns of ``frame`` (:data:`DRAWN_COLUMNS`) as float arrays (missing values
+    NaN) with ``_h``, the hours, over the rows that have a time. Shape of each: ``(rows timed,)``."""
     import pandas as pd
 
     h = hours.to_numpy(dtype=float)
@@ -166,12 +166,45 @@ def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -
             if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
                 columns[name] = column.to_numpy(dtype=float, na_value=np.nan)[keep]
     columns["_h"] = h[keep]
-    n = int(keep.sum())
+    return columns
+
+
+def _thin_columns(columns: dict[str, np.ndarray], max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, np.ndarray]:
+    """At most ``max_points`` points of :func:`_drawn_columns`' arrays: the mean of each over equal
+    slices of the rows, missing values left out of a mean (keeps the shape). Returns the thinned
+    columns as a frame (with ``_h``, hours) and the hours. ``columns`` is not modified."""
+    import pandas as pd
+
+    n = len(columns["_h"])
     if n > max_points:
         starts = np.flatnonzero(np.diff(np.r_[-1, np.arange(n) * max_points // n]))  # first row of each slice
         columns = {name: _slice_means(values, starts) for name, values in columns.items()}
-    numeric = pd.DataFrame(columns)
-    return numeric, columns["_h"]
+    numeric = pd.DataFrame(columns)  # copies the arrays: the caller's stay as they were
+    return numeric, numeric["_h"].to_numpy()
+
+
+def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, np.ndarray]:
+    """At most ``max_points`` points: the mean of each drawn numeric column (:data:`DRAWN_COLUMNS`)
+    over equal slices of the rows, missing values left out of a mean (keeps the shape); rows
+    without a time are dropped. Returns the thinned columns (with ``_h``, hours) and the hours."""
+    return _thin_columns(_drawn_columns(frame, hours), max_points)
+
+
+@dataclass(frozen=True)
+class SessionSeries:
+    """What the session chart reads from an activity's series, read once for both of its versions
+    (desktop and phone, :func:`session_chart_svgs`): the drawn columns over the timed rows
+    (:func:`_drawn_columns`) and the time axis's label."""
+
+    columns: dict[str, np.ndarray]
+    time_label: str
+
+
+def session_series(series: pd.DataFrame | None) -> SessionSeries | None:
+    """:class:`SessionSeries` of ``series`` (None when it has fewer than two rows: nothing to draw)."""
+    if series is None or len(series) < 2:
+        return None
+    return SessionSeries(_drawn_columns(series, _elapsed_hours(series)), _time_axis_label(series))
 
 
 GAP_FACTOR = 5.0
@@ -253,12 +286,24 @@ def session_chart_svg(series: pd.DataFrame | None, sweat: SweatBlock | None = No
     km/h or mph, temperature in °C or °F, cumulative sweat in litres or US fl oz. ``narrow``: the
     phone's version (:data:`NARROW_IN` wide). Returns an ``<svg>`` element as a string.
     """
+    return _session_chart(session_series(series), sweat, units, narrow)
+
+
+def session_chart_svgs(series: pd.DataFrame | None, sweat: SweatBlock | None = None,
+                       units: Units = "metric") -> tuple[str | None, str | None]:
+    """``(desktop, phone)`` versions of :func:`session_chart_svg` (``narrow`` False, True), the
+    series read once for both: the same two strings as two calls give."""
+    prepared = session_series(series)
+    return _session_chart(prepared, sweat, units, False), _session_chart(prepared, sweat, units, True)
+
+
+def _session_chart(prepared: SessionSeries | None, sweat: SweatBlock | None, units: Units, narrow: bool) -> str | None:
+    """:func:`session_chart_svg` of a series already read (:func:`session_series`)."""
     imperial = units == "imperial"
-    if series is None or len(series) < 2:
+    if prepared is None:
         return None
-    hours = _elapsed_hours(series)
-    time_label = _time_axis_label(series)
-    data, x = _thin(series, hours, MAX_POINTS_NARROW if narrow else MAX_POINTS)
+    time_label = prepared.time_label
+    data, x = _thin_columns(prepared.columns, MAX_POINTS_NARROW if narrow else MAX_POINTS)
     if len(x) < 2:
         return None
     effort = [c for c in ("heart_rate_bpm", "power_w", "speed_m_per_s") if _has(data, c)]
@@ -542,5 +587,5 @@ def trend_chart_svg(days: Sequence[str], fluid_l: Sequence[float], potassium_mg:
     return canvas.svg("chart-narrow" if narrow else "chart-wide", "Fluid and potassium lost per day")
 
 
-__all__ = ["session_chart_svg", "sweat_rate_chart_svg", "trend_chart_svg", "sweat_column", "time_step_h",
+__all__ = ["session_chart_svg", "session_chart_svgs", "sweat_rate_chart_svg", "trend_chart_svg", "sweat_column", "time_step_h",
            "NARROW_IN", "WIDE_IN", "MAX_POINTS", "MAX_TICKS", "GAP_FACTOR"]

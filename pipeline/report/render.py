@@ -86,7 +86,7 @@ def view_of(analysis: "Analysis") -> ReportView:
 
 def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     """The self-contained report page (inline CSS, inline SVG charts, no script, no fetch)."""
-    from pipeline.report.charts import session_chart_svg, sweat_rate_chart_svg  # numpy, pandas: only when drawing
+    from pipeline.report.charts import session_chart_svgs, sweat_rate_chart_svg  # numpy, pandas: only when drawing
 
     report = analysis.report
     view = view_of(analysis)
@@ -98,7 +98,8 @@ def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
         rate_svg = _both(lambda narrow: sweat_rate_chart_svg(sweat, duration_s / 3600.0 if duration_s else None,
                                                              report.plan, units=units, narrow=narrow))
     # a session too short to estimate has one too
-    session_svg = _both(lambda narrow: session_chart_svg(analysis.series, report.sweat, units=units, narrow=narrow))
+    wide, narrow = session_chart_svgs(analysis.series, report.sweat, units=units)  # the series read once for both
+    session_svg = _both(lambda phone: narrow if phone else wide)
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("report.html.j2").render(view=view, rate_svg=rate_svg, session_svg=session_svg,
                                                        generated=stamp)
