@@ -77,6 +77,7 @@ class SessionFacts(BaseModel):
     humidity_pct: float | None = None
     sweat_flags: tuple[str, ...] = ()
     units: Units = "metric"
+    water_temperature_c: float | None = None  # a swim's water (°C): what the texts name instead of the air
 
     @property
     def r(self) -> Reader:
@@ -142,7 +143,9 @@ def _session_phrase(ctx: AdviceContext) -> str:
     """'this 2 h 50 min ride at 24 °C' / 'the planned 4 h ride at 30 °C'."""
     what = f"{format_duration(ctx.duration_h)} {sport_noun(ctx.sport)}"
     where = ""
-    if ctx.temperature_c is not None:
+    if ctx.water_temperature_c is not None:
+        where = f" in {ctx.r.temperature(ctx.water_temperature_c)} water"
+    elif ctx.temperature_c is not None:
         where = f" at {ctx.r.temperature(ctx.temperature_c)}"
         if ctx.indoor:
             where += " indoors"

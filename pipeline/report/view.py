@@ -293,7 +293,9 @@ def _titles(report: Report, sport: str, duration_s: float | None, display: Displ
         noun = sport_label(sport, a.sub_sport if a is not None else None)
     if a is None:
         title = f"Planned {noun}" + (f": {duration_s_text(duration_s)}" if duration_s else "")
-        if env is not None:
+        if env is not None and env.water_temperature_c is not None:  # a swim: the water is what it sweats in
+            title += f" in {u.temperature(env.water_temperature_c, 0, un)} water"
+        elif env is not None:
             title += f" at {u.temperature(env.temperature_c, 0, un)}"
         return title, "What to drink and eat for a session that has not happened yet."
     when = when_text(a.start_time, a.utc_offset_s, display.timezone)
