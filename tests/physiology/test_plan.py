@@ -304,3 +304,18 @@ def test_a_swim_plan_names_its_water_and_warns_of_hot_water(config_path, capsys)
     assert report["sweat"]["total_l"] == at_32
     assert main([*swim, "--water-temp", "33"]) == 0
     assert "Warning: 33 °C water is warmer than the 31 °C" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("speed", ["nan", "60", "inf", "-3"])
+def test_a_speed_out_of_range_names_the_sports_own_limit(config_path, capsys, speed):
+    """One limit per sport whatever the bad value (NaN once said "at most 108 km/h", 60 "at most 28.8")."""
+    assert main(["plan", "--sport", "running", "--duration", "1h", "--speed", speed, "--config", config_path]) == 2
+    err = capsys.readouterr().err
+    assert "at most 28.8 km/h for running" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_load_is_documented_for_walking_and_hiking_only(capsys):
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--load-kg KG walking and hiking only" in out
