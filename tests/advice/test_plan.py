@@ -163,12 +163,14 @@ def test_after_is_what_the_shown_lower_figure_leaves_with_the_breath(hours: floa
     missing = max(fluid - drunk, 0.0)
     assert p.deficit_if_plan_followed_pct == pytest.approx(100 * missing / 70.0)
     cap = s.high_l + breath - p.block.during_max_ml_per_h * hours / 1000
-    expected = math.floor(min(1.25 * missing, cap) * 1000 / 50 + 1e-9) * 50 if min(1.25 * missing, cap) >= 0.05 else None
+    # and never more than the rule applied to a life-threatening 10 % of body mass (IOM 1993): 1.25 x 7 L
+    value = min(1.25 * missing, cap, 1.25 * 0.10 * 70.0)
+    expected = math.floor(value * 1000 / 50 + 1e-9) * 50 if value >= 0.05 else None
     if expected is not None:
         assert p.block.after_ml == expected
     # "X % down" with "after 0 mL" cannot both be said: a deficit over 0.5 % of body mass gets an after-figure
     if p.deficit_if_plan_followed_pct > 0.5:
-        assert p.block.after_ml >= 0.5 * missing * 1000
+        assert p.block.after_ml >= 0.5 * min(missing, 7.0) * 1000
     # never more than the high end of what is lost, breath included
     assert p.block.during_max_ml_per_h * hours + p.block.after_ml <= (s.high_l + breath) * 1000 + 1e-6
     assert p.block.during_max_ml_per_h * hours <= s.total_l * 1000 + 1e-6
