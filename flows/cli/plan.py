@@ -61,7 +61,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
     parser.add_argument("--water-temp", type=number(), metavar="C",
                         help="swimming only: water temperature, °C (default: 27 °C pool)")
-    parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking, hiking, running: load carried, kg")
+    parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking and hiking only: load carried, kg (the Load Carriage "
+                        "Decision Aid is a walking equation, so running is refused)")
     parser.add_argument("--grade", type=number(), metavar="PCT",
                         help="walking, hiking, running: average grade, %% (negative downhill)")
     parser.add_argument("--clothing", choices=["sports", "uniform"],

@@ -76,9 +76,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     to_si(args, input_units(args, config), WeatherOverride, {"temperature_c": ("temp", TEMPERATURE)})  # °F if imperial
     override = weather_override(args.temp, args.humidity)
-    configured_units = config.units  # the shared pages (index, digest) keep them
-    if getattr(args, "units", None):  # --units: this ride's report files too, not only what is printed
-        config = config.model_copy(update={"units": args.units})
+    # --units is what this command prints; the stored report files, like the shared index and digest,
+    # keep the config's units (SPEC: ``units`` is what a person reads; one printout does not rewrite them)
     path = resolve_fit_file(args.fit_path, config)
     via = os.environ.get(VIA_ENV, "auto").strip().lower() or "auto"
     if via not in ("auto", "local", "prefect"):
@@ -88,7 +87,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if via == "prefect" or (via == "auto" and api is not None):
         results = _via_prefect(shown, path, config, args, api.url if api is not None else None)
     else:
-        results = ride(shown, config, override, orchestrator="local", front_door_units=configured_units)
+        results = ride(shown, config, override, orchestrator="local")
     from pipeline.report.view import Display
 
     _print(results, args.json, Display.of(config, getattr(args, "units", None)))

@@ -204,14 +204,18 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
     verb = "replaced" if recorded.replaced else "stored"
     lines = [f"Weigh-in {verb} for {_describe(activity, config.nightly.timezone)} [{activity.id[:10]}]",
-             f"  measured sweat loss  {measured:.2f} L {_rate(measured, elapsed)}"
-             f"  = {_kg(args.pre)} kg − {_kg(args.post)} kg + {args.drank:g} L drunk − {args.urine:g} L urine"]
+             f"  measured mass loss   {measured:.2f} L {_rate(measured, elapsed)}"
+             f"  = {_kg(args.pre)} kg − {_kg(args.post)} kg + {args.drank:g} L drunk − {args.urine:g} L urine",
+             "                       (sweat + water breathed out + fuel burned: what a weigh-in measures)"]
     if model is not None:
+        breath, fuel = activity.respiratory_water_l or 0.0, activity.metabolic_mass_l or 0.0
+        sweat = model - breath - fuel
         if not activity.calibrated and activity.sweat_low_l is not None and activity.sweat_high_l is not None:
             low, high = activity.sweat_low_l, activity.sweat_high_l  # the range its report gave
         else:
-            low, high = sweat_range_l(model)
-        lines.append(f"  model estimate       {model:.2f} L {_rate(model, elapsed)}  range {low:.2f}–{high:.2f} L")
+            low, high = sweat_range_l(sweat)
+        lines.append(f"  model, same sum      {model:.2f} L {_rate(model, elapsed)}  = sweat {sweat:.2f} L "
+                     f"(range {low:.2f}–{high:.2f} L) + breath {breath:.2f} L + fuel {fuel:.2f} L")
         lines.append(f"  measured ÷ model     {measured / model:.2f}")
     else:
         lines.append("  model estimate       none for this activity (no sweat estimate in its report)")

@@ -77,6 +77,7 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
         duration_h=duration_h,
         temperature_c=env.temperature_c if env is not None else None,
         humidity_pct=env.humidity_pct if env is not None else None,
+        water_temperature_c=env.water_temperature_c if env is not None else None,
         indoor=env.indoor if env is not None else False,
         sex=sex,
         sweat=report.sweat,

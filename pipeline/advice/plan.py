@@ -32,20 +32,27 @@ for every consistent sweat block (``0 ≤ low_l ≤ total_l ≤ high_l``) and se
    total_l`` (so it is also below the high end). The lower figure never exceeds the low end
    of the rate (uncalibrated) or the rate (calibrated).
 2. Drinking the upper figure during and then ``after_ml`` never adds up to more than the high
-   end of the estimate: ``during_max_ml_per_h × h + after_ml ≤ high_l``. Drinking less during
-   and adding what was skipped to the after-figure keeps the same bound.
+   end of the fluid lost, sweat plus water breathed out: ``during_max_ml_per_h × h + after_ml ≤
+   high_l + respiratory_water_l``. Drinking less during and adding what was skipped to the
+   after-figure keeps the same bound. The after-rule itself asks for more than the deficit
+   (1.25–1.5 L per kg, because urine keeps flowing: Shirreffs et al. 1996), so the bound is the
+   high end and not the central estimate; the *during* figures alone stay within the central one
+   (rule 1), which is where SCIENCE.md's "never more than is lost" applies.
 3. ``before_ml`` (ACSM's 5 mL/kg at least 4 h before) is outside that sum: ACSM 2007 times it
    so that "any excess fluid" leaves as urine before the start.
 
 Within that, the plan aims at the 2 % body-mass guideline ([ACSM2007]; [NATA2017]): the upper
 figure is what holds the central loss at 2 % of body mass (within ACSM's typical 0.4-0.8 L/h),
 the lower one the same capped at the low end of the estimated rate; the reader drinks to
-thirst between the two. "After" is 1.25 L per litre still missing when the lower figure was
-drunk (:func:`plan_after_ml`; the rule and its sources, once, in :mod:`.guidance`), capped by rule
-2. Every figure rises with the sweat lost and with the duration (no step at the long-session
-threshold: a short session has the same formula, it just needs no bottle). Volumes are
-rounded *down* to 50 mL, and the after-figure is computed from the unrounded rates, so rounding
-can neither break a cap nor make the after-figure fall when the loss rises.
+thirst between the two. "After" is 1.25 L per litre still missing — sweat plus the water
+breathed out (Mitchell, Nadel & Stolwijk 1972), less the lower figure as the plan shows it — (:func:`plan_after_ml`;
+the rule and its sources, once, in :mod:`.guidance`), capped by rule 2. The after-figure and the
+deficits are computed from the figures as shown (rounded down to 50 mL), so the text's "you
+would finish X % down" and its after-figure describe the same drinking: on a 40 h run a lower
+figure of 290 mL/h shown as 250 once left 1.6 L out of the after-figure. What the plan asks in
+all (lower figure × h + after) rises with the sweat lost and with the duration (no step at the
+long-session threshold: a short session has the same formula, it just needs no bottle); the
+after-figure alone may dip by 1.25 × 50 mL/h × h where the lower figure steps up by 50 mL/h.
 """
 from __future__ import annotations
 
@@ -251,6 +258,14 @@ def after_cap_l(body_mass_kg: float, l_per_kg: float = AFTER_L_PER_KG_LOST[1]) -
     return l_per_kg * survivable_loss_l(body_mass_kg)
 
 
+def breath_water_l(sweat: SweatBlock) -> float:
+    """The water breathed out over the session [L] (``sweat.respiratory_water_l``, Mitchell, Nadel &
+    Stolwijk 1972; 0 when not estimated): fluid lost beside the sweat, so part of what "after"
+    replaces and of the high end no plan goes beyond. The fuel burned (``metabolic_mass_l``) is
+    body mass, not water, and is left out (Cheuvront & Montain 2017)."""
+    return max(sweat.respiratory_water_l or 0.0, 0.0)
+
+
 def plan_after_ml(loss_l: float, drunk_during_l: float, cap_l: float | None = None) -> float:
     """The plan's after-figure [mL]: :func:`after_ml` at the rule's low end
     (:data:`~pipeline.advice.guidance.AFTER_PLAN_L_PER_L`, 1.25 L per litre still missing)."""
@@ -270,13 +285,16 @@ class PlanDetails(BaseModel):
     cap_is_measured: bool = Field(False, description="the cap is the sweat rate calibrated by the athlete's "
                                   "weigh-ins (drinking_cap_ml_per_h), not the low end of the model's range")
     upper_cap_ml_per_h: float = Field(description="the central sweat rate, the upper figure's cap")
-    loss_l: float = Field(description="the central sweat loss the after-figure is based on")
-    drunk_during_l: float = Field(description="what the after-figure assumes was drunk: the lower figure, unrounded")
+    loss_l: float = Field(description="the central fluid loss the after-figure is based on: sweat plus water "
+                          "breathed out [L]")
+    drunk_during_l: float = Field(description="what the after-figure assumes was drunk: the lower figure as shown")
     after_range_ml: tuple[float, float] = Field(description="the after-rule's range (guidance.AFTER_L_PER_KG_LOST) "
                                              "per litre still missing, both capped")
     after_if_upper_ml: float = Field(description="the after-figure when the upper figure was drunk during (1.25 L/L)")
-    deficit_if_plan_followed_pct: float = Field(description="body-mass loss left drinking the lower figure, % (central estimate)")
-    deficit_at_upper_pct: float = Field(description="body-mass loss left drinking the upper figure, % (central estimate)")
+    deficit_if_plan_followed_pct: float = Field(description="water still missing drinking the lower figure, % of body "
+                                                "mass (central sweat plus breath)")
+    deficit_at_upper_pct: float = Field(description="water still missing drinking the upper figure, % of body mass "
+                                        "(central sweat plus breath)")
     before_range_ml: tuple[float, float]
     top_up_range_ml: tuple[float, float]
     needs_more_than_typical: bool = Field(description="staying under 2 % would need more than 0.8 L/h")
@@ -294,16 +312,19 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
     """
     _check(duration_h, body_mass_kg)
     long_session = is_long_session(duration_h, long_session_min)
-    lower_raw = _lower_raw(sweat, duration_h, body_mass_kg)
-    upper_raw = _upper_raw(sweat, duration_h, body_mass_kg)
     during = during_ml_per_h(sweat, duration_h, body_mass_kg)
     during_max = during_max_ml_per_h(sweat, duration_h, body_mass_kg)
     total_l = max(sweat.total_l, 0.0)
-    high_l = max(sweat.high_l, total_l)
-    drunk_l = min(lower_raw * duration_h / 1000.0, total_l)
-    cap_l = high_l - upper_raw * duration_h / 1000.0  # rule 2: upper figure + after <= high end
-    after_low = plan_after_ml(total_l, drunk_l, min(cap_l, after_cap_l(body_mass_kg, AFTER_PLAN_L_PER_L)))
-    after_high = after_ml(total_l, drunk_l, AFTER_L_PER_KG_LOST[1], min(cap_l, after_cap_l(body_mass_kg)))
+    breath_l = breath_water_l(sweat)
+    fluid_l = total_l + breath_l  # the water to drink back: sweat and breath (not the fuel burned)
+    high_l = max(sweat.high_l, total_l) + breath_l
+    # what the plan tells the reader to drink, as shown (rounded down): the after-figure and the
+    # deficits are those of the figures in the text, so the plan agrees with itself
+    drunk_l = min(during * duration_h / 1000.0, fluid_l)
+    upper_l = min(during_max * duration_h / 1000.0, fluid_l)
+    cap_l = high_l - upper_l  # rule 2: upper figure + after <= high end
+    after_low = plan_after_ml(fluid_l, drunk_l, min(cap_l, after_cap_l(body_mass_kg, AFTER_PLAN_L_PER_L)))
+    after_high = after_ml(fluid_l, drunk_l, AFTER_L_PER_KG_LOST[1], min(cap_l, after_cap_l(body_mass_kg)))
     needed = (total_l * 1000.0 - MAX_BODY_MASS_LOSS_FRACTION * body_mass_kg * 1000.0) / duration_h
     block = PlanBlock(
         before_ml=before_ml(body_mass_kg),
@@ -321,12 +342,12 @@ def make_plan(sweat: SweatBlock, duration_h: float, body_mass_kg: float,
         cap_ml_per_h=drinking_cap_ml_per_h(sweat),
         cap_is_measured=bool(sweat.calibrated and sweat.total_l > 0),
         upper_cap_ml_per_h=upper_cap_ml_per_h(sweat, duration_h),
-        loss_l=total_l,
+        loss_l=fluid_l,
         drunk_during_l=drunk_l,
         after_range_ml=(after_low, after_high),
-        after_if_upper_ml=min(plan_after_ml(total_l, min(upper_raw * duration_h / 1000.0, total_l), cap_l), after_low),
-        deficit_if_plan_followed_pct=max(total_l - during * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
-        deficit_at_upper_pct=max(total_l - during_max * duration_h / 1000.0, 0.0) / body_mass_kg * 100.0,
+        after_if_upper_ml=min(plan_after_ml(fluid_l, upper_l, cap_l), after_low),
+        deficit_if_plan_followed_pct=max(fluid_l - drunk_l, 0.0) / body_mass_kg * 100.0,
+        deficit_at_upper_pct=max(fluid_l - upper_l, 0.0) / body_mass_kg * 100.0,
         before_range_ml=(BEFORE_ML_PER_KG[0] * body_mass_kg, BEFORE_ML_PER_KG[1] * body_mass_kg),
         top_up_range_ml=(TOP_UP_ML_PER_KG[0] * body_mass_kg, TOP_UP_ML_PER_KG[1] * body_mass_kg),
         needs_more_than_typical=needed > TYPICAL_DURING_ML_PER_H[1],
@@ -360,9 +381,11 @@ def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanB
     lower_l = sum(plan.during_ml_per_h * seconds / 3600.0 for plan, seconds in legs) / 1000.0
     upper_l = sum(plan.during_max_ml_per_h * seconds / 3600.0 for plan, seconds in legs) / 1000.0
     total_l = max(sweat.total_l, 0.0)
-    cap_l = max(sweat.high_l, total_l) - upper_l
-    after_low = plan_after_ml(total_l, lower_l, min(cap_l, after_cap_l(details.body_mass_kg, AFTER_PLAN_L_PER_L)))
-    after_high = after_ml(total_l, lower_l, AFTER_L_PER_KG_LOST[1], min(cap_l, after_cap_l(details.body_mass_kg)))
+    breath_l = breath_water_l(sweat)
+    fluid_l = total_l + breath_l
+    cap_l = max(sweat.high_l, total_l) + breath_l - upper_l
+    after_low = plan_after_ml(fluid_l, lower_l, min(cap_l, after_cap_l(details.body_mass_kg, AFTER_PLAN_L_PER_L)))
+    after_high = after_ml(fluid_l, lower_l, AFTER_L_PER_KG_LOST[1], min(cap_l, after_cap_l(details.body_mass_kg)))
     during, during_max = floor_ml(lower_l * 1000.0 / hours), floor_ml(upper_l * 1000.0 / hours)
     block = details.block.model_copy(update={
         "during_ml_per_h": during, "during_max_ml_per_h": during_max,
@@ -370,10 +393,11 @@ def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanB
         "after_ml": after_low})
     mass = details.body_mass_kg
     return details.model_copy(update={
-        "block": block, "drunk_during_l": min(lower_l, total_l), "after_range_ml": (after_low, after_high),
-        "after_if_upper_ml": min(plan_after_ml(total_l, min(upper_l, total_l), cap_l), after_low),
-        "deficit_if_plan_followed_pct": max(total_l - lower_l, 0.0) / mass * 100.0,
-        "deficit_at_upper_pct": max(total_l - upper_l, 0.0) / mass * 100.0,
+        "block": block, "loss_l": fluid_l, "drunk_during_l": min(lower_l, fluid_l),
+        "after_range_ml": (after_low, after_high),
+        "after_if_upper_ml": min(plan_after_ml(fluid_l, min(upper_l, fluid_l), cap_l), after_low),
+        "deficit_if_plan_followed_pct": max(fluid_l - lower_l, 0.0) / mass * 100.0,
+        "deficit_at_upper_pct": max(fluid_l - upper_l, 0.0) / mass * 100.0,
     })
 
 

@@ -77,6 +77,7 @@ class SessionFacts(BaseModel):
     humidity_pct: float | None = None
     sweat_flags: tuple[str, ...] = ()
     units: Units = "metric"
+    water_temperature_c: float | None = None  # a swim's water (°C): what the texts name instead of the air
 
     @property
     def r(self) -> Reader:
@@ -142,7 +143,9 @@ def _session_phrase(ctx: AdviceContext) -> str:
     """'this 2 h 50 min ride at 24 °C' / 'the planned 4 h ride at 30 °C'."""
     what = f"{format_duration(ctx.duration_h)} {sport_noun(ctx.sport)}"
     where = ""
-    if ctx.temperature_c is not None:
+    if ctx.water_temperature_c is not None:
+        where = f" in {ctx.r.temperature(ctx.water_temperature_c)} water"
+    elif ctx.temperature_c is not None:
         where = f" at {ctx.r.temperature(ctx.temperature_c)}"
         if ctx.indoor:
             where += " indoors"
@@ -272,7 +275,7 @@ def _deficit_sentence(ctx: AdviceContext) -> str | None:
         at_lower = (f", at {ml(p.during_ml_per_h, r)} per hour {lower_down}"
                     if upper > p.during_ml_per_h else "")
         return (f"Drinking {ml(upper, r)} per hour you would finish {_down(d.deficit_at_upper_pct)} "
-                f"if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under {aim}): weighing "
+                f"in water (sweat and breath) if you sweat at the middle of the estimate{at_lower} (ACSM 2007 aims for under {aim}): weighing "
                 "yourself before and after tells you where in the range you are, and thirst and meals make up the rest.")
     return None
 
@@ -362,11 +365,16 @@ def hyponatremia_text(ctx: AdviceContext) -> str | None:
     r = ctx.r
     low_rate = ml(math.floor(d.cap_ml_per_h / 10) * 10, r)
     reasons = [_factor_words(f, low_rate, r) for f in factors]
+    if d.cap_is_measured:  # the cap is the rate the weigh-ins measured, not the range's low end
+        reasons = [x.replace(f"low end {low_rate} per hour", f"{low_rate} per hour as your weigh-ins measure it")
+                   .replace("the low end of your estimated sweat rate", "your sweat rate as your weigh-ins measure it")
+                   for x in reasons]
     if d.cap_ml_per_h < ROUND_ML:
         reasons.insert(0, "the model found next to no sweat loss, so any drinking beyond thirst would be more "
                           "than you lose")
     elif d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0] and "low_sweat" not in factors:
-        reasons.insert(0, f"your estimated sweat rate (low end {low_rate} per hour) is "
+        which = "as your weigh-ins measure it" if d.cap_is_measured else "low end"
+        reasons.insert(0, f"your estimated sweat rate ({which} {low_rate} per hour) is "
                           f"below the {typical_during(r=r)} often quoted")
     return ("Don't drink more than you lose. Several known risk factors for over-drinking meet here "
             "(Hew-Butler et al. 2015; Almond et al. 2005): " + "; ".join(reasons) + ". Drinking beyond what you sweat "
@@ -502,11 +510,15 @@ def cramps_text(ctx: SessionFacts) -> str:
 def estimate_text(ctx: AdviceContext) -> str:
     s, r = ctx.sweat, ctx.r
     digits = litre_digits(s.total_l, s.low_l, s.high_l)  # as the report's "Sweat lost" row
+    lower = ("stays within the sweat rate your weigh-ins measured" if s.calibrated and s.total_l > 0
+             else "uses its low end")
+    breath = " (with the water you breathe out)" if (s.respiratory_water_l or 0.0) >= 0.05 else ""
     text = (f"These amounts rest on an estimate of {r.volume_l(s.total_l, digits)} (plausibly "
             f"{r.volume_l_range(s.low_l, s.high_l, digits)}). "
-            "The lower drinking figure uses its low end and the upper one its middle, so that neither asks you to "
-            "drink more than you are expected to lose, and what you drink during and after stays within its high "
-            "end. ")
+            f"The lower drinking figure {lower} and the upper one its middle, so that neither asks you to "
+            "drink more than you are expected to lose during the session. The after-figure adds a quarter to what "
+            "is still missing, because urine keeps flowing (NATA 2017; Shirreffs et al. 1996), so what you drink "
+            f"during and after stays within the high end of what you may lose{breath}, not its middle. ")
     if s.calibrated:
         text += "It is calibrated to your own weigh-ins. "
     else:

@@ -63,6 +63,8 @@ class EnvironmentBlock(_Block):
     air_speed_m_per_s: float | None = None
     indoor: bool = False
     notes: list[str] = Field(default_factory=list)
+    water_temperature_c: float | None = Field(None, description="a swim's water temperature, °C (given, the device's "
+                                              "reading or the stated default); null out of the water")
     wind_speed_m_per_s: float | None = Field(None, description="weather service's mean wind at 10 m (shown; not "
                                              "added to the air speed: its direction to the route is unknown)")
     solar_radiation_w_per_m2: float | None = Field(None, description="weather service's mean shortwave radiation "

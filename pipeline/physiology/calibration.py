@@ -2,13 +2,22 @@
 
 Two pieces, both pure:
 
-1. **Measured sweat loss** from a weigh-in, the field gold standard (Baker 2017, Table 3; Sawka et
-   al. 2007, ACSM position stand): ``sweat_l = pre_kg − post_kg + drank_l − urine_l`` with
-   1 kg ≈ 1 L. Implausible input is refused with a one-line :class:`~pipeline.core.errors.InvalidValue`
-   that names the value (:func:`measured_sweat_loss_l`).
+1. **Measured mass loss** from a weigh-in, the field gold standard (Baker 2017, Table 3; Sawka et
+   al. 2007, ACSM position stand): ``loss_l = pre_kg − post_kg + drank_l − urine_l`` with
+   1 kg ≈ 1 L. That balance counts sweat **plus** the water breathed out **plus** the mass of the
+   fuel burned (Mitchell, Nadel & Stolwijk 1972; Cheuvront & Montain 2017; Baker 2017): about
+   5–10 % of it in an hour's run, a quarter of it over a 40 h ultra. Implausible input is refused
+   with a one-line :class:`~pipeline.core.errors.InvalidValue` that names the value
+   (:func:`measured_sweat_loss_l`).
 
-2. **The personal factor** ``f = measured / model`` for the athlete, learned with a conjugate
-   normal update on ``θ = ln f`` (:func:`calibrate`):
+2. **The personal factor** ``f = measured / model`` for the athlete, where *model* is the model's
+   prediction of the same quantity — its uncalibrated sweat plus its water breathed out plus its
+   fuel mass (:func:`pipeline.store.weighins.model_estimate_l`): like with like, so breath and fuel
+   are not read as extra sweat. The ratio of the two sums (rather than ``(measured − breath −
+   fuel) / sweat``) keeps ``ln f`` finite and its noise the weigh-in's own when breath and fuel
+   are a large share of a small loss (a cold, easy session), and spreads the model's own error in
+   those two estimates over the whole. It is learned with a robust update on ``θ = ln f``
+   (:func:`calibrate`):
 
    * *Prior* ``θ ~ N(0, σ_p²)``: without weigh-ins the athlete is assumed average (f = 1) with the
      published spread between athletes, coefficient of variation ≈ 30–40 % (Baker et al. 2016;
@@ -83,6 +92,10 @@ References
 .. [11] Barnes KA, Anderson ML, Stofan JR, et al. (2019). Normative data for sweating rate, sweat
        sodium concentration, and sweat sodium loss in athletes. J Sports Sci 37(20):2356–2366
        (endurance athletes 1.28 ± 0.57 L·h⁻¹; SCIENCE.md §8).
+.. [12] Cheuvront SN, Montain SJ (2017). Myths and methodologies: making sense of exercise mass
+       and water balance. Exp Physiol 102(9):1047–1053. doi:10.1113/EP086284
+.. [13] Mitchell JW, Nadel ER, Stolwijk JAJ (1972). Respiratory weight losses during exercise.
+       J Appl Physiol 32(4):474–476. doi:10.1152/jappl.1972.32.4.474
 
 **Plausibility of one weigh-in** (:class:`WeighIn`): a weigh-in is refused with one
 line when
@@ -96,7 +109,10 @@ line when
 * the measured rate (sweat ÷ session time) is above :data:`MAX_RATE_L_PER_H` or below
   :data:`MIN_RATE_L_PER_H`: the highest whole-body rate among 506 athletes was 5.73 L·h⁻¹ and the
   lowest 0.26 L·h⁻¹ (Baker et al. 2016); we allow 6.0 and, for cold and easy sessions outside
-  their 15–50 °C, 0.1 L·h⁻¹.
+  their 15–50 °C, 0.1 L·h⁻¹. The measured loss also holds the water breathed out and the
+  fuel burned, about 0.05 L·h⁻¹ on an easy walk to 0.3 L·h⁻¹ at race effort in cold dry air
+  (Mitchell et al. 1972's equations at V̇O₂ 0.9–4.5 L·min⁻¹): the 6.0 ceiling stays above the
+  highest sweat rate plus that, and the 0.1 floor still lets a cold, easy session through.
 * the *body mass* lost, ``pre − post``, is above :data:`MAX_LOSS_FRACTION` of body mass. Drinks
   are not mass lost: an Ironman with ``--pre 72 --post 68.5 --drank 6`` lost 3.5 kg (4.9 %) and
   sweated 9.5 L; urine passed is already inside ``pre − post``.
@@ -264,7 +280,8 @@ class WeighIn(BaseModel):
 
     @property
     def measured_l(self) -> float:
-        """Sweat lost [L]: ``pre − post + drank − urine`` (1 kg ≈ 1 L; Baker 2017 Table 3; Sawka et al. 2007)."""
+        """Mass lost [L ≈ kg]: ``pre − post + drank − urine`` (1 kg ≈ 1 L; Baker 2017 Table 3; Sawka et al. 2007):
+        sweat plus water breathed out plus fuel burned (Cheuvront & Montain 2017)."""
         return self.pre_kg - self.post_kg + (self.drank_l or 0.0) - (self.urine_l or 0.0)
 
 

@@ -381,6 +381,15 @@ def _leg_flags(g: _Grid, stops: StopsLeftOut, sport: str, water: tuple[float, st
         flags.append(f"{sport.replace('_', ' ')}: in water the body loses its heat to the water, so sweat is taken from "
                      f"swimmers' measured losses (Cox et al. 2002) at {water[0]:g} °C water (Macaluso et al. 2011), "
                      "not from the air's heat balance")
+        low_c, high_c = sw.WATER_TEMPERATURE_RANGE_C
+        if not low_c <= water[0] <= high_c:
+            edge = high_c if water[0] > high_c else low_c
+            flags.append(f"{water[0]:g} °C water is outside the {low_c:g}–{high_c:g} °C the water-temperature effect was "
+                         f"measured over (Macaluso et al. 2011): sweat is taken as at {edge:g} °C")
+        if water[0] > sw.HOT_WATER_C:
+            flags.append(f"warning: {water[0]:g} °C water is warmer than the {sw.HOT_WATER_C:g} °C allowed for open-water "
+                         "races (FINA rule OWS 5.5): in water this warm the body can hardly lose heat, so swim easy, "
+                         "keep it short and get out at the first sign of overheating")
     elif profile.medium == "on_water":
         flags.append("on the water and often wet: the air-based heat balance may over-state sweat")
     if profile.transition:

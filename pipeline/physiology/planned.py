@@ -7,13 +7,14 @@ minutes, and nobody plans a 90-hour run). Nonsense is a one-line :class:`~pipeli
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from pipeline.core.errors import InvalidValue
@@ -134,6 +135,20 @@ class PlanRequest(BaseModel):
                              "or triathlon (with --legs SWIM,BIKE,RUN)")
         return name
 
+    @field_validator("speed_kmh", mode="before")
+    @classmethod
+    def _speed_within_the_sport(cls, value: object, info: ValidationInfo) -> object:
+        """One message for every speed out of range, NaN and ∞ included: the sport's own limit."""
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return value
+        sport = info.data.get("sport")
+        fastest = round((sport_profile(sport).plan_speed_max_m_per_s if sport else MAX_SPEED_KMH / 3.6) * 3.6, 1)
+        if not (math.isfinite(value) and 0 < value <= fastest):
+            noun = f" for {sport.replace('_', ' ')}" if sport else ""
+            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h{noun}, got {value:g}",
+                                      {"field": "speed_kmh"})
+        return value
+
     @field_validator("duration_s", mode="before")
     @classmethod
     def _parse_duration(cls, value: object) -> object:
@@ -147,7 +162,8 @@ class PlanRequest(BaseModel):
         profile = sport_profile(self.sport)
         fastest = round(profile.plan_speed_max_m_per_s * 3.6, 1)
         if self.speed_kmh is not None and self.speed_kmh > fastest:
-            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h, got {self.speed_kmh:g}",
+            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h for "
+                                      f"{self.sport.replace('_', ' ')}, got {self.speed_kmh:g}",
                                       {"field": "speed_kmh"})
         if self.power_w is not None and not profile.pedalled:
             raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",

@@ -141,6 +141,11 @@ Warm water takes up less of the swimmer's heat, so more must go as sweat."""
 WATER_TEMPERATURE_RANGE_C = (23.0, 32.0)
 """Water temperatures the slope was measured over (Macaluso et al. 2011) [°C]; colder or warmer water
 is held at the edge: there are no whole-body data beyond to extrapolate the exponential with."""
+HOT_WATER_C = 31.0
+"""Warmest water allowed for an open-water swimming race [°C]: FINA (World Aquatics) Open Water
+Swimming rule OWS 5.5, "a minimum of 16 °C and a maximum of 31 °C", set after the 2010 death of a
+swimmer in a hot-water race. In warmer water the body can barely shed heat (the water is close to
+skin temperature): a swim plan there gets a warning."""
 POOL_WATER_C = 27.0
 """Default water temperature of a pool swim without a reading [°C]: FINA competition pools 25–28 °C."""
 OPEN_WATER_C = 20.0

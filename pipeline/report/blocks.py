@@ -21,7 +21,8 @@ def environment_block(environment: EnvironmentSummary) -> EnvironmentBlock:
                             indoor=environment.indoor, notes=list(environment.notes),
                             wind_speed_m_per_s=_round(environment.wind_speed_m_per_s, 1),
                             solar_radiation_w_per_m2=_round(environment.solar_radiation_w_per_m2, 0),
-                            weather_provider=environment.weather_provider)
+                            weather_provider=environment.weather_provider,
+                            water_temperature_c=_round(environment.water_temperature_c, 1))
 
 
 def _round(value: float | None, digits: int) -> float | None:

@@ -42,13 +42,14 @@ def _headline_lines(view: ReportView) -> list[str]:
 def headline_text(report: Report, report_path: str | PathLike[str] | None = None, display: Display = METRIC_UTC) -> str:
     """What a rider reads after ``sweatline ride``: what was done, sweat lost, what to drink, where
     the report is (numbers in ``display.units``, the start in the athlete's local time)."""
-    from pipeline.report.view import sport_label, when_text
+    from pipeline.report.view import activity_label, when_text
 
     view = report_view(report, display=display)
     lines: list[str] = []
     a = report.activity
     if a is not None:
-        what = f"{terminal_safe(a.source)}: {terminal_safe(sport_label(a.sport, a.sub_sport))}"
+        label = activity_label(a.sport, a.sub_sport, [leg.sport for leg in report.legs or []])
+        what = f"{terminal_safe(a.source)}: {terminal_safe(label)}"
         if a.start_time is not None:
             what += f" on {when_text(a.start_time, a.utc_offset_s, display.timezone)}"
         if view.subtitle:

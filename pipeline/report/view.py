@@ -55,6 +55,20 @@ def sport_label(sport: str | None, sub_sport: str | None = None) -> str:
 
 
 
+RACE_NAMES = {("swimming", "cycling", "running"): "triathlon", ("running", "cycling", "running"): "duathlon",
+              ("running", "swimming", "running"): "aquathlon", ("swimming", "running"): "aquathlon"}
+"""A multisport file's name by its legs in order, transitions left out: World Triathlon's
+multisport disciplines (triathlon swim–bike–run, duathlon run–bike–run, aquathlon run–swim–run)."""
+
+
+def activity_label(sport: str | None, sub_sport: str | None = None, leg_sports: list[str] | None = None) -> str:
+    """What a report calls its activity: :func:`sport_label` ('trail run'); a multisport file by its
+    legs (:data:`RACE_NAMES`: 'triathlon' for swim, bike and run), else the sport's label
+    ('multisport'). The terminal and the HTML title both use it."""
+    legs = tuple(s for s in leg_sports or [] if not sport_profile(s).transition)
+    return RACE_NAMES.get(legs) or sport_label(sport, sub_sport)
+
+
 TOPIC_TITLES = {
     "hydration": "Water: before, during, after",
     "course": "On this course",
@@ -73,6 +87,15 @@ ENV_SOURCES = {"weather": "from the weather service", "device": "from the device
                "forecast": "forecast for the course", "climatology": "climatology (beyond the forecast)"}
 INTENSITY_SOURCES = {"power": "power meter", "speed": "speed and grade", "heart_rate": "heart rate",
                      "device_calories": "the device's calories", "duration": "duration only"}
+
+
+def effort_sources_text(source: str, shares: dict[str, float]) -> str:
+    """'power meter' when one signal gave the effort for (nearly) all the moving time; otherwise each
+    signal by its share of it, largest first: 'power meter 49 %, speed and grade 33 %, duration only 18 %'."""
+    named = sorted(((k, v) for k, v in shares.items() if v >= 0.005), key=lambda kv: -kv[1])
+    if len(named) <= 1 or named[0][1] >= 0.95:
+        return INTENSITY_SOURCES.get(source, source)
+    return ", ".join(f"{INTENSITY_SOURCES.get(k, k)} {100 * v:.0f} %" for k, v in named)
 
 
 def weather_text(env: EnvironmentBlock, units: Units = "metric") -> str:
@@ -289,11 +312,14 @@ def _titles(report: Report, sport: str, duration_s: float | None, display: Displ
     """'Run on Sat 18 Jul 2026, 09:00' and its duration and distance; a plan's 'Planned run: 2 h at 30 °C'."""
     a, env, un = report.activity, report.environment, display.units
     noun = sport_noun(sport)
-    if noun == "session" and sport not in ("session", "generic"):
-        noun = sport_label(sport, a.sub_sport if a is not None else None)
+    if a is not None or (noun == "session" and sport not in ("session", "generic")):
+        noun = activity_label(sport, a.sub_sport if a is not None else None,
+                              [leg.sport for leg in report.legs or []])
     if a is None:
         title = f"Planned {noun}" + (f": {duration_s_text(duration_s)}" if duration_s else "")
-        if env is not None:
+        if env is not None and env.water_temperature_c is not None:  # a swim: the water is what it sweats in
+            title += f" in {u.temperature(env.water_temperature_c, 0, un)} water"
+        elif env is not None:
             title += f" at {u.temperature(env.temperature_c, 0, un)}"
         return title, "What to drink and eat for a session that has not happened yet."
     when = when_text(a.start_time, a.utc_offset_s, display.timezone)
@@ -394,7 +420,7 @@ def _detail_rows(report: Report, duration_s: float | None, display: Display) -> 
     a, s, env, it, un = report.activity, report.sweat, report.environment, report.intensity, display.units
     rows: list[Row] = []
     if a is not None:
-        rows.append(Row(label="Sport", value=sport_label(a.sport, a.sub_sport)))
+        rows.append(Row(label="Sport", value=activity_label(a.sport, a.sub_sport, [leg.sport for leg in report.legs or []])))
         if a.start_time is not None:
             rows.append(Row(label="Started", value=when_text(a.start_time, a.utc_offset_s, display.timezone),
                             note="local time from the file" if a.utc_offset_s is not None
@@ -421,7 +447,7 @@ def _detail_rows(report: Report, duration_s: float | None, display: Display) -> 
             rows.append(Row(label="Weather", value=weather_text(env, un), note=f"{env.weather_provider}, at the route's "
                             f"positions rounded to 0.1° and the session's hours"))
     if it is not None:
-        rows.append(Row(label="Effort from", value=INTENSITY_SOURCES.get(it.source, it.source),
+        rows.append(Row(label="Effort from", value=effort_sources_text(it.source, it.sources_share),
                         note=f"mean metabolic rate {it.mean_metabolic_w:,.0f} W"))
     if s is not None:
         per_h = report.plan.sodium_mg_per_h if report.plan is not None else None

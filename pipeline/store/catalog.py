@@ -125,6 +125,8 @@ class ActivityRow(ActivityHeadline):
     body_mass_loss_pct: float | None = None
     model_total_l: float | None = None  # the model's own, uncalibrated litres (weigh-ins compare with it)
     calibration_factor: float | None = None  # the personal factor applied to sweat_total_l, if calibrated
+    respiratory_water_l: float | None = None  # the model's water breathed out [L] (not calibrated)
+    metabolic_mass_l: float | None = None  # the model's fuel burned, CO2 out minus O2 in [kg ≈ L]
     override_temperature_c: float | None = None
     override_humidity_pct: float | None = None
     inputs_fingerprint: str | None = None  # pipeline.usecases.provenance fingerprint of what the estimate used
@@ -158,6 +160,8 @@ class ActivityRow(ActivityHeadline):
             **_columns(report.intensity, INTENSITY_COLUMNS), **_columns(sweat, SWEAT_COLUMNS),
             model_total_l=round(model_total_l, 3) if model_total_l is not None else None,  # to the mL, as reports
             calibration_factor=factor,
+            respiratory_water_l=sweat.respiratory_water_l if sweat is not None else None,
+            metabolic_mass_l=sweat.metabolic_mass_l if sweat is not None else None,
             inputs_fingerprint=report.inputs.fingerprint if report.inputs is not None else None,
             calibration_sports=",".join(report.inputs.calibration) if report.inputs is not None else None,
             file_sha256=file_sha256, report_dir=report_dir, records_path=records_path,

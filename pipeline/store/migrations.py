@@ -154,5 +154,12 @@ CATALOG_MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     ALTER TABLE activities ADD COLUMN utc_offset_s INTEGER;
     """,
+    # 6: the model's non-sweat mass losses, water breathed out and fuel burned (L ≈ kg), which a
+    #    weigh-in's mass balance counts with the sweat (pipeline.store.weighins.model_estimate_l).
+    #    NULL on rows from before: counted as 0 until the activity is re-estimated.
+    """
+    ALTER TABLE activities ADD COLUMN respiratory_water_l REAL;
+    ALTER TABLE activities ADD COLUMN metabolic_mass_l REAL;
+    """,
 ]
 

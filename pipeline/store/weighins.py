@@ -15,7 +15,9 @@ There is deliberately no foreign key to ``activities``: ``sweatline nightly --re
 re-creates activity rows (same ids), and a weigh-in must outlive that.
 
 The model estimate a weigh-in is compared with is the *uncalibrated* one, kept in the catalog's
-activity row (``model_total_l``), so the personal factor never feeds on itself.
+activity row (``model_total_l``), so the personal factor never feeds on itself, plus the water
+breathed out and the fuel burned, which the weigh-in's mass balance counts too
+(:func:`model_estimate_l`).
 """
 from __future__ import annotations
 
@@ -99,7 +101,7 @@ class WeighInRow(BaseModel):
     drank_l: float | None  # None: not recorded (scale pairing) -> measured_l is a lower bound
     urine_l: float = 0.0
     measured_l: float
-    model_l: float | None = None  # the model's uncalibrated estimate when the weigh-in was stored
+    model_l: float | None = None  # the model's uncalibrated estimate (:func:`model_estimate_l`) when stored
     elapsed_s: float | None = None
     pre_at: datetime | None = None
     post_at: datetime | None = None
@@ -121,7 +123,7 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def model_estimate_l(activity: ActivityRow) -> float | None:
+def model_sweat_l(activity: ActivityRow) -> float | None:
     """The model's UNCALIBRATED whole-session sweat estimate for ``activity`` [L], or None.
 
     The catalog keeps it (``model_total_l``) so that the personal factor never feeds on itself;
@@ -134,6 +136,26 @@ def model_estimate_l(activity: ActivityRow) -> float | None:
         if value is not None and value > 0:
             return float(value)
     return None
+
+
+def model_estimate_l(activity: ActivityRow) -> float | None:
+    """What the model predicts a weigh-in measures around ``activity`` [L ≈ kg], or None.
+
+    A weigh-in's mass balance (pre − post + drunk − urine) counts every mass the body lost:
+    sweat, the water breathed out and the mass of the fuel burned (CO2 out minus O2 in); the
+    sweat alone is that balance minus those two (Cheuvront & Montain 2017, "Myths and
+    methodologies: making sense of exercise mass and water balance", Exp Physiol 102:1047,
+    doi:10.1113/EP086284; Baker 2017, Sports Med 47:S111, doi:10.1007/s40279-017-0691-5, on
+    correcting whole-body sweat rates for respiratory water and metabolic mass loss). To compare
+    like with like the model's side is the same sum: its uncalibrated sweat (:func:`model_sweat_l`)
+    plus its water breathed out (Mitchell et al. 1972) and fuel mass
+    (:func:`pipeline.physiology.respiration.metabolic_mass_loss_g_per_h`), both kept in the
+    catalog row. A row from before they were kept counts them as 0 until re-estimated.
+    """
+    sweat = model_sweat_l(activity)
+    if sweat is None:
+        return None
+    return sweat + (activity.respiratory_water_l or 0.0) + (activity.metabolic_mass_l or 0.0)
 
 
 class WeighIns:
@@ -206,7 +228,8 @@ class WeighIns:
     def calibration_points(self, model_l: Mapping[str, float] | None = None) -> list[CalibrationPoint]:
         """Every weigh-in whose activity is in the catalog with a model estimate, as calibration input.
 
-        The model side is the activity's current uncalibrated estimate (:func:`model_estimate_l`),
+        The model side is the activity's current uncalibrated estimate of what a weigh-in measures,
+        sweat + breath + fuel (:func:`model_estimate_l`),
         falling back to the one stored with the weigh-in; ``model_l`` (activity id -> litres)
         replaces it for activities being re-estimated right now.
         """

@@ -164,7 +164,10 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
     calibration = calibrations_for(config.data_dir, sports)
     analysis = analyse_activity(activity, config, override, calibration, weather)
     if analysis.model_total_l and analysis.report.activity is not None:
-        again = calibrations_for(config.data_dir, sports, {analysis.report.activity.id: round(analysis.model_total_l, 3)})
+        sweat = analysis.report.sweat
+        nonsweat = ((sweat.respiratory_water_l or 0.0) + (sweat.metabolic_mass_l or 0.0)) if sweat is not None else 0.0
+        again = calibrations_for(config.data_dir, sports,  # a weigh-in's side: sweat + breath + fuel
+                                 {analysis.report.activity.id: round(analysis.model_total_l, 3) + nonsweat})
         if estimate_inputs(config, None, None, again) != estimate_inputs(config, None, None, calibration):
             calibration = again
             analysis = analyse_activity(activity, config, override, calibration, weather)

@@ -83,11 +83,8 @@ def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
 
 
 def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride, *, orchestrator: str,
-         prefect_flow_run_id: str | None = None, front_door_units: str | None = None) -> list[RideResult]:
+         prefect_flow_run_id: str | None = None) -> list[RideResult]:
     """Process one file for the after-ride flow; one result per activity in it (a zip may hold several).
-
-    ``front_door_units``: the units of the shared pages (index, digest) when ``config.units`` was
-    set for this ride's own report only (``ride --units``); they follow the configured units.
 
     Raises :class:`RejectedFile` (one line, recorded in the catalog) for a file that is not a
     usable activity, :class:`UsageError` for a missing file.
@@ -131,7 +128,7 @@ def ride(fit_file: str | Path | None, config: Config, override: WeatherOverride,
                            failed=0, summary=f"processed {path.name}: {len(outcome.activities)} activity(ies)")
         results = _with_set_aside([_result(shown, a.row, data_dir, run_id, orchestrator, reused=False,
                                            warnings=a.warnings) for a in outcome.activities] + repeated, outcome, path)
-    _refresh_front_door(config if front_door_units is None else config.model_copy(update={"units": front_door_units}))
+    _refresh_front_door(config)
     return results
 
 

@@ -22,7 +22,7 @@ from pipeline.store.weighins import WeighInRow, WeighIns, model_estimate_l
 @dataclass(frozen=True)
 class Recorded:
     """A weigh-in just stored: the activity, the elapsed time between the weighings [s] (None:
-    unknown), the measured sweat loss and the model's uncalibrated estimate [L], whether it replaced
+    unknown), the measured mass loss (sweat + breath + fuel) and the model's uncalibrated estimate of the same [L], whether it replaced
     an earlier weigh-in, and the factors now: the activity's sport's and the one pooled over all
     sports (what a sport without weigh-ins of its own uses)."""
 

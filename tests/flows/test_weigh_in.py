@@ -62,8 +62,8 @@ def test_weigh_in_latest_prints_measured_next_to_model(config: Path, capsys: pyt
     out = capsys.readouterr().out
     assert code == 0
     # 70.6 − 69.3 + 0.4 − 0 = 1.70 L (Baker 2017 Table 3), over the run's 4618 s elapsed: 1.33 L/h
-    assert "measured sweat loss  1.70 L (1.33 L/h)" in out
-    assert "model estimate" in out and "measured ÷ model" in out
+    assert "measured mass loss   1.70 L (1.33 L/h)" in out
+    assert "model, same sum" in out and "measured ÷ model" in out
     assert "your running factor now" in out and "from 1 weigh-in" in out
     # a sport with no weigh-ins of its own takes the factor of all of them, and the tool says so
     # (a fresh-user trial: a running weigh-in moved every ride while only "running" was named)
@@ -77,7 +77,12 @@ def test_weigh_in_latest_prints_measured_next_to_model(config: Path, capsys: pyt
     assert row.model_l is not None and row.model_l > 0
     report = json.loads((config.parent / "data" / store.catalog.activity(row.activity_id).report_dir
                          / "report.json").read_text())
-    assert f"{row.model_l:.2f} L" in out and row.model_l == pytest.approx(report["sweat"]["total_l"])
+    # the weigh-in's side is sweat + water breathed out + fuel burned (Cheuvront & Montain 2017)
+    sweat = report["sweat"]
+    assert sweat["respiratory_water_l"] > 0 and sweat["metabolic_mass_l"] > 0
+    assert f"{row.model_l:.2f} L" in out and row.model_l == pytest.approx(
+        sweat["total_l"] + sweat["respiratory_water_l"] + sweat["metabolic_mass_l"], abs=0.002)
+    assert f"measured ÷ model     {1.70 / row.model_l:.2f}" in out
 
 
 def test_second_weigh_in_needs_replace(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,8 +216,10 @@ def test_three_weigh_ins_calibrate_the_fourth_run_to_within_10_percent(
             assert sweat["calibrated"] is False
             first_range = (sweat["high_l"] - sweat["low_l"]) / sweat["total_l"]
         truth_l = 1.4 * model_l * deviation
-        # nothing drunk or passed: the mass lost is the sweat lost (Baker 2017, Table 3)
-        assert main(["weigh-in", activity_id, "--pre", "70.0", "--post", f"{70.0 - truth_l:.3f}",
+        # nothing drunk or passed: the mass lost is the sweat lost plus the water breathed out and
+        # the fuel burned (Baker 2017, Table 3; Cheuvront & Montain 2017)
+        lost_kg = truth_l + sweat["respiratory_water_l"] + sweat["metabolic_mass_l"]
+        assert main(["weigh-in", activity_id, "--pre", "70.0", "--post", f"{70.0 - lost_kg:.3f}",
                      "--config", str(config)]) == 0
     assert main(["ride", str(SAMPLES / FOURTH_RUN), "--config", str(config)]) == 0
     capsys.readouterr()
@@ -325,7 +332,7 @@ def test_ironman_weigh_in_is_accepted_and_multisport_legs_use_their_own_sports_f
     # Ironman numbers: 72 − 68.5 = 3.5 kg lost (4.9 % of 72 kg; drinks are not mass lost), sweat
     # 3.5 + 6 = 9.5 L over the file's 6 h 50 (1.39 L/h). On main: "over 10 % of body mass"
     assert main(["weigh-in", str(MULTISPORT), "--pre", "72", "--post", "68.5", "--drank", "6", "--config", str(config)]) == 0
-    assert "measured sweat loss  9.50 L" in capsys.readouterr().out
+    assert "measured mass loss   9.50 L" in capsys.readouterr().out
 
 
 def test_list_and_delete_move_the_factor_back(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -283,3 +283,39 @@ def test_a_heart_rate_not_above_rest_is_refused_naming_the_resting_rate(config_p
     err = capsys.readouterr().err.strip()
     assert err.startswith("--hr: ") and "55 bpm" in err and len(err.splitlines()) == 1
 
+
+
+def test_a_swim_plan_names_its_water_and_warns_of_hot_water(config_path, capsys):
+    """A swim sweats by its water (Macaluso et al. 2011, measured over 23–32 °C): the headline and the
+    text name the water, not the 20 °C air; beyond the measured range the value used is said; above the
+    31 °C FINA allows for open-water races (rule OWS 5.5) a warning."""
+    swim = ["plan", "--sport", "swimming", "--duration", "1h", "--speed", "3", "--config", config_path]
+    assert main([*swim, "--water-temp", "28"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Planned swim: 1 h in 28 °C water")
+    assert "the planned 1 h swim in 28 °C water" in out and "Warning" not in out and "outside the" not in out
+    report = plan_json(config_path, capsys, *swim[1:-2], "--water-temp", "40")
+    assert report["environment"]["water_temperature_c"] == 40
+    notes = " ".join(report["sweat"]["flags"])
+    assert "40 °C water is outside the 23–32 °C" in notes and "taken as at 32 °C" in notes
+    assert "warmer than the 31 °C allowed for open-water races (FINA rule OWS 5.5)" in notes
+    # the value used is the capped one: 40 °C water gives what 32 °C water gives
+    at_32 = plan_json(config_path, capsys, *swim[1:-2], "--water-temp", "32")["sweat"]["total_l"]
+    assert report["sweat"]["total_l"] == at_32
+    assert main([*swim, "--water-temp", "33"]) == 0
+    assert "Warning: 33 °C water is warmer than the 31 °C" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("speed", ["nan", "60", "inf", "-3"])
+def test_a_speed_out_of_range_names_the_sports_own_limit(config_path, capsys, speed):
+    """One limit per sport whatever the bad value (NaN once said "at most 108 km/h", 60 "at most 28.8")."""
+    assert main(["plan", "--sport", "running", "--duration", "1h", "--speed", speed, "--config", config_path]) == 2
+    err = capsys.readouterr().err
+    assert "at most 28.8 km/h for running" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_load_is_documented_for_walking_and_hiking_only(capsys):
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--load-kg KG walking and hiking only" in out

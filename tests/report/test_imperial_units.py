@@ -49,22 +49,22 @@ def test_report_files_follow_the_configs_units(tmp_path: Path, config_file) -> N
     assert json.loads((folder / "report.json").read_text())["sweat"]["total_l"] > 0  # SI in the JSON
 
 
-def test_units_flag_reaches_the_report_files_and_a_stored_report_in_other_units_is_made_again(
+def test_units_flag_is_what_is_printed_and_the_stored_report_keeps_the_configs_units(
         tmp_path: Path, config_file) -> None:
     config = config_file()  # metric
     path = ride_file(tmp_path / "inbox" / "ride.fit", seconds=3600)
-    assert run_cli("ride", str(path), "--units", "imperial", config=config).returncode == 0
+    assert run_cli("ride", str(path), config=config).returncode == 0
     folder = next((tmp_path / "data" / "reports").glob("*-cycling-*"))
-    main = (folder / "report.md").read_text().split("Notes on this estimate")[0]
-    assert "fl oz" in main and not _METRIC.search(main.replace("mmol", "")), main
-    # the shared pages keep the config's units: a one-off --units changes this ride's answer only
-    # (a fresh-user trial found the whole index rewritten in fl oz)
-    index = (tmp_path / "data" / "reports" / "index.md").read_text()
-    assert f"{folder.name}/report.html" in index and "fl oz" not in index and re.search(r"\d L\b", index), index
-    again = run_cli("ride", str(path), config=config)  # the config's metric: not the stored imperial report
-    assert again.returncode == 0 and "stored report" not in again.stdout, again.stdout
+    before = (folder / "report.html").read_bytes()
+    shown = run_cli("ride", str(path), "--units", "imperial", config=config)
+    assert shown.returncode == 0 and "fl oz" in shown.stdout and not _METRIC.search(shown.stdout), shown.stdout
+    # a one-off --units prints in those units; the stored report, the index and the digest keep the config's
+    # (a fresh-user trial found report.html rewritten in imperial units by one printout)
+    assert (folder / "report.html").read_bytes() == before
     main = (folder / "report.md").read_text().split("Notes on this estimate")[0]
     assert "fl oz" not in main and _METRIC.search(main), main
+    index = (tmp_path / "data" / "reports" / "index.md").read_text()
+    assert f"{folder.name}/report.html" in index and "fl oz" not in index and re.search(r"\d L\b", index), index
 
 
 def test_plan_prints_imperial(config_file) -> None:

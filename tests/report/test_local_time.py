@@ -29,7 +29,8 @@ def test_local_time_comes_from_the_files_local_timestamp(tmp_path: Path) -> None
     assert activity.summary.utc_offset_s == 7200  # what the writer put in local_timestamp − timestamp
     assert activity.summary.start_time == START  # the JSON stays UTC
     view = report_view(analyse_activity(activity, CONFIG).report, display=Display(timezone="America/New_York"))
-    assert view.title == "Ride on Sat 18 Jul 2026, 14:10 (UTC+2)"  # the file's offset beats the config's zone
+    # the file's offset beats the config's zone; the sport as the terminal names it (road ride)
+    assert view.title == "Road ride on Sat 18 Jul 2026, 14:10 (UTC+2)"
     report = json.loads(analyse_activity(activity, CONFIG).report.to_json())
     assert report["activity"]["start_time"].startswith("2026-07-18T12:10:00")
     assert report["activity"]["utc_offset_s"] == 7200

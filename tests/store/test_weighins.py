@@ -34,7 +34,8 @@ START = datetime(2026, 7, 18, 12, 10, tzinfo=UTC)
 
 
 def _activity(catalog: Catalog, activity_id: str = "ab" * 32, *, sport: str = "cycling",
-              start: datetime = START, elapsed_s: float = 9000.0, sweat: dict | None = None) -> ActivityRow:
+              start: datetime = START, elapsed_s: float = 9000.0, sweat: dict | None = None,
+              **extra: float) -> ActivityRow:
     """A processed activity in the catalog with its report.json (what the nightly run leaves)."""
     report_dir = f"reports/{activity_id[:10]}"
     (catalog.data_dir / report_dir).mkdir(parents=True, exist_ok=True)
@@ -43,7 +44,7 @@ def _activity(catalog: Catalog, activity_id: str = "ab" * 32, *, sport: str = "c
                       start_time=start, elapsed_s=elapsed_s, timer_s=elapsed_s,
                       sweat_total_l=(sweat or {}).get("total_l"), calibrated=bool((sweat or {}).get("calibrated")),
                       calibration_factor=(sweat or {}).get("calibration_factor"),
-                      report_dir=report_dir, processed_at=utc_now())
+                      report_dir=report_dir, processed_at=utc_now(), **extra)
     file = FileRow(sha256=activity_id, name=row.source, path=row.source, size_bytes=1, status="processed",
                    activities=1, first_seen_at=utc_now(), processed_at=utc_now())
     catalog.record_processed(file, [row])
@@ -245,3 +246,60 @@ def test_a_family_scale_pairs_the_athlete_s_own_readings(tmp_path: Path) -> None
         store = WeighIns(catalog)
         assert store.add_scale_readings(readings) == 4
         assert {r.user_index for r in store.scale_readings()} == {0, 1}
+
+
+# --- a weigh-in measures sweat + water breathed out + fuel burned: the model's side is that same sum
+# Mitchell, Nadel & Stolwijk (1972): breath water 0.019 · V̇O₂ · (44 − P_a) g/min (P_a in mmHg) and
+# fuel mass V̇O₂ · (RER · 1.977 − 1.429) g/min at RER 0.85; Cheuvront & Montain (2017) and Baker
+# (2017): the mass balance pre − post + drunk − urine is sweat plus those two.
+
+
+def _breath_and_fuel_l(hours: float, vo2_l_per_min: float, vapour_mmhg: float) -> tuple[float, float]:
+    breath_g = 0.019 * vo2_l_per_min * (44.0 - vapour_mmhg) * 60.0 * hours
+    fuel_g = vo2_l_per_min * (0.85 * 1.977 - 1.429) * 60.0 * hours
+    return breath_g / 1000.0, fuel_g / 1000.0
+
+
+@pytest.mark.parametrize(("hours", "vo2", "vapour_mmhg", "sweat_l_per_h", "pre", "post", "drank"), [
+    (1.0, 2.5, 10.0, 0.80, 70.0, 69.3, 0.2),     # an hour's run at 20 °C: 0.9 kg lost
+    (4.0, 2.2, 12.0, 0.70, 70.0, 68.0, 1.6),     # a 4 h ride: 3.6 kg
+    (40.0, 1.1, 6.0, 0.231, 70.0, 64.0, 6.0),    # a 40 h ultra in cool air: 12 kg
+])
+def test_weigh_in_is_compared_with_sweat_breath_and_fuel(
+        tmp_path: Path, hours: float, vo2: float, vapour_mmhg: float, sweat_l_per_h: float,
+        pre: float, post: float, drank: float) -> None:
+    breath, fuel = _breath_and_fuel_l(hours, vo2, vapour_mmhg)
+    sweat = sweat_l_per_h * hours
+    measured = pre - post + drank
+    with Catalog(tmp_path) as catalog:
+        activity = _activity(catalog, "cd" * 32, elapsed_s=hours * 3600.0,
+                             sweat={"total_l": sweat, "calibrated": False},
+                             model_total_l=sweat, respiratory_water_l=breath, metabolic_mass_l=fuel)
+        stored = catalog.activity(activity.id)
+        assert (stored.respiratory_water_l, stored.metabolic_mass_l) == pytest.approx((breath, fuel))
+        assert model_estimate_l(stored) == pytest.approx(sweat + breath + fuel)
+        store = WeighIns(catalog)
+        store.put(_manual(activity.id, pre=pre, post=post, drank=drank))
+        (point,) = store.calibration_points()
+    assert point.measured_l / point.model_l == pytest.approx(measured / (sweat + breath + fuel))
+    # breath and fuel are not read as extra sweat: the ratio is below what sweat alone would give
+    assert point.measured_l / point.model_l < measured / sweat
+
+
+def test_forty_hour_ultra_from_the_field_report(tmp_path: Path) -> None:
+    """70 − 64 + 6 = 12 kg lost against the model's 9.24 L sweat, 2.9 L breathed out and 1.0 kg of
+    fuel: 12 / 13.14 = 0.91 (sweat alone gave 1.30, and raised every later plan by 30 %)."""
+    with Catalog(tmp_path) as catalog:
+        activity = _activity(catalog, "cd" * 32, elapsed_s=40 * 3600.0, sweat={"total_l": 9.24, "calibrated": False},
+                             model_total_l=9.24, respiratory_water_l=2.9, metabolic_mass_l=1.0)
+        store = WeighIns(catalog)
+        store.put(_manual(activity.id, pre=70.0, post=64.0, drank=6.0))
+        (point,) = store.calibration_points()
+    assert point.measured_l / point.model_l == pytest.approx(12.0 / 13.14)
+
+
+def test_rows_from_before_count_breath_and_fuel_as_zero(tmp_path: Path) -> None:
+    with Catalog(tmp_path) as catalog:
+        old = _activity(catalog, "cd" * 32, sweat={"total_l": 1.2, "calibrated": False})
+        assert (old.respiratory_water_l, old.metabolic_mass_l) == (None, None)
+        assert model_estimate_l(catalog.activity(old.id)) == pytest.approx(1.2)
