@@ -67,6 +67,12 @@ TEMPERATURE_UNCERTAINTY_C: dict[str, float] = {
 (:mod:`.sweat`) carries the sweat this moves."""
 MIN_TEMPERATURE_COVERAGE = 0.5
 
+AIR_TEMPERATURE_RECORD_C = 56.7
+"""The highest air temperature ever recorded on Earth [°C] (Death Valley, 10 July 1913: the WMO's
+World Weather and Climate Extremes Archive; El Fadli et al. 2013, Bull Am Meteorol Soc 94(2):199-204).
+A bike-mounted sensor reading more is not reading the air (direct sun on the unit, a hot car, a
+fault): those readings are set aside as air temperature."""
+
 DeviceMount = Literal["bike", "wrist"]
 
 
@@ -268,7 +274,8 @@ def _temperature(records: pd.DataFrame, sport: str, device: str | None, indoor: 
                 [f"temperature {override.temperature_c:g} °C given on the command line"])
     if weather_t is not None:
         return _service_temperature(records, weather_t, override.service)
-    device_t, notes = _device_series(records)
+    reads_air = not sport_profile(sport).in_water and device_mount(device, sport) == "bike"
+    device_t, notes = _device_series(records, AIR_TEMPERATURE_RECORD_C if reads_air else DEVICE_TEMPERATURE_BOUNDS_C[1])
     if device_t is None:
         config_t = float(climate.temperature_c)
         return (np.full(n, config_t), "config", TEMPERATURE_UNCERTAINTY_C["config"],
@@ -288,17 +295,23 @@ def _service_temperature(records: pd.DataFrame, weather_t: pd.Series,
              "hour by hour at the route's rounded positions" + device_words])
 
 
-def _device_series(records: pd.DataFrame) -> tuple[NDArray[np.float64] | None, list[str]]:
-    """The device's temperature within :data:`DEVICE_TEMPERATURE_BOUNDS_C`, smoothed by a 60-sample
+def _device_series(records: pd.DataFrame, upper_c: float = DEVICE_TEMPERATURE_BOUNDS_C[1],
+                   ) -> tuple[NDArray[np.float64] | None, list[str]]:
+    """The device's temperature within :data:`DEVICE_TEMPERATURE_BOUNDS_C` (and at most ``upper_c``
+    [°C]: :data:`AIR_TEMPERATURE_RECORD_C` for a sensor that reads the air), smoothed by a 60-sample
     running median (a sensor warms up or cools down over minutes) with gaps filled; None, with a
     note when there was some, if it covers less than :data:`MIN_TEMPERATURE_COVERAGE` of the records."""
     if len(records) == 0:
         return None, []
-    raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float)
+    numbers = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float)
     lo, hi = DEVICE_TEMPERATURE_BOUNDS_C
-    raw = raw.where((raw >= lo) & (raw <= hi))
+    raw = numbers.where((numbers >= lo) & (numbers <= min(hi, upper_c)))
     coverage = float(raw.notna().mean())
+    above_record = float(((numbers > upper_c) & (numbers <= hi)).mean()) if upper_c < hi else 0.0
     if coverage < MIN_TEMPERATURE_COVERAGE:
+        if above_record > 0:
+            return None, [f"the device's sensor read above {upper_c:g} °C, hotter than any air ever measured, on "
+                          f"{above_record:.0%} of records: it was not reading the air (sun on the unit?), not used"]
         return None, ([f"device temperature on only {coverage:.0%} of records: not used"] if coverage > 0 else [])
     return raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy(), []
 

@@ -55,6 +55,30 @@ def test_sparse_or_absurd_device_temperature_falls_back_to_config(climate):
     assert env.source == "config"
 
 
+@pytest.mark.parametrize("reading_c", [57.0, 60.0, 59.5])
+def test_a_bike_sensor_hotter_than_any_air_ever_measured_is_not_air(climate, reading_c):
+    """56.7 °C is the highest air temperature recorded on Earth (WMO archive): a bike-mounted sensor
+    reading more throughout is in the sun or broken, and the config's climate is used, said so."""
+    env = resolve_environment(make_records(600, temperature_c=reading_c), "cycling", None, "garmin edge_530", climate)
+    assert env.source == "config" and env.temperature_c == pytest.approx(np.full(600, 20.0))
+    assert any("hotter than any air ever measured" in note and "100%" in note for note in env.notes)
+
+
+def test_a_bike_sensor_above_the_record_part_of_the_time_keeps_its_plausible_readings(climate):
+    temps = np.full(600, 35.0)
+    temps[:200] = 58.0  # a third of the ride parked in the sun: those readings are not air
+    env = resolve_environment(make_records(600, temperature_c=temps), "cycling", None, "garmin edge_530", climate)
+    assert env.source == "device"
+    assert np.all(env.temperature_c <= 35.0) and np.median(env.temperature_c) == pytest.approx(35.0)
+
+
+def test_a_wrist_reading_above_the_air_record_is_still_read_as_a_wrist_reading(climate):
+    """A wrist sensor reads skin heat too: 58 °C on a wrist is not judged against the air record (it is
+    within the device bounds and corrected as a wrist reading), unlike a bike-mounted sensor."""
+    env = resolve_environment(make_records(600, temperature_c=58.0), "running", None, "garmin fenix6", climate)
+    assert env.source == "device"
+
+
 def test_single_sensor_spike_does_not_move_air_temperature(climate):
     temps = np.full(1200, 18.0)
     temps[600] = 55.0
