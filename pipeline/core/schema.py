@@ -78,6 +78,14 @@ class IntensityBlock(_Block):
     mean_metabolic_w: float
     # extra keys
     sources_share: dict[str, float] = Field(default_factory=dict, description="fraction of moving time per signal")
+    carbohydrate_g_per_h: float | None = Field(None, description="carbohydrate oxidised per hour of moving time, g/h: "
+                                               "the carbohydrate share of the mean metabolic rate at the session's "
+                                               "intensity (Romijn et al. 1993; pipeline.physiology.fuel)")
+    carbohydrate_low_g_per_h: float | None = Field(None, description="the same at the low end of the intensity, g/h")
+    carbohydrate_high_g_per_h: float | None = Field(None, description="the same at the high end of the intensity, g/h")
+    carbohydrate_g: float | None = Field(None, description="carbohydrate oxidised over the moving time, g (central)")
+    fraction_vo2max: float | None = Field(None, description="the intensity used: mean heart rate as a fraction of the "
+                                          "heart-rate reserve (Swain & Leutholtz 1997); None without a heart rate")
 
 
 class SweatBlock(_Block):

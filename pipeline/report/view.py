@@ -19,7 +19,7 @@ from pipeline.advice.plan import CARRIED_BOTTLES_MAX
 from pipeline.advice.texts import format_duration, sport_noun
 from pipeline.core import units as u
 from pipeline.core.config import Config
-from pipeline.core.schema import EnvironmentBlock, Report, SweatBlock
+from pipeline.core.schema import EnvironmentBlock, IntensityBlock, Report, SweatBlock
 from pipeline.core.sports import SUB_SPORT_WORDS, sport_profile
 from pipeline.core.units import Units
 from pipeline.report.notes import NoteGroup, note_groups
@@ -453,6 +453,9 @@ def _detail_rows(report: Report, duration_s: float | None, display: Display) -> 
         per_h = report.plan.sodium_mg_per_h if report.plan is not None else None
         rows.append(Row(label="Sodium lost", value=milligrams(s.sodium_mg),
                         note=f"in sweat, about {per_h:,.0f} mg per hour" if per_h else "in sweat"))
+        burned = _carbohydrate_used_row(it)
+        if burned is not None:
+            rows.append(burned)
         carbs = _carbohydrate_row(report, duration_s)
         if carbs is not None:
             rows.append(carbs)
@@ -463,6 +466,20 @@ def _detail_rows(report: Report, duration_s: float | None, display: Display) -> 
     if a is not None and a.salvaged:
         rows.append(Row(label="File", value="damaged; read as far as it goes"))
     return rows
+
+
+def _carbohydrate_used_row(it: IntensityBlock | None) -> Row | None:
+    """Carbohydrate burned per hour (``intensity.carbohydrate_g_per_h``, :mod:`pipeline.physiology.fuel`),
+    with its range and total, or None when the report has none."""
+    if it is None or it.carbohydrate_g_per_h is None:
+        return None
+    lo, hi = it.carbohydrate_low_g_per_h, it.carbohydrate_high_g_per_h
+    spread = f"{lo:.0f}–{hi:.0f} g/h, " if lo is not None and hi is not None and lo != hi else ""
+    total = f"{it.carbohydrate_g:.0f} g in all; " if it.carbohydrate_g is not None else ""
+    basis = (f"at {it.fraction_vo2max * 100:.0f} % of heart-rate reserve" if it.fraction_vo2max is not None
+             else "intensity unknown without heart rate")
+    return Row(label="Carbohydrate used", value=f"{it.carbohydrate_g_per_h:.0f} g per hour",
+               note=f"{spread}{total}{basis} (Romijn et al. 1993; Swain & Leutholtz 1997)")
 
 
 def _carbohydrate_row(report: Report, duration_s: float | None) -> Row | None:

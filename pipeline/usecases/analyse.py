@@ -402,11 +402,31 @@ def _ml_or_range(low_ml: float, high_ml: float, r: Reader, about: str = "") -> s
     return r.volume_ml_range(low_ml, high_ml)
 
 
+def with_carbohydrate(report: Report, athlete: Athlete, duration_s: float | None,
+                      heart_rate_bpm: float | None) -> Report:
+    """``report.intensity`` with the carbohydrate used (:func:`pipeline.physiology.fuel.carbohydrate_use`)
+    over ``duration_s`` [s] of moving time at the mean ``heart_rate_bpm`` (None: intensity unknown);
+    unchanged without an intensity, a metabolic rate or a duration."""
+    from pipeline.physiology.fuel import carbohydrate_use
+
+    it = report.intensity
+    if it is None or it.mean_metabolic_w <= 0 or not duration_s:
+        return report
+    use = carbohydrate_use(it.mean_metabolic_w, duration_s, heart_rate_bpm, athlete.hr_rest_bpm, athlete.hr_max_bpm)
+    return report.model_copy(update={"intensity": it.model_copy(update={
+        "carbohydrate_g_per_h": use.g_per_h, "carbohydrate_low_g_per_h": use.low_g_per_h,
+        "carbohydrate_high_g_per_h": use.high_g_per_h, "carbohydrate_g": use.total_g,
+        "fraction_vo2max": use.fraction_vo2max})})
+
+
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,
                           planned: PlannedSession | None = None) -> Report:
     """The advice room: ``report.plan``, ``report.advice`` and ``report.disclaimer`` from the
     sweat estimate, the athlete's body mass and sex, the session's duration and the config's ``advice``."""
     duration_s = planned.duration_s if planned is not None else session_duration_s(report)
+    report = with_carbohydrate(report, athlete, duration_s,
+                               planned.heart_rate_bpm if planned is not None
+                               else report.activity.avg_heart_rate if report.activity is not None else None)
     return advise(report, duration_s=duration_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
                   advice_config=config.advice, planned=planned is not None,
                   sport=planned.sport if planned is not None else None)
