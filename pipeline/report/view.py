@@ -479,7 +479,7 @@ def _carbohydrate_used_row(it: IntensityBlock | None) -> Row | None:
     basis = (f"at {it.fraction_vo2max * 100:.0f} % of heart-rate reserve" if it.fraction_vo2max is not None
              else "intensity unknown without heart rate")
     return Row(label="Carbohydrate used", value=f"{it.carbohydrate_g_per_h:.0f} g per hour",
-               note=f"{spread}{total}{basis} (Romijn et al. 1993; Swain & Leutholtz 1997)")
+               note=f"{spread}{total}{basis} (Romijn et al. 1993; Swain and Leutholtz 1997)")
 
 
 def _carbohydrate_row(report: Report, duration_s: float | None) -> Row | None:
