@@ -84,8 +84,9 @@ class IntensityBlock(_Block):
     carbohydrate_low_g_per_h: float | None = Field(None, description="the same at the low end of the intensity, g/h")
     carbohydrate_high_g_per_h: float | None = Field(None, description="the same at the high end of the intensity, g/h")
     carbohydrate_g: float | None = Field(None, description="carbohydrate oxidised over the moving time, g (central)")
-    fraction_vo2max: float | None = Field(None, description="the intensity used: mean heart rate as a fraction of the "
-                                          "heart-rate reserve (Swain & Leutholtz 1997); None without a heart rate")
+    heart_rate_reserve_fraction: float | None = Field(None, description="the intensity the carbohydrate share was read at: "
+                                                      "mean heart rate as a fraction of the heart-rate reserve, standing for "
+                                                      "the fraction of VO2max (Swain & Leutholtz 1997); None without a heart rate")
 
 
 class SweatBlock(_Block):

@@ -64,13 +64,14 @@ UNKNOWN_INTENSITY = (0.25, 0.65, 0.85)
 @dataclass(frozen=True)
 class CarbohydrateUse:
     """Carbohydrate oxidised: central, low and high rate [g/h], the central total [g] and the
-    intensity used (fraction of VO2max, central), ``None`` when no heart rate gave it."""
+    intensity used (fraction of the heart-rate reserve, standing for the fraction of VO2max),
+    ``None`` when no heart rate gave it."""
 
     g_per_h: float
     low_g_per_h: float
     high_g_per_h: float
     total_g: float
-    fraction_vo2max: float | None
+    hrr_fraction: float | None
 
 
 def heart_rate_reserve_fraction(heart_rate_bpm: float, hr_rest_bpm: float, hr_max_bpm: float) -> float:
@@ -118,4 +119,4 @@ def carbohydrate_use(mean_metabolic_w: float, moving_s: float, heart_rate_bpm: f
     mid = carbohydrate_g_per_h(mean_metabolic_w, mid_f)
     return CarbohydrateUse(g_per_h=round(mid), low_g_per_h=round(carbohydrate_g_per_h(mean_metabolic_w, low_f)),
                            high_g_per_h=round(carbohydrate_g_per_h(mean_metabolic_w, high_f)),
-                           total_g=round(mid * hours), fraction_vo2max=round(used, 3) if used is not None else None)
+                           total_g=round(mid * hours), hrr_fraction=round(used, 3) if used is not None else None)

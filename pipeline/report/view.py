@@ -476,7 +476,7 @@ def _carbohydrate_used_row(it: IntensityBlock | None) -> Row | None:
     lo, hi = it.carbohydrate_low_g_per_h, it.carbohydrate_high_g_per_h
     spread = f"{lo:.0f}–{hi:.0f} g/h, " if lo is not None and hi is not None and lo != hi else ""
     total = f"{it.carbohydrate_g:.0f} g in all; " if it.carbohydrate_g is not None else ""
-    basis = (f"at {it.fraction_vo2max * 100:.0f} % of heart-rate reserve" if it.fraction_vo2max is not None
+    basis = (f"at {it.heart_rate_reserve_fraction * 100:.0f} % of heart-rate reserve" if it.heart_rate_reserve_fraction is not None
              else "intensity unknown without heart rate")
     return Row(label="Carbohydrate used", value=f"{it.carbohydrate_g_per_h:.0f} g per hour",
                note=f"{spread}{total}{basis} (Romijn et al. 1993; Swain and Leutholtz 1997)")

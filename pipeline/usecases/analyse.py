@@ -416,7 +416,7 @@ def with_carbohydrate(report: Report, athlete: Athlete, duration_s: float | None
     return report.model_copy(update={"intensity": it.model_copy(update={
         "carbohydrate_g_per_h": use.g_per_h, "carbohydrate_low_g_per_h": use.low_g_per_h,
         "carbohydrate_high_g_per_h": use.high_g_per_h, "carbohydrate_g": use.total_g,
-        "fraction_vo2max": use.fraction_vo2max})})
+        "heart_rate_reserve_fraction": use.hrr_fraction})})
 
 
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,

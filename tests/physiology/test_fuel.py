@@ -60,7 +60,7 @@ def test_a_session_with_and_without_heart_rate() -> None:
     # 2 h at 900 W, mean HR 139.5 of 55..185 bpm: 65 % of the reserve, Romijn's tempo effort
     use = carbohydrate_use(900.0, 7200.0, 139.5, 55.0, 185.0)
     central = 0.50 * 900.0 * 3.6 / 16.7
-    assert use.fraction_vo2max == pytest.approx(0.65)
+    assert use.hrr_fraction == pytest.approx(0.65)
     assert use.g_per_h == round(central)
     assert use.total_g == round(central * 2)
     # ±0.10 of the reserve: 55 % and 75 % of VO2max
@@ -68,7 +68,7 @@ def test_a_session_with_and_without_heart_rate() -> None:
     high = (0.50 + (0.75 - 0.50) * (0.75 - 0.65) / 0.20) * 900.0 * 3.6 / 16.7
     assert (use.low_g_per_h, use.high_g_per_h) == (round(low), round(high))
     unknown = carbohydrate_use(900.0, 7200.0, None, 55.0, 185.0)
-    assert unknown.fraction_vo2max is None
+    assert unknown.hrr_fraction is None
     assert (unknown.low_g_per_h, unknown.g_per_h, unknown.high_g_per_h) == (
         round(0.10 * 900 * 3.6 / 16.7), round(central), round(0.75 * 900 * 3.6 / 16.7))
     assert carbohydrate_use(0.0, 7200.0, 140.0, 55.0, 185.0).g_per_h == 0
@@ -93,15 +93,32 @@ def test_a_recorded_ride_reports_and_shows_the_carbohydrate_it_burned() -> None:
     assert hr == pytest.approx(154, abs=1)
     fraction = (hr - 55.0) / (185.0 - 55.0)
     expected = carbohydrate_share(fraction) * it.mean_metabolic_w * 3.6 / 16.7
-    assert it.fraction_vo2max == pytest.approx(fraction, abs=0.001)
+    assert it.heart_rate_reserve_fraction == pytest.approx(fraction, abs=0.001)
     assert it.carbohydrate_g_per_h == pytest.approx(expected, abs=1)
     assert it.carbohydrate_low_g_per_h < it.carbohydrate_g_per_h < it.carbohydrate_high_g_per_h
     assert it.carbohydrate_g == pytest.approx(expected * report.activity.timer_s / 3600.0, abs=2)
     data = json.loads(report.model_dump_json())
     for key in ("carbohydrate_g_per_h", "carbohydrate_low_g_per_h", "carbohydrate_high_g_per_h", "carbohydrate_g",
-                "fraction_vo2max"):
+                "heart_rate_reserve_fraction"):
         assert key in data["intensity"]
     assert data["plan"]["sodium_mg_per_h"] is not None
     shown = f"{it.carbohydrate_g_per_h:.0f} g per hour"
     for text in (render_html(analysis), render_markdown(analysis)):
         assert "Carbohydrate used" in text and shown in text and "Romijn" in text
+
+
+def test_a_planned_session_carries_it_too() -> None:
+    """``sweatline plan``: at a given heart rate the intensity is its reserve fraction; at a given
+    power alone the intensity is unknown and the range spans easy to race (25–85 % VO2max)."""
+    from pipeline.physiology.planned import PlannedSession
+    from pipeline.usecases.analyse import analyse_plan
+
+    by_hr = analyse_plan(PlannedSession("cycling", 3 * 3600.0, heart_rate_bpm=139.5), CONFIG).report.intensity
+    assert by_hr is not None and by_hr.heart_rate_reserve_fraction == pytest.approx(0.65)
+    assert by_hr.carbohydrate_g_per_h == pytest.approx(0.50 * by_hr.mean_metabolic_w * 3.6 / 16.7, abs=1)
+    assert by_hr.carbohydrate_g == pytest.approx(3 * by_hr.carbohydrate_g_per_h, abs=3)
+    by_power = analyse_plan(PlannedSession("cycling", 2 * 3600.0, power_w=200.0), CONFIG).report.intensity
+    assert by_power is not None and by_power.heart_rate_reserve_fraction is None
+    m = by_power.mean_metabolic_w
+    assert (by_power.carbohydrate_low_g_per_h, by_power.carbohydrate_high_g_per_h) == pytest.approx(
+        (0.10 * m * 3.6 / 16.7, 0.75 * m * 3.6 / 16.7), abs=1)
