@@ -18,7 +18,9 @@ expenditure, read from their Fig. 4 as usually quoted: about 10 % at 25 % VO2max
 65 %, about three quarters at 85 %); held at the 25 % figure below it, and rising linearly to all
 carbohydrate at VO2max above 85 % (Brooks & Mercier 1994: fat oxidation falls towards nothing at
 maximal effort; Achten et al. 2002 saw it become negligible above about 85–90 % VO2max). Figures
-read from the published figure, not a table: approximate (verify against the paper's text).
+read from the published figure, not a table: approximate (verify against the paper's text);
+Rapoport (2010) plots the same three points of Romijn et al. as carbohydrate's fractional usage
+(plasma glucose plus muscle glycogen) against relative intensity, his Fig. 1.
 
 Energy per gram: 16.7 kJ (Atwater's 4 kcal/g), between Jeukendrup & Wallis's (2005) 15.6 kJ/g for
 glucose and 17.6 kJ/g for glycogen oxidised.
@@ -41,6 +43,8 @@ References
        elicits maximal fat oxidation. Med Sci Sports Exerc 34(1):92–97.
 .. [5] Jeukendrup AE, Wallis GA (2005). Measurement of substrate oxidation during exercise by
        means of gas exchange measurements. Int J Sports Med 26 Suppl 1:S28–S37.
+.. [6] Rapoport BI (2010). Metabolic factors limiting performance in marathon runners. PLoS Comput
+       Biol 6(10):e1000960. doi:10.1371/journal.pcbi.1000960
 """
 from __future__ import annotations
 
