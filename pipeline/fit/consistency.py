@@ -199,6 +199,11 @@ def set_aside_stale_blocks(records: pd.DataFrame, origin: float | None, legs: li
             elapsed = update.get("elapsed_s", leg.elapsed_s)
             if isinstance(elapsed, float):
                 update["elapsed_s"] = max(0.0, elapsed - (leg.end_time - end.to_pydatetime()).total_seconds())
+        elapsed = update.get("elapsed_s")
+        if isinstance(elapsed, float) and leg.timer_s is not None and leg.timer_s > elapsed:
+            # the timer ran through the set-aside stretch too (a watch left recording): what it counted
+            # there is not this activity's either, so it is at most the time that is left
+            update["timer_s"] = elapsed
         moved.append(leg.model_copy(update=update) if update else leg)
     return kept, new_origin, moved
 
@@ -212,16 +217,24 @@ def _days(seconds: float) -> str:
 # timer events against the records
 
 
-def timer_against_records(events: list[tuple[float, bool]], warn: list[str]) -> list[tuple[float, bool]]:
+def timer_against_records(events: list[tuple[float, bool]], warn: list[str],
+                          records_set_aside_s: float = 0.0) -> list[tuple[float, bool]]:
     """Timer events (on the records' ``elapsed_s`` scale, first record at 0) without the timer time a
     start event claims before the first record beyond :data:`LEAD_TIMER_MAX_S`: the records and the
-    distance (none yet) say the activity had not begun, so the timer runs from the first record."""
+    distance (none yet) say the activity had not begun, so the timer runs from the first record.
+
+    ``records_set_aside_s`` [s] is how far before the first kept record the earliest record set aside
+    by :func:`set_aside_stale_blocks` lies (0 when none was): a timer started with those records is
+    counted from the first kept record as well, without a note of its own (the set-aside note already
+    says what was done, and "nothing recorded" would be untrue: there were records, set aside)."""
     if not events or not events[0][1] or events[0][0] >= -LEAD_TIMER_MAX_S:
         return events
     lead = -events[0][0]
     before = [(t, running) for t, running in events if t < 0]
     after = [(t, running) for t, running in events if t >= 0]
     running = before[-1][1]
+    if records_set_aside_s > 0 and lead <= records_set_aside_s + LEAD_TIMER_MAX_S:
+        return ([(0.0, True)] if running else []) + after
     warn.append(f"the timer was started {_seconds(lead)} before the first record, with nothing recorded and no "
                 "distance covered in between: that time is set aside and the timer counted from the first record")
     return ([(0.0, True)] if running else []) + after

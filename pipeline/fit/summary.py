@@ -196,7 +196,9 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     legs, sweat_total = build_legs(msgs, clock)
     records, origin = build_records(msgs, clock, legs, warn)
     records, blanked = blank_absent_sensors(records, warn)
+    origin_before = origin
     records, origin, legs = consistency.set_aside_stale_blocks(records, origin, legs, warn)
+    lead_set_aside_s = (origin - origin_before) if origin is not None and origin_before is not None else 0.0
     records = consistency.speed_against_distance(records, warn)
     power_missing = int(records["power_w"].isna().sum())
     records = consistency.power_against_motion(records, warn)
@@ -204,7 +206,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     power_set_aside = int(records["power_w"].isna().sum()) > power_missing
     from_records: list[str] = []
     if legs:
-        legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin, warn), blanked, warn)
+        legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin, warn, lead_set_aside_s), blanked, warn)
     maker, product, device = device_names(msgs)
     common: dict[str, Any] = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
                   salvaged=salvaged)
@@ -230,7 +232,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
             summary = summary.model_copy(update={"avg_power_used": _weighted(list(zip(used, [leg.timer_s for leg in legs])))})
         summary = summary.model_copy(update={"summary_fields_from_records": list(dict.fromkeys(from_records))})
     else:
-        summary = _summary_from_records(msgs, clock, records, origin, common, warn)
+        summary = _summary_from_records(msgs, clock, records, origin, common, warn, lead_set_aside_s)
         legs = [Leg(index=0, sport=summary.sport, sub_sport=summary.sub_sport, start_time=summary.start_time,
                     elapsed_s=summary.elapsed_s, timer_s=summary.timer_s, distance_m=summary.distance_m,
                     avg_heart_rate=summary.avg_heart_rate, avg_power=summary.avg_power,
@@ -347,17 +349,17 @@ def _checked_legs(legs: list[Leg], records: pd.DataFrame, events: list[tuple[flo
 
 
 def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None,
-                          warn: list[str]) -> list[tuple[float, bool]]:
+                          warn: list[str], lead_set_aside_s: float = 0.0) -> list[tuple[float, bool]]:
     """Timer events on the records' ``elapsed_s`` scale, without the timer time a start event claims
     long before the first record (:func:`pipeline.fit.consistency.timer_against_records`)."""
     if origin is None:
         return []
     events = [(t - origin, running) for t, running in timer_events(msgs, clock)]
-    return consistency.timer_against_records(events, warn)
+    return consistency.timer_against_records(events, warn, lead_set_aside_s)
 
 
 def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, origin: float | None,
-                          common: dict[str, Any], warn: list[str]) -> ActivityBlock:
+                          common: dict[str, Any], warn: list[str], lead_set_aside_s: float = 0.0) -> ActivityBlock:
     """No session message (a device that writes none, or a file cut before its end): sport from
     the ``sport`` (else first ``lap``) message; start, times and distance from the records and
     the timer events. Laps are not summed: a cut file's last lap is missing."""
@@ -369,7 +371,7 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
         sport, inferred = "cycling", f"'cycling' inferred from the device, a bike computer ({common.get('device')})"
     start = elapsed = timer = distance = calories = None
     if len(records):
-        events = near_records(_timer_events_elapsed(msgs, clock, origin, warn), records["elapsed_s"].to_numpy())
+        events = near_records(_timer_events_elapsed(msgs, clock, origin, warn, lead_set_aside_s), records["elapsed_s"].to_numpy())
         begin_s = min(0.0, events[0][0]) if events and events[0][1] else 0.0  # the timer may start before the first record
         first_stamp = records["timestamp"].iloc[0]
         start = (first_stamp + pd.Timedelta(seconds=begin_s)).to_pydatetime() if pd.notna(first_stamp) else None

@@ -350,3 +350,22 @@ def test_a_start_today_gets_no_clock_note() -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=2)
     activity = decode_activity(encode_activity(_samples(1800, t0=now), sport="running"), "today.fit")
     assert not any("device clock" in w for w in activity.summary.warnings)
+
+
+@pytest.mark.parametrize("stale_s, before", [(4, timedelta(days=3)), (60, timedelta(days=1)), (300, timedelta(days=6))])
+@pytest.mark.parametrize("paused", [False, True])
+def test_every_note_on_stale_records_is_true_to_what_was_done(stale_s: int, before: timedelta, paused: bool) -> None:
+    """A watch that kept recording (``paused`` False: session timer = elapsed = days) or paused between
+    a stale block and the 1-h run: the one note says the records were set aside; none says that
+    nothing was recorded before the run (there were records) nor that timer and elapsed were swapped
+    (nothing was), and the timer is the main block's hour, as written."""
+    stale = _samples(stale_s, t0=T0, speed=0.0, hr=90.0)
+    main = _samples(3600, t0=T0 + before, speed=3.0, distance0=0.0)
+    pauses = [TimerPause(stop=stale[-1].timestamp, start=main[0].timestamp)] if paused else []
+    activity = decode_activity(encode_activity(stale + main, sport="running", pauses=pauses), "stale.fit")
+    assert activity.summary.start_time == main[0].timestamp
+    assert activity.summary.timer_s == pytest.approx(3600, abs=1)
+    assert activity.summary.elapsed_s == pytest.approx(3600, abs=1)
+    warnings = activity.summary.warnings
+    assert len(_set_aside(warnings, "record(s)")) == 1
+    assert not [w for w in warnings if "nothing recorded" in w or "impossible" in w or "swap" in w], warnings
