@@ -30,6 +30,9 @@ Rules (thresholds and their reasons in the constants' docstrings):
   :data:`pipeline.fit.checks.POWER_HUMAN_MAX_W` are set aside; the records' average without them
   (and without a meter's dropouts) is the figure shown (``avg_power_used``), the session's, which
   counts them, stays ``avg_power`` and is named as the device's.
+* :func:`heart_rate_spikes` — **a heart rate no human reaches** (above
+  :data:`pipeline.fit.checks.HR_HUMAN_MAX_BPM`), single samples or blocks: set aside as missing with a
+  note; the average shown is the records' without them (the model's).
 * :func:`virtual_platform` — **a virtual ride is indoors**: a file written by a virtual-training
   platform (:data:`pipeline.core.sports.VIRTUAL_PLATFORM_MAKERS`) is a virtual activity whatever its positions say
   (they are on a game map): no weather request, no breeze from its virtual speed, and a file that
@@ -45,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.sports import VIRTUAL_PLATFORM_MAKERS
-from pipeline.fit.checks import POWER_HUMAN_MAX_W
+from pipeline.fit.checks import HR_HUMAN_MAX_BPM, POWER_HUMAN_MAX_W
 from pipeline.fit.models import Leg
 
 STALE_GAP_S = 12 * 3600.0
@@ -414,6 +417,52 @@ def power_spikes(records: pd.DataFrame, warn: list[str]) -> tuple[pd.DataFrame, 
     warn.append(f"{int(spikes.sum())} power reading(s) above {POWER_HUMAN_MAX_W:,.0f} W (up to {highest:,.0f} W) set "
                 "aside: no human produces them (a power meter's glitch)")
     return records, highest
+
+
+HR_NOTE_MIN_BPM = 2.0
+"""The session's average heart rate is replaced when it differs from the records' average without the
+set-aside readings by more than this [bpm] (devices round the average to whole beats)."""
+
+
+def heart_rate_spikes(records: pd.DataFrame, warn: list[str]) -> pd.DataFrame:
+    """Records with heart-rate readings above :data:`pipeline.fit.checks.HR_HUMAN_MAX_BPM` set to NaN
+    (missing: no human heart beats that fast, so it is a strap's or an optical sensor's glitch, whether
+    one sample or a block of minutes), one note giving how many, for how long and the highest.
+
+    The ceiling is the human one, not the athlete's configured maximum: a configured maximum is an
+    estimate (age formulas have an SD of ~10 bpm, Tanaka et al. 2001), and readings a few beats above
+    it are measured by real hearts; the model's own signal cleaning uses the same bound
+    (:data:`pipeline.physiology.intensity.HR_BOUNDS_BPM`), so the figures shown are the model's."""
+    hr = records["heart_rate_bpm"].to_numpy(dtype=float)
+    spikes = np.isfinite(hr) & (hr > HR_HUMAN_MAX_BPM)
+    if not spikes.any():
+        return records
+    records = records.copy()
+    highest = float(hr[spikes].max())
+    t = records["elapsed_s"].to_numpy(dtype=float)
+    dt = np.diff(t, append=t[-1])
+    held = float(np.clip(dt[spikes], 1.0, 60.0).sum())
+    records.loc[spikes, "heart_rate_bpm"] = np.nan
+    warn.append(f"{int(spikes.sum())} heart-rate reading(s) above {HR_HUMAN_MAX_BPM:.0f} bpm (up to {highest:.0f} bpm, "
+                f"{_seconds(held)} in all) set aside as missing: no human heart beats that fast (a sensor's glitch); "
+                "the effort there comes from the other signals, else from the duration")
+    return records
+
+
+def heart_rate_average(leg: Leg, records: pd.DataFrame, where: str, warn: list[str]) -> float | None:
+    """The leg's records' (timer running) average heart rate without the readings set aside by
+    :func:`heart_rate_spikes`, the figure shown and the one the model used; the session's own figure
+    when the records hold none. A note names both when they differ by more than :data:`HR_NOTE_MIN_BPM`."""
+    if not len(records):
+        return leg.avg_heart_rate
+    active = records.loc[records["timer_active"], "heart_rate_bpm"].dropna()
+    if not len(active):
+        return None
+    mean = float(active.mean())
+    if leg.avg_heart_rate is not None and abs(mean - leg.avg_heart_rate) > HR_NOTE_MIN_BPM:
+        warn.append(f"{where}: the device's average heart rate {leg.avg_heart_rate:.0f} bpm counts the readings set "
+                    f"aside; {mean:.0f} bpm without them is the figure shown and used")
+    return mean
 
 
 def average_without_set_aside(leg: Leg, records: pd.DataFrame, where: str, warn: list[str]) -> float | None:

@@ -204,6 +204,9 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     records = consistency.power_against_motion(records, warn)
     records, _ = consistency.power_spikes(records, warn)
     power_set_aside = int(records["power_w"].isna().sum()) > power_missing
+    hr_missing = int(records["heart_rate_bpm"].isna().sum())
+    records = consistency.heart_rate_spikes(records, warn)
+    hr_set_aside = int(records["heart_rate_bpm"].isna().sum()) > hr_missing
     from_records: list[str] = []
     if legs:
         legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin, warn, lead_set_aside_s), blanked, warn)
@@ -226,6 +229,13 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
             summary_source="session",
             **common,
         )
+        if hr_set_aside:
+            single = len(legs) == 1
+            legs = [leg.model_copy(update={"avg_heart_rate": consistency.heart_rate_average(
+                leg, records if single else records[records["leg"] == leg.index],
+                "the session" if single else f"session {leg.index + 1}", warn)}) for leg in legs]
+            summary = summary.model_copy(update={"avg_heart_rate": _weighted(
+                [(leg.avg_heart_rate, leg.timer_s) for leg in legs])})
         summary = _fill_averages_from_records(summary, records, from_records)
         if power_set_aside:
             used = _power_averages(legs, records, warn)

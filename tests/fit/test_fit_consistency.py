@@ -369,3 +369,44 @@ def test_every_note_on_stale_records_is_true_to_what_was_done(stale_s: int, befo
     warnings = activity.summary.warnings
     assert len(_set_aside(warnings, "record(s)")) == 1
     assert not [w for w in warnings if "nothing recorded" in w or "impossible" in w or "swap" in w], warnings
+
+
+# ------------------------------------------------------------------------------------------------
+# a heart rate no human reaches
+
+
+@pytest.mark.parametrize("block_s, spike_bpm", [(300, 240.0), (60, 250.0), (1, 254.0)])
+@pytest.mark.parametrize("with_speed", [False, True])
+def test_impossible_heart_rates_are_set_aside_and_the_average_shown_is_without_them(
+        block_s: int, spike_bpm: float, with_speed: bool) -> None:
+    """A 1-h run whose heart rate alternates ``block_s`` seconds at ``spike_bpm`` (above any human
+    heart) and ``block_s`` seconds at an honest 140 + 10·sin level, with or without a speed channel.
+    The readings above the ceiling are missing, a note says so, and the average shown is the mean of
+    the honest readings written; a file without a speed gets no note about "your speed"."""
+    def hr(i: int) -> float:
+        return spike_bpm if (i // block_s) % 2 else 140.0 + 10.0 * np.sin(i / 50.0)
+
+    samples = _samples(3600, hr=hr)
+    if not with_speed:
+        samples = [RecordSample(timestamp=s.timestamp, heart_rate_bpm=s.heart_rate_bpm) for s in samples]
+    honest = [hr(i) for i in range(3601) if not (i // block_s) % 2]
+    spikes = 3601 - len(honest)
+    activity, report = _analyse(encode_activity(samples, sport="running"))
+    assert activity.summary.avg_heart_rate == pytest.approx(float(np.mean(honest)), abs=0.5)
+    assert int(activity.records["heart_rate_bpm"].isna().sum()) == spikes
+    notes = [w for w in activity.summary.warnings if "heart-rate reading(s)" in w]
+    assert len(notes) == 1 and f"{spikes} heart-rate reading(s)" in notes[0] and f"{spike_bpm:.0f} bpm" in notes[0]
+    view = report_view(report)
+    rows = {row.label: row.value for row in view.details}
+    assert rows["Average heart rate"] == f"{np.mean(honest):.0f} bpm"
+    if not with_speed:
+        assert not [f for f in report.sweat.flags if "up to" in f and "air speed" in f]
+        assert all("Your speed" not in f for f in view.flags)
+
+
+def test_a_heart_rate_within_the_human_range_is_kept() -> None:
+    """A hard finish at 200-210 bpm is a real heart: nothing is set aside, no note."""
+    samples = _samples(3600, hr=lambda i: 150.0 if i < 3000 else 205.0)
+    activity = decode_activity(encode_activity(samples, sport="running"), "hard.fit")
+    assert not activity.records["heart_rate_bpm"].isna().any()
+    assert not [w for w in activity.summary.warnings if "heart" in w]
