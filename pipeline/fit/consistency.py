@@ -47,6 +47,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
+from pipeline.core.dates import clock_ahead
 from pipeline.core.sports import VIRTUAL_PLATFORM_MAKERS
 from pipeline.fit.checks import HR_HUMAN_MAX_BPM, POWER_HUMAN_MAX_W
 from pipeline.fit.models import Leg
@@ -113,8 +114,6 @@ SPIKE_NOTE_MIN_W = 5.0
 by more than this [W] (a rounding and smart-recording difference is smaller)."""
 
 
-FUTURE_CLOCK_S = 2 * 86400.0
-"""A start more than this ahead of today [s] (time zones and a day's margin) is a device clock set wrong."""
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -247,10 +246,26 @@ def timer_against_records(events: list[tuple[float, bool]], warn: list[str],
 # speed against the distance's rate
 
 
-def speed_against_distance(records: pd.DataFrame, warn: list[str]) -> pd.DataFrame:
-    """Records with ``speed_m_per_s`` replaced by the distance's rate in every stretch of at least
-    :data:`SPEED_STRETCH_MIN_S` where the two disagree by more than :data:`SPEED_DISAGREE_SHARE`
-    (windows of :data:`SPEED_WINDOW_S`); one note per stretch, giving the ratio."""
+def speed_against_distance(records: pd.DataFrame, warn: list[str],
+                           ceiling_m_per_s: float | None = None) -> pd.DataFrame:
+    """Records where, in every stretch of at least :data:`SPEED_STRETCH_MIN_S` in which
+    ``speed_m_per_s`` and the distance's rate disagree by more than :data:`SPEED_DISAGREE_SHARE`
+    (windows of :data:`SPEED_WINDOW_S`), the one the other evidence contradicts is replaced by the
+    other; one note per stretch, giving the ratio and which one won and why.
+
+    Who wins, in this order (the first evidence that tells them apart decides):
+
+    1. **the sport's ceiling** ``ceiling_m_per_s`` [m/s] (the sport's
+       :attr:`pipeline.core.sports.SportProfile.session_speed_max_m_per_s`, None: no ceiling): a
+       stretch's average above it is no one's in that sport, so when exactly one of the two is above,
+       the other wins;
+    2. **the positions**: where the records carry a GPS track over the stretch, the one within
+       :data:`SPEED_DISAGREE_SHARE` of the track's great-circle rate wins (a third, independent sensor);
+    3. otherwise **the distance**: the session's total distance and the headline are made of it.
+
+    When the speed wins, the distance in the stretch is rebuilt from the speed (trapezoid integral)
+    and every later distance moved by as much, so the records' total is the speed's; when the
+    distance wins, the speed there is the distance's rate."""
     if len(records) < 3:
         return records
     t = records["elapsed_s"].to_numpy(dtype=float)
@@ -263,12 +278,14 @@ def speed_against_distance(records: pd.DataFrame, warn: list[str]) -> pd.DataFra
     n_windows = int(window[-1]) + 1
     covered = np.zeros(n_windows)
     integrated = np.zeros(n_windows)
+    span = np.zeros(n_windows)
     idx = np.flatnonzero(both)
     ti, si, di, wi = t[idx], speed[idx], dist[idx], window[idx]
     dt = np.diff(ti)
     step_ok = (dt > 0) & (dt <= 10.0) & (wi[1:] == wi[:-1])
     np.add.at(covered, wi[1:][step_ok], np.diff(di)[step_ok])
     np.add.at(integrated, wi[1:][step_ok], (0.5 * (si[1:] + si[:-1]) * dt)[step_ok])
+    np.add.at(span, wi[1:][step_ok], dt[step_ok])
     judged = covered >= SPEED_MIN_DISTANCE_M
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(judged, integrated / covered, 1.0)
@@ -276,19 +293,100 @@ def speed_against_distance(records: pd.DataFrame, warn: list[str]) -> pd.DataFra
     stretches = [(a, b) for a, b in _runs(bad) if (b - a + 1) * SPEED_WINDOW_S >= SPEED_STRETCH_MIN_S]
     if not stretches:
         return records
-    rate = _distance_rate(t, dist)
+    agreed = judged & ~bad
+    widened = []
+    for a, b in stretches:  # a window too short to judge at a stretch's edge goes with it (a file's last second)
+        a = a - 1 if a > 0 and not agreed[a - 1] and not bad[a - 1] else a
+        b = b + 1 if b < n_windows - 1 and not agreed[b + 1] and not bad[b + 1] else b
+        widened.append((a, b))
+    stretches = widened
+    track = _track_m(records)
     records = records.copy()
     new_speed = speed.copy()
+    new_dist = dist.copy()
     for a, b in stretches:
         inside = (window >= a) & (window <= b)
-        new_speed[inside] = rate[inside]
-        r = float(integrated[a:b + 1].sum() / covered[a:b + 1].sum())
         rows = np.flatnonzero(inside)
-        warn.append(f"speed set aside for {_at(records, int(rows[0]), int(rows[-1]))}: the recorded speed is "
-                    f"{r:.1f} times the rate at which the distance grows, so the speed there is taken from the "
-                    "distance (which the session's total distance agrees with)")
+        seconds = float(span[a:b + 1].sum()) or 1.0
+        by_distance = float(covered[a:b + 1].sum()) / seconds
+        by_speed = float(integrated[a:b + 1].sum()) / seconds
+        r = by_speed / by_distance
+        where = _at(records, int(rows[0]), int(rows[-1]))
+        winner, why = _speed_or_distance(by_speed, by_distance, ceiling_m_per_s, track, t, rows, seconds)
+        if winner == "speed":
+            new_dist = _distance_from_speed(t, speed, new_dist, rows)
+            warn.append(f"distance set aside for {where}: it grows {1 / r:.1f} times as fast as the recorded speed "
+                        f"({by_distance:.1f} against {by_speed:.1f} m/s) and {why}, so the distance there is taken "
+                        "from the speed")
+        else:
+            rate = _distance_rate(t, dist)
+            new_speed[inside] = rate[inside]
+            warn.append(f"speed set aside for {where}: the recorded speed is {r:.1f} times the rate at which the "
+                        f"distance grows, so the speed there is taken from the distance ({why})")
     records["speed_m_per_s"] = new_speed
+    records["distance_m"] = new_dist
     return records
+
+
+def _speed_or_distance(by_speed: float, by_distance: float, ceiling: float | None, track: np.ndarray | None,
+                       t: np.ndarray, rows: np.ndarray, seconds: float) -> tuple[str, str]:
+    """("speed" or "distance", why in plain words) for one disagreeing stretch (the rules of
+    :func:`speed_against_distance`)."""
+    if ceiling is not None and (by_distance > ceiling) != (by_speed > ceiling):
+        faster = "the distance's" if by_distance > ceiling else "the speed's"
+        winner = "speed" if by_distance > ceiling else "distance"
+        return winner, (f"{faster} {max(by_distance, by_speed):.1f} m/s is faster than anyone goes in this sport "
+                        f"(~{ceiling:.1f} m/s)")
+    if track is not None:
+        inside = track[rows]
+        if np.isfinite(inside).sum() >= 0.8 * len(rows):
+            ok = np.flatnonzero(np.isfinite(inside))
+            moved = float(inside[ok[-1]] - inside[ok[0]])
+            along = float(t[rows][ok[-1]] - t[rows][ok[0]]) or seconds
+            by_track = moved / along
+            if by_track > 0:
+                speed_fits = abs(by_speed / by_track - 1.0) <= SPEED_DISAGREE_SHARE
+                distance_fits = abs(by_distance / by_track - 1.0) <= SPEED_DISAGREE_SHARE
+                if speed_fits and not distance_fits:
+                    return "speed", f"the GPS positions ({by_track:.1f} m/s) agree with the speed"
+                if distance_fits and not speed_fits:
+                    return "distance", f"which the GPS positions ({by_track:.1f} m/s) agree with"
+    return "distance", "which the session's total distance is made of"
+
+
+def _track_m(records: pd.DataFrame) -> np.ndarray | None:
+    """Cumulative great-circle distance [m] along the records' positions (NaN where a record has none),
+    None without positions."""
+    lat = records["latitude_deg"].to_numpy(dtype=float)
+    lon = records["longitude_deg"].to_numpy(dtype=float)
+    have = np.isfinite(lat) & np.isfinite(lon)
+    if have.sum() < 3:
+        return None
+    from pipeline.fit.tracks import haversine_m  # tracks builds on this module's caller
+
+    ok = np.flatnonzero(have)
+    steps = haversine_m(lat[ok[:-1]], lon[ok[:-1]], lat[ok[1:]], lon[ok[1:]])
+    out = np.full(len(lat), np.nan)
+    out[ok] = np.r_[0.0, np.cumsum(steps)]
+    return out
+
+
+def _distance_from_speed(t: np.ndarray, speed: np.ndarray, dist: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``dist`` with the rows ``rows`` (one contiguous stretch, and the steps into and out of it) rebuilt
+    as the first row's distance
+    plus the trapezoid integral of ``speed`` [m/s] over ``t`` [s], and every later distance moved by
+    what the stretch's end moved (so the total is the speed's where the speed won)."""
+    out = dist.copy()
+    # the steps into and out of the stretch are judged with it (a window's edge falls between records)
+    first, last = max(int(rows[0]) - 1, 0), min(int(rows[-1]) + 1, len(t) - 1)
+    v = np.nan_to_num(speed[first:last + 1])
+    steps = 0.5 * (v[1:] + v[:-1]) * np.diff(t[first:last + 1])
+    start = out[first] if np.isfinite(out[first]) else 0.0
+    rebuilt = start + np.r_[0.0, np.cumsum(steps)]
+    shift = rebuilt[-1] - (out[last] if np.isfinite(out[last]) else rebuilt[-1])
+    out[first:last + 1] = rebuilt
+    out[last + 1:] = out[last + 1:] + shift
+    return out
 
 
 def _distance_rate(t: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -526,8 +624,9 @@ def file_notes(start: datetime | None, record_count: int, has_session: bool, war
         warn.append("the file holds a session's totals and no records (a manual entry?): nothing was "
                     "recorded, so the estimate comes from its duration and totals alone")
     now = now or datetime.now(timezone.utc)
-    if start is not None and (start - now).total_seconds() > FUTURE_CLOCK_S:
+    if start is not None and clock_ahead(start, now):
         years = (start - now).days / 365.25
         ahead = f"{years:.0f} years" if years >= 1.5 else f"{(start - now).days} days"
         warn.append(f"the start {start:%Y-%m-%d} is {ahead} ahead of today: the device clock looks wrong, so the "
-                    "date shown is the file's, not the day it was done")
+                    "date shown is the file's, not the day it was done; it is not taken as the newest activity (the digest's "
+                    "week, `latest`) and no weather is asked for it")

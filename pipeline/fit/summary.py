@@ -199,7 +199,9 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     origin_before = origin
     records, origin, legs = consistency.set_aside_stale_blocks(records, origin, legs, warn)
     lead_set_aside_s = (origin - origin_before) if origin is not None and origin_before is not None else 0.0
-    records = consistency.speed_against_distance(records, warn)
+    distance_before = _last_distance(records)
+    records = consistency.speed_against_distance(records, warn, _speed_ceiling(legs))
+    legs = _session_distance_follows(legs, distance_before, _last_distance(records), warn)
     power_missing = int(records["power_w"].isna().sum())
     records = consistency.power_against_motion(records, warn)
     records, _ = consistency.power_spikes(records, warn)
@@ -258,6 +260,44 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
     return Activity(summary=summary, legs=legs, profile=build_profile(msgs),
                     device_sweat_loss_ml=sweat_total, records=records,
                     activity_key=activity_key(msgs.file_id, records, legs))
+
+
+def _speed_ceiling(legs: list[Leg]) -> float | None:
+    """The fastest a session of the activity's sports can go [m/s] (the highest of its legs'
+    :attr:`pipeline.core.sports.SportProfile.session_speed_max_m_per_s`), None when a leg's sport has
+    none or there are no legs (nothing to judge a speed by)."""
+    from pipeline.core.sports import sport_profile
+
+    ceilings = [sport_profile(leg.sport).session_speed_max_m_per_s for leg in legs]
+    if not ceilings or any(c is None for c in ceilings):
+        return None
+    return max(c for c in ceilings if c is not None)
+
+
+def _last_distance(records: pd.DataFrame) -> float | None:
+    values = records["distance_m"].dropna() if len(records) else records["distance_m"]
+    return float(values.iloc[-1]) if len(values) else None
+
+
+SESSION_DISTANCE_MATCH_SHARE = 0.02
+"""A session's total distance within this share (or 50 m) of the records' last distance is the same
+figure (devices write the total from the same counter; rounding and a last second differ)."""
+
+
+def _session_distance_follows(legs: list[Leg], before: float | None, after: float | None,
+                              warn: list[str]) -> list[Leg]:
+    """A single session's total distance that was made of the records' distance which
+    :func:`pipeline.fit.consistency.speed_against_distance` rebuilt from the speed, set to the rebuilt
+    total with a note (so the headline and every note speak of one distance). Multisport legs and a
+    total the session computed otherwise are left to the session-against-records check."""
+    if len(legs) != 1 or before is None or after is None or abs(after - before) < 1.0:
+        return legs
+    leg = legs[0]
+    if leg.distance_m is None or abs(leg.distance_m - before) > max(SESSION_DISTANCE_MATCH_SHARE * before, 50.0):
+        return legs
+    warn.append(f"the session: distance {leg.distance_m / 1000:.1f} km is the set-aside distance's total; "
+                f"{after / 1000:.1f} km from the speed is the figure shown and used")
+    return [leg.model_copy(update={"distance_m": after})]
 
 
 NO_SPORT_NOTE = "; no sport in the file (shown as 'activity (sport not recorded)')"

@@ -410,3 +410,63 @@ def test_a_heart_rate_within_the_human_range_is_kept() -> None:
     activity = decode_activity(encode_activity(samples, sport="running"), "hard.fit")
     assert not activity.records["heart_rate_bpm"].isna().any()
     assert not [w for w in activity.summary.warnings if "heart" in w]
+
+
+# ------------------------------------------------------------------------------------------------
+# a distance that grows faster than the speed: which one the other evidence agrees with
+
+
+def _distance_scaled(samples: list[RecordSample], factor: float, a: int, b: int, v: float,
+                     track: bool = False) -> list[RecordSample]:
+    """``samples`` (one a second at ``v`` m/s) with the distance growing ``factor`` times as fast
+    between seconds ``a`` and ``b``; ``track``: GPS positions that move at the true ``v`` northwards
+    (111,195 m per degree of latitude on the mean Earth sphere)."""
+    out = []
+    for i, s in enumerate(samples):
+        extra = (factor - 1.0) * v * (min(max(i, a), b) - a)
+        fields = {**s.__dict__, "distance_m": v * i + extra}
+        if track:
+            fields.update(latitude_deg=45.0 + v * i / 111_195.0, longitude_deg=7.0)
+        out.append(RecordSample(**fields))
+    return out
+
+
+@pytest.mark.parametrize("sport, v, factor, stretch, track", [
+    ("running", 3.0, 10.0, (0, 3600), False),      # the tester's file: 108 km in a 1-h run
+    ("running", 3.0, 20.0, (0, 3600), False),
+    ("running", 3.0, 5.0, (1200, 2400), False),    # 15 m/s for 20 min in the middle
+    ("cycling", 9.0, 5.0, (2400, 3600), False),    # 45 m/s at the end of a ride
+    ("running", 3.0, 2.0, (0, 3600), True),        # 6 m/s is a runner's too: the GPS track decides
+    ("cycling", 8.0, 2.0, (600, 3000), True),
+])
+def test_a_distance_the_evidence_contradicts_is_taken_from_the_speed(
+        sport: str, v: float, factor: float, stretch: tuple[int, int], track: bool) -> None:
+    """The records' speed is ``v`` throughout; the distance grows ``factor`` times as fast over
+    ``stretch``. Either the distance's rate is beyond anyone in the sport or the GPS track moves at
+    the speed: the distance there is rebuilt from the speed, so the activity's distance is v·3600 as
+    written, the headline shows it, the sweat is the honest file's, and the notes say one thing."""
+    a, b = stretch
+    honest = _samples(3600, speed=v)
+    samples = _distance_scaled(honest, factor, a, b, v, track)
+    activity, report = _analyse(encode_activity(samples, sport=sport))
+    _, control = _analyse(encode_activity(_distance_scaled(honest, 1.0, a, b, v, track), sport=sport))
+    assert activity.summary.distance_m == pytest.approx(v * 3600, abs=v * 2)
+    assert np.nanmax(np.abs(activity.records["speed_m_per_s"].to_numpy() - v)) < 1e-6
+    assert report.sweat.total_l == pytest.approx(control.sweat.total_l, rel=0.03)
+    view = report_view(report)
+    assert f"{v * 3.6:.1f} km" in view.subtitle + " ".join(r.value for r in view.headline + view.details)
+    warnings = activity.summary.warnings
+    assert len(_set_aside(warnings, "distance set aside for")) == 1
+    assert not _set_aside(warnings, "speed set aside"), warnings
+
+
+@pytest.mark.parametrize("factor", [10.0, 4.5])
+def test_a_speed_beyond_the_sport_loses_to_the_distance(factor: float) -> None:
+    """The other direction: the speed written ``factor`` times the distance's 2.9 m/s (30 or 13 m/s in
+    a run): the distance wins, and the note says why."""
+    samples = _samples(3600, speed=2.9, speed_written=2.9 * factor)
+    activity, report = _analyse(encode_activity(samples, sport="running"))
+    assert activity.summary.distance_m == pytest.approx(2.9 * 3600, abs=1)
+    notes = _set_aside(activity.summary.warnings, "speed set aside")
+    assert len(notes) == 1 and "faster than anyone" in notes[0]
+    assert not _set_aside(activity.summary.warnings, "distance set aside for")
