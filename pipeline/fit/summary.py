@@ -194,6 +194,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
         raise RejectedFile(source, f"holds {len(msgs.sessions)} sessions, more than the {MAX_SESSIONS} an activity "
                            "can have (a damaged or crafted file): refused", "decode")
     legs, sweat_total = build_legs(msgs, clock)
+    written_legs = legs  # the sessions as the file writes them: part of its identity (pipeline.fit.identity)
     records, origin = build_records(msgs, clock, legs, warn)
     records, blanked = blank_absent_sensors(records, warn)
     origin_before = origin
@@ -259,7 +260,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                                          "utc_offset_s": utc_offset_s(msgs, clock)})
     return Activity(summary=summary, legs=legs, profile=build_profile(msgs),
                     device_sweat_loss_ml=sweat_total, records=records,
-                    activity_key=activity_key(msgs.file_id, records, legs))
+                    activity_key=activity_key(msgs.file_id, records, written_legs or legs))
 
 
 def _speed_ceiling(legs: list[Leg]) -> float | None:
