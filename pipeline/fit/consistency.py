@@ -37,6 +37,9 @@ Rules (thresholds and their reasons in the constants' docstrings):
   platform (:data:`pipeline.core.sports.VIRTUAL_PLATFORM_MAKERS`) is a virtual activity whatever its positions say
   (they are on a game map): no weather request, no breeze from its virtual speed, and a file that
   names no sport but records power is a ride, so power comes first.
+* :func:`sport_against_records` — **the label against the speed**: a session labelled on foot
+  whose records move faster than anyone holds on foot is a ride when a power meter's readings agree,
+  else its speed is set aside (one note either way).
 * :func:`file_notes` — a session with no records (a manual entry) and a start years ahead of
   today (a device clock set wrong) are estimated with a note that says so.
 """
@@ -611,6 +614,63 @@ def virtual_platform(sport: str, sub_sport: str | None, manufacturer: str | None
         warn.append(f"recorded by {manufacturer}, a virtual-training platform: taken as {' and '.join(said)}; "
                     "no weather is asked for and its virtual speed is no breeze")
     return sport, sub_sport
+
+
+# ------------------------------------------------------------------------------------------------
+# the sport's label against what the records show
+
+FOOT_SUSTAINED_MAX_M_PER_S = 6.5
+"""The fastest anyone holds on foot for :data:`SPORT_SPEED_MIN_S` or more [m/s]: the one-hour world
+record is 21,330 m (Farah 2020, World Athletics), 5.93 m/s; 10 % above it leaves room for GPS and a
+downhill course. A foot-labelled session whose median moving speed is above it was not done on foot."""
+SPORT_SPEED_MIN_S = 600.0
+"""The label is judged against the speed only over this much moving time [s] (10 min, the shortest
+session the model judges): a few fast minutes are a sprint, a GPS jump or a lift in a car."""
+MOVING_M_PER_S = 0.5
+"""Records slower than this [m/s] are standing, not moving (GPS drift while still)."""
+
+
+def sport_against_records(sport: str, sub_sport: str | None, records: pd.DataFrame,
+                          warn: list[str]) -> tuple[str, str | None, pd.DataFrame]:
+    """(sport, sub_sport, records) of a single-sport activity whose label says on foot while its records say
+    otherwise: a median moving speed above :data:`FOOT_SUSTAINED_MAX_M_PER_S` over at least
+    :data:`SPORT_SPEED_MIN_S` of moving records.
+
+    The evidence that agrees wins. With a power meter's readings too (a ride's pedals, and no runner
+    holds this speed whatever a running power pod says) the activity is a ride (``cycling``, no
+    sub-sport): its speed and power are then used as a ride's, one note says so. Without power nothing
+    says what it was: the label stays, and the speed and the records' distance (which grows at that
+    speed) are set aside as missing (NaN) for the whole activity with one note, so the effort comes from heart rate (else the duration) and no note
+    quotes a speed the records contradict. Other labels are returned unchanged."""
+    from pipeline.core.sports import sport_profile  # the one table of sports
+
+    if not sport_profile(sport).on_foot or not len(records):
+        return sport, sub_sport, records
+    speed = records["speed_m_per_s"].to_numpy(dtype=float)
+    t = records["elapsed_s"].to_numpy(dtype=float)
+    dt = np.diff(t, append=t[-1])
+    moving = np.isfinite(speed) & (speed > MOVING_M_PER_S)
+    if float(np.clip(dt[moving], 0.0, 10.0).sum()) < SPORT_SPEED_MIN_S:
+        return sport, sub_sport, records
+    median = float(np.median(speed[moving]))
+    if median <= FOOT_SUSTAINED_MAX_M_PER_S:
+        return sport, sub_sport, records
+    label = f"a {sport_profile(sport).label}"
+    power = records["power_w"].to_numpy(dtype=float)
+    from pipeline.fit.checks import MIN_VALUES  # one threshold for "a channel with values"
+
+    if int((np.isfinite(power) & (power > 0)).sum()) >= MIN_VALUES:
+        warn.append(f"the file says {label}, but its records move at {median:.1f} m/s for "
+                    f"{_seconds(float(np.clip(dt[moving], 0.0, 10.0).sum()))} with a power meter's readings: no one "
+                    f"holds that on foot (~{FOOT_SUSTAINED_MAX_M_PER_S:.1f} m/s at most), so it is taken as a ride")
+        return "cycling", None, records
+    records = records.copy()
+    records["speed_m_per_s"] = np.nan
+    records["distance_m"] = np.nan  # it grows at the same speed: the model would take it back from there
+    warn.append(f"speed set aside: the file says {label}, but its records move at {median:.1f} m/s, which no one "
+                f"holds on foot (~{FOOT_SUSTAINED_MAX_M_PER_S:.1f} m/s at most) and nothing else says what it was; "
+                "its speed and distance are not used, the effort comes from heart rate, else from the duration")
+    return sport, sub_sport, records
 
 
 # ------------------------------------------------------------------------------------------------

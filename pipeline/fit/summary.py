@@ -251,6 +251,7 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                     avg_heart_rate=summary.avg_heart_rate, avg_power=summary.avg_power,
                     calories_kcal=summary.calories_kcal)]
     summary, legs = _within_longest_activity(summary, legs, warn)
+    summary, legs, records = _sport_against_records(summary, legs, records, warn)
     summary, legs = _virtual(summary, legs, maker, records, warn)
     consistency.file_notes(summary.start_time, len(records), bool(msgs.sessions), warn)
     if clock.saw_unanchored_relative:
@@ -302,6 +303,19 @@ def _session_distance_follows(legs: list[Leg], before: float | None, after: floa
 
 
 NO_SPORT_NOTE = "; no sport in the file (shown as 'activity (sport not recorded)')"
+
+
+def _sport_against_records(summary: ActivityBlock, legs: list[Leg], records: pd.DataFrame,
+                           warn: list[str]) -> tuple[ActivityBlock, list[Leg], pd.DataFrame]:
+    """A single-sport activity's label checked against its records' speed
+    (:func:`pipeline.fit.consistency.sport_against_records`): taken as a ride, or its speed set aside."""
+    if len(legs) > 1:
+        return summary, legs, records
+    sport, sub_sport, records = consistency.sport_against_records(summary.sport, summary.sub_sport, records, warn)
+    if (sport, sub_sport) == (summary.sport, summary.sub_sport):
+        return summary, legs, records
+    update = {"sport": sport, "sub_sport": sub_sport}
+    return summary.model_copy(update=update), [leg.model_copy(update=update) for leg in legs], records
 
 
 def _virtual(summary: ActivityBlock, legs: list[Leg], maker: str | None, records: pd.DataFrame,

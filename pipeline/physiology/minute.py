@@ -137,8 +137,8 @@ def _evaluate(metabolic: np.ndarray, external: np.ndarray, t_a: np.ndarray, humi
 def domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray, temperature: np.ndarray,
                   air: np.ndarray, moving: np.ndarray, speed: np.ndarray | None = None) -> list[str]:
     """Plain-language notes on where the session left the equations' fitted domain. ``speed`` [m/s]
-    per second of the grid (NaN where none was recorded): when no moving second has a recorded speed,
-    the air speed is the sport's typical one and the note says so instead of naming "your speed"."""
+    per second of the grid (NaN where none was recorded or it was set aside): when no moving second has
+    a usable speed, the air speed is the sport's typical one and the note says so instead of naming "your speed"."""
     flags: list[str] = []
     if not moving.any():
         return flags
@@ -152,8 +152,8 @@ def domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray,
     assumed = speed is not None and not np.isfinite(speed[moving]).any()
     if fast > 0.05 and assumed:
         flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
-                     f"(assumed {np.percentile(air[moving], 95):.1f} m/s, the sport's typical speed: no speed "
-                     "recorded): the regression was evaluated at 2.5 m/s")
+                     f"(assumed {np.percentile(air[moving], 95):.1f} m/s, the sport's typical speed: no usable "
+                     "speed): the regression was evaluated at 2.5 m/s")
     elif fast > 0.05:
         flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
                      f"(up to {np.percentile(air[moving], 95):.1f} m/s): the regression was evaluated at 2.5 m/s")

@@ -48,8 +48,8 @@ _RULES: list[_Rule] = [
                          "moving time; it was counted as the most the equation knows",
                     detail=f"relative air speed above the fitted {m['lim']}, up to {m['max']}; {m['rest']}")),
     (re.compile(r"^relative air speed above the fitted (?P<lim>[\d.]+ m/s) for (?P<pct>\d+%) of moving time "
-                r"\(assumed (?P<max>[\d.]+ m/s), the sport's typical speed: no speed recorded\): (?P<rest>.*)$"),
-     lambda m: Note(text=f"No speed was recorded, so the sport's typical speed ({m['max']}) was assumed; its breeze "
+                r"\(assumed (?P<max>[\d.]+ m/s), the sport's typical speed: no usable speed\): (?P<rest>.*)$"),
+     lambda m: Note(text=f"No usable speed was recorded, so the sport's typical speed ({m['max']}) was assumed; its breeze "
                          "is more than the sweat equation was built for and was counted as the most the equation "
                          "knows",
                     detail=f"relative air speed above the fitted {m['lim']}, assumed {m['max']}; {m['rest']}")),

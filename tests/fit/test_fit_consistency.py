@@ -470,3 +470,50 @@ def test_a_speed_beyond_the_sport_loses_to_the_distance(factor: float) -> None:
     notes = _set_aside(activity.summary.warnings, "speed set aside")
     assert len(notes) == 1 and "faster than anyone" in notes[0]
     assert not _set_aside(activity.summary.warnings, "distance set aside for")
+
+
+# ------------------------------------------------------------------------------------------------
+# the sport's label against the records
+
+
+@pytest.mark.parametrize("label, v, seconds", [("running", 9.0, 7200), ("walking", 8.0, 3600),
+                                               ("running", 7.2, 1200)])
+def test_a_foot_label_on_a_rides_records_is_taken_as_a_ride(label: str, v: float, seconds: int) -> None:
+    """Labelled on foot, recorded at ``v`` m/s (above the one-hour running record's 5.9 m/s) with a
+    power meter's 200 W and cadence 88: a ride. The sweat is that of the same records labelled a
+    ride, one note says what was done, and no note quotes a speed the records contradict."""
+    samples = _samples(seconds, speed=v, power=200.0, cadence=88.0, hr=140.0)
+    activity, report = _analyse(encode_activity(samples, sport=label))
+    _, control = _analyse(encode_activity(samples, sport="cycling"))
+    assert activity.summary.sport == "cycling" and activity.legs[0].sport == "cycling"
+    assert report.sweat.total_l == pytest.approx(control.sweat.total_l, rel=0.01)
+    notes = [w for w in activity.summary.warnings if "taken as a ride" in w]
+    assert len(notes) == 1 and f"{v:.1f} m/s" in notes[0]
+    speeds = [f for f in report.sweat.flags if "air speed" in f]
+    assert all(f"{v:.1f} m/s" in f for f in speeds if "up to" in f)
+
+
+@pytest.mark.parametrize("v", [9.0, 15.0])
+def test_a_foot_label_at_a_speed_no_one_holds_without_power_sets_the_speed_aside(v: float) -> None:
+    """Labelled a run, 1 h at ``v`` m/s, heart rate only besides: nothing says what it was, so the label
+    stays and the speed is set aside (missing); the effort is the heart rate's, as in the same file
+    with no speed written, and no note names "your speed"."""
+    samples = _samples(3600, speed=v)
+    activity, report = _analyse(encode_activity(samples, sport="running"))
+    no_speed = [RecordSample(timestamp=s.timestamp, heart_rate_bpm=s.heart_rate_bpm) for s in samples]
+    _, control = _analyse(encode_activity(no_speed, sport="running"))
+    assert activity.summary.sport == "running"
+    assert activity.records["speed_m_per_s"].isna().all()
+    assert report.sweat.total_l == pytest.approx(control.sweat.total_l, rel=0.02)
+    assert len(_set_aside(activity.summary.warnings, "speed set aside: the file says a run")) == 1
+    assert all("Your speed" not in f for f in report_view(report).flags)
+
+
+@pytest.mark.parametrize("v, seconds", [(5.5, 3600), (9.0, 300)])
+def test_a_fast_run_with_a_running_power_pod_stays_a_run(v: float, seconds: int) -> None:
+    """5.5 m/s for an hour (a sub-elite half-marathon pace) with a running power pod's 300 W, or 5 min
+    at 9 m/s (a sprint, a GPS jump): a run, nothing set aside."""
+    samples = _samples(seconds, speed=v, power=300.0, cadence=90.0)
+    activity = decode_activity(encode_activity(samples, sport="running"), "fast.fit")
+    assert activity.summary.sport == "running"
+    assert not [w for w in activity.summary.warnings if "on foot" in w]
