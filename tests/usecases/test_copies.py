@@ -13,6 +13,7 @@ import sqlite3
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -402,3 +403,22 @@ def test_two_undamaged_files_whose_sessions_differ_stay_two_activities(
     assert _activity_counts(config)[0] == 2
     again = _run(config, paths[:1])
     assert again.skipped == 0
+
+
+@pytest.mark.parametrize("copy_name, pack", [("ride.fit.gz", gzip.compress), ("export.zip", None)])
+def test_ride_on_a_copy_names_the_file_it_duplicates(config: Config, copy_name: str, pack: Any) -> None:
+    """``sweatline ride`` on a copy of a ride held from ``ride.fit`` answers with that ride's report and
+    says plainly, in the result itself (the command prints it on stdout), "duplicate of ride.fit"; the
+    ride itself, and the same question asked again, say no such thing about ``ride.fit``."""
+    from pipeline.core.inputs import WeatherOverride
+    from pipeline.usecases.ride import ride
+
+    whole = _ride(minutes=20)
+    (first,) = ride(_put(config, "ride.fit", whole), config, WeatherOverride(), orchestrator="local")
+    assert first.duplicate_of is None
+    data = pack(whole) if pack else _zip({"ride.fit": whole})
+    for _ in range(2):
+        (copy,) = ride(_put(config, copy_name, data), config, WeatherOverride(), orchestrator="local")
+        assert copy.duplicate_of == "ride.fit" and copy.activity.id == first.activity.id
+    (again,) = ride(Path(config.inbox) / "ride.fit", config, WeatherOverride(), orchestrator="local")
+    assert again.duplicate_of is None
