@@ -132,7 +132,10 @@ def _print(results: list[RideResult], as_json: bool, display: "Display") -> None
         report = Report.model_validate_json(result.report_json.read_text(encoding="utf-8"))
         print(headline_text(report, display=display))
         print(f"report: {result.report_dir / 'report.html'}")
-        if result.reused and result.stale:
+        if result.duplicate_of is not None:  # said plainly on stdout too, not only among the warnings
+            print(f"(duplicate of {clean_text(result.duplicate_of)}: the same activity; its stored report"
+                  + (", made before its inputs changed: see the warning above)" if result.stale else ")"))
+        elif result.reused and result.stale:
             print("(the stored report of the same activity, made before its inputs changed: see the warning above)")
         elif result.reused:
             print("(already processed with these inputs — weather, weigh-ins, config: stored report)")

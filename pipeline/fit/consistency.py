@@ -30,10 +30,16 @@ Rules (thresholds and their reasons in the constants' docstrings):
   :data:`pipeline.fit.checks.POWER_HUMAN_MAX_W` are set aside; the records' average without them
   (and without a meter's dropouts) is the figure shown (``avg_power_used``), the session's, which
   counts them, stays ``avg_power`` and is named as the device's.
+* :func:`heart_rate_spikes` — **a heart rate no human reaches** (above
+  :data:`pipeline.fit.checks.HR_HUMAN_MAX_BPM`), single samples or blocks: set aside as missing with a
+  note; the average shown is the records' without them (the model's).
 * :func:`virtual_platform` — **a virtual ride is indoors**: a file written by a virtual-training
   platform (:data:`pipeline.core.sports.VIRTUAL_PLATFORM_MAKERS`) is a virtual activity whatever its positions say
   (they are on a game map): no weather request, no breeze from its virtual speed, and a file that
   names no sport but records power is a ride, so power comes first.
+* :func:`sport_against_records` — **the label against the speed**: a session labelled on foot
+  whose records move faster than anyone holds on foot is a ride when a power meter's readings agree,
+  else its speed is set aside (one note either way).
 * :func:`file_notes` — a session with no records (a manual entry) and a start years ahead of
   today (a device clock set wrong) are estimated with a note that says so.
 """
@@ -44,8 +50,9 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
+from pipeline.core.dates import clock_ahead
 from pipeline.core.sports import VIRTUAL_PLATFORM_MAKERS
-from pipeline.fit.checks import POWER_HUMAN_MAX_W
+from pipeline.fit.checks import HR_HUMAN_MAX_BPM, POWER_HUMAN_MAX_W
 from pipeline.fit.models import Leg
 
 STALE_GAP_S = 12 * 3600.0
@@ -110,8 +117,6 @@ SPIKE_NOTE_MIN_W = 5.0
 by more than this [W] (a rounding and smart-recording difference is smaller)."""
 
 
-FUTURE_CLOCK_S = 2 * 86400.0
-"""A start more than this ahead of today [s] (time zones and a day's margin) is a device clock set wrong."""
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -199,6 +204,11 @@ def set_aside_stale_blocks(records: pd.DataFrame, origin: float | None, legs: li
             elapsed = update.get("elapsed_s", leg.elapsed_s)
             if isinstance(elapsed, float):
                 update["elapsed_s"] = max(0.0, elapsed - (leg.end_time - end.to_pydatetime()).total_seconds())
+        elapsed = update.get("elapsed_s")
+        if isinstance(elapsed, float) and leg.timer_s is not None and leg.timer_s > elapsed:
+            # the timer ran through the set-aside stretch too (a watch left recording): what it counted
+            # there is not this activity's either, so it is at most the time that is left
+            update["timer_s"] = elapsed
         moved.append(leg.model_copy(update=update) if update else leg)
     return kept, new_origin, moved
 
@@ -212,16 +222,24 @@ def _days(seconds: float) -> str:
 # timer events against the records
 
 
-def timer_against_records(events: list[tuple[float, bool]], warn: list[str]) -> list[tuple[float, bool]]:
+def timer_against_records(events: list[tuple[float, bool]], warn: list[str],
+                          records_set_aside_s: float = 0.0) -> list[tuple[float, bool]]:
     """Timer events (on the records' ``elapsed_s`` scale, first record at 0) without the timer time a
     start event claims before the first record beyond :data:`LEAD_TIMER_MAX_S`: the records and the
-    distance (none yet) say the activity had not begun, so the timer runs from the first record."""
+    distance (none yet) say the activity had not begun, so the timer runs from the first record.
+
+    ``records_set_aside_s`` [s] is how far before the first kept record the earliest record set aside
+    by :func:`set_aside_stale_blocks` lies (0 when none was): a timer started with those records is
+    counted from the first kept record as well, without a note of its own (the set-aside note already
+    says what was done, and "nothing recorded" would be untrue: there were records, set aside)."""
     if not events or not events[0][1] or events[0][0] >= -LEAD_TIMER_MAX_S:
         return events
     lead = -events[0][0]
     before = [(t, running) for t, running in events if t < 0]
     after = [(t, running) for t, running in events if t >= 0]
     running = before[-1][1]
+    if records_set_aside_s > 0 and lead <= records_set_aside_s + LEAD_TIMER_MAX_S:
+        return ([(0.0, True)] if running else []) + after
     warn.append(f"the timer was started {_seconds(lead)} before the first record, with nothing recorded and no "
                 "distance covered in between: that time is set aside and the timer counted from the first record")
     return ([(0.0, True)] if running else []) + after
@@ -231,10 +249,26 @@ def timer_against_records(events: list[tuple[float, bool]], warn: list[str]) -> 
 # speed against the distance's rate
 
 
-def speed_against_distance(records: pd.DataFrame, warn: list[str]) -> pd.DataFrame:
-    """Records with ``speed_m_per_s`` replaced by the distance's rate in every stretch of at least
-    :data:`SPEED_STRETCH_MIN_S` where the two disagree by more than :data:`SPEED_DISAGREE_SHARE`
-    (windows of :data:`SPEED_WINDOW_S`); one note per stretch, giving the ratio."""
+def speed_against_distance(records: pd.DataFrame, warn: list[str],
+                           ceiling_m_per_s: float | None = None) -> pd.DataFrame:
+    """Records where, in every stretch of at least :data:`SPEED_STRETCH_MIN_S` in which
+    ``speed_m_per_s`` and the distance's rate disagree by more than :data:`SPEED_DISAGREE_SHARE`
+    (windows of :data:`SPEED_WINDOW_S`), the one the other evidence contradicts is replaced by the
+    other; one note per stretch, giving the ratio and which one won and why.
+
+    Who wins, in this order (the first evidence that tells them apart decides):
+
+    1. **the sport's ceiling** ``ceiling_m_per_s`` [m/s] (the sport's
+       :attr:`pipeline.core.sports.SportProfile.session_speed_max_m_per_s`, None: no ceiling): a
+       stretch's average above it is no one's in that sport, so when exactly one of the two is above,
+       the other wins;
+    2. **the positions**: where the records carry a GPS track over the stretch, the one within
+       :data:`SPEED_DISAGREE_SHARE` of the track's great-circle rate wins (a third, independent sensor);
+    3. otherwise **the distance**: the session's total distance and the headline are made of it.
+
+    When the speed wins, the distance in the stretch is rebuilt from the speed (trapezoid integral)
+    and every later distance moved by as much, so the records' total is the speed's; when the
+    distance wins, the speed there is the distance's rate."""
     if len(records) < 3:
         return records
     t = records["elapsed_s"].to_numpy(dtype=float)
@@ -247,12 +281,14 @@ def speed_against_distance(records: pd.DataFrame, warn: list[str]) -> pd.DataFra
     n_windows = int(window[-1]) + 1
     covered = np.zeros(n_windows)
     integrated = np.zeros(n_windows)
+    span = np.zeros(n_windows)
     idx = np.flatnonzero(both)
     ti, si, di, wi = t[idx], speed[idx], dist[idx], window[idx]
     dt = np.diff(ti)
     step_ok = (dt > 0) & (dt <= 10.0) & (wi[1:] == wi[:-1])
     np.add.at(covered, wi[1:][step_ok], np.diff(di)[step_ok])
     np.add.at(integrated, wi[1:][step_ok], (0.5 * (si[1:] + si[:-1]) * dt)[step_ok])
+    np.add.at(span, wi[1:][step_ok], dt[step_ok])
     judged = covered >= SPEED_MIN_DISTANCE_M
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(judged, integrated / covered, 1.0)
@@ -260,19 +296,100 @@ def speed_against_distance(records: pd.DataFrame, warn: list[str]) -> pd.DataFra
     stretches = [(a, b) for a, b in _runs(bad) if (b - a + 1) * SPEED_WINDOW_S >= SPEED_STRETCH_MIN_S]
     if not stretches:
         return records
-    rate = _distance_rate(t, dist)
+    agreed = judged & ~bad
+    widened = []
+    for a, b in stretches:  # a window too short to judge at a stretch's edge goes with it (a file's last second)
+        a = a - 1 if a > 0 and not agreed[a - 1] and not bad[a - 1] else a
+        b = b + 1 if b < n_windows - 1 and not agreed[b + 1] and not bad[b + 1] else b
+        widened.append((a, b))
+    stretches = widened
+    track = _track_m(records)
     records = records.copy()
     new_speed = speed.copy()
+    new_dist = dist.copy()
     for a, b in stretches:
         inside = (window >= a) & (window <= b)
-        new_speed[inside] = rate[inside]
-        r = float(integrated[a:b + 1].sum() / covered[a:b + 1].sum())
         rows = np.flatnonzero(inside)
-        warn.append(f"speed set aside for {_at(records, int(rows[0]), int(rows[-1]))}: the recorded speed is "
-                    f"{r:.1f} times the rate at which the distance grows, so the speed there is taken from the "
-                    "distance (which the session's total distance agrees with)")
+        seconds = float(span[a:b + 1].sum()) or 1.0
+        by_distance = float(covered[a:b + 1].sum()) / seconds
+        by_speed = float(integrated[a:b + 1].sum()) / seconds
+        r = by_speed / by_distance
+        where = _at(records, int(rows[0]), int(rows[-1]))
+        winner, why = _speed_or_distance(by_speed, by_distance, ceiling_m_per_s, track, t, rows, seconds)
+        if winner == "speed":
+            new_dist = _distance_from_speed(t, speed, new_dist, rows)
+            warn.append(f"distance set aside for {where}: it grows {1 / r:.1f} times as fast as the recorded speed "
+                        f"({by_distance:.1f} against {by_speed:.1f} m/s) and {why}, so the distance there is taken "
+                        "from the speed")
+        else:
+            rate = _distance_rate(t, dist)
+            new_speed[inside] = rate[inside]
+            warn.append(f"speed set aside for {where}: the recorded speed is {r:.1f} times the rate at which the "
+                        f"distance grows, so the speed there is taken from the distance ({why})")
     records["speed_m_per_s"] = new_speed
+    records["distance_m"] = new_dist
     return records
+
+
+def _speed_or_distance(by_speed: float, by_distance: float, ceiling: float | None, track: np.ndarray | None,
+                       t: np.ndarray, rows: np.ndarray, seconds: float) -> tuple[str, str]:
+    """("speed" or "distance", why in plain words) for one disagreeing stretch (the rules of
+    :func:`speed_against_distance`)."""
+    if ceiling is not None and (by_distance > ceiling) != (by_speed > ceiling):
+        faster = "the distance's" if by_distance > ceiling else "the speed's"
+        winner = "speed" if by_distance > ceiling else "distance"
+        return winner, (f"{faster} {max(by_distance, by_speed):.1f} m/s is faster than anyone goes in this sport "
+                        f"(~{ceiling:.1f} m/s)")
+    if track is not None:
+        inside = track[rows]
+        if np.isfinite(inside).sum() >= 0.8 * len(rows):
+            ok = np.flatnonzero(np.isfinite(inside))
+            moved = float(inside[ok[-1]] - inside[ok[0]])
+            along = float(t[rows][ok[-1]] - t[rows][ok[0]]) or seconds
+            by_track = moved / along
+            if by_track > 0:
+                speed_fits = abs(by_speed / by_track - 1.0) <= SPEED_DISAGREE_SHARE
+                distance_fits = abs(by_distance / by_track - 1.0) <= SPEED_DISAGREE_SHARE
+                if speed_fits and not distance_fits:
+                    return "speed", f"the GPS positions ({by_track:.1f} m/s) agree with the speed"
+                if distance_fits and not speed_fits:
+                    return "distance", f"which the GPS positions ({by_track:.1f} m/s) agree with"
+    return "distance", "which the session's total distance is made of"
+
+
+def _track_m(records: pd.DataFrame) -> np.ndarray | None:
+    """Cumulative great-circle distance [m] along the records' positions (NaN where a record has none),
+    None without positions."""
+    lat = records["latitude_deg"].to_numpy(dtype=float)
+    lon = records["longitude_deg"].to_numpy(dtype=float)
+    have = np.isfinite(lat) & np.isfinite(lon)
+    if have.sum() < 3:
+        return None
+    from pipeline.fit.tracks import haversine_m  # tracks builds on this module's caller
+
+    ok = np.flatnonzero(have)
+    steps = haversine_m(lat[ok[:-1]], lon[ok[:-1]], lat[ok[1:]], lon[ok[1:]])
+    out = np.full(len(lat), np.nan)
+    out[ok] = np.r_[0.0, np.cumsum(steps)]
+    return out
+
+
+def _distance_from_speed(t: np.ndarray, speed: np.ndarray, dist: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``dist`` with the rows ``rows`` (one contiguous stretch, and the steps into and out of it) rebuilt
+    as the first row's distance
+    plus the trapezoid integral of ``speed`` [m/s] over ``t`` [s], and every later distance moved by
+    what the stretch's end moved (so the total is the speed's where the speed won)."""
+    out = dist.copy()
+    # the steps into and out of the stretch are judged with it (a window's edge falls between records)
+    first, last = max(int(rows[0]) - 1, 0), min(int(rows[-1]) + 1, len(t) - 1)
+    v = np.nan_to_num(speed[first:last + 1])
+    steps = 0.5 * (v[1:] + v[:-1]) * np.diff(t[first:last + 1])
+    start = out[first] if np.isfinite(out[first]) else 0.0
+    rebuilt = start + np.r_[0.0, np.cumsum(steps)]
+    shift = rebuilt[-1] - (out[last] if np.isfinite(out[last]) else rebuilt[-1])
+    out[first:last + 1] = rebuilt
+    out[last + 1:] = out[last + 1:] + shift
+    return out
 
 
 def _distance_rate(t: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -403,6 +520,52 @@ def power_spikes(records: pd.DataFrame, warn: list[str]) -> tuple[pd.DataFrame, 
     return records, highest
 
 
+HR_NOTE_MIN_BPM = 2.0
+"""The session's average heart rate is replaced when it differs from the records' average without the
+set-aside readings by more than this [bpm] (devices round the average to whole beats)."""
+
+
+def heart_rate_spikes(records: pd.DataFrame, warn: list[str]) -> pd.DataFrame:
+    """Records with heart-rate readings above :data:`pipeline.fit.checks.HR_HUMAN_MAX_BPM` set to NaN
+    (missing: no human heart beats that fast, so it is a strap's or an optical sensor's glitch, whether
+    one sample or a block of minutes), one note giving how many, for how long and the highest.
+
+    The ceiling is the human one, not the athlete's configured maximum: a configured maximum is an
+    estimate (age formulas have an SD of ~10 bpm, Tanaka et al. 2001), and readings a few beats above
+    it are measured by real hearts; the model's own signal cleaning uses the same bound
+    (:data:`pipeline.physiology.intensity.HR_BOUNDS_BPM`), so the figures shown are the model's."""
+    hr = records["heart_rate_bpm"].to_numpy(dtype=float)
+    spikes = np.isfinite(hr) & (hr > HR_HUMAN_MAX_BPM)
+    if not spikes.any():
+        return records
+    records = records.copy()
+    highest = float(hr[spikes].max())
+    t = records["elapsed_s"].to_numpy(dtype=float)
+    dt = np.diff(t, append=t[-1])
+    held = float(np.clip(dt[spikes], 1.0, 60.0).sum())
+    records.loc[spikes, "heart_rate_bpm"] = np.nan
+    warn.append(f"{int(spikes.sum())} heart-rate reading(s) above {HR_HUMAN_MAX_BPM:.0f} bpm (up to {highest:.0f} bpm, "
+                f"{_seconds(held)} in all) set aside as missing: no human heart beats that fast (a sensor's glitch); "
+                "the effort there comes from the other signals, else from the duration")
+    return records
+
+
+def heart_rate_average(leg: Leg, records: pd.DataFrame, where: str, warn: list[str]) -> float | None:
+    """The leg's records' (timer running) average heart rate without the readings set aside by
+    :func:`heart_rate_spikes`, the figure shown and the one the model used; the session's own figure
+    when the records hold none. A note names both when they differ by more than :data:`HR_NOTE_MIN_BPM`."""
+    if not len(records):
+        return leg.avg_heart_rate
+    active = records.loc[records["timer_active"], "heart_rate_bpm"].dropna()
+    if not len(active):
+        return None
+    mean = float(active.mean())
+    if leg.avg_heart_rate is not None and abs(mean - leg.avg_heart_rate) > HR_NOTE_MIN_BPM:
+        warn.append(f"{where}: the device's average heart rate {leg.avg_heart_rate:.0f} bpm counts the readings set "
+                    f"aside; {mean:.0f} bpm without them is the figure shown and used")
+    return mean
+
+
 def average_without_set_aside(leg: Leg, records: pd.DataFrame, where: str, warn: list[str]) -> float | None:
     """The leg's records' (timer running) average power for a file whose power readings were set
     aside (spikes, a meter's dropouts): the average the model used, None when the leg has no power.
@@ -454,6 +617,63 @@ def virtual_platform(sport: str, sub_sport: str | None, manufacturer: str | None
 
 
 # ------------------------------------------------------------------------------------------------
+# the sport's label against what the records show
+
+FOOT_SUSTAINED_MAX_M_PER_S = 6.5
+"""The fastest anyone holds on foot for :data:`SPORT_SPEED_MIN_S` or more [m/s]: the one-hour world
+record is 21,330 m (Farah 2020, World Athletics), 5.93 m/s; 10 % above it leaves room for GPS and a
+downhill course. A foot-labelled session whose median moving speed is above it was not done on foot."""
+SPORT_SPEED_MIN_S = 600.0
+"""The label is judged against the speed only over this much moving time [s] (10 min, the shortest
+session the model judges): a few fast minutes are a sprint, a GPS jump or a lift in a car."""
+MOVING_M_PER_S = 0.5
+"""Records slower than this [m/s] are standing, not moving (GPS drift while still)."""
+
+
+def sport_against_records(sport: str, sub_sport: str | None, records: pd.DataFrame,
+                          warn: list[str]) -> tuple[str, str | None, pd.DataFrame]:
+    """(sport, sub_sport, records) of a single-sport activity whose label says on foot while its records say
+    otherwise: a median moving speed above :data:`FOOT_SUSTAINED_MAX_M_PER_S` over at least
+    :data:`SPORT_SPEED_MIN_S` of moving records.
+
+    The evidence that agrees wins. With a power meter's readings too (a ride's pedals, and no runner
+    holds this speed whatever a running power pod says) the activity is a ride (``cycling``, no
+    sub-sport): its speed and power are then used as a ride's, one note says so. Without power nothing
+    says what it was: the label stays, and the speed and the records' distance (which grows at that
+    speed) are set aside as missing (NaN) for the whole activity with one note, so the effort comes from heart rate (else the duration) and no note
+    quotes a speed the records contradict. Other labels are returned unchanged."""
+    from pipeline.core.sports import sport_profile  # the one table of sports
+
+    if not sport_profile(sport).on_foot or not len(records):
+        return sport, sub_sport, records
+    speed = records["speed_m_per_s"].to_numpy(dtype=float)
+    t = records["elapsed_s"].to_numpy(dtype=float)
+    dt = np.diff(t, append=t[-1])
+    moving = np.isfinite(speed) & (speed > MOVING_M_PER_S)
+    if float(np.clip(dt[moving], 0.0, 10.0).sum()) < SPORT_SPEED_MIN_S:
+        return sport, sub_sport, records
+    median = float(np.median(speed[moving]))
+    if median <= FOOT_SUSTAINED_MAX_M_PER_S:
+        return sport, sub_sport, records
+    label = f"a {sport_profile(sport).label}"
+    power = records["power_w"].to_numpy(dtype=float)
+    from pipeline.fit.checks import MIN_VALUES  # one threshold for "a channel with values"
+
+    if int((np.isfinite(power) & (power > 0)).sum()) >= MIN_VALUES:
+        warn.append(f"the file says {label}, but its records move at {median:.1f} m/s for "
+                    f"{_seconds(float(np.clip(dt[moving], 0.0, 10.0).sum()))} with a power meter's readings: no one "
+                    f"holds that on foot (~{FOOT_SUSTAINED_MAX_M_PER_S:.1f} m/s at most), so it is taken as a ride")
+        return "cycling", None, records
+    records = records.copy()
+    records["speed_m_per_s"] = np.nan
+    records["distance_m"] = np.nan  # it grows at the same speed: the model would take it back from there
+    warn.append(f"speed set aside: the file says {label}, but its records move at {median:.1f} m/s, which no one "
+                f"holds on foot (~{FOOT_SUSTAINED_MAX_M_PER_S:.1f} m/s at most) and nothing else says what it was; "
+                "its speed and distance are not used, the effort comes from heart rate, else from the duration")
+    return sport, sub_sport, records
+
+
+# ------------------------------------------------------------------------------------------------
 # notes on what the file cannot show
 
 
@@ -464,8 +684,9 @@ def file_notes(start: datetime | None, record_count: int, has_session: bool, war
         warn.append("the file holds a session's totals and no records (a manual entry?): nothing was "
                     "recorded, so the estimate comes from its duration and totals alone")
     now = now or datetime.now(timezone.utc)
-    if start is not None and (start - now).total_seconds() > FUTURE_CLOCK_S:
+    if start is not None and clock_ahead(start, now):
         years = (start - now).days / 365.25
         ahead = f"{years:.0f} years" if years >= 1.5 else f"{(start - now).days} days"
         warn.append(f"the start {start:%Y-%m-%d} is {ahead} ahead of today: the device clock looks wrong, so the "
-                    "date shown is the file's, not the day it was done")
+                    "date shown is the file's, not the day it was done; it is not taken as the newest activity (the digest's "
+                    "week, `latest`) and no weather is asked for it")

@@ -15,7 +15,12 @@ activity does not. Its key:
 * else ``fit-content:<sha256>``: the hash of the decoded content alone.
 
 The content digest covers the records' canonical columns and the legs (sport, start, times,
-distance), which every copy of one file decodes to alike, whatever container held it.
+distance) **as the file writes them**, before any check corrects them, which every copy of one file
+decodes to alike, whatever container held it. Two undamaged files whose sessions say different
+things are two activities even when the checks correct one into the other (a file whose timer and
+elapsed times are swapped and the same recording written correctly, as a tool that repairs files
+writes it): the README's promise that undamaged files are never folded together holds whatever the
+checks make of their totals, and each keeps its own report.
 
 A *damaged, shorter copy* of a recording (a truncated upload, a partial copy a device saved before
 the whole file) has a key of its own, but the same recording

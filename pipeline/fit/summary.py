@@ -194,17 +194,25 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
         raise RejectedFile(source, f"holds {len(msgs.sessions)} sessions, more than the {MAX_SESSIONS} an activity "
                            "can have (a damaged or crafted file): refused", "decode")
     legs, sweat_total = build_legs(msgs, clock)
+    written_legs = legs  # the sessions as the file writes them: part of its identity (pipeline.fit.identity)
     records, origin = build_records(msgs, clock, legs, warn)
     records, blanked = blank_absent_sensors(records, warn)
+    origin_before = origin
     records, origin, legs = consistency.set_aside_stale_blocks(records, origin, legs, warn)
-    records = consistency.speed_against_distance(records, warn)
+    lead_set_aside_s = (origin - origin_before) if origin is not None and origin_before is not None else 0.0
+    distance_before = _last_distance(records)
+    records = consistency.speed_against_distance(records, warn, _speed_ceiling(legs))
+    legs = _session_distance_follows(legs, distance_before, _last_distance(records), warn)
     power_missing = int(records["power_w"].isna().sum())
     records = consistency.power_against_motion(records, warn)
     records, _ = consistency.power_spikes(records, warn)
     power_set_aside = int(records["power_w"].isna().sum()) > power_missing
+    hr_missing = int(records["heart_rate_bpm"].isna().sum())
+    records = consistency.heart_rate_spikes(records, warn)
+    hr_set_aside = int(records["heart_rate_bpm"].isna().sum()) > hr_missing
     from_records: list[str] = []
     if legs:
-        legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin, warn), blanked, warn)
+        legs, from_records = _checked_legs(legs, records, _timer_events_elapsed(msgs, clock, origin, warn, lead_set_aside_s), blanked, warn)
     maker, product, device = device_names(msgs)
     common: dict[str, Any] = dict(id=activity_id, source=source, device=device, manufacturer=maker, product=product,
                   salvaged=salvaged)
@@ -224,18 +232,26 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
             summary_source="session",
             **common,
         )
+        if hr_set_aside:
+            single = len(legs) == 1
+            legs = [leg.model_copy(update={"avg_heart_rate": consistency.heart_rate_average(
+                leg, records if single else records[records["leg"] == leg.index],
+                "the session" if single else f"session {leg.index + 1}", warn)}) for leg in legs]
+            summary = summary.model_copy(update={"avg_heart_rate": _weighted(
+                [(leg.avg_heart_rate, leg.timer_s) for leg in legs])})
         summary = _fill_averages_from_records(summary, records, from_records)
         if power_set_aside:
             used = _power_averages(legs, records, warn)
             summary = summary.model_copy(update={"avg_power_used": _weighted(list(zip(used, [leg.timer_s for leg in legs])))})
         summary = summary.model_copy(update={"summary_fields_from_records": list(dict.fromkeys(from_records))})
     else:
-        summary = _summary_from_records(msgs, clock, records, origin, common, warn)
+        summary = _summary_from_records(msgs, clock, records, origin, common, warn, lead_set_aside_s)
         legs = [Leg(index=0, sport=summary.sport, sub_sport=summary.sub_sport, start_time=summary.start_time,
                     elapsed_s=summary.elapsed_s, timer_s=summary.timer_s, distance_m=summary.distance_m,
                     avg_heart_rate=summary.avg_heart_rate, avg_power=summary.avg_power,
                     calories_kcal=summary.calories_kcal)]
     summary, legs = _within_longest_activity(summary, legs, warn)
+    summary, legs, records = _sport_against_records(summary, legs, records, warn)
     summary, legs = _virtual(summary, legs, maker, records, warn)
     consistency.file_notes(summary.start_time, len(records), bool(msgs.sessions), warn)
     if clock.saw_unanchored_relative:
@@ -245,10 +261,61 @@ def build_activity(msgs: Messages, clock: Clock, *, source: str, activity_id: st
                                          "utc_offset_s": utc_offset_s(msgs, clock)})
     return Activity(summary=summary, legs=legs, profile=build_profile(msgs),
                     device_sweat_loss_ml=sweat_total, records=records,
-                    activity_key=activity_key(msgs.file_id, records, legs))
+                    activity_key=activity_key(msgs.file_id, records, written_legs or legs))
+
+
+def _speed_ceiling(legs: list[Leg]) -> float | None:
+    """The fastest a session of the activity's sports can go [m/s] (the highest of its legs'
+    :attr:`pipeline.core.sports.SportProfile.session_speed_max_m_per_s`), None when a leg's sport has
+    none or there are no legs (nothing to judge a speed by)."""
+    from pipeline.core.sports import sport_profile
+
+    ceilings = [sport_profile(leg.sport).session_speed_max_m_per_s for leg in legs]
+    if not ceilings or any(c is None for c in ceilings):
+        return None
+    return max(c for c in ceilings if c is not None)
+
+
+def _last_distance(records: pd.DataFrame) -> float | None:
+    values = records["distance_m"].dropna() if len(records) else records["distance_m"]
+    return float(values.iloc[-1]) if len(values) else None
+
+
+SESSION_DISTANCE_MATCH_SHARE = 0.02
+"""A session's total distance within this share (or 50 m) of the records' last distance is the same
+figure (devices write the total from the same counter; rounding and a last second differ)."""
+
+
+def _session_distance_follows(legs: list[Leg], before: float | None, after: float | None,
+                              warn: list[str]) -> list[Leg]:
+    """A single session's total distance that was made of the records' distance which
+    :func:`pipeline.fit.consistency.speed_against_distance` rebuilt from the speed, set to the rebuilt
+    total with a note (so the headline and every note speak of one distance). Multisport legs and a
+    total the session computed otherwise are left to the session-against-records check."""
+    if len(legs) != 1 or before is None or after is None or abs(after - before) < 1.0:
+        return legs
+    leg = legs[0]
+    if leg.distance_m is None or abs(leg.distance_m - before) > max(SESSION_DISTANCE_MATCH_SHARE * before, 50.0):
+        return legs
+    warn.append(f"the session: distance {leg.distance_m / 1000:.1f} km is the set-aside distance's total; "
+                f"{after / 1000:.1f} km from the speed is the figure shown and used")
+    return [leg.model_copy(update={"distance_m": after})]
 
 
 NO_SPORT_NOTE = "; no sport in the file (shown as 'activity (sport not recorded)')"
+
+
+def _sport_against_records(summary: ActivityBlock, legs: list[Leg], records: pd.DataFrame,
+                           warn: list[str]) -> tuple[ActivityBlock, list[Leg], pd.DataFrame]:
+    """A single-sport activity's label checked against its records' speed
+    (:func:`pipeline.fit.consistency.sport_against_records`): taken as a ride, or its speed set aside."""
+    if len(legs) > 1:
+        return summary, legs, records
+    sport, sub_sport, records = consistency.sport_against_records(summary.sport, summary.sub_sport, records, warn)
+    if (sport, sub_sport) == (summary.sport, summary.sub_sport):
+        return summary, legs, records
+    update = {"sport": sport, "sub_sport": sub_sport}
+    return summary.model_copy(update=update), [leg.model_copy(update=update) for leg in legs], records
 
 
 def _virtual(summary: ActivityBlock, legs: list[Leg], maker: str | None, records: pd.DataFrame,
@@ -347,17 +414,17 @@ def _checked_legs(legs: list[Leg], records: pd.DataFrame, events: list[tuple[flo
 
 
 def _timer_events_elapsed(msgs: Messages, clock: Clock, origin: float | None,
-                          warn: list[str]) -> list[tuple[float, bool]]:
+                          warn: list[str], lead_set_aside_s: float = 0.0) -> list[tuple[float, bool]]:
     """Timer events on the records' ``elapsed_s`` scale, without the timer time a start event claims
     long before the first record (:func:`pipeline.fit.consistency.timer_against_records`)."""
     if origin is None:
         return []
     events = [(t - origin, running) for t, running in timer_events(msgs, clock)]
-    return consistency.timer_against_records(events, warn)
+    return consistency.timer_against_records(events, warn, lead_set_aside_s)
 
 
 def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, origin: float | None,
-                          common: dict[str, Any], warn: list[str]) -> ActivityBlock:
+                          common: dict[str, Any], warn: list[str], lead_set_aside_s: float = 0.0) -> ActivityBlock:
     """No session message (a device that writes none, or a file cut before its end): sport from
     the ``sport`` (else first ``lap``) message; start, times and distance from the records and
     the timer events. Laps are not summed: a cut file's last lap is missing."""
@@ -369,7 +436,7 @@ def _summary_from_records(msgs: Messages, clock: Clock, records: pd.DataFrame, o
         sport, inferred = "cycling", f"'cycling' inferred from the device, a bike computer ({common.get('device')})"
     start = elapsed = timer = distance = calories = None
     if len(records):
-        events = near_records(_timer_events_elapsed(msgs, clock, origin, warn), records["elapsed_s"].to_numpy())
+        events = near_records(_timer_events_elapsed(msgs, clock, origin, warn, lead_set_aside_s), records["elapsed_s"].to_numpy())
         begin_s = min(0.0, events[0][0]) if events and events[0][1] else 0.0  # the timer may start before the first record
         first_stamp = records["timestamp"].iloc[0]
         start = (first_stamp + pd.Timedelta(seconds=begin_s)).to_pydatetime() if pd.notna(first_stamp) else None

@@ -234,7 +234,7 @@ def estimate_leg(
     moving_s = float(g.moving.sum())
     breath_l, fuel_l = _breath(b, env)
 
-    flags = [] if in_water else domain_flags(parts, b.moving_share > 0.5, b.secs, g.temperature, g.air, g.moving)
+    flags = [] if in_water else domain_flags(parts, b.moving_share > 0.5, b.secs, g.temperature, g.air, g.moving, g.speed)
     flags += _leg_flags(g, stops, sport, water)
 
     # a stop left out (no records and no distance: two signals against the running timer alone) is not

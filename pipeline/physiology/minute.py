@@ -135,8 +135,10 @@ def _evaluate(metabolic: np.ndarray, external: np.ndarray, t_a: np.ndarray, humi
 
 
 def domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray, temperature: np.ndarray,
-                  air: np.ndarray, moving: np.ndarray) -> list[str]:
-    """Plain-language notes on where the session left the equations' fitted domain."""
+                  air: np.ndarray, moving: np.ndarray, speed: np.ndarray | None = None) -> list[str]:
+    """Plain-language notes on where the session left the equations' fitted domain. ``speed`` [m/s]
+    per second of the grid (NaN where none was recorded or it was set aside): when no moving second has
+    a usable speed, the air speed is the sport's typical one and the note says so instead of naming "your speed"."""
     flags: list[str] = []
     if not moving.any():
         return flags
@@ -147,7 +149,12 @@ def domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray,
         return float((weights * mask).sum() / total)
 
     fast = float(np.mean(air[moving] > sw.FITTED_AIR_SPEED_M_PER_S[1]))
-    if fast > 0.05:
+    assumed = speed is not None and not np.isfinite(speed[moving]).any()
+    if fast > 0.05 and assumed:
+        flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
+                     f"(assumed {np.percentile(air[moving], 95):.1f} m/s, the sport's typical speed: no usable "
+                     "speed): the regression was evaluated at 2.5 m/s")
+    elif fast > 0.05:
         flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
                      f"(up to {np.percentile(air[moving], 95):.1f} m/s): the regression was evaluated at 2.5 m/s")
     cold = float(np.mean(temperature[moving] < sw.FITTED_TEMPERATURE_C[0]))

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
 from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
+from pipeline.core.dates import CLOCK_MARK, clock_ahead
 from pipeline.core.units import Units
 from pipeline.report.render import TEMPLATES
 from pipeline.report.text import markdown_escape, terminal_safe
@@ -119,7 +120,8 @@ def build_digest(rows: Iterable[object], *, end: date | None = None, days: int =
                  timezone: str = "UTC", sex: str | None = None, units: Units = "metric") -> Digest:
     """Group ``rows`` by local day (``timezone``) over the ``days`` days ending ``end``.
 
-    ``end`` defaults to the day of the newest activity (or today, with no activities); the weekly
+    ``end`` defaults to the day of the newest activity whose start is believable
+    (:func:`pipeline.core.dates.clock_ahead`; today, with none); the weekly
     table covers the ``weeks`` ISO weeks ending with ``end``'s week. Activities without a start
     time cannot be placed on a day and are left out of the daily totals (not of the history).
     """
@@ -129,8 +131,8 @@ def build_digest(rows: Iterable[object], *, end: date | None = None, days: int =
     zone = zoneinfo.ZoneInfo(timezone)
     dated = [(r, _local_day(r.start_time, zone, r.utc_offset_s)) for r in rows]
     placed = [(r, d) for r, d in dated if d is not None]
-    if end is None:
-        end = max((d for _, d in placed), default=datetime.now(zone).date())
+    if end is None:  # a start the tool calls a wrong clock's does not anchor the week
+        end = max((d for r, d in placed if not clock_ahead(r.start_time)), default=datetime.now(zone).date())
     first = end - timedelta(days=days - 1)
     ai = POTASSIUM_AI_MG_PER_DAY.get(sex) if sex is not None else None
     ai_for_share = ai if ai is not None else POTASSIUM_AI_MG_PER_DAY["female"]  # the lower AI when sex unknown
@@ -301,7 +303,9 @@ def history_table(rows: Iterable[object], timezone: str = "UTC", units: Units = 
     rows = as_digest_rows(rows)
     if not rows:
         return "no processed activities yet"
-    ordered = sorted(rows, key=lambda r: r.start_time or datetime.min.replace(tzinfo=UTC), reverse=True)
+    # a start the tool calls a wrong clock's is listed (marked) with the undated, not as the newest
+    ordered = sorted(rows, key=lambda r: r.start_time if r.start_time is not None and not clock_ahead(r.start_time)
+                     else datetime.min.replace(tzinfo=UTC), reverse=True)
     header = list(HISTORY_COLUMNS)
     header[0] = "start (local time)"
     body = []
@@ -310,7 +314,8 @@ def history_table(rows: Iterable[object], timezone: str = "UTC", units: Units = 
         if len(source) > 40:
             source = source[:39] + "…"
         body.append([
-            _when(r.start_time, timezone, "%Y-%m-%d %H:%M", r.utc_offset_s), source,
+            _when(r.start_time, timezone, "%Y-%m-%d %H:%M", r.utc_offset_s)
+            + (f" ({CLOCK_MARK})" if clock_ahead(r.start_time) else ""), source,
             terminal_safe(sport_label(r.sport, r.sub_sport)), duration_s_text(r.timer_s),
             distance_text(r.distance_m, units), sweat_litres(r.sweat_total_l, r.sweat_low_l, r.sweat_high_l, units),
             low_high(r.sweat_low_l, r.sweat_high_l, units), rate(r.sweat_rate_l_per_h, units),

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.core.dates import CLOCK_MARK, clock_ahead
 from pipeline.core.units import Units
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import (
@@ -113,7 +114,8 @@ def build_index(activities: Iterable[IndexedActivity], *, timezone: str = "UTC",
 
     def newest_first(r: IndexedActivity) -> tuple[datetime, datetime]:
         processed_at = getattr(r, "processed_at", None)
-        return (_aware(r.start_time) if r.start_time is not None else oldest,
+        start = r.start_time  # a start the tool calls a wrong clock's is listed with the undated
+        return (_aware(start) if start is not None and not clock_ahead(start) else oldest,
                 _aware(processed_at) if processed_at else oldest)
 
     ordered = sorted(rows, key=newest_first, reverse=True)
@@ -135,7 +137,7 @@ def build_index(activities: Iterable[IndexedActivity], *, timezone: str = "UTC",
                 link = posixpath.join("..", rel, "report.html")
         out.append(IndexRow(
             date=when_text(r.start_time, getattr(r, "utc_offset_s", None), timezone, "%a %d %b %Y %H:%M")
-            if r.start_time else "—",
+            + (f" ({CLOCK_MARK})" if clock_ahead(r.start_time) else "") if r.start_time else "—",
             sport=sport_label(r.sport, r.sub_sport), source=r.source, duration=duration_s_text(r.timer_s),
             sweat=sweat, link=link))
     week_l = sum(r.sweat_total_l for r in week if r.sweat_total_l is not None)

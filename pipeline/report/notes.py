@@ -47,6 +47,12 @@ _RULES: list[_Rule] = [
      lambda m: Note(text=f"Your speed made more breeze than the sweat equation was built for, for {m['pct']} of the "
                          "moving time; it was counted as the most the equation knows",
                     detail=f"relative air speed above the fitted {m['lim']}, up to {m['max']}; {m['rest']}")),
+    (re.compile(r"^relative air speed above the fitted (?P<lim>[\d.]+ m/s) for (?P<pct>\d+%) of moving time "
+                r"\(assumed (?P<max>[\d.]+ m/s), the sport's typical speed: no usable speed\): (?P<rest>.*)$"),
+     lambda m: Note(text=f"No usable speed was recorded, so the sport's typical speed ({m['max']}) was assumed; its breeze "
+                         "is more than the sweat equation was built for and was counted as the most the equation "
+                         "knows",
+                    detail=f"relative air speed above the fitted {m['lim']}, assumed {m['max']}; {m['rest']}")),
     (re.compile(r"^air below the fitted (?P<lim>[\d.]+ °C) for (?P<pct>\d+%) of moving time: (?P<rest>.*)$"),
      lambda m: Note(text=f"The air was cooler than the sweat equation was built for, for {m['pct']} of the moving "
                          "time; clothing was assumed to suit the weather",

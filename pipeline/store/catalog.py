@@ -28,6 +28,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.core.dates import believable_until, clock_ahead
 from pipeline.core.errors import UsageError
 from pipeline.core.schema import Report
 from pipeline.store.db import connect, connect_read_only, transaction
@@ -403,9 +404,16 @@ class Catalog:
         return self._select(DuplicateRow, "duplicates", "seen_at, name, member", file_sha256=file_sha256)
 
     def activities(self, file_sha256: str | None = None) -> list[ActivityRow]:
-        """Activities, oldest first (by start time, then processing time)."""
-        return self._select(ActivityRow, "activities", "COALESCE(start_time, processed_at), processed_at",
-                            file_sha256=file_sha256)
+        """Activities, oldest first (by start time, then processing time). An activity whose start is
+        a device clock set wrong (:func:`pipeline.core.dates.clock_ahead`) is placed by when it was
+        processed, as an undated one: a date the tool calls wrong does not make it the newest."""
+        cut = iso_utc(believable_until())
+        sql = "SELECT * FROM activities"
+        args: tuple[str | None, ...] = (cut,)
+        if file_sha256 is not None:
+            sql, args = f"{sql} WHERE file_sha256 = ?", (file_sha256, cut)
+        order = "CASE WHEN start_time > ? THEN processed_at ELSE COALESCE(start_time, processed_at) END, processed_at"
+        return [_from_sql(ActivityRow, r) for r in self.conn.execute(f"{sql} ORDER BY {order}", args)]
 
     def activities_since(self, since: datetime) -> list[ActivityRow]:
         """Activities that started (undated ones: were processed) at ``since`` or later, oldest first,
@@ -424,11 +432,12 @@ class Catalog:
         from pipeline.store.files import sha256_file
 
         ref = ref.strip()
-        if ref == "latest":  # the newest activity by start time; undated ones only when none is dated
+        if ref == "latest":  # the newest activity by a believable start time; undated ones only when none is dated
             rows = self.activities()
             if not rows:
                 raise UsageError("latest", "no processed activity in the catalog yet (run `sweatline nightly` or `sweatline ride`)")
-            dated = [r for r in rows if r.start_time is not None]
+            dated = [r for r in rows if r.start_time is not None and not clock_ahead(r.start_time)] or [
+                r for r in rows if r.start_time is not None]  # a wrong clock's date only when no other is dated
             if dated:
                 return max(dated, key=lambda r: (iso_utc(r.start_time), iso_utc(r.processed_at)))
             return max(rows, key=lambda r: iso_utc(r.processed_at) or "")

@@ -44,6 +44,7 @@ class RideResult(BaseModel):
     report_json: Path
     reused: bool  # True: the stored report already answered this question
     stale: bool = False  # a stored report (of another copy) made before its inputs changed: not current
+    duplicate_of: str | None = None  # the file already holding this activity, when the one given is its copy
     run_id: str
     orchestrator: str
     warnings: list[str] = []
@@ -225,7 +226,7 @@ def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, config: Config
                      f"`sweatline ride` on {first.source} for a fresh estimate")
         stored = _stored_warnings(data_dir / first.report_dir / "report.json")
         results.append(_result(shown, first, data_dir, run_id, orchestrator, reused=True, warnings=[note] + stored,
-                               stale=stale))
+                               stale=stale).model_copy(update={"duplicate_of": first.source}))
     return results
 
 

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.config import WeatherConfig
+from pipeline.core.dates import clock_ahead
 from pipeline.core.sports import sport_profile
 from pipeline.fit.models import Activity
 from pipeline.physiology.environment import is_indoor
@@ -82,7 +83,11 @@ def _remembered_outage(key: str) -> str | None:
 
 
 def asks_for(activity: Activity) -> bool:
-    """Whether the weather service may be asked at all: some leg outdoors and not in water."""
+    """Whether the weather service may be asked at all: some leg outdoors and not in water, and a start
+    that is believable (:func:`pipeline.core.dates.clock_ahead`: no weather exists for a day that has not
+    come, and the rider's positions would be sent for nothing)."""
+    if clock_ahead(activity.summary.start_time):
+        return False
     if is_indoor(activity.summary.sub_sport) and len(activity.legs) <= 1:
         return False
     legs = activity.legs or []

@@ -350,3 +350,170 @@ def test_a_start_today_gets_no_clock_note() -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=2)
     activity = decode_activity(encode_activity(_samples(1800, t0=now), sport="running"), "today.fit")
     assert not any("device clock" in w for w in activity.summary.warnings)
+
+
+@pytest.mark.parametrize("stale_s, before", [(4, timedelta(days=3)), (60, timedelta(days=1)), (300, timedelta(days=6))])
+@pytest.mark.parametrize("paused", [False, True])
+def test_every_note_on_stale_records_is_true_to_what_was_done(stale_s: int, before: timedelta, paused: bool) -> None:
+    """A watch that kept recording (``paused`` False: session timer = elapsed = days) or paused between
+    a stale block and the 1-h run: the one note says the records were set aside; none says that
+    nothing was recorded before the run (there were records) nor that timer and elapsed were swapped
+    (nothing was), and the timer is the main block's hour, as written."""
+    stale = _samples(stale_s, t0=T0, speed=0.0, hr=90.0)
+    main = _samples(3600, t0=T0 + before, speed=3.0, distance0=0.0)
+    pauses = [TimerPause(stop=stale[-1].timestamp, start=main[0].timestamp)] if paused else []
+    activity = decode_activity(encode_activity(stale + main, sport="running", pauses=pauses), "stale.fit")
+    assert activity.summary.start_time == main[0].timestamp
+    assert activity.summary.timer_s == pytest.approx(3600, abs=1)
+    assert activity.summary.elapsed_s == pytest.approx(3600, abs=1)
+    warnings = activity.summary.warnings
+    assert len(_set_aside(warnings, "record(s)")) == 1
+    assert not [w for w in warnings if "nothing recorded" in w or "impossible" in w or "swap" in w], warnings
+
+
+# ------------------------------------------------------------------------------------------------
+# a heart rate no human reaches
+
+
+@pytest.mark.parametrize("block_s, spike_bpm", [(300, 240.0), (60, 250.0), (1, 254.0)])
+@pytest.mark.parametrize("with_speed", [False, True])
+def test_impossible_heart_rates_are_set_aside_and_the_average_shown_is_without_them(
+        block_s: int, spike_bpm: float, with_speed: bool) -> None:
+    """A 1-h run whose heart rate alternates ``block_s`` seconds at ``spike_bpm`` (above any human
+    heart) and ``block_s`` seconds at an honest 140 + 10·sin level, with or without a speed channel.
+    The readings above the ceiling are missing, a note says so, and the average shown is the mean of
+    the honest readings written; a file without a speed gets no note about "your speed"."""
+    def hr(i: int) -> float:
+        return spike_bpm if (i // block_s) % 2 else 140.0 + 10.0 * np.sin(i / 50.0)
+
+    samples = _samples(3600, hr=hr)
+    if not with_speed:
+        samples = [RecordSample(timestamp=s.timestamp, heart_rate_bpm=s.heart_rate_bpm) for s in samples]
+    honest = [hr(i) for i in range(3601) if not (i // block_s) % 2]
+    spikes = 3601 - len(honest)
+    activity, report = _analyse(encode_activity(samples, sport="running"))
+    assert activity.summary.avg_heart_rate == pytest.approx(float(np.mean(honest)), abs=0.5)
+    assert int(activity.records["heart_rate_bpm"].isna().sum()) == spikes
+    notes = [w for w in activity.summary.warnings if "heart-rate reading(s)" in w]
+    assert len(notes) == 1 and f"{spikes} heart-rate reading(s)" in notes[0] and f"{spike_bpm:.0f} bpm" in notes[0]
+    view = report_view(report)
+    rows = {row.label: row.value for row in view.details}
+    assert rows["Average heart rate"] == f"{np.mean(honest):.0f} bpm"
+    if not with_speed:
+        assert not [f for f in report.sweat.flags if "up to" in f and "air speed" in f]
+        assert all("Your speed" not in f for f in view.flags)
+
+
+def test_a_heart_rate_within_the_human_range_is_kept() -> None:
+    """A hard finish at 200-210 bpm is a real heart: nothing is set aside, no note."""
+    samples = _samples(3600, hr=lambda i: 150.0 if i < 3000 else 205.0)
+    activity = decode_activity(encode_activity(samples, sport="running"), "hard.fit")
+    assert not activity.records["heart_rate_bpm"].isna().any()
+    assert not [w for w in activity.summary.warnings if "heart" in w]
+
+
+# ------------------------------------------------------------------------------------------------
+# a distance that grows faster than the speed: which one the other evidence agrees with
+
+
+def _distance_scaled(samples: list[RecordSample], factor: float, a: int, b: int, v: float,
+                     track: bool = False) -> list[RecordSample]:
+    """``samples`` (one a second at ``v`` m/s) with the distance growing ``factor`` times as fast
+    between seconds ``a`` and ``b``; ``track``: GPS positions that move at the true ``v`` northwards
+    (111,195 m per degree of latitude on the mean Earth sphere)."""
+    out = []
+    for i, s in enumerate(samples):
+        extra = (factor - 1.0) * v * (min(max(i, a), b) - a)
+        fields = {**s.__dict__, "distance_m": v * i + extra}
+        if track:
+            fields.update(latitude_deg=45.0 + v * i / 111_195.0, longitude_deg=7.0)
+        out.append(RecordSample(**fields))
+    return out
+
+
+@pytest.mark.parametrize("sport, v, factor, stretch, track", [
+    ("running", 3.0, 10.0, (0, 3600), False),      # the tester's file: 108 km in a 1-h run
+    ("running", 3.0, 20.0, (0, 3600), False),
+    ("running", 3.0, 5.0, (1200, 2400), False),    # 15 m/s for 20 min in the middle
+    ("cycling", 9.0, 5.0, (2400, 3600), False),    # 45 m/s at the end of a ride
+    ("running", 3.0, 2.0, (0, 3600), True),        # 6 m/s is a runner's too: the GPS track decides
+    ("cycling", 8.0, 2.0, (600, 3000), True),
+])
+def test_a_distance_the_evidence_contradicts_is_taken_from_the_speed(
+        sport: str, v: float, factor: float, stretch: tuple[int, int], track: bool) -> None:
+    """The records' speed is ``v`` throughout; the distance grows ``factor`` times as fast over
+    ``stretch``. Either the distance's rate is beyond anyone in the sport or the GPS track moves at
+    the speed: the distance there is rebuilt from the speed, so the activity's distance is v·3600 as
+    written, the headline shows it, the sweat is the honest file's, and the notes say one thing."""
+    a, b = stretch
+    honest = _samples(3600, speed=v)
+    samples = _distance_scaled(honest, factor, a, b, v, track)
+    activity, report = _analyse(encode_activity(samples, sport=sport))
+    _, control = _analyse(encode_activity(_distance_scaled(honest, 1.0, a, b, v, track), sport=sport))
+    assert activity.summary.distance_m == pytest.approx(v * 3600, abs=v * 2)
+    assert np.nanmax(np.abs(activity.records["speed_m_per_s"].to_numpy() - v)) < 1e-6
+    assert report.sweat.total_l == pytest.approx(control.sweat.total_l, rel=0.03)
+    view = report_view(report)
+    assert f"{v * 3.6:.1f} km" in view.subtitle + " ".join(r.value for r in view.headline + view.details)
+    warnings = activity.summary.warnings
+    assert len(_set_aside(warnings, "distance set aside for")) == 1
+    assert not _set_aside(warnings, "speed set aside"), warnings
+
+
+@pytest.mark.parametrize("factor", [10.0, 4.5])
+def test_a_speed_beyond_the_sport_loses_to_the_distance(factor: float) -> None:
+    """The other direction: the speed written ``factor`` times the distance's 2.9 m/s (30 or 13 m/s in
+    a run): the distance wins, and the note says why."""
+    samples = _samples(3600, speed=2.9, speed_written=2.9 * factor)
+    activity, report = _analyse(encode_activity(samples, sport="running"))
+    assert activity.summary.distance_m == pytest.approx(2.9 * 3600, abs=1)
+    notes = _set_aside(activity.summary.warnings, "speed set aside")
+    assert len(notes) == 1 and "faster than anyone" in notes[0]
+    assert not _set_aside(activity.summary.warnings, "distance set aside for")
+
+
+# ------------------------------------------------------------------------------------------------
+# the sport's label against the records
+
+
+@pytest.mark.parametrize("label, v, seconds", [("running", 9.0, 7200), ("walking", 8.0, 3600),
+                                               ("running", 7.2, 1200)])
+def test_a_foot_label_on_a_rides_records_is_taken_as_a_ride(label: str, v: float, seconds: int) -> None:
+    """Labelled on foot, recorded at ``v`` m/s (above the one-hour running record's 5.9 m/s) with a
+    power meter's 200 W and cadence 88: a ride. The sweat is that of the same records labelled a
+    ride, one note says what was done, and no note quotes a speed the records contradict."""
+    samples = _samples(seconds, speed=v, power=200.0, cadence=88.0, hr=140.0)
+    activity, report = _analyse(encode_activity(samples, sport=label))
+    _, control = _analyse(encode_activity(samples, sport="cycling"))
+    assert activity.summary.sport == "cycling" and activity.legs[0].sport == "cycling"
+    assert report.sweat.total_l == pytest.approx(control.sweat.total_l, rel=0.01)
+    notes = [w for w in activity.summary.warnings if "taken as a ride" in w]
+    assert len(notes) == 1 and f"{v:.1f} m/s" in notes[0]
+    speeds = [f for f in report.sweat.flags if "air speed" in f]
+    assert all(f"{v:.1f} m/s" in f for f in speeds if "up to" in f)
+
+
+@pytest.mark.parametrize("v", [9.0, 15.0])
+def test_a_foot_label_at_a_speed_no_one_holds_without_power_sets_the_speed_aside(v: float) -> None:
+    """Labelled a run, 1 h at ``v`` m/s, heart rate only besides: nothing says what it was, so the label
+    stays and the speed is set aside (missing); the effort is the heart rate's, as in the same file
+    with no speed written, and no note names "your speed"."""
+    samples = _samples(3600, speed=v)
+    activity, report = _analyse(encode_activity(samples, sport="running"))
+    no_speed = [RecordSample(timestamp=s.timestamp, heart_rate_bpm=s.heart_rate_bpm) for s in samples]
+    _, control = _analyse(encode_activity(no_speed, sport="running"))
+    assert activity.summary.sport == "running"
+    assert activity.records["speed_m_per_s"].isna().all()
+    assert report.sweat.total_l == pytest.approx(control.sweat.total_l, rel=0.02)
+    assert len(_set_aside(activity.summary.warnings, "speed set aside: the file says a run")) == 1
+    assert all("Your speed" not in f for f in report_view(report).flags)
+
+
+@pytest.mark.parametrize("v, seconds", [(5.5, 3600), (9.0, 300)])
+def test_a_fast_run_with_a_running_power_pod_stays_a_run(v: float, seconds: int) -> None:
+    """5.5 m/s for an hour (a sub-elite half-marathon pace) with a running power pod's 300 W, or 5 min
+    at 9 m/s (a sprint, a GPS jump): a run, nothing set aside."""
+    samples = _samples(seconds, speed=v, power=300.0, cadence=90.0)
+    activity = decode_activity(encode_activity(samples, sport="running"), "fast.fit")
+    assert activity.summary.sport == "running"
+    assert not [w for w in activity.summary.warnings if "on foot" in w]

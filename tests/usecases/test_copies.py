@@ -13,6 +13,7 @@ import sqlite3
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -362,3 +363,62 @@ def test_a_damaged_file_of_another_ride_stamped_with_the_same_file_id_stays_a_ri
     summary = _run(Config(inbox=config.inbox, data_dir=Path(config.data_dir).with_name("reversed")),
                    [_put(config, "other.fit", other), _put(config, "long.fit", longer)])
     assert len(summary.processed_files) == 2 and summary.skipped == 0
+
+
+def _run_with_pause(*, serial: int | None, session_fields: dict[str, float] | None, minutes: int,
+                    pause: tuple[int, int]) -> bytes:
+    """A run of ``minutes`` with the timer stopped between ``pause`` seconds; ``session_fields``
+    overrides the session's totals as a tool that swaps or rewrites them would."""
+    samples = [RecordSample(timestamp=T0 + timedelta(seconds=i), distance_m=3.0 * i, speed_m_per_s=3.0,
+                            heart_rate_bpm=150.0) for i in range(minutes * 60 + 1)
+               if not pause[0] < i < pause[1]]
+    from tools.fitwriter import TimerPause
+
+    return encode_activity(samples, sport="running", session_fields=session_fields,
+                           pauses=[TimerPause(T0 + timedelta(seconds=pause[0]), T0 + timedelta(seconds=pause[1]))],
+                           device=DeviceSpec(manufacturer="garmin", serial_number=serial))
+
+
+@pytest.mark.parametrize("serial", [3_456_789_012, None])
+@pytest.mark.parametrize("minutes, pause", [(120, (2400, 4800)), (80, (600, 1500))])
+@pytest.mark.parametrize("swapped_first", [True, False])
+def test_two_undamaged_files_whose_sessions_differ_stay_two_activities(
+        config: Config, serial: int | None, minutes: int, pause: tuple[int, int], swapped_first: bool) -> None:
+    """The same records, one file with its session's timer and elapsed times swapped (the checks
+    correct it into the other's totals): two undamaged files, so two activities with a report each,
+    whichever comes first (the README: undamaged files are never folded together); each file's key
+    is its own, and the same file again is still not its own duplicate."""
+    elapsed = float(minutes * 60)
+    timer = elapsed - (pause[1] - pause[0])
+    swapped = _run_with_pause(serial=serial, minutes=minutes, pause=pause,
+                              session_fields={"total_timer_time": elapsed, "total_elapsed_time": timer})
+    normal = _run_with_pause(serial=serial, minutes=minutes, pause=pause, session_fields=None)
+    a, b = decode_activity(swapped, "swapped.fit"), decode_activity(normal, "normal.fit")
+    assert a.summary.timer_s == pytest.approx(b.summary.timer_s, abs=1)  # the swap is corrected ...
+    assert a.activity_key != b.activity_key  # ... and the files stay two
+    files = [("swapped.fit", swapped), ("normal.fit", normal)]
+    paths = [_put(config, name, data) for name, data in (files if swapped_first else files[::-1])]
+    summary = _run(config, paths)
+    assert sorted(summary.processed_files) == ["normal.fit", "swapped.fit"] and summary.skipped == 0
+    assert _activity_counts(config)[0] == 2
+    again = _run(config, paths[:1])
+    assert again.skipped == 0
+
+
+@pytest.mark.parametrize("copy_name, pack", [("ride.fit.gz", gzip.compress), ("export.zip", None)])
+def test_ride_on_a_copy_names_the_file_it_duplicates(config: Config, copy_name: str, pack: Any) -> None:
+    """``sweatline ride`` on a copy of a ride held from ``ride.fit`` answers with that ride's report and
+    says plainly, in the result itself (the command prints it on stdout), "duplicate of ride.fit"; the
+    ride itself, and the same question asked again, say no such thing about ``ride.fit``."""
+    from pipeline.core.inputs import WeatherOverride
+    from pipeline.usecases.ride import ride
+
+    whole = _ride(minutes=20)
+    (first,) = ride(_put(config, "ride.fit", whole), config, WeatherOverride(), orchestrator="local")
+    assert first.duplicate_of is None
+    data = pack(whole) if pack else _zip({"ride.fit": whole})
+    for _ in range(2):
+        (copy,) = ride(_put(config, copy_name, data), config, WeatherOverride(), orchestrator="local")
+        assert copy.duplicate_of == "ride.fit" and copy.activity.id == first.activity.id
+    (again,) = ride(Path(config.inbox) / "ride.fit", config, WeatherOverride(), orchestrator="local")
+    assert again.duplicate_of is None
