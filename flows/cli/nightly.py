@@ -197,7 +197,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    inboxes_for(config, args.inbox)  # a folder that is not there: one line before Prefect starts
+    inboxes_for(config, args.inbox, absent=[])  # the first folder not there: one line before Prefect starts
+    # (a later configured folder not there tonight is skipped and named in the night's line)
     with nightly_lock(Path(config.data_dir)) as free:  # held from before Prefect starts to the
         if not free:                                    # run's end (the flow inside takes it again)
             print(BUSY_MESSAGE)                         # a busy night writes nothing, not even a catalog

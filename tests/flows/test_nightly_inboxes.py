@@ -78,3 +78,27 @@ def test_a_night_over_exports_in_two_folders(prefect_api: str, tmp_path: Path) -
 
     again = nightly(config_path=str(config))
     assert again.line().startswith("processed 0, ") and "rejected 0" in again.line()
+
+
+def test_the_command_skips_a_later_folder_that_is_not_there_and_refuses_a_missing_first(
+        prefect_env: dict[str, str], tmp_path: Path) -> None:
+    """`sweatline nightly` itself (not only the flow): a watch folder listed after the inbox and not
+    plugged in tonight is named in the night's line; a first folder that is not there is one line, exit 2."""
+    from cli_support import run_cli
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / RUN, inbox / RUN)
+    watch = tmp_path / "watch" / "GARMIN" / "Activity"
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: [{inbox}, {watch}]\ndata_dir: {data}\nweather: {{provider: none}}\n"
+                      "athlete: {body_mass_kg: 70}\n")
+    out = run_cli("nightly", config=config, env={"PREFECT_API_URL": prefect_env["PREFECT_API_URL"]})
+    assert out.returncode == 0, out.stderr
+    assert f"inboxes not read 1 ({watch}: inbox folder not found)" in out.stdout + out.stderr
+    with Catalog(data) as catalog:
+        assert [a.source for a in catalog.activities()] == [RUN]
+
+    config.write_text(config.read_text().replace(f"inbox: [{inbox}, {watch}]", f"inbox: [{watch}, {inbox}]"))
+    refused = run_cli("nightly", config=config, env={"PREFECT_API_URL": prefect_env["PREFECT_API_URL"]})
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(f"{watch}: inbox folder not found")
