@@ -432,7 +432,7 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
     loss = 100.0 * total / body_mass_kg if body_mass_kg else None
     beyond: float | None = None
     if loss is not None and loss > 100.0 * limits.SURVIVABLE_LOSS_FRACTION:
-        flags.append(f"{total:.1f} L is {loss:.0f} % of body mass: no one loses that much without drinking "
+        flags.append(f"{total:.1f} L is {loss:.0f} % of body mass: a loss not to be had without drinking "
                      f"(life-threatening from {100.0 * limits.SURVIVABLE_LOSS_FRACTION:.0f} %, Adolph et al. 1947), "
                      "so no 'if nothing drunk' figure is given")
         loss, beyond = None, 100.0 * limits.SURVIVABLE_LOSS_FRACTION

@@ -382,7 +382,7 @@ def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
             during = (f"drink {during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour during"
                       if p is not None and p.during_max_ml_per_h > 0 else "drink during and after")
             rows.append(Row(label="Body mass", value=f"more than −{s.body_mass_loss_beyond_pct:.0f} %",
-                            note=f"if nothing drunk: no one loses that much and lives; {during}"))
+                            note=f"if nothing drunk: a life-threatening loss (Adolph et al. 1947); {during}"))
     return rows
 
 

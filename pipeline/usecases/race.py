@@ -30,7 +30,7 @@ import pandas as pd
 from pipeline.advice import advise
 from pipeline.advice.race import Segment, bottles, carbohydrate_g_per_h, timeline
 from pipeline.core.config import Config
-from pipeline.core.errors import InvalidValue
+from pipeline.core.errors import InvalidValue, UsageError
 from pipeline.core.inputs import WeatherOverride
 from pipeline.core.schema import Report
 from pipeline.core.sports import sport_profile
@@ -143,8 +143,15 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
                 calibration: Calibration | None = None, data_dir: Path | None = None,
                 now: datetime | None = None) -> RacePlan:
     """The race plan of ``course`` for ``request`` (the module docstring's steps). Raises
-    :class:`~pipeline.core.errors.InvalidValue` for an effort the course cannot be covered at."""
+    :class:`~pipeline.core.errors.InvalidValue` for an effort the course cannot be covered at, and
+    :class:`~pipeline.core.errors.UsageError` for an ``--aid-km`` point beyond the course's end (silently
+    dropped, it would leave a plan counting on water that is not there)."""
     from pipeline.weather.service import weather_for_plan
+
+    beyond = [a for a in request.aid_m if a > course.distance_m]
+    if beyond:
+        raise UsageError("--aid-km", f"{beyond[0] / 1000:g} km is beyond the course's end at "
+                                     f"{course.distance_m / 1000:.1f} km")
 
     athlete = resolve_athlete(config.athlete, None, dict(athlete_override or {}))
     profile = sport_profile(request.sport)

@@ -29,3 +29,20 @@ def test_readme_excerpt_is_the_generated_markdown():
     assert "docs/sample-report.png" in readme
     png = (DOCS / "sample-report.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 50_000
+
+
+def test_readme_plan_example_is_what_the_command_prints(tmp_path):
+    """The README's `plan` example: its headline block is what the command prints today (with a config
+    that says nothing of the athlete, as a new user's)."""
+    import re
+
+    from cli_support import run_cli
+
+    readme = (PROJECT / "README.md").read_text()
+    block = re.search(r"\$ \.venv/bin/sweatline plan (--sport cycling [^\n]*)\n(.*?)\n  \.\.\.\n", readme, re.S)
+    assert block is not None
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"inbox: {tmp_path}\ndata_dir: {tmp_path / 'data'}\nweather: {{provider: none}}\n")
+    out = run_cli("plan", *block.group(1).split(), config=config)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(block.group(2) + "\n")

@@ -117,6 +117,9 @@ def test_plan_course_json_on_the_stages_course(samples: Path, config_file) -> No
     (["--start", "2027-06-12T06:00", "--sport", "running", "--power", "200"], "cycling only"),
     (["--start", "2027-06-12T06:00", "--finish", "5m"], "faster than this course"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--aid-km", "3,x"], "--aid-km"),
+    # the course is 7.023 km long (fitparse: the last record's distance): water past its end is not there
+    (["--start", "2027-06-12T06:00", "--power", "200", "--aid-km", "20,40"], "20 km is beyond the course's end at 7.0 km"),
+    (["--start", "2027-06-12T06:00", "--power", "200", "--aid-km", "3,7.5"], "7.5 km is beyond the course's end"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--duration", "2h"], "--duration"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--solar-w-m2", "5000"], "--solar-w-m2"),
     (["--start", "2027-06-12T06:00", "--power", "200", "--sun-elevation-deg", "40"], "--solar-w-m2"),
