@@ -15,6 +15,7 @@ from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
 from pipeline.core.sports import TRIATHLON_LEGS
 from pipeline.physiology.planned import MAX_DURATION_S, PlanRequest, check_plan
+from pipeline.physiology.sweat import OPEN_WATER_C, POOL_WATER_C
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
 from pipeline.store.weighins import calibration_for
@@ -60,7 +61,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="air temperature, °C (°F with --units imperial) (default: config climate)")
     parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
     parser.add_argument("--water-temp", type=number(), metavar="C",
-                        help="swimming only: water temperature, °C (default: 27 °C pool)")
+                        help="swimming or a triathlon's swim: water temperature, °C (default: "
+                             f"{POOL_WATER_C:g} °C pool; a triathlon's open water: {OPEN_WATER_C:g} °C)")
     parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking and hiking only: load carried, kg (the Load Carriage "
                         "Decision Aid is a walking equation, so running is refused)")
     parser.add_argument("--grade", type=number(), metavar="PCT",
@@ -135,10 +137,12 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
     if len(parts) != len(TRIATHLON_LEGS) or not all(parts):
         raise UsageError("--legs", f"{args.legs!r}: give three durations, swim, bike and run, e.g. 1h,5h,3h30m")
     solar, elevation = getattr(args, "solar_w_m2", None), getattr(args, "sun_elevation_deg", None)
+    water_c = getattr(args, "water_temp", None)  # the swim's: checked with its leg
     swim_s, bike_s, run_s = [check_plan(sport, part, heart_rate_bpm=args.hr, temperature_c=args.temp,
                                         humidity_pct=args.humidity, body_mass_kg=args.mass_kg, height_cm=args.height_cm,
                                         age=args.age, solar_w_m2=None if index == 0 else solar,
-                                        sun_elevation_deg=None if index == 0 else elevation).duration_s
+                                        sun_elevation_deg=None if index == 0 else elevation,
+                                        water_temp_c=water_c if index == 0 else None).duration_s
                              for index, (sport, part) in enumerate(zip(TRIATHLON_LEGS, parts))]
     durations = (swim_s, bike_s, run_s)
     if sum(durations) > MAX_DURATION_S:  # each leg within the bound, the race as one session too
@@ -148,7 +152,7 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = {sport: calibration_for(config.data_dir, sport) for sport in TRIATHLON_LEGS}
     analysis = analyse_triathlon_plan(durations, args.hr, config, override, athlete_override, calibration,
-                                      solar_w_m2=solar, sun_elevation_deg=elevation)
+                                      solar_w_m2=solar, sun_elevation_deg=elevation, water_temperature_c=water_c)
     display = Display.of(config, getattr(args, "units", None))
     print(analysis.report.to_json() if args.json else
           plan_text(analysis.report, duration_s=sum(durations), sport="triathlon", display=display))

@@ -177,6 +177,7 @@ def estimate_leg(
     gross_efficiency_known: bool = False,
     load_kg: float = 0.0,
     clothing: str = "sports",
+    planned: bool = False,
 ) -> LegEstimate:
     """The whole model for one leg's records (the canonical RECORD_COLUMNS DataFrame), in the steps
     the module docstring names: keep the time that counts (:func:`.timeline.kept_time`); the air
@@ -188,7 +189,12 @@ def estimate_leg(
 
     ``gross_efficiency_known``: the rider's GE was set (config), not the 0.21 default; only the
     width of the range depends on it. ``clothing``: ``sports`` (dressed for the weather) or
-    ``uniform`` (:func:`.heat_balance.ensemble_clothing`).
+    ``uniform`` (:func:`.heat_balance.ensemble_clothing`). ``planned``: the records are a session
+    that has not happened (``sweatline plan``, a course plan): every moving minute of it is exercise,
+    so the exercise floor (Baker et al. 2016's lowest rate measured in athletes training or
+    competing) holds whatever the metabolic rate the plan's effort gives. A recorded minute below
+    :data:`.sweat.FLOOR_MIN_MET` is coasting or standing and is left to the heat balance; a plan has
+    no such minutes to tell apart, only one effort the user chose for hours of moving.
     """
     recs = records[pd.to_numeric(records["elapsed_s"], errors="coerce").notna()].sort_values("elapsed_s", kind="stable")
     recs = recs.reset_index(drop=True)
@@ -219,11 +225,12 @@ def estimate_leg(
     area_m2 = float(hb.body_surface_area_m2(athlete.body_mass_kg, athlete.height_cm))
     met_w = float(met_to_metabolic_w(1.0, athlete.body_mass_kg))
     floor_g = sw.EXERCISE_FLOOR_ML_PER_KG_H * athlete.body_mass_kg / area_m2
+    floor_min_met = 0.0 if planned else sw.FLOOR_MIN_MET
 
     def session_rate(metabolic_scale: float = 1.0, temperature_shift: float = 0.0) -> tuple[np.ndarray, MinuteParts]:
         """Per-minute rate [g·m⁻²·h⁻¹] at the leg's effort scaled and its air shifted (for the range)."""
         return _block_rate(b, area_m2, met_w, floor_g, athlete.sex, water[0] if water else None,
-                           metabolic_scale, temperature_shift, clothing)
+                           metabolic_scale, temperature_shift, clothing, floor_min_met)
 
     rate_g, parts = session_rate()
     block = b.block
@@ -343,17 +350,19 @@ def _minute_blocks(g: _Grid, env: ResolvedEnvironment) -> _Blocks:
 
 def _block_rate(b: _Blocks, area_m2: float, met_w: float, floor_g: float, sex: str | None,
                 water_temperature_c: float | None, metabolic_scale: float = 1.0,
-                temperature_shift: float = 0.0, clothing: str = "sports") -> tuple[np.ndarray, MinuteParts]:
+                temperature_shift: float = 0.0, clothing: str = "sports",
+                floor_min_met: float = sw.FLOOR_MIN_MET) -> tuple[np.ndarray, MinuteParts]:
     """Sweat per block [g·m⁻²·h⁻¹]: in water from swimmers' measured losses at the water temperature
     (:func:`.sweat.in_water_sweat_l_per_h`); in air the heat balance (:func:`.minute.minute_sweat_g_per_m2_h`)
-    with the exercise floor (Baker et al. 2016's lowest measured rate) for moving minutes at 2 METs or more."""
+    with the exercise floor (Baker et al. 2016's lowest measured rate) for moving minutes at
+    ``floor_min_met`` or more (2 METs, :data:`.sweat.FLOOR_MIN_MET`, for a recording; 0 for a plan)."""
     m = b.metabolic_w * metabolic_scale
     rate, parts = minute_sweat_g_per_m2_h(m / area_m2, b.external_w / area_m2, b.temperature_c + temperature_shift,
                                           b.humidity_pct, b.air_m_per_s, b.walk_m_per_s, clothing, b.sun_k)
     if water_temperature_c is not None:
         litres_h = sw.in_water_sweat_l_per_h(b.swim_m_per_s * metabolic_scale, m / met_w, sex, water_temperature_c)
         return np.where(b.moving_share > 0.5, litres_h * 1000.0 / area_m2, 0.0), parts
-    exercising = (b.moving_share > 0.5) & (m / met_w >= sw.FLOOR_MIN_MET)
+    exercising = (b.moving_share > 0.5) & (m / met_w >= floor_min_met)
     parts.at_floor = exercising & (rate < floor_g)
     return np.where(parts.at_floor, floor_g, rate), parts
 

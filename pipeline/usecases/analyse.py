@@ -201,7 +201,7 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg,
-                            clothing=plan.clothing)
+                            clothing=plan.clothing, planned=True)
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
                     sweat=sweat_block(estimate.sweat, athlete.assumptions()))
     report = _with_plan_and_advice(report, config, athlete, plan)
@@ -279,10 +279,12 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
                            override: WeatherOverride | None = None,
                            athlete_override: dict[str, float | str | None] | None = None,
                            calibration: Mapping[str, Calibration | None] | None = None,
-                           solar_w_m2: float | None = None, sun_elevation_deg: float | None = None) -> Analysis:
+                           solar_w_m2: float | None = None, sun_elevation_deg: float | None = None,
+                           water_temperature_c: float | None = None) -> Analysis:
     """A planned triathlon: the model for each leg (swim, bike, run, each ``durations_s`` [s] long
     at ``heart_rate_bpm``; the sun, ``solar_w_m2`` [W/m²] at ``sun_elevation_deg`` [°], on the bike and
-    the run, the swim being in water), combined as a multisport file's legs are (:func:`combine_legs`), with a
+    the run, the swim being in water; the swim in open water at ``water_temperature_c`` [°C], else at
+    the open-water default, :data:`pipeline.physiology.sweat.OPEN_WATER_C`), combined as a multisport file's legs are (:func:`combine_legs`), with a
     drinking plan per leg and the report's plan their sum (its hourly rates rounded down to 50 mL,
     :func:`pipeline.advice.plan.floor_ml`, like every other drinking rate).
 
@@ -299,13 +301,17 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     weather = _weather(override)
     if solar_w_m2 is not None:  # the swim's leg is in water: the environment leaves the sun out there
         weather = replace(weather, solar_w_m2=solar_w_m2, sun_elevation_deg=sun_elevation_deg)
+    if water_temperature_c is not None:  # read by the swim alone: the bike and the run are in air
+        weather = replace(weather, water_temperature_c=water_temperature_c)
     estimates, legs = [], []
     for index, (sport, seconds) in enumerate(zip(TRIATHLON_LEGS, durations_s)):
         session = PlannedSession(sport, seconds, heart_rate_bpm=heart_rate_bpm)
-        est = estimate_leg(planned_records(session, athlete.body_mass_kg), sport, None, None, athlete, config.climate,
-                           weather, config.model.gross_efficiency,
+        # a triathlon swims in open water (a lake, the sea), never in a pool
+        sub_sport = "open_water" if sport_profile(sport).in_water else None
+        est = estimate_leg(planned_records(session, athlete.body_mass_kg), sport, sub_sport, None, athlete,
+                           config.climate, weather, config.model.gross_efficiency,
                            calibration=(calibration or {}).get(sport),
-                           gross_efficiency_known=_gross_efficiency_known(config))
+                           gross_efficiency_known=_gross_efficiency_known(config), planned=True)
         estimates.append(est)
         leg = LegBlock(index=index, sport=sport, timer_s=seconds, environment=environment_block(est.environment),
                        intensity=intensity_block(est.intensity), sweat=sweat_block(est.sweat, athlete.assumptions()))

@@ -180,7 +180,7 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
                             solar_w_m2=request.solar_w_m2, sun_elevation_deg=request.sun_elevation_deg)
     estimate = estimate_leg(records, request.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
-                            gross_efficiency_known="gross_efficiency" in config.model.model_fields_set)
+                            gross_efficiency_known="gross_efficiency" in config.model.model_fields_set, planned=True)
     environment = environment_block(estimate.environment)
     source = environment.source
     if source == "weather" and samples is not None and samples.dataset in ("forecast", "climatology"):
