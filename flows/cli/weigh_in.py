@@ -29,7 +29,15 @@ from pipeline.core.config import Config
 from pipeline.core.errors import InvalidValue, UsageError
 from pipeline.core.inputs import BODY_MASS_KG
 from pipeline.core.units import convert_text, pounds
-from pipeline.physiology.calibration import MAX_FLUID_L, MAX_PRE_DEVIATION, Posterior, WeighIn, far_from_configured, posterior
+from pipeline.physiology.calibration import (
+    MAX_FLUID_L,
+    MAX_PRE_DEVIATION,
+    Posterior,
+    WeighIn,
+    far_from_configured,
+    posterior,
+    ratio_refusal,
+)
 from pipeline.physiology.sweat import sweat_range_l
 from pipeline.report.view import local_start, when_text
 from pipeline.store.catalog import ActivityRow
@@ -217,6 +225,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         lines.append(f"  model, same sum      {model:.2f} L {_rate(model, elapsed)}  = sweat {sweat:.2f} L "
                      f"(range {low:.2f}–{high:.2f} L) + breath {breath:.2f} L + fuel {fuel:.2f} L")
         lines.append(f"  measured ÷ model     {measured / model:.2f}")
+        if (refusal := ratio_refusal(measured, model)) is not None:
+            lines.append(f"  not calibrated: {refusal}")
     else:
         lines.append("  model estimate       none for this activity (no sweat estimate in its report)")
     if calibration.n:

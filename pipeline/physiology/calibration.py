@@ -113,6 +113,8 @@ line when
   fuel burned, about 0.05 L·h⁻¹ on an easy walk to 0.3 L·h⁻¹ at race effort in cold dry air
   (Mitchell et al. 1972's equations at V̇O₂ 0.9–4.5 L·min⁻¹): the 6.0 ceiling stays above the
   highest sweat rate plus that, and the 0.1 floor still lets a cold, easy session through.
+* (kept, but left out of the calibration) measured ÷ model outside :data:`MIN_RATIO`–:data:`MAX_RATIO`,
+  the extremes of 506 athletes against their mean (Baker et al. 2016): :func:`ratio_refusal`.
 * the *body mass* lost, ``pre − post``, is above :data:`MAX_LOSS_FRACTION` of body mass. Drinks
   are not mass lost: an Ironman with ``--pre 72 --post 68.5 --drank 6`` lost 3.5 kg (4.9 %) and
   sweated 9.5 L; urine passed is already inside ``pre − post``.
@@ -196,6 +198,43 @@ athletes, 5.73 L·h⁻¹ (abstract); the famous 3.7 L·h⁻¹ (Salazar, 1984) an
 MIN_RATE_L_PER_H = 0.1
 """Lowest measured sweat rate accepted [L·h⁻¹]: Baker et al. (2016)'s lowest, 0.26 L·h⁻¹ at
 15–50 °C, with room for cold, easy sessions below their range."""
+POPULATION_MEAN_L_PER_H = 1.21
+"""Mean whole-body sweat rate of 506 athletes in training or competition at 15–50 °C [L·h⁻¹]
+(Baker et al. 2016, abstract: 1.21 ± 0.68, range 0.26–5.73)."""
+MAX_RATIO = 5.73 / POPULATION_MEAN_L_PER_H
+"""Highest measured ÷ model one weigh-in may carry into the calibration, 4.74: the most any of
+Baker et al. (2016)'s 506 athletes sweated relative to the cohort's mean (5.73 ÷ 1.21 L·h⁻¹). The
+between-athlete spread around a population prediction (CV 30–40 %, Baker 2017; σ = 0.34 on the log
+scale) puts 4.74 at 4.6 σ; that cohort's spread also holds its different sports and 15–50 °C, so
+the bound is generous for one athlete against a model that already accounts for the conditions.
+A weigh-in beyond it is far likelier a mistake of the weigh-in (a scale read wrong, drinks
+miscounted, clothes soaked) than a body, and the Student-t update still lets a lone point move the
+factor by a factor of two: it is kept, shown, and left out of the calibration."""
+MIN_RATIO = 0.26 / POPULATION_MEAN_L_PER_H
+"""Lowest measured ÷ model one weigh-in may carry, 0.21: the least any of Baker et al. (2016)'s
+506 athletes sweated relative to the cohort's mean (0.26 ÷ 1.21 L·h⁻¹); as :data:`MAX_RATIO`."""
+
+
+def ratio_refusal(measured_l: float, model_l: float, lower_bound: bool = False) -> str | None:
+    """Why a weigh-in's ``measured_l ÷ model_l`` (both [L], the same sum: sweat + breath + fuel) is
+    left out of the calibration, in one line, or None when it is within :data:`MIN_RATIO`–:data:`MAX_RATIO`.
+
+    A ``lower_bound`` (drinking unknown) is only refused above: below, it says nothing.
+    Non-positive litres are not a ratio: None (the update skips them anyway)."""
+    if measured_l <= 0 or model_l <= 0:
+        return None
+    ratio = measured_l / model_l
+    if ratio > MAX_RATIO:
+        return (f"measured ÷ model {ratio:.2f} is above {MAX_RATIO:.2f}, more than any of 506 athletes sweated "
+                "against their mean (Baker et al. 2016): a scale misread or drinks miscounted? Kept, but not used "
+                "for your factor; check it and record it again with --replace")
+    if ratio < MIN_RATIO and not lower_bound:
+        return (f"measured ÷ model {ratio:.2f} is below {MIN_RATIO:.2f}, less than any of 506 athletes sweated "
+                "against their mean (Baker et al. 2016): a scale misread or drinks miscounted? Kept, but not used "
+                "for your factor; check it and record it again with --replace")
+    return None
+
+
 STUDENT_T_DF = 4.0
 """Degrees of freedom of each weigh-in's Student-t likelihood (Lange, Little & Taylor 1989: ν = 4)."""
 _GRID = [(-3.0 + 6.0 * i / 1200) for i in range(1201)]
@@ -358,8 +397,11 @@ def posterior(points: Sequence[CalibrationPoint], sport: str | None = None) -> P
 
     ``sport``: use that sport's points when it has any; otherwise pool all points. Points with
     ``lower_bound`` enter only when they lie above the current prediction (they can only raise it).
+    A point whose ratio is outside :data:`MIN_RATIO`–:data:`MAX_RATIO` (:func:`ratio_refusal`) is
+    left out, as if it were not there.
     """
-    usable = [p for p in points if p.measured_l > 0 and p.model_l > 0]
+    usable = [p for p in points if p.measured_l > 0 and p.model_l > 0
+              and ratio_refusal(p.measured_l, p.model_l, p.lower_bound) is None]
     chosen_sport: str | None = None
     if sport is not None and any(p.sport == sport for p in usable):
         usable = [p for p in usable if p.sport == sport]

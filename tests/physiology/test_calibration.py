@@ -128,12 +128,15 @@ def test_two_disagreeing_weigh_ins_never_give_a_negative_or_absurd_range() -> No
 
 def test_one_outlying_weigh_in_is_down_weighted() -> None:
     agreeing = [CalibrationPoint("running", r * 1.5, 1.5) for r in (1.40, 1.45, 1.35)]
-    outlier = CalibrationPoint("running", 5.0 * 1.5, 1.5)   # a forgotten bottle, a mistyped weight
+    outlier = CalibrationPoint("running", 4.5 * 1.5, 1.5)   # a forgotten bottle, a mistyped weight
     base, robust = posterior(agreeing), posterior(agreeing + [outlier])
-    # a normal likelihood would move ln f by about a quarter of ln(5/1.4) = 1.27, i.e. ×1.37;
+    # a normal likelihood would move ln f by about a quarter of ln(4.5/1.4) = 1.17, i.e. ×1.34;
     # the Student-t (ν = 4, Lange et al. 1989) moves it by less than 5 %
     assert robust.factor == pytest.approx(base.factor, rel=0.05)
     assert robust.weights[-1] < 0.2
+    # beyond 5.73 / 1.21 (Baker et al. 2016's extremes against their mean) it is left out altogether
+    beyond = posterior(agreeing + [CalibrationPoint("running", 5.0 * 1.5, 1.5)])
+    assert (beyond.factor, beyond.n) == (base.factor, base.n)
 
 
 def test_ironman_weigh_in_counts_only_mass_lost() -> None:
