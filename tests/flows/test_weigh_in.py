@@ -454,3 +454,68 @@ def test_a_weigh_in_typed_in_pounds_is_deleted_with_its_kilograms_rounded(config
     assert main(["weigh-in", "--delete", run_id[:10], "--config", str(config)]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert "70.4 kg → 69.08 kg" in first, first
+
+
+# --- one weigh-in beyond what any athlete sweats against the mean: kept, not calibrated ---
+
+BAKER_2016_L_PER_H = (0.26, 1.21, 5.73)
+"""Baker et al. (2016), 506 athletes at 15–50 °C, abstract: whole-body sweat rate lowest, mean, highest [L/h]."""
+
+
+def _cold_ride(config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, float]:
+    """A 3 h 45 ride at 180 W, 8 m/s in 4 °C air (the device's reading), processed: its id and model litres."""
+    monkeypatch.setenv("SWEATLINE_RIDE_VIA", "local")
+    start = datetime(2026, 11, 7, 8, tzinfo=UTC)
+    samples = [RecordSample(timestamp=start + timedelta(seconds=i), distance_m=8.0 * i, speed_m_per_s=8.0,
+                            heart_rate_bpm=140.0, power_w=180.0, temperature_c=4.0)
+               for i in range(0, 3 * 3600 + 45 * 60 + 1, 5)]
+    path = write(tmp_path / "cold-ride.fit", encode_activity(samples, sport="cycling"))
+    assert main(["ride", str(path), "--config", str(config)]) == 0
+    return _model_l(config, path.name)
+
+
+def _weigh(config: Path, activity_id: str, measured_l: float) -> int:
+    """`weigh-in` for ``measured_l`` litres: at most 3 kg off a 70 kg body, the rest drunk."""
+    drank = max(0.0, measured_l - 3.0)
+    return main(["weigh-in", activity_id, "--pre", "70", "--post", f"{70.0 - (measured_l - drank):.3f}",
+                 "--drank", f"{drank:.3f}", "--config", str(config)])
+
+
+@pytest.mark.parametrize(("times_extreme", "side"), [(1.1, "high"), (1.4, "high"), (0.9, "low"), (0.7, "low")])
+def test_a_weigh_in_beyond_any_athletes_ratio_is_kept_but_not_calibrated(
+        config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        times_extreme: float, side: str) -> None:
+    """A cold ride weighed at 6.52 × the model set the factor to 2.13 with no word: a measured ÷ model
+    beyond the most (or least) any of Baker 2016's athletes sweated against their mean is stored,
+    shown with one line saying why, and leaves the factor where it was. High: a cold ride (a small
+    model); low: the hot example ride (a large one), each within the weigh-in's own rate bounds."""
+    from pipeline.store.weighins import calibration_for
+
+    low, mean, high = BAKER_2016_L_PER_H
+    activity_id, model = _cold_ride(config, tmp_path, monkeypatch) if side == "high" else _model_l(config, RIDE.name)
+    capsys.readouterr()
+    measured = times_extreme * (high / mean if side == "high" else low / mean) * model
+    assert _weigh(config, activity_id, measured) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "not calibrated" in line]
+    assert len(lines) == 1 and "Baker" in lines[0] and ("above" if side == "high" else "below") in lines[0], out
+    assert "factor now" not in out
+    assert [w.activity_id for w in _weighins(config).all()] == [activity_id]   # kept
+    assert calibration_for(config.parent / "data", "cycling") is None         # not calibrated
+
+
+@pytest.mark.parametrize("times_extreme", [0.9, 0.6])
+def test_a_weigh_in_within_the_athletes_spread_still_calibrates(
+        config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        times_extreme: float) -> None:
+    """Inside Baker 2016's extremes against the mean, a weigh-in moves the factor as before, upward."""
+    from pipeline.store.weighins import calibration_for
+
+    low, mean, high = BAKER_2016_L_PER_H
+    activity_id, model = _cold_ride(config, tmp_path, monkeypatch)
+    capsys.readouterr()
+    assert _weigh(config, activity_id, times_extreme * high / mean * model) == 0
+    out = capsys.readouterr().out
+    assert "not calibrated" not in out and "your cycling factor now" in out
+    calibration = calibration_for(config.parent / "data", "cycling")
+    assert calibration is not None and 1.0 < calibration.factor < times_extreme * high / mean

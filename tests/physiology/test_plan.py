@@ -319,3 +319,51 @@ def test_load_is_documented_for_walking_and_hiking_only(capsys):
         main(["plan", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--load-kg KG walking and hiking only" in out
+
+
+# --- a planned session never sweats less than the least any athlete did (Baker et al. 2016) ---
+
+BAKER_2016_FLOOR_ML_PER_KG_H = 3.3
+"""The lowest whole-body sweat rate of 506 athletes training or competing (Baker et al. 2016, abstract:
+15.3 ± 6.8, range 3.3–69.7 mL·kg⁻¹·h⁻¹)."""
+
+
+@pytest.mark.parametrize(("sport", "hours", "effort"), [
+    ("running", 2.0, ["--hr", "60"]), ("running", 2.0, ["--hr", "56"]), ("cycling", 5.0, ["--hr", "58"]),
+    ("walking", 8.0, ["--hr", "57"]), ("cycling", 20.0, ["--speed", "3"]), ("walking", 3.0, ["--speed", "1"]),
+])
+@pytest.mark.parametrize("temp", ["5", "20"])
+def test_a_plan_just_above_rest_sweats_at_least_the_athletes_floor(config_path, capsys, sport, hours, effort, temp):
+    """Running 2 h at 60 bpm (resting 55) gave "0.00 L (plausibly 0.00–0.00 L)": an effort the model
+    puts below 2 METs skipped the floor that a recorded session's coasting minutes skip. A planned session
+    is hours of moving: at least 3.3 mL per kg per hour, 70 kg in this config, and its range too."""
+    report = plan_json(config_path, capsys, "--sport", sport, "--duration", f"{hours:g}h", *effort,
+                       "--temp", temp, "--humidity", "50")
+    floor_l = BAKER_2016_FLOOR_ML_PER_KG_H * 70.0 * hours / 1000.0
+    assert report["sweat"]["total_l"] >= floor_l - 0.01
+    assert report["sweat"]["low_l"] > 0.0 and report["sweat"]["high_l"] > report["sweat"]["total_l"]
+
+
+@pytest.mark.parametrize("water", ["16", "24", "30"])
+def test_a_triathlon_swims_in_the_water_given(config_path, capsys, water):
+    """--water-temp reaches the triathlon's swim (it said "27 °C assumed for a pool"): the swim leg is a
+    swim plan in that water at the same heart rate, and the note names the water given."""
+    race = ["--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--temp", "26"]
+    swim = plan_json(config_path, capsys, *race, "--water-temp", water)["legs"][0]
+    alone = plan_json(config_path, capsys, "--sport", "swimming", "--duration", "1h", "--hr", "140", "--temp", "26",
+                      "--water-temp", water)
+    assert swim["environment"]["water_temperature_c"] == float(water)
+    assert swim["sweat"]["total_l"] == alone["sweat"]["total_l"]
+    assert any(f"water {water} °C given" in note for note in swim["environment"]["notes"] + swim["sweat"]["flags"])
+
+
+def test_a_triathlon_swim_without_a_reading_is_open_water(config_path, capsys):
+    """A triathlon swims in a lake or the sea: without --water-temp its swim is open water (FINA's
+    open-water races: 16–31 °C), never a 25–28 °C pool; warmer water, more sweat (Macaluso et al. 2011)."""
+    race = ["--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--temp", "26"]
+    swim = plan_json(config_path, capsys, *race)["legs"][0]
+    texts = swim["environment"]["notes"] + swim["sweat"]["flags"]
+    assert any("open water" in t for t in texts) and not any("pool" in t for t in texts)
+    assert 16.0 <= swim["environment"]["water_temperature_c"] <= 31.0
+    warm = plan_json(config_path, capsys, *race, "--water-temp", "30")["legs"][0]
+    assert warm["sweat"]["total_l"] > swim["sweat"]["total_l"]
