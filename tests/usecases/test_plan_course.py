@@ -139,3 +139,18 @@ def test_the_sun_typed_beats_none_and_sweats_more(hilly: Path, tmp_path: Path) -
                       _config(tmp_path), override=WeatherOverride(temperature_c=28.0, humidity_pct=50.0)).report
     assert sun.sweat.total_l > shade.sweat.total_l
     assert any("900" in note for note in sun.environment.notes)
+
+
+@pytest.mark.parametrize("hours", [8.0, 20.0])
+@pytest.mark.parametrize("temperature_c", [2.0, 15.0])
+def test_a_slow_course_sweats_at_least_the_athletes_floor(tmp_path: Path, hours: float, temperature_c: float) -> None:
+    """60 km with 1,050 m of climbing planned for 20 h gave 0.00 L: minutes the model put below 2 METs
+    skipped the floor. Hours of moving on a planned course sweat at least the lowest rate measured in
+    athletes, 3.3 mL per kg per hour (Baker et al. 2016, abstract), 70 kg here, over the finish time."""
+    pieces = [(7500.0, 0.07), (7500.0, -0.07)] * 2 + [(30000.0, 0.0)]  # 60 km, 2 × 525 m up
+    course = read_course(write_gpx(tmp_path / "col.gpx", profile_points(pieces, step_m=50.0)))
+    plan = plan_course(course, RaceRequest("cycling", START, finish_s=hours * 3600.0), _config(tmp_path),
+                       override=WeatherOverride(temperature_c=temperature_c, humidity_pct=50.0))
+    floor_l = 3.3 * 70.0 * hours / 1000.0
+    assert plan.report.sweat.total_l >= floor_l - 0.01
+    assert plan.report.sweat.low_l > 0.0
