@@ -220,6 +220,7 @@ def course_records(pace: Pace, start_utc: pd.Timestamp, interval_s: float = 5.0)
     model reads, :data:`pipeline.fit.models.RECORD_COLUMNS`): time, distance, position, altitude,
     speed and (bike) power, each record taking its step's values."""
     from pipeline.fit.models import RECORD_COLUMNS
+    from pipeline.physiology.planned import synthetic_frame
 
     s = pace.steps
     elapsed = np.arange(0.0, pace.total_s, interval_s)
@@ -229,12 +230,7 @@ def course_records(pace: Pace, start_utc: pd.Timestamp, interval_s: float = 5.0)
     into = elapsed - step_start[index]
     dist = np.minimum(s["distance_m"].to_numpy(float)[index] + s["speed_m_per_s"].to_numpy(float)[index] * into,
                       s["distance_m"].to_numpy(float)[index] + s["length_m"].to_numpy(float)[index])
-    n = len(elapsed)
-    frame = pd.DataFrame({c: np.full(n, np.nan) for c in RECORD_COLUMNS})
-    frame["timestamp"] = start_utc + pd.to_timedelta(elapsed, unit="s")
-    frame["elapsed_s"] = elapsed
-    frame["timer_active"] = True
-    frame["leg"] = 0
+    frame = synthetic_frame(elapsed, start_utc)
     frame["distance_m"] = dist
     frame["speed_m_per_s"] = s["speed_m_per_s"].to_numpy(float)[index]
     grade = s["grade"].to_numpy(float)

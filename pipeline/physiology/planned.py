@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -274,6 +275,19 @@ def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:
     return (lo + hi) / 2.0
 
 
+def synthetic_frame(elapsed_s: NDArray[np.float64], start_utc: pd.Timestamp) -> pd.DataFrame:
+    """An all-missing frame of :data:`RECORD_COLUMNS` with a record at each of ``elapsed_s`` [s]
+    after ``start_utc``: timestamps, elapsed time, the timer running, one leg. Planned sessions and
+    course plans fill in the signals they set."""
+    n = len(elapsed_s)
+    frame = pd.DataFrame({c: np.full(n, np.nan) for c in RECORD_COLUMNS})
+    frame["timestamp"] = start_utc + pd.to_timedelta(elapsed_s, unit="s")
+    frame["elapsed_s"] = elapsed_s
+    frame["timer_active"] = True
+    frame["leg"] = 0
+    return frame
+
+
 def planned_records(plan: PlannedSession, body_mass_kg: float) -> pd.DataFrame:
     """A steady synthetic session in the canonical RECORD_COLUMNS shape, one record every 5 s.
 
@@ -285,12 +299,7 @@ def planned_records(plan: PlannedSession, body_mass_kg: float) -> pd.DataFrame:
     elapsed = np.arange(0.0, plan.duration_s + 1e-9, RECORD_INTERVAL_S)
     if elapsed[-1] < plan.duration_s:
         elapsed = np.append(elapsed, plan.duration_s)
-    n = len(elapsed)
-    frame = pd.DataFrame({c: np.full(n, np.nan) for c in RECORD_COLUMNS})
-    frame["timestamp"] = PLAN_EPOCH + pd.to_timedelta(elapsed, unit="s")
-    frame["elapsed_s"] = elapsed
-    frame["timer_active"] = True
-    frame["leg"] = 0
+    frame = synthetic_frame(elapsed, PLAN_EPOCH)
     speed = None
     if plan.power_w is not None:
         frame["power_w"] = float(plan.power_w)

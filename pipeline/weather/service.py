@@ -112,18 +112,24 @@ def _positions(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return seconds.to_numpy(float), lat.ffill().bfill().to_numpy(float), lon.ffill().bfill().to_numpy(float)
 
 
+def _failed(exc: Exception) -> WeatherSamples:
+    """No weather, and a note saying why: a failing cache (a locked or unwritable catalog) names its
+    error; anything else is an internal error, named by its type only."""
+    if isinstance(exc, (sqlite3.Error, OSError)):
+        return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
+                                     "source"], failed=True)
+    return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
+                                 "weather from the next source"], failed=True)
+
+
 def weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
                          now: datetime | None = None) -> WeatherSamples:
     """The weather at each record of ``activity`` (see the module docstring); never raises for the weather:
     a failing cache (a locked or unwritable catalog) or an unexpected answer leaves a note instead."""
     try:
         return _weather_for_activity(activity, config, data_dir, now=now)
-    except (sqlite3.Error, OSError) as exc:
-        return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
-                                     "source"], failed=True)
     except Exception as exc:  # the weather is an extra: it never fails a file
-        return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
-                                     "weather from the next source"], failed=True)
+        return _failed(exc)
 
 
 def _weather_for_activity(activity: Activity, config: WeatherConfig, data_dir, *,
@@ -284,12 +290,8 @@ def weather_for_plan(records: pd.DataFrame, config: WeatherConfig, data_dir, *,
     for the weather: notes say what went wrong."""
     try:
         return _weather_for_plan(records, config, data_dir, now=now)
-    except (sqlite3.Error, OSError) as exc:
-        return WeatherSamples(notes=[f"weather cache unusable ({type(exc).__name__}: {exc}); weather from the next "
-                                     "source"], failed=True)
     except Exception as exc:  # the weather is an extra: it never fails a plan
-        return WeatherSamples(notes=[f"weather service skipped after an internal error ({type(exc).__name__}); "
-                                     "weather from the next source"], failed=True)
+        return _failed(exc)
 
 
 def _weather_for_plan(records: pd.DataFrame, config: WeatherConfig, data_dir, *,
