@@ -550,16 +550,21 @@ def heart_rate_spikes(records: pd.DataFrame, warn: list[str]) -> pd.DataFrame:
     return records
 
 
+def _timer_mean(records: pd.DataFrame, column: str) -> float | None:
+    """The mean of ``column`` over the records with the timer running, None when there are none."""
+    active = records.loc[records["timer_active"], column].dropna()
+    return float(active.mean()) if len(active) else None
+
+
 def heart_rate_average(leg: Leg, records: pd.DataFrame, where: str, warn: list[str]) -> float | None:
     """The leg's records' (timer running) average heart rate without the readings set aside by
     :func:`heart_rate_spikes`, the figure shown and the one the model used; the session's own figure
     when the records hold none. A note names both when they differ by more than :data:`HR_NOTE_MIN_BPM`."""
     if not len(records):
         return leg.avg_heart_rate
-    active = records.loc[records["timer_active"], "heart_rate_bpm"].dropna()
-    if not len(active):
+    mean = _timer_mean(records, "heart_rate_bpm")
+    if mean is None:
         return None
-    mean = float(active.mean())
     if leg.avg_heart_rate is not None and abs(mean - leg.avg_heart_rate) > HR_NOTE_MIN_BPM:
         warn.append(f"{where}: the device's average heart rate {leg.avg_heart_rate:.0f} bpm counts the readings set "
                     f"aside; {mean:.0f} bpm without them is the figure shown and used")
@@ -571,12 +576,9 @@ def average_without_set_aside(leg: Leg, records: pd.DataFrame, where: str, warn:
     aside (spikes, a meter's dropouts): the average the model used, None when the leg has no power.
     When it differs from the session's figure by more than :data:`SPIKE_NOTE_MIN_W` a note names both
     (the session's is kept as the device's figure)."""
-    if not len(records):
+    mean = _timer_mean(records, "power_w") if len(records) else None
+    if mean is None:
         return None
-    active = records.loc[records["timer_active"], "power_w"].dropna()
-    if not len(active):
-        return None
-    mean = float(active.mean())
     if leg.avg_power is not None and abs(mean - leg.avg_power) > SPIKE_NOTE_MIN_W:
         warn.append(f"{where}: the device's average power {leg.avg_power:,.0f} W counts the readings set aside; "
                     f"{mean:,.0f} W without them is the figure shown and used")
