@@ -14,13 +14,27 @@ maximal heart rates are the athlete's (:mod:`.athlete`: config, FIT profile or T
 
 Share. Linear between the three intensities Romijn et al. (1993) measured after 30 min of
 cycling by endurance-trained men (plasma glucose + muscle glycogen as a share of energy
-expenditure, read from their Fig. 4 as usually quoted: about 10 % at 25 % VO2max, about half at
-65 %, about three quarters at 85 %); held at the 25 % figure below it, and rising linearly to all
-carbohydrate at VO2max above 85 % (Brooks & Mercier 1994: fat oxidation falls towards nothing at
-maximal effort; Achten et al. 2002 saw it become negligible above about 85–90 % VO2max). Figures
-read from the published figure, not a table: approximate (verify against the paper's text);
+expenditure, their Fig. 4): 0.10 at 25 % VO2max, 0.50 at 65 %, 0.75 at 85 %; held at the 25 %
+figure below it, and rising linearly to all carbohydrate at VO2max above 85 % (Brooks & Mercier
+1994: fat oxidation falls towards nothing at maximal effort).
+
+NOT CONFIRMED against the paper. The three shares are Fig. 4 as secondary sources quote it; the
+paper's text and figure could not be read here (checked 2026-12: only abstracts of the papers
+below were reachable), so they are approximate and unverified. What was checked, in abstracts:
+
+* Achten, Gleeson & Jeukendrup (2002), abstract: in 18 moderately trained cyclists (graded test,
+  5-min stages) the contribution of fat oxidation to energy expenditure "became negligible above
+  89 ± 3 % VO2max"; Fatmax at 64 ± 4 % VO2max. Our curve reaches all carbohydrate only at 100 %
+  (share 0.82 at 89 %): on the conservative side for a steady effort (Romijn's 30-min steady
+  states at 85 % still burned fat), left so that recorded reports do not move.
+* van Loon et al. (2001, J Physiol 536:295–304), abstract: eight trained cyclists, 30 min each at
+  40, 55 and 75 % Wmax; whole-body fat oxidation 32 ± 2 kJ/min at 55 % Wmax and 19 ± 2 kJ/min at
+  75 % Wmax while muscle glycogen and plasma glucose oxidation rose with every step: carbohydrate's
+  share rises steeply between those stages, as the curve does. Their substrate shares as
+  percentages of energy expenditure are in the full text, not read here.
+
 Rapoport (2010) plots the same three points of Romijn et al. as carbohydrate's fractional usage
-(plasma glucose plus muscle glycogen) against relative intensity, his Fig. 1.
+(plasma glucose plus muscle glycogen) against relative intensity, his Fig. 1 (a plot, not a table).
 
 Energy per gram: 16.7 kJ (Atwater's 4 kcal/g), between Jeukendrup & Wallis's (2005) 15.6 kJ/g for
 glucose and 17.6 kJ/g for glycogen oxidised.
@@ -45,6 +59,9 @@ References
        means of gas exchange measurements. Int J Sports Med 26 Suppl 1:S28–S37.
 .. [6] Rapoport BI (2010). Metabolic factors limiting performance in marathon runners. PLoS Comput
        Biol 6(10):e1000960. doi:10.1371/journal.pcbi.1000960
+.. [7] van Loon LJC, Greenhaff PL, Constantin-Teodosiu D, Saris WHM, Wagenmakers AJM (2001). The
+       effects of increasing exercise intensity on muscle fuel utilisation in humans. J Physiol
+       536(1):295–304.
 """
 from __future__ import annotations
 
@@ -56,7 +73,8 @@ import numpy as np
 ROMIJN_1993_FRACTION_VO2MAX = (0.25, 0.65, 0.85)
 """The three intensities of Romijn et al. (1993), fractions of VO2max."""
 ROMIJN_1993_CARBOHYDRATE_SHARE = (0.10, 0.50, 0.75)
-"""Carbohydrate's share of energy expenditure at those intensities (Romijn et al. 1993, Fig. 4, approximate)."""
+"""Carbohydrate's share of energy expenditure at those intensities (Romijn et al. 1993, Fig. 4 as quoted;
+not confirmed against the paper: see the module docstring)."""
 CARBOHYDRATE_KJ_PER_G = 16.7
 """Energy per gram of carbohydrate oxidised: Atwater's 4 kcal/g (Jeukendrup & Wallis 2005: 15.6 glucose, 17.6 glycogen)."""
 INTENSITY_SPREAD = 0.10

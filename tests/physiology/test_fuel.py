@@ -19,8 +19,9 @@ from pipeline.physiology.fuel import (
 )
 from pipeline.usecases.analyse import analyse_activity
 
-# Romijn et al. (1993), Fig. 4 as usually quoted: carbohydrate's share of energy after 30 min of
-# cycling at 25, 65 and 85 % VO2max; Atwater's 4 kcal (16.736 kJ, rounded 16.7) per gram.
+# Romijn et al. (1993), Fig. 4 as secondary sources quote it (not confirmed against the paper, see
+# pipeline.physiology.fuel): carbohydrate's share of energy after 30 min of cycling at 25, 65 and
+# 85 % VO2max; Atwater's 4 kcal (16.736 kJ, rounded 16.7) per gram.
 ROMIJN = {0.25: 0.10, 0.65: 0.50, 0.85: 0.75}
 KJ_PER_G = 4.0 * 4.184
 
@@ -38,6 +39,18 @@ def test_the_share_between_and_beyond_the_measured_intensities() -> None:
     assert carbohydrate_share(0.925) == pytest.approx((0.75 + 1.0) / 2)
     with pytest.raises(ValueError):
         carbohydrate_share(float("nan"))
+
+
+def test_the_curve_agrees_with_what_the_abstracts_report() -> None:
+    """van Loon et al. (2001, abstract): between 55 and 75 % Wmax whole-body fat oxidation fell from
+    32 to 19 kJ/min while glycogen and glucose oxidation rose, so carbohydrate's share rises at every
+    step; Achten et al. (2002, abstract): fat's contribution negligible above 89 ± 3 % VO2max, so at
+    VO2max the share is all carbohydrate and at 89 % at least Romijn's 85 % figure."""
+    grid = [k / 100.0 for k in range(25, 101)]
+    shares = [carbohydrate_share(f) for f in grid]
+    assert all(b > a for a, b in zip(shares, shares[1:]))
+    assert carbohydrate_share(1.0) == 1.0
+    assert ROMIJN[0.85] <= carbohydrate_share(0.89) < 1.0
 
 
 @pytest.mark.parametrize("name, metabolic_w, fraction", [
