@@ -18,11 +18,15 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from pipeline.fit.encoder import SEMICIRCLES_PER_DEGREE, FitEncoder, _field_spec
+from pipeline.fit.encoder import MAX_FIELD_BYTES, SEMICIRCLES_PER_DEGREE, FitEncoder, _field_spec
 
-COURSE_NAME_CHARS = 15
-"""Course and course-point names are cut to 15 characters: what Edge and Forerunner screens show
-(the FIT profile leaves the string length to the device)."""
+NAME_MIN_BYTES = 16
+"""The course point ``name`` field is written at least 16 bytes wide (15 characters and the NUL, what
+Garmin's own course files carry); wider when a name needs it. The FIT profile types the field as a
+plain ``string`` with no length (Garmin FIT SDK Profile, message ``course_point``, field 6): its size
+is the definition message's, one byte, so at most :data:`~pipeline.fit.encoder.MAX_FIELD_BYTES`.
+One width for all the points keeps one definition for the series. A name is never cut, except past
+that FIT limit (at a UTF-8 character boundary); how much of it a screen shows is the device's."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,21 @@ def _semicircles(degrees: float) -> int:
 def _course_point_kind(kind: str) -> str:
     values = _field_spec("course_point", "type").enum_values or {}
     return kind if kind in values else "generic"
+
+
+def fit_name(name: str) -> str:
+    """``name`` as a FIT string can hold it: whole, unless its UTF-8 bytes and the NUL exceed
+    :data:`~pipeline.fit.encoder.MAX_FIELD_BYTES`; then cut at a character boundary to fit."""
+    data = name.encode("utf-8")
+    if len(data) < MAX_FIELD_BYTES:
+        return name
+    return data[:MAX_FIELD_BYTES - 1].decode("utf-8", errors="ignore")
+
+
+def name_bytes(names: Sequence[str]) -> int:
+    """The width [bytes, NUL included] of a string field that holds every one of ``names``
+    (:func:`fit_name`), at least :data:`NAME_MIN_BYTES`."""
+    return max([NAME_MIN_BYTES, *(len(fit_name(n).encode("utf-8")) + 1 for n in names)])
 
 
 def _sport(sport: str | None) -> str | None:
@@ -65,7 +84,7 @@ def encode_course(route: pd.DataFrame, start: datetime, marks: Sequence[Mark], n
     enc = FitEncoder()
     enc.add("file_id", {"type": "course", "manufacturer": "development", "product": 0, "time_created": start,
                         "serial_number": 1})
-    enc.add("course", {"sport": _sport(sport), "name": (name or "Sweatline plan")[:COURSE_NAME_CHARS]})
+    enc.add("course", {"sport": _sport(sport), "name": fit_name(name or "Sweatline plan")})
     enc.add("lap", {"timestamp": when[-1], "start_time": when[0],
                     "start_position_lat": _semicircles(lat[0]), "start_position_long": _semicircles(lon[0]),
                     "end_position_lat": _semicircles(lat[-1]), "end_position_long": _semicircles(lon[-1]),
@@ -77,6 +96,7 @@ def encode_course(route: pd.DataFrame, start: datetime, marks: Sequence[Mark], n
                            "position_long": _semicircles(lon[k]), "distance": float(dist[k]),
                            "altitude": None if not np.isfinite(alt[k]) else float(alt[k])})
     enc.add("event", {"timestamp": when[-1], "event": "timer", "event_type": "stop_disable_all", "event_group": 0})
+    width = {"name": name_bytes([m.name for m in marks])}
     for index, mark in enumerate(sorted(marks, key=lambda m: m.distance_m)):
         at = float(np.clip(mark.distance_m, dist[0], dist[-1]))
         enc.add("course_point", {
@@ -84,5 +104,5 @@ def encode_course(route: pd.DataFrame, start: datetime, marks: Sequence[Mark], n
             "timestamp": start + timedelta(seconds=float(np.interp(at, dist, elapsed))),
             "position_lat": _semicircles(float(np.interp(at, dist, lat))),
             "position_long": _semicircles(float(np.interp(at, dist, lon))),
-            "distance": at, "type": _course_point_kind(mark.kind), "name": mark.name[:COURSE_NAME_CHARS]})
+            "distance": at, "type": _course_point_kind(mark.kind), "name": fit_name(mark.name)}, string_bytes=width)
     return enc.to_bytes()

@@ -36,6 +36,8 @@ FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
 #: Degrees to FIT semicircles: 2^31 semicircles = 180 degrees (FIT SDK, "semicircles").
 SEMICIRCLES_PER_DEGREE = 2**31 / 180.0
 PROTOCOL_VERSION = 0x20  # 2.0
+MAX_FIELD_BYTES = 255
+"""Largest field size [bytes]: a field definition gives its size in one byte (FIT protocol, 3.4 Data Records)."""
 PROFILE_VERSION = 2100   # 21.00 as major * 100 + minor (informative only for decoders)
 
 # Invalid ("no value") raw values per base type (FIT SDK, "Base Types" table).
@@ -143,10 +145,16 @@ class FitEncoder:
         self._local: dict[tuple, int] = {}
         self._order: list[tuple] = []
 
-    def add(self, message: str, fields: Mapping[str, Any], raw: Sequence[tuple[int, int, bytes]] = ()) -> None:
+    def add(self, message: str, fields: Mapping[str, Any], raw: Sequence[tuple[int, int, bytes]] = (),
+            string_bytes: Mapping[str, int] | None = None) -> None:
         """One data message. ``raw``: extra fields as ``(field number, base type id, bytes)``,
         written as given, with the size of the bytes (e.g. a manufacturer field the profile does
-        not know, 1 byte declared ``uint32`` = base type 0x86)."""
+        not know, 1 byte declared ``uint32`` = base type 0x86).
+
+        A string field is as long as its UTF-8 bytes and a terminating NUL, unless ``string_bytes``
+        gives its size [bytes, NUL included, at most 255: the definition's one-byte size, FIT
+        protocol 3.4]: then it is padded with NULs to that size, so a series of messages keeps one
+        definition. Raises ValueError for a string that does not fit its size."""
         mesg_num = _MESSAGES_BY_NAME[message][0] if message in _MESSAGES_BY_NAME else None
         if mesg_num is None:
             raise ValueError(f"unknown FIT message {message!r}")
@@ -162,9 +170,12 @@ class FitEncoder:
             encoded = _raw(message, name, spec, value)
             base = spec.base
             if base.name == "string":
-                size = len(encoded) + 1
+                size = (string_bytes or {}).get(name, len(encoded) + 1)
+                if not len(encoded) < size <= MAX_FIELD_BYTES:
+                    raise ValueError(f"{message}.{name}: {len(encoded)} bytes do not fit a string field of {size} "
+                                     f"bytes (at most {MAX_FIELD_BYTES}, the NUL included)")
                 fmt += f"{size}s"
-                values.append(encoded + b"\0")
+                values.append(encoded + b"\0" * (size - len(encoded)))
             else:
                 size = struct.calcsize("<" + base.fmt)
                 fmt += base.fmt

@@ -94,3 +94,53 @@ def test_an_unwritable_export_is_one_line(tmp_path: Path) -> None:
                      "2027-06-12T06:00", "--temp", "20", "--humidity", "50", "--export-fit",
                      str(route / "plan.fit"), config=config)
     assert result.returncode == 2 and "--export-fit" in result.stderr and result.stderr.count("\n") == 1
+
+
+LONG_CUE = "Fontaine de l'église Saint-Pierre, eau potable"
+"""A cue name of 46 characters (48 UTF-8 bytes: two accented letters), three times a 15-character cut."""
+
+
+def test_the_courses_own_long_cue_names_are_written_whole(tmp_path: Path) -> None:
+    """The route's own water point keeps its whole name in the exported file: the course point
+    ``name`` field is a FIT ``string`` whose size the definition sets (Garmin's SDK profile gives no
+    length), so one width that holds the longest name, read back by both decoders."""
+    points = profile_points(((3000.0, 0.0), (3000.0, 0.04)))
+    lat, lon, _ = points[len(points) // 2]
+    route = write_gpx(tmp_path / "r.gpx", points, waypoints=[(lat, lon, LONG_CUE, "Water")])
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    out = tmp_path / "plan.fit"
+    result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
+                     "2027-06-12T06:00+00:00", "--temp", "20", "--humidity", "50", "--export-fit", str(out), config=config)
+    assert result.returncode == 0, result.stderr
+    names = [m.get_values()["name"] for m in fitparse.FitFile(str(out)).get_messages("course_point")]
+    assert LONG_CUE in names
+    messages, errors = Decoder(Stream.from_file(str(out))).read()
+    assert errors == []
+    assert LONG_CUE in [m["name"] for m in messages["course_point_mesgs"]]
+    # every course point's definition gives the name field the same size: the longest name + NUL
+    sizes = _course_point_name_sizes(out.read_bytes())
+    assert sizes == {len(LONG_CUE.encode("utf-8")) + 1}
+
+
+def _course_point_name_sizes(data: bytes) -> set[int]:
+    """The size the definition messages of ``course_point`` (global 32) give its ``name`` (field 6),
+    read from the bytes by the FIT protocol's record layout (normal headers only, as we write)."""
+    header_size = data[0]
+    end = header_size + int.from_bytes(data[4:8], "little")
+    pos, sizes, layouts = header_size, set(), {}
+    while pos < end:
+        head = data[pos]
+        pos += 1
+        local = head & 0x0F
+        if head & 0x40:  # definition: reserved, architecture, global number, field count, fields
+            number = int.from_bytes(data[pos + 2:pos + 4], "little")
+            count = data[pos + 4]
+            fields = [tuple(data[pos + 5 + 3 * k:pos + 8 + 3 * k]) for k in range(count)]
+            pos += 5 + 3 * count
+            layouts[local] = sum(size for _, size, _ in fields)
+            if number == 32:
+                sizes |= {size for field_number, size, _ in fields if field_number == 6}
+        else:
+            pos += layouts[local]
+    return sizes
