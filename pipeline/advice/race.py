@@ -51,6 +51,12 @@ CARRIED_BOTTLES = 2
 """Bottles one carries: two cages on a bike, two flasks in a running vest (our figure, as the plan's bottles)."""
 DRINK_STEP_ML = 10.0
 """Drinks are rounded down to 10 mL (cumulatively)."""
+DRINK_EVERY_S = 15 * 60.0
+"""A drink cue at least every 15 min, at a segment's end: 15–20 min apart (ACSM, Sawka et al. 2007:
+drinking every 15–20 min during exercise)."""
+FINISH_QUIET_S = 10 * 60.0
+"""No cue in the last 10 min nor on the finish line (our figure: a drink then is of no use during the
+race, and the finish area and the plan's drink after take over)."""
 
 
 @dataclass(frozen=True)
@@ -147,21 +153,34 @@ class Stop:
     carbohydrate_g: float
 
 
-def stops(entries: Sequence[TimelineEntry], every_s: float = 15 * 60.0) -> list[Stop]:
-    """The timeline gathered into drinks about every ``every_s`` [s] (ACSM, Sawka et al. 2007: drink
-    every 15–20 min), each at the end of the segment that completes its interval, with what was due
-    since the last one."""
+def stops(entries: Sequence[TimelineEntry], every_s: float = DRINK_EVERY_S,
+          quiet_s: float = FINISH_QUIET_S) -> list[Stop]:
+    """The timeline gathered into drink-and-feed cues for the watch: one at the end of the first
+    segment that completes ``every_s`` [s] since the last cue (segments of about 5 min or 2 km: the
+    cues fall 15–20 min apart, ACSM, Sawka et al. 2007: drink every 15–20 min), each with the drink
+    and carbohydrate the timeline planned since the last one, so a cue is sized to the planned rate.
+
+    None falls within ``quiet_s`` [s] of the finish, nor on the finish line: what the timeline plans
+    after the last cue (at most ``every_s`` + ``quiet_s`` and a segment) is left to the finish area
+    and the plan's drink after. The cues never ask for more than the timeline, whose drinking never
+    runs ahead of the sweat."""
     out: list[Stop] = []
-    drink = carbs = 0.0
-    since = 0.0
-    for k, e in enumerate(entries):
+    if not entries:
+        return out
+    finish_s = entries[-1].elapsed_s + entries[-1].duration_s
+    drink = carbs = since = 0.0
+    for e in entries:
         drink += e.drink_ml
         carbs += e.carbohydrate_g
         since += e.duration_s
-        if since >= every_s - 1e-6 or (k == len(entries) - 1 and (drink > 0 or carbs > 0) and out):
-            if drink > 0 or carbs > 0:
-                out.append(Stop(e.distance_m + e.length_m, e.elapsed_s + e.duration_s, drink, round(carbs, 1)))
-            drink = carbs = since = 0.0
+        end_s = e.elapsed_s + e.duration_s
+        if since < every_s - 1e-6:
+            continue
+        if finish_s - end_s < quiet_s - 1e-6:
+            break
+        if drink > 0 or carbs > 0:
+            out.append(Stop(e.distance_m + e.length_m, end_s, drink, round(carbs, 1)))
+        drink = carbs = since = 0.0
     return out
 
 

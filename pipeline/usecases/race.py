@@ -197,15 +197,16 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
     return RacePlan(analysis, course, request, pace, cuts, series, samples)
 
 
-def drink_marks(plan: RacePlan, every_s: float = 15 * 60.0) -> list:
-    """The planned drinks and feeds as course points (:func:`pipeline.advice.race.stops`): a ``water``
-    point "Drink 250 mL" and a ``food`` point "Eat 30 g carbs" where each is due."""
+def drink_marks(plan: RacePlan) -> list:
+    """The planned drinks and feeds as course points (:func:`pipeline.advice.race.stops`: every 15–20
+    min, none in the last 10 min): a ``water`` point "Drink 120 mL" and a ``food`` point
+    "Eat 25 g carbs" where each is due, sized to the planned rates."""
     from pipeline.advice.race import stops
     from pipeline.fit.course_export import Mark
 
     timeline_ = plan.report.plan.timeline if plan.report.plan is not None else None
     marks = []
-    for stop in stops(timeline_ or [], every_s):
+    for stop in stops(timeline_ or []):
         if stop.drink_ml > 0:
             marks.append(Mark(stop.distance_m, "water", f"Drink {stop.drink_ml:.0f} mL"))
         if stop.carbohydrate_g >= 1:

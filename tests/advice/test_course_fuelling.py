@@ -51,11 +51,32 @@ def test_bottles_and_refills() -> None:
     assert [(r.distance_m, r.bottles, r.drink_ml) for r in refills] == [(3000.0, 2, 110.0)]
 
 
-def test_stops_gather_the_timeline_every_15_minutes() -> None:
-    entries = timeline(_segments(), 280.0, 800.0, 60.0, [])
+def _steady(minutes: float, count: int) -> list[Segment]:
+    """``count`` segments of ``minutes`` each, 0.1 L of sweat in each."""
+    s = minutes * 60.0
+    return [Segment(k * s, (k + 1) * s, k * 1000.0, (k + 1) * 1000.0, 0.0, 5.0, 25.0, 50.0, 0.1) for k in range(count)]
+
+
+def test_cues_every_15_to_20_minutes_sized_to_the_planned_rate() -> None:
+    """An hour of 5-min segments, 600 mL to drink of 1.2 L lost (50 mL a segment) and 60 g/h of
+    carbohydrate: a cue every 15 min of 3 × 50 = 150 mL and 60 g/h × 15 min = 15 g (ACSM, Sawka et al.
+    2007: every 15–20 min); none at the finish nor in its last 10 min, so three cues, not four."""
+    entries = timeline(_steady(5.0, 12), 600.0, 800.0, 60.0, [])
     found = stops(entries)
-    assert [(s.distance_m, s.elapsed_s, s.drink_ml, s.carbohydrate_g) for s in found] == [
-        (4500.0, 900.0, 200.0, 15.0), (6000.0, 1200.0, 80.0, 5.0)]
+    assert [(s.elapsed_s, s.distance_m, s.drink_ml, s.carbohydrate_g) for s in found] == [
+        (900.0, 3000.0, 150.0, 15.0), (1800.0, 6000.0, 150.0, 15.0), (2700.0, 9000.0, 150.0, 15.0)]
+    # 6-min segments: the first segment end at or past 15 min is at 18 min, then 36, 54; 72 is the finish
+    found = stops(timeline(_steady(6.0, 12), 600.0, 800.0, 60.0, []))
+    assert [s.elapsed_s / 60.0 for s in found] == [18.0, 36.0, 54.0]
+    assert all(s.drink_ml == 150.0 and s.carbohydrate_g == 18.0 for s in found)  # 3 × 50 mL, 60 g/h × 18 min
+
+
+def test_no_cue_in_the_last_ten_minutes() -> None:
+    # 50 min of 5-min segments: cues due at 15, 30 and 45 min; 45 is 5 min from the finish: left out
+    found = stops(timeline(_steady(5.0, 10), 500.0, 800.0, 60.0, []))
+    assert [s.elapsed_s for s in found] == [900.0, 1800.0]
+    # a 20-min session: its only due cue (15 min) is 5 min from the finish
+    assert stops(timeline(_segments(), 280.0, 800.0, 60.0, [])) == []
 
 
 def test_more_bottles_than_one_carries_asks_for_water_on_the_way() -> None:

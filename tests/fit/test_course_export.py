@@ -30,13 +30,16 @@ def exported(tmp_path_factory) -> tuple[dict, Path, Path]:
     return json.loads(result.stdout), out, route
 
 
-def _due(timeline: list[dict], every_s: float = 900.0) -> list[tuple[float, float, float]]:
+def _due(timeline: list[dict], every_s: float = 900.0, quiet_s: float = 600.0) -> list[tuple[float, float, float]]:
     """(distance, drink mL, carbohydrate g) due at the end of each segment that completes 15 minutes
-    since the last stop, and the rest at the finish: the timeline read independently of the exporter."""
+    since the last cue, none within 10 minutes of the finish: the timeline read independently of the
+    exporter."""
+    finish_s = timeline[-1]["elapsed_s"] + timeline[-1]["duration_s"]
     out, drink, carbs, since = [], 0.0, 0.0, 0.0
-    for k, e in enumerate(timeline):
+    for e in timeline:
         drink, carbs, since = drink + e["drink_ml"], carbs + e["carbohydrate_g"], since + e["duration_s"]
-        if since >= every_s - 1e-6 or k == len(timeline) - 1:
+        end_s = e["elapsed_s"] + e["duration_s"]
+        if since >= every_s - 1e-6 and finish_s - end_s >= quiet_s - 1e-6:
             out.append((e["distance_m"] + e["length_m"], drink, carbs))
             drink = carbs = since = 0.0
     return out
@@ -54,9 +57,16 @@ def test_fitparse_reads_the_course_and_its_drink_points(exported) -> None:
     assert [p["distance"] for p in water] == pytest.approx([d for d, ml, _ in due if ml > 0], abs=0.01)
     assert [int(re.fullmatch(r"Drink (\d+) mL", p["name"]).group(1)) for p in water] == \
         [round(ml) for _, ml, _ in due if ml > 0]
-    assert sum(ml for _, ml, _ in due) == pytest.approx(sum(e["drink_ml"] for e in report["plan"]["timeline"]))
+    last = due[-1][0]  # the cues carry all the drinking planned up to the last of them
+    assert sum(ml for _, ml, _ in due) == pytest.approx(sum(e["drink_ml"] for e in report["plan"]["timeline"]
+                                                            if e["distance_m"] + e["length_m"] <= last + 0.01))
     assert [p["distance"] for p in food] == pytest.approx([d for d, _, g in due if g >= 1], abs=0.01)
     assert all(re.fullmatch(r"Eat \d+ g carbs", p["name"]) for p in food)
+    records_ = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("record")]
+    finish = records_[-1]["timestamp"]
+    gaps = [(b["timestamp"] - a["timestamp"]).total_seconds() for a, b in zip(water, water[1:])]
+    assert all(900.0 - 1.0 <= g <= 20 * 60.0 + 1.0 for g in gaps), gaps  # 15-20 min apart
+    assert all((finish - p["timestamp"]).total_seconds() >= 600.0 - 1.0 for p in water + food)  # none in the last 10 min
     records = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("record")]
     assert records[-1]["distance"] == pytest.approx(20_000.0, abs=1.0)
     elapsed = (records[-1]["timestamp"] - records[0]["timestamp"]).total_seconds()
