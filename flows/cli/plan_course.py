@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
 from pipeline.core.inputs import WeatherOverride, checked
+from pipeline.core.units import METRIC_READER, Reader, reader
 from pipeline.fit.course import read_course
 from pipeline.physiology.planned import CourseRequest
 from pipeline.report.text import plan_text
@@ -115,7 +116,7 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         print(report.to_json())
     else:
         print(plan_text(report, duration_s=plan.pace.total_s, sport=sport, display=display))
-        print(course_lines(plan))
+        print(course_lines(plan, reader(display.units)))
     return 0
 
 
@@ -136,17 +137,21 @@ def _keep_archive_hours(plan, config: Config) -> None:
         pass
 
 
-def course_lines(plan) -> str:
-    """A few lines on the course under the plan's text: distance, time, weather, bottles and refills."""
+def course_lines(plan, r: Reader = METRIC_READER) -> str:
+    """A few lines on the course under the plan's text, in the reader's units ``r``: distance, time,
+    weather, bottles and refills (the same bottles as the plan's "Bottles to carry": at the start
+    and at each water point)."""
     p = plan.report.plan
-    lines = ["", f"Course: {plan.course.distance_m / 1000:.1f} km in about {_hm(plan.pace.total_s)}, "
+    lines = ["", f"Course: {r.distance(plan.course.distance_m)} in about {_hm(plan.pace.total_s)}, "
                  f"{len(p.timeline or [])} segments; weather: {p.weather}."]
     if p.carbohydrate_g_per_h:
         lines.append(f"Carbohydrate: {p.carbohydrate_g_per_h:.0f} g per hour.")
-    lines.append(f"Start with {p.start_bottles} bottle(s).")
+    start = p.start_bottles or 0
+    lines.append(f"Start with {start} bottle{'s' if start != 1 else ''}." if start or p.refills else
+                 "No bottle to carry (a session this short; sip if thirsty).")
     for refill in p.refills or []:
-        lines.append(f"  km {refill.distance_m / 1000:.1f}: fill {refill.bottles} bottle(s) ({refill.drink_ml:.0f} mL "
-                     "to the next water).")
+        lines.append(f"  {r.distance(refill.distance_m)}: fill {refill.bottles} bottle{'s' if refill.bottles != 1 else ''} "
+                     f"({r.volume_ml(refill.drink_ml)} to the next water).")
     return "\n".join(lines)
 
 

@@ -44,8 +44,13 @@ def session_duration_s(report: Report) -> float | None:
 
 
 def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex: str | None,
-           advice_config: AdviceConfig, planned: bool = False, sport: str | None = None) -> Report:
+           advice_config: AdviceConfig, planned: bool = False, sport: str | None = None,
+           carry_bottles: int | None = None) -> Report:
     """Fill ``plan``, ``advice`` and ``disclaimer`` of ``report`` (in place; also returned).
+
+    ``carry_bottles``: the bottles over the session when a planned course counted them from its
+    water points (start and refills, :func:`pipeline.advice.race.bottles`); the plan and its texts
+    then give that one figure (a session too short to carry water keeps none).
 
     ``duration_s`` is the session's moving time (a planned session's duration); ``sport`` names a
     planned session's sport (a done one's comes from ``report.activity``). Without a sweat
@@ -70,6 +75,8 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     leg_plans = [(leg.plan, leg.timer_s) for leg in report.legs or [] if leg.plan is not None and leg.timer_s]
     if leg_plans:  # a multisport activity's plan is its legs' (a swim leg drinks nothing)
         details = race_details(details, report.sweat, leg_plans, advice_config.bottle_ml, advice_config.long_session_min)
+    if carry_bottles is not None and details.long_session:
+        details = details.model_copy(update={"block": details.block.model_copy(update={"carry_bottles": carry_bottles})})
     leg_sports = tuple(leg.sport for leg in report.legs or [] if not sport_profile(leg.sport).transition)
     ctx = AdviceContext(
         planned=planned,

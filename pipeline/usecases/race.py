@@ -190,8 +190,13 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
     advise(report, duration_s=pace.total_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
            advice_config=config.advice, planned=True, sport=request.sport)
     series = estimate.series
-    _add_timeline(report, series, cuts, course, request, config, pace, estimate.intensity.mean_metabolic_w, start_utc,
-                  environment.source)
+    course_keys = _course_plan(report, series, cuts, course, request, config, pace, estimate.intensity.mean_metabolic_w,
+                               start_utc, environment.source)
+    if course_keys is not None:  # the session's bottles are the course's: at the start and at its water points
+        carried = course_keys["start_bottles"] + sum(r.bottles for r in course_keys["refills"])
+        advise(report, duration_s=pace.total_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
+               advice_config=config.advice, planned=True, sport=request.sport, carry_bottles=carried)
+        _add_course(report, course_keys, config)
     analysis = Analysis(report=report, athlete=athlete, model_total_l=estimate.sweat.model_total_l,
                         display=_display(config))
     return RacePlan(analysis, course, request, pace, cuts, series, samples)
@@ -270,11 +275,17 @@ def water_points_m(course: Course, aid_m: Sequence[float]) -> list[float]:
     return sorted({p.distance_m for p in course.course_points if p.water})
 
 
-def _add_timeline(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, course: Course, request: RaceRequest,
-                  config: Config, pace: Pace, mean_metabolic_w: float, start_utc: pd.Timestamp, source: str) -> None:
-    """``report.plan``'s course keys: carbohydrate per hour, the timeline, bottles and refills."""
+def _course_plan(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, course: Course, request: RaceRequest,
+                 config: Config, pace: Pace, mean_metabolic_w: float, start_utc: pd.Timestamp,
+                 source: str) -> dict | None:
+    """``report.plan``'s course keys: carbohydrate per hour, the timeline, bottles and refills (None
+    without a plan or a sweat estimate). A session too short to carry water (the plan's
+    ``advice.long_session_min``) starts with no bottle and fills none: the timeline's drinks are then
+    the sips its advice allows if thirsty."""
+    from pipeline.advice.plan import is_long_session
+
     if report.plan is None or report.sweat is None:
-        return
+        return None
     sweat_l = segment_sweat(series, cuts)
     env = report.environment
     temperature = _segment_mean(series, "air_temperature_c", cuts, env.temperature_c if env else 20.0)
@@ -291,14 +302,20 @@ def _add_timeline(report: Report, series: pd.DataFrame, cuts: pd.DataFrame, cour
     water = water_points_m(course, request.aid_m)
     entries = timeline(segs, drink_total_ml, concentration, carbs, water)
     start_bottles, refills = bottles(entries, water, config.advice.bottle_ml)
-    report.plan = report.plan.model_copy(update={
-        "carbohydrate_g_per_h": carbs, "start_time": start_utc.to_pydatetime(), "weather": source,
-        "start_bottles": start_bottles, "refills": refills, "timeline": entries,
-    })
+    if not is_long_session(hours, config.advice.long_session_min):
+        start_bottles, refills = 0, []
+    return {"carbohydrate_g_per_h": carbs, "start_time": start_utc.to_pydatetime(), "weather": source,
+            "start_bottles": start_bottles, "refills": refills, "timeline": entries}
+
+
+def _add_course(report: Report, keys: dict, config: Config) -> None:
+    """The course keys into ``report.plan`` and the course's words after the hydration advice."""
     from pipeline.advice.race import course_text
     from pipeline.advice.texts import in_both_units
     from pipeline.core.units import reader
 
+    assert report.plan is not None
+    report.plan = report.plan.model_copy(update=keys)
     at = next((k + 1 for k, item in enumerate(report.advice) if item.topic == "hydration"), 0)
     plan = report.plan
     report.advice[at:at] = in_both_units(lambda units: [("course", course_text(plan, config.advice.bottle_ml,

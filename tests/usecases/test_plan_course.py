@@ -154,3 +154,36 @@ def test_a_slow_course_sweats_at_least_the_athletes_floor(tmp_path: Path, hours:
     floor_l = 3.3 * 70.0 * hours / 1000.0
     assert plan.report.sweat.total_l >= floor_l - 0.01
     assert plan.report.sweat.low_l > 0.0
+
+
+@pytest.mark.parametrize("finish, aid", [("45m", "5,10"), ("3h", "5,10,15")])
+def test_bottles_to_carry_and_start_with_are_one_figure(tmp_path: Path, finish: str, aid: str) -> None:
+    """The session's "Bottles to carry" and the course's "Start with" and refills count the same
+    bottles: those at the start plus those filled at each water point, from the timeline's drinks by
+    stretch at 750 mL a bottle (the config's default) counted here; a race under the config's 60
+    minutes (advice.long_session_min) carries none and fills none, as its advice says."""
+    import math
+
+    route = write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    args = ("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
+            "--finish", finish, "--temp", "30", "--humidity", "50", "--aid-km", aid)
+    report = json.loads(run_cli(*args, "--json", config=config).stdout)
+    text = run_cli(*args, config=config).stdout
+    plan = report["plan"]
+    edges = [0.0, *(float(km) * 1000.0 for km in aid.split(",")), math.inf]
+    by_stretch = [sum(e["drink_ml"] for e in plan["timeline"] if lo <= e["distance_m"] < hi)
+                  for lo, hi in zip(edges, edges[1:])]
+    if finish == "45m":
+        assert plan["carry_bottles"] == plan["start_bottles"] == 0 and plan["refills"] == []
+        assert "Bottles to carry  0" in text and "No bottle to carry" in text and "Start with" not in text
+        return
+    counted = [math.ceil(ml / 750.0) for ml in by_stretch]
+    assert plan["start_bottles"] == counted[0]
+    assert [r["bottles"] for r in plan["refills"]] == [c for c, ml in zip(counted[1:], by_stretch[1:]) if ml > 0]
+    assert plan["carry_bottles"] == sum(counted)
+    assert f"Bottles to carry  {sum(counted)}" in text
+    assert f"Start with {counted[0]} bottle" in text
+    hydration = next(a["text"] for a in report["advice"] if a["topic"] == "hydration")
+    assert f"{sum(counted)} bottle" in hydration
