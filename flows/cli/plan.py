@@ -61,7 +61,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="air temperature, °C (°F with --units imperial) (default: config climate)")
     parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
     parser.add_argument("--water-temp", type=number(), metavar="C",
-                        help="swimming or a triathlon's swim: water temperature, °C (default: "
+                        help="swimming or a triathlon's swim: water temperature, °C (°F with --units imperial) (default: "
                              f"{POOL_WATER_C:g} °C pool; a triathlon's open water: {OPEN_WATER_C:g} °C)")
     parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking and hiking only: load carried, kg (the Load Carriage "
                         "Decision Aid is a walking equation, so running is refused)")
@@ -83,8 +83,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    units = input_units(args, config)  # --temp in °F, --speed in mph with imperial units
-    typed = to_si(args, units, PlanRequest, {"temperature_c": ("temp", TEMPERATURE), "speed_kmh": ("speed", SPEED)})
+    units = input_units(args, config)  # --temp and --water-temp in °F, --speed in mph with imperial units
+    typed = to_si(args, units, PlanRequest, {"temperature_c": ("temp", TEMPERATURE), "speed_kmh": ("speed", SPEED),
+                                             "water_temperature_c": ("water_temp", TEMPERATURE)})
     with shown_as_typed(units, typed):
         return _run(args, config)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import datetime
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,16 @@ def parse_start(text: str | None) -> datetime:
     except ValueError:
         raise UsageError("--start", f"{text!r} is not an ISO date-time (2027-06-12T06:00 or "
                                     "2027-06-12T06:00+02:00)") from None
+
+
+def past_start_line(start: datetime, now: datetime | None = None) -> str | None:
+    """One warning line when the (tz-aware) ``start`` is before ``now`` (default: the clock), else
+    None. A past start is planned all the same: a racer may replan a race that is over to compare."""
+    now = now if now is not None else datetime.now(UTC)
+    if start >= now:
+        return None
+    return (f"sweatline plan: warning: --start {start:%Y-%m-%d %H:%M %z} is in the past; planned all the same "
+            "(to compare with the race as it went)")
 
 
 def start_zone(when: datetime, course, config: Config) -> tuple[datetime, str]:
@@ -84,6 +95,9 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
                     solar_w_m2=getattr(args, "solar_w_m2", None), sun_elevation_deg=getattr(args, "sun_elevation_deg", None))
     sport = asked.sport
     start, start_words = start_zone(parse_start(args.start), course, config)
+    past = past_start_line(start)
+    if past is not None:
+        print(past, file=sys.stderr)
     request = RaceRequest(sport=sport, start=start, power_w=args.power,
                           speed_m_per_s=args.speed / 3.6 if args.speed is not None else None,
                           heart_rate_bpm=args.hr, finish_s=asked.finish_s, aid_m=parse_aid_km(args.aid_km),

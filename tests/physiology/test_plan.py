@@ -367,3 +367,19 @@ def test_a_triathlon_swim_without_a_reading_is_open_water(config_path, capsys):
     assert 16.0 <= swim["environment"]["water_temperature_c"] <= 31.0
     warm = plan_json(config_path, capsys, *race, "--water-temp", "30")["legs"][0]
     assert warm["sweat"]["total_l"] > swim["sweat"]["total_l"]
+
+
+def test_water_temp_is_typed_in_the_readers_units(config_path, capsys):
+    """With imperial units --water-temp is °F, as --temp is: 82.4 °F is 28 °C (NIST SP 811 B.9,
+    (82.4 − 32) / 1.8), so it plans what --water-temp 28 plans in metric; one outside the water's
+    bounds is refused in °F."""
+    swim = ["--sport", "swimming", "--duration", "1h", "--hr", "140"]  # a heart rate reads the same in both systems
+    metric = plan_json(config_path, capsys, *swim, "--water-temp", "28")
+    imperial = plan_json(config_path, capsys, *swim, "--water-temp", "82.4", "--units", "imperial")
+    assert imperial["environment"]["water_temperature_c"] == pytest.approx(28.0)
+    assert imperial["sweat"]["total_l"] == metric["sweat"]["total_l"]
+    assert main(["plan", *swim, "--water-temp", "82.4", "--units", "imperial", "--config", config_path]) == 0
+    assert "in 82 °F water" in capsys.readouterr().out
+    assert main(["plan", *swim, "--water-temp", "150", "--units", "imperial", "--config", config_path]) == 2
+    err = capsys.readouterr().err
+    assert "--water-temp" in err and "150 °F" in err and err.count("\n") == 1

@@ -187,3 +187,24 @@ def test_bottles_to_carry_and_start_with_are_one_figure(tmp_path: Path, finish: 
     assert f"Start with {counted[0]} bottle" in text
     hydration = next(a["text"] for a in report["advice"] if a["topic"] == "hydration")
     assert f"{sum(counted)} bottle" in hydration
+
+
+def test_a_start_in_the_past_is_planned_with_one_warning_line(tmp_path: Path) -> None:
+    """A racer may replan a race that is over: it is planned, with one line on stderr saying so."""
+    route = write_gpx(tmp_path / "r.gpx", profile_points(((3000.0, 0.0),)))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    args = ("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--temp", "20", "--humidity", "50",
+            "--json")
+    past = run_cli(*args, "--start", "2020-06-12T06:00+00:00", config=config)
+    assert past.returncode == 0 and json.loads(past.stdout)["plan"]["timeline"]
+    assert past.stderr.count("\n") == 1 and "--start 2020-06-12 06:00 +0000 is in the past" in past.stderr
+    future = run_cli(*args, "--start", "2099-06-12T06:00+00:00", config=config)
+    assert future.returncode == 0 and future.stderr == ""
+
+
+def test_past_start_line_against_a_given_clock() -> None:
+    from flows.cli.plan_course import past_start_line
+
+    assert past_start_line(START, now=datetime(2027, 6, 12, 6, 1, tzinfo=UTC)) is not None
+    assert past_start_line(START, now=datetime(2027, 6, 12, 5, 59, tzinfo=UTC)) is None
