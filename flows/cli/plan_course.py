@@ -122,7 +122,7 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         from pipeline.usecases.race import write_race_plan
 
         try:
-            write_race_plan(Path(args.out), plan, config.nightly.timezone)
+            write_race_plan(Path(args.out), plan, config.nightly.timezone, Display.of(config, args.units).units)
         except OSError as exc:
             raise UsageError("--out", f"{args.out}: cannot be written ({exc.strerror or type(exc).__name__})") from None
     display = Display.of(config, getattr(args, "units", None))

@@ -30,6 +30,8 @@ KG_PER_LB = 0.453_592_37
 (exact by the 1959 international yard and pound agreement)."""
 M_PER_MILE = 1_609.344
 """Metres per (international) mile: NIST SP 811 B.8, "mile (mi) = 1.609 344 E+03 m" (exact)."""
+M_PER_FOOT = 0.3048
+"""Metres per (international) foot: NIST SP 811 B.8, "foot (ft) = 3.048 E-01 m" (exact)."""
 F_PER_C = 1.8
 """Degrees Fahrenheit per degree Celsius of difference; t/°F = 1.8 t/°C + 32: NIST SP 811 B.9 (exact)."""
 F_AT_0_C = 32.0
@@ -58,9 +60,14 @@ def fahrenheit(temperature_c: _Values) -> _Values:
     return temperature_c * F_PER_C + F_AT_0_C
 
 
-def miles(distance_m: float) -> float:
-    """Metres -> miles."""
+def miles(distance_m: _Values) -> _Values:
+    """Metres -> miles (elementwise on a NumPy array)."""
     return distance_m / M_PER_MILE
+
+
+def feet(length_m: _Values) -> _Values:
+    """Metres -> feet (elementwise on a NumPy array): an altitude or a climb."""
+    return length_m / M_PER_FOOT
 
 
 def mph(speed_m_per_s: _Values) -> _Values:
@@ -207,6 +214,46 @@ class Reader:
     def volume_unit(self) -> str:
         """'L' / 'fl oz': the unit word of a volume of fluid."""
         return "fl oz" if self.imperial else "L"
+
+    @property
+    def distance_unit(self) -> str:
+        """'km' / 'mi': the unit of :meth:`distance_value` (a chart's axis, a table's header)."""
+        return "mi" if self.imperial else "km"
+
+    @property
+    def altitude_unit(self) -> str:
+        """'m' / 'ft': the unit of :meth:`altitude_value`."""
+        return "ft" if self.imperial else "m"
+
+    @property
+    def temperature_unit(self) -> str:
+        """'°C' / '°F': the unit of :meth:`temperature_value`."""
+        return "°F" if self.imperial else "°C"
+
+    @property
+    def fluid_unit(self) -> str:
+        """'L' / 'fl oz': the unit of :meth:`fluid_value` (a chart of volumes)."""
+        return "fl oz" if self.imperial else "L"
+
+    def distance_value(self, value_m: _Values) -> _Values:
+        """A distance [m] as a number of :attr:`distance_unit` (km or mi), elementwise on an array."""
+        return miles(value_m) if self.imperial else value_m / 1000.0
+
+    def altitude_value(self, value_m: _Values) -> _Values:
+        """An altitude or a climb [m] as a number of :attr:`altitude_unit` (m or ft)."""
+        return feet(value_m) if self.imperial else value_m
+
+    def temperature_value(self, value_c: _Values) -> _Values:
+        """A temperature [°C] as a number of :attr:`temperature_unit` (°C or °F)."""
+        return fahrenheit(value_c) if self.imperial else value_c
+
+    def temperature_difference_value(self, delta_c: float) -> float:
+        """A temperature difference [K] in :attr:`temperature_unit` degrees (1.8 °F per °C, no offset)."""
+        return delta_c * F_PER_C if self.imperial else delta_c
+
+    def fluid_value(self, value_l: _Values) -> _Values:
+        """A volume [L] as a number of :attr:`fluid_unit` (L or US fl oz)."""
+        return value_l * 1000.0 / ML_PER_US_FL_OZ if self.imperial else value_l
 
     def temperature(self, value_c: float, digits: int = 0) -> str:
         """'-2 °C' / '28 °F': a temperature (t/°F = 1.8 t/°C + 32)."""

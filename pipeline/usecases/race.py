@@ -34,6 +34,7 @@ from pipeline.core.errors import InvalidValue, UsageError
 from pipeline.core.inputs import WeatherOverride
 from pipeline.core.schema import Report
 from pipeline.core.sports import sport_profile
+from pipeline.core.units import Units
 from pipeline.fit.course import Course
 from pipeline.physiology.athlete import resolve_athlete
 from pipeline.physiology.environment import WeatherInputs
@@ -242,10 +243,10 @@ def export_fit(path: Path, plan: RacePlan) -> Path:
     return path
 
 
-def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC") -> tuple[Path, Path]:
-    """``plan.json`` (the report) and ``plan.html`` (:func:`pipeline.report.race.render_plan_html`,
-    times in ``zone``) in ``folder`` (created), each through a temporary file renamed into place.
-    Raises OSError when they cannot be written."""
+def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC", units: Units = "metric") -> tuple[Path, Path]:
+    """``plan.json`` (the report, SI) and ``plan.html`` (:func:`pipeline.report.race.render_plan_html`,
+    times in ``zone``, quantities in ``units``) in ``folder`` (created), each through a temporary
+    file renamed into place. Raises OSError when they cannot be written."""
     from pipeline.report.race import render_plan_html
     from pipeline.store.files import atomic_write_text
 
@@ -257,7 +258,7 @@ def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC") -> tuple[Pa
                 float(steps["altitude_m"].iloc[-1] + steps["grade"].iloc[-1] * steps["length_m"].iloc[-1])]
     title = f"Race plan: {plan.course.name}" if plan.course.name else "Race plan"
     html = render_plan_html(plan.report, distance, altitude, water_points_m(plan.course, plan.request.aid_m), title,
-                            zone)
+                            zone, units)
     return (atomic_write_text(folder / "plan.json", plan.report.to_json()),
             atomic_write_text(folder / "plan.html", html))
 
