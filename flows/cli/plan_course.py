@@ -114,7 +114,7 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         from pipeline.usecases.race import export_fit
 
         try:
-            export_fit(Path(args.export_fit), plan)
+            export_fit(Path(args.export_fit), plan, Display.of(config, args.units).units)
         except OSError as exc:
             raise UsageError("--export-fit", f"{args.export_fit}: cannot be written "
                                              f"({exc.strerror or type(exc).__name__})") from None

@@ -203,27 +203,30 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
     return RacePlan(analysis, course, request, pace, cuts, series, samples)
 
 
-def drink_marks(plan: RacePlan) -> list:
+def drink_marks(plan: RacePlan, units: Units = "metric") -> list:
     """The planned drinks and feeds as course points (:func:`pipeline.advice.race.stops`: every 15–20
-    min, none in the last 10 min): a ``water`` point "Drink 120 mL" and a ``food`` point
-    "Eat 25 g carbs" where each is due, sized to the planned rates."""
+    min, none in the last 10 min): a ``water`` point "Drink 120 mL" ("Drink 4.1 fl oz" in imperial
+    ``units``) and a ``food`` point "Eat 25 g carbs" where each is due, sized to the planned rates."""
     from pipeline.advice.race import stops
+    from pipeline.core.units import reader
     from pipeline.fit.course_export import Mark
 
+    r = reader(units)
     timeline_ = plan.report.plan.timeline if plan.report.plan is not None else None
     marks = []
     for stop in stops(timeline_ or []):
         if stop.drink_ml > 0:
-            marks.append(Mark(stop.distance_m, "water", f"Drink {stop.drink_ml:.0f} mL"))
+            marks.append(Mark(stop.distance_m, "water", f"Drink {r.volume_ml(stop.drink_ml)}"))
         if stop.carbohydrate_g >= 1:
             marks.append(Mark(stop.distance_m, "food", f"Eat {stop.carbohydrate_g:.0f} g carbs"))
     return marks
 
 
-def export_fit(path: Path, plan: RacePlan) -> Path:
-    """Write the course with its planned drinks and feeds (:func:`drink_marks`) and the route's own
-    course points as a FIT course file at ``path`` (:func:`pipeline.fit.course_export.encode_course`),
-    through a temporary file renamed into place. Raises OSError when it cannot be written."""
+def export_fit(path: Path, plan: RacePlan, units: Units = "metric") -> Path:
+    """Write the course with its planned drinks and feeds (:func:`drink_marks`, named in ``units``)
+    and the route's own course points as a FIT course file at ``path``
+    (:func:`pipeline.fit.course_export.encode_course`), through a temporary file renamed into place.
+    Raises OSError when it cannot be written."""
     from pipeline.fit.course_export import Mark, encode_course
     from pipeline.store.files import atomic_write_bytes
 
@@ -238,7 +241,7 @@ def export_fit(path: Path, plan: RacePlan) -> Path:
     own = [Mark(p.distance_m, p.kind, p.name) for p in plan.course.course_points]
     start = plan.report.plan.start_time if plan.report.plan is not None else None
     assert start is not None
-    data = encode_course(route, start, [*own, *drink_marks(plan)], plan.course.name, plan.request.sport)
+    data = encode_course(route, start, [*own, *drink_marks(plan, units)], plan.course.name, plan.request.sport)
     atomic_write_bytes(Path(path), data)
     return path
 

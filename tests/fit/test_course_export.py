@@ -154,3 +154,26 @@ def _course_point_name_sizes(data: bytes) -> set[int]:
         else:
             pos += layouts[local]
     return sizes
+
+
+def test_the_cues_are_named_in_the_readers_units(tmp_path: Path) -> None:
+    """With imperial units the drink cues read "Drink 4.1 fl oz": each cue's planned mL (the timeline
+    read as :func:`_due` reads it) over 29.5735 mL per US fl oz (NIST SP 811 B.8), one decimal below
+    10 fl oz."""
+    route = write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    out = tmp_path / "plan.fit"
+    result = run_cli("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
+                     "--finish", "1h", "--temp", "81", "--humidity", "50", "--units", "imperial", "--export-fit", str(out),
+                     "--json", config=config)
+    assert result.returncode == 0, result.stderr
+    due = _due(json.loads(result.stdout)["plan"]["timeline"])
+    water = [m.get_values()["name"] for m in fitparse.FitFile(str(out)).get_messages("course_point")
+             if m.get_values()["type"] == "water"]
+    expected = []
+    for _, ml, _ in due:
+        if ml > 0:
+            oz = ml / (3785.411784 / 128.0)
+            expected.append(f"Drink {oz:.1f} fl oz" if oz < 10 else f"Drink {oz:.0f} fl oz")
+    assert water == expected and water
