@@ -57,6 +57,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     course.add_argument("--out", metavar="DIR", help="with --course: write plan.json and plan.html into DIR")
     course.add_argument("--export-fit", metavar="PLAN.fit", help="with --course: write the course back with a course "
                                                                   "point at each planned drink and feed, for the watch")
+    course.add_argument("--export-fit-workout", metavar="WORKOUT.fit",
+                        help="with --course: write the drink and feed cues as a FIT workout whose steps change at "
+                             "each cue, by time, for a watch that cannot follow a course")
     parser.add_argument("--temp", type=number(), metavar="C",
                         help="air temperature, °C (°F with --units imperial) (default: config climate)")
     parser.add_argument("--humidity", type=number(), metavar="PCT", help="relative humidity, %% (default: config climate)")
@@ -96,7 +99,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
         return run_course(args, config)
     for flag, name in (("finish", "--finish"), ("start", "--start"), ("aid_km", "--aid-km"), ("out", "--out"),
-                       ("export_fit", "--export-fit")):
+                       ("export_fit", "--export-fit"), ("export_fit_workout", "--export-fit-workout")):
         if getattr(args, flag, None) is not None:
             raise UsageError(name, "is for a race on a course: give --course ROUTE")
     if args.sport is None:

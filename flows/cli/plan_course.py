@@ -1,5 +1,6 @@
 """``sweatline plan --course ROUTE --start WHEN (--power W | --speed KMH | --hr BPM | --finish TIME)
-[--aid-km KM,...] [--temp C] [--humidity PCT] [--out DIR] [--export-fit PLAN.fit] [--json]``: a race
+[--aid-km KM,...] [--temp C] [--humidity PCT] [--out DIR] [--export-fit PLAN.fit]
+[--export-fit-workout WORKOUT.fit] [--json]``: a race
 plan on a course, segment by segment (:func:`pipeline.usecases.race.plan_course`). Thin: parse,
 check, call, print or write. Every refusal is one line (the CLI's error family)."""
 from __future__ import annotations
@@ -118,6 +119,14 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         except OSError as exc:
             raise UsageError("--export-fit", f"{args.export_fit}: cannot be written "
                                              f"({exc.strerror or type(exc).__name__})") from None
+    if getattr(args, "export_fit_workout", None) is not None:
+        from pipeline.usecases.race import export_fit_workout
+
+        try:
+            export_fit_workout(Path(args.export_fit_workout), plan, Display.of(config, args.units).units)
+        except OSError as exc:
+            raise UsageError("--export-fit-workout", f"{args.export_fit_workout}: cannot be written "
+                                                     f"({exc.strerror or type(exc).__name__})") from None
     if args.out is not None:
         from pipeline.usecases.race import write_race_plan
 

@@ -246,6 +246,55 @@ def export_fit(path: Path, plan: RacePlan, units: Units = "metric") -> Path:
     return path
 
 
+def workout_steps(plan: RacePlan, units: Units = "metric") -> list:
+    """The planned drinks and feeds as workout steps (:func:`pipeline.advice.race.stops`, the same
+    cues as the course's points): a first step to the first cue, then one starting at each cue and
+    lasting to the next, named by what to take ("Drink 150 mL, eat 15 g carbs"; fl oz in imperial
+    ``units``), the last one open to the finish. A race with no cue is one open step."""
+    from pipeline.advice.race import stops
+    from pipeline.core.units import reader
+    from pipeline.fit.workout_export import Step
+
+    r = reader(units)
+    cues = stops(plan.report.plan.timeline or [] if plan.report.plan is not None else [])
+    if not cues:
+        return [Step("Race", "No drink or feed cue: a race this short (drink to thirst)", None)]
+
+    def words(cue) -> str:
+        parts = ([f"Drink {r.volume_ml(cue.drink_ml)}"] if cue.drink_ml > 0 else []) + (
+            [f"eat {cue.carbohydrate_g:.0f} g carbs"] if cue.carbohydrate_g >= 1 else [])
+        text = ", ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    steps = [Step("Start", f"First cue at {_elapsed(cues[0].elapsed_s)}", cues[0].elapsed_s)]
+    for k, cue in enumerate(cues):
+        after = cues[k + 1] if k + 1 < len(cues) else None
+        notes = (f"{words(cue)} at {r.distance(cue.distance_m)}; next cue at {_elapsed(after.elapsed_s)}"
+                 if after is not None else f"{words(cue)} at {r.distance(cue.distance_m)}; then to the finish")
+        steps.append(Step(words(cue), notes, after.elapsed_s - cue.elapsed_s if after is not None else None))
+    return steps
+
+
+def _elapsed(seconds: float) -> str:
+    """'1:05' (h:mm of race time)."""
+    minutes = int(round(seconds / 60.0))
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def export_fit_workout(path: Path, plan: RacePlan, units: Units = "metric") -> Path:
+    """Write the plan's drink and feed cues as a FIT workout at ``path`` (:func:`workout_steps`,
+    :func:`pipeline.fit.workout_export.encode_workout`), for a watch that cannot follow a course,
+    through a temporary file renamed into place. Raises OSError when it cannot be written."""
+    from pipeline.fit.workout_export import encode_workout
+    from pipeline.store.files import atomic_write_bytes
+
+    start = plan.report.plan.start_time if plan.report.plan is not None else None
+    assert start is not None
+    data = encode_workout(workout_steps(plan, units), start, plan.course.name, plan.request.sport)
+    atomic_write_bytes(Path(path), data)
+    return path
+
+
 def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC", units: Units = "metric") -> tuple[Path, Path]:
     """``plan.json`` (the report, SI) and ``plan.html`` (:func:`pipeline.report.race.render_plan_html`,
     times in ``zone``, quantities in ``units``) in ``folder`` (created), each through a temporary

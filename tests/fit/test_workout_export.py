@@ -1,0 +1,89 @@
+"""``plan --course ... --export-fit-workout WORKOUT.fit``: the drink and feed cues as a FIT workout
+for a watch that cannot follow a course, decoded by fitparse and by Garmin's own FIT SDK
+(garmin-fit-sdk): a step starts at each cue's planned time, named by what to take, the last open to
+the finish; the cues read from the JSON timeline here, independently of the exporter."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import fitparse
+import pytest
+from cli_support import run_cli
+from course_files import HILLY, profile_points, write_gpx
+from garmin_fit_sdk import Decoder, Stream
+
+
+def _cues(timeline: list[dict], every_s: float = 900.0, quiet_s: float = 600.0) -> list[tuple[float, float, float]]:
+    """(time [s], drink mL, carbohydrate g) of each cue: at the end of the segment that completes 15
+    minutes since the last, none within 10 minutes of the finish."""
+    finish_s = timeline[-1]["elapsed_s"] + timeline[-1]["duration_s"]
+    out, drink, carbs, since = [], 0.0, 0.0, 0.0
+    for e in timeline:
+        drink, carbs, since = drink + e["drink_ml"], carbs + e["carbohydrate_g"], since + e["duration_s"]
+        end_s = e["elapsed_s"] + e["duration_s"]
+        if since >= every_s - 1e-6 and finish_s - end_s >= quiet_s - 1e-6:
+            out.append((end_s, drink, carbs))
+            drink = carbs = since = 0.0
+    return out
+
+
+def _plan(tmp_path: Path, finish: str) -> tuple[dict, Path]:
+    route = write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    out = tmp_path / "workout.fit"
+    result = run_cli("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
+                     "--finish", finish, "--temp", "28", "--humidity", "50", "--export-fit-workout", str(out), "--json",
+                     config=config)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), out
+
+
+def test_a_step_at_each_cue_read_by_both_decoders(tmp_path: Path) -> None:
+    report, path = _plan(tmp_path, "1h30m")
+    cues = _cues(report["plan"]["timeline"])
+    assert len(cues) >= 3
+    ff = fitparse.FitFile(str(path))
+    assert next(ff.get_messages("file_id")).get_value("type") == "workout"
+    workout = next(fitparse.FitFile(str(path)).get_messages("workout")).get_values()
+    steps = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("workout_step")]
+    assert workout["num_valid_steps"] == len(steps) == len(cues) + 1 and workout["sport"] == "cycling"
+    # the first step runs to the first cue; each next one from its cue to the next; the last is open
+    starts = [0.0, *(t for t, _, _ in cues)]
+    for step, begin, end in zip(steps, starts, starts[1:]):
+        assert step["duration_type"] == "time"
+        assert step["duration_time"] == pytest.approx(end - begin, abs=0.001)
+    assert steps[-1]["duration_type"] == "open"
+    for step, (_, ml, g) in zip(steps[1:], cues):
+        assert step["wkt_step_name"] == f"Drink {ml:.0f} mL, eat {g:.0f} g carbs"
+        assert step["notes"].startswith(step["wkt_step_name"] + " at ")
+        assert step["target_type"] == "open" and step["intensity"] == "active"
+    decoder = Decoder(Stream.from_file(str(path)))
+    assert decoder.is_fit() and decoder.check_integrity()
+    messages, errors = Decoder(Stream.from_file(str(path))).read()
+    assert errors == []
+    assert messages["file_id_mesgs"][0]["type"] == "workout"
+    garmin = messages["workout_step_mesgs"]
+    assert [(m["wkt_step_name"], m["duration_type"]) for m in garmin] == \
+        [(s["wkt_step_name"], s["duration_type"]) for s in steps]
+    assert [m["duration_value"] for m in garmin[:-1]] == [round((e - b) * 1000) for b, e in zip(starts, starts[1:])]
+
+
+def test_a_race_with_no_cue_is_one_open_step(tmp_path: Path) -> None:
+    report, path = _plan(tmp_path, "24m")  # 20 km at 50 km/h: its first cue due 15 min in is 9 min from the finish
+    assert _cues(report["plan"]["timeline"]) == []
+    steps = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("workout_step")]
+    assert len(steps) == 1 and steps[0]["duration_type"] == "open"
+    messages, errors = Decoder(Stream.from_file(str(path))).read()
+    assert errors == [] and messages["workout_mesgs"][0]["num_valid_steps"] == 1
+
+
+def test_an_unwritable_workout_is_one_line(tmp_path: Path) -> None:
+    route = write_gpx(tmp_path / "r.gpx", profile_points(((3000.0, 0.0),)))
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
+                     "2027-06-12T06:00+00:00", "--temp", "20", "--humidity", "50", "--export-fit-workout",
+                     str(route / "w.fit"), config=config)
+    assert result.returncode == 2 and "--export-fit-workout" in result.stderr and result.stderr.count("\n") == 1
