@@ -21,8 +21,8 @@ import pandas as pd
 from pipeline.fit.encoder import MAX_FIELD_BYTES, SEMICIRCLES_PER_DEGREE, FitEncoder, _field_spec
 
 NAME_MIN_BYTES = 16
-"""The course point ``name`` field is written at least 16 bytes wide (15 characters and the NUL, what
-Garmin's own course files carry); wider when a name needs it. The FIT profile types the field as a
+"""The course point ``name`` field is written at least 16 bytes wide (our figure: room for a short
+cue and its NUL); wider when a name needs it. The FIT profile types the field as a
 plain ``string`` with no length (Garmin FIT SDK Profile, message ``course_point``, field 6): its size
 is the definition message's, one byte, so at most :data:`~pipeline.fit.encoder.MAX_FIELD_BYTES`.
 One width for all the points keeps one definition for the series. A name is never cut, except past
