@@ -43,6 +43,8 @@ class Study(BaseModel):
     duration_h: float = Field(gt=0)
     speed_kmh: float | None = None
     power_w: float | None = None
+    heart_rate_bpm: float | None = None
+    age: float | None = None
     legs: list[Leg] = Field(default_factory=list)
     air_temp_c: float
     humidity_pct: float
@@ -94,7 +96,10 @@ class Prediction:
 
 def predict(study: Study) -> Prediction:
     """The ``sweatline plan`` use case at the row's conditions, athlete overridden by the row's mean
-    mass, height and sex (unknown sex: the model's own average). A multisport row is the sum of its
+    mass, height, sex and age where the row gives it (unknown sex: the model's own average; no age: the
+    population default). A row with a published mean heart rate and no published speed is planned by heart
+    rate (``plan --hr``: Keytel et al. 2005's equation, which takes sex, mass and age), as the study
+    measured it, rather than at an assumed speed. A multisport row is the sum of its
     legs, each planned as its own sport, over the whole time. The quantity predicted is what a
     whole-body mass balance measures: sweat + water breathed out + mass of fuel burned (the last two
     from the report's ``respiratory_water_l`` and ``metabolic_mass_l``, added to both ends of the range)."""
@@ -108,13 +113,16 @@ def predict(study: Study) -> Prediction:
     hours = 0.0
     for leg in legs:
         extra = _plan_extras(study, leg)
+        by_hr = study.heart_rate_bpm is not None and not study.legs
         plan = check_plan(leg.sport, f"{leg.hours * 60:.2f}",
-                          speed_kmh=None if (study.power_w and not study.legs) else leg.speed_kmh,
+                          speed_kmh=None if ((study.power_w or by_hr) and not study.legs) else leg.speed_kmh,
                           power_w=study.power_w if not study.legs else None,
+                          heart_rate_bpm=study.heart_rate_bpm if by_hr else None,
                           temperature_c=study.air_temp_c, humidity_pct=study.humidity_pct,
                           body_mass_kg=study.body_mass_kg, height_cm=study.height_cm, **extra)
         override = WeatherOverride(temperature_c=study.air_temp_c, humidity_pct=study.humidity_pct)
-        athlete = {"body_mass_kg": study.body_mass_kg, "height_cm": study.height_cm, "sex": study.sex, "age": None}
+        athlete = {"body_mass_kg": study.body_mass_kg, "height_cm": study.height_cm, "sex": study.sex,
+                   "age": study.age}
         sweat = analyse_plan(plan, config, override, athlete).report.sweat
         # a mass balance measures sweat + breath water + fuel burned: predict the same quantity
         extra = (sweat.respiratory_water_l or 0.0) + (sweat.metabolic_mass_l or 0.0)
