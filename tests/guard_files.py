@@ -29,6 +29,39 @@ below the other, so it sets the ride aside and not the samples on a slower or a 
 
 _CACHE = Path(tempfile.gettempdir()) / "sweatline-test-rides"
 
+LIMIT_OVER_SHORT = 8
+"""How many times the slowest measured read of a short sample a time limit is set at: the 72-hour ride
+takes about 50 times as long as a short sample on the same machine at the same load (5.0 s against
+0.1 s here), so a limit 8 times the short read leaves a margin of about 6 on either side, at any
+machine speed or load, as long as the load does not change by that much between the measure and the
+run."""
+
+
+def time_limit_s(samples: list[Path], scratch: Path) -> float:
+    """A ``limits.file_time_s`` (s) that the short ``samples`` stay under and the 72-hour ride
+    (:data:`SLOW_RIDE_H`) goes over on this machine at its present load: each sample is read through
+    the guard as a nightly reads it (a guarded child of the started forkserver), twice, and the limit is
+    :data:`LIMIT_OVER_SHORT` times the slowest read, rounded up to a half second and at least 1 s.
+    Scaling the limit instead of fixing it is what keeps a time-limit test true at load 15 as on a
+    quiet machine (a fixed 1 s let a 17-minute sample be set aside at load 7 with three workers)."""
+    import math
+    import time
+
+    from pipeline.core.config import LimitsConfig, parse_config
+    from pipeline.runtime.guard import run_guarded
+    from pipeline.usecases.guarded import process_file_guarded
+
+    run_guarded(sum, ([1, 2],), LimitsConfig())  # the forkserver up first: its imports are not a read
+    config = parse_config({"inbox": str(scratch), "data_dir": str(scratch / "calibration-data"),
+                           "limits": {"file_time_s": 300}})
+    slowest = 0.0
+    for _ in range(2):
+        for sample in samples:
+            started = time.monotonic()
+            process_file_guarded(sample, config)
+            slowest = max(slowest, time.monotonic() - started)
+    return max(1.0, math.ceil(2 * LIMIT_OVER_SHORT * slowest) / 2)
+
 
 def write_long_ride(folder: Path, hours: float = LONG_RIDE_H, name: str = "long-ride.fit") -> Path:
     """A valid FIT activity of ``hours`` hours at 1 Hz (cycling: speed, distance, HR, power, cadence),
