@@ -16,24 +16,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidatorFunctionWrapHandler, WrapValidator
 
-from pipeline.core.units import (
-    KG_PER_LB,
-    METRIC_READER,
-    ML_PER_US_FL_OZ,
-    Reader,
-    fahrenheit,
-    number,
-    rate_l_per_h,
-    rate_range_l_per_h,
-)
+from pipeline.core import units as u
+from pipeline.core.units import KG_PER_LB, METRIC_READER, ML_PER_US_FL_OZ, Reader, fahrenheit, number
 
 QuantityKind = Literal["temperature_c", "temperature_difference_c", "volume_l", "volume_ml", "rate_l_per_h",
-                       "mass_kg", "distance_m", "speed_m_per_s", "volume_per_mass_ml_per_kg"]
+                       "mass_kg", "distance_m", "speed_m_per_s", "travel_speed_m_per_s", "volume_per_mass_ml_per_kg"]
 
 _METRIC_UNIT: dict[str, tuple[str, float]] = {
     "temperature_c": ("°C", 1.0), "temperature_difference_c": ("°C", 1.0), "volume_l": ("L", 1.0),
     "volume_ml": ("mL", 1.0), "rate_l_per_h": ("L/h", 1.0), "mass_kg": ("kg", 1.0), "distance_m": ("km", 1e-3),
-    "speed_m_per_s": ("m/s", 1.0), "volume_per_mass_ml_per_kg": ("mL per kg", 1.0)}
+    "speed_m_per_s": ("m/s", 1.0), "travel_speed_m_per_s": ("km/h", 3.6), "volume_per_mass_ml_per_kg": ("mL per kg", 1.0)}
 """Each kind's metric unit word and the factor from its SI value to the number written before it."""
 
 
@@ -76,12 +68,12 @@ class Quantity(BaseModel):
         if kind == "volume_ml":
             return reader.volume_ml(lo) if hi is None else reader.volume_ml_range(lo, hi)
         if kind == "rate_l_per_h":
-            return rate_l_per_h(lo, "imperial") if hi is None else rate_range_l_per_h(lo, hi, "imperial")
+            return u.rate_l_per_h(lo, "imperial") if hi is None else u.rate_range_l_per_h(lo, hi, "imperial")
         if kind == "mass_kg":
             return reader.mass_kg(lo, 1 if d is None else d)
         if kind == "distance_m":
             return reader.distance(lo)
-        if kind == "speed_m_per_s":
+        if kind in ("speed_m_per_s", "travel_speed_m_per_s"):
             return reader.speed(lo, 1 if d is None else d)
         # a volume per body mass: fl oz per lb, two decimals below 1 (NIST SP 811 B.8 factors)
         scale = KG_PER_LB / ML_PER_US_FL_OZ
@@ -110,6 +102,11 @@ def volume_ml(value_ml: float, high_ml: float | None = None) -> Quantity:
     return Quantity(kind="volume_ml", value=value_ml, high=high_ml)
 
 
+def rate_l_per_h(value_l_per_h: float, high_l_per_h: float | None = None) -> Quantity:
+    """A sweat rate in litres per hour (fl oz/h in imperial), or the range ``value``–``high``."""
+    return Quantity(kind="rate_l_per_h", value=value_l_per_h, high=high_l_per_h)
+
+
 def mass_kg(value_kg: float, digits: int | None = None) -> Quantity:
     """A body mass in kilograms (lb in imperial)."""
     return Quantity(kind="mass_kg", value=value_kg, digits=digits)
@@ -118,6 +115,11 @@ def mass_kg(value_kg: float, digits: int | None = None) -> Quantity:
 def speed_m_per_s(value_m_per_s: float, digits: int | None = None) -> Quantity:
     """A speed in metres per second (mph in imperial)."""
     return Quantity(kind="speed_m_per_s", value=value_m_per_s, digits=digits)
+
+
+def travel_speed_m_per_s(value_m_per_s: float, digits: int | None = None) -> Quantity:
+    """A person's speed, stored in metres per second, written in km/h (mph in imperial)."""
+    return Quantity(kind="travel_speed_m_per_s", value=value_m_per_s, digits=digits)
 
 
 def volume_per_mass_ml_per_kg(value_ml_per_kg: float) -> Quantity:
@@ -175,6 +177,10 @@ class ModelNote(str):
     def in_units(self, reader: Reader) -> str:
         """The note written in ``reader``'s units."""
         return self.parts.text(reader)
+
+    def with_values(self, **values: Quantity | int | float | str) -> ModelNote:
+        """The same note with some of its values replaced (a number as the user typed it)."""
+        return ModelNote.of(self.parts.model_copy(update={"values": {**self.parts.values, **values}}))
 
 
 def in_units(note: str, reader: Reader) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.core.units import fl_oz, miles
+from pipeline.core.notes import ModelNote, NoteText, in_units, mass_kg
+from pipeline.core.units import fl_oz, miles, reader
 from pipeline.core.untrusted import clean_text, markdown_text
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
@@ -40,7 +41,7 @@ class NightlySummary(BaseModel):
     duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
     not_fit: list[Rejection] = []  # archive members not read (not an activity file...: skipped, with the reason)
     inboxes_absent: list[str] = []  # configured inboxes (after the first) not there tonight: "folder: why"
-    weigh_ins: list[str] = []  # smart-scale files taken in: "scale.fit: 2 readings, last 72.4 kg"
+    weigh_ins: list[NoteText] = []  # smart-scale files taken in: "scale.fit: 2 readings, last 72.4 kg" (its mass in SI)
     set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
     processed_files: list[str] = []
     activities: list[ActivityRow] = []
@@ -74,8 +75,8 @@ class NightlySummary(BaseModel):
             self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
         if outcome.scale_readings:
             last = max(outcome.scale_readings, key=lambda r: r.timestamp)
-            self.weigh_ins.append(f"{outcome.file.name}: {len(outcome.scale_readings)} weight reading(s), "
-                                  f"last {last.weight_kg:.1f} kg")
+            self.weigh_ins.append(ModelNote("{name}: {n} weight reading(s), last {mass:.1f}", name=outcome.file.name,
+                                            n=len(outcome.scale_readings), mass=mass_kg(last.weight_kg)))
         for name, why in outcome.skipped_members:  # archive members that are not activity files
             self.skipped += 1
             self.not_fit.append(Rejection(name=name, kind="not_fit", reason=why))
@@ -112,11 +113,15 @@ class NightlySummary(BaseModel):
         if self.inboxes_absent:
             text += f", inboxes not read {len(self.inboxes_absent)}" + listed(self.inboxes_absent)
         if self.weigh_ins:
-            text += f", weigh-ins from a scale {len(self.weigh_ins)}" + listed(self.weigh_ins)
+            text += f", weigh-ins from a scale {len(self.weigh_ins)}" + listed(self._weigh_ins())
         if self.failed:
             text += f", failed {len(self.failed)}" + listed([f"{n}: {m}" for n, m in self.failed])
         text += self.outage_text()
         return clean_text(text)
+
+    def _weigh_ins(self) -> list[str]:
+        """The scale files' lines, their masses in the display's units ('last 72.4 kg' / 'last 159.6 lb')."""
+        return [in_units(w, reader(self.display.units)) for w in self.weigh_ins]
 
     def fetched(self) -> int:
         """Files the sources downloaded tonight."""
@@ -207,7 +212,7 @@ class NightlySummary(BaseModel):
         if self.inboxes_absent:
             lines += ["## Inboxes not read tonight", ""] + [f"- {markdown_escape(w)}" for w in self.inboxes_absent] + [""]
         if self.weigh_ins:
-            lines += ["## Weigh-ins from a smart scale", ""] + [f"- {markdown_escape(w)}" for w in self.weigh_ins] + [""]
+            lines += ["## Weigh-ins from a smart scale", ""] + [f"- {markdown_escape(w)}" for w in self._weigh_ins()] + [""]
         if self.rejected:
             lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
         if self.sources:

@@ -30,7 +30,7 @@ M_PER_MI = 1_609.344  # NIST SP 811 B.8 (exact)
 TEMPERATURES_C = (-20.0, -2.0, 0.0, 25.0, 40.0)
 
 _NUM = r"[-−]?\d[\d,]*(?:\.\d+)?"
-_QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|L|°C|°F|kg|lb|km|mi|fl oz)(?![\w²])"
+_QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|L|°C|°F|kg|lb|km/h|km|m/s|mph|mi|fl oz)(?![\w²])"
                        r"(\s(?:of water )?(?:per|for each) (?:kg|lb)|\sfor each (?:litre|fl oz))?")
 
 
@@ -62,6 +62,10 @@ def _converted(value: float, unit: str, spread: bool, per: str) -> tuple[float, 
         return value * scale, "fl oz", scale
     if unit == "kg":
         return value / KG_PER_LB, "lb", 1.0 / KG_PER_LB
+    if unit == "m/s":  # 3,600 s per hour, 1,609.344 m per mile
+        return value * 3600.0 / M_PER_MI, "mph", 3600.0 / M_PER_MI
+    if unit == "km/h":
+        return value * 1000.0 / M_PER_MI, "mph", 1000.0 / M_PER_MI
     assert unit == "km", unit
     return value * 1000.0 / M_PER_MI, "mi", 1000.0 / M_PER_MI
 
@@ -72,7 +76,7 @@ def assert_same_quantities(metric: str, imperial: str) -> None:
     unit is left in it."""
     assert _QUANTITY.sub("#", metric) == _QUANTITY.sub("#", imperial).replace("fl oz", "litre"), (metric, imperial)
     ours, theirs = _quantities(metric), _quantities(imperial)
-    assert [q[2] for q in theirs if q[2] in ("mL", "L", "°C", "kg", "km")] == [], imperial
+    assert [q[2] for q in theirs if q[2] in ("mL", "L", "°C", "kg", "km", "m/s", "km/h")] == [], imperial
     assert len(ours) == len(theirs), (ours, theirs, metric, imperial)
     for (spread, figures, unit, per), (i_spread, i_figures, i_unit, _) in zip(ours, theirs):
         assert spread == i_spread and len(figures) == len(i_figures), (figures, i_figures, imperial)
