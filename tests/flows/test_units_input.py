@@ -189,6 +189,18 @@ def test_imperial_plan_reads_fahrenheit_and_mph(home: Path) -> None:
     assert text.returncode == 0 and "at 50 °F" in text.stdout, (text.stdout, text.stderr)
 
 
+def test_imperial_water_temperature_is_fahrenheit(home: Path) -> None:
+    """``plan --water-temp`` follows the units as ``--temp`` does: 77 °F is 25 °C (NIST SP 811 B.9)."""
+    config = write_config(home)
+    done = run_cli("plan", "--sport", "swimming", "--duration", "1h", "--speed", "2", "--water-temp", "77",
+                   "--units", "imperial", "--json", config=config)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["environment"]["water_temperature_c"] == pytest.approx(nist_celsius(77), abs=1e-9)
+    hot = run_cli("plan", "--sport", "swimming", "--duration", "1h", "--speed", "2", "--water-temp", "120",
+                  "--units", "imperial", config=config)
+    one_line(hot, "--water-temp", f"{40 * 1.8 + 32:g} °F", "got 120 °F")  # the 40 °C bound
+
+
 def test_imperial_bounds_are_refused_in_the_typed_unit(home: Path) -> None:
     config = write_config(home)
     hot = run_cli("plan", "--sport", "running", "--duration", "1h", "--speed", "6", "--temp", "200",
