@@ -87,7 +87,7 @@ def _fail(line: str, as_json: bool, code: int = 2) -> int:
 
 
 COMMANDS: dict[str, str] = {
-    "ride": "the after-ride flow on one FIT file",
+    "ride": "the after-ride flow on one activity file (FIT, GPX or TCX)",
     "nightly": "one run of the nightly flow, now",
     "plan": "what-if estimate and drinking plan for a planned session",
     "serve": "serve the Prefect deployments (nightly on its cron, after-ride on demand)",
@@ -135,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``sweatline`` parser: global options and one sub-parser per command of :data:`COMMANDS`."""
     parser = Parser(
         prog="sweatline",
-        description="Sweat, fluid and potassium estimates and advice from running and cycling FIT files.",
+        description="Sweat, fluid and potassium estimates and advice from the activity files of watches "
+                    "and bike computers (FIT, GPX and TCX).",
         epilog="Configuration: --config PATH, else $SWEATLINE_CONFIG, else ./config/sweatline.yaml, else "
                "$XDG_CONFIG_HOME/sweatline/sweatline.yaml (default ~/.config/sweatline/sweatline.yaml). "
                "With --json, an error is also printed on stdout as {\"error\": \"...\", \"exit\": 2}. "

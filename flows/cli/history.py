@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flows.cli.options import add_config, add_units
 from pipeline.core.config import Config
-from pipeline.core.units import Units, convert_text
+from pipeline.core.units import Units
 from pipeline.report.weighins import weighins_text
 from pipeline.store.catalog import ActivityRow, Catalog
 from pipeline.store.weighins import WeighIns, comparisons
@@ -30,8 +30,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
         rejected = catalog.rejections()
         weighins = comparisons(catalog)
         weighed = {c.activity_id: c.model_dump(mode="json") for c in weighins}
-        weighed_text = weighins_text(weighins, WeighIns(catalog).calibration_points(), config.nightly.timezone)
+        points = WeighIns(catalog).calibration_points()
     units = getattr(args, "units", None) or config.units
+    weighed_text = weighins_text(weighins, points, config.nightly.timezone, units)
     if args.json:
         payload = [dict(row.model_dump(mode="json"), report_html=str((data_dir / row.report_dir / "report.html").resolve()),
                         weigh_in=weighed.get(row.id))
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     else:
         print(_table(rows, config.nightly.timezone, units))
     if weighed_text:
-        print("\n" + convert_text(weighed_text, units))
+        print("\n" + weighed_text)
     if rejected:
         print(f"\n{len(rejected)} file{'' if len(rejected) == 1 else 's'} rejected; the latest: "
               + "; ".join(f"{r.name}: {r.reason}" for r in rejected[-3:]))

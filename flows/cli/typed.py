@@ -4,13 +4,12 @@ With ``units: imperial`` in the config or ``--units imperial`` (the flag wins, a
 user types pounds, US fluid ounces, °F and mph: :func:`to_si` converts them here, at the edge, with
 the NIST SP 811 factors of :mod:`pipeline.core.units`, so everything behind stays SI. A value outside a
 model's bounds is refused in the unit it was typed in (``--temp: must be between -40 and 131 °F, got
-200 °F``); any other refusal of a converted value is shown through
-:func:`pipeline.core.units.convert_text` (its kg and L in lb and fl oz).
+200 °F``); any other refusal of a converted value that was made as a
+:class:`~pipeline.core.notes.ModelNote` is written in the typed units from its quantities.
 """
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pipeline.core import units as u
 from pipeline.core.config import Config
 from pipeline.core.errors import InvalidValue
 from pipeline.core.inputs import bounds
+from pipeline.core.notes import ModelNote
 
 
 @dataclass(frozen=True)
@@ -88,18 +88,15 @@ def _shown(value: float) -> str:
 def shown_as_typed(units: str, typed: dict[str, Typed], every_field: bool = False) -> Iterator[None]:
     """Inside: an :class:`~pipeline.core.errors.InvalidValue` about a converted value (a field of
     ``typed``; with ``every_field`` any field, when every mass and volume typed was converted) reads
-    in ``units``: its kg and L as lb and fl oz (:func:`pipeline.core.units.convert_text`); a speed, which
-    that text leaves in km/h, reads in mph (km/h beside) with the mph typed."""
+    in ``units``: a reason made as a :class:`~pipeline.core.notes.ModelNote` (the weigh-in's and the
+    plan's refusals) is written again in ``units`` from its quantities, a speed's "got" as it was typed."""
     try:
         yield
     except InvalidValue as exc:
-        if units != "imperial" or not (every_field or exc.field in typed):
+        if units != "imperial" or not (every_field or exc.field in typed) or not isinstance(exc.worded, ModelNote):
             raise
-        reason = u.convert_text(exc.reason, "imperial")
+        reason = exc.worded
         given = typed.get(exc.field)
-        if given is not None and given.quantity is SPEED:  # "at most 30 km/h, got 48.28" -> in mph
-            reason = re.sub(r",? got -?[\d.]+(?: km/h)?$", "", reason)
-            reason = re.sub(r"(\d+(?:\.\d+)?) km/h",
-                            lambda m: f"{_shown(SPEED.from_si(float(m[1])))} mph ({m[1]} km/h)", reason)
-            reason = f"{reason}, got {given.value:g} mph"
-        raise InvalidValue(exc.field, reason) from None
+        if given is not None and given.quantity is SPEED and "value" in reason.parts.values:
+            reason = reason.with_values(value=f"{given.value:g} mph")  # the number typed, not its km/h
+        raise InvalidValue(exc.field, reason.in_units(u.IMPERIAL_READER)) from None

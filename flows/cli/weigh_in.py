@@ -28,7 +28,7 @@ from pipeline.core import units as u
 from pipeline.core.config import Config
 from pipeline.core.errors import InvalidValue, UsageError
 from pipeline.core.inputs import BODY_MASS_KG
-from pipeline.core.units import convert_text, pounds
+from pipeline.core.units import pounds
 from pipeline.physiology.calibration import (
     MAX_FLUID_L,
     MAX_PRE_DEVIATION,
@@ -55,10 +55,11 @@ def _duration(seconds: float | None) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def _rate(litres: float, seconds: float | None) -> str:
+def _rate(litres: float, seconds: float | None, r: u.Reader = u.METRIC_READER) -> str:
+    """'(1.09 L/h)' / '(37 fl oz/h)': a volume per elapsed hour; '' without a duration."""
     if seconds is None or seconds <= 0:
         return ""
-    return f"({litres / (seconds / 3600.0):.2f} L/h)"
+    return f"({u.rate_l_per_h(litres / (seconds / 3600.0), r.units)})"
 
 
 def _describe(activity: ActivityRow, timezone: str = "UTC") -> str:
@@ -77,6 +78,16 @@ OTHER_SPORTS = "sweating is a trait of the person first; the model handles what 
 def _kg(value_kg: float) -> str:
     """A stored mass in kg to at most 2 decimals (one typed in pounds is stored as 70.30687…)."""
     return f"{value_kg:.2f}".rstrip("0").rstrip(".")
+
+
+def _body_mass(value_kg: float, r: u.Reader) -> str:
+    """'70.31 kg' (:func:`_kg`) / '155.0 lb' (:meth:`pipeline.core.units.Reader.mass_kg`)."""
+    return r.mass_kg(value_kg) if r.imperial else f"{_kg(value_kg)} kg"
+
+
+def _typed_volume(value_l: float, r: u.Reader) -> str:
+    """A volume as typed: '0.5 L' / '17 fl oz'."""
+    return r.volume_l(value_l) if r.imperial else f"{value_l:g} L"
 
 
 def _factor(post: Posterior) -> str:
@@ -112,8 +123,9 @@ def _list(config: Config, units: u.Units = "metric") -> int:
 
 
 def _mass(value_kg: float, units: u.Units) -> str:
-    """A body mass as typed (kg) or in pounds (:func:`pipeline.core.units.pounds`)."""
-    return f"{pounds(value_kg):.1f}" if units == "imperial" else f"{value_kg:g}"
+    """A body mass, its unit in the column's head: kg to at most 2 decimals (:func:`_kg`: one typed in
+    pounds is stored as 82.1002… kg), or pounds to one decimal as every imperial mass is."""
+    return u.number(u.pounds(value_kg), 1) if units == "imperial" else _kg(value_kg)
 
 
 def _reestimated() -> str:
@@ -136,12 +148,13 @@ def _delete(ref: str, config: Config, units: u.Units = "metric") -> int:
     deleted = delete_weigh_in(config, ref)
     row, activity, before, after = deleted.row, deleted.activity, deleted.before, deleted.after
     what = _describe(activity, config.nightly.timezone) if activity is not None else f"activity {row.activity_id[:10]} ({row.sport})"
-    print(convert_text("\n".join([
-        f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {_kg(row.pre_kg)} kg → {_kg(row.post_kg)} kg, "
-        f"{row.measured_l:.2f} L",
+    r = u.reader(units)
+    print("\n".join([
+        f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {_body_mass(row.pre_kg, r)} → "
+        f"{_body_mass(row.post_kg, r)}, {r.volume_l(row.measured_l, 2)}",
         f"  your {row.sport} factor was {_factor(before)}",
         f"  now {_factor(after)}",
-        f"  {_reestimated()}"]), units))
+        f"  {_reestimated()}"]))
     return 0
 
 
@@ -211,9 +224,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
     calibration, pooled = recorded.factor, recorded.pooled
 
     verb = "replaced" if recorded.replaced else "stored"
+    r = u.reader(getattr(args, "units", None) or config.units)  # --units: what is printed
     lines = [f"Weigh-in {verb} for {_describe(activity, config.nightly.timezone)} [{activity.id[:10]}]",
-             f"  measured mass loss   {measured:.2f} L {_rate(measured, elapsed)}"
-             f"  = {_kg(args.pre)} kg − {_kg(args.post)} kg + {args.drank:g} L drunk − {args.urine:g} L urine",
+             f"  measured mass loss   {r.volume_l(measured, 2)} {_rate(measured, elapsed, r)}"
+             f"  = {_body_mass(args.pre, r)} − {_body_mass(args.post, r)} + {_typed_volume(args.drank, r)} drunk "
+             f"− {_typed_volume(args.urine, r)} urine",
              "                       (sweat + water breathed out + fuel burned: what a weigh-in measures)"]
     if model is not None:
         breath, fuel = activity.respiratory_water_l or 0.0, activity.metabolic_mass_l or 0.0
@@ -222,8 +237,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
             low, high = activity.sweat_low_l, activity.sweat_high_l  # the range its report gave
         else:
             low, high = sweat_range_l(sweat)
-        lines.append(f"  model, same sum      {model:.2f} L {_rate(model, elapsed)}  = sweat {sweat:.2f} L "
-                     f"(range {low:.2f}–{high:.2f} L) + breath {breath:.2f} L + fuel {fuel:.2f} L")
+        lines.append(f"  model, same sum      {r.volume_l(model, 2)} {_rate(model, elapsed, r)}  = sweat "
+                     f"{r.volume_l(sweat, 2)} (range {r.volume_l_range(low, high, 2)}) + breath "
+                     f"{r.volume_l(breath, 2)} + fuel {r.volume_l(fuel, 2)}")
         lines.append(f"  measured ÷ model     {measured / model:.2f}")
         if (refusal := ratio_refusal(measured, model)) is not None:
             lines.append(f"  not calibrated: {refusal}")
@@ -237,5 +253,5 @@ def run(args: argparse.Namespace, config: Config) -> int:
         lines.append(f"  a sport with no weigh-ins of its own uses your factor from all of them, now "
                      f"{pooled.factor:.2f} ({OTHER_SPORTS})")
         lines.append(f"  New reports and `sweatline plan` use it. {_reestimated()}")
-    print(convert_text("\n".join(lines), getattr(args, "units", None) or config.units))  # --units: what is printed
+    print("\n".join(lines))
     return 0

@@ -55,4 +55,5 @@ class InvalidValue(UsageError):
 
     def __init__(self, field: str, reason: str) -> None:
         self.field = field
+        self.worded = reason  # as made: a pipeline.core.notes.ModelNote writes itself in a reader's units
         super().__init__(field, reason)

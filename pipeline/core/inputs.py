@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from pipeline.core.errors import InvalidValue
+from pipeline.core.notes import ModelNote
 
 AIR_TEMPERATURE_C: dict[str, Any] = {"ge": -40, "le": 55, "json_schema_extra": {"unit": "°C"}}
 """Air temperature [°C]: the coldest and hottest air anyone trains in, with margin."""
@@ -81,7 +82,9 @@ def describe(model: type[BaseModel], error: ErrorDetails) -> tuple[str, str]:
     """``(field, one-line reason)`` for one pydantic error of ``model``.
 
     Bounds read ``must be between LO and HI UNIT, got V`` (``above LO and at most HI`` for an open bound);
-    a cross-field check names its field in the error context (``ctx["field"]``).
+    a cross-field check names its field in the error context (``ctx["field"]``). A reason made as a
+    :class:`~pipeline.core.notes.ModelNote` (``ctx["note"]``, or a ``ValueError``'s argument) is
+    returned as that note, its quantities kept.
     """
     ctx = error.get("ctx") or {}
     field = str(error["loc"][0]) if error.get("loc") else str(ctx.get("field", model.__name__))
@@ -98,6 +101,10 @@ def describe(model: type[BaseModel], error: ErrorDetails) -> tuple[str, str]:
         if "gt" in bounds:
             return field, f"must be above {bounds['gt']:g} and at most {high:g}{_unit(model, field)}, got {_number(got)}"
         return field, f"must be between {bounds.get('ge', -math.inf):g} and {high:g}{_unit(model, field)}, got {_number(got)}"
+    cause = ctx.get("error")
+    for made in (ctx.get("note"), cause.args[0] if isinstance(cause, Exception) and cause.args else None):
+        if isinstance(made, ModelNote):  # its quantities kept, to be written in the reader's units
+            return field, made
     message = str(error.get("msg", "")).removeprefix("Value error, ")
     return field, message
 

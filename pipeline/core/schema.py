@@ -12,6 +12,8 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from pipeline.core.notes import NoteText
+
 SCHEMA_VERSION: Final = 1
 
 EnvironmentSource = Literal["override", "weather", "device", "config", "forecast", "climatology"]
@@ -62,7 +64,7 @@ class EnvironmentBlock(_Block):
     # extra keys
     air_speed_m_per_s: float | None = None
     indoor: bool = False
-    notes: list[str] = Field(default_factory=list)
+    notes: list[NoteText] = Field(default_factory=list)
     water_temperature_c: float | None = Field(None, description="a swim's water temperature, °C (given, the device's "
                                               "reading or the stated default); null out of the water")
     wind_speed_m_per_s: float | None = Field(None, description="weather service's mean wind at 10 m (shown; not "
@@ -101,10 +103,10 @@ class SweatBlock(_Block):
     device_estimate_l: float | None = None
     # extra keys
     model: str | None = None
-    flags: list[str] = Field(default_factory=list, description="where the model left its fitted domain, etc.")
+    flags: list[NoteText] = Field(default_factory=list, description="where the model left its fitted domain, etc.")
     calibration_factor: float | None = None
     calibration_n: int | None = None
-    assumptions: list[str] = Field(default_factory=list, description="athlete values that are population defaults, not the athlete's")
+    assumptions: list[NoteText] = Field(default_factory=list, description="athlete values that are population defaults, not the athlete's")
     sodium_low_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean − 1 SD (Lara et al. 2016)")
     sodium_high_mg: float | None = Field(None, description="sodium at the sex's sweat sodium mean + 1 SD (Lara et al. 2016)")
     respiratory_water_l: float | None = Field(None, description="water breathed out, L (Mitchell et al. 1972): fluid "

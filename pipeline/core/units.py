@@ -2,7 +2,8 @@
 
 Everything inside the pipeline is SI (litres, kilograms, °C, metres) and the JSON report stays so;
 this module is the one place where a number is converted for a reader (terminal, report.md/html,
-index, digest, history, plan, weigh-ins). ``units`` is the config's ``units`` or the ``--units``
+index, digest, history, plan, weigh-ins; the model's notes through :class:`Reader` too:
+:mod:`pipeline.core.notes`). ``units`` is the config's ``units`` or the ``--units``
 flag: ``"metric"`` or ``"imperial"`` (US customary: fluid ounces, pounds, °F, miles).
 
 Conversion factors: NIST Special Publication 811 (2008 edition), *Guide for the Use of the
@@ -10,7 +11,6 @@ International System of Units*, Appendix B.8 (factors for units listed alphabeti
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -319,75 +319,3 @@ IMPERIAL_READER = Reader("imperial")
 def reader(units: Units) -> Reader:
     """The :class:`Reader` of ``units``."""
     return IMPERIAL_READER if units == "imperial" else METRIC_READER
-
-
-_NUMBER = r"((?<![\w.,])[-−]?\d[\d,]*(?:\.\d+)?)"
-"""A number with its sign ('-2.2', '−5', '1,250'); a hyphen after a word or number is a joiner, not a sign."""
-_SECOND = r"([-−]?\d[\d,]*(?:\.\d+)?)"
-_TEXT_UNITS = re.compile(_NUMBER + r"(?:(–|-| to )" + _SECOND + r")?\s?(mL/h|mL|L/h|L|°C|kg|km)(?![\w/²])")
-
-
-_PER_KG = re.compile(_NUMBER + r"(?:(–|-)" + _NUMBER + r")? (mL|L) (per|for each) kg")
-_PER_LITRE = re.compile(r"(\d+(?:\.\d+)?) L for each litre")
-_TEMPERATURE_SPREAD = re.compile(r"±\s?" + _NUMBER + r"\s?°C")
-"""'±4 °C': a temperature *difference* (an uncertainty), converted by the kelvin-to-°F ratio 1.8
-(NIST SP 811 B.8), never by the +32 of a temperature."""
-
-
-def _per_lb(match: re.Match[str]) -> str:
-    """'5–7 mL per kg' -> '0.08–0.11 fl oz per lb' (a volume per body mass)."""
-    first, joiner, second, unit, word = match.groups()
-    scale = (1000.0 if unit == "L" else 1.0) * KG_PER_LB / ML_PER_US_FL_OZ
-    a = _float(first) * scale
-    digits = 2 if a < 1 else 0
-    if second is None:
-        return f"{a:.{digits}f} fl oz {word} lb"
-    return f"{a:.{digits}f}{joiner}{_float(second) * scale:.{digits}f} fl oz {word} lb"
-
-
-def _float(text: str) -> float:
-    return float(text.replace(",", "").replace("−", "-"))
-
-
-def convert_text(text: str, units: Units = "metric") -> str:
-    """Prose the pipeline wrote in metric ("at -2.2 °C", "1.2 kg", "±4 °C") with each quantity in
-    ``units``; unchanged for metric. Used at the edge for the model's notes (stored in the JSON
-    report in SI units) and the weigh-in and history texts of the CLI; the advice texts and the
-    plan's rules are written in the reader's units where they are made (:class:`Reader`).
-
-    A signed value keeps its sign; a spread ('±4 °C') is a temperature difference, converted
-    by 1.8 °F per °C without the 32 (NIST SP 811 B.9)."""
-    if units != "imperial":
-        return text
-    text = _PER_KG.sub(_per_lb, text)
-    text = _PER_LITRE.sub(lambda m: f"{m[1]} fl oz for each fl oz", text)
-    text = _TEMPERATURE_SPREAD.sub(lambda m: f"±{number(_float(m[1]) * F_PER_C)} °F", text)
-
-    def one(value: float, unit: str) -> tuple[float, str]:
-        if unit == "mL":
-            return fl_oz(value), "fl oz"
-        if unit == "mL/h":
-            return fl_oz(value), "fl oz/h"
-        if unit == "L":
-            return fl_oz(value * 1000.0), "fl oz"
-        if unit == "L/h":
-            return fl_oz(value * 1000.0), "fl oz/h"
-        if unit == "°C":
-            return fahrenheit(value), "°F"
-        if unit == "kg":
-            return pounds(value), "lb"
-        return miles(value * 1000.0), "mi"  # km
-
-    def replace(match: re.Match[str]) -> str:
-        first, joiner, second, unit = match.groups()
-        a, word = one(_float(first), unit)
-        digits = 1 if (unit in ("kg", "km") or abs(a) < 10) and unit not in ("°C",) else 0
-        if second is None:
-            return f"{number(a, digits)} {word}"
-        b, _ = one(_float(second), unit)
-        digits = 1 if unit in ("kg", "km") or max(abs(a), abs(b)) < 10 else 0
-        if unit == "°C":
-            digits = 0
-        return f"{number(a, digits)}{joiner}{number(b, digits)} {word}"
-
-    return _TEXT_UNITS.sub(replace, text)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pipeline.core.config import AthleteConfig
+from pipeline.core.notes import ModelNote, mass_kg
 from pipeline.fit.models import UserProfile
 
 Sex = Literal["male", "female"]
@@ -51,13 +52,13 @@ class Athlete:
     def assumptions(self) -> list[str]:
         """Plain-language notes for every value that is a population default, not the athlete's, and
         for a configured body mass the wearer's watch contradicts (:data:`BODY_MASS_DISAGREEMENT`)."""
-        notes = []
+        notes: list[str] = []
         if self.profile_body_mass_kg is not None and body_masses_disagree(self.body_mass_kg, self.profile_body_mass_kg):
             source = "given" if self.sources.get("body_mass_kg") == "override" else "in the config"
-            notes.append(
-                f"body mass {self.body_mass_kg:g} kg {source} differs from the watch's profile "
-                f"({self.profile_body_mass_kg:g} kg) by more than a body changes in a year: used as {source}, "
-                "but check it (pounds typed as kilograms?)")
+            notes.append(ModelNote(
+                "body mass {mass:g} {source} differs from the watch's profile ({profile:g}) by more than a body "
+                "changes in a year: used as {source}, but check it (pounds typed as kilograms?)",
+                mass=mass_kg(self.body_mass_kg), source=source, profile=mass_kg(self.profile_body_mass_kg)))
         for name, source in self.sources.items():
             if source == "default":
                 value = getattr(self, name)

@@ -125,12 +125,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from pipeline.core.errors import InvalidValue
 from pipeline.core.inputs import BODY_MASS_KG, checked
+from pipeline.core.notes import ModelNote, mass_kg, rate_l_per_h, volume_l
 from pipeline.fit.readings import ScaleReading  # re-exported: defined with what ingest returns
 
 INTER_INDIVIDUAL_CV = 0.35
@@ -250,6 +252,12 @@ PRIOR_LOG_SD = _log_sd(PRIOR_CV)
 DAY_TO_DAY_LOG_SD = _log_sd(DAY_TO_DAY_CV)
 
 
+def _refuse(kind: str, field: str, note: ModelNote) -> NoReturn:
+    """Refuse a weigh-in: a pydantic error of ``kind`` on ``field`` whose reason is ``note``, kept
+    with its quantities (:func:`pipeline.core.inputs.describe`) to be written in the reader's units."""
+    raise PydanticCustomError(kind, str(note), {"field": field, "note": note})
+
+
 def _hours(seconds: float) -> str:
     minutes = seconds / 60.0
     return f"{seconds:.0f} s" if seconds < 120 else f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
@@ -283,7 +291,8 @@ class WeighIn(BaseModel):
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"must be 0 or more litres, got {value:g}")
         if value > MAX_FLUID_L:
-            raise ValueError(f"{value:g} L in one session is not plausible (litres, not millilitres)")
+            raise ValueError(ModelNote("{volume:g} in one session is not plausible (litres, not millilitres)",
+                                       volume=volume_l(value)))
         return value
 
     @model_validator(mode="after")
@@ -291,30 +300,35 @@ class WeighIn(BaseModel):
         drank, urine = self.drank_l or 0.0, self.urine_l or 0.0
         pre, post = self.pre_kg, self.post_kg
         if post > pre + drank:
-            raise PydanticCustomError("net_gain", f"{post:g} kg after is more than {pre:g} kg before plus {drank:g} L "
-                                      "drunk: check the weights (and record what you drank)", {"field": "post_kg"})
+            _refuse("net_gain", "post_kg", ModelNote(
+                "{post:g} after is more than {pre:g} before plus {drank:g} drunk: check the weights (and record what "
+                "you drank)", post=mass_kg(post), pre=mass_kg(pre), drank=volume_l(drank)))
         loss = self.measured_l
         if loss <= 0:
-            raise PydanticCustomError("no_loss", f"{urine:g} L of urine leaves no sweat loss ({pre:g} − {post:g} + "
-                                      f"{drank:g} − {urine:g} = {loss:.2f} L): check the numbers", {"field": "urine_l"})
+            _refuse("no_loss", "urine_l", ModelNote(
+                "{urine:g} of urine leaves no sweat loss ({pre:g} − {post:g} + {drank:g} − {urine:g} = {loss:.2f}): "
+                "check the numbers", urine=volume_l(urine), pre=mass_kg(pre), post=mass_kg(post),
+                drank=volume_l(drank), loss=volume_l(loss)))
         mass_lost = pre - post  # drinks are not mass lost; urine passed is already inside pre − post
         if mass_lost > MAX_LOSS_FRACTION * pre:
-            raise PydanticCustomError("too_much", f"{pre:g} − {post:g} = {mass_lost:.2f} kg of body mass lost is over "
-                                      f"10 % of {pre:g} kg: not plausible for one session, check the weights",
-                                      {"field": "post_kg"})
+            _refuse("too_much", "post_kg", ModelNote(
+                "{pre:g} − {post:g} = {lost:.2f} of body mass lost is over {share:.0f} % of {pre:g}: not plausible "
+                "for one session, check the weights", pre=mass_kg(pre), post=mass_kg(post), lost=mass_kg(mass_lost),
+                share=100 * MAX_LOSS_FRACTION))
         duration = self.duration_s
         if duration is not None:
             if duration < MIN_SESSION_S:
-                raise PydanticCustomError(
-                    "too_short", f"this {_hours(duration)} session is too short to weigh: two weighings err by "
-                    f"~{METHOD_ERROR_KG:g} kg, more than it sweats; weigh sessions of {MIN_SESSION_S / 60:.0f} min "
-                    "or more", {"field": "duration_s"})
+                _refuse("too_short", "duration_s", ModelNote(
+                    "this {hours} session is too short to weigh: two weighings err by ~{error:g}, more than it "
+                    "sweats; weigh sessions of {minutes:.0f} min or more", hours=_hours(duration),
+                    error=mass_kg(METHOD_ERROR_KG), minutes=MIN_SESSION_S / 60))
             rate = loss / (duration / 3600.0)
             if not MIN_RATE_L_PER_H <= rate <= MAX_RATE_L_PER_H:
-                raise PydanticCustomError(
-                    "implausible_rate", f"{loss:.2f} L in {_hours(duration)} is {rate:.2f} L/h, outside what people "
-                    f"sweat ({MIN_RATE_L_PER_H:g}–{MAX_RATE_L_PER_H:g} L/h; Baker et al. 2016: 0.26–5.73 L/h): "
-                    "check the weights, --drank and the activity", {"field": "post_kg"})
+                _refuse("implausible_rate", "post_kg", ModelNote(
+                    "{loss:.2f} in {hours} is {rate:.2f}, outside what people sweat ({range:g}; Baker et al. 2016: "
+                    "{published:g}): check the weights, --drank and the activity", loss=volume_l(loss),
+                    hours=_hours(duration), rate=rate_l_per_h(rate), range=rate_l_per_h(MIN_RATE_L_PER_H, MAX_RATE_L_PER_H),
+                    published=rate_l_per_h(0.26, 5.73)))
         return self
 
     @property

@@ -42,6 +42,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from pipeline.core.config import ClimateConfig
+from pipeline.core.notes import ModelNote, Quantity, speed_m_per_s, temperature_c, temperature_difference_c
 from pipeline.core.sports import BIKE_COMPUTER_MARKERS, INDOOR_SUB_SPORTS, WATCH_MARKERS, sport_profile
 from pipeline.physiology.radiation import earth_sun_distance_factor, mean_radiant_excess_k, solar_elevation_deg
 
@@ -237,10 +238,11 @@ def _service_extras(records: pd.DataFrame, service: str | None) -> tuple[_Weathe
     extras: _WeatherExtras = {"weather_provider": service,
                               "wind_speed_m_per_s": float(wind.mean()) if wind is not None else None,
                               "solar_radiation_w_per_m2": float(solar.mean()) if solar is not None else None}
-    notes = []
+    notes: list[str] = []
     if wind is not None:
-        notes.append(f"wind {wind.mean():.1f} m/s at 10 m from {service}: not added to the air "
-                     "speed, its direction relative to the route is not known (calm air assumed)")
+        notes.append(ModelNote("wind {wind:.1f} at 10 m from {service}: not added to the air speed, its direction "
+                               "relative to the route is not known (calm air assumed)",
+                               wind=speed_m_per_s(float(wind.mean())), service=str(service)))
     if solar is not None:
         notes.append(f"solar radiation {solar.mean():.0f} W/m² on average from {service}")
     return extras, notes
@@ -271,7 +273,7 @@ def _temperature(records: pd.DataFrame, sport: str, device: str | None, indoor: 
     n = len(records)
     if override.temperature_c is not None:
         return (np.full(n, float(override.temperature_c)), "override", TEMPERATURE_UNCERTAINTY_C["override"],
-                [f"temperature {override.temperature_c:g} °C given on the command line"])
+                [ModelNote("temperature {t:g} given on the command line", t=temperature_c(override.temperature_c))])
     if weather_t is not None:
         return _service_temperature(records, weather_t, override.service)
     reads_air = not sport_profile(sport).in_water and device_mount(device, sport) == "bike"
@@ -279,7 +281,7 @@ def _temperature(records: pd.DataFrame, sport: str, device: str | None, indoor: 
     if device_t is None:
         config_t = float(climate.temperature_c)
         return (np.full(n, config_t), "config", TEMPERATURE_UNCERTAINTY_C["config"],
-                notes + [f"temperature {config_t:g} °C from the config climate"])
+                notes + [ModelNote("temperature {t:g} from the config climate", t=temperature_c(config_t))])
     return _device_temperature(records, device_t, sport, device, indoor)
 
 
@@ -288,11 +290,15 @@ def _service_temperature(records: pd.DataFrame, weather_t: pd.Series,
     """The weather service's air temperature, with the device's reading beside it in the note."""
     air_t = weather_t.to_numpy(dtype=float)
     device_raw = pd.to_numeric(records["temperature_c"], errors="coerce") if "temperature_c" in records else None
-    device_words = (f"; the device's sensor read a median {float(device_raw.median()):.1f} °C"
-                    if device_raw is not None and device_raw.notna().mean() >= MIN_TEMPERATURE_COVERAGE else "")
-    return (air_t, "weather", TEMPERATURE_UNCERTAINTY_C["weather"],
-            [f"temperature from {service} (median {np.median(air_t):.1f} °C, {np.min(air_t):.1f}–{np.max(air_t):.1f} °C), "
-             "hour by hour at the route's rounded positions" + device_words])
+    template = ("temperature from {service} (median {median:.1f}, {range:.1f}), hour by hour at the route's rounded "
+                "positions")
+    values: dict[str, Quantity | str] = {
+        "service": str(service), "median": temperature_c(float(np.median(air_t))),
+        "range": temperature_c(float(np.min(air_t)), float(np.max(air_t)))}
+    if device_raw is not None and device_raw.notna().mean() >= MIN_TEMPERATURE_COVERAGE:
+        template += "; the device's sensor read a median {device:.1f}"
+        values["device"] = temperature_c(float(device_raw.median()))
+    return air_t, "weather", TEMPERATURE_UNCERTAINTY_C["weather"], [ModelNote(template, **values)]
 
 
 def _device_series(records: pd.DataFrame, upper_c: float = DEVICE_TEMPERATURE_BOUNDS_C[1],
@@ -310,8 +316,9 @@ def _device_series(records: pd.DataFrame, upper_c: float = DEVICE_TEMPERATURE_BO
     above_record = float(((numbers > upper_c) & (numbers <= hi)).mean()) if upper_c < hi else 0.0
     if coverage < MIN_TEMPERATURE_COVERAGE:
         if above_record > 0:
-            return None, [f"the device's sensor read above {upper_c:g} °C, hotter than any air ever measured, on "
-                          f"{above_record:.0%} of records: it was not reading the air (sun on the unit?), not used"]
+            return None, [ModelNote("the device's sensor read above {upper:g}, hotter than any air ever measured, "
+                                    "on {share:.0%} of records: it was not reading the air (sun on the unit?), not "
+                                    "used", upper=temperature_c(upper_c), share=above_record)]
         return None, ([f"device temperature on only {coverage:.0%} of records: not used"] if coverage > 0 else [])
     return raw.rolling(60, center=True, min_periods=1).median().ffill().bfill().to_numpy(), []
 
@@ -322,20 +329,23 @@ def _device_temperature(records: pd.DataFrame, device_t: NDArray[np.float64], sp
     corrected for the skin's heat on a wrist (module docstring)."""
     if sport_profile(sport).in_water:
         return (device_t, "device", TEMPERATURE_UNCERTAINTY_C["bike"],
-                [f"device temperature (median {np.median(device_t):.1f} °C) is the water's: sweat in water is "
-                 "modelled from swimmers' measured losses, not from the air"])
+                [ModelNote("device temperature (median {median:.1f}) is the water's: sweat in water is modelled "
+                           "from swimmers' measured losses, not from the air",
+                           median=temperature_c(float(np.median(device_t))))])
     if device_mount(device, sport) == "bike":
         # the sun remark only for a ride known to be outdoors: not indoors, and with GPS positions
         # (a trainer ride's file often says neither 'indoor' nor where it was)
         outdoors = not indoor and "latitude_deg" in records.columns and bool(records["latitude_deg"].notna().any())
         sun = "; outdoors it reads high in direct sun" if outdoors else ""
         return (device_t, "device", TEMPERATURE_UNCERTAINTY_C["bike"],
-                [f"temperature from the bike-mounted sensor (median {np.median(device_t):.1f} °C{sun})"])
+                [ModelNote("temperature from the bike-mounted sensor (median {median:.1f}{sun})",
+                           median=temperature_c(float(np.median(device_t))), sun=sun)])
     air = wrist_to_air_c(device_t)
     return (air, "device", TEMPERATURE_UNCERTAINTY_C["wrist"],
-            [f"temperature from the wrist-worn sensor (median {np.median(device_t):.1f} °C), corrected for the "
-             f"skin heat it also reads to about {np.median(air):.1f} °C air (our estimate, ±"
-             f"{TEMPERATURE_UNCERTAINTY_C['wrist']:g} °C)"])
+            [ModelNote("temperature from the wrist-worn sensor (median {median:.1f}), corrected for the skin heat it "
+                       "also reads to about {air:.1f} air (our estimate, ±{spread:g})",
+                       median=temperature_c(float(np.median(device_t))), air=temperature_c(float(np.median(air))),
+                       spread=temperature_difference_c(TEMPERATURE_UNCERTAINTY_C["wrist"]))])
 
 
 OPEN_WATER_SUB_SPORTS = frozenset({"open_water"})
@@ -350,16 +360,19 @@ def resolve_water_temperature(records: pd.DataFrame, sub_sport: str | None,
     from pipeline.physiology.sweat import OPEN_WATER_C, POOL_WATER_C
 
     if given is not None and given.water_temperature_c is not None:
-        return float(given.water_temperature_c), f"water {given.water_temperature_c:g} °C given on the command line"
+        return float(given.water_temperature_c), ModelNote("water {t:g} given on the command line",
+                                                           t=temperature_c(given.water_temperature_c))
     if "temperature_c" in records and len(records):
         raw = pd.to_numeric(records["temperature_c"], errors="coerce").astype(float)
         raw = raw.where((raw >= 0.0) & (raw <= 40.0))
         if float(raw.notna().mean()) >= MIN_TEMPERATURE_COVERAGE:
-            return float(raw.median()), f"water {raw.median():.1f} °C from the device's sensor (median)"
+            return float(raw.median()), ModelNote("water {t:.1f} from the device's sensor (median)",
+                                                  t=temperature_c(float(raw.median())))
     if sub_sport in OPEN_WATER_SUB_SPORTS:
-        return OPEN_WATER_C, (f"water {OPEN_WATER_C:g} °C assumed for open water (no reading; give --water-temp "
-                              "for a plan)")
-    return POOL_WATER_C, f"water {POOL_WATER_C:g} °C assumed for a pool (no reading; give --water-temp for a plan)"
+        return OPEN_WATER_C, ModelNote("water {t:g} assumed for open water (no reading; give --water-temp for a "
+                                       "plan)", t=temperature_c(OPEN_WATER_C))
+    return POOL_WATER_C, ModelNote("water {t:g} assumed for a pool (no reading; give --water-temp for a plan)",
+                                   t=temperature_c(POOL_WATER_C))
 
 
 def wrist_to_air_c(reading_c: NDArray[np.float64] | float) -> NDArray[np.float64]:

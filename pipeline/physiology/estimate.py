@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.config import ClimateConfig
+from pipeline.core.notes import ModelNote, prefixed, temperature_c
 from pipeline.core.schema import EnvironmentSource, IntensitySource
 from pipeline.core.sports import sport_profile
 from pipeline.physiology import heat_balance as hb
@@ -387,18 +388,21 @@ def _leg_flags(g: _Grid, stops: StopsLeftOut, sport: str, water: tuple[float, st
                      f"({float(g.moving_gap.sum()) / 60:.0f} min), the rest as standing rest")
     flags.extend(stops.flags())
     if water is not None:
-        flags.append(f"{sport.replace('_', ' ')}: in water the body loses its heat to the water, so sweat is taken from "
-                     f"swimmers' measured losses (Cox et al. 2002) at {water[0]:g} °C water (Macaluso et al. 2011), "
-                     "not from the air's heat balance")
+        water_c = temperature_c(water[0])
+        flags.append(ModelNote("{sport}: in water the body loses its heat to the water, so sweat is taken from "
+                               "swimmers' measured losses (Cox et al. 2002) at {water:g} water (Macaluso et al. 2011), "
+                               "not from the air's heat balance", sport=sport.replace('_', ' '), water=water_c))
         low_c, high_c = sw.WATER_TEMPERATURE_RANGE_C
         if not low_c <= water[0] <= high_c:
             edge = high_c if water[0] > high_c else low_c
-            flags.append(f"{water[0]:g} °C water is outside the {low_c:g}–{high_c:g} °C the water-temperature effect was "
-                         f"measured over (Macaluso et al. 2011): sweat is taken as at {edge:g} °C")
+            flags.append(ModelNote("{water:g} water is outside the {range:g} the water-temperature effect was "
+                                   "measured over (Macaluso et al. 2011): sweat is taken as at {edge:g}",
+                                   water=water_c, range=temperature_c(low_c, high_c), edge=temperature_c(edge)))
         if water[0] > sw.HOT_WATER_C:
-            flags.append(f"warning: {water[0]:g} °C water is warmer than the {sw.HOT_WATER_C:g} °C allowed for open-water "
-                         "races (FINA rule OWS 5.5): in water this warm the body can hardly lose heat, so swim easy, "
-                         "keep it short and get out at the first sign of overheating")
+            flags.append(ModelNote("warning: {water:g} water is warmer than the {hot:g} allowed for open-water "
+                                   "races (FINA rule OWS 5.5): in water this warm the body can hardly lose heat, so "
+                                   "swim easy, keep it short and get out at the first sign of overheating",
+                                   water=water_c, hot=temperature_c(sw.HOT_WATER_C)))
     elif profile.medium == "on_water":
         flags.append("on the water and often wet: the air-based heat balance may over-state sweat")
     if profile.transition:
@@ -514,7 +518,7 @@ def combine_legs(legs: list[LegEstimate], athlete: Athlete, calibration: sw.Cali
     mean_m = sum(leg.metabolic_j_moving for leg in legs) / moving_s if moving_s else 0.0
     intensity = IntensitySummary(source=dominant, mean_metabolic_w=mean_m,
                                  sources_share={k: v / moving_s for k, v in seconds.items()} if moving_s else {})
-    flags = list(dict.fromkeys(f"{leg.sport}: {f}" for leg in legs for f in leg.flags))
+    flags = list(dict.fromkeys(prefixed(f"{leg.sport}: ", f) for leg in legs for f in leg.flags))
     # the legs' SDs, weighted by their litres: their errors share athlete and devices (correlated)
     litres = sum(leg.total_l for leg in legs)
     log_sd = (sum(leg.total_l * leg.sweat.range_log_sd for leg in legs) / litres) if litres > 0 else None

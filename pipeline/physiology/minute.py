@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.core.notes import ModelNote, speed_m_per_s, temperature_c, volume_per_mass_ml_per_kg
 from pipeline.physiology import heat_balance as hb
 from pipeline.physiology import sweat as sw
 
@@ -149,21 +150,26 @@ def domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray,
         return float((weights * mask).sum() / total)
 
     fast = float(np.mean(air[moving] > sw.FITTED_AIR_SPEED_M_PER_S[1]))
+    limit = speed_m_per_s(sw.FITTED_AIR_SPEED_M_PER_S[1])
+    top = speed_m_per_s(float(np.percentile(air[moving], 95))) if fast > 0.05 else limit
     assumed = speed is not None and not np.isfinite(speed[moving]).any()
     if fast > 0.05 and assumed:
-        flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
-                     f"(assumed {np.percentile(air[moving], 95):.1f} m/s, the sport's typical speed: no usable "
-                     "speed): the regression was evaluated at 2.5 m/s")
+        flags.append(ModelNote("relative air speed above the fitted {limit:g} for {share:.0%} of moving time "
+                               "(assumed {air:.1f}, the sport's typical speed: no usable speed): the regression "
+                               "was evaluated at {limit:g}", limit=limit, share=fast, air=top))
     elif fast > 0.05:
-        flags.append(f"relative air speed above the fitted 2.5 m/s for {fast:.0%} of moving time "
-                     f"(up to {np.percentile(air[moving], 95):.1f} m/s): the regression was evaluated at 2.5 m/s")
+        flags.append(ModelNote("relative air speed above the fitted {limit:g} for {share:.0%} of moving time "
+                               "(up to {air:.1f}): the regression was evaluated at {limit:g}",
+                               limit=limit, share=fast, air=top))
     cold = float(np.mean(temperature[moving] < sw.FITTED_TEMPERATURE_C[0]))
     if cold > 0.05:
-        flags.append(f"air below the fitted 15 °C for {cold:.0%} of moving time: cool-weather form "
-                     "(Gonzalez 2012) with clothing assumed to match the weather")
+        flags.append(ModelNote("air below the fitted {limit:g} for {share:.0%} of moving time: cool-weather form "
+                               "(Gonzalez 2012) with clothing assumed to match the weather",
+                               limit=temperature_c(sw.FITTED_TEMPERATURE_C[0]), share=cold))
     hot = float(np.mean(temperature[moving] > sw.FITTED_TEMPERATURE_C[1]))
     if hot > 0.05:
-        flags.append(f"air above the fitted 46 °C for {hot:.0%} of moving time")
+        flags.append(ModelNote("air above the fitted {limit:g} for {share:.0%} of moving time",
+                               limit=temperature_c(sw.FITTED_TEMPERATURE_C[1]), share=hot))
     intense = share(parts.metabolic_w_per_m2 > sw.FITTED_METABOLIC_W_PER_M2)
     if intense > 0.05:
         flags.append(f"metabolic rate above the fitted 450 W/m² for {intense:.0%} of moving time")
@@ -177,8 +183,9 @@ def domain_flags(parts: MinuteParts, moving_block: np.ndarray, secs: np.ndarray,
                      "(plus the equation's error), since the sweat equations were fitted in warmer air")
     floor = share(parts.at_floor) if parts.at_floor is not None else 0.0
     if floor > 0.05:
-        flags.append(f"for {floor:.0%} of moving time the air carried your heat away without sweat in the model; "
-                     "the lowest rate measured in athletes (3.3 mL per kg per hour, Baker 2016) was used instead")
+        flags.append(ModelNote("for {share:.0%} of moving time the air carried your heat away without sweat in the "
+                               "model; the lowest rate measured in athletes ({floor:g} per hour, Baker 2016) was "
+                               "used instead", share=floor, floor=volume_per_mass_ml_per_kg(sw.EXERCISE_FLOOR_ML_PER_KG_H)))
     ceiling = share(parts.at_ceiling)
     if ceiling >= 0.01:
         flags.append(f"rate held at the {sw.SWEAT_CEILING_G_PER_M2_H:.0f} g/m²/h ceiling for {ceiling:.0%} of moving time")

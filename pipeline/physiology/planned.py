@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from pipeline.core.inputs import (
     WATER_TEMPERATURE_C,
     checked,
 )
+from pipeline.core.notes import ModelNote, travel_speed_m_per_s
 from pipeline.core.sports import GENERIC, PLAN_SPORTS, sport_profile
 from pipeline.fit.models import RECORD_COLUMNS
 from pipeline.physiology.intensity import cycling_power_from_speed_w
@@ -75,6 +76,14 @@ def parse_duration_s(text: str) -> float:
     if seconds > MAX_DURATION_S:
         raise InvalidValue("duration_s", f"{text!r}: more than 48 hours is not one session")
     return seconds
+
+
+def _too_fast(fastest_kmh: float, value_kmh: float, noun: str = "") -> NoReturn:
+    """Refuse a speed: "must be above 0 and at most 30 km/h for running, got 48" (``noun``: " for running"),
+    kept as a note (:class:`pipeline.core.notes.ModelNote`) so its limit is written in the reader's units."""
+    note = ModelNote("must be above 0 and at most {fastest:g}{noun}, got {value}",
+                     fastest=travel_speed_m_per_s(fastest_kmh / 3.6), noun=noun, value=f"{value_kmh:g}")
+    raise PydanticCustomError("speed", str(note), {"field": "speed_kmh", "note": note})
 
 
 @dataclass(frozen=True)
@@ -145,9 +154,7 @@ class PlanRequest(BaseModel):
         sport = info.data.get("sport")
         fastest = round((sport_profile(sport).plan_speed_max_m_per_s if sport else MAX_SPEED_KMH / 3.6) * 3.6, 1)
         if not (math.isfinite(value) and 0 < value <= fastest):
-            noun = f" for {sport.replace('_', ' ')}" if sport else ""
-            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h{noun}, got {value:g}",
-                                      {"field": "speed_kmh"})
+            _too_fast(fastest, value, f" for {sport.replace('_', ' ')}" if sport else "")
         return value
 
     @field_validator("duration_s", mode="before")
@@ -163,9 +170,7 @@ class PlanRequest(BaseModel):
         profile = sport_profile(self.sport)
         fastest = round(profile.plan_speed_max_m_per_s * 3.6, 1)
         if self.speed_kmh is not None and self.speed_kmh > fastest:
-            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h for "
-                                      f"{self.sport.replace('_', ' ')}, got {self.speed_kmh:g}",
-                                      {"field": "speed_kmh"})
+            _too_fast(fastest, self.speed_kmh, f" for {self.sport.replace('_', ' ')}")
         if self.power_w is not None and not profile.pedalled:
             raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",
                                       {"field": "power_w", "sport": self.sport})
@@ -237,8 +242,7 @@ class CourseRequest(BaseModel):
                                       {"field": "sport", "sport": self.sport})
         fastest = round(profile.plan_speed_max_m_per_s * 3.6, 1)
         if self.speed_kmh is not None and self.speed_kmh > fastest:
-            raise PydanticCustomError("speed", f"must be above 0 and at most {fastest:g} km/h, got {self.speed_kmh:g}",
-                                      {"field": "speed_kmh"})
+            _too_fast(fastest, self.speed_kmh)
         if self.power_w is not None and not profile.pedalled:
             raise PydanticCustomError("power", "is used for cycling only; for {sport} give a speed or a heart rate",
                                       {"field": "power_w", "sport": self.sport})

@@ -78,6 +78,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from pipeline.core.notes import ModelNote, volume_l
 from pipeline.physiology import limits
 from pipeline.physiology.calibration import INTER_INDIVIDUAL_CV, MIN_CALIBRATED_CV, Calibration  # re-exported
 
@@ -418,9 +419,10 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
         ceiling = limits.sweat_ceiling_l(activity_s)
         if total > ceiling:
             held = ceiling / total
-            flags.append(f"the model's {total:.1f} L over {activity_s / 3600.0:.1f} h is more than a body sweats "
-                         f"in that time: held at {ceiling:.1f} L, the bound published field data put on it "
-                         f"(Baker et al. 2016; Montain et al. 1999; Mudambo et al. 1997)")
+            flags.append(ModelNote("the model's {total:.1f} over {hours:.1f} h is more than a body sweats in that "
+                                   "time: held at {ceiling:.1f}, the bound published field data put on it "
+                                   "(Baker et al. 2016; Montain et al. 1999; Mudambo et al. 1997)",
+                                   total=volume_l(total), hours=activity_s / 3600.0, ceiling=volume_l(ceiling)))
             total, moving = ceiling, moving * held
             low = min(low * held, ceiling / 1.3)
         high = max(min(high, ceiling), total)  # the range's high end is a figure a body must reach too
@@ -432,9 +434,10 @@ def sweat_totals(model_total_l: float, model_moving_l: float, moving_s: float, b
     loss = 100.0 * total / body_mass_kg if body_mass_kg else None
     beyond: float | None = None
     if loss is not None and loss > 100.0 * limits.SURVIVABLE_LOSS_FRACTION:
-        flags.append(f"{total:.1f} L is {loss:.0f} % of body mass: a loss not to be had without drinking "
-                     f"(life-threatening from {100.0 * limits.SURVIVABLE_LOSS_FRACTION:.0f} %, Adolph et al. 1947), "
-                     "so no 'if nothing drunk' figure is given")
+        flags.append(ModelNote("{total:.1f} is {loss:.0f} % of body mass: a loss not to be had without drinking "
+                               "(life-threatening from {bound:.0f} %, Adolph et al. 1947), so no 'if nothing drunk' "
+                               "figure is given", total=volume_l(total), loss=loss,
+                               bound=100.0 * limits.SURVIVABLE_LOSS_FRACTION))
         loss, beyond = None, 100.0 * limits.SURVIVABLE_LOSS_FRACTION
     return SweatTotals(total, low, high, rate, sodium, potassium, loss, calibration is not None,
                        factor if calibration is not None else None,

@@ -3,8 +3,9 @@ detail beside it, each note once, a multisport activity's notes under the leg th
 
 The model writes its notes (``SweatBlock.flags``, ``SweatBlock.assumptions``,
 ``EnvironmentBlock.notes``) in the terms of the equations ("metabolic rate above the fitted 450
-W/m² for 40% of moving time"); the JSON report keeps them so. :func:`plain_note` splits one into
-what it means for the reader and the detail; :func:`note_groups` sorts a report's notes into
+W/m² for 40% of moving time"); the JSON report keeps them so, in metric. Each note with quantities
+is a :class:`pipeline.core.notes.ModelNote` that writes itself in the reader's units;
+:func:`plain_note` splits one, so written, into what it means for the reader and the detail; :func:`note_groups` sorts a report's notes into
 "whole activity" and one group per leg ("Leg 2: T1"), each distinct note once.
 """
 from __future__ import annotations
@@ -14,8 +15,10 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.core.notes import in_units
 from pipeline.core.schema import Report
 from pipeline.core.sports import sport_profile
+from pipeline.core.units import METRIC_READER, Reader
 
 
 class Note(BaseModel):
@@ -42,22 +45,22 @@ _RULES: list[_Rule] = [
      lambda m: Note(text=f"You worked harder than the people the sweat equation was built on, for {m['pct']} of the "
                          "moving time: the sweat there is an extrapolation",
                     detail=f"metabolic rate above the fitted {m['lim']}")),
-    (re.compile(r"^relative air speed above the fitted (?P<lim>[\d.]+ m/s) for (?P<pct>\d+%) of moving time "
-                r"\(up to (?P<max>[\d.]+ m/s)\): (?P<rest>.*)$"),
+    (re.compile(r"^relative air speed above the fitted (?P<lim>[\d.]+ (?:m/s|mph)) for (?P<pct>\d+%) of moving time "
+                r"\(up to (?P<max>[\d.]+ (?:m/s|mph))\): (?P<rest>.*)$"),
      lambda m: Note(text=f"Your speed made more breeze than the sweat equation was built for, for {m['pct']} of the "
                          "moving time; it was counted as the most the equation knows",
                     detail=f"relative air speed above the fitted {m['lim']}, up to {m['max']}; {m['rest']}")),
-    (re.compile(r"^relative air speed above the fitted (?P<lim>[\d.]+ m/s) for (?P<pct>\d+%) of moving time "
-                r"\(assumed (?P<max>[\d.]+ m/s), the sport's typical speed: no usable speed\): (?P<rest>.*)$"),
+    (re.compile(r"^relative air speed above the fitted (?P<lim>[\d.]+ (?:m/s|mph)) for (?P<pct>\d+%) of moving time "
+                r"\(assumed (?P<max>[\d.]+ (?:m/s|mph)), the sport's typical speed: no usable speed\): (?P<rest>.*)$"),
      lambda m: Note(text=f"No usable speed was recorded, so the sport's typical speed ({m['max']}) was assumed; its breeze "
                          "is more than the sweat equation was built for and was counted as the most the equation "
                          "knows",
                     detail=f"relative air speed above the fitted {m['lim']}, assumed {m['max']}; {m['rest']}")),
-    (re.compile(r"^air below the fitted (?P<lim>[\d.]+ °C) for (?P<pct>\d+%) of moving time: (?P<rest>.*)$"),
+    (re.compile(r"^air below the fitted (?P<lim>-?[\d.]+ °[CF]) for (?P<pct>\d+%) of moving time: (?P<rest>.*)$"),
      lambda m: Note(text=f"The air was cooler than the sweat equation was built for, for {m['pct']} of the moving "
                          "time; clothing was assumed to suit the weather",
                     detail=f"air below the fitted {m['lim']}; {m['rest']}")),
-    (re.compile(r"^air above the fitted (?P<lim>[\d.]+ °C) for (?P<pct>\d+%) of moving time$"),
+    (re.compile(r"^air above the fitted (?P<lim>-?[\d.]+ °[CF]) for (?P<pct>\d+%) of moving time$"),
      lambda m: Note(text=f"The air was hotter than the sweat equation was built for, for {m['pct']} of the moving time",
                     detail=f"air above the fitted {m['lim']}")),
     (re.compile(r"^heat-balance lower bound \((?P<std>ISO 7933[^)]*)\) set the rate for (?P<pct>\d+%) of moving "
@@ -130,12 +133,13 @@ def leg_titles(sports: list[str], label: Callable[[str | None, str | None], str]
 
 
 def note_groups(report: Report, label: Callable[[str | None, str | None], str],
-                convert: Callable[[str], str] = lambda t: t) -> list[NoteGroup]:
+                reader: Reader = METRIC_READER) -> list[NoteGroup]:
     """The report's notes, each distinct one once: a single-sport report's in one group; a
     multisport report's notes that every leg shares (the athlete's assumptions, the humidity from
     the config) under "Whole activity", the rest under their leg. The whole activity's copies of
-    the legs' notes ("running: ...", the legs' environment notes) are not repeated. ``convert``
-    turns the words' quantities into the reader's units (:func:`pipeline.core.units.convert_text`)."""
+    the legs' notes ("running: ...", the legs' environment notes) are not repeated. Each note is
+    written in ``reader``'s units by the note itself (:meth:`pipeline.core.notes.ModelNote.in_units`:
+    its quantities converted from SI, no text rewritten) before it is split into plain words and detail."""
     s, env = report.sweat, report.environment
     whole: list[str] = []
     if s is not None:
@@ -162,8 +166,7 @@ def note_groups(report: Report, label: Callable[[str | None, str | None], str],
     def notes_of(texts: list[str], seen: set[str]) -> list[Note]:
         out = []
         for text in dict.fromkeys(texts):
-            plain = plain_note(text)  # the model's words, matched as written, then their quantities in the reader's units
-            note = Note(text=convert(plain.text), detail=convert(plain.detail))
+            note = plain_note(in_units(text, reader))  # the model's words, written in the reader's units
             key = str(note)
             if key not in seen:
                 seen.add(key)

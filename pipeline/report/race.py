@@ -7,8 +7,8 @@ a wide table read as labelled rows on a phone. Two charts: the course profile wi
 temperature along it, and the cumulative sweat against the planned drinking with the water
 points. Every quantity is built in the reader's units where its label or sentence is made
 (:class:`~pipeline.core.units.Reader`: km or mi, m or ft, °C or °F, L/mL or fl oz); the advice is
-the text written in those units beside the metric one, and the stored weather notes (SI in the
-JSON) are shown as the reports show them (:func:`~pipeline.core.units.convert_text`). Pure: strings
+the text written in those units beside the metric one, and the weather notes are written in them
+by the notes themselves (:meth:`pipeline.core.notes.ModelNote.in_units`), as the reports show them. Pure: strings
 out (the use case writes them).
 """
 from __future__ import annotations
@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from pipeline.core.notes import in_units
 from pipeline.core.schema import Report, TimelineEntry
-from pipeline.core.units import METRIC_READER, Reader, Units, convert_text, reader
+from pipeline.core.units import METRIC_READER, Reader, Units, reader
 from pipeline.report.charts import BLUE, GRID, INK, MUTED, NARROW_IN, ORANGE, PX, TEAL, WIDE_IN
 from pipeline.report.render import _HTML
 from pipeline.report.svg import Canvas, LegendEntry, Scale, grid, legend, nice_ticks, path_d, tick_label, x_axis, y_axis
@@ -170,7 +171,7 @@ def render_plan_html(report: Report, distance_m: Sequence[float], altitude_m: Se
     refills = [(f"{r.distance_value(f.distance_m):.1f}", f.bottles, r.volume_ml(f.drink_ml)) for f in plan.refills or []]
     advice = [(ADVICE_TITLES.get(a.topic, a.topic.replace("_", " ").capitalize()), a.text_in(units))
               for a in report.advice]
-    notes = [convert_text(note, units) for note in (report.environment.notes if report.environment else [])]
+    notes = [in_units(note, reader(units)) for note in (report.environment.notes if report.environment else [])]
     hours, minutes = divmod(int(round(duration_s / 60.0)), 60)
     end_m = timeline[-1].distance_m + timeline[-1].length_m
     subtitle = (f"Start {start.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone}) · {r.distance(end_m)} · "

@@ -296,7 +296,7 @@ def report_view(report: Report, planned_duration_s: float | None = None, planned
 
     advice = [AdviceView(topic=item.topic, title=_advice_title(item.topic, report),
                          text=item.text_in(un)) for item in report.advice]
-    groups = note_groups(report, sport_label, lambda text: u.convert_text(text, un))
+    groups = note_groups(report, sport_label, u.reader(un))
     flags = [str(note) for group in groups for note in group.notes]
     return ReportView(
         planned=planned, title=title, subtitle=subtitle,

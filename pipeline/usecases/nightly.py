@@ -37,7 +37,6 @@ from typing import Literal
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError, UsageError
 from pipeline.core.inputs import WeatherOverride
-from pipeline.core.units import convert_text
 from pipeline.fit.archive import stored_bytes_cap
 from pipeline.report.digest import write_digest
 from pipeline.report.view import Display
@@ -265,10 +264,10 @@ def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
     with Catalog(data_dir) as catalog:
         pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)
         weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points(),
-                                     config.nightly.timezone)
+                                     config.nightly.timezone, config.units)
         activities = catalog.activities()
     run_markdown = summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else "")
-    return write_digest(convert_text(run_markdown, config.units), summary.started_at, activities,
+    return write_digest(run_markdown, summary.started_at, activities,
                         digests_dir(data_dir), reports_dir(data_dir),
                         timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line(limit=INDEX_LINE_FILES),
                         units=config.units)

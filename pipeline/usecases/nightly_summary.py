@@ -5,13 +5,15 @@ config's units and time zone."""
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.core.units import fl_oz, miles
+from pipeline.core.dates import clock_ahead
+from pipeline.core.notes import ModelNote, NoteText, in_units, mass_kg
+from pipeline.core.units import fl_oz, miles, reader
 from pipeline.core.untrusted import clean_text, markdown_text
 from pipeline.report.text import markdown_escape
 from pipeline.report.view import Display, distance_text, duration_s_text, low_high, sweat_with_range, when_text
@@ -40,9 +42,10 @@ class NightlySummary(BaseModel):
     duplicates: list[Rejection] = []  # copies of activities already held (counted as skipped, with the reason)
     not_fit: list[Rejection] = []  # archive members not read (not an activity file...: skipped, with the reason)
     inboxes_absent: list[str] = []  # configured inboxes (after the first) not there tonight: "folder: why"
-    weigh_ins: list[str] = []  # smart-scale files taken in: "scale.fit: 2 readings, last 72.4 kg"
+    weigh_ins: list[NoteText] = []  # smart-scale files taken in: "scale.fit: 2 readings, last 72.4 kg" (its mass in SI)
     set_aside_before: list[Rejection] = []  # files still in the inbox that an earlier run refused (skipped)
     processed_files: list[str] = []
+    held: dict[str, int] = {}  # a processed file's name -> the activities it held (a zip: several; a scale's file: none)
     activities: list[ActivityRow] = []
     rejected: list[Rejection] = []
     failed: list[tuple[str, str]] = []
@@ -64,6 +67,7 @@ class NightlySummary(BaseModel):
             sha = outcome.file.sha256
             if sha not in self.stale_shas:
                 self.processed_files.append(outcome.file.name)
+                self.held[outcome.file.name] = len(outcome.activities)
                 self.processed_shas.append(sha)
             elif sha not in self.processed_shas and outcome.file.name not in self.reestimated:
                 self.reestimated.append(outcome.file.name)
@@ -74,8 +78,8 @@ class NightlySummary(BaseModel):
             self.activities = [a for a in self.activities if a.id not in ids] + [a.row for a in outcome.activities]
         if outcome.scale_readings:
             last = max(outcome.scale_readings, key=lambda r: r.timestamp)
-            self.weigh_ins.append(f"{outcome.file.name}: {len(outcome.scale_readings)} weight reading(s), "
-                                  f"last {last.weight_kg:.1f} kg")
+            self.weigh_ins.append(ModelNote("{name}: {n} weight reading(s), last {mass:.1f}", name=outcome.file.name,
+                                            n=len(outcome.scale_readings), mass=mass_kg(last.weight_kg)))
         for name, why in outcome.skipped_members:  # archive members that are not activity files
             self.skipped += 1
             self.not_fit.append(Rejection(name=name, kind="not_fit", reason=why))
@@ -88,8 +92,9 @@ class NightlySummary(BaseModel):
             self.rejected.append(Rejection(name=name, kind=r.kind, reason=r.reason))
 
     def line(self, limit: int | None = None) -> str:
-        """``processed N, skipped M[ (file: duplicate of …; …)], rejected K (file: reason; …)[, re-estimated R (…)]
-        [, failed F (…)]``. ``limit``: name at most that many files per list, then "and N more (see the
+        """``processed N[ activities from F files (pair.zip: 2 activities)], skipped M[ (file: duplicate of …; …)],
+        rejected K (file: reason; …)[, re-estimated R (…)][, failed F (…)]``: N counts activities, the files
+        named when they held other than one each. ``limit``: name at most that many files per list, then "and N more (see the
         run summary)" — the index's one line stays a line on a phone; the run summary lists them all."""
         if self.busy:
             return BUSY_MESSAGE
@@ -99,7 +104,9 @@ class NightlySummary(BaseModel):
             more = len(items) - len(shown)
             return " (" + "; ".join(shown) + (f"; and {more} more: see the run summary" if more else "") + ")"
 
-        text = f"processed {len(self.processed_files)}, skipped {self.skipped}"
+        count, several = self._processed()
+        text = f"processed {count}" + (f" activities from {self._files()}" + listed(several) if several else "")
+        text += f", skipped {self.skipped}"
         if self.not_fit or self.duplicates or self.set_aside_before:
             text += listed(([members_not_read(self.not_fit)] if self.not_fit else [])
                            + [f"{d.name}: {d.reason}" for d in self.duplicates]
@@ -112,11 +119,15 @@ class NightlySummary(BaseModel):
         if self.inboxes_absent:
             text += f", inboxes not read {len(self.inboxes_absent)}" + listed(self.inboxes_absent)
         if self.weigh_ins:
-            text += f", weigh-ins from a scale {len(self.weigh_ins)}" + listed(self.weigh_ins)
+            text += f", weigh-ins from a scale {len(self.weigh_ins)}" + listed(self._weigh_ins())
         if self.failed:
             text += f", failed {len(self.failed)}" + listed([f"{n}: {m}" for n, m in self.failed])
         text += self.outage_text()
         return clean_text(text)
+
+    def _weigh_ins(self) -> list[str]:
+        """The scale files' lines, their masses in the display's units ('last 72.4 kg' / 'last 159.6 lb')."""
+        return [in_units(w, reader(self.display.units)) for w in self.weigh_ins]
 
     def fetched(self) -> int:
         """Files the sources downloaded tonight."""
@@ -147,13 +158,24 @@ class NightlySummary(BaseModel):
         offset, else the config's zone: :func:`pipeline.report.view.when_text`), as in ``history``."""
         return when_text(row.start_time, row.utc_offset_s, self.display.timezone, "%Y-%m-%d %H:%M")
 
+    def newest_first(self) -> list[ActivityRow]:
+        """The night's activities by start, newest first, as the index and ``history`` list them (an
+        undated one, or one whose device clock ran ahead, by when it was processed:
+        :meth:`pipeline.store.catalog.Catalog.activities`), not in the order their files finished."""
+        def start(row: ActivityRow) -> float:
+            when = row.start_time if row.start_time is not None and not clock_ahead(row.start_time) else row.processed_at
+            return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
+
+        return sorted(self.activities, key=start, reverse=True)
+
     def table_rows(self) -> list[dict[str, Any]]:
-        """One row per activity of the night, for the Prefect table artifact: ``start`` in local time
+        """One row per activity of the night, newest first (:meth:`newest_first`), for the Prefect table
+        artifact: ``start`` in local time
         (:meth:`start_text`), numbers in the display's units (keys name them: ``distance_km`` /
         ``distance_mi``, ``sweat_l`` / ``sweat_fl_oz``, ``rate_l_per_h`` / ``rate_fl_oz_per_h``)."""
         imperial = self.display.units == "imperial"
         rows = []
-        for a in self.activities:
+        for a in self.newest_first():
             row: dict[str, Any] = {
                 "start": self.start_text(a) if a.start_time is not None else "",
                 "source": markdown_text(a.source),  # the Prefect UI renders a table cell as Markdown
@@ -189,7 +211,7 @@ class NightlySummary(BaseModel):
         if self.activities:
             lines += ["| start | activity | sport | duration | distance | sweat | report |",
                       "|---|---|---|---|---|---|---|"]
-            for a, row in zip(self.activities, self.table_rows()):
+            for a, row in zip(self.newest_first(), self.table_rows()):
                 sweat = (sweat_with_range(a.sweat_total_l, a.sweat_low_l, a.sweat_high_l, units)
                          if a.sweat_total_l is not None else "–")
                 duration = duration_s_text(a.timer_s) if a.timer_s else "–"
@@ -207,7 +229,7 @@ class NightlySummary(BaseModel):
         if self.inboxes_absent:
             lines += ["## Inboxes not read tonight", ""] + [f"- {markdown_escape(w)}" for w in self.inboxes_absent] + [""]
         if self.weigh_ins:
-            lines += ["## Weigh-ins from a smart scale", ""] + [f"- {markdown_escape(w)}" for w in self.weigh_ins] + [""]
+            lines += ["## Weigh-ins from a smart scale", ""] + [f"- {markdown_escape(w)}" for w in self._weigh_ins()] + [""]
         if self.rejected:
             lines += ["## Rejected", ""] + [f"- `{markdown_escape(r.name)}` ({r.kind}): {markdown_escape(r.reason)}" for r in self.rejected] + [""]
         if self.sources:
@@ -221,8 +243,22 @@ class NightlySummary(BaseModel):
         lines += [f"Reports: `{(self.data_dir / 'reports').resolve()}`", ""]
         return "\n".join(lines)
 
+    def _processed(self) -> tuple[int, list[str]]:
+        """The activities processed (what a user counts, and what the progress lines count: a smart
+        scale's file holds none, its readings are said apart), and "pair.zip: 2 activities" for each
+        file that held several."""
+        held = [(name, self.held.get(name, 1)) for name in self.processed_files]
+        return sum(n for _, n in held), [f"{name}: {n} activities" for name, n in held if n > 1]
+
+    def _files(self) -> str:
+        files = sum(1 for name in self.processed_files if self.held.get(name, 1) > 0)
+        return f"{files} file{'' if files == 1 else 's'}"
+
     def _counts(self) -> str:
-        text = f"processed {len(self.processed_files)}, skipped {self.skipped}, rejected {len(self.rejected)}"
+        count, several = self._processed()
+        text = f"processed {count}" + (f" activities from {self._files()} ("
+                                       + "; ".join(markdown_escape(x) for x in several) + ")" if several else "")
+        text += f", skipped {self.skipped}, rejected {len(self.rejected)}"
         if self.reestimated:
             text += f", re-estimated {len(self.reestimated)}"
         return text + (f", failed {len(self.failed)}" if self.failed else "")

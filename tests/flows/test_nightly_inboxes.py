@@ -67,7 +67,9 @@ def test_a_night_over_exports_in_two_folders(prefect_api: str, tmp_path: Path) -
         assert report["activity"]["id"] == row.id and report["sweat"]["total_l"] > 0
         assert (data / row.report_dir / "report.html").is_file()
     line = summary.line()
-    assert line.startswith("processed 4, skipped 5 (")  # the GPX again, the loose copy, three members
+    # four activities, two of them in the export's zip (the scale's file holds none: its readings are said apart);
+    # skipped: the GPX again, the loose copy, three members
+    assert line.startswith("processed 4 activities from 3 files (garmin-export.zip: 2 activities), skipped 5 ("), line
     assert ("3 members not read: 2 .json, 1 .jpg (not an activity file (.fit, .gpx or .tcx))") in line
     assert f"{phone / 'Morning_Run.gpx'}: the same bytes as {export / 'Morning_Run.gpx'}" in line
     assert "watch-copy.fit: duplicate of" in line

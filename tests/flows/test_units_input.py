@@ -86,6 +86,44 @@ def test_imperial_weigh_in_is_read_in_pounds_and_fluid_ounces(home: Path, how: s
     assert "155.0 lb" in done.stdout and "153.0 lb" in done.stdout and "341" not in done.stdout, done.stdout
 
 
+def test_an_imperial_weigh_in_is_printed_and_listed_in_the_readers_units(home: Path) -> None:
+    """What the weigh-in prints, in each line, is made in the reader's units: lb and fl oz after an
+    imperial weigh-in (NIST SP 811 B.8), and ``--list`` in metric shows the pounds typed as kg rounded
+    (70.31, not 70.3069)."""
+    config = write_config(home, "imperial")
+    done = run_cli("weigh-in", "latest", "--pre", "155", "--post", "153", "--drank", "17", config=config)
+    assert done.returncode == 0, done.stderr
+    measured_l = 2 * NIST_KG_PER_LB + 17 * NIST_L_PER_FL_OZ  # 1.41 L
+    assert f"measured mass loss   {measured_l / NIST_L_PER_FL_OZ:.0f} fl oz" in done.stdout, done.stdout
+    assert "= 155.0 lb − 153.0 lb + 17 fl oz drunk − 0.0 fl oz urine" in done.stdout, done.stdout
+    assert " L " not in done.stdout and " kg" not in done.stdout and "L/h" not in done.stdout, done.stdout
+    listed = run_cli("weigh-in", "--list", "--units", "metric", config=config)
+    pre, post = 155 * NIST_KG_PER_LB, 153 * NIST_KG_PER_LB  # 70.307 kg, 69.400 kg
+    shown = f"{pre:.2f}".rstrip("0").rstrip(".") + " → " + f"{post:.2f}".rstrip("0").rstrip(".")
+    assert shown in listed.stdout and f"{pre:g}" not in listed.stdout, listed.stdout
+    assert f"{measured_l:.2f} L" in listed.stdout, listed.stdout
+    imperial = run_cli("weigh-in", "--list", config=config)
+    assert "155.0 → 153.0" in imperial.stdout and f"{measured_l / NIST_L_PER_FL_OZ:.0f} fl oz" in imperial.stdout
+    history = run_cli("history", config=config)
+    table = history.stdout.split("Weigh-ins (measured vs model)")[1]
+    assert f"{measured_l / NIST_L_PER_FL_OZ:.0f} fl oz" in table and " L " not in table, table
+
+
+def test_a_refused_imperial_weigh_in_says_why_in_pounds_and_fluid_ounces(home: Path) -> None:
+    """The model's refusal, made with its quantities, read in the units typed: 10 % of 155 lb is 15.5 lb."""
+    config = write_config(home, "imperial")
+    gained = run_cli("weigh-in", "latest", "--pre", "155", "--post", "160", "--drank", "17", config=config)
+    one_line(gained, "--post", "160.0 lb after is more than 155.0 lb before plus 17 fl oz drunk")
+    lost = run_cli("weigh-in", "latest", "--pre", "155", "--post", "135", config=config)
+    one_line(lost, "--post", "155.0 lb − 135.0 lb = 20.0 lb of body mass lost is over 10 % of 155.0 lb")
+    assert " kg" not in gained.stderr + lost.stderr and " L " not in gained.stderr + lost.stderr
+    fast = run_cli("plan", "--sport", "running", "--duration", "1h", "--speed", "30", config=config)
+    limit_kmh = float(run_cli("plan", "--sport", "running", "--duration", "1h", "--speed", "300",
+                              config=write_config(home)).stderr.split("at most ")[1].split(" km/h")[0])
+    one_line(fast, "--speed", f"at most {limit_kmh * 1000 / NIST_M_PER_MILE:.1f} mph for running, got 30 mph")
+    assert "km/h" not in fast.stderr
+
+
 def test_the_units_flag_beats_the_config_for_input_too(home: Path) -> None:
     config = write_config(home, "imperial")
     done = run_cli("weigh-in", "latest", "--pre", "70.6", "--post", "69.3", "--units", "metric", config=config)
@@ -149,6 +187,18 @@ def test_imperial_plan_reads_fahrenheit_and_mph(home: Path) -> None:
     text = run_cli("plan", "--sport", "running", "--duration", "1h", "--speed", "10", "--temp", "50",
                    "--units", "imperial", config=config)
     assert text.returncode == 0 and "at 50 °F" in text.stdout, (text.stdout, text.stderr)
+
+
+def test_imperial_water_temperature_is_fahrenheit(home: Path) -> None:
+    """``plan --water-temp`` follows the units as ``--temp`` does: 77 °F is 25 °C (NIST SP 811 B.9)."""
+    config = write_config(home)
+    done = run_cli("plan", "--sport", "swimming", "--duration", "1h", "--speed", "2", "--water-temp", "77",
+                   "--units", "imperial", "--json", config=config)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["environment"]["water_temperature_c"] == pytest.approx(nist_celsius(77), abs=1e-9)
+    hot = run_cli("plan", "--sport", "swimming", "--duration", "1h", "--speed", "2", "--water-temp", "120",
+                  "--units", "imperial", config=config)
+    one_line(hot, "--water-temp", f"{40 * 1.8 + 32:g} °F", "got 120 °F")  # the 40 °C bound
 
 
 def test_imperial_bounds_are_refused_in_the_typed_unit(home: Path) -> None:

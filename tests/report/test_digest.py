@@ -90,3 +90,22 @@ def test_history_table_takes_catalog_rows():
     assert "long.fit" in lines[3] and "1 h 30 min" in lines[3] and "15.0 km" in lines[3] and "0.87 L/h" in lines[3]
     assert len({len(line) for line in lines[:2]}) == 1  # header and rule aligned
     assert history_table([]) == "no processed activities yet"
+
+
+def test_the_weigh_ins_table_is_in_the_readers_units() -> None:
+    """history's and the digest's weigh-ins, measured next to model: litres, or US fl oz by NIST SP 811
+    B.8 (1 US fl oz = 29.573 529 562 5 mL), each cell made in the reader's units."""
+    from datetime import UTC, datetime
+
+    from pipeline.report.weighins import weighins_markdown, weighins_text
+    from pipeline.store.weighins import WeighInComparison
+
+    row = WeighInComparison(activity_id="a" * 64, activity_source="run.fit", sport="running",
+                            start_time=datetime(2026, 7, 18, 8, tzinfo=UTC), source="manual", measured_l=1.32,
+                            lower_bound=False, measured_rate_l_per_h=1.09, model_l=0.78, ratio=1.32 / 0.78)
+    ml_per_fl_oz = 29.573_529_562_5
+    for table in (weighins_text([row], []), weighins_markdown([row], [])):
+        assert "1.32 L" in table and "0.78 L" in table and "fl oz" not in table, table
+    for table in (weighins_text([row], [], units="imperial"), weighins_markdown([row], [], units="imperial")):
+        assert f"{1320 / ml_per_fl_oz:.0f} fl oz" in table and f"{780 / ml_per_fl_oz:.0f} fl oz" in table, table
+        assert " L " not in table and "1.69" in table, table  # the ratio has no unit

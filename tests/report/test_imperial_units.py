@@ -82,13 +82,3 @@ def test_units_config_key_is_strict(tmp_path: Path) -> None:
     assert parse_config({"units": "imperial"}).units == "imperial"
     with pytest.raises(ConfigError, match="units"):
         parse_config({"units": "furlongs"})
-
-
-def test_an_uncertainty_in_celsius_converts_as_a_difference() -> None:
-    # NIST SP 811 (B.8): a temperature interval of 1 K = 1 °C = 1.8 °F; a temperature adds the 32.
-    # The wrist sensor's note says "±4 °C": ±7.2 °F, not the 39 °F that 4 °C is as a temperature.
-    from pipeline.core.units import convert_text
-
-    text = convert_text("corrected to about 12.0 °C air (our estimate, ±4 °C)", "imperial")
-    assert f"±{4 * 1.8:.0f} °F" in text and f"{12.0 * 1.8 + 32:.0f} °F air" in text
-    assert "39 °F" not in text

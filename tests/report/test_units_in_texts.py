@@ -3,8 +3,8 @@
 The imperial text of each topic says what its metric text says, quantity for quantity: each
 imperial figure is the NIST SP 811 conversion of the metric one, computed here (°F = °C × 1.8 +
 32 for a temperature; 1.8 °F per °C for a temperature difference, without the 32; 1 US fl oz =
-29.573 529 562 5 mL; 1 lb = 0.453 592 37 kg; 1 mi = 1,609.344 m), within the rounding of the two
-printed figures. A minus sign that went missing (-2 °C read as 2 °C: 36 °F, not 28 °F) or a
+29.573 529 562 5 mL; 1 lb = 0.453 592 37 kg; 1 mi = 1,609.344 m, with 3,600 s per hour for a speed),
+within the rounding of the two printed figures. The model's notes are checked as the model makes them. A minus sign that went missing (-2 °C read as 2 °C: 36 °F, not 28 °F) or a
 difference converted as a temperature (±4 °C as 39 °F, not ±7 °F) falls outside it. The headline
 and the text beside it give the same figures, in either system.
 """
@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from pipeline.advice.texts import SessionFacts, generic_advice
@@ -30,7 +32,7 @@ M_PER_MI = 1_609.344  # NIST SP 811 B.8 (exact)
 TEMPERATURES_C = (-20.0, -2.0, 0.0, 25.0, 40.0)
 
 _NUM = r"[-−]?\d[\d,]*(?:\.\d+)?"
-_QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|L|°C|°F|kg|lb|km|mi|fl oz)(?![\w²])"
+_QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|L|°C|°F|kg|lb|km/h|km|m/s|mph|mi|fl oz)(?![\w²])"
                        r"(\s(?:of water )?(?:per|for each) (?:kg|lb)|\sfor each (?:litre|fl oz))?")
 
 
@@ -62,6 +64,10 @@ def _converted(value: float, unit: str, spread: bool, per: str) -> tuple[float, 
         return value * scale, "fl oz", scale
     if unit == "kg":
         return value / KG_PER_LB, "lb", 1.0 / KG_PER_LB
+    if unit == "m/s":  # 3,600 s per hour, 1,609.344 m per mile
+        return value * 3600.0 / M_PER_MI, "mph", 3600.0 / M_PER_MI
+    if unit == "km/h":
+        return value * 1000.0 / M_PER_MI, "mph", 1000.0 / M_PER_MI
     assert unit == "km", unit
     return value * 1000.0 / M_PER_MI, "mi", 1000.0 / M_PER_MI
 
@@ -72,7 +78,7 @@ def assert_same_quantities(metric: str, imperial: str) -> None:
     unit is left in it."""
     assert _QUANTITY.sub("#", metric) == _QUANTITY.sub("#", imperial).replace("fl oz", "litre"), (metric, imperial)
     ours, theirs = _quantities(metric), _quantities(imperial)
-    assert [q[2] for q in theirs if q[2] in ("mL", "L", "°C", "kg", "km")] == [], imperial
+    assert [q[2] for q in theirs if q[2] in ("mL", "L", "°C", "kg", "km", "m/s", "km/h")] == [], imperial
     assert len(ours) == len(theirs), (ours, theirs, metric, imperial)
     for (spread, figures, unit, per), (i_spread, i_figures, i_unit, _) in zip(ours, theirs):
         assert spread == i_spread and len(figures) == len(i_figures), (figures, i_figures, imperial)
@@ -192,21 +198,167 @@ def test_the_general_advice_says_the_same_in_both_systems(temperature_c: float) 
             assert_same_quantities(item.text_in("metric"), item.text_in("imperial"))
 
 
+def _records(n: int = 600, **columns: float) -> pd.DataFrame:
+    """``n`` one-second records of a leg with constant columns (``temperature_c=...``, weather columns)."""
+    start = pd.Timestamp("2026-07-18T08:00:00Z")
+    frame = pd.DataFrame({"timestamp": pd.date_range(start, periods=n, freq="s"), "temperature_c": np.nan})
+    for name, value in columns.items():
+        frame[name] = np.full(n, value)
+    return frame
+
+
+def _environment_notes(temperature_c: float) -> list[str]:
+    """Every environment note the model makes about the air at ``temperature_c``: given on the command
+    line, from the config climate, a bike computer's sensor, a watch's (corrected for the skin's heat),
+    a swim's device, a weather service's hourly air with the device beside it, and its wind."""
+    from pipeline.core.config import ClimateConfig
+    from pipeline.physiology.environment import WEATHER_TEMPERATURE, WEATHER_WIND, WeatherInputs, resolve_environment
+
+    climate = ClimateConfig(temperature_c=temperature_c, humidity_pct=50.0)
+    made = [
+        resolve_environment(_records(temperature_c=temperature_c + 5), "running", None, "garmin fenix 6", climate,
+                            WeatherInputs(temperature_c=temperature_c)),
+        resolve_environment(_records(), "running", None, "garmin fenix 6", climate),
+        resolve_environment(_records(temperature_c=temperature_c), "cycling", None, "garmin edge 530", climate),
+        resolve_environment(_records(temperature_c=temperature_c), "running", None, "garmin fenix 6", climate),
+        resolve_environment(_records(temperature_c=temperature_c), "swimming", None, "garmin fenix 6", climate),
+        resolve_environment(_records(**{"temperature_c": temperature_c + 3, WEATHER_TEMPERATURE: temperature_c,
+                                        WEATHER_WIND: 4.0}), "cycling", None, "garmin edge 530", climate,
+                            WeatherInputs(service="Open-Meteo")),
+    ]
+    return [note for env in made for note in env.notes]
+
+
 @pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
-@pytest.mark.parametrize("spread_c", (0.5, 4.0, 10.0))
-def test_a_note_with_a_temperature_and_its_spread(config, temperature_c: float, spread_c: float) -> None:
-    """A note's temperature converts as a temperature, its spread (±) as a difference: 1.8 °F per °C."""
+def test_every_environment_note_says_the_same_in_both_systems(temperature_c: float) -> None:
+    """Each note as the model makes it: its imperial text is its metric text with each quantity the NIST
+    conversion of the metric one; the air's temperature keeps its sign (-20 °C: -4 °F)."""
+    from pipeline.core.notes import ModelNote
+    from pipeline.core.units import IMPERIAL_READER
+
+    made = _environment_notes(temperature_c)
+    with_units = [n for n in made if isinstance(n, ModelNote)]
+    kinds = {"given on the command line", "from the config climate", "bike-mounted sensor", "wrist-worn sensor",
+             "is the water's", "hour by hour", "wind 4.0"}
+    assert all(any(kind in n for n in with_units) for kind in kinds), (kinds, made)
+    for note in with_units:
+        assert_same_quantities(str(note), note.in_units(IMPERIAL_READER))
+    fahrenheit = f"{temperature_c * 1.8 + 32:.0f}".replace("-0", "0")
+    imperial = [n.in_units(IMPERIAL_READER) for n in with_units]
+    assert f"temperature {fahrenheit} °F given on the command line" in imperial, imperial
+    assert f"temperature {fahrenheit} °F from the config climate" in imperial, imperial
+    assert f"wind {4.0 * 3600 / M_PER_MI:.1f} mph at 10 m from Open-Meteo" in " ".join(imperial), imperial
+
+
+@pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
+def test_the_wrist_sensors_note_converts_its_spread_as_a_difference(config, temperature_c: float) -> None:
+    """The watch's note, as made and as the report shows it: its air temperature converts as a
+    temperature, its ± spread as a difference (1.8 °F per °C, no 32): ±7 °F, never the 39 °F of 4 °C."""
+    from pipeline.core.units import IMPERIAL_READER
+    from pipeline.physiology.environment import TEMPERATURE_UNCERTAINTY_C
+
+    [note] = [n for n in _environment_notes(temperature_c) if "wrist-worn" in n]
+    spread_c = TEMPERATURE_UNCERTAINTY_C["wrist"]
+    air = re.search(rf"about ({_NUM}) °C air", note)
+    assert air is not None and f"±{spread_c:g} °C" in note, note
+    imperial = note.in_units(IMPERIAL_READER)
+    assert f"±{spread_c * 1.8:.0f} °F" in imperial and f"{_value(air[1]) * 1.8 + 32:.0f} °F air" in imperial, imperial
+    assert f"{spread_c * 1.8 + 32:.0f} °F)" not in imperial, imperial
     plan = PlannedSession("running", 3600.0, speed_kmh=10.0)
     report = analyse_plan(plan, config, WeatherOverride(temperature_c=temperature_c)).report
-    note = (f"temperature from the wrist-worn sensor (median {temperature_c + 8:.1f} °C), corrected for the skin heat "
-            f"it also reads to about {temperature_c:.1f} °C air (our estimate, ±{spread_c:g} °C)")
     env = report.environment.model_copy(update={"notes": [note]})
-    metric, imperial = _views(report.model_copy(update={"environment": env}), plan.duration_s, plan.sport)
-    [m_note] = [n for n in metric.flags if "wrist" in n]
-    [i_note] = [n for n in imperial.flags if "wrist" in n]
+    metric_view, imperial_view = _views(report.model_copy(update={"environment": env}), plan.duration_s, plan.sport)
+    [m_note] = [n for n in metric_view.flags if "wrist" in n]
+    [i_note] = [n for n in imperial_view.flags if "wrist" in n]
     assert_same_quantities(m_note, i_note)
     assert f"±{spread_c * 1.8:.0f} °F" in i_note, i_note
-    assert f"{temperature_c * 1.8 + 32:.0f} °F air" in i_note, i_note
+
+
+@pytest.mark.parametrize("water_c", (0.0, 16.0, 25.0, 33.0, 40.0))
+def test_every_water_note_says_the_same_in_both_systems(config, water_c: float) -> None:
+    """A swim's water, given, read by the device or assumed, and the swim leg's notes (the water
+    outside the measured range, warmer than open-water races allow) in both systems."""
+    from pipeline.core.notes import ModelNote
+    from pipeline.core.units import IMPERIAL_READER
+    from pipeline.physiology.environment import WeatherInputs, resolve_water_temperature
+
+    made = [resolve_water_temperature(_records(), None, WeatherInputs(water_temperature_c=water_c))[1],
+            resolve_water_temperature(_records(temperature_c=water_c), None)[1],
+            resolve_water_temperature(_records(), "open_water")[1], resolve_water_temperature(_records(), None)[1]]
+    assert all(isinstance(note, ModelNote) for note in made), made
+    for note in made:
+        assert_same_quantities(str(note), note.in_units(IMPERIAL_READER))
+    assert made[0].in_units(IMPERIAL_READER).startswith(f"water {water_c * 1.8 + 32:.0f} °F given")
+    plan = PlannedSession("swimming", 3600.0, speed_kmh=3.0)
+    report = analyse_plan(plan, config, WeatherOverride(water_temperature_c=water_c)).report
+    metric, imperial = _views(report, plan.duration_s, plan.sport)
+    assert any("water" in n for n in metric.flags), metric.flags
+    for m_note, i_note in zip(metric.flags, imperial.flags, strict=True):
+        assert_same_quantities(m_note, i_note)
+    if water_c > 31.0:  # FINA's open-water limit, 31 °C = 87.8 °F
+        assert any(f"warmer than the {31 * 1.8 + 32:.0f} °F allowed" in n for n in imperial.flags), imperial.flags
+
+
+@pytest.mark.parametrize("temperature_c", (*TEMPERATURES_C, 50.0))
+def test_the_fitted_domain_notes_say_the_same_in_both_systems(config, temperature_c: float) -> None:
+    """The air below 15 °C (59 °F) or above 46 °C (115 °F) the sweat equation was fitted in, and the air
+    speed above its 2.5 m/s (5.6 mph), as the model writes them, in both systems."""
+    from pipeline.core.notes import ModelNote
+    from pipeline.core.units import IMPERIAL_READER
+
+    plan = PlannedSession("cycling", 3600.0, speed_kmh=30.0)
+    flags = analyse_plan(plan, config, WeatherOverride(temperature_c=temperature_c, humidity_pct=30.0)).report.sweat.flags
+    imperial = [f.in_units(IMPERIAL_READER) for f in flags if isinstance(f, ModelNote)]
+    for flag in flags:
+        if isinstance(flag, ModelNote):
+            assert_same_quantities(str(flag), flag.in_units(IMPERIAL_READER))
+    assert any(f"above the fitted {2.5 * 3600 / M_PER_MI:.1f} mph" in f for f in imperial), imperial
+    if temperature_c < 15:
+        assert any(f"air below the fitted {15 * 1.8 + 32:.0f} °F" in f for f in imperial), imperial
+    if temperature_c > 46:
+        assert any(f"air above the fitted {46 * 1.8 + 32:.0f} °F" in f for f in imperial), imperial
+
+
+def test_the_sweat_ceiling_and_the_body_mass_notes_say_the_same_in_both_systems() -> None:
+    """The total held at what a body can sweat, a loss past the survivable one, and a configured body mass
+    that the watch contradicts (pounds typed as kilograms): litres in fl oz, kilograms in pounds."""
+    from pipeline.core.notes import ModelNote
+    from pipeline.core.units import IMPERIAL_READER
+    from pipeline.physiology import sweat as sw
+    from pipeline.physiology.athlete import Athlete
+
+    totals = sw.sweat_totals(30.0, 30.0, 3600.0, 50.0, activity_s=3600.0)
+    athlete = Athlete(body_mass_kg=172.0, height_cm=178.0, sex="male", age=35.0, hr_rest_bpm=60.0, hr_max_bpm=185.0,
+                      ftp_w=None, sources={"body_mass_kg": "config"}, profile_body_mass_kg=78.0)
+    made = [*totals.flags, *athlete.assumptions()]
+    assert any("held at" in n for n in made) and any("pounds typed as kilograms" in n for n in made), made
+    for note in made:
+        assert isinstance(note, ModelNote), note
+        assert_same_quantities(str(note), note.in_units(IMPERIAL_READER))
+    assert any(f"body mass {172 / KG_PER_LB:.1f} lb in the config" in n.in_units(IMPERIAL_READER) for n in made), made
+
+
+@pytest.mark.parametrize("values", (
+    {"pre_kg": 70.0, "post_kg": 72.0, "drank_l": 0.5},                          # more after than before plus drinks
+    {"pre_kg": 70.0, "post_kg": 69.0, "drank_l": 0.0, "urine_l": 1.5},          # the urine leaves no loss
+    {"pre_kg": 70.0, "post_kg": 62.0, "drank_l": 0.0},                          # over 10 % of body mass
+    {"pre_kg": 70.0, "post_kg": 69.5, "drank_l": 0.0, "duration_s": 600.0},     # too short to weigh
+    {"pre_kg": 70.0, "post_kg": 69.9, "drank_l": 0.0, "duration_s": 7200.0},    # a rate no one sweats
+    {"pre_kg": 70.0, "post_kg": 69.0, "drank_l": 40.0},                         # litres, not millilitres
+))
+def test_a_weigh_ins_refusal_says_the_same_in_both_systems(values: dict[str, float]) -> None:
+    """What a weigh-in is refused for, as its model says it: kg in lb, L in fl oz, L/h in fl oz/h."""
+    from pipeline.core.errors import InvalidValue
+    from pipeline.core.inputs import checked
+    from pipeline.core.notes import ModelNote
+    from pipeline.core.units import IMPERIAL_READER
+    from pipeline.physiology.calibration import WeighIn
+
+    with pytest.raises(InvalidValue) as refused:
+        checked(WeighIn, **values)
+    note = refused.value.worded
+    assert isinstance(note, ModelNote) and refused.value.reason == str(note), refused.value
+    assert_same_quantities(str(note), note.in_units(IMPERIAL_READER))
 
 
 @pytest.mark.parametrize("delta_c", (-10.0, -0.2, 0.0, 4.0, 10.0))
