@@ -111,18 +111,48 @@ def _panic_message_hidden() -> Iterator[None]:
         os.close(devnull)
 
 
-def parse_segment(data: bytes, segment: Any) -> dict[str, list[dict[Any, Any]]] | None:
-    """fitfast's raw messages of one segment (with its file CRC), or None when it refuses the bytes."""
-    return _on_segment(data, segment, "parse", enum_names=False, datetimes=False)
+def parse_segment(data: bytes, segment: Any, others: tuple[tuple[int, int], ...] | None = None,
+                  ) -> dict[str, list[dict[Any, Any]]] | None:
+    """fitfast's raw messages of one segment (with its file CRC), or None when it refuses the bytes.
+
+    ``others`` (:attr:`pipeline.fit.census.SegmentCensus.others`: the byte ranges of the segment's
+    definitions and of its data messages other than records) has fitfast read those messages alone,
+    as a FIT file of their own (:func:`without_records`): no Python object is built for a record,
+    which :func:`record_columns` reads as columns. The result then has no ``record`` list."""
+    if others is None:
+        return _on_segment(data, segment, "parse", enum_names=False, datetimes=False)
+    return _call("parse", without_records(data, segment, others), enum_names=False, datetimes=False)
+
+
+def without_records(data: bytes, segment: Any, others: tuple[tuple[int, int], ...]) -> bytes:
+    """The segment's definitions and other messages, in their order, as a whole FIT file: its
+    14-byte header with the new data size and header CRC, the messages, the file CRC (FIT SDK,
+    "The FIT protocol" 3.3.1-3.3.2). Read alone, each message decodes as it does in the whole
+    segment: definitions keep every local type as it was, a message's own timestamp field stays
+    with it (a message with a compressed-timestamp header, whose time comes from the records
+    before it, makes ``others`` None), and fitfast accumulates a field within its message kind."""
+    from pipeline.fit.framing import fit_crc
+
+    body = b"".join(data[start:stop] for start, stop in others)
+    header = bytearray(data[segment.start:segment.start + 12])
+    struct.pack_into("<I", header, 4, len(body))
+    header += struct.pack("<H", fit_crc(bytes(header)))
+    whole = bytes(header) + body
+    return whole + struct.pack("<H", fit_crc(whole))
 
 
 def _on_segment(data: bytes, segment: Any, function: str, *args: Any, **kwargs: Any) -> Any:
     """fitfast's ``function`` over one segment's bytes (with its file CRC), or None when it refuses them."""
-    module = _module()
     end = segment.start + segment.header_size + segment.data_size + 2
+    return _call(function, data[segment.start:end], *args, **kwargs)
+
+
+def _call(function: str, data: bytes, *args: Any, **kwargs: Any) -> Any:
+    """fitfast's ``function`` over whole FIT bytes, or None when it refuses them."""
+    module = _module()
     try:
         with _panic_message_hidden():
-            return getattr(module, function)(data[segment.start:end], *args, **kwargs)
+            return getattr(module, function)(data, *args, **kwargs)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # FitDecodeError, or a Rust panic (pyo3's PanicException is a

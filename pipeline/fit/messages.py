@@ -37,6 +37,7 @@ from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES, DevField, FieldData
 from fitparse.utils import FitEOFError, FitParseError
 
 from pipeline.core.untrusted import clean_text
+from pipeline.fit.census import Census, SegmentCensus
 from pipeline.fit.framing import Framing
 
 # Global message numbers (FIT profile, "mesg_num" type).
@@ -300,20 +301,24 @@ class _FastDecoder(_Decoder):
 _WARNINGS_LOCK = threading.Lock()
 
 
-def decode_messages(data: bytes, framing: Framing, *, fast: bool | None = None) -> Messages:
+def decode_messages(data: bytes, framing: Framing, *, fast: bool | None = None,
+                    census: Census | None = None) -> Messages:
     """One pass over every segment's messages; fitparse's warnings are captured, never printed.
 
     ``fast`` (default: :func:`pipeline.fit.fast.wanted`) lets the optional fast decoder read a file
     whose every segment it reads exactly as fitparse does (:mod:`pipeline.fit.fast`); fitparse
-    reads every other file, whole.
+    reads every other file, whole. ``census`` (:func:`pipeline.fit.census.count_messages` of the
+    same bytes and framing) tells the fast decoder where the records are, so that it reads the
+    other messages without building an object per record.
     """
     out = Messages()
     if fast is None:
         from pipeline.fit import fast as fast_module
 
         fast = fast_module.wanted()
+    counted = {s.index: s for s in census.segments} if census is not None else {}
     if fast and framing.damage is None and framing.segments \
-            and all(_decode_segment_fast(data, segment, out) for segment in framing.segments):
+            and all(_decode_segment_fast(data, segment, out, counted.get(segment.index)) for segment in framing.segments):
         out.decoder = "fitfast"
         return out
     out = Messages()
@@ -331,19 +336,23 @@ class _NotExact(Exception):
     """The fast decoder's reading of a segment is not certain to equal fitparse's: fitparse reads it."""
 
 
-def _decode_segment_fast(data: bytes, segment: Any, out: Messages) -> bool:
-    """The segment read by fitfast into ``out``; False when fitparse must read the file."""
+def _decode_segment_fast(data: bytes, segment: Any, out: Messages, counted: SegmentCensus | None = None) -> bool:
+    """The segment read by fitfast into ``out``; False when fitparse must read the file. With the
+    segment's census (``counted``), the messages other than records are read on their own and the
+    records only as columns; without it (or when the census could not place them), from one
+    decode of every message."""
     from pipeline.fit import fast
 
     if not fast.segment_ok(data, segment):
         return False
-    parsed = fast.parse_segment(data, segment)
+    others = counted.others if counted is not None else None
+    parsed = fast.parse_segment(data, segment, others)
     if parsed is None or len(parsed.get("file_id", [])) > 1 or fast.developer_names(parsed) & _NATIVE_NAMES:
         return False
     try:
         kept = {name: [_exact(fast.native(name, m)) for m in parsed.get(name, [])] for name in _KEPT_NAMES}
-        records = parsed.get("record", [])
-        columns = fast.record_columns(data, segment, len(records), _RECORD_FIELDS) if records else {}
+        rows = counted.records if others is not None and counted is not None else len(parsed.get("record", []))
+        columns = fast.record_columns(data, segment, rows, _RECORD_FIELDS) if rows else {}
         if columns is None:
             return False
         stamps = columns.get("timestamp")
@@ -363,8 +372,8 @@ def _decode_segment_fast(data: bytes, segment: Any, out: Messages) -> bool:
     out.weight_scale.extend(kept["weight_scale"])
     out.developer_fields += len(parsed.get("field_description", []))
     if is_activity is not False:
-        if records:
-            out.record_columns.append((len(records), columns))
+        if rows:
+            out.record_columns.append((rows, columns))
         for values in kept["event"]:
             _add_timer_event(out, values)
         for raw, values in zip(parsed.get("session", []), kept["session"]):

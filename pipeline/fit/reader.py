@@ -228,7 +228,7 @@ def _decode(data: bytes, source: str, file_id: str | None, *, scales: bool) -> A
         raise RejectedFile(source, f"holds more than {MAX_RECORDS:,} records or {MAX_MESSAGES:,} messages "
                            "(ten days of activity at one record a second is 864,000): more than one activity; "
                            "not read", "too_many_records")
-    msgs = decode_messages(data, framing)
+    msgs = decode_messages(data, framing, census=census)
     if framing.damage is not None and framing.damage.kind == "crc" and not _unfinished(msgs):
         raise RejectedFile(source, f"{framing.damage.reason}; {RESYNC}", "crc")
     try:
