@@ -23,7 +23,7 @@ average. The per-second sweat rate of its block gives the series the charts draw
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -233,6 +233,19 @@ def estimate_leg(
         return _block_rate(b, area_m2, met_w, floor_g, athlete.sex, water[0] if water else None,
                            metabolic_scale, temperature_shift, clothing, floor_min_met)
 
+    def session_rates(scenarios: list[tuple[float, float]]) -> list[np.ndarray]:
+        """:func:`session_rate`'s rates for several ``(metabolic_scale, temperature_shift)`` at once:
+        one evaluation of the model over the blocks repeated once a scenario (every step of the
+        model is per minute, so each minute's rate is the one a separate evaluation gives)."""
+        k, nb = len(scenarios), len(b.secs)
+        stacked = _Blocks(**{f.name: np.tile(value, k) if isinstance(value, np.ndarray) and f.name != "block" else value
+                             for f in fields(b) for value in (getattr(b, f.name),)})
+        scales = np.repeat([scale for scale, _ in scenarios], nb)
+        shifts = np.repeat([shift for _, shift in scenarios], nb)
+        rate, _ = _block_rate(stacked, area_m2, met_w, floor_g, athlete.sex, water[0] if water else None,
+                              scales, shifts, clothing, floor_min_met)
+        return [rate[i * nb:(i + 1) * nb] for i in range(k)]
+
     rate_g, parts = session_rate()
     block = b.block
     litres_per_s = rate_g[block] * area_m2 / 1000.0 / 3600.0
@@ -261,7 +274,7 @@ def estimate_leg(
         breath_l, fuel_l = breath_l * scale, fuel_l * scale
         total_l, moving_l, moving_s = total_l + extra_l, moving_l + extra_l, moving_s + missing_s
     counts = Counter(g.source[g.moving].tolist())
-    log_sd = _leg_log_sd(session_rate, rate_g, b.secs, g.moving, counts, sport, env, in_water, gross_efficiency_known,
+    log_sd = _leg_log_sd(session_rates, rate_g, b.secs, g.moving, counts, sport, env, in_water, gross_efficiency_known,
                          calibration)
     activity_s = float(len(g.grid)) + max(missing_s, 0.0)
     totals = sw.sweat_totals(total_l, moving_l, moving_s, athlete.body_mass_kg, calibration, flags=flags,
@@ -350,8 +363,8 @@ def _minute_blocks(g: _Grid, env: ResolvedEnvironment) -> _Blocks:
 
 
 def _block_rate(b: _Blocks, area_m2: float, met_w: float, floor_g: float, sex: str | None,
-                water_temperature_c: float | None, metabolic_scale: float = 1.0,
-                temperature_shift: float = 0.0, clothing: str = "sports",
+                water_temperature_c: float | None, metabolic_scale: float | np.ndarray = 1.0,
+                temperature_shift: float | np.ndarray = 0.0, clothing: str = "sports",
                 floor_min_met: float = sw.FLOOR_MIN_MET) -> tuple[np.ndarray, MinuteParts]:
     """Sweat per block [g·m⁻²·h⁻¹]: in water from swimmers' measured losses at the water temperature
     (:func:`.sweat.in_water_sweat_l_per_h`); in air the heat balance (:func:`.minute.minute_sweat_g_per_m2_h`)
@@ -435,7 +448,7 @@ def _chart_series(recs: pd.DataFrame, intensity, env: ResolvedEnvironment, g: _G
     return series
 
 
-def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.ndarray, counts: Counter,
+def _leg_log_sd(session_rates, rate_g: np.ndarray, secs: np.ndarray, moving: np.ndarray, counts: Counter,
                 sport: str, env: ResolvedEnvironment, in_water: bool, gross_efficiency_known: bool,
                 calibration: sw.Calibration | None) -> float:
     """The leg's log-scale SD of sweat (:func:`.sweat.range_log_sd`).
@@ -469,12 +482,15 @@ def _leg_log_sd(session_rate, rate_g: np.ndarray, secs: np.ndarray, moving: np.n
     wsum = sum(weights.values())
     sigma_m = (float(np.sqrt(sum(w * sw.INTENSITY_LOG_SD[k] ** 2 for k, w in weights.items()) / wsum))
                if wsum else sw.INTENSITY_LOG_SD["duration"])
-    intensity_sd = spread(session_rate(np.exp(sigma_m))[0], session_rate(np.exp(-sigma_m))[0])
+    scenarios = [(float(np.exp(sigma_m)), 0.0), (float(np.exp(-sigma_m)), 0.0)]
+    if not in_water:
+        scenarios += [(1.0, env.uncertainty_c), (1.0, -env.uncertainty_c)]
+    rates = session_rates(scenarios)  # the model evaluated once for all of them
+    intensity_sd = spread(rates[0], rates[1])
     if in_water:
         temperature_sd, equation_sd, athlete_sd = 0.0, 0.0, sw.IN_WATER_LOG_SD
     else:
-        d_t = env.uncertainty_c
-        temperature_sd = spread(session_rate(1.0, d_t)[0], session_rate(1.0, -d_t)[0])
+        temperature_sd = spread(rates[2], rates[3])
         moving_secs = float(secs.sum())
         equation_sd = sw.equation_log_sd(total / moving_secs if moving_secs else 0.0)
         athlete_sd = sw.INTER_INDIVIDUAL_CV
