@@ -22,6 +22,7 @@ breathed out and the fuel burned, which the weigh-in's mass balance counts too
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -233,19 +234,15 @@ class WeighIns:
         falling back to the one stored with the weigh-in; ``model_l`` (activity id -> litres)
         replaces it for activities being re-estimated right now.
         """
-        points: list[CalibrationPoint] = []
+        return self.snapshot().points(model_l)
+
+    def snapshot(self) -> "WeighInSnapshot":
+        """The weigh-ins with their activities' current model litres, read now (:class:`WeighInSnapshot`)."""
+        entries = []
         for weighin in self.all():
             activity = self.catalog.activity(weighin.activity_id)
-            model = model_estimate_l(activity) if activity is not None else None
-            if model_l is not None and model_l.get(weighin.activity_id):
-                model = model_l[weighin.activity_id]
-            if model is None:
-                model = weighin.model_l
-            if model is None or model <= 0 or weighin.measured_l <= 0:
-                continue
-            points.append(CalibrationPoint(sport=weighin.sport, measured_l=weighin.measured_l, model_l=model,
-                                           lower_bound=weighin.lower_bound))
-        return points
+            entries.append((weighin, model_estimate_l(activity) if activity is not None else None))
+        return WeighInSnapshot(tuple(entries))
 
     # --- smart-scale readings ----------------------------------------------------------------
     def add_scale_readings(self, readings: list[ScaleReading], source_sha256: str | None = None,
@@ -307,6 +304,45 @@ class WeighIns:
         return stored, refused
 
 
+@dataclass(frozen=True)
+class WeighInSnapshot:
+    """A catalog's weigh-ins, each with its activity's current model litres (None: the activity is
+    not in the catalog), read once: the calibration points for any litres being re-estimated, and
+    the calibrations of any sports, without reading the catalog again."""
+
+    entries: tuple[tuple[WeighInRow, float | None], ...] = ()
+
+    def points(self, model_l: Mapping[str, float] | None = None) -> list[CalibrationPoint]:
+        """:meth:`WeighIns.calibration_points` of the weigh-ins as read."""
+        points: list[CalibrationPoint] = []
+        for weighin, model in self.entries:
+            if model_l is not None and model_l.get(weighin.activity_id):
+                model = model_l[weighin.activity_id]
+            if model is None:
+                model = weighin.model_l
+            if model is None or model <= 0 or weighin.measured_l <= 0:
+                continue
+            points.append(CalibrationPoint(sport=weighin.sport, measured_l=weighin.measured_l, model_l=model,
+                                           lower_bound=weighin.lower_bound))
+        return points
+
+    def calibrations(self, sports: Iterable[str], model_l: Mapping[str, float] | None = None,
+                     ) -> dict[str, Calibration | None]:
+        """The calibration of each sport (that sport's weigh-ins when it has any, all pooled
+        otherwise; None without weigh-ins), as :func:`calibrations_for` gives them."""
+        points = self.points(model_l)
+        return {sport: (calibrate(points, sport) if points else None) for sport in dict.fromkeys(sports)}
+
+
+def weighin_snapshot(data_dir: Path) -> WeighInSnapshot:
+    """The weigh-ins of ``data_dir``'s catalog (:class:`WeighInSnapshot`), from a read-only snapshot
+    of it; none without a catalog. Creates nothing and needs no write access."""
+    if not catalog_path(data_dir).is_file():
+        return WeighInSnapshot()
+    with Catalog(data_dir, read_only=True) as catalog:
+        return WeighIns(catalog).snapshot()
+
+
 def calibration_for(data_dir: Path, sport: str | None) -> Calibration | None:
     """The athlete's calibration for a session of ``sport`` from the weigh-ins in ``data_dir``'s
     catalog (that sport's when it has any, all sports pooled otherwise), or None without weigh-ins.
@@ -326,12 +362,7 @@ def calibrations_for(data_dir: Path, sports: Iterable[str], model_l: Mapping[str
     """:func:`calibration_for` for each sport (a multisport file's legs), reading the weigh-ins once.
 
     ``model_l``: see :meth:`WeighIns.calibration_points`."""
-    sports = list(dict.fromkeys(sports))
-    if not catalog_path(data_dir).is_file():
-        return {sport: None for sport in sports}
-    with Catalog(data_dir, read_only=True) as catalog:
-        points = WeighIns(catalog).calibration_points(model_l)
-    return {sport: (calibrate(points, sport) if points else None) for sport in sports}
+    return weighin_snapshot(data_dir).calibrations(sports, model_l)
 
 
 def absorb_scale_readings(data_dir: Path, readings: list[ScaleReading], sha256: str | None = None,

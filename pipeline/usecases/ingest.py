@@ -32,7 +32,7 @@ from pipeline.fit.archive import stored_bytes_cap
 from pipeline.store.catalog import ActivityRow, Catalog, RejectionRow, utc_now
 from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.layout import report_relpath
-from pipeline.store.weighins import calibrations_for
+from pipeline.store.weighins import weighin_snapshot
 from pipeline.usecases.copies import split_copies
 from pipeline.usecases.freshness import yields_to_manual
 from pipeline.usecases.outcome import FileOutcome, ProcessedActivity, file_outcome
@@ -161,13 +161,14 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
     from pipeline.usecases.analyse import analyse_activity
 
     sports = leg_sports(activity)
-    calibration = calibrations_for(config.data_dir, sports)
+    weighins = weighin_snapshot(config.data_dir)  # read once: both calibrations below come from it
+    calibration = weighins.calibrations(sports)
     analysis = analyse_activity(activity, config, override, calibration, weather)
     if analysis.model_total_l and analysis.report.activity is not None:
         sweat = analysis.report.sweat
         nonsweat = ((sweat.respiratory_water_l or 0.0) + (sweat.metabolic_mass_l or 0.0)) if sweat is not None else 0.0
-        again = calibrations_for(config.data_dir, sports,  # a weigh-in's side: sweat + breath + fuel
-                                 {analysis.report.activity.id: round(analysis.model_total_l, 3) + nonsweat})
+        again = weighins.calibrations(sports,  # a weigh-in's side: sweat + breath + fuel
+                                      {analysis.report.activity.id: round(analysis.model_total_l, 3) + nonsweat})
         if estimate_inputs(config, None, None, again) != estimate_inputs(config, None, None, calibration):
             calibration = again
             analysis = analyse_activity(activity, config, override, calibration, weather)
