@@ -169,21 +169,28 @@ def _drawn_columns(frame: pd.DataFrame, hours: pd.Series) -> dict[str, np.ndarra
     return columns
 
 
-def _thin_columns(columns: dict[str, np.ndarray], max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, np.ndarray]:
+def _thin_columns(columns: dict[str, np.ndarray], max_points: int = MAX_POINTS,
+                  ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """At most ``max_points`` points of :func:`_drawn_columns`' arrays: the mean of each over equal
     slices of the rows, missing values left out of a mean (keeps the shape). Returns the thinned
-    columns as a frame (with ``_h``, hours) and the hours. ``columns`` is not modified."""
-    import pandas as pd
-
+    columns (with ``_h``, hours; a new dict, the arrays new when thinned) and the hours. ``columns``
+    and its arrays are not modified (nor are they by the charts, which draw from new arrays)."""
     n = len(columns["_h"])
     if n > max_points:
         starts = np.flatnonzero(np.diff(np.r_[-1, np.arange(n) * max_points // n]))  # first row of each slice
         columns = {name: _slice_means(values, starts) for name, values in columns.items()}
-    numeric = pd.DataFrame(columns)  # copies the arrays: the caller's stay as they were
-    return numeric, numeric["_h"].to_numpy()
+    else:
+        columns = dict(columns)
+    return columns, columns["_h"]
 
 
-def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, np.ndarray]:
+def _drawn(columns: dict[str, np.ndarray], name: str) -> bool:
+    """Whether the drawn column ``name`` is there with at least one value (not NaN)."""
+    values = columns.get(name)
+    return values is not None and bool((~np.isnan(values)).any())
+
+
+def _thin(frame: pd.DataFrame, hours: pd.Series, max_points: int = MAX_POINTS) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """At most ``max_points`` points: the mean of each drawn numeric column (:data:`DRAWN_COLUMNS`)
     over equal slices of the rows, missing values left out of a mean (keeps the shape); rows
     without a time are dropped. Returns the thinned columns (with ``_h``, hours) and the hours."""
@@ -211,12 +218,12 @@ GAP_FACTOR = 5.0
 """A step in time more than this many times the median step is a pause (no records): the line breaks there."""
 
 
-def _breaks(x: np.ndarray, values: np.ndarray, paused: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+def _breaks(x: np.ndarray, values: np.ndarray, paused: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """``(x, values)`` with a NaN at every pause, so a line is not drawn across it (nor down to
     what a sensor read while stopped): samples taken mostly with the timer stopped are dropped, and
     a NaN goes between two samples further apart than :data:`GAP_FACTOR` median steps."""
     if paused is not None:
-        values = np.where(paused.to_numpy(dtype=float) < 0.5, np.nan, values)
+        values = np.where(np.asarray(paused, dtype=float) < 0.5, np.nan, values)
     keep = np.isfinite(values)
     xs, ys = x[keep], values[keep]
     if len(xs) < 3:
@@ -306,15 +313,15 @@ def _session_chart(prepared: SessionSeries | None, sweat: SweatBlock | None, uni
     data, x = _thin_columns(prepared.columns, MAX_POINTS_NARROW if narrow else MAX_POINTS)
     if len(x) < 2:
         return None
-    effort = [c for c in ("heart_rate_bpm", "power_w", "speed_m_per_s") if _has(data, c)]
-    sweat_col = sweat_column(data)
+    effort = [c for c in ("heart_rate_bpm", "power_w", "speed_m_per_s") if _drawn(data, c)]
+    sweat_col = next((name for name in CUMULATIVE_SWEAT_COLUMNS if _drawn(data, name)), None)
     paused = data.get("timer_active")
     # each panel: its lines [(x, y, style, side)], an optional band (x, low, high), y labels, legend
     panels: list[dict] = []
     if effort:
         lines, legend_entries, labels = [], [], {}
         if "heart_rate_bpm" in effort:
-            xs, ys = _breaks(x, data["heart_rate_bpm"].to_numpy(dtype=float), paused)
+            xs, ys = _breaks(x, data["heart_rate_bpm"], paused)
             lines.append((xs, ys, {"stroke": RED, "width": 1.2}, "left"))
             legend_entries.append(("line", "heart rate (bpm)", {"stroke": RED, "width": 1.5}))
             labels["left"] = "bpm"
@@ -322,10 +329,10 @@ def _session_chart(prepared: SessionSeries | None, sweat: SweatBlock | None, uni
         if second is not None:
             side = "right" if lines else "left"
             if second == "power_w":
-                values, unit, name = data["power_w"].to_numpy(dtype=float), "W", "power (W)"
+                values, unit, name = data["power_w"], "W", "power (W)"
             else:
                 unit = "mph" if imperial else "km/h"
-                speed = data["speed_m_per_s"].to_numpy(dtype=float)
+                speed = data["speed_m_per_s"]
                 values, name = (mph(speed) if imperial else speed * 3.6), f"speed ({unit})"
             xs, ys = _breaks(x, values, paused)
             lines.append((xs, ys, {"stroke": BLUE, "width": 0.9, "opacity": 0.8}, side))
@@ -333,21 +340,21 @@ def _session_chart(prepared: SessionSeries | None, sweat: SweatBlock | None, uni
             labels[side] = unit
         panels.append({"title": "Effort", "height_in": 2.2, "lines": lines, "legend": legend_entries,
                        "labels": labels})
-    if _has(data, "temperature_c"):
+    if _drawn(data, "temperature_c"):
         # temperature_c: the air temperature the model used; device_temperature_c: the raw sensor
         to_unit = fahrenheit if imperial else (lambda c: c)
-        xs, ys = _breaks(x, to_unit(data["temperature_c"].to_numpy(dtype=float)), None)
+        xs, ys = _breaks(x, to_unit(data["temperature_c"]), None)
         lines = [(xs, ys, {"stroke": ORANGE, "width": 1.4}, "left")]
         legend_entries = []
-        if _has(data, "device_temperature_c"):
-            xs, ys = _breaks(x, to_unit(data["device_temperature_c"].to_numpy(dtype=float)), None)
+        if _drawn(data, "device_temperature_c"):
+            xs, ys = _breaks(x, to_unit(data["device_temperature_c"]), None)
             lines.append((xs, ys, {"stroke": ORANGE, "width": 0.9, "dasharray": "1 1.6"}, "left"))
             legend_entries = [("line", "air, as the model used it", {"stroke": ORANGE, "width": 1.4}),
                               ("line", "device sensor", {"stroke": ORANGE, "width": 1.2, "dasharray": "1 1.6"})]
         panels.append({"title": "Temperature", "height_in": 1.2, "lines": lines, "legend": legend_entries,
                        "labels": {"left": "°F" if imperial else "°C"}})
     if sweat_col is not None:
-        y = _volume(data[sweat_col].to_numpy(dtype=float), units)
+        y = _volume(data[sweat_col], units)
         keep = np.isfinite(y)
         lines = [(x[keep], y[keep], {"stroke": TEAL, "width": 1.6}, "left")]
         legend_entries = [("line", "our estimate", {"stroke": TEAL, "width": 1.6})]
