@@ -19,6 +19,7 @@ Where the text goes decides what else is done to it:
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -95,7 +96,14 @@ def markdown_text(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = clean_text(_MD_BREAKS.sub(" ", storable_text(str(value))), keep_lines=True)
+    return _markdown_str(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_str(value: str) -> str:
+    """:func:`markdown_text` of a string; kept for the next call with the same text (a report's
+    labels, units and notes come back in every report of a run)."""
+    text = clean_text(_MD_BREAKS.sub(" ", storable_text(value)), keep_lines=True)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _AUTOLINK.sub(ZERO_WIDTH_SPACE, text)
