@@ -191,7 +191,8 @@ def connect_read_only(data_dir: Path) -> sqlite3.Connection:
     https://www.sqlite.org/wal.html#readonly and https://www.sqlite.org/uri.html#uriimmutable),
     copied into memory with SQLite's backup API (one consistent snapshot; no lock held
     afterwards), and closed; the copy is brought to the current schema there, so a catalog written
-    by an older Sweatline reads too. Writes to the returned connection change only the copy.
+    by an older Sweatline reads too (its rows are scanned once a state of the file, :data:`_ROWS_SOUND`).
+    Writes to the returned connection change only the copy.
     Without a catalog file the copy is an empty, current catalog (nothing processed yet).
 
     Raises :class:`~pipeline.core.errors.DamagedData` for a damaged catalog (as :func:`connect`),
@@ -199,9 +200,11 @@ def connect_read_only(data_dir: Path) -> sqlite3.Connection:
     """
     path = catalog_path(data_dir)
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False, factory=TextSafeConnection)
+    state = None
     with damage_named(path):
         if path.is_file():
             _refuse_empty_file(path)
+            state = _file_state(path)  # before the copy: a write after it makes another state
             uri = path.resolve().as_uri()
             try:
                 _copy(sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S), memory)
@@ -212,10 +215,38 @@ def connect_read_only(data_dir: Path) -> sqlite3.Connection:
         memory.row_factory = sqlite3.Row
         memory.execute("PRAGMA foreign_keys=ON")
         try:
-            migrate(memory, "catalog", CATALOG_MIGRATIONS)
+            migrate(memory, "catalog", CATALOG_MIGRATIONS, rows=state is None or state not in _ROWS_SOUND)
         except DamagedData as exc:  # found in the copy: named by the file it was copied from
             raise DamagedData(str(path), exc.reason) from None
+    if state is not None:
+        if len(_ROWS_SOUND) >= 256:
+            _ROWS_SOUND.clear()
+        _ROWS_SOUND[state] = None
     return memory
+
+
+_ROWS_SOUND: dict[tuple[int, ...], None] = {}
+"""The states of catalog files (:func:`_file_state`) whose rows this process found sound in a
+read-only copy: a copy of the file in the same state again is not scanned row by row again (its
+tables and columns still are). A backfill looks the catalog up a few times a file (copies held,
+the weigh-ins, a manual answer), and over a large catalog the row scan was most of a copy's cost
+(docs/performance.md). Any write, by Sweatline or by hand, gives the file (or its write-ahead log)
+another state, checked in full."""
+
+
+def _file_state(path: Path) -> tuple[int, ...] | None:
+    """The catalog file and its write-ahead log as the file system sees them (device, inode, size,
+    modification time in ns of each); None when the file cannot be looked at."""
+    try:
+        main = os.stat(path)
+        try:
+            wal = os.stat(f"{path}-wal")
+            log: tuple[int, ...] = (wal.st_ino, wal.st_size, wal.st_mtime_ns)
+        except FileNotFoundError:
+            log = ()
+    except OSError:
+        return None
+    return (main.st_dev, main.st_ino, main.st_size, main.st_mtime_ns, *log)
 
 
 def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
@@ -244,13 +275,14 @@ def schema_version(conn: sqlite3.Connection, component: str) -> int:
     return int(row[0]) if row is not None else 0
 
 
-def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migration], *, check: bool = True) -> int:
+def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migration], *, check: bool = True,
+            rows: bool = True) -> int:
     """Apply the migrations of ``component`` that this database has not seen yet; return its version.
 
     ``migrations`` is append-only: the n-th entry takes the schema from version n-1 to n.
     A database newer than the code (version > len(migrations)) is refused rather than guessed at;
-    with ``check``, so are tables that are not what the migrations made (:func:`schema_problem`):
-    both raise :class:`~pipeline.core.errors.DamagedData`.
+    with ``check``, so are tables that are not what the migrations made (:func:`schema_problem`;
+    ``rows=False``: without its scan of the rows): both raise :class:`~pipeline.core.errors.DamagedData`.
     """
     current = schema_version(conn, component)
     if current > len(migrations):
@@ -271,7 +303,7 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migra
                          "ON CONFLICT(component) DO UPDATE SET version = excluded.version", (component, version))
             if component == "catalog":
                 conn.execute(f"PRAGMA user_version = {int(version)}")
-    problem = schema_problem(conn, component, migrations) if check else None
+    problem = schema_problem(conn, component, migrations, rows=rows) if check else None
     if problem is not None:
         raise DamagedData(_database_name(conn), f"the catalog is damaged: {problem}; {WHAT_TO_DO}")
     return schema_version(conn, component)
@@ -313,11 +345,13 @@ def _tables(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
             for name in names}
 
 
-def schema_problem(conn: sqlite3.Connection, component: str, migrations: Sequence[Migration]) -> str | None:
+def schema_problem(conn: sqlite3.Connection, component: str, migrations: Sequence[Migration], *,
+                   rows: bool = True) -> str | None:
     """What is wrong with ``component``'s tables in ``conn`` after :func:`migrate`, in a few words, or None:
     a table or column its migrations made that is gone (dropped by hand, a restore of half a file),
     or a row holding text (or bytes) in a column declared INTEGER or REAL — SQLite stores whatever it
-    is given, so such a row was not written by Sweatline and would be read as a wrong number."""
+    is given, so such a row was not written by Sweatline and would be read as a wrong number.
+    ``rows=False``: the tables and columns only (the rows known sound, :data:`_ROWS_SOUND`)."""
     expected = _expected_tables(component, migrations)
     found = _tables(conn)
     for table, columns in expected.items():
@@ -327,7 +361,7 @@ def schema_problem(conn: sqlite3.Connection, component: str, migrations: Sequenc
         if missing:
             return f"table {table!r} has no column {missing[0]!r}"
         numeric = [name for name, kind in columns.items() if kind in ("INTEGER", "REAL")]
-        if not numeric:
+        if not numeric or not rows:
             continue
         listed = ", ".join(f'"{name}"' for name in numeric)
         test = " OR ".join(f"typeof(\"{name}\") NOT IN ('integer', 'real', 'null')" for name in numeric)

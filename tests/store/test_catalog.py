@@ -212,3 +212,21 @@ def test_activities_starting_at_one_instant_are_found_whatever_zone_the_instant_
         assert [a.id for a in catalog.activities_starting_at(same_instant)] == ["a" * 16, "b" * 16]
         assert [a.id for a in catalog.activities_starting_at(same_instant, other_than_file="f1")] == ["b" * 16]
         assert catalog.activities_starting_at(start + timedelta(seconds=0.5)) == []
+
+
+def test_a_read_only_copy_finds_a_number_column_written_by_hand_after_it_read_the_catalog_sound(tmp_path: Path) -> None:
+    """Rows found sound are not scanned again while the file stays as it was; any write (here by
+    hand, as a user with the sqlite3 shell would) is checked in full, and a damaged state stays refused."""
+    seen = datetime(2026, 5, 1, 6, tzinfo=UTC)
+    with Catalog(tmp_path) as catalog:
+        catalog.record_processed(FileRow(sha256="a" * 64, name="ride.fit", path="/inbox/ride.fit", size_bytes=600,
+                                         status="processed", first_seen_at=seen, processed_at=seen), [])
+    for _ in range(2):  # sound, then the same state again
+        with Catalog(tmp_path, read_only=True) as catalog:
+            assert catalog.file("a" * 64) is not None
+    with sqlite3.connect(catalog_path(tmp_path)) as db:
+        db.execute("UPDATE files SET size_bytes = 'lots'")
+    db.close()
+    for _ in range(2):  # refused, and again: a damaged state is never taken for a sound one
+        with pytest.raises(DamagedData, match="'size_bytes'"):
+            Catalog(tmp_path, read_only=True)
