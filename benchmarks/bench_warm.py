@@ -1,6 +1,6 @@
 """Warm per-file cost inside a backfill, against a bare fitfast decode of the same files (run by hand).
 
-    nice -n 10 .venv/bin/python benchmarks/bench_warm.py [--files 200] [--profile]
+    nice -n 10 .venv/bin/python benchmarks/bench_warm.py [--files 200] [--profile] [--catalog 10000]
 
 A season: ``--files`` distinct activities of 30 min to 6 h at 1 s (rides with power, runs, and a
 few swims without power), each with its own device serial and start time, written with
@@ -17,7 +17,8 @@ before the clock starts): per file, alternated, the CPU time of
 CPU time (``time.thread_time``), not wall time: the machine may be shared. Prints the sums, the
 medians per file and the ratio ours / bare, with the load average before and after, and where the
 ``ours`` part goes (each part's CPU time, timed around the functions named in :data:`PARTS`, each
-part without the parts it calls). ``--profile`` adds a cProfile of the ``ours`` part
+part without the parts it calls). ``--catalog N``: N activities in the catalog before the season
+(a long history: what a file's look-ups of the catalog cost then). ``--profile`` adds a cProfile of the ``ours`` part
 (``SORT=cumulative FILTER=pipeline`` to choose its order and rows), to see where it goes.
 """
 from __future__ import annotations
@@ -121,10 +122,28 @@ class PartClock:
                 setattr(module, name, timed)
 
 
+def fill_catalog(data_dir: Path, template, count: int) -> None:
+    """``count`` activities in the catalog before the season, an hour apart before it: the
+    template's row with its own id, file and key, written through the store's API (no reports:
+    a file's processing only looks the catalog up)."""
+    from pipeline.store.catalog import Catalog, FileRow
+
+    with Catalog(data_dir) as catalog:
+        for i in range(1, count + 1):
+            sha = f"{i:064x}"
+            catalog.record_processed(
+                FileRow(sha256=sha, name=f"old-{i}.fit", path=f"/inbox/old-{i}.fit", size_bytes=1, status="processed",
+                        activities=1, first_seen_at=template.processed_at, processed_at=template.processed_at),
+                [template.model_copy(update={"id": sha, "file_sha256": sha, "activity_key": f"fit-content:{sha}",
+                                             "start_time": template.start_time - timedelta(hours=i)})])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--catalog", type=int, default=0,
+                        help="activities already in the catalog before the season (a long history)")
     args = parser.parse_args()
     started = time.perf_counter()
     files = season(args.files)
@@ -145,8 +164,10 @@ def main() -> None:
                                "athlete: {body_mass_kg: 70, height_cm: 178, sex: male, age: 35}\n")
         config = load_config(config_path)
         with Catalog(config.data_dir) as catalog:  # warm: imports done, one file read, then its outputs gone
-            record_outcome(catalog, process_file(files[0], config))
+            warm = record_outcome(catalog, process_file(files[0], config))
         shutil.rmtree(config.data_dir)
+        if args.catalog:
+            fill_catalog(config.data_dir, warm.activities[0].row, args.catalog)
         parts = PartClock()
         parts.install()
         profiler = None
@@ -174,7 +195,8 @@ def main() -> None:
                 ours.append(time.thread_time() - clock)
                 assert outcome.status == "processed", (path, outcome.status)
         load_after = os.getloadavg()
-    print(f"warm per-file cost, {len(files)} distinct activities of 30 min-6 h, {os.cpu_count()} CPUs, "
+    print(f"warm per-file cost, {len(files)} distinct activities of 30 min-6 h "
+          f"({args.catalog} activities in the catalog before them), {os.cpu_count()} CPUs, "
           f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (CPU time of this thread)")
     print(f"  bare fitfast.parse   {sum(bare):7.2f} s  median {1000 * statistics.median(bare):6.1f} ms/file")
     print(f"  process + commit     {sum(ours):7.2f} s  median {1000 * statistics.median(ours):6.1f} ms/file")
