@@ -57,12 +57,15 @@ def recording_of(activity_key: str | None) -> str | None:
 
 
 def split_copies(decoded: list[Activity], data_dir: Path, path: Path, sha: str,
-                 run_id: str | None) -> tuple[list[Activity], list[DuplicateRow]]:
+                 run_id: str | None, catalog: Catalog | None = None) -> tuple[list[Activity], list[DuplicateRow]]:
     """Rule 1: the activities of the file ``path`` (SHA-256 ``sha``) to analyse, in file order, and
     the duplicate rows of the others — copies of an activity the catalog holds from another file, or
-    a second copy within this file."""
-    with Catalog(data_dir, read_only=True) as catalog:  # read by the reader: never written there
-        firsts = {a.activity_key: catalog.activity_by_key(a.activity_key, other_than_file=sha) for a in decoded}
+    a second copy within this file. ``catalog``: a read-only snapshot of ``data_dir``'s catalog
+    already open (default: one is made here)."""
+    if catalog is None:
+        with Catalog(data_dir, read_only=True) as snapshot:  # read by the reader: never written there
+            return split_copies(decoded, data_dir, path, sha, run_id, snapshot)
+    firsts = {a.activity_key: catalog.activity_by_key(a.activity_key, other_than_file=sha) for a in decoded}
     new: list[Activity] = []
     duplicates: list[DuplicateRow] = []
     seen: dict[str, Activity] = {}  # a zip holding one activity twice

@@ -32,7 +32,7 @@ from pipeline.fit.archive import stored_bytes_cap
 from pipeline.store.catalog import ActivityRow, Catalog, RejectionRow, utc_now
 from pipeline.store.files import atomic_directory, file_lock, sha256_file
 from pipeline.store.layout import report_relpath
-from pipeline.store.weighins import weighin_snapshot
+from pipeline.store.weighins import WeighIns, WeighInSnapshot, weighin_snapshot
 from pipeline.usecases.copies import split_copies
 from pipeline.usecases.freshness import yields_to_manual
 from pipeline.usecases.outcome import FileOutcome, ProcessedActivity, file_outcome
@@ -89,10 +89,12 @@ def write_activity_outputs(analysis: Analysis, data_dir: Path, report_dir_rel: s
 
 
 def process_activity(activity: Activity, config: Config, override: WeatherOverride | None = None, *,
-                     sha256: str, run_id: str | None = None, manual: bool = True) -> ProcessedActivity:
+                     sha256: str, run_id: str | None = None, manual: bool = True,
+                     weighins: WeighInSnapshot | None = None) -> ProcessedActivity:
     """Analyse one already-read activity (of the file whose SHA-256 is ``sha256``) and write its
     records and report folder; returns its catalog row (not yet committed) and report folder.
 
+    ``weighins``: the catalog's weigh-ins already read (default: read here, :func:`weighin_snapshot`).
     ``manual=False`` (the nightly): the outputs are written under the file's lock
     (:func:`~pipeline.store.files.file_lock`), and not at all when the catalog holds an answer
     the rider made with their own override (:func:`~pipeline.usecases.freshness.yields_to_manual`): that answer is returned,
@@ -103,7 +105,7 @@ def process_activity(activity: Activity, config: Config, override: WeatherOverri
         from pipeline.weather import weather_for_activity
 
         weather = weather_for_activity(activity, config.weather, config.data_dir)
-    analysis = _analyse_with_inputs(activity, config, override, weather)
+    analysis = _analyse_with_inputs(activity, config, override, weather, weighins)
     block = analysis.report.activity
     assert block is not None, "analyse_activity returns a report with its activity block"
     report_rel = report_relpath(block.id, block.sport, block.start_time)
@@ -150,7 +152,7 @@ def decoder_name(decoder: str) -> str:
 
 
 def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOverride,
-                         weather: WeatherSamples | None = None) -> Analysis:
+                         weather: WeatherSamples | None = None, weighins: WeighInSnapshot | None = None) -> Analysis:
     """:func:`analyse_activity` with each leg sport's calibration, its report carrying the inputs
     it was made from (:mod:`pipeline.usecases.provenance`).
 
@@ -161,7 +163,8 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
     from pipeline.usecases.analyse import analyse_activity
 
     sports = leg_sports(activity)
-    weighins = weighin_snapshot(config.data_dir)  # read once: both calibrations below come from it
+    if weighins is None:  # read once: both calibrations below come from it
+        weighins = weighin_snapshot(config.data_dir)
     calibration = weighins.calibrations(sports)
     analysis = analyse_activity(activity, config, override, calibration, weather)
     if analysis.model_total_l and analysis.report.activity is not None:
@@ -206,9 +209,11 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
         rejections.append(RejectionRow(file_sha256=sha, member=_member(refusal, path), name=path.name, path=str(path),
                                        kind=refusal.kind, reason=refusal.reason, rejected_at=utc_now(),
                                        run_id=run_id))
-    new, duplicates = split_copies(decoded, config.data_dir, path, sha, run_id)
-    activities = [process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual)
-                  for activity in new]
+    with Catalog(config.data_dir, read_only=True) as snapshot:  # one read-only copy for both look-ups
+        new, duplicates = split_copies(decoded, config.data_dir, path, sha, run_id, snapshot)
+        weighins = WeighIns(snapshot).snapshot() if new else None
+    activities = [process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual,
+                                   weighins=weighins) for activity in new]
     return file_outcome(path, sha, size, started, run_id, activities, rejections, duplicates,
                         kept_scale=bool(readings), skipped_members=skipped,  # a scale's file: kept for weigh-ins
                         scale_readings=readings, scale_reference_mass_kg=config.athlete.body_mass_kg)
