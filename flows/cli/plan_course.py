@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.advice.race import fill_words
+from pipeline.advice.texts import format_duration
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
 from pipeline.core.inputs import WeatherOverride, checked
@@ -131,7 +133,8 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         from pipeline.usecases.race import write_race_plan
 
         try:
-            write_race_plan(Path(args.out), plan, config.nightly.timezone, Display.of(config, args.units).units)
+            write_race_plan(Path(args.out), plan, start.tzinfo, Display.of(config, args.units).units,
+                            config.advice.bottle_ml)
         except OSError as exc:
             raise UsageError("--out", f"{args.out}: cannot be written ({exc.strerror or type(exc).__name__})") from None
     display = Display.of(config, getattr(args, "units", None))
@@ -139,7 +142,7 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         print(report.to_json())
     else:
         print(plan_text(report, duration_s=plan.pace.total_s, sport=sport, display=display))
-        print(course_lines(plan, reader(display.units)))
+        print(course_lines(plan, reader(display.units), config.advice.bottle_ml))
     return 0
 
 
@@ -160,24 +163,20 @@ def _keep_archive_hours(plan, config: Config) -> None:
         pass
 
 
-def course_lines(plan, r: Reader = METRIC_READER) -> str:
+def course_lines(plan, r: Reader = METRIC_READER, bottle_ml: float = 750.0) -> str:
     """A few lines on the course under the plan's text, in the reader's units ``r``: distance, time,
-    weather, bottles and refills (the same bottles as the plan's "Bottles to carry": at the start
-    and at each water point)."""
+    weather, bottles and refills (the same bottles as the plan's "Bottles to carry": those carried
+    at once, of ``bottle_ml`` [mL]; at each water point, what to fill up to the next)."""
     p = plan.report.plan
-    lines = ["", f"Course: {r.distance(plan.course.distance_m)} in about {_hm(plan.pace.total_s)}, "
+    lines = ["", f"Course: {r.distance(plan.course.distance_m)} in about {format_duration(plan.pace.total_s / 3600.0)}, "
                  f"{len(p.timeline or [])} segments; weather: {p.weather}."]
     if p.carbohydrate_g_per_h:
         lines.append(f"Carbohydrate: {p.carbohydrate_g_per_h:.0f} g per hour.")
     start = p.start_bottles or 0
-    lines.append(f"Start with {start} bottle{'s' if start != 1 else ''}." if start or p.refills else
+    lines.append(f"Start with {start} bottle{'s' if start != 1 else ''}"
+                 + (", the most you carry at once." if p.refills else ".") if start or p.refills else
                  "No bottle to carry (a session this short; sip if thirsty).")
     for refill in p.refills or []:
-        lines.append(f"  {r.distance(refill.distance_m)}: fill {refill.bottles} bottle{'s' if refill.bottles != 1 else ''} "
-                     f"({r.volume_ml(refill.drink_ml)} to the next water).")
+        lines.append(f"  {r.distance(refill.distance_m)}: fill {fill_words(refill.drink_ml, bottle_ml, r)} "
+                     "to drink until the next water.")
     return "\n".join(lines)
-
-
-def _hm(seconds: float) -> str:
-    minutes = int(round(seconds / 60.0))
-    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -45,12 +45,12 @@ def session_duration_s(report: Report) -> float | None:
 
 def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex: str | None,
            advice_config: AdviceConfig, planned: bool = False, sport: str | None = None,
-           carry_bottles: int | None = None) -> Report:
+           carry_bottles: int | None = None, water_points: int = 0) -> Report:
     """Fill ``plan``, ``advice`` and ``disclaimer`` of ``report`` (in place; also returned).
 
-    ``carry_bottles``: the bottles over the session when a planned course counted them from its
-    water points (start and refills, :func:`pipeline.advice.race.bottles`); the plan and its texts
-    then give that one figure (a session too short to carry water keeps none).
+    ``carry_bottles``: the bottles carried at once when a planned course counted them from its
+    water points (:func:`pipeline.advice.race.bottles`), refilled at its ``water_points`` of them;
+    the plan and its texts then give that one figure (a session too short to carry water keeps none).
 
     ``duration_s`` is the session's moving time (a planned session's duration); ``sport`` names a
     planned session's sport (a done one's comes from ``report.activity``). Without a sweat
@@ -93,6 +93,7 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
         bottle_ml=advice_config.bottle_ml,
         long_session_min=advice_config.long_session_min,
         leg_sports=leg_sports,
+        water_points=water_points if carry_bottles is not None else 0,
     )
     report.plan = details.block
     report.advice = build_advice(ctx)

@@ -125,9 +125,13 @@ def timeline(segments: Sequence[Segment], drink_total_ml: float, sodium_mg_per_l
 
 
 def bottles(entries: Sequence[TimelineEntry], water_m: Sequence[float], bottle_ml: float) -> tuple[int, list[Refill]]:
-    """Bottles of ``bottle_ml`` [mL] to start with (the drinking up to the first point of ``water_m``,
-    or the finish) and to fill at each point (the drinking from there to the next, or the finish);
-    a point with nothing to carry after it is left out."""
+    """Bottles of ``bottle_ml`` [mL] carried at once, and what to fill at each point of ``water_m``
+    [m from the start]. The course is cut at its water points into stretches; each stretch's drinking
+    is what must be carried over it. One starts with the bottles the thirstiest stretch needs
+    (``ceil(volume / bottle_ml)``, the most carried at once), so a water point lowers what is carried
+    and never adds a bottle; at each point one fills only the drinking up to the next point or the
+    finish (``Refill.drink_ml``, in ``Refill.bottles`` bottles). A point with nothing to drink after
+    it is left out."""
     points = sorted({float(w) for w in water_m if w > 0})
 
     def drink_between(lo: float, hi: float) -> float:
@@ -140,7 +144,22 @@ def bottles(entries: Sequence[TimelineEntry], water_m: Sequence[float], bottle_m
         volume = drink_between(here, after)
         if volume > 0:
             refills.append(Refill(distance_m=here, bottles=math.ceil(volume / bottle_ml), drink_ml=volume))
-    return math.ceil(start / bottle_ml), refills
+    carried = max([math.ceil(start / bottle_ml), *(r.bottles for r in refills)])
+    return carried, refills
+
+
+def fill_words(volume_ml: float, bottle_ml: float, r: Reader = METRIC_READER) -> str:
+    """How much to fill at a water point: the volume in the reader's units and the share of a
+    ``bottle_ml`` [mL] bottle it is, rounded up to a quarter ("210 mL, a third of a bottle" is
+    said "up to half a bottle"), or the bottles it fills beyond one."""
+    share = volume_ml / bottle_ml if bottle_ml > 0 else 0.0
+    if share > 1.0 + 1e-9:
+        whole = math.ceil(share - 1e-9)
+        return f"{r.volume_ml(volume_ml)} ({whole} bottles)"
+    quarters = max(1, math.ceil(share * 4.0 - 1e-9))
+    part = {1: "up to a quarter of a bottle", 2: "up to half a bottle", 3: "up to three quarters of a bottle",
+            4: "a full bottle"}[quarters]
+    return f"{r.volume_ml(volume_ml)} ({part})"
 
 
 @dataclass(frozen=True)
@@ -195,12 +214,14 @@ def course_text(plan: PlanBlock, bottle_ml: float, r: Reader = METRIC_READER) ->
              f"(segment by segment in the plan), in sips every 15–20 minutes; never more than you are expected to lose."]
     bottles_ = plan.start_bottles or 0
     if bottles_:
-        parts.append(f"Start with {bottles_} bottle{'s' if bottles_ != 1 else ''} of {r.volume_ml(bottle_ml)}.")
-    if bottles_ > CARRIED_BOTTLES or any(r.bottles > CARRIED_BOTTLES for r in plan.refills or []):
+        parts.append(f"Start with {bottles_} bottle{'s' if bottles_ != 1 else ''} of {r.volume_ml(bottle_ml)}"
+                     + (", the most you carry at once." if plan.refills else "."))
+    if bottles_ > CARRIED_BOTTLES:
         parts.append(f"That is more than the {CARRIED_BOTTLES} bottles a bike's cages or a running vest hold: plan "
                      "where to fill up on the way (aid stations, fountains, shops) and give them to the plan.")
     for refill in plan.refills or []:
-        parts.append(f"At {r.distance(refill.distance_m)} fill {refill.bottles} (about {r.volume_ml(refill.drink_ml)} to the next water).")
+        parts.append(f"At {r.distance(refill.distance_m)} fill {fill_words(refill.drink_ml, bottle_ml, r)}, "
+                     "to drink until the next water.")
     if sodium >= 1:
         parts.append(f"With that drink about {sodium:,.0f} mg of sodium in all, as salty as your sweat (a sports drink "
                      "or salt tablets).")

@@ -101,6 +101,9 @@ class AdviceContext(SessionFacts):
     bottle_ml: float
     long_session_min: float
     leg_sports: tuple[str, ...] = ()
+    water_points: int = 0
+    """A planned course's water points where bottles are refilled: ``carry_bottles`` is then what is
+    carried at once, not the bottles over the session."""
 
 
 def sport_noun(sport: str | None) -> str:
@@ -210,8 +213,11 @@ def _during_sentences(ctx: AdviceContext) -> list[str]:
     bottles = "bottle" if p.carry_bottles == 1 else "bottles"
     rate = (f"During: {_per_hour(p.during_ml_per_h, upper, r)}, in small sips every 15–20 minutes"
             + (" — drink to thirst within that range" if upper > p.during_ml_per_h else "")
-            + f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml, r)} over {format_duration(ctx.duration_h)}. "
-            "Keep water on hand; if you cannot carry that much, plan where to refill.")
+            + (f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml, r)} at a time, refilled at the "
+               f"{ctx.water_points} water point{'s' if ctx.water_points != 1 else ''} on the way "
+               f"(over {format_duration(ctx.duration_h)})." if ctx.water_points else
+               f": {p.carry_bottles} {bottles} of {ml(ctx.bottle_ml, r)} over {format_duration(ctx.duration_h)}. "
+               "Keep water on hand; if you cannot carry that much, plan where to refill."))
     return [rate, _cap_sentence(ctx)]
 
 

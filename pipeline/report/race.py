@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from pipeline.advice.race import fill_words
+from pipeline.advice.texts import format_duration
 from pipeline.core.notes import in_units
 from pipeline.core.schema import Report, TimelineEntry
 from pipeline.core.units import METRIC_READER, Reader, Units, reader
@@ -140,20 +142,31 @@ class Row:
     water: str
 
 
-def _clock(start: datetime, seconds: float, zone: str) -> str:
+def _clock(start: datetime, seconds: float, zone: tzinfo) -> str:
     from datetime import timedelta
 
-    return (start + timedelta(seconds=seconds)).astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    return (start + timedelta(seconds=seconds)).astimezone(zone).strftime("%H:%M")
+
+
+def zone_label(zone: tzinfo, when: datetime) -> str:
+    """The words for the zone times are shown in: an IANA name ('Europe/Paris') as it is, a fixed
+    offset as typed with the start ('UTC-07:00'; 'UTC' for none)."""
+    if isinstance(zone, ZoneInfo):
+        return zone.key
+    offset = when.astimezone(zone).strftime("%z")
+    return "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def render_plan_html(report: Report, distance_m: Sequence[float], altitude_m: Sequence[float], water_m: Sequence[float],
-                     title: str, zone: str = "UTC", units: Units = "metric") -> str:
+                     title: str, zone: str | tzinfo = "UTC", units: Units = "metric", bottle_ml: float = 750.0) -> str:
     """The page for ``report`` (a planned course's: ``plan.timeline`` set), its course profile
-    (``distance_m``, ``altitude_m``) and water points [m]; times shown in ``zone`` (IANA), every
-    quantity in ``units`` (metric or imperial)."""
+    (``distance_m``, ``altitude_m``) and water points [m]; times shown in ``zone`` (an IANA name or
+    a tzinfo: the race's, as its start was given), every quantity in ``units`` (metric or imperial);
+    refills said against bottles of ``bottle_ml`` [mL]."""
     plan, sweat = report.plan, report.sweat
     assert plan is not None and plan.timeline and sweat is not None and plan.start_time is not None
     r = reader(units)
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
     timeline = plan.timeline
     duration_s = timeline[-1].elapsed_s + timeline[-1].duration_s
     drink_ml = sum(e.drink_ml for e in timeline)
@@ -164,18 +177,18 @@ def render_plan_html(report: Report, distance_m: Sequence[float], altitude_m: Se
              ("Sodium", f"{plan.sodium_mg_per_h or 0:,.0f} mg/h", "lost in sweat"),
              ("Carbs", f"{plan.carbohydrate_g_per_h or 0:.0f} g/h", "eaten or drunk"),
              ("Start with", f"{bottles} bottle{'s' if bottles != 1 else ''}",
-              "filled" if bottles else "a race this short")]
-    rows = [Row(f"{r.distance_value(e.distance_m):.1f}", _clock(start, e.elapsed_s, zone), f"{e.grade_pct:+.1f} %",
+              "at most, refilled" if bottles and plan.refills else "filled" if bottles else "a race this short")]
+    rows = [Row(f"{r.distance_value(e.distance_m):.1f}", _clock(start, e.elapsed_s, tz), f"{e.grade_pct:+.1f} %",
                 r.temperature(e.temperature_c), r.volume_ml(e.drink_ml), f"{e.sodium_mg:.0f} mg",
                 f"{e.carbohydrate_g:.0f} g", "water" if e.water else "") for e in timeline]
-    refills = [(f"{r.distance_value(f.distance_m):.1f}", f.bottles, r.volume_ml(f.drink_ml)) for f in plan.refills or []]
+    refills = [(f"{r.distance_value(f.distance_m):.1f}", fill_words(f.drink_ml, bottle_ml, r), r.volume_ml(f.drink_ml))
+               for f in plan.refills or []]
     advice = [(ADVICE_TITLES.get(a.topic, a.topic.replace("_", " ").capitalize()), a.text_in(units))
               for a in report.advice]
     notes = [in_units(note, reader(units)) for note in (report.environment.notes if report.environment else [])]
-    hours, minutes = divmod(int(round(duration_s / 60.0)), 60)
     end_m = timeline[-1].distance_m + timeline[-1].length_m
-    subtitle = (f"Start {start.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone}) · {r.distance(end_m)} · "
-                f"about {hours} h {minutes:02d} min · weather: {plan.weather}")
+    subtitle = (f"Start {start.astimezone(tz):%Y-%m-%d %H:%M} ({zone_label(tz, start)}) · {r.distance(end_m)} · "
+                f"about {format_duration(duration_s / 3600.0)} · weather: {plan.weather}")
     charts = [(profile_chart_svg(distance_m, altitude_m, timeline, r=r),
                profile_chart_svg(distance_m, altitude_m, timeline, True, r),
                "The course's altitude and the air along it (the forecast where and when you will be, when asked)."),

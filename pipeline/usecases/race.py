@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
@@ -193,10 +193,10 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
     series = estimate.series
     course_keys = _course_plan(report, series, cuts, course, request, config, pace, estimate.intensity.mean_metabolic_w,
                                start_utc, environment.source)
-    if course_keys is not None:  # the session's bottles are the course's: at the start and at its water points
-        carried = course_keys["start_bottles"] + sum(r.bottles for r in course_keys["refills"])
+    if course_keys is not None:  # the session's bottles are the course's: those carried at once, refilled at its water
         advise(report, duration_s=pace.total_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
-               advice_config=config.advice, planned=True, sport=request.sport, carry_bottles=carried)
+               advice_config=config.advice, planned=True, sport=request.sport,
+               carry_bottles=course_keys["start_bottles"], water_points=len(course_keys["refills"]))
         _add_course(report, course_keys, config)
     analysis = Analysis(report=report, athlete=athlete, model_total_l=estimate.sweat.model_total_l,
                         display=_display(config))
@@ -295,10 +295,12 @@ def export_fit_workout(path: Path, plan: RacePlan, units: Units = "metric") -> P
     return path
 
 
-def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC", units: Units = "metric") -> tuple[Path, Path]:
+def write_race_plan(folder: Path, plan: RacePlan, zone: str | tzinfo | None = None, units: Units = "metric",
+                    bottle_ml: float = 750.0) -> tuple[Path, Path]:
     """``plan.json`` (the report, SI) and ``plan.html`` (:func:`pipeline.report.race.render_plan_html`,
-    times in ``zone``, quantities in ``units``) in ``folder`` (created), each through a temporary
-    file renamed into place. Raises OSError when they cannot be written."""
+    times in ``zone``: by default the race's own, the zone or offset its start was given or read in;
+    quantities in ``units``; refills against bottles of ``bottle_ml`` [mL]) in ``folder`` (created),
+    each through a temporary file renamed into place. Raises OSError when they cannot be written."""
     from pipeline.report.race import render_plan_html
     from pipeline.store.files import atomic_write_text
 
@@ -310,7 +312,7 @@ def write_race_plan(folder: Path, plan: RacePlan, zone: str = "UTC", units: Unit
                 float(steps["altitude_m"].iloc[-1] + steps["grade"].iloc[-1] * steps["length_m"].iloc[-1])]
     title = f"Race plan: {plan.course.name}" if plan.course.name else "Race plan"
     html = render_plan_html(plan.report, distance, altitude, water_points_m(plan.course, plan.request.aid_m), title,
-                            zone, units)
+                            zone if zone is not None else (plan.request.start.tzinfo or "UTC"), units, bottle_ml)
     return (atomic_write_text(folder / "plan.json", plan.report.to_json()),
             atomic_write_text(folder / "plan.html", html))
 

@@ -74,10 +74,11 @@ def test_the_drinking_never_runs_ahead_of_the_sweat(hilly: Path, tmp_path: Path)
     for e in p.timeline:
         assert e.sodium_mg == pytest.approx(e.drink_ml / 1000.0 * concentration, abs=0.1)
     assert [e.water for e in p.timeline].count(True) == 2
-    # bottles: the start's for the drinking up to km 7, each refill for its stretch
+    # bottles: those the thirstiest stretch needs, each refill for its stretch
     bottle = 750.0
     up_to_7 = sum(e.drink_ml for e in p.timeline if e.distance_m < 7000.0)
-    assert p.start_bottles == int(np.ceil(up_to_7 / bottle))
+    stretches = [up_to_7, *(r.drink_ml for r in p.refills)]
+    assert p.start_bottles == max(int(np.ceil(v / bottle)) for v in stretches)  # the most carried at once
     assert [r.distance_m for r in p.refills] == [7000.0, 14000.0]
     assert sum(r.drink_ml for r in p.refills) + up_to_7 == pytest.approx(drink[-1])
 
@@ -156,12 +157,14 @@ def test_a_slow_course_sweats_at_least_the_athletes_floor(tmp_path: Path, hours:
     assert plan.report.sweat.low_l > 0.0
 
 
-@pytest.mark.parametrize("finish, aid", [("45m", "5,10"), ("3h", "5,10,15")])
+@pytest.mark.parametrize("finish, aid", [("45m", "5,10"), ("3h", "5,10,15"), ("3h", "2,4,6,8,10,12,14,16,18")])
 def test_bottles_to_carry_and_start_with_are_one_figure(tmp_path: Path, finish: str, aid: str) -> None:
-    """The session's "Bottles to carry" and the course's "Start with" and refills count the same
-    bottles: those at the start plus those filled at each water point, from the timeline's drinks by
-    stretch at 750 mL a bottle (the config's default) counted here; a race under the config's 60
-    minutes (advice.long_session_min) carries none and fills none, as its advice says."""
+    """The session's "Bottles to carry", the course's "Start with", the advice and plan.html give one
+    figure: the bottles carried at once, those of the thirstiest stretch between water points (the
+    timeline's drinks by stretch at 750 mL a bottle, the config's default, counted here). Water
+    points lower what is carried, never add a bottle: more points never carry more. Each refill
+    says the millilitres to fill, not a bottle. A race under the config's 60 minutes
+    (advice.long_session_min) carries none and fills none, as its advice says."""
     import math
 
     route = write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
@@ -170,7 +173,7 @@ def test_bottles_to_carry_and_start_with_are_one_figure(tmp_path: Path, finish: 
     args = ("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
             "--finish", finish, "--temp", "30", "--humidity", "50", "--aid-km", aid)
     report = json.loads(run_cli(*args, "--json", config=config).stdout)
-    text = run_cli(*args, config=config).stdout
+    text = run_cli(*args, "--out", str(tmp_path / "out"), config=config).stdout
     plan = report["plan"]
     edges = [0.0, *(float(km) * 1000.0 for km in aid.split(",")), math.inf]
     by_stretch = [sum(e["drink_ml"] for e in plan["timeline"] if lo <= e["distance_m"] < hi)
@@ -179,14 +182,30 @@ def test_bottles_to_carry_and_start_with_are_one_figure(tmp_path: Path, finish: 
         assert plan["carry_bottles"] == plan["start_bottles"] == 0 and plan["refills"] == []
         assert "Bottles to carry  0" in text and "No bottle to carry" in text and "Start with" not in text
         return
-    counted = [math.ceil(ml / 750.0) for ml in by_stretch]
-    assert plan["start_bottles"] == counted[0]
-    assert [r["bottles"] for r in plan["refills"]] == [c for c, ml in zip(counted[1:], by_stretch[1:]) if ml > 0]
-    assert plan["carry_bottles"] == sum(counted)
-    assert f"Bottles to carry  {sum(counted)}" in text
-    assert f"Start with {counted[0]} bottle" in text
+    carried = max(math.ceil(ml / 750.0) for ml in by_stretch)
+    without_water = math.ceil(sum(by_stretch) / 750.0)
+    assert carried <= without_water
+    assert plan["start_bottles"] == plan["carry_bottles"] == carried
+    assert [r["drink_ml"] for r in plan["refills"]] == [ml for ml in by_stretch[1:] if ml > 0]
+    assert f"Bottles to carry  {carried}" in text
+    assert f"Start with {carried} bottle" in text
+    for refill in plan["refills"]:
+        assert f"fill {refill['drink_ml']:,.0f} mL" in text
     hydration = next(a["text"] for a in report["advice"] if a["topic"] == "hydration")
-    assert f"{sum(counted)} bottle" in hydration
+    assert f"{carried} bottle{'s' if carried != 1 else ''} of 750 mL at a time" in hydration
+    html = (tmp_path / "out" / "plan.html").read_text(encoding="utf-8")
+    assert f"{carried} bottle{'s' if carried != 1 else ''}" in html
+    assert " bottle</td>" not in html and " bottles</td>" not in html  # the refills fill millilitres
+
+
+def test_fill_words_say_millilitres_and_the_share_of_a_bottle() -> None:
+    from pipeline.advice.race import fill_words
+
+    assert fill_words(110.0, 750.0) == "110 mL (up to a quarter of a bottle)"
+    assert fill_words(375.0, 750.0) == "375 mL (up to half a bottle)"
+    assert fill_words(400.0, 750.0) == "400 mL (up to three quarters of a bottle)"
+    assert fill_words(750.0, 750.0) == "750 mL (a full bottle)"
+    assert fill_words(1200.0, 750.0) == "1,200 mL (2 bottles)"
 
 
 def test_a_start_in_the_past_is_planned_with_one_warning_line(tmp_path: Path) -> None:
