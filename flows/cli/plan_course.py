@@ -142,7 +142,8 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
         print(report.to_json())
     else:
         print(plan_text(report, duration_s=plan.pace.total_s, sport=sport, display=display))
-        print(course_lines(plan, reader(display.units), config.advice.bottle_ml))
+        print(course_lines(plan, reader(display.units), config.advice.bottle_ml,
+                           zone_words(start, assumed="the config's nightly.timezone" in start_words)))
     return 0
 
 
@@ -163,13 +164,29 @@ def _keep_archive_hours(plan, config: Config) -> None:
         pass
 
 
-def course_lines(plan, r: Reader = METRIC_READER, bottle_ml: float = 750.0) -> str:
+def zone_words(start: datetime, assumed: bool = False) -> str:
+    """The start as the race's clock reads it, and its zone: 'Start 2027-05-01 08:00 (UTC-07:00).'
+    With ``assumed`` (no offset typed and no zone found for the course's place), the zone is said to
+    be the config's guess."""
+    from pipeline.report.race import zone_label
+
+    assert start.tzinfo is not None
+    label = zone_label(start.tzinfo, start)
+    if assumed:
+        return (f"Start {start:%Y-%m-%d %H:%M} ({label}, assumed: the config's nightly.timezone; "
+                "give --start with an offset, e.g. 2027-06-12T06:00-07:00, for a race in another zone).")
+    return f"Start {start:%Y-%m-%d %H:%M} ({label})."
+
+
+def course_lines(plan, r: Reader = METRIC_READER, bottle_ml: float = 750.0, start_line: str | None = None) -> str:
     """A few lines on the course under the plan's text, in the reader's units ``r``: distance, time,
     weather, bottles and refills (the same bottles as the plan's "Bottles to carry": those carried
     at once, of ``bottle_ml`` [mL]; at each water point, what to fill up to the next)."""
     p = plan.report.plan
     lines = ["", f"Course: {r.distance(plan.course.distance_m)} in about {format_duration(plan.pace.total_s / 3600.0)}, "
                  f"{len(p.timeline or [])} segments; weather: {p.weather}."]
+    if start_line:
+        lines.append(start_line)
     if p.carbohydrate_g_per_h:
         lines.append(f"Carbohydrate: {p.carbohydrate_g_per_h:.0f} g per hour.")
     start = p.start_bottles or 0

@@ -227,3 +227,27 @@ def test_past_start_line_against_a_given_clock() -> None:
 
     assert past_start_line(START, now=datetime(2027, 6, 12, 6, 1, tzinfo=UTC)) is not None
     assert past_start_line(START, now=datetime(2027, 6, 12, 5, 59, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize("start, clock, label", [
+    ("2027-05-01T08:00-07:00", "08:00", "UTC-07:00"),
+    ("2027-07-12T07:00+02:00", "07:00", "UTC+02:00"),
+    ("2027-07-12T07:00", "07:00", "Europe/London"),  # no offset, no weather: the config's zone, said assumed
+])
+def test_the_plan_shows_the_race_clock_as_its_start_was_given(samples: Path, tmp_path: Path, start: str, clock: str,
+                                                              label: str) -> None:
+    """plan.html and the text show the start and the segments' times on the clock the start was given
+    in (its offset), not the config's nightly.timezone (Europe/London here); a start without an
+    offset whose place's zone is unknown is read in the config's zone and the output says so."""
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\nnightly:\n  timezone: Europe/London\n")
+    result = run_cli("plan", "--course", str(samples / "stages-link-course.fit"), "--start", start, "--power", "180",
+                     "--temp", "20", "--humidity", "50", "--out", str(tmp_path / "out"), config=config)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "plan.html").read_text(encoding="utf-8")
+    day = start[:10]
+    assert f"Start {day} {clock} ({label})" in html
+    assert f'data-label="Time">{clock}<' in html  # the first segment starts at the start
+    assert f"Start {day} {clock} ({label}" in result.stdout
+    assert ("assumed" in result.stdout) == (label == "Europe/London")
+    assert "about 14 min" in result.stdout and "0 h 14 min" not in result.stdout and "0 h 14 min" not in html
