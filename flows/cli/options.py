@@ -38,9 +38,10 @@ def add_config(parser: argparse.ArgumentParser) -> None:
                              "else $XDG_CONFIG_HOME/sweatline/sweatline.yaml (~/.config/sweatline/sweatline.yaml)")
 
 
-def add_units(parser: argparse.ArgumentParser) -> None:
-    """``--units metric|imperial``, for commands that print numbers or read them typed."""
+def add_units(parser: argparse.ArgumentParser,
+              typed: str = "--pre/--post lb, --drank/--urine US fl oz, --temp °F, --speed mph") -> None:
+    """``--units metric|imperial``, for commands that print numbers or read them typed; ``typed``
+    names the command's own typed options and their imperial units (its help says no other's)."""
     parser.add_argument("--units", choices=["metric", "imperial"],
-                        help="units of the numbers printed here and of those typed (--pre/--post lb, --drank/--urine "
-                             "US fl oz, --temp °F, --speed mph); default: the config's units, else metric; "
-                             "JSON stays SI")
+                        help=f"units of the numbers printed here and of those typed ({typed}); default: the "
+                             "config's units, else metric; JSON stays SI")

@@ -34,7 +34,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     """``sweatline plan``'s description and options."""
     parser.description = "Estimate sweat loss and a drinking plan for a session that has not happened yet."
     add_config(parser)
-    add_units(parser)
+    add_units(parser, "--temp and --water-temp °F, --speed mph")
     parser.add_argument("--sport", help="running, cycling, walking, ... (FIT sport name), or triathlon "
                                         "(with --legs and --hr); with --course, the course's own sport by default")
     parser.add_argument("--duration", help="45m, 2h, 2h30m or 1:45:00 (required, except for a triathlon: --legs)")

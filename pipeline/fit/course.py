@@ -87,8 +87,29 @@ def read_course(path: Path | str) -> Course:
     if data[8:12] == b".FIT":
         return _fit_course(data, path.name)
     if data.lstrip()[:1] == b"<":
+        root = _xml_root(data)
+        if root not in (None, "gpx"):
+            known = {"TrainingCenterDatabase": "a TCX file", "kml": "a KML file"}.get(root, f"an XML file of <{root}>")
+            raise RejectedFile(path.name, f"is {known}, not a route this reads: give a FIT course (.fit) or a GPX "
+                               "route or track (.gpx)", "decode")
         return _gpx_course(data, path.name)
     raise RejectedFile(path.name, "is neither a FIT course nor a GPX file", "decode")
+
+
+def _xml_root(data: bytes) -> str | None:
+    """The local name of an XML document's first element ('gpx', 'TrainingCenterDatabase'), or None
+    when it cannot be told (not well-formed before it, or a DTD: left to the GPX reader's refusals)."""
+    if _DECLARATION.search(data):
+        return None
+    parser = ET.XMLPullParser(events=("start",))
+    try:
+        for start in range(0, len(data), 4096):
+            parser.feed(data[start:start + 4096])
+            for _event, element in parser.read_events():
+                return _local(element.tag)
+    except ET.ParseError:
+        return None
+    return None
 
 
 def _finish(source: str, lat: np.ndarray, lon: np.ndarray, alt: np.ndarray, dist: np.ndarray | None,
@@ -129,7 +150,8 @@ def _fit_course(data: bytes, source: str) -> Course:
     marks: list[tuple[float | None, float | None, float | None, str, str]] = []
     name, sport = "", None
     try:
-        for message in FitFile(data).get_messages(("record", "course_point", "course")):
+        file_sport: str | None = None  # an activity's session (or sport message) says it; a course's course does
+        for message in FitFile(data).get_messages(("record", "course_point", "course", "session", "sport")):
             values = message.get_values()
             if message.name == "record":
                 rows.append((_deg(values.get("position_lat")), _deg(values.get("position_long")),
@@ -138,15 +160,17 @@ def _fit_course(data: bytes, source: str) -> Course:
                 marks.append((_num(values.get("distance")), _deg(values.get("position_lat")),
                               _deg(values.get("position_long")), str(values.get("type") or "generic"),
                               str(values.get("name") or "")))
-            else:
+            elif message.name == "course":
                 name = str(values.get("name") or "")
                 sport = str(values["sport"]) if isinstance(values.get("sport"), str) else None
+            elif file_sport is None and isinstance(values.get("sport"), str):
+                file_sport = str(values["sport"])
     except DECODE_ERRORS as exc:
         raise RejectedFile(source, f"undecodable FIT data ({type(exc).__name__}: {exc})", "decode") from None
     if not rows:
         raise RejectedFile(source, "a FIT file with no record positions: no route to plan on", "not_activity")
     table = np.array(rows, dtype=float)
-    course = _finish(source, table[:, 0], table[:, 1], table[:, 2], table[:, 3], [], name, sport)
+    course = _finish(source, table[:, 0], table[:, 1], table[:, 2], table[:, 3], [], name, sport or file_sport)
     course.course_points = _placed(course, marks)
     return course
 

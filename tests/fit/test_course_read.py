@@ -54,7 +54,8 @@ def test_a_gpx_track_type_gives_the_sport(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text, words", [
     ('<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaa">]><gpx>&a;</gpx>', "DTD or entities"),
     ("<gpx><trk></trk></gpx>", "no track or route points"),
-    ("<html></html>", "no track or route points"),
+    ("<html></html>", "an XML file of <html>, not a route"),
+    ("<TrainingCenterDatabase xmlns='http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2'/>", "is a TCX file"),
     ("<gpx><trk><trkseg><trkpt lat='1' lon='1'>", "not a readable GPX file"),
     (b"<gpx>\xff\xfe</gpx>", "not UTF-8"),
     ("hello", "neither a FIT course nor a GPX"),

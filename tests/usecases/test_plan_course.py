@@ -251,3 +251,50 @@ def test_the_plan_shows_the_race_clock_as_its_start_was_given(samples: Path, tmp
     assert f"Start {day} {clock} ({label}" in result.stdout
     assert ("assumed" in result.stdout) == (label == "Europe/London")
     assert "about 14 min" in result.stdout and "0 h 14 min" not in result.stdout and "0 h 14 min" not in html
+
+
+def test_an_activity_fit_as_a_course_plans_for_its_own_sport(samples: Path, tmp_path: Path) -> None:
+    """An activity FIT given as --course says its sport in its session (running, per the shared
+    MANIFEST.csv): it is used, not refused with "does not say its sport"."""
+    import csv
+
+    name = "garmin-fr965-running-1h15-power.fit"
+    with (samples / "MANIFEST.csv").open(encoding="utf-8") as handle:
+        sport = next(row["sport"] for row in csv.DictReader(handle) if row["file"] == name)
+    assert read_course(samples / name).sport == sport
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    result = run_cli("plan", "--course", str(samples / name), "--start", "2027-05-01T08:00+02:00", "--hr", "150",
+                     "--temp", "20", "--humidity", "50", "--json", config=config)
+    assert result.returncode == 0, result.stderr
+    assert "does not say its sport" not in result.stderr
+
+
+def test_a_tcx_file_as_a_course_is_named_a_tcx_file(tmp_path: Path) -> None:
+    """A TCX document (Garmin Training Center Database v2: root element TrainingCenterDatabase) is
+    refused in one line that names it TCX, not "a GPX file with no track or route points"."""
+    tcx = tmp_path / "route.tcx"
+    tcx.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<TrainingCenterDatabase '
+                   'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Courses><Course><Name>R</Name>'
+                   '<Track><Trackpoint><Position><LatitudeDegrees>45.0</LatitudeDegrees><LongitudeDegrees>6.0'
+                   '</LongitudeDegrees></Position></Trackpoint></Track></Course></Courses></TrainingCenterDatabase>\n',
+                   encoding="utf-8")
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    result = run_cli("plan", "--course", str(tcx), "--sport", "running", "--start", "2027-05-01T08:00+02:00",
+                     "--speed", "10", "--temp", "20", "--humidity", "50", config=config)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "TCX" in result.stderr and "GPX file with no" not in result.stderr
+
+
+def test_plan_help_names_only_plans_own_typed_options(tmp_path: Path) -> None:
+    """``plan --help`` on --units names the options plan takes (--temp, --water-temp, --speed), not
+    weigh-in's --pre/--post/--drank, which plan refuses."""
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    text = " ".join(run_cli("plan", "--help", config=config).stdout.split())
+    units = text[text.index("--units {metric,imperial} units"):]
+    units = units[:units.index("JSON stays SI")]
+    for flag in ("--pre", "--post", "--drank", "--urine"):
+        assert flag not in units
+    assert "--temp" in units and "--speed" in units
