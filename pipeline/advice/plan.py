@@ -88,6 +88,9 @@ HYPONATREMIA_NEAR_RATE_SHARE = 1.0
 HYPONATREMIA_MIN_FACTORS = 2
 #: Volumes are rounded down to this step, mL.
 ROUND_ML = 50.0
+#: A multisport race's average drinking rate (its legs' volumes over its whole time) is rounded down to
+#: this step, mL/h (our figure: fine enough that the average agrees with the legs it is made of).
+RACE_AVERAGE_STEP_ML = 10.0
 #: Bottles one carries at once: two cages on a bike frame and two in jersey pockets, or a runner's
 #: vest with two soft flasks and a bladder (about 3 L at 750 mL a bottle). A session that needs more
 #: is planned as bottles over the session, refilled on the way: never "N bottles to carry".
@@ -369,7 +372,7 @@ def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanB
                  long_session_min: float) -> PlanDetails:
     """A multisport activity's plan made of its legs' plans (``legs``: each leg's plan and timer time
     [s], legs without a plan left out): the during figures are the legs' volumes over the whole
-    time (:attr:`PlanDetails.duration_h`), rounded down as every rate is; the bottles those of the
+    time (:attr:`PlanDetails.duration_h`), rounded down to :data:`RACE_AVERAGE_STEP_ML`; the bottles those of the
     legs' upper volumes (:func:`carry_bottles` over the whole race);
     the after-figure and the deficits from what the legs' lower figures drink. So the headline
     agrees with its legs: a swim leg with no drinking lowers the race's average instead of the
@@ -386,7 +389,11 @@ def race_details(details: PlanDetails, sweat: SweatBlock, legs: list[tuple[PlanB
     cap_l = max(sweat.high_l, total_l) + breath_l - upper_l
     after_low = plan_after_ml(fluid_l, lower_l, min(cap_l, after_cap_l(details.body_mass_kg, AFTER_PLAN_L_PER_L)))
     after_high = after_ml(fluid_l, lower_l, AFTER_L_PER_KG_LOST[1], min(cap_l, after_cap_l(details.body_mass_kg)))
-    during, during_max = floor_ml(lower_l * 1000.0 / hours), floor_ml(upper_l * 1000.0 / hours)
+    # the legs' volumes over the whole time, rounded down to 10 mL/h: a 50 mL/h step would drop up to
+    # 49 mL/h × the race's hours that the legs do plan (0, 400 and 400 mL/h over 0.5, 2 and 1 h is
+    # 343 mL/h: 340, not 300); rounded down, it never asks for more than the legs, so never more than is lost
+    during = floor_ml(lower_l * 1000.0 / hours, RACE_AVERAGE_STEP_ML)
+    during_max = floor_ml(upper_l * 1000.0 / hours, RACE_AVERAGE_STEP_ML)
     block = details.block.model_copy(update={
         "during_ml_per_h": during, "during_max_ml_per_h": during_max,
         "carry_bottles": carry_bottles(upper_l * 1000.0 / hours, hours, bottle_ml, long_session_min),

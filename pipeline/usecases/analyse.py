@@ -285,8 +285,9 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     at ``heart_rate_bpm``; the sun, ``solar_w_m2`` [W/m²] at ``sun_elevation_deg`` [°], on the bike and
     the run, the swim being in water; the swim in open water at ``water_temperature_c`` [°C], else at
     the open-water default, :data:`pipeline.physiology.sweat.OPEN_WATER_C`), combined as a multisport file's legs are (:func:`combine_legs`), with a
-    drinking plan per leg and the report's plan their sum (its hourly rates rounded down to 50 mL,
-    :func:`pipeline.advice.plan.floor_ml`, like every other drinking rate).
+    drinking plan per leg and the report's plan their sum (its hourly rates, the legs' volumes over the
+    whole time, rounded down to :data:`pipeline.advice.plan.RACE_AVERAGE_STEP_ML`: the legs' own 50 mL
+    step would drop up to 49 mL/h over the whole race that the legs do plan).
 
     Per leg, :func:`pipeline.advice.plan.make_plan` keeps its invariants (the upper figure over
     the leg never exceeds the leg's central loss; upper + after never exceeds its high end), and
@@ -294,7 +295,7 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     so it cannot ask for more than is lost either: Σ upper_i·h_i ≤ Σ central_i = the total.
     """
     from pipeline.advice import DISCLAIMER, advise
-    from pipeline.advice.plan import before_ml, floor_ml, plan_after_ml
+    from pipeline.advice.plan import RACE_AVERAGE_STEP_ML, before_ml, floor_ml, plan_after_ml
     from pipeline.physiology.planned import PlannedSession
 
     athlete = resolve_athlete(config.athlete, None, athlete_override)
@@ -323,10 +324,10 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     lower_l = sum(leg.plan.during_ml_per_h * seconds / 3600.0 for leg, seconds in zip(legs, durations_s) if leg.plan) / 1000.0
     upper_l = sum(leg.plan.during_max_ml_per_h * seconds / 3600.0
                   for leg, seconds in zip(legs, durations_s) if leg.plan) / 1000.0
-    plan = PlanBlock(  # the headline rates: the legs' volumes over the whole time, rounded down as every rate is
+    plan = PlanBlock(  # the headline rates: the legs' volumes over the whole time, rounded down as a race average is
         before_ml=before_ml(athlete.body_mass_kg),
-        during_ml_per_h=floor_ml(lower_l * 1000.0 / total_h),
-        during_max_ml_per_h=floor_ml(upper_l * 1000.0 / total_h),
+        during_ml_per_h=floor_ml(lower_l * 1000.0 / total_h, RACE_AVERAGE_STEP_ML),
+        during_max_ml_per_h=floor_ml(upper_l * 1000.0 / total_h, RACE_AVERAGE_STEP_ML),
         carry_bottles=sum(leg.plan.carry_bottles for leg in legs if leg.plan),
         after_ml=plan_after_ml(sweat.total_l, lower_l, sweat.high_l - upper_l),
     )

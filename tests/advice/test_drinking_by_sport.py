@@ -33,31 +33,38 @@ def test_triathlon_plan_drinks_per_leg_never_more_than_lost(config_file) -> None
         drunk_ml += upper_ml
     assert report["sweat"]["total_l"] == pytest.approx(sum(leg["sweat"]["total_l"] for leg in legs), abs=0.01)
     plan = report["plan"]
-    # the headline rate is the legs' volumes over the 9.5 h, rounded down to 50 mL as every rate is
-    assert plan["during_max_ml_per_h"] == (drunk_ml / 9.5) // 50 * 50
+    # the headline rate is the legs' volumes over the 9.5 h, rounded down to 10 mL/h (a race average)
+    assert plan["during_max_ml_per_h"] == (drunk_ml / 9.5) // 10 * 10
     assert drunk_ml <= report["sweat"]["total_l"] * 1000
     assert drunk_ml / 1000 + plan["after_ml"] / 1000 <= report["sweat"]["high_l"] + 1e-6
     text = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", config=config_file()).stdout
     assert "Legs:" in text and "swim" in text and "drink during none" in text and "never more than you lose" in text
 
 
-def test_triathlon_plan_headline_rate_is_rounded_like_every_other_rate(config_file) -> None:
-    """The whole race's rate (Σ leg rate × leg hours / race hours) rounded down to 50 mL, the rule of
-    single-sport plans (pipeline.advice.plan: 'rounded *down* to 50 mL'), not '458–511 mL/h'."""
+@pytest.mark.parametrize("legs, temp", [("1h,5h,3h30m", "26"), ("30m,2h,1h", "-4")])
+def test_triathlon_plan_headline_rate_is_the_legs_average(config_file, legs: str, temp: str) -> None:
+    """The whole race's rate is Σ leg rate × leg hours / race hours rounded down to 10 mL/h, not to the
+    legs' 50 mL step: swim 0, ride 400, run 400 mL/h over 0.5, 2 and 1 h is 343 mL/h, which a 50 mL
+    step showed as 300; never above the legs, so never above what is lost."""
     config = config_file()
-    report = json.loads(run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--json",
-                                config=config).stdout)
+    args = ("plan", "--sport", "triathlon", "--legs", legs, "--hr", "140", "--temp", temp, "--water-temp", "15.5")
+    report = json.loads(run_cli(*args, "--json", config=config).stdout)
     hours = [leg["timer_s"] / 3600 for leg in report["legs"]]
     low = sum(leg["plan"]["during_ml_per_h"] * h for leg, h in zip(report["legs"], hours)) / sum(hours)
     high = sum(leg["plan"]["during_max_ml_per_h"] * h for leg, h in zip(report["legs"], hours)) / sum(hours)
-    expected_low, expected_high = low // 50 * 50, high // 50 * 50
-    assert expected_high - expected_low >= 50  # the legs' ranges leave a range for the race
-    out = run_cli("plan", "--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", config=config)
+    expected_low, expected_high = low // 10 * 10, high // 10 * 10
+    assert high - expected_high < 10 and expected_high * sum(hours) <= report["sweat"]["total_l"] * 1000
+    out = run_cli(*args, config=config)
     assert out.returncode == 0, out.stderr
     headline = next(line for line in out.stdout.splitlines() if line.strip().startswith("Drink during"))
     assert f"{expected_low:,.0f}–{expected_high:,.0f} mL/h" in headline, headline
     during = next(line for line in out.stdout.splitlines() if line.strip().startswith("During "))
     assert f"{expected_low:,.0f}–{expected_high:,.0f} mL per hour" in during, during
+    # the same figures in imperial: US fl oz of 29.5735 mL (NIST Handbook 44, Appendix C)
+    imperial = run_cli(*args[:-2], "--water-temp", "59.9", "--temp", f"{float(temp) * 9 / 5 + 32:g}", "--units", "imperial",
+                       config=config).stdout
+    headline = next(line for line in imperial.splitlines() if line.strip().startswith("Drink during"))
+    assert f"{expected_low / 29.5735:.0f}–{expected_high / 29.5735:.0f} fl oz/h" in headline, headline
 
 
 def _manifest_row(name: str) -> dict[str, str]:

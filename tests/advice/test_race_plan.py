@@ -16,8 +16,9 @@ from pipeline.fit import read_activity
 from pipeline.usecases.analyse import analyse_activity
 
 
-def _floor50(value_ml: float) -> float:
-    return math.floor(value_ml / 50.0 + 1e-9) * 50.0 if value_ml >= 50 else math.floor(value_ml / 10.0 + 1e-9) * 10.0
+def _floor10(value_ml: float) -> float:
+    """A race average's rounding: down to 10 mL/h (never above the legs it is made of)."""
+    return math.floor(value_ml / 10.0 + 1e-9) * 10.0
 
 
 @pytest.mark.parametrize("name", ["garmin-fr255-triathlon-1h07-summary-last.fit",
@@ -29,8 +30,8 @@ def test_the_race_headline_is_made_of_its_legs(name: str) -> None:
     planned = [(leg.plan, leg.timer_s) for leg in report.legs if leg.plan is not None]
     lower_ml = sum(p.during_ml_per_h * s / 3600.0 for p, s in planned)
     upper_ml = sum(p.during_max_ml_per_h * s / 3600.0 for p, s in planned)
-    assert report.plan.during_ml_per_h == _floor50(lower_ml / hours)
-    assert report.plan.during_max_ml_per_h == _floor50(upper_ml / hours)
+    assert report.plan.during_ml_per_h == _floor10(lower_ml / hours)
+    assert report.plan.during_max_ml_per_h == _floor10(upper_ml / hours)
     long_race = hours * 60 >= config.advice.long_session_min
     assert report.plan.carry_bottles == (math.ceil(upper_ml / config.advice.bottle_ml - 1e-9) if long_race else 0)
     for leg in report.legs:
