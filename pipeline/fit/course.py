@@ -101,12 +101,14 @@ def _xml_root(data: bytes) -> str | None:
     when it cannot be told (not well-formed before it, or a DTD: left to the GPX reader's refusals)."""
     if _DECLARATION.search(data):
         return None
-    parser = ET.XMLPullParser(events=("start",))
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start",))
     try:
         for start in range(0, len(data), 4096):
             parser.feed(data[start:start + 4096])
-            for _event, element in parser.read_events():
-                return _local(element.tag)
+            for event in parser.read_events():
+                element = event[-1]
+                if isinstance(element, ET.Element):
+                    return _local(element.tag)
     except ET.ParseError:
         return None
     return None
