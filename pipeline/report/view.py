@@ -358,8 +358,9 @@ def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
         lo, hi = rate_range_l_per_h(s)
         rows.append(Row(label="Sweat rate", value=rate(s.rate_l_per_h, un), note=u.rate_range_l_per_h(lo, hi, un)))
     if p is not None:
+        at_once = bool(p.refills)  # a course's bottles are those carried at once, refilled at its water
         bottles = (f"{p.carry_bottles} bottles over the session: carry up to {CARRIED_BOTTLES_MAX}, refill on the way"
-                   if p.carry_bottles > CARRIED_BOTTLES_MAX
+                   if p.carry_bottles > CARRIED_BOTTLES_MAX and not at_once
                    else f"{p.carry_bottles} bottle" + ("s" if p.carry_bottles != 1 else "") + " to carry"
                    if p.carry_bottles else "short session: a bottle is optional")
         if p.during_max_ml_per_h <= 0:
@@ -404,10 +405,11 @@ def _plan_rows(report: Report, water: _Water, un: Units) -> list[Row]:
             else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and water.underwater
             else "you cannot drink while swimming in open water" if p.during_max_ml_per_h <= 0 and water.open_water
             else "never more than you sweat"),
-        Row(label="Bottles to carry" if p.carry_bottles <= CARRIED_BOTTLES_MAX else "Bottles over the session",
+        Row(label="Bottles to carry" if p.carry_bottles <= CARRIED_BOTTLES_MAX or p.refills else "Bottles over the session",
             value=str(p.carry_bottles),
             note=("none in the water" if p.during_max_ml_per_h <= 0 and (water.underwater or water.open_water)
                   else "short session: a bottle is optional") if p.carry_bottles == 0
+            else "at once, refilled at the water points" if p.refills
             else f"carry up to {CARRIED_BOTTLES_MAX}, refill on the way" if p.carry_bottles > CARRIED_BOTTLES_MAX
             else "refill if you can't carry them all"),
         Row(label="After", value=millilitres(p.after_ml, un), note=f"{after_per}, no more"),

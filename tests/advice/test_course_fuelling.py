@@ -90,3 +90,37 @@ def test_more_bottles_than_one_carries_asks_for_water_on_the_way() -> None:
     many = course_text(PlanBlock(**base, start_bottles=CARRIED_BOTTLES + 1), 750.0)
     assert "fill up on the way" not in few and "fill up on the way" in many
     assert "280 mL in all" in few and "glucose and fructose" in few
+
+
+def _entries(drinks_ml: list[float], length_m: float = 5000.0):
+    from pipeline.core.schema import TimelineEntry
+
+    return [TimelineEntry(elapsed_s=k * 600.0, distance_m=k * length_m, length_m=length_m, duration_s=600.0,
+                          grade_pct=0.0, speed_m_per_s=8.0, temperature_c=25.0, humidity_pct=50.0, sweat_ml=d,
+                          drink_ml=d, sodium_mg=0.0, carbohydrate_g=0.0, water=False) for k, d in enumerate(drinks_ml)]
+
+
+@pytest.mark.parametrize("water_km", [(), (15.0, 30.0), (5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0), (5.0,)])
+def test_water_points_lower_the_bottles_carried_and_never_add_one(water_km: tuple[float, ...]) -> None:
+    """Ten 5 km segments drinking 69 mL each (690 mL over the course, 750 mL bottles): with no water one
+    bottle carries it all; water points cut the course into stretches, and what is carried at once
+    is the thirstiest stretch's bottles, never more than with no water at all; each refill is the
+    stretch's millilitres (69 mL × its segments), not a bottle."""
+    import math
+
+    drinks = [69.0] * 10
+    carried, refills = bottles(_entries(drinks), [km * 1000.0 for km in water_km], 750.0)
+    edges = [0.0, *(km * 1000.0 for km in water_km), 50_000.0]
+    stretches = [69.0 * sum(1 for k in range(10) if lo <= k * 5000.0 < hi) for lo, hi in zip(edges, edges[1:])]
+    assert carried == max(math.ceil(v / 750.0) for v in stretches) == 1
+    assert carried <= math.ceil(sum(drinks) / 750.0)
+    assert [r.drink_ml for r in refills] == pytest.approx([v for v in stretches[1:] if v > 0])
+    assert [r.distance_m for r in refills] == [km * 1000.0 for km in water_km]
+
+
+def test_a_thirsty_later_stretch_sets_the_bottles_started_with() -> None:
+    """1 L to the first water at 10 km, then 2 L to the finish: two 750 mL bottles at the start
+    (1 L), three carried from 10 km (2 L): one starts with three, the most carried at once."""
+    carried, refills = bottles(_entries([500.0, 500.0, 1000.0, 1000.0]), [10_000.0], 750.0)
+    assert carried == 3
+    assert [(r.distance_m, r.bottles, r.drink_ml) for r in refills] == [(10_000.0, 3, 2000.0)]
