@@ -133,9 +133,11 @@ class PlanBlock(_Block):
     start_time: datetime | None = Field(None, description="extra key (planned course): the start, UTC")
     weather: str | None = Field(None, description="extra key (planned course): where its weather came from: "
                                 "forecast, climatology, override or config")
-    start_bottles: int | None = Field(None, description="extra key (planned course): bottles full at the start, "
-                                      "for the drinking up to the first aid point")
-    refills: list[Refill] | None = Field(None, description="extra key (planned course): bottles to fill at each aid point")
+    start_bottles: int | None = Field(None, description="extra key (planned course): bottles carried at the "
+                                      "start, the most carried at once (the thirstiest stretch between water "
+                                      "points); carry_bottles is the same figure")
+    refills: list[Refill] | None = Field(None, description="extra key (planned course): what to fill at each "
+                                         "aid point, the drinking up to the next (drink_ml)")
     timeline: list[TimelineEntry] | None = Field(None, description="extra key (planned course): segment by segment")
 
 
