@@ -108,7 +108,8 @@ class PlanRequest(BaseModel):
 
     Bounds: duration (0, 48 h]; speed (0, the sport's plan bound] (the lower of the fastest record
     its model believes and the fastest a human moves in it, :mod:`pipeline.core.sports`); power
-    (0, 2000] W (pedalled sports only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
+    (0, 2000] W (pedalled sports only); and, once the athlete's mass is known, power and speed no
+    more than the best humans have held for the duration (:mod:`pipeline.physiology.effort_limits`); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
     (:mod:`pipeline.core.inputs`). Exactly one of speed, power or heart rate sets the intensity.
     Water temperature [0, 40] °C for swimming only; load [0, 100] kg and grade [−40, 40] % on foot;
     clothing ``sports`` (default, dressed for the weather) or ``uniform`` (a combat uniform, on foot).
