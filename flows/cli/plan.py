@@ -8,13 +8,15 @@ session that has not happened yet. Prints the same environment/intensity/sweat b
 from __future__ import annotations
 
 import argparse
+import sys
 
 from flows.cli.options import add_config, add_units, number
 from flows.cli.typed import SPEED, TEMPERATURE, input_units, shown_as_typed, to_si
 from pipeline.core.config import Config
 from pipeline.core.errors import UsageError
 from pipeline.core.sports import TRIATHLON_LEGS
-from pipeline.physiology.planned import MAX_DURATION_S, PlanRequest, check_plan
+from pipeline.physiology.effort_limits import above_ftp_line
+from pipeline.physiology.planned import MAX_DURATION_S, PlanRequest, check_plan, planned_power_w
 from pipeline.physiology.sweat import OPEN_WATER_C, POOL_WATER_C
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
@@ -118,7 +120,13 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = calibration_for(config.data_dir, plan.sport)  # the athlete's weigh-ins
-    report = analyse_plan(plan, config, override, athlete_override, calibration).report
+    analysis = analyse_plan(plan, config, override, athlete_override, calibration)
+    athlete = analysis.athlete
+    warning = (above_ftp_line(planned_power_w(plan, athlete.body_mass_kg), plan.duration_s, athlete.ftp_w)
+               if athlete is not None else None)
+    if warning is not None:
+        print(warning, file=sys.stderr)
+    report = analysis.report
     display = Display.of(config, getattr(args, "units", None))
     print(report.to_json() if args.json else plan_text(report, duration_s=plan.duration_s, sport=plan.sport,
                                                        display=display))

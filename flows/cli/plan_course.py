@@ -19,6 +19,7 @@ from pipeline.core.errors import UsageError
 from pipeline.core.inputs import WeatherOverride, checked
 from pipeline.core.units import METRIC_READER, Reader, reader
 from pipeline.fit.course import read_course
+from pipeline.physiology.effort_limits import above_ftp_line
 from pipeline.physiology.planned import CourseRequest
 from pipeline.report.text import plan_text
 from pipeline.report.view import Display
@@ -109,6 +110,11 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     plan = plan_course(course, request, config, override=override, athlete_override=athlete_override,
                        calibration=calibration_for(config.data_dir, sport))
+    athlete = plan.analysis.athlete
+    warning = above_ftp_line(plan.pace.effort.value if plan.pace.effort.pedalled else None, plan.pace.total_s,
+                             athlete.ftp_w if athlete is not None else None)
+    if warning is not None:
+        print(warning, file=sys.stderr)
     report = plan.report
     if report.environment is not None:
         report.environment.notes.append(start_words)

@@ -15,6 +15,9 @@ report, the catalog, the index, ``plan``) and checked by ``python -m tools.figur
   forecast but a loss no one survives: it is said as such, with what to drink.
 * :data:`MAX_ACTIVITY_S` (:mod:`pipeline.core.sports`): the longest activity a file may claim, ten
   days; longer timers and spans are cut to what the records support (:mod:`pipeline.fit.checks`).
+
+What a plan may ask of the athlete (a power or speed for a duration) is bounded apart, by the best
+humans' records: :mod:`pipeline.physiology.effort_limits`.
 """
 from __future__ import annotations
 

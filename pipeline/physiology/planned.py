@@ -35,7 +35,7 @@ from pipeline.core.inputs import (
 from pipeline.core.notes import ModelNote, travel_speed_m_per_s
 from pipeline.core.sports import GENERIC, PLAN_SPORTS, sport_profile
 from pipeline.fit.models import RECORD_COLUMNS
-from pipeline.physiology.intensity import cycling_power_from_speed_w
+from pipeline.physiology.intensity import cycling_met_from_speed, cycling_power_from_speed_w, met_to_metabolic_w
 
 MAX_DURATION_S = 48 * 3600.0
 MAX_SPEED_KMH = GENERIC.plan_speed_max_m_per_s * 3.6
@@ -108,7 +108,8 @@ class PlanRequest(BaseModel):
 
     Bounds: duration (0, 48 h]; speed (0, the sport's plan bound] (the lower of the fastest record
     its model believes and the fastest a human moves in it, :mod:`pipeline.core.sports`); power
-    (0, 2000] W (pedalled sports only); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
+    (0, 2000] W (pedalled sports only); and, once the athlete's mass is known, power and speed no
+    more than the best humans have held for the duration (:mod:`pipeline.physiology.effort_limits`); heart rate [40, 230] bpm; weather and athlete values within the config's own ranges
     (:mod:`pipeline.core.inputs`). Exactly one of speed, power or heart rate sets the intensity.
     Water temperature [0, 40] °C for swimming only; load [0, 100] kg and grade [−40, 40] % on foot;
     clothing ``sports`` (default, dressed for the weather) or ``uniform`` (a combat uniform, on foot).
@@ -279,6 +280,21 @@ def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:
     return (lo + hi) / 2.0
 
 
+def planned_power_w(plan: PlannedSession, body_mass_kg: float) -> float | None:
+    """The power [W] a planned bike session is ridden at: ``--power`` as given, or for ``--speed`` the
+    power of Martin et al. (1998) on a flat road in calm air
+    (:func:`~pipeline.physiology.intensity.cycling_power_from_speed_w`: ρ 1.2 kg·m⁻³, CdA 0.32 m²,
+    Crr 0.005, bike 9 kg, drivetrain 0.976) for a rider of ``body_mass_kg`` [kg]; the metabolic rate
+    is then ``P / GE`` (Ettema & Lorås 2009). None for other sports and for ``--hr``."""
+    if not sport_profile(plan.sport).pedalled:
+        return None
+    if plan.power_w is not None:
+        return float(plan.power_w)
+    if plan.speed_kmh is not None:
+        return float(cycling_power_from_speed_w(plan.speed_kmh / 3.6, 0.0, body_mass_kg))
+    return None
+
+
 def synthetic_frame(elapsed_s: NDArray[np.float64], start_utc: pd.Timestamp) -> pd.DataFrame:
     """An all-missing frame of :data:`RECORD_COLUMNS` with a record at each of ``elapsed_s`` [s]
     after ``start_utc``: timestamps, elapsed time, the timer running, one leg. Planned sessions and
@@ -292,11 +308,19 @@ def synthetic_frame(elapsed_s: NDArray[np.float64], start_utc: pd.Timestamp) -> 
     return frame
 
 
-def planned_records(plan: PlannedSession, body_mass_kg: float) -> pd.DataFrame:
+def planned_records(plan: PlannedSession, body_mass_kg: float, gross_efficiency: float | None = None) -> pd.DataFrame:
     """A steady synthetic session in the canonical RECORD_COLUMNS shape, one record every 5 s.
 
     ``--speed`` sets speed and distance (flat, or climbing at ``--grade`` %: the altitude rises by
-    grade × distance, as a FIT file's altitude would); ``--power`` sets power, and speed from the
+    grade × distance, as a FIT file's altitude would). On a bike, with the ``gross_efficiency``
+    of a plan given, it sets the power too where the physics asks more than the Compendium does:
+    the road-cycling speed bands (Ainsworth et al. 2011) are measured costs of real riding, but
+    they stop at 12 METs (16–19 mph; about 985 W at 70 kg from 28 km/h up), while the power a speed
+    takes on a flat road alone in calm air (Martin et al. 1998, :func:`planned_power_w`) keeps
+    rising with the cube of the speed; where ``P / GE`` (Ettema & Lorås 2009) exceeds the band's
+    metabolic rate (from about 34 km/h at 70 kg), the power is the record's, so the effort rises with
+    speed as in a course plan. A session synthesised from a recorded leg's summary passes no
+    ``gross_efficiency`` and is left as it was. ``--power`` sets power, and speed from the
     flat-road Martin et al. (1998) model so the air speed matches; ``--hr`` sets heart rate only
     (air speed then defaults to the sport's typical speed).
     """
@@ -310,6 +334,10 @@ def planned_records(plan: PlannedSession, body_mass_kg: float) -> pd.DataFrame:
         speed = flat_speed_for_power_m_per_s(plan.power_w, body_mass_kg)
     if plan.speed_kmh is not None:
         speed = plan.speed_kmh / 3.6
+        power_w = planned_power_w(plan, body_mass_kg)
+        if power_w is not None and gross_efficiency is not None and (
+                power_w / gross_efficiency > float(met_to_metabolic_w(cycling_met_from_speed(speed), body_mass_kg))):
+            frame["power_w"] = power_w  # the physics asks more than the Compendium's speed bands give
     if plan.heart_rate_bpm is not None:
         frame["heart_rate_bpm"] = float(plan.heart_rate_bpm)
     if speed is not None:

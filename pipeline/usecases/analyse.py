@@ -21,6 +21,7 @@ from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
 from pipeline.core.units import METRIC_READER, Reader, litre_digits, reader
 from pipeline.fit.models import Activity, Leg
 from pipeline.physiology.athlete import Athlete, resolve_athlete
+from pipeline.physiology.effort_limits import check_planned_effort
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
 from pipeline.physiology.planned import PlannedSession, planned_records
@@ -186,13 +187,16 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
         raise InvalidValue("heart_rate_bpm", f"{plan.heart_rate_bpm:g} bpm is not above the resting heart rate "
                            f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm): a heart rate at rest says nothing "
                            "of an effort's intensity")
+    check_planned_effort(plan.sport, plan.duration_s, power_w=plan.power_w,
+                         speed_m_per_s=plan.speed_kmh / 3.6 if plan.speed_kmh is not None else None,
+                         body_mass_kg=athlete.body_mass_kg, sex=athlete.sex)
     if plan.duration_s < MIN_ESTIMATE_S:
         from pipeline.advice import DISCLAIMER
 
         report = Report(advice=too_short_advice(plan.duration_s, SessionFacts(planned=True, sport=plan.sport)),
                         disclaimer=DISCLAIMER)
         return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=None, display=_display(config))
-    records = planned_records(plan, athlete.body_mass_kg)
+    records = planned_records(plan, athlete.body_mass_kg, config.model.gross_efficiency)
     weather = _weather(override)
     if plan.water_temperature_c is not None:
         weather = replace(weather, water_temperature_c=plan.water_temperature_c)

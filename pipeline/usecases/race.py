@@ -37,6 +37,13 @@ from pipeline.core.sports import sport_profile
 from pipeline.core.units import Units
 from pipeline.fit.course import Course
 from pipeline.physiology.athlete import resolve_athlete
+from pipeline.physiology.effort_limits import (
+    HOUR,
+    HOUR_RECORD_M,
+    check_cycling_speed,
+    check_power,
+    check_running_speed,
+)
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import estimate_leg
 from pipeline.physiology.intensity import STANDING_REST_MET, heart_rate_metabolic_w, met_to_metabolic_w
@@ -118,6 +125,24 @@ def _effort(request: RaceRequest, steps: pd.DataFrame, mass_kg: float, athlete, 
     raise InvalidValue("intensity", "give one of --power, --speed, --hr or --finish")
 
 
+def _check_effort(request: RaceRequest, course: Course, pace: Pace, athlete) -> None:
+    """Refuse a race effort no human has held for the time the course takes at it
+    (:mod:`pipeline.physiology.effort_limits`): on a bike the steady power (given, or solved for a
+    level speed or a finish time) and the average speed; on foot the average running speed."""
+    field = ("finish_s" if request.finish_s is not None else "speed_kmh" if request.speed_m_per_s is not None
+             else "heart_rate_bpm" if request.heart_rate_bpm is not None else "power_w")
+    what = {"finish_s": " (what that finish time takes)", "speed_kmh": " (what that level speed takes)",
+            "heart_rate_bpm": " (what that heart rate gives)"}.get(field, "")
+    average = course.distance_m / pace.total_s if pace.total_s > 0 else 0.0
+    profile = sport_profile(request.sport)
+    if pace.effort.pedalled:
+        check_power(pace.effort.value, pace.total_s, athlete.body_mass_kg, athlete.sex, field, what)
+        if pace.total_s >= HOUR and average > HOUR_RECORD_M / HOUR:
+            check_cycling_speed(average, pace.total_s, athlete.body_mass_kg, athlete.sex, field)
+    elif profile.gait == "run":
+        check_running_speed(average, pace.total_s, field, what="on average ")
+
+
 def segment_sweat(series: pd.DataFrame, cuts: pd.DataFrame) -> np.ndarray:
     """Each segment's sweat [L]: the model's cumulative sweat at its end minus at its start
     (linear in elapsed time between records)."""
@@ -162,6 +187,7 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
     if pace.total_s > 48 * 3600.0:
         raise InvalidValue("intensity", f"at that effort the course takes {pace.total_s / 3600:.1f} h: more than 48 "
                            "hours is not one session")
+    _check_effort(request, course, pace, athlete)
     cuts = segments(pace)
     start_utc = pd.Timestamp(request.start).tz_convert("UTC")
     records = course_records(pace, start_utc)

@@ -28,8 +28,8 @@ def _cues(timeline: list[dict], every_s: float = 900.0, quiet_s: float = 600.0) 
     return out
 
 
-def _plan(tmp_path: Path, finish: str) -> tuple[dict, Path]:
-    route = write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
+def _plan(tmp_path: Path, finish: str, pieces: tuple[tuple[float, float], ...] = HILLY) -> tuple[dict, Path]:
+    route = write_gpx(tmp_path / "route.gpx", profile_points(pieces))
     config = tmp_path / "sweatline.yaml"
     config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
     out = tmp_path / "workout.fit"
@@ -71,7 +71,9 @@ def test_a_step_at_each_cue_read_by_both_decoders(tmp_path: Path) -> None:
 
 
 def test_a_race_with_no_cue_is_one_open_step(tmp_path: Path) -> None:
-    report, path = _plan(tmp_path, "24m")  # 20 km at 50 km/h: its first cue due 15 min in is 9 min from the finish
+    # 15 km on the flat at 37.5 km/h (about 260 W): its first cue due 15 min in is 9 min from the finish
+    # (the hilly 20 km in 24 min would take 755 W, more than the best riders hold for that long: refused)
+    report, path = _plan(tmp_path, "24m", ((15000.0, 0.0),))
     assert _cues(report["plan"]["timeline"]) == []
     steps = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("workout_step")]
     assert len(steps) == 1 and steps[0]["duration_type"] == "open"
