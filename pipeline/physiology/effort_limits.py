@@ -131,7 +131,9 @@ def check_running_speed(speed_m_per_s: float, duration_s: float, field: str = "s
 def check_cycling_speed(speed_m_per_s: float, duration_s: float, body_mass_kg: float, sex: str | None,
                         field: str = "speed_kmh") -> None:
     """Refuse a planned average cycling speed [m/s]: above the hour record for 1 h or more, or taking
-    more power on a flat road (Martin et al. 1998, calm air) than :func:`check_power` allows.
+    more power on a flat road (Martin et al. 1998, calm air) than :func:`check_power` allows. A rider
+    drafting in a group holds such a speed for less power: the message names --power and --hr, which
+    do not depend on how the speed was helped.
     Raises :class:`InvalidValue` (``field``)."""
     record = HOUR_RECORD_M / HOUR
     if duration_s >= HOUR and speed_m_per_s > record:
@@ -141,7 +143,8 @@ def check_cycling_speed(speed_m_per_s: float, duration_s: float, body_mass_kg: f
                                             record=travel_speed_m_per_s(record)))
     power_w = float(cycling_power_from_speed_w(speed_m_per_s, 0.0, body_mass_kg))
     check_power(power_w, duration_s, body_mass_kg, sex, field,
-                what=f" (what {speed_m_per_s * 3.6:.1f} km/h takes on a flat road, Martin et al. 1998)")
+                what=f" (what {speed_m_per_s * 3.6:.1f} km/h takes alone on a flat road in calm air, Martin et al. "
+                     "1998; in a group or with the wind behind, plan with --power or --hr)")
 
 
 def check_planned_effort(sport: str, duration_s: float, *, power_w: float | None = None,
