@@ -12,6 +12,7 @@ refused before is tried again. Every call is a row in the catalog's ``runs`` tab
 from __future__ import annotations
 
 import json
+import shlex
 import sqlite3
 import threading
 import uuid
@@ -218,16 +219,28 @@ def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, config: Config
             continue
         note = (f"{duplicate.member or duplicate.name}: {duplicate.reason} (the same activity), whose report "
                 "is the answer")
+        holder = _holder(catalog, first)
         if not override_matches(first, override):
-            note += f"; the weather given was not applied: run `sweatline ride` on {first.source} for that"
+            note += (f"; the weather given was not applied: run `sweatline ride {holder}` with the same weather "
+                     "options for that")
         stale = not answer_is_current(first, config, points)  # with the override it was made with
         if stale:
             note += (f"; that report was made before its inputs changed (weigh-ins, config or model): run "
-                     f"`sweatline ride` on {first.source} for a fresh estimate")
+                     f"`sweatline ride {holder}` for a fresh estimate")
         stored = _stored_warnings(data_dir / first.report_dir / "report.json")
         results.append(_result(shown, first, data_dir, run_id, orchestrator, reused=True, warnings=[note] + stored,
                                stale=stale).model_copy(update={"duplicate_of": first.source}))
     return results
+
+
+def _holder(catalog: Catalog, first: ActivityRow) -> str:
+    """The file to give ``sweatline ride`` to estimate ``first`` again: the path of the file holding
+    it as the catalog has it (an export zip, for a member: ``ride`` takes the zip, not
+    ``zip:member``), quoted for a shell where it needs it; its source when the file row is gone."""
+    held = catalog.file(first.file_sha256)
+    if held is None:
+        return shlex.quote(first.source.split(":", 1)[0])
+    return shlex.quote(held.path)
 
 
 def _result(shown: str, row: ActivityRow, data_dir: Path, run_id: str, orchestrator: str, *, reused: bool,

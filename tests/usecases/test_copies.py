@@ -348,7 +348,33 @@ def test_ride_on_another_copy_says_when_the_stored_answer_predates_a_weigh_in(co
                                          post_kg=69.0, drank_l=0.5, measured_l=1.5, recorded_at=T0))
     (again,) = ride(packed, config, WeatherOverride(), orchestrator="local")
     assert again.reused and again.stale
-    assert any("made before its inputs changed" in w and "`sweatline ride` on ride.fit" in w for w in again.warnings)
+    held = Path(config.inbox) / "ride.fit"
+    assert any("made before its inputs changed" in w and f"`sweatline ride {held}`" in w for w in again.warnings)
+
+
+def test_a_weather_override_on_a_copy_names_a_command_that_applies_it(config: Config) -> None:
+    """``ride ride.fit --temp 29`` on a ride first read from an export zip answers with the zip's
+    report and says the weather was not applied; the command it names is the zip's own path
+    (``ride`` takes a file, not ``export.zip:member``), and that command, run with the same
+    weather, gives the ride estimated at 29 °C."""
+    import shlex
+
+    from pipeline.core.inputs import WeatherOverride
+    from pipeline.usecases.ride import ride
+
+    whole = _ride(minutes=20)
+    packed = _put(config, "sub dir/export.zip", _zip({"activities/ride.fit": whole}))
+    (first,) = ride(packed, config, WeatherOverride(), orchestrator="local")
+    loose = _put(config, "ride.fit", whole)
+    hot = WeatherOverride(temperature_c=29.0, humidity_pct=40.0)
+    (copy,) = ride(loose, config, hot, orchestrator="local")
+    assert copy.reused and copy.activity.id == first.activity.id
+    (hint,) = [w for w in copy.warnings if "was not applied" in w]
+    command = hint.split("`")[1]
+    assert shlex.split(command) == ["sweatline", "ride", str(packed)]
+    (applied,) = ride(shlex.split(command)[2], config, hot, orchestrator="local")
+    assert not applied.reused and applied.activity.id == first.activity.id
+    assert applied.activity.override_temperature_c == 29.0 and applied.activity.temperature_c == 29.0
 
 
 def test_a_damaged_file_of_another_ride_stamped_with_the_same_file_id_stays_a_ride(config: Config) -> None:
