@@ -46,11 +46,12 @@ class Quantity(BaseModel):
     digits: int | None = None
 
     def text(self, reader: Reader = METRIC_READER, spec: str = "") -> str:
-        """The quantity with its unit, in ``reader``'s units ('-2.2 °C', '28 °F', '18–25 °C')."""
+        """The quantity with its unit, in ``reader``'s units ('−2.2 °C', '28 °F', '18–25 °C'); a
+        negative number's sign is :data:`~pipeline.core.units.MINUS` in both."""
         if not reader.imperial:
             unit, scale = _METRIC_UNIT[self.kind]
-            low = format(self.value * scale, spec)
-            return f"{low}–{format(self.high * scale, spec)} {unit}" if self.high is not None else f"{low} {unit}"
+            low = _minus(format(self.value * scale, spec))
+            return f"{low}–{_minus(format(self.high * scale, spec))} {unit}" if self.high is not None else f"{low} {unit}"
         return self._imperial(reader)
 
     def _imperial(self, reader: Reader) -> str:
@@ -80,6 +81,14 @@ class Quantity(BaseModel):
         values = [lo] if hi is None else [lo, hi]
         digits = d if d is not None else (2 if max(abs(v * scale) for v in values) < 1 else 0)
         return "–".join(number(v * scale, digits) for v in values) + " fl oz per lb"
+
+
+def _minus(text: str) -> str:
+    """A number formatted by a template's spec with its sign as :data:`~pipeline.core.units.MINUS`
+    (the rule of :func:`~pipeline.core.units.number`); '-0' is '0'."""
+    if not text.startswith("-"):
+        return text
+    return text[1:] if not any(c in "123456789" for c in text) else u.MINUS + text[1:]
 
 
 def temperature_c(value_c: float, high_c: float | None = None, digits: int | None = None) -> Quantity:

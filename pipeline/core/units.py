@@ -182,11 +182,25 @@ def litre_digits(*values_l: float | None) -> int:
     return 2 if known and max(known) < 1 else 1
 
 
+MINUS = "\u2212"
+"""The sign of every negative number a text prints ('−5 °C', '−4 °F', 'UTC−5', '−1.6 %'): the minus
+sign U+2212, not the hyphen-minus, as the SI Brochure (BIPM 2019, 5.4.2) and ISO 80000-1 write
+numbers. One rule for the CLI lines, the reports' texts and tables, and the charts' ticks."""
+
+
 def number(value: float, digits: int = 0) -> str:
-    """``value`` with ``digits`` decimals and thousands separators, its sign kept ('-2', '-36.4',
-    '1,250'); a value that rounds to zero is '0', never '-0'."""
+    """``value`` with ``digits`` decimals and thousands separators, its sign kept as :data:`MINUS`
+    ('−2', '−36.4', '1,250'); a value that rounds to zero is '0', never '−0'."""
     text = f"{value:,.{digits}f}"
-    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+    if not text.startswith("-"):
+        return text
+    return text[1:] if not any(c in "123456789" for c in text) else MINUS + text[1:]
+
+
+def signed(value: float, digits: int = 0) -> str:
+    """``value`` with its sign always written: '+1.5', '−2.0' (:data:`MINUS`); '0' rounded to zero."""
+    text = number(value, digits)
+    return text if text.startswith(MINUS) or not any(c in "123456789" for c in text) else "+" + text
 
 
 @dataclass(frozen=True)
@@ -197,7 +211,7 @@ class Reader:
     the same rule the report's tables use (so a headline and the text beside it agree).
 
     A temperature converts as t/°F = 1.8 t/°C + 32; a temperature *difference* as 1.8 °F per °C,
-    without the 32 (NIST SP 811 B.9). Signs are kept ('-4 °F')."""
+    without the 32 (NIST SP 811 B.9). Signs are kept, as :data:`MINUS` ('−4 °F')."""
 
     units: Units = "metric"
 
@@ -256,7 +270,7 @@ class Reader:
         return value_l * 1000.0 / ML_PER_US_FL_OZ if self.imperial else value_l
 
     def temperature(self, value_c: float, digits: int = 0) -> str:
-        """'-2 °C' / '28 °F': a temperature (t/°F = 1.8 t/°C + 32)."""
+        """'−2 °C' / '28 °F': a temperature (t/°F = 1.8 t/°C + 32)."""
         if self.imperial:
             return f"{number(fahrenheit(value_c), digits)} °F"
         return f"{number(value_c, digits)} °C"

@@ -24,7 +24,7 @@ from pipeline.advice.race import fill_words
 from pipeline.advice.texts import format_duration
 from pipeline.core.notes import in_units
 from pipeline.core.schema import Report, TimelineEntry
-from pipeline.core.units import METRIC_READER, Reader, Units, reader
+from pipeline.core.units import METRIC_READER, Reader, Units, reader, signed
 from pipeline.report.charts import BLUE, GRID, INK, MUTED, NARROW_IN, ORANGE, PX, TEAL, WIDE_IN
 from pipeline.report.render import _HTML
 from pipeline.report.svg import Canvas, LegendEntry, Scale, grid, legend, nice_ticks, path_d, tick_label, x_axis, y_axis
@@ -178,7 +178,7 @@ def render_plan_html(report: Report, distance_m: Sequence[float], altitude_m: Se
              ("Carbs", f"{plan.carbohydrate_g_per_h or 0:.0f} g/h", "eaten or drunk"),
              ("Start with", f"{bottles} bottle{'s' if bottles != 1 else ''}",
               "at most, refilled" if bottles and plan.refills else "filled" if bottles else "a race this short")]
-    rows = [Row(f"{r.distance_value(e.distance_m):.1f}", _clock(start, e.elapsed_s, tz), f"{e.grade_pct:+.1f} %",
+    rows = [Row(f"{r.distance_value(e.distance_m):.1f}", _clock(start, e.elapsed_s, tz), f"{signed(e.grade_pct, 1)} %",
                 r.temperature(e.temperature_c), r.volume_ml(e.drink_ml), f"{e.sodium_mg:.0f} mg",
                 f"{e.carbohydrate_g:.0f} g", "water" if e.water else "") for e in timeline]
     refills = [(f"{r.distance_value(f.distance_m):.1f}", fill_words(f.drink_ml, bottle_ml, r), r.volume_ml(f.drink_ml))

@@ -19,9 +19,10 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from pipeline.core.units import MINUS
+
 UNITS_PER_IN = 72.0
 """SVG user units per inch (a "point"; the charts' sizes are given in inches)."""
-MINUS = "\u2212"  # a typographic minus for negative tick labels
 
 
 def esc(text: object) -> str:

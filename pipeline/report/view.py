@@ -224,7 +224,7 @@ def sweat_with_range(total_l: float | None, low_l: float | None, high_l: float |
 
 def signed_loss_pct(value_pct: float) -> str:
     """A body-mass loss as '−1.6 %'; a loss that rounds to nothing is '0 %' (never '−0.0 %')."""
-    return "0 %" if round(value_pct, 1) == 0 else f"−{value_pct:.1f} %"
+    return "0 %" if round(value_pct, 1) == 0 else f"{u.MINUS}{value_pct:.1f} %"
 
 
 def sweat_range(s: SweatBlock, units: Units = "metric") -> str:
@@ -243,7 +243,7 @@ def offset_label(offset: timedelta | None) -> str:
     seconds = int(offset.total_seconds()) if offset is not None else 0
     if seconds == 0:
         return "UTC"
-    sign = "+" if seconds > 0 else "−"
+    sign = "+" if seconds > 0 else u.MINUS
     hours, rest = divmod(abs(seconds) // 60, 60)
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
@@ -382,7 +382,7 @@ def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
         elif s.body_mass_loss_beyond_pct is not None:
             during = (f"drink {during_range(p.during_ml_per_h, p.during_max_ml_per_h, un)} per hour during"
                       if p is not None and p.during_max_ml_per_h > 0 else "drink during and after")
-            rows.append(Row(label="Body mass", value=f"more than −{s.body_mass_loss_beyond_pct:.0f} %",
+            rows.append(Row(label="Body mass", value=f"more than {u.MINUS}{s.body_mass_loss_beyond_pct:.0f} %",
                             note=f"if nothing drunk: a life-threatening loss (Adolph et al. 1947); {during}"))
     return rows
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from pipeline.core.config import Config
 from pipeline.core.errors import RejectedFile, UsageError
 from pipeline.core.inputs import WeatherOverride
+from pipeline.core.units import temperature
 from pipeline.fit.archive import stored_bytes_cap
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
 from pipeline.store.files import file_lock, sha256_file
@@ -58,7 +59,7 @@ class RideResult(BaseModel):
             lines.append(f"sweat: {a.sweat_total_l:.1f} L ({a.sweat_low_l:.1f}-{a.sweat_high_l:.1f} L), "
                          f"{a.sweat_rate_l_per_h:.2f} L/h")
         if a.temperature_c is not None:
-            lines.append(f"weather: {a.temperature_c:.0f} °C, {a.humidity_pct:.0f} % ({a.environment_source})")
+            lines.append(f"weather: {temperature(a.temperature_c, 0)}, {a.humidity_pct:.0f} % ({a.environment_source})")
         lines.append(f"report: {self.report_dir / 'report.html'}")
         return lines
 

@@ -29,20 +29,28 @@ def nist_f(temperature_c: float) -> float:
     return temperature_c * 1.8 + 32.0
 
 
+MINUS = "\u2212"  # the minus sign of the SI Brochure (BIPM 2019, 5.4.2), not the hyphen-minus
+
+
+def signed(text: str) -> str:
+    """A number formatted by Python with its hyphen-minus written as the minus sign U+2212."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def shown(value: float, digits: int = 0) -> str:
-    """A figure as the reports print it: its sign kept, never '-0'."""
+    """A figure as the reports print it: its sign kept as U+2212, never '-0'."""
     text = f"{value:,.{digits}f}"
-    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else signed(text)
 
 
 @pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
 def test_a_temperature_keeps_its_sign_in_both_systems(temperature_c: float) -> None:
     note = ModelNote("temperature {t:g} given on the command line", t=notes.temperature_c(temperature_c))
-    assert note == f"temperature {temperature_c:g} °C given on the command line"  # the metric text is the string
+    assert note == f"temperature {signed(f'{temperature_c:g}')} °C given on the command line"  # the metric text is the string
     assert note.in_units(METRIC_READER) == str(note)
     assert note.in_units(IMPERIAL_READER) == f"temperature {shown(nist_f(temperature_c))} °F given on the command line"
     if temperature_c < -17.8:  # -20 °C is -4 °F: below 0 °F the minus stays
-        assert "-4 °F" in note.in_units(IMPERIAL_READER)
+        assert "\u22124 °F" in note.in_units(IMPERIAL_READER)
 
 
 @pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
@@ -51,7 +59,7 @@ def test_a_temperature_and_its_spread(temperature_c: float, spread_c: float) -> 
     """The wrist sensor's note: its temperature converts as a temperature, its ± spread as a difference."""
     note = ModelNote("about {air:.1f} air (our estimate, ±{spread:g})", air=notes.temperature_c(temperature_c),
                      spread=notes.temperature_difference_c(spread_c))
-    assert note == f"about {temperature_c:.1f} °C air (our estimate, ±{spread_c:g} °C)"
+    assert note == f"about {signed(f'{temperature_c:.1f}')} °C air (our estimate, ±{spread_c:g} °C)"
     assert note.in_units(IMPERIAL_READER) == (f"about {shown(nist_f(temperature_c))} °F air (our estimate, "
                                               f"±{shown(spread_c * 1.8)} °F)")
 
@@ -60,7 +68,7 @@ def test_a_temperature_and_its_spread(temperature_c: float, spread_c: float) -> 
 def test_a_temperature_difference_is_not_a_temperature(delta_c: float) -> None:
     """"a 10 °C rise" is an 18 °F rise (not 50 °F); a fall keeps its minus sign."""
     note = ModelNote("a {delta:g} change", delta=notes.temperature_difference_c(delta_c))
-    assert note == f"a {delta_c:g} °C change"
+    assert note == f"a {signed(f'{delta_c:g}')} °C change"
     assert note.in_units(IMPERIAL_READER) == f"a {shown(delta_c * 1.8)} °F change"
     if delta_c == 10.0:
         assert note.in_units(IMPERIAL_READER) == "a 18 °F change"
@@ -69,7 +77,7 @@ def test_a_temperature_difference_is_not_a_temperature(delta_c: float) -> None:
 @pytest.mark.parametrize("low_c, high_c", ((18.0, 25.0), (-20.0, -2.0), (0.0, 40.0)))
 def test_a_temperature_range(low_c: float, high_c: float) -> None:
     note = ModelNote("outside the {range:g} measured", range=notes.temperature_c(low_c, high_c))
-    assert note == f"outside the {low_c:g}–{high_c:g} °C measured"
+    assert note == f"outside the {signed(f'{low_c:g}')}–{signed(f'{high_c:g}')} °C measured"
     assert note.in_units(IMPERIAL_READER) == f"outside the {shown(nist_f(low_c))}–{shown(nist_f(high_c))} °F measured"
 
 
@@ -116,9 +124,9 @@ def test_a_note_survives_the_report_models_copies_and_pickles_and_its_json_is_th
         assert isinstance(block.notes[0], ModelNote) and block.notes[0] == note
         assert block.notes[0].in_units(IMPERIAL_READER) == "temperature 28 °F from the config climate"
     assert isinstance(sweat.flags[0], ModelNote) and isinstance(sweat.assumptions[0], ModelNote)
-    assert json.loads(env.model_dump_json())["notes"] == ["temperature -2 °C from the config climate", "plain words"]
+    assert json.loads(env.model_dump_json())["notes"] == ["temperature \u22122 °C from the config climate", "plain words"]
     back = EnvironmentBlock.model_validate_json(env.model_dump_json())  # read back: its metric text, as it was
-    assert back.notes == env.notes and in_units(back.notes[0], IMPERIAL_READER) == "temperature -2 °C from the config climate"
+    assert back.notes == env.notes and in_units(back.notes[0], IMPERIAL_READER) == "temperature \u22122 °C from the config climate"
     assert in_units("plain words", IMPERIAL_READER) == "plain words"
 
 

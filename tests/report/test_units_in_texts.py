@@ -36,6 +36,12 @@ _QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|
                        r"(\s(?:of water )?(?:per|for each) (?:kg|lb)|\sfor each (?:litre|fl oz))?")
 
 
+def minus(text: str) -> str:
+    """``text`` with each negative number's hyphen-minus as the minus sign U+2212, the sign every text
+    prints (the SI Brochure, BIPM 2019, 5.4.2)."""
+    return re.sub(r"-(?=\d)", "\u2212", text)
+
+
 def _value(text: str) -> float:
     return float(text.replace(",", "").replace("−", "-"))
 
@@ -125,8 +131,8 @@ def _sessions(config, temperature_c: float) -> list[tuple[Report, float | None, 
 @pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
 def test_every_advice_topic_and_note_says_the_same_in_both_systems(config, temperature_c: float) -> None:
     topics: set[str] = set()
-    fahrenheit = f"{round(temperature_c * 1.8 + 32):.0f} °F"  # NIST SP 811, sign and all: -20 °C is -4 °F
-    celsius = f"{round(temperature_c):.0f} °C"
+    fahrenheit = minus(f"{round(temperature_c * 1.8 + 32):.0f} °F")  # NIST SP 811, sign and all: −20 °C is −4 °F
+    celsius = minus(f"{round(temperature_c):.0f} °C")
     named = noted = 0
     for report, duration_s, sport in _sessions(config, temperature_c):
         metric, imperial = _views(report, duration_s, sport)
@@ -144,7 +150,7 @@ def test_every_advice_topic_and_note_says_the_same_in_both_systems(config, tempe
                 named += 1
                 assert f"at {fahrenheit}" in i.text, (fahrenheit, i.text)
         for m_note, i_note in zip(metric.flags, imperial.flags):
-            if f"temperature {temperature_c:g} °C given" in m_note[:1].lower() + m_note[1:]:
+            if minus(f"temperature {temperature_c:g} °C given") in m_note[:1].lower() + m_note[1:]:
                 noted += 1
                 assert f"temperature {fahrenheit} given" in i_note[:1].lower() + i_note[1:], (fahrenheit, i_note)
     assert named >= 5 and noted >= 5, (named, noted)  # every session with an estimate names it, in its text and notes
@@ -161,7 +167,7 @@ def test_a_sub_zero_plan_keeps_its_minus_sign(config) -> None:
     text = plan_text(report, plan.duration_s, plan.sport, display=Display(units="imperial"))
     assert "28 °F" in text and "36 °F" not in text and "°C" not in text, text
     metric = plan_text(report, plan.duration_s, plan.sport, display=Display(units="metric"))
-    assert "-2 °C" in metric and "at 2 °C" not in metric, metric
+    assert "\u22122 °C" in metric and "-2 °C" not in metric and "at 2 °C" not in metric, metric
 
 
 @pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
@@ -243,7 +249,7 @@ def test_every_environment_note_says_the_same_in_both_systems(temperature_c: flo
     assert all(any(kind in n for n in with_units) for kind in kinds), (kinds, made)
     for note in with_units:
         assert_same_quantities(str(note), note.in_units(IMPERIAL_READER))
-    fahrenheit = f"{temperature_c * 1.8 + 32:.0f}".replace("-0", "0")
+    fahrenheit = minus(f"{temperature_c * 1.8 + 32:.0f}".replace("-0", "0"))
     imperial = [n.in_units(IMPERIAL_READER) for n in with_units]
     assert f"temperature {fahrenheit} °F given on the command line" in imperial, imperial
     assert f"temperature {fahrenheit} °F from the config climate" in imperial, imperial
@@ -262,7 +268,7 @@ def test_the_wrist_sensors_note_converts_its_spread_as_a_difference(config, temp
     air = re.search(rf"about ({_NUM}) °C air", note)
     assert air is not None and f"±{spread_c:g} °C" in note, note
     imperial = note.in_units(IMPERIAL_READER)
-    assert f"±{spread_c * 1.8:.0f} °F" in imperial and f"{_value(air[1]) * 1.8 + 32:.0f} °F air" in imperial, imperial
+    assert f"±{spread_c * 1.8:.0f} °F" in imperial and minus(f"{_value(air[1]) * 1.8 + 32:.0f} °F air") in imperial, imperial
     assert f"{spread_c * 1.8 + 32:.0f} °F)" not in imperial, imperial
     plan = PlannedSession("running", 3600.0, speed_kmh=10.0)
     report = analyse_plan(plan, config, WeatherOverride(temperature_c=temperature_c)).report
@@ -365,9 +371,9 @@ def test_a_weigh_ins_refusal_says_the_same_in_both_systems(values: dict[str, flo
 def test_a_temperature_difference_is_not_a_temperature(delta_c: float) -> None:
     from pipeline.core.units import IMPERIAL_READER, METRIC_READER
 
-    assert IMPERIAL_READER.temperature_difference(delta_c) == f"{delta_c * 1.8:.0f} °F".replace("-0 ", "0 ")
-    assert METRIC_READER.temperature_difference(delta_c) == f"{delta_c:.0f} °C".replace("-0 ", "0 ")
-    assert IMPERIAL_READER.temperature(delta_c) == f"{delta_c * 1.8 + 32:.0f} °F"  # 10 °C: 50 °F; a rise of 10 °C: 18 °F
+    assert IMPERIAL_READER.temperature_difference(delta_c) == minus(f"{delta_c * 1.8:.0f} °F".replace("-0 ", "0 "))
+    assert METRIC_READER.temperature_difference(delta_c) == minus(f"{delta_c:.0f} °C".replace("-0 ", "0 "))
+    assert IMPERIAL_READER.temperature(delta_c) == minus(f"{delta_c * 1.8 + 32:.0f} °F")  # 10 °C: 50 °F; a rise of 10 °C: 18 °F
 
 
 @pytest.mark.parametrize("temperature_c", TEMPERATURES_C)
@@ -423,3 +429,25 @@ def test_plan_command_at_28_f_says_28_f_in_its_title_advice_and_notes(tmp_path: 
     assert "36 °F" not in out and "°C" not in out and not re.search(r"\d ?(mL|L|kg)\b", out), out
     sweat = re.search(r"Sweat expected (\S+ fl oz) \(plausibly (\S+ fl oz)\)", out)
     assert sweat is not None and f"lose about {sweat[1]} of sweat ({sweat[2]})" in out, out
+
+
+def test_every_negative_number_is_written_with_one_minus_sign(config) -> None:
+    """A −20 °C plan: its texts in both systems write "−20 °C" / "−4 °F" (NIST SP 811: −20 × 1.8 + 32 = −4)
+    with the minus sign U+2212, as the charts' ticks, the UTC offsets and the body-mass loss do; no
+    number anywhere in them starts with a hyphen-minus."""
+    from datetime import timedelta
+
+    from pipeline.core.units import MINUS, number
+    from pipeline.report.svg import tick_label
+    from pipeline.report.view import offset_label, signed_loss_pct
+
+    plan = PlannedSession("running", 2 * 3600.0, speed_kmh=10.0)
+    report = analyse_plan(plan, config, WeatherOverride(temperature_c=-20.0)).report
+    metric = plan_text(report, plan.duration_s, plan.sport, display=Display(units="metric"))
+    imperial = plan_text(report, plan.duration_s, plan.sport, display=Display(units="imperial"))
+    assert "\u221220 °C" in metric and "\u22124 °F" in imperial, (metric, imperial)
+    for text in (metric, imperial):
+        assert re.search(r"(?<![\w\-])-\d", text) is None, text
+    assert MINUS == "\u2212" and number(-2.0) == "\u22122" and number(-0.2) == "0"
+    assert tick_label(-5.0, 0) == "\u22125" and offset_label(timedelta(hours=-5)) == "UTC\u22125"
+    assert signed_loss_pct(1.6) == "\u22121.6 %"
