@@ -5,7 +5,7 @@ and ``report.disclaimer`` from ``report.sweat`` and the session's duration. Pure
 """
 from __future__ import annotations
 
-from pipeline.advice.guidance import after_amount
+from pipeline.advice.guidance import after_amount, after_rule
 from pipeline.advice.plan import PlanDetails, make_plan, plan_after_ml, race_details
 from pipeline.advice.texts import DISCLAIMER, AdviceContext, SessionFacts, build_advice, generic_advice, in_both_units
 from pipeline.core.config import AdviceConfig
@@ -18,6 +18,10 @@ __all__ = ["advise", "session_duration_s", "DISCLAIMER", "underwater", "open_wat
 def underwater_text(before_ml: float, after_ml: float, r: Reader = METRIC_READER) -> str:
     """The hydration advice of a dive: after-session amounts only.
 
+    The after-figure is the plan's (ACSM 2007 rule on the sweat estimated); the losses the estimate
+    cannot see are left to the same rule applied to the body mass lost, which holds them
+    (:func:`pipeline.advice.guidance.after_rule`: NATA 2017, ACSM 2007, Shirreffs et al. 1996).
+
     Immersion shifts blood from the limbs to the chest and the kidneys answer with more urine
     (immersion diuresis: Pendergast & Lundgren 2009, "The underwater environment:
     cardiopulmonary, thermal, and energetic demands", J Appl Physiol 106:276), and the dry, cold
@@ -29,7 +33,9 @@ def underwater_text(before_ml: float, after_ml: float, r: Reader = METRIC_READER
             "urine (immersion diuresis, Pendergast & Lundgren 2009), and the dry breathing gas takes water "
             "with every breath — the sweat estimate above, made for exercise in air, does not see either. "
             f"Before: about {r.volume_ml(before_ml)} of water in the hours before you kit up. "
-            + after_amount(after_ml, "with food, and before a repeat dive", r) + "; drink to thirst, not more.")
+            + after_amount(after_ml, "with food, and before a repeat dive", r)
+            + ": that covers the sweat estimated, not the extra urine and breath. To cover those, weigh yourself "
+            f"before and after the dive and drink {after_rule(r=r)} — or drink to thirst, not more.")
 
 
 def session_duration_s(report: Report) -> float | None:
@@ -98,7 +104,7 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
     report.plan = details.block
     report.advice = build_advice(ctx)
     dive = underwater(report, sport)
-    if dive or open_water_swim(report):  # no drinking during a dive or an open-water swim: after-session advice only
+    if dive or open_water_swim(report, sport):  # no drinking during a dive or an open-water swim: after-session advice only
         loss_l = max(report.sweat.total_l, 0.0)
         after = plan_after_ml(loss_l, 0.0, max(report.sweat.high_l, loss_l))
         report.plan = details.block.model_copy(update={"during_ml_per_h": 0.0, "during_max_ml_per_h": 0.0,
@@ -123,10 +129,25 @@ def open_water_text(before_ml: float, after_ml: float, r: Reader = METRIC_READER
             "lets you sip between sets.")
 
 
-def open_water_swim(report: Report) -> bool:
-    """A recorded swim in open water (FIT sub_sport ``open_water``), not part of a multisport file."""
+POOL_MIN_WATER_C = 25.0
+"""The coolest water a pool is kept at [°C]: FINA Facilities Rules FR 2.11, competition pools
+25–28 °C. A swim in colder water, recorded without a pool or open-water sub-sport or planned with
+``--water-temp`` below it, is taken to be in open water (a lake, the sea)."""
+
+
+def open_water_swim(report: Report, sport: str | None = None) -> bool:
+    """A swim in open water, not part of a multisport file: recorded as such (FIT sub_sport
+    ``open_water``), or — recorded as neither a pool swim (``lap_swimming``) nor open water, or
+    planned (``sport``, ``report.activity`` None) — in water below :data:`POOL_MIN_WATER_C`."""
+    if report.legs:
+        return False
     a = report.activity
-    return a is not None and not report.legs and a.sport == "swimming" and a.sub_sport == "open_water"
+    if (a.sport if a is not None else sport) != "swimming":
+        return False
+    if a is not None and a.sub_sport in ("open_water", "lap_swimming"):
+        return a.sub_sport == "open_water"
+    water_c = report.environment.water_temperature_c if report.environment is not None else None
+    return water_c is not None and water_c < POOL_MIN_WATER_C
 
 
 def underwater(report: Report, sport: str | None) -> bool:

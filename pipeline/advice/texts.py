@@ -241,13 +241,14 @@ def _cap_sentence(ctx: AdviceContext) -> str:
 
 
 def _surroundings_sentence(ctx: AdviceContext) -> str | None:
-    """Indoors a fan; in dangerous heat a pointer to the heat advice; in warm air, shade and cool drinks."""
+    """Indoors a fan; in dangerous heat a pointer to the heat advice; in warm air, shade and cool drinks
+    (not in the water: a swim or a dive has no shade to seek and no stops)."""
     if ctx.indoor:
         return ("Indoors, with little air moving over you, sweat drips instead of cooling you: a fan in front "
                 "of you lowers how much you lose.")
     if ctx.heat is not None:
         return "In this heat drinking alone cannot keep you cool: see the heat advice below."
-    if ctx.temperature_c is not None and ctx.temperature_c >= HOT_C:
+    if ctx.temperature_c is not None and ctx.temperature_c >= HOT_C and not sport_profile(ctx.sport).in_water:
         return (f"At {ctx.r.temperature(ctx.temperature_c)} the estimate already includes the heat; cool drinks and "
                 "shade at stops help you stay on the plan.")
     return None

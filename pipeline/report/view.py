@@ -338,7 +338,7 @@ class _Water:
 
     @classmethod
     def of(cls, report: Report, sport: str) -> "_Water":
-        underwater, open_water = advice_rules.underwater(report, sport), advice_rules.open_water_swim(report)
+        underwater, open_water = advice_rules.underwater(report, sport), advice_rules.open_water_swim(report, sport)
         # a swim with a drinking rate is one in a pool: the bottle waits at the wall (a plan does not know
         # the water, so it says open water gets none, as a recorded open-water swim and a triathlon's swim do)
         swim = not report.legs and sport == "swimming"

@@ -139,6 +139,11 @@ def test_a_dive_gets_no_drinking_rate_during() -> None:
     assert plan.after_ml > 0
     hydration = next(a.text for a in analysis.report.advice if a.topic == "hydration")
     assert "cannot drink" in hydration and "immersion" in hydration and "per hour" not in hydration
+    # the after-figure is the ACSM rule on the sweat estimated, which the text says does not see the
+    # extra urine: it says so of the figure, and gives the rule on the body mass lost, which holds it
+    # (NATA 2017 / ACSM 2007 / Shirreffs 1996: 1.25-1.5 L per kg lost)
+    assert "covers the sweat estimated, not the extra urine" in hydration, hydration
+    assert "weigh yourself before and after the dive and drink 1.25–1.5 L per kg lost" in hydration, hydration
     drink = next(r for r in report_view(analysis.report).headline if r.label == "Drink during")
     assert drink.value == "none"
 
@@ -168,3 +173,34 @@ def test_an_open_water_swim_gets_no_drinking_rate_during_as_a_triathlons_swim(tm
     planned = run_cli("plan", "--sport", "swimming", "--duration", "45m", "--hr", "130", config=cfg).stdout
     assert re.search(r"Drink during\s+.+ mL/h\s+\(from a bottle at the pool wall, between sets; none in open water\)",
                      planned), planned
+
+
+@pytest.mark.parametrize("water_c, open_water", [(14.0, True), (24.0, True), (25.0, False), (28.0, False)])
+def test_a_planned_swim_in_water_colder_than_a_pool_is_an_open_water_swim(config_file, water_c: float,
+                                                                          open_water: bool) -> None:
+    """Pools are kept at 25–28 °C (FINA Facilities Rules FR 2.11): a swim planned in colder water is in a
+    lake or the sea, with no wall to drink at; from 25 °C it is a pool swim, its rate drunk at the wall."""
+    cfg = config_file()
+    args = ("plan", "--sport", "swimming", "--duration", "1h", "--hr", "140", "--water-temp", f"{water_c:g}")
+    report = json.loads(run_cli(*args, "--json", config=cfg).stdout)
+    terminal = run_cli(*args, config=cfg).stdout
+    hydration = next(a["text"] for a in report["advice"] if a["topic"] == "hydration")
+    if open_water:
+        assert report["plan"]["during_max_ml_per_h"] == 0 and "pool wall" not in terminal, terminal
+        assert hydration.startswith("In open water you cannot drink while you swim"), hydration
+    else:
+        assert report["plan"]["during_max_ml_per_h"] > 0 and "from a bottle at the pool wall" in terminal, terminal
+
+
+def test_warm_water_or_air_gives_a_swim_no_advice_about_shade_and_stops(config_file) -> None:
+    """Shade and cool drinks at stops are for a run or ride in warm air; a swim in 28 °C water under
+    30 °C air has neither, while a run at 30 °C keeps the sentence (the warm-up on land before the
+    swim may still be kept in the shade)."""
+    cfg = config_file()
+    swim = run_cli("plan", "--sport", "swimming", "--duration", "1h", "--hr", "140", "--water-temp", "28",
+                   "--temp", "30", "--json", config=cfg)
+    run = run_cli("plan", "--sport", "running", "--duration", "1h", "--hr", "140", "--temp", "30", "--json", config=cfg)
+    swim_texts = " ".join(a["text"] for a in json.loads(swim.stdout)["advice"])
+    run_texts = " ".join(a["text"] for a in json.loads(run.stdout)["advice"])
+    assert "shade at stops" in run_texts, run_texts
+    assert "shade at stops" not in swim_texts and "cool drinks" not in swim_texts, swim_texts
