@@ -310,11 +310,12 @@ class WeighIn(BaseModel):
                 "check the numbers", urine=volume_l(urine), pre=mass_kg(pre), post=mass_kg(post),
                 drank=volume_l(drank), loss=volume_l(loss)))
         mass_lost = pre - post  # drinks are not mass lost; urine passed is already inside pre − post
-        if mass_lost > MAX_LOSS_FRACTION * pre:
+        lost_pct = round(100.0 * mass_lost / pre, 1)  # the share as the refusal prints it, compared as printed
+        if lost_pct > 100.0 * MAX_LOSS_FRACTION:  # strictly over: exactly 10 % is not refused
             _refuse("too_much", "post_kg", ModelNote(
-                "{pre:g} − {post:g} = {lost:.2f} of body mass lost is over {share:.0f} % of {pre:g}: not plausible "
-                "for one session, check the weights", pre=mass_kg(pre), post=mass_kg(post), lost=mass_kg(mass_lost),
-                share=100 * MAX_LOSS_FRACTION))
+                "{pre:g} − {post:g} = {lost:.2f} of body mass lost is {pct:.1f} % of {pre:g}, over the {share:.0f} % "
+                "plausible for one session: check the weights", pre=mass_kg(pre), post=mass_kg(post),
+                lost=mass_kg(mass_lost), pct=lost_pct, share=100 * MAX_LOSS_FRACTION))
         duration = self.duration_s
         if duration is not None:
             if duration < MIN_SESSION_S:

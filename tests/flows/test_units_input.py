@@ -115,7 +115,8 @@ def test_a_refused_imperial_weigh_in_says_why_in_pounds_and_fluid_ounces(home: P
     gained = run_cli("weigh-in", "latest", "--pre", "155", "--post", "160", "--drank", "17", config=config)
     one_line(gained, "--post", "160.0 lb after is more than 155.0 lb before plus 17 fl oz drunk")
     lost = run_cli("weigh-in", "latest", "--pre", "155", "--post", "135", config=config)
-    one_line(lost, "--post", "155.0 lb − 135.0 lb = 20.0 lb of body mass lost is over 10 % of 155.0 lb")
+    one_line(lost, "--post", "155.0 lb − 135.0 lb = 20.0 lb of body mass lost is 12.9 % of 155.0 lb, over the 10 % "
+             "plausible for one session")  # 20 / 155 = 12.90 %
     assert " kg" not in gained.stderr + lost.stderr and " L " not in gained.stderr + lost.stderr
     fast = run_cli("plan", "--sport", "running", "--duration", "1h", "--speed", "30", config=config)
     limit_kmh = float(run_cli("plan", "--sport", "running", "--duration", "1h", "--speed", "300",

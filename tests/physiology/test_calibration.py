@@ -187,3 +187,22 @@ def test_lower_bounds_only_raise_the_estimate() -> None:
     # on its own, a bound above 1 still moves a new athlete up
     alone = posterior([CalibrationPoint("running", 1.5, 1.0, lower_bound=True)])
     assert alone.n == 1 and alone.factor > 1.0
+
+
+@pytest.mark.parametrize("pre_kg", [70.0, 100.0, 154.3, 33.3])
+def test_a_loss_of_exactly_10_percent_is_not_over_10_percent(pre_kg: float) -> None:
+    """The refusal says "over 10 %": exactly 10 % of body mass lost (a float product such as
+    154.3 × 0.9 = 138.87 included) is accepted; the sweat loss is then the mass lost."""
+    post_kg = pre_kg * 0.9
+    assert measured_sweat_loss_l(pre_kg, post_kg) == pytest.approx(pre_kg - post_kg)
+
+
+def test_a_refused_loss_names_its_own_share_beside_the_limit() -> None:
+    """70 kg − 60 kg = 10 kg is 10 / 70 = 14.3 % of body mass: the line gives that share and the 10 %
+    it is over, not "10.00 kg ... is over 10 %", read as 10 % being over 10 %."""
+    with pytest.raises(InvalidValue) as info:
+        measured_sweat_loss_l(70.0, 60.0)
+    assert info.value.reason == ("70 kg − 60 kg = 10.00 kg of body mass lost is 14.3 % of 70 kg, over the 10 % "
+                                 "plausible for one session: check the weights")
+    with pytest.raises(InvalidValue):
+        measured_sweat_loss_l(70.0, 62.93)  # 7.07 kg: 10.1 %
