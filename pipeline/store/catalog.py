@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.core.dates import believable_until, clock_ahead
 from pipeline.core.errors import UsageError
 from pipeline.core.schema import Report
-from pipeline.store.db import connect, connect_read_only, transaction
+from pipeline.store.db import catalog_path, connect, connect_read_only, transaction
 
 
 def utc_now() -> datetime:
@@ -497,3 +497,25 @@ class Catalog:
 
     def runs(self, flow: str | None = None) -> list[RunRow]:
         return self._select(RunRow, "runs", "started_at", flow=flow)
+
+
+def rejected_files(data_dir: Path, sha256s: list[str]) -> set[str]:
+    """Which of the file contents ``sha256s`` the catalog of ``data_dir`` holds as refused as a whole
+    (``files.status = 'rejected'``): one query on the catalog file opened read-only (URI
+    ``mode=ro``), not a copy of it — ``sweatline ride`` without a file asks this of the newest
+    inbox files before it reads one. Empty when there is no catalog yet or it cannot be read (the
+    file is then simply tried; reading it says what is wrong)."""
+    path = catalog_path(data_dir)
+    if not sha256s or not path.is_file():
+        return set()
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        try:
+            marks = ",".join("?" * len(sha256s))
+            rows = conn.execute(f"SELECT sha256 FROM files WHERE status = 'rejected' AND sha256 IN ({marks})",
+                                sha256s).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return set()
+    return {row[0] for row in rows}

@@ -60,9 +60,8 @@ def inbox_problem(folder: Path) -> str | None:
     return "inbox folder not found" if not folder.exists() else "inbox is not a folder"
 
 
-def newest_inbox_file(inbox: Path) -> Path | None:
-    """The most recently modified inbox file (what a watch synced last), or None."""
-    files = scan_inbox(inbox)
-    if not files:
-        return None
-    return max(files, key=lambda f: (f.mtime_ns, str(f.path))).path
+def newest_first(inboxes: list[Path]) -> list[InboxFile]:
+    """The inbox files of every folder of ``inboxes`` (:func:`scan_inbox`), the most recently
+    modified first (ties: by path, the last first)."""
+    files = [found for inbox in inboxes for found in scan_inbox(inbox)]
+    return sorted(files, key=lambda f: (f.mtime_ns, str(f.path)), reverse=True)

@@ -25,13 +25,13 @@ from pipeline.core.errors import RejectedFile, UsageError
 from pipeline.core.inputs import WeatherOverride
 from pipeline.core.units import temperature
 from pipeline.fit.archive import stored_bytes_cap
-from pipeline.store.catalog import ActivityRow, Catalog, RunRow, utc_now
+from pipeline.store.catalog import ActivityRow, Catalog, RunRow, rejected_files, utc_now
 from pipeline.store.files import file_lock, sha256_file
 from pipeline.store.weighins import WeighIns
 from pipeline.usecases.commit import record_outcome
 from pipeline.usecases.freshness import answer_is_current, override_matches
 from pipeline.usecases.guarded import process_file_guarded
-from pipeline.usecases.inbox import inbox_problem, newest_inbox_file
+from pipeline.usecases.inbox import inbox_problem, newest_first
 from pipeline.usecases.outcome import FileOutcome
 
 AFTER_RIDE = "after-ride"  # the runs-table name of a one-file run (the flow's name too)
@@ -64,19 +64,32 @@ class RideResult(BaseModel):
         return lines
 
 
+NEWEST_LOOKED_AT = 20
+"""``sweatline ride`` without a file passes over at most this many newest inbox files the catalog
+already refused, looking for one that is not: past them it takes the newest (and says why it fails)."""
+
+
 def resolve_fit_file(fit_file: str | Path | None, config: Config) -> Path:
-    """The file to process: as given, else the newest file of the inbox folders (the first must be there)."""
+    """The file to process: as given, else the newest file of the inbox folders (the first must be
+    there) that the catalog has not already refused as a whole (a file that is no activity, synced
+    last, is not what the rider means by "my last ride"); when every one looked at was refused, the
+    newest, whose refusal then names it."""
     if fit_file is None or str(fit_file) == "":
         inbox = Path(config.inbox)
         problem = inbox_problem(inbox)  # as the nightly says it (pipeline.usecases.nightly.inbox_for)
         if problem is not None:
             raise UsageError(str(inbox), f"{problem}: give a file (sweatline ride FILE)")
-        newest = max((found for folder in config.inboxes if inbox_problem(folder) is None
-                      for found in [newest_inbox_file(folder)] if found is not None),
-                     key=lambda path: (path.stat().st_mtime_ns, str(path)), default=None)  # the newest of every inbox
-        if newest is None:
+        files = newest_first([folder for folder in config.inboxes if inbox_problem(folder) is None])
+        if not files:
             raise UsageError(str(config.inbox), "no activity file in the inbox folders: give a file (sweatline ride FILE)")
-        return newest
+        for found in files[:NEWEST_LOOKED_AT]:
+            try:
+                sha = sha256_file(found.path, stored_bytes_cap(found.path))
+            except OSError:
+                return found.path  # reading it says what is wrong
+            if not rejected_files(Path(config.data_dir), [sha]):
+                return found.path
+        return files[0].path
     path = Path(fit_file).expanduser()
     if not path.exists():
         raise UsageError(str(fit_file), "no such file")
