@@ -60,7 +60,8 @@ class ArchiveLimits:
     max_nesting: int = 2
     """Archives opened inside an archive, in depth: Garmin Connect's "Export your data" zip holds
     its activities in zips one level down (``DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip``);
-    two levels leave room for that export zipped once more. Deeper ones are skipped with the reason."""
+    two levels leave room for that export zipped once more: three zips deep in all, the outermost
+    counted (the README says the same). Deeper ones are skipped with the reason."""
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -227,7 +228,7 @@ def _opens(name: str, depth: int, limits: ArchiveLimits) -> bool:
 def _skip_reason(name: str, depth: int, limits: ArchiveLimits) -> str:
     lower = name.lower()
     if lower.endswith(".zip"):
-        return f"a zip nested more than {limits.max_nesting} levels deep (not read): skipped"
+        return f"a zip nested more than {limits.max_nesting} levels inside the outer zip (not read): skipped"
     if lower.endswith(".gz"):
         return "a .gz of something that is not an activity file (.fit, .gpx or .tcx): skipped"
     if lower.endswith(ARCHIVE_SUFFIXES):

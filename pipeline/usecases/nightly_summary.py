@@ -266,7 +266,7 @@ class NightlySummary(BaseModel):
 
 def members_not_read(members: list[Rejection]) -> str:
     """``3 members not read: 2 .json, 1 .jpg (not an activity file (.fit, .gpx or .tcx)); 1 .zip (a zip
-    nested more than 2 levels deep (not read))``: archive members grouped by reason, then by suffix
+    nested more than 2 levels inside the outer zip (not read))``: archive members grouped by reason, then by suffix
     (the run summary names each member)."""
     groups: dict[str, dict[str, int]] = {}
     for member in members:

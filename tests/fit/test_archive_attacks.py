@@ -140,8 +140,9 @@ def test_hostile_names_and_links_never_escape(tmp_path: Path) -> None:
 
 
 def test_nested_archives_are_read_to_the_stated_depth_and_other_members_skipped_with_a_reason(tmp_path: Path) -> None:
-    """A zip in a zip is read (Garmin's export), down to ``max_nesting`` levels; one deeper, a
-    ``.gz`` of a ``.gz`` and a ``.tar`` are named with their reason, never opened."""
+    """A zip in a zip is read (Garmin's export), down to ``max_nesting`` levels inside the outer zip
+    (three zips deep, as the README says); one deeper, a ``.gz`` of a ``.gz`` and a ``.tar`` are
+    named with their reason, never opened."""
     ride = sample_bytes(RIDE)
     deepest = _zip(tmp_path / "level3.zip", {"deep.fit": ride}).read_bytes()
     level2 = _zip(tmp_path / "level2.zip", {"two.fit": ride, "level3.zip": deepest}).read_bytes()
@@ -155,7 +156,8 @@ def test_nested_archives_are_read_to_the_stated_depth_and_other_members_skipped_
     assert all(blob.activity_id == hashlib.sha256(ride).hexdigest() for blob in unpacked.blobs[:2])
     assert unpacked.rejections == []
     assert unpacked.skipped_reasons == [
-        "outer.zip:inner.zip:level2.zip:level3.zip: a zip nested more than 2 levels deep (not read): skipped",
+        "outer.zip:inner.zip:level2.zip:level3.zip: a zip nested more than 2 levels inside the outer zip (not read): "
+        "skipped",
         "outer.zip:old.tar: an archive of a kind not read (.tar; zip and .gz are): skipped",
         "outer.zip:ride.fit.gz.gz: a .gz of something that is not an activity file (.fit, .gpx or .tcx): skipped",
     ]
