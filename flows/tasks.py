@@ -21,7 +21,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from pipeline.core.config import Config, load_config
 from pipeline.core.errors import SweatlineInputError
 from pipeline.core.inputs import WeatherOverride, checked
-from pipeline.core.untrusted import clean_text
+from pipeline.core.untrusted import clean_text, source_label
 from pipeline.runtime.batches import publish
 from pipeline.runtime.guard import WorkPlan
 from pipeline.sources import SourceReport
@@ -110,9 +110,10 @@ def log_outcome(path: Path, outcome: FileOutcome) -> None:
     if outcome.status == "processed":
         for a in outcome.activities:
             sweat = f", sweat {a.row.sweat_total_l:.2f} L" if a.row.sweat_total_l is not None else ""
-            logger.info("%s: %s%s -> %s", _shown(path.name), clean_text(a.row.sport), sweat, a.row.report_dir)
+            logger.info("%s: %s%s -> %s", _shown(source_label(a.row.source)), clean_text(a.row.sport), sweat,
+                        a.row.report_dir)  # a zip's member by its own name: one export holds many rides
     for d in outcome.duplicates:
-        logger.info("%s: skipped: %s", _shown(f"{path.name}:{d.member}" if d.member else path.name),
+        logger.info("%s: skipped: %s", _shown(source_label(f"{path.name}:{d.member}") if d.member else path.name),
                     clean_text(d.reason))
     if outcome.status == "rejected":
         logger.warning("%s: rejected: %s", _shown(path.name), clean_text(outcome.reason))

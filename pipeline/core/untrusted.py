@@ -73,6 +73,27 @@ def shorten_words(line: str, max_chars: int = MAX_WORD_CHARS) -> str:
     return re.sub(r"\S{%d,}" % (max_chars + 1), lambda m: f"{m.group()[:half]}...{m.group()[-half:]}", line)
 
 
+def source_label(source: str, max_chars: int | None = None) -> str:
+    """An activity's source as a list names it: a plain file's name as it is; a zip member
+    (``export.zip:DI_CONNECT/…/UploadedFiles_0-_Part1.zip:12345.fit``, the form of
+    :mod:`pipeline.fit.archive`) as the outer zip's name and the member's own file name,
+    ``export.zip:…/12345.fit`` (``export.zip:12345.fit`` for a member at the zip's top) — two
+    activities of one export zip differ only there. ``max_chars``: the most shown; beyond it the zip's
+    name is cut first (``expo…:…/12345.fit``), the member's own name last (its end kept)."""
+    outer, colon, member = source.partition(":")
+    if not colon:
+        return source if max_chars is None or len(source) <= max_chars else source[:max_chars - 1] + "…"
+    own = member.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    joint = ":" if own == member else ":…/"
+    label = outer + joint + own
+    if max_chars is None or len(label) <= max_chars:
+        return label
+    room = max_chars - len(joint) - len(own)
+    if room >= 2:
+        return outer[:room - 1] + "…" + joint + own
+    return "…" + own[-(max_chars - 1):]
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 _MD_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")  # every line break str.split() knows
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=[a-z0-9])")

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.advice.foods import POTASSIUM_AI_MG_PER_DAY
 from pipeline.core.dates import CLOCK_MARK, clock_ahead
 from pipeline.core.units import Units
+from pipeline.core.untrusted import source_label
 from pipeline.report.render import TEMPLATES
 from pipeline.report.text import markdown_escape, terminal_safe
 from pipeline.report.view import (
@@ -310,9 +311,7 @@ def history_table(rows: Iterable[object], timezone: str = "UTC", units: Units = 
     header[0] = "start (local time)"
     body = []
     for r in ordered:
-        source = terminal_safe(r.source)
-        if len(source) > 40:
-            source = source[:39] + "…"
+        source = source_label(terminal_safe(r.source), 40)  # the member's own name: one export zip's rides differ
         body.append([
             _when(r.start_time, timezone, "%Y-%m-%d %H:%M", r.utc_offset_s)
             + (f" ({CLOCK_MARK})" if clock_ahead(r.start_time) else ""), source,

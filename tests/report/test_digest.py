@@ -109,3 +109,29 @@ def test_the_weigh_ins_table_is_in_the_readers_units() -> None:
     for table in (weighins_text([row], [], units="imperial"), weighins_markdown([row], [], units="imperial")):
         assert f"{1320 / ml_per_fl_oz:.0f} fl oz" in table and f"{780 / ml_per_fl_oz:.0f} fl oz" in table, table
         assert " L " not in table and "1.69" in table, table  # the ratio has no unit
+
+
+def test_history_tells_apart_the_activities_of_one_export_zip():
+    """Two rides of one Garmin export, members of a zip inside it, were both listed as
+    "garmin-export.zip:DI_CONNECT/DI-Connect…" (the first 39 characters): the table names each by the
+    outer zip and the member's own file name."""
+    part = "garmin-export.zip:DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip"
+    rows = [row(1, datetime(2026, 7, 13, 6, 0, tzinfo=UTC), 1.0, 0.8, 170, source=f"{part}:1111111111.fit"),
+            row(2, datetime(2026, 7, 14, 6, 0, tzinfo=UTC), 1.0, 0.8, 170, source=f"{part}:2222222222.fit")]
+    lines = history_table(rows).splitlines()
+    assert "garmin-export.zip:…/2222222222.fit" in lines[2] and "garmin-export.zip:…/1111111111.fit" in lines[3]
+
+
+def test_a_source_label_keeps_the_members_own_name():
+    from pipeline.core.untrusted import source_label
+
+    assert source_label("ride.fit") == "ride.fit"
+    assert source_label("export.zip:ride.fit") == "export.zip:ride.fit"  # at the zip's top: nothing left out
+    assert source_label("export.zip:activities/111.fit.gz") == "export.zip:…/111.fit.gz"
+    assert source_label("a.zip:b/c.zip:d/e.fit") == "a.zip:…/e.fit"
+    # 40 characters at most: the outer zip's name is cut first, to 40 − 3 (":…/") − 14 (the own name) − 1 ("…")
+    long_outer = "a-very-long-export-name-from-the-cloud.zip:x/0123456789.fit"
+    assert source_label(long_outer, 40) == long_outer[:40 - 3 - 14 - 1] + "…:…/0123456789.fit"
+    assert len(source_label(long_outer, 40)) == 40
+    assert source_label("x.zip:" + "n" * 50 + ".fit", 20) == "…" + ("n" * 50 + ".fit")[-19:]
+    assert source_label("p" * 50 + ".fit", 40) == ("p" * 50)[:39] + "…"
