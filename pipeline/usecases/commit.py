@@ -14,13 +14,13 @@ from pipeline.core.inputs import WeatherOverride
 from pipeline.store.catalog import Catalog
 from pipeline.store.files import file_lock
 from pipeline.store.weighins import WeighIns
-from pipeline.usecases.copies import late_duplicates, superseded
+from pipeline.usecases.copies import late_duplicates, superseded, taken_over
 from pipeline.usecases.freshness import yields_to_manual
 from pipeline.usecases.outcome import FileOutcome, remove_outputs
 from pipeline.weather.cache import WeatherCache
 
 
-def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = False) -> FileOutcome:
+def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = False, take_over: bool = False) -> FileOutcome:
     """Commit one file's outcome to the catalog (one transaction); returns what was committed.
 
     An activity another file gave meanwhile (two copies processed side by side in one nightly
@@ -31,10 +31,13 @@ def record_outcome(catalog: Catalog, outcome: FileOutcome, *, manual: bool = Fal
     Not ``manual`` (the nightly): committed under the file's lock, and an activity whose stored
     answer the rider made meanwhile with their own weather override keeps that answer (its row
     and its report, which that run wrote after this one's): see :func:`yields_to_manual`.
-    ``manual``: the caller (``sweatline ride``) holds the file's lock.
+    ``manual``: the caller (``sweatline ride``) holds the file's lock. ``take_over``: the file was
+    read with the weather the rider gave for it (:func:`pipeline.usecases.copies.split_copies`,
+    ``retake``): an activity of it held from another file with other weather is taken over
+    (:func:`pipeline.usecases.copies.taken_over`), that file's copy becoming its duplicate.
     """
     if manual:
-        committed = _commit(catalog, outcome)
+        committed = _commit(catalog, outcome, take_over=take_over)
     else:
         with file_lock(catalog.data_dir, outcome.file.sha256):
             committed = _commit(catalog, _keep_manual(catalog, outcome))
@@ -59,13 +62,16 @@ def _keep_side_rows(catalog: Catalog, outcome: FileOutcome) -> None:
                 pass  # the cache is an extra: the hours are asked again next time
 
 
-def _commit(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
-    """The outcome's rows written, the damaged copies its activities replace turned into duplicate
-    rows (their outputs removed), late duplicates first taken out."""
-    outcome = late_duplicates(catalog, outcome)
+def _commit(catalog: Catalog, outcome: FileOutcome, *, take_over: bool = False) -> FileOutcome:
+    """The outcome's rows written, the damaged copies its activities replace (and, ``take_over``,
+    the copies held with other weather) turned into duplicate rows (their outputs removed), late
+    duplicates first taken out."""
+    taken = {row.id: taken_over(catalog, row) for row in (a.row for a in outcome.activities)} if take_over else {}
+    outcome = late_duplicates(catalog, outcome, keep=frozenset(i for i, found in taken.items() if found))
     if outcome.status in ("processed", "duplicate"):
         rows = [a.row for a in outcome.activities if not a.kept_manual]
-        replaced = {(d.file_sha256, d.member): (d, copy) for row in rows for d, copy in superseded(catalog, row)}
+        replaced = {(d.file_sha256, d.member): (d, copy) for row in rows
+                    for d, copy in superseded(catalog, row) + taken.get(row.id, [])}
         catalog.record_processed(outcome.file, rows, outcome.rejections, outcome.duplicates,
                                  superseded=[d for d, _ in replaced.values()])
         kept_dirs = {row.report_dir for row in rows}

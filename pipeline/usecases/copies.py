@@ -23,6 +23,11 @@ The rule, stated once here:
    replaced by the whole one, and its file's row becomes a duplicate row (:func:`superseded`). An
    undamaged shorter twin is never folded: a converter that stamps one ``file_id`` on several
    rides makes such twins that are rides of their own.
+4. **The rider's weather for a copy.** ``sweatline ride FILE --temp/--humidity`` on a copy of an
+   activity held from another file (an export zip's member, say) estimated with other weather:
+   the file given takes the activity over, estimated with that weather, and the other file's copy
+   becomes its duplicate (:func:`taken_over`) — the weather asked for is applied to the file the
+   rider named, not refused with a pointer to a zip member ``ride`` cannot open.
 
 The store only answers the SQL questions (activities by identity key, activities starting at one
 instant); this module applies the rule to the rows it returns. The records are compared with
@@ -36,7 +41,9 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.core.inputs import WeatherOverride
 from pipeline.store.catalog import ActivityRow, Catalog, DuplicateRow, utc_now
+from pipeline.usecases.freshness import override_matches
 from pipeline.usecases.outcome import FileOutcome, ProcessedActivity, file_outcome, remove_outputs
 
 if TYPE_CHECKING:
@@ -57,14 +64,20 @@ def recording_of(activity_key: str | None) -> str | None:
 
 
 def split_copies(decoded: list[Activity], data_dir: Path, path: Path, sha: str,
-                 run_id: str | None, catalog: Catalog | None = None) -> tuple[list[Activity], list[DuplicateRow]]:
+                 run_id: str | None, catalog: Catalog | None = None, *,
+                 retake: WeatherOverride | None = None) -> tuple[list[Activity], list[DuplicateRow]]:
     """Rule 1: the activities of the file ``path`` (SHA-256 ``sha``) to analyse, in file order, and
     the duplicate rows of the others — copies of an activity the catalog holds from another file, or
     a second copy within this file. ``catalog``: a read-only snapshot of ``data_dir``'s catalog
-    already open (default: one is made here)."""
+    already open (default: one is made here).
+
+    Rule 4, ``retake``: the weather override a rider gave ``sweatline ride`` for this file. A copy of
+    an activity held from another file that was estimated with other weather is analysed (with
+    it) instead: the file given takes the activity over on commit (:func:`taken_over`), the other
+    file's copy becomes its duplicate — the rider asked about this file, with this weather."""
     if catalog is None:
         with Catalog(data_dir, read_only=True) as snapshot:  # read by the reader: never written there
-            return split_copies(decoded, data_dir, path, sha, run_id, snapshot)
+            return split_copies(decoded, data_dir, path, sha, run_id, snapshot, retake=retake)
     firsts = {a.activity_key: catalog.activity_by_key(a.activity_key, other_than_file=sha) for a in decoded}
     new: list[Activity] = []
     duplicates: list[DuplicateRow] = []
@@ -73,6 +86,9 @@ def split_copies(decoded: list[Activity], data_dir: Path, path: Path, sha: str,
         key = activity.activity_key
         first = firsts.get(key) if key else None
         earlier = seen.get(key) if key else None
+        if first is not None and retake is not None and not override_matches(first, retake):
+            new.append(activity)  # rule 4: estimated again from this file, with the weather given
+            continue
         if first is not None:
             first_id, first_source = first.id, first.source
         elif earlier is not None:
@@ -87,14 +103,34 @@ def split_copies(decoded: list[Activity], data_dir: Path, path: Path, sha: str,
     return new, duplicates
 
 
-def late_duplicates(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
+def taken_over(catalog: Catalog, row: ActivityRow) -> list[tuple[DuplicateRow, ActivityRow]]:
+    """Rule 4 as ``row`` (estimated with a weather override given for its file) is committed: the
+    activities of its recording held from other files with another override, each with the
+    duplicate row its file gets (a copy of ``row`` now)."""
+    if not row.activity_key:
+        return []
+    first = catalog.activity_by_key(row.activity_key, other_than_file=row.file_sha256)
+    override = WeatherOverride(temperature_c=row.override_temperature_c, humidity_pct=row.override_humidity_pct)
+    if first is None or override_matches(first, override):
+        return []
+    held = catalog.file(first.file_sha256)
+    file_name = held.name if held is not None else first.source.split(":", 1)[0]
+    return [(duplicate_row(file_name, held.path if held is not None else file_name, first.file_sha256, first.source,
+                           first.activity_key, row.id, row.source, row.run_id), first)]
+
+
+def late_duplicates(catalog: Catalog, outcome: FileOutcome, keep: frozenset[str] = frozenset()) -> FileOutcome:
     """Rules 2 and 3 as an outcome is committed: each of its activities that another file gave
     meanwhile, or of which it is a damaged shorter copy, becomes a duplicate row, and the report
-    and records it wrote are removed. The outcome unchanged when none is."""
+    and records it wrote are removed. The outcome unchanged when none is. ``keep``: ids of
+    activities that take over the copy held (rule 4), left as they are."""
     kept: list[ProcessedActivity] = []
     duplicates = list(outcome.duplicates)
     for processed in outcome.activities:
         row = processed.row
+        if row.id in keep:
+            kept.append(processed)
+            continue
         first = (catalog.activity_by_key(row.activity_key, other_than_file=row.file_sha256)
                  or longer_copy(catalog, row))
         if first is None:

@@ -34,9 +34,10 @@ def over_limit_outcome(path: Path, sha256: str, run_id: str | None, kind: str, r
 
 
 def process_file_guarded(path: Path, config: Config, override: WeatherOverride | None = None,
-                         run_id: str | None = None, sha256: str | None = None, *, manual: bool = False) -> FileOutcome:
+                         run_id: str | None = None, sha256: str | None = None, *, manual: bool = False,
+                         take_over: bool = False) -> FileOutcome:
     """:func:`pipeline.usecases.ingest.process_file` in a guarded child (limits: ``config.limits``);
-    ``manual`` as there (the caller holds the file's lock).
+    ``manual`` and ``take_over`` as there (the caller holds the file's lock).
 
     Returns the file's outcome; a file over a limit or whose reader crashed is a rejected outcome
     with one line. Raises ``OSError`` for I/O trouble (worth a retry), anything else for an
@@ -45,7 +46,7 @@ def process_file_guarded(path: Path, config: Config, override: WeatherOverride |
     path = Path(path)
     sha = sha256 or sha256_file(path, stored_bytes_cap(path))
     try:
-        work = functools.partial(process_file, manual=True) if manual else process_file
+        work = functools.partial(process_file, manual=True, take_over=take_over) if manual else process_file
         return run_guarded(work, (path, config, override, run_id, sha), config.limits)
     except OverLimit as over:
         return over_limit_outcome(path, sha, run_id, over.kind, over.reason)

@@ -189,12 +189,15 @@ def _analyse_with_inputs(activity: Activity, config: Config, override: WeatherOv
 
 
 def process_file(path: Path, config: Config, override: WeatherOverride | None = None,
-                 run_id: str | None = None, sha256: str | None = None, *, manual: bool = False) -> FileOutcome:
+                 run_id: str | None = None, sha256: str | None = None, *, manual: bool = False,
+                 take_over: bool = False) -> FileOutcome:
     """Decode, analyse and write one inbox file; bad data comes back as a rejected outcome.
 
     ``manual``: the rider asked for this answer now (``sweatline ride``, holding the file's lock
     through :func:`~pipeline.usecases.commit.record_outcome`); otherwise (the nightly) it yields to
     a stored answer made with the rider's own weather override (:func:`process_activity`).
+    ``take_over``: a copy of an activity held from another file with other weather is estimated
+    from this file with ``override`` (:func:`~pipeline.usecases.copies.split_copies`, ``retake``).
 
     Raises ``OSError`` for I/O trouble (worth a retry) and anything else for an internal error.
     """
@@ -210,7 +213,8 @@ def process_file(path: Path, config: Config, override: WeatherOverride | None = 
                                        kind=refusal.kind, reason=refusal.reason, rejected_at=utc_now(),
                                        run_id=run_id))
     with Catalog(config.data_dir, read_only=True) as snapshot:  # one read-only copy for both look-ups
-        new, duplicates = split_copies(decoded, config.data_dir, path, sha, run_id, snapshot)
+        new, duplicates = split_copies(decoded, config.data_dir, path, sha, run_id, snapshot,
+                                       retake=override if take_over else None)
         weighins = WeighIns(snapshot).snapshot() if new else None
     activities = [process_activity(activity, config, override, sha256=sha, run_id=run_id, manual=manual,
                                    weighins=weighins) for activity in new]

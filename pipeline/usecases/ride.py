@@ -29,6 +29,7 @@ from pipeline.store.catalog import ActivityRow, Catalog, RunRow, rejected_files,
 from pipeline.store.files import file_lock, sha256_file
 from pipeline.store.weighins import WeighIns
 from pipeline.usecases.commit import record_outcome
+from pipeline.usecases.copies import taken_over
 from pipeline.usecases.freshness import answer_is_current, override_matches
 from pipeline.usecases.guarded import process_file_guarded
 from pipeline.usecases.inbox import inbox_problem, newest_first
@@ -195,15 +196,32 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
                                   warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
     warming = threading.Thread(target=_warm_front_door, name="sweatline-warm-front-door", daemon=True)
     warming.start()  # while the guard's child reads the file, this process gets the index and digest ready
+    given = override.temperature_c is not None or override.humidity_pct is not None
     try:
-        outcome = record_outcome(catalog, process_file_guarded(path, config, override, run_id=run_id, sha256=sha,
-                                                               manual=True), manual=True)
+        outcome = record_outcome(catalog, _taking_over(catalog, process_file_guarded(
+            path, config, override, run_id=run_id, sha256=sha, manual=True, take_over=given)),
+            manual=True, take_over=given)
         if not _all_current(catalog, outcome, config, override):  # it replaced a damaged copy weighed around:
             outcome = record_outcome(catalog, process_file_guarded(  # estimated again with that weigh-in
-                path, config, override, run_id=run_id, sha256=sha, manual=True), manual=True)
+                path, config, override, run_id=run_id, sha256=sha, manual=True, take_over=given),
+                manual=True, take_over=given)
     finally:
         warming.join()  # done by now, as a rule; never left importing while the interpreter exits
     return outcome, _repeated(catalog, outcome, shown, config, run_id, orchestrator, override), None
+
+
+def _taking_over(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
+    """``outcome`` with a warning on each activity that takes over a copy held from another file
+    (estimated there with other weather: :func:`pipeline.usecases.copies.taken_over`), naming it."""
+    activities = []
+    for processed in outcome.activities:
+        taken = [copy.source for _, copy in taken_over(catalog, processed.row)]
+        if taken:
+            processed = processed.model_copy(update={"warnings": [
+                f"the same activity as {', '.join(taken)}, estimated again from this file with the weather given; "
+                "that copy now points here", *processed.warnings]})
+        activities.append(processed)
+    return outcome.model_copy(update={"activities": activities})
 
 
 def _all_current(catalog: Catalog, outcome: FileOutcome, config: Config, override: WeatherOverride) -> bool:
@@ -234,7 +252,8 @@ def _repeated(catalog: Catalog, outcome: FileOutcome, shown: str, config: Config
         note = (f"{duplicate.member or duplicate.name}: {duplicate.reason} (the same activity), whose report "
                 "is the answer")
         holder = _holder(catalog, first)
-        if not override_matches(first, override):
+        given = override.temperature_c is not None or override.humidity_pct is not None
+        if given and not override_matches(first, override):  # taken over as a rule: only if it could not be
             note += (f"; the weather given was not applied: run `sweatline ride {holder}` with the same weather "
                      "options for that")
         stale = not answer_is_current(first, config, points)  # with the override it was made with

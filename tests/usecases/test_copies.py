@@ -352,30 +352,37 @@ def test_ride_on_another_copy_says_when_the_stored_answer_predates_a_weigh_in(co
     assert any("made before its inputs changed" in w and f"`sweatline ride {held}`" in w for w in again.warnings)
 
 
-def test_a_weather_override_on_a_copy_names_a_command_that_applies_it(config: Config) -> None:
-    """``ride ride.fit --temp 29`` on a ride first read from an export zip answers with the zip's
-    report and says the weather was not applied; the command it names is the zip's own path
-    (``ride`` takes a file, not ``export.zip:member``), and that command, run with the same
-    weather, gives the ride estimated at 29 °C."""
-    import shlex
-
+def test_a_weather_override_on_a_copy_is_applied_to_the_file_given(config: Config) -> None:
+    """``ride ride.fit --temp 29`` on a ride first read from an export zip answered with the zip's
+    report, said the weather was not applied and named ``export.zip:activities/ride.fit`` to run
+    ``ride`` on (no such file). The file given now takes the activity over, estimated at 29 °C;
+    the zip's member becomes its copy; the same question again is answered from the catalog."""
     from pipeline.core.inputs import WeatherOverride
     from pipeline.usecases.ride import ride
 
     whole = _ride(minutes=20)
-    packed = _put(config, "sub dir/export.zip", _zip({"activities/ride.fit": whole}))
-    (first,) = ride(packed, config, WeatherOverride(), orchestrator="local")
+    packed = _put(config, "export.zip", _zip({"activities/ride.fit": whole, "other.fit": _ride(start=T0 + timedelta(days=1))}))
+    first, other = ride(packed, config, WeatherOverride(), orchestrator="local")
+    assert first.activity.source == "export.zip:activities/ride.fit"
     loose = _put(config, "ride.fit", whole)
     hot = WeatherOverride(temperature_c=29.0, humidity_pct=40.0)
-    (copy,) = ride(loose, config, hot, orchestrator="local")
-    assert copy.reused and copy.activity.id == first.activity.id
-    (hint,) = [w for w in copy.warnings if "was not applied" in w]
-    command = hint.split("`")[1]
-    assert shlex.split(command) == ["sweatline", "ride", str(packed)]
-    (applied,) = ride(shlex.split(command)[2], config, hot, orchestrator="local")
-    assert not applied.reused and applied.activity.id == first.activity.id
+    (applied,) = ride(loose, config, hot, orchestrator="local")
+    assert not applied.reused and applied.duplicate_of is None and applied.activity.source == "ride.fit"
     assert applied.activity.override_temperature_c == 29.0 and applied.activity.temperature_c == 29.0
-
+    assert applied.activity.humidity_pct == 40.0
+    assert any("same activity as export.zip:activities/ride.fit" in w for w in applied.warnings), applied.warnings
+    with Catalog(config.data_dir) as catalog:
+        held = catalog.activities()
+        assert sorted(a.source for a in held) == ["export.zip:other.fit", "ride.fit"]  # one row for the ride
+        (copy,) = catalog.duplicates(_sha(packed))
+        assert copy.member == "activities/ride.fit" and copy.duplicate_of == applied.activity.id
+        assert catalog.file(_sha(packed)).activities == 1  # the other ride stays the zip's
+    assert (Path(config.data_dir) / applied.activity.report_dir / "report.json").is_file()
+    (again,) = ride(loose, config, hot, orchestrator="local")
+    assert again.reused and again.activity.override_temperature_c == 29.0
+    reread = ride(packed, config, WeatherOverride(), orchestrator="local")
+    assert {r.activity.source for r in reread} == {"export.zip:other.fit"}  # its own activity, stored
+    assert not any("was not applied" in w for r in reread for w in r.warnings)
 
 def test_a_damaged_file_of_another_ride_stamped_with_the_same_file_id_stays_a_ride(config: Config) -> None:
     """A converter (or a test generator) stamps one device ``file_id`` and start on different rides:
