@@ -12,6 +12,7 @@ import pytest
 from flow_support import build_inbox
 from flow_support import write_config as write_flow_config
 from shared_paths import PROJECT, SAMPLES  # noqa: F401
+from waits import scaled
 
 # Prefect state never touches the developer's ~/.prefect (PrefectHQ/examples internal/tests/conftest.py).
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="sweatline-test-prefect-")
@@ -121,7 +122,7 @@ def prefect_api() -> Iterator[str]:
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with prefect_test_harness(server_startup_timeout=int(scaled(120))):  # minutes at load 15
         yield PREFECT_API_URL.value()
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 from shared_paths import SAMPLES  # noqa: E402
+from waits import scaled
 
 # short real files, so the tests stay quick (decoding is the slow part)
 GOOD = {
@@ -63,8 +64,9 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 
 def wait_until_running(data: Path, proc: subprocess.Popen, timeout_s: float = 300) -> None:
     """Until the nightly process ``proc`` has recorded its run (with its pid) as started in the
-    catalog under ``data``; returns early if ``proc`` ends first."""
-    deadline = time.monotonic() + timeout_s
+    catalog under ``data``; returns early if ``proc`` ends first. ``timeout_s`` is for a quiet machine
+    (:func:`waits.scaled`)."""
+    deadline = time.monotonic() + scaled(timeout_s)
     db = data / "catalog.sqlite"
     while time.monotonic() < deadline and proc.poll() is None:
         if db.exists():

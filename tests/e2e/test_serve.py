@@ -21,6 +21,7 @@ from typing import TypeVar
 
 import pytest
 from flow_support import PROJECT, SAMPLES, write_config
+from waits import scaled
 
 from flows.cli.prefect_server import free_port, is_reachable, state_file
 from pipeline.store.catalog import Catalog
@@ -35,7 +36,7 @@ TRIGGERED = "garmin-edge200-cycling-27min-gps-only.fit"
 
 
 def _wait(what: str, probe: Callable[[], T | None], timeout_s: float, proc: subprocess.Popen[bytes], log: Path) -> T:
-    deadline = time.monotonic() + timeout_s
+    deadline = time.monotonic() + scaled(timeout_s)
     while time.monotonic() < deadline:
         value = probe()
         if value:
@@ -43,7 +44,7 @@ def _wait(what: str, probe: Callable[[], T | None], timeout_s: float, proc: subp
         if proc.poll() is not None:
             raise AssertionError(f"sweatline serve exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()[-3000:]}")
         time.sleep(1.0)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}:\n{log.read_text()[-3000:]}")
+    raise AssertionError(f"timed out after {scaled(timeout_s):.0f} s waiting for {what}:\n{log.read_text()[-3000:]}")
 
 
 def _get_json(url: str) -> dict | None:

@@ -1,0 +1,23 @@
+"""Waits that hold on a loaded machine: a time a test waits for (a server to start, a run to stop)
+is what it takes on a quiet machine times how much slower the machine runs now.
+
+On 2 processors at load 15 every process gets about 2/15 of a processor: a Prefect server that starts
+in 15 s on a quiet machine takes minutes, and a fixed 120 s startup limit failed every test of the
+worker behind it. Asserting on events with a deadline scaled this way keeps a test true at load 15 and
+as quick as before on a quiet machine (the deadline is only reached when something is wrong).
+
+Imported as ``waits`` (tests/ is on sys.path)."""
+from __future__ import annotations
+
+import os
+
+
+def load_factor() -> float:
+    """How many times slower than a quiet machine wall-clock work runs now: the 1-minute load average
+    per processor (``os.getloadavg``, ``os.cpu_count``), at least 1."""
+    return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
+def scaled(seconds: float) -> float:
+    """``seconds`` (what a wait needs on a quiet machine) times :func:`load_factor`."""
+    return seconds * load_factor()
