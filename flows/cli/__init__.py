@@ -230,6 +230,15 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         say_interrupted()
         return INTERRUPTED_EXIT
+    except RuntimeError as exc:
+        from flows.cli.prefect_server import TEMPORARY_SERVER_TIMED_OUT
+
+        if str(exc).startswith(TEMPORARY_SERVER_TIMED_OUT):  # a machine too busy for Prefect's server to start
+            waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "?")
+            return _fail(f"sweatline: Prefect's temporary server did not start within {waited} s (the machine is "
+                         "busy); no file was processed: run the command again, or keep a server up with "
+                         "`sweatline serve`", as_json, code=1)
+        return _internal_error(exc, as_json)
     except Exception as exc:  # an internal error: say so, with the traceback for a bug report
         return _internal_error(exc, as_json)
     finally:

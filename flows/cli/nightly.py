@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flows.cli.options import add_config
-from flows.cli.prefect_server import configured_api_url, find_api, is_reachable
+from flows.cli.prefect_server import allow_temporary_server_start, configured_api_url, find_api, is_reachable
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError
 from pipeline.core.untrusted import clean_text
@@ -215,8 +215,7 @@ def _run_held(args: argparse.Namespace, config: Config, inbox: list[str] | None)
                                              "nightly on a temporary local one")
     api = find_api(Path(config.data_dir))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # Prefect's temporary server gets 20 s to start by default; a busy laptop can need more
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    allow_temporary_server_start()
     if api is not None:
         os.environ["PREFECT_API_URL"] = api.url
     from prefect.settings import PREFECT_API_URL, temporary_settings

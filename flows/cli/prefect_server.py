@@ -55,6 +55,28 @@ class ApiTarget:
     origin: str  # "environment" | "Prefect settings" | "sweatline serve"
 
 
+TEMPORARY_SERVER_START_S = 120
+"""How long Prefect's temporary server may take to start on a quiet machine (s): Prefect's own default
+is 20 s (``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``), which a busy laptop exceeds."""
+
+TEMPORARY_SERVER_TIMED_OUT = "Timed out while attempting to connect to ephemeral Prefect API server"
+"""The start of the ``RuntimeError`` Prefect raises when its temporary server did not answer in time
+(prefect/server/api/server.py, ``SubprocessASGIServer.start``)."""
+
+
+def allow_temporary_server_start() -> int:
+    """Give Prefect's temporary server as long to start as this machine needs now, and return it (s):
+    :data:`TEMPORARY_SERVER_START_S` times the 1-minute load average per processor (at least 1), so
+    a nightly at load 15 on 2 processors still gets its server. A value the user set in
+    ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS`` is kept."""
+    slower = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(int(TEMPORARY_SERVER_START_S * slower)))
+    try:
+        return int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+    except ValueError:
+        return TEMPORARY_SERVER_START_S
+
+
 def _may_configure_api_url() -> bool:
     """Whether any file Prefect reads its settings from could set ``PREFECT_API_URL`` (cheap: no import)."""
     home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()

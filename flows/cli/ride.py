@@ -99,8 +99,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespace, api_url: str | None) -> list[RideResult]:
+    from flows.cli.prefect_server import allow_temporary_server_start
+
     _quiet_console_env()
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    allow_temporary_server_start()
     if api_url is not None:
         os.environ["PREFECT_API_URL"] = api_url
     _quiet_console()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from flow_support import wait_until_running, write_config
 from shared_paths import SAMPLES, SWEATLINE
+from waits import scaled
 
 from pipeline.store.catalog import Catalog
 
@@ -35,7 +36,7 @@ def _start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
 
 
 def _finish(proc: subprocess.Popen) -> tuple[str, str]:
-    out, err = proc.communicate(timeout=900)
+    out, err = proc.communicate(timeout=scaled(900))
     assert proc.returncode == 0, err[-2000:]
     assert "database is locked" not in out + err and "Traceback" not in out + err
     return out, err
