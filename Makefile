@@ -66,14 +66,16 @@ $(COMPILED): $(STAMP)
 	touch $(COMPILED)
 
 ## test: lint (ruff: pyflakes, isort, bugbear) and type-check (mypy) pipeline/ and flows/, then the
-## whole test suite (real Prefect server and headless Chromium included) on two workers (pytest-xdist;
-## each worker has its own Prefect server): the suite mostly waits on processes. A test file goes to
-## one worker whole (its module fixtures made once), files in collection order (tests/conftest.py
-## puts the slow ones first), the next file to whichever worker is free.
+## whole test suite (real Prefect server and headless Chromium included) on one worker more than the
+## machine has processors, at most 4 (pytest-xdist; each worker has its own Prefect server): many tests
+## wait on a server, a schedule or a subprocess, and the extra worker uses that time (docs/performance.md).
+## A test file goes to one worker whole (its module fixtures made once), files in collection order
+## (tests/conftest.py puts the slow ones first), the next file to whichever worker is free.
+TEST_WORKERS ?= $(shell python3 -c 'import os; print(min((os.cpu_count() or 1) + 1, 4))')
 test: $(COMPILED)
 	$(VENV)/bin/ruff check pipeline flows
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## test-quick: everything but the tests marked slow (real server, browser), for an edit-test loop.
 test-quick: $(COMPILED)
