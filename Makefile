@@ -71,7 +71,7 @@ $(COMPILED): $(STAMP)
 ## wait on a server, a schedule or a subprocess, and the extra worker uses that time (docs/performance.md).
 ## A test file goes to one worker whole (its module fixtures made once), files in collection order
 ## (tests/conftest.py puts the slow ones first), the next file to whichever worker is free.
-TEST_WORKERS ?= $(shell python3 -c 'import os; print(min((os.cpu_count() or 1) + 1, 4))')
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min((os.cpu_count() or 1) + 1, 4))')
 test: $(COMPILED)
 	$(VENV)/bin/ruff check pipeline flows
 	$(VENV)/bin/mypy
