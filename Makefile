@@ -68,7 +68,7 @@ $(COMPILED): $(STAMP)
 ## test: lint (ruff: pyflakes, isort, bugbear) and type-check (mypy) pipeline/ and flows/, then the
 ## whole test suite (real Prefect server and headless Chromium included) on one worker more than the
 ## machine has processors, at most 4 (pytest-xdist; each worker has its own Prefect server): many tests
-## wait on a server, a schedule or a subprocess, and the extra worker uses that time (docs/performance.md).
+## wait on a server, a schedule or a subprocess, for the extra worker to use (measured: docs/performance.md).
 ## A test file goes to one worker whole (its module fixtures made once), files in collection order
 ## (tests/conftest.py puts the slow ones first), the next file to whichever worker is free.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min((os.cpu_count() or 1) + 1, 4))')
