@@ -42,3 +42,19 @@ def write_gpx(path: Path, points: Sequence[tuple[float, float, float]],
 
 HILLY = ((4000.0, 0.06), (4000.0, -0.06), (4000.0, 0.0), (4000.0, 0.06), (4000.0, -0.06))
 """20 km: a 4 km climb at 6 %, its descent, 4 km flat, the climb and descent again."""
+
+
+def due_cues(timeline: list[dict], every_s: float = 900.0, quiet_s: float = 600.0) -> list[tuple[float, float, float, float]]:
+    """(time [s], distance [m], drink [mL], carbohydrate [g]) of each drink and feed cue a plan's
+    ``timeline`` asks for, read independently of the exporters: at the end of the segment that
+    completes 15 minutes since the last cue, none within 10 minutes of the finish; each cue carries
+    what was planned since the last."""
+    finish_s = timeline[-1]["elapsed_s"] + timeline[-1]["duration_s"]
+    out, drink, carbs, since = [], 0.0, 0.0, 0.0
+    for e in timeline:
+        drink, carbs, since = drink + e["drink_ml"], carbs + e["carbohydrate_g"], since + e["duration_s"]
+        end_s = e["elapsed_s"] + e["duration_s"]
+        if since >= every_s - 1e-6 and finish_s - end_s >= quiet_s - 1e-6:
+            out.append((end_s, e["distance_m"] + e["length_m"], drink, carbs))
+            drink = carbs = since = 0.0
+    return out

@@ -10,7 +10,7 @@ from pathlib import Path
 import fitparse
 import pytest
 from cli_support import run_cli
-from course_files import HILLY, profile_points, write_gpx
+from course_files import HILLY, due_cues, profile_points, write_gpx
 from garmin_fit_sdk import Decoder, Stream
 
 from pipeline.fit.course import read_course
@@ -30,21 +30,6 @@ def exported(tmp_path_factory) -> tuple[dict, Path, Path]:
     return json.loads(result.stdout), out, route
 
 
-def _due(timeline: list[dict], every_s: float = 900.0, quiet_s: float = 600.0) -> list[tuple[float, float, float]]:
-    """(distance, drink mL, carbohydrate g) due at the end of each segment that completes 15 minutes
-    since the last cue, none within 10 minutes of the finish: the timeline read independently of the
-    exporter."""
-    finish_s = timeline[-1]["elapsed_s"] + timeline[-1]["duration_s"]
-    out, drink, carbs, since = [], 0.0, 0.0, 0.0
-    for e in timeline:
-        drink, carbs, since = drink + e["drink_ml"], carbs + e["carbohydrate_g"], since + e["duration_s"]
-        end_s = e["elapsed_s"] + e["duration_s"]
-        if since >= every_s - 1e-6 and finish_s - end_s >= quiet_s - 1e-6:
-            out.append((e["distance_m"] + e["length_m"], drink, carbs))
-            drink = carbs = since = 0.0
-    return out
-
-
 def test_fitparse_reads_the_course_and_its_drink_points(exported) -> None:
     report, path, _ = exported
     assert report["plan"]["carbohydrate_g_per_h"] == 60.0  # a 1 h finish: Thomas et al. 2016's 1-2.5 h band, up to 60 g/h
@@ -53,7 +38,7 @@ def test_fitparse_reads_the_course_and_its_drink_points(exported) -> None:
     points = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("course_point")]
     water = [p for p in points if p["type"] == "water"]
     food = [p for p in points if p["type"] == "food"]
-    due = _due(report["plan"]["timeline"])
+    due = [cue[1:] for cue in due_cues(report["plan"]["timeline"])]  # (distance, mL, g)
     assert [p["distance"] for p in water] == pytest.approx([d for d, ml, _ in due if ml > 0], abs=0.01)
     assert [int(re.fullmatch(r"Drink (\d+) mL", p["name"]).group(1)) for p in water] == \
         [round(ml) for _, ml, _ in due if ml > 0]
@@ -96,14 +81,16 @@ def test_it_reads_back_as_the_same_course(exported) -> None:
     assert [p.kind for p in again.course_points if p.water]  # the water points are water again
 
 
-def test_an_unwritable_export_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", ["--export-fit", "--export-fit-workout"])
+def test_an_unwritable_export_is_one_line(tmp_path: Path, flag: str) -> None:
+    """The course and the workout export alike: a path under a file is one line naming the flag."""
     route = write_gpx(tmp_path / "r.gpx", profile_points(((3000.0, 0.0),)))
     config = tmp_path / "sweatline.yaml"
     config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
     result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
-                     "2027-06-12T06:00", "--temp", "20", "--humidity", "50", "--export-fit",
+                     "2027-06-12T06:00", "--temp", "20", "--humidity", "50", flag,
                      str(route / "plan.fit"), config=config)
-    assert result.returncode == 2 and "--export-fit" in result.stderr and result.stderr.count("\n") == 1
+    assert result.returncode == 2 and flag in result.stderr and result.stderr.count("\n") == 1
 
 
 LONG_CUE = "Fontaine de l'église Saint-Pierre, eau potable"
@@ -158,7 +145,7 @@ def _course_point_name_sizes(data: bytes) -> set[int]:
 
 def test_the_cues_are_named_in_the_readers_units(tmp_path: Path) -> None:
     """With imperial units the drink cues read "Drink 4.1 fl oz": each cue's planned mL (the timeline
-    read as :func:`_due` reads it) over 29.5735 mL per US fl oz (NIST SP 811 B.8), one decimal below
+    read as :func:`course_files.due_cues` reads it) over 29.5735 mL per US fl oz (NIST SP 811 B.8), one decimal below
     10 fl oz."""
     route = write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
     config = tmp_path / "sweatline.yaml"
@@ -168,7 +155,7 @@ def test_the_cues_are_named_in_the_readers_units(tmp_path: Path) -> None:
                      "--finish", "1h", "--temp", "81", "--humidity", "50", "--units", "imperial", "--export-fit", str(out),
                      "--json", config=config)
     assert result.returncode == 0, result.stderr
-    due = _due(json.loads(result.stdout)["plan"]["timeline"])
+    due = [cue[1:] for cue in due_cues(json.loads(result.stdout)["plan"]["timeline"])]
     water = [m.get_values()["name"] for m in fitparse.FitFile(str(out)).get_messages("course_point")
              if m.get_values()["type"] == "water"]
     expected = []

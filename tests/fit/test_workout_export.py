@@ -10,22 +10,8 @@ from pathlib import Path
 import fitparse
 import pytest
 from cli_support import run_cli
-from course_files import HILLY, profile_points, write_gpx
+from course_files import HILLY, due_cues, profile_points, write_gpx
 from garmin_fit_sdk import Decoder, Stream
-
-
-def _cues(timeline: list[dict], every_s: float = 900.0, quiet_s: float = 600.0) -> list[tuple[float, float, float]]:
-    """(time [s], drink mL, carbohydrate g) of each cue: at the end of the segment that completes 15
-    minutes since the last, none within 10 minutes of the finish."""
-    finish_s = timeline[-1]["elapsed_s"] + timeline[-1]["duration_s"]
-    out, drink, carbs, since = [], 0.0, 0.0, 0.0
-    for e in timeline:
-        drink, carbs, since = drink + e["drink_ml"], carbs + e["carbohydrate_g"], since + e["duration_s"]
-        end_s = e["elapsed_s"] + e["duration_s"]
-        if since >= every_s - 1e-6 and finish_s - end_s >= quiet_s - 1e-6:
-            out.append((end_s, drink, carbs))
-            drink = carbs = since = 0.0
-    return out
 
 
 def _plan(tmp_path: Path, finish: str, pieces: tuple[tuple[float, float], ...] = HILLY) -> tuple[dict, Path]:
@@ -42,7 +28,7 @@ def _plan(tmp_path: Path, finish: str, pieces: tuple[tuple[float, float], ...] =
 
 def test_a_step_at_each_cue_read_by_both_decoders(tmp_path: Path) -> None:
     report, path = _plan(tmp_path, "1h30m")
-    cues = _cues(report["plan"]["timeline"])
+    cues = due_cues(report["plan"]["timeline"])
     assert len(cues) >= 3
     ff = fitparse.FitFile(str(path))
     assert next(ff.get_messages("file_id")).get_value("type") == "workout"
@@ -50,12 +36,12 @@ def test_a_step_at_each_cue_read_by_both_decoders(tmp_path: Path) -> None:
     steps = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("workout_step")]
     assert workout["num_valid_steps"] == len(steps) == len(cues) + 1 and workout["sport"] == "cycling"
     # the first step runs to the first cue; each next one from its cue to the next; the last is open
-    starts = [0.0, *(t for t, _, _ in cues)]
+    starts = [0.0, *(t for t, _, _, _ in cues)]
     for step, begin, end in zip(steps, starts, starts[1:]):
         assert step["duration_type"] == "time"
         assert step["duration_time"] == pytest.approx(end - begin, abs=0.001)
     assert steps[-1]["duration_type"] == "open"
-    for step, (_, ml, g) in zip(steps[1:], cues):
+    for step, (_, _, ml, g) in zip(steps[1:], cues):
         assert step["wkt_step_name"] == f"Drink {ml:.0f} mL, eat {g:.0f} g carbs"
         assert step["notes"].startswith(step["wkt_step_name"] + " at ")
         assert step["target_type"] == "open" and step["intensity"] == "active"
@@ -74,18 +60,8 @@ def test_a_race_with_no_cue_is_one_open_step(tmp_path: Path) -> None:
     # 15 km on the flat at 37.5 km/h (about 260 W): its first cue due 15 min in is 9 min from the finish
     # (the hilly 20 km in 24 min would take 755 W, more than the best riders hold for that long: refused)
     report, path = _plan(tmp_path, "24m", ((15000.0, 0.0),))
-    assert _cues(report["plan"]["timeline"]) == []
+    assert due_cues(report["plan"]["timeline"]) == []
     steps = [m.get_values() for m in fitparse.FitFile(str(path)).get_messages("workout_step")]
     assert len(steps) == 1 and steps[0]["duration_type"] == "open"
     messages, errors = Decoder(Stream.from_file(str(path))).read()
     assert errors == [] and messages["workout_mesgs"][0]["num_valid_steps"] == 1
-
-
-def test_an_unwritable_workout_is_one_line(tmp_path: Path) -> None:
-    route = write_gpx(tmp_path / "r.gpx", profile_points(((3000.0, 0.0),)))
-    config = tmp_path / "sweatline.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
-    result = run_cli("plan", "--course", str(route), "--sport", "running", "--speed", "10", "--start",
-                     "2027-06-12T06:00+00:00", "--temp", "20", "--humidity", "50", "--export-fit-workout",
-                     str(route / "w.fit"), config=config)
-    assert result.returncode == 2 and "--export-fit-workout" in result.stderr and result.stderr.count("\n") == 1
