@@ -17,19 +17,24 @@ from .test_browser import LAYOUT_PROBE, MIN_CHART_TEXT_PX, assert_clean_load
 pytestmark = pytest.mark.slow(reason="opens the plan page in headless Chromium (Debian's chromium)")
 
 
-@pytest.fixture(scope="module")
-def plan_page(tmp_path_factory) -> tuple[Path, dict]:
+def _planned_page(folder: Path, speed: str, temp: str, config_extra: str = "") -> tuple[Path, dict]:
+    """plan.html and plan.json of a hilly running course planned into ``folder`` (``--speed`` and
+    ``--temp`` typed in the config's units)."""
     if find_chromium() is None:
         pytest.fail("chromium is not installed (`apt-get update && apt-get install -y chromium`)", pytrace=False)
-    folder = tmp_path_factory.mktemp("plan")
     route = write_gpx(folder / "hilly.gpx", profile_points(HILLY))
     config = folder / "sweatline.yaml"
-    config.write_text(f"data_dir: {folder / 'data'}\ninbox: {folder / 'inbox'}\n")
+    config.write_text(f"data_dir: {folder / 'data'}\ninbox: {folder / 'inbox'}\n{config_extra}")
     result = run_cli("plan", "--course", str(route), "--sport", "running", "--start", "2027-06-12T06:00+00:00",
-                     "--speed", "11", "--temp", "26", "--humidity", "55", "--aid-km", "5,10,15",
+                     "--speed", speed, "--temp", temp, "--humidity", "55", "--aid-km", "5,10,15",
                      "--out", str(folder / "out"), config=config)
     assert result.returncode == 0, result.stderr
     return folder / "out" / "plan.html", json.loads((folder / "out" / "plan.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def plan_page(tmp_path_factory) -> tuple[Path, dict]:
+    return _planned_page(tmp_path_factory.mktemp("plan"), speed="11", temp="26")
 
 
 @pytest.mark.parametrize("width", (1280, 390))
@@ -67,18 +72,8 @@ M_PER_MILE = 1609.344
 
 @pytest.fixture(scope="module")
 def imperial_page(tmp_path_factory) -> tuple[Path, dict]:
-    if find_chromium() is None:
-        pytest.fail("chromium is not installed (`apt-get update && apt-get install -y chromium`)", pytrace=False)
-    folder = tmp_path_factory.mktemp("plan-imperial")
-    route = write_gpx(folder / "hilly.gpx", profile_points(HILLY))
-    config = folder / "sweatline.yaml"
-    config.write_text(f"data_dir: {folder / 'data'}\ninbox: {folder / 'inbox'}\nunits: imperial\n")
     # the config's units: --temp is °F (80 °F = 26.7 °C), --speed mph (7 mph = 11.3 km/h)
-    result = run_cli("plan", "--course", str(route), "--sport", "running", "--start", "2027-06-12T06:00+00:00",
-                     "--speed", "7", "--temp", "80", "--humidity", "55", "--aid-km", "5,10,15",
-                     "--out", str(folder / "out"), config=config)
-    assert result.returncode == 0, result.stderr
-    return folder / "out" / "plan.html", json.loads((folder / "out" / "plan.json").read_text())
+    return _planned_page(tmp_path_factory.mktemp("plan-imperial"), speed="7", temp="80", config_extra="units: imperial\n")
 
 
 def test_the_plan_page_in_imperial_units_on_a_phone(imperial_page, tmp_path: Path) -> None:
