@@ -16,18 +16,22 @@ from garmin_fit_sdk import Decoder, Stream
 from pipeline.fit.course import read_course
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory) -> tuple[dict, Path, Path]:
-    folder = tmp_path_factory.mktemp("export")
+def _export(folder: Path, *options: str) -> tuple[dict, Path, Path]:
+    """The JSON plan, the exported FIT course and the route of a 1-hour ride over the hilly course,
+    planned into ``folder`` with ``options`` (temperature, units, aid points)."""
     route = write_gpx(folder / "hilly.gpx", profile_points(HILLY))
     config = folder / "sweatline.yaml"
     config.write_text(f"data_dir: {folder / 'data'}\ninbox: {folder / 'inbox'}\n")
     out = folder / "plan.fit"
     result = run_cli("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
-                     "--finish", "1h", "--temp", "27", "--humidity", "50", "--aid-km", "10", "--export-fit", str(out),
-                     "--json", config=config)
+                     "--finish", "1h", "--humidity", "50", *options, "--export-fit", str(out), "--json", config=config)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout), out, route
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[dict, Path, Path]:
+    return _export(tmp_path_factory.mktemp("export"), "--temp", "27", "--aid-km", "10")
 
 
 def test_fitparse_reads_the_course_and_its_drink_points(exported) -> None:
@@ -147,15 +151,8 @@ def test_the_cues_are_named_in_the_readers_units(tmp_path: Path) -> None:
     """With imperial units the drink cues read "Drink 4.1 fl oz": each cue's planned mL (the timeline
     read as :func:`course_files.due_cues` reads it) over 29.5735 mL per US fl oz (NIST SP 811 B.8), one decimal below
     10 fl oz."""
-    route = write_gpx(tmp_path / "hilly.gpx", profile_points(HILLY))
-    config = tmp_path / "sweatline.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
-    out = tmp_path / "plan.fit"
-    result = run_cli("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
-                     "--finish", "1h", "--temp", "81", "--humidity", "50", "--units", "imperial", "--export-fit", str(out),
-                     "--json", config=config)
-    assert result.returncode == 0, result.stderr
-    due = [cue[1:] for cue in due_cues(json.loads(result.stdout)["plan"]["timeline"])]
+    report, out, _ = _export(tmp_path, "--temp", "81", "--units", "imperial")
+    due = [cue[1:] for cue in due_cues(report["plan"]["timeline"])]
     water = [m.get_values()["name"] for m in fitparse.FitFile(str(out)).get_messages("course_point")
              if m.get_values()["type"] == "water"]
     expected = []
