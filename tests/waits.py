@@ -9,15 +9,11 @@ something is wrong).
 Imported as ``waits`` (tests/ is on sys.path)."""
 from __future__ import annotations
 
-import os
-
-
-def load_factor() -> float:
-    """How many times slower than a quiet machine wall-clock work runs now: the 1-minute load average
-    per processor (``os.getloadavg``, ``os.cpu_count``), at least 1."""
-    return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+from flows.cli.prefect_server import machine_slowdown
 
 
 def scaled(seconds: float) -> float:
-    """``seconds`` (what a wait needs on a quiet machine) times :func:`load_factor`."""
-    return seconds * load_factor()
+    """``seconds`` (what a wait needs on a quiet machine) times how many times slower the machine runs
+    now (the product's own :func:`flows.cli.prefect_server.machine_slowdown`, which scales its Prefect
+    server's start the same way)."""
+    return seconds * machine_slowdown()

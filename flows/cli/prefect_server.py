@@ -64,17 +64,19 @@ TEMPORARY_SERVER_TIMED_OUT = "Timed out while attempting to connect to ephemeral
 (prefect/server/api/server.py, ``SubprocessASGIServer.start``)."""
 
 
-def allow_temporary_server_start() -> int:
-    """Give Prefect's temporary server as long to start as this machine needs now, and return it (s):
-    :data:`TEMPORARY_SERVER_START_S` times the 1-minute load average per processor (at least 1), so
-    a nightly at load 15 on 2 processors still gets its server. A value the user set in
+def machine_slowdown() -> float:
+    """How many times slower than on a quiet machine wall-clock work runs now: the 1-minute load
+    average per processor (``os.getloadavg``, ``os.cpu_count``), at least 1."""
+    return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
+def allow_temporary_server_start() -> None:
+    """Give Prefect's temporary server as long to start as this machine needs now:
+    :data:`TEMPORARY_SERVER_START_S` times :func:`machine_slowdown`, so a nightly at load 15 on 2
+    processors still gets its server. A value the user set in
     ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS`` is kept."""
-    slower = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(int(TEMPORARY_SERVER_START_S * slower)))
-    try:
-        return int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
-    except ValueError:
-        return TEMPORARY_SERVER_START_S
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+                          str(int(TEMPORARY_SERVER_START_S * machine_slowdown())))
 
 
 def _may_configure_api_url() -> bool:
