@@ -63,7 +63,7 @@ class Quantity(BaseModel):
         if kind == "temperature_difference_c":
             if hi is None:
                 return reader.temperature_difference(lo, d or 0)
-            return f"{number(lo * 1.8, d or 0)}–{number(hi * 1.8, d or 0)} °F"
+            return f"{number(lo * u.F_PER_C, d or 0)}–{number(hi * u.F_PER_C, d or 0)} °F"
         if kind == "volume_l":
             return reader.volume_l(lo) if hi is None else reader.volume_l_range(lo, hi)
         if kind == "volume_ml":
