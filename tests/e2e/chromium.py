@@ -81,13 +81,19 @@ class _Pipe:
     def call(self, method: str, params: dict | None = None, session: str | None = None, timeout_s: float = 30) -> dict:
         wanted = self.send(method, params, session)
         deadline = time.monotonic() + timeout_s
+        answer: dict | None = None
         while time.monotonic() < deadline:
+            # every message read is kept, the ones after the answer too: a local page's load event
+            # often arrives in the same read as the answer to Page.navigate
             for message in self._read_messages(0.2):
                 if message.get("id") == wanted:
-                    if "error" in message:
-                        raise RuntimeError(f"{method}: {message['error']}")
-                    return message.get("result", {})
-                self.events.append(message)
+                    answer = message
+                else:
+                    self.events.append(message)
+            if answer is not None:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer.get("result", {})
         raise TimeoutError(f"chromium did not answer {method} within {timeout_s} s")
 
     def wait_event(self, method: str, timeout_s: float, session: str | None = None) -> dict | None:
@@ -121,9 +127,8 @@ def load_page(path: Path, width: int = 1100, height: int = 900, timeout_s: float
     and closed after it.
 
     A browser that has not fired the page's load event within ``timeout_s`` is killed and the page
-    opened once more in a fresh one: on a loaded 2-CPU machine (load 4 and more: the suite beside
-    other work) a headless Chromium now and then never fires it for a local page it loads in well
-    under a second otherwise. What the page does is checked the same on the second try."""
+    opened once more in a fresh one, a safety net for a browser stuck on a busy machine. What the
+    page does is checked the same on the second try."""
     own = browser is None
     current = Chromium() if browser is None else browser
     try:
