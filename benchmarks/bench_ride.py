@@ -1,6 +1,7 @@
 """How long a rider waits for `sweatline ride`, against the decoders' own speed (run by hand).
 
     .venv/bin/python benchmarks/bench_ride.py [FIT_FILE] [--runs N] [--prefect]
+    .venv/bin/python benchmarks/bench_ride.py [FIT_FILE] --stored [--runs N]
 
 Default file: a 9.5 h ride at 1 s recording built with the project's FIT writer
 (benchmarks/long_file.py, 1.2 MB: the shared samples hold nothing that long), plus a 1-minute file.
@@ -24,6 +25,11 @@ every descendant's ``VmHWM``: the guard's child that reads the file is one):
 Ratios are printed to the bare fitparse decode and to the bare fitfast decode, with the load
 average. ``--prefect`` adds the Prefect figures (ride through a Prefect server, nightly with
 nothing new).
+
+``--stored`` measures only the stored answer against ``sweatline --help`` (target: the stored
+answer within 3 x ``--help``): ``sweatline ride --config C FILE`` (the headline) and the same with
+``--json``, on a file already processed, alternated with ``--help`` and a bare interpreter, median
+of N (at least 7), with the load average before and after.
 """
 from __future__ import annotations
 
@@ -223,14 +229,49 @@ def ride_figures(fit: Path, short: Path, runs: int) -> None:
           " x importing pydantic")
 
 
+def stored_figures(fit: Path, runs: int) -> None:
+    """The stored answer against ``sweatline --help``, alternated whole processes, in one run."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "SWEATLINE_DECODER")}
+    env["SWEATLINE_RIDE_VIA"] = "local"
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-stored-") as tmp:
+        config = _workspace(Path(tmp), fit)
+        _run([SWEATLINE, "ride", str(fit), "--config", str(config)], env)  # the file processed: its answer stored
+        cases = {
+            "ride again, headline (stored answer)": [SWEATLINE, "ride", "--config", str(config), str(fit)],
+            "ride again, --json (stored answer)": [SWEATLINE, "ride", "--config", str(config), str(fit), "--json"],
+            "sweatline --help": [SWEATLINE, "--help"],
+            "bare interpreter (python -c pass)": [sys.executable, "-c", "pass"],
+        }
+        walls: dict[str, list[float]] = {k: [] for k in cases}
+        for _ in range(runs):
+            for name, cmd in cases.items():
+                walls[name].append(_run(cmd, env)[0])
+    load_after = os.getloadavg()[0]
+    medians = {name: statistics.median(values) for name, values in walls.items()}
+    help_s = medians["sweatline --help"]
+    print(f"stored answer vs --help, {fit.name}, {os.cpu_count()} CPUs, load average {load_before:.1f} before, "
+          f"{load_after:.1f} after, median of {runs} alternated runs")
+    width = max(len(k) for k in walls)
+    for name, values in walls.items():
+        print(f"  {name:<{width}}  {medians[name]:6.3f} s (min {min(values):.3f}, max {max(values):.3f})  "
+              f"x{medians[name] / help_s:5.2f} of --help")
+    print(f"  target: stored answer / --help = {medians['ride again, headline (stored answer)'] / help_s:.2f} "
+          f"(headline), {medians['ride again, --json (stored answer)'] / help_s:.2f} (--json); <= 3")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fit", nargs="?", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--prefect", action="store_true", help="also the Prefect server paths")
+    parser.add_argument("--stored", action="store_true", help="only the stored answer against --help")
     args = parser.parse_args()
     cache = Path(tempfile.gettempdir()) / "sweatline-bench"
     fit = args.fit.resolve() if args.fit else ensure(cache / "ride-9h30.fit", 9.5)
+    if args.stored:
+        stored_figures(fit, max(args.runs, 7))
+        return
     short = ensure(cache / "ride-1min.fit", 1 / 60)
     ride_figures(fit, short, args.runs)
     if args.prefect:  # the README's table: the 2 h 30 min example ride
