@@ -35,8 +35,6 @@ import os
 import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +105,12 @@ def configured_api_url() -> ApiTarget | None:
 
 
 def is_reachable(api_url: str, timeout_s: float = HEALTH_TIMEOUT_S) -> bool:
-    """Whether a Prefect API answers at ``api_url`` (any HTTP status counts as an answer)."""
+    """Whether a Prefect API answers at ``api_url`` (any HTTP status counts as an answer).
+
+    urllib (http.client, email, ssl) is imported here: a ride with no server to ask never needs it."""
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout_s) as response:
             response.read(64)

@@ -38,7 +38,6 @@ from pipeline.core.untrusted import clean_text
 if TYPE_CHECKING:  # the parser is built before the forkserver starts: nothing heavy at import time
     from pipeline.core.config import Config
     from pipeline.core.inputs import WeatherOverride
-    from pipeline.report.view import Display
     from pipeline.usecases.ride import RideResult
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
@@ -88,14 +87,22 @@ def run(args: argparse.Namespace, config: Config) -> int:
         results = _via_prefect(shown, path, config, args, api.url if api is not None else None)
     else:
         results = ride(shown, config, override, orchestrator="local")
-    from pipeline.report.view import Display
-
-    _print(results, args.json, Display.of(config, getattr(args, "units", None)))
+    _end_unused_reader_server()
+    _print(results, args.json, config, getattr(args, "units", None))
     if not args.json and via == "auto" and api is None:
         configured = configured_api_url()
         if configured is not None:
             print(f"(no Prefect server answered at {configured.url}: ran locally, recorded in the catalog)")
     return 0
+
+
+def _end_unused_reader_server() -> None:
+    """The file is answered: a guard's forkserver started early (:data:`flows.cli.START_GUARD_EARLY`)
+    that forked nothing (a stored answer) is ended now, before the answer is printed, not when the
+    command returns: its imports no longer compete with this process for the processors."""
+    forkserver = sys.modules.get("pipeline.runtime.forkserver")
+    if forkserver is not None:
+        forkserver.stop_if_unused()
 
 
 def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespace, api_url: str | None) -> list[RideResult]:
@@ -119,7 +126,10 @@ def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespac
     return [r.model_copy(update={"fit_file": shown}) for r in results]
 
 
-def _print(results: list[RideResult], as_json: bool, display: "Display") -> None:
+def _print(results: list[RideResult], as_json: bool, config: Config, units: str | None) -> None:
+    """The warnings on stderr, then the stored report as JSON or each activity's headline in ``units``
+    (None: the config's); the headline's view of the report (:mod:`pipeline.report.view`, the
+    advice's wording) is imported only for a headline."""
     for result in results:
         for warning in result.warnings:
             print(clean_text(f"{result.fit_file}: warning: {warning}"), file=sys.stderr)
@@ -129,7 +139,9 @@ def _print(results: list[RideResult], as_json: bool, display: "Display") -> None
         return
     from pipeline.core.schema import Report
     from pipeline.report.text import headline_text
+    from pipeline.report.view import Display
 
+    display = Display.of(config, units)
     for result in results:
         report = Report.model_validate_json(result.report_json.read_text(encoding="utf-8"))
         print(headline_text(report, display=display))

@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from pipeline.core.errors import InvalidValue
-from pipeline.core.notes import ModelNote
 
 AIR_TEMPERATURE_C: dict[str, Any] = {"ge": -40, "le": 55, "json_schema_extra": {"unit": "°C"}}
 """Air temperature [°C]: the coldest and hottest air anyone trains in, with margin."""
@@ -101,6 +100,8 @@ def describe(model: type[BaseModel], error: ErrorDetails) -> tuple[str, str]:
         if "gt" in bounds:
             return field, f"must be above {bounds['gt']:g} and at most {high:g}{_unit(model, field)}, got {_number(got)}"
         return field, f"must be between {bounds.get('ge', -math.inf):g} and {high:g}{_unit(model, field)}, got {_number(got)}"
+    from pipeline.core.notes import ModelNote  # a refused value's note: not imported to load a valid config
+
     cause = ctx.get("error")
     for made in (ctx.get("note"), cause.args[0] if isinstance(cause, Exception) and cause.args else None):
         if isinstance(made, ModelNote):  # its quantities kept, to be written in the reader's units

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -28,12 +29,11 @@ from pipeline.fit.archive import stored_bytes_cap
 from pipeline.store.catalog import ActivityRow, Catalog, RunRow, rejected_files, utc_now
 from pipeline.store.files import file_lock, sha256_file
 from pipeline.store.weighins import WeighIns
-from pipeline.usecases.commit import record_outcome
-from pipeline.usecases.copies import taken_over
 from pipeline.usecases.freshness import answer_is_current, override_matches
-from pipeline.usecases.guarded import process_file_guarded
 from pipeline.usecases.inbox import inbox_problem, newest_first
-from pipeline.usecases.outcome import FileOutcome
+
+if TYPE_CHECKING:  # what reading a file needs: imported where a file is read, not for a stored answer
+    from pipeline.usecases.outcome import FileOutcome
 
 AFTER_RIDE = "after-ride"  # the runs-table name of a one-file run (the flow's name too)
 
@@ -194,6 +194,9 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
                            summary=f"{path.name}: already processed with the same inputs (weather, weigh-ins, config, model), report reused")
         return None, [], [_result(shown, row, data_dir, run_id, orchestrator, reused=True,
                                   warnings=_stored_warnings(data_dir / row.report_dir / "report.json")) for row in stored]
+    from pipeline.usecases.commit import record_outcome
+    from pipeline.usecases.guarded import process_file_guarded
+
     warming = threading.Thread(target=_warm_front_door, name="sweatline-warm-front-door", daemon=True)
     warming.start()  # while the guard's child reads the file, this process gets the index and digest ready
     given = override.temperature_c is not None or override.humidity_pct is not None
@@ -213,6 +216,8 @@ def _answer(catalog: Catalog, path: Path, shown: str, sha: str, config: Config, 
 def _taking_over(catalog: Catalog, outcome: FileOutcome) -> FileOutcome:
     """``outcome`` with a warning on each activity that takes over a copy held from another file
     (estimated there with other weather: :func:`pipeline.usecases.copies.taken_over`), naming it."""
+    from pipeline.usecases.copies import taken_over
+
     activities = []
     for processed in outcome.activities:
         taken = [copy.source for _, copy in taken_over(catalog, processed.row)]

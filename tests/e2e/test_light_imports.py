@@ -39,6 +39,37 @@ def test_ride_on_a_new_file_leaves_pandas_to_the_guarded_child(tmp_path) -> None
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
 
 
+DATA_LIBRARIES = ("numpy", "pandas", "pyarrow", "fitparse", "fitfast")
+
+
+def test_a_stored_answer_from_ride_loads_no_data_library(tmp_path) -> None:
+    """``sweatline ride`` on a file it has already answered, as the console script runs it (the
+    guard's forkserver started early, then ended): the command's own process prints the stored
+    answer, headline and ``--json`` alike, without importing numpy, pandas, pyarrow, a decoder or
+    Prefect, nor the modules that read a file and commit its outcome (they are imported only when
+    a file must really be read)."""
+    from flow_support import write_config
+    from shared_paths import SAMPLES
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    config = write_config(tmp_path, inbox, tmp_path / "data")
+    ride = SAMPLES / "garmin-fr955-walking-5min-hrm-plugin.fit"
+    first = subprocess.run([sys.executable, "-m", "flows.cli", "ride", str(ride), "--config", str(config)],
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-400:]
+    reading = ("pipeline.usecases.guarded", "pipeline.usecases.commit", "pipeline.usecases.ingest", "pipeline.fit.reader")
+    for extra in ([], ["--json"]):
+        probe = ("import contextlib, io, sys\nfrom flows.cli import _main\nout = io.StringIO()\n"
+                 f"with contextlib.redirect_stdout(out):\n    code = _main(['ride', {str(ride)!r}, '--config', "
+                 f"{str(config)!r}, *{extra!r}])\nassert code == 0, code\n"
+                 "assert ('already processed' in out.getvalue()) or out.getvalue().startswith('{'), out.getvalue()\n"
+                 f"print(' '.join(m for m in {reading!r} if m in sys.modules))")
+        loaded = _loaded_after(probe)
+        assert loaded.isdisjoint(HEAVY + DATA_LIBRARIES), loaded & set(HEAVY + DATA_LIBRARIES)
+        assert loaded.isdisjoint(reading), loaded & set(reading)
+
+
 def test_help_loads_neither_pydantic_nor_yaml() -> None:
     loaded = _loaded_after("import flows.cli\nflows.cli.build_parser().format_help()")
     assert loaded.isdisjoint(HEAVY + ("pydantic", "yaml", "numpy")), loaded
