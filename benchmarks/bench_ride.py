@@ -28,8 +28,9 @@ nothing new).
 
 ``--stored`` measures only the stored answer against ``sweatline --help`` (target: the stored
 answer within 3 x ``--help``): ``sweatline ride --config C FILE`` (the headline) and the same with
-``--json``, on a file already processed, alternated with ``--help`` and a bare interpreter, median
-of N (at least 7), with the load average before and after.
+``--json``, on a file already processed, alternated with ``--help``, a bare interpreter and one
+importing pydantic and yaml (the floor of anything that reads the config), median of N (at least
+7), with the load average before and after.
 """
 from __future__ import annotations
 
@@ -242,6 +243,7 @@ def stored_figures(fit: Path, runs: int) -> None:
             "ride again, --json (stored answer)": [SWEATLINE, "ride", "--config", str(config), str(fit), "--json"],
             "sweatline --help": [SWEATLINE, "--help"],
             "bare interpreter (python -c pass)": [sys.executable, "-c", "pass"],
+            "floor: import pydantic, yaml": [sys.executable, "-c", "import yaml; from pydantic import BaseModel"],
         }
         walls: dict[str, list[float]] = {k: [] for k in cases}
         for _ in range(runs):
@@ -258,6 +260,8 @@ def stored_figures(fit: Path, runs: int) -> None:
               f"x{medians[name] / help_s:5.2f} of --help")
     print(f"  target: stored answer / --help = {medians['ride again, headline (stored answer)'] / help_s:.2f} "
           f"(headline), {medians['ride again, --json (stored answer)'] / help_s:.2f} (--json); <= 3")
+    print(f"  importing pydantic and yaml alone (the config's libraries: a stored answer cannot do without them) = "
+          f"{medians['floor: import pydantic, yaml'] / help_s:.2f} x --help")
 
 
 def main() -> None:
