@@ -38,6 +38,7 @@ from pipeline.core.untrusted import clean_text
 if TYPE_CHECKING:  # the parser is built before the forkserver starts: nothing heavy at import time
     from pipeline.core.config import Config
     from pipeline.core.inputs import WeatherOverride
+    from pipeline.core.units import Units
     from pipeline.usecases.ride import RideResult
 
 VIA_ENV = "SWEATLINE_RIDE_VIA"
@@ -126,7 +127,7 @@ def _via_prefect(shown: str, path: Path, config: Config, args: argparse.Namespac
     return [r.model_copy(update={"fit_file": shown}) for r in results]
 
 
-def _print(results: list[RideResult], as_json: bool, config: Config, units: str | None) -> None:
+def _print(results: list[RideResult], as_json: bool, config: Config, units: Units | None) -> None:
     """The warnings on stderr, then the stored report as JSON or each activity's headline in ``units``
     (None: the config's); the headline's view of the report (:mod:`pipeline.report.view`, the
     advice's wording) is imported only for a headline."""
