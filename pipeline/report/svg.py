@@ -123,7 +123,7 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-class _Text(dict):  # type: ignore[type-arg]
+class _Text(dict[float, str]):
     """``f"{value:g}"`` of the coordinates met so far, ``prefix`` in front: a chart's coordinates
     are rounded to 0.1 unit on a canvas of a few hundred units, so a backfill's charts repeat a few
     thousand values, each formatted once. Not for zeros (0.0 and -0.0 are one key, ``"0"`` and
