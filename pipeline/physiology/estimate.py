@@ -434,17 +434,23 @@ def _chart_series(recs: pd.DataFrame, intensity, env: ResolvedEnvironment, g: _G
     and its text give one figure."""
     t = recs["elapsed_s"].to_numpy(dtype=float)
     rec_second = np.clip(np.searchsorted(g.grid, np.floor(t)), 0, len(g.grid) - 1)
-    series = recs.copy()
-    series["activity_s"] = rec_second.astype(float)  # time into the activity, long stops left out
-    series["metabolic_w"] = intensity.metabolic_w
-    series["external_work_w"] = intensity.external_work_w
-    series["intensity_source"] = intensity.source
-    series["air_temperature_c"] = env.temperature_c
-    series["air_speed_m_per_s"] = g.air[rec_second]
     end_l = float(cumulative[-1]) if len(cumulative) else 0.0
     factor = totals.calibration_factor if totals.calibration_factor is not None else 1.0
-    series["sweat_rate_l_per_h"] = rate_g[block[rec_second]] * area_m2 / 1000.0 * factor
-    series["cumulative_sweat_l"] = cumulative[rec_second] * (totals.total_l / end_l if end_l > 0 else 1.0)
+    added = {
+        "activity_s": rec_second.astype(float),  # time into the activity, long stops left out
+        "metabolic_w": intensity.metabolic_w,
+        "external_work_w": intensity.external_work_w,
+        "intensity_source": intensity.source,
+        "air_temperature_c": env.temperature_c,
+        "air_speed_m_per_s": g.air[rec_second],
+        "sweat_rate_l_per_h": rate_g[block[rec_second]] * area_m2 / 1000.0 * factor,
+        "cumulative_sweat_l": cumulative[rec_second] * (totals.total_l / end_l if end_l > 0 else 1.0),
+    }
+    if recs.columns.intersection(list(added)).empty:  # the usual case: one frame of the new columns, joined once
+        return pd.concat([recs, pd.DataFrame(added, index=recs.index)], axis=1)
+    series = recs.copy()  # a column to replace in place (where it stands)
+    for name, values in added.items():
+        series[name] = values
     return series
 
 

@@ -250,12 +250,70 @@ def compendium_met(sport: str) -> float:
     return sport_profile(sport).met
 
 
+def running_median(values: ArrayLike, window: int) -> NDArray[np.float64]:
+    """Centred running median of ``values`` (shape ``(n,)``, float) over ``window`` samples,
+    ignoring missing values: the same numbers as pandas'
+    ``Series.rolling(window, center=True, min_periods=1).median()``, without a Series.
+
+    Sample ``i``'s window is ``[i - window + 1 + (window - 1) // 2, i + (window - 1) // 2]`` cut to
+    the array (pandas' centred fixed window, so also for an even ``window``); its median is the
+    middle one of the values present, or the mean ``(a + b) / 2`` of the two middle ones when their
+    count is even; NaN when the window holds no value. Infinities count as missing, as in pandas. (A
+    window mixing -0.0 and 0.0 may give a zero of the other sign than pandas: they compare equal.)
+
+    The ``window`` shifted copies of the array are sorted element-wise by an odd-even transposition
+    network (Knuth, The Art of Computer Programming vol. 3, 5.3.4: ``window`` rounds of
+    compare-exchanges, each one ``np.minimum`` / ``np.maximum`` over whole arrays), missing values as
+    +inf so they sort last. The work grows with ``window``²: this is for short windows (a few samples).
+
+    :raises ValueError: ``window`` < 1.
+    """
+    if window < 1:
+        raise ValueError(f"running_median needs a window of at least 1 sample, got {window}")
+    v = np.asarray(values, dtype=float)
+    return _median_of_present(np.where(np.isfinite(v), v, np.inf), window)
+
+
+def _median_of_present(present: NDArray[np.float64], window: int) -> NDArray[np.float64]:
+    """:func:`running_median` of ``present``: the values, +inf where one is missing."""
+    n = len(present)
+    if n == 0:
+        return np.empty(0)
+    after = (window - 1) // 2
+    padded = np.concatenate([np.full(window - 1 - after, np.inf), present, np.full(after, np.inf)])
+    rows = [padded[k:k + n] for k in range(window)]
+    for step in range(window):
+        for i in range(step % 2, window - 1, 2):
+            rows[i], rows[i + 1] = np.minimum(rows[i], rows[i + 1]), np.maximum(rows[i], rows[i + 1])
+    present_before = np.concatenate([[0], np.cumsum(padded < np.inf)])
+    count = present_before[window:] - present_before[:-window]  # values present in each window
+    if window % 2:  # a whole window: its middle value (pandas takes it as it is, no mean)
+        out = rows[window // 2].copy()
+    else:
+        out = (rows[window // 2 - 1] + rows[window // 2]) / 2
+    partial = np.flatnonzero(count < window)  # the ends, and windows with missing values
+    if partial.size:
+        have = count[partial]
+        values = [row[partial] for row in rows]
+        low = np.choose(np.maximum(have - 1, 0) // 2, values)
+        high = np.choose(have // 2, values)
+        with np.errstate(invalid="ignore"):
+            out[partial] = np.where(have == 0, np.nan, np.where(have % 2 == 1, low, (low + high) / 2))
+    return out
+
+
 def clean_signal(values: pd.Series, lo: float, hi: float, window: int = SPIKE_WINDOW) -> pd.Series:
     """Out-of-bounds values become missing, then a centred running median over ``window`` samples
-    removes isolated spikes. Zeros are data (0 W coasting) and are kept."""
-    v = pd.to_numeric(values, errors="coerce").astype(float)
-    v = v.where((v >= lo) & (v <= hi))
-    return v.rolling(window, center=True, min_periods=1).median()
+    (:func:`running_median`) removes isolated spikes. Zeros are data (0 W coasting) and are kept.
+    ``values``: one number a record (text that is no number counts as missing); returns a float
+    Series on the same index."""
+    if values.dtype.kind == "f":
+        v = values.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        v = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+    with np.errstate(invalid="ignore"):
+        present = np.where((v >= lo) & (v <= hi) & np.isfinite(v), v, np.inf)
+    return pd.Series(_median_of_present(present, window), index=values.index, name=values.name)
 
 
 def grade_from_altitude(distance_m: pd.Series, altitude_m: pd.Series, window_m: float = 50.0) -> NDArray[np.float64]:

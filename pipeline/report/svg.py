@@ -123,10 +123,47 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+class _Text(dict[float, str]):
+    """``f"{value:g}"`` of the coordinates met so far, ``prefix`` in front: a chart's coordinates
+    are rounded to 0.1 unit on a canvas of a few hundred units, so a backfill's charts repeat a few
+    thousand values, each formatted once. Not for zeros (0.0 and -0.0 are one key, ``"0"`` and
+    ``"-0"`` two texts): :func:`_polyline` keeps those away."""
+
+    LIMIT = 100_000  # entries; past it the cache starts again (a bound on memory, never reached by a chart)
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, value: float) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        text = self[value] = f"{self.prefix}{value:g}"
+        return text
+
+
+_PLAIN, _LINE_TO = _Text(""), _Text("L")
+
+
+def _polyline(xs: np.ndarray, ys: np.ndarray) -> str:
+    """``"Mx0 y0 Lx1 y1 …"`` of points already rounded to 0.1 (finite, at least one), each number
+    as ``f"{v:g}"`` writes it; the formatted numbers come from :class:`_Text`'s caches unless a
+    coordinate is zero (then formatted here: ``-0`` stays ``-0``)."""
+    if not (xs.all() and ys.all()):
+        return "M" + " L".join([f"{x:g} {y:g}" for x, y in zip(xs.tolist(), ys.tolist())])
+    xl, yl = xs.tolist(), ys.tolist()
+    words: list[str] = [""] * (2 * len(xl))
+    words[0::2] = map(_LINE_TO.__getitem__, xl)
+    words[1::2] = map(_PLAIN.__getitem__, yl)
+    words[0] = "M" + _PLAIN[xl[0]]
+    return " ".join(words)
+
+
 def path_d(xs: np.ndarray, ys: np.ndarray) -> str:
     """An SVG path's ``d`` for a line through ``(xs, ys)`` (SVG units): a new ``M`` segment after
     every NaN in either array, so a line breaks at pauses and never crosses a gap; a segment of a
-    single point is left out (nothing to draw). Empty when no two consecutive points are finite."""
+    single point is left out (nothing to draw). Empty when no two consecutive points are finite.
+    Numbers to 0.1 unit, as ``f"{round(v, 1):g}"`` writes them."""
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
     ok = np.isfinite(xs) & np.isfinite(ys)
@@ -135,21 +172,15 @@ def path_d(xs: np.ndarray, ys: np.ndarray) -> str:
     # runs of finite points: starts where ok turns on, ends where it turns off
     edges = np.diff(np.r_[0, ok.astype(np.int8), 0])
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    xl, yl = np.round(xs, 1).tolist(), np.round(ys, 1).tolist()
-    parts = []
-    for a, b in zip(starts.tolist(), ends.tolist()):
-        if b - a > 1:
-            parts.append("M" + " L".join([f"{x:g} {y:g}" for x, y in zip(xl[a:b], yl[a:b])]))
-    return " ".join(parts)
+    xr, yr = np.round(xs, 1), np.round(ys, 1)
+    return " ".join([_polyline(xr[a:b], yr[a:b]) for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1])
 
 
 def area_d(xs: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> str:
     """A closed path's ``d`` for the band between ``lows`` and ``highs`` over ``xs`` (SVG units,
     all finite and of one length ≥ 2): along the top, back along the bottom."""
-    xl, hl, ll = (np.round(np.asarray(a, dtype=float), 1).tolist() for a in (xs, highs, lows))
-    top = " L".join([f"{x:g} {y:g}" for x, y in zip(xl, hl)])
-    bottom = " L".join([f"{x:g} {y:g}" for x, y in zip(xl[::-1], ll[::-1])])
-    return f"M{top} L{bottom} Z"
+    xr, hr, lr = (np.round(np.asarray(a, dtype=float), 1) for a in (xs, highs, lows))
+    return _polyline(np.concatenate([xr, xr[::-1]]), np.concatenate([hr, lr[::-1]])) + " Z"
 
 
 class Canvas:

@@ -443,14 +443,39 @@ def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,
                   sport=planned.sport if planned is not None else None)
 
 
+_SERIES_SOURCES = {"device_temperature_c": "temperature_c", "temperature_c": "air_temperature_c"}
+"""The series' columns named otherwise in a leg's own series (:attr:`LegEstimate.series`)."""
+
+
+def _one_leg_series(leg: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_series` of a single leg's series, built in one go from its columns (the same frame as
+    concatenating it alone: same columns, values and dtypes)."""
+    columns = {}
+    for name in SERIES_COLUMNS:
+        source = _SERIES_SOURCES.get(name, name)
+        if source not in leg.columns:
+            continue
+        values = leg[source]
+        if name in ("cumulative_sweat_l", "activity_s"):  # as the legs' running offsets, from 0.0
+            values = values + 0.0
+        columns[name] = values.array
+    return pd.DataFrame(columns, index=pd.DatetimeIndex(leg["timestamp"].array, name="timestamp"))
+
+
 def _series(estimates: list[LegEstimate]) -> pd.DataFrame | None:
     """Per-record series of all legs, timestamp-indexed, cumulative sweat running across legs."""
+    legs = [est for est in estimates if not est.series.empty]
+    if len(legs) == 1:
+        return _one_leg_series(legs[0].series)
+    return _joined_series(legs)
+
+
+def _joined_series(legs: list[LegEstimate]) -> pd.DataFrame | None:
+    """:func:`_series` of legs with a series each, by renaming, offsetting and concatenating them."""
     frames = []
     carried = 0.0
     activity_s = 0.0
-    for est in estimates:
-        if est.series.empty:
-            continue
+    for est in legs:
         frame = est.series.rename(columns={"temperature_c": "device_temperature_c",
                                            "air_temperature_c": "temperature_c"})
         frame["cumulative_sweat_l"] = frame["cumulative_sweat_l"] + carried

@@ -22,6 +22,7 @@ retry those (and only those).
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,8 +142,11 @@ def leg_sports(activity: Activity) -> list[str]:
     return list(dict.fromkeys(leg.sport for leg in activity.legs)) or [activity.summary.sport]
 
 
+@functools.lru_cache(maxsize=8)
 def decoder_name(decoder: str) -> str:
-    """The decoder with its version, as the report's ``inputs.decoder`` says it: "fitfast 0.1.0"."""
+    """The decoder with its version, as the report's ``inputs.decoder`` says it: "fitfast 0.1.0".
+    Kept per process: the distribution's metadata is looked up on ``sys.path`` once, and the module
+    already imported is the version that reads the files, whatever is installed later."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:  # fitparse's distribution on PyPI is "python-fitparse" (its module's __version__ is stale)

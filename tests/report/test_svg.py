@@ -22,7 +22,7 @@ from pipeline.core.config import parse_config
 from pipeline.core.schema import SweatBlock
 from pipeline.fit import read_activity
 from pipeline.report.charts import MAX_TICKS, NARROW_IN, WIDE_IN, session_chart_svg, sweat_rate_chart_svg, trend_chart_svg
-from pipeline.report.svg import Canvas, Scale, legend, nice_number, nice_ticks, path_d, tick_label
+from pipeline.report.svg import Canvas, Scale, area_d, legend, nice_number, nice_ticks, path_d, tick_label
 from pipeline.usecases.analyse import analyse_activity
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -106,6 +106,43 @@ def test_nan_breaks_a_line_into_separate_segments() -> None:
 
 
 # --- escaping -----------------------------------------------------------------------------------------
+
+def _path_by_format(xs: np.ndarray, ys: np.ndarray) -> str:
+    """The path text written the plain way, one ``f"{v:g}"`` a number after rounding to 0.1
+    (Python's own formatting: the reference the cached texts must equal)."""
+    segments, run = [], []
+    for x, y in zip(np.round(xs, 1).tolist(), np.round(ys, 1).tolist()):
+        if math.isfinite(x) and math.isfinite(y):
+            run.append(f"{x:g} {y:g}")
+            continue
+        if len(run) > 1:
+            segments.append("M" + " L".join(run))
+        run = []
+    if len(run) > 1:
+        segments.append("M" + " L".join(run))
+    return " ".join(segments)
+
+
+def test_path_text_is_python_formatting_of_every_rounded_number() -> None:
+    """Random lines with gaps, zeros of both signs, tiny, large and negative values: the path is
+    the number-by-number formatting, character for character, and the band too."""
+    rng = np.random.default_rng(31)
+    for case in range(300):
+        n = int(rng.integers(1, 400))
+        scale = [1.0, 720.0, 1e-3, 1e5, 1e7][case % 5]
+        xs = rng.normal(0, scale, n)
+        ys = rng.normal(200, scale, n)
+        xs[rng.random(n) < 0.05] = np.nan
+        ys[rng.random(n) < 0.03] = np.inf
+        ys[rng.random(n) < 0.05] = rng.choice([0.0, -0.0, -0.04, 0.04, 0.05, -0.05])
+        assert path_d(xs, ys) == _path_by_format(xs, ys), case
+        finite = np.isfinite(xs) & np.isfinite(ys)
+        if finite.sum() >= 2:
+            x, low, high = xs[finite], ys[finite], ys[finite] + np.abs(rng.normal(0, scale, finite.sum()))
+            top = _path_by_format(x, high)[1:]
+            bottom = _path_by_format(x[::-1], low[::-1])[1:]
+            assert area_d(x, low, high) == f"M{top} L{bottom} Z", case
+
 
 def test_hostile_text_is_escaped_and_reads_back_as_itself() -> None:
     canvas = Canvas(4.0, 2.0)
