@@ -98,6 +98,8 @@ class SportProfile:
     """Where an unknown device's temperature sensor sits for this sport."""
     leg_title: str | None = None
     """The leg's name in a planned triathlon's text ('Swim', 'Bike', 'Run')."""
+    indoors: bool = False
+    """Done indoors whatever its sub-sport (a gym workout): no sun is assumed or modelled for it."""
 
     @property
     def plan_speed_max_m_per_s(self) -> float:
@@ -166,8 +168,8 @@ _PROFILES = (
     SportProfile("cross_country_skiing", "cross-country ski", "ski", met=9.0,  # 19080 skiing, cross country, moderate
                  plannable=True),
     SportProfile("training", "workout", "workout", met=3.5,  # 02054 resistance training, multiple exercises, moderate
-                 plannable=True),
-    SportProfile("fitness_equipment", "workout", "workout"),
+                 plannable=True, indoors=True),
+    SportProfile("fitness_equipment", "workout", "workout", indoors=True),
     SportProfile("transition", "transition", met=3.5,  # walking with the bike between legs
                  transition=True),
     SportProfile("inline_skating", "inline skate", "skate"),

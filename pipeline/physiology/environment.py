@@ -8,8 +8,16 @@ else config (FIT files rarely carry it). The weather service's wind is shown but
 air speed (its direction relative to the route is not known: calm air is still assumed), and its
 solar radiation is modelled outdoors in air (:mod:`.radiation`): the sun's elevation from each
 record's time and position, the global radiation split into beam and diffuse, and the mean radiant
-temperature that the heat balance takes as ISO 7933 does. A plan's sun is ``--solar-w-m2`` (none
-unless given) at ``--sun-elevation-deg`` (:data:`PLAN_SUN_ELEVATION_DEG` unless given).
+temperature that the heat balance takes as ISO 7933 does. A plan's sun is ``--solar-w-m2`` at
+``--sun-elevation-deg`` (:data:`PLAN_SUN_ELEVATION_DEG` unless given).
+
+Where the sky is not known (a plan without ``--solar-w-m2``, a recorded session the weather service
+did not answer for) an outdoor session in air is assumed under the climatological daylight sky,
+:data:`.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2` (370 W·m⁻², Wild et al. 2013): a plan at
+:data:`PLAN_SUN_ELEVATION_DEG`; a recording at each record's own sun elevation, never more than
+Haurwitz (1945)'s clear sky there and nothing with the sun down. A note says so and how to
+override it (``--solar-w-m2 0`` for shade, night or indoors). Which sessions the sun reaches is one
+rule, :func:`sun_reaches`: not indoors, not in water.
 
 Device sensors (SCIENCE §2): a bike-mounted computer (Edge, ELEMNT, Karoo, ROX, Dash, ...) reads
 close to air temperature (high in sun, low when wet) and is used as air temperature; outdoors the
@@ -44,7 +52,13 @@ from numpy.typing import NDArray
 from pipeline.core.config import ClimateConfig
 from pipeline.core.notes import ModelNote, Quantity, speed_m_per_s, temperature_c, temperature_difference_c
 from pipeline.core.sports import BIKE_COMPUTER_MARKERS, INDOOR_SUB_SPORTS, WATCH_MARKERS, sport_profile
-from pipeline.physiology.radiation import earth_sun_distance_factor, mean_radiant_excess_k, solar_elevation_deg
+from pipeline.physiology.radiation import (
+    DEFAULT_DAYLIGHT_SOLAR_W_PER_M2,
+    earth_sun_distance_factor,
+    haurwitz_clear_sky_w_per_m2,
+    mean_radiant_excess_k,
+    solar_elevation_deg,
+)
 
 INDOOR_FAN_AIR_SPEED_M_PER_S = 1.5
 STILL_AIR_SPEED_M_PER_S = 0.4
@@ -82,6 +96,14 @@ def is_indoor(sub_sport: str | None) -> bool:
     return sub_sport is not None and (sub_sport in INDOOR_SUB_SPORTS or "indoor" in sub_sport or "virtual" in sub_sport)
 
 
+def sun_reaches(sport: str, sub_sport: str | None = None) -> bool:
+    """Whether a session of ``sport`` (and FIT ``sub_sport``) can be in the sun: not an indoor
+    sub-sport (:func:`is_indoor`), not a sport done indoors (a gym workout,
+    :attr:`~pipeline.core.sports.SportProfile.indoors`), not immersed (a swim's heat goes to the water)."""
+    profile = sport_profile(sport)
+    return not (is_indoor(sub_sport) or profile.indoors or profile.in_water)
+
+
 def device_mount(device: str | None, sport: str) -> DeviceMount:
     """Where the temperature sensor sits: on the bike or on the wrist (see module docstring).
 
@@ -115,6 +137,10 @@ class WeatherInputs:
     """Global horizontal shortwave radiation [W·m⁻²] (``plan --solar-w-m2``): beats the weather service's."""
     sun_elevation_deg: float | None = None
     """Sun elevation for ``solar_w_m2`` [°] (``plan --sun-elevation-deg``; default :data:`PLAN_SUN_ELEVATION_DEG`)."""
+    sky_unknown_assumed: bool = False
+    """No sky was given and no weather service answered for it: an outdoor session is taken under the
+    climatological daylight sky (module docstring), a plan at :data:`PLAN_SUN_ELEVATION_DEG`, a
+    recording at its records' own sun elevation. False: no sun unless given or forecast."""
 
 
 PLAN_SUN_ELEVATION_DEG = 45.0
@@ -200,9 +226,11 @@ def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInput
     """The sun's mean radiant excess per record [K] and a note: a plan's ``--solar-w-m2`` at its sun
     elevation; else the weather service's radiation at the sun's elevation for each record's time
     and position (Spencer 1971); None indoors, in water, without radiation or without positions."""
-    if indoor or sport_profile(sport).in_water or records.empty:
+    if indoor or not sun_reaches(sport) or records.empty:
         return None, []
     n = len(records)
+    if override.solar_w_m2 is None and override.sky_unknown_assumed and override.service is None:
+        return _assumed_sky(records, air_t)
     if override.solar_w_m2 is not None:
         given = override.sun_elevation_deg if override.sun_elevation_deg is not None else PLAN_SUN_ELEVATION_DEG
         excess = np.full(n, 0.0) + mean_radiant_excess_k(air_t, override.solar_w_m2, given)
@@ -220,6 +248,37 @@ def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInput
     excess = mean_radiant_excess_k(air_t, solar.to_numpy(dtype=float), elevation, earth_sun_distance_factor(stamps))
     return excess, [f"sun: mean radiant temperature {float(np.mean(excess)):.0f} K above the air on average "
                     "(the weather service's radiation at the sun's elevation for each record)"]
+
+
+SKY_OVERRIDE_HINT = "give --solar-w-m2 0 for shade, night or indoors, or the forecast's radiation"
+"""How a plan's reader overrides the assumed sky (the ``plan`` option's name)."""
+
+
+def _assumed_sky(records: pd.DataFrame, air_t: NDArray[np.float64]) -> tuple[NDArray[np.float64] | None, list[str]]:
+    """The climatological daylight sky (:data:`.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2`) for a
+    session outdoors whose sky is not known: records with a position and a real time at their own sun
+    elevation (no more than Haurwitz's clear sky there, nothing at night); a plan's synthetic records
+    (no position) at :data:`PLAN_SUN_ELEVATION_DEG`."""
+    default = DEFAULT_DAYLIGHT_SOLAR_W_PER_M2
+    placed = "latitude_deg" in records.columns and "longitude_deg" in records.columns and "timestamp" in records.columns
+    if placed:
+        lat = pd.to_numeric(records["latitude_deg"], errors="coerce").astype(float).ffill().bfill()
+        lon = pd.to_numeric(records["longitude_deg"], errors="coerce").astype(float).ffill().bfill()
+        stamps = pd.to_datetime(records["timestamp"], utc=True, errors="coerce")
+        placed = not (lat.isna().all() or lon.isna().all() or stamps.isna().any())
+    if not placed:
+        excess = np.full(len(records), 0.0) + mean_radiant_excess_k(air_t, default, PLAN_SUN_ELEVATION_DEG)
+        return excess, [f"sun assumed: {default:.0f} W/m² at {PLAN_SUN_ELEVATION_DEG:g}° elevation, the mean daylight "
+                        f"sky of the global climate (Wild et al. 2013), mean radiant temperature "
+                        f"{float(np.mean(excess)):.0f} K above the air; {SKY_OVERRIDE_HINT}"]
+    elevation = solar_elevation_deg(stamps, lat.to_numpy(), lon.to_numpy())
+    solar = np.minimum(default, haurwitz_clear_sky_w_per_m2(elevation))
+    excess = mean_radiant_excess_k(air_t, solar, elevation, earth_sun_distance_factor(stamps))
+    daylight = float(np.mean(elevation > 0.0)) * 100.0
+    return excess, [f"sun assumed (no weather service radiation): the mean daylight sky of the global climate, "
+                    f"{default:.0f} W/m² (Wild et al. 2013), at the sun's elevation for each record's time and place, "
+                    f"none at night ({daylight:.0f} % of the records in daylight); mean radiant temperature "
+                    f"{float(np.mean(excess)):.0f} K above the air on average"]
 
 
 def _service_series(records: pd.DataFrame, sport: str, indoor: bool,

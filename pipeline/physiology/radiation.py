@@ -41,6 +41,13 @@ References
        environments: basics of the RayMan model. Int J Biometeorol 54:131–139.
 .. [9] Duffie JA, Beckman WA (2013). Solar engineering of thermal processes, 4th ed. (ground
        reflectance 0.2 where it is not known).
+.. [10] Wild M, Folini D, Schär C, Loeb N, Dutton EG, König-Langlo G (2013). The global energy balance
+       from a surface perspective. Clim Dyn 40:3107–3134, doi:10.1007/s00382-012-1569-8 (global mean
+       downward solar radiation at the surface 185 W·m⁻², range 179–189).
+.. [11] Haurwitz B (1945). Insolation in relation to cloudiness and cloud density. J Meteorol 2:154–166
+       (clear-sky global radiation ``1098·sin β·exp(−0.057/sin β)`` W·m⁻²).
+.. [12] Kasten F, Czeplak G (1980). Solar and terrestrial radiation dependent on the amount and type of
+       cloud. Solar Energy 24:177–189 (``G/G_clear = 1 − 0.75·(N/8)^3.4``, N the cloud cover in oktas).
 """
 from __future__ import annotations
 
@@ -56,6 +63,22 @@ BODY_EMISSIVITY = 0.97
 """ε_p: long-wave emissivity of the human body (VDI 3787 Part 2; ISO 7933:2004 uses 0.97 too)."""
 GROUND_ALBEDO = 0.2
 """ρ: shortwave reflectance of the ground where it is not known (Duffie & Beckman 2013)."""
+SURFACE_MEAN_SOLAR_W_PER_M2 = 185.0
+"""Global, annual, 24-hour mean downward shortwave radiation at the Earth's surface [W·m⁻²], all
+skies (Wild et al. 2013, from surface observations: 185, range 179–189)."""
+DAYLIGHT_FRACTION = 0.5
+"""Share of the year's hours with the sun above the horizon: the annual mean day length is 12 h at
+every latitude (the solar declination's yearly cycle is symmetric; refraction, which lengthens the
+day by minutes, is left out)."""
+DEFAULT_DAYLIGHT_SOLAR_W_PER_M2 = SURFACE_MEAN_SOLAR_W_PER_M2 / DAYLIGHT_FRACTION
+"""The sky an outdoor session is assumed under when none is known [W·m⁻²]: 370 W·m⁻², the
+climatological mean global horizontal radiation while the sun is up — Wild et al. (2013)'s 24-h
+surface mean, 185 W·m⁻², over the daylight half of the hours (:data:`DAYLIGHT_FRACTION`; night
+contributes nothing to the mean). An independent check: Haurwitz (1945)'s clear sky averaged over
+the daylight hours of an equinox day at 45°N (438 W·m⁻²) times Kasten & Czeplak (1980)'s cloud
+factor at the satellites' global mean cloud cover of about two thirds (Stubenrauch et al. 2013,
+GEWEX cloud assessment, Bull Am Meteorol Soc 94:1031: 0.68; factor 0.81) gives 356 W·m⁻². Neither
+figure was fitted to a sweat measurement (docs/model/default-sky.md)."""
 STEFAN_BOLTZMANN_W_PER_M2_K4 = 5.670374419e-8
 KELVIN = 273.15
 
@@ -94,6 +117,15 @@ def earth_sun_distance_factor(timestamp_utc: pd.DatetimeIndex | pd.Series) -> ND
     + 0.001280·sin Γ + 0.000719·cos 2Γ + 0.000077·sin 2Γ``."""
     g = day_angle_rad(timestamp_utc)
     return 1.000110 + 0.034221 * np.cos(g) + 0.001280 * np.sin(g) + 0.000719 * np.cos(2 * g) + 0.000077 * np.sin(2 * g)
+
+
+def haurwitz_clear_sky_w_per_m2(sun_elevation_deg: ArrayLike) -> NDArray[np.float64]:
+    """Clear-sky global horizontal radiation [W·m⁻²] for the sun at elevation β [°], Haurwitz (1945):
+    ``1098·sin β·exp(−0.057/sin β)``; 0 with the sun at or below the horizon."""
+    sin_b = np.sin(np.radians(np.asarray(sun_elevation_deg, dtype=float)))
+    up = sin_b > 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(up, 1098.0 * sin_b * np.exp(-0.057 / np.where(up, sin_b, 1.0)), 0.0)
 
 
 def erbs_diffuse_fraction(clearness_index: ArrayLike) -> NDArray[np.float64]:

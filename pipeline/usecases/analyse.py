@@ -40,13 +40,16 @@ charts draw against: a 12-hour overnight stop is not 12 hours of empty chart).""
 
 
 def _weather(override: WeatherOverride | None, samples: WeatherSamples | None = None) -> WeatherInputs:
+    """The weather a session is analysed in. Where no weather service answered and no sun is given,
+    an outdoor session is taken under the climatological daylight sky (``sky_unknown_assumed``;
+    :mod:`pipeline.physiology.environment`), recorded or planned alike."""
     service = samples.provider if samples is not None and samples.usable else None
     notes = tuple(samples.notes) if samples is not None else ()
     if override is None:
-        return WeatherInputs(service=service, service_notes=notes)
+        return WeatherInputs(service=service, service_notes=notes, sky_unknown_assumed=True)
     return WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct,
                          service=service, service_notes=notes,
-                         water_temperature_c=getattr(override, "water_temperature_c", None))
+                         water_temperature_c=getattr(override, "water_temperature_c", None), sky_unknown_assumed=True)
 
 
 def _with_weather(activity: Activity, samples: WeatherSamples | None) -> Activity:

@@ -204,7 +204,8 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
     service = samples.provider if samples is not None and samples.usable else None
     weather = WeatherInputs(temperature_c=override.temperature_c, humidity_pct=override.humidity_pct, service=service,
                             service_notes=tuple(samples.notes) if samples is not None else (),
-                            solar_w_m2=request.solar_w_m2, sun_elevation_deg=request.sun_elevation_deg)
+                            solar_w_m2=request.solar_w_m2, sun_elevation_deg=request.sun_elevation_deg,
+                            sky_unknown_assumed=True)
     estimate = estimate_leg(records, request.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known="gross_efficiency" in config.model.model_fields_set, planned=True)

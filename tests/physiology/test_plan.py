@@ -123,9 +123,13 @@ def acsm_grid(tmp_path_factory):
             import io
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
+                # the table is the USARIEM sweat equations' answer, which carry no solar term: they were
+                # fitted in the laboratory and match night marches, the sun being added to them as a separate
+                # load (Gonzalez et al. 2012, J Appl Physiol 112:1300): planned in shade, like with like
                 code = main(["plan", "--sport", "running", "--duration", "1h", "--speed", str(speed),
                              "--temp", str(WEATHER_C[weather]), "--humidity", "50", "--mass-kg", str(mass),
-                             "--height-cm", str(HEIGHT_CM[mass]), "--json", "--config", str(path)])
+                             "--height-cm", str(HEIGHT_CM[mass]), "--solar-w-m2", "0", "--json",
+                             "--config", str(path)])
             assert code == 0
             grid[(weather, mass, speed)] = json.loads(buffer.getvalue())["sweat"]
     return grid
@@ -199,17 +203,19 @@ def test_plan_takes_water_temperature_load_and_grade(config_path, capsys):
     assert total(*march, "--clothing", "uniform") > total(*march)
 
 
-def test_plan_sun_adds_sweat_and_its_default_is_none(config_path, capsys):
+def test_plan_sun_adds_sweat_and_its_default_is_the_mean_daylight_sky(config_path, capsys):
     """--solar-w-m2: the sun's radiant heat (ISO 7726 mean radiant temperature, Erbs split) raises the
-    sweat; 0 W/m² is exactly the answer without the flag (a plan stays what it was when the user says
-    nothing); a lower sun at the same radiation falls on more of an upright body (Fanger's projected
-    area factor) and the note says what was modelled."""
+    sweat; without the flag an outdoor plan is under the climatological daylight sky, 2 × Wild et al.
+    (2013)'s 24-h surface mean of 185 W/m² = 370 W/m², exactly as if it were typed; a lower sun at the
+    same radiation falls on more of an upright body (Fanger's projected area factor) and the note says
+    what was modelled."""
     def total(*args: str) -> float:
         return plan_json(config_path, capsys, *args)["sweat"]["total_l"]
 
     run = ["--sport", "running", "--duration", "2h", "--speed", "11", "--temp", "28", "--humidity", "60"]
-    assert total(*run, "--solar-w-m2", "0") == total(*run)
-    assert total(*run) < total(*run, "--solar-w-m2", "400") < total(*run, "--solar-w-m2", "800")
+    assert total(*run) == total(*run, "--solar-w-m2", str(185.0 * 2))
+    assert total(*run, "--solar-w-m2", "0") < total(*run) < total(*run, "--solar-w-m2", "400") < total(
+        *run, "--solar-w-m2", "800")
     assert total(*run, "--solar-w-m2", "300", "--sun-elevation-deg", "20") > total(
         *run, "--solar-w-m2", "300", "--sun-elevation-deg", "70")
     notes = plan_json(config_path, capsys, *run, "--solar-w-m2", "800")["environment"]["notes"]
@@ -220,11 +226,48 @@ def test_a_triathlon_plan_takes_the_sun_on_the_bike_and_the_run(config_path, cap
     """--solar-w-m2 with --sport triathlon: the bike and the run sweat more in the sun, the swim (in
     water) is unchanged."""
     race = ["--sport", "triathlon", "--legs", "1h,5h,3h30m", "--hr", "140", "--temp", "28", "--humidity", "60"]
-    shade = plan_json(config_path, capsys, *race)["legs"]
+    shade = plan_json(config_path, capsys, *race, "--solar-w-m2", "0")["legs"]
     sun = plan_json(config_path, capsys, *race, "--solar-w-m2", "700")["legs"]
     assert sun[0]["sweat"]["total_l"] == shade[0]["sweat"]["total_l"]
     assert sun[1]["sweat"]["total_l"] > shade[1]["sweat"]["total_l"]
     assert sun[2]["sweat"]["total_l"] > shade[2]["sweat"]["total_l"]
+
+
+def test_an_outdoor_plan_without_a_sky_says_what_it_assumed_and_how_to_override_it(config_path, capsys):
+    """No --solar-w-m2: the plan states its assumed sky (370 W/m², Wild et al. 2013, at 45°) and the way
+    out (--solar-w-m2 0), in the JSON's environment notes and the text; it sweats more than the same
+    plan in shade, for every sport done outdoors in air."""
+    for sport, effort in (("running", ["--speed", "10"]), ("cycling", ["--power", "180"]),
+                          ("walking", ["--speed", "5"]), ("cross_country_skiing", ["--hr", "140"]),
+                          ("rowing", ["--hr", "140"])):
+        plan = ["--sport", sport, "--duration", "2h", *effort, "--temp", "22", "--humidity", "50"]
+        report = plan_json(config_path, capsys, *plan)
+        notes = report["environment"]["notes"]
+        assert any("370 W/m² at 45° elevation" in n and "Wild et al. 2013" in n and "--solar-w-m2 0" in n
+                   for n in notes), (sport, notes)
+        shade = plan_json(config_path, capsys, *plan, "--solar-w-m2", "0")
+        assert report["sweat"]["total_l"] > shade["sweat"]["total_l"], sport
+        assert not any("Wild et al." in n for n in shade["environment"]["notes"])
+    assert main(["plan", "--sport", "running", "--duration", "1h", "--speed", "10", "--temp", "22",
+                 "--config", str(config_path)]) == 0
+    assert "give--solar-w-m20forshade" in "".join(capsys.readouterr().out.split())  # the text wraps at hyphens
+
+
+def test_sessions_indoors_or_in_water_get_no_assumed_sun(config_path, capsys):
+    """A swim (in water) and a gym workout (indoors) plan the same with or without a sky: no sun note,
+    no radiant heat (the one rule, environment.sun_reaches, with the sub-sports a recording names)."""
+    from pipeline.physiology.environment import sun_reaches
+
+    swim = plan_json(config_path, capsys, "--sport", "swimming", "--duration", "1h", "--speed", "3")
+    assert not any("sun" in n.lower() for n in swim["environment"]["notes"])
+    gym = ["--sport", "training", "--duration", "1h", "--hr", "130", "--temp", "22", "--humidity", "50"]
+    workout = plan_json(config_path, capsys, *gym)
+    assert not any("sun" in n.lower() for n in workout["environment"]["notes"])
+    assert workout["sweat"]["total_l"] == plan_json(config_path, capsys, *gym, "--solar-w-m2", "800")["sweat"]["total_l"]
+    assert sun_reaches("running") and sun_reaches("cycling", "road")
+    assert not any(sun_reaches(*args) for args in (("cycling", "indoor_cycling"), ("running", "treadmill"),
+                                                   ("cycling", "virtual_activity"), ("swimming", "lap_swimming"),
+                                                   ("swimming", "open_water"), ("training", None)))
 
 
 @pytest.mark.parametrize("bad", [["--sport", "swimming", "--speed", "3", "--solar-w-m2", "500"],

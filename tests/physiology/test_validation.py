@@ -37,16 +37,15 @@ def test_every_row_says_where_it_comes_from_and_what_was_assumed():
 
 
 def test_accuracy_on_the_table(summary):
-    """The issue's thresholds that the table meets, asserted as the issue states them: MAPE ≤ 20 %, the
-    measured mean inside our range for ≥ 80 % of rows, and every group within 30 % MAPE. One is asked for
-    and not met yet (docs/model/validation.md): a median ours/measured within 0.9–1.1 (0.892 on the
-    26-row table: the 13th and 14th of 26 ratios are 0.891 and 0.893). Until it is, this guards the
-    level reached against going back: a median of at least 0.89."""
+    """The issue's thresholds, asserted as the issue states them: MAPE ≤ 20 %, median ours/measured
+    within 0.9–1.1, the measured mean inside our range for ≥ 80 % of rows, and every group within 30 %
+    MAPE. Field rows are planned as ``sweatline plan`` plans them without a sky (the climatological
+    daylight sky, docs/model/default-sky.md); laboratory rows in shade, as published."""
     assert summary.mape_pct <= 20.0
     assert summary.coverage >= 0.80
     for name, group in summary.groups.items():
         assert group["mape_pct"] <= 30.0, (name, group)
-    assert 0.89 <= summary.median_ratio <= 1.1
+    assert 0.9 <= summary.median_ratio <= 1.1
     # ranges that mean something: not wider than about ×2.5 between their ends for the median row
     assert summary.median_width_ratio <= 2.5
 
