@@ -77,7 +77,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                              "uniform (a military march)")
     parser.add_argument("--solar-w-m2", type=number(), metavar="W",
                         help="sun: global solar (shortwave) radiation, W/m², as weather forecasts give it "
-                             "(default: none, shade or cloud)")
+                             "(default outdoors: 370, the mean daylight sky of the global climate; 0 for shade, night "
+                             "or indoors)")
     parser.add_argument("--sun-elevation-deg", type=number(), metavar="DEG",
                         help="with --solar-w-m2: the sun's height above the horizon, degrees (default 45)")
     parser.add_argument("--mass-kg", type=number(), metavar="KG", help="body mass for this answer only")

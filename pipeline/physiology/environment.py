@@ -268,9 +268,9 @@ def _assumed_sky(records: pd.DataFrame, air_t: NDArray[np.float64]) -> tuple[NDA
         placed = not (lat.isna().all() or lon.isna().all() or stamps.isna().any())
     if not placed:
         excess = np.full(len(records), 0.0) + mean_radiant_excess_k(air_t, default, PLAN_SUN_ELEVATION_DEG)
-        return excess, [f"sun assumed: {default:.0f} W/m² at {PLAN_SUN_ELEVATION_DEG:g}° elevation, the mean daylight "
-                        f"sky of the global climate (Wild et al. 2013), mean radiant temperature "
-                        f"{float(np.mean(excess)):.0f} K above the air; {SKY_OVERRIDE_HINT}"]
+        return excess, [f"sun assumed: {default:.0f} W/m² at {PLAN_SUN_ELEVATION_DEG:g}° elevation, Wild et al. 2013's "
+                        f"global mean daylight sky; mean radiant temperature {float(np.mean(excess)):.0f} K above "
+                        f"the air; {SKY_OVERRIDE_HINT}"]
     elevation = solar_elevation_deg(stamps, lat.to_numpy(), lon.to_numpy())
     solar = np.minimum(default, haurwitz_clear_sky_w_per_m2(elevation))
     excess = mean_radiant_excess_k(air_t, solar, elevation, earth_sun_distance_factor(stamps))

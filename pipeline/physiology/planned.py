@@ -114,8 +114,9 @@ class PlanRequest(BaseModel):
     Water temperature [0, 40] °C for swimming only; load [0, 100] kg and grade [−40, 40] % on foot;
     clothing ``sports`` (default, dressed for the weather) or ``uniform`` (a combat uniform, on foot).
     Sun: global horizontal shortwave radiation [0, 1500] W·m⁻² (what weather services forecast as
-    "solar radiation"; none when not given, as before) at a sun elevation (0, 90]°, which needs the
-    radiation; in water neither applies.
+    "solar radiation"; when not given, an outdoor session is planned under the climatological daylight
+    sky, :data:`pipeline.physiology.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2`) at a sun elevation
+    (0, 90]°, which needs the radiation; in water neither applies.
     """
 
     model_config = ConfigDict(frozen=True)

@@ -86,6 +86,13 @@ _RULES: list[_Rule] = [
      lambda m: Note(text="In water your body loses its heat to the water: sweat there comes from what swimmers "
                          "were measured to lose",
                     detail=f"{m['src']}, not the air's heat balance")),
+    (re.compile(r"^sun assumed \(no weather service radiation\): (?P<rest>.*)$"),
+     lambda m: Note(text="No weather service gave the sun: the average daylight sky was assumed where the sun was up, "
+                         "none at night",
+                    detail=m["rest"])),
+    (re.compile(r"^sun assumed: (?P<what>.*?); (?P<hint>give --solar-w-m2 0 .*)$"),
+     lambda m: Note(text=f"The sky was not given: the average daylight sky was assumed; {m['hint']}",
+                    detail=m["what"])),
     (re.compile(r"^(?P<name>\w+): population default (?P<value>[\d.]+) \(set (?P<key>athlete\.\w+) in the config\)$"),
      lambda m: Note(text=f"Your {_ATHLETE_WORDS.get(m['name'], m['name'])} is not known: a typical "
                          f"{m['value']} was used", detail=f"set {m['key']} in the config")),

@@ -161,3 +161,62 @@ def test_no_sun_indoors_or_in_water(rider, climate):
     records = _weather_records(1, "2024-06-21T10:00:00Z", 800.0)
     indoor = estimate_leg(records, "cycling", "indoor_cycling", None, rider, climate, weather)
     assert not any(n.startswith("sun:") for n in indoor.environment.notes)
+
+
+def test_haurwitz_clear_sky_by_hand():
+    """Haurwitz (1945): G = 1098·sin β·exp(−0.057/sin β). At β = 90°: 1098·e^−0.057 = 1037.2 W/m²; at
+    β = 30°: 549·e^−0.114 = 489.9 W/m²; nothing with the sun down."""
+    assert rad.haurwitz_clear_sky_w_per_m2([90.0, 30.0, -5.0]) == pytest.approx([1037.16, 489.86, 0.0], abs=0.05)
+
+
+def test_the_default_daylight_sky_is_wild_2013s_surface_mean_over_the_daylight_hours():
+    """185 W/m² (Wild et al. 2013, 24-h global surface mean) over half the hours = 370 W/m²; the
+    independent check (Haurwitz's clear sky averaged over an equinox day's daylight at 45°N, times
+    Kasten & Czeplak's 1 − 0.75·(N/8)^3.4 at two-thirds cover) lands within 5 % of it."""
+    assert rad.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2 == pytest.approx(370.0)
+    hour_angle = np.linspace(-np.pi / 2, np.pi / 2, 20001)  # sunrise to sunset at the equinox
+    elevation = np.degrees(np.arcsin(math.cos(math.radians(45.0)) * np.cos(hour_angle)))
+    check = float(np.mean(rad.haurwitz_clear_sky_w_per_m2(elevation))) * (1 - 0.75 * (2 / 3) ** 3.4)
+    assert check == pytest.approx(rad.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2, rel=0.05)
+
+
+def _recorded(start: str, hours: float = 1.0) -> pd.DataFrame:
+    """A ride recorded at 45° N, 5° E with no weather service values."""
+    records = make_records(int(hours * HOUR), speed_m_per_s=30.0 / 3.6, temperature_c=22.0)
+    records["timestamp"] = pd.Timestamp(start) + pd.to_timedelta(records["elapsed_s"], unit="s")
+    records["latitude_deg"], records["longitude_deg"] = 45.0, 5.0
+    return records
+
+
+def test_a_ride_no_weather_service_answered_for_takes_the_daylight_sky_by_day_and_none_by_night(rider, climate):
+    """No weather service: by day the climatological daylight sky at the sun's own elevation (more sweat
+    than the model's shade, said in a note); at night (the sun below the horizon, Spencer 1971) no sun
+    at all; at dawn no more than Haurwitz's clear sky at that low sun."""
+    unknown = WeatherInputs(temperature_c=22.0, humidity_pct=50.0, sky_unknown_assumed=True)
+    shade = WeatherInputs(temperature_c=22.0, humidity_pct=50.0)
+    noon = _recorded("2024-06-21T11:40:00Z")
+    day = estimate_leg(noon, "cycling", "road", None, rider, climate, unknown)
+    assert day.total_l > estimate_leg(noon, "cycling", "road", None, rider, climate, shade).total_l
+    assert any(n.startswith("sun assumed (no weather service radiation)") and "Wild et al. 2013" in n
+               for n in day.environment.notes)
+    midnight = _recorded("2024-06-21T23:40:00Z")
+    night = estimate_leg(midnight, "cycling", "road", None, rider, climate, unknown)
+    assert night.total_l == pytest.approx(estimate_leg(midnight, "cycling", "road", None, rider, climate, shade).total_l)
+    # dawn: sun 2-3° up at 45° N, 5° E around 04:00 UTC on the solstice; Haurwitz gives far less than 370 W/m²
+    from pipeline.physiology.environment import resolve_environment
+
+    dawn = _recorded("2024-06-21T04:00:00Z", hours=0.1)
+    elevation = rad.solar_elevation_deg(dawn["timestamp"], 45.0, 5.0)
+    assert 0.0 < float(elevation.min()) and float(elevation.max()) < 10.0
+    env = resolve_environment(dawn, "cycling", "road", None, climate, unknown)
+    capped = rad.mean_radiant_excess_k(22.0, rad.haurwitz_clear_sky_w_per_m2(elevation), elevation,
+                                       rad.earth_sun_distance_factor(dawn["timestamp"]))
+    assert env.radiant_excess_k == pytest.approx(capped)
+    assert float(np.max(env.radiant_excess_k)) < float(rad.mean_radiant_excess_k(22.0, 370.0, float(elevation.max()))[()])
+
+
+def test_an_indoor_ride_no_weather_service_answered_for_has_no_sun(rider, climate):
+    """The assumed sky follows the one rule (environment.sun_reaches): a trainer ride gets none."""
+    unknown = WeatherInputs(temperature_c=22.0, humidity_pct=50.0, sky_unknown_assumed=True)
+    indoor = estimate_leg(_recorded("2024-06-21T11:40:00Z"), "cycling", "indoor_cycling", None, rider, climate, unknown)
+    assert not any(n.startswith("sun") for n in indoor.environment.notes)

@@ -249,7 +249,9 @@ def test_the_plan_shows_the_race_clock_as_its_start_was_given(samples: Path, tmp
     assert f"Start {day} {clock} ({label})" in html
     assert f'data-label="Time">{clock}<' in html  # the first segment starts at the start
     assert f"Start {day} {clock} ({label}" in result.stdout
-    assert ("assumed" in result.stdout) == (label == "Europe/London")
+    assert ("assumed: the config's nightly.timezone" in result.stdout) == (label == "Europe/London")
+    # no forecast for the course (the temperature and humidity were typed): the daylight sky is assumed
+    assert "the average daylight sky was assumed" in result.stdout
     assert "about 14 min" in result.stdout and "0 h 14 min" not in result.stdout and "0 h 14 min" not in html
 
 
