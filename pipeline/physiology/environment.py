@@ -15,7 +15,8 @@ Where the sky is not known (a plan without ``--solar-w-m2``, a recorded session 
 did not answer for) an outdoor session in air is assumed under the climatological daylight sky,
 :data:`.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2` (370 W·m⁻², Wild et al. 2013): a plan at
 :data:`PLAN_SUN_ELEVATION_DEG`; a recording at each record's own sun elevation, never more than
-Haurwitz (1945)'s clear sky there and nothing with the sun down. A note says so and how to
+Haurwitz (1945)'s clear sky there and nothing with the sun down (a recording without positions
+gets none: the sun cannot be placed). A note says so and how to
 override it (``--solar-w-m2 0`` for shade, night or indoors). Which sessions the sun reaches is one
 rule, :func:`sun_reaches`: not indoors, not in water.
 
@@ -140,7 +141,8 @@ class WeatherInputs:
     sky_unknown_assumed: bool = False
     """No sky was given and no weather service answered for it: an outdoor session is taken under the
     climatological daylight sky (module docstring), a plan at :data:`PLAN_SUN_ELEVATION_DEG`, a
-    recording at its records' own sun elevation. False: no sun unless given or forecast."""
+    recording at its records' own sun elevation (none without positions). False: no sun unless given
+    or forecast."""
 
 
 PLAN_SUN_ELEVATION_DEG = 45.0
@@ -201,10 +203,12 @@ def _weather_series(records: pd.DataFrame, column: str) -> pd.Series | None:
 
 
 def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None, device: str | None,
-                        climate: ClimateConfig, override: WeatherInputs | None = None) -> ResolvedEnvironment:
+                        climate: ClimateConfig, override: WeatherInputs | None = None,
+                        planned: bool = False) -> ResolvedEnvironment:
     """Air temperature per record and humidity for one leg (see module docstring for the rules), in
     its steps: the weather service's series where they apply, its wind and sun (shown), the
-    humidity, the temperature."""
+    humidity, the temperature. ``planned``: the records are a plan's, synthesised without a place
+    (an unknown sky is then taken at :data:`PLAN_SUN_ELEVATION_DEG`)."""
     override = override or WeatherInputs()
     indoor = is_indoor(sub_sport)
     weather_t, weather_h = _service_series(records, sport, indoor, override)
@@ -215,14 +219,14 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     humidity, humidity_series, humidity_note = _humidity(override, weather_h, climate)
     air_t, source, uncertainty_c, temperature_notes = _temperature(records, sport, device, indoor, climate,
                                                                    override, weather_t)
-    excess, sun_notes = _sun(records, sport, indoor, override, air_t, extras)
+    excess, sun_notes = _sun(records, sport, indoor, override, air_t, extras, planned)
     notes = [*override.service_notes, humidity_note, *temperature_notes, *extra_notes, *sun_notes]
     return ResolvedEnvironment(air_t, humidity, source, indoor, notes, uncertainty_c, humidity_series, **extras,
                                radiant_excess_k=excess)
 
 
 def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInputs, air_t: NDArray[np.float64],
-         extras: _WeatherExtras) -> tuple[NDArray[np.float64] | None, list[str]]:
+         extras: _WeatherExtras, planned: bool = False) -> tuple[NDArray[np.float64] | None, list[str]]:
     """The sun's mean radiant excess per record [K] and a note: a plan's ``--solar-w-m2`` at its sun
     elevation; else the weather service's radiation at the sun's elevation for each record's time
     and position (Spencer 1971); None indoors, in water, without radiation or without positions."""
@@ -230,7 +234,7 @@ def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInput
         return None, []
     n = len(records)
     if override.solar_w_m2 is None and override.sky_unknown_assumed and override.service is None:
-        return _assumed_sky(records, air_t)
+        return _assumed_sky(records, air_t, planned)
     if override.solar_w_m2 is not None:
         given = override.sun_elevation_deg if override.sun_elevation_deg is not None else PLAN_SUN_ELEVATION_DEG
         excess = np.full(n, 0.0) + mean_radiant_excess_k(air_t, override.solar_w_m2, given)
@@ -254,11 +258,13 @@ SKY_OVERRIDE_HINT = "give --solar-w-m2 0 for shade, night or indoors, or the for
 """How a plan's reader overrides the assumed sky (the ``plan`` option's name)."""
 
 
-def _assumed_sky(records: pd.DataFrame, air_t: NDArray[np.float64]) -> tuple[NDArray[np.float64] | None, list[str]]:
+def _assumed_sky(records: pd.DataFrame, air_t: NDArray[np.float64],
+                 planned: bool) -> tuple[NDArray[np.float64] | None, list[str]]:
     """The climatological daylight sky (:data:`.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2`) for a
     session outdoors whose sky is not known: records with a position and a real time at their own sun
     elevation (no more than Haurwitz's clear sky there, nothing at night); a plan's synthetic records
-    (no position) at :data:`PLAN_SUN_ELEVATION_DEG`."""
+    (no position) at :data:`PLAN_SUN_ELEVATION_DEG`. A recording without a position gets none (it
+    cannot say whether the sun was up, and a file without GPS is most often a trainer's), said."""
     default = DEFAULT_DAYLIGHT_SOLAR_W_PER_M2
     placed = "latitude_deg" in records.columns and "longitude_deg" in records.columns and "timestamp" in records.columns
     if placed:
@@ -266,6 +272,9 @@ def _assumed_sky(records: pd.DataFrame, air_t: NDArray[np.float64]) -> tuple[NDA
         lon = pd.to_numeric(records["longitude_deg"], errors="coerce").astype(float).ffill().bfill()
         stamps = pd.to_datetime(records["timestamp"], utc=True, errors="coerce")
         placed = not (lat.isna().all() or lon.isna().all() or stamps.isna().any())
+    if not placed and not planned:
+        return None, ["sun not modelled: no weather service answered and the records have no position to place "
+                      "the sun (GPS off, or indoors)"]
     if not placed:
         excess = np.full(len(records), 0.0) + mean_radiant_excess_k(air_t, default, PLAN_SUN_ELEVATION_DEG)
         return excess, [f"sun assumed: {default:.0f} W/m² at {PLAN_SUN_ELEVATION_DEG:g}° elevation, Wild et al. 2013's "

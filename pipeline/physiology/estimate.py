@@ -208,7 +208,7 @@ def estimate_leg(
                           pd.to_numeric(recs["distance_m"], errors="coerce").astype(float).to_numpy(),
                           device_timer_s)
         recs = recs[stops.records_kept].reset_index(drop=True)
-    env = resolve_environment(recs, sport, sub_sport, device, climate, weather)
+    env = resolve_environment(recs, sport, sub_sport, device, climate, weather, planned=planned)
     if recs.empty:
         return _empty_leg(env, athlete, device_estimate_l)
     profile = sport_profile(sport)

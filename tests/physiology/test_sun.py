@@ -220,3 +220,18 @@ def test_an_indoor_ride_no_weather_service_answered_for_has_no_sun(rider, climat
     unknown = WeatherInputs(temperature_c=22.0, humidity_pct=50.0, sky_unknown_assumed=True)
     indoor = estimate_leg(_recorded("2024-06-21T11:40:00Z"), "cycling", "indoor_cycling", None, rider, climate, unknown)
     assert not any(n.startswith("sun") for n in indoor.environment.notes)
+
+
+def test_a_recording_without_positions_and_no_weather_gets_no_assumed_sun(rider, climate):
+    """Without a position the sun cannot be placed (day or night): no sun, and a note says why; a plan's
+    synthetic records (planned=True) are the exception, at the plan's 45°."""
+    unknown = WeatherInputs(temperature_c=22.0, humidity_pct=50.0, sky_unknown_assumed=True)
+    records = _recorded("2024-06-21T11:40:00Z")
+    records["latitude_deg"], records["longitude_deg"] = np.nan, np.nan
+    lost = estimate_leg(records, "cycling", "road", None, rider, climate, unknown)
+    shade = estimate_leg(records, "cycling", "road", None, rider, climate, WeatherInputs(temperature_c=22.0,
+                                                                                         humidity_pct=50.0))
+    assert lost.total_l == pytest.approx(shade.total_l)
+    assert any(n.startswith("sun not modelled: no weather service answered") for n in lost.environment.notes)
+    planned = estimate_leg(records, "cycling", "road", None, rider, climate, unknown, planned=True)
+    assert any("at 45° elevation" in n for n in planned.environment.notes)
