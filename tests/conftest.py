@@ -127,6 +127,17 @@ def prefect_api() -> Iterator[str]:
 
 
 @pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Prefect tasks retried on I/O errors (``flows.tasks``) retry at once in this process: a test
+    of what is retried, how often and what then fails need not sleep through the product's delays
+    between tries (a test in ``tests/flows/test_nightly.py`` holds those delays to what the README says)."""
+    import flows.tasks as tasks
+
+    for retried in (tasks.hash_files, tasks.process_file_task, tasks.write_digest_task, tasks.process_ride):
+        monkeypatch.setattr(retried, "retry_delay_seconds", [0, 0])
+
+
+@pytest.fixture
 def prefect_env(prefect_api: str) -> dict[str, str]:
     """The environment for a ``sweatline`` subprocess that talks to the session's Prefect server."""
     return {**os.environ, "PREFECT_API_URL": prefect_api}

@@ -126,8 +126,18 @@ def test_nightly_publishes_a_summary_and_a_table_of_activities_with_report_links
     assert summary.line().startswith("processed 1, skipped 0, rejected 1 (unknown-unknown-none-zero-length.fit: empty file")
 
 
+def test_tasks_retried_on_io_errors_wait_the_delays_the_readme_gives() -> None:
+    """README: a file is "retried on I/O errors only (twice: 1 s, then 5 s after a failed try)"; the
+    tests of what is retried run with these delays at 0 (``quick_retries``), so they are held here."""
+    import flows.tasks as tasks
+
+    for retried in (tasks.hash_files, tasks.process_file_task, tasks.write_digest_task, tasks.process_ride):
+        assert (retried.retries, retried.retry_delay_seconds) == (2, [1, 5]), retried.name
+        assert retried.retry_condition_fn is tasks.retry_on_io_error
+
+
 def test_io_errors_are_retried_and_a_night_where_every_file_failed_fails_the_run(
-        prefect_api: str, tmp_path: Path) -> None:
+        prefect_api: str, tmp_path: Path, quick_retries: None) -> None:
     """A real I/O failure: ``records`` under data_dir is a file, so no activity can be stored."""
     import pytest
     from flow_support import SAMPLES, write_config

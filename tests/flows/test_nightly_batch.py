@@ -71,7 +71,7 @@ def test_batched_and_unbatched_nightlies_give_the_same_catalog(prefect_api: str,
 
 
 def test_a_file_of_a_batch_that_meets_an_io_error_gets_the_process_file_tasks_retries(
-        prefect_api: str, tmp_path: Path) -> None:
+        prefect_api: str, tmp_path: Path, quick_retries: None) -> None:
     """A real I/O failure (``records`` under data_dir is a file, so no activity can be stored) in a
     batch of two: each file is handed to a ``process-file`` task run of its own, which Prefect
     retries (first try and 2 retries, all OSError), then it fails alone: the run fails as every
