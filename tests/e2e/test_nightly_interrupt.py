@@ -24,7 +24,7 @@ from waits import scaled
 from pipeline.store.catalog import Catalog
 from tools.fitwriter import DeviceSpec, RecordSample, encode_activity, write
 
-FILES = 40
+FILES = 20
 
 
 def _write_inbox(inbox: Path) -> None:
@@ -66,7 +66,7 @@ def _session_processes(sid: int) -> list[str]:
     return found
 
 
-@pytest.mark.slow(reason="two real nightlies over 40 files, one interrupted with its Prefect server: about a minute")
+@pytest.mark.slow(reason="two real nightlies over 20 files, one interrupted with its Prefect server: about half a minute")
 def test_ctrl_c_stops_a_backfill_within_seconds_with_one_line_and_loses_nothing(tmp_path: Path,
                                                                                 prefect_env: dict[str, str]) -> None:
     """The interrupted run starts its own temporary Prefect server, as a user's nightly does, so the

@@ -47,7 +47,7 @@ def _wait(what: str, probe: Callable[[], T | None], timeout_s: float, proc: subp
             return value
         if proc.poll() is not None:
             raise AssertionError(f"sweatline serve exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()[-3000:]}")
-        time.sleep(1.0)
+        time.sleep(0.25)
     raise AssertionError(f"timed out after {scaled(timeout_s):.0f} s waiting for {what}:\n{log.read_text()[-3000:]}")
 
 
