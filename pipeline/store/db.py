@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -60,7 +61,14 @@ def connect(data_dir: Path) -> sqlite3.Connection:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     path = catalog_path(data_dir)
+    if not path.exists():
+        _create_whole(path)
     _refuse_empty_file(path)
+    return _open(path)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """A read-write connection to the catalog at ``path``: WAL, foreign keys, the schema migrated."""
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False,
                            factory=TextSafeConnection)
     try:
@@ -74,6 +82,29 @@ def connect(data_dir: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _create_whole(path: Path) -> None:
+    """Create the catalog at ``path`` whole: built under a name of this process's own, then linked
+    into place in one step (``link`` fails if the name is taken: another process created it first,
+    and its catalog is kept). No process ever sees a catalog between SQLite's creating the file
+    empty and its writing the header, however slow the machine; a 0-byte catalog is then damage.
+    Where the file system has no hard links, the catalog is created in place, as SQLite does."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)  # this thread's own name
+    os.close(handle)
+    building = Path(name)
+    try:
+        _open(building).close()
+        try:
+            os.link(building, path)
+        except FileExistsError:
+            pass  # another process's catalog is in place: ours is dropped
+        except OSError:
+            if not path.exists():
+                _open(path).close()
+    finally:
+        for leftover in (building, building.with_name(building.name + "-wal"), building.with_name(building.name + "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _storable(parameters: Any) -> Any:
@@ -151,8 +182,9 @@ def refuse_damaged_file(data_dir: Path) -> None:
 
 
 EMPTY_WAIT_S = 2.0
-"""How long a 0-byte catalog may stay so before it is damage: SQLite creates the file empty and
-writes its header with the first statement, so another process may be between the two."""
+"""How long a 0-byte catalog may stay so before it is damage: SQLite creates a file empty and writes
+its header with the first statement. Sweatline itself creates the catalog whole (:func:`_create_whole`),
+so this covers a catalog another program is creating in place."""
 
 
 def _refuse_empty_file(path: Path) -> None:
