@@ -159,9 +159,11 @@ def _process(jobs: list[Job], plan: WorkPlan, config: Config, catalog: Catalog, 
         if per_task == 1:
             path, sha, override = batch[0]
             return runner.submit(process_file_task, {"path": path, "sha256": sha, "config": wrap(config),
-                                                     "run_id": summary.run_id, "override": override})
+                                                     "run_id": summary.run_id, "override": override,
+                                                     "warm": plan.warm_children})
         return runner.submit(process_files_task, {"jobs": wrap(batch), "config": wrap(config), "run_id": summary.run_id,
-                                                  "batch": number, "extra": len(batch) - 1})
+                                                  "batch": number, "extra": len(batch) - 1,
+                                                  "warm": plan.warm_children})
 
     def commit(number: int, index: int, result: FileOutcome | str) -> None:
         name = batches[number][index][0].name

@@ -95,11 +95,12 @@ def _run_name(template: str) -> Any:
 
 @task(name="process-file", task_run_name=_run_name("process {name}"), **_RETRIED)
 def process_file_task(path: Path, sha256: str, config: Config, run_id: str,
-                      override: WeatherOverride | None = None) -> FileOutcome:
+                      override: WeatherOverride | None = None, warm: bool = False) -> FileOutcome:
     """Decode, estimate and report one file in a guarded worker process (:mod:`pipeline.runtime.guard`); a bad
     file, or one over the time or memory limit, comes back as a rejection, not a failure.
-    ``override``: the weather override a re-estimated file was made with."""
-    outcome = process_file_guarded(path, config, override, run_id, sha256)
+    ``override``: the weather override a re-estimated file was made with; ``warm``: this process
+    keeps its guarded child for the next task (:attr:`pipeline.runtime.guard.WorkPlan.warm_children`)."""
+    outcome = process_file_guarded(path, config, override, run_id, sha256, keep_warm=warm)
     log_outcome(path, outcome)
     return outcome
 
@@ -125,7 +126,8 @@ internal error (or I/O that outlived its retries), ``"ErrorType: message"``."""
 
 
 @task(name="process-files", task_run_name=_run_name("process {name} and {extra} more"), cache_policy=NO_CACHE)
-def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int, extra: int) -> list[FileResult]:
+def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int, extra: int,
+                       warm: bool = False) -> list[FileResult]:
     """Decode, estimate and report ``jobs`` (path, SHA-256, override) one after another in one
     guarded process (:func:`pipeline.usecases.guarded.process_files_guarded`): a file over a limit or whose
     reader crashed is a rejection and the others go on. A file that met an ``OSError`` is handed to
@@ -133,7 +135,7 @@ def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int,
     error fails that file alone. Each result is handed to the flow as it ends
     (:func:`pipeline.runtime.batches.publish` on the channel ``run_id``; ``batch``: this task's
     number there), and all come back as the task's result, in the order of ``jobs``; ``extra``
-    (files after the first) names the task run."""
+    (files after the first) names the task run; ``warm`` as for ``process-file``."""
     results: dict[int, FileOutcome | str] = {}
 
     def done(index: int, result: FileOutcome | str) -> None:
@@ -141,7 +143,7 @@ def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int,
         publish(run_id, batch, index, result)
 
     retry: list[int] = []
-    for index, result in process_files_guarded(jobs, config, run_id):
+    for index, result in process_files_guarded(jobs, config, run_id, keep_warm=warm):
         if isinstance(result, OSError):
             retry.append(index)
             continue
@@ -151,7 +153,7 @@ def process_files_task(jobs: list[Job], config: Config, run_id: str, batch: int,
     for index in retry:
         path, sha, override = jobs[index]
         try:
-            done(index, process_file_task(path, sha, config, run_id, override))  # a task run of its own, retried
+            done(index, process_file_task(path, sha, config, run_id, override, warm))  # a task run of its own, retried
         except Exception as exc:  # an internal error, or I/O that outlived the retries: this file only
             done(index, error_text(exc))
     return sorted(results.items())

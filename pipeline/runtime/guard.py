@@ -38,6 +38,7 @@ waits, so a pool of threads each waiting on a guarded child runs that many files
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import multiprocessing
@@ -57,6 +58,11 @@ from pipeline.runtime.forkserver import guard_process
 
 KILL_GRACE_S = 5.0
 """How long to wait for a killed child to be reaped."""
+
+IDLE_END_S = 60.0
+"""How long a guarded child waits for more work before it ends by itself: a child kept warm between
+a process's batches (:func:`reusing_children`, :func:`keep_children_warm`) serves the next batch of
+the same night, and is not left holding memory on a Dask worker for the nights after it."""
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _START_LOCK = threading.Lock()
@@ -102,8 +108,8 @@ def seconds_text(seconds: float) -> str:
 def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
     """In the child: set the limits, then answer each ``(fn, args_list)`` the caller sends — ``fn(*args)``
     for each of ``args_list`` in turn, ``(tag, payload)`` sent back after each — until the caller
-    sends ``None`` or closes its end. Ends after a ``memory`` answer (what it left behind is not
-    trusted: the rest go to a fresh child). Before each batch the processor-time limit is raised to
+    sends ``None`` or closes its end, or sends nothing for :data:`IDLE_END_S`. Ends after a
+    ``memory`` answer (what it left behind is not trusted: the rest go to a fresh child). Before each batch the processor-time limit is raised to
     what the child has used plus ``cpu_s`` a call."""
     import resource
 
@@ -117,6 +123,8 @@ def _serve(conn: Connection, memory_bytes: int, cpu_s: int) -> None:
     try:
         while True:
             try:
+                if not conn.poll(IDLE_END_S):  # idle: end (a caller that sends now gets a fresh child)
+                    return
                 work = conn.recv()
             except (EOFError, MemoryError):  # the caller is gone, or no room left for more: end
                 return
@@ -213,13 +221,16 @@ def run_guarded(fn: Callable[..., Any], args: tuple[Any, ...], limits: LimitsCon
 
     ``fn`` and ``args`` must be picklable (a module-level function, pydantic models, paths).
     Raises :class:`OverLimit` past the wall-time or address-space limit or when the child died;
-    ``OSError`` for one in the child; any other exception of the child as itself.
+    ``OSError`` for one in the child; any other exception of the child as itself. Inside
+    :func:`reusing_children` (or :func:`keep_children_warm`) the child then waits for the next call.
     """
-    for _, ok, value in each_guarded(fn, [args], limits):
-        if not ok:
-            raise value
-        return value
-    raise AssertionError("each_guarded answered nothing")  # pragma: no cover
+    answers = list(each_guarded(fn, [args], limits))  # to its end: only then is a healthy child put back
+    if not answers:  # pragma: no cover
+        raise AssertionError("each_guarded answered nothing")
+    _, ok, value = answers[0]
+    if not ok:
+        raise value
+    return value
 
 
 class _Child:
@@ -228,11 +239,14 @@ class _Child:
 
     def __init__(self, memory_bytes: int, cpu_s: int) -> None:
         self.limits = (memory_bytes, cpu_s)
+        global _STARTED
         self.conn, theirs = multiprocessing.Pipe(duplex=True)
         self.process = guard_process()(target=_serve, args=(theirs, memory_bytes, cpu_s), name="sweatline-guard")
         self.calls = 0
         try:
             _start(self.process)
+            with _IDLE_LOCK:
+                _STARTED += 1
         finally:
             theirs.close()  # the child holds its own end: EOF here when it dies without answering
 
@@ -251,6 +265,38 @@ class _Child:
 
 _IDLE: list[_Child] | None = None  # children kept between batches, inside reusing_children()
 _IDLE_LOCK = threading.Lock()
+_STARTED = 0  # guarded children this process started
+
+
+def children_started() -> int:
+    """How many guarded children this process has started: what batching and keeping children warm
+    save, counted (a figure for tests and benchmarks; ``Client.run`` asks a Dask worker for it)."""
+    return _STARTED
+
+
+def keep_children_warm() -> None:
+    """From now on, for the life of this process, a guarded child that answered all its calls waits
+    for the next batch, as inside :func:`reusing_children`, on whichever thread it comes. For a
+    process that runs task after task and has no block to put around them: a Dask worker, a
+    worker of Prefect's process pool (:attr:`WorkPlan.warm_children`). The guarantees per call
+    are the same; a waiting child ends by itself after :data:`IDLE_END_S` without work, or when this
+    process exits (its pipe closed at exit, or by the system when the process is killed)."""
+    global _IDLE
+    with _IDLE_LOCK:
+        if _IDLE is None:
+            _IDLE = []
+            atexit.register(_end_idle_children)
+
+
+def _end_idle_children() -> None:
+    """At this process's exit: end the children still waiting (their pipes closed), so the exit does
+    not wait on them (multiprocessing joins a process's children when it exits)."""
+    with _IDLE_LOCK:
+        idle = list(_IDLE or [])
+        if _IDLE:
+            _IDLE.clear()
+    for child in idle:
+        child.close(KILL_GRACE_S)
 
 
 @contextlib.contextmanager
@@ -404,14 +450,19 @@ def _death_reason(exitcode: int | None, limits: LimitsConfig) -> str:
 class WorkPlan(BaseModel):
     """How a nightly runs its files: ``runner`` (``threads``: Prefect's ThreadPoolTaskRunner, each
     thread waiting on its task's guarded process; ``processes``: its ProcessPoolTaskRunner, each
-    worker process again guarding its files; ``dask``: a Dask cluster), ``files_at_once`` (None:
-    as many as the cluster's workers), ``files_per_task`` (1: a ``process-file`` task and a fresh
+    worker process again guarding its files; ``dask``: a Dask cluster), ``files_at_once`` (on Dask
+    the threads of its workers as its scheduler counted them; None: not counted, the cluster runs
+    as many as it has), ``files_per_task`` (1: a ``process-file`` task and a fresh
     guarded process per file; more: ``process-files`` tasks of that many files, read one after
-    another in one guarded process) and the log line ``said``."""
+    another in one guarded process), ``warm_children`` (the tasks run in processes other than the
+    flow's — Dask workers, Prefect's worker processes — and each such process keeps its guarded
+    children warm from task to task: :func:`keep_children_warm`; the flow's own threads have
+    :func:`reusing_children`) and the log line ``said``."""
 
     runner: Literal["threads", "processes", "dask"]
     files_at_once: int | None
     files_per_task: int = 1
+    warm_children: bool = False
     said: str
 
 
@@ -447,8 +498,8 @@ def plan_work(new_files: int, workers: int | None = None, runner: str = "auto",
 
     ``workers``: files (tasks) at once (None or 0: one per processor, at most ``new_files``);
     ``runner``: ``auto`` (threads, or Dask when ``dask_address`` is set), ``threads`` or
-    ``processes``; ``batch``: files per task (None or 0: :func:`files_per_task`; 1 on Dask, whose
-    worker count is not known here). Threads are the default at every batch size: each task
+    ``processes``; ``batch``: files per task (None or 0: :func:`files_per_task`, on Dask for the threads of the
+    cluster's workers as its scheduler counts them, 1 when it cannot be asked). Threads are the default at every batch size: each task
     already runs its files in a guarded process, so the threads only wait and every core works,
     with no second interpreter per worker to start. Batches are the default past
     ``files_at_once * TASKS_PER_WORKER`` files: a guarded process that reads file after file is
@@ -460,19 +511,35 @@ def plan_work(new_files: int, workers: int | None = None, runner: str = "auto",
     if batch is not None and batch < 0:
         raise ValueError(f"batch must be 0 (automatic) or more files per task, got {batch}")
     if dask_address and runner == "auto":
-        per_task = batch or 1
-        return WorkPlan(runner="dask", files_at_once=None, files_per_task=per_task,
-                        said=f"on the Dask cluster at {dask_address}, {_batched_text(per_task, None)}")
+        return _dask_plan(new_files, dask_address, batch)
     cpus = cpus or cpu_count()
     count = max(1, min(workers or cpus, max(new_files, 1)))
     per_task = batch or files_per_task(new_files, count)
     how = _batched_text(per_task, None if batch else new_files)
     if runner == "processes":
-        return WorkPlan(runner="processes", files_at_once=count, files_per_task=per_task,
+        return WorkPlan(runner="processes", files_at_once=count, files_per_task=per_task, warm_children=True,
                         said=f"{count} at a time on {count} Prefect worker process(es), {how}")
     why = "chosen" if runner == "threads" else "the default: the fastest measured at every batch size"
     return WorkPlan(runner="threads", files_at_once=count, files_per_task=per_task,
                     said=f"{count} at a time, {how} ({count} thread(s) waiting on them; {why})")
+
+
+def _dask_plan(new_files: int, address: str, batch: int | None) -> WorkPlan:
+    """The plan on the Dask cluster at ``address``: batches cut for the threads of its workers, asked
+    of its scheduler (:func:`pipeline.runtime.dask_cluster.dask_task_slots`) as for the local
+    processors; a cluster that cannot be asked keeps one file per task, and the log line says why.
+    Not asked when the batch is given or the night is too small to batch (at most
+    :data:`TASKS_PER_WORKER` files: one file per task on any cluster)."""
+    from pipeline.runtime.dask_cluster import dask_task_slots
+
+    slots: int | None = None
+    found = ""
+    if not batch and new_files > TASKS_PER_WORKER:
+        slots, found = dask_task_slots(address)
+    per_task = batch or (files_per_task(new_files, slots) if slots else 1)
+    how = _batched_text(per_task, new_files if not batch and slots else None)
+    said = f"on the Dask cluster at {address}" + (f" ({found})" if found else "") + f", {how}"
+    return WorkPlan(runner="dask", files_at_once=slots, files_per_task=per_task, warm_children=True, said=said)
 
 
 def _batched_text(per_task: int, new_files: int | None) -> str:

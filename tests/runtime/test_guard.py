@@ -23,7 +23,15 @@ from shared_paths import PROJECT, SAMPLES, SWEATLINE
 
 from pipeline.core.config import LimitsConfig, parse_config
 from pipeline.core.errors import ConfigError
-from pipeline.runtime.guard import OverLimit, each_guarded, plan_work, reusing_children, run_guarded
+from pipeline.runtime.guard import (
+    OverLimit,
+    children_started,
+    each_guarded,
+    keep_children_warm,
+    plan_work,
+    reusing_children,
+    run_guarded,
+)
 from pipeline.store.catalog import Catalog
 from pipeline.usecases.guarded import process_file_guarded
 from pipeline.usecases.commit import record_outcome
@@ -96,6 +104,13 @@ def _from_a_daemon(queue) -> None:
     queue.put(run_guarded(sum, ([20, 22],), LimitsConfig()))
 
 
+def _warm_worker(queue) -> None:
+    keep_children_warm()
+    before = children_started()
+    pids = [run_guarded(operator.call, (os.getpid,), LimitsConfig(file_time_s=30)) for _ in range(3)]
+    queue.put((pids, children_started() - before))
+
+
 def test_a_daemonic_process_such_as_a_dask_worker_may_still_guard_its_files() -> None:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
@@ -132,16 +147,16 @@ def test_ride_over_the_memory_limit_exits_2_with_one_line(long_ride: Path, tmp_p
 
 def test_the_default_plan_runs_one_task_per_processor_on_threads_and_batches_a_backfill() -> None:
     assert plan_work(200, cpus=2).model_dump(exclude={"said"}) == {
-        "runner": "threads", "files_at_once": 2, "files_per_task": 16}  # ceil(200 / 8) = 25, at most 16
+        "runner": "threads", "files_at_once": 2, "files_per_task": 16, "warm_children": False}  # ceil(200 / 8) = 25, at most 16
     assert plan_work(40, cpus=2).files_per_task == 5  # ceil(40 / (2 * 4))
     assert plan_work(8, cpus=2).files_per_task == 1  # a small night: a task and a fresh process per file
     assert plan_work(1, cpus=8).model_dump(exclude={"said"}) == {
-        "runner": "threads", "files_at_once": 1, "files_per_task": 1}
+        "runner": "threads", "files_at_once": 1, "files_per_task": 1, "warm_children": False}
     assert plan_work(10, workers=3, runner="processes", cpus=2).model_dump(exclude={"said"}) == {
-        "runner": "processes", "files_at_once": 3, "files_per_task": 1}
+        "runner": "processes", "files_at_once": 3, "files_per_task": 1, "warm_children": True}
     assert plan_work(200, cpus=2, batch=1).files_per_task == 1  # asked for
-    assert plan_work(10, dask_address="tcp://10.0.0.5:8786").model_dump(exclude={"said"}) == {
-        "runner": "dask", "files_at_once": None, "files_per_task": 1}
+    assert plan_work(4, dask_address="tcp://10.0.0.5:8786").model_dump(exclude={"said"}) == {
+        "runner": "dask", "files_at_once": None, "files_per_task": 1, "warm_children": True}  # too few to batch: the cluster is not asked
     assert "2 at a time" in plan_work(200, cpus=2).said
     assert "up to 16 files per task" in plan_work(200, cpus=2).said
     assert "each file in its own guarded process" in plan_work(8, cpus=2).said
@@ -225,6 +240,28 @@ def test_inside_reusing_children_a_healthy_child_serves_the_next_batch_and_ends_
         assert _gone_within(first[0], 10)  # the crashed child (the first one) is gone
         assert _alive(after[0])  # the healthy one waits for more while the block lasts
     assert _gone_within(after[0], 10)  # and ends with the block
+
+
+def test_a_single_guarded_call_leaves_its_healthy_child_for_the_next_one_inside_reusing_children() -> None:
+    limits = LimitsConfig(file_time_s=5)
+    with reusing_children():  # one file per task (a small night): run_guarded, call after call
+        before = children_started()
+        pids = [run_guarded(operator.call, (os.getpid,), limits) for _ in range(3)]
+        assert children_started() - before == 1
+        assert len(set(pids)) == 1 and pids[0] != os.getpid()
+    assert _gone_within(pids[0], 10)
+
+
+def test_keep_children_warm_keeps_a_healthy_child_for_the_life_of_the_process() -> None:
+    # in a process of its own (a stand-in for a Dask worker): the setting lasts as long as the process
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    worker = ctx.Process(target=_warm_worker, args=(queue,), daemon=True)
+    worker.start()
+    pids, started = queue.get(timeout=120)
+    worker.join(30)
+    assert started == 1 and len(set(pids)) == 1  # three tasks, one child
+    assert _gone_within(pids[0], 10)  # the worker ended: so did its waiting child
 
 
 def test_outside_reusing_children_each_batch_has_its_own_child() -> None:
