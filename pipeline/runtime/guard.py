@@ -306,8 +306,8 @@ def reusing_children() -> Iterator[None]:
     more on its first file than a warm one (``benchmarks/bench_backfill.py``). The limits hold per
     call as before; a child that went over one, crashed or ran out of memory is never reused. On
     leaving the outermost block every waiting child is ended. Used by the nightly around its tasks
-    (threads runner: they share this process); elsewhere each call of :func:`each_guarded` has its
-    own child."""
+    (threads runner: they share this process); elsewhere (and before :func:`keep_children_warm`)
+    each call of :func:`each_guarded` has its own child."""
     global _IDLE
     with _IDLE_LOCK:
         outermost = _IDLE is None
