@@ -4,10 +4,8 @@ cut for the threads the scheduler counts, and a worker's guarded child kept warm
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
-import cloudpickle
 from shared_paths import SAMPLES
 
 from pipeline.core.config import Config, parse_config
@@ -45,14 +43,6 @@ def test_a_cluster_that_cannot_be_asked_keeps_one_file_per_task_and_says_why(mon
     assert plan.said.endswith("each file in its own guarded process")
 
 
-def _read_on_the_worker(jobs: list[Job], config: Config) -> tuple[list[str], int]:
-    """On a Dask worker: the jobs read as a ``process-files`` task reads them; their statuses and the
-    guarded children this worker started meanwhile."""
-    before = children_started()
-    statuses = [outcome.status for _, outcome in process_files_guarded(jobs, config, keep_warm=True)]  # type: ignore[union-attr]
-    return statuses, children_started() - before
-
-
 def test_a_guarded_child_on_a_dask_worker_reads_every_file_it_is_handed_and_stays_for_the_next_task(
         tmp_path: Path) -> None:
     from distributed import Client, LocalCluster
@@ -62,15 +52,20 @@ def test_a_guarded_child_on_a_dask_worker_reads_every_file_it_is_handed_and_stay
         shutil.copy(SAMPLES / name, tmp_path / name)
         jobs.append((tmp_path / name, sha256_file(tmp_path / name), None))
     config = parse_config({"inbox": str(tmp_path), "data_dir": str(tmp_path / "data")})
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the worker runs this module's function
-    try:
-        with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
-                          memory_limit="1GiB") as cluster, Client(cluster) as client:
-            first = client.submit(_read_on_the_worker, jobs, config, pure=False).result(timeout=300)
-            second = client.submit(_read_on_the_worker, jobs[:2], config, pure=False).result(timeout=300)
-            on_workers = client.run(children_started)
-    finally:
-        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+    def read_on_the_worker(jobs: list[Job], config: Config) -> tuple[list[str], int]:
+        """On the worker (a local function: Dask sends it by value): the jobs read as a
+        ``process-files`` task on Dask reads them; their statuses and the children started meanwhile."""
+        before = children_started()
+        statuses = [outcome.status for _, outcome in process_files_guarded(  # type: ignore[union-attr]
+            jobs, config, keep_warm=True)]
+        return statuses, children_started() - before
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      memory_limit="1GiB") as cluster, Client(cluster) as client:
+        first = client.submit(read_on_the_worker, jobs, config, pure=False).result(timeout=300)
+        second = client.submit(read_on_the_worker, jobs[:2], config, pure=False).result(timeout=300)
+        on_workers = client.run(children_started)
     assert first == (["processed", "processed", "rejected"], 1)  # three files, one child
     assert second == (["processed", "processed"], 0)  # the next task: the same child, warm
     assert list(on_workers.values()) == [1]
