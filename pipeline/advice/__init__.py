@@ -13,7 +13,7 @@ from pipeline.core.schema import Report
 from pipeline.core.sports import sport_profile
 from pipeline.core.units import METRIC_READER, Reader, reader
 
-__all__ = ["advise", "session_duration_s", "DISCLAIMER", "underwater", "open_water_swim"]
+__all__ = ["advise", "session_duration_s", "DISCLAIMER", "underwater", "open_water_swim", "swim_venue"]
 
 def underwater_text(before_ml: float, after_ml: float, r: Reader = METRIC_READER) -> str:
     """The hydration advice of a dive: after-session amounts only.
@@ -129,25 +129,31 @@ def open_water_text(before_ml: float, after_ml: float, r: Reader = METRIC_READER
             "lets you sip between sets.")
 
 
-POOL_MIN_WATER_C = 25.0
-"""The coolest water a pool is kept at [°C]: FINA Facilities Rules FR 2.11, competition pools
-25–28 °C. A swim in colder water, recorded without a pool or open-water sub-sport or planned with
-``--water-temp`` below it, is taken to be in open water (a lake, the sea)."""
-
-
 def open_water_swim(report: Report, sport: str | None = None) -> bool:
-    """A swim in open water, not part of a multisport file: recorded as such (FIT sub_sport
-    ``open_water``), or — recorded as neither a pool swim (``lap_swimming``) nor open water, or
-    planned (``sport``, ``report.activity`` None) — in water below :data:`POOL_MIN_WATER_C`."""
+    """A swim recorded in open water (FIT sub_sport ``open_water``), not part of a multisport file.
+
+    Where the swim is, not how much it sweats, decides whether a bottle can be reached: in open
+    water there is none (no wall); in a pool it waits at the wall. Only the recording says so: a
+    planned swim (``report.activity`` None) or one recorded without a pool or open-water sub-sport
+    is not taken to be in open water from its water temperature (a 24 °C pool is a pool), and its
+    texts name both places (:func:`swim_venue`). ``sport`` is unused for a recorded session."""
+    return swim_venue(report, sport) == "open_water"
+
+
+def swim_venue(report: Report, sport: str | None = None) -> str | None:
+    """Where a single-sport swim is: ``"open_water"`` or ``"pool"`` as its FIT sub_sport records it
+    (``open_water``, ``lap_swimming``), ``"unknown"`` for a planned swim or one recorded without
+    either; None for anything that is not a single swim (another sport, a multisport file)."""
     if report.legs:
-        return False
+        return None
     a = report.activity
     if (a.sport if a is not None else sport) != "swimming":
-        return False
-    if a is not None and a.sub_sport in ("open_water", "lap_swimming"):
-        return a.sub_sport == "open_water"
-    water_c = report.environment.water_temperature_c if report.environment is not None else None
-    return water_c is not None and water_c < POOL_MIN_WATER_C
+        return None
+    if a is not None and a.sub_sport == "open_water":
+        return "open_water"
+    if a is not None and a.sub_sport == "lap_swimming":
+        return "pool"
+    return "unknown"
 
 
 def underwater(report: Report, sport: str | None) -> bool:

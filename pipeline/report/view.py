@@ -327,6 +327,11 @@ def _titles(report: Report, sport: str, duration_s: float | None, display: Displ
     return title, ", ".join(x for x in (duration_s_text(duration_s), distance_text(a.distance_m, un)) if x != "—")
 
 
+SWIM_LITTLE_SWEAT = "too little sweat to drink during: drink after"
+"""A pool swim (or one whose place is not known) whose plan gives no drinking rate: the reason is the
+sweat figure (rounded down, nothing to drink), not the water; a bottle at the wall would be reachable."""
+
+
 @dataclass(frozen=True)
 class _Water:
     """Where drinking during is not possible or happens at a wall: a dive, an open-water swim, and
@@ -338,13 +343,13 @@ class _Water:
 
     @classmethod
     def of(cls, report: Report, sport: str) -> "_Water":
-        underwater, open_water = advice_rules.underwater(report, sport), advice_rules.open_water_swim(report, sport)
-        # a swim with a drinking rate is one in a pool: the bottle waits at the wall (a plan does not know
-        # the water, so it says open water gets none, as a recorded open-water swim and a triathlon's swim do)
-        swim = not report.legs and sport == "swimming"
-        pool = ("from a bottle at the pool wall, between sets" + ("; none in open water" if report.activity is None else "")
-                if swim and not open_water else None)
-        return cls(underwater, open_water, pool)
+        underwater, venue = advice_rules.underwater(report, sport), advice_rules.swim_venue(report, sport)
+        # one rule for a swim: where it is says where a bottle is (at the pool wall; none in open water,
+        # both named when the recording or the plan does not say which); the figure says whether
+        # there is anything to drink during at all
+        pool = ("from a bottle at the pool wall, between sets" + ("; none in open water" if venue == "unknown" else "")
+                if venue in ("pool", "unknown") else None)
+        return cls(underwater, venue == "open_water", pool)
 
 
 def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
@@ -367,6 +372,7 @@ def _headline_rows(report: Report, water: _Water, un: Units) -> list[Row]:
             rows.append(Row(label="Drink during", value="none",
                             note="you cannot drink underwater: drink after" if water.underwater
                             else "you cannot drink while swimming: drink after" if water.open_water
+                            else SWIM_LITTLE_SWEAT if water.pool
                             else "drink to thirst"))
         else:
             per_leg = any(leg.plan is not None for leg in report.legs or [])  # the race's average: each leg's is below
@@ -404,6 +410,7 @@ def _plan_rows(report: Report, water: _Water, un: Units) -> list[Row]:
             else "to thirst within it, never more" if p.during_max_ml_per_h > p.during_ml_per_h
             else "you cannot drink underwater" if p.during_max_ml_per_h <= 0 and water.underwater
             else "you cannot drink while swimming in open water" if p.during_max_ml_per_h <= 0 and water.open_water
+            else SWIM_LITTLE_SWEAT if p.during_max_ml_per_h <= 0 and water.pool
             else "never more than you sweat"),
         Row(label="Bottles to carry" if p.carry_bottles <= CARRIED_BOTTLES_MAX or p.refills else "Bottles over the session",
             value=str(p.carry_bottles),

@@ -175,21 +175,56 @@ def test_an_open_water_swim_gets_no_drinking_rate_during_as_a_triathlons_swim(tm
                      planned), planned
 
 
-@pytest.mark.parametrize("water_c, open_water", [(14.0, True), (24.0, True), (25.0, False), (28.0, False)])
-def test_a_planned_swim_in_water_colder_than_a_pool_is_an_open_water_swim(config_file, water_c: float,
-                                                                          open_water: bool) -> None:
-    """Pools are kept at 25–28 °C (FINA Facilities Rules FR 2.11): a swim planned in colder water is in a
-    lake or the sea, with no wall to drink at; from 25 °C it is a pool swim, its rate drunk at the wall."""
+@pytest.mark.parametrize("water_c", [16.0, 24.0, 27.0, 30.0])
+def test_a_planned_swim_gives_one_reason_whatever_the_water(config_file, water_c: float) -> None:
+    """A plan does not say pool or open water, and the water temperature does not decide it (a
+    24 °C pool is a pool): every planned swim names both places — a bottle at the pool wall, none in
+    open water — and never says "cannot drink" because of a guess about where it is. The rate is
+    the plan's own figure, never more than the sweat expected over the hour."""
     cfg = config_file()
-    args = ("plan", "--sport", "swimming", "--duration", "1h", "--hr", "140", "--water-temp", f"{water_c:g}")
+    args = ("plan", "--sport", "swimming", "--duration", "1h30", "--hr", "140", "--water-temp", f"{water_c:g}")
     report = json.loads(run_cli(*args, "--json", config=cfg).stdout)
     terminal = run_cli(*args, config=cfg).stdout
-    hydration = next(a["text"] for a in report["advice"] if a["topic"] == "hydration")
-    if open_water:
-        assert report["plan"]["during_max_ml_per_h"] == 0 and "pool wall" not in terminal, terminal
-        assert hydration.startswith("In open water you cannot drink while you swim"), hydration
-    else:
-        assert report["plan"]["during_max_ml_per_h"] > 0 and "from a bottle at the pool wall" in terminal, terminal
+    assert report["plan"]["during_max_ml_per_h"] > 0
+    assert report["plan"]["during_max_ml_per_h"] <= report["sweat"]["rate_l_per_h"] * 1000
+    assert re.search(r"Drink during\s+.+ mL/h\s+\(from a bottle at the pool wall, between sets; none in open water\)",
+                     terminal), terminal
+    assert "cannot drink" not in terminal, terminal
+
+
+def _swim_view(name: str, *, during_ml_per_h: float | None = None):
+    """The report view of a recorded swim from fit-samples, its plan's during figures optionally set."""
+    report = analyse_activity(read_activity(SAMPLES / name), CONFIG).report
+    if during_ml_per_h is not None:
+        report.plan = report.plan.model_copy(update={"during_ml_per_h": during_ml_per_h,
+                                                     "during_max_ml_per_h": during_ml_per_h, "carry_bottles": 0})
+    return report_view(report)
+
+
+@pytest.mark.parametrize("name, during, note", [
+    # pool (lap_swimming), enough sweat: the rate, drunk at the wall
+    ("garmin-fr735xt-swimming-1h16-pool.fit", None, "from a bottle at the pool wall, between sets"),
+    # pool, nothing to drink by the figure: the reason is the sweat, not the water
+    ("garmin-fr735xt-swimming-1h16-pool.fit", 0.0, "too little sweat to drink during: drink after"),
+    # open water (sub_sport open_water), whatever the figure: no wall, no bottle
+    ("garmin-fenix6-swimming-11min-open-water.fit", None, "you cannot drink while swimming: drink after"),
+    ("garmin-fenix6-swimming-11min-open-water.fit", 0.0, "you cannot drink while swimming: drink after"),
+], ids=["pool-enough-sweat", "pool-little-sweat", "open-water", "open-water-little-sweat"])
+def test_a_swims_drink_during_note_names_the_true_reason(name: str, during: float | None, note: str) -> None:
+    """Pool or open water comes from the recording's sub-sport (MANIFEST.csv column 13); the figure
+    decides whether there is anything to drink during. A pool swim with no drinking rate says its
+    sweat is too little, not that it cannot drink; an open-water swim says it cannot, at any rate."""
+    rows = {line.split(",")[0]: line.split(",") for line in (SAMPLES / "MANIFEST.csv").read_text().splitlines()}
+    assert rows[name][13] == ("lap_swimming" if "pool" in name else "open_water")
+    view = _swim_view(name, during_ml_per_h=during)
+    drink = next(r for r in view.headline if r.label == "Drink during")
+    assert drink.note == note, drink
+    assert (drink.value == "none") == (during == 0.0 or "open-water" in name), drink
+    plan_during = next(r for r in view.plan if r.label == "During")
+    if during == 0.0 and "pool" in name:
+        assert plan_during.note == note, plan_during
+    elif "open-water" in name:
+        assert plan_during.note == "you cannot drink while swimming in open water", plan_during
 
 
 def test_warm_water_or_air_gives_a_swim_no_advice_about_shade_and_stops(config_file) -> None:
