@@ -34,6 +34,7 @@ from pipeline.physiology.calibration import (
     MAX_PRE_DEVIATION,
     Posterior,
     WeighIn,
+    factor_source,
     far_from_configured,
     posterior,
     ratio_refusal,
@@ -90,11 +91,14 @@ def _typed_volume(value_l: float, r: u.Reader) -> str:
     return r.volume_l(value_l) if r.imperial else f"{value_l:g} L"
 
 
-def _factor(post: Posterior) -> str:
+def _factor(post: Posterior, sport: str | None = None) -> str:
+    """A factor for ``sport`` (None: any sport without weigh-ins of its own) and the weigh-ins it
+    rests on (:func:`pipeline.physiology.calibration.weigh_ins_source`): the sport's own, or borrowed
+    from the other sports' and applied to the model's estimate for this one."""
     if not post.n:
         return "1.00 (no weigh-ins: the model alone)"
     spread = post.to_calibration().cv
-    return f"{post.factor:.2f} ± {100 * spread:.0f} % (from {post.n} weigh-in{'s' if post.n != 1 else ''})"
+    return f"{post.factor:.2f} ± {100 * spread:.0f} % (from {factor_source(post, sport)})"
 
 
 def _list(config: Config, units: u.Units = "metric") -> int:
@@ -116,7 +120,7 @@ def _list(config: Config, units: u.Units = "metric") -> int:
                      f"{_volume(row.urine_l, units):>9}  {_volume(row.measured_l, units):>9}  {_volume(rate, units, '/h'):>11}  "
                      f"{_volume(model, units):>9}  {f'{row.measured_l / model:.2f}' if model else '–':>6}")
     sports = sorted({x.row.sport for x in listed})
-    lines.append("factors now: " + "; ".join(f"{sport} {_factor(posterior(points, sport))}" for sport in sports)
+    lines.append("factors now: " + "; ".join(f"{sport} {_factor(posterior(points, sport), sport)}" for sport in sports)
                  + f"; any other sport {_factor(posterior(points))} ({OTHER_SPORTS})")
     print("\n".join(lines))
     return 0
@@ -152,8 +156,8 @@ def _delete(ref: str, config: Config, units: u.Units = "metric") -> int:
     print("\n".join([
         f"Weigh-in deleted for {what} [{row.activity_id[:10]}]: {_body_mass(row.pre_kg, r)} → "
         f"{_body_mass(row.post_kg, r)}, {r.volume_l(row.measured_l, 2)}",
-        f"  your {row.sport} factor was {_factor(before)}",
-        f"  now {_factor(after)}",
+        f"  your {row.sport} factor was {_factor(before, row.sport)}",
+        f"  now {_factor(after, row.sport)}",
         f"  {_reestimated()}"]))
     return 0
 
@@ -246,11 +250,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     else:
         lines.append("  model estimate       none for this activity (no sweat estimate in its report)")
     if calibration.n:
-        spread = calibration.to_calibration().cv
-        scope = f"your {calibration.sport} factor" if calibration.sport else "your factor (all sports)"
-        lines.append(f"  {scope} now {calibration.factor:.2f} ± {100 * spread:.0f} % "
-                     f"(from {calibration.n} weigh-in{'s' if calibration.n != 1 else ''})")
-        lines.append(f"  a sport with no weigh-ins of its own uses your factor from all of them, now "
+        lines.append(f"  your {activity.sport} factor now {_factor(calibration, activity.sport)}")
+        lines.append(f"  a sport with no weigh-ins of its own uses your factor from {pooled.source()}, now "
                      f"{pooled.factor:.2f} ({OTHER_SPORTS})")
         lines.append(f"  New reports and `sweatline plan` use it. {_reestimated()}")
     print("\n".join(lines))

@@ -51,12 +51,17 @@ def session_duration_s(report: Report) -> float | None:
 
 def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex: str | None,
            advice_config: AdviceConfig, planned: bool = False, sport: str | None = None,
-           carry_bottles: int | None = None, water_points: int = 0) -> Report:
+           carry_bottles: int | None = None, water_points: int = 0,
+           rate_origin: str = "as your weigh-ins measure it") -> Report:
     """Fill ``plan``, ``advice`` and ``disclaimer`` of ``report`` (in place; also returned).
 
     ``carry_bottles``: the bottles carried at once when a planned course counted them from its
     water points (:func:`pipeline.advice.race.bottles`), refilled at its ``water_points`` of them;
     the plan and its texts then give that one figure (a session too short to carry water keeps none).
+
+    ``rate_origin``: how a calibrated sweat rate was come by, as the texts say it after "your sweat
+    rate" (:func:`pipeline.physiology.calibration.rate_origin`: the sport's own weigh-ins, or a factor
+    borrowed from other sports').
 
     ``duration_s`` is the session's moving time (a planned session's duration); ``sport`` names a
     planned session's sport (a done one's comes from ``report.activity``). Without a sweat
@@ -100,6 +105,7 @@ def advise(report: Report, *, duration_s: float | None, body_mass_kg: float, sex
         long_session_min=advice_config.long_session_min,
         leg_sports=leg_sports,
         water_points=water_points if carry_bottles is not None else 0,
+        rate_origin=rate_origin,
     )
     report.plan = details.block
     report.advice = build_advice(ctx)

@@ -104,6 +104,10 @@ class AdviceContext(SessionFacts):
     water_points: int = 0
     """A planned course's water points where bottles are refilled: ``carry_bottles`` is then what is
     carried at once, not the bottles over the session."""
+    rate_origin: str = "as your weigh-ins measure it"
+    """How a calibrated sweat rate was come by, after "your sweat rate"
+    (:func:`pipeline.physiology.calibration.rate_origin`): the sport's own weigh-ins, or a factor
+    borrowed from other sports' applied to the model's estimate."""
 
 
 def sport_noun(sport: str | None) -> str:
@@ -226,7 +230,7 @@ def _cap_sentence(ctx: AdviceContext) -> str:
     rate the weigh-ins measured), the upper one at its middle; never more than is lost."""
     p, d, upper, r = ctx.plan.block, ctx.plan, _upper(ctx), ctx.r
     low_rate = math.floor(d.cap_ml_per_h / 10) * 10
-    cap = (f"your sweat rate as your weigh-ins measure it ({ml(low_rate, r)} per hour)" if d.cap_is_measured
+    cap = (f"your sweat rate ({ml(low_rate, r)} per hour) {ctx.rate_origin}" if d.cap_is_measured
            else f"the low end of your estimated sweat rate ({ml(low_rate, r)} per hour)")
     if upper > p.during_ml_per_h:
         upper_cap = ml(math.floor(d.upper_cap_ml_per_h / 10) * 10, r)
@@ -373,15 +377,15 @@ def hyponatremia_text(ctx: AdviceContext) -> str | None:
     low_rate = ml(math.floor(d.cap_ml_per_h / 10) * 10, r)
     reasons = [_factor_words(f, low_rate, r) for f in factors]
     if d.cap_is_measured:  # the cap is the rate the weigh-ins measured, not the range's low end
-        reasons = [x.replace(f"low end {low_rate} per hour", f"{low_rate} per hour as your weigh-ins measure it")
-                   .replace("the low end of your estimated sweat rate", "your sweat rate as your weigh-ins measure it")
+        reasons = [x.replace(f"low end {low_rate} per hour", f"{low_rate} per hour {ctx.rate_origin}")
+                   .replace("the low end of your estimated sweat rate", f"your sweat rate {ctx.rate_origin}")
                    for x in reasons]
     if d.cap_ml_per_h < ROUND_ML:
         reasons.insert(0, "the model found next to no sweat loss, so any drinking beyond thirst would be more "
                           "than you lose")
     elif d.cap_ml_per_h < TYPICAL_DURING_ML_PER_H[0] and "low_sweat" not in factors:
-        which = "as your weigh-ins measure it" if d.cap_is_measured else "low end"
-        reasons.insert(0, f"your estimated sweat rate ({which} {low_rate} per hour) is "
+        which = f"{low_rate} per hour, {ctx.rate_origin}" if d.cap_is_measured else f"low end {low_rate} per hour"
+        reasons.insert(0, f"your estimated sweat rate ({which}) is "
                           f"below the {typical_during(r=r)} often quoted")
     return ("Don't drink more than you lose. Several known risk factors for over-drinking meet here "
             "(Hew-Butler et al. 2015; Almond et al. 2005): " + "; ".join(reasons) + ". Drinking beyond what you sweat "
@@ -517,7 +521,7 @@ def cramps_text(ctx: SessionFacts) -> str:
 def estimate_text(ctx: AdviceContext) -> str:
     s, r = ctx.sweat, ctx.r
     digits = litre_digits(s.total_l, s.low_l, s.high_l)  # as the report's "Sweat lost" row
-    lower = ("stays within the sweat rate your weigh-ins measured" if s.calibrated and s.total_l > 0
+    lower = (f"stays within your sweat rate {ctx.rate_origin}," if s.calibrated and s.total_l > 0
              else "uses its low end")
     breath = " (with the water you breathe out)" if (s.respiratory_water_l or 0.0) >= 0.05 else ""
     text = (f"These amounts rest on an estimate of {r.volume_l(s.total_l, digits)} (plausibly "
@@ -527,7 +531,7 @@ def estimate_text(ctx: AdviceContext) -> str:
             "is still missing, because urine keeps flowing (NATA 2017; Shirreffs et al. 1996), so what you drink "
             f"during and after stays within the high end of what you may lose{breath}, not its middle. ")
     if s.calibrated:
-        text += "It is calibrated to your own weigh-ins. "
+        text += f"It is calibrated: your sweat rate {ctx.rate_origin}. "
     else:
         text += ("Weighing yourself before and after a few sessions (sweatline weigh-in) narrows it to your "
                  "own sweat rate. ")

@@ -155,6 +155,14 @@ class Calibration:
     factor: float
     cv: float = MIN_CALIBRATED_CV
     n: int = 1
+    sport: str | None = None
+    """The sport whose own weigh-ins alone made it; None when pooled over all (or not known)."""
+    sports: tuple[str, ...] = ()
+    """The FIT sports of the weigh-ins it rests on, in the order first seen (empty: not known)."""
+
+    def source(self, for_sport: str | None = None) -> str:
+        """Which weigh-ins this factor rests on, in words (:func:`weigh_ins_source`)."""
+        return weigh_ins_source(self.n, self.sports, self.sport, for_sport)
 
     @property
     def log_sd(self) -> float:
@@ -377,6 +385,11 @@ class Posterior:
     predictive_log_sd: float  # spread of a NEW session's ratio: sqrt(τ² + σ_day²), at most the uncalibrated one
     sport: str | None   # the sport whose weigh-ins were used; None when pooled
     weights: tuple[float, ...] = ()  # each used point's Student-t weight (ν+1)/(ν+r²/σ²) at the mean: < 1 down-weighted
+    sports: tuple[str, ...] = ()  # the sports of the weigh-ins used, in the order first seen
+
+    def source(self, for_sport: str | None = None) -> str:
+        """Which weigh-ins this factor rests on, in words (:func:`weigh_ins_source`)."""
+        return weigh_ins_source(self.n, self.sports, self.sport, for_sport)
 
     @property
     def factor(self) -> float:
@@ -384,7 +397,55 @@ class Posterior:
 
     def to_calibration(self) -> Calibration:
         """The physiology room's hook: factor, relative spread (log-normal CV) and n."""
-        return Calibration(factor=self.factor, cv=math.sqrt(math.expm1(self.predictive_log_sd**2)), n=self.n)
+        return Calibration(factor=self.factor, cv=math.sqrt(math.expm1(self.predictive_log_sd**2)), n=self.n,
+                           sport=self.sport, sports=self.sports)
+
+
+def weigh_ins_source(n: int, sports: Sequence[str], own_sport: str | None, for_sport: str | None = None) -> str:
+    """The one phrase that says which weigh-ins a factor rests on (every text that names a
+    calibration's origin uses it, so none can call a borrowed factor the sport's own).
+
+    ``n`` weigh-ins used; ``sports`` their FIT sports; ``own_sport`` the sport whose weigh-ins
+    alone were used (:func:`posterior` does that when the sport has any), None when pooled;
+    ``for_sport`` the sport the factor is applied to (None: any sport). Returns e.g. "your 2
+    running weigh-ins", "your 1 weigh-in in other sports (cycling)" (a sport with none of its own
+    borrows the pooled factor), or "all your 3 weigh-ins (cycling, running)" ("your 1 weigh-in
+    (cycling)" for one).
+    """
+    count = f"{n} weigh-in{'s' if n != 1 else ''}"
+    named = ", ".join(dict.fromkeys(x.replace("_", " ") for x in sports))
+    if own_sport is not None:
+        return f"your {n} {own_sport.replace('_', ' ')} weigh-in{'s' if n != 1 else ''}"
+    if for_sport is not None and for_sport not in sports:
+        return f"your {count} in other sports" + (f" ({named})" if named else "")
+    return f"{'all ' if n > 1 else ''}your {count}" + (f" ({named})" if named else "")
+
+
+def factor_source(post: Posterior | Calibration, for_sport: str | None = None) -> str:
+    """Which weigh-ins a factor for ``for_sport`` rests on and, when they are other sports', that it
+    is applied to the model's estimate for this one: "your 2 running weigh-ins", "your 1 weigh-in in
+    other sports (cycling), applied to the model's estimate for walking", "all your 3 weigh-ins
+    (cycling, running)" (``for_sport`` None: any sport without its own)."""
+    source = weigh_ins_source(post.n, post.sports, post.sport, for_sport)
+    if for_sport is not None and post.sport != for_sport:
+        source += f", applied to the model's estimate for {for_sport.replace('_', ' ')}"
+    return source
+
+
+def rate_origin(calibration: Calibration | None, for_sport: str | None) -> str:
+    """How a calibrated sweat rate was come by, to follow "your sweat rate": "as measured by your 2
+    running weigh-ins" when the sport's own weigh-ins made the factor; "as the model estimates it for
+    walking, scaled by your factor from your 1 weigh-in in other sports (cycling)" when it is
+    borrowed (:func:`posterior` pools all weigh-ins for a sport with none); "as your weigh-ins
+    measure it" when the origin is not known (``calibration`` None or without its sports: a
+    multisport file's legs combined)."""
+    if calibration is None or not calibration.sports:
+        return "as your weigh-ins measure it"
+    source = calibration.source(for_sport)
+    if calibration.sport is not None and calibration.sport == for_sport:
+        return f"as measured by {source}"
+    sport = for_sport.replace("_", " ") if for_sport else "this sport"
+    return f"as the model estimates it for {sport}, scaled by your factor from {source}"
 
 
 def _student_t_posterior(points: Sequence[CalibrationPoint]) -> tuple[float, float, tuple[float, ...]]:
@@ -430,7 +491,7 @@ def posterior(points: Sequence[CalibrationPoint], sport: str | None = None) -> P
             mu, tau2, weights = _student_t_posterior(used)
     predictive = min(math.sqrt(tau2 + DAY_TO_DAY_LOG_SD**2), uncalibrated_log_sd())
     return Posterior(log_mean=mu, log_sd=math.sqrt(tau2), n=len(used), predictive_log_sd=predictive,
-                     sport=chosen_sport, weights=weights)
+                     sport=chosen_sport, weights=weights, sports=tuple(dict.fromkeys(p.sport for p in used)))
 
 
 def calibrate(points: Sequence[CalibrationPoint], sport: str | None = None) -> Calibration | None:

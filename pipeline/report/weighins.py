@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.core.units import Units, reader
-from pipeline.physiology.calibration import CalibrationPoint, posterior
+from pipeline.physiology.calibration import CalibrationPoint, factor_source, posterior
 from pipeline.report.text import markdown_escape
 from pipeline.store.weighins import WeighInComparison
 
@@ -24,7 +24,7 @@ def _factors(points: Sequence[CalibrationPoint]) -> list[str]:
         post = posterior(points, sport)
         if post.n:
             out.append(f"{sport or 'all sports'} {post.factor:.2f} ± {100 * post.to_calibration().cv:.0f} % "
-                       f"({post.n} weigh-in{'s' if post.n != 1 else ''})")
+                       f"(from {factor_source(post, sport)})")
     return out
 
 

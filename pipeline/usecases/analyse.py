@@ -21,6 +21,7 @@ from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
 from pipeline.core.units import METRIC_READER, Reader, litre_digits, reader
 from pipeline.fit.models import Activity, Leg
 from pipeline.physiology.athlete import Athlete, resolve_athlete
+from pipeline.physiology.calibration import rate_origin
 from pipeline.physiology.effort_limits import check_planned_effort
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
@@ -149,7 +150,10 @@ def analyse_activity(activity: Activity, config: Config, override: WeatherOverri
                     intensity=intensity_block(intensity), sweat=sweat_block(sweat, assumptions), legs=legs)
     if report.legs:  # a multisport file: what to drink in each leg; the race's plan is made of them
         report.legs = [leg.model_copy(update={"plan": leg_plan(leg, athlete.body_mass_kg, config)}) for leg in report.legs]
-    report = _with_plan_and_advice(report, config, athlete)
+    only_leg = activity.legs[0] if len(estimates) == 1 else None  # a multisport file's origin is its legs' several
+    origin = rate_origin(_leg_calibration(calibration, only_leg.sport) if only_leg is not None else None,
+                         only_leg.sport if only_leg is not None else None)
+    report = _with_plan_and_advice(report, config, athlete, rate_origin_=origin)
     return Analysis(report=report, activity=original, series=_series(estimates), athlete=athlete,
                     model_total_l=sweat.model_total_l, display=_display(config))
 
@@ -211,7 +215,7 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
                             clothing=plan.clothing, planned=True)
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
                     sweat=sweat_block(estimate.sweat, athlete.assumptions()))
-    report = _with_plan_and_advice(report, config, athlete, plan)
+    report = _with_plan_and_advice(report, config, athlete, plan, rate_origin_=rate_origin(calibration, plan.sport))
     return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=estimate.sweat.model_total_l,
                     display=_display(config))
 
@@ -434,7 +438,8 @@ def with_carbohydrate(report: Report, athlete: Athlete, duration_s: float | None
 
 
 def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,
-                          planned: PlannedSession | None = None) -> Report:
+                          planned: PlannedSession | None = None,
+                          rate_origin_: str = "as your weigh-ins measure it") -> Report:
     """The advice room: ``report.plan``, ``report.advice`` and ``report.disclaimer`` from the
     sweat estimate, the athlete's body mass and sex, the session's duration and the config's ``advice``."""
     duration_s = planned.duration_s if planned is not None else session_duration_s(report)
@@ -443,7 +448,7 @@ def _with_plan_and_advice(report: Report, config: Config, athlete: Athlete,
                                else report.activity.avg_heart_rate if report.activity is not None else None)
     return advise(report, duration_s=duration_s, body_mass_kg=athlete.body_mass_kg, sex=athlete.sex,
                   advice_config=config.advice, planned=planned is not None,
-                  sport=planned.sport if planned is not None else None)
+                  sport=planned.sport if planned is not None else None, rate_origin=rate_origin_)
 
 
 _SERIES_SOURCES = {"device_temperature_c": "temperature_c", "temperature_c": "air_temperature_c"}

@@ -224,6 +224,6 @@ def test_a_calibrated_cap_is_called_the_measured_rate_not_the_low_end():
     r.sweat = r.sweat.model_copy(update={"calibrated": True})
     text = texts(advised(r, 1.25))["hydration"]
     assert "low end" not in text
-    assert "as your weigh-ins measure it (1,070 mL per hour)" in text
+    assert "your sweat rate (1,070 mL per hour) as your weigh-ins measure it" in text
     uncalibrated = texts(advised(report(sport="running", hours=1.25, rate=1.07, low=0.7), 1.25))["hydration"]
     assert "low end of your estimated sweat rate (740 mL per hour)" in uncalibrated  # 1.07 x 0.7 = 749 -> 740

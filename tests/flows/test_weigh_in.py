@@ -64,11 +64,11 @@ def test_weigh_in_latest_prints_measured_next_to_model(config: Path, capsys: pyt
     # 70.6 − 69.3 + 0.4 − 0 = 1.70 L (Baker 2017 Table 3), over the run's 4618 s elapsed: 1.33 L/h
     assert "measured mass loss   1.70 L (1.33 L/h)" in out
     assert "model, same sum" in out and "measured ÷ model" in out
-    assert "your running factor now" in out and "from 1 weigh-in" in out
-    # a sport with no weigh-ins of its own takes the factor of all of them, and the tool says so
+    assert "your running factor now" in out and "(from your 1 running weigh-in)" in out
+    # a sport with no weigh-ins of its own takes the factor of all of them, and the tool says which
     # (a fresh-user trial: a running weigh-in moved every ride while only "running" was named)
     running = float(out.split("your running factor now ")[1].split()[0])
-    assert f"a sport with no weigh-ins of its own uses your factor from all of them, now {running:.2f}" in out
+    assert f"a sport with no weigh-ins of its own uses your factor from your 1 weigh-in (running), now {running:.2f}" in out
     store = _weighins(config)
     (row,) = store.all()
     assert (row.sport, row.source, row.pre_kg, row.post_kg, row.drank_l, row.note) == \
@@ -335,6 +335,30 @@ def test_ironman_weigh_in_is_accepted_and_multisport_legs_use_their_own_sports_f
     assert "measured mass loss   9.50 L" in capsys.readouterr().out
 
 
+def test_a_plan_says_whether_its_factor_is_the_sports_own_or_borrowed(config: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """One cycling weigh-in and no walking one: a walking plan's texts say its rate is the model's
+    estimate for walking scaled by the factor of that cycling weigh-in, not "your sweat rate as your
+    weigh-ins measure it"; a cycling plan's says the cycling weigh-in measured it. The rate quoted is
+    the plan's own calibrated rate (rounded down to 10 mL, as the text rounds it)."""
+    ride_id, _ = _model_l(config, RIDE.name)
+    assert main(["weigh-in", ride_id, "--pre", "71.0", "--post", "69.0", "--drank", "1.0", "--config", str(config)]) == 0
+    capsys.readouterr()
+    walk = ["plan", "--sport", "walking", "--duration", "6h", "--speed", "3", "--temp", "10", "--json", "--config", str(config)]
+    assert main(walk) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["sweat"]["calibrated"] is True and report["sweat"]["calibration_n"] == 1
+    texts = " ".join(a["text"] for a in report["advice"])
+    rate_ml = int(report["sweat"]["rate_l_per_h"] * 1000 // 10 * 10)
+    assert (f"your sweat rate ({rate_ml:,} mL per hour) as the model estimates it for walking, scaled by your "
+            "factor from your 1 weigh-in in other sports (cycling)") in texts, texts
+    assert "weigh-ins measure it" not in texts and "measured by" not in texts, texts
+    ride = ["plan", "--sport", "cycling", "--duration", "2h", "--power", "180", "--json", "--config", str(config)]
+    assert main(ride) == 0
+    texts = " ".join(a["text"] for a in json.loads(capsys.readouterr().out)["advice"])
+    assert "as measured by your 1 cycling weigh-in" in texts and "other sports" not in texts, texts
+
+
 def test_list_and_delete_move_the_factor_back(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ride_id, _ = _model_l(config, RIDE.name)
     run_id, _ = _model_l(config, RUN.name)
@@ -361,10 +385,12 @@ def test_list_and_delete_move_the_factor_back(config: Path, capsys: pytest.Captu
     assert "112 fl oz" in history and "3.30 L" not in history
     assert main(["weigh-in", "--delete", run_id[:10], "--config", str(config)]) == 0
     out = capsys.readouterr().out
-    assert "Weigh-in deleted" in out and "from 1 weigh-in" in out.splitlines()[1]
-    # without its own weigh-in, running falls back to the pooled factor it had before
-    before = pooled.split("running ")[1] if "running " in pooled else pooled.split("cycling ")[1]
-    assert out.splitlines()[2].strip() == "now " + before.split(";")[0].strip()
+    assert "Weigh-in deleted" in out and "(from your 1 running weigh-in)" in out.splitlines()[1]
+    # without its own weigh-in, running falls back to the pooled factor it had before (then the ride's
+    # alone), and says it is borrowed: not "your running factor (from 1 weigh-in)" when none is left
+    before = pooled.split("cycling ")[1].split(" (from")[0]
+    assert out.splitlines()[2].strip() == (f"now {before} (from your 1 weigh-in in other sports (cycling), "
+                                           "applied to the model's estimate for running)")
     assert [r.activity_id for r in _weighins(config).all()] == [ride_id]
     assert main(["weigh-in", "--delete", run_id[:10], "--config", str(config)]) == 2
     _one_line_error(capsys, "no weigh-in with this id")

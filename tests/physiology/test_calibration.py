@@ -13,8 +13,10 @@ from pipeline.physiology.calibration import (
     PRIOR_CV,
     CalibrationPoint,
     calibrate,
+    factor_source,
     measured_sweat_loss_l,
     posterior,
+    rate_origin,
     uncalibrated_log_sd,
 )
 from pipeline.physiology.sweat import Calibration, sweat_range_l, sweat_totals
@@ -206,3 +208,29 @@ def test_a_refused_loss_names_its_own_share_beside_the_limit() -> None:
                                  "plausible for one session: check the weights")
     with pytest.raises(InvalidValue):
         measured_sweat_loss_l(70.0, 62.93)  # 7.07 kg: 10.1 %
+
+
+# --- where a factor comes from: the sport's own weigh-ins, or borrowed from the others'
+
+def test_a_factor_says_which_weigh_ins_it_rests_on() -> None:
+    """A sport with weigh-ins of its own uses only those; one without borrows the pooled factor of all
+    the others (the module docstring's rule), and every phrase naming the origin says which: a
+    borrowed factor is never called the sport's own (a fresh user read "your running factor (from
+    1 weigh-in)" after deleting the only running one, while the figure was the cycling one)."""
+    ride = CalibrationPoint("cycling", measured_l=3.0, model_l=3.7)
+    run_a = CalibrationPoint("running", measured_l=1.7, model_l=1.3)
+    run_b = CalibrationPoint("running", measured_l=1.5, model_l=1.2)
+    own = posterior([ride, run_a, run_b], "running")
+    assert (own.sport, own.n, own.sports) == ("running", 2, ("running",))
+    assert factor_source(own, "running") == "your 2 running weigh-ins"
+    borrowed = posterior([ride], "walking")
+    assert (borrowed.sport, borrowed.n, borrowed.sports) == (None, 1, ("cycling",))
+    assert factor_source(borrowed, "walking") == ("your 1 weigh-in in other sports (cycling), "
+                                                  "applied to the model's estimate for walking")
+    assert factor_source(posterior([ride, run_a, run_b]), None) == "all your 3 weigh-ins (cycling, running)"
+    # the Calibration the estimate is given keeps the same origin, and the advice says it after "your sweat rate"
+    assert rate_origin(own.to_calibration(), "running") == "as measured by your 2 running weigh-ins"
+    assert rate_origin(borrowed.to_calibration(), "walking") == (
+        "as the model estimates it for walking, scaled by your factor from your 1 weigh-in in other sports (cycling)")
+    assert rate_origin(Calibration(factor=1.2, n=3), "running") == "as your weigh-ins measure it"  # origin not known
+    assert rate_origin(None, "running") == "as your weigh-ins measure it"
