@@ -222,8 +222,7 @@ def index_table_key(inputs: Sequence[tuple[object, ...]], *, timezone: str, unit
     another key."""
     digest = hashlib.sha256(_rows_code())
     digest.update(repr((timezone, units, len(inputs))).encode())
-    for row in inputs:
-        digest.update(repr(row).encode("utf-8", "surrogatepass"))
+    digest.update(repr(list(inputs)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -432,9 +432,10 @@ class Catalog:
         known = {r[1] for r in self.conn.execute("PRAGMA table_info(activities)")}
         if not columns or not set(columns) <= known:
             raise ValueError(f"not columns of activities: {sorted(set(columns) - known)}")
-        cut = iso_utc(believable_until())
-        return [tuple(r) for r in self.conn.execute(
-            f"SELECT {', '.join(columns)}, COALESCE(start_time > ?, 0) FROM activities ORDER BY id", (cut,))]
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: no sqlite3.Row to build and convert per activity
+        return cursor.execute(f"SELECT {', '.join(columns)}, COALESCE(start_time > ?, 0) FROM activities ORDER BY id",
+                              (iso_utc(believable_until()),)).fetchall()
 
     def newest_believable_start(self) -> datetime | None:
         """The latest start time not past :func:`pipeline.core.dates.believable_until` (UTC), or None."""
