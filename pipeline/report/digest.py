@@ -271,15 +271,30 @@ def write_digest(run_markdown: str, started_at: datetime, activities: Iterable[I
 
     activities = list(activities)
     write_digest_pages(build_digest(activities, timezone=timezone, sex=sex, units=units), reports)
+    path = write_run_summary(run_markdown, started_at, digests, reports)
+    write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at,
+                            night_path=os.path.relpath(path, Path(reports)).replace(os.sep, "/"), units=units), reports)
+    return path
+
+
+def write_run_summary(run_markdown: str, started_at: datetime, digests: Path, reports: Path) -> Path:
+    """This run's summary (``run_markdown``) under ``digests/`` (kept, one per run, named by
+    :func:`pipeline.store.layout.run_summary_path`), with the links to the digest pages in
+    ``reports``; written atomically. Returns its path."""
     summary_path = run_summary_path(Path(digests), started_at)
     to_reports = os.path.relpath(Path(reports), summary_path.parent).replace(os.sep, "/")  # '../reports'
     text = (run_markdown + f"\nThe last days and weeks: [{DIGEST_HTML_NAME}]({to_reports}/{DIGEST_HTML_NAME}) "
             f"([{DIGEST_MD_NAME}]({to_reports}/{DIGEST_MD_NAME})).\n")
-    path = atomic_write_text(summary_path, text)
-    night_link = os.path.relpath(path, Path(reports)).replace(os.sep, "/")
-    write_index(build_index(activities, timezone=timezone, night=night, night_at=started_at, night_path=night_link,
-                            units=units), reports)
-    return path
+    return atomic_write_text(summary_path, text)
+
+
+def digest_reach(days: int = 7, weeks: int = 8) -> timedelta:
+    """How long before the newest believable start an activity can still count in
+    :func:`build_digest` (same ``days``/``weeks``): the longer of the two windows, the days from the
+    newest day back to its week's Monday, and two days for the difference between an activity's
+    local date and its UTC one (time zones lie between UTC-12 and UTC+14). A digest built from the
+    activities that started within this reach of the newest one equals the digest of them all."""
+    return timedelta(days=max(days, 7 * weeks) + 7 + 2)
 
 
 def _write_if_changed(path: Path, text: str) -> bool:

@@ -13,9 +13,10 @@ File-derived text (source names, sport names) is escaped: Jinja autoescape in HT
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -151,25 +152,94 @@ def build_index(activities: Iterable[IndexedActivity], *, timezone: str = "UTC",
         week_sweat=litres(week_l, 1, units) if week else "—", rows=out)
 
 
+# The catalog columns the table of every activity is made of (see :func:`build_index`), and the
+# sources whose code shapes its text: a change to any of them is a different table.
+INDEX_ROW_COLUMNS: tuple[str, ...] = ("id", "start_time", "utc_offset_s", "processed_at", "sport", "sub_sport",
+                                      "source", "timer_s", "sweat_total_l", "sweat_low_l", "sweat_high_l", "report_dir")
+_ROW_SOURCES = ("report/index.py", "report/index_rows.html.j2", "report/view.py", "report/text.py",
+                "core/units.py", "core/untrusted.py", "core/dates.py")
+
+
+class IndexTable(BaseModel):
+    """The index's table of every activity, rendered: ``count`` rows, ``html`` (the ``<tr>`` lines
+    of the HTML page's ``<tbody>``) and ``md`` (the Markdown table's body lines, joined by newlines)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    count: int
+    html: str
+    md: str
+
+
 @functools.cache
-def index_template() -> "jinja2.Template":
-    """The front door's HTML template (Jinja2 with autoescape), compiled once a process."""
+def _environment() -> "jinja2.Environment":
     import jinja2
 
     from pipeline.report.render import TEMPLATES
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return env.get_template("index.html.j2")
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def render_index_html(page: IndexPage) -> str:
-    """The front door in HTML (Jinja2 with autoescape: every text from a file is inert)."""
-    return index_template().render(p=page, quote=quote, digest_html=DIGEST_HTML, digest_md=DIGEST_MD)
+@functools.cache
+def index_template() -> "jinja2.Template":
+    """The front door's HTML template (Jinja2 with autoescape), compiled once a process; its
+    table's rows are :func:`index_rows_template`'s."""
+    index_rows_template()
+    return _environment().get_template("index.html.j2")
 
 
-def render_index_markdown(page: IndexPage) -> str:
-    """The same page in Markdown: text cells through :func:`markdown_escape`, links percent-quoted."""
+def index_rows_template() -> "jinja2.Template":
+    """The template of the front door's table rows (the ``<tr>`` lines), compiled once a process."""
+    return _environment().get_template("index_rows.html.j2")
+
+
+def render_index_table(rows: Sequence[IndexRow]) -> IndexTable:
+    """The table's rows rendered once, for the HTML page and the Markdown page alike."""
+    e = markdown_escape
+    md = []
+    for r in rows:
+        name = f"[{e(r.source)}]({quote(r.link)})" if r.link else e(r.source)
+        md.append(f"| {e(r.date)} | {e(r.sport)} | {e(r.duration)} | {e(r.sweat)} | {name} |")
+    return IndexTable(count=len(rows), html=index_rows_template().render(rows=rows, quote=quote), md="\n".join(md))
+
+
+@functools.cache
+def _rows_code() -> bytes:
+    """A digest of the sources that shape the table's text (:data:`_ROW_SOURCES`), read once a process."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in _ROW_SOURCES:
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    return digest.digest()
+
+
+def index_table_key(inputs: Sequence[tuple[object, ...]], *, timezone: str, units: Units) -> str:
+    """What the table of every activity is made of, as one SHA-256 (hex): the activities' raw
+    :data:`INDEX_ROW_COLUMNS` with their clock-ahead flags (``Catalog.index_inputs``), the time zone,
+    the units and the code that renders them. Equal keys, equal tables: a table rendered for one key
+    is reused while the key is unchanged, and any edit to an activity, a new or a removed one gives
+    another key."""
+    digest = hashlib.sha256(_rows_code())
+    digest.update(repr((timezone, units, len(inputs))).encode())
+    digest.update(repr(list(inputs)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def render_index_html(page: IndexPage, table: IndexTable | None = None) -> str:
+    """The front door in HTML (Jinja2 with autoescape: every text from a file is inert); ``table``
+    (default: rendered from ``page.rows``) is the table of every activity."""
+    from markupsafe import Markup
+
+    table = table if table is not None else render_index_table(page.rows)
+    return index_template().render(p=page, quote=quote, digest_html=DIGEST_HTML, digest_md=DIGEST_MD,
+                                   count=table.count, rows_html=Markup(table.html))
+
+
+def render_index_markdown(page: IndexPage, table: IndexTable | None = None) -> str:
+    """The same page in Markdown: text cells through :func:`markdown_escape`, links percent-quoted;
+    ``table`` as in :func:`render_index_html`."""
+    table = table if table is not None else render_index_table(page.rows)
     e = markdown_escape
     lines = [f"# {e(page.title)}", ""]
     if page.night is not None:
@@ -180,22 +250,21 @@ def render_index_markdown(page: IndexPage) -> str:
     lines += [f"**This week, {e(page.week_label)}:** {page.week_activities} "
               f"{'activity' if page.week_activities == 1 else 'activities'}, {e(page.week_time)}, sweat {e(page.week_sweat)}", "",
               f"The last days and weeks: [{DIGEST_HTML}]({DIGEST_HTML}) ([{DIGEST_MD}]({DIGEST_MD})).", "",
-              f"## All activities ({len(page.rows)}), newest first", "",
+              f"## All activities ({table.count}), newest first", "",
               f"Dates in the athlete's local time (from the file, else {e(page.timezone)}).", ""]
-    if page.rows:
-        lines += ["| Date | Sport | Duration | Sweat | Activity |", "|---|---|---|---|---|"]
-        for r in page.rows:
-            name = f"[{e(r.source)}]({quote(r.link)})" if r.link else e(r.source)
-            lines.append(f"| {e(r.date)} | {e(r.sport)} | {e(r.duration)} | {e(r.sweat)} | {name} |")
+    if table.count:
+        lines += ["| Date | Sport | Duration | Sweat | Activity |", "|---|---|---|---|---|", table.md]
     else:
         lines.append("No processed activities yet.")
     return "\n".join(lines) + "\n"
 
 
-def write_index(page: IndexPage, reports: Path) -> tuple[Path, Path]:
-    """Write ``index.html`` and ``index.md`` into ``reports``, each atomically; returns (html, md)."""
+def write_index(page: IndexPage, reports: Path, table: IndexTable | None = None) -> tuple[Path, Path]:
+    """Write ``index.html`` and ``index.md`` into ``reports``, each atomically; returns (html, md).
+    ``table`` (default: rendered from ``page.rows``) is the table of every activity."""
     reports = Path(reports)
+    table = table if table is not None else render_index_table(page.rows)
     html_path, md_path = reports / INDEX_HTML_NAME, reports / INDEX_MD_NAME
-    atomic_write_text(html_path, render_index_html(page))
-    atomic_write_text(md_path, render_index_markdown(page))
+    atomic_write_text(html_path, render_index_html(page, table))
+    atomic_write_text(md_path, render_index_markdown(page, table))
     return html_path, md_path

@@ -403,17 +403,45 @@ class Catalog:
         """The copies recorded as duplicates of activities already held, oldest first."""
         return self._select(DuplicateRow, "duplicates", "seen_at, name, member", file_sha256=file_sha256)
 
-    def activities(self, file_sha256: str | None = None) -> list[ActivityRow]:
+    def activities(self, file_sha256: str | None = None, since: datetime | None = None) -> list[ActivityRow]:
         """Activities, oldest first (by start time, then processing time). An activity whose start is
         a device clock set wrong (:func:`pipeline.core.dates.clock_ahead`) is placed by when it was
-        processed, as an undated one: a date the tool calls wrong does not make it the newest."""
+        processed, as an undated one: a date the tool calls wrong does not make it the newest.
+
+        ``since`` keeps only those that started (undated ones: were processed) at ``since`` or
+        later, in the same order as the whole list: a page over recent weeks reads only those rows."""
         cut = iso_utc(believable_until())
         sql = "SELECT * FROM activities"
-        args: tuple[str | None, ...] = (cut,)
+        where: list[str] = []
+        args: tuple[str | None, ...] = ()
         if file_sha256 is not None:
-            sql, args = f"{sql} WHERE file_sha256 = ?", (file_sha256, cut)
+            where, args = ["file_sha256 = ?"], (file_sha256,)
+        if since is not None:
+            where, args = [*where, "COALESCE(start_time, processed_at) >= ?"], (*args, iso_utc(since))
+        if where:
+            sql = f"{sql} WHERE {' AND '.join(where)}"
+        args = (*args, cut)
         order = "CASE WHEN start_time > ? THEN processed_at ELSE COALESCE(start_time, processed_at) END, processed_at"
         return [_from_sql(ActivityRow, r) for r in self.conn.execute(f"{sql} ORDER BY {order}", args)]
+
+    def index_inputs(self, columns: tuple[str, ...]) -> list[tuple[object, ...]]:
+        """``columns`` of every activity (in ``id`` order) and, last, whether its start is past
+        :func:`pipeline.core.dates.believable_until`: the raw values a page over every activity is
+        made of, read without building rows, to tell whether such a page can be reused. ``columns``
+        must be names of the activities table (checked: raises ``ValueError`` for any other)."""
+        known = {r[1] for r in self.conn.execute("PRAGMA table_info(activities)")}
+        if not columns or not set(columns) <= known:
+            raise ValueError(f"not columns of activities: {sorted(set(columns) - known)}")
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: no sqlite3.Row to build and convert per activity
+        return cursor.execute(f"SELECT {', '.join(columns)}, COALESCE(start_time > ?, 0) FROM activities ORDER BY id",
+                              (iso_utc(believable_until()),)).fetchall()
+
+    def newest_believable_start(self) -> datetime | None:
+        """The latest start time not past :func:`pipeline.core.dates.believable_until` (UTC), or None."""
+        row = self.conn.execute("SELECT max(start_time) FROM activities WHERE start_time <= ?",
+                                (iso_utc(believable_until()),)).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def activities_since(self, since: datetime) -> list[ActivityRow]:
         """Activities that started (undated ones: were processed) at ``since`` or later, oldest first,

@@ -22,6 +22,7 @@ from pathlib import Path
 REPORTS_DIR = "reports"
 DIGESTS_DIR = "digests"
 PREFECT_DIR = "prefect"
+CACHE_DIR = "cache"  # what can be rebuilt from the catalog at any time (the front door's table)
 SYNCED_DIR = "synced"
 
 _UNSAFE = re.compile(r"[^a-z0-9_]+")
@@ -55,6 +56,10 @@ def synced_dir(data_dir: Path, source: str | None = None) -> Path:
     """Where the sources write the files they download (``synced/``), or one source's folder in it."""
     folder = Path(data_dir) / SYNCED_DIR
     return folder / source if source is not None else folder
+
+
+def cache_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / CACHE_DIR
 
 
 def prefect_dir(data_dir: Path) -> Path:

@@ -26,6 +26,7 @@ The run fails only when there were new files and every one of them failed for an
 """
 from __future__ import annotations
 
+import os
 import socket
 import uuid
 from collections.abc import Iterator
@@ -38,7 +39,7 @@ from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError, UsageError
 from pipeline.core.inputs import WeatherOverride
 from pipeline.fit.archive import stored_bytes_cap
-from pipeline.report.digest import write_digest
+from pipeline.report.digest import write_run_summary
 from pipeline.report.view import Display
 from pipeline.report.weighins import weighins_markdown
 from pipeline.runtime.liveness import alive, this_process
@@ -48,6 +49,7 @@ from pipeline.store.inbox_index import hash_with_index
 from pipeline.store.layout import NIGHTLY_RUN, digests_dir, reports_dir
 from pipeline.store.weighins import WeighIns, comparisons, pair_stored_scale_readings
 from pipeline.usecases.freshness import answer_is_current
+from pipeline.usecases.front_door import write_front_index, write_recent_digest
 from pipeline.usecases.inbox import InboxFile, inbox_problem
 from pipeline.usecases.nightly_summary import INDEX_LINE_FILES, SAME_BYTES, NightlySummary, Rejection
 
@@ -257,20 +259,24 @@ def select_stale(files: list[InboxFile], hashes: list[str | None], catalog: Cata
 
 
 def write_nightly_digest(summary: NightlySummary, config: Config) -> Path:
-    """Pair the stored weight-scale readings with activities, then write the digest
-    (:func:`pipeline.report.digest.write_digest`: this run's summary and the weigh-ins table, the
-    day-by-day pages over every activity in the catalog). Returns the run summary's path."""
+    """Pair the stored weight-scale readings with activities, then write the digest: the digest
+    pages (:func:`pipeline.usecases.front_door.write_recent_digest`), this run's summary with the
+    weigh-ins table (:func:`pipeline.report.digest.write_run_summary`) and the front door with the
+    run's line (:func:`pipeline.usecases.front_door.write_front_index`): the same files as
+    :func:`pipeline.report.digest.write_digest` over every activity in the catalog. Returns the run
+    summary's path."""
     data_dir = Path(config.data_dir)
+    reports = reports_dir(data_dir)
     with Catalog(data_dir) as catalog:
         pair_stored_scale_readings(catalog, config.athlete.body_mass_kg)
         weighed = weighins_markdown(comparisons(catalog), WeighIns(catalog).calibration_points(),
                                      config.nightly.timezone, config.units)
-        activities = catalog.activities()
-    run_markdown = summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else "")
-    return write_digest(run_markdown, summary.started_at, activities,
-                        digests_dir(data_dir), reports_dir(data_dir),
-                        timezone=config.nightly.timezone, sex=config.athlete.sex, night=summary.line(limit=INDEX_LINE_FILES),
-                        units=config.units)
+        run_markdown = summary.markdown(links_from=digests_dir(data_dir)) + ("\n" + weighed if weighed else "")
+        write_recent_digest(catalog, config)
+        path = write_run_summary(run_markdown, summary.started_at, digests_dir(data_dir), reports)
+        write_front_index(catalog, config, night=summary.line(limit=INDEX_LINE_FILES), night_at=summary.started_at,
+                          night_path=os.path.relpath(path, reports).replace(os.sep, "/"))
+    return path
 
 
 def all_failed(summary: NightlySummary) -> bool:
