@@ -124,6 +124,7 @@ class RecordTotals:
     timer_s: float | None = None
     distance_m: float | None = None
     calories_kcal: float | None = None
+    interval_s: float | None = None  # the median time between records (the sampling interval)
 
 
 def record_totals(records: pd.DataFrame, events: list[tuple[float, bool]], cumulative_from_zero: bool) -> RecordTotals:
@@ -145,6 +146,8 @@ def record_totals(records: pd.DataFrame, events: list[tuple[float, bool]], cumul
     out.end = stamp_end.to_pydatetime() if pd.notna(stamp_end) else None
     out.elapsed_s = last - first - begin_s
     out.timer_s = timer_seconds(elapsed, inside)
+    if len(elapsed) > 1:
+        out.interval_s = float(np.median(np.diff(elapsed)))
     for name, attr in (("distance_m", "distance_m"), ("calories_kcal", "calories_kcal")):
         values = records[name].dropna()
         if len(values):
@@ -233,12 +236,21 @@ def _fill_missing(check: _LegCheck) -> float | None:
     return span
 
 
+TIMER_SLACK_S = 5.0
+"""How much longer than the elapsed time a timer time may be before it is called impossible [s]:
+whole-second totals, a lap total rounded up and an elapsed time read from the first to the last
+point (one sampling interval short of the last one's duration) differ by a few seconds in real
+exports. The slack is this or one sampling interval of the records, whichever is larger."""
+
+
 def _timer_within_elapsed(check: _LegCheck, span: float | None) -> None:
     """A timer time longer than the elapsed time is impossible (some apps swap or mislabel them): the
-    records are what happened, the session's start and end only without them."""
+    records are what happened, the session's start and end only without them. Longer by no more
+    than :data:`TIMER_SLACK_S` or one sampling interval is rounding, not a contradiction."""
     rec = check.rec
     elapsed, timer = check.get("elapsed_s"), check.get("timer_s")
-    if not (isinstance(elapsed, float) and isinstance(timer, float) and timer > elapsed + 1.0):
+    slack_s = max(TIMER_SLACK_S, rec.interval_s or 0.0)
+    if not (isinstance(elapsed, float) and isinstance(timer, float) and timer > elapsed + slack_s):
         return
     reference = rec.elapsed_s if rec.elapsed_s else span if span else None
     new_elapsed, new_timer = elapsed, timer
@@ -251,9 +263,11 @@ def _timer_within_elapsed(check: _LegCheck, span: float | None) -> None:
     new_timer = min(new_timer, new_elapsed)  # the timer cannot run longer than the clock
     source = ("the records and timer events" if check.has_records and rec.elapsed_s
               else "the session's start and end" if span else "the elapsed time, its upper bound")
-    check.warn.append(f"{check.where}: timer time {_hm(timer)} is longer than elapsed time {_hm(elapsed)}, which is "
-                      f"impossible (some apps swap or mislabel them): set aside; timer {_hm(new_timer)} and "
-                      f"elapsed {_hm(new_elapsed)} from {source}")
+    timer_text, elapsed_text = _apart(timer, elapsed)
+    new_timer_text, new_elapsed_text = _apart(new_timer, new_elapsed)
+    check.warn.append(f"{check.where}: timer time {timer_text} is longer than elapsed time {elapsed_text}, which is "
+                      f"impossible (some apps swap or mislabel them): set aside; timer {new_timer_text} and "
+                      f"elapsed {new_elapsed_text} from {source}")
     if new_elapsed != elapsed:
         check.fill("elapsed_s", new_elapsed)
     if new_timer != timer:
@@ -351,6 +365,19 @@ def _calories_plausible(kcal: float | None, duration: float | None) -> bool:
 def _close(a: float, b: float) -> bool:
     """Within a minute or 5 % of each other."""
     return abs(a - b) <= max(60.0, 0.05 * max(abs(a), abs(b)))
+
+
+def _apart(a_s: float, b_s: float) -> tuple[str, str]:
+    """Two durations as text that differs when they do: hours and minutes, with the seconds when
+    those alone would read alike."""
+    if _hm(a_s) != _hm(b_s) or round(a_s) == round(b_s):
+        return _hm(a_s), _hm(b_s)
+    return _hms(a_s), _hms(b_s)
+
+
+def _hms(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min {whole % 60:02d} s"
 
 
 def _hm(seconds: float) -> str:

@@ -187,3 +187,21 @@ def test_gpx_and_tcx_gzipped_and_inside_a_strava_export(tmp_path: Path) -> None:
     loose = read_activity(_write(tmp_path, "101.gpx.gz", gzip.compress(gpx(run))))
     assert loose.activity_key == by_source["export_12345.zip:activities/101.gpx"].activity_key  # one activity
     assert math.isclose(loose.summary.distance_m, haversine_total_m(_as_written(run)), rel_tol=1e-6)
+
+
+def test_a_lap_total_a_sampling_interval_past_the_last_point_is_not_called_impossible(tmp_path: Path) -> None:
+    """Garmin Connect's lap total counts the last point's 5 s; the points span 5395 s. That is
+    rounding within one sampling interval, not a timer longer than the clock."""
+    points = run_points(90, step_s=5)[:-1]  # points at 0, 5, ..., 5395 s
+    data = tcx(points, laps=1).replace(b"<TotalTimeSeconds>5395.0<", b"<TotalTimeSeconds>5400<")
+    activity = read_activity(_write(tmp_path, "lap.tcx", data))
+    assert activity.summary.timer_s == 5400 and activity.summary.elapsed_s == 5395
+    assert not any("impossible" in w for w in activity.summary.warnings)
+
+
+def test_a_timer_longer_than_the_clock_within_the_same_minute_is_told_in_seconds(tmp_path: Path) -> None:
+    points = run_points(90)[:-20]  # one point a second, 0 .. 5380 s
+    data = tcx(points, laps=1).replace(b"<TotalTimeSeconds>5380.0<", b"<TotalTimeSeconds>5400<")
+    activity = read_activity(_write(tmp_path, "lap.tcx", data))
+    [warning] = [w for w in activity.summary.warnings if "impossible" in w]
+    assert "timer time 1 h 30 min 00 s is longer than elapsed time 1 h 29 min 40 s" in warning
