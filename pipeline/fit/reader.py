@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.errors import RejectedFile
-from pipeline.fit.archive import DEFAULT_LIMITS, ArchiveLimits, unpack
+from pipeline.fit.archive import DEFAULT_LIMITS, NOT_ACTIVITY, ArchiveLimits, unpack
 from pipeline.fit.census import MAX_MESSAGES, MAX_RECORDS, count_messages
 from pipeline.fit.clock import Clock
 from pipeline.fit.framing import Framing, NotFit, scan
@@ -71,6 +71,22 @@ from pipeline.fit.summary import build_activity
 
 SALVAGE_MIN_S = 600.0
 NO_ACTIVITY_FILE = "no activity file inside (.fit, .gpx or .tcx members, each also .gz; zips nested in it too)"
+
+
+def nothing_read(name: str, skipped_members: list[tuple[str, str]]) -> RejectedFile:
+    """The refusal of a file that gave no activity, no refusal and no weight-scale reading: the
+    reason a member was left unread when one was left for a reason other than not being an
+    activity file (a zip nested deeper than the limit, an archive of a kind not read), else
+    :data:`NO_ACTIVITY_FILE`. ``skipped_members``: ``("file:member", why)`` as the archive gives them."""
+    telling = [(source, why) for source, why in skipped_members if why != NOT_ACTIVITY]
+    if not telling:
+        return RejectedFile(name, NO_ACTIVITY_FILE, "archive")
+    source, why = telling[0]
+    source = source.removeprefix(f"{name}:")
+    more = f" ({len(telling) - 1} more skipped likewise)" if len(telling) > 1 else ""
+    return RejectedFile(name, f"no activity file read: {source} is {why.removesuffix(': skipped')}{more}", "archive")
+
+
 RESYNC = "if the watch or app still holds the activity, sync or export it again"
 
 
@@ -156,7 +172,11 @@ def read_fit(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> FitCon
 def read_activities(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> IngestResult:
     """Every activity in ``path`` (``.fit``, ``.fit.gz``, ``.zip``); bad input ends up in
     ``rejections``, never raised (a weight-scale file too: it is not an activity)."""
-    contents = read_fit(path, limits)
+    return _ingest_result(read_fit(path, limits))
+
+
+def _ingest_result(contents: FitContents) -> IngestResult:
+    """The activities of ``contents``; its weight-scale files are refusals here."""
     return IngestResult(activities=contents.activities,
                         rejections=contents.rejections + [scale.refusal for scale in contents.scale_files],
                         skipped=contents.skipped)
@@ -185,7 +205,8 @@ def read_activity(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> A
     with the refused members named in its warnings.
     """
     path = Path(path)
-    result = read_activities(path, limits)
+    contents = read_fit(path, limits)
+    result = _ingest_result(contents)
     if len(result.activities) == 1:
         activity = result.activities[0]
         if result.rejections:
@@ -201,7 +222,7 @@ def read_activity(path: Path | str, limits: ArchiveLimits = DEFAULT_LIMITS) -> A
         first = result.rejections[0]
         raise RejectedFile(path.name, f"no usable activity: {len(result.rejections)} FIT files refused "
                            f"(first: {first})", first.kind)
-    raise RejectedFile(path.name, NO_ACTIVITY_FILE, "archive")
+    raise nothing_read(path.name, contents.skipped_members)
 
 
 def decode_activity(data: bytes, source: str, file_id: str | None = None) -> Activity:

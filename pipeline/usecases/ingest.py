@@ -55,11 +55,11 @@ def read_file_activities(path: Path) -> tuple[list[Activity], list[RejectedFile]
     may give several activities and refusals. A file that gives nothing at all is refused as a whole.
     """
     from pipeline.fit import read_fit
-    from pipeline.fit.reader import NO_ACTIVITY_FILE
+    from pipeline.fit.reader import nothing_read
 
     result = read_fit(path)
     if not result.activities and not result.rejections and not result.scale_files:
-        return [], [RejectedFile(path.name, NO_ACTIVITY_FILE, "archive")], [], []
+        return [], [nothing_read(path.name, result.skipped_members)], [], []
     return list(result.activities), list(result.rejections), result.scale_readings, list(result.skipped_members)
 
 

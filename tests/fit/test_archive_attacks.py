@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 from fit_helpers import CONFIG, SAMPLES, SWEATLINE, sample_bytes
 
-from pipeline.fit import read_activities
+from pipeline.core.errors import RejectedFile
+from pipeline.fit import read_activities, read_activity
 from pipeline.fit.archive import ArchiveLimits, MiB, unpack
+from pipeline.usecases.ingest import read_file_activities
 
 RIDE = "garmin-edge530-cycling-18min-indoor-hrv.fit"
 ZEROS = b"\0" * (48 * MiB)  # deflates ~1000:1; no FIT recording compresses like that
@@ -161,6 +163,22 @@ def test_nested_archives_are_read_to_the_stated_depth_and_other_members_skipped_
         "outer.zip:old.tar: an archive of a kind not read (.tar; zip and .gz are): skipped",
         "outer.zip:ride.fit.gz.gz: a .gz of something that is not an activity file (.fit, .gpx or .tcx): skipped",
     ]
+
+
+def test_a_file_only_deeper_than_the_limit_is_refused_naming_the_depth_limit(tmp_path: Path) -> None:
+    """A ride four zips deep (three inside the outer one) gives no activity: the refusal says the
+    zip was nested deeper than the stated limit, not that the archive holds no activity file."""
+    level3 = _zip(tmp_path / "level3.zip", {"deep.fit": sample_bytes(RIDE)}).read_bytes()
+    level2 = _zip(tmp_path / "level2.zip", {"level3.zip": level3}).read_bytes()
+    inner = _zip(tmp_path / "inner.zip", {"level2.zip": level2}).read_bytes()
+    path = _zip(tmp_path / "outer.zip", {"inner.zip": inner, "notes.txt": b"a note"})
+    expected = ("outer.zip: no activity file read: inner.zip:level2.zip:level3.zip is a zip nested more than "
+                f"{ArchiveLimits().max_nesting} levels inside the outer zip (not read)")
+    with pytest.raises(RejectedFile) as refused:
+        read_activity(path)
+    assert str(refused.value) == expected
+    activities, refusals, _, skipped = read_file_activities(path)
+    assert activities == [] and [str(r) for r in refusals] == [expected]
 
 
 def test_a_tar_is_not_unpacked(tmp_path: Path) -> None:
