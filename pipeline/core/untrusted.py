@@ -61,6 +61,26 @@ def has_controls(value: str) -> bool:
     return _KEEP_LINES.search(value) is not None
 
 
+_HTML_BREAK = re.compile(r"(?i)\s*<\s*(?:br|/?p|/?div|/?li|/?tr|hr)\b[^<>]*>\s*")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+CUE_BREAK = " · "
+"""What a line break (``<br>``, a paragraph, a list item) in a name written as HTML becomes."""
+
+
+def plain_text(value: str) -> str:
+    """A name written as HTML (route planners put turn-by-turn cues in course points that way:
+    ``Continue onto Phinney Ave N<br>Pass by Zeeks Pizza (in 0.5&nbsp;mi)``) as plain text: line
+    breaks become :data:`CUE_BREAK`, other tags go, character references are decoded (``&nbsp;``
+    a space, ``&amp;`` ``&``) and white space runs become one space. Text without tags or
+    references comes back with only its white space tidied; a ``<`` that opens no tag stays."""
+    import html
+
+    mark = "\ue000"  # a private-use character: where a break was, until the white space is tidied
+    text = _HTML_TAG.sub("", _HTML_BREAK.sub(mark, value))
+    parts = (" ".join(html.unescape(part).split()) for part in text.split(mark))  # split() takes U+00A0 too
+    return CUE_BREAK.join(part for part in parts if part)
+
+
 MAX_WORD_CHARS = 240
 """A word (a path, a name) longer than this is shown cut in the middle by :func:`shorten_words`:
 a 5,000-character file name stays one readable line."""

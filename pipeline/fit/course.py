@@ -14,6 +14,10 @@ into one table of points along the way and the route's own course points.
   A document declaring a DTD or an entity is refused before it is parsed, so no entity is ever
   expanded (the "billion laughs" and external-entity attacks need one).
 
+Names (the route's, its course points') are kept as plain text (:func:`pipeline.core.untrusted.plain_text`):
+route planners write turn-by-turn cues as HTML (``...Ave N<br>Pass by ... 0.5&nbsp;mi``), which a
+device screen, a report and a FIT file written back would show as markup.
+
 Distances are the file's where it has them, else the haversine sum
 (:func:`pipeline.fit.tracks.haversine_m`); a point without a position is dropped. Bad input is a one-line :class:`~pipeline.core.errors.RejectedFile`.
 """
@@ -30,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.core.errors import RejectedFile
+from pipeline.core.untrusted import plain_text
 from pipeline.fit.tracks import haversine_m
 
 MAX_COURSE_BYTES = 64 * 1024 * 1024
@@ -161,9 +166,9 @@ def _fit_course(data: bytes, source: str) -> Course:
             elif message.name == "course_point":
                 marks.append((_num(values.get("distance")), _deg(values.get("position_lat")),
                               _deg(values.get("position_long")), str(values.get("type") or "generic"),
-                              str(values.get("name") or "")))
+                              plain_text(str(values.get("name") or ""))))
             elif message.name == "course":
-                name = str(values.get("name") or "")
+                name = plain_text(str(values.get("name") or ""))
                 sport = str(values["sport"]) if isinstance(values.get("sport"), str) else None
             elif file_sport is None and isinstance(values.get("sport"), str):
                 file_sport = str(values["sport"])
@@ -231,14 +236,14 @@ def _gpx_course(data: bytes, source: str) -> Course:
     ele = np.array([_float(p[2]) for p in points])
     owner = gpx.tracks[0] if track else gpx.routes[0]
     kind = str(owner.type or "").strip().lower()
-    course = _finish(source, lat, lon, ele, None, [], str(owner.name or gpx.name or "")[:200], GPX_SPORTS.get(kind))
+    course = _finish(source, lat, lon, ele, None, [], plain_text(str(owner.name or gpx.name or ""))[:200], GPX_SPORTS.get(kind))
     marks = []
     for wpt in gpx.waypoints:
         words = " ".join(str(t) for t in (wpt.type, wpt.symbol, wpt.name) if t)
         if not WATER_WORDS.search(words):
             continue
         kind = "food" if FOOD_WORDS.search(words) else "water"
-        marks.append((None, _float(wpt.latitude), _float(wpt.longitude), kind, str(wpt.name or kind)[:100]))
+        marks.append((None, _float(wpt.latitude), _float(wpt.longitude), kind, (plain_text(str(wpt.name or "")) or kind)[:100]))
     course.course_points = _placed(course, marks)
     return course
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from pipeline.core.untrusted import clean_text, has_controls
+from pipeline.core.untrusted import clean_text, has_controls, plain_text
 from pipeline.fit.messages import fit_name, fit_text
 from pipeline.report.text import markdown_escape, terminal_safe
 from tools.fitwriter import DeviceSpec, RecordSample, encode_activity
@@ -128,3 +128,17 @@ def test_markdown_cells_from_a_file_make_no_markup(text: str) -> None:
 
     cleaned = markdown_text(text)
     assert not re.search(r"(?<!\\)[\[\]|`*<]", cleaned), cleaned
+
+
+@pytest.mark.parametrize("written, plain", [
+    ("Continue straight onto Phinney Ave N<br>Pass by Zeeks Pizza (on the right in 0.5&nbsp;mi)",
+     "Continue straight onto Phinney Ave N · Pass by Zeeks Pizza (on the right in 0.5 mi)"),
+    ("<p>Aid <b>station</b></p><p>km&#160;42</p>", "Aid station · km 42"),
+    ("a<br/><BR />b<br>", "a · b"),  # no empty or doubled break
+    ("Fish &amp; chips", "Fish & chips"),
+    ("x < y > z", "x < y > z"),  # a '<' that opens no tag is text
+    ("Water <3", "Water <3"),
+    ("a &lt;br&gt; b", "a <br> b"),  # decoded once: an escaped tag is the text it shows
+])
+def test_plain_text_turns_html_cues_into_text(written: str, plain: str) -> None:
+    assert plain_text(written) == plain

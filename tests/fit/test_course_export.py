@@ -161,3 +161,28 @@ def test_the_cues_are_named_in_the_readers_units(tmp_path: Path) -> None:
             oz = ml / (3785.411784 / 128.0)
             expected.append(f"Drink {oz:.1f} fl oz" if oz < 10 else f"Drink {oz:.0f} fl oz")
     assert water == expected and water
+
+
+def test_cue_names_written_as_html_are_exported_as_plain_text(samples: Path, tmp_path: Path) -> None:
+    """The shared Stages course writes its turn cues as HTML (``...Ave N<br>Pass by ... 0.5&nbsp;mi``,
+    as fitparse reads the file); the exported course, and a GPX waypoint named likewise, carry
+    plain text: the break a " · ", the entities decoded, no tag left."""
+    source = samples / "stages-link-course.fit"
+    raw = [m.get_values()["name"] for m in fitparse.FitFile(str(source)).get_messages("course_point")]
+    assert "Continue straight onto Phinney Ave N<br>Pass by Zeeks Pizza (on the right in 0.5&nbsp;mi)" in raw
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    out = tmp_path / "plan.fit"
+    result = run_cli("plan", "--course", str(source), "--start", "2027-05-01T09:00-07:00", "--power", "220",
+                     "--temp", "20", "--humidity", "50", "--export-fit", str(out), config=config)
+    assert result.returncode == 0, result.stderr
+    names = [m.get_values()["name"] for m in fitparse.FitFile(str(out)).get_messages("course_point")]
+    assert "Continue straight onto Phinney Ave N · Pass by Zeeks Pizza (on the right in 0.5 mi)" in names
+    assert "Continue onto Greenwood Ave N · Pass by the church (on the left)" in names
+    assert not any(re.search(r"<|&\w+;", name) for name in names)
+
+    points = profile_points(((3000.0, 0.0), (3000.0, 0.04)))
+    lat, lon, _ = points[len(points) // 2]
+    route = write_gpx(tmp_path / "r.gpx", points, waypoints=[(lat, lon, "Water&lt;br/&gt;Fountain &amp;amp; tap", "Water")])
+    # the XML text is "Water<br/>Fountain &amp; tap": markup inside the name, as the FIT cue's
+    assert read_course(route).course_points[0].name == "Water · Fountain & tap"
