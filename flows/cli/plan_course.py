@@ -147,9 +147,14 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         print(report.to_json())
     else:
-        print(plan_text(report, duration_s=plan.pace.total_s, sport=sport, display=display))
-        print(course_lines(plan, reader(display.units), config.advice.bottle_ml,
-                           zone_words(start, assumed="the config's nightly.timezone" in start_words)))
+        assumed = "the config's nightly.timezone" in start_words
+        start_line = zone_words(start, assumed=assumed, longitude_deg=float(course.points["longitude_deg"].iloc[0]))
+        text = plan_text(report, duration_s=plan.pace.total_s, sport=sport, display=display)
+        if assumed:  # a guessed zone moves every hour of the plan: said under the headline, not only at the end
+            headline, _, rest = text.partition("\n")
+            text = f"{headline}\n{start_line}\n{rest}"
+        print(text)
+        print(course_lines(plan, reader(display.units), config.advice.bottle_ml, start_line))
     return 0
 
 
@@ -170,18 +175,41 @@ def _keep_archive_hours(plan, config: Config) -> None:
         pass
 
 
-def zone_words(start: datetime, assumed: bool = False) -> str:
+def solar_gap_h(start: datetime, longitude_deg: float) -> float:
+    """Hours between the UTC offset of ``start``'s zone and the mean solar time at ``longitude_deg``
+    (mean solar time is UTC + ``longitude/15`` h: the Earth turns 360° in 24 h). Civil zones sit
+    within about 1-2 h of it (daylight saving, wide zones); a larger gap says the zone is not the
+    place's."""
+    offset = start.utcoffset()
+    assert offset is not None
+    return abs(offset.total_seconds() / 3600.0 - longitude_deg / 15.0)
+
+
+FOREIGN_ZONE_H = 2.5
+"""A gap (:func:`solar_gap_h`) [h] beyond which an assumed zone is called another place's: more than
+the 1 h of daylight saving plus the up to 1.5 h a wide zone keeps from mean solar time at its edge
+(our figure, so that a neighbouring country's zone is not flagged)."""
+
+
+def zone_words(start: datetime, assumed: bool = False, longitude_deg: float | None = None) -> str:
     """The start as the race's clock reads it, and its zone: 'Start 2027-05-01 08:00 (UTC-07:00).'
     With ``assumed`` (no offset typed and no zone found for the course's place), the zone is said to
-    be the config's guess."""
+    be the config's guess, with how to give one; when the course's ``longitude_deg`` puts its sun
+    more than :data:`FOREIGN_ZONE_H` from that zone, that is said too."""
     from pipeline.report.race import zone_label
 
     assert start.tzinfo is not None
     label = zone_label(start.tzinfo, start)
-    if assumed:
-        return (f"Start {start:%Y-%m-%d %H:%M} ({label}, assumed: the config's nightly.timezone; "
-                "give --start with an offset, e.g. 2027-06-12T06:00-07:00, for a race in another zone).")
-    return f"Start {start:%Y-%m-%d %H:%M} ({label})."
+    if not assumed:
+        return f"Start {start:%Y-%m-%d %H:%M} ({label})."
+    far = ""
+    if longitude_deg is not None and solar_gap_h(start, longitude_deg) > FOREIGN_ZONE_H:
+        far = (f" The course lies about {solar_gap_h(start, longitude_deg):.0f} h of sun time from {label} "
+               f"(its longitude {longitude_deg:.1f}° keeps clocks near UTC{round(longitude_deg / 15.0):+03d}:00): "
+               "the plan's hours, daylight and sun are likely wrong.")
+    return (f"Start {start:%Y-%m-%d %H:%M} ({label}, assumed: the config's nightly.timezone, as no time zone was "
+            "found for the course's place; give --start with an offset, e.g. 2027-06-12T06:00-07:00, "
+            f"for a race in another zone).{far}")
 
 
 def course_lines(plan, r: Reader = METRIC_READER, bottle_ml: float = 750.0, start_line: str | None = None) -> str:

@@ -300,3 +300,23 @@ def test_plan_help_names_only_plans_own_typed_options(tmp_path: Path) -> None:
     for flag in ("--pre", "--post", "--drank", "--urine"):
         assert flag not in units
     assert "--temp" in units and "--speed" in units
+
+
+@pytest.mark.parametrize("zone, far", [("Europe/London", True), ("America/Los_Angeles", False)])
+def test_a_start_read_in_a_guessed_zone_is_said_under_the_headline(samples: Path, tmp_path: Path, zone: str,
+                                                                  far: bool) -> None:
+    """No weather provider, so no zone for the Seattle course: the start without an offset is read in
+    the config's zone, and the line under the headline says so and how to give one. From London the
+    course is 9 h of sun time away (BST +1 h; Seattle's longitude -122.35° is -8.2 h of mean solar
+    time), which is said; from Los Angeles it is not."""
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\nnightly:\n  timezone: {zone}\n"
+                      "weather:\n  provider: none\n")
+    result = run_cli("plan", "--course", str(samples / "stages-link-course.fit"), "--start", "2027-05-01T09:00",
+                     "--power", "220", config=config)
+    assert result.returncode == 0, result.stderr
+    second = result.stdout.splitlines()[1]
+    assert second.startswith(f"Start 2027-05-01 09:00 ({zone}, assumed: the config's nightly.timezone")
+    assert "give --start with an offset" in second
+    assert ("about 9 h of sun time from Europe/London" in second and "UTC-08:00" in second) == far
+    assert ("sun time" in second) == far
