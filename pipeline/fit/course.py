@@ -72,6 +72,11 @@ class Course:
     source: str = ""
 
     @property
+    def has_elevation(self) -> bool:
+        """Whether the file gave an altitude for at least two points (else the route is planned flat)."""
+        return int(np.isfinite(self.points["altitude_m"].to_numpy(float)).sum()) >= 2
+
+    @property
     def distance_m(self) -> float:
         return float(self.points["distance_m"].iloc[-1])
 

@@ -52,16 +52,21 @@ def _distance_axis(canvas: Canvas, total: float, left: float, right: float, bott
     return xs
 
 
+NO_ELEVATION_LABEL = "no elevation in the course file: planned flat"
+
+
 def profile_chart_svg(distance_m: Sequence[float], altitude_m: Sequence[float], timeline: Sequence[TimelineEntry],
                       narrow: bool = False, r: Reader = METRIC_READER) -> str:
     """The course's altitude against distance with each segment's air temperature on a right-hand
     axis, in the reader's units ``r`` (m or ft, km or mi, °C or °F); the inputs are SI (m, °C).
-    Returns an ``<svg>`` element as a string."""
+    An altitude all NaN (a course without elevation) draws no profile and no altitude axis, and says
+    :data:`NO_ELEVATION_LABEL` instead. Returns an ``<svg>`` element as a string."""
     canvas, _, left, right, top, bottom = _frame(narrow, 3.2)
     dist = r.distance_value(np.asarray(distance_m, float))
     alt = r.altitude_value(np.asarray(altitude_m, float))
     total = float(dist[-1])
-    lo, hi = float(np.nanmin(alt)), float(np.nanmax(alt))
+    measured = bool(np.isfinite(alt).any())  # a course without elevation: no altitude line, said in the chart
+    lo, hi = (float(np.nanmin(alt)), float(np.nanmax(alt))) if measured else (0.0, 0.0)
     flat = r.altitude_value(20.0)  # a course within 20 m of level: drawn in a 40 m band
     if hi - lo < flat:
         lo, hi = lo - flat / 2.0, hi + flat / 2.0
@@ -76,11 +81,14 @@ def profile_chart_svg(distance_m: Sequence[float], altitude_m: Sequence[float], 
     yt = Scale((t_ticks[0], t_ticks[-1]), (bottom, top))
     grid(canvas, ya, alt_ticks, left, right, color=GRID)
     xs = _distance_axis(canvas, total, left, right, bottom, narrow, r)
-    canvas.open("altitude")
-    xy = path_d(np.array([xs(v) for v in dist]), np.array([ya(v) for v in alt]))
-    canvas.path(f"{xy} L{xs(total):.1f},{bottom:.1f} L{xs(0):.1f},{bottom:.1f} Z", fill=MUTED, fill_opacity=0.25)
-    canvas.path(xy, stroke=MUTED, width=1.2)
-    canvas.close()
+    if measured:
+        canvas.open("altitude")
+        xy = path_d(np.array([xs(v) for v in dist]), np.array([ya(v) for v in alt]))
+        canvas.path(f"{xy} L{xs(total):.1f},{bottom:.1f} L{xs(0):.1f},{bottom:.1f} Z", fill=MUTED, fill_opacity=0.25)
+        canvas.path(xy, stroke=MUTED, width=1.2)
+        canvas.close()
+    else:
+        canvas.text((left + right) / 2.0, (top + bottom) / 2.0, NO_ELEVATION_LABEL, anchor="middle", fill=MUTED)
     canvas.open("temperature")
     xs_t, ys_t = [], []
     for e, t in zip(timeline, temps):
@@ -88,10 +96,11 @@ def profile_chart_svg(distance_m: Sequence[float], altitude_m: Sequence[float], 
         ys_t += [yt(t), yt(t)]
     canvas.path(path_d(np.array(xs_t), np.array(ys_t)), stroke=ORANGE, width=2.0)
     canvas.close()
-    y_axis(canvas, ya, alt_ticks, alt_dec, left, f"altitude, {r.altitude_unit}", ink=INK, muted=MUTED)
+    if measured:
+        y_axis(canvas, ya, alt_ticks, alt_dec, left, f"altitude, {r.altitude_unit}", ink=INK, muted=MUTED)
     y_axis(canvas, yt, t_ticks, t_dec, right, f"air, {r.temperature_unit}", side="right", ink=INK, muted=MUTED)
-    entries: list[LegendEntry] = [("box", "course profile", {"fill": MUTED, "opacity": 0.25}),
-                                  ("line", "air temperature", {"stroke": ORANGE, "width": 2.0})]
+    entries: list[LegendEntry] = [("box", "course profile", {"fill": MUTED, "opacity": 0.25})] if measured else []
+    entries.append(("line", "air temperature", {"stroke": ORANGE, "width": 2.0}))
     legend(canvas, entries, left, top - 12 - (13 if narrow else 0), stacked=narrow)
     return canvas.svg("chart-narrow" if narrow else "chart-wide", "Course profile and the air temperature along it")
 
@@ -191,7 +200,10 @@ def render_plan_html(report: Report, distance_m: Sequence[float], altitude_m: Se
                 f"about {format_duration(duration_s / 3600.0)} · weather: {plan.weather}")
     charts = [(profile_chart_svg(distance_m, altitude_m, timeline, r=r),
                profile_chart_svg(distance_m, altitude_m, timeline, True, r),
-               "The course's altitude and the air along it (the forecast where and when you will be, when asked)."),
+               "The course's altitude and the air along it (the forecast where and when you will be, when asked)."
+               if np.isfinite(np.asarray(altitude_m, float)).any() else
+               "The air along the course (the forecast where and when you will be, when asked); the course file "
+               "gives no elevation, so it is planned flat."),
               (drinking_chart_svg(timeline, water_m, r=r), drinking_chart_svg(timeline, water_m, True, r),
                "Sweat lost (central estimate) and the planned drinking along the course; dashed: water points.")]
     from markupsafe import Markup

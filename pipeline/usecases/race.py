@@ -225,9 +225,15 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
                advice_config=config.advice, planned=True, sport=request.sport,
                carry_bottles=course_keys["start_bottles"], water_points=len(course_keys["refills"]))
         _add_course(report, course_keys, config)
+    if not course.has_elevation and report.environment is not None:
+        report.environment.notes.append(NO_ELEVATION_NOTE)
     analysis = Analysis(report=report, athlete=athlete, model_total_l=estimate.sweat.model_total_l,
                         display=_display(config))
     return RacePlan(analysis, course, request, pace, cuts, series, samples)
+
+
+NO_ELEVATION_NOTE = ("The course file gives no elevation: it was planned as flat, with no climbs or descents; "
+                     "export the route with elevation (most route planners can) for a plan that paces them")
 
 
 def drink_marks(plan: RacePlan, units: Units = "metric") -> list:
@@ -337,6 +343,8 @@ def write_race_plan(folder: Path, plan: RacePlan, zone: str | tzinfo | None = No
     distance = [*steps["distance_m"].tolist(), plan.course.distance_m]
     altitude = [*steps["altitude_m"].tolist(),
                 float(steps["altitude_m"].iloc[-1] + steps["grade"].iloc[-1] * steps["length_m"].iloc[-1])]
+    if not plan.course.has_elevation:  # planned flat: no line drawn as if the altitude were measured
+        altitude = [float(np.nan)] * len(altitude)
     title = f"Race plan: {plan.course.name}" if plan.course.name else "Race plan"
     html = render_plan_html(plan.report, distance, altitude, water_points_m(plan.course, plan.request.aid_m), title,
                             zone if zone is not None else (plan.request.start.tzinfo or "UTC"), units, bottle_ml)

@@ -4,6 +4,7 @@ km than descents, the drinking never runs ahead of the sweat, and the JSON names
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -320,3 +321,26 @@ def test_a_start_read_in_a_guessed_zone_is_said_under_the_headline(samples: Path
     assert "give --start with an offset" in second
     assert ("about 9 h of sun time from Europe/London" in second and "UTC-08:00" in second) == far
     assert ("sun time" in second) == far
+
+
+def test_a_gpx_course_without_elevation_is_said_flat_and_draws_no_altitude(tmp_path: Path) -> None:
+    """A GPX track with positions only (no ``<ele>``): the plan says it was planned flat, and
+    plan.html draws no altitude line or axis as if 0 m had been measured; the same route with its
+    elevation draws both and says nothing of the kind."""
+    points = profile_points(HILLY)
+    with_ele = write_gpx(tmp_path / "hilly.gpx", points)
+    bare = tmp_path / "bare.gpx"
+    bare.write_text(re.sub(r"<ele>[^<]*</ele>", "", with_ele.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "<ele>" not in bare.read_text(encoding="utf-8")
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\n")
+    for route, flat in ((bare, True), (with_ele, False)):
+        out = tmp_path / f"out-{route.stem}"
+        result = run_cli("plan", "--course", str(route), "--sport", "cycling", "--start", "2027-06-12T06:00+00:00",
+                         "--power", "200", "--temp", "20", "--humidity", "50", "--out", str(out), config=config)
+        assert result.returncode == 0, result.stderr
+        html = (out / "plan.html").read_text(encoding="utf-8")
+        assert ("planned as flat" in " ".join(result.stdout.split())) == flat
+        assert ('<g class="altitude">' in html) == (not flat)
+        assert ("altitude, m</text>" in html) == (not flat)
+        assert ("no elevation in the course file: planned flat" in html) == flat
