@@ -22,6 +22,8 @@ The bounds, each from a record or a published table of the best performers:
   threshold (FT, about what can be held for an hour); women 19.42, 9.29, 6.74, 5.69. A duration of
   1 h or more is held to the FT value, 5 min to 1 h to the 5-min value, 1 to 5 min to the 1-min
   value, shorter to the 5-s one (each the best value at the start of its range: generous within it).
+* The slowest planned ride, a note and not a refusal: a finish time whose average is under walking
+  pace (1.4 m/s; Bohannon 1997 [5]) is said to be mostly stops or walking, not riding.
 * Cycling speed for 1 h or more: the UCI hour record, 56.792 km (F. Ganna, Grenchen, 8 October
   2022 [4]), on a track bike on a velodrome; no longer ride averages more. A planned speed also
   goes through the Martin et al. (1998) power it takes on a flat road
@@ -43,6 +45,8 @@ References
 .. [3] Allen H, Coggan A (2010). Training and Racing with a Power Meter, 2nd ed. VeloPress,
        power profile table (maximal power outputs per kg, top of the "world class" band).
 .. [4] UCI hour record: 56.792 km, Filippo Ganna, Tissot Velodrome, Grenchen, 8 Oct 2022.
+.. [5] Bohannon RW (1997). Comfortable and maximum walking speed of adults aged 20–79 years. Age
+       and Ageing 26(1):15–19.
 """
 from __future__ import annotations
 
@@ -145,6 +149,25 @@ def check_cycling_speed(speed_m_per_s: float, duration_s: float, body_mass_kg: f
     check_power(power_w, duration_s, body_mass_kg, sex, field,
                 what=f" (what {speed_m_per_s * 3.6:.1f} km/h takes alone on a flat road in calm air, Martin et al. "
                      "1998; in a group or with the wind behind, plan with --power or --hr)")
+
+
+SLOWEST_RIDE_M_PER_S = sport_profile("walking").typical_speed_m_per_s
+"""The slowest average a planned ride is taken as riding at [m/s]: a comfortable walking pace,
+1.4 m/s (5 km/h; Bohannon 1997, as :mod:`pipeline.core.sports` keeps it). Slower than that a rider
+mostly gets off and walks or stops (a bicycle is hard to balance at walking pace); such a finish
+is planned all the same (an ultra with long stops, a bike pushed up a pass) but said."""
+
+
+def slow_ride_note(speed_m_per_s: float, duration_s: float) -> ModelNote | None:
+    """A note when a planned ride's average speed [m/s] over ``duration_s`` [s] is under
+    :data:`SLOWEST_RIDE_M_PER_S`, else None."""
+    if speed_m_per_s >= SLOWEST_RIDE_M_PER_S:
+        return None
+    return ModelNote("the finish time asks for {speed:.1f} on average over {hours}, slower than a comfortable walk "
+                     "at {walk:.1f} as Bohannon 1997 measured it: nobody rides that slowly for a whole course, so the "
+                     "plan is a steady crawl, not the stops and walking such a day holds; give the time you will be "
+                     "moving for a truer plan", speed=travel_speed_m_per_s(speed_m_per_s), hours=_hours(duration_s),
+                     walk=travel_speed_m_per_s(SLOWEST_RIDE_M_PER_S))
 
 
 def check_planned_effort(sport: str, duration_s: float, *, power_w: float | None = None,

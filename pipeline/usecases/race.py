@@ -43,6 +43,7 @@ from pipeline.physiology.effort_limits import (
     check_cycling_speed,
     check_power,
     check_running_speed,
+    slow_ride_note,
 )
 from pipeline.physiology.environment import WeatherInputs
 from pipeline.physiology.estimate import estimate_leg
@@ -133,14 +134,17 @@ def _check_effort(request: RaceRequest, course: Course, pace: Pace, athlete) -> 
              else "heart_rate_bpm" if request.heart_rate_bpm is not None else "power_w")
     what = {"finish_s": " (what that finish time takes)", "speed_kmh": " (what that level speed takes)",
             "heart_rate_bpm": " (what that heart rate gives)"}.get(field, "")
-    average = course.distance_m / pace.total_s if pace.total_s > 0 else 0.0
+    # a finish time is the duration asked for: the bisection's pace lands a hair under or over it, and
+    # a 59:59.9 min effort must meet the 1-h bound, not the 5-min one
+    duration_s = request.finish_s if request.finish_s is not None else pace.total_s
+    average = course.distance_m / duration_s if duration_s > 0 else 0.0
     profile = sport_profile(request.sport)
     if pace.effort.pedalled:
-        check_power(pace.effort.value, pace.total_s, athlete.body_mass_kg, athlete.sex, field, what)
-        if pace.total_s >= HOUR and average > HOUR_RECORD_M / HOUR:
-            check_cycling_speed(average, pace.total_s, athlete.body_mass_kg, athlete.sex, field)
+        check_power(pace.effort.value, duration_s, athlete.body_mass_kg, athlete.sex, field, what)
+        if duration_s >= HOUR and average > HOUR_RECORD_M / HOUR:
+            check_cycling_speed(average, duration_s, athlete.body_mass_kg, athlete.sex, field)
     elif profile.gait == "run":
-        check_running_speed(average, pace.total_s, field, what="on average ")
+        check_running_speed(average, duration_s, field, what="on average ")
 
 
 def segment_sweat(series: pd.DataFrame, cuts: pd.DataFrame) -> np.ndarray:
@@ -225,6 +229,10 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
                advice_config=config.advice, planned=True, sport=request.sport,
                carry_bottles=course_keys["start_bottles"], water_points=len(course_keys["refills"]))
         _add_course(report, course_keys, config)
+    slow = (slow_ride_note(course.distance_m / request.finish_s, request.finish_s)
+            if request.finish_s and pace.effort.pedalled else None)
+    if slow is not None and report.environment is not None:
+        report.environment.notes.append(slow)
     if not course.has_elevation and report.environment is not None:
         report.environment.notes.append(NO_ELEVATION_NOTE)
     analysis = Analysis(report=report, athlete=athlete, model_total_l=estimate.sweat.model_total_l,

@@ -177,3 +177,31 @@ def test_a_run_on_a_course_faster_than_the_records_is_refused(tmp_path: Path, co
     assert run_cli(*common, "--speed", "25", config=config_path).returncode == 2
     assert run_cli(*common, "--speed", "12", "--json", config=config_path).returncode == 0
     assert math.isfinite(running_record_speed_m_per_s(48 * 3600.0))
+
+
+def test_a_one_hour_finish_is_held_to_the_one_hour_power(tmp_path: Path, config_path: Path):
+    """A hilly 47 km course in 1 h: the power the finish takes is compared with the best riders' 1-h
+    (functional threshold) value, 6.40 W/kg (Allen & Coggan 2010) times 70 kg = 448 W, not the 5-min
+    one; the pace the bisection finds may end a hair under the hour."""
+    route = write_gpx(tmp_path / "hills.gpx", profile_points(((20000.0, 0.06), (27000.0, -0.05))))
+    refused = run_cli("plan", "--course", str(route), "--sport", "cycling", "--start", "2099-06-12T06:00+00:00",
+                      "--temp", "20", "--humidity", "50", "--finish", "1h", config=config_path)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "for 1 h" in refused.stderr and "functional threshold power 6.40 W/kg, 448 W" in refused.stderr
+    assert "5-min" not in refused.stderr
+
+
+def test_a_bike_finish_slower_than_walking_pace_is_planned_with_a_note(tmp_path: Path, config_path: Path):
+    """47 km in 20 h is 2.35 km/h, under a comfortable walking pace (1.4 m/s = 5.04 km/h, Bohannon
+    1997): planned (an ultra with long stops is a real day), with a note saying so; 47 km in 8 h
+    (5.9 km/h) has no such note."""
+    route = write_gpx(tmp_path / "flat.gpx", profile_points(((47000.0, 0.0),)))
+    common = ("plan", "--course", str(route), "--sport", "cycling", "--start", "2099-06-12T06:00+00:00",
+              "--temp", "20", "--humidity", "50", "--json")
+    slow = run_cli(*common, "--finish", "20h", config=config_path)
+    assert slow.returncode == 0, slow.stderr
+    [note] = [n for n in json.loads(slow.stdout)["environment"]["notes"] if "walk" in n]
+    assert f"{47.0 / 20:.1f} km/h on average over 20 h" in note and "walk at 5.0 km/h" in note
+    steady = run_cli(*common, "--finish", "8h", config=config_path)
+    assert steady.returncode == 0
+    assert not any("walk" in n for n in json.loads(steady.stdout)["environment"]["notes"])
