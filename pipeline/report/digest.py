@@ -108,6 +108,8 @@ class Digest(BaseModel):
     total_fluid_l: float
     total_potassium_mg: float
     units: Units = "metric"
+    span_note: str = ""
+    """Why these days: when they end before today, that they end with the latest activity and none came since."""
 
 
 def _local_day(start: datetime | None, zone: zoneinfo.ZoneInfo, utc_offset_s: int | None = None) -> date | None:
@@ -118,11 +120,14 @@ def _local_day(start: datetime | None, zone: zoneinfo.ZoneInfo, utc_offset_s: in
 
 
 def build_digest(rows: Iterable[object], *, end: date | None = None, days: int = 7, weeks: int = 8,
-                 timezone: str = "UTC", sex: str | None = None, units: Units = "metric") -> Digest:
+                 timezone: str = "UTC", sex: str | None = None, units: Units = "metric",
+                 today: date | None = None) -> Digest:
     """Group ``rows`` by local day (``timezone``) over the ``days`` days ending ``end``.
 
     ``end`` defaults to the day of the newest activity whose start is believable
-    (:func:`pipeline.core.dates.clock_ahead`; today, with none); the weekly
+    (:func:`pipeline.core.dates.clock_ahead`; today, with none), so a quiet spell does not leave
+    the digest empty; when that day is before ``today`` (default: the date in ``timezone``), the
+    digest's ``span_note`` says so, since a reader expects the current week. The weekly
     table covers the ``weeks`` ISO weeks ending with ``end``'s week. Activities without a start
     time cannot be placed on a day and are left out of the daily totals (not of the history).
     """
@@ -132,8 +137,14 @@ def build_digest(rows: Iterable[object], *, end: date | None = None, days: int =
     zone = zoneinfo.ZoneInfo(timezone)
     dated = [(r, _local_day(r.start_time, zone, r.utc_offset_s)) for r in rows]
     placed = [(r, d) for r, d in dated if d is not None]
+    today = today if today is not None else datetime.now(zone).date()
+    span_note = ""
     if end is None:  # a start the tool calls a wrong clock's does not anchor the week
-        end = max((d for r, d in placed if not clock_ahead(r.start_time)), default=datetime.now(zone).date())
+        end = max((d for r, d in placed if not clock_ahead(r.start_time)), default=today)
+        if end < today:
+            gap = (today - end).days
+            span_note = (f"The {days} days up to the latest activity, on {end:%a %d %b %Y}: none since "
+                         f"({gap} day{'s' if gap != 1 else ''} before today, {today:%a %d %b}).")
     first = end - timedelta(days=days - 1)
     ai = POTASSIUM_AI_MG_PER_DAY.get(sex) if sex is not None else None
     ai_for_share = ai if ai is not None else POTASSIUM_AI_MG_PER_DAY["female"]  # the lower AI when sex unknown
@@ -182,7 +193,7 @@ def build_digest(rows: Iterable[object], *, end: date | None = None, days: int =
         timezone=timezone, first_day=first, last_day=end, days=day_totals, weeks=week_totals,
         activities=in_window, longest=longest, potassium_ai_mg=ai, sex=sex,
         total_fluid_l=sum(t.fluid_l for t in day_totals), total_potassium_mg=sum(t.potassium_mg for t in day_totals),
-        units=units,
+        units=units, span_note=span_note,
     )
 
 

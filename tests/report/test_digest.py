@@ -135,3 +135,19 @@ def test_a_source_label_keeps_the_members_own_name():
     assert len(source_label(long_outer, 40)) == 40
     assert source_label("x.zip:" + "n" * 50 + ".fit", 20) == "…" + ("n" * 50 + ".fit")[-19:]
     assert source_label("p" * 50 + ".fit", 40) == ("p" * 50)[:39] + "…"
+
+
+def test_a_digest_of_an_older_week_says_it_ends_with_the_latest_activity():
+    """On 8 Dec 2026 with the newest activity on 21 Nov, the digest covers the 7 days up to 21 Nov
+    (not an empty week) and its heading line says why: 17 days before today, none since."""
+    rows = [row(1, datetime(2026, 11, 21, 8, 0, tzinfo=UTC), 1.0, 0.8, 300.0)]
+    digest = build_digest(rows, timezone="UTC", today=date(2026, 12, 8))
+    assert (digest.first_day, digest.last_day) == (date(2026, 11, 15), date(2026, 11, 21))
+    expected = "The 7 days up to the latest activity, on Sat 21 Nov 2026: none since (17 days before today, Tue 08 Dec)."
+    assert digest.span_note == expected
+    html = render_digest_html(digest)
+    sub = html[html.index('<p class="sub">'):]
+    assert sub[:sub.index("</p>")].endswith(expected)
+    assert expected in render_digest_markdown(digest)
+    current = build_digest(rows, timezone="UTC", today=date(2026, 11, 21))
+    assert current.span_note == "" and "latest activity" not in render_digest_html(current)
