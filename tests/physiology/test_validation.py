@@ -65,3 +65,16 @@ def test_a_row_with_a_published_heart_rate_and_no_published_pace_is_planned_by_h
     # the published age reaches the equation: Keytel's men's equation rises 0.2017 kJ/min per year
     assert row.sex == "male" and row.age is not None
     assert validation.predict(row.model_copy(update={"age": row.age + 20.0})).rate_l_per_h > base
+
+
+def test_the_printed_tables_keep_their_columns_aligned(capsys) -> None:
+    """``python -m validation``: each table's lines (header and rows) are of one length, so a group
+    name longer than the others (``running_tropical``) or a long row id shifts no column."""
+    from validation.__main__ import main
+
+    assert main() == 0
+    rows, _, groups = capsys.readouterr().out.strip().split("\n\n")
+    for table in (rows, groups):
+        lines = table.splitlines()
+        assert len({len(line) for line in lines}) == 1, lines
+    assert any(line.startswith("running_tropical ") for line in groups.splitlines())
