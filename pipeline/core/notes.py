@@ -19,11 +19,12 @@ from pydantic import BaseModel, ConfigDict, ValidatorFunctionWrapHandler, WrapVa
 from pipeline.core import units as u
 from pipeline.core.units import KG_PER_LB, METRIC_READER, ML_PER_US_FL_OZ, Reader, fahrenheit, number
 
-QuantityKind = Literal["temperature_c", "temperature_difference_c", "volume_l", "volume_ml", "rate_l_per_h",
+QuantityKind = Literal["temperature_c", "temperature_difference_c", "temperature_difference_k", "volume_l", "volume_ml", "rate_l_per_h",
                        "mass_kg", "distance_m", "speed_m_per_s", "travel_speed_m_per_s", "volume_per_mass_ml_per_kg"]
 
 _METRIC_UNIT: dict[str, tuple[str, float]] = {
-    "temperature_c": ("°C", 1.0), "temperature_difference_c": ("°C", 1.0), "volume_l": ("L", 1.0),
+    "temperature_c": ("°C", 1.0), "temperature_difference_c": ("°C", 1.0),
+    "temperature_difference_k": ("K", 1.0), "volume_l": ("L", 1.0),
     "volume_ml": ("mL", 1.0), "rate_l_per_h": ("L/h", 1.0), "mass_kg": ("kg", 1.0), "distance_m": ("km", 1e-3),
     "speed_m_per_s": ("m/s", 1.0), "travel_speed_m_per_s": ("km/h", 3.6), "volume_per_mass_ml_per_kg": ("mL per kg", 1.0)}
 """Each kind's metric unit word and the factor from its SI value to the number written before it."""
@@ -60,7 +61,7 @@ class Quantity(BaseModel):
             if hi is None:
                 return reader.temperature(lo, d or 0)
             return f"{number(fahrenheit(lo), d or 0)}–{number(fahrenheit(hi), d or 0)} °F"
-        if kind == "temperature_difference_c":
+        if kind in ("temperature_difference_c", "temperature_difference_k"):
             if hi is None:
                 return reader.temperature_difference(lo, d or 0)
             return f"{number(lo * u.F_PER_C, d or 0)}–{number(hi * u.F_PER_C, d or 0)} °F"
@@ -99,6 +100,12 @@ def temperature_c(value_c: float, high_c: float | None = None, digits: int | Non
 def temperature_difference_c(delta_c: float, digits: int | None = None) -> Quantity:
     """A temperature difference or uncertainty ('±4 °C' -> '±7 °F': 1.8 °F per °C, no 32)."""
     return Quantity(kind="temperature_difference_c", value=delta_c, digits=digits)
+
+
+def temperature_difference_k(delta_k: float, digits: int | None = None) -> Quantity:
+    """A temperature difference written in kelvin in metric text ('31 K above the air', as physics
+    writes a difference of temperatures) and in °F in imperial ('56 °F': 1.8 °F per K, no offset)."""
+    return Quantity(kind="temperature_difference_k", value=delta_k, digits=digits)
 
 
 def volume_l(value_l: float, high_l: float | None = None) -> Quantity:

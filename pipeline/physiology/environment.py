@@ -51,7 +51,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from pipeline.core.config import ClimateConfig
-from pipeline.core.notes import ModelNote, Quantity, speed_m_per_s, temperature_c, temperature_difference_c
+from pipeline.core.notes import (
+    ModelNote,
+    Quantity,
+    speed_m_per_s,
+    temperature_c,
+    temperature_difference_c,
+    temperature_difference_k,
+)
 from pipeline.core.sports import BIKE_COMPUTER_MARKERS, INDOOR_SUB_SPORTS, WATCH_MARKERS, sport_profile
 from pipeline.physiology.radiation import (
     DEFAULT_DAYLIGHT_SOLAR_W_PER_M2,
@@ -238,8 +245,8 @@ def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInput
     if override.solar_w_m2 is not None:
         given = override.sun_elevation_deg if override.sun_elevation_deg is not None else PLAN_SUN_ELEVATION_DEG
         excess = np.full(n, 0.0) + mean_radiant_excess_k(air_t, override.solar_w_m2, given)
-        return excess, [f"sun {override.solar_w_m2:g} W/m² at {given:g}° elevation given: mean radiant "
-                        f"temperature {float(np.mean(excess)):.0f} K above the air"]
+        return excess, [ModelNote(f"sun {override.solar_w_m2:g} W/m² at {given:g}° elevation given: mean radiant "
+                                  "temperature {excess:.0f} above the air", excess=_mean_excess(excess))]
     solar = _weather_series(records, WEATHER_SOLAR) if override.service is not None else None
     if solar is None or extras.get("solar_radiation_w_per_m2") is None:
         return None, []
@@ -250,8 +257,14 @@ def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInput
         return None, ["solar radiation not modelled: the records have no position or time to place the sun"]
     elevation = solar_elevation_deg(stamps, lat.to_numpy(), lon.to_numpy())
     excess = mean_radiant_excess_k(air_t, solar.to_numpy(dtype=float), elevation, earth_sun_distance_factor(stamps))
-    return excess, [f"sun: mean radiant temperature {float(np.mean(excess)):.0f} K above the air on average "
-                    "(the weather service's radiation at the sun's elevation for each record)"]
+    return excess, [ModelNote("sun: mean radiant temperature {excess:.0f} above the air on average "
+                              "(the weather service's radiation at the sun's elevation for each record)",
+                              excess=_mean_excess(excess))]
+
+
+def _mean_excess(excess: NDArray[np.float64]) -> Quantity:
+    """The mean radiant excess [K] as a note's quantity: kelvin in metric text, °F in imperial."""
+    return temperature_difference_k(float(np.mean(excess)))
 
 
 SKY_OVERRIDE_HINT = "give --solar-w-m2 0 for shade, night or indoors, or the forecast's radiation"
@@ -277,17 +290,18 @@ def _assumed_sky(records: pd.DataFrame, air_t: NDArray[np.float64],
                       "the sun (GPS off, or indoors)"]
     if not placed:
         excess = np.full(len(records), 0.0) + mean_radiant_excess_k(air_t, default, PLAN_SUN_ELEVATION_DEG)
-        return excess, [f"sun assumed: {default:.0f} W/m² at {PLAN_SUN_ELEVATION_DEG:g}° elevation, Wild et al. 2013's "
-                        f"global mean daylight sky; mean radiant temperature {float(np.mean(excess)):.0f} K above "
-                        f"the air; {SKY_OVERRIDE_HINT}"]
+        return excess, [ModelNote(f"sun assumed: {default:.0f} W/m² at {PLAN_SUN_ELEVATION_DEG:g}° elevation, Wild et al. "
+                                  "2013's global mean daylight sky; mean radiant temperature {excess:.0f} above "
+                                  f"the air; {SKY_OVERRIDE_HINT}", excess=_mean_excess(excess))]
     elevation = solar_elevation_deg(stamps, lat.to_numpy(), lon.to_numpy())
     solar = np.minimum(default, haurwitz_clear_sky_w_per_m2(elevation))
     excess = mean_radiant_excess_k(air_t, solar, elevation, earth_sun_distance_factor(stamps))
     daylight = float(np.mean(elevation > 0.0)) * 100.0
-    return excess, [f"sun assumed (no weather service radiation): the mean daylight sky of the global climate, "
-                    f"{default:.0f} W/m² (Wild et al. 2013), at the sun's elevation for each record's time and place, "
-                    f"none at night ({daylight:.0f} % of the records in daylight); mean radiant temperature "
-                    f"{float(np.mean(excess)):.0f} K above the air on average"]
+    return excess, [ModelNote("sun assumed (no weather service radiation): the mean daylight sky of the global "
+                              f"climate, {default:.0f} W/m² (Wild et al. 2013), at the sun's elevation for each "
+                              f"record's time and place, none at night ({daylight:.0f} % of the records in daylight); "
+                              "mean radiant temperature {excess:.0f} above the air on average",
+                              excess=_mean_excess(excess))]
 
 
 def _service_series(records: pd.DataFrame, sport: str, indoor: bool,

@@ -137,3 +137,26 @@ def test_a_prefixed_note_stays_a_note() -> None:
     assert leg.in_units(IMPERIAL_READER) == "swimming: water 77 °F"
     assert prefixed("a {brace}: ", note).in_units(IMPERIAL_READER) == "a {brace}: water 77 °F"
     assert prefixed("x: ", "plain") == "x: plain"
+
+
+def test_a_kelvin_difference_reads_in_fahrenheit_degrees_in_imperial() -> None:
+    """The sun's mean radiant excess: '31 K above the air' in metric, the same difference in °F
+    in imperial (1.8 °F per K, no 32 °F offset: 31 × 1.8 = 55.8)."""
+    from pipeline.core.notes import ModelNote, temperature_difference_k
+    from pipeline.core.units import reader
+
+    note = ModelNote("mean radiant temperature {excess:.0f} above the air", excess=temperature_difference_k(31.0))
+    assert note == "mean radiant temperature 31 K above the air"
+    assert note.in_units(reader("imperial")) == "mean radiant temperature 56 °F above the air"
+
+
+def test_an_imperial_plan_gives_the_radiant_excess_in_fahrenheit(tmp_path) -> None:
+    from cli_support import run_cli
+
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\nweather: {{provider: none}}\n")
+    result = run_cli("plan", "--sport", "cycling", "--duration", "2h", "--power", "200", "--temp", "25",
+                     "--humidity", "50", "--units", "imperial", config=config)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "°F above the air" in text and " K above the air" not in text

@@ -32,7 +32,7 @@ M_PER_MI = 1_609.344  # NIST SP 811 B.8 (exact)
 TEMPERATURES_C = (-20.0, -2.0, 0.0, 25.0, 40.0)
 
 _NUM = r"[-−]?\d[\d,]*(?:\.\d+)?"
-_QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|L|°C|°F|kg|lb|km/h|km|m/s|mph|mi|fl oz)(?![\w²])"
+_QUANTITY = re.compile(rf"(?<![\w.,])(±)?({_NUM})(?:(–| to )({_NUM}))?\s?(mL|L|°C|°F|K|kg|lb|km/h|km|m/s|mph|mi|fl oz)(?![\w²])"
                        r"(\s(?:of water )?(?:per|for each) (?:kg|lb)|\sfor each (?:litre|fl oz))?")
 
 
@@ -65,6 +65,8 @@ def _converted(value: float, unit: str, spread: bool, per: str) -> tuple[float, 
         return value * scale, "fl oz", scale
     if unit == "°C":
         return (value * 1.8, "°F", 1.8) if spread else (value * 1.8 + 32.0, "°F", 1.8)
+    if unit == "K":  # a temperature difference in kelvin (the sun's radiant excess): 1.8 °F per K, no offset
+        return value * 1.8, "°F", 1.8
     if unit in ("mL", "L"):
         scale = (1000.0 if unit == "L" else 1.0) / ML_PER_FL_OZ
         return value * scale, "fl oz", scale
@@ -84,7 +86,7 @@ def assert_same_quantities(metric: str, imperial: str) -> None:
     unit is left in it."""
     assert _QUANTITY.sub("#", metric) == _QUANTITY.sub("#", imperial).replace("fl oz", "litre"), (metric, imperial)
     ours, theirs = _quantities(metric), _quantities(imperial)
-    assert [q[2] for q in theirs if q[2] in ("mL", "L", "°C", "kg", "km", "m/s", "km/h")] == [], imperial
+    assert [q[2] for q in theirs if q[2] in ("mL", "L", "°C", "K", "kg", "km", "m/s", "km/h")] == [], imperial
     assert len(ours) == len(theirs), (ours, theirs, metric, imperial)
     for (spread, figures, unit, per), (i_spread, i_figures, i_unit, _) in zip(ours, theirs):
         assert spread == i_spread and len(figures) == len(i_figures), (figures, i_figures, imperial)
