@@ -223,7 +223,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     extra_notes: list[str] = []  # after the temperature's and humidity's own notes
     if weather_t is not None or weather_h is not None:
         extras, extra_notes = _service_extras(records, override.service)
-    humidity, humidity_series, humidity_note = _humidity(override, weather_h, climate)
+    humidity, humidity_series, humidity_note = _humidity(override, weather_h, climate, planned)
     air_t, source, uncertainty_c, temperature_notes = _temperature(records, sport, device, indoor, climate,
                                                                    override, weather_t)
     excess, sun_notes = _sun(records, sport, indoor, override, air_t, extras, planned)
@@ -330,10 +330,10 @@ def _service_extras(records: pd.DataFrame, service: str | None) -> tuple[_Weathe
     return extras, notes
 
 
-def _humidity(override: WeatherInputs, weather_h: pd.Series | None,
-              climate: ClimateConfig) -> tuple[float, NDArray[np.float64] | None, str]:
+def _humidity(override: WeatherInputs, weather_h: pd.Series | None, climate: ClimateConfig,
+              planned: bool = False) -> tuple[float, NDArray[np.float64] | None, str]:
     """Humidity [%]: the command line's, else the weather service's (per record, and its mean), else
-    the config climate's; with its note."""
+    the config climate's; with its note (a plan's has no file to blame: it says how to give one)."""
     if override.humidity_pct is not None:
         humidity = float(override.humidity_pct)
         return humidity, None, f"humidity {humidity:g} % given on the command line"
@@ -343,6 +343,8 @@ def _humidity(override: WeatherInputs, weather_h: pd.Series | None,
         return humidity, series, (f"humidity {humidity:.0f} % on average from {override.service}, hour by hour at the "
                                   "route's rounded positions")
     humidity = float(climate.humidity_pct)
+    if planned:
+        return humidity, None, f"humidity {humidity:g} % from the config climate (give --humidity for the day's)"
     return humidity, None, f"humidity {humidity:g} % from the config climate (FIT files rarely record it)"
 
 

@@ -160,3 +160,16 @@ def test_an_imperial_plan_gives_the_radiant_excess_in_fahrenheit(tmp_path) -> No
     assert result.returncode == 0, result.stderr
     text = " ".join(result.stdout.split())
     assert "°F above the air" in text and " K above the air" not in text
+
+
+def test_a_plan_without_a_file_does_not_blame_fit_files_for_the_humidity(tmp_path) -> None:
+    """A plan has no file: the config's humidity is said with how to give the day's, not with
+    '(FIT files rarely record it)', which is about a recorded activity."""
+    from cli_support import run_cli
+
+    config = tmp_path / "sweatline.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ninbox: {tmp_path / 'inbox'}\nweather: {{provider: none}}\n")
+    result = run_cli("plan", "--sport", "running", "--duration", "1h", "--speed", "10", "--temp", "20", config=config)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "from the config climate (give --humidity for the day's)" in text and "FIT files" not in text
