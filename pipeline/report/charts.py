@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.core.schema import PlanBlock, SweatBlock
-from pipeline.core.units import Units, fahrenheit, fl_oz, mph
+from pipeline.core.units import Units, fahrenheit, fl_oz, mph, rate_l_per_h
 from pipeline.report.svg import (
     UNITS_PER_IN,
     Canvas,
@@ -437,6 +437,22 @@ def _session_chart(prepared: SessionSeries | None, sweat: SweatBlock | None, uni
         top = bottom + gap_in * PX
     return canvas.svg("chart-narrow" if narrow else "chart-wide",
                       "The session over time: effort, temperature and cumulative sweat loss")
+
+
+RATE_CAPTION = "Sweat rate: our estimate with its plausible range, the device's own estimate where the file has one"
+
+
+def sweat_rate_caption(plan: PlanBlock | None, units: Units = "metric") -> str:
+    """The caption under :func:`sweat_rate_chart_svg`: the planned drinking's bar and whisker
+    explained only where they are drawn (a whisker when the upper figure is above the lower; one
+    figure and no whisker when they are equal; no plan, no planned bar)."""
+    if plan is None:
+        return f"{RATE_CAPTION}."
+    if plan.during_max_ml_per_h > plan.during_ml_per_h:
+        return (f"{RATE_CAPTION}, and the planned drinking range (bar: the lower figure, within the low end of the "
+                "sweat rate; whisker: the upper figure, within its middle).")
+    return (f"{RATE_CAPTION}, and the planned drinking, one figure ({rate_l_per_h(plan.during_ml_per_h / 1000.0, units)}: "
+            "within the low end of the sweat rate).")
 
 
 def sweat_rate_chart_svg(sweat: SweatBlock, duration_h: float | None, plan: PlanBlock | None = None,

@@ -86,7 +86,11 @@ def view_of(analysis: "Analysis") -> ReportView:
 
 def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     """The self-contained report page (inline CSS, inline SVG charts, no script, no fetch)."""
-    from pipeline.report.charts import session_chart_svgs, sweat_rate_chart_svg  # numpy, pandas: only when drawing
+    from pipeline.report.charts import (  # numpy, pandas: only when drawing
+        session_chart_svgs,
+        sweat_rate_caption,
+        sweat_rate_chart_svg,
+    )
 
     report = analysis.report
     view = view_of(analysis)
@@ -102,6 +106,7 @@ def render_html(analysis: "Analysis", generated: datetime | None = None) -> str:
     session_svg = _both(lambda phone: narrow if phone else wide)
     stamp = (generated or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _HTML.get_template("report.html.j2").render(view=view, rate_svg=rate_svg, session_svg=session_svg,
+                                                       rate_caption=Markup(sweat_rate_caption(report.plan, units)),  # our words, no markup
                                                        generated=stamp)
 
 
