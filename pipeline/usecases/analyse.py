@@ -14,13 +14,12 @@ import pandas as pd
 from pipeline.advice import advise, session_duration_s
 from pipeline.advice.texts import SessionFacts, generic_advice, in_both_units
 from pipeline.core.config import Config
-from pipeline.core.errors import InvalidValue
 from pipeline.core.inputs import WeatherOverride  # defined with the bounds it checks; also imported from here
 from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report, SweatBlock
 from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
 from pipeline.core.units import METRIC_READER, Reader, litre_digits, reader
 from pipeline.fit.models import Activity, Leg
-from pipeline.physiology.athlete import Athlete, resolve_athlete
+from pipeline.physiology.athlete import Athlete, check_planned_heart_rate, resolve_athlete
 from pipeline.physiology.calibration import rate_origin
 from pipeline.physiology.effort_limits import check_planned_effort
 from pipeline.physiology.environment import WeatherInputs
@@ -190,10 +189,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     """The same model for a session that has not happened (``sweatline plan``): no ``activity`` block.
     A session under :data:`MIN_ESTIMATE_S` gets the short answer of a recorded one (no estimate, no plan)."""
     athlete = resolve_athlete(config.athlete, None, athlete_override)
-    if plan.heart_rate_bpm is not None and plan.heart_rate_bpm <= athlete.hr_rest_bpm:
-        raise InvalidValue("heart_rate_bpm", f"{plan.heart_rate_bpm:g} bpm is not above the resting heart rate "
-                           f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm): a heart rate at rest says nothing "
-                           "of an effort's intensity")
+    if plan.heart_rate_bpm is not None:
+        check_planned_heart_rate(plan.heart_rate_bpm, athlete)
     check_planned_effort(plan.sport, plan.duration_s, power_w=plan.power_w,
                          speed_m_per_s=plan.speed_kmh / 3.6 if plan.speed_kmh is not None else None,
                          body_mass_kg=athlete.body_mass_kg, sex=athlete.sex)
@@ -310,6 +307,7 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     from pipeline.physiology.planned import PlannedSession
 
     athlete = resolve_athlete(config.athlete, None, athlete_override)
+    check_planned_heart_rate(heart_rate_bpm, athlete)
     weather = _weather(override)
     if solar_w_m2 is not None:  # the swim's leg is in water: the environment leaves the sun out there
         weather = replace(weather, solar_w_m2=solar_w_m2, sun_elevation_deg=sun_elevation_deg)

@@ -36,7 +36,7 @@ from pipeline.core.schema import Report
 from pipeline.core.sports import sport_profile
 from pipeline.core.units import Units
 from pipeline.fit.course import Course
-from pipeline.physiology.athlete import resolve_athlete
+from pipeline.physiology.athlete import check_planned_heart_rate, resolve_athlete
 from pipeline.physiology.effort_limits import (
     HOUR,
     HOUR_RECORD_M,
@@ -111,9 +111,7 @@ def _effort(request: RaceRequest, steps: pd.DataFrame, mass_kg: float, athlete, 
     if request.speed_m_per_s is not None:
         return Effort.from_level_speed(pedalled, request.speed_m_per_s, mass_kg, walking)
     if request.heart_rate_bpm is not None:
-        if request.heart_rate_bpm <= athlete.hr_rest_bpm:
-            raise InvalidValue("heart_rate_bpm", f"{request.heart_rate_bpm:g} bpm is not above the resting heart rate "
-                               f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm)")
+        check_planned_heart_rate(request.heart_rate_bpm, athlete)
         metabolic_w = float(heart_rate_metabolic_w(request.heart_rate_bpm, athlete))
         if pedalled:  # mechanical power = metabolic rate × gross efficiency (Ettema & Lorås 2009)
             return Effort(True, metabolic_w * gross_efficiency)
