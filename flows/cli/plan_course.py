@@ -89,6 +89,8 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
                        ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing")):
         if getattr(args, flag, None) is not None:
             raise UsageError(name, "is not used with --course (the course gives the duration and the grades)")
+    if getattr(args, "indoor", False):
+        raise UsageError("--indoor", "a course is ridden or run outdoors: plan an indoor session without --course")
     course = read_course(args.course)
     sport = args.sport or course.sport
     if sport is None:

@@ -17,8 +17,10 @@ did not answer for) an outdoor session in air is assumed under the climatologica
 :data:`PLAN_SUN_ELEVATION_DEG`; a recording at each record's own sun elevation, never more than
 Haurwitz (1945)'s clear sky there and nothing with the sun down (a recording without positions
 gets none: the sun cannot be placed). A note says so and how to
-override it (``--solar-w-m2 0`` for shade, night or indoors). Which sessions the sun reaches is one
-rule, :func:`sun_reaches`: not indoors, not in water.
+override it (``--solar-w-m2 0`` for shade or night, ``--indoor`` indoors). Which sessions are indoors
+is one rule, :func:`is_indoor` (an indoor FIT sub-sport, or a plan's ``--indoor``:
+:data:`PLAN_INDOOR_SUB_SPORT`), and which the sun reaches another built on it, :func:`sun_reaches`:
+not indoors, not in water.
 
 Device sensors (SCIENCE §2): a bike-mounted computer (Edge, ELEMNT, Karoo, ROX, Dash, ...) reads
 close to air temperature (high in sun, low when wet) and is used as air temperature; outdoors the
@@ -36,8 +38,8 @@ temperature of the session (source ``device``), with a wider uncertainty than a 
 such. A device we cannot place is treated as a watch for foot sports and as a bike computer on a
 bike.
 
-Indoors (trainer, treadmill, virtual rides) the relative air speed is a fan's, not the athlete's
-speed: we take 1.5 m·s⁻¹, the middle of what a pedestal fan a metre or two away gives (1–2 m·s⁻¹);
+Indoors (trainer, treadmill, virtual rides, a plan's ``--indoor``) the relative air speed is a fan's,
+not the athlete's speed, whatever the speed or power (a plan's notes say so): we take 1.5 m·s⁻¹, the middle of what a pedestal fan a metre or two away gives (1–2 m·s⁻¹);
 outdoors it is the athlete's ground speed (wind unknown, taken as calm), at least 0.4 m·s⁻¹.
 """
 from __future__ import annotations
@@ -62,6 +64,9 @@ from pipeline.physiology.radiation import (
 )
 
 INDOOR_FAN_AIR_SPEED_M_PER_S = 1.5
+PLAN_INDOOR_SUB_SPORT = "indoor"
+"""The sub-sport a plan's ``--indoor`` stands for (no FIT sub-sport is indoor for every sport; the
+word holds 'indoor', which :func:`is_indoor` reads as indoors)."""
 STILL_AIR_SPEED_M_PER_S = 0.4
 DEVICE_TEMPERATURE_BOUNDS_C = (-40.0, 60.0)
 WRIST_SKIN_C = 33.0
@@ -220,6 +225,9 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     air_t, source, uncertainty_c, temperature_notes = _temperature(records, sport, device, indoor, climate,
                                                                    override, weather_t)
     excess, sun_notes = _sun(records, sport, indoor, override, air_t, extras, planned)
+    if indoor and planned:
+        sun_notes = [*sun_notes, ModelNote("indoors: no sun, and a fan's {air:g} of air assumed instead of the breeze "
+                                           "of moving", air=speed_m_per_s(INDOOR_FAN_AIR_SPEED_M_PER_S))]
     notes = [*override.service_notes, humidity_note, *temperature_notes, *extra_notes, *sun_notes]
     return ResolvedEnvironment(air_t, humidity, source, indoor, notes, uncertainty_c, humidity_series, **extras,
                                radiant_excess_k=excess)
@@ -254,7 +262,7 @@ def _sun(records: pd.DataFrame, sport: str, indoor: bool, override: WeatherInput
                     "(the weather service's radiation at the sun's elevation for each record)"]
 
 
-SKY_OVERRIDE_HINT = "give --solar-w-m2 0 for shade, night or indoors, or the forecast's radiation"
+SKY_OVERRIDE_HINT = "give --solar-w-m2 0 for shade or night, --indoor indoors, or the forecast's radiation"
 """How a plan's reader overrides the assumed sky (the ``plan`` option's name)."""
 
 

@@ -101,6 +101,16 @@ class PlannedSession:
     clothing: str = "sports"
     solar_w_m2: float | None = None
     sun_elevation_deg: float | None = None
+    indoor: bool = False
+    """On a treadmill, a trainer or in a gym: no sun, and a fan's air instead of the breeze of moving
+    (:func:`pipeline.physiology.environment.sun_reaches`, :data:`~pipeline.physiology.environment.INDOOR_FAN_AIR_SPEED_M_PER_S`)."""
+
+
+INDOOR_PLAN_HINTS = {"treadmill": "running", "indoor_running": "running", "indoor_cycling": "cycling",
+                     "trainer": "cycling", "spin": "cycling", "virtual_activity": "cycling", "indoor_walking": "walking",
+                     "indoor_rowing": "rowing"}
+"""Indoor FIT sub-sports a plan's ``--sport`` may be given as, and the sport to plan with ``--indoor``
+instead (a plan's sport is a FIT sport; indoors is its own option)."""
 
 
 class PlanRequest(BaseModel):
@@ -116,7 +126,8 @@ class PlanRequest(BaseModel):
     Sun: global horizontal shortwave radiation [0, 1500] W·m⁻² (what weather services forecast as
     "solar radiation"; when not given, an outdoor session is planned under the climatological daylight
     sky, :data:`pipeline.physiology.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2`) at a sun elevation
-    (0, 90]°, which needs the radiation; in water neither applies.
+    (0, 90]°, which needs the radiation; in water neither applies. ``indoor`` (a treadmill, a trainer,
+    a gym): no sun, so no radiation may be given with it, and not in water.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -137,11 +148,14 @@ class PlanRequest(BaseModel):
     clothing: Literal["sports", "uniform"] | None = None
     solar_w_m2: float | None = Field(None, **SOLAR_W_M2)
     sun_elevation_deg: float | None = Field(None, **SUN_ELEVATION_DEG)
+    indoor: bool = False
 
     @field_validator("sport", mode="before")
     @classmethod
     def _known_sport(cls, value: object) -> str:
         name = str(value).strip().lower().replace("-", "_")
+        if name not in PLAN_SPORTS and name in INDOOR_PLAN_HINTS:
+            raise ValueError(f"{value!r} is a way of doing a sport indoors: give --sport {INDOOR_PLAN_HINTS[name]} --indoor")
         if name not in PLAN_SPORTS:
             raise ValueError(f"{value!r} is not a sport the model knows: use one of {', '.join(PLAN_SPORTS)}, "
                              "or triathlon (with --legs SWIM,BIKE,RUN)")
@@ -187,6 +201,12 @@ class PlanRequest(BaseModel):
                                       {"field": "solar_w_m2"})
         if self.sun_elevation_deg is not None and self.solar_w_m2 is None:
             raise PydanticCustomError("sun", "needs the radiation too (--solar-w-m2)", {"field": "sun_elevation_deg"})
+        if self.indoor and profile.in_water:
+            raise PydanticCustomError("indoor", "is for sessions in air: a pool's water is given by --water-temp",
+                                      {"field": "indoor"})
+        if self.indoor and (self.solar_w_m2 is not None or self.sun_elevation_deg is not None):
+            raise PydanticCustomError("indoor", "indoors no sun reaches the athlete: drop --solar-w-m2 and "
+                                      "--sun-elevation-deg", {"field": "indoor"})
         if self.load_kg and profile.gait != "walk":  # the LCDA equation (Looney et al. 2019) is a walking equation
             raise PydanticCustomError("load", "is modelled for walking and hiking only (the Load Carriage Decision "
                                       "Aid's equation, Looney et al. 2019, is a walking equation; no published "
@@ -197,7 +217,7 @@ class PlanRequest(BaseModel):
     def session(self) -> PlannedSession:
         return PlannedSession(self.sport, self.duration_s, self.speed_kmh, self.power_w, self.heart_rate_bpm,
                               self.water_temperature_c, self.load_kg or 0.0, self.grade_pct or 0.0,
-                              self.clothing or "sports", self.solar_w_m2, self.sun_elevation_deg)
+                              self.clothing or "sports", self.solar_w_m2, self.sun_elevation_deg, self.indoor)
 
 
 class CourseRequest(BaseModel):
@@ -259,14 +279,14 @@ def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_
                height_cm: float | None = None, age: float | None = None, water_temp_c: float | None = None,
                load_kg: float | None = None, grade_pct: float | None = None,
                clothing: str | None = None, solar_w_m2: float | None = None,
-               sun_elevation_deg: float | None = None) -> PlannedSession:
+               sun_elevation_deg: float | None = None, indoor: bool = False) -> PlannedSession:
     """Validate every ``sweatline plan`` value (:class:`PlanRequest`); the first impossible one is a
     one-line :class:`~pipeline.core.errors.InvalidValue` naming its field."""
     return checked(PlanRequest, sport=sport, duration_s=duration, speed_kmh=speed_kmh, power_w=power_w,
                    heart_rate_bpm=heart_rate_bpm, temperature_c=temperature_c, humidity_pct=humidity_pct,
                    body_mass_kg=body_mass_kg, height_cm=height_cm, age=age, water_temperature_c=water_temp_c,
                    load_kg=load_kg, grade_pct=grade_pct, clothing=clothing, solar_w_m2=solar_w_m2,
-                   sun_elevation_deg=sun_elevation_deg).session()
+                   sun_elevation_deg=sun_elevation_deg, indoor=indoor).session()
 
 
 def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:

@@ -22,7 +22,7 @@ from pipeline.fit.models import Activity, Leg
 from pipeline.physiology.athlete import Athlete, check_planned_heart_rate, resolve_athlete
 from pipeline.physiology.calibration import rate_origin
 from pipeline.physiology.effort_limits import check_planned_effort
-from pipeline.physiology.environment import WeatherInputs
+from pipeline.physiology.environment import PLAN_INDOOR_SUB_SPORT, WeatherInputs
 from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
 from pipeline.physiology.planned import PlannedSession, planned_records
 from pipeline.physiology.sweat import Calibration
@@ -206,7 +206,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
         weather = replace(weather, water_temperature_c=plan.water_temperature_c)
     if plan.solar_w_m2 is not None:
         weather = replace(weather, solar_w_m2=plan.solar_w_m2, sun_elevation_deg=plan.sun_elevation_deg)
-    estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
+    sub_sport = PLAN_INDOOR_SUB_SPORT if plan.indoor else None  # indoors: no sun, a fan's air
+    estimate = estimate_leg(records, plan.sport, sub_sport, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg,
                             clothing=plan.clothing, planned=True)
