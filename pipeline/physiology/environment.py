@@ -102,6 +102,31 @@ def is_indoor(sub_sport: str | None) -> bool:
     return sub_sport is not None and (sub_sport in INDOOR_SUB_SPORTS or "indoor" in sub_sport or "virtual" in sub_sport)
 
 
+def stays_in_place(records: pd.DataFrame, sport: str) -> bool:
+    """Whether a recorded ride never moved: a pedalled sport with no speed above zero, no distance
+    above zero and no position in any record. A trainer ride whose file does not name an indoor
+    sub-sport (an Edge 800 on a turbo writes ``generic``, 0 km and no GPS) records just that;
+    outdoors a bike computer writes at least positions or a wheel sensor's distance. Not on foot: a
+    watch without GPS or footpod (a Forerunner 70) records a run outdoors the same way."""
+    profile = sport_profile(sport)
+    if records.empty or not profile.pedalled:
+        return False
+    for column in ("speed_m_per_s", "distance_m"):
+        if column in records.columns and bool((pd.to_numeric(records[column], errors="coerce") > 0).any()):
+            return False
+    return not ("latitude_deg" in records.columns and bool(records["latitude_deg"].notna().any()))
+
+
+def session_indoors(sub_sport: str | None, records: pd.DataFrame | None = None, sport: str | None = None) -> bool:
+    """The one rule for indoors, recorded or planned: an indoor sub-sport (:func:`is_indoor`, a plan's
+    ``--indoor`` being :data:`PLAN_INDOOR_SUB_SPORT`), or a recording that never moved
+    (:func:`stays_in_place`). Indoors there is no sun and no weather, and the air over the athlete is a
+    fan's (:data:`INDOOR_FAN_AIR_SPEED_M_PER_S`), not the breeze of their speed."""
+    if is_indoor(sub_sport):
+        return True
+    return records is not None and sport is not None and stays_in_place(records, sport)
+
+
 def sun_reaches(sport: str, sub_sport: str | None = None) -> bool:
     """Whether a session of ``sport`` (and FIT ``sub_sport``) can be in the sun: not an indoor
     sub-sport (:func:`is_indoor`), not a sport done indoors (a gym workout,
@@ -215,7 +240,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     humidity, the temperature. ``planned``: the records are a plan's, synthesised without a place
     (an unknown sky is then taken at :data:`PLAN_SUN_ELEVATION_DEG`)."""
     override = override or WeatherInputs()
-    indoor = is_indoor(sub_sport)
+    indoor = session_indoors(sub_sport, records if not planned else None, sport)
     weather_t, weather_h = _service_series(records, sport, indoor, override)
     extras: _WeatherExtras = {}
     extra_notes: list[str] = []  # after the temperature's and humidity's own notes
@@ -225,9 +250,10 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     air_t, source, uncertainty_c, temperature_notes = _temperature(records, sport, device, indoor, climate,
                                                                    override, weather_t)
     excess, sun_notes = _sun(records, sport, indoor, override, air_t, extras, planned)
-    if indoor and planned:
-        sun_notes = [*sun_notes, ModelNote("indoors: no sun, and a fan's {air:g} of air assumed instead of the breeze "
-                                           "of moving", air=speed_m_per_s(INDOOR_FAN_AIR_SPEED_M_PER_S))]
+    if indoor:
+        why = "" if planned or is_indoor(sub_sport) else "the ride records no speed, distance or position (a trainer); "
+        sun_notes = [*sun_notes, ModelNote("indoors: {why}no sun, and a fan's {air:g} of air assumed instead of the "
+                                           "breeze of moving", why=why, air=speed_m_per_s(INDOOR_FAN_AIR_SPEED_M_PER_S))]
     notes = [*override.service_notes, humidity_note, *temperature_notes, *extra_notes, *sun_notes]
     return ResolvedEnvironment(air_t, humidity, source, indoor, notes, uncertainty_c, humidity_series, **extras,
                                radiant_excess_k=excess)
