@@ -68,10 +68,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--water-temp", type=number(), metavar="C",
                         help="swimming or a triathlon's swim: water temperature, °C (°F with --units imperial) (default: "
                              f"{POOL_WATER_C:g} °C pool; a triathlon's open water: {OPEN_WATER_C:g} °C)")
-    parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking and hiking only: load carried, kg (the Load Carriage "
-                        "Decision Aid is a walking equation, so running is refused)")
+    parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking and hiking only, with or without --course: load "
+                        "carried, kg (the Load Carriage Decision Aid is a walking equation, so running is refused)")
     parser.add_argument("--grade", type=number(), metavar="PCT",
-                        help="walking, hiking, running: average grade, %% (negative downhill)")
+                        help="walking, hiking, running: average grade, %% (negative downhill; running downhill "
+                             "costs least near -20 %%, Minetti et al. 2002)")
     parser.add_argument("--clothing", choices=["sports", "uniform"],
                         help="walking, hiking, running: sports kit dressed for the weather (default) or a combat "
                              "uniform (a military march)")

@@ -223,8 +223,8 @@ class PlanRequest(BaseModel):
 class CourseRequest(BaseModel):
     """What ``sweatline plan --course`` was asked, before it is believed: the sport (one that moves
     along a course: pedalled or on foot), exactly one of level speed, power (pedalled only), heart
-    rate or finish time (the course gives the rest), the air and sun if typed, the athlete's values
-    for this answer. Bounds as :class:`PlanRequest`'s."""
+    rate or finish time (the course gives the rest), the air and sun if typed, the load carried
+    (walking and hiking only), the athlete's values for this answer. Bounds as :class:`PlanRequest`'s."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -240,6 +240,7 @@ class CourseRequest(BaseModel):
     age: float | None = Field(None, **AGE_YEARS)
     solar_w_m2: float | None = Field(None, **SOLAR_W_M2)
     sun_elevation_deg: float | None = Field(None, **SUN_ELEVATION_DEG)
+    load_kg: float | None = Field(None, **LOAD_KG)
 
     _known_sport = field_validator("sport", mode="before")(PlanRequest._known_sport.__func__)  # type: ignore[attr-defined]
 
@@ -270,6 +271,9 @@ class CourseRequest(BaseModel):
                                       {"field": "power_w", "sport": self.sport})
         if self.sun_elevation_deg is not None and self.solar_w_m2 is None:
             raise PydanticCustomError("sun", "needs the radiation too (--solar-w-m2)", {"field": "sun_elevation_deg"})
+        if self.load_kg and profile.gait != "walk":  # as PlanRequest: the LCDA is a walking equation
+            raise PydanticCustomError("load", "is modelled for walking and hiking only (the Load Carriage Decision "
+                                      "Aid's equation, Looney et al. 2019, is a walking equation)", {"field": "load_kg"})
         return self
 
 
@@ -329,6 +333,11 @@ def synthetic_frame(elapsed_s: NDArray[np.float64], start_utc: pd.Timestamp) -> 
     return frame
 
 
+PLAN_MAX_START_ALTITUDE_M = 8800.0
+"""The highest a planned descent starts [m]: about Everest's 8849 m, so its records stay within the
+plausible altitudes (up to 9000 m, :func:`pipeline.physiology.intensity.grade_from_altitude`)."""
+
+
 def planned_records(plan: PlannedSession, body_mass_kg: float, gross_efficiency: float | None = None) -> pd.DataFrame:
     """A steady synthetic session in the canonical RECORD_COLUMNS shape, one record every 5 s.
 
@@ -364,5 +373,8 @@ def planned_records(plan: PlannedSession, body_mass_kg: float, gross_efficiency:
     if speed is not None:
         frame["speed_m_per_s"] = speed
         frame["distance_m"] = speed * elapsed
-        frame["altitude_m"] = speed * elapsed * plan.grade_pct / 100.0
+        climb = speed * elapsed * plan.grade_pct / 100.0
+        # a descent starts high enough to stay above the lowest altitude a record may hold (-500 m,
+        # the records' plausible range): otherwise its altitude is set aside there and the rest runs flat
+        frame["altitude_m"] = climb + min(max(0.0, -float(climb.min())), PLAN_MAX_START_ALTITUDE_M)
     return frame[list(RECORD_COLUMNS)]

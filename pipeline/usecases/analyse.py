@@ -211,11 +211,28 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg,
                             clothing=plan.clothing, planned=True)
+    sweat = sweat_block(estimate.sweat, athlete.assumptions())
+    carried = heart_rate_carries(plan)
+    if carried is not None:
+        sweat.flags.append(carried)
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
-                    sweat=sweat_block(estimate.sweat, athlete.assumptions()))
+                    sweat=sweat)
     report = _with_plan_and_advice(report, config, athlete, plan, rate_origin_=rate_origin(calibration, plan.sport))
     return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=estimate.sweat.model_total_l,
                     display=_display(config))
+
+
+def heart_rate_carries(plan: PlannedSession) -> str | None:
+    """The note of a plan paced by heart rate that also gives a load or a grade: the heart rate sets
+    the metabolic rate (Keytel et al. 2005), and a load or a climb raises the heart rate the effort
+    runs at, so they are in it already and are not added again (counting them twice would plan the
+    climb's cost on top of the heart rate it raised). None when neither was given."""
+    if plan.heart_rate_bpm is None or not (plan.load_kg or plan.grade_pct):
+        return None
+    given = [f"a {plan.load_kg:g} kg load"] if plan.load_kg else []
+    given += [f"a {plan.grade_pct:g} % grade"] if plan.grade_pct else []
+    return (f"{' and '.join(given)} not added: the planned heart rate sets the metabolic rate, and carrying a load "
+            "or climbing shows in that heart rate already (give --speed instead to have them costed)")
 
 
 MIN_ESTIMATE_S = 10 * 60.0
