@@ -127,7 +127,8 @@ class PlanRequest(BaseModel):
     "solar radiation"; when not given, an outdoor session is planned under the climatological daylight
     sky, :data:`pipeline.physiology.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2`) at a sun elevation
     (0, 90]°, which needs the radiation; in water neither applies. ``indoor`` (a treadmill, a trainer,
-    a gym): no sun, so no radiation may be given with it, and not in water.
+    a gym): no sun, so no radiation may be given with it, not in water, and not with a speed on a bike
+    (a trainer's speed is its own reckoning: a recorded indoor ride's speed is not costed either).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -204,6 +205,9 @@ class PlanRequest(BaseModel):
         if self.indoor and profile.in_water:
             raise PydanticCustomError("indoor", "is for sessions in air: a pool's water is given by --water-temp",
                                       {"field": "indoor"})
+        if self.indoor and profile.pedalled and self.speed_kmh is not None:  # as a recorded indoor ride's speed
+            raise PydanticCustomError("indoor", "on a trainer the speed is the trainer's own reckoning, not a cost "
+                                      "the model can take: give --power or --hr", {"field": "speed_kmh"})
         if self.indoor and (self.solar_w_m2 is not None or self.sun_elevation_deg is not None):
             raise PydanticCustomError("indoor", "indoors no sun reaches the athlete: drop --solar-w-m2 and "
                                       "--sun-elevation-deg", {"field": "indoor"})

@@ -64,6 +64,7 @@ def test_an_indoor_plan_and_an_indoor_recording_are_indoors_by_one_rule():
     (["--sport", "swimming", "--speed", "3", "--indoor"], "in air"),
     (["--sport", "treadmill", "--speed", "10"], "--sport running --indoor"),
     (["--sport", "indoor_cycling", "--power", "150"], "--sport cycling --indoor"),
+    (["--sport", "cycling", "--speed", "30", "--indoor"], "give --power or --hr"),
 ])
 def test_indoor_refusals_are_one_line_and_say_what_to_give(config_path, capsys, args, words):
     err = refused(config_path, capsys, "--duration", "1h", *args)
