@@ -1,5 +1,5 @@
 """`sweatline plan --sport S --duration D (--speed KMH | --power W | --hr BPM) [--temp C] [--humidity PCT]
-[--water-temp C] [--load-kg KG] [--grade PCT] [--clothing sports|uniform] [--solar-w-m2 W [--sun-elevation-deg DEG]] [--mass-kg KG] [--height-cm CM] [--sex male|female]
+[--water-temp C] [--load-kg KG] [--grade PCT] [--clothing sports|uniform] [--indoor | --solar-w-m2 W [--sun-elevation-deg DEG]] [--mass-kg KG] [--height-cm CM] [--sex male|female]
 [--age YEARS] [--json]`: the sweat model for a
 session that has not happened yet. Prints the same environment/intensity/sweat blocks as a ride
 (no ``activity``) as JSON, or a few lines of text. Every value is checked in
@@ -28,7 +28,7 @@ FLAGS = {"sport": "--sport", "duration_s": "--duration", "speed_kmh": "--speed",
          "body_mass_kg": "--mass-kg", "height_cm": "--height-cm", "age": "--age", "intensity": "sweatline plan",
          "water_temperature_c": "--water-temp", "load_kg": "--load-kg", "grade_pct": "--grade",
          "clothing": "--clothing", "solar_w_m2": "--solar-w-m2", "sun_elevation_deg": "--sun-elevation-deg",
-         "finish_s": "--finish", "finish": "--finish"}
+         "finish_s": "--finish", "finish": "--finish", "indoor": "--indoor"}
 """The command line's name for each field of :class:`~pipeline.physiology.planned.PlanRequest`."""
 
 
@@ -68,17 +68,21 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--water-temp", type=number(), metavar="C",
                         help="swimming or a triathlon's swim: water temperature, °C (°F with --units imperial) (default: "
                              f"{POOL_WATER_C:g} °C pool; a triathlon's open water: {OPEN_WATER_C:g} °C)")
-    parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking and hiking only: load carried, kg (the Load Carriage "
-                        "Decision Aid is a walking equation, so running is refused)")
+    parser.add_argument("--load-kg", type=number(), metavar="KG", help="walking and hiking only, with or without --course: load "
+                        "carried, kg (the Load Carriage Decision Aid is a walking equation, so running is refused)")
     parser.add_argument("--grade", type=number(), metavar="PCT",
-                        help="walking, hiking, running: average grade, %% (negative downhill)")
+                        help="walking, hiking, running: average grade, %% (negative downhill; running downhill "
+                             "costs least near -20 %%, Minetti et al. 2002)")
     parser.add_argument("--clothing", choices=["sports", "uniform"],
                         help="walking, hiking, running: sports kit dressed for the weather (default) or a combat "
                              "uniform (a military march)")
     parser.add_argument("--solar-w-m2", type=number(), metavar="W",
                         help="sun: global solar (shortwave) radiation, W/m², as weather forecasts give it "
-                             "(default outdoors: 370, the mean daylight sky of the global climate; 0 for shade, night "
-                             "or indoors)")
+                             "(default outdoors: 370, the mean daylight sky of the global climate; 0 for shade or "
+                             "night; indoors give --indoor)")
+    parser.add_argument("--indoor", action="store_true",
+                        help="a treadmill, a trainer or a gym: no sun, and a fan's air instead of the breeze of "
+                             "moving")
     parser.add_argument("--sun-elevation-deg", type=number(), metavar="DEG",
                         help="with --solar-w-m2: the sun's height above the horizon, degrees (default 45)")
     parser.add_argument("--mass-kg", type=number(), metavar="KG", help="body mass for this answer only")
@@ -117,7 +121,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
                       water_temp_c=getattr(args, "water_temp", None), load_kg=getattr(args, "load_kg", None),
                       grade_pct=getattr(args, "grade", None), clothing=getattr(args, "clothing", None),
                       solar_w_m2=getattr(args, "solar_w_m2", None),
-                      sun_elevation_deg=getattr(args, "sun_elevation_deg", None))
+                      sun_elevation_deg=getattr(args, "sun_elevation_deg", None),
+                      indoor=bool(getattr(args, "indoor", False)))
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     calibration = calibration_for(config.data_dir, plan.sport)  # the athlete's weigh-ins
@@ -143,6 +148,8 @@ def _triathlon(args: argparse.Namespace, config: Config) -> int:
         raise UsageError("--legs", "a triathlon needs the three legs' durations: --legs 1h,5h,3h30m (swim, bike, run)")
     if args.duration is not None:
         raise UsageError("--duration", "a triathlon's duration is its legs': give --legs only")
+    if getattr(args, "indoor", False):
+        raise UsageError("--indoor", "a triathlon is raced outdoors: plan an indoor session with its own --sport")
     if args.hr is None:
         raise UsageError("--hr", "a triathlon is planned from one average heart rate for all legs "
                                  "(speed and power differ by leg)")

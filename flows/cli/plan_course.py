@@ -86,9 +86,11 @@ def parse_aid_km(text: str | None) -> tuple[float, ...]:
 def run_course(args: argparse.Namespace, config: Config) -> int:
     """The ``--course`` branch of ``sweatline plan``."""
     for flag, name in (("duration", "--duration"), ("legs", "--legs"), ("water_temp", "--water-temp"),
-                       ("load_kg", "--load-kg"), ("grade", "--grade"), ("clothing", "--clothing")):
+                       ("grade", "--grade"), ("clothing", "--clothing")):
         if getattr(args, flag, None) is not None:
             raise UsageError(name, "is not used with --course (the course gives the duration and the grades)")
+    if getattr(args, "indoor", False):
+        raise UsageError("--indoor", "a course is ridden or run outdoors: plan an indoor session without --course")
     course = read_course(args.course)
     sport = args.sport or course.sport
     if sport is None:
@@ -96,7 +98,8 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
     asked = checked(CourseRequest, sport=sport, speed_kmh=args.speed, power_w=args.power, heart_rate_bpm=args.hr,
                     finish_s=args.finish, temperature_c=args.temp, humidity_pct=args.humidity,
                     body_mass_kg=args.mass_kg, height_cm=args.height_cm, age=args.age,
-                    solar_w_m2=getattr(args, "solar_w_m2", None), sun_elevation_deg=getattr(args, "sun_elevation_deg", None))
+                    solar_w_m2=getattr(args, "solar_w_m2", None), sun_elevation_deg=getattr(args, "sun_elevation_deg", None),
+                    load_kg=getattr(args, "load_kg", None))
     sport = asked.sport
     start, start_words = start_zone(parse_start(args.start), course, config)
     past = past_start_line(start)
@@ -105,7 +108,8 @@ def run_course(args: argparse.Namespace, config: Config) -> int:
     request = RaceRequest(sport=sport, start=start, power_w=args.power,
                           speed_m_per_s=args.speed / 3.6 if args.speed is not None else None,
                           heart_rate_bpm=args.hr, finish_s=asked.finish_s, aid_m=parse_aid_km(args.aid_km),
-                          solar_w_m2=asked.solar_w_m2, sun_elevation_deg=asked.sun_elevation_deg)
+                          solar_w_m2=asked.solar_w_m2, sun_elevation_deg=asked.sun_elevation_deg,
+                          load_kg=asked.load_kg or 0.0)
     athlete_override = {"body_mass_kg": args.mass_kg, "height_cm": args.height_cm, "sex": args.sex, "age": args.age}
     override = WeatherOverride(temperature_c=args.temp, humidity_pct=args.humidity)
     plan = plan_course(course, request, config, override=override, athlete_override=athlete_override,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pipeline.core.config import AthleteConfig
+from pipeline.core.errors import InvalidValue
 from pipeline.core.notes import ModelNote, mass_kg
 from pipeline.fit.models import UserProfile
 
@@ -69,6 +70,32 @@ class Athlete:
                 else:
                     notes.append(f"{name}: population default {value:g} (set athlete.{name} in the config)")
         return notes
+
+
+def check_planned_heart_rate(heart_rate_bpm: float, athlete: Athlete) -> None:
+    """Refuse a planned average heart rate [bpm] the athlete cannot hold: at or below their resting
+    heart rate (it says nothing of an effort's intensity), or above their maximum (no effort reaches
+    it; Tanaka et al. 2001's age prediction when the config gives none, and the message says so).
+
+    Raises :class:`~pipeline.core.errors.InvalidValue` (field ``heart_rate_bpm``) naming the limit
+    and where it comes from."""
+    if heart_rate_bpm <= athlete.hr_rest_bpm:
+        raise InvalidValue("heart_rate_bpm", f"{heart_rate_bpm:g} bpm is not above the resting heart rate "
+                           f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm): a heart rate at rest says nothing "
+                           "of an effort's intensity")
+    if heart_rate_bpm > athlete.hr_max_bpm:
+        source = athlete.sources.get("hr_max_bpm")
+        if source == "default":
+            where = (f"predicted from age {athlete.age:g} by Tanaka 2001's 208 − 0.7·age; set athlete.hr_max_bpm "
+                     "in the config if yours is measured higher")
+        elif source == "fit":
+            where = "the watch's user profile"
+        elif source == "override":
+            where = "given for this answer"
+        else:
+            where = "athlete.hr_max_bpm in the config"
+        raise InvalidValue("heart_rate_bpm", f"{heart_rate_bpm:g} bpm is above the maximum heart rate "
+                           f"({athlete.hr_max_bpm:.0f} bpm, {where}): no effort is held above it")
 
 
 BODY_MASS_DISAGREEMENT = 0.20

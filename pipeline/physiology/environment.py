@@ -17,8 +17,10 @@ did not answer for) an outdoor session in air is assumed under the climatologica
 :data:`PLAN_SUN_ELEVATION_DEG`; a recording at each record's own sun elevation, never more than
 Haurwitz (1945)'s clear sky there and nothing with the sun down (a recording without positions
 gets none: the sun cannot be placed). A note says so and how to
-override it (``--solar-w-m2 0`` for shade, night or indoors). Which sessions the sun reaches is one
-rule, :func:`sun_reaches`: not indoors, not in water.
+override it (``--solar-w-m2 0`` for shade or night, ``--indoor`` indoors). Which sessions are indoors
+is one rule, :func:`is_indoor` (an indoor FIT sub-sport, or a plan's ``--indoor``:
+:data:`PLAN_INDOOR_SUB_SPORT`), and which the sun reaches another built on it, :func:`sun_reaches`:
+not indoors, not in water.
 
 Device sensors (SCIENCE §2): a bike-mounted computer (Edge, ELEMNT, Karoo, ROX, Dash, ...) reads
 close to air temperature (high in sun, low when wet) and is used as air temperature; outdoors the
@@ -36,8 +38,8 @@ temperature of the session (source ``device``), with a wider uncertainty than a 
 such. A device we cannot place is treated as a watch for foot sports and as a bike computer on a
 bike.
 
-Indoors (trainer, treadmill, virtual rides) the relative air speed is a fan's, not the athlete's
-speed: we take 1.5 m·s⁻¹, the middle of what a pedestal fan a metre or two away gives (1–2 m·s⁻¹);
+Indoors (trainer, treadmill, virtual rides, a plan's ``--indoor``) the relative air speed is a fan's,
+not the athlete's speed, whatever the speed or power (a plan's notes say so): we take 1.5 m·s⁻¹, the middle of what a pedestal fan a metre or two away gives (1–2 m·s⁻¹);
 outdoors it is the athlete's ground speed (wind unknown, taken as calm), at least 0.4 m·s⁻¹.
 """
 from __future__ import annotations
@@ -69,6 +71,9 @@ from pipeline.physiology.radiation import (
 )
 
 INDOOR_FAN_AIR_SPEED_M_PER_S = 1.5
+PLAN_INDOOR_SUB_SPORT = "indoor"
+"""The sub-sport a plan's ``--indoor`` stands for (no FIT sub-sport is indoor for every sport; the
+word holds 'indoor', which :func:`is_indoor` reads as indoors)."""
 STILL_AIR_SPEED_M_PER_S = 0.4
 DEVICE_TEMPERATURE_BOUNDS_C = (-40.0, 60.0)
 WRIST_SKIN_C = 33.0
@@ -102,6 +107,31 @@ DeviceMount = Literal["bike", "wrist"]
 def is_indoor(sub_sport: str | None) -> bool:
     """Trainer, treadmill, virtual and other indoor sub-sports (FIT ``sub_sport`` names)."""
     return sub_sport is not None and (sub_sport in INDOOR_SUB_SPORTS or "indoor" in sub_sport or "virtual" in sub_sport)
+
+
+def stays_in_place(records: pd.DataFrame, sport: str) -> bool:
+    """Whether a recorded ride never moved: a pedalled sport with no speed above zero, no distance
+    above zero and no position in any record. A trainer ride whose file does not name an indoor
+    sub-sport (an Edge 800 on a turbo writes ``generic``, 0 km and no GPS) records just that;
+    outdoors a bike computer writes at least positions or a wheel sensor's distance. Not on foot: a
+    watch without GPS or footpod (a Forerunner 70) records a run outdoors the same way."""
+    profile = sport_profile(sport)
+    if records.empty or not profile.pedalled:
+        return False
+    for column in ("speed_m_per_s", "distance_m"):
+        if column in records.columns and bool((pd.to_numeric(records[column], errors="coerce") > 0).any()):
+            return False
+    return not ("latitude_deg" in records.columns and bool(records["latitude_deg"].notna().any()))
+
+
+def session_indoors(sub_sport: str | None, records: pd.DataFrame | None = None, sport: str | None = None) -> bool:
+    """The one rule for indoors, recorded or planned: an indoor sub-sport (:func:`is_indoor`, a plan's
+    ``--indoor`` being :data:`PLAN_INDOOR_SUB_SPORT`), or a recording that never moved
+    (:func:`stays_in_place`). Indoors there is no sun and no weather, and the air over the athlete is a
+    fan's (:data:`INDOOR_FAN_AIR_SPEED_M_PER_S`), not the breeze of their speed."""
+    if is_indoor(sub_sport):
+        return True
+    return records is not None and sport is not None and stays_in_place(records, sport)
 
 
 def sun_reaches(sport: str, sub_sport: str | None = None) -> bool:
@@ -217,7 +247,7 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     humidity, the temperature. ``planned``: the records are a plan's, synthesised without a place
     (an unknown sky is then taken at :data:`PLAN_SUN_ELEVATION_DEG`)."""
     override = override or WeatherInputs()
-    indoor = is_indoor(sub_sport)
+    indoor = session_indoors(sub_sport, records if not planned else None, sport)
     weather_t, weather_h = _service_series(records, sport, indoor, override)
     extras: _WeatherExtras = {}
     extra_notes: list[str] = []  # after the temperature's and humidity's own notes
@@ -227,6 +257,10 @@ def resolve_environment(records: pd.DataFrame, sport: str, sub_sport: str | None
     air_t, source, uncertainty_c, temperature_notes = _temperature(records, sport, device, indoor, climate,
                                                                    override, weather_t)
     excess, sun_notes = _sun(records, sport, indoor, override, air_t, extras, planned)
+    if indoor:
+        why = "" if planned or is_indoor(sub_sport) else "the ride records no speed, distance or position (a trainer); "
+        sun_notes = [*sun_notes, ModelNote("indoors: {why}no sun, and a fan's {air:g} of air assumed instead of the "
+                                           "breeze of moving", why=why, air=speed_m_per_s(INDOOR_FAN_AIR_SPEED_M_PER_S))]
     notes = [*override.service_notes, humidity_note, *temperature_notes, *extra_notes, *sun_notes]
     return ResolvedEnvironment(air_t, humidity, source, indoor, notes, uncertainty_c, humidity_series, **extras,
                                radiant_excess_k=excess)
@@ -267,7 +301,7 @@ def _mean_excess(excess: NDArray[np.float64]) -> Quantity:
     return temperature_difference_k(float(np.mean(excess)))
 
 
-SKY_OVERRIDE_HINT = "give --solar-w-m2 0 for shade, night or indoors, or the forecast's radiation"
+SKY_OVERRIDE_HINT = "give --solar-w-m2 0 for shade or night, --indoor indoors, or the forecast's radiation"
 """How a plan's reader overrides the assumed sky (the ``plan`` option's name)."""
 
 

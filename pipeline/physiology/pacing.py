@@ -26,7 +26,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from pipeline.core.errors import InvalidValue
-from pipeline.physiology.intensity import cycling_power_from_speed_w
+from pipeline.physiology.intensity import cycling_power_from_speed_w, minetti_running_cost_j_per_kg_m
 
 STEP_M = 50.0
 """The route is resampled every 50 m: finer than a climb, coarser than GPS noise."""
@@ -47,13 +47,6 @@ BISECTIONS = 44
 """Halvings of a bisection: 2⁻⁴⁴ of the bracket (below 10⁻¹¹ m/s of speed, 10⁻¹⁰ W of power)."""
 FOOT_DESCENT_FACTOR = 1.3
 """Downhill on foot at most 1.3 × the level speed at the same effort (our bound; see the module docstring)."""
-
-
-def minetti_running_cost_j_per_kg_m(grade: ArrayLike) -> NDArray[np.float64]:
-    """Net energy cost of running [J·kg⁻¹·m⁻¹] at ``grade`` (fraction, held within ±0.45), Minetti et al.
-    (2002) Fig. 1: ``155.4i⁵ − 30.4i⁴ − 43.3i³ + 46.3i² + 19.5i + 3.6``."""
-    i = np.clip(np.asarray(grade, dtype=float), -FOOT_MAX_GRADE, FOOT_MAX_GRADE)
-    return 155.4 * i**5 - 30.4 * i**4 - 43.3 * i**3 + 46.3 * i**2 + 19.5 * i + 3.6
 
 
 def minetti_walking_cost_j_per_kg_m(grade: ArrayLike) -> NDArray[np.float64]:

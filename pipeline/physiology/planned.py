@@ -101,6 +101,16 @@ class PlannedSession:
     clothing: str = "sports"
     solar_w_m2: float | None = None
     sun_elevation_deg: float | None = None
+    indoor: bool = False
+    """On a treadmill, a trainer or in a gym: no sun, and a fan's air instead of the breeze of moving
+    (:func:`pipeline.physiology.environment.sun_reaches`, :data:`~pipeline.physiology.environment.INDOOR_FAN_AIR_SPEED_M_PER_S`)."""
+
+
+INDOOR_PLAN_HINTS = {"treadmill": "running", "indoor_running": "running", "indoor_cycling": "cycling",
+                     "trainer": "cycling", "spin": "cycling", "virtual_activity": "cycling", "indoor_walking": "walking",
+                     "indoor_rowing": "rowing"}
+"""Indoor FIT sub-sports a plan's ``--sport`` may be given as, and the sport to plan with ``--indoor``
+instead (a plan's sport is a FIT sport; indoors is its own option)."""
 
 
 class PlanRequest(BaseModel):
@@ -116,7 +126,9 @@ class PlanRequest(BaseModel):
     Sun: global horizontal shortwave radiation [0, 1500] W·m⁻² (what weather services forecast as
     "solar radiation"; when not given, an outdoor session is planned under the climatological daylight
     sky, :data:`pipeline.physiology.radiation.DEFAULT_DAYLIGHT_SOLAR_W_PER_M2`) at a sun elevation
-    (0, 90]°, which needs the radiation; in water neither applies.
+    (0, 90]°, which needs the radiation; in water neither applies. ``indoor`` (a treadmill, a trainer,
+    a gym): no sun, so no radiation may be given with it, not in water, and not with a speed on a bike
+    (a trainer's speed is its own reckoning: a recorded indoor ride's speed is not costed either).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -137,11 +149,14 @@ class PlanRequest(BaseModel):
     clothing: Literal["sports", "uniform"] | None = None
     solar_w_m2: float | None = Field(None, **SOLAR_W_M2)
     sun_elevation_deg: float | None = Field(None, **SUN_ELEVATION_DEG)
+    indoor: bool = False
 
     @field_validator("sport", mode="before")
     @classmethod
     def _known_sport(cls, value: object) -> str:
         name = str(value).strip().lower().replace("-", "_")
+        if name not in PLAN_SPORTS and name in INDOOR_PLAN_HINTS:
+            raise ValueError(f"{value!r} is a way of doing a sport indoors: give --sport {INDOOR_PLAN_HINTS[name]} --indoor")
         if name not in PLAN_SPORTS:
             raise ValueError(f"{value!r} is not a sport the model knows: use one of {', '.join(PLAN_SPORTS)}, "
                              "or triathlon (with --legs SWIM,BIKE,RUN)")
@@ -187,6 +202,15 @@ class PlanRequest(BaseModel):
                                       {"field": "solar_w_m2"})
         if self.sun_elevation_deg is not None and self.solar_w_m2 is None:
             raise PydanticCustomError("sun", "needs the radiation too (--solar-w-m2)", {"field": "sun_elevation_deg"})
+        if self.indoor and profile.in_water:
+            raise PydanticCustomError("indoor", "is for sessions in air: a pool's water is given by --water-temp",
+                                      {"field": "indoor"})
+        if self.indoor and profile.pedalled and self.speed_kmh is not None:  # as a recorded indoor ride's speed
+            raise PydanticCustomError("indoor", "on a trainer the speed is the trainer's own reckoning, not a cost "
+                                      "the model can take: give --power or --hr", {"field": "speed_kmh"})
+        if self.indoor and (self.solar_w_m2 is not None or self.sun_elevation_deg is not None):
+            raise PydanticCustomError("indoor", "indoors no sun reaches the athlete: drop --solar-w-m2 and "
+                                      "--sun-elevation-deg", {"field": "indoor"})
         if self.load_kg and profile.gait != "walk":  # the LCDA equation (Looney et al. 2019) is a walking equation
             raise PydanticCustomError("load", "is modelled for walking and hiking only (the Load Carriage Decision "
                                       "Aid's equation, Looney et al. 2019, is a walking equation; no published "
@@ -197,14 +221,14 @@ class PlanRequest(BaseModel):
     def session(self) -> PlannedSession:
         return PlannedSession(self.sport, self.duration_s, self.speed_kmh, self.power_w, self.heart_rate_bpm,
                               self.water_temperature_c, self.load_kg or 0.0, self.grade_pct or 0.0,
-                              self.clothing or "sports", self.solar_w_m2, self.sun_elevation_deg)
+                              self.clothing or "sports", self.solar_w_m2, self.sun_elevation_deg, self.indoor)
 
 
 class CourseRequest(BaseModel):
     """What ``sweatline plan --course`` was asked, before it is believed: the sport (one that moves
     along a course: pedalled or on foot), exactly one of level speed, power (pedalled only), heart
-    rate or finish time (the course gives the rest), the air and sun if typed, the athlete's values
-    for this answer. Bounds as :class:`PlanRequest`'s."""
+    rate or finish time (the course gives the rest), the air and sun if typed, the load carried
+    (walking and hiking only), the athlete's values for this answer. Bounds as :class:`PlanRequest`'s."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -220,6 +244,7 @@ class CourseRequest(BaseModel):
     age: float | None = Field(None, **AGE_YEARS)
     solar_w_m2: float | None = Field(None, **SOLAR_W_M2)
     sun_elevation_deg: float | None = Field(None, **SUN_ELEVATION_DEG)
+    load_kg: float | None = Field(None, **LOAD_KG)
 
     _known_sport = field_validator("sport", mode="before")(PlanRequest._known_sport.__func__)  # type: ignore[attr-defined]
 
@@ -250,6 +275,9 @@ class CourseRequest(BaseModel):
                                       {"field": "power_w", "sport": self.sport})
         if self.sun_elevation_deg is not None and self.solar_w_m2 is None:
             raise PydanticCustomError("sun", "needs the radiation too (--solar-w-m2)", {"field": "sun_elevation_deg"})
+        if self.load_kg and profile.gait != "walk":  # as PlanRequest: the LCDA is a walking equation
+            raise PydanticCustomError("load", "is modelled for walking and hiking only (the Load Carriage Decision "
+                                      "Aid's equation, Looney et al. 2019, is a walking equation)", {"field": "load_kg"})
         return self
 
 
@@ -259,14 +287,14 @@ def check_plan(sport: str, duration: str, speed_kmh: float | None = None, power_
                height_cm: float | None = None, age: float | None = None, water_temp_c: float | None = None,
                load_kg: float | None = None, grade_pct: float | None = None,
                clothing: str | None = None, solar_w_m2: float | None = None,
-               sun_elevation_deg: float | None = None) -> PlannedSession:
+               sun_elevation_deg: float | None = None, indoor: bool = False) -> PlannedSession:
     """Validate every ``sweatline plan`` value (:class:`PlanRequest`); the first impossible one is a
     one-line :class:`~pipeline.core.errors.InvalidValue` naming its field."""
     return checked(PlanRequest, sport=sport, duration_s=duration, speed_kmh=speed_kmh, power_w=power_w,
                    heart_rate_bpm=heart_rate_bpm, temperature_c=temperature_c, humidity_pct=humidity_pct,
                    body_mass_kg=body_mass_kg, height_cm=height_cm, age=age, water_temperature_c=water_temp_c,
                    load_kg=load_kg, grade_pct=grade_pct, clothing=clothing, solar_w_m2=solar_w_m2,
-                   sun_elevation_deg=sun_elevation_deg).session()
+                   sun_elevation_deg=sun_elevation_deg, indoor=indoor).session()
 
 
 def flat_speed_for_power_m_per_s(power_w: float, rider_mass_kg: float) -> float:
@@ -309,6 +337,11 @@ def synthetic_frame(elapsed_s: NDArray[np.float64], start_utc: pd.Timestamp) -> 
     return frame
 
 
+PLAN_MAX_START_ALTITUDE_M = 8800.0
+"""The highest a planned descent starts [m]: about Everest's 8849 m, so its records stay within the
+plausible altitudes (up to 9000 m, :func:`pipeline.physiology.intensity.grade_from_altitude`)."""
+
+
 def planned_records(plan: PlannedSession, body_mass_kg: float, gross_efficiency: float | None = None) -> pd.DataFrame:
     """A steady synthetic session in the canonical RECORD_COLUMNS shape, one record every 5 s.
 
@@ -344,5 +377,8 @@ def planned_records(plan: PlannedSession, body_mass_kg: float, gross_efficiency:
     if speed is not None:
         frame["speed_m_per_s"] = speed
         frame["distance_m"] = speed * elapsed
-        frame["altitude_m"] = speed * elapsed * plan.grade_pct / 100.0
+        climb = speed * elapsed * plan.grade_pct / 100.0
+        # a descent starts high enough to stay above the lowest altitude a record may hold (-500 m,
+        # the records' plausible range): otherwise its altitude is set aside there and the rest runs flat
+        frame["altitude_m"] = climb + min(max(0.0, -float(climb.min())), PLAN_MAX_START_ALTITUDE_M)
     return frame[list(RECORD_COLUMNS)]

@@ -14,16 +14,15 @@ import pandas as pd
 from pipeline.advice import advise, session_duration_s
 from pipeline.advice.texts import SessionFacts, generic_advice, in_both_units
 from pipeline.core.config import Config
-from pipeline.core.errors import InvalidValue
 from pipeline.core.inputs import WeatherOverride  # defined with the bounds it checks; also imported from here
 from pipeline.core.schema import AdviceItem, LegBlock, PlanBlock, Report, SweatBlock
 from pipeline.core.sports import TRIATHLON_LEGS, sport_profile
 from pipeline.core.units import METRIC_READER, Reader, litre_digits, reader
 from pipeline.fit.models import Activity, Leg
-from pipeline.physiology.athlete import Athlete, resolve_athlete
+from pipeline.physiology.athlete import Athlete, check_planned_heart_rate, resolve_athlete
 from pipeline.physiology.calibration import rate_origin
 from pipeline.physiology.effort_limits import check_planned_effort
-from pipeline.physiology.environment import WeatherInputs
+from pipeline.physiology.environment import PLAN_INDOOR_SUB_SPORT, WeatherInputs
 from pipeline.physiology.estimate import LegEstimate, combine_legs, estimate_leg
 from pipeline.physiology.planned import PlannedSession, planned_records
 from pipeline.physiology.sweat import Calibration
@@ -190,10 +189,8 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
     """The same model for a session that has not happened (``sweatline plan``): no ``activity`` block.
     A session under :data:`MIN_ESTIMATE_S` gets the short answer of a recorded one (no estimate, no plan)."""
     athlete = resolve_athlete(config.athlete, None, athlete_override)
-    if plan.heart_rate_bpm is not None and plan.heart_rate_bpm <= athlete.hr_rest_bpm:
-        raise InvalidValue("heart_rate_bpm", f"{plan.heart_rate_bpm:g} bpm is not above the resting heart rate "
-                           f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm): a heart rate at rest says nothing "
-                           "of an effort's intensity")
+    if plan.heart_rate_bpm is not None:
+        check_planned_heart_rate(plan.heart_rate_bpm, athlete)
     check_planned_effort(plan.sport, plan.duration_s, power_w=plan.power_w,
                          speed_m_per_s=plan.speed_kmh / 3.6 if plan.speed_kmh is not None else None,
                          body_mass_kg=athlete.body_mass_kg, sex=athlete.sex)
@@ -209,15 +206,33 @@ def analyse_plan(plan: PlannedSession, config: Config, override: WeatherOverride
         weather = replace(weather, water_temperature_c=plan.water_temperature_c)
     if plan.solar_w_m2 is not None:
         weather = replace(weather, solar_w_m2=plan.solar_w_m2, sun_elevation_deg=plan.sun_elevation_deg)
-    estimate = estimate_leg(records, plan.sport, None, None, athlete, config.climate, weather,
+    sub_sport = PLAN_INDOOR_SUB_SPORT if plan.indoor else None  # indoors: no sun, a fan's air
+    estimate = estimate_leg(records, plan.sport, sub_sport, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
                             gross_efficiency_known=_gross_efficiency_known(config), load_kg=plan.load_kg,
                             clothing=plan.clothing, planned=True)
+    sweat = sweat_block(estimate.sweat, athlete.assumptions())
+    carried = heart_rate_carries(plan)
+    if carried is not None:
+        sweat.flags.append(carried)
     report = Report(environment=environment_block(estimate.environment), intensity=intensity_block(estimate.intensity),
-                    sweat=sweat_block(estimate.sweat, athlete.assumptions()))
+                    sweat=sweat)
     report = _with_plan_and_advice(report, config, athlete, plan, rate_origin_=rate_origin(calibration, plan.sport))
     return Analysis(report=report, athlete=athlete, planned=plan, model_total_l=estimate.sweat.model_total_l,
                     display=_display(config))
+
+
+def heart_rate_carries(plan: PlannedSession) -> str | None:
+    """The note of a plan paced by heart rate that also gives a load or a grade: the heart rate sets
+    the metabolic rate (Keytel et al. 2005), and a load or a climb raises the heart rate the effort
+    runs at, so they are in it already and are not added again (counting them twice would plan the
+    climb's cost on top of the heart rate it raised). None when neither was given."""
+    if plan.heart_rate_bpm is None or not (plan.load_kg or plan.grade_pct):
+        return None
+    given = [f"a {plan.load_kg:g} kg load"] if plan.load_kg else []
+    given += [f"a {plan.grade_pct:g} % grade"] if plan.grade_pct else []
+    return (f"{' and '.join(given)} not added: the planned heart rate sets the metabolic rate, and carrying a load "
+            "or climbing shows in that heart rate already (give --speed instead to have them costed)")
 
 
 MIN_ESTIMATE_S = 10 * 60.0
@@ -310,6 +325,7 @@ def analyse_triathlon_plan(durations_s: tuple[float, float, float], heart_rate_b
     from pipeline.physiology.planned import PlannedSession
 
     athlete = resolve_athlete(config.athlete, None, athlete_override)
+    check_planned_heart_rate(heart_rate_bpm, athlete)
     weather = _weather(override)
     if solar_w_m2 is not None:  # the swim's leg is in water: the environment leaves the sun out there
         weather = replace(weather, solar_w_m2=solar_w_m2, sun_elevation_deg=sun_elevation_deg)

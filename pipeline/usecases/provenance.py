@@ -30,7 +30,7 @@ from pipeline.core.config import Config
 from pipeline.core.schema import CalibrationInput, InputsBlock
 from pipeline.physiology.calibration import Calibration, CalibrationPoint, calibrate
 
-MODEL_VERSION = "16"
+MODEL_VERSION = "18"
 """The model's revision: bump it when an equation, a constant or the advice changes what a report
 says, and every stored answer becomes stale (the nightly re-estimates the last 30 days)."""
 

@@ -36,7 +36,7 @@ from pipeline.core.schema import Report
 from pipeline.core.sports import sport_profile
 from pipeline.core.units import Units
 from pipeline.fit.course import Course
-from pipeline.physiology.athlete import resolve_athlete
+from pipeline.physiology.athlete import check_planned_heart_rate, resolve_athlete
 from pipeline.physiology.effort_limits import (
     HOUR,
     HOUR_RECORD_M,
@@ -67,7 +67,8 @@ from pipeline.weather.models import WEATHER_COLUMNS, WeatherSamples
 class RaceRequest:
     """What ``plan --course`` was asked: the sport, the start (tz-aware), exactly one of power [W],
     level speed [m/s], heart rate [bpm] or finish time [s], the aid points [m from the start], and
-    the sun if typed (``solar_w_m2`` [W/m²] at ``sun_elevation_deg`` [°]: beats the forecast's)."""
+    the sun if typed (``solar_w_m2`` [W/m²] at ``sun_elevation_deg`` [°]: beats the forecast's), and the
+    load carried [kg] walking or hiking (the Load Carriage Decision Aid's cost, Looney et al. 2019)."""
 
     sport: str
     start: datetime
@@ -78,6 +79,7 @@ class RaceRequest:
     aid_m: tuple[float, ...] = ()
     solar_w_m2: float | None = None
     sun_elevation_deg: float | None = None
+    load_kg: float = 0.0
 
 
 @dataclass
@@ -112,14 +114,14 @@ def _effort(request: RaceRequest, steps: pd.DataFrame, mass_kg: float, athlete, 
     if request.speed_m_per_s is not None:
         return Effort.from_level_speed(pedalled, request.speed_m_per_s, mass_kg, walking)
     if request.heart_rate_bpm is not None:
-        if request.heart_rate_bpm <= athlete.hr_rest_bpm:
-            raise InvalidValue("heart_rate_bpm", f"{request.heart_rate_bpm:g} bpm is not above the resting heart rate "
-                               f"({athlete.hr_rest_bpm:g} bpm, athlete.hr_rest_bpm)")
+        check_planned_heart_rate(request.heart_rate_bpm, athlete)
         metabolic_w = float(heart_rate_metabolic_w(request.heart_rate_bpm, athlete))
         if pedalled:  # mechanical power = metabolic rate × gross efficiency (Ettema & Lorås 2009)
             return Effort(True, metabolic_w * gross_efficiency)
         rest_w = float(met_to_metabolic_w(STANDING_REST_MET, athlete.body_mass_kg))
-        net = (metabolic_w - rest_w) / athlete.body_mass_kg  # Minetti's costs are net of standing
+        # Minetti's costs are net of standing, per kg moved: a load is moved too (Pandolf et al. 1977's
+        # walking cost grows with body mass + load), so the same heart rate walks a laden hiker slower
+        net = (metabolic_w - rest_w) / (athlete.body_mass_kg + request.load_kg)
         if net <= 0:
             raise InvalidValue("heart_rate_bpm", f"{request.heart_rate_bpm:g} bpm is no effort above standing")
         return Effort(False, net, walking)
@@ -212,7 +214,8 @@ def plan_course(course: Course, request: RaceRequest, config: Config, *, overrid
                             sky_unknown_assumed=True)
     estimate = estimate_leg(records, request.sport, None, None, athlete, config.climate, weather,
                             config.model.gross_efficiency, calibration=calibration,
-                            gross_efficiency_known="gross_efficiency" in config.model.model_fields_set, planned=True)
+                            gross_efficiency_known="gross_efficiency" in config.model.model_fields_set,
+                            load_kg=request.load_kg, planned=True)
     environment = environment_block(estimate.environment)
     source = environment.source
     if source == "weather" and samples is not None and samples.dataset in ("forecast", "climatology"):

@@ -218,7 +218,8 @@ def _records(n: int = 600, **columns: float) -> pd.DataFrame:
 def _environment_notes(temperature_c: float) -> list[str]:
     """Every environment note the model makes about the air at ``temperature_c``: given on the command
     line, from the config climate, a bike computer's sensor, a watch's (corrected for the skin's heat),
-    a swim's device, a weather service's hourly air with the device beside it, and its wind."""
+    a swim's device, a weather service's hourly air with the device beside it, and its wind. The rides
+    move (8 m/s): a ride that never moved is a trainer's, indoors, without weather."""
     from pipeline.core.config import ClimateConfig
     from pipeline.physiology.environment import WEATHER_TEMPERATURE, WEATHER_WIND, WeatherInputs, resolve_environment
 
@@ -227,11 +228,13 @@ def _environment_notes(temperature_c: float) -> list[str]:
         resolve_environment(_records(temperature_c=temperature_c + 5), "running", None, "garmin fenix 6", climate,
                             WeatherInputs(temperature_c=temperature_c)),
         resolve_environment(_records(), "running", None, "garmin fenix 6", climate),
-        resolve_environment(_records(temperature_c=temperature_c), "cycling", None, "garmin edge 530", climate),
+        resolve_environment(_records(temperature_c=temperature_c, speed_m_per_s=8.0), "cycling", None,
+                            "garmin edge 530", climate),
         resolve_environment(_records(temperature_c=temperature_c), "running", None, "garmin fenix 6", climate),
         resolve_environment(_records(temperature_c=temperature_c), "swimming", None, "garmin fenix 6", climate),
         resolve_environment(_records(**{"temperature_c": temperature_c + 3, WEATHER_TEMPERATURE: temperature_c,
-                                        WEATHER_WIND: 4.0}), "cycling", None, "garmin edge 530", climate,
+                                        WEATHER_WIND: 4.0, "speed_m_per_s": 8.0}), "cycling", None, "garmin edge 530",
+                            climate,
                             WeatherInputs(service="Open-Meteo")),
     ]
     return [note for env in made for note in env.notes]
