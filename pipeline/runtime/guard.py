@@ -42,6 +42,7 @@ import atexit
 import contextlib
 import ctypes
 import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import signal
@@ -286,6 +287,10 @@ def keep_children_warm() -> None:
         if _IDLE is None:
             _IDLE = []
             atexit.register(_end_idle_children)
+            # a process started by multiprocessing (a worker of Prefect's process pool) runs no atexit
+            # handlers: it runs multiprocessing's finalizers, then joins its children, which would wait
+            # out IDLE_END_S; a finalizer with an exit priority runs before that join
+            multiprocessing.util.Finalize(None, _end_idle_children, exitpriority=10)
 
 
 def _end_idle_children() -> None:

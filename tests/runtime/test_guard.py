@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from guard_files import hoard, resting_address_space_mb, write_long_ride
 from shared_paths import PROJECT, SAMPLES, SWEATLINE
+from waits import scaled
 
 from pipeline.core.config import LimitsConfig, parse_config
 from pipeline.core.errors import ConfigError
 from pipeline.runtime.guard import (
+    IDLE_END_S,
     OverLimit,
     children_started,
     each_guarded,
@@ -33,8 +35,8 @@ from pipeline.runtime.guard import (
     run_guarded,
 )
 from pipeline.store.catalog import Catalog
-from pipeline.usecases.guarded import process_file_guarded
 from pipeline.usecases.commit import record_outcome
+from pipeline.usecases.guarded import process_file_guarded
 
 SHORT = SAMPLES / "tomtom-runner3-cycling-17min.fit"
 
@@ -262,6 +264,22 @@ def test_keep_children_warm_keeps_a_healthy_child_for_the_life_of_the_process() 
     worker.join(30)
     assert started == 1 and len(set(pids)) == 1  # three tasks, one child
     assert _gone_within(pids[0], 10)  # the worker ended: so did its waiting child
+
+
+def test_a_pool_worker_that_keeps_children_warm_exits_without_waiting_for_them() -> None:
+    # a non-daemonic multiprocessing worker, as Prefect's process pool has: it runs no atexit handlers
+    # and joins its children when it exits, so its waiting child must be ended before that join
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    worker = ctx.Process(target=_warm_worker, args=(queue,), daemon=False)
+    worker.start()
+    pids, started = queue.get(timeout=120)
+    worker.join(min(scaled(10), IDLE_END_S / 2))  # well before the waiting child would end by itself
+    alive = worker.is_alive()
+    if alive:
+        worker.kill()
+    assert not alive and worker.exitcode == 0, "the worker's exit waited on its idle guarded child"
+    assert started == 1 and _gone_within(pids[0], 10)
 
 
 def test_outside_reusing_children_each_batch_has_its_own_child() -> None:
