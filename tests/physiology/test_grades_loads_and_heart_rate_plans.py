@@ -2,30 +2,17 @@
 load and grade are in the heart rate; a course plan takes the load carried."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from plan_cli import offline_config, run_json
 
 from flows.cli import main
 from pipeline.physiology.intensity import running_metabolic_w
 
-CONFIG = """inbox: {tmp}/inbox
-data_dir: {tmp}/data
-climate: {{temperature_c: 20, humidity_pct: 50}}
-weather: {{provider: none}}
-athlete: {{name: t, body_mass_kg: 70, height_cm: 175, sex: male, age: 35, hr_rest_bpm: 55, hr_max_bpm: 185, ftp_w: 250}}
-"""
-
 
 @pytest.fixture
 def config_path(write_config, tmp_path):
-    return str(write_config(CONFIG.format(tmp=tmp_path)))
-
-
-def run_json(config_path, capsys, *args: str) -> dict:
-    assert main([*args, "--json", "--config", config_path]) == 0
-    return json.loads(capsys.readouterr().out)
+    return str(write_config(offline_config(tmp_path)))
 
 
 def minetti_run(i: float) -> float:

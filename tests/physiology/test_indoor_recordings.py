@@ -2,30 +2,15 @@
 that recorded no movement is not taken so."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from plan_cli import offline_config, run_json
 from shared_paths import SAMPLES
-
-from flows.cli import main
-
-CONFIG = """inbox: {tmp}/inbox
-data_dir: {tmp}/data
-climate: {{temperature_c: 20, humidity_pct: 50}}
-weather: {{provider: none}}
-athlete: {{name: t, body_mass_kg: 70, height_cm: 175, sex: male, age: 35, hr_rest_bpm: 55, hr_max_bpm: 185, ftp_w: 250}}
-"""
 
 
 @pytest.fixture
 def config_path(write_config, tmp_path):
-    return str(write_config(CONFIG.format(tmp=tmp_path)))
-
-
-def run_json(config_path, capsys, *args: str) -> dict:
-    assert main([*args, "--json", "--config", config_path]) == 0
-    return json.loads(capsys.readouterr().out)
+    return str(write_config(offline_config(tmp_path)))
 
 
 def test_a_trainer_ride_without_an_indoor_sub_sport_is_indoors(config_path, capsys):

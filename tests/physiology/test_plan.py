@@ -4,26 +4,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from plan_cli import CONFIG, plan_json
 
 from flows.cli import main
 from pipeline.core.errors import UsageError
 from pipeline.physiology.planned import check_plan, parse_duration_s
 
-CONFIG = """inbox: inbox
-data_dir: data
-climate: {temperature_c: 20, humidity_pct: 50}
-athlete: {name: t, body_mass_kg: 70, height_cm: 175, sex: male, age: 35, hr_rest_bpm: 55, hr_max_bpm: 185, ftp_w: 250}
-"""
-
 
 @pytest.fixture
 def config_path(write_config):
     return str(write_config(CONFIG))
-
-
-def plan_json(config_path, capsys, *args: str) -> dict:
-    assert main(["plan", *args, "--json", "--config", config_path]) == 0
-    return json.loads(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("text, seconds", [

@@ -1,34 +1,13 @@
 """A planned heart rate above the athlete's maximum: refused, naming the maximum and where it comes from."""
 from __future__ import annotations
 
-import json
-
 import pytest
-
-from flows.cli import main
-
-CONFIG = """inbox: inbox
-data_dir: data
-climate: {temperature_c: 20, humidity_pct: 50}
-athlete: {name: t, body_mass_kg: 70, height_cm: 175, sex: male, age: 35, hr_rest_bpm: 55, hr_max_bpm: 185, ftp_w: 250}
-"""
+from plan_cli import CONFIG, plan_json, refused
 
 
 @pytest.fixture
 def config_path(write_config):
     return str(write_config(CONFIG))
-
-
-def plan_json(config_path, capsys, *args: str) -> dict:
-    assert main(["plan", *args, "--json", "--config", config_path]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def refused(config_path, capsys, *args: str) -> str:
-    assert main(["plan", "--config", config_path, *args]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "Traceback" not in err
-    return err
 
 
 @pytest.mark.parametrize("sport, effort", [("running", "--hr"), ("hiking", "--hr")])

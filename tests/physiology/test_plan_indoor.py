@@ -1,17 +1,8 @@
 """`sweatline plan --indoor`: no sun, a fan's air instead of the breeze of moving."""
 from __future__ import annotations
 
-import json
-
 import pytest
-
-from flows.cli import main
-
-CONFIG = """inbox: inbox
-data_dir: data
-climate: {temperature_c: 20, humidity_pct: 50}
-athlete: {name: t, body_mass_kg: 70, height_cm: 175, sex: male, age: 35, hr_rest_bpm: 55, hr_max_bpm: 185, ftp_w: 250}
-"""
+from plan_cli import CONFIG, plan_json, refused
 
 FAN_M_PER_S = 1.5
 """A pedestal fan a metre or two away moves 1-2 m/s of air (the environment module's stated indoor
@@ -22,18 +13,6 @@ moving over them."""
 @pytest.fixture
 def config_path(write_config):
     return str(write_config(CONFIG))
-
-
-def plan_json(config_path, capsys, *args: str) -> dict:
-    assert main(["plan", *args, "--json", "--config", config_path]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def refused(config_path, capsys, *args: str) -> str:
-    assert main(["plan", "--config", config_path, *args]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "Traceback" not in err
-    return err
 
 
 @pytest.mark.parametrize("effort", [["--sport", "cycling", "--power", "200"], ["--sport", "running", "--speed", "11"]])
