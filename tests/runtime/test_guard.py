@@ -254,24 +254,14 @@ def test_a_single_guarded_call_leaves_its_healthy_child_for_the_next_one_inside_
     assert _gone_within(pids[0], 10)
 
 
-def test_keep_children_warm_keeps_a_healthy_child_for_the_life_of_the_process() -> None:
-    # in a process of its own (a stand-in for a Dask worker): the setting lasts as long as the process
+@pytest.mark.parametrize("daemon", [True, False], ids=["daemonic, as a Dask worker", "a process-pool worker"])
+def test_keep_children_warm_keeps_a_healthy_child_for_the_life_of_the_process(daemon: bool) -> None:
+    # in a process of its own: the setting lasts as long as the process. A non-daemonic worker (as
+    # Prefect's process pool has) runs no atexit handlers and joins its children when it exits, so its
+    # waiting child must be ended before that join, not left to end by itself after IDLE_END_S
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    worker = ctx.Process(target=_warm_worker, args=(queue,), daemon=True)
-    worker.start()
-    pids, started = queue.get(timeout=120)
-    worker.join(30)
-    assert started == 1 and len(set(pids)) == 1  # three tasks, one child
-    assert _gone_within(pids[0], 10)  # the worker ended: so did its waiting child
-
-
-def test_a_pool_worker_that_keeps_children_warm_exits_without_waiting_for_them() -> None:
-    # a non-daemonic multiprocessing worker, as Prefect's process pool has: it runs no atexit handlers
-    # and joins its children when it exits, so its waiting child must be ended before that join
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    worker = ctx.Process(target=_warm_worker, args=(queue,), daemon=False)
+    worker = ctx.Process(target=_warm_worker, args=(queue,), daemon=daemon)
     worker.start()
     pids, started = queue.get(timeout=120)
     worker.join(min(scaled(10), IDLE_END_S / 2))  # well before the waiting child would end by itself
@@ -279,7 +269,8 @@ def test_a_pool_worker_that_keeps_children_warm_exits_without_waiting_for_them()
     if alive:
         worker.kill()
     assert not alive and worker.exitcode == 0, "the worker's exit waited on its idle guarded child"
-    assert started == 1 and _gone_within(pids[0], 10)
+    assert started == 1 and len(set(pids)) == 1  # three tasks, one child
+    assert _gone_within(pids[0], 10)  # the worker ended: so did its waiting child
 
 
 def test_outside_reusing_children_each_batch_has_its_own_child() -> None:
